@@ -1,0 +1,30 @@
+"""evkg: a knowledge graph of extracellular-vesicle therapies and the regulatory concepts that govern them.
+
+The library API mirrors the command line:
+
+    >>> import evkg
+    >>> result = evkg.check_files(["examples/valid/msc-ev-ckd.ttl"])
+
+Heavy modules are imported lazily so that ``import evkg`` and the CLI start fast.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "check": ("evkg.check", "check"),
+    "check_files": ("evkg.check", "check_files"),
+    "load_rdf": ("evkg.load", "load_rdf"),
+    "validate": ("evkg.validate", "validate"),
+    "classify": ("evkg.classify", "classify"),
+    "query": ("evkg.queries", "run_named_query"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        module_name, attr = _LAZY[name]
+        return getattr(importlib.import_module(module_name), attr)
+    raise AttributeError(f"module 'evkg' has no attribute {name!r}")

@@ -1,0 +1,77 @@
+"""Locate the bundled ontology, shapes, queries and data, and parse each once per process.
+
+In an installed wheel these folders live in ``evkg/_bundled/``; in a source checkout (or an editable
+install) they are the top-level folders of the repository.
+"""
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph
+
+BUNDLED_FOLDERS = ("ontology", "shapes", "queries", "data")
+
+
+@functools.cache
+def bundle_root() -> Path:
+    """The folder that holds ontology/, shapes/, queries/ and data/."""
+    packaged = Path(str(resources.files("evkg"))) / "_bundled"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise RuntimeError("evkg's ontology, shapes and data were not found: the installation is incomplete")
+
+
+def folder(name: str) -> Path:
+    if name not in BUNDLED_FOLDERS:
+        raise ValueError(f"unknown bundled folder {name!r}")
+    return bundle_root() / name
+
+
+def turtle_files(name: str, pattern: str = "*.ttl") -> list[Path]:
+    """Turtle files of a bundled folder and its sub-folders, in a stable order."""
+    return sorted(folder(name).rglob(pattern))
+
+
+def _parse(paths: list[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@functools.cache
+def ontology_graph() -> Graph:
+    """The evkg ontology with its locally declared external terms. Treat as read-only."""
+    return _parse(turtle_files("ontology"))
+
+
+def shape_files() -> list[Path]:
+    """Validation shapes: every shapes/*.ttl except the classification rules."""
+    return [p for p in turtle_files("shapes") if not p.name.startswith("rules-")]
+
+
+def rule_files() -> list[Path]:
+    return [p for p in turtle_files("shapes") if p.name.startswith("rules-")]
+
+
+@functools.cache
+def shapes_graph() -> Graph:
+    """Validation shapes (read-only)."""
+    return _parse(shape_files())
+
+
+@functools.cache
+def rules_graph() -> Graph:
+    """Classification rules for every jurisdiction (read-only)."""
+    return _parse(rule_files())
+
+
+@functools.cache
+def data_graph() -> Graph:
+    """The curated graph in data/ (acts, jurisdictions, literature, products, trials). Read-only."""
+    return _parse(turtle_files("data"))
