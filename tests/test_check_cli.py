@@ -1,0 +1,182 @@
+"""`evkg check` end to end: exit codes, report formats, and every kind of hostile or malformed input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import to_isomorphic
+
+from evkg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))
+INVALID = sorted((ROOT / "examples" / "invalid").glob("*.ttl"))
+
+
+def run_cli(*args, capsys):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_examples_exist():
+    assert len(VALID) >= 6 and len(INVALID) >= 10
+
+
+def test_valid_example_conforms_with_exit_0(capsys):
+    code, out, _ = run_cli("check", str(VALID[0]), capsys=capsys)
+    assert code == 0, out
+    assert "conforms" in out and "Classification:" in out
+
+
+def test_invalid_example_exits_1(capsys):
+    code, out, _ = run_cli("check", str(INVALID[0]), "--format", "json", capsys=capsys)
+    payload = json.loads(out)
+    assert code == 1
+    assert payload["summary"]["conforms"] is False
+
+
+def test_json_contract(capsys):
+    code, out, _ = run_cli("check", str(VALID[0]), "--format", "json", capsys=capsys)
+    payload = json.loads(out)
+    file = payload["files"][0]
+    assert {"path", "error", "products"} <= set(file)
+    product = file["products"][0]
+    assert {"iri", "label", "conforms", "completeness", "results", "classifications"} <= set(product)
+    assert 0 <= product["completeness"] <= 100
+    for result in product["results"]:
+        assert {"severity", "focus", "path", "value", "message", "shape", "source"} <= set(result)
+    assert product["classifications"], "a valid example gets a classification"
+    for outcome in product["classifications"]:
+        assert {"jurisdiction", "category", "category_label", "status", "rule", "sources", "premises",
+                "missing"} <= set(outcome)
+        if outcome["status"] not in ("undecided", "out-of-scope"):
+            assert outcome["sources"], f"outcome without a legal source: {outcome}"
+    assert {"EU", "US"} <= {o["jurisdiction"] for o in product["classifications"]}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "ttl"])
+def test_every_report_format_renders(fmt, capsys, tmp_path):
+    target = tmp_path / f"report.{fmt}"
+    code, _, _ = run_cli("check", str(VALID[0]), str(INVALID[0]), "--format", fmt, "-o", str(target),
+                         capsys=capsys)
+    assert code == 1
+    text = target.read_text(encoding="utf-8")
+    assert text.strip()
+    if fmt == "json":
+        assert len(json.loads(text)["files"]) == 2
+    if fmt == "ttl":
+        graph = Graph().parse(data=text, format="turtle")
+        assert len(graph) > 10
+    if fmt == "html":
+        assert text.startswith("<!DOCTYPE html>") and "</html>" in text
+
+
+def test_report_is_deterministic(capsys):
+    first = run_cli("check", str(VALID[0]), "--format", "json", capsys=capsys)[1]
+    second = run_cli("check", str(VALID[0]), "--format", "json", capsys=capsys)[1]
+    assert first == second
+
+
+def _hostile_files(tmp: Path) -> dict[str, tuple[Path, str]]:
+    """name -> (file, a phrase the one-paragraph message must contain)."""
+    cases = {}
+
+    def write(name, content, phrase, binary=False):
+        path = tmp / name
+        if binary:
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        cases[name] = (path, phrase)
+
+    write("syntax.ttl", "@prefix evkg: <https://w3id.org/evkg#> .\n<urn:p> a evkg:EVProduct ;\n  evkg:x \"open .\n",
+          "line 3")
+    write("prefix.ttl", "<urn:p> a undeclared:EVProduct .\n", "line 1, column")
+    write("empty.ttl", "", "empty")
+    write("blank.ttl", "   \n# only a comment\n", "no RDF statements")
+    write("noproduct.ttl", "<urn:a> <urn:b> <urn:c> .\n", "no product")
+    write("latin1.ttl", "<urn:a> <urn:b> \"caf\xe9\" .\n".encode("latin-1"), "not UTF-8", binary=True)
+    write("remote.jsonld", json.dumps({"@context": "https://example.org/context.jsonld", "@id": "urn:a"}),
+          "remote JSON-LD context")
+    write("xxe.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
+          '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="urn:a">'
+          '<rdf:value>&e;</rdf:value></rdf:Description></rdf:RDF>', "external XML entity")
+    write("broken.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+          "<rdf:Description></rdf:RDF>", "line 3")
+    write("bad.nt", "<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> nonsense .\n", "line 2")
+    write("product.xyz", "<urn:a> <urn:b> <urn:c> .\n", "extension")
+    return cases
+
+
+def test_every_hostile_input_gives_exit_2_and_a_located_message(tmp_path, capsys):
+    cases = _hostile_files(tmp_path)
+    for name, (path, phrase) in cases.items():
+        code, out, err = run_cli("check", str(path), capsys=capsys)
+        assert code == 2, f"{name}: exit {code}\n{out}{err}"
+        message = out + err
+        assert phrase.lower() in message.lower(), f"{name}: {message}"
+        assert "Traceback" not in message
+
+
+def test_missing_file_and_directory(tmp_path, capsys):
+    code, out, _ = run_cli("check", str(tmp_path / "nope.ttl"), capsys=capsys)
+    assert code == 2 and "no such file" in out
+    code, out, _ = run_cli("check", str(tmp_path), capsys=capsys)
+    assert code == 2 and "folder" in out
+
+
+def test_size_limit(tmp_path, capsys):
+    code, out, _ = run_cli("check", str(VALID[0]), "--max-bytes", "100", capsys=capsys)
+    assert code == 2 and "size limit" in out
+
+
+def test_unknown_report_format_lists_the_choices(capsys):
+    code, _, err = run_cli("check", str(VALID[0]), "--format", "pdf", capsys=capsys)
+    assert code == 2 and "json" in err and "markdown" in err
+
+
+def test_batch_one_bad_file_never_hides_the_others(tmp_path, capsys):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    code, out, _ = run_cli("check", str(VALID[0]), str(bad), str(INVALID[0]), "--format", "json", capsys=capsys)
+    payload = json.loads(out)
+    assert code == 2
+    verdicts = {Path(f["path"]).name: f for f in payload["files"]}
+    assert verdicts[VALID[0].name]["conforms"] is True
+    assert verdicts["bad.ttl"]["error"]
+    assert verdicts[INVALID[0].name]["conforms"] is False
+
+
+def test_library_never_modifies_the_callers_graph():
+    from evkg.check import check
+
+    graph = Graph().parse(VALID[0])
+    before = to_isomorphic(graph)
+    check(graph)
+    assert to_isomorphic(graph) == before
+
+
+def test_remote_context_allowed_only_when_asked(tmp_path, capsys):
+    # With --allow-remote the loader no longer refuses; the network is closed here, so rdflib then fails
+    # to fetch, which must still be a clean exit 2 rather than a traceback.
+    doc = tmp_path / "remote.jsonld"
+    doc.write_text(json.dumps({"@context": "http://127.0.0.1:9/none.jsonld", "@id": "urn:a"}), encoding="utf-8")
+    code, out, err = run_cli("check", str(doc), "--allow-remote", capsys=capsys)
+    assert code == 2 and "Traceback" not in out + err
+
+
+def test_console_script_runs_as_a_subprocess():
+    proc = subprocess.run([sys.executable, "-m", "evkg.cli", "check", str(VALID[0]), "--format", "json"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["summary"]["conforms"] is True
+
+
+def test_unknown_command_suggests_the_closest(capsys):
+    code, _, err = run_cli("chek", capsys=capsys)
+    assert code == 2 and "check" in err

@@ -1,0 +1,36 @@
+"""The wheel carries the ontology, shapes, queries and data: an installed `evkg` works from any folder."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_installs_in_a_fresh_environment_and_checks_outside_the_repo(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)],
+                   check=True, timeout=600)
+    wheel = next(dist.glob("evkg-*.whl"))
+    env_dir = tmp_path / "env"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, timeout=900)
+
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    example = next((ROOT / "examples" / "valid").glob("*.ttl"))
+    shutil.copy(example, work / "product.ttl")
+    proc = subprocess.run([str(env_dir / "bin" / "evkg"), "check", "product.ttl", "--format", "json"],
+                          cwd=work, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    payload = json.loads(proc.stdout)
+    assert payload["summary"]["products"] >= 1
+    assert payload["files"][0]["products"][0]["classifications"]
+    listed = subprocess.run([str(env_dir / "bin" / "evkg"), "queries"], cwd=work, capture_output=True,
+                            text=True, timeout=300)
+    assert listed.returncode == 0, listed.stderr
