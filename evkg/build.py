@@ -185,12 +185,17 @@ def push_to_endpoint(endpoint: str, *, graph_store: str | None = None, store_pat
     """`evkg load`: replace each of evkg's named graphs on a remote store with the built ones.
     Uses the Graph Store Protocol (one PUT per graph) when ``graph_store`` is given, else SPARQL Update
     (DROP SILENT GRAPH, then INSERT DATA in chunks). Returns triples sent per graph."""
-    import pyoxigraph as ox
-
     from evkg.store import RemoteEndpoint, open_store
 
     remote = RemoteEndpoint(endpoint, timeout=timeout, graph_store=graph_store)
     local = open_store(store_path, progress=progress)
+    return push_store(local, remote, chunk_size=chunk_size, progress=progress)
+
+
+def push_store(local: EmbeddedStore, remote, *, chunk_size: int = 5000, progress=_stderr) -> dict[str, int]:
+    import pyoxigraph as ox
+
+    graph_store = remote.graph_store
     sent: dict[str, int] = {}
     for graph_iri in GRAPHS.values():
         triples = [q.triple for q in local.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))]
@@ -210,6 +215,6 @@ def push_to_endpoint(endpoint: str, *, graph_store: str | None = None, store_pat
         sent[graph_iri] = len(triples)
         progress(f"evkg load: {name}: {len(triples)} triples sent")
     total = sum(sent.values())
-    target = graph_store or endpoint
+    target = graph_store or remote.url
     progress(f"evkg load: {total} triples in {len(sent)} graphs sent to {target}")
     return sent

@@ -146,7 +146,8 @@ def get_query(name_or_file: str) -> NamedQuery:
 _KIND_BY_NAME = {
     "jurisdiction": "jurisdiction", "product": "product", "act": "act", "type": "class", "class": "class",
     "category": "class", "paper": "paper", "trial": "trial", "rule": "rule", "year": "integer",
-    "limit": "integer", "text": "string", "author": "string", "keyword": "string",
+    "limit": "integer", "text": "string", "author": "string", "keyword": "string", "status": "status",
+    "role": "role",
 }
 ACCEPTED = {
     "jurisdiction": "EU, US or KR, or a jurisdiction IRI",
@@ -156,6 +157,8 @@ ACCEPTED = {
     "paper": "a DOI such as 10.3402/jev.v4.30087, pmid:<number>, a CURIE or an IRI",
     "trial": "a registry id such as NCT04493242, a CURIE or an IRI",
     "rule": "a rule id such as EU-10, a CURIE such as evsh:EU-10, or an IRI",
+    "status": "Settled, Provisional or Contested (or evkg:Settled …)",
+    "role": "ActiveSubstance, DeliveryVehicle, Combined or NotApplicable (or evkg:DeliveryVehicleRole …)",
     "integer": "a whole number",
     "string": "any text",
     "term": "an IRI (<…> or http…), a CURIE with a known prefix (evkg:, evd:, …), a number, or text",
@@ -252,6 +255,18 @@ def parse_value(kind: str, raw: str) -> str:
         if re.fullmatch(r"[A-Za-z]+-[\w-]+", value):
             return _iri_term(PREFIXES["evsh"] + value)
         raise BadValue(f"{value!r} is not a rule id")
+    if kind == "status":
+        names = {"settled": "Settled", "provisional": "Provisional", "contested": "Contested"}
+        if value.lower() in names:
+            return _iri_term(EVKG + names[value.lower()])
+        raise BadValue(f"{value!r} is not a rule status")
+    if kind == "role":
+        names = {"activesubstance": "ActiveSubstanceRole", "deliveryvehicle": "DeliveryVehicleRole",
+                 "combined": "CombinedRole", "notapplicable": "NotApplicableRole"}
+        key = re.sub(r"[\s_-]", "", value.lower()).removesuffix("role")
+        if key in names:
+            return _iri_term(EVKG + names[key])
+        raise BadValue(f"{value!r} is not an EV role")
     if kind == "paper":
         raise BadValue(f"{value!r} is not a DOI or pmid:<number>")
     # any term: numbers and booleans as typed literals, anything else as text

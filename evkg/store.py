@@ -173,6 +173,17 @@ def refuse_updates(sparql: str) -> None:
                          "reads. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
 
 
+_OPEN_STORES: dict[Path, ox.Store] = {}
+
+
+def _open_directory(path: Path) -> ox.Store:
+    """One pyoxigraph Store per folder and process (the folder is locked while open)."""
+    key = path.resolve()
+    if key not in _OPEN_STORES:
+        _OPEN_STORES[key] = ox.Store(str(key))
+    return _OPEN_STORES[key]
+
+
 class EmbeddedStore:
     """The local pyoxigraph store (a persistent directory, or in memory when path is None)."""
 
@@ -185,7 +196,7 @@ class EmbeddedStore:
         else:
             try:
                 self.path.mkdir(parents=True, exist_ok=True)
-                self.store = ox.Store(str(self.path))
+                self.store = _open_directory(self.path)
             except OSError as exc:
                 text = str(exc)
                 if "lock" in text.lower():
@@ -274,6 +285,8 @@ class RemoteEndpoint:
         client.setRequestMethod(URLENCODED)
         client.setTimeout(self.timeout)
         client.setQuery(sparql)
+        # SPARQLWrapper guesses the query form with a regex that mistakes names such as loadedCargo for LOAD
+        client.queryType = query_kind(sparql).upper()
         client.setOnlyConneg(True)
         client.addCustomHttpHeader("Accept", accept)
         if self.union_of_graphs:
