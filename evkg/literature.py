@@ -980,10 +980,10 @@ def find_citable(name: str) -> URIRef:
             return candidate
     import difflib
 
-    close = difflib.get_close_matches(name, list(names), n=5, cutoff=0.5)
-    if not close:
-        lowered = name.lower()
-        close = sorted(n for n in names if lowered in n.lower())[:5]
+    lowered = name.lower()
+    close = sorted(n for n in names if n.lower().startswith(lowered))[:5]
+    close += [n for n in difflib.get_close_matches(name, list(names), n=5, cutoff=0.5) if n not in close]
+    close = close[:5]
     hint = f" Closest names: {', '.join(close)}." if close else (
         " Give a product id (e.g. exoflo), a rule id (e.g. EU-10), a term (e.g. evkg:EU_GTMP) or a full IRI.")
     raise UsageError(f"nothing called {name!r} is in the knowledge graph.{hint}")
@@ -1031,6 +1031,12 @@ def citation_sources(name: str) -> Citation:
                 add(sources_of(graph, part))
     records = []
     for iri in found:
+        if any((iri, RDF.type, OWL.Ontology) in g for g in graphs):  # defined by an ontology, not a paper
+            records.append({"iri": str(iri), "kind": "ontology", "label": _label_of(graphs, iri), "url": str(iri),
+                            "identifier": None, "authors": [], "title": None, "year": None, "journal": None,
+                            "citation": None, "doi": None, "pmid": None, "pmcid": None, "part_of": None,
+                            "note": None})
+            continue
         record = resolve_source(iri) or {"iri": str(iri), "kind": "unresolved", "label": str(iri), "title": None,
                                           "authors": [], "year": None, "journal": None, "citation": None,
                                           "doi": None, "pmid": None, "pmcid": None, "identifier": None,
@@ -1041,7 +1047,7 @@ def citation_sources(name: str) -> Citation:
             act = resolve_source(record["part_of"])
             if act and all(r["iri"] != act["iri"] for r in records) and URIRef(act["iri"]) not in found:
                 records.append(act)
-    order = {"paper": 0, "trial": 1, "registry-record": 2, "act": 3, "provision": 3, "unresolved": 4}
+    order = {"paper": 0, "trial": 1, "registry-record": 2, "act": 3, "provision": 3, "ontology": 4, "unresolved": 5}
     records.sort(key=lambda r: order.get(r["kind"], 5))  # stable: papers first, in the order cited
     return Citation(thing=thing, label=_label_of(graphs + [bibliographic_graph()], thing), kind=kind,
                     sources=records)
@@ -1094,6 +1100,8 @@ def format_record(record: dict) -> str:
         return text
     if kind == "registry-record":
         return f"{record['label']}. {record['url']}"
+    if kind == "ontology":
+        return f"{record['label']} (ontology). {record['url']}"
     if kind == "trial":
         return f"Clinical trial {record['label']}."
     return f"{record['iri']} (not found in the bibliography or the act register)"
