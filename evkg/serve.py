@@ -862,3 +862,55 @@ def _routes(service: Service) -> list:
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/api", api_page, methods=["GET"]),
     ]
+
+
+# ------------------------------------------------------------------------------------------- a child server
+
+def free_port(host: str = "127.0.0.1") -> int:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(*options: str, startup_timeout: float = 300.0):
+    """Run `evkg serve` in a child process on 127.0.0.1 and a free port; yield its base URL once /health
+    answers; stop the process afterwards. For tests, benchmarks and scripts."""
+    import os
+    import subprocess
+    import tempfile
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--host", "127.0.0.1",
+                                "--port", str(port), *options], stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"evkg serve exited with code {process.returncode}:\n{log.read()[-4000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if json.loads(answer.read()).get("status") == "ok":
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"evkg serve did not answer on {url} within {startup_timeout:g} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()

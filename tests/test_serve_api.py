@@ -1,0 +1,373 @@
+"""`evkg serve` over HTTP: a real server in a child process on 127.0.0.1, every endpoint exercised with httpx."""
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph
+
+from evkg.check import CheckRun, FileCheck, check
+from evkg.load import parse_rdf_bytes
+from evkg.namespaces import EVKG, EVSH
+from evkg.report import to_dict
+from evkg.serve import running_server
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))
+INVALID = sorted((ROOT / "examples" / "invalid").glob("*.ttl"))
+TURTLE = {"Content-Type": "text/turtle"}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as url:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            yield client
+
+
+@pytest.fixture(scope="module")
+def strict_server():
+    """A second server with a tiny time limit and body limit, to see 504 and --max-bytes at work."""
+    with running_server("--timeout", "0.001", "--max-bytes", "2000") as url:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            yield client
+
+
+def expand(curie: str) -> str:
+    for prefix, namespace in (("evkg:", EVKG), ("evsh:", EVSH)):
+        if curie.startswith(prefix):
+            return str(namespace) + curie[len(prefix):]
+    return curie
+
+
+def valid_example() -> Path:
+    assert VALID, "examples/valid holds no example to submit"
+    return VALID[0]
+
+
+def invalid_example() -> Path:
+    assert INVALID, "examples/invalid holds no example to submit"
+    return INVALID[0]
+
+
+# ------------------------------------------------------------------------------------------- health, API
+
+def test_health_reports_ready_with_limits(server):
+    answer = server.get("/health").json()
+    assert answer["status"] == "ok"
+    assert answer["products"] >= 1
+    assert answer["max_bytes"] == 5 * 1024 * 1024
+    assert answer["timeout_seconds"] == 30.0
+
+
+def test_openapi_describes_every_endpoint(server):
+    spec = server.get("/openapi.json").json()
+    assert spec["openapi"].startswith("3.")
+    for path in ("/check", "/products", "/products/{id}", "/queries", "/queries/{name}", "/sparql",
+                 "/terms/{curie}", "/health", "/trials"):
+        assert path in spec["paths"], path
+    assert set(spec["paths"]["/sparql"]) == {"get", "post"}
+    assert "413" in spec["paths"]["/check"]["post"]["responses"]
+
+
+# ------------------------------------------------------------------------------------------- POST /check
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_example_conforms_and_is_classified(server, path):
+    raw = path.read_bytes()
+    response = server.post("/check", content=raw, headers=TURTLE)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["summary"]["conforms"] is True
+    products = report["files"][0]["products"]
+    assert products and all(p["conforms"] for p in products)
+    jurisdictions = {o["jurisdiction"] for p in products for o in p["classifications"]}
+    assert {"EU", "US"} <= jurisdictions
+
+
+def test_check_gives_the_same_report_as_the_library(server):
+    raw = valid_example().read_bytes()
+    served = server.post("/check", content=raw, headers=TURTLE).json()
+    products, others = check(parse_rdf_bytes(raw, "turtle", source_name="submission.ttl"))
+    expected = to_dict(CheckRun(files=[FileCheck(path="submission.ttl", products=products, other_results=others)]))
+    assert served == json.loads(json.dumps(expected))
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_example_does_not_conform_and_names_its_mistake(server, path):
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    report = server.post("/check", content=path.read_bytes(), headers=TURTLE).json()
+    assert report["summary"]["conforms"] is False
+    results = [r for f in report["files"] for p in f["products"] for r in p["results"]]
+    results += [r for f in report["files"] for r in f["other_results"]]
+    for wanted in expected["results"]:
+        assert any(("shape" not in wanted or r["shape"] == expand(wanted["shape"]))
+                   and ("severity" not in wanted or r["severity"] == wanted["severity"])
+                   and ("path" not in wanted or r["path"] == expand(wanted["path"])) for r in results), wanted
+
+
+@pytest.mark.parametrize("rdflib_format,content_type", [("nt", "application/n-triples"),
+                                                         ("json-ld", "application/ld+json"),
+                                                         ("xml", "application/rdf+xml")])
+def test_other_rdf_formats_give_the_same_verdict(server, rdflib_format, content_type):
+    graph = Graph().parse(valid_example())
+    body = graph.serialize(format=rdflib_format).encode("utf-8")
+    report = server.post("/check", content=body, headers={"Content-Type": content_type}).json()
+    assert report["summary"]["conforms"] is True
+    assert report["summary"]["products"] >= 1
+
+
+def test_multipart_upload_reads_the_format_from_the_file_name(server):
+    path = invalid_example()
+    response = server.post("/check", files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["files"][0]["path"] == path.name
+    assert report["summary"]["conforms"] is False
+
+
+def test_report_formats_follow_the_accept_header(server):
+    raw = valid_example().read_bytes()
+    html = server.post("/check", content=raw, headers={**TURTLE, "Accept": "text/html"})
+    assert html.headers["content-type"].startswith("text/html")
+    assert "conforms" in html.text and "<table>" in html.text
+    markdown = server.post("/check", content=raw, headers={**TURTLE, "Accept": "text/markdown"})
+    assert markdown.headers["content-type"].startswith("text/markdown")
+    assert markdown.text.startswith("# evkg check report")
+    turtle = server.post("/check", content=raw, headers={**TURTLE, "Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    outcomes = set(Graph().parse(data=turtle.text, format="turtle").subjects(None, EVKG.ClassificationOutcome))
+    assert outcomes
+
+
+def test_malformed_turtle_is_400_with_line_and_column(server):
+    body = b"@prefix evkg: <https://w3id.org/evkg#> .\n\n<https://example.org/p> a evkg:EVProduct ;\n  evkg:x \"open .\n"
+    response = server.post("/check", content=body, headers=TURTLE)
+    assert response.status_code == 400
+    error = response.json()
+    assert error["error"] == "bad-rdf"
+    assert error["line"] is not None and error["line"] >= 3
+    assert "line" in error["message"]
+
+
+def test_too_large_body_is_413(server):
+    body = b"# " + b"x" * (5 * 1024 * 1024) + b"\n"
+    response = server.post("/check", content=body, headers=TURTLE)
+    assert response.status_code == 413
+    assert response.json()["error"] == "too-large"
+
+
+def test_description_without_product_is_422(server):
+    body = b"<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"not a product\" .\n"
+    response = server.post("/check", content=body, headers={"Content-Type": "application/n-triples"})
+    assert response.status_code == 422
+    assert response.json()["error"] == "no-product"
+    assert "EVProduct" in response.json()["message"]
+
+
+def test_unknown_content_type_is_415(server):
+    response = server.post("/check", content=b"hello", headers={"Content-Type": "application/pdf"})
+    assert response.status_code == 415
+    error = response.json()
+    assert error["error"] == "unsupported-media-type"
+    assert "text/turtle" in error["accepted"]
+
+
+def test_remote_jsonld_context_is_refused_not_fetched(server):
+    body = json.dumps({"@context": "https://example.org/context.jsonld", "@id": "https://example.org/p"})
+    response = server.post("/check", content=body, headers={"Content-Type": "application/ld+json"})
+    assert response.status_code == 400
+    assert "remote JSON-LD context" in response.json()["message"]
+
+
+def test_concurrent_checks_all_succeed_with_the_same_answer(server):
+    raw = valid_example().read_bytes()
+
+    def submit(_):
+        with httpx.Client(base_url=str(server.base_url), timeout=300) as client:
+            return client.post("/check", content=raw, headers=TURTLE)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(submit, range(12)))
+    assert [r.status_code for r in responses] == [200] * 12
+    first = responses[0].json()
+    assert all(r.json() == first for r in responses)
+    assert server.get("/health").json()["status"] == "ok"
+
+
+def test_slow_check_is_504_and_limit_is_configurable(strict_server):
+    small = b"@prefix evkg: <https://w3id.org/evkg#> .\n<https://example.org/p> a evkg:EVProduct .\n"
+    response = strict_server.post("/check", content=small, headers=TURTLE)
+    assert response.status_code == 504
+    assert response.json()["error"] == "timeout"
+
+    def chunks():  # no Content-Length: the limit must hold on the bytes actually sent
+        for _ in range(10):
+            yield b"# " + b"x" * 400 + b"\n"
+
+    response = strict_server.post("/check", content=chunks(), headers=TURTLE)
+    assert response.status_code == 413
+    assert response.json()["max_bytes"] == 2000
+
+
+# ------------------------------------------------------------------------------------------- products, trials
+
+def test_products_list_with_classification(server):
+    products = server.get("/products").json()["products"]
+    assert len(products) >= 1
+    classified = [p for p in products if p["classification"]["EU"] and p["classification"]["US"]]
+    assert classified, "no curated product has an EU and a US category"
+    assert all(p["url"] == f"/products/{p['id']}" for p in products)
+
+
+def test_product_detail_has_classification_evidence_and_sources(server):
+    products = server.get("/products").json()["products"]
+    detail = server.get(products[0]["url"]).json()
+    assert detail["id"] == products[0]["id"]
+    assert detail["classifications"]
+    sourced = [o for o in detail["classifications"] if o["sources"]]
+    assert sourced and all(s["iri"] for o in sourced for s in o["sources"])
+    assert isinstance(detail["evidence"], list) and isinstance(detail["trials"], list)
+    with_evidence = [server.get(p["url"]).json() for p in products]
+    assert any(d["evidence"] for d in with_evidence), "no curated product cites its evidence"
+
+
+def test_product_description_is_a_checkable_sample(server):
+    product_id = server.get("/products").json()["products"][0]["id"]
+    turtle = server.get(f"/products/{product_id}/description")
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    report = server.post("/check", content=turtle.content, headers=TURTLE).json()
+    assert report["summary"]["products"] == 1
+    assert report["files"][0]["products"][0]["iri"].endswith(product_id)
+
+
+def test_unknown_product_is_404(server):
+    response = server.get("/products/no-such-product")
+    assert response.status_code == 404
+    assert response.json()["error"] == "unknown-product"
+
+
+def test_trials_list(server):
+    trials = server.get("/trials").json()["trials"]
+    assert trials
+    assert any(t["registry_id"] and t["registry_id"].startswith("NCT") for t in trials)
+    assert all(t["products"] for t in trials)
+
+
+# ------------------------------------------------------------------------------------------- queries
+
+def test_queries_catalogue_lists_at_least_15(server):
+    queries = server.get("/queries").json()["queries"]
+    assert len(queries) >= 15
+    assert all(q["title"] and q["url"] == f"/queries/{q['name']}" for q in queries)
+
+
+def test_named_query_in_sparql_json_and_csv(server):
+    queries = {q["name"]: q for q in server.get("/queries").json()["queries"]}
+    assert "products-by-category" in queries
+    answer = server.get("/queries/products-by-category", params={"jurisdiction": "US"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/sparql-results+json")
+    results = answer.json()
+    assert results["head"]["vars"] and results["results"]["bindings"]
+    csv = server.get("/queries/products-by-category", params={"jurisdiction": "US"},
+                     headers={"Accept": "text/csv"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.strip().splitlines()
+    assert lines[0].split(",") == results["head"]["vars"]
+    assert len(lines) == len(results["results"]["bindings"]) + 1
+
+
+def test_named_query_errors(server):
+    assert server.get("/queries/no-such-query").status_code == 404
+    bad = server.get("/queries/products-by-category", params={"jurisdiction": "Atlantis"})
+    assert bad.status_code == 400
+    assert "jurisdiction" in bad.json()["message"]
+    assert server.get("/queries/..%2F..%2Fetc%2Fpasswd.rq").status_code == 404
+
+
+# ------------------------------------------------------------------------------------------- SPARQL
+
+SELECT_PRODUCTS = ("PREFIX evkg: <https://w3id.org/evkg#> SELECT ?p WHERE { ?p a evkg:EVProduct }")
+
+
+def test_sparql_select_by_get_and_post(server):
+    by_get = server.get("/sparql", params={"query": SELECT_PRODUCTS})
+    assert by_get.status_code == 200
+    rows = by_get.json()["results"]["bindings"]
+    assert len(rows) == server.get("/health").json()["products"]
+    by_post = server.post("/sparql", content=SELECT_PRODUCTS, headers={"Content-Type": "application/sparql-query"})
+    assert by_post.json() == by_get.json()
+    by_form = server.post("/sparql", data={"query": SELECT_PRODUCTS}, headers={"Accept": "text/csv"})
+    assert by_form.headers["content-type"].startswith("text/csv")
+    assert len(by_form.text.strip().splitlines()) == len(rows) + 1
+
+
+def test_sparql_construct_gives_a_graph(server):
+    query = "CONSTRUCT { ?p a <https://w3id.org/evkg#EVProduct> } WHERE { ?p a <https://w3id.org/evkg#EVProduct> }"
+    answer = server.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"})
+    assert answer.headers["content-type"].startswith("text/turtle")
+    assert len(Graph().parse(data=answer.text, format="turtle")) == server.get("/health").json()["products"]
+
+
+def test_sparql_updates_are_refused(server):
+    insert = "INSERT DATA { <https://example.org/a> <https://example.org/b> <https://example.org/c> }"
+    for response in (
+        server.get("/sparql", params={"update": insert}),
+        server.post("/sparql", data={"update": insert}),
+        server.post("/sparql", content=insert, headers={"Content-Type": "application/sparql-update"}),
+        server.post("/sparql", content=insert, headers={"Content-Type": "application/sparql-query"}),
+        server.get("/sparql", params={"query": "DROP ALL"}),
+    ):
+        assert response.status_code == 403, response.text
+        assert response.json()["error"] == "update-refused"
+    check = server.get("/sparql", params={"query": "ASK { <https://example.org/a> ?p ?o }"}).json()
+    assert check["boolean"] is False
+
+
+def test_sparql_service_and_bad_syntax(server):
+    service = server.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }"})
+    assert service.status_code == 403
+    assert service.json()["error"] == "remote-refused"
+    bad = server.get("/sparql", params={"query": "SELECT ?s WHERE {\n ?s ?p \n"})
+    assert bad.status_code == 400
+    assert bad.json()["error"] == "bad-query" and bad.json()["line"] == 2
+    assert server.get("/sparql").status_code == 400
+
+
+# ------------------------------------------------------------------------------------------- terms, 404
+
+def test_term_page_data(server):
+    term = server.get("/terms/evkg:EU_GTMP").json()
+    assert term["iri"] == str(EVKG.EU_GTMP)
+    assert term["label"] and term["definition"]
+    assert term["sources"] and term["sources"][0]["iri"]
+    assert any(s["curie"] == "evkg:EU_ATMP" for s in term["superclasses"])
+    atmp = server.get("/terms/evkg:EU_ATMP").json()
+    assert any(s["curie"] == "evkg:EU_GTMP" for s in atmp["subclasses"])
+
+
+def test_unknown_term_and_path_are_404(server):
+    assert server.get("/terms/evkg:NoSuchThing").json()["error"] == "unknown-term"
+    assert server.get("/terms/nope:Thing").status_code == 404
+    missing = server.get("/no-such-page")
+    assert missing.status_code == 404 and missing.json()["error"] == "not-found"
+
+
+def test_web_pages_render(server):
+    html = {"Accept": "text/html"}
+    home = server.get("/", headers=html)
+    assert home.status_code == 200 and "<textarea" in home.text
+    product_id = server.get("/products").json()["products"][0]["id"]
+    sample = server.get("/", params={"sample": product_id}, headers=html)
+    assert "EVProduct" in sample.text
+    for page in ("/products", f"/products/{product_id}", "/trials", "/queries", "/sparql", "/api",
+                 "/terms/evkg:EU_GTMP", "/queries/products-by-category"):
+        response = server.get(page, headers=html)
+        assert response.status_code == 200, page
+        assert response.headers["content-type"].startswith("text/html"), page
+    error_page = server.post("/report", data={"text": "@prefix broken", "format": "turtle"}, headers=html)
+    assert error_page.status_code == 400 and "line" in error_page.text
