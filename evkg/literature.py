@@ -810,7 +810,7 @@ def describe(graph: Graph, node: URIRef) -> dict:
     url = _first(graph, node, (FOAF.page, SCHEMA.url, DCAT.landingPage, RDFS.seeAlso, OWL.sameAs))
     if url is None and doi:
         url = f"https://doi.org/{doi}"
-    part_of = _first(graph, node, (DCT.isPartOf,))
+    part_of = _first(graph, node, (EVKG.provisionOf, DCT.isPartOf))
     if part_of is None and kind == "provision":
         parent = URIRef(ACT_BASE + iri[len(ACT_BASE):].strip("/").split("/")[0])
         part_of = parent if (parent, None, None) in graph else None
@@ -826,7 +826,7 @@ def describe(graph: Graph, node: URIRef) -> dict:
         "doi": str(doi) if doi else None,
         "pmid": str(pmid) if pmid else None,
         "pmcid": str(graph.value(node, FABIO.hasPubMedCentralId) or "") or None,
-        "identifier": str(graph.value(node, DCT.identifier) or "") or None,
+        "identifier": str(_first(graph, node, (EVKG.officialIdentifier, DCT.identifier)) or "") or None,
         "url": str(url) if url else None,
         "part_of": str(part_of) if part_of else None,
         "note": str(graph.value(node, EVKG.verificationNote) or "") or None,
