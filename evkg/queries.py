@@ -350,7 +350,7 @@ def prepared_text(name_or_file: str, params: dict[str, str] | None = None) -> st
     query = get_query(name_or_file)
     refuse_updates(query.text)
     text, shift = prepare(query, {k: v for k, v in (params or {}).items()})
-    source = query.path.name if query.name == str(query.path) else f"the query {query.name}"
+    source = str(query.path) if query.name == str(query.path) else f"the query {query.name}"
     _syntax_check(text, source, shift)
     return text
 

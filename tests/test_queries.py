@@ -1,0 +1,386 @@
+"""The named-query catalogue on the built knowledge graph: every query runs and returns the rows the curated
+products (data/products/) and the domain brief justify; parameters are parsed safely; bad input is refused."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evkg.cli import main
+from evkg.errors import UsageError
+from evkg.queries import catalogue, parse_header, parse_value, prepare, get_query, run_named_query
+
+EVKG = "https://w3id.org/evkg#"
+EVD = "https://w3id.org/evkg/data/"
+EU, US, KR = (EVD + "jurisdiction/" + j for j in ("EU", "US", "KR"))
+
+
+def product(pid: str) -> str:
+    return f"{EVD}product/{pid}"
+
+
+def run(store, name, **params):
+    return run_named_query(name, store=store, **params)
+
+
+def rows(results):
+    return results.records()
+
+
+def products_in(results, column="product"):
+    return set(results.column(column))
+
+
+# --- expectations, one per catalogue query ------------------------------------------------------------------
+def check_products_by_category(store):
+    eu = rows(run(store, "products-by-category"))
+    pairs = {(r["product"], r["category"]) for r in eu}
+    assert (product("exoflo"), EVKG + "EU_BiologicalMedicinalProduct") in pairs
+    assert (product("exoflo"), EVKG + "EU_NotATMP") in pairs
+    assert (product("dex-melanoma"), EVKG + "EU_NotATMP") in pairs
+    assert (product("bexsero"), EVKG + "EU_ImmunologicalMedicinalProduct") in pairs
+    assert not any(c.startswith(EVKG + "US_") for _, c in pairs), "the EU query must not list US categories"
+    assert all("status" in r for r in eu)
+    us = {(r["product"], r["category"]) for r in rows(run(store, "products-by-category", jurisdiction="US"))}
+    assert (product("exoflo"), EVKG + "US_BiologicalProduct") in us
+    assert (product("bexsero"), EVKG + "US_Vaccine") in us
+    assert not any(c.startswith(EVKG + "EU_") for _, c in us)
+
+
+def check_eu_us_kind_differs(store):
+    found = {r["product"]: (r["euKind"], r["usKind"]) for r in rows(run(store, "eu-us-kind-differs"))}
+    # iExosomes: EU reads a synthetic siRNA medicine, the US a drug-biologic combination (products.md)
+    assert found[product("iexosomes")] == ("non-biological medicine", "drug-biologic combination")
+    assert product("exosting") in found
+    for same in ("exoflo", "dex-melanoma", "bexsero", "msc-ev-ckd"):
+        assert product(same) not in found, f"{same} is biological (or a vaccine) on both sides"
+    assert all(eu != us for eu, us in found.values())
+
+
+def check_ev_role(store):
+    delivery = products_in(run(store, "ev-role"))
+    assert {product("iexosomes"), product("exosting"), product("plant-exo-curcumin")} <= delivery
+    assert product("exoflo") not in delivery
+    active = products_in(run(store, "ev-role", role="ActiveSubstance"))
+    assert {product("exoflo"), product("bexsero"), product("dex-melanoma"), product("exoil12")} <= active
+    assert product("iexosomes") not in active
+    assert products_in(run(store, "ev-role", role="NotApplicable")) == {product("caelyx-doxil")}
+
+
+def check_gm_producer_cells(store):
+    found = products_in(run(store, "gm-producer-cells"))
+    assert product("exoil12") in found  # IL-12 displayed through engineered producer cells
+    assert product("iexosomes") not in found  # siRNA added after isolation, producer cells not modified
+    assert product("exoflo") not in found
+
+
+def check_trials_by_phase(store):
+    trials = {r["trial"]: r for r in rows(run(store, "trials-by-phase"))}
+    exoflo = trials[EVD + "trial/NCT04493242"]
+    assert exoflo["phase"] == EVKG + "Phase2" and exoflo["product"] == product("exoflo")
+    assert exoflo["approach"] == EVKG + "ImmunomodulatoryRegenerativeTherapy"
+    iexo = trials[EVD + "trial/NCT03608631"]
+    assert iexo["phase"] == EVKG + "Phase1" and iexo["approach"] == EVKG + "DrugDelivery"
+
+
+def check_contested_or_undecided(store):
+    found = rows(run(store, "contested-or-undecided"))
+    contested = {(r["product"], r["jurisdiction"]) for r in found if r.get("status") == EVKG + "Contested"}
+    undecided = {(r["product"], r["jurisdiction"]) for r in found if r["category"] == EVKG + "Undecided"}
+    assert (product("iexosomes"), EU) in contested and (product("iexosomes"), US) in contested
+    assert (product("exosting"), EU) in contested
+    assert (product("msc-ev-gvhd"), EU) in undecided
+    gvhd_atmp = [r for r in found if r["product"] == product("msc-ev-gvhd") and r.get("question") == EVKG + "Q_EU_ATMP"]
+    assert gvhd_atmp and EVKG + "cellContent" in gvhd_atmp[0]["missingFacts"].split()  # cell content not reported
+    assert product("exoflo") not in {p for p, _ in undecided | contested}
+
+
+def check_misev_characterisation_gaps(store):
+    found = rows(run(store, "misev-characterisation-gaps"))
+    assert product("caelyx-doxil") not in {r["product"] for r in found}, "not an EV product"
+    assert all(r["hasTransmembraneMarker"] == "false" or r["hasParticleConcentration"] == "false" for r in found)
+
+
+def check_evidence_for_product(store):
+    found = rows(run(store, "evidence-for-product", product="exoflo"))
+    assert {r["product"] for r in found} == {product("exoflo")}
+    legal = {r["evidence"] for r in found if r["evidenceKind"] == "legal source"}
+    assert any(e.startswith(EVD + "act/eu-dir-2001-83") for e in legal)
+    assert any(e.startswith(EVD + "act/us-phs-act-351") for e in legal)
+    described = {r["evidence"] for r in found if r["evidenceKind"] == "description evidence"}
+    assert EVD + "paper/doi/10.1089/scd.2020.0080" in described  # Sengupta et al. 2020
+    assert products_in(run(store, "evidence-for-product", product="bexsero")) == {product("bexsero")}
+
+
+def check_rules_citing_act(store):
+    directive = rows(run(store, "rules-citing-act"))
+    assert "EU-01" in {r["ruleId"] for r in directive}
+    assert all(r["provision"].startswith(EVD + "act/eu-dir-2001-83") for r in directive)
+    assert {r.get("jurisdiction") for r in directive} <= {EU, None}  # EU rules, and EV-role rules for all
+    centralised = {r["ruleId"] for r in rows(run(store, "rules-citing-act", act="eu-reg-726-2004"))}
+    assert {"EU-25", "EU-26b"} <= centralised
+    assert run(store, "rules-citing-act", act="eu-dir-2001-831").rows == []  # a prefix is not a match
+
+
+def check_ev_subtypes(store):
+    subtypes = set(run(store, "ev-subtypes").column("subtype"))
+    for name in ("SmallEV", "LargeEV", "Exosome", "Ectosome", "ApoptoticBody", "OuterMembraneVesicle"):
+        assert EVKG + name in subtypes
+    assert EVKG + "ExtracellularVesicle" not in subtypes
+    assert EVKG + "SyntheticVesicle" not in subtypes  # not an EV
+    bacterial = set(run(store, "ev-subtypes", type="BacterialMembraneVesicle").column("subtype"))
+    assert EVKG + "OuterMembraneVesicle" in bacterial and EVKG + "Exosome" not in bacterial
+
+
+def check_counts_by_use_and_jurisdiction(store):
+    counts = {(r["approach"], r["jurisdiction"], r["category"]): int(r["products"])
+              for r in rows(run(store, "counts-by-use-and-jurisdiction"))}
+    # the same figures counted here from one row per product
+    approach = {r["product"]: r["approach"] for r in rows(run(store, "ev-role", role="ActiveSubstance"))}
+    approach.update({r["product"]: r["approach"] for r in rows(run(store, "ev-role"))})
+    biological_eu = {r["product"] for r in rows(run(store, "products-by-category"))
+                     if r["category"] == EVKG + "EU_BiologicalMedicinalProduct"}
+    immunomodulatory = EVKG + "ImmunomodulatoryRegenerativeTherapy"
+    expected = len({p for p in biological_eu if approach.get(p) == immunomodulatory})
+    assert counts[(immunomodulatory, EU, EVKG + "EU_BiologicalMedicinalProduct")] == expected
+    # at least exoflo, hamsc-exo-covid, msc-ev-gvhd, msc-ev-ckd, msc-ev-t1dm and agle-102 (products.md)
+    assert expected >= 6
+    assert counts[(EVKG + "PathogenVaccination", US, EVKG + "US_Vaccine")] >= 1  # bexsero
+
+
+def check_msc_products_by_tissue(store):
+    found = {(r["product"], r["tissue"]) for r in rows(run(store, "msc-products-by-tissue"))}
+    by_product = {}
+    for pid, tissue in found:
+        by_product.setdefault(pid, set()).add(tissue.lower())
+    assert any("bone marrow" in t for t in by_product[product("exoflo")])
+    assert any("bone marrow" in t for t in by_product[product("iexosomes")])
+    assert any("adipose" in t for t in by_product[product("hamsc-exo-covid")])
+    assert product("dex-melanoma") not in by_product  # dendritic cells, not MSCs
+
+
+def check_products_needing_ind(store):
+    found = products_in(run(store, "products-needing-ind"))
+    assert {product("exoflo"), product("dex-melanoma"), product("msc-ev-ckd")} <= found
+    assert product("caelyx-doxil") not in found  # an approved drug, not an investigational biologic
+
+
+def check_agency_determinations(store):
+    found = rows(run(store, "agency-determinations"))
+    bexsero = {(r.get("jurisdiction"), r.get("body")) for r in found if r["product"] == product("bexsero")}
+    assert (EU, EVKG + "EU_MarketingAuthorisation") in bexsero
+    assert (US, EVKG + "FDA_Licence") in bexsero
+    assert product("exoflo") not in {r["product"] for r in found}
+
+
+def check_centralised_procedure_mandatory(store):
+    found = products_in(run(store, "centralised-procedure-mandatory"))
+    assert product("exoil12") in found  # engineered producer cells, recombinant protein (EU-26)
+    assert product("exoflo") in found  # new active substance for a viral disease (EU-26b)
+
+
+def check_rules_by_status(store):
+    contested = rows(run(store, "rules-by-status"))
+    assert contested and {r["status"] for r in contested} == {EVKG + "Contested"}
+    assert "EU-11" in {r["ruleId"] for r in contested}
+    settled = {r["ruleId"] for r in rows(run(store, "rules-by-status", status="Settled"))}
+    assert {"EU-01", "EU-10", "EU-14"} <= settled
+
+
+def check_loaded_cargo(store):
+    found = rows(run(store, "loaded-cargo"))
+    iexo = [r for r in found if r["product"] == product("iexosomes")]
+    assert iexo and iexo[0]["cargoKind"] == EVKG + "NucleicAcid" and iexo[0]["loadedBy"] == EVKG + "Electroporation"
+    assert product("plant-exo-curcumin") in {r["product"] for r in found}
+    assert product("exoflo") not in {r["product"] for r in found}  # native vesicles
+
+
+def check_classification_matrix(store):
+    found = {r["product"]: r for r in rows(run(store, "classification-matrix"))}
+    exoflo = found[product("exoflo")]
+    assert {"EU_BiologicalMedicinalProduct", "EU_NotATMP"} <= set(exoflo["EU"].split())
+    assert "US_BiologicalProduct" in exoflo["US"].split()
+    assert "EU_NonBiologicalMedicinalProduct?" in found[product("iexosomes")]["EU"].split()
+    assert int(found[product("msc-ev-gvhd")]["undecidedQuestions"]) >= 1
+
+
+EXPECTATIONS = {name.removeprefix("check_").replace("_", "-"): check
+                for name, check in list(globals().items()) if name.startswith("check_")}
+
+
+def test_catalogue_has_at_least_fifteen_own_queries_each_with_an_expectation():
+    own = [n for n in catalogue() if not n.startswith("literature-")]
+    assert len(own) >= 15
+    assert sorted(own) == sorted(EXPECTATIONS)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_query_returns_expected_rows(built_store, name):
+    EXPECTATIONS[name](built_store)
+
+
+def test_every_catalogue_query_runs_with_its_defaults(built_store):
+    for name, query in catalogue().items():
+        results = run_named_query(name, store=built_store)
+        assert results.kind in ("select", "ask", "graph"), name
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_header_is_complete(name):
+    query = catalogue()[name]
+    assert query.title and query.description and query.sources, f"{name}: title, description and source"
+    for param in query.params:
+        assert param.description, f"{name}: parameter {param.name} is described"
+        assert f"?{param.name}" in query.text or f"${param.name}" in query.text
+
+
+# --- parameters ---------------------------------------------------------------------------------------------
+def test_header_parsing():
+    header = parse_header("# title: T\n# description: D one\n#   and two\n# param: product  a product id, "
+                          "default exoflo\n# param: act  an act\n# source: S\nSELECT * {}\n# title: ignored")
+    assert header["title"] == "T" and header["description"] == "D one and two"
+    assert [(p.name, p.default) for p in header["params"]] == [("product", "exoflo"), ("act", None)]
+    assert header["sources"] == ["S"]
+
+
+@pytest.mark.parametrize("kind, raw, term", [
+    ("jurisdiction", "EU", f"<{EU}>"),
+    ("jurisdiction", "us", f"<{US}>"),
+    ("jurisdiction", f"<{KR}>", f"<{KR}>"),
+    ("product", "exoflo", f"<{EVD}product/exoflo>"),
+    ("product", "evd:product/bexsero", f"<{EVD}product/bexsero>"),
+    ("act", "eu-dir-2001-83/art-1-2", f"<{EVD}act/eu-dir-2001-83/art-1-2>"),
+    ("class", "Exosome", f"<{EVKG}Exosome>"),
+    ("class", "evkg:SmallEV", f"<{EVKG}SmallEV>"),
+    ("paper", "10.3402/JEV.v4.30087", f"<{EVD}paper/doi/10.3402/jev.v4.30087>"),
+    ("status", "contested", f"<{EVKG}Contested>"),
+    ("role", "DeliveryVehicle", f"<{EVKG}DeliveryVehicleRole>"),
+    ("string", 'say "hi" } INSERT', '"say \\"hi\\" } INSERT"'),
+    ("integer", "2015", '"2015"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    ("term", "evkg:Exosome", f"<{EVKG}Exosome>"),
+    ("term", "plain words", '"plain words"'),
+])
+def test_values_become_one_validated_term(kind, raw, term):
+    assert parse_value(kind, raw) == term
+
+
+@pytest.mark.parametrize("kind, raw", [
+    ("jurisdiction", "FR"),
+    ("jurisdiction", "EU> } ; DROP ALL ; <x"),
+    ("product", "<http://example.org/a b>"),
+    ("product", "exo flo"),
+    ("product", "nope:thing"),
+    ("class", "evkg:Exosome> } INSERT DATA { <a:b> <a:b> <a:b"),
+    ("integer", "12a"),
+    ("status", "maybe"),
+    ("act", ""),
+])
+def test_malformed_values_are_refused(kind, raw):
+    from evkg.queries import BadValue
+
+    with pytest.raises(BadValue):
+        parse_value(kind, raw)
+
+
+def test_binding_injects_values_without_touching_the_query_text():
+    query = get_query("products-by-category")
+    text, shift = prepare(query, {"jurisdiction": "KR"})
+    assert f"VALUES ?jurisdiction {{ <{KR}> }}" in text
+    assert text.endswith(query.text[query.text.index("WHERE {") + len("WHERE {"):])
+    assert text.split("\n", 1)[0].startswith("PREFIX ") and shift > 0
+    # the line numbers of the query are unchanged: prefixes go on the first line
+    assert text.count("\n") == query.text.count("\n")
+
+
+def test_unknown_and_malformed_parameters_name_what_is_accepted(built_store):
+    with pytest.raises(UsageError, match="no parameter 'juris'; it accepts: jurisdiction"):
+        run_named_query("products-by-category", store=built_store, juris="EU")
+    with pytest.raises(UsageError, match="parameter 'jurisdiction'.*Accepted: EU, US or KR"):
+        run_named_query("products-by-category", store=built_store, jurisdiction="Mars")
+
+
+# --- the command line, in process ---------------------------------------------------------------------------
+def cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_lists_queries(capsys):
+    code, out, _ = cli(capsys, "queries")
+    assert code == 0 and "products-by-category" in out and "--param jurisdiction=" in out
+    code, out, _ = cli(capsys, "queries", "--format", "json")
+    listed = {q["name"]: q for q in json.loads(out)}
+    assert code == 0 and set(listed) == set(catalogue())
+    assert listed["products-by-category"]["params"][0]["default"] == "EU"
+
+
+def test_cli_query_formats(capsys, built_store_path):
+    store = str(built_store_path)
+    code, out, _ = cli(capsys, "query", "products-by-category", "--store", store, "--param", "jurisdiction=US")
+    assert code == 0 and "evd:product/exoflo" in out and "evkg:US_BiologicalProduct" in out
+    code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "--format", "json")
+    data = json.loads(out)
+    assert data["head"]["vars"][0] == "product"
+    assert product("iexosomes") in {b["product"]["value"] for b in data["results"]["bindings"]}
+    code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "--format", "csv")
+    assert out.splitlines()[0].startswith("product,productLabel,role")
+    code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "--format", "tsv")
+    assert out.splitlines()[0].startswith("?product\t?productLabel\t?role")
+    code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "--format", "xml")
+    assert "<sparql" in out and product("iexosomes") in out
+
+
+def test_cli_bad_input_exits_2_with_a_plain_message(capsys, built_store_path, tmp_path):
+    store = str(built_store_path)
+    code, _, err = cli(capsys, "query", "products-by-categry", "--store", store)
+    assert code == 2 and "Did you mean: products-by-category" in err
+    code, _, err = cli(capsys, "query", "products-by-category", "--store", store, "--param", "jurisdiction")
+    assert code == 2 and "not name=value" in err
+    code, _, err = cli(capsys, "query", "evidence-for-product", "--store", store, "--param", "product=exo flo")
+    assert code == 2 and "parameter 'product'" in err
+    code, _, err = cli(capsys, "query", "ev-role", "--store", store, "--param", "colour=red")
+    assert code == 2 and "no parameter 'colour'" in err
+
+    broken = tmp_path / "broken.rq"
+    broken.write_text("# my question\nSELECT ?p WHERE {\n  ?p a evkg:EVProduct .\n  FILTR (?p) \n}\n")
+    code, _, err = cli(capsys, "query", str(broken), "--store", store)
+    assert code == 2 and "broken.rq, line 4, column" in err and "Traceback" not in err
+
+    for update in ("DELETE WHERE { ?s ?p ?o }", "PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:b ex:c }",
+                   "DROP ALL", "LOAD <http://example.org/data.ttl>", "CLEAR DEFAULT"):
+        changing = tmp_path / "change.rq"
+        changing.write_text(update)
+        code, _, err = cli(capsys, "query", str(changing), "--store", store)
+        assert code == 2 and "only reads" in err
+    assert run_named_query("ev-role", store=built_store_path).rows  # nothing was deleted
+
+    code, _, err = cli(capsys, "query", str(tmp_path / "missing.rq"), "--store", store)
+    assert code == 2 and "does not exist" in err
+
+
+def test_user_query_file_with_parameters(capsys, built_store_path, tmp_path):
+    mine = tmp_path / "mine.rq"
+    mine.write_text("SELECT ?label WHERE { ?product rdfs:label ?label }\n")
+    code, out, _ = cli(capsys, "query", str(mine), "--store", str(built_store_path),
+                       "--param", "product=evd:product/exoflo", "--format", "csv")
+    assert code == 0 and out.splitlines()[0] == "label" and len(out.splitlines()) == 2
+
+
+def test_first_use_builds_the_default_store(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    code, out, err = cli(capsys, "query", "ev-subtypes", "--format", "csv")
+    assert code == 0 and "first use, building" in err and EVKG + "Exosome" in out
+    assert (tmp_path / "data-home" / "evkg" / "store" / "evkg-build.json").exists()
+    code, out, err = cli(capsys, "query", "ev-subtypes", "--format", "csv")
+    assert code == 0 and "building" not in err
+
+
+def test_cli_as_a_subprocess(built_store_path):
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "query", "no-such-query", "--store",
+                           str(built_store_path) + "-other"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "no named query 'no-such-query'" in done.stderr
+    assert "Traceback" not in done.stderr
