@@ -1,0 +1,383 @@
+"""The United States classification rules (shapes/rules-us.ttl, regulation.md 6.3) run by the real engine.
+
+Every rule has a description on which it fires and one, minimally different, on which it must not; the US
+columns of the worked examples E1-E7 (regulation.md section 8) are checked with their statuses.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import pyshacl
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, SH
+
+from evkg import resources
+from evkg.classify import classify
+
+EVKG = Namespace("https://w3id.org/evkg#")
+EVSH = Namespace("https://w3id.org/evkg/shapes#")
+EX = "http://example.org/"
+US = URIRef("https://w3id.org/evkg/data/jurisdiction/US")
+
+PRODUCT = {"intendedUse": "evkg:Treatment", "evRole": "evkg:ActiveSubstanceRole", "cellContent": "evkg:NoCells",
+           "hasNoLoadedCargo": "true", "integralMedicalDevice": "false"}
+PREP = {"evOriginKind": "evkg:HumanOrigin", "vesicleKind": "evkg:NaturallyReleasedEV",
+        "evSourceMaterial": "evkg:PrimaryHumanCells"}
+SOURCE = {"geneticallyModified": "false", "donorRelation": "evkg:Allogeneic"}
+
+SMALL_MOLECULE = {"cargoKind": "evkg:SmallMolecule"}
+SYNTHETIC_SIRNA = {"cargoKind": "evkg:NucleicAcid", "manufacture": "evkg:ChemicallySynthesised",
+                   "nucleicAcidMechanism": "evkg:RNAInterference", "effectIsGenetic": "true"}
+CELL_MADE_MIRNA = {**SYNTHETIC_SIRNA, "manufacture": "evkg:Recombinant"}
+MRNA = {"cargoKind": "evkg:NucleicAcid", "manufacture": "evkg:Recombinant",
+        "nucleicAcidMechanism": "evkg:Expression", "effectIsGenetic": "true"}
+PROTEIN_120 = {"cargoKind": "evkg:RecombinantProtein", "manufacture": "evkg:Recombinant", "lengthAminoAcids": "120"}
+PEPTIDE_9 = {"cargoKind": "evkg:Antigen", "manufacture": "evkg:ChemicallySynthesised", "lengthAminoAcids": "9"}
+
+
+def _objects(value) -> str:
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return " , ".join(values)
+
+
+def describe(name: str = "p", **changes) -> str:
+    """Turtle for one product: the E1-like defaults above, changed by keyword.
+
+    Keys are product properties, `prep_<property>` or `source_<property>`; None removes a fact. `cargo`,
+    `coform` and `determinations` take lists of property dicts.
+    """
+    product, prep, source = dict(PRODUCT), dict(PREP), dict(SOURCE)
+    items = []
+    for key, value in changes.items():
+        if key == "cargo":
+            product.pop("hasNoLoadedCargo", None)
+            product["loadedCargo"] = [f"ex:{name}-cargo{i}" for i in range(len(value))]
+            items += [(f"ex:{name}-cargo{i}", "evkg:CargoItem", facts) for i, facts in enumerate(value)]
+        elif key == "coform":
+            product["coFormulatedActiveSubstance"] = [f"ex:{name}-coform{i}" for i in range(len(value))]
+            items += [(f"ex:{name}-coform{i}", "evkg:CoFormulatedActiveSubstance", f) for i, f in enumerate(value)]
+        elif key == "determinations":
+            product["agencyDetermination"] = [f"ex:{name}-det{i}" for i in range(len(value))]
+            items += [(f"ex:{name}-det{i}", "evkg:AgencyDetermination", f) for i, f in enumerate(value)]
+        else:
+            target, prop = ((prep, key[5:]) if key.startswith("prep_") else
+                            (source, key[7:]) if key.startswith("source_") else (product, key))
+            if value is None:
+                target.pop(prop, None)
+            else:
+                target[prop] = value
+    lines = ["@prefix evkg: <https://w3id.org/evkg#> .", f"@prefix ex: <{EX}> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             f"ex:{name} a evkg:EVProduct ; evkg:hasEVComponent ex:{name}-prep ."]
+    lines += [f"ex:{name} evkg:{p} {_objects(v)} ." for p, v in product.items()]
+    lines.append(f"ex:{name}-prep a evkg:EVPreparation ; evkg:hasSource ex:{name}-src .")
+    lines += [f"ex:{name}-prep evkg:{p} {_objects(v)} ." for p, v in prep.items()]
+    lines.append(f"ex:{name}-src a evkg:Source .")
+    lines += [f"ex:{name}-src evkg:{p} {_objects(v)} ." for p, v in source.items()]
+    for node, cls, facts in items:
+        lines.append(f"{node} a {cls} .")
+        lines += [f"{node} {p if ':' in p else 'evkg:' + p} {_objects(v)} ." for p, v in facts.items()
+                  if v is not None]
+    return "\n".join(lines) + "\n"
+
+
+def run(turtle: str, jurisdictions=("US",)):
+    return classify(Graph().parse(data=turtle, format="turtle"), jurisdictions=jurisdictions)
+
+
+def derived(result, rule_id: str, category: str, product: str = "p") -> bool:
+    """Whether `rule_id` concluded `category` for the product (whichever derivation is reported)."""
+    graph = result.graph
+    for outcome in graph.subjects(EVKG.derivedByRule, EVSH[rule_id]):
+        if (graph.value(outcome, EVKG.ofProduct) == URIRef(EX + product)
+                and graph.value(outcome, EVKG.category) == EVKG[category]):
+            return True
+    return False
+
+
+def best(result, category: str, product: str = "p"):
+    """The reported outcome for a category (strongest derivation), or None."""
+    found = [o for o in result.for_product(EX + product) if o.category == str(EVKG[category])]
+    rank = {"settled": 4, "provisional": 3, "contested": 2, "superseded": 1}
+    return max(found, key=lambda o: rank.get(o.status, 0)) if found else None
+
+
+def undecided_questions(result, product: str = "p") -> set[str]:
+    return {o.question.split("#")[1] for o in result.for_product(EX + product) if o.status == "undecided"}
+
+
+SUPPLEMENT_BORDER = dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"], diseaseClaim="false")
+VEHICLE_DRUG = dict(evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE])
+PLANT = dict(prep_evOriginKind="evkg:PlantOrigin", prep_evSourceMaterial="evkg:PlantMaterial")
+SYNTHETIC = dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle",
+                 prep_evSourceMaterial="evkg:ChemicalSynthesis", source_donorRelation="evkg:DonorNotApplicable")
+CELLS_PRESENT = dict(cellContent="evkg:ViableCells", hctpMinimallyManipulated="true", hctpHomologousUse="true",
+                     hctpSystemicOrMetabolic="false")
+
+
+def det(body: str, *categories: str, jurisdiction: str = "US") -> dict:
+    return {"jurisdiction": f"<https://w3id.org/evkg/data/jurisdiction/{jurisdiction}>",
+            "determiningBody": f"evkg:{body}", "determinedCategory": [f"evkg:{c}" for c in categories]}
+
+
+# (rule, category, description changes that make it fire, changes under which it must not fire)
+CASES = [
+    ("US-01", "US_Drug", {}, SUPPLEMENT_BORDER),
+    ("US-01", "US_Drug", dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"], diseaseClaim="true"),
+     dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"])),
+    ("US-01b", "US_Drug", SUPPLEMENT_BORDER, dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"])),
+    ("US-02", "US_BiologicalProduct", {}, VEHICLE_DRUG),
+    ("US-02", "US_BiologicalProduct", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]),
+     dict(prep_evOriginKind="evkg:AnimalOrigin")),
+    ("US-03", "US_NotHCTP", {}, dict(cellContent=None)),
+    ("US-03", "US_Not361HCTP", {}, dict(prep_evOriginKind="evkg:AnimalOrigin")),
+    ("US-03b", "US_NotHCTP", dict(prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent"), {}),
+    ("US-03b", "US_BiologicalProduct", dict(prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent"),
+     dict(prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent", cellContent="evkg:NonViableCells")),
+    ("US-04", "US_NotHCTP", dict(prep_evOriginKind="evkg:AnimalOrigin"), {}),
+    ("US-04", "US_Not361HCTP", dict(prep_evOriginKind="evkg:BacterialOrigin"), dict(prep_evOriginKind=None)),
+    ("US-05", "US_Not361HCTP", CELLS_PRESENT, dict(CELLS_PRESENT, prep_evOriginKind="evkg:AnimalOrigin")),
+    ("US-06", "US_Not361HCTP", dict(CELLS_PRESENT, hctpHomologousUse="false"), CELLS_PRESENT),
+    ("US-06", "US_Not361HCTP", dict(CELLS_PRESENT, hctpSystemicOrMetabolic="true"),
+     dict(CELLS_PRESENT, hctpSystemicOrMetabolic="true", source_donorRelation="evkg:Autologous")),
+    ("US-07", "US_Vaccine", dict(intendedUse="evkg:InfectiousDiseaseVaccine", prep_evOriginKind="evkg:BacterialOrigin"),
+     dict(prep_evOriginKind="evkg:BacterialOrigin")),
+    ("US-08", "US_Vaccine", dict(intendedUse="evkg:InfectiousDiseaseVaccine"),
+     dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine")),
+    ("US-08", "US_Vaccine", dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine", cargo=[MRNA]),
+     dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine", cargo=[SMALL_MOLECULE])),
+    ("US-08b", "US_NotVaccine", dict(intendedUse="evkg:AntiTumourImmunotherapy"),
+     dict(intendedUse=["evkg:Treatment", "evkg:InfectiousDiseaseVaccine"])),
+    ("US-09", "US_BiologicalProduct", dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120]),
+     dict(evRole="evkg:CombinedRole", cargo=[dict(PROTEIN_120, lengthAminoAcids="30")])),
+    ("US-09", "US_BiologicalProduct", dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE],
+                                           coform=[PROTEIN_120]),
+     dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE],
+          coform=[dict(PROTEIN_120, lengthAminoAcids=None)])),
+    ("US-10", "US_BiologicalProduct", dict(prep_evOriginKind="evkg:AnimalOrigin"),
+     dict(prep_evOriginKind="evkg:AnimalOrigin", intendedUse="evkg:InfectiousDiseaseVaccine")),
+    ("US-10", "US_RFDRecommended", dict(prep_evOriginKind="evkg:BacterialOrigin"),
+     dict(prep_evOriginKind="evkg:BacterialOrigin", intendedUse=None)),
+    ("US-11", "US_NonBiologicDrug", PLANT, dict(PLANT, **VEHICLE_DRUG)),
+    ("US-12", "US_NonBiologicDrug", dict(SYNTHETIC, **VEHICLE_DRUG),
+     dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[{"rdfs:label": '"unnamed cargo"'}])),
+    ("US-12", "US_NonBiologicDrug", dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[SYNTHETIC_SIRNA]),
+     dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[MRNA])),
+    ("US-13", "US_HumanGeneTherapyProduct", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]),
+     dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA], intendedUse="evkg:InfectiousDiseaseVaccine")),
+    ("US-14", "US_NotGeneTherapy", dict(evRole="evkg:CombinedRole", cargo=[SYNTHETIC_SIRNA]),
+     dict(evRole="evkg:CombinedRole", cargo=[SYNTHETIC_SIRNA, MRNA])),
+    ("US-14-BIO", "US_BiologicalProduct", dict(evRole="evkg:CombinedRole", cargo=[CELL_MADE_MIRNA]),
+     dict(evRole="evkg:CombinedRole", cargo=[SYNTHETIC_SIRNA])),
+    ("US-14b", "US_NotGeneTherapy", {}, dict(source_geneticallyModified=None)),
+    ("US-14b", "US_NotGeneTherapy", dict(source_geneticallyModified="true", prep_incidentalRecombinantNucleicAcid="false"),
+     dict(source_geneticallyModified="true", prep_incidentalRecombinantNucleicAcid="true")),
+    ("US-15", "US_CombinationProduct", VEHICLE_DRUG, dict(cargo=[SMALL_MOLECULE])),
+    ("US-15", "US_CombinationProduct", dict(evRole="evkg:CombinedRole", cargo=[PEPTIDE_9]),
+     dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120])),
+    ("US-15b", "US_NotCombinationProduct", dict(PLANT, **VEHICLE_DRUG),
+     dict(PLANT, evRole="evkg:DeliveryVehicleRole", cargo=[MRNA])),
+    ("US-15b", "US_NonBiologicDrug", dict(PLANT, **VEHICLE_DRUG), VEHICLE_DRUG),
+    ("US-15c", "US_NotCombinationProduct", {}, dict(integralMedicalDevice=None)),
+    ("US-15c", "US_NotCombinationProduct", dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120]),
+     dict(evRole="evkg:CombinedRole", cargo=[dict(PROTEIN_120, lengthAminoAcids=None)])),
+    ("US-15c", "US_NotCombinationProduct", dict(coform=[PROTEIN_120]), dict(coform=[SMALL_MOLECULE])),
+    ("US-16", "US_LeadCenterCDER", VEHICLE_DRUG, dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE])),
+    ("US-16", "US_PMOAUndecided", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
+    ("US-16", "US_RFDRecommended", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
+    ("US-17", "US_INDRequired", {}, dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"])),
+    ("US-17", "US_BLARequired", {}, PLANT),
+    ("US-17", "US_BLARequired", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]), VEHICLE_DRUG),
+    ("US-17", "US_NDARequired", PLANT, {}),
+    ("US-18", "US_RFDRecommended", VEHICLE_DRUG, SUPPLEMENT_BORDER),
+    ("US-18", "US_RFDRecommended", dict(prep_evOriginKind="evkg:AnimalOrigin"),
+     dict(prep_evOriginKind="evkg:AnimalOrigin", intendedUse="evkg:InfectiousDiseaseVaccine")),
+    ("US-19", "US_CombinationProduct", dict(VEHICLE_DRUG, determinations=[det("FDA_RFD", "US_CombinationProduct")]),
+     dict(VEHICLE_DRUG, determinations=[det("CAT", "US_CombinationProduct")])),
+    ("US-19", "US_NotCombinationProduct", dict(VEHICLE_DRUG, determinations=[det("FDA_OCP", "US_NotCombinationProduct")]),
+     dict(VEHICLE_DRUG, determinations=[det("FDA_RFD", "US_NotCombinationProduct", jurisdiction="EU")])),
+    ("US-20", "US_BiologicalProduct", dict(determinations=[det("FDA_Licence", "US_BiologicalProduct")]),
+     dict(determinations=[det("FDA_Enforcement", "US_BiologicalProduct")])),
+    ("US-21", "US_BiologicalProduct", dict(determinations=[det("FDA_Enforcement", "US_Drug", "US_BiologicalProduct")]),
+     dict(determinations=[det("FDA_Licence", "US_BiologicalProduct")])),
+]
+
+
+@pytest.mark.parametrize("rule_id, category, fires, blocks", CASES,
+                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
+    assert derived(run(describe(**fires)), rule_id, category), f"{rule_id} should conclude {category}"
+    assert not derived(run(describe(**blocks)), rule_id, category), f"{rule_id} must not conclude {category}"
+
+
+US_RULE_IDS = ["US-01", "US-01b", "US-02", "US-03", "US-03b", "US-04", "US-05", "US-06", "US-07", "US-08", "US-08b",
+               "US-09", "US-10", "US-11", "US-12", "US-13", "US-14", "US-14b", "US-15", "US-15b", "US-15c", "US-16",
+               "US-17", "US-18", "US-19", "US-20", "US-21"]
+
+
+def _rules_file() -> Graph:
+    return Graph().parse(resources.folder("shapes") / "rules-us.ttl", format="turtle")
+
+
+def test_every_rule_of_the_table_is_implemented_and_tested():
+    graph = _rules_file()
+    ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
+    assert set(US_RULE_IDS) <= ids
+    assert ids - set(US_RULE_IDS) == {"US-14-BIO"}
+    assert {c[0] for c in CASES} == ids
+
+
+def test_rule_nodes_carry_the_shared_metadata():
+    graph = _rules_file()
+    attached = set(graph.objects(EVSH.USRules, SH.rule))
+    assert graph.value(EVSH.USRules, SH.targetClass) == EVKG.EVProduct
+    for rule in graph.subjects(EVKG.ruleId, None):
+        assert rule in attached
+        assert (rule, RDF.type, SH.SPARQLRule) in graph and (rule, RDF.type, EVKG.ClassificationRule) in graph
+        for prop in (EVKG.rationale, EVKG.answersQuestion, EVKG.concludes, EVKG.status,
+                     URIRef("http://purl.org/dc/terms/source"), SH.order, SH.construct):
+            assert graph.value(rule, prop) is not None, f"{rule} lacks {prop}"
+        assert graph.value(rule, EVKG.jurisdiction) == US
+        assert graph.value(rule, SH.prefixes) == EVSH.prefixes
+        if graph.value(rule, EVKG.status) == EVKG.Contested:
+            assert graph.value(rule, EVKG.alternative) is not None or EVKG.US_RFDRecommended in set(
+                graph.objects(rule, EVKG.concludes)), f"contested rule {rule} names no alternative"
+
+
+def test_rules_run_unchanged_in_plain_pyshacl():
+    """The same file runs in pySHACL (advanced mode) and mints the shared outcome IRIs."""
+    shapes = _rules_file() + Graph().parse(resources.folder("shapes") / "prefixes.ttl", format="turtle")
+    data = Graph().parse(data=describe(), format="turtle")
+    inferred = pyshacl.shacl_rules(data, shacl_graph=shapes, advanced=True, iterate_rules=True)
+    product = EX + "p"
+    for rule_id, category in [("US-01", "US_Drug"), ("US-02", "US_BiologicalProduct"), ("US-03", "US_NotHCTP"),
+                              ("US-17", "US_BLARequired")]:
+        iri = URIRef("https://w3id.org/evkg/data/outcome/"
+                     + hashlib.sha1(f"{product}|{rule_id}|{category}".encode()).hexdigest())
+        assert inferred.value(iri, EVKG.category) == EVKG[category]
+        assert inferred.value(iri, EVKG.derivedByRule) == EVSH[rule_id]
+
+
+# ---- worked examples of regulation.md section 8, US column ----------------------------------------------
+
+E1 = dict(intendedUse=["evkg:Treatment", "evkg:Regenerative"], annexI3Indication="false",
+          manufacturingSetting="evkg:IndustrialManufacture")
+E2 = dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA], prep_evSourceMaterial="evkg:EstablishedCellLine",
+          source_geneticallyModified="true", prep_incidentalRecombinantNucleicAcid="true")
+E3 = dict(intendedUse="evkg:AntiTumourImmunotherapy", cargo=[PEPTIDE_9], source_donorRelation="evkg:Autologous",
+          manufacturingSetting="evkg:HospitalNonRoutinePreparation")
+E4 = dict(intendedUse="evkg:InfectiousDiseaseVaccine", prep_evOriginKind="evkg:BacterialOrigin",
+          prep_evSourceMaterial="evkg:MicrobialCulture", source_geneticallyModified="true",
+          prep_incidentalRecombinantNucleicAcid="true", source_donorRelation="evkg:DonorNotApplicable")
+E5 = dict(prep_evOriginKind="evkg:AnimalOrigin", prep_evSourceMaterial="evkg:AnimalMaterial",
+          source_donorRelation="evkg:Xenogeneic", routeOfAdministration="evkg:Oral", **VEHICLE_DRUG)
+E6 = dict(evRole="evkg:CombinedRole", cargo=[SYNTHETIC_SIRNA], prep_evSourceMaterial="evkg:EstablishedCellLine")
+E7 = dict(intendedUse="evkg:Regenerative", prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent",
+          cellContent=None, hasNoLoadedCargo=None, integralMedicalDevice=None)
+
+
+def assert_statuses(result, expected: dict):
+    for category, status in expected.items():
+        outcome = best(result, category)
+        assert outcome is not None, f"{category} not concluded"
+        assert outcome.status == status, f"{category}: {outcome.status} (rule {outcome.rule}), expected {status}"
+
+
+def assert_not_concluded(result, *categories):
+    for category in categories:
+        outcome = best(result, category)
+        assert outcome is None or outcome.status == "superseded", f"{category} concluded by {outcome.rule}"
+
+
+def test_e1_allogeneic_msc_small_evs():
+    result = run(describe(**E1))
+    assert_statuses(result, {c: "settled" for c in (
+        "US_Drug", "US_BiologicalProduct", "US_NotHCTP", "US_Not361HCTP", "US_NotGeneTherapy", "US_NotVaccine",
+        "US_NotCombinationProduct", "US_INDRequired", "US_BLARequired")})
+    assert_not_concluded(result, "US_NDARequired", "US_RFDRecommended", "US_HCTP", "US_Vaccine")
+    assert {"Q_US_Drug", "Q_US_Biological", "Q_US_HCTP", "Q_US_361HCTP", "Q_US_GeneTherapy", "Q_US_Vaccine",
+            "Q_US_Combination", "Q_US_Application"}.isdisjoint(undecided_questions(result))
+    assert not result.consistency_errors
+
+
+def test_e2_engineered_hek293_evs_with_mrna():
+    result = run(describe(**E2))
+    assert_statuses(result, {"US_HumanGeneTherapyProduct": "provisional", "US_BiologicalProduct": "provisional",
+                             "US_BLARequired": "provisional", "US_INDRequired": "settled",
+                             "US_NotHCTP": "settled", "US_NotVaccine": "settled",
+                             "US_NotCombinationProduct": "settled"})
+    assert not derived(result, "US-02", "US_BiologicalProduct")
+    assert_not_concluded(result, "US_CombinationProduct", "US_NotGeneTherapy", "US_NDARequired")
+
+
+def test_e3_autologous_dendritic_cell_evs_with_synthetic_peptides():
+    result = run(describe(**E3))
+    assert_statuses(result, {c: "settled" for c in (
+        "US_Drug", "US_BiologicalProduct", "US_NotHCTP", "US_NotGeneTherapy", "US_NotVaccine",
+        "US_INDRequired", "US_BLARequired")})
+    assert "Q_US_Combination" in undecided_questions(result)
+    assert_not_concluded(result, "US_CombinationProduct", "US_NotCombinationProduct")
+    sensitivity = run(describe(**dict(E3, evRole="evkg:CombinedRole")))
+    assert_statuses(sensitivity, {"US_CombinationProduct": "contested", "US_RFDRecommended": "settled"})
+
+
+def test_e4_outer_membrane_vesicle_vaccine():
+    result = run(describe(**E4))
+    assert_statuses(result, {"US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+                             "US_NotCombinationProduct": "settled", "US_INDRequired": "settled",
+                             "US_BLARequired": "settled"})
+    assert derived(result, "US-08", "US_Vaccine")
+    assert "Q_US_GeneTherapy" in undecided_questions(result)
+
+
+def test_e5_bovine_milk_evs_with_paclitaxel():
+    result = run(describe(**E5))
+    assert_statuses(result, {"US_Drug": "settled", "US_NotHCTP": "settled", "US_NotVaccine": "settled",
+                             "US_NotGeneTherapy": "settled", "US_CombinationProduct": "contested",
+                             "US_LeadCenterCDER": "contested", "US_RFDRecommended": "settled",
+                             "US_INDRequired": "settled"})
+    combination = best(result, "US_CombinationProduct")
+    assert combination.rule == "US-15"
+    assert [a for a, _ in combination.alternatives] == [str(EVKG.US_NotCombinationProduct)]
+    assert_not_concluded(result, "US_BLARequired", "US_NDARequired", "US_NotCombinationProduct")
+
+
+def test_e6_msc_evs_with_synthetic_sirna():
+    result = run(describe(**E6))
+    assert_statuses(result, {"US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+                             "US_NotGeneTherapy": "provisional", "US_CombinationProduct": "contested",
+                             "US_PMOAUndecided": "contested", "US_RFDRecommended": "settled",
+                             "US_INDRequired": "settled", "US_BLARequired": "settled"})
+    assert derived(result, "US-02", "US_BiologicalProduct") and derived(result, "US-14", "US_NotGeneTherapy")
+    assert_not_concluded(result, "US_HumanGeneTherapyProduct")
+
+
+def test_e7_incomplete_platelet_ev_gel():
+    result = run(describe(**E7))
+    assert_statuses(result, {c: "settled" for c in (
+        "US_Drug", "US_BiologicalProduct", "US_NotVaccine", "US_INDRequired", "US_BLARequired")})
+    assert {"Q_US_HCTP", "Q_US_361HCTP", "Q_US_GeneTherapy", "Q_US_Combination"} <= undecided_questions(result)
+    missing = {o.question.split("#")[1]: {m["property"].split("#")[1] for m in o.missing}
+               for o in result.for_product(EX + "p") if o.status == "undecided"}
+    assert "cellContent" in missing["Q_US_HCTP"]
+    assert {"loadedCargo", "integralMedicalDevice"} <= missing["Q_US_Combination"]
+    assert "loadedCargo" in missing["Q_US_GeneTherapy"] or "hasNoLoadedCargo" in missing["Q_US_GeneTherapy"]
+    completed = run(describe(**dict(E7, cellContent="evkg:NoCells")))
+    assert_statuses(completed, {"US_NotHCTP": "settled", "US_Not361HCTP": "settled"})
+    assert derived(completed, "US-03b", "US_NotHCTP")
+
+
+def test_agency_determination_supersedes_the_inferred_answer():
+    result = run(describe(**dict(VEHICLE_DRUG, determinations=[det("FDA_RFD", "US_NotCombinationProduct")])))
+    assert best(result, "US_NotCombinationProduct").status == "settled"
+    assert best(result, "US_NotCombinationProduct").rule == "US-19"
+    assert best(result, "US_CombinationProduct").status == "superseded"
+
+
+def test_dietary_supplement_border_is_not_an_rfd_question():
+    result = run(describe(**dict(SUPPLEMENT_BORDER, prep_evOriginKind="evkg:PlantOrigin")))
+    drug = best(result, "US_Drug")
+    assert drug.status == "contested" and drug.rule == "US-01b"
+    assert [a for a, _ in drug.alternatives] == [str(EVKG.US_DietarySupplement)]
+    assert_not_concluded(result, "US_RFDRecommended")
