@@ -1,0 +1,43 @@
+"""Regenerate the generated documentation: docs/queries.md (the query catalogue) and docs/ontology/index.html.
+
+    python -m evkg.docs            # write into the repository's docs/
+    python -m evkg.docs --out DIR  # write elsewhere (the tests compare a fresh copy with docs/)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def generated() -> dict[str, str]:
+    """Relative path -> content of every generated documentation file."""
+    from evkg import resources
+    from evkg.docs_gen import ontology_html
+    from evkg.queries import catalogue_markdown
+
+    return {"queries.md": catalogue_markdown(),
+            "ontology/index.html": ontology_html(resources.ontology_graph())}
+
+
+def write(out: Path) -> list[Path]:
+    written = []
+    for relative, text in generated().items():
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evkg.docs", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs")
+    args = parser.parse_args(argv)
+    for path in write(args.out):
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
