@@ -18,5 +18,9 @@ def command(endpoint, graph_store, store_path, timeout):
     evkg's named graphs there, and report the triples sent."""
     from evkg.build import push_to_endpoint
 
-    push_to_endpoint(endpoint, graph_store=graph_store, store_path=store_path, timeout=timeout)
+    sent = push_to_endpoint(endpoint, graph_store=graph_store, store_path=store_path, timeout=timeout,
+                            progress=lambda message: click.echo(message, err=True))
+    for graph_iri, count in sent.items():
+        click.echo(f"{graph_iri}\t{count}")
+    click.echo(f"total\t{sum(sent.values())}")
     return 0
