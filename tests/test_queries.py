@@ -95,7 +95,11 @@ def check_contested_or_undecided(store):
     assert (product("msc-ev-gvhd"), EU) in undecided
     gvhd_atmp = [r for r in found if r["product"] == product("msc-ev-gvhd") and r.get("question") == EVKG + "Q_EU_ATMP"]
     assert gvhd_atmp and EVKG + "cellContent" in gvhd_atmp[0]["missingFacts"].split()  # cell content not reported
-    assert product("exoflo") not in {p for p, _ in undecided | contested}
+    # ExoFlo's class is settled (products.md): nothing contested, medicinal/biological/ATMP questions decided
+    exoflo = [r for r in found if r["product"] == product("exoflo")]
+    assert not [r for r in exoflo if r.get("status") == EVKG + "Contested"]
+    assert not {r.get("question") for r in exoflo} & {EVKG + q for q in ("Q_EU_Medicinal", "Q_EU_Biological",
+                                                                        "Q_EU_ATMP", "Q_US_Biological")}
 
 
 def check_misev_characterisation_gaps(store):
