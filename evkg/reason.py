@@ -71,6 +71,7 @@ class Disagreement:
 @dataclass
 class CrossCheck:
     consistent: bool
+    unsatisfiable: list[str]
     products: list[str]
     categories: list[str]
     disagreements: list[Disagreement]
@@ -79,7 +80,7 @@ class CrossCheck:
 
     @property
     def agree(self) -> bool:
-        return self.consistent and not self.disagreements
+        return self.consistent and not self.unsatisfiable and not self.disagreements
 
 
 # ------------------------------------------------------------------------------------------------ ontology
@@ -228,8 +229,9 @@ def _closure(ontology: Graph, cls) -> set:
 
 # ------------------------------------------------------------------------------------------------ cross-check
 
-def owl_categories(data: Graph, ontology: Graph | None = None) -> tuple[bool, dict[str, set[str]]]:
-    """(consistent, product IRI -> every class HermiT infers for it)."""
+def owl_categories(data: Graph, ontology: Graph | None = None
+                   ) -> tuple[bool, list[str], dict[str, set[str]]]:
+    """(consistent, unsatisfiable classes, product IRI -> every class HermiT infers for it)."""
     ontology = ontology if ontology is not None else ontology_graph()
     facts = description_facts(data, ontology)
     products = sorted(str(p) for p in facts.subjects(RDF.type, EVKG.EVProduct) if isinstance(p, URIRef))
@@ -240,8 +242,9 @@ def owl_categories(data: Graph, ontology: Graph | None = None) -> tuple[bool, di
         merged.add(triple)
     world, _ = _reason(merged)
     if world is None:
-        return False, {p: set() for p in products}
+        return False, [], {p: set() for p in products}
     try:
+        unsatisfiable = sorted(c.iri for c in world.inconsistent_classes() if c.iri != str(OWL.Nothing))
         types: dict[str, set[str]] = {}
         for iri in products:
             individual = world[iri]
@@ -250,7 +253,7 @@ def owl_categories(data: Graph, ontology: Graph | None = None) -> tuple[bool, di
                 if hasattr(cls, "ancestors"):
                     inferred.update(a.iri for a in cls.ancestors() if hasattr(a, "iri"))
             types[iri] = inferred
-        return True, types
+        return True, unsatisfiable, types
     finally:
         world.close()
 
@@ -286,7 +289,7 @@ def cross_check(data: Graph) -> CrossCheck:
     """Compare HermiT's category types with the rules' conclusions, for the categories the ontology defines."""
     ontology = ontology_graph()
     defined = defined_categories(ontology)
-    consistent, owl_types = owl_categories(data, ontology)
+    consistent, unsatisfiable, owl_types = owl_categories(data, ontology)
     rule_types, derivations = rule_categories(data, ontology)
     disagreements = []
     if consistent:
@@ -299,7 +302,7 @@ def cross_check(data: Graph) -> CrossCheck:
                     disagreements.append(Disagreement(
                         product, category, owl_says, rules_say, conditions,
                         tuple(sorted(derivations.get((product, category), ())))))
-    return CrossCheck(consistent=consistent, products=sorted(owl_types), categories=sorted(defined),
+    return CrossCheck(consistent=consistent, unsatisfiable=unsatisfiable, products=sorted(owl_types), categories=sorted(defined),
                       disagreements=disagreements, owl_types=owl_types, rule_types=rule_types)
 
 
