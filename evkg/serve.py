@@ -206,13 +206,19 @@ class Service:
     def product_summary(self, curated: CuratedProduct) -> dict:
         from evkg.report import outcome_dict
 
+        from evkg import resources
+
+        negatives = {str(c) for c in resources.ontology_graph().objects(None, EVKG.negativeCategory)}
         concluded: dict[str, list] = {j: [] for j in JURISDICTIONS}
         for outcome in curated.check.classifications:
             if outcome.status in ("undecided", "superseded") or outcome.jurisdiction not in concluded:
                 continue
             entry = outcome_dict(outcome)
             concluded[outcome.jurisdiction].append({"category": entry["category"], "label": entry["category_label"],
-                                                     "status": entry["status"]})
+                                                     "status": entry["status"],
+                                                     "negative": entry["category"] in negatives})
+        for entries in concluded.values():  # what it is first, then what it is not
+            entries.sort(key=lambda e: e["negative"])
         return {"id": curated.id, "iri": curated.check.iri, "label": curated.check.label,
                 "conforms": curated.check.conforms, "completeness": curated.check.completeness,
                 "classification": concluded, "url": f"/products/{curated.id}"}
