@@ -123,40 +123,38 @@ def _value_text(graph: Graph, value) -> str | None:
     return _label(graph, value)
 
 
-def run_pyshacl(data: Graph):
-    """One pySHACL run of the bundled shapes; returns its results graph. Never mutates `data`."""
-    from pyshacl import validate as shacl_validate
-
-    _, results_graph, _ = shacl_validate(
-        data,
-        shacl_graph=resources.shapes_graph(),
-        ont_graph=resources.ontology_graph(),
-        inference="none",
-        advanced=True,
-        allow_warnings=True,
-        allow_infos=True,
-        inplace=False,
-    )
-    return results_graph
+ENGINES = ("compiled", "pyshacl")
 
 
-def validate(data: Graph) -> ValidationReport:
-    """Validate every product in `data` against the bundled shapes."""
-    return report_from_results(data, run_pyshacl(data))
+def validate(data: Graph, *, engine: str = "compiled") -> ValidationReport:
+    """Validate every product in `data` against the bundled shapes. `data` is not modified.
+
+    engine="compiled" runs the shapes as set-based SPARQL on pyoxigraph (the default, fast);
+    engine="pyshacl" runs plain pySHACL (the reference; both give identical results, see the tests).
+    """
+    from evkg import sparql_validation
+
+    if engine == "compiled":
+        from evkg.embedded import store_for
+
+        raw = sparql_validation.validate_store(store_for(data), data)
+    elif engine == "pyshacl":
+        raw = sparql_validation.run_pyshacl(data)
+    else:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {ENGINES}")
+    return report_from_results(data, raw)
 
 
-def report_from_results(data: Graph, results_graph: Graph) -> ValidationReport:
+def report_from_results(data: Graph, raw_results) -> ValidationReport:
     products = product_iris(data)
     owners = node_owners(data, products)
     by_product = {p: ProductValidation(str(p), _label(data, p)) for p in products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict[URIRef, set] = {p: set() for p in products}
-    for result in results_graph.subjects(RDF.type, SH.ValidationResult):
-        focus = results_graph.value(result, SH.focusNode)
-        shape = results_graph.value(result, SH.sourceShape)
-        path = results_graph.value(result, SH.resultPath)
-        severity = _SEVERITY_NAMES.get(results_graph.value(result, SH.resultSeverity), "Violation")
-        messages = sorted(str(m) for m in results_graph.objects(result, SH.resultMessage))
+    for raw in raw_results:
+        focus, shape, path = raw.focus, raw.shape, raw.path
+        severity = _SEVERITY_NAMES.get(raw.severity, "Violation")
+        messages = sorted(raw.messages)
         constraint_id, sources, name, _ = _shape_info(shape)
         product = owners.get(focus)
         item = ValidationResult(
@@ -165,8 +163,8 @@ def report_from_results(data: Graph, results_graph: Graph) -> ValidationReport:
             focus_label=_label(data, focus),
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (_label(data, path) if isinstance(path, URIRef) else None),
-            value=_value_text(data, results_graph.value(result, SH.value)),
-            message=messages[0] if messages else "This part of the description does not meet a check.",
+            value=_value_text(data, raw.value),
+            message=_most_specific(messages),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,
@@ -182,6 +180,13 @@ def report_from_results(data: Graph, results_graph: Graph) -> ValidationReport:
         report.results = sorted(set(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in products],
                             unattributed=sorted(set(unattributed), key=ValidationResult.sort_key))
+
+
+def _most_specific(messages: list[str]) -> str:
+    """A SPARQL constraint's own message (with its values filled in) before the shape's general one."""
+    if not messages:
+        return "This part of the description does not meet a check."
+    return max(messages, key=len)
 
 
 def _score(data: Graph, owners: dict, by_product: dict, failed_checks: dict) -> None:

@@ -1,0 +1,84 @@
+"""Moving RDF between rdflib graphs and in-memory pyoxigraph stores, keeping blank-node identity.
+
+The hot paths (validation, classification, queries) run SPARQL on pyoxigraph; rdflib stays the library's
+public graph type. Blank nodes keep their ids in both directions, so results can point back into the caller's
+graph.
+"""
+from __future__ import annotations
+
+import functools
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+
+def to_ox(term):
+    """rdflib term -> pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term):
+    """pyoxigraph term -> rdflib term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def quads_of(graph: Graph):
+    cache: dict = {}
+
+    def convert(term):
+        found = cache.get(term)
+        if found is None:
+            found = cache[term] = to_ox(term)
+        return found
+
+    for s, p, o in graph:
+        yield ox.Quad(convert(s), convert(p), convert(o))
+
+
+def add_graph(store: ox.Store, graph: Graph) -> None:
+    """Copy an rdflib graph into the store's default graph, blank nodes included."""
+    store.bulk_extend(quads_of(graph))
+
+
+@functools.cache
+def _ontology_quads() -> tuple:
+    from evkg import resources
+
+    return tuple(quads_of(resources.ontology_graph()))
+
+
+def store_with_ontology() -> ox.Store:
+    """A fresh in-memory store holding the ontology (class hierarchy for targets and sh:class checks)."""
+    store = ox.Store()
+    store.bulk_extend(_ontology_quads())
+    return store
+
+
+def store_for(graph: Graph) -> ox.Store:
+    """A fresh in-memory store with the ontology and a copy of `graph`."""
+    store = store_with_ontology()
+    add_graph(store, graph)
+    return store
