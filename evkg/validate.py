@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg import resources
-from evkg.namespaces import DCT, EVKG
+from evkg.namespaces import DCT, EVKG, EVSH
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 SEVERITY_WEIGHT = {"Violation": 3, "Warning": 2, "Info": 1}
@@ -142,7 +142,22 @@ def validate(data: Graph, *, engine: str = "compiled") -> ValidationReport:
         raw = sparql_validation.run_pyshacl(data)
     else:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {ENGINES}")
-    return report_from_results(data, raw)
+    return report_from_results(data, list(raw) + unresolved_source_results(data))
+
+
+UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
+
+
+def unresolved_source_results(data: Graph) -> list:
+    """A warning for every dct:source / CiTO citation the bibliography, act register and user references lack."""
+    from evkg.literature import unresolved_sources
+    from evkg.sparql_validation import RawResult
+
+    shapes = resources.shapes_graph()
+    messages = frozenset(str(m) for m in shapes.objects(UNRESOLVED_SOURCE_SHAPE, SH.message))
+    return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
+                      severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent)
+            for subject, source in unresolved_sources(data)]
 
 
 def report_from_results(data: Graph, raw_results) -> ValidationReport:

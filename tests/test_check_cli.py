@@ -180,3 +180,16 @@ def test_console_script_runs_as_a_subprocess():
 def test_unknown_command_suggests_the_closest(capsys):
     code, _, err = run_cli("chek", capsys=capsys)
     assert code == 2 and "check" in err
+
+
+def test_a_source_that_cannot_be_resolved_is_a_warning(tmp_path, capsys):
+    doc = tmp_path / "cited.ttl"
+    doc.write_text(VALID[0].read_text(encoding="utf-8") + """
+<https://w3id.org/evkg/data/product/example-e1> <http://purl.org/dc/terms/source>
+    <https://doi.org/10.9999/no-such-paper> .
+""", encoding="utf-8")
+    code, out, _ = run_cli("check", str(doc), "--format", "json", capsys=capsys)
+    results = [r for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    unresolved = [r for r in results if r["constraint"] == "SRC-01"]
+    assert [r["value"] for r in unresolved] == ["https://doi.org/10.9999/no-such-paper"]
+    assert unresolved[0]["severity"] == "Warning"
