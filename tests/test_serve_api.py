@@ -18,6 +18,8 @@ from evkg.serve import running_server
 ROOT = Path(__file__).resolve().parent.parent
 VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))
 INVALID = sorted((ROOT / "examples" / "invalid").glob("*.ttl"))
+# an empty folder must fail, not silently run nothing
+NONE_FOUND = [pytest.param(None, id="none-found")]
 TURTLE = {"Content-Type": "text/turtle"}
 
 
@@ -75,8 +77,9 @@ def test_openapi_describes_every_endpoint(server):
 
 # ------------------------------------------------------------------------------------------- POST /check
 
-@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", VALID or NONE_FOUND, ids=lambda p: p.stem)
 def test_valid_example_conforms_and_is_classified(server, path):
+    assert path is not None, "examples/valid holds no example to submit"
     raw = path.read_bytes()
     response = server.post("/check", content=raw, headers=TURTLE)
     assert response.status_code == 200, response.text
@@ -96,8 +99,9 @@ def test_check_gives_the_same_report_as_the_library(server):
     assert served == json.loads(json.dumps(expected))
 
 
-@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", INVALID or NONE_FOUND, ids=lambda p: p.stem)
 def test_invalid_example_does_not_conform_and_names_its_mistake(server, path):
+    assert path is not None, "examples/invalid holds no example to submit"
     expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
     report = server.post("/check", content=path.read_bytes(), headers=TURTLE).json()
     assert report["summary"]["conforms"] is False
@@ -121,12 +125,18 @@ def test_other_rdf_formats_give_the_same_verdict(server, rdflib_format, content_
 
 
 def test_multipart_upload_reads_the_format_from_the_file_name(server):
-    path = invalid_example()
+    path = valid_example()
     response = server.post("/check", files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
     assert response.status_code == 200, response.text
     report = response.json()
     assert report["files"][0]["path"] == path.name
-    assert report["summary"]["conforms"] is False
+    assert report["summary"]["conforms"] is True
+    as_jsonld = Graph().parse(path).serialize(format="json-ld").encode("utf-8")
+    upload = server.post("/check", files={"file": ("product.jsonld", as_jsonld, "application/octet-stream")})
+    assert upload.status_code == 200, upload.text
+    assert upload.json()["summary"]["products"] == report["summary"]["products"]
+    unknown = server.post("/check", files={"file": ("product.docx", b"PK...", "application/octet-stream")})
+    assert unknown.status_code == 415
 
 
 def test_report_formats_follow_the_accept_header(server):
