@@ -139,12 +139,21 @@ class ClassificationResult:
         self.consistency_errors = consistency_errors
         self.jurisdictions = jurisdictions
         self._triples = triples
+        self._describe = None          # set by the engine: outcome IRI -> Outcome for any derivation
         self._by_product: dict[str, list[Outcome]] = {}
         for outcome in outcomes:
             self._by_product.setdefault(outcome.product, []).append(outcome)
 
     def for_product(self, iri) -> list[Outcome]:
         return list(self._by_product.get(str(iri), []))
+
+    def derivation(self, iri) -> Outcome | None:
+        """Any outcome node of this run, including derivations that are not the reported (strongest) one."""
+        iri = str(iri)
+        for outcome in self.outcomes:
+            if outcome.iri == iri:
+                return outcome
+        return self._describe(iri) if self._describe else None
 
     @property
     def products(self) -> list[str]:
@@ -436,8 +445,6 @@ def _as_nt(graph: Graph) -> bytes:
 
 
 def _sparql_term(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>"
     return str(term)
 
 
@@ -491,6 +498,7 @@ class _Run:
         self.effective: dict[str, int] = {}
         self.chain: dict[str, int] = {}
         self.superseded_by: dict[str, list] = {}
+        self._fact_words: dict[tuple, list] = {}
 
     # -- scope -------------------------------------------------------------------------------------------
     def scope(self) -> tuple[list[str], list[str]]:
@@ -714,7 +722,13 @@ class _Run:
         either = _EITHER_FACT.get(prop)
         return either is None or either not in stated
 
-    def fact_words(self, product: str, props: Iterable[str]) -> list[str]:
+    def fact_words(self, product: str, props: tuple) -> list[str]:
+        key = (product, props)
+        if key not in self._fact_words:
+            self._fact_words[key] = self._words(product, props)
+        return list(self._fact_words[key])
+
+    def _words(self, product: str, props: tuple) -> list[str]:
         stated = self.facts.get(product, {})
         words = []
         for prop in props:
@@ -788,18 +802,11 @@ def _assemble(run: _Run, in_scope: list[str], out_of_scope: list[str]) -> Classi
         return (-run.effective[o], 1 if (rule and rule.id == HIERARCHY_RULE_ID) else 0,
                 rule.id if rule else "", o)
 
-    outcomes: list[Outcome] = []
-    answered: dict[str, set] = {}
-    best_rank: dict[tuple, int] = {}
-    for (product, jurisdiction, question, category), members in groups.items():
-        members.sort(key=strength)
-        primary = members[0]
+    def describe(primary: str, product: str, jurisdiction: str, question: str | None, category: str,
+                 members: list[str]) -> Outcome:
         rule = kb.rules_by_iri.get(index.rule[primary])
         rank = run.effective[primary]
         status = "superseded" if rank == SUPERSEDED else RANK_STATUS[rank]
-        if question:
-            answered.setdefault(product, set()).add(question)
-        best_rank[(product, category)] = max(best_rank.get((product, category), -1), rank)
         premise_outcomes = sorted(index.premises.get(primary, ()))
         premise_words = run.fact_words(product, rule.needs_facts if rule else ())
         for p in premise_outcomes:
@@ -809,7 +816,7 @@ def _assemble(run: _Run, in_scope: list[str], out_of_scope: list[str]) -> Classi
                 p_status = "superseded" if p_rank == SUPERSEDED else RANK_STATUS[p_rank]
                 premise_words.append(f"{label_of(index.category[p])} ({p_rule.id if p_rule else '?'}, {p_status})")
         sources = sorted(index.sources.get(primary, set()) | set(rule.sources if rule else ()))
-        outcomes.append(Outcome(
+        return Outcome(
             iri=primary, product=product, jurisdiction=jurisdiction, question=question,
             question_label=label_of(question), category=category, category_label=label_of(category),
             alternatives=[(a, label_of(a)) for a in sorted(index.alternatives.get(primary, ()))],
@@ -822,7 +829,27 @@ def _assemble(run: _Run, in_scope: list[str], out_of_scope: list[str]) -> Classi
                                 "superseded" if run.effective[m] == SUPERSEDED else RANK_STATUS[run.effective[m]])
                                for m in members[1:]],
             superseded_by=run.superseded_by.get(primary, []),
-        ))
+        )
+
+    def describe_node(iri: str) -> Outcome | None:
+        if iri not in index.category or iri not in index.product:
+            return None
+        questions = sorted(index.questions.get(iri, ())) or [None]
+        return describe(iri, index.product[iri],
+                        _jurisdiction_code(index.jurisdiction.get(iri)) or ALL_JURISDICTIONS,
+                        questions[0], index.category[iri], [iri])
+
+    outcomes: list[Outcome] = []
+    answered: dict[str, set] = {}
+    best_rank: dict[tuple, int] = {}
+    for (product, jurisdiction, question, category), members in groups.items():
+        members.sort(key=strength)
+        primary = members[0]
+        if question:
+            answered.setdefault(product, set()).add(question)
+        rank = run.effective[primary]
+        best_rank[(product, category)] = max(best_rank.get((product, category), -1), rank)
+        outcomes.append(describe(primary, product, jurisdiction, question, category, members))
 
     # The product is typed with every category it was concluded to have, settled or provisional.
     for (product, category), rank in best_rank.items():
@@ -833,7 +860,9 @@ def _assemble(run: _Run, in_scope: list[str], out_of_scope: list[str]) -> Classi
     outcomes.extend(_out_of_scope(run, out_of_scope, triples))
     errors = _contradictions(run, outcomes)
     outcomes.sort(key=lambda o: (o.product, _jurisdiction_order(o.jurisdiction), o.question or "", o.category))
-    return ClassificationResult(outcomes, errors, sorted(triples), run.jurisdictions)
+    result = ClassificationResult(outcomes, errors, sorted(triples), run.jurisdictions)
+    result._describe = describe_node
+    return result
 
 
 def _jurisdiction_order(code: str) -> int:

@@ -1,0 +1,199 @@
+"""Every EU and EV-role rule, run by the real engine on small descriptions: one case where it fires and one
+where it must not (regulation.md sections 6.1, 6.2)."""
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+
+from evkg.classify import classify, knowledge
+from evkg.namespaces import EVKG, EVSH
+
+PRODUCT = "https://example.org/product/p"
+
+
+def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None, origin="HumanOrigin",
+             vesicle="NaturallyReleasedEV", material="PrimaryHumanCells", modified=False, incidental=None,
+             cargo=(), no_cargo=True, role="ActiveSubstanceRole", cells="NoCells", engineered=None,
+             donor="Allogeneic", setting="IndustrialManufacture", device=False, annex3=False,
+             scaffold=False, coformulated=(), determinations=()) -> str:
+    """Turtle for one product; None leaves a fact out (open world). The default is worked example E1."""
+    def val(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int):
+            return str(v)
+        return f"evkg:{v}"
+
+    lines = [f"<{product}> a evkg:EVProduct ; rdfs:label \"test product\" ;",
+             f"    evkg:hasEVComponent <{product}/prep> ;"]
+    product_facts = [("intendedUse", u) for u in uses or ()] + [
+        ("diseaseClaim", disease_claim), ("evRole", role), ("cellContent", cells), ("cellsEngineered", engineered),
+        ("manufacturingSetting", setting), ("integralMedicalDevice", device), ("annexI3Indication", annex3)]
+    if no_cargo and not cargo:
+        product_facts.append(("hasNoLoadedCargo", True))
+    for prop, value in product_facts:
+        if value is not None:
+            lines.append(f"    evkg:{prop} {val(value)} ;")
+    for i, _ in enumerate(cargo):
+        lines.append(f"    evkg:loadedCargo <{product}/cargo{i}> ;")
+    for i, _ in enumerate(coformulated):
+        lines.append(f"    evkg:coFormulatedActiveSubstance <{product}/coform{i}> ;")
+    if scaffold:
+        lines.append(f"    evkg:engineeredVesicleComponent <{product}/scaffold> ;")
+    for i, _ in enumerate(determinations):
+        lines.append(f"    evkg:agencyDetermination <{product}/determination{i}> ;")
+    lines[-1] = lines[-1][:-1] + "."
+    prep = [f"<{product}/prep> a evkg:EVPreparation ; evkg:hasSource <{product}/source>"]
+    for prop, value in (("evOriginKind", origin), ("vesicleKind", vesicle), ("evSourceMaterial", material),
+                        ("incidentalRecombinantNucleicAcid", incidental)):
+        if value is not None:
+            prep.append(f"evkg:{prop} {val(value)}")
+    lines.append(" ;\n    ".join(prep) + " .")
+    source = [f"<{product}/source> a evkg:Source"]
+    for prop, value in (("geneticallyModified", modified), ("donorRelation", donor)):
+        if value is not None:
+            source.append(f"evkg:{prop} {val(value)}")
+    lines.append(" ;\n    ".join(source) + " .")
+    for prefix, items in (("cargo", cargo), ("coform", coformulated)):
+        for i, item in enumerate(items):
+            facts = " ; ".join(f"evkg:{k} {val(v)}" for k, v in item.items())
+            lines.append(f"<{product}/{prefix}{i}> {facts} .")
+    if scaffold:
+        lines.append(f"<{product}/scaffold> rdfs:label \"scaffold\" ; evkg:manufacture evkg:Recombinant .")
+    for i, (body, category) in enumerate(determinations):
+        lines.append(f"<{product}/determination{i}> a evkg:AgencyDetermination ; evkg:determiningBody evkg:{body} ;"
+                     f" evkg:determinedCategory evkg:{category} ;"
+                     f" evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ;"
+                     f" dct:source <https://example.org/decision/{i}> .")
+    return ("@prefix evkg: <https://w3id.org/evkg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            "@prefix dct: <http://purl.org/dc/terms/> .\n" + "\n".join(lines) + "\n")
+
+
+def run(**facts):
+    return classify(Graph().parse(data=describe(**facts), format="turtle"), jurisdictions=("EU",))
+
+
+def fired(result, rule_id: str) -> bool:
+    graph = result.graph
+    if rule_id == "EU-19":      # statutory precedence marks the lower ATMP class as overridden
+        return any(True for _ in graph.triples((None, EVKG.supersededBy, None))) and any(
+            o.rule in ("EU-17", "EU-16", "EU-17b", "EU-16b") and o.status == "superseded" for o in result.outcomes)
+    return (None, EVKG.derivedByRule, EVSH[rule_id]) in graph
+
+
+SMALL_MOLECULE = {"cargoKind": "SmallMolecule"}
+MRNA = {"cargoKind": "NucleicAcid", "manufacture": "Recombinant", "nucleicAcidMechanism": "Expression",
+        "effectIsGenetic": True}
+SIRNA = {"cargoKind": "NucleicAcid", "manufacture": "ChemicallySynthesised", "nucleicAcidMechanism": "RNAInterference",
+         "effectIsGenetic": True}
+PROTEIN = {"cargoKind": "RecombinantProtein", "manufacture": "Recombinant", "lengthAminoAcids": 150}
+GTMP = dict(role="DeliveryVehicleRole", cargo=[MRNA], material="EstablishedCellLine", modified=True)
+SYNTHETIC = dict(origin="NoBiologicalOrigin", vesicle="FullySyntheticVesicle", material="ChemicalSynthesis",
+                 modified=None, donor=None)
+
+CASES = {
+    # rule: (facts where it fires, facts where it must not)
+    "ROLE-01": ({}, dict(role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE])),
+    "ROLE-02": (dict(role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE]), dict(role="DeliveryVehicleRole")),
+    "ROLE-03": (dict(role="CombinedRole", cargo=[SMALL_MOLECULE]), dict(role="CombinedRole")),
+    "ROLE-04": ({}, dict(cells="ViableCells", engineered=False)),
+    "ROLE-05": (dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE]),
+                dict(SYNTHETIC, vesicle="HybridVesicle", role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE])),
+    "ROLE-05b": (dict(SYNTHETIC), dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE])),
+    "EU-01": ({}, dict(uses=("Treatment", "NonMedical"), disease_claim=False)),
+    "EU-01b": (dict(uses=("Treatment", "NonMedical"), disease_claim=False),
+               dict(uses=("Treatment", "NonMedical"), disease_claim=True)),
+    "EU-02": ({}, dict(origin="PlantOrigin", material="PlantMaterial")),
+    "EU-03": (dict(origin="PlantOrigin", material="PlantMaterial"), {}),
+    "EU-04": (dict(vesicle="CellDerivedMimetic"), {}),
+    "EU-05": (dict(role="DeliveryVehicleRole", cargo=[PROTEIN]), dict(role="ActiveSubstanceRole", cargo=[PROTEIN])),
+    "EU-06": (dict(role="DeliveryVehicleRole", origin="AnimalOrigin", material="AnimalMaterial",
+                   cargo=[SMALL_MOLECULE]),
+              dict(role="CombinedRole", origin="AnimalOrigin", material="AnimalMaterial", cargo=[SMALL_MOLECULE])),
+    "EU-06b": (dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE]),
+               dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[MRNA])),
+    "EU-07": (dict(uses=("InfectiousDiseaseVaccine",)), {}),
+    "EU-08": (dict(uses=("AntiTumourImmunotherapy",)), {}),
+    "EU-09": ({}, dict(cells="ViableCells", engineered=True)),
+    "EU-10": (GTMP, dict(GTMP, uses=("InfectiousDiseaseVaccine",))),
+    "EU-11": (dict(role="CombinedRole", cargo=[SIRNA]), dict(role="CombinedRole", cargo=[MRNA])),
+    "EU-12": ({}, dict(modified=True)),
+    "EU-13": (dict(modified=True, incidental=True), dict(modified=True)),
+    "EU-14": ({}, dict(cells=None)),
+    "EU-15": (GTMP, {}),
+    "EU-16": (dict(cells="ViableCells", engineered=True, uses=("Regenerative",)),
+              dict(cells="ViableCells", engineered=True, uses=("Treatment",))),
+    "EU-17": (dict(cells="ViableCells", engineered=True, uses=("Treatment",)),
+              dict(cells="ViableCells", engineered=True, uses=("Treatment", "Regenerative"))),
+    "EU-16b": (dict(cells="NonViableCells", engineered=True, uses=("Regenerative",)),
+               dict(cells="ViableCells", engineered=True, uses=("Regenerative",))),
+    "EU-17b": (dict(cells="NonViableCells", engineered=True, uses=("Treatment",)),
+               dict(cells="ViableCells", engineered=True, uses=("Treatment",))),
+    "EU-18": (dict(cells="ViableCells", engineered=False), dict(cells="ViableCells", engineered=True)),
+    "EU-19": (dict(cells="ViableCells", engineered=True, role="CombinedRole", cargo=[MRNA], modified=True),
+              dict(cells="ViableCells", engineered=True)),
+    "EU-20": (dict(cells="ViableCells", engineered=True, device=True),
+              dict(cells="ViableCells", engineered=True, device=False)),
+    "EU-21": (dict(GTMP, device=True), dict(GTMP, device=False)),
+    "EU-21b": ({}, GTMP),
+    "EU-21c": (GTMP, dict(GTMP, device=True)),
+    "EU-22": (dict(device=True), {}),
+    "EU-23": (dict(GTMP, setting="HospitalNonRoutinePreparation"), GTMP),
+    "EU-24": (dict(setting="HospitalNonRoutinePreparation"), dict(GTMP, setting="HospitalNonRoutinePreparation")),
+    "EU-25": (GTMP, dict(GTMP, setting="HospitalNonRoutinePreparation")),
+    "EU-26": (dict(scaffold=True), {}),
+    "EU-26b": (dict(annex3=True), {}),
+    "EU-27": ({}, dict(material="EstablishedCellLine")),
+    "EU-28": (dict(modified=True, incidental=True), {}),
+    "EU-29": (dict(determinations=[("CAT", "EU_GTMP")]), dict(determinations=[("EU_MarketingAuthorisation", "EU_GTMP")])),
+    "EU-30": (dict(determinations=[("EU_MarketingAuthorisation", "EU_BiologicalMedicinalProduct")]),
+              dict(determinations=[("CAT", "EU_NotATMP")])),
+    "EU-31": (dict(material="HumanBloodOrBloodComponent"), {}),
+}
+
+
+def test_every_eu_and_role_rule_has_a_case():
+    rule_ids = {r.id for r in knowledge().rules if r.id.startswith(("EU-", "ROLE-"))}
+    assert rule_ids == set(CASES)
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_fires(rule_id):
+    fires, _ = CASES[rule_id]
+    assert fired(run(**fires), rule_id), f"{rule_id} should fire on {fires}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(CASES))
+def test_rule_does_not_fire(rule_id):
+    _, quiet = CASES[rule_id]
+    assert not fired(run(**quiet), rule_id), f"{rule_id} must not fire on {quiet}"
+
+
+@pytest.mark.parametrize("rule_id, category", [
+    ("EU-01", "EU_MedicinalProduct"), ("EU-02", "EU_BiologicalMedicinalProduct"), ("EU-09", "EU_NotSCTMP"),
+    ("EU-09", "EU_NotTEP"), ("EU-12", "EU_NotGTMP"), ("EU-14", "EU_NotATMP"), ("EU-21b", "EU_NotCombinedATMP"),
+    ("EU-27", "EU_HumanStartingMaterialRules")])
+def test_rules_conclude_their_categories(rule_id, category):
+    result = run()
+    assert any(o.rule == rule_id and o.category == str(EVKG[category]) for o in result.outcomes)
+    assert (URIRef(PRODUCT), URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), EVKG[category]) in result.graph
+
+
+def test_open_world_no_negative_from_absence():
+    # Cargo not stated: neither "not a GTMP" nor "not an ATMP" may be concluded.
+    result = run(no_cargo=False)
+    categories = {o.category for o in result.outcomes}
+    assert str(EVKG.EU_NotGTMP) not in categories
+    assert str(EVKG.EU_NotATMP) not in categories
+
+
+def test_unknown_cargo_kind_blocks_negative():
+    # A cargo item without a kind might be a nucleic acid: EU-12 must wait.
+    result = run(cargo=[{"lengthAminoAcids": 12}])
+    assert not fired(result, "EU-12")
+
+
+def test_vaccine_blocks_gtmp_even_with_recombinant_mrna():
+    result = run(**dict(GTMP, uses=("InfectiousDiseaseVaccine",)))
+    gtmp = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_GTMP)]
+    assert [o.category for o in gtmp] == [str(EVKG.EU_NotGTMP)] and gtmp[0].rule == "EU-07"
