@@ -1,0 +1,219 @@
+"""The classification engine itself: determinism, the caller's graph, undecided answers, status
+propagation, superseding by agency determinations and precedence, contradictions, scope."""
+from __future__ import annotations
+
+import random
+
+from rdflib import BNode, Graph
+from rdflib.compare import isomorphic
+
+from evkg.classify import classify
+from evkg.namespaces import EVKG
+from test_rules_eu import GTMP, MRNA, SIRNA, describe
+
+EU = ("EU",)
+
+
+def graph_of(*descriptions: str) -> Graph:
+    graph = Graph()
+    for text in descriptions:
+        graph.parse(data=text, format="turtle")
+    return graph
+
+
+def several() -> Graph:
+    return graph_of(describe("https://example.org/a"),
+                    describe("https://example.org/b", **GTMP),
+                    describe("https://example.org/c", role="CombinedRole", cargo=[SIRNA]),
+                    describe("https://example.org/d", cells=None, no_cargo=False))
+
+
+def by_category(result, product, category):
+    return [o for o in result.for_product(product) if o.category == str(EVKG[category])]
+
+
+def test_running_twice_gives_identical_graphs():
+    data = several()
+    first, second = classify(data), classify(data)
+    assert first.ntriples == second.ntriples
+    assert [o.iri for o in first.outcomes] == [o.iri for o in second.outcomes]
+
+
+def test_input_order_does_not_matter():
+    data = several()
+    triples = list(data)
+    random.Random(7).shuffle(triples)
+    shuffled = Graph()
+    for t in triples:
+        shuffled.add(t)
+    assert classify(data).ntriples == classify(shuffled).ntriples
+
+
+def test_one_product_alone_gets_the_same_outcomes_as_in_a_batch():
+    alone = classify(graph_of(describe("https://example.org/b", **GTMP)))
+    batch = classify(several())
+    assert [o.iri for o in alone.outcomes] == [o.iri for o in batch.for_product("https://example.org/b")]
+
+
+def test_caller_graph_is_untouched():
+    data = several()
+    before = Graph()
+    for t in data:
+        before.add(t)
+    classify(data)
+    assert len(data) == len(before) and isomorphic(data, before)
+
+
+def test_no_blank_nodes_in_the_output_even_with_blank_node_input():
+    text = """@prefix evkg: <https://w3id.org/evkg#> .
+    <https://example.org/x> a evkg:EVProduct ; evkg:intendedUse evkg:Treatment ; evkg:evRole evkg:ActiveSubstanceRole ;
+        evkg:cellContent evkg:NoCells ; evkg:hasNoLoadedCargo true ;
+        evkg:hasEVComponent [ evkg:evOriginKind evkg:HumanOrigin ; evkg:vesicleKind evkg:NaturallyReleasedEV ;
+                              evkg:hasSource [ evkg:geneticallyModified false ] ] ;
+        evkg:agencyDetermination [ evkg:determiningBody evkg:CAT ; evkg:determinedCategory evkg:EU_NotATMP ] ."""
+    result = classify(graph_of(text))
+    assert not any(isinstance(term, BNode) for triple in result.graph for term in triple)
+    assert by_category(result, "https://example.org/x", "EU_NotATMP")
+
+
+def test_outcome_iris_follow_the_shared_formula():
+    import hashlib
+
+    result = classify(graph_of(describe("https://example.org/a")), jurisdictions=EU)
+    outcome = by_category(result, "https://example.org/a", "EU_NotATMP")[0]
+    digest = hashlib.sha1("https://example.org/a|EU-14|EU_NotATMP".encode()).hexdigest()
+    assert outcome.iri == f"https://w3id.org/evkg/data/outcome/{digest}"
+
+
+def test_undecided_lists_missing_facts_with_prompts_and_waiting_rules():
+    result = classify(graph_of(describe("https://example.org/d", cells=None, no_cargo=False)), jurisdictions=EU)
+    atmp = next(o for o in result.outcomes if o.question == str(EVKG.Q_EU_ATMP))
+    assert atmp.status == "undecided" and atmp.category == str(EVKG.Undecided)
+    missing = {m["property"]: m for m in atmp.missing}
+    assert str(EVKG.cellContent) in missing and str(EVKG.loadedCargo) in missing
+    assert "EU-09" in missing[str(EVKG.cellContent)]["rules"]
+    assert missing[str(EVKG.cellContent)]["prompt"]
+    assert (None, EVKG.missingFact, EVKG.cellContent) in result.graph
+
+
+def test_status_is_the_weakest_link_of_the_chain():
+    # EU-11 (contested) -> EU-14 (settled rule) -> EU-21b (settled rule): both inherit "contested".
+    result = classify(graph_of(describe("https://example.org/c", role="CombinedRole", cargo=[SIRNA])),
+                      jurisdictions=EU)
+    assert by_category(result, "https://example.org/c", "EU_NotATMP")[0].status == "contested"
+    assert by_category(result, "https://example.org/c", "EU_NotCombinedATMP")[0].status == "contested"
+    # Contested conclusions stay on their outcome node but do not type the product.
+    from rdflib import RDF, URIRef
+
+    assert (None, EVKG.category, EVKG.EU_NotATMP) in result.graph
+    assert (URIRef("https://example.org/c"), RDF.type, EVKG.EU_NotATMP) not in result.graph
+    assert (URIRef("https://example.org/c"), RDF.type, EVKG.EU_BiologicalMedicinalProduct) in result.graph
+
+
+def test_contested_rule_reports_its_alternative():
+    result = classify(graph_of(describe("https://example.org/c", role="CombinedRole", cargo=[SIRNA])),
+                      jurisdictions=EU)
+    outcome = by_category(result, "https://example.org/c", "EU_NotGTMP")[0]
+    assert outcome.status == "contested" and str(EVKG.EU_GTMP) in [a for a, _ in outcome.alternatives]
+    assert (None, EVKG.alternativeCategory, EVKG.EU_GTMP) in result.graph
+
+
+def test_marketing_authorisation_supersedes_inferred_conclusions():
+    product = "https://example.org/ma"
+    result = classify(graph_of(describe(product, **GTMP, determinations=[("EU_MarketingAuthorisation", "EU_NotATMP")])),
+                      jurisdictions=EU)
+    adopted = by_category(result, product, "EU_NotATMP")[0]
+    assert adopted.rule == "EU-30" and adopted.status == "settled"
+    inferred_atmp = by_category(result, product, "EU_ATMP")[0]
+    assert inferred_atmp.status == "superseded" and adopted.iri in inferred_atmp.superseded_by
+    # Conclusions built on the overridden one are overridden with it, and the record is kept.
+    assert by_category(result, product, "EU_CentralisedProcedureMandatory")[0].status in ("superseded", "provisional")
+    assert (None, EVKG.supersededBy, None) in result.graph
+    assert not result.consistency_errors
+
+
+def test_cat_recommendation_supersedes_inferred_gtmp():
+    product = "https://example.org/cat"
+    result = classify(graph_of(describe(product, **GTMP, determinations=[("CAT", "EU_NotGTMP")])), jurisdictions=EU)
+    gtmp = by_category(result, product, "EU_GTMP")[0]
+    not_gtmp = by_category(result, product, "EU_NotGTMP")[0]
+    assert gtmp.status == "superseded" and not_gtmp.rule == "EU-29" and not_gtmp.status == "settled"
+    from rdflib import RDF, URIRef
+
+    assert (URIRef(product), RDF.type, EVKG.EU_GTMP) not in result.graph
+    assert (URIRef(product), RDF.type, EVKG.EU_NotGTMP) in result.graph
+    assert any(s for s in not_gtmp.sources if s["iri"] == "https://example.org/decision/0")
+
+
+def test_statutory_precedence_gtmp_over_sctmp():
+    product = "https://example.org/prec"
+    result = classify(graph_of(describe(product, cells="ViableCells", engineered=True, role="CombinedRole",
+                                        cargo=[MRNA], modified=True)), jurisdictions=EU)
+    assert by_category(result, product, "EU_SCTMP")[0].status == "superseded"
+    assert by_category(result, product, "EU_GTMP")[0].status == "settled"
+    assert by_category(result, product, "EU_ATMP")[0].status == "settled"
+    assert not result.consistency_errors
+
+
+def test_contradiction_is_reported_not_resolved():
+    product = "https://example.org/contra"
+    text = describe(product, cells="ViableCells", engineered=True)
+    text += f"<{product}> evkg:cellContent evkg:NoCells .\n"
+    result = classify(graph_of(text), jurisdictions=EU)
+    errors = [e for e in result.consistency_errors if e.category == str(EVKG.EU_SCTMP)]
+    assert errors, result.consistency_errors
+    error = errors[0]
+    assert error.product == product and {d[0] for d in error.derivations} == {"EU-17", "EU-09"}
+    assert "cell content" in str(error)
+    # Both conclusions stay in the result.
+    assert by_category(result, product, "EU_SCTMP") and by_category(result, product, "EU_NotSCTMP")
+
+
+def test_only_non_medical_use_is_out_of_scope_everywhere():
+    product = "https://example.org/cosmetic"
+    result = classify(graph_of(describe(product, uses=("NonMedical",), disease_claim=False)))
+    assert {(o.jurisdiction, o.status) for o in result.outcomes} == {
+        ("EU", "out-of-scope"), ("US", "out-of-scope"), ("KR", "out-of-scope")}
+
+
+def test_blood_question_asked_only_for_blood_sources():
+    plain = classify(graph_of(describe("https://example.org/a")), jurisdictions=EU)
+    blood = classify(graph_of(describe("https://example.org/bl", material="HumanBloodOrBloodComponent")),
+                     jurisdictions=EU)
+    assert str(EVKG.Q_EU_BloodDerived) not in {o.question for o in plain.outcomes}
+    assert str(EVKG.Q_EU_BloodDerived) in {o.question for o in blood.outcomes}
+
+
+def test_every_eu_question_answered_or_undecided():
+    result = classify(graph_of(describe("https://example.org/a")), jurisdictions=EU)
+    from evkg.classify import knowledge
+
+    asked = {q.iri for q in knowledge().questions.values() if q.jurisdiction == "EU" and q.asked_when is None}
+    assert asked <= {o.question for o in result.outcomes}
+
+
+def test_sources_resolve_labels():
+    result = classify(graph_of(describe("https://example.org/a")), jurisdictions=EU)
+    outcome = by_category(result, "https://example.org/a", "EU_NotATMP")[0]
+    assert outcome.sources and all(s["label"] for s in outcome.sources)
+
+
+def test_unknown_jurisdiction_is_a_usage_error():
+    import pytest
+
+    from evkg.errors import UsageError
+
+    with pytest.raises(UsageError):
+        classify(graph_of(describe()), jurisdictions=("XX",))
+
+
+def test_explain_command_prints_chain_and_missing_facts(tmp_path):
+    from click.testing import CliRunner
+
+    from evkg.commands.explain import command
+
+    path = tmp_path / "p.ttl"
+    path.write_text(describe("https://example.org/d", cells=None, no_cargo=False))
+    output = CliRunner().invoke(command, [str(path), "-j", "EU"]).output
+    assert "rule EU-01" in output and "undecided" in output and "add:" in output
+    assert "eur-lex.europa.eu" in output or "Directive 2001/83/EC" in output
