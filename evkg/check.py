@@ -10,8 +10,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from evkg.errors import InputError
-from evkg.load import load_rdf
-from evkg.validate import ValidationResult, product_iris, validate
+from evkg.load import load_into_store
+from evkg.validate import DATA_GRAPH, ValidationResult, new_store, store_of_graph, validate_store
 
 
 @dataclass
@@ -73,16 +73,19 @@ class CheckRun:
 
 def check(graph: Graph, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify every product in an in-memory graph. The graph is not modified."""
-    if not product_iris(graph):
+    return check_store(store_of_graph(graph), classify=classify)
+
+
+def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
+    """Validate and classify the submitted data held in a store made by evkg.validate.new_store()."""
+    report = validate_store(store)
+    if not report.products:
         raise InputError("describes no product: no node is typed evkg:EVProduct.",
                          hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
-    report = validate(graph)
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     if classify:
-        from evkg.classify import classify as run_classification
-
-        classification = run_classification(graph)
+        classification = _classify_store(store)
         for product in report.products:
             outcomes_by_product[product.iri] = classification.for_product(URIRef(product.iri))
         for error in getattr(classification, "consistency_errors", []) or []:
@@ -98,6 +101,15 @@ def check(graph: Graph, *, classify: bool = True) -> tuple[list[ProductCheck], l
     return products, report.unattributed
 
 
+def _classify_store(store):
+    import pyoxigraph as ox
+
+    from evkg.classify import classify
+
+    data = Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH), format="nt")
+    return classify(data)
+
+
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
                 max_bytes: int | None = None, classify: bool = True, progress=None) -> CheckRun:
     """Check each file on its own; an unreadable file gets an error entry and the batch goes on."""
@@ -108,8 +120,10 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             progress(index, len(paths), path)
         entry = FileCheck(path=str(path))
         try:
-            graph = load_rdf(path, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes)
-            entry.products, entry.other_results = check(graph, classify=classify)
+            store = new_store()
+            load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
+                            max_bytes=max_bytes)
+            entry.products, entry.other_results = check_store(store, classify=classify)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}

@@ -6,8 +6,6 @@ graph.
 """
 from __future__ import annotations
 
-import functools
-
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -61,24 +59,3 @@ def quads_of(graph: Graph):
 def add_graph(store: ox.Store, graph: Graph) -> None:
     """Copy an rdflib graph into the store's default graph, blank nodes included."""
     store.bulk_extend(quads_of(graph))
-
-
-@functools.cache
-def _ontology_quads() -> tuple:
-    from evkg import resources
-
-    return tuple(quads_of(resources.ontology_graph()))
-
-
-def store_with_ontology() -> ox.Store:
-    """A fresh in-memory store holding the ontology (class hierarchy for targets and sh:class checks)."""
-    store = ox.Store()
-    store.bulk_extend(_ontology_quads())
-    return store
-
-
-def store_for(graph: Graph) -> ox.Store:
-    """A fresh in-memory store with the ontology and a copy of `graph`."""
-    store = store_with_ontology()
-    add_graph(store, graph)
-    return store

@@ -77,9 +77,9 @@ def guess_format(path: str | Path, explicit: str | None = None) -> str:
              f"({', '.join(input_format_names())}).")
 
 
-def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
-             max_bytes: int | None = None) -> Graph:
-    """Parse one file into a new graph; raise InputError with file, line and column on any problem."""
+def read_checked(path: str | Path, *, input_format: str | None = None,
+                 max_bytes: int | None = None) -> tuple[bytes, str]:
+    """The bytes of a file and its rdflib format name, after the existence, format and size checks."""
     path = Path(path)
     shown = str(path)
     if not path.exists():
@@ -94,17 +94,21 @@ def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote:
         raise InputError(f"is {size:,} bytes, over the size limit of {limit:,} bytes.", path=shown,
                          hint="Split the file, or raise the limit with --max-bytes (or EVKG_MAX_BYTES).")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes(), fmt
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from exc
-    return parse_rdf_bytes(raw, fmt, source_name=shown, base=path.resolve().as_uri(), allow_remote=allow_remote)
 
 
-def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
-                    allow_remote: bool = False) -> Graph:
-    """Parse RDF held in memory (an upload, a request body) with the same checks as load_rdf."""
-    if fmt not in _FORMAT_NAMES:
-        fmt = guess_format(source_name, fmt)
+def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
+             max_bytes: int | None = None) -> Graph:
+    """Parse one file into a new graph; raise InputError with file, line and column on any problem."""
+    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    return parse_rdf_bytes(raw, fmt, source_name=str(path), base=Path(path).resolve().as_uri(),
+                           allow_remote=allow_remote)
+
+
+def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = False) -> str:
+    """Decoded text that is safe to parse: not empty, no remote JSON-LD context, no external XML entity."""
     text = _decode(raw, source_name)
     if not text.strip():
         raise InputError("is empty: it holds no RDF statements.", path=source_name,
@@ -113,6 +117,18 @@ def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: s
         _refuse_remote_jsonld(text, source_name)
     if fmt == "xml":
         _refuse_external_entities(text, source_name)
+    return text
+
+
+def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
+                    allow_remote: bool = False) -> Graph:
+    """Parse RDF held in memory (an upload, a request body) with the same checks as load_rdf."""
+    if fmt not in _FORMAT_NAMES:
+        fmt = guess_format(source_name, fmt)
+    return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base)
+
+
+def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Graph:
     graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
         graph.parse(data=text, format=fmt, publicID=base or "urn:evkg:input:")
@@ -137,6 +153,39 @@ def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: s
         raise InputError("holds no RDF statements.", path=source_name,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
     return graph
+
+
+_OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
+
+
+def load_into_store(path: str | Path, store, graph_name, *, input_format: str | None = None,
+                    allow_remote: bool = False, max_bytes: int | None = None) -> None:
+    """Parse a file straight into a pyoxigraph store's named graph, with the same checks and messages.
+
+    Turtle, N-Triples and RDF/XML are parsed by Oxigraph (fast, for large batches); when Oxigraph refuses a
+    file, rdflib parses it again, so the user gets the same located message as from load_rdf. Other formats
+    go through rdflib.
+    """
+    import pyoxigraph as ox
+
+    from evkg.embedded import quads_of
+
+    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    shown, base = str(path), Path(path).resolve().as_uri()
+    text = checked_text(raw, fmt, shown, allow_remote)
+    ox_format = _OXIGRAPH_FORMATS.get(fmt)
+    if ox_format is not None:
+        try:
+            store.bulk_load(text.encode("utf-8"), format=getattr(ox.RdfFormat, ox_format), base_iri=base,
+                            to_graph=graph_name)
+        except (SyntaxError, ValueError, OSError):
+            ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
+    if ox_format is None:
+        graph = _parse_text(text, fmt, shown, base)
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in quads_of(graph))
+    if next(iter(store.quads_for_pattern(None, None, None, graph_name)), None) is None:
+        raise InputError("holds no RDF statements.", path=shown,
+                         hint="Describe at least one evkg:EVProduct (see examples/valid/).")
 
 
 def _decode(raw: bytes, source_name: str) -> str:

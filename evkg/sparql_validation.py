@@ -80,6 +80,7 @@ class CompiledCheck:
 class CompiledShapes:
     checks: list[CompiledCheck]
     fallback: list[URIRef]             # shapes validated by pySHACL instead
+    focus: dict                        # shape -> SPARQL pattern binding ?this to its focus nodes
 
 
 def _nt(term) -> str:
@@ -251,6 +252,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     """Compile every active shape with a target; shapes it cannot express go to the fallback list."""
     checks: list[CompiledCheck] = []
     fallback: list[URIRef] = []
+    focus_of: dict = {}
     shape_nodes = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     shape_nodes |= set(shapes.subjects(SH.path, None))
     targeted = {s for s in shape_nodes if _focus_pattern(shapes, s) is not None}
@@ -258,6 +260,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
         if shapes.value(shape, SH.deactivated) == Literal(True):
             continue
         focus = _focus_pattern(shapes, shape)
+        focus_of[shape] = focus
         members = [shape] + list(shapes.objects(shape, SH.property))
         compiled: list[CompiledCheck] = []
         supported = True
@@ -267,6 +270,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
             if not _shape_is_supported(shapes, member):
                 supported = False
                 break
+            focus_of[member] = focus
             member_checks = _compile_member(shapes, member, focus)
             if member_checks is None:
                 supported = False
@@ -276,7 +280,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
             checks.extend(compiled)
         else:
             fallback.append(shape)
-    return CompiledShapes(checks=checks, fallback=fallback)
+    return CompiledShapes(checks=checks, fallback=fallback, focus=focus_of)
 
 
 def _compile_member(shapes: Graph, shape, focus: str) -> list[CompiledCheck] | None:
@@ -342,7 +346,7 @@ def run_compiled(store: ox.Store, compiled: CompiledShapes) -> list[RawResult]:
 
     results: list[RawResult] = []
     for check in compiled.checks:
-        solutions = store.query(check.query)
+        solutions = store.query(check.query, use_default_graph_as_union=True)
         variables = [v.value for v in solutions.variables]
         for row in solutions:
             focus = to_rdflib(row["this"])
@@ -362,6 +366,24 @@ def run_compiled(store: ox.Store, compiled: CompiledShapes) -> list[RawResult]:
                                      severity=check.severity, messages=frozenset(messages),
                                      component=check.component))
     return results
+
+
+def focus_nodes_by_shape(store: ox.Store) -> dict:
+    """For every shape with a target and at least one check, the focus nodes it applies to."""
+    from evkg.embedded import to_rdflib
+
+    compiled = bundled_compiled_shapes()
+    by_pattern: dict = {}
+    out: dict = {}
+    for shape in {c.shape for c in compiled.checks} | set(compiled.fallback):
+        pattern = compiled.focus.get(shape)
+        if pattern is None:
+            continue
+        if pattern not in by_pattern:
+            rows = store.query(f"SELECT ?this WHERE {{ {pattern} }}", use_default_graph_as_union=True)
+            by_pattern[pattern] = {to_rdflib(r["this"]) for r in rows}
+        out[shape] = by_pattern[pattern]
+    return out
 
 
 def results_from_pyshacl(results_graph: Graph) -> list[RawResult]:
@@ -398,9 +420,10 @@ def validate_store(store: ox.Store, data: Graph | None = None) -> list[RawResult
     if compiled.fallback:
         if data is None:
             from evkg.embedded import to_rdflib
+            from evkg.validate import DATA_GRAPH
 
             data = Graph()
-            for quad in store:
+            for quad in store.quads_for_pattern(None, None, None, DATA_GRAPH):
                 data.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         results.extend(run_pyshacl(data, use_shapes=compiled.fallback))
     return results

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from evkg.embedded import store_for
 from evkg.sparql_validation import bundled_compiled_shapes, run_compiled, run_pyshacl
+from evkg.validate import store_of_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -20,7 +20,7 @@ PRODUCTS = sorted((ROOT / "data" / "products").glob("*.ttl"))
 
 def _compare(graph: Graph) -> None:
     graph = graph.skolemize()                      # the same node names in both engines
-    compiled = {r.key() for r in run_compiled(store_for(graph), bundled_compiled_shapes())}
+    compiled = {r.key() for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes())}
     reference = {r.key() for r in run_pyshacl(graph)}
     assert compiled == reference, (
         "only compiled: " + repr(sorted(compiled - reference)[:3]) + "\nonly pySHACL: " + repr(sorted(reference - compiled)[:3]))
