@@ -276,12 +276,18 @@ def rule_categories(data: Graph, ontology: Graph | None = None) -> tuple[dict[st
     types: dict[str, set[str]] = {}
     derivations: dict[tuple[str, str], set[str]] = {}
     for outcome in result.outcomes:
-        if outcome.status not in RULE_OUTCOME_STATUSES_COUNTED or outcome.rule in overrides:
+        if outcome.status not in RULE_OUTCOME_STATUSES_COUNTED:
+            continue
+        # the outcome reports its strongest path; a regulator's decision may hide a fact-based derivation
+        paths = [(outcome.rule, outcome.status)] + list(outcome.other_derivations)
+        from_facts = sorted({rule for rule, status in paths
+                             if rule and rule not in overrides and status in RULE_OUTCOME_STATUSES_COUNTED})
+        if not from_facts:
             continue
         product, category = str(outcome.product), str(outcome.category)
         for concluded in {category} | _category_ancestors(ontology, category):
             types.setdefault(product, set()).add(concluded)
-            derivations.setdefault((product, concluded), set()).add(outcome.rule or "?")
+            derivations.setdefault((product, concluded), set()).update(from_facts)
     return types, derivations
 
 

@@ -1,0 +1,101 @@
+"""OWL cross-check of the classification with HermiT (real Java runs through owlready2)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+from evkg.cli import main
+from evkg.reason import cross_check, defined_categories, labels, ontology_graph, owl_categories
+
+ROOT = Path(__file__).resolve().parent.parent
+EVKG = "https://w3id.org/evkg#"
+
+PRODUCTS = """
+@prefix evkg: <https://w3id.org/evkg#> .
+@prefix ex: <https://example.org/> .
+@prefix obo: <http://purl.obolibrary.org/obo/> .
+
+ex:msc-ev a evkg:EVProduct ;
+    evkg:intendedUse evkg:Treatment ; evkg:evRole evkg:ActiveSubstanceRole ; evkg:cellContent evkg:NoCells ;
+    evkg:hasNoLoadedCargo true ; evkg:hasEVComponent ex:msc-prep .
+ex:msc-prep a evkg:EVPreparation ; evkg:evOriginKind evkg:HumanOrigin ;
+    evkg:vesicleKind evkg:NaturallyReleasedEV ; evkg:evSourceMaterial evkg:PrimaryHumanCells ; evkg:hasSource ex:msc-src .
+ex:msc-src a evkg:CellCultureSource ; evkg:organism obo:NCBITaxon_9606 ; evkg:geneticallyModified false .
+
+ex:omv-vaccine a evkg:EVProduct ;
+    evkg:intendedUse evkg:InfectiousDiseaseVaccine , evkg:NonMedical ; evkg:evRole evkg:ActiveSubstanceRole ;
+    evkg:cellContent evkg:NoCells ;
+    evkg:hasEVComponent [ evkg:evOriginKind evkg:BacterialOrigin ; evkg:vesicleKind evkg:NaturallyReleasedEV ] ;
+    evkg:loadedCargo [ evkg:cargoKind evkg:NucleicAcid ; evkg:manufacture evkg:Recombinant ;
+                       evkg:effectIsGenetic true ; evkg:nucleicAcidMechanism evkg:Expression ] .
+"""
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1]
+
+
+def test_hermit_infers_the_categories_the_ontology_defines_from_a_description():
+    consistent, unsatisfiable, types = owl_categories(Graph().parse(data=PRODUCTS, format="turtle"))
+    assert consistent and unsatisfiable == []
+    msc = {_local(c) for c in types["https://example.org/msc-ev"]}
+    assert {"EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_NotSCTMP", "EU_NotTEP",
+            "EU_HumanStartingMaterialRules", "US_Drug", "US_NotHCTP", "US_Not361HCTP", "US_NotVaccine",
+            "KR_EVTherapyProduct", "KR_NotCellTherapyProduct"} <= msc
+    assert "EU_GTMP" not in msc and "EU_GMOAssessmentQuestion" not in msc
+    vaccine = {_local(c) for c in types["https://example.org/omv-vaccine"]}
+    # a vaccine use blocks the gene-therapy classes even with a recombinant, genetic nucleic acid
+    assert {"EU_VaccineAgainstInfectiousDisease", "EU_GMOAssessmentQuestion", "US_NotHCTP"} <= vaccine
+    assert not {"EU_GTMP", "US_HumanGeneTherapyProduct", "US_NotVaccine"} & vaccine
+    # a non-medical use beside the medical one, and no disease claim: medicinal status stays open
+    assert not {"EU_MedicinalProduct", "US_Drug"} & vaccine
+
+
+def test_the_ontology_defines_categories_of_every_jurisdiction():
+    defined = {_local(c) for c in defined_categories(ontology_graph())}
+    assert {"EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_GTMP", "US_Drug", "US_NotHCTP",
+            "KR_EVTherapyProduct"} <= defined
+
+
+def discovered_descriptions() -> list[Path]:
+    return sorted((ROOT / "examples" / "valid").glob("*.ttl")) + sorted((ROOT / "data" / "products").glob("*.ttl"))
+
+
+def test_owl_and_rules_agree_on_every_valid_example_and_curated_product():
+    files = discovered_descriptions()
+    assert len(files) >= 6
+    data = Graph()
+    for path in files:
+        data.parse(path, format="turtle")
+    result = cross_check(data)
+    assert result.consistent, "the descriptions contradict the ontology"
+    assert result.unsatisfiable == []
+    assert len(result.products) >= len(files)
+    names = labels()
+    assert result.disagreements == [], "OWL and the rules disagree:\n" + "\n".join(
+        d.describe(names) for d in result.disagreements)
+
+
+def test_cross_check_reports_a_rule_conclusion_the_owl_definition_does_not_support():
+    data = Graph().parse(data=PRODUCTS, format="turtle")
+    result = cross_check(data)
+    assert result.disagreements == []
+    # an inconsistent description: two EV roles for one product (evRole takes one value)
+    data.parse(data="""@prefix evkg: <https://w3id.org/evkg#> .
+        <https://example.org/msc-ev> evkg:evRole evkg:DeliveryVehicleRole .""", format="turtle")
+    assert not cross_check(data).consistent
+
+
+def test_reason_command_exit_codes(tmp_path, capsys):
+    good = tmp_path / "product.ttl"
+    good.write_text(PRODUCTS, encoding="utf-8")
+    assert main(["reason", str(good)]) == 0
+    out = capsys.readouterr().out
+    assert "consistent" in out and "agree on every product" in out
+
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix evkg: <https://w3id.org/evkg#> .\n<https://example.org/p> evkg:evRole .\n",
+                      encoding="utf-8")
+    assert main(["reason", str(broken)]) == 2
+    assert "broken.ttl" in capsys.readouterr().err
