@@ -179,6 +179,8 @@ CASES = [
     ("US-15b", "US_NotCombinationProduct", dict(PLANT, **VEHICLE_DRUG),
      dict(PLANT, evRole="evkg:DeliveryVehicleRole", cargo=[MRNA])),
     ("US-15b", "US_NonBiologicDrug", dict(PLANT, **VEHICLE_DRUG), VEHICLE_DRUG),
+    ("US-15b", "US_NonBiologicDrug", dict(PLANT, **VEHICLE_DRUG),
+     dict(PLANT, intendedUse=["evkg:Treatment", "evkg:NonMedical"], **VEHICLE_DRUG)),
     ("US-15c", "US_NotCombinationProduct", {}, dict(integralMedicalDevice=None)),
     ("US-15c", "US_NotCombinationProduct", dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120]),
      dict(evRole="evkg:CombinedRole", cargo=[dict(PROTEIN_120, lengthAminoAcids=None)])),
@@ -381,3 +383,11 @@ def test_dietary_supplement_border_is_not_an_rfd_question():
     assert drug.status == "contested" and drug.rule == "US-01b"
     assert [a for a, _ in drug.alternatives] == [str(EVKG.US_DietarySupplement)]
     assert_not_concluded(result, "US_RFDRecommended")
+
+
+def test_plant_carrier_sold_as_supplement_keeps_the_drug_reading_contested():
+    """products.md plant-exo-curcumin: the 'drug, not a biologic' reading inherits the contested drug status."""
+    result = run(describe(**dict(PLANT, **SUPPLEMENT_BORDER, **VEHICLE_DRUG)))
+    assert_statuses(result, {"US_Drug": "contested", "US_NonBiologicDrug": "contested",
+                             "US_NotCombinationProduct": "provisional", "US_INDRequired": "contested"})
+    assert_not_concluded(result, "US_BiologicalProduct", "US_RFDRecommended")
