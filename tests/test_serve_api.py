@@ -50,9 +50,15 @@ def valid_example() -> Path:
     return VALID[0]
 
 
-def invalid_example() -> Path:
-    assert INVALID, "examples/invalid holds no example to submit"
-    return INVALID[0]
+def sidecar(path: Path) -> dict:
+    return json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+
+
+def non_conforming_example() -> Path:
+    """An example of examples/invalid whose mistake is a violation (some show only warnings)."""
+    found = [p for p in INVALID if sidecar(p)["conforms"] is False]
+    assert found, "examples/invalid holds no example that must fail to conform"
+    return found[0]
 
 
 # ------------------------------------------------------------------------------------------- health, API
@@ -100,17 +106,26 @@ def test_check_gives_the_same_report_as_the_library(server):
 
 
 @pytest.mark.parametrize("path", INVALID or NONE_FOUND, ids=lambda p: p.stem)
-def test_invalid_example_does_not_conform_and_names_its_mistake(server, path):
+def test_invalid_example_reports_its_mistake(server, path):
     assert path is not None, "examples/invalid holds no example to submit"
-    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    expected = sidecar(path)
     report = server.post("/check", content=path.read_bytes(), headers=TURTLE).json()
-    assert report["summary"]["conforms"] is False
+    assert report["summary"]["conforms"] is expected["conforms"]
     results = [r for f in report["files"] for p in f["products"] for r in p["results"]]
     results += [r for f in report["files"] for r in f["other_results"]]
     for wanted in expected["results"]:
         assert any(("shape" not in wanted or r["shape"] == expand(wanted["shape"]))
                    and ("severity" not in wanted or r["severity"] == wanted["severity"])
                    and ("path" not in wanted or r["path"] == expand(wanted["path"])) for r in results), wanted
+
+
+def test_non_conforming_example_gives_conforms_false_with_violations(server):
+    report = server.post("/check", content=non_conforming_example().read_bytes(), headers=TURTLE).json()
+    assert report["summary"]["conforms"] is False
+    assert report["summary"]["violations"] >= 1
+    product = report["files"][0]["products"][0]
+    assert product["conforms"] is False
+    assert all(r["message"] for r in product["results"] if r["severity"] == "Violation")
 
 
 @pytest.mark.parametrize("rdflib_format,content_type", [("nt", "application/n-triples"),
@@ -342,9 +357,10 @@ def test_sparql_service_and_bad_syntax(server):
     service = server.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }"})
     assert service.status_code == 403
     assert service.json()["error"] == "remote-refused"
-    bad = server.get("/sparql", params={"query": "SELECT ?s WHERE {\n ?s ?p \n"})
+    bad = server.get("/sparql", params={"query": "SELECT ?s WHERE {\n ?s ?p ?o ]\n}"})
     assert bad.status_code == 400
-    assert bad.json()["error"] == "bad-query" and bad.json()["line"] == 2
+    assert bad.json()["error"] == "bad-query"
+    assert isinstance(bad.json()["line"], int) and f"line {bad.json()['line']}" in bad.json()["message"]
     assert server.get("/sparql").status_code == 400
 
 

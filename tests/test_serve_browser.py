@@ -1,6 +1,7 @@
 """The web page in a real browser: Debian's headless Chromium driven by Playwright, against a real server."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -66,11 +67,17 @@ def test_valid_description_shows_conformance_and_classification(page):
         assert links.count() > 0, "no legal source link in the classification"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-report-valid.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "serve-report-valid-top.png"))
+    page.locator("section.product h4").first.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector('section.product h4').scrollIntoView()")
+    page.screenshot(path=str(ARTIFACTS / "serve-report-valid-classification.png"))
 
 
 def test_invalid_description_shows_the_violation_message(page):
-    assert INVALID, "examples/invalid holds no example to submit"
-    path = INVALID[0]
+    failing = [p for p in INVALID
+               if json.loads(p.with_suffix(".expected.json").read_text(encoding="utf-8"))["conforms"] is False]
+    assert failing, "examples/invalid holds no example that must fail to conform"
+    path = failing[0]
     product = check_files([path]).files[0].products[0]
     violations = [r.message for r in product.results if r.severity == "Violation"]
     assert violations, f"{path.name} produces no violation"
@@ -80,6 +87,7 @@ def test_invalid_description_shows_the_violation_message(page):
     expect(page.locator("td.Violation").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-report-invalid.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "serve-report-invalid-top.png"))
 
 
 def test_malformed_description_keeps_the_text_and_points_to_the_line(page):
