@@ -38,6 +38,7 @@ class FileCheck:
     error_detail: dict | None = None
     products: list[ProductCheck] = field(default_factory=list)
     other_results: list[ValidationResult] = field(default_factory=list)
+    classification: object = None          # evkg.classify.ClassificationResult, for --explain
 
     @property
     def conforms(self) -> bool:
@@ -78,12 +79,18 @@ def check(graph: Graph, *, classify: bool = True) -> tuple[list[ProductCheck], l
 
 def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify the submitted data held in a store made by evkg.validate.new_store()."""
+    products, others, _ = _check_store(store, classify)
+    return products, others
+
+
+def _check_store(store, classify: bool):
     report = validate_store(store)
     if not report.products:
         raise InputError("describes no product: no node is typed evkg:EVProduct.",
                          hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
+    classification = None
     if classify:
         classification = _classify_store(store)
         for product in report.products:
@@ -98,16 +105,15 @@ def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], li
         )
         for p in report.products
     ]
-    return products, report.unattributed
+    return products, report.unattributed, classification
 
 
 def _classify_store(store):
     import pyoxigraph as ox
 
-    from evkg.classify import classify
+    from evkg.classify import classify_ntriples
 
-    data = Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH), format="nt")
-    return classify(data)
+    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH))
 
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
@@ -123,7 +129,7 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             store = new_store()
             load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
-            entry.products, entry.other_results = check_store(store, classify=classify)
+            entry.products, entry.other_results, entry.classification = _check_store(store, classify)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}

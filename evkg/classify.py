@@ -487,11 +487,11 @@ class _Index:
 
 
 class _Run:
-    def __init__(self, data: Graph, jurisdictions: tuple[str, ...]):
+    def __init__(self, ntriples: bytes, jurisdictions: tuple[str, ...]):
         self.kb = knowledge()
         self.jurisdictions = jurisdictions
         self.store = ox.Store()
-        self.store.load(_as_nt(data), format=ox.RdfFormat.N_TRIPLES)
+        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
         self.index = _Index()
         self.derived: set = set()
         self.managed: dict[str, list] = {}       # outcome -> engine-written triples (status, supersession)
@@ -768,13 +768,18 @@ def _nt(term: str) -> str:
 
 def classify(data: Graph, jurisdictions=JURISDICTIONS) -> ClassificationResult:
     """Classify every product (evkg:EVProduct) in `data` for the given jurisdictions. `data` is not modified."""
+    return classify_ntriples(_as_nt(data), jurisdictions)
+
+
+def classify_ntriples(ntriples: bytes, jurisdictions=JURISDICTIONS) -> ClassificationResult:
+    """As classify(), for data already serialised as N-Triples (the batch path: no in-Python graph)."""
     wanted = tuple(j for j in JURISDICTIONS if j in {str(x).upper() for x in jurisdictions})
     unknown = {str(x).upper() for x in jurisdictions} - set(JURISDICTIONS)
     if unknown:
         from evkg.errors import UsageError
 
         raise UsageError(f"unknown jurisdiction(s) {', '.join(sorted(unknown))}; use EU, US or KR.")
-    run = _Run(data, wanted)
+    run = _Run(ntriples, wanted)
     in_scope, out_of_scope = run.scope()
     run.fixpoint()
     return _assemble(run, in_scope, out_of_scope)

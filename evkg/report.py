@@ -16,7 +16,10 @@ REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
                 "contested": "contested — alternatives below", "undecided": "undecided",
                 "superseded": "superseded by an agency decision", "out-of-scope": "out of scope"}
-JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "South Korea"}
+JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "South Korea",
+                      "ALL": "Every jurisdiction (EV role)"}
+NO_RULE_APPLIES = ("not concluded: no rule applies to the facts as stated (nothing to add; "
+                   "see `evkg explain` for the rules that were considered)")
 
 
 def render(run, fmt: str = "text") -> str:
@@ -152,6 +155,12 @@ def _grouped_outcomes(product) -> dict:
                        if kv[0] in JURISDICTION_NAMES else 99))
 
 
+def _missing_text(outcome) -> str:
+    if not outcome.missing:
+        return NO_RULE_APPLIES
+    return "add: " + "; ".join(m.get("prompt") or m.get("label") or "" for m in outcome.missing)
+
+
 def _outcome_lines(outcome, indent: str) -> list[str]:
     status = outcome.status or ""
     if status == "undecided":
@@ -161,7 +170,7 @@ def _outcome_lines(outcome, indent: str) -> list[str]:
             lines.append(f"{indent}    add: {missing.get('prompt') or missing.get('label')}"
                          + (f" (needed by {waiting})" if waiting else ""))
         if not outcome.missing:
-            lines.append(f"{indent}    no rule covers the facts as stated; ask the regulator")
+            lines.append(f"{indent}    {NO_RULE_APPLIES}")
         return lines
     lines = [f"{indent}- {outcome.category_label} [{_STATUS_MARK.get(status, status)}; rule {outcome.rule}]"]
     for alt_iri, alt_label in outcome.alternatives or []:
@@ -242,8 +251,7 @@ def to_markdown(run) -> str:
             if product.classifications:
                 out += ["| jurisdiction | question | answer | status | rule | why | source |", "|---|---|---|---|---|---|---|"]
                 for o in product.classifications:
-                    answer = o.category_label if o.status != "undecided" else "add: " + "; ".join(
-                        m.get("prompt") or m.get("label") or "" for m in o.missing or [])
+                    answer = o.category_label if o.status != "undecided" else _missing_text(o)
                     if o.alternatives:
                         answer += " (or: " + "; ".join(label for _, label in o.alternatives) + ")"
                     sources = "; ".join(_source_text(s) for s in o.sources or [])
@@ -298,7 +306,7 @@ def product_html(product) -> str:
                    "<th>status</th><th>rule</th><th>why</th><th>legal source</th></tr>")
         for o in product.classifications:
             if o.status == "undecided":
-                answer = "Add: " + "; ".join(_e(m.get("prompt") or m.get("label")) for m in o.missing or [])
+                answer = _e(_missing_text(o))
             else:
                 answer = _e(o.category_label)
                 if o.alternatives:
@@ -366,7 +374,8 @@ def _add_outcome(graph: Graph, outcome) -> None:
     node = URIRef(str(outcome.iri))
     graph.add((node, RDF.type, EVKG.ClassificationOutcome))
     graph.add((node, EVKG.ofProduct, URIRef(str(outcome.product))))
-    graph.add((node, EVKG.jurisdiction, EVD[f"jurisdiction/{outcome.jurisdiction}"]))
+    if outcome.jurisdiction in ("EU", "US", "KR"):
+        graph.add((node, EVKG.jurisdiction, EVD[f"jurisdiction/{outcome.jurisdiction}"]))
     if outcome.question:
         graph.add((node, EVKG.question, URIRef(str(outcome.question))))
     if outcome.category:
