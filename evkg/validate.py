@@ -24,6 +24,7 @@ SEVERITY_WEIGHT = {"Violation": 3, "Warning": 2, "Info": 1}
 _SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 ENGINES = ("compiled", "pyshacl")
 UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
+UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
 DATA_GRAPH = ox.NamedNode("urn:evkg:graph:submitted")
 ONTOLOGY_GRAPH = ox.NamedNode("urn:evkg:graph:ontology")
 
@@ -153,6 +154,14 @@ class SubmittedData:
             return f"{label} <{value}>" if label else str(value)
         return self.label(value)
 
+    def evkg_terms(self) -> list[tuple]:
+        """(subject, predicate, term) for every evkg: IRI used as a predicate, class or value."""
+        namespace = str(EVKG)
+        return [(to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["t"])) for r in _rows(self.store, f"""
+            SELECT DISTINCT ?s ?p ?t WHERE {{ GRAPH <{DATA_GRAPH.value}> {{
+              {{ ?s ?p ?o BIND(?p AS ?t) }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} }}
+              FILTER(STRSTARTS(STR(?t), "{namespace}")) }}""")]
+
     def cited_sources(self) -> list[tuple]:
         from evkg.literature import SOURCE_PROPERTIES
 
@@ -190,7 +199,7 @@ def validate_store(store: ox.Store, data: Graph | None = None) -> ValidationRepo
 
 def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
     submitted = SubmittedData(store)
-    raw_results = list(raw_results) + unresolved_source_results(submitted)
+    raw_results = list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
@@ -257,6 +266,37 @@ def unresolved_source_results(submitted: SubmittedData) -> list:
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
                       severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent)
             for subject, source in submitted.cited_sources() if resolve_source(source) is None]
+
+
+@functools.cache
+def _declared_terms() -> frozenset:
+    ontology = resources.ontology_graph()
+    return frozenset(str(s) for s in ontology.subjects() if str(s).startswith(str(EVKG)))
+
+
+def unknown_term_results(submitted: SubmittedData) -> list:
+    """A warning for every evkg: term the ontology does not declare, naming the closest declared ones."""
+    import difflib
+
+    from evkg.sparql_validation import RawResult
+
+    declared = _declared_terms()
+    shapes = resources.shapes_graph()
+    general = [str(m) for m in shapes.objects(UNKNOWN_TERM_SHAPE, SH.message)]
+    names = {t[len(str(EVKG)):]: t for t in declared}
+    results = []
+    for subject, predicate, term in submitted.evkg_terms():
+        if str(term) in declared:
+            continue
+        local = str(term)[len(str(EVKG)):]
+        close = difflib.get_close_matches(local, list(names), n=3, cutoff=0.6)
+        close += [n for n in names if n.lower() == local.lower() and n not in close]
+        hint = (" Did you mean " + " or ".join(f"evkg:{c}" for c in close) + "?") if close else ""
+        messages = frozenset(m.replace("{?value}", f"evkg:{local}") + hint for m in general)
+        path = predicate if term != predicate else None
+        results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
+                                 severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent))
+    return results
 
 
 def _most_specific(messages: list[str]) -> str:

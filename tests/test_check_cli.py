@@ -193,3 +193,17 @@ def test_a_source_that_cannot_be_resolved_is_a_warning(tmp_path, capsys):
     unresolved = [r for r in results if r["constraint"] == "SRC-01"]
     assert [r["value"] for r in unresolved] == ["https://doi.org/10.9999/no-such-paper"]
     assert unresolved[0]["severity"] == "Warning"
+
+
+def test_a_misspelt_evkg_term_is_named_with_the_closest_declared_ones(tmp_path, capsys):
+    doc = tmp_path / "typo.ttl"
+    doc.write_text(VALID[0].read_text(encoding="utf-8").replace("evkg:cellContent", "evkg:cellcontent"),
+                   encoding="utf-8")
+    code, out, _ = run_cli("check", str(doc), "--format", "json", capsys=capsys)
+    results = [r for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    unknown = [r for r in results if r["constraint"] == "TERM-01"]
+    assert len(unknown) == 1 and unknown[0]["value"] == "https://w3id.org/evkg#cellcontent"
+    assert "evkg:cellcontent" in unknown[0]["message"] and "Did you mean evkg:cellContent" in unknown[0]["message"]
+    # the fact now counts as missing for the classification, and the report says what to add
+    assert any(o["status"] == "undecided" and any(m["property"].endswith("#cellContent") for m in o["missing"])
+               for f in json.loads(out)["files"] for p in f["products"] for o in p["classifications"])
