@@ -1,4 +1,4 @@
-"""The IRIs evkg mints and reuses (design.md section 4), defined once."""
+"""The IRIs evkg mints and reuses, defined once."""
 from __future__ import annotations
 
 from rdflib import Namespace

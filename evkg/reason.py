@@ -26,8 +26,8 @@ OWL2_DATATYPES = {XSD[name] for name in (
     "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt",
     "unsignedLong", "unsignedShort", "unsignedByte", "normalizedString", "token", "anyURI", "dateTime")}
 
-# Properties whose listed values the rules read as complete (regulation.md 5.1: "a listed set is taken as
-# complete"; the rules test absence of a use with FILTER NOT EXISTS). The cross-check states that closure
+# Properties whose listed values the rules read as complete (docs/vocabulary.md: "a listed set is complete";
+# the rules test absence of a use with FILTER NOT EXISTS). The cross-check states that closure
 # explicitly, so that OWL definitions using universal restrictions can fire under the open world.
 CLOSED_PROPERTIES = (EVKG.intendedUse, EVKG.loadedCargo)
 

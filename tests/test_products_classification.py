@@ -2,7 +2,7 @@
 
 Each data/products/<id>.ttl is checked against tests/expected/<id>.json and each examples/valid/<name>.ttl
 against examples/valid/<name>.expected.json (when it has a "classification" block). The sidecars come from
-the product brief's expected EU/US classes and the worked examples of the rule table; they list only what
+the products' cited sources and the worked examples of docs/rules.md; they list only what
 the sources justify, so a missing entry means "no claim", never "must not happen".
 """
 from __future__ import annotations

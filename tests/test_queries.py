@@ -1,5 +1,5 @@
 """The named-query catalogue on the built knowledge graph: every query runs and returns the rows the curated
-products (data/products/) and the domain brief justify; parameters are parsed safely; bad input is refused."""
+products (data/products/) and their sources justify; parameters are parsed safely; bad input is refused."""
 from __future__ import annotations
 
 import json
@@ -52,7 +52,7 @@ def check_products_by_category(store):
 
 def check_eu_us_kind_differs(store):
     found = {r["product"]: (r["euKind"], r["usKind"]) for r in rows(run(store, "eu-us-kind-differs"))}
-    # iExosomes: EU reads a synthetic siRNA medicine, the US a drug-biologic combination (products.md)
+    # iExosomes: EU reads a synthetic siRNA medicine, the US a drug-biologic combination
     assert found[product("iexosomes")] == ("non-biological medicine", "drug-biologic combination")
     assert product("exosting") in found
     for same in ("exoflo", "dex-melanoma", "bexsero", "msc-ev-ckd"):
@@ -95,7 +95,7 @@ def check_contested_or_undecided(store):
     assert (product("msc-ev-gvhd"), EU) in undecided
     gvhd_atmp = [r for r in found if r["product"] == product("msc-ev-gvhd") and r.get("question") == EVKG + "Q_EU_ATMP"]
     assert gvhd_atmp and EVKG + "cellContent" in gvhd_atmp[0]["missingFacts"].split()  # cell content not reported
-    # ExoFlo's class is settled (products.md): nothing contested, medicinal/biological/ATMP questions decided
+    # ExoFlo's class is settled: nothing contested, medicinal/biological/ATMP questions decided
     exoflo = [r for r in found if r["product"] == product("exoflo")]
     assert not [r for r in exoflo if r.get("status") == EVKG + "Contested"]
     assert not {r.get("question") for r in exoflo} & {EVKG + q for q in ("Q_EU_Medicinal", "Q_EU_Biological",
@@ -150,7 +150,7 @@ def check_counts_by_use_and_jurisdiction(store):
     immunomodulatory = EVKG + "ImmunomodulatoryRegenerativeTherapy"
     expected = len({p for p in biological_eu if approach.get(p) == immunomodulatory})
     assert counts[(immunomodulatory, EU, EVKG + "EU_BiologicalMedicinalProduct")] == expected
-    # at least exoflo, hamsc-exo-covid, msc-ev-gvhd, msc-ev-ckd, msc-ev-t1dm and agle-102 (products.md)
+    # at least exoflo, hamsc-exo-covid, msc-ev-gvhd, msc-ev-ckd, msc-ev-t1dm and agle-102
     assert expected >= 6
     assert counts[(EVKG + "PathogenVaccination", US, EVKG + "US_Vaccine")] >= 1  # bexsero
 

@@ -1,5 +1,5 @@
 """Every EU and EV-role rule, run by the real engine on small descriptions: one case where it fires and one
-where it must not (regulation.md sections 6.1, 6.2)."""
+where it must not (rule table: docs/rules.md)."""
 from __future__ import annotations
 
 import pytest

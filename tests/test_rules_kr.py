@@ -1,4 +1,4 @@
-"""The Korean classification rules (shapes/rules-kr.ttl, regulation.md 6.4) run by the real engine."""
+"""The Korean classification rules (shapes/rules-kr.ttl) run by the real engine."""
 from __future__ import annotations
 
 import pytest

@@ -1,7 +1,7 @@
-"""The United States classification rules (shapes/rules-us.ttl, regulation.md 6.3) run by the real engine.
+"""The United States classification rules (shapes/rules-us.ttl) run by the real engine.
 
 Every rule has a description on which it fires and one, minimally different, on which it must not; the US
-columns of the worked examples E1-E7 (regulation.md section 8) are checked with their statuses.
+columns of the worked examples E1-E7 (examples/valid/) are checked with their statuses.
 """
 from __future__ import annotations
 
@@ -261,7 +261,7 @@ def test_rules_run_unchanged_in_plain_pyshacl():
         assert inferred.value(iri, EVKG.derivedByRule) == EVSH[rule_id]
 
 
-# ---- worked examples of regulation.md section 8, US column ----------------------------------------------
+# ---- worked examples E1-E7 (examples/valid/), US column -------------------------------------------------
 
 E1 = dict(intendedUse=["evkg:Treatment", "evkg:Regenerative"], annexI3Indication="false",
           manufacturingSetting="evkg:IndustrialManufacture")
@@ -386,7 +386,7 @@ def test_dietary_supplement_border_is_not_an_rfd_question():
 
 
 def test_plant_carrier_sold_as_supplement_keeps_the_drug_reading_contested():
-    """products.md plant-exo-curcumin: the 'drug, not a biologic' reading inherits the contested drug status."""
+    """plant-exo-curcumin: the 'drug, not a biologic' reading inherits the contested drug status."""
     result = run(describe(**dict(PLANT, **SUPPLEMENT_BORDER, **VEHICLE_DRUG)))
     assert_statuses(result, {"US_Drug": "contested", "US_NonBiologicDrug": "contested",
                              "US_NotCombinationProduct": "provisional", "US_INDRequired": "contested"})

@@ -1,4 +1,4 @@
-"""Worked examples E1-E7 of regulation.md section 8 (EU side), as inline facts: the rules that fire, the
+"""Worked examples E1-E7 (examples/valid/, EU side), as inline facts: the rules that fire, the
 categories concluded and their statuses, and what stays undecided."""
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ EXAMPLES = {
                setting=None, device=None, annex3=None, donor=None),
 }
 
-# Rules listed as firing in the tables of section 8 (EU and EV-role rules).
+# Rules that fire on each worked example (EU and EV-role rules).
 FIRED = {
     "E1": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-21b", "EU-27", "ROLE-04"},
     "E2": {"EU-01", "ROLE-02", "EU-09", "EU-10", "EU-15", "EU-21c", "EU-25", "EU-26", "EU-28"},
