@@ -1,4 +1,5 @@
-"""Regenerate the generated documentation: docs/queries.md (the query catalogue) and docs/ontology/index.html.
+"""Regenerate the generated documentation: docs/queries.md (the query catalogue), docs/rules.md (the rule table)
+and docs/ontology/index.html.
 
     python -m evkg.docs            # write into the repository's docs/
     python -m evkg.docs --out DIR  # write elsewhere (the tests compare a fresh copy with docs/)
@@ -15,8 +16,10 @@ def generated() -> dict[str, str]:
     from evkg import resources
     from evkg.docs_gen import ontology_html
     from evkg.queries import catalogue_markdown
+    from evkg.rules_doc import rules_markdown
 
     return {"queries.md": catalogue_markdown(),
+            "rules.md": rules_markdown(resources.rules_graph(), resources.ontology_graph(), resources.data_graph()),
             "ontology/index.html": ontology_html(resources.ontology_graph())}
 
 

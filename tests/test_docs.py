@@ -19,7 +19,7 @@ def fresh(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("relative", ["queries.md", "ontology/index.html"])
+@pytest.mark.parametrize("relative", ["queries.md", "rules.md", "ontology/index.html"])
 def test_generated_docs_are_current(fresh, relative):
     committed = DOCS / relative
     assert committed.exists(), f"docs/{relative} is missing: run `python -m evkg.docs`"
