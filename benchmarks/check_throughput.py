@@ -77,8 +77,10 @@ def rule_conclusions_from_run(run, rule_iris: set) -> set:
             for outcome in product.classifications:
                 if outcome.rule_iri and str(outcome.rule_iri) in rule_iris:
                     found.add((product.iri, str(outcome.category), str(outcome.rule_iri)))
+                if outcome.category is not None:
                     for rule_id, _status in outcome.other_derivations or []:
-                        found.add((product.iri, str(outcome.category), str(EVSH[rule_id])))
+                        if str(EVSH[rule_id]) in rule_iris:
+                            found.add((product.iri, str(outcome.category), str(EVSH[rule_id])))
     return found
 
 

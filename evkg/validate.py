@@ -154,13 +154,18 @@ class SubmittedData:
             return f"{label} <{value}>" if label else str(value)
         return self.label(value)
 
-    def evkg_terms(self) -> list[tuple]:
-        """(subject, predicate, term) for every evkg: IRI used as a predicate, class or value."""
+    def evkg_terms(self, wanted=None) -> list[tuple]:
+        """(subject, predicate, term) for evkg: IRIs used as a predicate, class or value (only `wanted` terms)."""
         namespace = str(EVKG)
+        data = f"<{DATA_GRAPH.value}>"
+        if wanted is None:
+            return [to_rdflib(r["t"]) for r in _rows(self.store, f"""
+                SELECT DISTINCT ?t WHERE {{ GRAPH {data} {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} }}
+                  FILTER(STRSTARTS(STR(?t), "{namespace}")) }}""")]
+        values = " ".join(f"<{t}>" for t in wanted)
         return [(to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["t"])) for r in _rows(self.store, f"""
-            SELECT DISTINCT ?s ?p ?t WHERE {{ GRAPH <{DATA_GRAPH.value}> {{
-              {{ ?s ?p ?o BIND(?p AS ?t) }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} }}
-              FILTER(STRSTARTS(STR(?t), "{namespace}")) }}""")]
+            SELECT DISTINCT ?s ?p ?t WHERE {{ VALUES ?t {{ {values} }} GRAPH {data} {{
+              {{ ?s ?p ?o FILTER(?p = ?t) }} UNION {{ ?s ?p ?t }} }} }}""")]
 
     def cited_sources(self) -> list[tuple]:
         from evkg.literature import SOURCE_PROPERTIES
@@ -285,9 +290,8 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     general = [str(m) for m in shapes.objects(UNKNOWN_TERM_SHAPE, SH.message)]
     names = {t[len(str(EVKG)):]: t for t in declared}
     results = []
-    for subject, predicate, term in submitted.evkg_terms():
-        if str(term) in declared:
-            continue
+    unknown = [t for t in submitted.evkg_terms() if str(t) not in declared]
+    for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
         local = str(term)[len(str(EVKG)):]
         close = difflib.get_close_matches(local, list(names), n=3, cutoff=0.6)
         close += [n for n in names if n.lower() == local.lower() and n not in close]
