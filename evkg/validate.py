@@ -165,7 +165,7 @@ class SubmittedData:
         values = " ".join(f"<{t}>" for t in wanted)
         return [(to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["t"])) for r in _rows(self.store, f"""
             SELECT DISTINCT ?s ?p ?t WHERE {{ VALUES ?t {{ {values} }} GRAPH {data} {{
-              {{ ?s ?p ?o FILTER(?p = ?t) }} UNION {{ ?s ?p ?t }} }} }}""")]
+              {{ ?s ?t ?o BIND(?t AS ?p) }} UNION {{ ?s ?p ?t }} }} }}""")]
 
     def cited_sources(self) -> list[tuple]:
         from evkg.literature import SOURCE_PROPERTIES
