@@ -83,3 +83,13 @@ def test_removing_a_property_is_noticed_for_most_properties():
             (noticed if new_findings or lower else missed).append(f"{path.stem}: {predicate}")
     share = len(noticed) / (len(noticed) + len(missed))
     assert share >= 0.8, f"only {share:.0%} noticed; not noticed:\n" + "\n".join(missed)
+
+
+CURATED = sorted((ROOT / "data" / "products").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("path", CURATED, ids=lambda p: p.stem)
+def test_curated_product_verdict_matches_its_expectation(path):
+    expected = json.loads((ROOT / "tests" / "expected" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    products, _ = check(Graph().parse(path), classify=False)
+    assert products and all(p.conforms for p in products) is expected["conforms"]
