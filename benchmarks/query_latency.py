@@ -141,8 +141,9 @@ def main(argv=None) -> int:
         location = tmp / "store"
         store, load_seconds = build_store(location, synthetic)
         total = sum(store.graph_counts().values())
+        added = synthetic.count(b"\n")
         print(f"store: {total:,} triples; synthetic products loaded in {load_seconds:.2f} s "
-              f"({synthetic.count(b'\n'):,} triples)", file=sys.stderr)
+              f"({added:,} triples)", file=sys.stderr)
         embedded = time_queries(store, names, args.runs)
         baseline = rdflib_baseline(store, names, args.rdflib_cap, tmp)
         del store                                   # release the folder for the server

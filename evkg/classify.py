@@ -270,11 +270,7 @@ def _where_part(construct: str) -> str:
 def knowledge() -> Knowledge:
     rules_graph = resources.rules_graph()
     ontology = resources.ontology_graph()
-    prefix_graphs = [rules_graph]
-    prefix_file = resources.folder("shapes") / "prefixes.ttl"
-    if prefix_file.exists():
-        prefix_graphs.append(Graph().parse(prefix_file, format="turtle"))
-    prefixes = _prefix_block(prefix_graphs)
+    prefixes = _prefix_block([rules_graph, resources.shapes_graph()])   # shapes/prefixes.ttl is a shapes file
 
     labels: dict[str, str] = {}
     for graph in (ontology, rules_graph):

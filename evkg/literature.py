@@ -739,12 +739,7 @@ def bibliographic_graph() -> Graph:
     """The bundled literature (data/literature/*.ttl) and act register (data/acts.ttl). Read-only."""
     from evkg import resources
 
-    graph = Graph()
-    root = resources.folder("data")
-    for path in sorted((root / "literature").glob("*.ttl")) + [root / "acts.ttl"]:
-        if path.exists():
-            graph.parse(path, format="turtle")
-    return graph
+    return resources.reference_graph()
 
 
 @functools.cache

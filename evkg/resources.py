@@ -119,3 +119,10 @@ def rules_graph() -> Graph:
 def data_graph() -> Graph:
     """The curated graph in data/ (acts, jurisdictions, literature, products, trials). Read-only."""
     return _parse(turtle_files("data"))
+
+
+@functools.cache
+def reference_graph() -> Graph:
+    """The bibliography (data/literature/) and the legal-act register (data/acts.ttl). Read-only."""
+    root = folder("data")
+    return _parse(sorted((root / "literature").glob("*.ttl")) + [root / "acts.ttl"])
