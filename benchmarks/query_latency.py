@@ -62,7 +62,9 @@ def time_queries(target, names: list[str], runs: int) -> dict[str, list[float]]:
     timings = {}
     for name in names:
         text = prepared_text(name)
+        start = time.perf_counter()
         target.query(text)                         # warm
+        print(f"  {name}: first run {time.perf_counter() - start:.2f} s", file=sys.stderr, flush=True)
         samples = []
         for _ in range(runs):
             start = time.perf_counter()
