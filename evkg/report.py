@@ -147,12 +147,40 @@ def _verdict(product) -> str:
             f"{counts['Info']} note(s); completeness {product.completeness:.1f} %")
 
 
+# Questions in the decision order of the rule table, so a report reads from scope to consequences.
+QUESTION_ORDER = [EVKG[f"Q_{q}"] for q in (
+    "ActiveSubstance", "DonorRelation",
+    "EU_Medicinal", "EU_Biological", "EU_Immunological", "EU_Vaccine", "EU_BloodDerived", "EU_ATMP", "EU_GTMP",
+    "EU_SCTMP", "EU_TEP", "EU_CombinedATMP", "EU_HospitalExemption", "EU_CentralisedProcedure",
+    "EU_StartingMaterial", "EU_GMO",
+    "US_Drug", "US_Biological", "US_Vaccine", "US_GeneTherapy", "US_HCTP", "US_361HCTP", "US_Combination",
+    "US_LeadCenter", "US_Application", "US_RFD",
+    "KR_EVTherapy", "KR_CellTherapy", "KR_GeneTherapy")]
+
+
+def _reading_order(outcome) -> tuple:
+    question = URIRef(str(outcome.question)) if outcome.question else None
+    rank = QUESTION_ORDER.index(question) if question in QUESTION_ORDER else len(QUESTION_ORDER)
+    return (outcome.status == "undecided", rank, str(outcome.category or ""))
+
+
+def _is_positive(outcome) -> bool:
+    local = str(outcome.category or "").rsplit("#", 1)[-1]
+    return outcome.status not in ("undecided", "superseded", "out-of-scope") and "_Not" not in local \
+        and local not in ("Undecided", "OutOfScope")
+
+
 def _grouped_outcomes(product) -> dict:
     groups: dict = {}
-    for outcome in product.classifications:
+    for outcome in sorted(product.classifications, key=_reading_order):
         groups.setdefault(outcome.jurisdiction, []).append(outcome)
     return dict(sorted(groups.items(), key=lambda kv: list(JURISDICTION_NAMES).index(kv[0])
                        if kv[0] in JURISDICTION_NAMES else 99))
+
+
+def _rule_text(outcome) -> str:
+    """The rule id, or what the engine's own subsumption step means in words."""
+    return "follows from a narrower category" if outcome.rule == "HIERARCHY" else f"rule {outcome.rule}"
 
 
 def _missing_text(outcome) -> str:
@@ -172,7 +200,7 @@ def _outcome_lines(outcome, indent: str) -> list[str]:
         if not outcome.missing:
             lines.append(f"{indent}    {NO_RULE_APPLIES}")
         return lines
-    lines = [f"{indent}- {outcome.category_label} [{_STATUS_MARK.get(status, status)}; rule {outcome.rule}]"]
+    lines = [f"{indent}- {outcome.category_label} [{_STATUS_MARK.get(status, status)}; {_rule_text(outcome)}]"]
     for alt_iri, alt_label in outcome.alternatives or []:
         lines.append(f"{indent}    or: {alt_label}")
     if outcome.premises:
@@ -212,8 +240,17 @@ def to_text(run) -> str:
                 out.append("  Classification:")
                 for jurisdiction, outcomes in _grouped_outcomes(product).items():
                     out.append(f"    {JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}:")
+                    short = [o.category_label + ("" if o.status == "settled" else f" ({o.status})")
+                             for o in outcomes if _is_positive(o)]
+                    if short and jurisdiction != "ALL":
+                        out.append("      In short: " + "; ".join(short))
+                    no_rule = [o for o in outcomes if o.status == "undecided" and not o.missing]
                     for outcome in outcomes:
-                        out.extend(_outcome_lines(outcome, "      "))
+                        if outcome not in no_rule:
+                            out.extend(_outcome_lines(outcome, "      "))
+                    if no_rule:
+                        out.append("      Not concluded, no rule applies to the stated facts: "
+                                   + "; ".join(o.question_label or str(o.question) for o in no_rule))
             out.append("")
         for result in file.other_results:
             out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")
@@ -256,7 +293,7 @@ def to_markdown(run) -> str:
                         answer += " (or: " + "; ".join(label for _, label in o.alternatives) + ")"
                     sources = "; ".join(_source_text(s) for s in o.sources or [])
                     out.append(f"| {o.jurisdiction} | {_md(o.question_label)} | {_md(answer)} | {o.status} | "
-                               f"{_md(o.rule)} | {_md('; '.join(o.premises or []))} | {_md(sources)} |")
+                               f"{_md(_rule_text(o) if o.rule else '')} | {_md('; '.join(o.premises or []))} | {_md(sources)} |")
                 out.append("")
     s = run.summary()
     out.append(f"**Summary:** {s['products']} product(s), {s['products_conforming']} conform, "
@@ -313,7 +350,7 @@ def product_html(product) -> str:
                     answer += "<br>or: " + "; ".join(_e(label) for _, label in o.alternatives)
             sources = "<br>".join(_link(s) for s in o.sources or [])
             out.append(f"<tr><td>{_e(o.jurisdiction)}</td><td>{_e(o.question_label)}</td><td>{answer}</td>"
-                       f'<td class="status-{_e(o.status)}">{_e(o.status)}</td><td>{_e(o.rule)}</td>'
+                       f'<td class="status-{_e(o.status)}">{_e(o.status)}</td><td>{_e(_rule_text(o) if o.rule else "")}</td>'
                        f"<td>{_e('; '.join(o.premises or []))}</td><td>{sources}</td></tr>")
         out.append("</table>")
     out.append("</section>")
