@@ -219,7 +219,7 @@ def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
             focus_label=submitted.label(focus),
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
-            value=submitted.value_text(raw.value),
+            value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
             message=_most_specific(sorted(raw.messages)),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
