@@ -1,4 +1,4 @@
-"""Start and stop a local Oxigraph SPARQL server (PyPI package `oxigraph`) on 127.0.0.1.
+"""Start and stop local server processes: an Oxigraph SPARQL server (PyPI package `oxigraph`) on 127.0.0.1.
 
 Used by the tests and benchmarks that compare the embedded store with a real server, and handy for trying
 `evkg load` locally: `with running_oxigraph(folder) as server: ...`.
@@ -78,11 +78,16 @@ def running_oxigraph(location: str | Path, *, extra_args: tuple[str, ...] = ()):
         wait_until_up(base, process)
         yield OxigraphServer(base=base, process=process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         if process.stderr:
             process.stderr.close()
+
+
+def stop_process(process: subprocess.Popen, grace: float = 15.0) -> None:
+    """Ask a child server to stop; kill it if it has not stopped after `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -872,14 +872,6 @@ def _routes(service: Service) -> list:
 
 # ------------------------------------------------------------------------------------------- a child server
 
-def free_port(host: str = "127.0.0.1") -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_server(*options: str, startup_timeout: float = 300.0):
     """Run `evkg serve` in a child process on 127.0.0.1 and a free port; yield its base URL once /health
@@ -889,6 +881,8 @@ def running_server(*options: str, startup_timeout: float = 300.0):
     import tempfile
     import urllib.error
     import urllib.request
+
+    from evkg.oxigraph_server import free_port, stop_process
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -913,10 +907,5 @@ def running_server(*options: str, startup_timeout: float = 300.0):
             time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         log.close()

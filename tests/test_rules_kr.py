@@ -8,9 +8,10 @@ from rdflib.namespace import SH
 from evkg import resources
 from evkg.classify import classify
 
+from descriptions import EX, product_turtle
+
 EVKG = Namespace("https://w3id.org/evkg#")
 EVSH = Namespace("https://w3id.org/evkg/shapes#")
-EX = "http://example.org/"
 
 PRODUCT = {"intendedUse": "evkg:Treatment", "evRole": "evkg:ActiveSubstanceRole", "cellContent": "evkg:NoCells",
            "hasNoLoadedCargo": "true"}
@@ -24,25 +25,11 @@ SYNTHETIC_RNA = dict(RECOMBINANT_RNA, manufacture="evkg:ChemicallySynthesised")
 
 def describe(**changes) -> str:
     """Turtle for product ex:p; keys are product properties, `prep_<p>`, `source_<p>` or `cargo` (None removes)."""
-    product, prep, source = dict(PRODUCT), dict(PREP), dict(SOURCE)
-    cargo = changes.pop("cargo", None)
-    for key, value in changes.items():
-        target, prop = ((prep, key[5:]) if key.startswith("prep_") else
-                        (source, key[7:]) if key.startswith("source_") else (product, key))
-        if value is None:
-            target.pop(prop, None)
-        else:
-            target[prop] = value
-    lines = ["@prefix evkg: <https://w3id.org/evkg#> .", f"@prefix ex: <{EX}> .",
-             "ex:p a evkg:EVProduct ; evkg:hasEVComponent ex:prep .",
-             "ex:prep a evkg:EVPreparation ; evkg:hasSource ex:src .", "ex:src a evkg:Source ."]
-    if cargo is not None:
-        product.pop("hasNoLoadedCargo")
-        lines.append("ex:p evkg:loadedCargo ex:cargo . ex:cargo a evkg:CargoItem .")
-        lines += [f"ex:cargo evkg:{p} {v} ." for p, v in cargo.items()]
-    for node, facts in (("ex:p", product), ("ex:prep", prep), ("ex:src", source)):
-        lines += [f"{node} evkg:{p} {v} ." for p, v in facts.items()]
-    return "\n".join(lines) + "\n"
+    if changes.get("cargo") is not None:
+        changes["cargo"] = [changes["cargo"]]
+    else:
+        changes.pop("cargo", None)
+    return product_turtle((PRODUCT, PREP, SOURCE), **changes)
 
 
 def run(turtle: str):

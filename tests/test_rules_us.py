@@ -15,9 +15,10 @@ from rdflib.namespace import RDF, SH
 from evkg import resources
 from evkg.classify import classify
 
+from descriptions import EX, product_turtle
+
 EVKG = Namespace("https://w3id.org/evkg#")
 EVSH = Namespace("https://w3id.org/evkg/shapes#")
-EX = "http://example.org/"
 US = URIRef("https://w3id.org/evkg/data/jurisdiction/US")
 
 PRODUCT = {"intendedUse": "evkg:Treatment", "evRole": "evkg:ActiveSubstanceRole", "cellContent": "evkg:NoCells",
@@ -36,50 +37,9 @@ PROTEIN_120 = {"cargoKind": "evkg:RecombinantProtein", "manufacture": "evkg:Reco
 PEPTIDE_9 = {"cargoKind": "evkg:Antigen", "manufacture": "evkg:ChemicallySynthesised", "lengthAminoAcids": "9"}
 
 
-def _objects(value) -> str:
-    values = value if isinstance(value, (list, tuple)) else [value]
-    return " , ".join(values)
-
-
 def describe(name: str = "p", **changes) -> str:
-    """Turtle for one product: the E1-like defaults above, changed by keyword.
-
-    Keys are product properties, `prep_<property>` or `source_<property>`; None removes a fact. `cargo`,
-    `coform` and `determinations` take lists of property dicts.
-    """
-    product, prep, source = dict(PRODUCT), dict(PREP), dict(SOURCE)
-    items = []
-    for key, value in changes.items():
-        if key == "cargo":
-            product.pop("hasNoLoadedCargo", None)
-            product["loadedCargo"] = [f"ex:{name}-cargo{i}" for i in range(len(value))]
-            items += [(f"ex:{name}-cargo{i}", "evkg:CargoItem", facts) for i, facts in enumerate(value)]
-        elif key == "coform":
-            product["coFormulatedActiveSubstance"] = [f"ex:{name}-coform{i}" for i in range(len(value))]
-            items += [(f"ex:{name}-coform{i}", "evkg:CoFormulatedActiveSubstance", f) for i, f in enumerate(value)]
-        elif key == "determinations":
-            product["agencyDetermination"] = [f"ex:{name}-det{i}" for i in range(len(value))]
-            items += [(f"ex:{name}-det{i}", "evkg:AgencyDetermination", f) for i, f in enumerate(value)]
-        else:
-            target, prop = ((prep, key[5:]) if key.startswith("prep_") else
-                            (source, key[7:]) if key.startswith("source_") else (product, key))
-            if value is None:
-                target.pop(prop, None)
-            else:
-                target[prop] = value
-    lines = ["@prefix evkg: <https://w3id.org/evkg#> .", f"@prefix ex: <{EX}> .",
-             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-             f"ex:{name} a evkg:EVProduct ; evkg:hasEVComponent ex:{name}-prep ."]
-    lines += [f"ex:{name} evkg:{p} {_objects(v)} ." for p, v in product.items()]
-    lines.append(f"ex:{name}-prep a evkg:EVPreparation ; evkg:hasSource ex:{name}-src .")
-    lines += [f"ex:{name}-prep evkg:{p} {_objects(v)} ." for p, v in prep.items()]
-    lines.append(f"ex:{name}-src a evkg:Source .")
-    lines += [f"ex:{name}-src evkg:{p} {_objects(v)} ." for p, v in source.items()]
-    for node, cls, facts in items:
-        lines.append(f"{node} a {cls} .")
-        lines += [f"{node} {p if ':' in p else 'evkg:' + p} {_objects(v)} ." for p, v in facts.items()
-                  if v is not None]
-    return "\n".join(lines) + "\n"
+    """Turtle for one product: the E1-like defaults above, changed by keyword (see descriptions.product_turtle)."""
+    return product_turtle((PRODUCT, PREP, SOURCE), name, **changes)
 
 
 def run(turtle: str, jurisdictions=("US",)):
