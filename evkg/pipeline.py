@@ -36,6 +36,7 @@ class FileCheck:
     path: str
     error: str | None = None
     error_detail: dict | None = None
+    internal: bool = False                 # the error is a fault in evkg, not in the file
     products: list[ProductCheck] = field(default_factory=list)
     other_results: list[ValidationResult] = field(default_factory=list)
     classification: object = None          # evkg.classification.outcomes.ClassificationResult, for --explain
@@ -52,7 +53,9 @@ class CheckRun:
 
     @property
     def exit_code(self) -> int:
-        """0 all conform, 1 some do not, 2 some file could not be read (bad input)."""
+        """0 all conform, 1 some do not, 2 some file could not be read (bad input), 3 internal error."""
+        if any(f.internal for f in self.files):
+            return 3
         if any(f.error for f in self.files):
             return 2
         return 0 if all(f.conforms for f in self.files) else 1
@@ -133,5 +136,14 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
+        except (MemoryError, RecursionError) as exc:
+            entry.error = (f"{path}: is too large or too deeply structured to check "
+                           f"({type(exc).__name__}). Split it into smaller descriptions.")
+            entry.error_detail = {"reason": entry.error, "line": None, "column": None, "hint": None}
+        except Exception as exc:  # a fault in evkg: this file gets the report, the batch goes on
+            entry.error = (f"{path}: internal error while checking this file ({type(exc).__name__}: {exc}). "
+                           "This is a fault in evkg, not in the file; please report it.")
+            entry.error_detail = {"reason": entry.error, "line": None, "column": None, "hint": None}
+            entry.internal = True
         files.append(entry)
     return CheckRun(files=files)

@@ -15,7 +15,7 @@ from evkg.report.render import REPORT_FORMATS
               type=click.Choice(REPORT_FORMATS), help="Report format.")
 @click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
               help="RDF format of the input files (default: from each file's extension).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
               help="Write the report to this file instead of the screen.")
 @click.option("--explain", is_flag=True, help="Also print the full derivation of each classification.")
 @click.option("--no-classify", is_flag=True, help="Validate only; skip the regulatory classification.")
@@ -27,7 +27,8 @@ from evkg.report.render import REPORT_FORMATS
 def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
-    Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
+    Each FILE is checked on its own (give - to read one description from standard input, as Turtle unless
+    --input-format says otherwise); a file that cannot be read gets its own error and the others are
     still checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could
     not be read or the command was misused, 3 internal error.
 
@@ -50,8 +51,9 @@ def command(files, report_format, input_format, output, explain, no_classify, al
 
         text += "\n" + explain_run(run)
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        from evkg.core.files import write_text_file
+
+        write_text_file(output, text)
         if not quiet:
             click.echo(f"Report written to {output}.", err=True)
     else:

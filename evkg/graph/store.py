@@ -6,6 +6,7 @@ graphs, so no server setting is needed. Remote calls have a timeout and fail wit
 """
 from __future__ import annotations
 
+import http.client
 import re
 import socket
 import urllib.error
@@ -27,6 +28,15 @@ GRAPHS = {
     "inferred": GRAPH_BASE + "inferred",
 }
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RESPONSE_BYTES = 200 * 1024 * 1024
+
+
+def max_response_bytes() -> int:
+    """The largest answer read from a remote endpoint: 200 MB, or EVKG_MAX_RESPONSE_BYTES."""
+    import os
+
+    env = os.environ.get("EVKG_MAX_RESPONSE_BYTES")
+    return int(env) if env and env.isdigit() else DEFAULT_MAX_RESPONSE_BYTES
 
 RESULT_FORMATS = {
     "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
@@ -291,7 +301,26 @@ class RemoteEndpoint:
         if self.union_of_graphs:
             for iri in GRAPHS.values():
                 client.addDefaultGraph(iri)
-        return self._call(lambda: client.query().response.read())
+        return self._call(lambda: self._read_capped(client.query().response))
+
+    def _read_capped(self, response) -> bytes:
+        """The whole answer, or EndpointError once it grows past the byte cap (an endless stream stops there)."""
+        limit = max_response_bytes()
+        chunks, size = [], 0
+        try:
+            while True:
+                chunk = response.read(min(1 << 20, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise EndpointError(f"{self.describe()} sent more than {limit:,} bytes for one answer; evkg "
+                                        "stopped reading. Narrow the query (LIMIT, filters) or raise "
+                                        "EVKG_MAX_RESPONSE_BYTES.")
+        finally:
+            response.close()
+        return b"".join(chunks)
 
     def _call(self, action):
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -317,6 +346,9 @@ class RemoteEndpoint:
         except (ConnectionError, OSError) as exc:
             raise EndpointError(f"cannot reach {self.describe()} ({exc}); check the URL and that the server "
                                 "is running") from None
+        except http.client.HTTPException as exc:
+            raise EndpointError(f"{self.describe()} broke off or garbled its answer ({type(exc).__name__}); "
+                                "try again, or check the server") from None
 
     def _http_message(self, exc) -> str:
         text = str(exc)
