@@ -9,7 +9,7 @@ import bibtexparser
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
 from evkg.cli import main
 from evkg.core.namespaces import BIBO, DCT, FABIO
@@ -307,3 +307,21 @@ def test_rule_sources_and_single_source_claims(built_store):
                  for o in data.objects(claim, p)}
         if found:  # claims from shapes and rules live outside these two graphs
             assert len(found) == 1, (claim, found)
+
+
+def test_and_others_is_not_an_author_and_cite_finds_imports_by_key_doi_and_curie(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    export = tmp_path / "mine.bib"
+    export.write_text("@article{nguyen2020il12,\n  author = {Nguyen, Khue G. and Zaharoff, David A. and others},\n"
+                      "  title = {Localized Interleukin-12 for Cancer Immunotherapy},\n  year = {2020},\n"
+                      "  doi = {10.3389/fimmu.2020.575597}\n}\n", encoding="utf-8")
+    assert main(["literature", "import", str(export)]) == 0
+    saved = Graph().parse(tmp_path / "data-home" / "evkg" / "references.ttl")
+    il12 = paper_iri(doi="10.3389/fimmu.2020.575597")
+    assert sorted(str(a) for a in saved.objects(il12, DCT.creator)) == ["Nguyen KG", "Zaharoff DA"]
+    assert str(saved.value(il12, RDFS.label)) == "Nguyen et al. 2020"
+    capsys.readouterr()
+    for name in ("nguyen2020il12", "10.3389/fimmu.2020.575597", "doi:10.3389/FIMMU.2020.575597",
+                 "https://doi.org/10.3389/fimmu.2020.575597", "evd:paper/doi/10.3389/fimmu.2020.575597"):
+        assert main(["cite", name]) == 0, name
+        assert "Localized Interleukin-12" in capsys.readouterr().out, name
