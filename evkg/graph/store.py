@@ -193,6 +193,14 @@ def _open_directory(path: Path) -> ox.Store:
     return _OPEN_STORES[key]
 
 
+def release_directory(path: Path) -> None:
+    """Forget this process's handle on a store folder (it closes once nothing else holds it)."""
+    import gc
+
+    _OPEN_STORES.pop(Path(path).resolve(), None)
+    gc.collect()
+
+
 class EmbeddedStore:
     """The local pyoxigraph store (a persistent directory, or in memory when path is None)."""
 
@@ -212,7 +220,13 @@ class EmbeddedStore:
                     raise StoreError(f"the store at {self.path} is in use by another evkg process; wait for it "
                                      "to finish or choose another folder with --store") from None
                 raise StoreError(f"the store at {self.path} could not be opened ({text}); check the folder "
-                                 "exists and is writable, or choose another with --store") from None
+                                 "is writable, run `evkg build` to rebuild it, or choose another folder with "
+                                 "--store") from None
+
+    def reopen(self) -> None:
+        """Open the folder again (after a rebuild swapped a new store in)."""
+        if self.path is not None:
+            self.store = _open_directory(self.path)
 
     def describe(self) -> str:
         return f"the store at {self.path}" if self.path else "the in-memory store"
