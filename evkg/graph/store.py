@@ -241,15 +241,25 @@ class EmbeddedStore:
     def query(self, sparql: str) -> Results:
         return Results.from_pyoxigraph(self._run(sparql))
 
-    def query_serialized(self, sparql: str, fmt: str) -> bytes:
+    def query_serialized(self, sparql: str, fmt: str, max_bytes: int | None = None) -> bytes:
+        """The answer in ``fmt``; with ``max_bytes``, evaluation stops (ResultTooLarge) once the answer grows
+        past it, so an endless result never fills the memory."""
         answer = self._run(sparql)
+        sink = _CappedBuffer(max_bytes) if max_bytes else None
         if isinstance(answer, ox.QueryTriples):
             rdf_format = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ntriples"])[0]
-            return ox.serialize(answer, format=rdf_format, prefixes=PREFIXES if fmt == "turtle" else None)
+            prefixes = PREFIXES if fmt == "turtle" else None
+            if sink is None:
+                return ox.serialize(answer, format=rdf_format, prefixes=prefixes)
+            ox.serialize(answer, sink, format=rdf_format, prefixes=prefixes)
+            return sink.value()
         if fmt not in RESULT_FORMATS:
             raise UsageError(f"format {fmt!r} is for graphs; a SELECT or ASK query gives results as "
                              f"{', '.join(RESULT_FORMATS)} or table")
-        return answer.serialize(format=RESULT_FORMATS[fmt][0])
+        if sink is None:
+            return answer.serialize(format=RESULT_FORMATS[fmt][0])
+        answer.serialize(sink, format=RESULT_FORMATS[fmt][0])
+        return sink.value()
 
     def clear(self) -> None:
         self.store.clear()
@@ -277,6 +287,31 @@ class EmbeddedStore:
 
     def flush(self) -> None:
         self.store.flush()
+
+
+class ResultTooLarge(UsageError):
+    """A query's answer grew past the byte limit; its evaluation was stopped."""
+
+
+class _CappedBuffer:
+    """A write-only buffer that refuses to grow past ``limit`` bytes (the serializer then stops the query)."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size, self.parts = limit, 0, []
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise ResultTooLarge(f"the answer is larger than {self.limit:,} bytes; the query was stopped. Add a "
+                                 "LIMIT or narrower patterns.")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
 
 
 class RemoteEndpoint:
