@@ -100,6 +100,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._claimed = 0                    # calls running or waiting for a worker right now
         self.killed = 0                      # workers killed for overrunning (for health and tests)
 
     # --- life cycle ------------------------------------------------------------------------------------------
@@ -187,16 +188,21 @@ class WorkerPool:
     def call(self, function, *args, timeout: float, wait: float | None = None):
         """Run ``function(*args)`` in a worker and return its result (or raise its exception).
 
-        Waits up to ``wait`` seconds (default: ``timeout``) for a free worker, then WorkerBusy. A call that
-        runs past ``timeout`` seconds kills its worker and raises WorkerTimeout."""
+        Waits up to ``wait`` seconds (default: ``timeout``) for a free worker, then WorkerBusy; with ``wait=0``
+        it refuses at once when every worker is running a call, but waits (up to ``timeout``) for a worker
+        that is still starting, e.g. the replacement of one killed a moment ago. A call that runs past
+        ``timeout`` seconds kills its worker and raises WorkerTimeout."""
         if self._closed:
             raise WorkerError(f"{self.name}: the pool is closed")
+        with self._lock:
+            if wait is not None and wait <= 0 and self._claimed >= self.size:
+                raise WorkerBusy(f"{self.name}: every worker is busy")
+            self._claimed += 1
         try:
-            if wait is not None and wait <= 0:
-                worker = self._idle.get_nowait()
-            else:
-                worker = self._idle.get(timeout=timeout if wait is None else wait)
+            worker = self._idle.get(timeout=timeout if wait is None or wait <= 0 else wait)
         except queue.Empty:
+            with self._lock:
+                self._claimed -= 1
             raise WorkerBusy(f"{self.name}: every worker is busy") from None
         try:
             worker.connection.send((function, args))
@@ -212,6 +218,8 @@ class WorkerPool:
                 worker = None
             raise WorkerCrashed(f"{self.name}: the worker stopped during the call") from None
         finally:
+            with self._lock:
+                self._claimed -= 1
             if worker is not None and worker.process.is_alive():
                 self._idle.put(worker)
             elif worker is not None:

@@ -107,6 +107,10 @@ class Service:
         # checks and queries run in worker processes that are killed when they overrun (evkg.core.workers)
         self.check_pool = None
         self.query_pool = None
+        # threads that wait on the worker processes (the default executor is too small to queue checks in)
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="evkg-wait")
 
     # --- start-up --------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -165,6 +169,7 @@ class Service:
         for pool in (self.check_pool, self.query_pool):
             if pool is not None:
                 pool.close()
+        self._waiters.shutdown(wait=False, cancel_futures=True)
 
     def _check_curated(self) -> dict[str, CuratedProduct]:
         from evkg.core import resources
@@ -198,8 +203,11 @@ class Service:
     async def _in_worker(self, pool, what: str, function, *args, wait: float):
         from evkg.core.workers import WorkerBusy, WorkerCrashed, WorkerTimeout
 
+        import functools
+
+        call = functools.partial(pool.call, function, *args, timeout=self.timeout, wait=wait)
         try:
-            return await asyncio.to_thread(pool.call, function, *args, timeout=self.timeout, wait=wait)
+            return await asyncio.get_running_loop().run_in_executor(self._waiters, call)
         except WorkerTimeout:
             raise self._timeout_error(what) from None
         except WorkerBusy:
