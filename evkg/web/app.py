@@ -6,7 +6,8 @@ reads requests, enforces limits, negotiates formats and turns errors into clear 
 
 Safety: the store is an in-memory copy made at start-up (no file lock held, nothing to corrupt), only ever
 queried (updates and SERVICE calls refused); submissions never touch it; RDF is parsed with remote fetching
-off; every request body is capped; every check and query runs in a worker thread under a time limit.
+off; every request body is capped; every check and query runs in a worker process that is killed when it
+overruns its time limit (evkg.core.workers).
 """
 from __future__ import annotations
 
