@@ -208,3 +208,12 @@ def test_an_endpoint_streaming_an_endless_answer_is_cut_at_the_byte_cap():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("text", ["SELECT * WHERE " + "{" * 100_000 + "}" * 100_000,
+                                  "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 100_000 + "1" + ")" * 100_000 + ") }"])
+def test_a_query_nested_100000_deep_is_refused_not_a_crash(tmp_path, text):
+    """Oxigraph's query parser recurses per level and would overflow the stack (a segmentation fault)."""
+    path = tmp_path / "deep.rq"
+    path.write_text(text, encoding="utf-8")
+    assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "levels deep")

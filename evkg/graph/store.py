@@ -175,7 +175,30 @@ def query_kind(sparql: str) -> str:
     return "update" if keyword else "unknown"
 
 
+MAX_QUERY_NESTING = 64
+
+
+def refuse_deep_nesting(sparql: str) -> None:
+    """Braces, parentheses and brackets nested deeper than any real query needs are refused before the query
+    reaches a parser: Oxigraph's recursive parser would overflow its stack on them and take the process down."""
+    depth = 0
+    masked = mask(sparql)
+    for match in re.finditer(r"[{}()\[\]]", masked):
+        char = match.group(0)
+        if char in "{([":
+            depth += 1
+            if depth > MAX_QUERY_NESTING:
+                line = masked.count("\n", 0, match.start()) + 1
+                error = UsageError(f"the query nests braces or parentheses more than {MAX_QUERY_NESTING} levels "
+                                   f"deep (line {line}); write it with fewer nested groups.")
+                error.line = line
+                raise error
+        elif char in "})]":
+            depth = max(depth - 1, 0)
+
+
 def refuse_updates(sparql: str) -> None:
+    refuse_deep_nesting(sparql)
     kind = query_kind(sparql)
     if kind == "update":
         raise UsageError("this is a SPARQL update (it would change the data), not a query: `evkg query` only "
