@@ -7,7 +7,6 @@ parser knows it, the line and column, with a hint in plain words.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from xml.sax import SAXParseException

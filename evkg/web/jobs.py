@@ -6,7 +6,7 @@ watch the clock. Errors are ServiceError (pickled back to the server) or EvkgErr
 from __future__ import annotations
 
 from evkg.core.errors import InputError, UsageError
-from evkg.web.service import ServiceError, input_error
+from evkg.web.errors import ServiceError, input_error
 
 _STORE = None          # the query worker's own in-memory copy of the store
 SAMPLE = """@prefix evkg: <https://w3id.org/evkg#> .

@@ -13,9 +13,9 @@ from typing import Callable
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from evkg.core.errors import InputError, UsageError
 from evkg.core.namespaces import EVKG
 from evkg.report.views import description_turtle, evidence_of, product_id_of, trial_view, trials_of
+from evkg.web.errors import ServiceError  # noqa: F401  (the routes import it from here)
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
@@ -49,31 +49,6 @@ JURISDICTIONS = ("EU", "US", "KR")
 
 
 # ------------------------------------------------------------------------------------------- errors
-
-class ServiceError(Exception):
-    """An error answered as JSON (or an HTML page for browsers) with a status code."""
-
-    def __init__(self, status: int, code: str, message: str, *, headers: dict | None = None, **detail):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or {}
-        self.detail = {k: v for k, v in detail.items() if v is not None}
-
-    def __reduce__(self):               # travels back from worker processes intact
-        return _rebuild_service_error, (self.status, self.code, self.message, self.headers, self.detail)
-
-    def as_dict(self) -> dict:
-        return {"status": self.status, "error": self.code, "message": self.message, **self.detail}
-
-
-def _rebuild_service_error(status, code, message, headers, detail) -> ServiceError:
-    return ServiceError(status, code, message, headers=headers, **detail)
-
-
-def input_error(exc: InputError, status: int, code: str) -> ServiceError:
-    return ServiceError(status, code, str(exc), reason=exc.reason, line=exc.line, column=exc.column,
-                        hint=exc.hint)
-
 
 # ------------------------------------------------------------------------------------------- state
 
