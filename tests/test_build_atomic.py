@@ -13,8 +13,9 @@ import pytest
 
 from evkg.graph.build import BUILD_INFO_FILE
 
-# progress lines of `evkg build`, in order; the build is killed right after each one appears
-KILL_POINTS = ["reading the ontology", "classifying the curated products",
+# progress lines of `evkg build`, in order; the build is killed right after each one appears: while the new
+# store is being filled, after it is complete and fingerprinted but not yet swapped in, and during the swap
+KILL_POINTS = ["classifying the curated products",
                "triples in 4 graphs", "replacing the previous store"]
 
 

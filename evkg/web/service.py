@@ -22,6 +22,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_WORKERS = 2                  # check workers; as many again answer queries
 DEFAULT_WORKER_MEMORY_MB = 3072      # address-space ceiling of each worker process
 DEFAULT_MAX_ANSWER_BYTES = 50 * 1024 * 1024
+MAX_PAGE_ANSWER_BYTES = 2 * 1024 * 1024   # an answer shown as an HTML table is rendered in the server itself
 RETRY_AFTER_SECONDS = 5
 WEB_FOLDER = Path(__file__).parent
 
@@ -193,6 +194,9 @@ class Service:
             raise ServiceError(413, "too-complex", f"the {what} needed more memory than one request may use and "
                                "was stopped. Split the description or narrow the query.") from None
 
+    def _answer_limit(self, fmt: str | None) -> int:
+        return self.max_answer_bytes if fmt else min(self.max_answer_bytes, MAX_PAGE_ANSWER_BYTES)
+
     async def check(self, raw: bytes, fmt: str, source_name: str):
         """Check one submission in a worker; waits for a free worker up to the time limit."""
         from evkg.web.jobs import check_description
@@ -208,7 +212,7 @@ class Service:
 
         wire = fmt or ("ntriples" if query_kind(sparql) in ("construct", "describe") else "json")
         answer = await self._in_worker(self.query_pool, "query", sparql_answer, sparql, wire,
-                                       self.max_answer_bytes, wait=0)
+                                       self._answer_limit(fmt), wait=0)
         return answer if fmt else _results_of(answer, wire)
 
     async def named(self, name: str, params: dict, fmt: str | None):
@@ -219,7 +223,7 @@ class Service:
         graph = query_kind(query.text) in ("construct", "describe")
         wire = fmt or ("ntriples" if graph else "json")
         answer = await self._in_worker(self.query_pool, "query", named_answer, name, params, wire,
-                                       self.max_answer_bytes, wait=0)
+                                       self._answer_limit(fmt), wait=0)
         return answer if fmt else _results_of(answer, "ntriples" if graph else wire)
 
     # --- checking a submission (in this process; the server uses `check`) -------------------------------
