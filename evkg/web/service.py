@@ -17,7 +17,6 @@ from evkg.core.namespaces import EVKG
 from evkg.report.views import description_turtle, evidence_of, product_id_of, trial_view, trials_of
 from evkg.web.errors import ServiceError  # noqa: F401  (the routes import it from here)
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_WORKERS = 2                  # check workers; as many again answer queries
 DEFAULT_WORKER_MEMORY_MB = 3072      # address-space ceiling of each worker process
@@ -249,7 +248,7 @@ class Service:
 
     def product_summary(self, curated: CuratedProduct) -> dict:
         from evkg.core import resources
-        from evkg.report.render import outcome_dict
+        from evkg.classification.outcomes import outcome_dict
 
         negatives = {str(c) for c in resources.ontology_graph().objects(None, EVKG.negativeCategory)}
         concluded: dict[str, list] = {j: [] for j in JURISDICTIONS}
