@@ -150,7 +150,7 @@ def test_report_into_a_missing_folder_a_read_only_place_or_a_full_disk(tmp_path)
         locked.mkdir()
         locked.chmod(0o555)
         read_only = locked / "report.md"
-    assert_refused(evkg(*fast, "-o", read_only), "cannot write the report", "permission denied")
+    assert_refused(evkg(*fast, "-o", read_only), "cannot write the output", "permission denied")
     done = subprocess.run([sys.executable, "-m", "evkg.cli", *map(str, fast)],
                           stdout=open("/dev/full", "wb"), stderr=subprocess.PIPE, timeout=120)
     assert done.returncode == 2 and b"disk is full" in done.stderr and b"Traceback" not in done.stderr

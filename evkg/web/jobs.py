@@ -77,7 +77,7 @@ def sparql_answer(sparql: str, fmt: str, max_bytes: int) -> bytes:
 
 def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:
     """A catalogue query's answer with its parameters bound."""
-    from evkg.graph.queries import prepared_text
+    from evkg.graph.queries import _retitle, get_query, prepared_text
     from evkg.graph.store import query_kind
 
     try:
@@ -86,4 +86,7 @@ def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:
         raise ServiceError(400, "bad-parameter", str(exc)) from None
     if query_kind(text) in ("construct", "describe"):
         fmt = "ntriples"
-    return sparql_answer(text, fmt, max_bytes)
+    answer = sparql_answer(text, fmt, max_bytes)
+    if fmt == "csv":                  # column titles for people, as `evkg query --format csv` gives
+        return _retitle(answer, fmt, get_query(name).column_title)
+    return answer
