@@ -88,6 +88,28 @@ def test_queries_past_the_pool_get_503_with_retry_after(server):
     assert answer.status_code == 200 and answer.json()["boolean"] is True
 
 
+def test_seven_runaway_queries_at_once_leave_checks_and_later_queries_served(server):
+    """The attack that once made every request answer 504 until a restart: now the pool takes one query per
+    worker (stopped at the time limit), the rest get 503 at once, and checks run in their own workers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def runaway(_):
+        with httpx.Client(base_url=server.base_url, timeout=60) as client:
+            return client.post("/sparql", content=RUNAWAY,
+                               headers={"Content-Type": "application/sparql-query"}).status_code
+
+    with ThreadPoolExecutor(max_workers=7) as pool:
+        statuses = pool.map(runaway, range(7))
+        time.sleep(0.5)
+        check = server.post("/check", content=E1.read_bytes(), headers={"Content-Type": "text/turtle",
+                                                                          "Accept": "application/json"})
+        statuses = sorted(statuses)
+    assert check.status_code == 200
+    assert statuses.count(504) == 1 and statuses.count(503) == 6, statuses
+    answer = server.get("/queries/ev-role", headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200
+
+
 def test_a_check_that_overruns_is_stopped_and_the_next_check_is_served(server):
     before = health(server)["checks"]["killed_for_overrunning"]
     response = server.post("/check", content=slow_description(), headers={"Content-Type": "text/turtle"})
