@@ -47,6 +47,9 @@ def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: 
         raise InputError(f"is {kind}, not a regular {what}; evkg reads only regular files.", path=shown,
                          hint="Save the data to a file first" + (", or give - and send it on standard input."
                                                                  if stdin_ok else "."))
+    if info.st_size > limit:            # a regular file's size is known: no need to read it to refuse it
+        raise InputError(f"is {info.st_size:,} bytes, over the size limit of {limit:,} bytes.", path=shown,
+                         hint=limit_hint)
     try:
         # O_NONBLOCK: a file swapped for a FIFO after the check above still cannot block the open
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
