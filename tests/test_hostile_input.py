@@ -79,6 +79,8 @@ HOSTILE = {
                         ["nul-escaped.ttl", "NUL"]),
     "nul-raw.ttl": (PREFIXES + '<http://e.org/a> a evkg:EVProduct ; rdfs:label "a\x00b" .\n',
                     ["nul-raw.ttl", "NUL"]),
+    "surrogate.ttl": (PREFIXES + '<http://e.org/a> a evkg:EVProduct ; rdfs:label "a\\uD800b" .\n',
+                      ["surrogate.ttl", "not valid Unicode"]),
 }
 
 

@@ -135,6 +135,8 @@ INVALID = [
     ("POST", "/check", "text/turtle", "<http://e.org/a b> a <https://w3id.org/evkg#EVProduct> ."),
     ("POST", "/check", "application/n-triples", '<http://e.org/a> <http://e.org/p> "a\\u0000b" .'),
     ("POST", "/check", "text/turtle", b"\xff\xfe\x00garbage"),
+    ("POST", "/check", "text/turtle", '<http://e.org/a> a <https://w3id.org/evkg#EVProduct> ; '
+                                      '<http://www.w3.org/2000/01/rdf-schema#label> "a\\uD800b" .'),
     ("POST", "/check", "text/turtle", ""),
     ("POST", "/check", "application/ld+json", '{"@context": "http://127.0.0.1:9/ctx", "@id": "x"}'),
     ("POST", "/check", "application/ld+json", "[1, 2"),

@@ -189,6 +189,11 @@ def _check_terms(graph: Graph, text: str, source_name: str) -> None:
                                      hint="IRIs cannot contain spaces, braces, quotes, < > or control "
                                           "characters; write such characters percent-encoded (%20 for a "
                                           "space).") from None
+                if re.search("[\ud800-\udfff]", shown):
+                    raise InputError(f"holds a value with a character that is not valid Unicode (an unpaired "
+                                     f"surrogate escape such as \\uD800): {shown[:200]!r}.", path=source_name,
+                                     hint="Write the character itself, or escape it as one \\U0001XXXX code "
+                                          "point.") from None
                 raise InputError(f"holds a value that is not valid RDF: {shown[:200]!r} ({exc}).",
                                  path=source_name, line=line, column=column,
                                  hint="Check its language tag or datatype.") from None
