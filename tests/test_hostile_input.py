@@ -220,3 +220,17 @@ def test_a_query_nested_100000_deep_is_refused_not_a_crash(tmp_path, text):
     path = tmp_path / "deep.rq"
     path.write_text(text, encoding="utf-8")
     assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "levels deep")
+
+
+def test_unterminated_strings_cannot_hang_the_checks_before_parsing(tmp_path):
+    """'"\\' repeated: every quote opens a string that never closes. A scanner that retried from each quote
+    did quadratic work (about an hour for these 400 kB); the real command must refuse or read it at once."""
+    for name, text in (("open.ttl", '"\\' * 200_000), ("open.jsonld", '"\\' * 200_000),
+                       ("open.rq", 'SELECT * WHERE { ?s ?p "' + '\\"' * 200_000 + " }")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        if name.endswith(".rq"):
+            done = evkg("query", path, "--store", tmp_path / "store", timeout=60)
+        else:
+            done = evkg("check", "-q", path, timeout=60)
+        assert_refused(done, name)

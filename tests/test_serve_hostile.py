@@ -149,6 +149,8 @@ INVALID = [
     ("POST", "/sparql", "application/sparql-query", b"\xff\xfe SELECT"),
     ("POST", "/sparql", "application/sparql-update", "DROP ALL"),
     ("POST", "/sparql", "application/sparql-query", "SELECT * WHERE " + "{" * 100_000 + "}" * 100_000),
+    ("POST", "/sparql", "application/sparql-query", 'SELECT * WHERE { ?s ?p "' + '\\"' * 50_000 + " }"),
+    ("POST", "/sparql", "application/sparql-query", "SELECT * WHERE { ?s ?p ?o } # " + "x" * 1_100_000),
     ("GET", "/sparql?query=SELECT%20*%20WHERE%20%7B%20SERVICE%20%3Chttp%3A%2F%2Fx%3E%20%7B%3Fs%20%3Fp%20%3Fo%7D%7D",
      None, None),
     ("GET", "/queries/products-by-category?jurisdiction=EU%3E%20%7D%20DROP%20ALL", None, None),

@@ -9,11 +9,13 @@ import re
 
 from evkg.core.errors import UsageError
 
+# A string's closing quote is optional: an unterminated string is then blanked once, to the end of its line
+# (or of the text), instead of being tried again from every later quote, which made masking quadratic.
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n]*)"""
     r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
-    r"""|(?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}"""
-    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""",
+    r"""|(?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*(?:'{3})?|"{3}(?:[^"\\]|\\.|"(?!""))*(?:"{3})?"""
+    r"""|'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?)""",
     re.DOTALL)
 
 

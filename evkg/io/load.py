@@ -344,9 +344,11 @@ def _refuse_nul(text: str, source_name: str) -> None:
 MAX_NESTING = 64
 _NESTING_TOKENS = {
     fmt: re.compile(pattern, re.DOTALL) for fmt, pattern in {
-        "turtle": r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                  r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[\[\](){}]',
-        "json-ld": r'"(?:[^"\\]|\\.)*"|[\[\]{}]',
+        # a string's closing quote is optional, so an unterminated one is consumed once instead of being
+        # tried again from every later quote (which would make the scan quadratic)
+        "turtle": r'"""(?:[^"\\]|\\.|"(?!""))*(?:""")?|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*(?:\'\'\')?'
+                  r'|"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?|<[^<>"{}|^`\\\s]*>|#[^\n]*|[\[\](){}]',
+        "json-ld": r'"(?:[^"\\]|\\.)*"?|[\[\]{}]',
     }.items()}
 _NESTING_TOKENS["trig"] = _NESTING_TOKENS["n3"] = _NESTING_TOKENS["turtle"]
 _OPENERS = set("[({")

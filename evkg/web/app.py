@@ -40,6 +40,9 @@ from evkg.web.service import (
 )
 
 
+MAX_QUERY_CHARACTERS = 1_000_000
+
+
 def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = None,
                timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
                url: str | None = None, workers: int = DEFAULT_WORKERS,
@@ -343,6 +346,9 @@ def _routes(service: Service) -> list:
             raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
                                "field 'query', or as an application/sparql-query body.")
         sparql_text = str(sparql_text)
+        if len(sparql_text) > MAX_QUERY_CHARACTERS:       # read by regular expressions in this process
+            raise ServiceError(413, "query-too-long", f"the query is {len(sparql_text):,} characters long; this "
+                               f"endpoint takes queries up to {MAX_QUERY_CHARACTERS:,}. Query for less at a time.")
         kind = query_kind(sparql_text)
         if kind == "update":
             raise refuse_update()
