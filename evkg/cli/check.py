@@ -23,8 +23,12 @@ from evkg.report.render import REPORT_FORMATS
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
+@click.option("--rules", "-r", "rules", default=None, metavar="NAME|FILE.ttl",
+              help="Classify under this rule set (a name from `evkg rules`, or a Turtle file of your own "
+                   "overlay rules); default: the law in force.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, quiet):
+def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, rules,
+            quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
     Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
@@ -43,7 +47,7 @@ def command(files, report_format, input_format, output, explain, no_classify, al
             click.echo(f"[{index}/{total}] {path}", err=True)
 
     run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
-                      classify=not no_classify, progress=progress)
+                      classify=not no_classify, progress=progress, rules=rules)
     text = render(run, report_format)
     if explain and not no_classify:
         from evkg.classification.explain import explain_run
