@@ -173,12 +173,13 @@ def _labels_of(store) -> dict[str, str]:
 
 def _rule_diff(before_files: tuple[str, ...], after_files: tuple[str, ...]) -> list[dict]:
     """Rules added, replaced or retired going from one rule set to the other, with the overlay's reasons."""
-    from evkg.classification.knowledge import RuleChange, knowledge
+    from evkg.classification.knowledge import HIERARCHY_RULE_ID, RuleChange, knowledge
     from evkg.classification.whatif import rule_change_dict
 
     old, new = knowledge(before_files), knowledge(after_files)
-    old_rules = {r.id: r for r in old.rules}
-    new_rules = {r.id: r for r in new.rules}
+    # the hierarchy rule follows the categories; it is not a rule of any rule set
+    old_rules = {r.id: r for r in old.rules if r.id != HIERARCHY_RULE_ID}
+    new_rules = {r.id: r for r in new.rules if r.id != HIERARCHY_RULE_ID}
     stated = {c.rule_id: c for c in new.changes}
     found = []
     for rule_id in sorted(set(old_rules) | set(new_rules)):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -213,10 +214,26 @@ def _parse_overlay(path: str) -> Graph:
     return graph
 
 
+def _turtle_prefixes(path: str, known: str) -> str:
+    """The file's own @prefix declarations that the SPARQL prefix block lacks, so that a user's rules may use
+    the prefixes of their Turtle file in their CONSTRUCT text (declared with sh:declare or not)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    have = set(re.findall(r"PREFIX (\w*):", known))
+    found = {}
+    for prefix, namespace in re.findall(r"(?im)^\s*@?prefix\s+([\w-]*):\s*<([^>]*)>", text):
+        if prefix not in have:
+            found.setdefault(prefix, f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(found[p] for p in sorted(found))
+
+
 def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str) -> tuple[list, list]:
     """The rules after one overlay, and the changes it made."""
     from evkg.core.errors import InputError
 
+    prefixes = prefixes + _turtle_prefixes(origin, prefixes)
     by_id = {r.id: r for r in rules}
     by_iri = {r.iri: r for r in rules}
     changes: list[RuleChange] = []
