@@ -49,6 +49,7 @@ class FileCheck:
 @dataclass
 class CheckRun:
     files: list[FileCheck]
+    rule_set: str | None = None             # the rule set chosen with --rules; None: the law in force
 
     @property
     def exit_code(self) -> int:
@@ -147,7 +148,16 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
         files.append(entry)
-    return CheckRun(files=files)
+    return CheckRun(files=files, rule_set=None if not rule_files else _rule_set_words(rules))
+
+
+def _rule_set_words(rules: str) -> str:
+    from evkg.classification.rule_sets import resolve
+
+    declared, _ = resolve(rules)
+    if declared is None:
+        return str(rules)
+    return f"{declared.name} ({declared.label}; status of the text: {declared.law_status})"
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -298,3 +298,4 @@ def test_cli_check_under_a_named_rule_set(capsys):
     report = json.loads(capsys.readouterr().out)
     rules = {c["rule"] for f in report["files"] for p in f["products"] for c in p["classifications"]}
     assert "EU-R02" in rules and "EU-11" not in rules
+    assert report["rule_set"].startswith(REFORM) and "status of the text: proposal" in report["rule_set"]
