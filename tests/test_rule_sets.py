@@ -182,6 +182,49 @@ def test_reform_moves_the_gtmp_answer_of_e6():
     assert {c for c, _, _ in atmp} == {str(EVKG.EU_ATMP)}
 
 
+def reform_answer(question: str, **facts) -> tuple[set, set]:
+    """(law in force, reform proposal): the (category, status, rule) answers to one EU question."""
+    graph = Graph().parse(data=describe(PRODUCT, **facts), format="turtle")
+    _, chain = resolve(REFORM)
+    found = []
+    for rule_files in ((), chain):
+        result = classify(graph, ("EU",), rule_files=rule_files)
+        found.append({(o.category.rsplit("#", 1)[-1], o.status, o.rule) for o in result.for_product(PRODUCT)
+                      if o.question == str(EVKG[question])})
+    return found[0], found[1]
+
+
+SYNTHETIC = {"cargoKind": "NucleicAcid", "manufacture": "ChemicallySynthesised", "effectIsGenetic": True}
+
+
+def test_reform_synthetic_mrna_is_a_gtmp_provisionally():
+    cargo = [dict(SYNTHETIC, nucleicAcidMechanism="Expression")]
+    before, after = reform_answer("Q_EU_GTMP", cargo=cargo, role="DeliveryVehicleRole")
+    assert before == {("EU_NotGTMP", "contested", "EU-11")}
+    assert after == {("EU_GTMP", "provisional", "EU-R01")}
+
+
+def test_reform_synthetic_nucleic_acid_without_genetic_effect_stays_outside():
+    cargo = [dict(SYNTHETIC, nucleicAcidMechanism="OtherNucleicAcidMechanism", effectIsGenetic=False)]
+    before, after = reform_answer("Q_EU_GTMP", cargo=cargo, role="DeliveryVehicleRole")
+    assert before == {("EU_NotGTMP", "contested", "EU-11")}
+    assert after == {("EU_NotGTMP", "provisional", "EU-R03")}
+
+
+def test_reform_hospital_exemption_rests_on_article_2_of_the_proposal():
+    recombinant = [{"cargoKind": "NucleicAcid", "manufacture": "Recombinant", "nucleicAcidMechanism": "Expression",
+                    "effectIsGenetic": True}]
+    before, after = reform_answer("Q_EU_HospitalExemption", cargo=recombinant, role="DeliveryVehicleRole",
+                                  setting="HospitalNonRoutinePreparation")
+    assert before == {("EU_HospitalExemptionAvailable", "settled", "EU-23")}
+    assert after == {("EU_HospitalExemptionAvailable", "provisional", "EU-23")}
+    graph = Graph().parse(data=describe(PRODUCT, cargo=recombinant, role="DeliveryVehicleRole",
+                                        setting="HospitalNonRoutinePreparation"), format="turtle")
+    [outcome] = [o for o in classify(graph, ("EU",), rule_files=resolve(REFORM)[1]).for_product(PRODUCT)
+                 if o.question == str(EVKG.Q_EU_HospitalExemption)]
+    assert [s["iri"].rsplit("/", 2)[-2:] for s in outcome.sources] == [["eu-com-2023-192", "art-2"]]
+
+
 @pytest.mark.parametrize("example", ["e1-ucmsc-sev-neonatal-lung", "e2-hek293-mrna-liver", "e4-omv-vaccine-gm-strain",
                                      "e5-milk-ev-paclitaxel-oral", "e7-platelet-ev-gel-incomplete"])
 def test_reform_leaves_products_without_synthetic_nucleic_acid_unchanged(example):
@@ -261,6 +304,20 @@ def test_a_user_overlay_changes_exactly_the_answers_that_depend_on_its_rules(tmp
     assert any(q == str(EVKG.Q_EU_HospitalExemption) for _, _, q in expected), "EU-24 must have fired somewhere"
     assert changed == expected
     assert {(c["kind"], c["rule_id"]) for c in run.rule_changes} == {("retired", "EU-24"), ("added", "USER-01")}
+
+
+def test_a_user_overlay_can_build_on_the_reform(tmp_path):
+    (overlay,) = files(tmp_path, PREFIXES + """
+<https://example.org/my-reading> a evkg:RuleSet ; evkg:ruleSetName "my-reading" ;
+    evkg:derivedFrom <https://w3id.org/evkg/data/rule-set/eu-reform-proposal-2023> .
+t:no-silencing evkg:ruleId "EU-R02" ; sh:deactivated true ; dct:source <https://example.org/analyst-note> .
+""")
+    declared, chain = resolve(overlay)
+    assert declared.name == "my-reading" and chain == (bundled_rule_sets()[REFORM].file, overlay)
+    run = whatif(overlay, [EXAMPLES / "e6-msc-ev-sirna-ibd.ttl"], baseline=REFORM, curated=False)
+    assert [(c["kind"], c["rule_id"]) for c in run.rule_changes] == [("retired", "EU-R02")]
+    gtmp = next(c for c in run.changes if c.question == str(EVKG.Q_EU_GTMP))
+    assert gtmp.before.categories[0]["iri"] == str(EVKG.EU_GTMP) and gtmp.after.status == "undecided"
 
 
 def test_cli_whatif_formats(capsys):
