@@ -62,7 +62,8 @@ def _declarations(graph: Graph, file: str | None) -> list[RuleSet]:
             law_status=LAW_STATUS.get(str(graph.value(node, EVKG.lawStatus)), "not stated"),
             default=isinstance(default, Literal) and default.toPython() is True,
             derived_from=str(derived) if derived is not None else None,
-            jurisdictions=tuple(sorted(str(j).rsplit("/", 1)[-1] for j in graph.objects(node, EVKG.coversJurisdiction))),
+            jurisdictions=tuple(sorted(str(j).rsplit("/", 1)[-1]
+                                       for j in graph.objects(node, EVKG.coversJurisdiction))),
             file=None if (isinstance(default, Literal) and default.toPython() is True) else file,
             outcome_graph=str(outcome_graph) if outcome_graph is not None else None,
             rule_graph=str(rule_graph) if rule_graph is not None else None,
