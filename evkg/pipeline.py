@@ -88,9 +88,14 @@ def check_store(store, *, classify: bool = True, rules: str | None = None
 
 
 def _rule_files(rules: str | None) -> tuple[str, ...]:
+    """The overlay files of a rule-set choice, read once up front so that a bad rule file is reported once,
+    not as an error of every description checked with it."""
+    from evkg.classification.knowledge import knowledge
     from evkg.classification.rule_sets import resolve
 
-    return resolve(rules)[1]
+    files = resolve(rules)[1]
+    knowledge(files)
+    return files
 
 
 def _check_store(store, classify: bool, rule_files: tuple[str, ...] = ()):
@@ -219,7 +224,8 @@ def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool =
     from evkg.core import resources
 
     declaration, after_files = resolve(rules)
-    _, before_files = resolve(baseline)
+    before_files = _rule_files(baseline)
+    _rule_files(rules)
     changes, compared, errors = [], {}, {}
     if curated:
         if progress is not None:

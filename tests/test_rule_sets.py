@@ -359,3 +359,13 @@ def test_cli_check_under_a_named_rule_set(capsys):
     rules = {c["rule"] for f in report["files"] for p in f["products"] for c in p["classifications"]}
     assert "EU-R02" in rules and "EU-11" not in rules
     assert report["rule_set"].startswith(REFORM) and "status of the text: proposal" in report["rule_set"]
+
+
+def test_cli_a_broken_rule_file_is_reported_once_with_its_line(tmp_path, capsys):
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix evkg: <https://w3id.org/evkg#> .\nevkg:x evkg:y .\nthis is not turtle\n",
+                      encoding="utf-8")
+    e1, e6 = (str(EXAMPLES / f"{n}.ttl") for n in ("e1-ucmsc-sev-neonatal-lung", "e6-msc-ev-sirna-ibd"))
+    assert main(["check", "--rules", str(broken), e1, e6]) == 2
+    err = capsys.readouterr().err
+    assert err.count("not valid Turtle") == 1 and f"{broken}, line 3" in err

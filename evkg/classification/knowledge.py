@@ -206,11 +206,16 @@ def _parse_overlay(path: str) -> Graph:
     try:
         graph.parse(path, format="turtle")
     except FileNotFoundError:
-        raise InputError(f"the rule file {path} does not exist.",
+        raise InputError("this rule file does not exist.", path=path,
                          hint="Give the path of a Turtle file, or a rule set name from `evkg rules`.") from None
     except Exception as exc:
-        raise InputError(f"the rule file {path} is not valid Turtle: {str(exc).splitlines()[0]}",
-                         hint="Check the file against shapes/rule-sets/eu-reform-proposal-2023.ttl.") from None
+        text = str(exc)
+        line = re.search(r"at line (\d+)", text)
+        detail = re.search(r"Bad syntax \(([^)]*)\)", text)
+        raise InputError("this rule file is not valid Turtle" + (f" ({detail.group(1)})" if detail else "") + ".",
+                         path=path, line=int(line.group(1)) if line else None,
+                         hint="Fix the Turtle there; shapes/rule-sets/eu-reform-proposal-2023.ttl shows how an "
+                              "overlay adds, replaces and retires rules.") from None
     return graph
 
 
