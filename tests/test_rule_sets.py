@@ -363,7 +363,7 @@ def test_cli_check_under_a_named_rule_set(capsys):
 
 def test_cli_a_broken_rule_file_is_reported_once_with_its_line(tmp_path, capsys):
     broken = tmp_path / "broken.ttl"
-    broken.write_text("@prefix evkg: <https://w3id.org/evkg#> .\nevkg:x evkg:y .\nthis is not turtle\n",
+    broken.write_text("@prefix evkg: <https://w3id.org/evkg#> .\nevkg:x evkg:y evkg:z .\nthis is not turtle\n",
                       encoding="utf-8")
     e1, e6 = (str(EXAMPLES / f"{n}.ttl") for n in ("e1-ucmsc-sev-neonatal-lung", "e6-msc-ev-sirna-ibd"))
     assert main(["check", "--rules", str(broken), e1, e6]) == 2
