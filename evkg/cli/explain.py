@@ -12,7 +12,10 @@ from evkg.io.load import input_format_names
               help="RDF format of the input files (default: from each file's extension).")
 @click.option("--jurisdiction", "-j", "jurisdictions", multiple=True, type=click.Choice(["EU", "US", "KR"]),
               help="Only these jurisdictions (repeat the option; default: all).")
-def command(files, input_format, jurisdictions):
+@click.option("--rules", "-r", "rules", default=None, metavar="NAME|FILE.ttl",
+              help="Explain under this rule set (a name from `evkg rules`, or a Turtle file of your own overlay "
+                   "rules); default: the law in force.")
+def command(files, input_format, jurisdictions, rules):
     """Print, for each product and jurisdiction, every classification question with its answer and the full
     derivation: rule, facts used, earlier conclusions, status and why, legal sources, alternatives and the
     facts still missing.
@@ -23,11 +26,15 @@ def command(files, input_format, jurisdictions):
 
     from evkg.classification.engine import classify
     from evkg.classification.explain import explain_text
+    from evkg.classification.knowledge import knowledge
+    from evkg.classification.rule_sets import resolve
     from evkg.io.load import load_rdf
 
+    _, rule_files = resolve(rules)
+    knowledge(rule_files)           # a broken rule file is reported before any description is read
     for path in files:
         graph = load_rdf(path, input_format=input_format)
-        result = classify(graph, jurisdictions=tuple(jurisdictions) or ("EU", "US", "KR"))
+        result = classify(graph, jurisdictions=tuple(jurisdictions) or ("EU", "US", "KR"), rule_files=rule_files)
         labels = {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)}
         click.echo(f"== {path}")
         if not result.products:
