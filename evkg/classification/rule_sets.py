@@ -162,6 +162,6 @@ def resolve(choice: str | None) -> tuple[RuleSet | None, tuple[str, ...]]:
 def describe_choice(choice: str | None) -> str:
     """The name a report shows for a rule-set choice."""
     if choice is None or choice == DEFAULT_NAME:
-        return "law in force (default rule sets)"
+        return "the law in force"
     rule_set, _ = resolve(choice)
     return rule_set.name if rule_set else str(choice)
