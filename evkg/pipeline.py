@@ -83,7 +83,7 @@ def check(graph: Graph, *, classify: bool = True, rules: str | None = None
 def check_store(store, *, classify: bool = True, rules: str | None = None
                 ) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
-    products, others, _ = _check_store(store, classify, _rule_files(rules))
+    products, others, _ = _check_store(store, classify, rule_files=_rule_files(rules))
     return products, others
 
 
@@ -98,16 +98,17 @@ def _rule_files(rules: str | None) -> tuple[str, ...]:
     return files
 
 
-def _check_store(store, classify: bool, rule_files: tuple[str, ...] = ()):
+def _check_store(store, classify: bool, source: str | None = None, jurisdictions=None,
+                 rule_files: tuple[str, ...] = ()):
     report = validate_store(store)
     if not report.products:
-        raise InputError("describes no product: no node is typed evkg:EVProduct.",
+        raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
                          hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     classification = None
     if classify:
-        classification = _classify_store(store, rule_files)
+        classification = _classify_store(store, jurisdictions, rule_files)
         for product in report.products:
             outcomes_by_product[product.iri] = classification.for_product(URIRef(product.iri))
         for error in getattr(classification, "consistency_errors", []) or []:
@@ -123,18 +124,18 @@ def _check_store(store, classify: bool, rule_files: tuple[str, ...] = ()):
     return products, report.unattributed, classification
 
 
-def _classify_store(store, rule_files: tuple[str, ...] = ()):
+def _classify_store(store, jurisdictions=None, rule_files: tuple[str, ...] = ()):
     import pyoxigraph as ox
 
-    from evkg.classification.engine import classify_ntriples
+    from evkg.classification.engine import JURISDICTIONS, classify_ntriples
 
     return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH),
-                             rule_files=rule_files)
+                             jurisdictions or JURISDICTIONS, rule_files=rule_files)
 
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
                 max_bytes: int | None = None, classify: bool = True, progress=None,
-                rules: str | None = None) -> CheckRun:
+                jurisdictions=None, rules: str | None = None) -> CheckRun:
     """Check each file on its own; an unreadable file gets an error entry and the batch goes on. `rules`
     chooses the rule set (a name from `evkg rules` or an overlay file); default: the law in force."""
     rule_files = _rule_files(rules) if classify else ()
@@ -148,7 +149,8 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             store = new_store()
             load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
-            entry.products, entry.other_results, entry.classification = _check_store(store, classify, rule_files)
+            entry.products, entry.other_results, entry.classification = _check_store(
+                store, classify, str(path), jurisdictions, rule_files)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
@@ -250,8 +252,8 @@ def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool =
         except InputError as exc:
             errors[str(path)] = str(exc)
             continue
-        before = _classify_store(store, before_files)
-        after = _classify_store(store, after_files)
+        before = _classify_store(store, rule_files=before_files)
+        after = _classify_store(store, rule_files=after_files)
         compared[str(path)] = len(before.products)
         labels = {row["p"].value: row["l"].value for row in store.query(
             "SELECT ?p ?l WHERE { GRAPH ?g { ?p a <https://w3id.org/evkg#EVProduct> ; "

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import click
 
+from evkg.cli.options import format_option
+
 
 @click.command(name="rules")
-@click.option("--format", "-f", "report_format", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Output format.")
-def command(report_format):
+@format_option(("text", "json"), "text", "Output format.")
+def command(fmt):
     """List the rule sets: the law in force (the default) and the overlays to try with --rules, each with
     the legal text it implements, its version and status, and the rules it changes."""
     import json
@@ -28,7 +29,7 @@ def command(report_format):
                                  None),
             "changes": [f"{c.kind} {c.rule_id}" for c in own],
         })
-    if report_format == "json":
+    if fmt == "json":
         click.echo(json.dumps(rows, indent=1, ensure_ascii=False))
         return 0
     for row in rows:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from evkg.io.load import input_format_names
+from evkg.cli.options import format_option, input_format_option, output_option, write_output
 from evkg.report.whatif import WHATIF_FORMATS
 
 
@@ -13,14 +13,11 @@ from evkg.report.whatif import WHATIF_FORMATS
               help="The rule set to try: a name from `evkg rules` or a Turtle file of your own overlay rules.")
 @click.option("--against", "baseline", default=None, metavar="NAME|FILE.ttl",
               help="The rule set to compare with (default: the law in force).")
-@click.option("--format", "-f", "report_format", default="text", show_default=True,
-              type=click.Choice(WHATIF_FORMATS), help="Report format.")
+@format_option(WHATIF_FORMATS, "text", "Report format.")
 @click.option("--no-curated", is_flag=True, help="Compare only the FILES given, not the curated products.")
-@click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
-              help="RDF format of the input files (default: from each file's extension).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of the screen.")
-def command(files, rules, baseline, report_format, no_curated, input_format, output):
+@input_format_option()
+@output_option()
+def command(files, rules, baseline, fmt, no_curated, input_format, output):
     """Show which classification answers change if the law changes.
 
     Classifies the curated products (and each FILE given) under the law in force and under the rule set
@@ -37,14 +34,8 @@ def command(files, rules, baseline, report_format, no_curated, input_format, out
     if no_curated and not files:
         raise UsageError("--no-curated leaves nothing to compare; give product description files too.")
     run = whatif(rules, files, baseline=baseline, curated=not no_curated, input_format=input_format)
-    text = render_whatif(run, report_format)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        click.echo(f"Report written to {output}.", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_output(render_whatif(run, fmt), output)
     for path, message in run.errors.items():
-        if report_format != "text":
+        if fmt != "text":
             click.echo(f"error: {path}: {message}", err=True)
     return 2 if run.errors else 0
