@@ -21,6 +21,7 @@ class AnswerSide:
     rules: list = field(default_factory=list)            # [dict(id, label, origin)]
     sources: list = field(default_factory=list)          # [dict(iri, label, url)]
     missing: list = field(default_factory=list)          # labels of facts still missing
+    waiting: list = field(default_factory=list)          # ids of the rules that wait for those facts
 
     @property
     def summary(self) -> str:
@@ -39,7 +40,7 @@ class AnswerSide:
 
     def as_dict(self) -> dict:
         return {"summary": self.summary, "status": self.status, "categories": self.categories,
-                "rules": self.rules, "sources": self.sources, "missing": self.missing}
+                "rules": self.rules, "sources": self.sources, "missing": self.missing, "waiting": self.waiting}
 
 
 @dataclass
@@ -77,7 +78,7 @@ def _side(outcomes: list[Outcome]) -> AnswerSide:
         return AnswerSide(status="no answer")
     ordered = sorted(outcomes, key=lambda o: (_STATUS_ORDER.index(o.status) if o.status in _STATUS_ORDER
                                                else len(_STATUS_ORDER), o.category))
-    rules, sources, missing, seen_rules, seen_sources = [], [], [], set(), set()
+    rules, sources, missing, waiting, seen_rules, seen_sources = [], [], [], [], set(), set()
     for o in ordered:
         if o.rule and o.rule not in seen_rules:
             seen_rules.add(o.rule)
@@ -91,13 +92,12 @@ def _side(outcomes: list[Outcome]) -> AnswerSide:
             if label not in missing:
                 missing.append(label)
             for rule_id in m.get("rules", ()) or ():
-                if rule_id not in seen_rules:
-                    seen_rules.add(rule_id)
-                    rules.append({"id": rule_id, "label": None, "iri": None})
+                if rule_id not in waiting:
+                    waiting.append(rule_id)
     categories = [{"iri": o.category, "label": o.category_label, "status": o.status,
                    "alternatives": [label for _, label in o.alternatives]} for o in ordered]
     return AnswerSide(status=ordered[0].status, categories=categories, rules=rules, sources=sources,
-                      missing=missing)
+                      missing=missing, waiting=waiting)
 
 
 def _grouped(result: ClassificationResult) -> dict[tuple, list[Outcome]]:

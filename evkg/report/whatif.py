@@ -13,7 +13,10 @@ WHATIF_FORMATS = ("text", "json", "markdown", "csv")
 
 
 def _rules(side) -> str:
-    return ", ".join(r["id"] for r in side.rules) or "none"
+    text = ", ".join(r["id"] for r in side.rules) or "none"
+    if side.waiting:
+        text += " (waiting: " + ", ".join(side.waiting) + ")"
+    return text
 
 
 def _sources(side) -> str:
