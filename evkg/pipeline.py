@@ -215,11 +215,19 @@ def _rule_diff(before_files: tuple[str, ...], after_files: tuple[str, ...]) -> l
     return found
 
 
-def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool = True,
+def worked_examples() -> list[Path]:
+    """The worked examples (examples/valid/*.ttl) of a source checkout; an installed package has none."""
+    from evkg.core import resources
+
+    folder = resources.bundle_root() / "examples" / "valid"
+    return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+
+
+def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool = True, examples: bool = True,
            input_format: str | None = None, allow_remote: bool = False, max_bytes: int | None = None,
            progress=None) -> WhatIfRun:
-    """Classify the curated products (and each file given) under `baseline` (default: the law in force) and
-    under `rules` (a rule set name or an overlay file), and keep every answer that differs."""
+    """Classify the curated products, the worked examples and each file given under `baseline` (default: the
+    law in force) and under `rules` (a rule set name or an overlay file), and keep every answer that differs."""
     from evkg.classification.engine import classify_ntriples
     from evkg.classification.rule_sets import describe_choice, resolve
     from evkg.classification.whatif import compare
@@ -242,23 +250,27 @@ def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool =
         after = classify_ntriples(data, rule_files=after_files)
         compared["curated"] = len(before.products)
         changes.extend(compare(before, after, origin="curated", labels=labels))
-    for path in paths:
+    given = [Path(p) for p in paths]
+    seen = {p.resolve() for p in given if p.exists()}
+    extra = [p for p in worked_examples() if p.resolve() not in seen] if examples else []
+    for path in extra + given:
+        origin = f"examples/valid/{path.name}" if path in extra else str(path)
         if progress is not None:
-            progress(str(path))
+            progress(origin)
         store = new_store()
         try:
             load_into_store(Path(path), store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
         except InputError as exc:
-            errors[str(path)] = str(exc)
+            errors[origin] = str(exc)
             continue
         before = _classify_store(store, rule_files=before_files)
         after = _classify_store(store, rule_files=after_files)
-        compared[str(path)] = len(before.products)
+        compared[origin] = len(before.products)
         labels = {row["p"].value: row["l"].value for row in store.query(
             "SELECT ?p ?l WHERE { GRAPH ?g { ?p a <https://w3id.org/evkg#EVProduct> ; "
             "<http://www.w3.org/2000/01/rdf-schema#label> ?l } }")}
-        changes.extend(compare(before, after, origin=str(path), labels=labels))
+        changes.extend(compare(before, after, origin=origin, labels=labels))
     return WhatIfRun(rule_set=describe_choice(rules), baseline=describe_choice(baseline), changes=changes,
                      rule_changes=_rule_diff(before_files, after_files), compared=compared, errors=errors,
                      declaration=declaration)

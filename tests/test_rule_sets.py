@@ -286,7 +286,7 @@ t:USER-01 a sh:SPARQLRule , evkg:ClassificationRule ;
 def test_a_user_overlay_changes_exactly_the_answers_that_depend_on_its_rules(tmp_path):
     (overlay,) = files(tmp_path, USER_OVERLAY)
     e3 = EXAMPLES / "e3-dc-ev-peptide-hospital.ttl"
-    run = whatif(overlay, [e3])
+    run = whatif(overlay, [e3], examples=False)
     changed = {(c.origin, c.product, c.question) for c in run.changes}
 
     # expected, from the law in force and the data, without the overlay: the answers EU-24 gave, and a new
@@ -317,25 +317,34 @@ t:no-silencing evkg:ruleId "EU-R02" ; sh:deactivated true ; dct:source <https://
 """)
     declared, chain = resolve(overlay)
     assert declared.name == "my-reading" and chain == (bundled_rule_sets()[REFORM].file, overlay)
-    run = whatif(overlay, [EXAMPLES / "e6-msc-ev-sirna-ibd.ttl"], baseline=REFORM, curated=False)
+    run = whatif(overlay, [EXAMPLES / "e6-msc-ev-sirna-ibd.ttl"], baseline=REFORM, curated=False, examples=False)
     assert [(c["kind"], c["rule_id"]) for c in run.rule_changes] == [("retired", "EU-R02")]
     gtmp = next(c for c in run.changes if c.question == str(EVKG.Q_EU_GTMP))
     assert gtmp.before.categories[0]["iri"] == str(EVKG.EU_GTMP) and gtmp.after.status == "undecided"
 
 
+def test_cli_whatif_covers_the_curated_products_and_worked_examples_by_default(capsys):
+    assert main(["whatif", "--rules", REFORM, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["compared"]["curated"] >= 20
+    assert {o for o in data["compared"] if o.startswith("examples/valid/")} == {
+        f"examples/valid/{p.name}" for p in EXAMPLES.glob("*.ttl")}
+    assert {c["origin"] for c in data["changes"]} == {"curated", "examples/valid/e6-msc-ev-sirna-ibd.ttl"}
+
+
 def test_cli_whatif_formats(capsys):
     e6 = str(EXAMPLES / "e6-msc-ev-sirna-ibd.ttl")
-    assert main(["whatif", "--rules", REFORM, "--no-curated", e6]) == 0
+    assert main(["whatif", "--rules", REFORM, "--no-curated", "--no-examples", e6]) == 0
     text = capsys.readouterr().out
     assert "retired  EU-11" in text and "before: not an EU gene therapy medicinal product (contested)" in text
-    assert main(["whatif", "--rules", REFORM, "--no-curated", e6, "--format", "json"]) == 0
+    assert main(["whatif", "--rules", REFORM, "--no-curated", "--no-examples", e6, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["declaration"]["law_status"] == "proposal"
     assert {c["question"].rsplit("#", 1)[-1] for c in data["changes"]} == {"Q_EU_GTMP", "Q_EU_ATMP"}
-    assert main(["whatif", "--rules", REFORM, "--no-curated", e6, "--format", "csv"]) == 0
+    assert main(["whatif", "--rules", REFORM, "--no-curated", "--no-examples", e6, "--format", "csv"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {r["before_rules"] for r in table} == {"EU-11", "EU-14"}
-    assert main(["whatif", "--rules", REFORM, "--no-curated", e6, "--format", "markdown"]) == 0
+    assert main(["whatif", "--rules", REFORM, "--no-curated", "--no-examples", e6, "--format", "markdown"]) == 0
     assert "| Example E6" in capsys.readouterr().out
 
 

@@ -14,13 +14,14 @@ from evkg.report.whatif import WHATIF_FORMATS
 @click.option("--against", "baseline", default=None, metavar="NAME|FILE.ttl",
               help="The rule set to compare with (default: the law in force).")
 @format_option(WHATIF_FORMATS, "text", "Report format.")
-@click.option("--no-curated", is_flag=True, help="Compare only the FILES given, not the curated products.")
+@click.option("--no-curated", is_flag=True, help="Leave out the curated products.")
+@click.option("--no-examples", is_flag=True, help="Leave out the worked examples (examples/valid/).")
 @input_format_option()
 @output_option()
-def command(files, rules, baseline, fmt, no_curated, input_format, output):
+def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, output):
     """Show which classification answers change if the law changes.
 
-    Classifies the curated products (and each FILE given) under the law in force and under the rule set
+    Classifies the curated products, the worked examples and each FILE given under the law in force and under the rule set
     chosen with --rules, and lists every answer that changes, before and after, with the rules and legal
     sources on each side. Answers that stay the same are not listed.
 
@@ -31,9 +32,10 @@ def command(files, rules, baseline, fmt, no_curated, input_format, output):
     from evkg.pipeline import whatif
     from evkg.report.whatif import render_whatif
 
-    if no_curated and not files:
-        raise UsageError("--no-curated leaves nothing to compare; give product description files too.")
-    run = whatif(rules, files, baseline=baseline, curated=not no_curated, input_format=input_format)
+    if no_curated and no_examples and not files:
+        raise UsageError("--no-curated and --no-examples leave nothing to compare; give product description files.")
+    run = whatif(rules, files, baseline=baseline, curated=not no_curated, examples=not no_examples,
+                 input_format=input_format)
     write_output(render_whatif(run, fmt), output)
     for path, message in run.errors.items():
         if fmt != "text":

@@ -34,8 +34,13 @@ def _header(run) -> list[str]:
     if declaration is not None:
         lines.append(f"  {declaration.label} — status of the text: {declaration.law_status}; "
                      f"version: {declaration.text_version}")
-    compared = ", ".join(f"{n} from {origin}" for origin, n in run.compared.items())
-    lines.append(f"  products compared: {compared or 'none'}")
+    curated = run.compared.get("curated", 0)
+    examples = sum(1 for origin in run.compared if origin.startswith("examples/valid/"))
+    files = len(run.compared) - examples - (1 if "curated" in run.compared else 0)
+    parts = [f"{curated} curated products"] if "curated" in run.compared else []
+    parts += [f"{examples} worked examples"] if examples else []
+    parts += [f"{files} file(s) given"] if files else []
+    lines.append(f"  compared: {'; '.join(parts) or 'nothing'}")
     return lines
 
 
