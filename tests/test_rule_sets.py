@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 from test_rules_eu import describe
 
 from evkg.classification.engine import classify
@@ -378,3 +378,23 @@ def test_cli_a_broken_rule_file_is_reported_once_with_its_line(tmp_path, capsys)
     assert main(["check", "--rules", str(broken), e1, e6]) == 2
     err = capsys.readouterr().err
     assert err.count("not valid Turtle") == 1 and f"{broken}, line 3" in err
+
+
+def test_the_reform_overlay_runs_in_plain_pyshacl():
+    """The overlay is SHACL-AF: pySHACL (advanced mode) runs its added rules and mints the shared outcome IRIs."""
+    import hashlib
+
+    import pyshacl
+
+    from evkg.core import resources
+
+    shapes = Graph().parse(bundled_rule_sets()[REFORM].file, format="turtle")
+    shapes.parse(resources.folder("shapes") / "prefixes.ttl", format="turtle")
+    e6 = EXAMPLES / "e6-msc-ev-sirna-ibd.ttl"
+    data = Graph().parse(e6, format="turtle")
+    inferred = pyshacl.shacl_rules(data, shacl_graph=shapes, advanced=True, iterate_rules=True)
+    product = str(next(data.subjects(RDF.type, EVKG.EVProduct)))
+    iri = "https://w3id.org/evkg/data/outcome/" + hashlib.sha1(f"{product}|EU-R02|EU_GTMP".encode()).hexdigest()
+    assert inferred.value(URIRef(iri), EVKG.category) == EVKG.EU_GTMP
+    engine = [o for o in classify(data, ("EU",), rule_files=resolve(REFORM)[1]).outcomes if o.rule == "EU-R02"]
+    assert [o.iri for o in engine] == [iri], "the engine and pySHACL mint the same outcome"
