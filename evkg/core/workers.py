@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 STARTUP_TIMEOUT = 300.0
+MAX_FAILED_STARTS = 5                  # in a row; then the pool stops trying (calls wait, then WorkerBusy)
 
 
 class WorkerError(Exception):
@@ -38,8 +39,21 @@ class WorkerCrashed(WorkerError):
     """The worker died during the call (out of memory, a crash in native code)."""
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the process that started it dies (even by SIGKILL), so a runaway
+    call never outlives its server."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)    # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass                                                       # not Linux: the pipe's EOF ends idle workers
+
+
 def _serve(connection, initializer, initargs, memory_limit, nice) -> None:
     """The worker's loop: run each (function, args) received, send back ("ok", result) or ("error", exc)."""
+    _die_with_parent()
     if memory_limit:
         import resource
 
@@ -100,6 +114,7 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._failed_starts = 0
         self._claimed = 0                    # calls running or waiting for a worker right now
         self.killed = 0                      # workers killed for overrunning (for health and tests)
 
@@ -138,10 +153,12 @@ class WorkerPool:
             except (EOFError, OSError):
                 ok = False
             if ok and not self._closed:
+                self._failed_starts = 0
                 self._idle.put(worker)
             else:
                 self._discard(worker)
-                if not self._closed:
+                self._failed_starts += 1
+                if not self._closed and self._failed_starts <= MAX_FAILED_STARTS:
                     time.sleep(1.0)           # do not spin if workers cannot start at all
                     self._start_one()
 
