@@ -215,12 +215,17 @@ class WorkerPool:
             if wait is not None and wait <= 0 and self._claimed >= self.size:
                 raise WorkerBusy(f"{self.name}: every worker is busy")
             self._claimed += 1
-        try:
-            worker = self._idle.get(timeout=timeout if wait is None or wait <= 0 else wait)
-        except queue.Empty:
-            with self._lock:
-                self._claimed -= 1
-            raise WorkerBusy(f"{self.name}: every worker is busy") from None
+        deadline = time.monotonic() + (timeout if wait is None or wait <= 0 else wait)
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+            except queue.Empty:
+                with self._lock:
+                    self._claimed -= 1
+                raise WorkerBusy(f"{self.name}: every worker is busy") from None
+            if worker.process.is_alive():
+                break
+            self._replace(worker)             # died while idle (killed from outside): not this call's fault
         try:
             worker.connection.send((function, args))
             if not worker.connection.poll(timeout):
