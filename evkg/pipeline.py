@@ -87,7 +87,7 @@ def _check_store(store, classify: bool):
     report = validate_store(store)
     if not report.products:
         raise InputError("describes no product: no node is typed evkg:EVProduct.",
-                         hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
+                         hint=_no_product_hint(store))
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     classification = None
@@ -106,6 +106,23 @@ def _check_store(store, classify: bool):
         for p in report.products
     ]
     return products, report.unattributed, classification
+
+
+def _no_product_hint(store) -> str:
+    """Name the mistyped evkg classes with the closest declared ones (`a evkg:EvProduct` → evkg:EVProduct)."""
+    from rdflib.namespace import RDF
+
+    from evkg.validation.engine import SubmittedData, unknown_term_results
+
+    typos = []
+    for result in unknown_term_results(SubmittedData(store)):
+        if result.path == RDF.type:
+            name = "evkg:" + str(result.value).rsplit("#", 1)[-1]
+            close = max(result.messages).partition("Did you mean ")[2].rstrip("?")
+            typos.append(f"{name} is not an evkg class" + (f" (did you mean {close}?)" if close else ""))
+    if typos:
+        return "; ".join(sorted(set(typos))) + ". Type the product node `a evkg:EVProduct` (see examples/valid/)."
+    return "Add `a evkg:EVProduct` to the product node (see examples/valid/)."
 
 
 def _classify_store(store):

@@ -264,8 +264,9 @@ class TermIndex:
                  "replaced_by": list(term.replaced_by), "source": term.source}
                 for _, term, kinds in scored[:limit]]
 
-    def closest(self, text: str, kinds: tuple[str, ...] = (), limit: int = 3) -> list[Term]:
-        """Terms whose labels are closest to `text`, among the given kinds (any kind when none), not obsolete."""
+    def closest(self, text: str, kinds: tuple[str, ...] = (), limit: int = 3, strict: bool = False) -> list[Term]:
+        """Terms whose labels are closest to `text`, among the given kinds (any kind when none), not obsolete;
+        `strict` keeps only labels that are spelled alike (no shared-word matches)."""
         import difflib
 
         candidates = [t for t in self.terms.values() if not t.obsolete
@@ -273,9 +274,9 @@ class TermIndex:
         by_label = {}
         for term in candidates:
             by_label.setdefault(term.label.lower(), term)
-        names = difflib.get_close_matches(text.lower(), list(by_label), n=limit, cutoff=0.4)
+        names = difflib.get_close_matches(text.lower(), list(by_label), n=limit, cutoff=0.7 if strict else 0.4)
         found = [by_label[n] for n in names]
-        if len(found) < limit:                          # words shared with the label
+        if len(found) < limit and not strict:                          # words shared with the label
             words = set(re.findall(r"[a-z0-9]+", text.lower()))
             for label, term in sorted(by_label.items()):
                 if term not in found and words & set(re.findall(r"[a-z0-9]+", label)):

@@ -8,6 +8,7 @@ a slower in-Python graph.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 
@@ -204,8 +205,11 @@ def validate_store(store: ox.Store, data: Graph | None = None) -> ValidationRepo
 
 
 def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
+    from evkg.validation.terms import term_results
+
     submitted = SubmittedData(store)
-    raw_results = list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
+    raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
+                   + term_results(submitted))
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
@@ -234,9 +238,39 @@ def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
             failed_checks[product].add((shape, focus, severity))
     _score(store, submitted, by_product, failed_checks)
     for report in by_product.values():
-        report.results = sorted(set(report.results), key=ValidationResult.sort_key)
+        report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
-                            unattributed=sorted(set(unattributed), key=ValidationResult.sort_key))
+                            unattributed=sorted(one_finding_per_mistake(unattributed), key=ValidationResult.sort_key))
+
+
+def one_finding_per_mistake(results) -> list[ValidationResult]:
+    """One finding for one wrong value: a term check (TERM-03..06) says more than the shape that only sees a
+    bad pattern or node kind on the same value, so it stands alone; an unknown evkg term (TERM-01) on a value
+    another check already rejects lends that finding its did-you-mean instead of being a second finding."""
+    from evkg.validation.terms import TERM_CHECK_SHAPES
+
+    results = list(dict.fromkeys(results))
+    by_value: dict = {}
+    for result in results:
+        if result.value is not None and result.path is not None:
+            by_value.setdefault((result.focus, result.path, result.value), []).append(result)
+    dropped, replaced = set(), {}
+    term_shapes = {str(s) for s in TERM_CHECK_SHAPES}
+    for group in by_value.values():
+        if len(group) < 2:
+            continue
+        term_checks = [r for r in group if r.shape in term_shapes]
+        if term_checks:
+            dropped.update(r for r in group if r.shape not in term_shapes and r.shape != str(UNKNOWN_TERM_SHAPE))
+        unknown = [r for r in group if r.shape == str(UNKNOWN_TERM_SHAPE)]
+        others = [r for r in group if r.shape != str(UNKNOWN_TERM_SHAPE) and r not in dropped]
+        if unknown and others:
+            hint = unknown[0].message.partition("Did you mean")[2]
+            dropped.update(unknown)
+            for other in others:
+                if hint and "Did you mean" not in other.message:
+                    replaced[other] = dataclasses.replace(other, message=f"{other.message} Did you mean{hint}")
+    return [replaced.get(r, r) for r in results if r not in dropped]
 
 
 def product_iris(graph: Graph) -> list[URIRef]:
