@@ -11,7 +11,8 @@ from rdflib import Graph, URIRef
 
 from evkg.core.errors import InputError
 from evkg.io.load import load_into_store
-from evkg.validation.engine import DATA_GRAPH, ValidationResult, new_store, store_of_graph, validate_store
+from evkg.validation.engine import DATA_GRAPH, DEFAULT_PROFILE, ValidationResult, check_profile, new_store, \
+    store_of_graph, validate_store
 
 
 @dataclass
@@ -46,16 +47,32 @@ class FileCheck:
             r.severity == "Violation" for r in self.other_results)
 
 
+FAIL_ON = ("violation", "warning", "info")
+
+
+def check_fail_on(fail_on: str) -> str:
+    if fail_on not in FAIL_ON:
+        from evkg.core.errors import UsageError
+
+        raise UsageError(f"unknown --fail-on level {fail_on!r}; use one of: {', '.join(FAIL_ON)}")
+    return fail_on
+
+
 @dataclass
 class CheckRun:
     files: list[FileCheck]
+    profile: str = DEFAULT_PROFILE
+    fail_on: str = "violation"             # the least severe finding that makes the run fail (as ROBOT's --fail-on)
 
     @property
     def exit_code(self) -> int:
-        """0 all conform, 1 some do not, 2 some file could not be read (bad input)."""
+        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input)."""
         if any(f.error for f in self.files):
             return 2
-        return 0 if all(f.conforms for f in self.files) else 1
+        failing = {"violation": {"Violation"}, "warning": {"Violation", "Warning"},
+                   "info": {"Violation", "Warning", "Info"}}[self.fail_on]
+        results = [r for f in self.files for r in f.other_results + [x for p in f.products for x in p.results]]
+        return 1 if any(r.severity in failing for r in results) else 0
 
     def summary(self) -> dict:
         products = [p for f in self.files for p in f.products]
@@ -68,23 +85,27 @@ class CheckRun:
             "warnings": sum(p.counts()["Warning"] for p in products),
             "infos": sum(p.counts()["Info"] for p in products),
             "conforms": all(f.conforms for f in self.files),
+            "profile": self.profile,
+            "fail_on": self.fail_on,
             "exit_code": self.exit_code,
         }
 
 
-def check(graph: Graph, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
+def check(graph: Graph, *, classify: bool = True, profile: str = DEFAULT_PROFILE
+          ) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify every product in an in-memory graph. The graph is not modified."""
-    return check_store(store_of_graph(graph), classify=classify)
+    return check_store(store_of_graph(graph), classify=classify, profile=profile)
 
 
-def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
+def check_store(store, *, classify: bool = True, profile: str = DEFAULT_PROFILE
+                ) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
-    products, others, _ = _check_store(store, classify)
+    products, others, _ = _check_store(store, classify, profile)
     return products, others
 
 
-def _check_store(store, classify: bool):
-    report = validate_store(store)
+def _check_store(store, classify: bool, profile: str = DEFAULT_PROFILE):
+    report = validate_store(store, profile=check_profile(profile))
     if not report.products:
         raise InputError("describes no product: no node is typed evkg:EVProduct.",
                          hint=_no_product_hint(store))
@@ -134,8 +155,10 @@ def _classify_store(store):
 
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
-                max_bytes: int | None = None, classify: bool = True, progress=None) -> CheckRun:
+                max_bytes: int | None = None, classify: bool = True, progress=None,
+                profile: str = DEFAULT_PROFILE, fail_on: str = "violation") -> CheckRun:
     """Check each file on its own; an unreadable file gets an error entry and the batch goes on."""
+    check_profile(profile)
     files: list[FileCheck] = []
     paths = [Path(p) for p in paths]
     for index, path in enumerate(paths, start=1):
@@ -146,9 +169,9 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             store = new_store()
             load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
-            entry.products, entry.other_results, entry.classification = _check_store(store, classify)
+            entry.products, entry.other_results, entry.classification = _check_store(store, classify, profile)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
         files.append(entry)
-    return CheckRun(files=files)
+    return CheckRun(files=files, profile=profile, fail_on=check_fail_on(fail_on))

@@ -23,13 +23,19 @@ from evkg.report.render import REPORT_FORMATS
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
+@click.option("--profile", type=click.Choice(["submission", "published"]), default="submission", show_default=True,
+              help="submission: the facts a regulator needs and the MISEV minimal requirements are violations; "
+                   "published: for products described from the literature, the same gaps are warnings.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Exit with 1 when a finding of this severity or a worse one is reported.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, quiet):
+def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, profile,
+            fail_on, quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
     Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
-    still checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could
-    not be read or the command was misused, 3 internal error.
+    still checked. Exit code: 0 no finding at the --fail-on level or above (by default: every product
+    conforms), 1 some finding is, 2 a file could not be read or the command was misused, 3 internal error.
 
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
     """
@@ -43,7 +49,7 @@ def command(files, report_format, input_format, output, explain, no_classify, al
             click.echo(f"[{index}/{total}] {path}", err=True)
 
     run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
-                      classify=not no_classify, progress=progress)
+                      classify=not no_classify, progress=progress, profile=profile, fail_on=fail_on)
     text = render(run, report_format)
     if explain and not no_classify:
         from evkg.classification.explain import explain_run

@@ -24,6 +24,11 @@ SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 SEVERITY_WEIGHT = {"Violation": 3, "Warning": 2, "Info": 1}
 _SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 ENGINES = ("compiled", "pyshacl")
+# `submission`: a description handed to a regulator; the shapes marked evkg:submissionSeverity (regulatory
+# facts, MISEV minimal requirements) take that severity. `published`: a product described from the
+# literature, as the curated graph is; every shape keeps its own sh:severity.
+PROFILES = ("submission", "published")
+DEFAULT_PROFILE = "submission"
 UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
 UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
 from evkg.validation.compiled import DATA_GRAPH  # noqa: E402  (one name for the submitted graph)
@@ -180,31 +185,56 @@ class SubmittedData:
 
 # ------------------------------------------------------------------------------------------ validating
 
-def validate(data: Graph, *, engine: str = "compiled") -> ValidationReport:
+def validate(data: Graph, *, engine: str = "compiled", profile: str = DEFAULT_PROFILE) -> ValidationReport:
     """Validate every product in `data` against the bundled shapes. `data` is not modified.
 
     engine="compiled" runs the shapes as set-based SPARQL on pyoxigraph (the default, fast);
     engine="pyshacl" runs plain pySHACL (the reference; both give identical results, see the tests).
+    profile="submission" (default) or "published" sets the severity of the shapes that depend on it.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {ENGINES}")
+    check_profile(profile)
     store = store_of_graph(data)
     if engine == "pyshacl":
         from evkg.validation.compiled import run_pyshacl
 
-        return report_for_store(store, run_pyshacl(data))
-    return validate_store(store, data)
+        return report_for_store(store, run_pyshacl(data), profile=profile)
+    return validate_store(store, data, profile=profile)
 
 
-def validate_store(store: ox.Store, data: Graph | None = None) -> ValidationReport:
+def check_profile(profile: str) -> str:
+    if profile not in PROFILES:
+        from evkg.core.errors import UsageError
+
+        raise UsageError(f"unknown profile {profile!r}; use one of: {', '.join(PROFILES)}")
+    return profile
+
+
+def validate_store(store: ox.Store, data: Graph | None = None, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
     """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
     from evkg.validation import compiled as sparql_validation
 
     raw = sparql_validation.validate_store(store, data)
-    return report_for_store(store, raw)
+    return report_for_store(store, raw, profile=profile)
 
 
-def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
+def profile_severity(shape, severity, profile: str) -> str:
+    """The severity name of a result of `shape` under `profile` (the engine reports the shape's own one)."""
+    if profile == "submission":
+        escalated = _submission_severity(shape)
+        if escalated is not None:
+            return escalated
+    return _SEVERITY_NAMES.get(severity, "Violation")
+
+
+@functools.cache
+def _submission_severity(shape) -> str | None:
+    value = resources.shapes_graph().value(shape, EVKG.submissionSeverity)
+    return _SEVERITY_NAMES.get(value) if value is not None else None
+
+
+def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
     from evkg.validation.terms import term_results
 
     submitted = SubmittedData(store)
@@ -215,7 +245,7 @@ def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
     failed_checks: dict = {p: set() for p in submitted.products}
     for raw in raw_results:
         focus, shape, path = raw.focus, raw.shape, raw.path
-        severity = _SEVERITY_NAMES.get(raw.severity, "Violation")
+        severity = profile_severity(shape, raw.severity, profile)
         constraint_id, sources, name, _ = _shape_info(shape)
         product = submitted.owners.get(focus)
         item = ValidationResult(
@@ -236,7 +266,7 @@ def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
         else:
             by_product[product].results.append(item)
             failed_checks[product].add((shape, focus, severity))
-    _score(store, submitted, by_product, failed_checks)
+    _score(store, submitted, by_product, failed_checks, profile)
     for report in by_product.values():
         report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
@@ -355,12 +385,13 @@ def _shape_info(shape) -> tuple[str | None, tuple[str, ...], str | None, str]:
     return (str(constraint_id) if constraint_id else None, sources, str(name) if name else None, severity)
 
 
-def _score(store: ox.Store, submitted: SubmittedData, by_product: dict, failed_checks: dict) -> None:
+def _score(store: ox.Store, submitted: SubmittedData, by_product: dict, failed_checks: dict, profile: str) -> None:
     """Completeness = weighted share of (shape, focus node) checks that pass, per product."""
     from evkg.validation.compiled import focus_nodes_by_shape
 
     for shape, focus_nodes in focus_nodes_by_shape(store).items():
-        weight = SEVERITY_WEIGHT[_shape_info(shape)[3]]
+        weight = SEVERITY_WEIGHT[_submission_severity(shape) if profile == "submission" and _submission_severity(shape)
+                                 else _shape_info(shape)[3]]
         for focus in focus_nodes:
             product = submitted.owners.get(focus)
             if product is not None:
