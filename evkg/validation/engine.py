@@ -235,11 +235,11 @@ def _submission_severity(shape) -> str | None:
 
 
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
-    from evkg.validation.terms import term_results
+    from evkg.validation.terms import conclusion_results, term_results
 
     submitted = SubmittedData(store)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
-                   + term_results(submitted))
+                   + term_results(submitted) + conclusion_results(submitted))
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}

@@ -135,3 +135,37 @@ def _rdflib(term):
     from evkg.io.rdf import to_rdflib
 
     return to_rdflib(term)
+
+
+CONCLUSION_IN_SUBMISSION = EVSH["TRUST-01-ConclusionInSubmission"]
+
+
+def conclusion_results(submitted) -> list:
+    """One Violation per node of the submitted data that carries conclusions (outcomes, rules, validation
+    results), naming its types and conclusion properties; attributed to the product it concerns."""
+    from evkg.core.conclusions import conclusion_classes, conclusion_pattern
+    from evkg.core.namespaces import EVKG, curie
+    from evkg.validation.compiled import DATA_GRAPH
+
+    rows = submitted.store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {conclusion_pattern(f'<{DATA_GRAPH.value}>')} }}",
+                                 use_default_graph_as_union=True)
+    by_node: dict = {}
+    for row in rows:
+        subject, predicate, value = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        by_node.setdefault(subject, []).append((predicate, value))
+    results = []
+    classes = conclusion_classes()
+    for node, triples in by_node.items():
+        types = sorted({curie(str(o)) for p, o in triples if p == RDF.type and o in classes})
+        props = sorted({curie(str(p)) for p, _ in triples if p != RDF.type})
+        products = [o for p, o in triples if p == EVKG.ofProduct]
+        focus = products[0] if products else node
+        what = ", ".join(types + props)
+        message = (f"The description states {len(triples)} conclusion statement(s) about {curie(str(node))} "
+                   f"({what}); a submission states facts, never conclusions, so evkg ignored them and classified "
+                   "the product from its facts alone. Remove them; record a regulator's decision as a fact with "
+                   "evkg:agencyDetermination.")
+        path = RDF.type if types else URIRef(next(iter(p for p, _ in triples if p != RDF.type)))
+        value = URIRef(str(EVKG) + types[0].split(":", 1)[1]) if types and types[0].startswith("evkg:") else node
+        results.append(_raw(focus, path, value, CONCLUSION_IN_SUBMISSION, SH.Violation, message))
+    return results
