@@ -100,20 +100,21 @@ def check(graph: Graph, *, classify: bool = True, profile: str = DEFAULT_PROFILE
 def check_store(store, *, classify: bool = True, profile: str = DEFAULT_PROFILE
                 ) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
-    products, others, _ = _check_store(store, classify, profile)
+    products, others, _ = _check_store(store, classify, profile=profile)
     return products, others
 
 
-def _check_store(store, classify: bool, profile: str = DEFAULT_PROFILE):
+def _check_store(store, classify: bool, source: str | None = None, jurisdictions=None,
+                 profile: str = DEFAULT_PROFILE):
     report = validate_store(store, profile=check_profile(profile))
     if not report.products:
-        raise InputError("describes no product: no node is typed evkg:EVProduct.",
+        raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
                          hint=_no_product_hint(store))
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     classification = None
     if classify:
-        classification = _classify_store(store)
+        classification = _classify_store(store, jurisdictions)
         for product in report.products:
             outcomes_by_product[product.iri] = classification.for_product(URIRef(product.iri))
         for error in getattr(classification, "consistency_errors", []) or []:
@@ -146,17 +147,18 @@ def _no_product_hint(store) -> str:
     return "Add `a evkg:EVProduct` to the product node (see examples/valid/)."
 
 
-def _classify_store(store):
+def _classify_store(store, jurisdictions=None):
     import pyoxigraph as ox
 
-    from evkg.classification.engine import classify_ntriples
+    from evkg.classification.engine import JURISDICTIONS, classify_ntriples
 
-    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH))
+    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH),
+                             jurisdictions or JURISDICTIONS)
 
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
                 max_bytes: int | None = None, classify: bool = True, progress=None,
-                profile: str = DEFAULT_PROFILE, fail_on: str = "violation") -> CheckRun:
+                jurisdictions=None, profile: str = DEFAULT_PROFILE, fail_on: str = "violation") -> CheckRun:
     """Check each file on its own; an unreadable file gets an error entry and the batch goes on."""
     check_profile(profile)
     files: list[FileCheck] = []
@@ -169,7 +171,8 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             store = new_store()
             load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
-            entry.products, entry.other_results, entry.classification = _check_store(store, classify, profile)
+            entry.products, entry.other_results, entry.classification = _check_store(
+                store, classify, str(path), jurisdictions, profile=profile)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
