@@ -6,7 +6,7 @@ import hashlib
 import html
 import json
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from evkg.classification.outcomes import JURISDICTION_NAMES, outcome_dict
@@ -432,24 +432,41 @@ def to_graph(run) -> Graph:
             graph.add((report, EVKG.ofProduct, product_node))
             graph.add((report, EVKG.completenessScore, Literal(str(product.completeness), datatype=XSD.decimal)))
             for r in product.results:
-                node = EVD[f"result/{_hash(product.iri, r.shape, r.focus, r.path or '', r.value or '', r.message)}"]
-                graph.add((report, SH.result, node))
-                graph.add((node, RDF.type, SH.ValidationResult))
-                graph.add((node, SH.resultSeverity, SH[r.severity]))
-                is_iri = r.focus.startswith(("http:", "https:", "urn:", "file:"))
-                graph.add((node, SH.focusNode, URIRef(r.focus) if is_iri else Literal(r.focus_label)))
-                if r.path:
-                    graph.add((node, SH.resultPath, URIRef(r.path)))
-                if r.value is not None:
-                    graph.add((node, SH.value, Literal(r.value)))
-                graph.add((node, SH.resultMessage, Literal(r.message)))
-                if r.shape.startswith("http"):
-                    graph.add((node, SH.sourceShape, URIRef(r.shape)))
-                for source in r.sources:
-                    graph.add((node, DCT.source, URIRef(source)))
+                graph.add((report, SH.result, _add_result(graph, product.iri, r)))
             for outcome in product.classifications:
                 _add_outcome(graph, outcome)
+        if file.other_results:                    # findings on nodes that belong to no product
+            report = EVD[f"report/{_hash(file.path, 'other')}"]
+            graph.add((report, RDF.type, SH.ValidationReport))
+            graph.add((report, SH.conforms, Literal(not any(r.severity == "Violation" for r in file.other_results))))
+            for r in file.other_results:
+                graph.add((report, SH.result, _add_result(graph, file.path, r)))
     return graph
+
+
+def _add_result(graph: Graph, product_iri: str, r) -> URIRef:
+    """One sh:ValidationResult with the terms SHACL defines (focus node, path, value, severity, source shape,
+    source constraint component), plus the message and the sources of the check."""
+    node = EVD[f"result/{_hash(product_iri, r.shape, r.focus, r.path or '', r.value or '', r.message)}"]
+    graph.add((node, RDF.type, SH.ValidationResult))
+    graph.add((node, SH.resultSeverity, SH[r.severity]))
+    focus = r.focus_term if r.focus_term is not None else (
+        URIRef(r.focus) if r.focus.startswith(("http:", "https:", "urn:", "file:")) else BNode(r.focus))
+    graph.add((node, SH.focusNode, focus))
+    if r.path:
+        graph.add((node, SH.resultPath, URIRef(r.path)))
+    if r.value_term is not None:
+        graph.add((node, SH.value, r.value_term))
+    elif r.value is not None:
+        graph.add((node, SH.value, Literal(r.value)))
+    graph.add((node, SH.resultMessage, Literal(r.message)))
+    if r.shape.startswith("http"):
+        graph.add((node, SH.sourceShape, URIRef(r.shape)))
+    graph.add((node, SH.sourceConstraintComponent, URIRef(r.component) if r.component
+               else SH.SPARQLConstraintComponent))
+    for source in r.sources:
+        graph.add((node, DCT.source, URIRef(source)))
+    return node
 
 
 def _add_outcome(graph: Graph, outcome) -> None:

@@ -50,6 +50,10 @@ class ValidationResult:
     constraint_id: str | None
     sources: tuple[str, ...]
     product: str | None
+    # The RDF terms behind the words, for a SHACL results graph (evkg.report.render.to_graph).
+    focus_term: object = None
+    value_term: object = None
+    component: str | None = None
 
     def sort_key(self):
         return (SEVERITY_ORDER.get(self.severity, 9), self.constraint_id or "", self.path_label or "",
@@ -287,6 +291,9 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             constraint_id=constraint_id,
             sources=sources,
             product=str(product) if product is not None else None,
+            focus_term=focus,
+            value_term=raw.value,
+            component=_component_iri(raw.component),
         )
         if product is None:
             unattributed.append(item)
@@ -298,6 +305,18 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
         report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
                             unattributed=sorted(one_finding_per_mistake(unattributed), key=ValidationResult.sort_key))
+
+
+def _component_iri(component) -> str | None:
+    """The SHACL constraint component IRI (sh:MinCountConstraintComponent) for an engine that names a
+    component by its parameter (sh:minCount)."""
+    if component is None:
+        return None
+    text = str(component)
+    if text.startswith(str(SH)) and not text.endswith("ConstraintComponent"):
+        local = text[len(str(SH)):]
+        return f"{SH}{local[:1].upper()}{local[1:]}ConstraintComponent"
+    return text
 
 
 def one_finding_per_mistake(results) -> list[ValidationResult]:
