@@ -488,8 +488,7 @@ CASES = [
     ("Q-13", "ultracentrifugation-without-run-parameters",
      _insert("ex:msc-ev-prep evkg:separationStep ex:msc-ev-step-3",
              "ex:msc-ev-step-3 a evkg:SeparationStep ; evkg:method evkg:Ultracentrifugation ; evkg:stepOrder 3 ; evkg:gForce 100000"),
-     {_result("Q-13-UltracentrifugationDetails", W, "durationMinutes"),
-      _result("Q-13-UltracentrifugationDetails", W, "rotorType")}),
+     {("evsh:Q-13-UltracentrifugationDetails", W, None)}),
     ("Q-13", "ultracentrifugation-fully-described",
      _insert("ex:msc-ev-prep evkg:separationStep ex:msc-ev-step-3",
              "ex:msc-ev-step-3 a evkg:SeparationStep ; evkg:method evkg:Ultracentrifugation ; evkg:stepOrder 3 ; "
