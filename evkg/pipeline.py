@@ -24,6 +24,7 @@ class ProductCheck:
     results: list[ValidationResult]
     classifications: list = field(default_factory=list)   # evkg.classification.outcomes.Outcome items
     consistency_errors: list = field(default_factory=list)
+    completeness_by_section: dict = field(default_factory=dict)
 
     def counts(self) -> dict:
         counts = {"Violation": 0, "Warning": 0, "Info": 0}
@@ -122,6 +123,7 @@ def _check_store(store, classify: bool, source: str | None = None, jurisdictions
     products = [
         ProductCheck(
             iri=p.iri, label=p.label, conforms=p.conforms, completeness=p.completeness, results=p.results,
+            completeness_by_section=p.completeness_by_section,
             classifications=outcomes_by_product.get(p.iri, []),
             consistency_errors=errors_by_product.get(p.iri, []),
         )

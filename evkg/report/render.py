@@ -86,6 +86,7 @@ def _product_dict(product) -> dict:
         "label": product.label,
         "conforms": product.conforms,
         "completeness": product.completeness,
+        "completeness_by_section": dict(product.completeness_by_section),
         "counts": product.counts(),
         "results": [_result_dict(r) for r in product.results],
         "classifications": [outcome_dict(o) for o in product.classifications],
@@ -197,6 +198,9 @@ def to_text(run) -> str:
         for product in file.products:
             out.append(f"  Product: {product.label}  <{product.iri}>")
             out.append(f"  Verdict: {_verdict(product)}")
+            if product.completeness_by_section:
+                out.append("  Completeness by section: " + ", ".join(
+                    f"{section} {score:.0f} %" for section, score in product.completeness_by_section.items()))
             if product.results:
                 out.append("  Findings:")
                 id_width = max(len(r.constraint_id or "") for r in product.results)

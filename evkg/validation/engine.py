@@ -20,9 +20,10 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from evkg.core import resources
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import to_rdflib
+from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-SEVERITY_WEIGHT = {"Violation": 3, "Warning": 2, "Info": 1}
+from evkg.validation.completeness import SEVERITY_WEIGHT  # noqa: E402,F401  (one weight table)
 _SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 ENGINES = ("compiled", "pyshacl")
 # `submission`: a description handed to a regulator; the shapes marked evkg:submissionSeverity (regulatory
@@ -65,8 +66,8 @@ class ProductValidation:
     iri: str
     label: str
     results: list[ValidationResult] = field(default_factory=list)
-    checks_total: float = 0.0
-    checks_failed: float = 0.0
+    # section label -> {severity: [checks applicable, checks failed]} over (shape, focus node) checks
+    tallies: dict = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
@@ -74,10 +75,13 @@ class ProductValidation:
 
     @property
     def completeness(self) -> float:
-        """Share of applicable checks met, weighted by severity, in percent (one decimal)."""
-        if self.checks_total == 0:
-            return 100.0
-        return round(100.0 * (1.0 - self.checks_failed / self.checks_total), 1)
+        """Overall completeness in percent (one decimal); see completeness_score."""
+        return completeness_score(merge_tallies(self.tallies.values()))
+
+    @property
+    def completeness_by_section(self) -> dict[str, float]:
+        """Completeness per report section (product and claims, source, preparation, …), in report order."""
+        return {section: completeness_score(tally) for section, tally in self.tallies.items()}
 
 
 @dataclass
@@ -300,7 +304,8 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
         else:
             by_product[product].results.append(item)
             failed_checks[product].add((shape, focus, severity))
-    _score(store, submitted, by_product, failed_checks, profile)
+    tally_checks(store, submitted.owners, by_product, failed_checks,
+                 lambda shape: profile_severity(shape, _shape_severity_term(shape), profile))
     for report in by_product.values():
         report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
@@ -421,6 +426,10 @@ def _most_specific(messages: list[str]) -> str:
     return max(messages, key=len)
 
 
+def _shape_severity_term(shape):
+    return resources.shapes_graph().value(shape, SH.severity) or SH.Violation
+
+
 @functools.cache
 def _shape_info(shape) -> tuple[str | None, tuple[str, ...], str | None, str]:
     shapes = resources.shapes_graph()
@@ -429,20 +438,3 @@ def _shape_info(shape) -> tuple[str | None, tuple[str, ...], str | None, str]:
     name = shapes.value(shape, SH.name)
     severity = _SEVERITY_NAMES.get(shapes.value(shape, SH.severity), "Violation")
     return (str(constraint_id) if constraint_id else None, sources, str(name) if name else None, severity)
-
-
-def _score(store: ox.Store, submitted: SubmittedData, by_product: dict, failed_checks: dict, profile: str) -> None:
-    """Completeness = weighted share of (shape, focus node) checks that pass, per product."""
-    from evkg.validation.compiled import focus_nodes_by_shape
-
-    for shape, focus_nodes in focus_nodes_by_shape(store).items():
-        weight = SEVERITY_WEIGHT[_submission_severity(shape) if profile == "submission" and _submission_severity(shape)
-                                 else _shape_info(shape)[3]]
-        for focus in focus_nodes:
-            product = submitted.owners.get(focus)
-            if product is not None:
-                by_product[product].checks_total += weight
-    for product, failures in failed_checks.items():
-        report = by_product[product]
-        report.checks_failed = sum(SEVERITY_WEIGHT[severity] for (_, _, severity) in failures)
-        report.checks_total = max(report.checks_total, report.checks_failed)
