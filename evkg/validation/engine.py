@@ -51,7 +51,7 @@ class ValidationResult:
     constraint_id: str | None
     sources: tuple[str, ...]
     product: str | None
-    # The RDF terms behind the words, for a SHACL results graph (evkg.report.render.to_graph).
+    # The RDF terms behind the words, for a SHACL results graph (evkg.report.results_graph).
     focus_term: object = None
     value_term: object = None
     component: str | None = None
