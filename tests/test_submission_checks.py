@@ -217,3 +217,19 @@ def test_engines_agree_on_a_look_right_but_wrong_description():
                        for r in findings(graph, engine="pyshacl"))
     assert compiled == reference
     assert {"TERM-04", "TERM-06", "C-01", "S-trialRegistryId"} <= {c[0] for c in compiled}
+
+
+def test_engines_agree_on_the_new_consistency_and_wording_checks():
+    graph = e1_with(f"INSERT DATA {{ {SOURCE} evkg:cellLine <https://www.cellosaurus.org/CVCL_0045> . "
+                    "product:example-e1 evkg:intendedUse evkg:AntiTumourImmunotherapy ; evkg:indication obo:MONDO_0005178 } ; "
+                    "DELETE { ?test evkg:specification ?spec } WHERE { ?test evkg:testType evkg:EndotoxinTest ; evkg:specification ?spec } ; "
+                    "INSERT { ?prep evkg:separationStep <urn:x-step> . <urn:x-step> a evkg:SeparationStep ; "
+                    "evkg:method evkg:Ultracentrifugation ; evkg:stepOrder 9 } WHERE { ?prep a evkg:EVPreparation }")
+    compiled = sorted((r.constraint_id, r.severity, r.focus, r.path, r.value, r.message) for r in findings(graph))
+    reference = sorted((r.constraint_id, r.severity, r.focus, r.path, r.value, r.message)
+                       for r in findings(graph, engine="pyshacl"))
+    assert compiled == reference
+    by_id = {c[0]: c for c in compiled}
+    assert {"C-02", "C-03", "Q-13", "Q-29"} <= set(by_id)
+    assert "lacks the g-force (evkg:gForce), the duration (evkg:durationMinutes), the rotor type" in by_id["Q-13"][5]
+    assert "is reported, but it lacks a specification" in by_id["Q-29"][5]
