@@ -5,7 +5,8 @@ import sys
 
 import click
 
-from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option, write_output
+from evkg.cli.options import (format_option, input_format_option, jurisdiction_option, output_option, rules_option,
+                              write_output)
 from evkg.report.render import REPORT_FORMATS
 
 
@@ -21,14 +22,15 @@ from evkg.report.render import REPORT_FORMATS
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
+@rules_option()
 @click.option("--profile", type=click.Choice(["submission", "published"]), default="submission", show_default=True,
               help="submission: the facts a regulator needs and the MISEV minimal requirements are violations; "
                    "published: for products described from the literature, the same gaps are warnings.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Exit with 1 when a finding of this severity or a worse one is reported.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, profile,
-            fail_on, quiet):
+def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
+            profile, fail_on, quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
     Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
@@ -60,7 +62,7 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
 
     run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
                       classify=not no_classify, progress=progress, jurisdictions=jurisdictions or None,
-                      profile=profile, fail_on=fail_on)
+                      rules=rules, profile=profile, fail_on=fail_on)
     report_format = fmt
     text = render(run, report_format)
     if explain and not no_classify:
