@@ -208,7 +208,11 @@ def _routes(service: Service) -> list:
 
     async def checked(request):
         raw, fmt, name = await submission(request)
-        return await service.check(raw, fmt, name)
+        profile = request.query_params.get("profile", "submission")
+        if profile not in ("submission", "published"):
+            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
+                               "or published.")
+        return await service.check(raw, fmt, name, profile)
 
     async def post_check(request):
         media = _accept(request, list(REPORT_MEDIA))

@@ -27,7 +27,7 @@ def warm_checker() -> None:
         pass
 
 
-def check_description(raw: bytes, fmt: str, source_name: str):
+def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
     """Parse and check one submitted description: the same run `evkg check FILE` makes."""
     from evkg.io.load import parse_rdf_bytes
     from evkg.pipeline import CheckRun, FileCheck, check
@@ -40,13 +40,13 @@ def check_description(raw: bytes, fmt: str, source_name: str):
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too deeply "
                            f"structured to read ({type(exc).__name__}). Split it into smaller ones.") from None
     try:
-        products, others = check(graph)
+        products, others = check(graph, profile=profile)
     except InputError as exc:
         raise input_error(exc, 422, "no-product") from None
     except (RecursionError, MemoryError) as exc:
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
                            f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
-    return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)])
+    return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
 
 
 # --- queries -------------------------------------------------------------------------------------------------

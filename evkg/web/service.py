@@ -158,7 +158,7 @@ class Service:
         data = resources.data_graph()
         if not product_iris(data):
             return {}
-        checked, _ = check(data)
+        checked, _ = check(data, profile="published")          # curated products are described from the literature
         products = {}
         for product in checked:
             product_id = product_id_of(product.iri)
@@ -200,12 +200,12 @@ class Service:
     def _answer_limit(self, fmt: str | None) -> int:
         return self.max_answer_bytes if fmt else min(self.max_answer_bytes, MAX_PAGE_ANSWER_BYTES)
 
-    async def check(self, raw: bytes, fmt: str, source_name: str):
+    async def check(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
         """Check one submission in a worker; waits for a free worker up to the time limit."""
         from evkg.web.jobs import check_description
 
         return await self._in_worker(self.check_pool, "check", check_description, raw, fmt, source_name,
-                                     wait=self.timeout)
+                                     profile, wait=self.timeout)
 
     async def sparql(self, sparql: str, fmt: str | None):
         """A query's answer as bytes in ``fmt``, or as Results when ``fmt`` is None (for HTML tables).
@@ -230,10 +230,10 @@ class Service:
         return answer if fmt else _results_of(answer, "ntriples" if graph else wire)
 
     # --- checking a submission (in this process; the server uses `check`) -------------------------------
-    def check_bytes(self, raw: bytes, fmt: str, source_name: str):
+    def check_bytes(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
         from evkg.web.jobs import check_description
 
-        return check_description(raw, fmt, source_name)
+        return check_description(raw, fmt, source_name, profile)
 
     # --- the curated graph -----------------------------------------------------------------------------
     def product(self, product_id: str) -> CuratedProduct:
