@@ -24,6 +24,7 @@ STATUS_IRI = {"settled": EVKG_NS + "Settled", "provisional": EVKG_NS + "Provisio
               "contested": EVKG_NS + "Contested"}
 IRI_STATUS = {iri: name for name, iri in STATUS_IRI.items()}
 SUPERSEDED = 0
+SUPERSEDED_IRI = EVKG_NS + "Superseded"
 
 
 # Engine-only marker of the products the rules run on; it never leaves the working store.

@@ -104,6 +104,12 @@ def _str(value):
     return None if value is None else str(value)
 
 
+def reported_outcomes(product) -> list:
+    """The answers a report shows: an overridden (superseded) conclusion is left out, as in the named queries;
+    `evkg explain` still shows it with what overrides it."""
+    return [o for o in product.classifications if o.status != "superseded"]
+
+
 def _product_dict(product) -> dict:
     return {
         "iri": product.iri,
@@ -112,7 +118,7 @@ def _product_dict(product) -> dict:
         "completeness": product.completeness,
         "counts": product.counts(),
         "results": [_result_dict(r) for r in product.results],
-        "classifications": [outcome_dict(o) for o in product.classifications],
+        "classifications": [outcome_dict(o) for o in reported_outcomes(product)],
         "consistency_errors": [str(e) for e in product.consistency_errors],
     }
 
@@ -172,7 +178,7 @@ def _is_positive(outcome) -> bool:
 
 def _grouped_outcomes(product) -> dict:
     groups: dict = {}
-    for outcome in sorted(product.classifications, key=_reading_order):
+    for outcome in sorted(reported_outcomes(product), key=_reading_order):
         groups.setdefault(outcome.jurisdiction, []).append(outcome)
     return dict(sorted(groups.items(), key=lambda kv: list(JURISDICTION_NAMES).index(kv[0])
                        if kv[0] in JURISDICTION_NAMES else 99))
@@ -287,7 +293,7 @@ def to_markdown(run) -> str:
                 out.append("")
             if product.classifications:
                 out += ["| jurisdiction | question | answer | status | rule | why | source |", "|---|---|---|---|---|---|---|"]
-                for o in product.classifications:
+                for o in reported_outcomes(product):
                     answer = o.category_label if o.status != "undecided" else _missing_text(o)
                     if o.alternatives:
                         answer += " (or: " + "; ".join(label for _, label in o.alternatives) + ")"
@@ -341,7 +347,7 @@ def product_html(product) -> str:
     if product.classifications:
         out.append("<h4>Classification</h4><table><tr><th>jurisdiction</th><th>question</th><th>answer</th>"
                    "<th>status</th><th>rule</th><th>why</th><th>legal source</th></tr>")
-        for o in product.classifications:
+        for o in reported_outcomes(product):
             if o.status == "undecided":
                 answer = _e(_missing_text(o))
             else:
@@ -402,7 +408,7 @@ def to_graph(run) -> Graph:
                     graph.add((node, SH.sourceShape, URIRef(r.shape)))
                 for source in r.sources:
                     graph.add((node, DCT.source, URIRef(source)))
-            for outcome in product.classifications:
+            for outcome in reported_outcomes(product):
                 _add_outcome(graph, outcome)
     return graph
 
