@@ -695,6 +695,32 @@ CASES = [
     ("S-lengthAminoAcids", "length-as-text",
      PROTEIN_CARGO + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200") + _insert("ex:msc-ev-cargo evkg:lengthAminoAcids \"about 200\""),
      {_result("S-lengthAminoAcids", V, "lengthAminoAcids")}),
+    # Value ranges, both sides of each bound, and the class of linked nodes (sh:class).
+    ("S-lengthAminoAcids", "length-zero", PROTEIN_CARGO + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200")
+     + _insert("ex:msc-ev-cargo evkg:lengthAminoAcids 0"), {_result("S-lengthAminoAcids", V, "lengthAminoAcids")}),
+    ("S-lengthAminoAcids", "length-one", PROTEIN_CARGO + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200")
+     + _insert("ex:msc-ev-cargo evkg:lengthAminoAcids 1"), set()),
+    ("S-minimumLengthAminoAcids", "minimum-length-zero", PROTEIN_CARGO
+     + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200") + _insert("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 0"),
+     {_result("S-minimumLengthAminoAcids", V, "minimumLengthAminoAcids")}),
+    ("S-loadingEfficiency", "loading-efficiency-over-100", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert("ex:msc-ev-cargo evkg:loadingEfficiency 100.5"), {_result("S-loadingEfficiency", V, "loadingEfficiency")}),
+    ("S-loadingEfficiency", "loading-efficiency-100", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert("ex:msc-ev-cargo evkg:loadingEfficiency 100"), set()),
+    ("S-loadingEfficiency", "loading-efficiency-negative", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert('ex:msc-ev-cargo evkg:loadingEfficiency "-0.5"^^xsd:decimal'),
+     {_result("S-loadingEfficiency", V, "loadingEfficiency")}),
+    ("S-loadingEfficiency", "loading-efficiency-zero", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert("ex:msc-ev-cargo evkg:loadingEfficiency 0"), set()),
+    ("S-sizeCutoffNm", "cutoff-zero", _delete("ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-prep evkg:sizeCutoffNm 0"),
+     {_result("S-sizeCutoffNm", V, "sizeCutoffNm"), _result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("S-sizeCutoffNm", "cutoff-half-a-nanometre",
+     _delete("ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-prep evkg:sizeCutoffNm 0.5"),
+     {_result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("S-loadedCargo", "cargo-not-typed", WITH_CARGO + _delete("ex:msc-ev-cargo a evkg:CargoItem"),
+     {_result("S-loadedCargo", V, "loadedCargo")}),
+    ("Q-03", "source-not-typed", _delete("ex:msc-ev-source a evkg:CellCultureSource"),
+     {_result("Q-03-OneSource", V, "hasSource")}),
 ]
 
 

@@ -15,6 +15,7 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError
+from evkg.io.rdf import parse_as_written
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -131,7 +132,7 @@ def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: s
 def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Graph:
     graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
-        graph.parse(data=text, format=fmt, publicID=base or "urn:evkg:input:")
+        parse_as_written(graph, data=text, format=fmt, publicID=base or "urn:evkg:input:")
     except InputError:
         raise
     except SAXParseException as exc:
