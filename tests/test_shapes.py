@@ -721,6 +721,25 @@ CASES = [
      {_result("S-loadedCargo", V, "loadedCargo")}),
     ("Q-03", "source-not-typed", _delete("ex:msc-ev-source a evkg:CellCultureSource"),
      {_result("Q-03-OneSource", V, "hasSource")}),
+    # Both sides of the size cut-off (stated 200 nm, and the 200 nm default when none is stated).
+    ("Q-25", "small-ev-diameter-199", _delete("ex:msc-ev-size evkg:value 118") + _insert("ex:msc-ev-size evkg:value 199"),
+     set()),
+    ("Q-25", "small-ev-diameter-200", _delete("ex:msc-ev-size evkg:value 118") + _insert("ex:msc-ev-size evkg:value 200"),
+     {_result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("Q-25", "small-ev-diameter-199-default-cutoff",
+     _delete("ex:msc-ev-size evkg:value 118", "ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-size evkg:value 199"),
+     {_result("Q-25-SizeBasis", W, "sizeCutoffNm")}),
+    ("Q-25", "small-ev-diameter-200-default-cutoff",
+     _delete("ex:msc-ev-size evkg:value 118", "ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-size evkg:value 200"),
+     {_result("Q-25-SizeBasis", W, "sizeCutoffNm"), _result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("Q-25", "large-ev-diameter-200",
+     _delete("ex:msc-ev-prep evkg:particleKind evkg:SmallEV", "ex:msc-ev-size evkg:value 118")
+     + _insert("ex:msc-ev-prep evkg:particleKind evkg:LargeEV", "ex:msc-ev-size evkg:value 200"),
+     {_result("Q-25-LargeEVDiameter", V, "measurement")}),
+    ("Q-25", "large-ev-diameter-201",
+     _delete("ex:msc-ev-prep evkg:particleKind evkg:SmallEV", "ex:msc-ev-size evkg:value 118")
+     + _insert("ex:msc-ev-prep evkg:particleKind evkg:LargeEV", "ex:msc-ev-size evkg:value 201"),
+     set()),
 ]
 
 
