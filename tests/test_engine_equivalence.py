@@ -2,8 +2,9 @@
 set of adversarial literals, and every constraint component of shapes/ triggered and met.
 
 Both engines get the same data with every literal as written (rdflib would otherwise rewrite an ill-typed
-"yes"^^xsd:boolean as "false"). Results must agree on focus node, path, value, severity, source shape and
-message. A value compares as written when it is ill-typed; a well-typed value compares by its canonical form
+"yes"^^xsd:boolean as "false"). Results must agree on focus node, path, value, severity, source shape,
+message and constraint component (so a constraint the compiled engine skipped shows even when another one of
+the same shape reports the same value). A value compares as written when it is ill-typed; a well-typed value compares by its canonical form
 (Oxigraph stores "2.0e8"^^xsd:double as the same number in canonical spelling).
 """
 from __future__ import annotations
@@ -36,9 +37,14 @@ def _value_key(value) -> str:
     return value.n3() if value is not None else ""
 
 
+def _component(result) -> str:
+    """The constraint component (the compiled engine records the parameter, e.g. sh:nodeKind)."""
+    return str(COMPONENTS.get(result.component, result.component))
+
+
 def _key(result) -> tuple:
     return (result.focus.n3(), result.path.n3() if result.path is not None else "", _value_key(result.value),
-            result.shape.n3(), str(result.severity), tuple(sorted(result.messages)))
+            result.shape.n3(), str(result.severity), tuple(sorted(result.messages)), _component(result))
 
 
 def _both(graph: Graph) -> tuple[list, list]:
@@ -47,8 +53,28 @@ def _both(graph: Graph) -> tuple[list, list]:
     return run_compiled(store_of_graph(graph), bundled_compiled_shapes()), run_pyshacl(graph)
 
 
+RANGES = {SH.MinInclusiveConstraintComponent, SH.MaxInclusiveConstraintComponent, SH.MinExclusiveConstraintComponent,
+          SH.MaxExclusiveConstraintComponent}
+
+
+def _range_on_ill_typed(result, reported: set) -> bool:
+    """A value-range result on an ill-typed literal whose datatype result both engines report.
+
+    SPARQL comparison with an ill-typed literal is an error, so the compiled engine reports the range too, as
+    SHACL prescribes; pySHACL compares rdflib's lenient Python value (" 200 " reads as 200) and does not. The
+    user sees the datatype result either way; only this one extra result may differ."""
+    if str(_component(result)) not in {str(c) for c in RANGES} or not isinstance(result.value, Literal):
+        return False
+    if not ill_typed(result.value):
+        return False
+    return any(k[:4] == _key(result)[:4] and k[6] in (str(SH.DatatypeConstraintComponent), str(SH.OrConstraintComponent))
+               for k in reported)
+
+
 def _assert_same(compiled: list, reference: list) -> None:
-    compiled, reference = {_key(r) for r in compiled}, {_key(r) for r in reference}
+    reference_keys = {_key(r) for r in reference}
+    compiled = {_key(r) for r in compiled if not _range_on_ill_typed(r, reference_keys)}
+    reference = reference_keys
     assert compiled == reference, ("only compiled: " + repr(sorted(compiled - reference)[:4])
                                    + "\nonly pySHACL: " + repr(sorted(reference - compiled)[:4]))
 
@@ -278,3 +304,25 @@ def test_every_component_is_met_by_some_case(component):
     shapes = shapes_by_component()[component]
     assert {shape for shape, c in met() if c == component} & shapes, (
         f"no case meets {component.rsplit('#', 1)[-1]} on a node it applies to")
+
+
+@functools.cache
+def compiled_case_results() -> dict[int, set]:
+    """The compiled engine alone on every inline case: (shape, severity, path) per case, as test_shapes lists."""
+    from test_shapes import curie
+
+    found: dict[int, set] = {index: set() for index in range(len(CASES))}
+    combined = Graph()
+    for index, case in enumerate(CASES):
+        combined += case_graph(index, case[2])
+    for r in run_compiled(store_of_graph(combined.skolemize()), bundled_compiled_shapes()):
+        index = int(re.match(r"https://w3id\.org/evkg/data/example/case(\d+)-", str(r.focus)).group(1))
+        found[index].add((curie(r.shape), str(r.severity).rsplit("#", 1)[-1], curie(r.path)))
+    return found
+
+
+def test_compiled_engine_gives_each_inline_case_its_expected_results():
+    """Quick to run on every change of the compiled engine: the same expectations test_shapes holds pySHACL to."""
+    wrong = {f"{CASES[i][0]}:{CASES[i][1]}": (sorted(found), sorted(CASES[i][3]))
+             for i, found in compiled_case_results().items() if found != CASES[i][3]}
+    assert not wrong, wrong

@@ -721,6 +721,9 @@ CASES = [
      {_result("S-loadedCargo", V, "loadedCargo")}),
     ("Q-03", "source-not-typed", _delete("ex:msc-ev-source a evkg:CellCultureSource"),
      {_result("Q-03-OneSource", V, "hasSource")}),
+    ("S-marker", "marker-iri-written-as-text",
+     _delete("ex:msc-ev-cd63 evkg:marker up:P08962") + _insert('ex:msc-ev-cd63 evkg:marker "http://purl.uniprot.org/uniprot/P08962"'),
+     {_result("S-marker", V, "marker")}),                  # only sh:nodeKind fails: the text matches the pattern
     # Both sides of the size cut-off (stated 200 nm, and the 200 nm default when none is stated).
     ("Q-25", "small-ev-diameter-199", _delete("ex:msc-ev-size evkg:value 118") + _insert("ex:msc-ev-size evkg:value 199"),
      set()),
