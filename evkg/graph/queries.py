@@ -402,26 +402,24 @@ def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
     if query_kind(text) in ("construct", "describe"):
         return target.query_serialized(text, "turtle" if fmt == "table" else "ntriples")
     answer = target.query_serialized(text, fmt)
-    if fmt in ("csv", "tsv"):
-        # Column titles for people in the spreadsheet formats; JSON and XML keep the W3C variable names.
+    if fmt == "csv":
+        # Column titles for people in the spreadsheet format; TSV, JSON and XML keep the W3C variable names
+        # (readers of those formats parse `?var` headers back into results).
         return _retitle(answer, fmt, query.column_title)
     return answer
 
 
 def _retitle(answer: bytes, fmt: str, title) -> bytes:
+    """The CSV answer with its header row of variables replaced by column titles."""
     import csv
     import io
 
     head, newline, rest = answer.partition(b"\n")
     line = head.decode("utf-8").rstrip("\r")
-    if fmt == "tsv":
-        names = [v.lstrip("?") for v in line.split("\t")]
-        titles = "\t".join(title(v).replace("\t", " ") for v in names)
-    else:
-        names = next(csv.reader([line]))
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow([title(v) for v in names])
-        titles = buffer.getvalue()
+    names = next(csv.reader([line]))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([title(v) for v in names])
+    titles = buffer.getvalue()
     ending = "\r" if head.endswith(b"\r") else ""
     return (titles + ending).encode("utf-8") + newline + rest
 
@@ -456,7 +454,9 @@ def catalogue_markdown() -> str:
              "Without `--endpoint` it reads the embedded store (built on first use); with `--endpoint URL` "
              "it asks a SPARQL 1.1 endpoint for the merge of evkg's named graphs (ontology, shapes, curated, "
              "inferred) through the protocol's `default-graph-uri`, so an Oxigraph, Fuseki or GraphDB server "
-             "loaded with `evkg load` answers exactly like the embedded store, with no server option needed.",
+             "loaded with `evkg load` answers exactly like the embedded store, with no server option needed. "
+             "The rules and outcomes of other rule sets (a law reform) stay in graphs of their own, named to the "
+             "endpoint through `named-graph-uri`; the queries that compare rule sets read them with `GRAPH`.",
              "", "Parameter values are read by kind:", ""]
     lines += [f"- **{kind}**: {text}" for kind, text in ACCEPTED.items()]
     lines += ["", "| name | title | parameters |", "|---|---|---|"]
