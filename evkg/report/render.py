@@ -78,11 +78,8 @@ def _result_dict(result) -> dict:
     }
 
 
-
-
 def reported_outcomes(product) -> list:
-    """The answers a report shows: an overridden (superseded) conclusion is left out, as in the named queries;
-    `evkg explain` still shows it with what overrides it."""
+    """The answers a report shows: superseded ones are left out, as in the named queries (`evkg explain` shows them)."""
     return [o for o in product.classifications if o.status != "superseded"]
 
 
