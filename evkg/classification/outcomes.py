@@ -30,6 +30,12 @@ SUPERSEDED = 0
 SUPERSEDED_IRI = EVKG_NS + "Superseded"
 
 
+def standing(outcomes) -> list:
+    """The answers reports show: an overridden (superseded) conclusion is left out, as the named queries leave it
+    out; `evkg explain` still shows it with what overrides it."""
+    return [o for o in outcomes if o.status != "superseded"]
+
+
 # Engine-only marker of the products the rules run on; it never leaves the working store.
 _IN_SCOPE = ox.NamedNode("urn:evkg:engine#inScope")
 _TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
