@@ -39,6 +39,11 @@ class FileCheck:
     products: list[ProductCheck] = field(default_factory=list)
     other_results: list[ValidationResult] = field(default_factory=list)
     classification: object = None          # evkg.classification.outcomes.ClassificationResult, for --explain
+    source_map: object = None              # evkg.io.structured.SourceMap of a YAML/JSON description
+
+    def locate(self, result):
+        """Where a finding's node and property were written (line, column, key path), or None."""
+        return self.source_map.locate(result.focus, result.path, result.value) if self.source_map is not None else None
 
     @property
     def conforms(self) -> bool:
@@ -127,8 +132,8 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
         entry = FileCheck(path=str(path))
         try:
             store = new_store()
-            load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
-                            max_bytes=max_bytes)
+            entry.source_map = load_into_store(path, store, DATA_GRAPH, input_format=input_format,
+                                               allow_remote=allow_remote, max_bytes=max_bytes)
             entry.products, entry.other_results, entry.classification = _check_store(store, classify)
         except InputError as exc:
             entry.error = str(exc)

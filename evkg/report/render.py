@@ -63,7 +63,8 @@ def _source_text(info: dict) -> str:
 
 # ---------------------------------------------------------------- JSON
 
-def _result_dict(result) -> dict:
+def _result_dict(result, file=None) -> dict:
+    located = file.locate(result) if file is not None and hasattr(file, "locate") else None
     return {
         "severity": result.severity,
         "constraint": result.constraint_id,
@@ -76,6 +77,8 @@ def _result_dict(result) -> dict:
         "shape": result.shape,
         "source": result.sources[0] if result.sources else None,
         "sources": [source_info(s) for s in result.sources],
+        "line": located.line if located else None,
+        "field": located.pointer if located else None,
     }
 
 
@@ -104,14 +107,14 @@ def _str(value):
     return None if value is None else str(value)
 
 
-def _product_dict(product) -> dict:
+def _product_dict(product, file=None) -> dict:
     return {
         "iri": product.iri,
         "label": product.label,
         "conforms": product.conforms,
         "completeness": product.completeness,
         "counts": product.counts(),
-        "results": [_result_dict(r) for r in product.results],
+        "results": [_result_dict(r, file) for r in product.results],
         "classifications": [outcome_dict(o) for o in product.classifications],
         "consistency_errors": [str(e) for e in product.consistency_errors],
     }
@@ -125,8 +128,8 @@ def to_dict(run) -> dict:
                 "error": f.error,
                 "error_detail": f.error_detail,
                 "conforms": f.conforms,
-                "products": [_product_dict(p) for p in f.products],
-                "other_results": [_result_dict(r) for r in f.other_results],
+                "products": [_product_dict(p, f) for p in f.products],
+                "other_results": [_result_dict(r, f) for r in f.other_results],
             }
             for f in run.files
         ],
@@ -229,6 +232,9 @@ def to_text(run) -> str:
                     if result.focus != product.iri:
                         head += f" (on {result.focus_label})"
                     out.append(head)
+                    located = file.locate(result) if hasattr(file, "locate") else None
+                    if located is not None:
+                        out.append(f"             at line {located.line}: {located.words}")
                     out.append(f"             {result.message}")
                     if result.value is not None:
                         out.append(f"             found: {result.value}")
