@@ -291,8 +291,8 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
     own = document.get("@context")
     extra = [c for c in (own if isinstance(own, list) else [own]) if isinstance(c, dict)] if own else []
     prepared = _Preparer(context, tree, base)
-    body = {k: v for k, v in document.items() if k != "@context"}
-    result = prepared.node(body, None, "")
+    result = prepared.node(document, None, "")
+    result.pop("@context", None)
     result["@context"] = [context, *extra, {"@base": base}]
     return result, prepared.map
 
@@ -334,7 +334,9 @@ class _Preparer:
         if value.startswith("_:"):
             return value
         prefix, sep, rest = value.partition(":")
-        if sep and not rest.startswith("//"):
+        if sep and rest.startswith("//"):
+            return value                                  # an absolute IRI
+        if sep:
             entry = self.context.get(prefix)
             target = entry.get("@id") if isinstance(entry, dict) else entry
             if isinstance(target, str) and not target.startswith("@"):
