@@ -140,3 +140,22 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
         files.append(entry)
     return CheckRun(files=files)
+
+
+def check_text(raw: bytes, fmt: str, *, source_name: str = "description", classify: bool = True):
+    """Check one description held in memory (the web page's editor and form): (CheckRun, graph).
+
+    Like check_files for one file, but an unreadable description raises InputError (with its line) instead of
+    becoming an error entry, so the caller can show the line; a YAML or JSON description keeps its SourceMap.
+    """
+    import pyoxigraph as ox
+
+    from evkg.io.load import parse_located
+    from evkg.io.rdf import quads_of
+
+    graph, source_map = parse_located(raw, fmt, source_name=source_name)
+    store = new_store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
+    entry = FileCheck(path=source_name, source_map=source_map)
+    entry.products, entry.other_results, entry.classification = _check_store(store, classify)
+    return CheckRun(files=[entry]), graph

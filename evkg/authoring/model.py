@@ -241,6 +241,11 @@ def description_model() -> Model:
             ("product" if parent is None else parent), via=name, node_types=types,
             group=SLOT_GROUPS.get(name, "product"), many=name is not None and not _functional(reader, prop),
             level="required" if name is None else (link_field or "optional"), fields=fields)
+    for slot in slots.values():             # a nested node is named as its parent's shapes name the link
+        if slot.parent is not None:
+            link = next((f for f in slots[slot.parent].fields if f.key == slot.via), None)
+            if link is not None:
+                slot.label = link.label
     return Model(slots)
 
 

@@ -31,6 +31,8 @@ CONTENT_TYPES = {
     "application/n-triples": "nt",
     "application/n-quads": "nquads",
     "application/trig": "trig",
+    "application/yaml": "yaml",
+    "text/yaml": "yaml",
 }
 # the format choices of the web form: (value, label, rdflib format, file suffix)
 FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("json-ld", "JSON-LD", "json-ld", ".jsonld"),
