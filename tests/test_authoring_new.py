@@ -64,3 +64,18 @@ def test_new_writes_a_file_and_never_overwrites_one(tmp_path, capsys):
     assert "already exists" in capsys.readouterr().err
     assert main(["new", "--kind", "no-such-kind"]) == 2
     assert "msc-ev" in capsys.readouterr().err
+
+
+def test_the_walk_through_description_conforms(tmp_path, capsys):
+    """docs/authoring.md: the facts shown after step 4 make a conforming, classified description."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL) if b.startswith("id: knee-msc-ev"))
+    path = tmp_path / "knee.yaml"
+    path.write_text(block, encoding="utf-8")
+    code, results = _findings(path, capsys)
+    assert code == 0
+    assert not [r for r in results if r["severity"] == "Violation"]
+    assert main(["check", str(path)]) == 0
+    assert "In short: EU medicinal product" in capsys.readouterr().out
