@@ -185,3 +185,19 @@ def test_convert_writes_each_form_and_refuses_unknown_ones(tmp_path, capsys):
     assert code == 0 and json.loads(out)["@context"] == CONTEXT_URL
     code, _, err = run_cli("convert", str(example), "--to", "docx", capsys=capsys)
     assert code == 2 and "docx" in err
+
+
+def test_a_nested_mention_of_the_public_context_is_resolved_locally_too(tmp_path):
+    document = {"@context": {"ex": "https://example.org/"}, "@id": "ex:p", "ex:part": {
+        "@context": CONTEXT_URL, "id": "knee-ev", "type": "EVProduct", "intendedUse": "Treatment"}}
+    path = tmp_path / "nested.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    graph = load_rdf(path)
+    assert any(o == EVKG.Treatment for o in graph.objects(None, EVKG.intendedUse))
+
+
+def test_a_json_file_with_too_many_values_is_refused_before_it_is_parsed(tmp_path, capsys):
+    path = tmp_path / "many.json"
+    path.write_text('{"comment": [' + ",".join(["1"] * 500_000) + "]}", encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2 and "more than 200,000 values" in out + err

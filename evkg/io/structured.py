@@ -220,8 +220,12 @@ _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
     """A JSON document, depth-checked first, with the positions YAML's reader finds (JSON is YAML flow)."""
+    skeleton = _JSON_STRING.sub('""', text)
+    if skeleton.count(",") + skeleton.count(":") > 2 * MAX_NODES:
+        raise InputError(f"holds more than {MAX_NODES:,} values, more than any description needs.",
+                         path=source_name, hint="Split the file.")
     depth = deepest = 0
-    for char in re.findall(r"[\[\]{}]", _JSON_STRING.sub("", text)):
+    for char in re.findall(r"[\[\]{}]", skeleton):
         depth += 1 if char in "[{" else -1
         if depth > deepest:
             deepest = depth
@@ -276,6 +280,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
         raise InputError(f"holds {kind} at the top, not a description.", path=source_name,
                          hint="A description is a set of 'key: value' lines for one product "
                               "(see `evkg new`), or a 'graph:' list of such blocks.")
+    _resolve_evkg_contexts(document)
     uses = _uses_evkg_context(document)
     if uses is None and not allow_remote:
         remote = next(c for c in (document["@context"] if isinstance(document["@context"], list)
@@ -297,6 +302,24 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
     return result, prepared.map
 
 
+def _resolve_evkg_contexts(document) -> None:
+    """Replace every mention of the evkg context's public address below the top with the bundled copy."""
+    stack = [(document, True)]
+    while stack:
+        node, top = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context" and not top:
+                    items = value if isinstance(value, list) else [value]
+                    resolved = [bundled_context()["@context"] if isinstance(i, str) and i.rstrip("/") == CONTEXT_URL
+                                else i for i in items]
+                    node[key] = resolved if isinstance(value, list) else resolved[0]
+                else:
+                    stack.append((value, False))
+        elif isinstance(node, list):
+            stack.extend((item, False) for item in node)
+
+
 def _refuse_remote_imports(document, source_name: str, allow_remote: bool) -> None:
     if allow_remote:
         return
@@ -311,7 +334,7 @@ def _refuse_remote_imports(document, source_name: str, allow_remote: bool) -> No
                 if key == "@context" and node is not document:
                     items = value if isinstance(value, list) else [value]
                     for item in items:
-                        if isinstance(item, str) and item.rstrip("/") != CONTEXT_URL:
+                        if isinstance(item, str):
                             raise InputError(f"refers to a remote JSON-LD context ({item}), which evkg does not "
                                              "fetch.", path=source_name, hint="Inline that context in the file.")
                 stack.append(value)
