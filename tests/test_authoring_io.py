@@ -129,7 +129,7 @@ def test_other_remote_contexts_are_refused(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("text, words", [
-    ("- a\n- b\n", "a list at the top"),
+    ("- a\n- b\n", "a list of plain values at the top"),
     ("just words\n", "a single value at the top"),
     ("a: &x [1]\nb: *x\n", "anchor"),
     ("a: 1\na: 2\n", "repeats the key 'a'"),

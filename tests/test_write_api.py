@@ -87,7 +87,7 @@ def test_describe_answers_findings_with_fields_and_every_download(server):
 
 @pytest.mark.parametrize("text, fmt, words", [
     ("a: &x [1, 2]\nb: [*x, *x]\n", "yaml", "anchor"),
-    ("- one\n- two\n", "yaml", "a list at the top"),
+    ("- one\n- two\n", "yaml", "a list of plain values at the top"),
     ("42", "json", "a single value at the top"),
     ("[" * 50_000 + "]" * 50_000, "json", "nested more than"),
     ("".join("  " * i + "k:\n" for i in range(200)), "yaml", "nested more than"),

@@ -273,10 +273,19 @@ def _uses_evkg_context(document: dict) -> bool | None:
 
 
 def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = False,
-              base: str = DEFAULT_BASE) -> tuple[dict, SourceMap | None]:
-    """The JSON-LD document to parse, with the evkg context in place and ids given to unnamed nodes."""
+              base: str = DEFAULT_BASE, json_ld: bool = False) -> tuple[dict | list, SourceMap | None]:
+    """The JSON-LD document to parse, with the evkg context in place and ids given to unnamed nodes.
+
+    A list of node objects at the top is a graph: in a JSON(-LD) file it is read as plain JSON-LD (the form
+    RDF tools write), in YAML as the nodes of a 'graph:' in the evkg context."""
+    if isinstance(document, list) and document and all(isinstance(item, dict) for item in document):
+        if json_ld:
+            _resolve_evkg_contexts(document)
+            _refuse_remote_imports(document, source_name, allow_remote)
+            return document, None
+        document = {"graph": document}
     if not isinstance(document, dict):
-        kind = "a list" if isinstance(document, list) else "a single value"
+        kind = "a list of plain values" if isinstance(document, list) else "a single value"
         raise InputError(f"holds {kind} at the top, not a description.", path=source_name,
                          hint="A description is a set of 'key: value' lines for one product "
                               "(see `evkg new`), or a 'graph:' list of such blocks.")
@@ -304,7 +313,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
 
 def _resolve_evkg_contexts(document) -> None:
     """Replace every mention of the evkg context's public address below the top with the bundled copy."""
-    stack = [(document, True)]
+    stack = [(document, not isinstance(document, list))]
     while stack:
         node, top = stack.pop()
         if isinstance(node, dict):
@@ -441,4 +450,4 @@ def read_structured(text: str, fmt: str, source_name: str, *, allow_remote: bool
                     base: str = DEFAULT_BASE) -> tuple[dict, SourceMap | None]:
     """The JSON-LD document for a YAML, JSON or JSON-LD text, and where its facts were written."""
     document, tree = read_yaml(text, source_name) if fmt == "yaml" else read_json(text, source_name)
-    return to_jsonld(document, tree, source_name, allow_remote=allow_remote, base=base)
+    return to_jsonld(document, tree, source_name, allow_remote=allow_remote, base=base, json_ld=fmt != "yaml")
