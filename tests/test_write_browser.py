@@ -43,7 +43,20 @@ ANSWERS = {
     "anatomicalOrigin": ("look up", "bone marrow"),
     "geneticallyModified": ("choose", "false"),
     "donorRelation": ("choose", "Allogeneic"),
+    "roleJustification": ("text", "The native MSC small EVs act themselves; nothing is loaded."),
+    # characterisation, when the profile asks for it: a tetraspanin found by western blot, the modal size
+    "markerResult": ("add", None),
+    "measurement": ("add", None),
+    "markerCategory": ("choose", "TransmembraneMarker"),
+    "detected": ("choose", "true"),
+    "marker": ("look up", "CD63"),
+    "quantityKind": ("choose", "ModalDiameter"),
+    "value": ("text", "112"),
+    "unit": ("choose", "Nanometre"),
+    "sizeCutoffNm": ("text", "200"),
 }
+METHODS = {"markerResult": "WesternBlot", "measurement": "NanoparticleTrackingAnalysis",
+           "separationStep": "SizeExclusionChromatography"}
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +99,19 @@ def check(page) -> None:
     expect(page.locator("#busy")).to_be_hidden()
 
 
-def answer(page, element_id: str, key: str) -> None:
-    """Give the form the person's answer for `key` in the widget with this id (found by following a finding)."""
-    how, value = ANSWERS[key]
+def answer_for(field: str) -> tuple[str, str | None] | None:
+    """The person's answer for the fact at this key path, or None when they have none."""
+    parts = [p for p in field.split("/") if p and not p.isdigit()]
+    if not parts:
+        return None
+    if parts[-1] == "method":
+        return ("choose", METHODS[parts[-2]]) if len(parts) > 1 and parts[-2] in METHODS else None
+    return ANSWERS.get(parts[-1])
+
+
+def answer(page, element_id: str, field: str) -> None:
+    """Give the form the person's answer in the widget with this id (found by following a finding)."""
+    how, value = answer_for(field)
     widget = by_id(page, element_id)
     if how == "add":
         widget.click()
@@ -113,16 +136,14 @@ def follow_first(page, selector: str) -> bool:
     for index in range(links.count()):
         link = links.nth(index)
         field = link.get_attribute("data-field") or ""
-        key = field.rstrip("/").rsplit("/", 1)[-1]
-        if key.isdigit():
-            key = field.rstrip("/").rsplit("/", 2)[-2]
-        if key not in ANSWERS:
+        if answer_for(field) is None:
             continue
         link.click()
         focused = page.evaluate("document.activeElement && document.activeElement.id")
         assert focused, f"following the finding on {field} focused no field"
+        key = [p for p in field.split("/") if p and not p.isdigit()][-1]
         assert focused.endswith(key) or f"{key}=" in focused, (field, focused)
-        answer(page, focused, key)
+        answer(page, focused, focused[2:] if focused.startswith("f:") else field)
         return True
     return False
 

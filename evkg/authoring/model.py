@@ -6,7 +6,8 @@ the set of nodes a shape targets (sh:targetClass evkg:EVProduct, or sh:targetObj
 its fields are the properties those shapes name (sh:path, or the ``(evkg:x AS ?path)`` of a SPARQL
 constraint), with:
 
-- the level: ``required`` (an unconditional sh:minCount at Violation), ``classification`` (a regulatory fact,
+- the level: ``required`` (an unconditional sh:minCount at Violation, or a shape whose severity under the
+  submission profile is Violation), ``classification`` (a regulatory fact,
   constraint id F-…, that a classification question waits for), ``recommended`` (a Warning or Info), or
   ``optional`` (only a value check);
 - the kind of value: a choice among the ontology's values (sh:in, or the individuals of the property's
@@ -34,6 +35,7 @@ from evkg.io.context import bundled_context
 E = str(EVKG)
 _PATH_IN_SPARQL = re.compile(r"\(\s*evkg:(\w+)\s+AS\s+\?path\s*\)")
 _CONSTRAINT_ID = EVKG.constraintId
+_SUBMISSION_SEVERITY = EVKG.submissionSeverity    # the severity under the submission profile, where shapes give one
 
 # Sections of the form and of `evkg new` output, by the property that links a slot to its parent.
 SLOT_GROUPS = {
@@ -311,7 +313,9 @@ def _level(reader: _Reader, shapes: list) -> str:
         severity = reader.shapes.value(shape, SH.severity)
         constraint = str(reader.shapes.value(shape, _CONSTRAINT_ID) or "")
         min_count = reader.shapes.value(shape, SH.minCount)
-        if min_count is not None and int(min_count) >= 1 and severity == SH.Violation:
+        if reader.shapes.value(shape, _SUBMISSION_SEVERITY) == SH.Violation:
+            candidate = "required"          # a regulatory fact or MISEV minimum that a submission must state
+        elif min_count is not None and int(min_count) >= 1 and severity == SH.Violation:
             candidate = "required"
         elif constraint.startswith("F-") and (min_count is not None or reader.shapes.value(shape, SH.sparql)):
             candidate = "classification"
