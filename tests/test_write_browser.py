@@ -54,6 +54,9 @@ ANSWERS = {
     "value": ("text", "112"),
     "unit": ("choose", "Nanometre"),
     "sizeCutoffNm": ("text", "200"),
+    # "list each cargo item, or state that nothing is loaded": nothing is loaded into these vesicles
+    "loadedCargo": ("instead", "hasNoLoadedCargo"),
+    "hasNoLoadedCargo": ("choose", "true"),
 }
 METHODS = {"markerResult": "WesternBlot", "measurement": "NanoparticleTrackingAnalysis",
            "separationStep": "SizeExclusionChromatography"}
@@ -113,15 +116,18 @@ def answer(page, element_id: str, field: str) -> None:
     """Give the form the person's answer in the widget with this id (found by following a finding)."""
     how, value = answer_for(field)
     widget = by_id(page, element_id)
-    if how == "add":
+    if how == "instead":                                  # the finding offers another way to state the fact
+        other = field.rsplit("/", 1)[0] + "/" + value
+        answer(page, f"f:{other}", other)
+    elif how == "add":
         widget.click()
     elif how == "text":
         widget.fill(value)
         widget.dispatch_event("change")
+    elif how in ("choose", "check") and widget.evaluate("e => e.tagName") == "FIELDSET":
+        by_id(page, f"{element_id}={value}").check()       # a fact that takes several values: tick one
     elif how == "choose":
         widget.select_option(value)
-    elif how == "check":
-        by_id(page, f"{element_id}={value}").check()
     elif how == "look up":
         widget.fill(value)
         option = widget.locator("xpath=..").locator(".term-option").first
@@ -133,11 +139,12 @@ def answer(page, element_id: str, field: str) -> None:
 def follow_first(page, selector: str) -> bool:
     """Follow the first finding's link that the person can answer; False when none is left."""
     links = page.locator(selector)
-    for index in range(links.count()):
-        link = links.nth(index)
+    # Like a person, fix the most specific finding first: a field of a marker before "no marker detected".
+    candidates = sorted((link for link in (links.nth(i) for i in range(links.count()))
+                         if answer_for(link.get_attribute("data-field") or "") is not None),
+                        key=lambda link: -(link.get_attribute("data-field") or "").count("/"))
+    for link in candidates[:1]:
         field = link.get_attribute("data-field") or ""
-        if answer_for(field) is None:
-            continue
         link.click()
         focused = page.evaluate("document.activeElement && document.activeElement.id")
         assert focused, f"following the finding on {field} focused no field"
