@@ -293,7 +293,7 @@ def template_turtle(kind: str = "generic") -> str:
            "# Check the description with:  evkg check THIS-FILE.ttl", "",
            "@prefix evkg: <https://w3id.org/evkg#> .", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
            "@prefix obo:  <http://purl.obolibrary.org/obo/> .",
-           f"@prefix up:   <{DATA_PREFIXES['up']}> .", f"@prefix product: <{DATA_PREFIXES['product']}> .", ""]
+           f"@prefix uniprot: <{DATA_PREFIXES['uniprot']}> .", f"@prefix product: <{DATA_PREFIXES['product']}> .", ""]
     _ttl_nodes(root, f"<{DATA_PREFIXES['product']}my-product>", out)
     return "\n".join(out)
 

@@ -57,11 +57,14 @@ DATA_PREFIXES = {
     "act": f"{EVD}act/",
     "jur": f"{EVD}jurisdiction/",
     "ex": f"{EVD}example/",
+    "uniprot": "http://purl.uniprot.org/uniprot/",
     "up": "http://purl.uniprot.org/uniprot/",
-    "uniprot": "http://purl.uniprot.org/core/",
+    "upcore": "http://purl.uniprot.org/core/",
     "cellosaurus": "https://www.cellosaurus.org/",
     "efo": "http://www.ebi.ac.uk/efo/",
 }
+# Prefixes read but never written (the writer uses the first name of a namespace above: uniprot, not up).
+READ_ONLY_PREFIXES = {"up"}
 _OBO = PREFIXES["obo"]
 _OBO_ID = re.compile(re.escape(_OBO) + r"([A-Za-z][A-Za-z0-9]*)_")
 

@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from evkg.core.namespaces import bind_prefixes
-from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, bundled_context
+from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
 from evkg.io.structured import MAX_DEPTH, _lexical, _scalar_text_value
 
 OUTPUT_FORMATS = ("yaml", "jsonld", "ttl")
@@ -37,10 +37,11 @@ class _Compactor:
             if not isinstance(target, str) or target.startswith("@"):
                 continue
             if isinstance(entry, str) or entry.get("@prefix"):
-                self.prefixes.append((key, target))
+                if key not in READ_ONLY_PREFIXES:
+                    self.prefixes.append((key, target))
                 continue
             self.coercion[key] = entry.get("@type")
-        base = dict(self.prefixes)
+        base = {**{k: v for k, v in context.items() if isinstance(v, str)}, **dict(self.prefixes)}
         for key, entry in context.items():
             if isinstance(entry, dict) and not entry.get("@prefix") and isinstance(entry.get("@id"), str):
                 prefix, _, local = entry["@id"].partition(":")
@@ -207,7 +208,8 @@ def to_turtle(graph: Graph) -> str:
     out = Graph()
     bind_prefixes(out)
     for prefix, base in DATA_PREFIXES.items():
-        out.bind(prefix, base, override=True)
+        if prefix not in READ_ONLY_PREFIXES:
+            out.bind(prefix, base, override=True)
     for triple in graph:
         out.add(triple)
     return out.serialize(format="turtle")
