@@ -58,7 +58,8 @@ _STRUCTURED_FORMATS = {"json-ld", "yaml"}      # read through evkg.io.structured
 
 
 def input_format_names() -> list[str]:
-    return sorted({"turtle", "ntriples", "nquads", "trig", "json-ld", "rdfxml", "yaml"})
+    """Every name an input format is known by (turtle and ttl, json-ld and jsonld, …)."""
+    return sorted(FORMATS)
 
 
 def max_bytes_default() -> int:
