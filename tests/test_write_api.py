@@ -103,5 +103,9 @@ def test_hostile_or_broken_input_gets_a_4xx_with_the_reason(server, text, fmt, w
 def test_empty_and_oversized_requests_are_refused(server):
     assert server.post("/api/describe", json={"text": "  ", "format": "yaml"}).status_code == 400
     assert server.post("/api/describe", content=b"not json").status_code == 400
-    huge = "comment:\n" + "- x\n" * 1_500_000
+    limit = server.get("/health").json()["max_bytes"]
+    huge = "comment:\n" + "- x\n" * (limit // 4 + 10)
     assert server.post("/api/describe", json={"text": huge, "format": "yaml"}).status_code == 413
+    many = "comment:\n" + "- x\n" * 300_000               # under the byte limit, over the value limit
+    answer = server.post("/api/describe", json={"text": many, "format": "yaml"})
+    assert answer.status_code == 400 and "more than 200,000 values" in answer.json()["message"]
