@@ -100,6 +100,8 @@ def test_findings_point_to_the_yaml_line_and_key(tmp_path, capsys):
     assert role["severity"] == "Violation" and role["line"] == 1
     code, text, _ = run_cli("check", str(path), capsys=capsys)
     assert "at line 20: hasEVComponent › measurement #2 › valeu" in text
+    code, markdown, _ = run_cli("check", str(path), "--format", "markdown", capsys=capsys)
+    assert "(line 20: hasEVComponent › measurement #2 › valeu)" in markdown
 
 
 def test_json_description_reads_like_yaml(tmp_path):

@@ -267,7 +267,9 @@ def to_markdown(run) -> str:
                         "|---|---|---|---|---|---|---|"]
                 for r in product.results:
                     sources = "; ".join(_source_text(source_info(s)) for s in r.sources)
-                    out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(r.path_label)} | {_md(r.focus_label)} "
+                    located = file.locate(r) if hasattr(file, "locate") else None
+                    where = r.path_label if located is None else f"{r.path_label or ''} (line {located.line}: {located.words})"
+                    out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(where)} | {_md(r.focus_label)} "
                                f"| {_md(r.value)} | {_md(r.message)} | {_md(sources)} |")
                 out.append("")
             if product.classifications:
