@@ -96,9 +96,9 @@ def _walk(slot: Slot, seed: dict, model) -> Node:
 
 def _plain(text: str) -> str:
     """A shape message in the words of the YAML form: value names without evkg:, external IRIs as CURIEs."""
-    from evkg.io.write import _Compactor
+    from evkg.io.write import Compactor
 
-    compact = _Compactor()
+    compact = Compactor()
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
     return re.sub(r"\bevkg:(\w+)", r"\1", text)
 
@@ -235,21 +235,19 @@ def template_jsonld(kind: str = "generic") -> str:
 # ------------------------------------------------------------------------------------------ Turtle
 
 def _ttl_value(field_: Field, value) -> str:
-    from evkg.io.write import _Compactor
+    from evkg.io.write import Compactor
 
-    compact = _Compactor()
-    values = value if isinstance(value, list) else [value]
+    compact = Compactor()
     out = []
-    for item in values:
+    for item in value if isinstance(value, list) else [value]:
         if isinstance(item, bool):
             out.append("true" if item else "false")
         elif isinstance(item, (int, float)):
             out.append(str(item))
         elif field_.kind in ("choice", "term"):
-            out.append(f"evkg:{item}" if ":" not in item else item.replace("NCBITaxon:", "obo:NCBITaxon_"))
+            out.append(f"<{compact.expand(item)}>" if ":" in item else f"evkg:{item}")
         else:
             out.append(json.dumps(str(item), ensure_ascii=False))
-    del compact
     return " , ".join(out)
 
 

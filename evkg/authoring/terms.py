@@ -54,7 +54,7 @@ def _term_records() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 def _compact(iri: str) -> tuple[str, str]:
     """(CURIE, ID space) of an IRI in the evkg context."""
-    from evkg.io.write import _Compactor
+    from evkg.io.write import Compactor
 
     curie = _compactor().curie(iri)
     return curie, curie.split(":", 1)[0] if curie != iri else ""
@@ -62,9 +62,9 @@ def _compact(iri: str) -> tuple[str, str]:
 
 @functools.cache
 def _compactor():
-    from evkg.io.write import _Compactor
+    from evkg.io.write import Compactor
 
-    return _Compactor()
+    return Compactor()
 
 
 def term_spaces_for(property_key: str) -> list[str]:

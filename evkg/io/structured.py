@@ -96,10 +96,10 @@ def _scalar(event) -> object:
                       "Remove the tag.")
     if event.style or not event.implicit[0]:
         return event.value                       # quoted or block text stays text
-    return _scalar_text_value(event.value)
+    return plain_scalar_value(event.value)
 
 
-def _scalar_text_value(text: str) -> object:
+def plain_scalar_value(text: str) -> object:
     """The value a plain (unquoted) YAML scalar stands for, by YAML 1.2's core schema."""
     if text in _NULLS:
         return None
@@ -426,7 +426,7 @@ class _Preparer:
             return self.node(value, iri, pointer, key if index is None else f"{key}-{index}")
         coerced = self.context.get(key, {}).get("@type") if isinstance(self.context.get(key), dict) else None
         if coerced in _NUMERIC_TYPES and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _lexical(value, coerced)
+            return lexical_form(value, coerced)
         return value
 
 
@@ -434,7 +434,7 @@ def _only_graph(node: dict) -> bool:
     return all(k in ("@graph", "graph", "@context") for k in node)
 
 
-def _lexical(number: int | float, datatype: str) -> str:
+def lexical_form(number: int | float, datatype: str) -> str:
     """The lexical form of a number for its datatype (xsd:decimal never has an exponent)."""
     if isinstance(number, int):
         return str(number) + (".0" if datatype == "xsd:decimal" else "")

@@ -17,13 +17,15 @@ from rdflib.namespace import RDF, XSD
 
 from evkg.core.namespaces import bind_prefixes
 from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
-from evkg.io.structured import MAX_DEPTH, _lexical, _scalar_text_value
+from evkg.io.structured import MAX_DEPTH, lexical_form, plain_scalar_value
 
 OUTPUT_FORMATS = ("yaml", "jsonld", "ttl")
 _FIRST_KEYS = ("id", "type", "label", "comment")
 
 
-class _Compactor:
+class Compactor:
+    """IRIs to the plain names and CURIEs of the evkg context, and back; the keys and coercions of its terms."""
+
     def __init__(self):
         context = bundled_context()["@context"]
         self.vocab = context["@vocab"]
@@ -42,17 +44,19 @@ class _Compactor:
                 continue
             self.coercion[key] = entry.get("@type")
         base = {**{k: v for k, v in context.items() if isinstance(v, str)}, **dict(self.prefixes)}
+        self.namespaces = base
         for key, entry in context.items():
             if isinstance(entry, dict) and not entry.get("@prefix") and isinstance(entry.get("@id"), str):
                 prefix, _, local = entry["@id"].partition(":")
                 self.terms[key] = base[prefix] + local if prefix in base else entry["@id"]
         self.key_of = {iri: key for key, iri in self.terms.items()}
         self.prefixes.sort(key=lambda pair: -len(pair[1]))
-        self.datatype_iris = {k: self._expand(v) for k, v in self.coercion.items() if v and v != "@vocab"}
+        self.datatype_iris = {k: self.expand(v) for k, v in self.coercion.items() if v and v != "@vocab"}
 
-    def _expand(self, curie: str) -> str:
+    def expand(self, curie: str) -> str:
+        """The IRI of a CURIE under the context's prefixes (an unknown prefix leaves it as it is)."""
         prefix, _, local = curie.partition(":")
-        return dict(self.prefixes).get(prefix, prefix + ":") + local
+        return self.namespaces.get(prefix, prefix + ":") + local
 
     def curie(self, iri: str) -> str:
         for prefix, base in self.prefixes:
@@ -79,7 +83,7 @@ class _Compactor:
 
 def to_tree(graph: Graph) -> dict:
     """The description as nested plain values in the evkg context (no @context key)."""
-    compact = _Compactor()
+    compact = Compactor()
     referrers: dict = {}
     for s, p, o in graph:
         if isinstance(o, (URIRef, BNode)) and p != RDF.type and (o, None, None) in graph:
@@ -136,17 +140,17 @@ def _sort_key(term) -> tuple:
             getattr(term, "language", "") or "")
 
 
-def _id_text(node, compact: _Compactor) -> str:
+def _id_text(node, compact: Compactor) -> str:
     return f"_:{node}" if isinstance(node, BNode) else compact.curie(str(node))
 
 
-def _literal(value: Literal, coercion: str | None, compact: _Compactor):
+def _literal(value: Literal, coercion: str | None, compact: Compactor):
     lexical = str(value)
     datatype = str(value.datatype) if value.datatype is not None else None
     if value.language:
         return {"@value": lexical, "@language": value.language}
     if coercion and coercion != "@vocab":
-        if datatype == compact._expand(coercion):
+        if datatype == compact.expand(coercion):
             return _native(lexical, coercion)
         if datatype is None or datatype == str(XSD.string):
             return {"@value": lexical}
@@ -168,8 +172,8 @@ def _native(lexical: str, datatype: str):
     """A plain YAML/JSON value that reads back as exactly this lexical form, else the text itself."""
     if datatype == "xsd:boolean":
         return {"true": True, "false": False}.get(lexical, lexical)
-    value = _scalar_text_value(lexical)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and _lexical(value, datatype) == lexical:
+    value = plain_scalar_value(lexical)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and lexical_form(value, datatype) == lexical:
         return value
     return lexical
 
@@ -184,7 +188,7 @@ def yaml_text(tree) -> str:
         pass
 
     def text(dumper, value: str):
-        plain = isinstance(_scalar_text_value(value), str) and value == value.strip() and value != ""
+        plain = isinstance(plain_scalar_value(value), str) and value == value.strip() and value != ""
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if plain else "'")
 
     Dumper.add_representer(str, text)
