@@ -226,8 +226,9 @@ def description_model() -> Model:
         fields.append(_label_field(reader, name))
         by_key = {f.key: f for f in fields}
         for f in fields:
-            f.alternatives = sorted(_local(a) for a in reader.ontology.objects(EVKG[f.key], EVKG.alternativeFact)
-                                    if _local(a) in by_key)
+            either = set(reader.ontology.objects(EVKG[f.key], EVKG.alternativeFact)) | set(
+                reader.ontology.subjects(EVKG.alternativeFact, EVKG[f.key]))          # either answers: both ways
+            f.alternatives = sorted(_local(a) for a in either if _local(a) in by_key)
             if f.level in ("required", "classification"):
                 for alternative in f.alternatives:
                     if LEVEL_ORDER[by_key[alternative].level] > LEVEL_ORDER[f.level]:

@@ -83,11 +83,12 @@ def _walk(slot: Slot, seed: dict, model) -> Node:
             else:
                 others.append(field_.key)
             continue
+        either = any(e.field.key in field_.alternatives and e.state == "fill" for e in entries)
         if seeded is not None:
             entries.append(Entry(field_, "set", seeded))
-        elif field_.level in ("required", "classification"):
+        elif field_.level in ("required", "classification") and not either:
             entries.append(Entry(field_, "fill"))
-        elif field_.level == "recommended":
+        elif field_.level == "recommended" or either:       # either suffices: the other one is asked above
             entries.append(Entry(field_, "suggest"))
         else:
             others.append(field_.key)
