@@ -182,10 +182,12 @@ function fieldRow(field, node, pointer) {
 function renderNode(slotName, node, pointer, heading, groups, onRemove) {
   const slot = page.slots[slotName];
   const box = el("div", {class: "node", id: `node:${pointer || "/"}`, "data-field": pointer || "/"});
-  const title = el("h3", {text: heading});
-  if (onRemove) title.append(" ", el("button", {type: "button", class: "remove", text: "remove",
-                                                onclick: onRemove}));
-  box.append(title);
+  if (slotName !== "product") {                       // the product's section title names it already
+    const title = el("h3", {text: heading});
+    if (onRemove) title.append(" ", el("button", {type: "button", class: "remove", text: "remove",
+                                                  onclick: onRemove}));
+    box.append(title);
+  }
   if (slotName === "product") {
     const id = "f:/id";
     box.append(el("div", {class: "field", id: "row:/id", "data-field": "/id"},
@@ -216,7 +218,7 @@ function renderNode(slotName, node, pointer, heading, groups, onRemove) {
     if (field.kind !== "node") continue;
     const child = page.slots[field.slot];
     const items = asList(node[field.key]);
-    const childHeading = (index) => `${heading} › ${child.label}${child.many ? " " + (index + 1) : ""}`;
+    const childHeading = (index) => `${slotName === "product" ? "" : heading + " › "}${child.label}${child.many ? " " + (index + 1) : ""}`;
     items.forEach((item, index) => {
       const childPointer = `${pointer}/${field.key}${child.many ? "/" + index : ""}`;
       renderNode(field.slot, item, childPointer, childHeading(index), groups, () => {
