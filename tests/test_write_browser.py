@@ -217,7 +217,8 @@ def test_a_new_product_reaches_a_conforming_description_from_an_empty_form(page,
 
 def test_editor_shows_the_error_line_and_keeps_the_text_through_check_and_fix(page):
     page.click("#tab-editor")
-    broken = "id: knee-ev\ntype: EVProduct\nlabel: Knee EVs\nintendedUse: [Treatment\ncellContent: NoCells\n"
+    broken = ("id: knee-ev\ntype: EVProduct\nlabel: Knee EVs\nintendedUse: [Treatment\ncellContent: NoCells\n"
+              "indication: MONDO:0005178\n")
     page.fill("#editor-text", broken)
     check(page)
     expect(page.locator("#input-error")).to_contain_text("not valid YAML")
@@ -242,6 +243,7 @@ def test_editor_shows_the_error_line_and_keeps_the_text_through_check_and_fix(pa
     page.click("#tab-form")
     expect(by_id(page, "f:/label")).to_have_value("Knee EVs")
     expect(by_id(page, "f:/cellContent")).to_have_value("NoCells")
+    expect(by_id(page, "f:/indication")).to_have_value("osteoarthritis")     # the term by its name
     # and back to Turtle in the editor, converted without loss
     page.click("#tab-editor")
     page.select_option("#editor-format", "ttl")

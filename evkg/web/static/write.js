@@ -136,6 +136,15 @@ function termWidget(field, node, id) {
     }, 200);
   });
   if (node[field.key]) input.value = node[`__label:${field.key}`] || asList(node[field.key])[0];
+  if (node[field.key] && !node[`__label:${field.key}`]) {        // a term read from text: show its name
+    const curie = asList(node[field.key])[0];
+    api(`/api/terms?${new URLSearchParams({q: curie, limit: "1"})}`).then((data) => {
+      const found = data.terms.find((t) => t.curie === curie);
+      if (found && asList(node[field.key])[0] === curie) {
+        node[`__label:${field.key}`] = found.label; input.value = found.label; show();
+      }
+    }).catch(() => {});
+  }
   show();
   wrap.append(input, shown, results);
   return wrap;
