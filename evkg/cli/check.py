@@ -23,7 +23,9 @@ from evkg.report.render import REPORT_FORMATS
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, quiet):
-    """Validate EV product descriptions (RDF) and infer their regulatory classification.
+    """Validate EV product descriptions (Turtle, YAML, JSON, JSON-LD, RDF/XML …) and infer their regulatory
+    classification. YAML and JSON use the evkg context (plain keys, value names, CURIEs; see `evkg new`), and
+    their findings name the line and key.
 
     Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
     still checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could
