@@ -198,6 +198,12 @@ def test_a_new_product_reaches_a_conforming_description_from_an_empty_form(page,
     with page.expect_download() as report_download:
         page.click("button.download[data-kind=report][data-format=json]")
     page_report = json.loads(Path(report_download.value.path()).read_text(encoding="utf-8"))
+    for kind, fmt, marker in (("report", "html", "<html"), ("report", "markdown", "# evkg check report"),
+                              ("description", "jsonld", '"@context": "https://w3id.org/evkg/context.jsonld"'),
+                              ("description", "yaml", "indication: MONDO:0005178")):
+        with page.expect_download() as other:
+            page.click(f"button.download[data-kind={kind}][data-format={fmt}]")
+        assert marker in Path(other.value.path()).read_text(encoding="utf-8"), (kind, fmt)
     text = turtle.read_text(encoding="utf-8")
     assert "obo:MONDO_0005178" in text and "evkg:NoCells" in text
 
