@@ -109,3 +109,10 @@ def test_empty_and_oversized_requests_are_refused(server):
     many = "comment:\n" + "- x\n" * 300_000               # under the byte limit, over the value limit
     answer = server.post("/api/describe", json={"text": many, "format": "yaml"})
     assert answer.status_code == 400 and "more than 200,000 values" in answer.json()["message"]
+
+
+def test_the_check_page_form_takes_yaml_too(server):
+    text = E1.with_suffix(".yaml").read_text(encoding="utf-8")
+    answer = server.post("/check", data={"text": text, "format": "yaml"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["summary"]["conforms"] is True

@@ -34,8 +34,9 @@ CONTENT_TYPES = {
     "text/yaml": "yaml",
 }
 # the format choices of the web form: (value, label, rdflib format, file suffix)
-FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("json-ld", "JSON-LD", "json-ld", ".jsonld"),
-                ("rdfxml", "RDF/XML", "xml", ".rdf"), ("ntriples", "N-Triples", "nt", ".nt")]
+FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("yaml", "YAML", "yaml", ".yaml"),
+                ("json-ld", "JSON-LD", "json-ld", ".jsonld"), ("rdfxml", "RDF/XML", "xml", ".rdf"),
+                ("ntriples", "N-Triples", "nt", ".nt")]
 # report media type -> evkg.report.render format
 REPORT_MEDIA = {"application/json": "json", "text/html": "html", "text/markdown": "markdown",
                 "text/turtle": "ttl", "text/plain": "text"}
