@@ -96,6 +96,12 @@ def by_id(page, element_id: str):
     return page.locator(f"[id='{element_id}']")
 
 
+def show(page, tab: str) -> None:
+    """Switch tabs and wait until the text or the form has been converted and shown."""
+    page.click(f"#tab-{tab}")
+    expect(page.locator(f"#pane-{tab}")).to_be_visible()
+
+
 def check(page) -> None:
     with page.expect_response("**/api/describe"):
         page.click("#check")
@@ -222,7 +228,7 @@ def test_a_new_product_reaches_a_conforming_description_from_an_empty_form(page,
 
 
 def test_editor_shows_the_error_line_and_keeps_the_text_through_check_and_fix(page):
-    page.click("#tab-editor")
+    show(page, "editor")
     broken = ("id: knee-ev\ntype: EVProduct\nlabel: Knee EVs\nintendedUse: [Treatment\ncellContent: NoCells\n"
               "indication: MONDO:0005178\n")
     page.fill("#editor-text", broken)
@@ -246,11 +252,34 @@ def test_editor_shows_the_error_line_and_keeps_the_text_through_check_and_fix(pa
                              " return a.value.slice(0, a.selectionStart).split('\\n').length; })()")
     assert selected == line
     # the same text in the form: the values are there
-    page.click("#tab-form")
+    show(page, "form")
     expect(by_id(page, "f:/label")).to_have_value("Knee EVs")
     expect(by_id(page, "f:/cellContent")).to_have_value("NoCells")
     expect(by_id(page, "f:/indication")).to_have_value("osteoarthritis")     # the term by its name
     # and back to Turtle in the editor, converted without loss
-    page.click("#tab-editor")
+    show(page, "editor")
     page.select_option("#editor-format", "ttl")
     expect(page.locator("#editor-text")).to_have_value(__import__("re").compile("evkg:NoCells"))
+
+
+def test_a_description_with_trials_keeps_them_when_edited_in_the_form(page):
+    from evkg.io.load import load_rdf
+    from evkg.io.write import serialise
+
+    root = Path(__file__).resolve().parent.parent
+    show(page, "editor")
+    page.fill("#editor-text", serialise(load_rdf(root / "data" / "products" / "exoflo.ttl"), "yaml"))
+    show(page, "form")
+    label = by_id(page, "f:/label")
+    expect(label).to_have_value("ExoFlo (bone-marrow MSC-derived extracellular vesicles)")
+    label.fill("ExoFlo, renamed in the form")
+    label.dispatch_event("change")
+    check(page)
+    assert page.locator(".finding-link").count() > 0
+    page.locator(".finding-link").first.click()                 # links still lead into the form
+    assert page.evaluate("document.activeElement && document.activeElement.id").startswith("f:/")
+    show(page, "editor")
+    expect(page.locator("#input-error")).to_be_hidden()
+    text = page.input_value("#editor-text")
+    assert "ExoFlo, renamed in the form" in text
+    assert text.count("type: ClinicalTrial") == 3                 # the trials are still there

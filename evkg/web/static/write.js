@@ -10,7 +10,7 @@ const LEVEL_WORDS = {required: "required", classification: "needed for the class
                      recommended: "recommended", optional: "optional"};
 
 const page = {
-  model: null, slots: {}, tree: {type: "EVProduct"}, mode: "form",
+  model: null, slots: {}, tree: {type: "EVProduct"}, others: [], mode: "form",
   formChanged: true, editorSynced: "", editorFormat: "yaml", last: null, lastText: null,
 };
 
@@ -287,7 +287,8 @@ function formText() {
   if (!page.tree.id && page.tree.label) page.tree.id = slug(page.tree.label);
   const input = $("f:/id");
   if (input && page.tree.id) input.value = page.tree.id;
-  return JSON.stringify(cleanTree(page.tree), null, 2);
+  const product = cleanTree(page.tree);
+  return JSON.stringify(page.others.length ? {graph: [product, ...page.others]} : product, null, 2);
 }
 
 // ------------------------------------------------------------------------------------------ the editor
@@ -317,8 +318,11 @@ function goToLine(number) {
 
 async function editorToForm() {
   const data = await api("/api/convert", {text: $("editor-text").value, format: page.editorFormat, to: "tree"});
-  const tree = data.tree.graph ? data.tree.graph.find((n) => n.type === "EVProduct") || data.tree.graph[0] : data.tree;
-  page.tree = normalise(tree, "product");
+  // The form shows the product; other top-level nodes (its trials, say) are kept as they are and sent along.
+  const nodes = data.tree.graph || [data.tree];
+  const product = nodes.find((n) => asList(n.type).includes("EVProduct")) || nodes[0];
+  page.others = nodes.filter((n) => n !== product);
+  page.tree = normalise(product, "product");
   page.editorSynced = $("editor-text").value;
   page.formChanged = false;
 }
@@ -374,6 +378,12 @@ function lineMarks() {
   return marks;
 }
 
+function formPointer(field) {
+  // Findings on a description sent with other top-level nodes point into graph/0 (the product) and beyond.
+  if (!field || !page.others.length || !field.startsWith("/graph/")) return field;
+  return field.startsWith("/graph/0") ? field.slice("/graph/0".length) : null;
+}
+
 function findTarget(field) {
   // The row of the field, else the nearest enclosing node or add-button that exists in the form.
   let path = field || "";
@@ -389,8 +399,8 @@ function markFindings() {
   for (const row of document.querySelectorAll(".has-finding")) row.classList.remove("has-finding", "violation");
   for (const note of document.querySelectorAll(".finding-note")) { note.hidden = true; note.textContent = ""; }
   for (const r of allFindings()) {
-    if (!r.field || page.lastFormat !== "json") continue;
-    const row = document.getElementById(`row:${r.field}`);
+    if (!r.field || page.lastFormat !== "json" || formPointer(r.field) === null) continue;
+    const row = document.getElementById(`row:${formPointer(r.field)}`);
     if (!row) continue;
     row.classList.add("has-finding");
     if (r.severity === "Violation") row.classList.add("violation");
@@ -404,7 +414,8 @@ function goToFinding(r) {
     if (r.line) goToLine(r.line);
     return;
   }
-  const target = findTarget(r.field);
+  if (formPointer(r.field) === null) return;
+  const target = findTarget(formPointer(r.field));
   if (!target) return;
   const details = target.closest("details.more");
   if (details) details.open = true;
