@@ -79,3 +79,12 @@ def test_the_walk_through_description_conforms(tmp_path, capsys):
     assert not [r for r in results if r["severity"] == "Violation"]
     assert main(["check", str(path)]) == 0
     assert "In short: EU medicinal product" in capsys.readouterr().out
+
+
+def test_the_walk_through_lists_the_kinds_evkg_new_knows(capsys):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    shown = text.split("$ evkg new --list-kinds\n", 1)[1].split("$ ", 1)[0]
+    assert main(["new", "--list-kinds"]) == 0
+    assert shown == capsys.readouterr().out
