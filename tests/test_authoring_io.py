@@ -203,3 +203,14 @@ def test_a_json_file_with_too_many_values_is_refused_before_it_is_parsed(tmp_pat
     path.write_text('{"comment": [' + ",".join(["1"] * 500_000) + "]}", encoding="utf-8")
     code, out, err = run_cli("check", str(path), capsys=capsys)
     assert code == 2 and "more than 200,000 values" in out + err
+
+
+def test_terms_search_gives_the_curie_to_write_for_a_property(capsys):
+    code, out, _ = run_cli("terms", "search", "osteoarthritis", "--for", "indication", capsys=capsys)
+    assert code == 0 and out.startswith("MONDO:0005178") and "osteoarthritis" in out
+    code, out, _ = run_cli("terms", "search", "bone marrow", "--for", "producerCellType", capsys=capsys)
+    assert code == 0 and "CL:0002540" in out and "UBERON:" not in out
+    code, out, _ = run_cli("terms", "search", "bone marrow", "--for", "anatomicalOrigin", capsys=capsys)
+    assert code == 0 and "UBERON:0002371" in out and "CL:" not in out
+    code, _, err = run_cli("terms", "search", "x", "--for", "noSuchProperty", capsys=capsys)
+    assert code == 2 and "noSuchProperty" in err

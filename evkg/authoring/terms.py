@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from rdflib import OWL, RDF, RDFS, URIRef
 from rdflib.namespace import SKOS
@@ -19,19 +18,6 @@ from evkg.core import resources
 from evkg.core.errors import UsageError
 from evkg.core.namespaces import EVKG
 from evkg.io.context import bundled_context
-
-
-@dataclass(frozen=True)
-class TermMatch:
-    curie: str
-    iri: str
-    label: str
-    space: str
-    matched: str          # the label or synonym that matched
-
-    def as_dict(self) -> dict:
-        return {"curie": self.curie, "iri": self.iri, "label": self.label, "space": self.space,
-                "matched": self.matched}
 
 
 @functools.cache
@@ -84,10 +70,12 @@ def term_spaces_for(property_key: str) -> list[str]:
     return sorted(spaces)
 
 
-def search_terms(query: str, *, spaces: list[str] | None = None, for_property: str | None = None,
-                 limit: int = 20) -> list[TermMatch]:
+def search_terms(query: str, *, for_property: str | None = None, spaces: list[str] | None = None,
+                 limit: int = 20) -> list[dict]:
     """Terms whose label or synonym matches every word of ``query`` (case-insensitive), best first: an exact
-    label, then a label that starts with the query, then one with a word that does, then any match."""
+    label, then a label that starts with the query, then one with a word that does, then any match. Each hit:
+    iri, curie (as the evkg context writes it), label, space (the CURIE prefix), matched (the label or synonym
+    that matched), kinds, obsolete, replaced_by and source, as the term index gives them."""
     words = [w for w in re.split(r"\s+", query.strip().lower()) if w]
     if not words:
         raise UsageError("give some words to search for, e.g. evkg terms search \"osteoarthritis\".")
@@ -123,6 +111,8 @@ def search_terms(query: str, *, spaces: list[str] | None = None, for_property: s
         if best is None and phrase.replace(" ", "") in curie.lower().replace("_", ":"):
             best = (0, curie)
         if best is not None:
-            ranked.append((best[0], len(label), label.lower(), TermMatch(curie, iri, label, space, best[1])))
+            ranked.append((best[0], len(label), label.lower(), {
+                "iri": iri, "curie": curie, "label": label, "space": space, "matched": best[1], "kinds": [],
+                "obsolete": False, "replaced_by": [], "source": "bundled"}))
     ranked.sort(key=lambda item: item[:3])
     return [item[3] for item in ranked[:limit]]

@@ -28,13 +28,13 @@ def search(words, for_property, spaces, limit, fmt):
 
     matches = search_terms(" ".join(words), spaces=list(spaces), for_property=for_property, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps([m.as_dict() for m in matches], indent=2, ensure_ascii=False))
+        click.echo(json.dumps(matches, indent=2, ensure_ascii=False))
         return 0
     if not matches:
         click.echo("No term matches. Try fewer or other words, or drop --for / --space.")
         return 1
-    width = max(len(m.curie) for m in matches)
+    width = max(len(m["curie"]) for m in matches)
     for match in matches:
-        extra = f"  (matched: {match.matched})" if match.matched != match.label else ""
-        click.echo(f"{match.curie:{width}}  {match.label}{extra}")
+        extra = f"  (matched: {match['matched']})" if match["matched"] != match["label"] else ""
+        click.echo(f"{match['curie']:{width}}  {match['label']}{extra}")
     return 0

@@ -106,7 +106,7 @@ def authoring_routes(service) -> list:
                 query, spaces=spaces, for_property=request.query_params.get("for") or None, limit=limit))
         except UsageError as exc:
             raise ServiceError(400, "bad-term-search", str(exc)) from None
-        return JSONResponse({"query": query, "terms": [m.as_dict() for m in matches]})
+        return JSONResponse({"query": query, "terms": matches})
 
     async def new(request):
         from evkg.authoring.template import template
