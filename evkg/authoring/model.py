@@ -100,9 +100,6 @@ class Slot:
 class Model:
     slots: dict[str, Slot]
 
-    def children(self, name: str) -> list[Slot]:
-        return [s for s in self.slots.values() if s.parent == name]
-
     def as_dict(self) -> dict:
         return {"groups": list(GROUP_ORDER), "slots": [s.as_dict() for s in self.slots.values()]}
 
@@ -112,14 +109,6 @@ def source_label(iri: str) -> str:
     """The short name of a paper or legal provision cited as a source (its label in the bundled references)."""
     label = resources.reference_graph().value(URIRef(iri), RDFS.label)
     return str(label) if label is not None else iri
-
-
-def _words(graph: Graph, node) -> str:
-    for predicate in (SH.name, RDFS.label):
-        value = graph.value(node, predicate)
-        if value is not None:
-            return str(value)
-    return ""
 
 
 def _local(iri) -> str:
@@ -259,8 +248,7 @@ def _used_keys(reader: _Reader, slot: str | None) -> set[str]:
     keys = set()
     for node in nodes:
         for predicate in usage.predicates(node):
-            if str(predicate).startswith(E) and (predicate, RDF.type, OWL.ObjectProperty) not in reader.ontology \
-                    or str(predicate).startswith(E) and not _is_link(reader, predicate):
+            if str(predicate).startswith(E) and not _is_link(reader, predicate):
                 keys.add(str(predicate)[len(E):])
     return keys
 

@@ -40,8 +40,6 @@ def _term_records() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
 
 def _compact(iri: str) -> tuple[str, str]:
     """(CURIE, ID space) of an IRI in the evkg context."""
-    from evkg.io.write import Compactor
-
     curie = _compactor().curie(iri)
     return curie, curie.split(":", 1)[0] if curie != iri else ""
 
