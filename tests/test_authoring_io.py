@@ -214,3 +214,22 @@ def test_terms_search_gives_the_curie_to_write_for_a_property(capsys):
     assert code == 0 and "UBERON:0002371" in out and "CL:" not in out
     code, _, err = run_cli("terms", "search", "x", "--for", "noSuchProperty", capsys=capsys)
     assert code == 2 and "noSuchProperty" in err
+
+
+def test_plain_words_name_the_controlled_values_of_their_property(tmp_path):
+    """The issue's own example: lower-case labels and synonyms read as the values they name, per property."""
+    document = {"id": "knee-ev", "type": "EVProduct", "intendedUse": ["treatment", "regeneration or repair"],
+                "cellContent": "none", "indication": "MONDO:0005178", "manufacturingSetting": "industrial manufacture",
+                "hasEVComponent": {"type": "EVPreparation", "vesicleKind": "naturally released EV",
+                                   "hasSource": {"type": "CellCultureSource", "donorRelation": "allogeneic"}}}
+    path = tmp_path / "knee.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    graph = load_rdf(path)
+    assert set(graph.objects(PRODUCT, EVKG.intendedUse)) == {EVKG.Treatment, EVKG.Regenerative}
+    assert (PRODUCT, EVKG.cellContent, EVKG.NoCells) in graph
+    assert (PRODUCT, EVKG.manufacturingSetting, EVKG.IndustrialManufacture) in graph
+    assert (None, EVKG.vesicleKind, EVKG.NaturallyReleasedEV) in graph
+    assert (None, EVKG.donorRelation, EVKG.Allogeneic) in graph
+    # a word only names a value of the property it belongs to
+    path.write_text(json.dumps({"id": "p", "type": "EVProduct", "intendedUse": "none"}), encoding="utf-8")
+    assert EVKG.NoCells not in set(load_rdf(path).objects(None, EVKG.intendedUse))

@@ -6,7 +6,8 @@ With it a description can say ``intendedUse: [Treatment]``, ``cellContent: NoCel
 - every property the ontology declares is a key named by its local name (``hasEVComponent``); a few common
   properties from other vocabularies get a plain key too (``label``, ``comment``, ``source``);
 - every property whose values are IRIs reads its string values in vocabulary mode, so a bare name is an evkg
-  term (``Treatment`` → evkg:Treatment) and ``MONDO:0005178`` or ``product:my-ev`` is a CURIE;
+  term (``Treatment`` → evkg:Treatment) and ``MONDO:0005178`` or ``product:my-ev`` is a CURIE; a property with
+  a closed list of values also reads each value's label and lower-case name (``treatment``, ``no cells``);
 - literal properties carry their datatype, so ``diseaseClaim: true`` is an xsd:boolean and ``value: 0.2`` an
   xsd:decimal, as the shapes expect;
 - the prefixes are the bundled ones plus the OBO ID spaces of the locally declared external terms.
@@ -22,7 +23,7 @@ import json
 import re
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import SH, SKOS
 
 from evkg.core import resources
 from evkg.core.namespaces import EVD, EVKG, PREFIXES
@@ -140,6 +141,9 @@ def build_context(ontology: Graph | None = None, shapes: Graph | None = None) ->
             context[key] = {"@id": f"evkg:{key}", "@type": _qname(datatype)}
         elif prop in object_properties or _iri_valued(ontology, shapes, prop):
             context[key] = {"@id": f"evkg:{key}", "@type": "@vocab"}
+            aliases = _value_aliases(ontology, shapes, prop)
+            if aliases:
+                context[key]["@context"] = aliases
         else:
             context[key] = {"@id": f"evkg:{key}"}
     for key, target in BORROWED_PROPERTIES.items():
@@ -150,6 +154,31 @@ def build_context(ontology: Graph | None = None, shapes: Graph | None = None) ->
             entry["@type"] = _BORROWED_DATATYPES[key]
         context[key] = entry
     return {"@context": context}
+
+
+def _value_aliases(ontology: Graph, shapes: Graph, prop: str) -> dict[str, str]:
+    """Plain-word names for the closed list of values a property takes (its sh:in lists, else the named
+    individuals of its range): each value's labels (rdfs:label, skos:altLabel) and its name in lower case, so
+    `cellContent: no cells` (or `none`) and `intendedUse: [treatment]` read as evkg:NoCells and evkg:Treatment. Scoped to the property, so the same
+    word can name different values of different properties."""
+    values: set = set()
+    for shape in shapes.subjects(SH.path, URIRef(prop)):
+        allowed = shapes.value(shape, SH["in"])
+        if allowed is not None:
+            values.update(v for v in shapes.items(allowed) if isinstance(v, URIRef) and str(v).startswith(str(EVKG)))
+    range_ = ontology.value(URIRef(prop), RDFS.range)
+    if not values and range_ is not None:
+        values.update(i for i in ontology.subjects(RDF.type, range_)
+                      if (i, RDF.type, OWL.NamedIndividual) in ontology and str(i).startswith(str(EVKG)))
+    names: dict[str, set] = {}
+    for value in values:
+        local = str(value)[len(str(EVKG)):]
+        labels = {str(w).strip() for p in (RDFS.label, SKOS.altLabel) for w in ontology.objects(value, p)}
+        words = {local.lower()} | labels | {label.lower() for label in labels}    # as written, and lower case
+        for name in words:
+            if name and name != local and not re.search(r"[:/@#\[\]]", name):
+                names.setdefault(name, set()).add(f"evkg:{local}")
+    return {name: next(iter(iris)) for name, iris in sorted(names.items()) if len(iris) == 1}
 
 
 def _iri_valued(ontology: Graph, shapes: Graph, prop: str) -> bool:

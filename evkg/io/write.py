@@ -32,6 +32,7 @@ class Compactor:
         self.prefixes: list[tuple[str, str]] = []
         self.terms: dict[str, str] = {}              # key -> IRI of the term it names
         self.coercion: dict[str, str | None] = {}    # key -> "@vocab" | "xsd:…" | None
+        self.scoped: dict[str, dict] = {}            # key -> its property-scoped value names
         for key, entry in context.items():
             if key.startswith("@"):
                 continue
@@ -43,6 +44,8 @@ class Compactor:
                     self.prefixes.append((key, target))
                 continue
             self.coercion[key] = entry.get("@type")
+            if isinstance(entry.get("@context"), dict):         # plain words for the property's values
+                self.scoped[key] = entry["@context"]
         base = {**{k: v for k, v in context.items() if isinstance(v, str)}, **dict(self.prefixes)}
         self.namespaces = base
         for key, entry in context.items():
@@ -66,13 +69,17 @@ class Compactor:
                     return f"{prefix}:{rest}"
         return iri
 
-    def vocab_value(self, iri: str) -> str:
-        """An IRI as a value in vocabulary mode: a bare evkg name, else a CURIE, else the full IRI."""
+    def vocab_value(self, iri: str, key: str | None = None) -> str:
+        """An IRI as a value of `key` in vocabulary mode: a bare evkg name, else a CURIE, else the full IRI.
+        A bare name that the property's own value names give another meaning is written as a CURIE."""
         if iri.startswith(self.vocab):
             local = iri[len(self.vocab):]
+            scoped = self.scoped.get(key or "", {}).get(local)
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local) and self.terms.get(local, iri) == iri \
-                    and local not in dict(self.prefixes):
+                    and local not in dict(self.prefixes) and (scoped is None or self.expand(scoped) == iri):
                 return local
+            if scoped is not None and self.expand(scoped) != iri:
+                return f"evkg:{local}"
         return self.curie(iri)
 
     def key(self, predicate: str) -> str:
@@ -119,7 +126,7 @@ def to_tree(graph: Graph) -> dict:
                 return node_tree(value, depth + 1)
             text = _id_text(value, compact)
             if coercion == "@vocab":
-                return compact.vocab_value(str(value)) if isinstance(value, URIRef) else text
+                return compact.vocab_value(str(value), key) if isinstance(value, URIRef) else text
             return {"id": text}
         return _literal(value, coercion, compact)
 
