@@ -179,9 +179,11 @@ function fieldRow(field, node, pointer) {
   const path = `${pointer}/${field.key}`;
   const id = `f:${path}`;
   const row = el("div", {class: `field level-${field.level}`, id: `row:${path}`, "data-field": path});
-  const label = el("label", {for: id}, field.label, " ",
+  const input = widget(field, node, id);
+  // a group of checkboxes is named by its legend; a label only names a single control
+  const label = el("label", {for: input.tagName === "FIELDSET" ? null : id}, field.label, " ",
                    el("span", {class: "level", text: LEVEL_WORDS[field.level]}));
-  row.append(label, widget(field, node, id));
+  row.append(label, input);
   const help = helpFor(field);
   if (help) row.append(help);
   row.append(el("p", {class: "finding-note", hidden: true}));
