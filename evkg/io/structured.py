@@ -46,6 +46,9 @@ class Located:
     column: int
     pointer: str           # "/hasEVComponent/markerResult/1/detected": the key path written
 
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.words}"
+
     @property
     def words(self) -> str:
         """The key path as a person reads it: hasEVComponent › markerResult #2 › detected."""

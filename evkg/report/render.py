@@ -63,7 +63,7 @@ def _source_text(info: dict) -> str:
 # ---------------------------------------------------------------- JSON
 
 def _result_dict(result, file=None) -> dict:
-    located = file.locate(result) if file is not None and hasattr(file, "locate") else None
+    located = file.locate(result) if file is not None else None
     return {
         "severity": result.severity,
         "constraint": result.constraint_id,
@@ -79,8 +79,6 @@ def _result_dict(result, file=None) -> dict:
         "line": located.line if located else None,
         "field": located.pointer if located else None,
     }
-
-
 
 
 def _product_dict(product, file=None) -> dict:
@@ -211,9 +209,7 @@ def to_text(run) -> str:
                     if result.focus != product.iri:
                         head += f" (on {result.focus_label})"
                     out.append(head)
-                    located = file.locate(result) if hasattr(file, "locate") else None
-                    if located is not None:
-                        out.append(f"{body}at line {located.line}: {located.words}")
+                    out += [f"{body}at {located}"] if (located := file.locate(result)) else []
                     out.append(f"{body}{result.message}")
                     if result.value is not None:
                         out.append(f"{body}found: {result.value}")
@@ -270,8 +266,7 @@ def to_markdown(run) -> str:
                         "|---|---|---|---|---|---|---|"]
                 for r in product.results:
                     sources = "; ".join(_source_text(source_info(s)) for s in r.sources)
-                    located = file.locate(r) if hasattr(file, "locate") else None
-                    where = r.path_label if located is None else f"{r.path_label or ''} (line {located.line}: {located.words})"
+                    where = f"{r.path_label or ''} ({located})" if (located := file.locate(r)) else r.path_label
                     out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(where)} | {_md(r.focus_label)} "
                                f"| {_md(r.value)} | {_md(r.message)} | {_md(sources)} |")
                 out.append("")
