@@ -321,14 +321,18 @@ def _field(reader: _Reader, slot: str | None, key: str, shapes: list) -> Field:
     prop = EVKG[key]
     label = next((str(reader.shapes.value(s, SH.name)) for s in shapes if reader.shapes.value(s, SH.name)), "") \
         or reader.label(prop)
-    messages = [(reader.shapes.value(s, SH.path) is None, LEVEL_ORDER[_level(reader, [s])],
-                 str(reader.shapes.value(s, SH.message) or "").replace("{?path}", key)) for s in shapes]
-    messages = [m for m in sorted(messages) if m[1]]
-    sources = sorted({str(o) for s in shapes for o in reader.shapes.objects(s, DCT.source)})
+    # The words and sources shown are those of the requirement itself: a property shape before a conditional
+    # SPARQL check, the strictest level first.
+    ranked = sorted(((reader.shapes.value(s, SH.path) is None, LEVEL_ORDER[_level(reader, [s])], str(s)), s)
+                    for s in shapes if reader.shapes.value(s, SH.message) is not None)
+    chosen = ranked[0][1] if ranked else None
+    messages = [(0, 0, str(reader.shapes.value(chosen, SH.message)).replace("{?path}", key))] if chosen else []
+    sources = sorted({str(o) for o in reader.shapes.objects(chosen, DCT.source)}) if chosen else sorted(
+        {str(o) for s in shapes for o in reader.shapes.objects(s, DCT.source)})
     constraints = sorted({str(reader.shapes.value(s, _CONSTRAINT_ID)) for s in shapes
                           if reader.shapes.value(s, _CONSTRAINT_ID) is not None})
     field_ = Field(key=key, iri=str(prop), label=label, kind="text", level=_level(reader, shapes),
-                   many=not _functional(reader, prop), message=messages[0][1] if messages else "",
+                   many=not _functional(reader, prop), message="",
                    sources=sources, constraints=constraints, definition=reader.definition(prop))
     if messages:
         field_.message = messages[0][2]
