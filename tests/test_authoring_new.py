@@ -88,3 +88,17 @@ def test_the_walk_through_lists_the_kinds_evkg_new_knows(capsys):
     shown = text.split("$ evkg new --list-kinds\n", 1)[1].split("$ ", 1)[0]
     assert main(["new", "--list-kinds"]) == 0
     assert shown == capsys.readouterr().out
+
+
+def test_the_walk_through_shows_what_checking_the_template_says(tmp_path, capsys):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    shown = text.split("$ evkg check knee.yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "knee.yaml"
+    path.write_text(template("msc-ev", "yaml"), encoding="utf-8")
+    main(["check", str(path)])
+    out = capsys.readouterr().out
+    for line in shown.splitlines():
+        if line.strip().startswith(("at line", "Verdict", "VIOLATION")):
+            assert line.strip() in out, line
