@@ -1,47 +1,17 @@
-"""Term look-up while writing: `evkg terms search "osteoarthritis"` and the web form's term fields.
+"""Term look-up while writing: `evkg terms search … --for PROPERTY` and the web form's term fields.
 
-The terms come from one place, `_term_records()`: today the external terms declared with the package
-(ontology/imports/external.ttl, read through the ontology graph). A richer term index plugs in there and
-every caller — the command, the web page, the templates — gets it. Results can be limited to the kind of
-term a property takes (the ID spaces the description model gives it: MONDO for an indication, CL for a
-producer cell type …).
+The terms come from the term index (evkg.terms: the terms bundled with the package and the ontologies added
+with `evkg terms add`). What this module adds is the writer's view: the kinds of term a property of a
+description takes (evkg:expectsTermKind in ontology/term-kinds.ttl), and each hit's CURIE as the evkg
+context writes it (MONDO:0005178, CL:0002540, uniprot:P08962), ready to paste into a YAML description.
 """
 from __future__ import annotations
 
 import functools
 import re
 
-from rdflib import OWL, RDF, RDFS, URIRef
-from rdflib.namespace import SKOS
-
-from evkg.core import resources
 from evkg.core.errors import UsageError
 from evkg.core.namespaces import EVKG
-from evkg.io.context import bundled_context
-
-
-@functools.cache
-def _term_records() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(IRI, label, synonyms) of every external term evkg knows."""
-    graph = resources.ontology_graph()
-    evkg = str(EVKG)
-    records = []
-    for term, label in graph.subject_objects(RDFS.label):
-        iri = str(term)
-        if not isinstance(term, URIRef) or iri.startswith(evkg) or iri.startswith("https://w3id.org/evkg"):
-            continue
-        kinds = set(graph.objects(term, RDF.type))
-        if kinds & {OWL.AnnotationProperty, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.Ontology, RDF.Property}:
-            continue
-        synonyms = tuple(sorted(str(s) for s in graph.objects(term, SKOS.altLabel)))
-        records.append((iri, str(label), synonyms))
-    return tuple(sorted(records))
-
-
-def _compact(iri: str) -> tuple[str, str]:
-    """(CURIE, ID space) of an IRI in the evkg context."""
-    curie = _compactor().curie(iri)
-    return curie, curie.split(":", 1)[0] if curie != iri else ""
 
 
 @functools.cache
@@ -51,66 +21,55 @@ def _compactor():
     return Compactor()
 
 
-def term_spaces_for(property_key: str) -> list[str]:
-    """The ID spaces a property's terms come from, per the description model ([] when it takes no terms)."""
+def _known_property(property_key: str) -> None:
     from evkg.authoring.model import description_model
 
-    spaces: set[str] = set()
-    found = False
-    for slot in description_model().slots.values():
-        for field_ in slot.fields:
-            if field_.key == property_key:
-                found = True
-                if field_.kind == "term":
-                    spaces.update(field_.term_spaces)
-    if not found:
+    if not any(f.key == property_key for slot in description_model().slots.values() for f in slot.fields):
         raise UsageError(f"no property {property_key!r} in the evkg vocabulary; see docs/vocabulary.md.")
-    return sorted(spaces)
 
 
-def search_terms(query: str, *, for_property: str | None = None, spaces: list[str] | None = None,
-                 limit: int = 20) -> list[dict]:
-    """Terms whose label or synonym matches every word of ``query`` (case-insensitive), best first: an exact
-    label, then a label that starts with the query, then one with a word that does, then any match. Each hit:
-    iri, curie (as the evkg context writes it), label, space (the CURIE prefix), matched (the label or synonym
-    that matched), kinds, obsolete, replaced_by and source, as the term index gives them."""
-    words = [w for w in re.split(r"\s+", query.strip().lower()) if w]
-    if not words:
+def kinds_for(property_key: str) -> tuple[str, ...]:
+    """The term kinds (IRIs) a property of a description accepts; () when it takes no terms."""
+    from evkg.terms.index import expected_kinds
+
+    _known_property(property_key)
+    return expected_kinds().get(str(EVKG[property_key]), ())
+
+
+def _rank(label: str, phrase: str) -> int:
+    text = label.lower()
+    if text == phrase:
+        return 0
+    if text.startswith(phrase):
+        return 1
+    if re.search(r"\b" + re.escape(phrase), text):
+        return 2
+    return 3
+
+
+def search_terms(query: str, *, for_property: str | None = None, kinds: list[str] | None = None,
+                 spaces: list[str] | None = None, limit: int = 20) -> list[dict]:
+    """Terms matching ``query`` from the term index, limited to the kinds a property takes (``for_property``)
+    or to the given kinds, and to the given CURIE prefixes; best first. Each hit is the index's dict (iri,
+    label, kinds, obsolete, replaced_by, source) with ``curie`` as the evkg context writes it and ``space``."""
+    from evkg.terms import search_terms as index_search
+
+    phrase = " ".join(query.split()).lower()
+    if not phrase:
         raise UsageError("give some words to search for, e.g. evkg terms search \"osteoarthritis\".")
-    if for_property:
-        spaces = sorted(set(spaces or []) | set(term_spaces_for(for_property)))
-    wanted = {s.lower() for s in spaces or []}
-    known = {k.lower() for k in bundled_context()["@context"]}
-    unknown = wanted - known
-    if unknown:
-        raise UsageError(f"unknown ID space(s): {', '.join(sorted(unknown))}; use a prefix such as MONDO, CL, "
-                         "UBERON, NCBITaxon or up.")
-    phrase = " ".join(words)
-    ranked = []
-    for iri, label, synonyms in _term_records():
-        curie, space = _compact(iri)
-        if wanted and space.lower() not in wanted:
+    wanted = list(kinds or []) + (list(kinds_for(for_property)) if for_property else [])
+    found: dict[str, dict] = {}
+    for kind in wanted or [None]:
+        for hit in index_search(query, kind=kind, limit=max(limit * 2, 20)):
+            found.setdefault(hit["iri"], hit)
+    wanted_spaces = {s.lower() for s in spaces or []}
+    hits = []
+    for order, hit in enumerate(found.values()):
+        curie = _compactor().curie(hit["iri"])
+        space = curie.split(":", 1)[0] if curie != hit["iri"] else ""
+        if wanted_spaces and space.lower() not in wanted_spaces:
             continue
-        best = None
-        for name in (label, *synonyms):
-            text = name.lower()
-            if not all(w in text for w in words):
-                continue
-            if text == phrase:
-                rank = 0
-            elif text.startswith(phrase):
-                rank = 1
-            elif re.search(r"\b" + re.escape(words[0]), text):
-                rank = 2
-            else:
-                rank = 3
-            if best is None or rank < best[0]:
-                best = (rank, name)
-        if best is None and phrase.replace(" ", "") in curie.lower().replace("_", ":"):
-            best = (0, curie)
-        if best is not None:
-            ranked.append((best[0], len(label), label.lower(), {
-                "iri": iri, "curie": curie, "label": label, "space": space, "matched": best[1], "kinds": [],
-                "obsolete": False, "replaced_by": [], "source": "bundled"}))
-    ranked.sort(key=lambda item: item[:3])
-    return [item[3] for item in ranked[:limit]]
+        hits.append((hit.get("obsolete", False), _rank(hit["label"], phrase), order,
+                     {**hit, "curie": curie, "space": space}))
+    hits.sort(key=lambda item: item[:3])
+    return [item[3] for item in hits[:limit]]
