@@ -6,8 +6,8 @@ the set of nodes a shape targets (sh:targetClass evkg:EVProduct, or sh:targetObj
 its fields are the properties those shapes name (sh:path, or the ``(evkg:x AS ?path)`` of a SPARQL
 constraint), with:
 
-- the level: ``required`` (an unconditional sh:minCount at Violation, or a shape whose severity under the
-  submission profile is Violation), ``classification`` (a regulatory fact,
+- the level: ``required`` (an unconditional sh:minCount at Violation, or a fact or MISEV minimum whose
+  severity under the submission profile is Violation), ``classification`` (a regulatory fact,
   constraint id F-…, that a classification question waits for), ``recommended`` (a Warning or Info), or
   ``optional`` (only a value check);
 - the kind of value: a choice among the ontology's values (sh:in, or the individuals of the property's
@@ -302,8 +302,11 @@ def _level(reader: _Reader, shapes: list) -> str:
         severity = reader.shapes.value(shape, SH.severity)
         constraint = str(reader.shapes.value(shape, _CONSTRAINT_ID) or "")
         min_count = reader.shapes.value(shape, SH.minCount)
-        if reader.shapes.value(shape, _SUBMISSION_SEVERITY) == SH.Violation:
+        submission = reader.shapes.value(shape, _SUBMISSION_SEVERITY)
+        if submission == SH.Violation and (min_count is not None or constraint.startswith("Q-")):
             candidate = "required"          # a regulatory fact or MISEV minimum that a submission must state
+        elif submission == SH.Violation and constraint.startswith("F-"):
+            candidate = "classification"    # asked only when the description says something that needs it
         elif min_count is not None and int(min_count) >= 1 and severity == SH.Violation:
             candidate = "required"
         elif constraint.startswith("F-") and (min_count is not None or reader.shapes.value(shape, SH.sparql)):
