@@ -89,8 +89,8 @@ def test_describe_answers_findings_with_fields_and_every_download(server):
     ("a: &x [1, 2]\nb: [*x, *x]\n", "yaml", "anchor"),
     ("- one\n- two\n", "yaml", "a list of plain values at the top"),
     ("42", "json", "a single value at the top"),
-    ("[" * 50_000 + "]" * 50_000, "json", "nested more than"),
-    ("".join("  " * i + "k:\n" for i in range(200)), "yaml", "nested more than"),
+    ("[" * 50_000 + "]" * 50_000, "json", "levels deep"),
+    ("".join("  " * i + "k:\n" for i in range(200)), "yaml", "levels deep"),
     ("id: x\ntype: EVProduct\nlabel: [unclosed\n", "yaml", "not valid YAML"),
 ])
 def test_hostile_or_broken_input_gets_a_4xx_with_the_reason(server, text, fmt, words):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 
 from evkg.core.errors import EvkgError, InputError, UsageError
-from evkg.web.service import ServiceError
+from evkg.web.errors import ServiceError
 
 EDITOR_FORMATS = {"yaml": "yaml", "json": "json-ld", "jsonld": "json-ld", "ttl": "turtle", "turtle": "turtle"}
 MAX_TERM_RESULTS = 50
@@ -26,7 +26,14 @@ def _located_error(exc: InputError, status: int = 400, code: str = "bad-descript
     return ServiceError(status, code, str(exc), reason=exc.reason, line=exc.line, column=exc.column, hint=exc.hint)
 
 
-def describe(raw: bytes, fmt: str) -> dict:
+def _too_complex(exc: Exception) -> ServiceError:
+    return ServiceError(413, "too-complex", f"the description is too large or too deeply structured to read "
+                        f"({type(exc).__name__}). Split it into smaller ones.")
+
+
+# describe and convert run in the server's check workers (evkg.core.workers), which are killed when they
+# overrun: they read what a person typed, so they get the same limits as any submission.
+def describe(raw: bytes, fmt: str, profile: str = "submission") -> dict:
     """Check a description from the page and return everything the page shows and offers for download."""
     from evkg.io.write import serialise, to_tree
     from evkg.pipeline import check_text
@@ -37,9 +44,11 @@ def describe(raw: bytes, fmt: str) -> dict:
         raise ServiceError(400, "unknown-format", f"unknown description format {fmt!r}; use one of: "
                            f"{', '.join(EDITOR_FORMATS)}.")
     try:
-        run, graph = check_text(raw, rdf_format, source_name=f"description.{fmt}")
+        run, graph = check_text(raw, rdf_format, source_name=f"description.{fmt}", profile=profile)
     except InputError as exc:
         raise _located_error(exc, 422 if "describes no product" in str(exc) else 400) from None
+    except (RecursionError, MemoryError) as exc:
+        raise _too_complex(exc) from None
     report = render.to_dict(run)
     return {
         "file": report["files"][0],
@@ -63,6 +72,8 @@ def convert(raw: bytes, fmt: str, to: str) -> dict:
         graph, _ = parse_located(raw, rdf_format, source_name=f"description.{fmt}")
     except InputError as exc:
         raise _located_error(exc) from None
+    except (RecursionError, MemoryError) as exc:
+        raise _too_complex(exc) from None
     return {"tree": to_tree(graph)} if to == "tree" else {"text": serialise(graph, to)}
 
 
@@ -132,13 +143,17 @@ def authoring_routes(service) -> list:
         return body, body["text"].encode("utf-8"), str(body.get("format") or "yaml").lower()
 
     async def post_describe(request):
-        _, raw, fmt = await text_request(request)
-        answer = await service.run("check", describe, raw, fmt, serialize=True)
+        body, raw, fmt = await text_request(request)
+        profile = str(body.get("profile") or "submission")
+        if profile not in ("submission", "published"):
+            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
+                               "or published.")
+        answer = await service.in_check_worker("check", describe, raw, fmt, profile)
         return JSONResponse(answer)
 
     async def post_convert(request):
         body, raw, fmt = await text_request(request)
-        answer = await service.run("conversion", convert, raw, fmt, str(body.get("to") or "yaml").lower())
+        answer = await service.in_check_worker("conversion", convert, raw, fmt, str(body.get("to") or "yaml").lower())
         return JSONResponse(answer)
 
     return [
