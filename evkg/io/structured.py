@@ -218,7 +218,9 @@ def _add(stack: list, root: list, value, event, tree: _Tree) -> None:
 
 # --------------------------------------------------------------------------------------------- JSON
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# the closing quote is optional, so an unterminated string is consumed once instead of being tried again from
+# every later quote (which would make the scan quadratic)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
 
 
 def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
