@@ -75,6 +75,9 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
             service.close()
 
     routes = _routes(service)
+    from evkg.web.authoring import authoring_routes
+
+    routes.extend(authoring_routes(service))
     routes.append(Mount("/static", app=StaticFiles(directory=str(WEB_FOLDER / "static")), name="static"))
 
     async def service_error(request, exc: ServiceError):
@@ -184,7 +187,7 @@ def _routes(service: Service) -> list:
         if media in CONTENT_TYPES:
             fmt = CONTENT_TYPES[media]
             suffix = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt", "nquads": ".nq",
-                      "trig": ".trig"}[fmt]
+                      "trig": ".trig", "yaml": ".yaml"}[fmt]
             return await request.body(), fmt, "submission" + suffix
         if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
             form = await request.form(max_part_size=service.max_bytes)
