@@ -110,7 +110,9 @@ def _reason(graph: Graph):
     world = owlready2.World()
     with tempfile.TemporaryDirectory(prefix="evkg-owl-") as tmp:
         path = Path(tmp) / "input.nt"
-        graph.serialize(destination=str(path), format="nt", encoding="utf-8")
+        # The graph already holds the whole import closure; owlready2 would try to download each owl:imports.
+        triples = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        path.write_bytes(b"".join(t for t in triples if b"<http://www.w3.org/2002/07/owl#imports>" not in t))
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,

@@ -24,6 +24,7 @@ COMMANDS = {
     "literature": ("literature", "Import references (BibTeX, RIS, CSL-JSON, MEDLINE) into the graph."),
     "cite": ("cite", "Print the references behind a term, product or rule."),
     "serve": ("serve", "Run the submission service and web page."),
+    "release": ("release", "Build the ontology release files (OWL, Turtle, JSON-LD, OBO, CHANGELOG)."),
 }
 
 
