@@ -105,7 +105,13 @@ def check_ontology(graph: Graph | None = None) -> OntologyCheck:
 
 def _reason(graph: Graph):
     """Load a graph into a new owlready2 World and run HermiT; (None, None) if inconsistent."""
-    import owlready2
+    try:
+        import owlready2
+    except ModuleNotFoundError:
+        from evkg.core.errors import UsageError
+
+        raise UsageError("`evkg reason` needs the OWL reasoner package owlready2, which is not installed. "
+                         "Install it with: pip install 'evkg[reason]'") from None
 
     world = owlready2.World()
     with tempfile.TemporaryDirectory(prefix="evkg-owl-") as tmp:

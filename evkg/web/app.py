@@ -327,15 +327,15 @@ def _routes(service: Service) -> list:
                 media = "application/sparql-results+json"
         return Response(body, media_type=media)
 
-    # --- terms, health, API description -----------------------------------------------------------------
-    async def get_term(request):
-        try:
-            term = term_dict(request.path_params["curie"])
-        except UnknownTermError as exc:
-            raise ServiceError(404, "unknown-term", str(exc)) from None
-        if _wants_html(request):
-            return _page(request, "term.html", {"term": term})
-        return json_response(term)
+    # --- terms (Linked Data), health, API description ------------------------------------------------------
+    def term_routes():
+        from evkg.web.linked_data import routes
+
+        def not_found(request, message):
+            return _error_response(request, ServiceError(404, "unknown-term", message))
+
+        return routes(lambda iri: json_response(term_dict(iri)),
+                      lambda request, iri: _page(request, "term.html", {"term": term_dict(iri)}), not_found)
 
     async def health(request):
         return json_response({"status": "ok" if service.ready else "starting", "version": __version__,
@@ -364,7 +364,7 @@ def _routes(service: Service) -> list:
         Route("/queries", list_queries, methods=["GET"]),
         Route("/queries/{name}", get_query, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
-        Route("/terms/{curie:path}", get_term, methods=["GET"]),
+        *term_routes(),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/api", api_page, methods=["GET"]),
