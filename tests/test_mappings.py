@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "mappings" / "evkg.sssom.tsv"
 EVKG = PREFIXES["evkg"]
 PREDICATES = {"skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch", "skos:relatedMatch"}
-# Targets the issue asks for: OBI, GO, CL, NCIt, EFO/MONDO, IDMP-O.
-TARGET_PREFIXES = {"OBI", "GO", "CL", "NCIT", "EFO", "MONDO", "idmp-mprd"}
+# OBI (with the IAO terms it uses), GO, CL, NCIt, EFO/MONDO, IDMP-O, and UO for units.
+TARGET_PREFIXES = {"OBI", "IAO", "GO", "CL", "NCIT", "EFO", "MONDO", "UO", "idmp-mprd"}
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def validation_errors(msdf) -> list[str]:
 def test_mapping_file_is_valid_sssom(mapping_set):
     assert validation_errors(mapping_set) == []
     rows = mapping_set.df
-    assert len(rows) == 15
+    assert len(rows) == 17
     assert set(rows["predicate_id"]) <= PREDICATES
     assert set(rows["mapping_justification"]) == {"semapv:ManualMappingCuration"}
     assert rows["comment"].str.len().min() > 40, "every mapping says how the two classes differ"

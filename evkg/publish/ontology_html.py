@@ -127,7 +127,8 @@ RELEASE_FILES = [
     ("evkg.jsonld", "merged ontology, JSON-LD"), ("evkg.obo", "OBO flat file (OWL API)"),
     ("evkg-base.owl", "evkg's own axioms, RDF/XML"), ("evkg-base.ttl", "evkg's own axioms, Turtle"),
     ("evkg-shapes.ttl", "SHACL validation shapes"), ("evkg-rules.ttl", "SHACL-AF classification rules"),
-    ("evkg.sssom.tsv", "mappings to OBI, GO, NCIt, IDMP-O (SSSOM)"), ("CHANGELOG.md", "changes per release"),
+    ("evkg.sssom.tsv", "mappings to OBI, IAO, GO, UO, NCIt and IDMP-O (SSSOM)"),
+    ("CHANGELOG.md", "changes per release"),
 ]
 CATEGORY_PREFIXES = ("EU_", "US_", "KR_")
 

@@ -9,7 +9,7 @@ Files written (release/ by default):
     evkg-base.owl, evkg-base.ttl      evkg's own axioms only: no external term declarations, no axioms about
                                       external terms
     evkg-shapes.ttl, evkg-rules.ttl   the SHACL validation shapes and the SHACL-AF classification rules
-    evkg.sssom.tsv                    the mappings to OBI, GO, NCIt and IDMP-O
+    evkg.sssom.tsv                    the mappings to OBI, IAO, GO, UO, NCIt and IDMP-O
     history/evkg-<version>.ttl        this release's merged ontology, kept for the next CHANGELOG
     CHANGELOG.md                      one section per release, generated from history/
     LICENSE-CC-BY-4.0.txt, .htaccess  the licence, and the w3id.org redirect rules for the namespace
