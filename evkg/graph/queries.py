@@ -402,26 +402,24 @@ def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
     if query_kind(text) in ("construct", "describe"):
         return target.query_serialized(text, "turtle" if fmt == "table" else "ntriples")
     answer = target.query_serialized(text, fmt)
-    if fmt in ("csv", "tsv"):
-        # Column titles for people in the spreadsheet formats; JSON and XML keep the W3C variable names.
+    if fmt == "csv":
+        # Column titles for people in the spreadsheet format; TSV, JSON and XML keep the W3C variable names
+        # (readers of those formats parse `?var` headers back into results).
         return _retitle(answer, fmt, query.column_title)
     return answer
 
 
 def _retitle(answer: bytes, fmt: str, title) -> bytes:
+    """The CSV answer with its header row of variables replaced by column titles."""
     import csv
     import io
 
     head, newline, rest = answer.partition(b"\n")
     line = head.decode("utf-8").rstrip("\r")
-    if fmt == "tsv":
-        names = [v.lstrip("?") for v in line.split("\t")]
-        titles = "\t".join(title(v).replace("\t", " ") for v in names)
-    else:
-        names = next(csv.reader([line]))
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow([title(v) for v in names])
-        titles = buffer.getvalue()
+    names = next(csv.reader([line]))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([title(v) for v in names])
+    titles = buffer.getvalue()
     ending = "\r" if head.endswith(b"\r") else ""
     return (titles + ending).encode("utf-8") + newline + rest
 
