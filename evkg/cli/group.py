@@ -30,6 +30,7 @@ COMMANDS = {
     "terms": ("terms", "Add ontologies to the term index; search ontology terms."),
     "cite": ("cite", "Print the references behind a term, product or rule."),
     "serve": ("serve", "Run the submission service and web page."),
+    "release": ("release", "Build the ontology release files (OWL, Turtle, JSON-LD, OBO, CHANGELOG)."),
 }
 
 

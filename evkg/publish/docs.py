@@ -16,14 +16,15 @@ def generated() -> dict[str, str]:
     from evkg.classification.rule_sets import bundled_rule_sets, overlay_rule_graph
     from evkg.core import resources
     from evkg.graph.queries import catalogue_markdown
-    from evkg.publish.ontology_html import ontology_html
+    from evkg.publish.ontology_html import internal_classes, ontology_html
     from evkg.publish.rules_doc import rules_markdown
 
     return {"queries.md": catalogue_markdown(),
             "rules.md": rules_markdown(resources.rules_graph(), resources.ontology_graph(), resources.data_graph(),
                                        rule_sets=[(r, overlay_rule_graph(r) if r.overlay else None)
                                                   for r in bundled_rule_sets().values()]),
-            "ontology/index.html": ontology_html(resources.ontology_graph())}
+            "ontology/index.html": ontology_html(resources.ontology_graph(), internal=internal_classes(),
+                                                 source_labels=resources.reference_graph())}
 
 
 def write(out: Path) -> list[Path]:
