@@ -215,14 +215,30 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+class _LiteralAsWritten(Literal):
+    """A literal that Turtle writes in its own lexical form: rdflib's short form for numbers and booleans
+    re-spells them from their value ("2.0e8" becomes 2e+08), and a description converts without loss."""
+
+    def _literal_n3(self, use_plain: bool = False, qname_callback=None) -> str:
+        if use_plain and super()._literal_n3(True, qname_callback) != str(self):
+            use_plain = False
+        return super()._literal_n3(use_plain, qname_callback)
+
+
+def _as_written(term):
+    if isinstance(term, Literal) and term.datatype is not None:
+        return _LiteralAsWritten(str(term), datatype=term.datatype, normalize=False)
+    return term
+
+
 def to_turtle(graph: Graph) -> str:
     out = Graph()
     bind_prefixes(out)
     for prefix, base in DATA_PREFIXES.items():
         if prefix not in READ_ONLY_PREFIXES:
             out.bind(prefix, base, override=True)
-    for triple in graph:
-        out.add(triple)
+    for s, p, o in graph:
+        out.add((s, p, _as_written(o)))
     return out.serialize(format="turtle")
 
 
