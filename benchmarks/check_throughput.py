@@ -31,7 +31,7 @@ from make_products import make_products  # noqa: E402
 
 
 def ours(path: Path):
-    from evkg.check import check_files
+    from evkg.pipeline import check_files
 
     start = time.perf_counter()
     run = check_files([path])
@@ -43,7 +43,7 @@ def baseline(data):
     from pyshacl import validate
     from rdflib import Graph
 
-    from evkg import resources
+    from evkg.core import resources
 
     shapes = Graph()
     shapes += resources.shapes_graph()
@@ -58,7 +58,7 @@ def baseline(data):
 
 
 def rule_conclusions_from_graph(graph) -> set:
-    from evkg.namespaces import EVKG
+    from evkg.core.namespaces import EVKG
 
     found = set()
     for outcome in graph.subjects(EVKG.derivedByRule, None):
@@ -69,7 +69,7 @@ def rule_conclusions_from_graph(graph) -> set:
 
 
 def rule_conclusions_from_run(run, rule_iris: set) -> set:
-    from evkg.namespaces import EVSH
+    from evkg.core.namespaces import EVSH
 
     found = set()
     for file in run.files:
@@ -85,12 +85,10 @@ def rule_conclusions_from_run(run, rule_iris: set) -> set:
 
 
 def compare(sample_graph, sample_path: Path) -> tuple[bool, str]:
-    from rdflib import Graph
 
-    from evkg import resources
-    from evkg.namespaces import EVKG
-    from evkg.sparql_validation import results_from_pyshacl, run_compiled, bundled_compiled_shapes
-    from evkg.validate import store_of_graph
+    from evkg.core import resources
+    from evkg.validation.compiled import bundled_compiled_shapes, results_from_pyshacl, run_compiled
+    from evkg.validation.engine import store_of_graph
 
     skolem = sample_graph.skolemize()
     seconds, results_graph, expanded = baseline(skolem)
@@ -112,7 +110,7 @@ def compare(sample_graph, sample_path: Path) -> tuple[bool, str]:
 
 
 def warm_single_latency(path: Path, repeats: int = 20) -> float:
-    from evkg.check import check_files
+    from evkg.pipeline import check_files
 
     check_files([path])                            # warm the caches
     times = []

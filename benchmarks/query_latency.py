@@ -45,8 +45,8 @@ def build_store(location: Path | None, synthetic: bytes):
     """The built knowledge graph (ontology, shapes, curated, inferred) plus the synthetic products."""
     import pyoxigraph as ox
 
-    from evkg.build import GRAPHS, build_into
-    from evkg.store import EmbeddedStore
+    from evkg.graph.build import GRAPHS, build_into
+    from evkg.graph.store import EmbeddedStore
 
     store = EmbeddedStore(location)
     build_into(store, progress=lambda message: None)
@@ -57,7 +57,7 @@ def build_store(location: Path | None, synthetic: bytes):
 
 
 def time_queries(target, names: list[str], runs: int) -> dict[str, list[float]]:
-    from evkg.queries import prepared_text
+    from evkg.graph.queries import prepared_text
 
     timings = {}
     for name in names:
@@ -93,7 +93,7 @@ def rdflib_baseline(store, names: list[str], cap: float, tmp: Path) -> dict:
     """Run the queries on rdflib in a subprocess; whatever finishes within `cap` seconds is reported."""
     import pyoxigraph as ox
 
-    from evkg.queries import prepared_text
+    from evkg.graph.queries import prepared_text
 
     dump = tmp / "all.nq"
     store.store.dump(dump, format=ox.RdfFormat.N_QUADS)
@@ -130,9 +130,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rdflib-cap", type=float, default=120.0, help="seconds allowed to the rdflib baseline")
     args = parser.parse_args(argv)
 
-    from evkg.oxigraph_server import running_oxigraph
-    from evkg.queries import catalogue
-    from evkg.store import RemoteEndpoint
+    from evkg.graph.oxigraph_server import running_oxigraph
+    from evkg.graph.queries import catalogue
+    from evkg.graph.store import RemoteEndpoint
 
     names = sorted(catalogue())
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -150,7 +150,7 @@ def main(argv=None) -> int:
         baseline = rdflib_baseline(store, names, args.rdflib_cap, tmp)   # also writes tmp/all.nq
         # The server gets its own copy, loaded by Oxigraph's loader (this process keeps its store open).
         server_location = tmp / "server-store"
-        from evkg.oxigraph_server import oxigraph_executable
+        from evkg.graph.oxigraph_server import oxigraph_executable
 
         start = time.perf_counter()
         subprocess.run([oxigraph_executable(), "load", "--location", str(server_location), "--file",

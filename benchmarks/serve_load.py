@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from evkg.serve import running_server
+from evkg.web.app import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _LAZY = {
-    "check": ("evkg.check", "check"),
-    "check_files": ("evkg.check", "check_files"),
-    "load_rdf": ("evkg.load", "load_rdf"),
-    "validate": ("evkg.validate", "validate"),
-    "classify": ("evkg.classify", "classify"),
-    "query": ("evkg.queries", "run_named_query"),
+    "check": ("evkg.pipeline", "check"),
+    "check_files": ("evkg.pipeline", "check_files"),
+    "load_rdf": ("evkg.io.load", "load_rdf"),
+    "validate": ("evkg.validation.engine", "validate"),
+    "classify": ("evkg.classification.engine", "classify"),
+    "query": ("evkg.graph.queries", "run_named_query"),
 }
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from evkg.oxigraph_server import running_oxigraph
+from evkg.graph.oxigraph_server import running_oxigraph
 
 
 @pytest.fixture(scope="session")
@@ -18,7 +18,7 @@ def oxigraph_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_store_path(tmp_path_factory) -> Path:
     """A store folder holding a fresh build of the bundled knowledge graph."""
-    from evkg.build import build
+    from evkg.graph.build import build
 
     path = tmp_path_factory.mktemp("evkg-store") / "store"
     build(path, progress=lambda message: None)
@@ -27,7 +27,7 @@ def built_store_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_store(built_store_path):
-    from evkg.store import EmbeddedStore
+    from evkg.graph.store import EmbeddedStore
 
     store = EmbeddedStore(built_store_path)
     yield store

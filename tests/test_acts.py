@@ -10,9 +10,9 @@ import re
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import FOAF, RDF, RDFS, SKOS, DCTERMS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
-from evkg import resources
+from evkg.core import resources
 
 EVKG = Namespace("https://w3id.org/evkg#")
 ACT_NS = "https://w3id.org/evkg/data/act/"

@@ -153,7 +153,7 @@ def test_batch_one_bad_file_never_hides_the_others(tmp_path, capsys):
 
 
 def test_library_never_modifies_the_callers_graph():
-    from evkg.check import check
+    from evkg.pipeline import check
 
     graph = Graph().parse(VALID[0])
     before = to_isomorphic(graph)

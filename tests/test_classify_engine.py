@@ -6,10 +6,10 @@ import random
 
 from rdflib import BNode, Graph
 from rdflib.compare import isomorphic
-
-from evkg.classify import classify
-from evkg.namespaces import EVKG
 from test_rules_eu import GTMP, MRNA, SIRNA, describe
+
+from evkg.classification.engine import classify
+from evkg.core.namespaces import EVKG
 
 EU = ("EU",)
 
@@ -186,7 +186,7 @@ def test_blood_question_asked_only_for_blood_sources():
 
 def test_every_eu_question_answered_or_undecided():
     result = classify(graph_of(describe("https://example.org/a")), jurisdictions=EU)
-    from evkg.classify import knowledge
+    from evkg.classification.knowledge import knowledge
 
     asked = {q.iri for q in knowledge().questions.values() if q.jurisdiction == "EU" and q.asked_when is None}
     assert asked <= {o.question for o in result.outcomes}
@@ -201,7 +201,7 @@ def test_sources_resolve_labels():
 def test_unknown_jurisdiction_is_a_usage_error():
     import pytest
 
-    from evkg.errors import UsageError
+    from evkg.core.errors import UsageError
 
     with pytest.raises(UsageError):
         classify(graph_of(describe()), jurisdictions=("XX",))
@@ -210,7 +210,7 @@ def test_unknown_jurisdiction_is_a_usage_error():
 def test_explain_command_prints_chain_and_missing_facts(tmp_path):
     from click.testing import CliRunner
 
-    from evkg.commands.explain import command
+    from evkg.cli.explain import command
 
     path = tmp_path / "p.ttl"
     path.write_text(describe("https://example.org/d", cells=None, no_cargo=False))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from evkg.docs import generated, write
+from evkg.publish.docs import generated, write
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-STALE = "is stale: run `python -m evkg.docs` and commit the result"
+STALE = "is stale: run `python -m evkg.publish.docs` and commit the result"
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +22,13 @@ def fresh(tmp_path_factory):
 @pytest.mark.parametrize("relative", ["queries.md", "rules.md", "ontology/index.html"])
 def test_generated_docs_are_current(fresh, relative):
     committed = DOCS / relative
-    assert committed.exists(), f"docs/{relative} is missing: run `python -m evkg.docs`"
+    assert committed.exists(), f"docs/{relative} is missing: run `python -m evkg.publish.docs`"
     assert committed.read_text(encoding="utf-8") == (fresh / relative).read_text(encoding="utf-8"), \
         f"docs/{relative} {STALE}"
 
 
 def test_query_catalogue_lists_every_query():
-    from evkg.queries import catalogue
+    from evkg.graph.queries import catalogue
 
     text = generated()["queries.md"]
     for name, query in catalogue().items():

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from evkg.check import check
-from evkg.namespaces import EVKG, EVSH
-from evkg.validate import validate
+from evkg.core.namespaces import EVKG, EVSH
+from evkg.pipeline import check
+from evkg.validation.engine import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))

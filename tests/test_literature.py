@@ -12,10 +12,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 from evkg.cli import main
-from evkg.literature import (BIBO, FABIO, DCT, citation_sources, format_bibtex, import_into_file,
-                             import_references, paper_iri, read_references, resolve_source,
-                             unresolved_sources)
-from evkg.queries import run_named_query
+from evkg.core.namespaces import BIBO, DCT, FABIO
+from evkg.graph.queries import run_named_query
+from evkg.literature.cite import citation_sources, format_bibtex
+from evkg.literature.formats import read_references
+from evkg.literature.identifiers import paper_iri
+from evkg.literature.importer import import_into_file, import_references
+from evkg.literature.sources import resolve_source, unresolved_sources
 
 REFS = Path(__file__).parent / "fixtures" / "references"
 ROOT = Path(__file__).resolve().parent.parent
@@ -282,7 +285,7 @@ def test_rule_sources_and_single_source_claims(built_store):
     assert EVD + "act/eu-dir-2001-83/annex-i-part-iv-2-1" in {r["source"] for r in rows}
     single = run_named_query("literature-single-source-claims", store=built_store).records()
     assert single
-    from evkg import resources
+    from evkg.core import resources
 
     data = resources.data_graph() + resources.ontology_graph()
     for row in single[:50]:

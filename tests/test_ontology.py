@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from evkg.reason import check_ontology
+from evkg.classification.reason import check_ontology
 
 ROOT = Path(__file__).resolve().parent.parent
 EVKG_NS = "https://w3id.org/evkg#"

@@ -9,10 +9,10 @@ import threading
 
 import pytest
 
-from evkg.build import push_store
 from evkg.cli import main
-from evkg.queries import catalogue, run_named_query
-from evkg.store import GRAPHS, RemoteEndpoint
+from evkg.graph.build import push_store
+from evkg.graph.queries import catalogue, run_named_query
+from evkg.graph.store import GRAPHS, RemoteEndpoint
 
 SAMPLE_PARAMS = {
     "products-by-category": [{}, {"jurisdiction": "US"}, {"jurisdiction": "KR"}],

@@ -15,8 +15,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from evkg.classify import classify
-from evkg.namespaces import EVKG
+from evkg.classification.engine import classify
+from evkg.core.namespaces import EVKG
 
 ROOT = Path(__file__).resolve().parent.parent
 EVKG_NS = str(EVKG)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from evkg.cli import main
-from evkg.errors import UsageError
-from evkg.queries import catalogue, parse_header, parse_value, prepare, get_query, run_named_query
+from evkg.core.errors import UsageError
+from evkg.graph.queries import catalogue, get_query, parse_header, parse_value, prepare, run_named_query
 
 EVKG = "https://w3id.org/evkg#"
 EVD = "https://w3id.org/evkg/data/"
@@ -283,7 +282,7 @@ def test_values_become_one_validated_term(kind, raw, term):
     ("act", ""),
 ])
 def test_malformed_values_are_refused(kind, raw):
-    from evkg.queries import BadValue
+    from evkg.graph.queries import BadValue
 
     with pytest.raises(BadValue):
         parse_value(kind, raw)

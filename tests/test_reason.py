@@ -5,8 +5,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from evkg.classification.reason import cross_check, defined_categories, labels, ontology_graph, owl_categories
 from evkg.cli import main
-from evkg.reason import cross_check, defined_categories, labels, ontology_graph, owl_categories
 
 ROOT = Path(__file__).resolve().parent.parent
 EVKG = "https://w3id.org/evkg#"

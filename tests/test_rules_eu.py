@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, URIRef
 
-from evkg.classify import classify, knowledge
-from evkg.namespaces import EVKG, EVSH
+from evkg.classification.engine import classify
+from evkg.classification.knowledge import knowledge
+from evkg.core.namespaces import EVKG, EVSH
 
 PRODUCT = "https://example.org/product/p"
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import pytest
+from descriptions import EX, product_turtle
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SH
 
-from evkg import resources
-from evkg.classify import classify
-
-from descriptions import EX, product_turtle
+from evkg.classification.engine import classify
+from evkg.core import resources
 
 EVKG = Namespace("https://w3id.org/evkg#")
 EVSH = Namespace("https://w3id.org/evkg/shapes#")

@@ -9,13 +9,12 @@ import hashlib
 
 import pyshacl
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from descriptions import EX, product_turtle
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from evkg import resources
-from evkg.classify import classify
-
-from descriptions import EX, product_turtle
+from evkg.classification.engine import classify
+from evkg.core import resources
 
 EVKG = Namespace("https://w3id.org/evkg#")
 EVSH = Namespace("https://w3id.org/evkg/shapes#")

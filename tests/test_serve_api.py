@@ -9,11 +9,11 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from evkg.check import CheckRun, FileCheck, check
-from evkg.load import parse_rdf_bytes
-from evkg.namespaces import EVKG, EVSH
-from evkg.report import to_dict
-from evkg.serve import running_server
+from evkg.core.namespaces import EVKG, EVSH
+from evkg.io.load import parse_rdf_bytes
+from evkg.pipeline import CheckRun, FileCheck, check
+from evkg.report.render import to_dict
+from evkg.web.app import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))

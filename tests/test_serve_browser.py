@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from evkg.check import check_files
-from evkg.serve import running_server
+from evkg.pipeline import check_files
+from evkg.web.app import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))

@@ -27,7 +27,7 @@ from rdflib.plugins.sparql import processor as sparql_processor
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-from evkg.namespaces import DCT, EVKG, EVSH
+from evkg.core.namespaces import DCT, EVKG, EVSH
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPE_FILES = sorted(p for p in (ROOT / "shapes").glob("*.ttl") if not p.name.startswith("rules-"))

@@ -9,7 +9,8 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from evkg.literature import CITO, DCT, EVKG, resolve_source, sources_of, unresolved_sources
+from evkg.core.namespaces import CITO, DCT, EVKG
+from evkg.literature.sources import resolve_source, sources_of, unresolved_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 LENER = URIRef("https://w3id.org/evkg/data/paper/doi/10.3402/jev.v4.30087")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from evkg.sparql_validation import bundled_compiled_shapes, run_compiled, run_pyshacl
-from evkg.validate import store_of_graph
+from evkg.validation.compiled import bundled_compiled_shapes, run_compiled, run_pyshacl
+from evkg.validation.engine import store_of_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -49,7 +49,7 @@ def test_generated_corpus_gives_identical_results():
 
 
 def test_unsupported_shape_falls_back_to_pyshacl():
-    from evkg.sparql_validation import compile_shapes
+    from evkg.validation.compiled import compile_shapes
 
     shapes = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .

@@ -8,10 +8,10 @@ import sys
 import pyoxigraph as ox
 import pytest
 
-from evkg.build import BUILD_INFO_FILE, build, ensure_built, fingerprint, recorded_fingerprint
 from evkg.cli import main
-from evkg.errors import UsageError
-from evkg.store import GRAPHS, EmbeddedStore, StoreError
+from evkg.core.errors import UsageError
+from evkg.graph.build import BUILD_INFO_FILE, build, ensure_built, fingerprint, recorded_fingerprint
+from evkg.graph.store import GRAPHS, EmbeddedStore, StoreError
 
 
 def test_build_fills_the_four_named_graphs(built_store, built_store_path):
@@ -70,7 +70,7 @@ def test_build_command_reports_progress_on_stderr(tmp_path, capsys):
 
 
 def test_a_store_in_use_by_another_process_gives_a_plain_error(built_store_path):
-    code = ("from evkg.store import EmbeddedStore\n"
+    code = ("from evkg.graph.store import EmbeddedStore\n"
             f"EmbeddedStore({str(built_store_path)!r})\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "in use by another evkg process" in done.stderr

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph
-
-from evkg.classify import classify
-from evkg.namespaces import EVKG
 from test_rules_eu import describe
+
+from evkg.classification.engine import classify
+from evkg.core.namespaces import EVKG
 
 MRNA = {"cargoKind": "NucleicAcid", "manufacture": "Recombinant", "nucleicAcidMechanism": "Expression",
         "effectIsGenetic": True}

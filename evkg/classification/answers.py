@@ -1,0 +1,162 @@
+"""Answers the rules did not give: undecided questions with the facts that could decide them, products out
+of scope, and contradictions between settled answers."""
+from __future__ import annotations
+
+import re
+
+from rdflib.namespace import DCTERMS, RDF
+
+from evkg.classification.knowledge import Rule, _local, label_of, source_info
+from evkg.classification.outcomes import (
+    _IN_SCOPE,
+    EVKG_NS,
+    JURISDICTION_NS,
+    ConsistencyError,
+    Outcome,
+    _nt,
+    _outcome_iri,
+)
+from evkg.core.namespaces import EVD
+
+
+def _asked_questions(run) -> dict[str, set | None]:
+    """question -> products it is asked for (None: every product)."""
+    asked: dict[str, set | None] = {}
+    for q in run.kb.questions.values():
+        if q.jurisdiction not in run.jurisdictions:
+            continue
+        if q.asked_when is None:
+            asked[q.iri] = None
+        else:
+            rows = run.store.query(run.kb.prefixes + f"SELECT DISTINCT ?this WHERE {{ "
+                                   f"?this <{_IN_SCOPE.value}> true . {q.asked_when} }}")
+            asked[q.iri] = {row["this"].value for row in rows}
+    return asked
+
+
+def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[Outcome]:
+    kb = run.kb
+    rules_by_question: dict[str, list[Rule]] = {}
+    for rule in run.active_rules():
+        for q in rule.questions:
+            rules_by_question.setdefault(q, []).append(rule)
+    concluded_categories: dict[str, set] = {}
+    for o in run.index.outcomes():
+        concluded_categories.setdefault(run.index.product[o], set()).add(run.index.category[o])
+
+    def missing_for(product: str, question: str, visiting: frozenset) -> dict[str, set]:
+        missing: dict[str, set] = {}
+        for rule in rules_by_question.get(question, []):
+            if rule.agency:
+                continue
+            for prop in rule.needs_facts:
+                if run.stated.lacks(product, prop):
+                    missing.setdefault(prop, set()).add(rule.id)
+            for category in rule.needs_categories:
+                if category in concluded_categories.get(product, set()):
+                    continue
+                for q in sorted(kb.category_questions.get(category, ())):
+                    if q in visiting or q in answered.get(product, set()):
+                        continue
+                    for prop, waiting in missing_for(product, q, visiting | {q}).items():
+                        missing.setdefault(prop, set()).update(waiting | {rule.id})
+        return missing
+
+    outcomes = []
+    asked = _asked_questions(run)
+    for product in in_scope:
+        for q_iri in sorted(asked):
+            products = asked[q_iri]
+            if (products is not None and product not in products) or q_iri in answered.get(product, set()):
+                continue
+            question = kb.questions[q_iri]
+            missing = missing_for(product, q_iri, frozenset({q_iri}))
+            iri = _outcome_iri(product, "UNDECIDED", _local(q_iri))
+            node = _nt(iri)
+            triples.update({
+                (node, _nt(str(RDF.type)), _nt(EVKG_NS + "ClassificationOutcome")),
+                (node, _nt(EVKG_NS + "ofProduct"), _nt(product)),
+                (node, _nt(EVKG_NS + "jurisdiction"), _nt(JURISDICTION_NS + question.jurisdiction)),
+                (node, _nt(EVKG_NS + "category"), _nt(EVKG_NS + "Undecided")),
+                (node, _nt(EVKG_NS + "question"), _nt(q_iri)),
+            })
+            for prop in missing:
+                triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
+            outcomes.append(Outcome(
+                iri=iri, product=product, jurisdiction=question.jurisdiction, question=q_iri,
+                question_label=question.label, category=EVKG_NS + "Undecided",
+                category_label=label_of(EVKG_NS + "Undecided") or "undecided", status="undecided",
+                rationale=("No rule could answer this question because the description lacks the facts "
+                           "listed." if missing else
+                           "No rule answers this question for the facts as stated; nothing in the "
+                           "vocabulary that is missing would decide it. Ask the competent authority."),
+                missing=[{"property": prop, "label": label_of(prop),
+                          "prompt": kb.prompts.get(prop) or f"State {label_of(prop)}.",
+                          "rules": sorted(missing[prop], key=_rule_sort_key)}
+                         for prop in sorted(missing, key=lambda p: label_of(p) or p)],
+                other_derivations=[], premises=[], sources=[],
+            ))
+    return outcomes
+
+
+_SCOPE_SOURCES = {"EU": str(EVD) + "act/eu-dir-2001-83/art-1-2",
+                  "US": str(EVD) + "act/us-fdca/201-g-1",
+                  "KR": str(EVD) + "act/kr-mfds-ev-guideline-2024"}
+
+
+def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
+    outcomes = []
+    for product in products:
+        for jurisdiction in run.jurisdictions:
+            rule_id = f"SCOPE-{jurisdiction}"
+            iri = _outcome_iri(product, rule_id, "OutOfScope")
+            node = _nt(iri)
+            source = _SCOPE_SOURCES[jurisdiction]
+            triples.update({
+                (node, _nt(str(RDF.type)), _nt(EVKG_NS + "ClassificationOutcome")),
+                (node, _nt(EVKG_NS + "ofProduct"), _nt(product)),
+                (node, _nt(EVKG_NS + "jurisdiction"), _nt(JURISDICTION_NS + jurisdiction)),
+                (node, _nt(EVKG_NS + "category"), _nt(EVKG_NS + "OutOfScope")),
+                (node, _nt(str(DCTERMS.source)), _nt(source)),
+                (_nt(product), _nt(str(RDF.type)), _nt(EVKG_NS + "OutOfScope")),
+            })
+            outcomes.append(Outcome(
+                iri=iri, product=product, jurisdiction=jurisdiction, question=None, question_label=None,
+                category=EVKG_NS + "OutOfScope", category_label=label_of(EVKG_NS + "OutOfScope") or "out of scope",
+                status="out-of-scope", rule=rule_id,
+                rule_label="Only a non-medical use is stated",
+                rationale="Every intended use stated is non-medical (cosmetic, food, research), so no "
+                          "medicinal-product question is asked. Add a medical intended use if the product is "
+                          "presented or studied for a disease.",
+                premises=["intended use: non-medical only"],
+                sources=[source_info(source)]))
+    return outcomes
+
+
+def _contradictions(run, outcomes: list[Outcome]) -> list[ConsistencyError]:
+    by_key = {(o.product, o.category): o for o in outcomes if o.status in ("settled", "provisional")}
+    errors = []
+    for question in sorted(run.kb.questions.values(), key=lambda q: q.iri):
+        if question.jurisdiction not in run.jurisdictions:
+            continue
+        for positive in question.positive:
+            for negative in question.negative:
+                for product in sorted({p for p, _ in by_key}):
+                    yes, no = by_key.get((product, positive)), by_key.get((product, negative))
+                    if yes is None or no is None:
+                        continue
+                    derivations = [(o.rule, o.category_label, o.status, o.premises) for o in (yes, no)]
+                    message = (f"{question.jurisdiction}: the description makes this product both "
+                               f"'{yes.category_label}' (rule {yes.rule}, because {'; '.join(yes.premises) or '—'}) "
+                               f"and '{no.category_label}' (rule {no.rule}, because "
+                               f"{'; '.join(no.premises) or '—'}). The stated facts contradict each other or a "
+                               f"rule is wrong: check the facts these rules read.")
+                    errors.append(ConsistencyError(product=product, jurisdiction=question.jurisdiction,
+                                                   question=question.iri, category=positive, opposite=negative,
+                                                   derivations=derivations, message=message))
+    return errors
+
+
+def _rule_sort_key(rule_id: str) -> tuple:
+    parts = re.split(r"(\d+)", rule_id)
+    return tuple(int(p) if p.isdigit() else p for p in parts)

@@ -1,0 +1,386 @@
+"""Infer the regulatory classification of EV products: run the rule files to a true fixpoint, set-based.
+
+The rules are the SHACL-AF SPARQL rules of shapes/rules-*.ttl (one CONSTRUCT per rule, written for `$this`).
+Here each CONSTRUCT runs once over all products at a time on an in-memory Oxigraph store: `$this` becomes
+`?this`, bound to every product in scope. Rules run in their decision order (sh:order); after each pass the
+engine recomputes statuses (weakest link along the premises, strongest of several derivations) and
+supersession (agency determinations, statutory precedence), then re-runs only the rules whose premises
+changed, until nothing new is derived. Questions left without an answer become *undecided* outcomes that
+name the facts to add. The caller's graph is never modified; outcome IRIs are stable hashes.
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import DCTERMS, RDF, RDFS
+
+from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
+from evkg.classification.facts import DescriptionFacts
+from evkg.classification.knowledge import (
+    HIERARCHY_RULE_ID,
+    Knowledge,
+    Rule,
+    _jurisdiction_code,
+    _local,
+    knowledge,
+    label_of,
+    source_info,
+)
+from evkg.classification.outcomes import (
+    _IN_SCOPE,
+    _TRUE,
+    ALL_JURISDICTIONS,
+    EVKG_NS,
+    JURISDICTIONS,
+    RANK_STATUS,
+    STATUS_IRI,
+    STATUS_RANK,
+    SUPERSEDED,
+    ClassificationResult,
+    Outcome,
+    _nt,
+    _sparql_term,
+    _value,
+)
+
+_P = {name: ox.NamedNode(EVKG_NS + name) for name in (
+    "ofProduct", "category", "question", "derivedByRule", "premise", "alternativeCategory", "status",
+    "supersededBy", "jurisdiction", "missingFact", "ClassificationOutcome", "Undecided", "OutOfScope",
+    "EVProduct")}
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
+_RDFS_LABEL = ox.NamedNode(str(RDFS.label))
+_OUTCOME_TYPE = _P["ClassificationOutcome"]
+
+# ---------------------------------------------------------------------------------------------------------
+# The run
+
+
+def _as_nt(graph: Graph) -> bytes:
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+
+
+class _Index:
+    """What the rules have derived so far, indexed by outcome node (strings throughout)."""
+
+    def __init__(self):
+        self.product: dict[str, str] = {}
+        self.category: dict[str, str] = {}
+        self.rule: dict[str, str] = {}
+        self.questions: dict[str, set] = {}
+        self.jurisdiction: dict[str, str] = {}
+        self.premises: dict[str, set] = {}
+        self.alternatives: dict[str, set] = {}
+        self.sources: dict[str, set] = {}
+        self.precedence: dict[str, set] = {}    # supersededBy written by rules (statutory precedence)
+
+    def add(self, s: str, p: str, o: str) -> None:
+        if p == EVKG_NS + "ofProduct":
+            self.product[s] = o
+        elif p == EVKG_NS + "category":
+            self.category[s] = o
+        elif p == EVKG_NS + "derivedByRule":
+            self.rule[s] = o
+        elif p == EVKG_NS + "question":
+            self.questions.setdefault(s, set()).add(o)
+        elif p == EVKG_NS + "jurisdiction":
+            self.jurisdiction[s] = o
+        elif p == EVKG_NS + "premise":
+            self.premises.setdefault(s, set()).add(o)
+        elif p == EVKG_NS + "alternativeCategory":
+            self.alternatives.setdefault(s, set()).add(o)
+        elif p == str(DCTERMS.source):
+            self.sources.setdefault(s, set()).add(o)
+        elif p == EVKG_NS + "supersededBy":
+            self.precedence.setdefault(s, set()).add(o)
+
+    def outcomes(self) -> list[str]:
+        return [o for o in self.category if o in self.product and o in self.rule]
+
+
+class _Run:
+    def __init__(self, ntriples: bytes, jurisdictions: tuple[str, ...], kb: Knowledge):
+        self.kb = kb
+        self.jurisdictions = jurisdictions
+        self.store = ox.Store()
+        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        self.index = _Index()
+        self.derived: set = set()
+        self.managed: dict[str, list] = {}       # outcome -> engine-written triples (status, supersession)
+        self.effective: dict[str, int] = {}
+        self.chain: dict[str, int] = {}
+        self.superseded_by: dict[str, list] = {}
+        self.stated = DescriptionFacts(self.store, kb)
+
+    # -- scope -------------------------------------------------------------------------------------------
+    def scope(self) -> tuple[list[str], list[str]]:
+        rows = self.store.query(f"""
+            SELECT ?p (SAMPLE(?medical) AS ?m) (SAMPLE(?use) AS ?u) WHERE {{
+              ?p a <{EVKG_NS}EVProduct> . FILTER(isIRI(?p))
+              OPTIONAL {{ ?p <{EVKG_NS}intendedUse> ?use }}
+              OPTIONAL {{ ?p <{EVKG_NS}intendedUse> ?medical FILTER(?medical != <{EVKG_NS}NonMedical>) }}
+            }} GROUP BY ?p""")
+        in_scope, out_of_scope = [], []
+        for row in rows:
+            product = row["p"].value
+            if row["u"] is not None and row["m"] is None:
+                out_of_scope.append(product)
+            else:
+                in_scope.append(product)
+        self.store.extend([ox.Quad(ox.NamedNode(p), _IN_SCOPE, _TRUE) for p in in_scope])
+        return sorted(in_scope), sorted(out_of_scope)
+
+    # -- fixpoint ----------------------------------------------------------------------------------------
+    def active_rules(self) -> list[Rule]:
+        return [r for r in self.kb.rules if r.jurisdiction is None or r.jurisdiction in self.jurisdictions]
+
+    def fixpoint(self) -> None:
+        rules = self.active_rules()
+        pending = rules
+        for _ in range(100):
+            new_categories: set[str] = set()
+            for rule in pending:
+                if not rule.query:
+                    continue
+                batch = []
+                for triple in self.store.query(rule.query):
+                    if triple.predicate == _P["status"] or triple in self.derived:
+                        continue
+                    self.derived.add(triple)
+                    batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
+                    s, p, o = triple.subject.value, triple.predicate.value, _value(triple.object)
+                    self.index.add(s, p, o)
+                    if p == EVKG_NS + "category":
+                        new_categories.add(o)
+                if batch:
+                    self.store.extend(batch)
+            changed_categories, statuses_changed = self.settle_statuses()
+            touched = new_categories | changed_categories
+            pending = [r for r in rules
+                       if (r.reads_categories & touched) or (r.reads_status and (statuses_changed or touched))]
+            if not pending:
+                return
+        raise RuntimeError("the classification rules did not reach a fixpoint after 100 passes")
+
+    # -- statuses and supersession ------------------------------------------------------------------------
+    def settle_statuses(self) -> tuple[set, bool]:
+        index, kb = self.index, self.kb
+        outcomes = index.outcomes()
+        superseded: dict[str, set] = {o: set(s) for o, s in index.precedence.items() if s}
+        # Agency determinations supersede every inferred conclusion on the same question.
+        agency_by_question: dict[tuple, list] = {}
+        for o in outcomes:
+            rule = kb.rules_by_iri.get(index.rule[o])
+            if rule is not None and rule.agency:
+                for q in index.questions.get(o, ()):
+                    agency_by_question.setdefault((index.product[o], q), []).append(o)
+        if agency_by_question:
+            for o in outcomes:
+                rule = kb.rules_by_iri.get(index.rule[o])
+                if rule is not None and rule.agency:
+                    continue
+                for q in index.questions.get(o, ()):
+                    agency = agency_by_question.get((index.product[o], q))
+                    if agency:
+                        superseded.setdefault(o, set()).add(min(agency))
+
+        effective = self._ranks(outcomes, superseded, count_superseded=True)
+        chain = self._ranks(outcomes, superseded, count_superseded=False)
+        inherited: dict[str, set] = {}
+        # Outcomes whose premises were all overridden are overridden with them.
+        for o in sorted(outcomes):
+            if effective[o] == SUPERSEDED and o not in superseded:
+                inherited[o] = self._overriders(o, superseded, effective)
+
+        changed_categories: set[str] = set()
+        quads_out, quads_in = [], []
+        for o in outcomes:
+            status_node = ox.NamedNode(STATUS_IRI[RANK_STATUS[max(chain[o], 1)]])
+            node = ox.NamedNode(o)
+            wanted = [ox.Triple(node, _P["status"], status_node)]
+            for by in sorted(superseded.get(o, set()) | inherited.get(o, set())):
+                triple = ox.Triple(node, _P["supersededBy"], ox.NamedNode(by))
+                if triple not in self.derived:
+                    wanted.append(triple)
+            previous = self.managed.get(o, [])
+            if previous != wanted:
+                quads_out.extend(ox.Quad(t.subject, t.predicate, t.object) for t in previous if t not in wanted)
+                quads_in.extend(ox.Quad(t.subject, t.predicate, t.object) for t in wanted if t not in previous)
+                self.managed[o] = wanted
+            if self.effective.get(o) != effective[o] or self.chain.get(o) != chain[o]:
+                changed_categories.add(index.category[o])
+        for quad in quads_out:
+            self.store.remove(quad)
+        if quads_in:
+            self.store.extend(quads_in)
+        self.effective, self.chain = effective, chain
+        self.superseded_by = {o: sorted(superseded.get(o, set()) | inherited.get(o, set()))
+                              for o in outcomes if o in superseded or o in inherited}
+        return changed_categories, bool(quads_in or quads_out)
+
+    def _ranks(self, outcomes: list[str], superseded: dict, count_superseded: bool) -> dict[str, int]:
+        """Status rank of each outcome: the weakest link of its best-supported premises (strongest path).
+
+        Computed as a least fixpoint so that premise links that loop back (a broader category used as a
+        premise of the narrower one it came from) can never lend an outcome support it does not have."""
+        index, kb = self.index, self.kb
+        plans = []
+        for o in outcomes:
+            rule = kb.rules_by_iri.get(index.rule[o])
+            own = STATUS_RANK[rule.status] if rule else STATUS_RANK["provisional"]
+            if count_superseded and o in superseded:
+                own = SUPERSEDED
+            groups: dict[str, list] = {}
+            for premise in index.premises.get(o, ()):
+                if premise in index.category:
+                    groups.setdefault(index.category[premise], []).append(premise)
+            plans.append((o, own, list(groups.values()), bool(rule and rule.any_premise),
+                          rule.order if rule else 0.0))
+        plans.sort(key=lambda plan: plan[4])
+        rank = {o: -1 for o in outcomes}
+        changed = True
+        while changed:
+            changed = False
+            for o, own, groups, any_premise, _ in plans:
+                if groups:
+                    best = [max(rank.get(p, -1) for p in group) for group in groups]
+                    support = max(best) if any_premise else min(best)
+                    value = min(own, support) if support >= 0 else -1
+                else:
+                    value = own
+                if value > rank[o]:
+                    rank[o] = value
+                    changed = True
+        return {o: (r if r >= 0 else STATUS_RANK["contested"]) for o, r in rank.items()}
+
+    def _overriders(self, o: str, superseded: dict, effective: dict) -> set:
+        found: set = set()
+        stack, seen = [o], set()
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node in superseded:
+                found |= superseded[node]
+                continue
+            stack.extend(p for p in self.index.premises.get(node, ()) if effective.get(p) == SUPERSEDED)
+        return found
+
+    # -- facts of the descriptions ----------------------------------------------------------------------
+# ---------------------------------------------------------------------------------------------------------
+# Public API
+
+
+def classify(data: Graph, jurisdictions=JURISDICTIONS, rule_files=()) -> ClassificationResult:
+    """Classify every product (evkg:EVProduct) in `data` for the given jurisdictions. `data` is not modified.
+    `rule_files` are Turtle rule files added to the bundled rules."""
+    return classify_ntriples(_as_nt(data), jurisdictions, rule_files)
+
+
+def classify_ntriples(ntriples: bytes, jurisdictions=JURISDICTIONS, rule_files=()) -> ClassificationResult:
+    """As classify(), for data already serialised as N-Triples (the batch path: no in-Python graph)."""
+    wanted = tuple(j for j in JURISDICTIONS if j in {str(x).upper() for x in jurisdictions})
+    unknown = {str(x).upper() for x in jurisdictions} - set(JURISDICTIONS)
+    if unknown:
+        from evkg.core.errors import UsageError
+
+        raise UsageError(f"unknown jurisdiction(s) {', '.join(sorted(unknown))}; use EU, US or KR.")
+    run = _Run(ntriples, wanted, knowledge(tuple(str(f) for f in rule_files)))
+    in_scope, out_of_scope = run.scope()
+    run.fixpoint()
+    return _assemble(run, in_scope, out_of_scope)
+
+
+def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> ClassificationResult:
+    kb, index = run.kb, run.index
+    triples: set[tuple] = set()
+    for t in run.derived:
+        triples.add((_sparql_term(t.subject), _sparql_term(t.predicate), _sparql_term(t.object)))
+    for managed in run.managed.values():
+        for t in managed:
+            triples.add((_sparql_term(t.subject), _sparql_term(t.predicate), _sparql_term(t.object)))
+
+    # Group derivations of the same answer: the strongest path is reported, the others listed.
+    groups: dict[tuple, list[str]] = {}
+    for o in index.outcomes():
+        questions = sorted(index.questions.get(o, ())) or [None]
+        jurisdiction = _jurisdiction_code(index.jurisdiction.get(o)) or ALL_JURISDICTIONS
+        for q in questions:
+            groups.setdefault((index.product[o], jurisdiction, q, index.category[o]), []).append(o)
+
+    def strength(o: str) -> tuple:
+        rule = kb.rules_by_iri.get(index.rule[o])
+        return (-run.effective[o], 1 if (rule and rule.id == HIERARCHY_RULE_ID) else 0,
+                rule.id if rule else "", o)
+
+    def describe(primary: str, product: str, jurisdiction: str, question: str | None, category: str,
+                 members: list[str]) -> Outcome:
+        rule = kb.rules_by_iri.get(index.rule[primary])
+        rank = run.effective[primary]
+        status = "superseded" if rank == SUPERSEDED else RANK_STATUS[rank]
+        premise_outcomes = sorted(index.premises.get(primary, ()))
+        premise_words = run.stated.fact_words(product, rule.needs_facts if rule else ())
+        for p in premise_outcomes:
+            if p in index.category:
+                p_rule = kb.rules_by_iri.get(index.rule.get(p, ""))
+                p_rank = run.effective.get(p, 1)
+                p_status = "superseded" if p_rank == SUPERSEDED else RANK_STATUS[p_rank]
+                premise_words.append(f"{label_of(index.category[p])} ({p_rule.id if p_rule else '?'}, {p_status})")
+        sources = sorted(index.sources.get(primary, set()) | set(rule.sources if rule else ()))
+        return Outcome(
+            iri=primary, product=product, jurisdiction=jurisdiction, question=question,
+            question_label=label_of(question), category=category, category_label=label_of(category),
+            alternatives=[(a, label_of(a)) for a in sorted(index.alternatives.get(primary, ()))],
+            status=status, rule=rule.id if rule else None, rule_iri=index.rule[primary],
+            rule_label=rule.label if rule else None, rationale=rule.rationale if rule else None,
+            sources=[source_info(s) for s in sources], premises=premise_words,
+            premise_outcomes=premise_outcomes,
+            other_derivations=[(kb.rules_by_iri[index.rule[m]].id if index.rule[m] in kb.rules_by_iri
+                                else _local(index.rule[m]),
+                                "superseded" if run.effective[m] == SUPERSEDED else RANK_STATUS[run.effective[m]])
+                               for m in members[1:]],
+            superseded_by=run.superseded_by.get(primary, []),
+        )
+
+    def describe_node(iri: str) -> Outcome | None:
+        if iri not in index.category or iri not in index.product:
+            return None
+        questions = sorted(index.questions.get(iri, ())) or [None]
+        return describe(iri, index.product[iri],
+                        _jurisdiction_code(index.jurisdiction.get(iri)) or ALL_JURISDICTIONS,
+                        questions[0], index.category[iri], [iri])
+
+    outcomes: list[Outcome] = []
+    answered: dict[str, set] = {}
+    best_rank: dict[tuple, int] = {}
+    for (product, jurisdiction, question, category), members in groups.items():
+        members.sort(key=strength)
+        primary = members[0]
+        if question:
+            answered.setdefault(product, set()).add(question)
+        rank = run.effective[primary]
+        best_rank[(product, category)] = max(best_rank.get((product, category), -1), rank)
+        outcomes.append(describe(primary, product, jurisdiction, question, category, members))
+
+    # The product is typed with every category it was concluded to have, settled or provisional.
+    for (product, category), rank in best_rank.items():
+        if rank >= STATUS_RANK["provisional"]:
+            triples.add((_nt(product), _nt(str(RDF.type)), _nt(category)))
+
+    outcomes.extend(_undecided(run, in_scope, answered, triples))
+    outcomes.extend(_out_of_scope(run, out_of_scope, triples))
+    errors = _contradictions(run, outcomes)
+    outcomes.sort(key=lambda o: (o.product, _jurisdiction_order(o.jurisdiction), o.question or "", o.category))
+    result = ClassificationResult(outcomes, errors, sorted(triples), run.jurisdictions)
+    result._describe = describe_node
+    return result
+
+
+def _jurisdiction_order(code: str) -> int:
+    order = JURISDICTIONS + (ALL_JURISDICTIONS,)
+    return order.index(code) if code in order else len(order)
+
+

@@ -1,0 +1,104 @@
+"""The full derivation of every classification answer, in plain words (used by `evkg explain` and `check --explain`)."""
+from __future__ import annotations
+
+_STATUS_WORDS = {
+    "settled": "settled: follows from the legal text for the stated facts",
+    "provisional": "provisional: a reasonable reading without EV-specific agency confirmation; confirm with the regulator",
+    "contested": "contested: authorities or texts diverge; every alternative is listed",
+    "superseded": "superseded: an agency determination or a statutory precedence overrides it (kept for the record)",
+    "undecided": "undecided: the description lacks facts the rules need",
+    "out-of-scope": "out of scope: only non-medical uses are stated",
+}
+_JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "Republic of Korea",
+                       "ALL": "All jurisdictions (EV role)"}
+
+
+def _source_line(source: dict) -> str:
+    text = source.get("label") or source["iri"]
+    if source.get("url"):
+        text += f" <{source['url']}>"
+    return text
+
+
+def _weakest_link(result, outcome) -> str:
+    """Why the outcome has its status: its rule's own status and the best status of each premise."""
+    from evkg.classification.knowledge import knowledge
+
+    rule = knowledge().rules_by_iri.get(outcome.rule_iri or "")
+    parts = [f"rule {outcome.rule} is {rule.status}" if rule else f"rule {outcome.rule}"]
+    for premise_iri in outcome.premise_outcomes:
+        premise = result.derivation(premise_iri)
+        if premise is not None:
+            parts.append(f"premise '{premise.category_label}' ({premise.rule}) is {premise.status}")
+    if outcome.superseded_by:
+        parts.append("overridden by " + ", ".join(
+            f"{(result.derivation(i).rule if result.derivation(i) else i)}" for i in outcome.superseded_by))
+    which = "the strongest" if rule and rule.any_premise else "the weakest"
+    return f"{outcome.status} — {which} link of: " + "; ".join(parts)
+
+
+def _derivation_lines(result, outcome, indent: str, seen: set) -> list[str]:
+    lines = [f"{indent}rule {outcome.rule}: {outcome.rule_label or ''}".rstrip()]
+    if outcome.premises:
+        lines.append(f"{indent}  because: " + "; ".join(outcome.premises))
+    lines.append(f"{indent}  status: {_weakest_link(result, outcome)}")
+    if outcome.rationale:
+        lines.append(f"{indent}  why: {outcome.rationale}")
+    for source in outcome.sources:
+        lines.append(f"{indent}  source: {_source_line(source)}")
+    for _, label in outcome.alternatives:
+        lines.append(f"{indent}  alternative reading: {label}")
+    for rule_id, status in outcome.other_derivations:
+        lines.append(f"{indent}  also derived by {rule_id} ({status})")
+    for premise_iri in outcome.premise_outcomes:
+        premise = result.derivation(premise_iri)
+        if premise is None:
+            continue
+        lines.append(f"{indent}  from: {premise.category_label} [{premise.status}]")
+        if premise_iri in seen:
+            lines.append(f"{indent}    (explained above)")
+            continue
+        lines.extend(_derivation_lines(result, premise, indent + "    ", seen | {premise_iri}))
+    return lines
+
+
+def explain_text(result, product_labels: dict | None = None) -> str:
+    """Every question of every product and jurisdiction with its answer and the derivation behind it."""
+    product_labels = product_labels or {}
+    out: list[str] = []
+    for product in result.products:
+        out.append(f"Product {product_labels.get(product) or product}  <{product}>")
+        by_jurisdiction: dict[str, list] = {}
+        for outcome in result.for_product(product):
+            by_jurisdiction.setdefault(outcome.jurisdiction, []).append(outcome)
+        for jurisdiction in sorted(by_jurisdiction, key=lambda j: list(_JURISDICTION_NAMES).index(j)
+                                   if j in _JURISDICTION_NAMES else 99):
+            out.append(f"  {_JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}")
+            for outcome in by_jurisdiction[jurisdiction]:
+                question = outcome.question_label or "scope"
+                out.append(f"    Q: {question}")
+                if outcome.status == "undecided":
+                    out.append(f"       A: undecided — {outcome.rationale}")
+                    for missing in outcome.missing:
+                        out.append(f"         add: {missing['prompt']} (property {missing['label']}; "
+                                   f"waiting rules: {', '.join(missing['rules'])})")
+                    continue
+                out.append(f"       A: {outcome.category_label} [{_STATUS_WORDS.get(outcome.status, outcome.status)}]")
+                out.extend(_derivation_lines(result, outcome, "         ", {outcome.iri}))
+        out.append("")
+    for error in result.consistency_errors:
+        out.append(f"Consistency error: {error}")
+    return "\n".join(out).rstrip() + "\n"
+
+
+
+
+def explain_run(run) -> str:
+    """The derivations for every file of a check run (see evkg.pipeline.check_files)."""
+    parts = []
+    for file in run.files:
+        if file.classification is None:
+            continue
+        labels = {p.iri: p.label for p in file.products}
+        parts.append(f"== {file.path}\n" + explain_text(file.classification, labels))
+    return "\n".join(parts)

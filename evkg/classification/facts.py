@@ -1,0 +1,101 @@
+"""The facts a set of descriptions states, and which facts a rule still waits for.
+
+Read from the working store of one classification run; what counts as missing follows the fact requirements
+of the vocabulary (knowledge.FactRequirements), never a table in code.
+"""
+from __future__ import annotations
+
+import functools
+
+from evkg.classification.knowledge import label_of
+from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, _sparql_term, _value, _value_words
+
+
+class DescriptionFacts:
+    def __init__(self, store, kb):
+        self.store = store
+        self.kb = kb
+        self._fact_words: dict[tuple, list] = {}
+
+    @functools.cached_property
+    def facts(self) -> dict:
+        """product -> property -> sorted list of stated values (product, EV preparation, source, items)."""
+        rows = self.store.query(f"""
+            SELECT DISTINCT ?this ?prop ?v WHERE {{
+              ?this <{_IN_SCOPE.value}> true .
+              {{ ?this ?prop ?v }}
+              UNION {{ ?this <{EVKG_NS}hasEVComponent> ?prep . ?prep ?prop ?v }}
+              UNION {{ ?this <{EVKG_NS}hasEVComponent>/<{EVKG_NS}hasSource> ?src . ?src ?prop ?v }}
+              UNION {{ ?this <{EVKG_NS}loadedCargo>|<{EVKG_NS}coFormulatedActiveSubstance>|<{EVKG_NS}engineeredVesicleComponent> ?item .
+                       ?item ?prop ?v }}
+              FILTER(STRSTARTS(STR(?prop), "{EVKG_NS}"))
+            }}""")
+        table: dict[str, dict[str, set]] = {}
+        for row in rows:
+            table.setdefault(row["this"].value, {}).setdefault(row["prop"].value, set()).add(row["v"])
+        return table
+
+    @functools.cached_property
+    def cargo_gaps(self) -> dict:
+        """product -> set of cargo-item facts that some cargo item of a kind that needs them lacks."""
+        rows = self.store.query(f"""
+            SELECT ?this ?item ?kind ?prop WHERE {{
+              ?this <{_IN_SCOPE.value}> true ; <{EVKG_NS}loadedCargo> ?item .
+              OPTIONAL {{ ?item <{EVKG_NS}cargoKind> ?kind }}
+              OPTIONAL {{ ?item ?prop ?any }}
+            }}""")
+        items: dict[tuple, dict] = {}
+        for row in rows:
+            key = (row["this"].value, _sparql_term(row["item"]))
+            entry = items.setdefault(key, {"kinds": set(), "props": set()})
+            if row["kind"] is not None:
+                entry["kinds"].add(row["kind"].value)
+            if row["prop"] is not None:
+                entry["props"].add(row["prop"].value)
+        needs = self.kb.fact_requirements
+        gaps: dict[str, set] = {}
+        for (product, _), entry in items.items():
+            for prop, kinds in needs.cargo_item_facts.items():
+                if kinds and not (entry["kinds"] & kinds):
+                    continue
+                if not ({prop} | needs.alternatives.get(prop, set())) & entry["props"]:
+                    gaps.setdefault(product, set()).add(prop)
+        return gaps
+
+    def lacks(self, product: str, prop: str) -> bool:
+        """Whether a rule that needs `prop` still waits for it in this product's description."""
+        needs = self.kb.fact_requirements
+        if prop in needs.optional:
+            return False
+        stated = self.facts.get(product, {})
+
+        def holds(condition) -> bool:
+            when_property, when_value = condition
+            return any(_value(v) == when_value for v in stated.get(when_property, ()))
+
+        if any(holds(c) for c in needs.not_needed_when.get(prop, ())):
+            return False
+        only_when = needs.needed_only_when.get(prop)
+        if only_when and not any(holds(c) for c in only_when):
+            return False
+        if prop in needs.cargo_item_facts:
+            return prop in self.cargo_gaps.get(product, set())
+        return not ({prop} | needs.alternatives.get(prop, set())) & set(stated)
+
+    def fact_words(self, product: str, props: tuple) -> list[str]:
+        key = (product, props)
+        if key not in self._fact_words:
+            self._fact_words[key] = self._words(product, props)
+        return list(self._fact_words[key])
+
+    def _words(self, product: str, props: tuple) -> list[str]:
+        stated = self.facts.get(product, {})
+        words = []
+        for prop in props:
+            values = stated.get(prop)
+            if not values:
+                continue
+            shown = sorted(_value_words(v, self.kb.labels) for v in values)
+            words.append(f"{label_of(prop)}: {', '.join(shown)}")
+        return words
+

@@ -1,0 +1,314 @@
+"""What the classifier knows, read from the rule and vocabulary files once per process.
+
+Rules (shapes/rules-*.ttl: id, premises, conclusions, status, sources, the facts each needs), questions and
+categories (ontology/), labels and missing-fact prompts, and when a needed fact counts as missing
+(ontology/fact-requirements.ttl: alternatives, cargo-item facts, optional and conditional facts). Nothing
+about a rule or a fact is kept in Python: a new rule file is enough for the classifier to report its needs.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
+
+from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, OUTCOME_NS, _local
+from evkg.core import resources
+from evkg.core.namespaces import EVD, EVKG
+
+# ---------------------------------------------------------------------------------------------------------
+# What the engine knows: rules, questions, categories, labels (parsed once per process)
+
+
+@dataclass(frozen=True)
+class Rule:
+    iri: str
+    id: str
+    label: str
+    rationale: str
+    jurisdiction: str | None          # "EU" / "US" / "KR", or None for the EV-role rules
+    questions: tuple
+    concludes: tuple
+    alternatives: tuple
+    needs_facts: tuple
+    needs_categories: tuple
+    status: str
+    sources: tuple
+    order: float
+    query: str
+    reads_categories: frozenset       # category IRIs its premises mention
+    reads_status: bool                # premises look at statuses or supersession
+    any_premise: bool                 # a disjunction: one premise outcome suffices
+    agency: bool                      # adopts a regulator's determination
+
+
+@dataclass(frozen=True)
+class Question:
+    iri: str
+    label: str
+    jurisdiction: str | None
+    positive: tuple
+    negative: tuple
+    asked_when: str | None            # SPARQL pattern over ?this; None = always asked
+
+
+HIERARCHY_RULE_ID = "HIERARCHY"
+
+
+@dataclass(frozen=True)
+class FactRequirements:
+    """When a fact a rule needs counts as missing (ontology/fact-requirements.ttl)."""
+
+    alternatives: dict                # property -> properties whose statement answers the same need
+    cargo_item_facts: dict            # property stated per cargo item -> cargo kinds that need it (empty: all)
+    optional: frozenset               # lists whose absence is a complete answer
+    not_needed_when: dict             # property -> ((property, value), …) any of which makes it moot
+    needed_only_when: dict            # property -> ((property, value), …) one of which must hold
+
+
+def _conditions(graph: Graph, prop, annotation) -> tuple:
+    return tuple(sorted((str(graph.value(c, EVKG.whenProperty)), str(graph.value(c, EVKG.whenValue)))
+                        for c in graph.objects(prop, annotation)))
+
+
+def fact_requirements(graph: Graph) -> FactRequirements:
+    alternatives: dict[str, set] = {}
+    for prop, other in graph.subject_objects(EVKG.alternativeFact):
+        alternatives.setdefault(str(prop), set()).add(str(other))
+    cargo = {str(p): frozenset(str(k) for k in graph.objects(p, EVKG.neededForCargoKind))
+             for p, flag in graph.subject_objects(EVKG.factOfCargoItem) if flag.toPython() is True}
+    optional = frozenset(str(p) for p, flag in graph.subject_objects(EVKG.optionalFact) if flag.toPython() is True)
+    not_needed = {str(p): _conditions(graph, p, EVKG.notNeededWhen) for p in set(graph.subjects(EVKG.notNeededWhen, None))}
+    only_when = {str(p): _conditions(graph, p, EVKG.neededOnlyWhen) for p in set(graph.subjects(EVKG.neededOnlyWhen, None))}
+    return FactRequirements(alternatives, cargo, optional, not_needed, only_when)
+
+
+@dataclass
+class Knowledge:
+    rules: list
+    rules_by_iri: dict
+    questions: dict
+    category_questions: dict          # category IRI -> set of question IRIs
+    subsumption: list                 # (sub category, super category, question, jurisdiction, super source)
+    labels: dict
+    prompts: dict
+    prefixes: str
+    fact_requirements: FactRequirements
+
+
+
+
+def _jurisdiction_code(node) -> str | None:
+    if node is None:
+        return None
+    text = str(node)
+    return text[len(JURISDICTION_NS):] if text.startswith(JURISDICTION_NS) else _local(text)
+
+
+def _prefix_block(graphs: Iterable[Graph]) -> str:
+    lines = {}
+    for graph in graphs:
+        for decl in graph.objects(None, SH.declare):
+            prefix = graph.value(decl, SH.prefix)
+            namespace = graph.value(decl, SH.namespace)
+            if prefix is not None and namespace is not None:
+                lines[str(prefix)] = f"PREFIX {prefix}: <{namespace}>\n"
+    return "".join(lines[p] for p in sorted(lines))
+
+
+def _prepare_query(construct: str, prefixes: str) -> str:
+    """Turn a `$this` rule into a set-based query over every product in scope."""
+    query = construct.replace("$this", "?this")
+    match = re.search(r"\bWHERE\s*\{", query, flags=re.IGNORECASE)
+    if match is None:
+        raise ValueError("a classification rule's CONSTRUCT has no WHERE clause")
+    marker = f" ?this <{_IN_SCOPE.value}> true . "
+    return prefixes + query[:match.end()] + marker + query[match.end():]
+
+
+_CATEGORY_TOKEN = re.compile(r"evkg:((?:EU|US|KR)_[A-Za-z0-9_]+)")
+
+
+def _where_part(construct: str) -> str:
+    match = re.search(r"\bWHERE\s*\{", construct, flags=re.IGNORECASE)
+    return construct[match.end():] if match else construct
+
+
+@functools.cache
+def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
+    """The bundled rules and vocabulary, plus rule files of the user's (their rules and annotations add to
+    the bundled ones)."""
+    rules_graph = resources.rules_graph()
+    ontology = resources.ontology_graph()
+    if extra_rule_files:
+        extra = Graph()
+        for path in extra_rule_files:
+            extra.parse(path, format="turtle")
+        rules_graph = rules_graph + extra
+        ontology = ontology + extra
+    prefixes = _prefix_block([rules_graph, resources.shapes_graph()])   # shapes/prefixes.ttl is a shapes file
+
+    labels: dict[str, str] = {}
+    for graph in (ontology, rules_graph):
+        for s, o in graph.subject_objects(RDFS.label):
+            if isinstance(s, URIRef) and (not isinstance(o, Literal) or o.language in (None, "en")):
+                labels.setdefault(str(s), str(o))
+    prompts = {str(s): str(o) for s, o in ontology.subject_objects(EVKG.missingFactPrompt)}
+
+    rules = []
+    for node in sorted(set(rules_graph.subjects(EVKG.ruleId, None)), key=str):
+        construct = rules_graph.value(node, SH.construct)
+        if construct is None:
+            continue
+        rule_id = str(rules_graph.value(node, EVKG.ruleId))
+        where = _where_part(str(construct))
+        needs_categories = tuple(sorted(str(c) for c in rules_graph.objects(node, EVKG.needsCategory)))
+        mentioned = {EVKG_NS + m for m in _CATEGORY_TOKEN.findall(where)}
+        needs_facts = tuple(sorted(str(f) for f in rules_graph.objects(node, EVKG.needsFact)))
+        status_node = rules_graph.value(node, EVKG.status)
+        order = rules_graph.value(node, SH.order)
+        any_premise = rules_graph.value(node, EVKG.anyPremiseSuffices)
+        rules.append(Rule(
+            iri=str(node), id=rule_id,
+            label=str(rules_graph.value(node, RDFS.label) or rule_id),
+            rationale=str(rules_graph.value(node, EVKG.rationale) or ""),
+            jurisdiction=_jurisdiction_code(rules_graph.value(node, EVKG.jurisdiction)),
+            questions=tuple(sorted(str(q) for q in rules_graph.objects(node, EVKG.answersQuestion))),
+            concludes=tuple(sorted(str(c) for c in rules_graph.objects(node, EVKG.concludes))),
+            alternatives=tuple(sorted(str(c) for c in rules_graph.objects(node, EVKG.alternative))),
+            needs_facts=needs_facts,
+            needs_categories=needs_categories,
+            status=IRI_STATUS.get(str(status_node), "provisional"),
+            sources=tuple(sorted(str(s) for s in rules_graph.objects(node, DCTERMS.source))),
+            order=float(order) if order is not None else 1000.0,
+            query=_prepare_query(str(construct), prefixes),
+            reads_categories=frozenset(mentioned | set(needs_categories)),
+            reads_status=bool(re.search(r"evkg:(status|supersededBy)\b", where)),
+            any_premise=bool(any_premise is not None and any_premise.toPython() is True),
+            agency=EVKG_NS + "agencyDetermination" in needs_facts,
+        ))
+    rules.sort(key=lambda r: (r.order, r.id))
+
+    questions = {}
+    for node in sorted(set(ontology.subjects(RDF.type, EVKG.ClassificationQuestion)), key=str):
+        asked_when = ontology.value(node, EVKG.askedWhen)
+        questions[str(node)] = Question(
+            iri=str(node), label=labels.get(str(node), _local(node)),
+            jurisdiction=_jurisdiction_code(ontology.value(node, EVKG.jurisdiction)),
+            positive=tuple(sorted(str(c) for c in ontology.objects(node, EVKG.positiveCategory))),
+            negative=tuple(sorted(str(c) for c in ontology.objects(node, EVKG.negativeCategory))),
+            asked_when=str(asked_when) if asked_when is not None else None)
+
+    category_questions: dict[str, set] = {}
+    for q in questions.values():
+        for c in q.positive + q.negative:
+            category_questions.setdefault(c, set()).add(q.iri)
+    for rule in rules:
+        if len(rule.questions) == 1:
+            for c in rule.concludes + rule.alternatives:
+                category_questions.setdefault(c, set()).add(rule.questions[0])
+
+    # Each concluded category also answers the questions of its broader categories (e.g. a GTMP is an ATMP
+    # and a biological medicinal product), unless that question is its own.
+    positive_question = {c: q.iri for q in questions.values() for c in q.positive}
+    subsumption = []
+    known = set(category_questions)
+    for sub in sorted(known):
+        for sup in sorted(_ancestors(ontology, URIRef(sub))):
+            question = positive_question.get(sup)
+            if question is None or question in category_questions.get(sub, set()):
+                continue
+            source = ontology.value(URIRef(sup), DCTERMS.source)
+            subsumption.append((sub, sup, question, questions[question].jurisdiction,
+                                str(source) if isinstance(source, URIRef) else None))
+
+    hierarchy = Rule(
+        iri=EVSH_NS + HIERARCHY_RULE_ID, id=HIERARCHY_RULE_ID, label="A kind of a broader category",
+        rationale="Every product of a narrower legal category also belongs to the broader category that the "
+                  "definition builds on (category hierarchy of the ontology).",
+        jurisdiction=None, questions=(), concludes=(), alternatives=(), needs_facts=(), needs_categories=(),
+        status="settled", sources=(), order=10_000.0,
+        query=_hierarchy_query(subsumption, prefixes) if subsumption else "",
+        reads_categories=frozenset(s[0] for s in subsumption), reads_status=False, any_premise=True,
+        agency=False)
+    if subsumption:
+        rules.append(hierarchy)
+    return Knowledge(rules=rules, rules_by_iri={r.iri: r for r in rules + [hierarchy]}, questions=questions,
+                     category_questions=category_questions, subsumption=subsumption, labels=labels,
+                     prompts=prompts, prefixes=prefixes,
+                     fact_requirements=fact_requirements(ontology))
+
+
+def _ancestors(graph: Graph, node: URIRef) -> set[str]:
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        for parent in graph.objects(stack.pop(), RDFS.subClassOf):
+            if isinstance(parent, URIRef) and str(parent) not in seen:
+                seen.add(str(parent))
+                stack.append(parent)
+    return seen
+
+
+def _hierarchy_query(subsumption: list, prefixes: str) -> str:
+    rows = " ".join(
+        f"(<{sub}> <{sup}> <{q}> {f'<{JURISDICTION_NS}{j}>' if j else 'UNDEF'} "
+        f"{f'<{src}>' if src else 'UNDEF'} \"{_local(sup)}\")"
+        for sub, sup, q, j, src in subsumption)
+    return prefixes + f"""
+CONSTRUCT {{
+  ?outcome a evkg:ClassificationOutcome ; evkg:ofProduct ?this ; evkg:jurisdiction ?j ;
+           evkg:category ?super ; evkg:question ?q ; evkg:derivedByRule evsh:{HIERARCHY_RULE_ID} ;
+           evkg:premise ?subOutcome ; dct:source ?src .
+}} WHERE {{
+  ?this <{_IN_SCOPE.value}> true .
+  VALUES (?sub ?super ?q ?j ?src ?name) {{ {rows} }}
+  ?subOutcome evkg:ofProduct ?this ; evkg:category ?sub .
+  BIND(IRI(CONCAT("{OUTCOME_NS}", SHA1(CONCAT(STR(?this), "|{HIERARCHY_RULE_ID}|", ?name)))) AS ?outcome)
+}}"""
+
+
+@functools.cache
+def _source_table() -> dict:
+    """Label and web address of each legal act, provision or document in the curated graph."""
+    data = resources.data_graph()
+    table = {}
+    url_props = [URIRef("http://xmlns.com/foaf/0.1/page"), URIRef("https://schema.org/url"),
+                 URIRef("http://schema.org/url"), URIRef("http://www.w3.org/ns/dcat#landingPage"),
+                 RDFS.seeAlso, URIRef(EVKG_NS + "url")]
+    for s in set(data.subjects()):
+        if not isinstance(s, URIRef):
+            continue
+        label = data.value(s, RDFS.label) or data.value(s, SKOS.prefLabel) or data.value(s, DCTERMS.title)
+        url = next((data.value(s, p) for p in url_props if data.value(s, p) is not None), None)
+        parent = data.value(s, DCTERMS.isPartOf)
+        table[str(s)] = (str(label) if label is not None else None, str(url) if url is not None else None,
+                         str(parent) if parent is not None else None)
+    return table
+
+
+def source_info(iri: str) -> dict:
+    """dict(iri, label, url) for a cited act, provision or document; falls back to the enclosing act."""
+    table = _source_table()
+    label, url, parent = table.get(iri, (None, None, None))
+    if url is None:
+        candidate = parent
+        if candidate is None and iri.startswith(str(EVD) + "act/"):
+            candidate = iri.rsplit("/", 1)[0]
+        while candidate is not None and candidate in table and url is None:
+            parent_label, url, next_parent = table[candidate]
+            if label is None and parent_label is not None:
+                label = f"{parent_label}, {_local(iri)}"
+            candidate = next_parent
+    return {"iri": iri, "label": label or knowledge().labels.get(iri) or iri, "url": url}
+
+
+def label_of(iri: str | None) -> str | None:
+    if iri is None:
+        return None
+    return knowledge().labels.get(str(iri)) or _local(iri)
+
+

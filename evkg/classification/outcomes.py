@@ -1,0 +1,157 @@
+"""The classification's result types and the names they share: statuses, jurisdictions, outcome IRIs."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from evkg.core.namespaces import EVD, EVKG, EVSH
+
+EVKG_NS = str(EVKG)
+EVSH_NS = str(EVSH)
+OUTCOME_NS = str(EVD) + "outcome/"
+JURISDICTION_NS = str(EVD) + "jurisdiction/"
+JURISDICTIONS = ("EU", "US", "KR")
+ALL_JURISDICTIONS = "ALL"   # outcomes of the EV-role rules, which hold in every jurisdiction
+
+STATUS_RANK = {"settled": 3, "provisional": 2, "contested": 1}
+RANK_STATUS = {rank: name for name, rank in STATUS_RANK.items()}
+STATUS_IRI = {"settled": EVKG_NS + "Settled", "provisional": EVKG_NS + "Provisional",
+              "contested": EVKG_NS + "Contested"}
+IRI_STATUS = {iri: name for name, iri in STATUS_IRI.items()}
+SUPERSEDED = 0
+
+
+# Engine-only marker of the products the rules run on; it never leaves the working store.
+_IN_SCOPE = ox.NamedNode("urn:evkg:engine#inScope")
+_TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[#/]", str(iri))[-1]
+
+def _sparql_term(term) -> str:
+    return str(term)
+
+
+def _value(term) -> str:
+    return term.value
+
+
+def _value_words(term, labels: dict) -> str:
+    if isinstance(term, ox.NamedNode):
+        return labels.get(term.value) or _local(term.value)
+    if isinstance(term, ox.Literal):
+        if term.datatype.value.endswith("#boolean"):
+            return "yes" if term.value in ("true", "1") else "no"
+        return term.value
+    return "a described item"
+
+
+def _outcome_iri(*parts: str) -> str:
+    return OUTCOME_NS + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def _nt(term: str) -> str:
+    return f"<{term}>"
+
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Result types
+
+
+@dataclass
+class Outcome:
+    """One answer to one classification question for one product (or the reason it has none)."""
+
+    iri: str
+    product: str
+    jurisdiction: str
+    question: str | None
+    question_label: str | None
+    category: str
+    category_label: str
+    alternatives: list = field(default_factory=list)        # [(IRI, label)]
+    status: str = "settled"     # settled | provisional | contested | undecided | superseded | out-of-scope
+    rule: str | None = None
+    rule_iri: str | None = None
+    rule_label: str | None = None
+    rationale: str | None = None
+    sources: list = field(default_factory=list)             # [dict(iri, label, url)]
+    premises: list = field(default_factory=list)            # plain words
+    premise_outcomes: list = field(default_factory=list)    # IRIs
+    missing: list = field(default_factory=list)             # [dict(property, label, prompt, rules)]
+    other_derivations: list = field(default_factory=list)   # [(rule id, status)]
+    superseded_by: list = field(default_factory=list)       # outcome IRIs that override this one
+
+    @property
+    def concluded(self) -> bool:
+        return self.status in STATUS_RANK
+
+
+@dataclass
+class ConsistencyError:
+    """The same product received a category and its negation from rules that are not contested."""
+
+    product: str
+    jurisdiction: str
+    question: str | None
+    category: str
+    opposite: str
+    derivations: list      # [(rule id, category label, status, [facts in plain words])]
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ClassificationResult:
+    """Outcomes of one classification run, with the RDF graph they form (built on first use)."""
+
+    def __init__(self, outcomes: list[Outcome], consistency_errors: list[ConsistencyError],
+                 triples: list[tuple], jurisdictions: tuple[str, ...]):
+        self.outcomes = outcomes
+        self.consistency_errors = consistency_errors
+        self.jurisdictions = jurisdictions
+        self._triples = triples
+        self._describe = None          # set by the engine: outcome IRI -> Outcome for any derivation
+        self._by_product: dict[str, list[Outcome]] = {}
+        for outcome in outcomes:
+            self._by_product.setdefault(outcome.product, []).append(outcome)
+
+    def for_product(self, iri) -> list[Outcome]:
+        return list(self._by_product.get(str(iri), []))
+
+    def derivation(self, iri) -> Outcome | None:
+        """Any outcome node of this run, including derivations that are not the reported (strongest) one."""
+        iri = str(iri)
+        for outcome in self.outcomes:
+            if outcome.iri == iri:
+                return outcome
+        return self._describe(iri) if self._describe else None
+
+    @property
+    def products(self) -> list[str]:
+        return sorted(self._by_product)
+
+    @functools.cached_property
+    def ntriples(self) -> str:
+        """The outcome graph as sorted N-Triples (byte-identical for identical inputs)."""
+        return "".join(sorted(f"{s} {p} {o} .\n" for s, p, o in self._triples))
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        graph = Graph()
+        if self._triples:
+            graph.parse(data=self.ntriples, format="nt")
+        from evkg.core.namespaces import bind_prefixes
+
+        bind_prefixes(graph)
+        return graph
+
+

@@ -1,0 +1,5 @@
+import sys
+
+from evkg.cli.group import main
+
+sys.exit(main())

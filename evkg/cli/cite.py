@@ -1,0 +1,27 @@
+"""`evkg cite TERM|PRODUCT|RULE [--format text|bibtex|csl-json]`"""
+from __future__ import annotations
+
+import click
+
+FORMATS = ("text", "bibtex", "csl-json")
+
+
+@click.command(name="cite")
+@click.argument("name")
+@click.option("--format", "-f", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Bibliography format.")
+def command(name, output_format):
+    """Print the papers and legal acts behind a term, product, rule or shape.
+
+    NAME is a term (evkg:EU_GTMP), a shape (evsh:Q-19-...), a rule id (EU-10), a product id (exoflo), a
+    citation key (lener2015) or a full IRI. Exit code 0, or 2 when the name is unknown (the closest names
+    are suggested).
+
+    Example:  evkg cite exoflo --format bibtex > exoflo.bib
+    """
+    from evkg.literature.cite import citation_sources, format_bibtex, format_csl_json, format_text
+
+    citation = citation_sources(name)
+    render = {"text": format_text, "bibtex": format_bibtex, "csl-json": format_csl_json}[output_format]
+    click.echo(render(citation).rstrip("\n"))
+    return 0

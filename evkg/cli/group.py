@@ -1,0 +1,106 @@
+"""The `evkg` command line: argument parsing and exit codes only.
+
+Each command lives in evkg/cli/<module>.py as a click command named `command` and calls one library
+function. Modules are imported only when their command runs, so `evkg --help` and `evkg check` start fast.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from evkg import __version__
+
+# command name -> (module under evkg.cli, one-line help shown in `evkg --help`)
+COMMANDS = {
+    "check": ("check", "Validate product descriptions and infer their regulatory classification."),
+    "explain": ("explain", "Print the full derivation of each product's classification."),
+    "reason": ("reason", "Cross-check the classification with the OWL ontology (HermiT)."),
+    "build": ("build", "Assemble ontology, shapes, curated data and inferred classifications into the store."),
+    "queries": ("queries", "List the named SPARQL queries."),
+    "query": ("query", "Run a named query or a .rq file on the store or a SPARQL endpoint."),
+    "load": ("load", "Push the built graph to a remote SPARQL store."),
+    "literature": ("literature", "Import references (BibTeX, RIS, CSL-JSON, MEDLINE) into the graph."),
+    "cite": ("cite", "Print the references behind a term, product or rule."),
+    "serve": ("serve", "Run the submission service and web page."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module_name, _ = COMMANDS[name]
+        try:
+            module = importlib.import_module(f"evkg.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"evkg.cli.{module_name}":
+                return None
+            raise
+        return module.command
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else None
+        if name and not name.startswith("-") and name not in COMMANDS:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else f" Commands: {', '.join(COMMANDS)}."
+            raise click.UsageError(f"no command {name!r}.{hint}", ctx)
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="evkg")
+def cli():
+    """evkg: validate extracellular-vesicle product descriptions, infer their EU/US/KR regulatory
+    classification with the rule and legal source behind it, and query the knowledge graph.
+
+    Start with:  evkg check my-product.ttl
+    """
+
+
+def main(argv=None) -> int:
+    """Entry point: 0 conforms, 1 does not conform, 2 bad input or usage, 3 internal error."""
+    from evkg.core.errors import EvkgError
+
+    try:
+        result = cli.main(args=argv, prog_name="evkg", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 2
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except EvkgError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an internal error: say so plainly, keep the details for a bug report
+        import traceback
+
+        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a fault in evkg, not in your input. Please report it with the details below.",
+                   err=True)
+        traceback.print_exc(file=sys.stderr)
+        return 3
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

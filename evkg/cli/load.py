@@ -1,0 +1,26 @@
+"""`evkg load`: push the built graph to a remote SPARQL store."""
+from __future__ import annotations
+
+import click
+
+
+@click.command("load")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL endpoint; without --graph-store it must accept SPARQL Update (Oxigraph: /update).")
+@click.option("--graph-store", metavar="URL",
+              help="SPARQL Graph Store Protocol URL (Oxigraph: /store); each named graph is replaced by PUT.")
+@click.option("--store", "store_path", metavar="PATH", type=click.Path(file_okay=False),
+              help="Embedded store to read from (default: the user's data folder; built if needed).")
+@click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
+              help="Seconds to wait for the server (connecting and each read).")
+def command(endpoint, graph_store, store_path, timeout):
+    """Push the built graph (ontology, shapes, curated, inferred) to a SPARQL 1.1 store, replacing each of
+    evkg's named graphs there, and report the triples sent."""
+    from evkg.graph.build import push_to_endpoint
+
+    sent = push_to_endpoint(endpoint, graph_store=graph_store, store_path=store_path, timeout=timeout,
+                            progress=lambda message: click.echo(message, err=True))
+    for graph_iri, count in sent.items():
+        click.echo(f"{graph_iri}\t{count}")
+    click.echo(f"total\t{sum(sent.values())}")
+    return 0

@@ -1,0 +1,69 @@
+"""`evkg reason FILE...`"""
+from __future__ import annotations
+
+import click
+
+from evkg.io.load import input_format_names
+
+
+@click.command(name="reason")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
+@click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
+              help="RDF format of the input files (default: from each file's extension).")
+@click.option("--allow-remote", is_flag=True,
+              help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
+def command(files, input_format, allow_remote):
+    """Cross-check the regulatory classification of EV products with the OWL ontology (HermiT).
+
+    Loads the ontology and the product descriptions in FILE..., lets the HermiT reasoner infer each product's
+    category from the ontology's category definitions, and compares that with what the classification rules
+    concluded. With no FILE, checks the ontology alone. Needs Java.
+
+    Exit code: 0 consistent and in agreement, 1 an inconsistency or a disagreement, 2 a file could not be read.
+
+    Example:  evkg reason examples/valid/e1-ucmsc-sev-neonatal-lung.ttl
+    """
+    from rdflib import Graph
+
+    from evkg.classification.reason import check_ontology, cross_check, labels
+    from evkg.core.errors import InputError
+    from evkg.io.load import load_rdf
+
+    data, bad = Graph(), 0
+    for path in files:
+        try:
+            data += load_rdf(path, input_format=input_format, allow_remote=allow_remote)
+        except InputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            bad += 1
+    if files and bad == len(files):
+        raise click.exceptions.Exit(2)
+
+    if not files:
+        verdict = check_ontology()
+        click.echo(_ontology_verdict(verdict.consistent, verdict.unsatisfiable))
+        raise click.exceptions.Exit(0 if verdict.ok else 1)
+
+    result = cross_check(data)
+    names = labels()
+    click.echo(_ontology_verdict(result.consistent, result.unsatisfiable, with_data=True))
+    if result.consistent:
+        click.echo(f"Compared {len(result.products)} product(s) on {len(result.categories)} categories the "
+                   f"ontology defines.")
+        for disagreement in result.disagreements:
+            click.echo("  DISAGREE " + disagreement.describe(names))
+        if not result.disagreements:
+            click.echo("The OWL definitions and the classification rules agree on every product.")
+    raise click.exceptions.Exit(2 if bad else (0 if result.agree else 1))
+
+
+def _ontology_verdict(consistent: bool, unsatisfiable: list[str], with_data: bool = False) -> str:
+    what = "The ontology with these product descriptions" if with_data else "The ontology"
+    if not consistent:
+        return (f"{what} is INCONSISTENT: some statement contradicts the ontology (for example two values "
+                f"for a property that takes one, such as two EV roles or two cell-content values). Correct "
+                f"the description and run again.")
+    if unsatisfiable:
+        return (f"{what} is consistent, but these classes can have no member (a modelling error in the "
+                f"ontology): " + ", ".join(unsatisfiable))
+    return f"{what} is consistent; every class can have members."

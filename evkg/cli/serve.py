@@ -1,0 +1,42 @@
+"""`evkg serve`"""
+from __future__ import annotations
+
+import click
+
+
+@click.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. The default accepts connections from this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=str), default=None,
+              help="A store built by `evkg build` to serve (a copy is held in memory). "
+                   "Default: build the graph in memory from the bundled data.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=5 * 1024 * 1024, show_default=True,
+              help="Largest request body accepted, in bytes.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
+              help="Seconds allowed per check or query.")
+def command(host, port, store_path, max_bytes, timeout):
+    """Run the submission service and web page.
+
+    Reviewers paste or upload a product description and get the same report as `evkg check`; analysts
+    browse products, trials and ontology terms and run the named queries or their own read-only SPARQL.
+    The API is described at /openapi.json.
+
+    Example:  evkg serve --port 8000   then open http://127.0.0.1:8000/
+    """
+    try:
+        import uvicorn
+    except ModuleNotFoundError:
+        from evkg.core.errors import UsageError
+
+        raise UsageError("`evkg serve` needs its web packages: pip install 'evkg[serve]'") from None
+    from evkg.web.app import create_app
+
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url)
+    click.echo(f"evkg serve: starting on {url} (press Ctrl+C to stop)", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    return 0

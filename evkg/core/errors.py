@@ -1,0 +1,35 @@
+"""Errors a user can act on. Each carries a message written for a person, never a traceback."""
+from __future__ import annotations
+
+
+class EvkgError(Exception):
+    """Base class: bad input or usage (CLI exit code 2)."""
+
+    exit_code = 2
+
+
+class InputError(EvkgError):
+    """A file could not be read as RDF: missing, unreadable, too large, malformed, or reaching outside."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None):
+        self.path = path
+        self.line = line
+        self.column = column
+        self.hint = hint
+        where = path or "input"
+        if line is not None:
+            where += f", line {line}" + (f", column {column}" if column is not None else "")
+        text = f"{where}: {message}"
+        if hint:
+            text += f" {hint}"
+        super().__init__(text)
+        self.reason = message
+
+
+class UsageError(EvkgError):
+    """A command was called with values it cannot use (unknown format, query, parameter …)."""
+
+
+class UnknownTermError(UsageError):
+    """A term, product or trial name that evkg does not know (HTTP 404 in `evkg serve`)."""

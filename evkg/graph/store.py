@@ -1,0 +1,419 @@
+"""One interface over the embedded store (pyoxigraph, persistent directory) and remote SPARQL 1.1 endpoints.
+
+Both answer the same queries with the same results: the embedded store reads the union of its named graphs,
+and a remote endpoint is asked (SPARQL 1.1 Protocol ``default-graph-uri``) for the merge of evkg's named
+graphs, so no server setting is needed. Remote calls have a timeout and fail with a plain message.
+"""
+from __future__ import annotations
+
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from evkg.core.errors import EvkgError, UsageError
+from evkg.core.namespaces import PREFIXES
+
+GRAPH_BASE = "https://w3id.org/evkg/graph/"
+GRAPHS = {
+    "ontology": GRAPH_BASE + "ontology",
+    "shapes": GRAPH_BASE + "shapes",
+    "curated": GRAPH_BASE + "curated",
+    "inferred": GRAPH_BASE + "inferred",
+}
+DEFAULT_TIMEOUT = 30.0
+
+RESULT_FORMATS = {
+    "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
+    "tsv": (ox.QueryResultsFormat.TSV, "text/tab-separated-values"),
+    "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
+}
+GRAPH_FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, "text/turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
+}
+
+
+class StoreError(EvkgError):
+    """The store or endpoint could not be opened, reached or read."""
+
+
+class EndpointError(StoreError):
+    """A remote SPARQL endpoint is unreachable, too slow, or answered with an HTTP error."""
+
+
+def default_store_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("evkg")) / "store"
+
+
+@dataclass
+class Results:
+    """A query's answer, the same shape whichever store gave it."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)  # pyoxigraph terms, None where unbound
+    boolean: bool | None = None
+    triples: list = field(default_factory=list)
+
+    @classmethod
+    def from_pyoxigraph(cls, answer) -> "Results":
+        if isinstance(answer, ox.QueryBoolean):
+            return cls(kind="ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            rows = [tuple(solution[v] for v in variables) for solution in answer]
+            return cls(kind="select", variables=variables, rows=rows)
+        return cls(kind="graph", triples=list(answer))
+
+    def row_set(self) -> list[tuple]:
+        """Rows as sorted tuples of N-Triples terms: for comparing answers of different stores."""
+        if self.kind == "ask":
+            return [(str(self.boolean),)]
+        if self.kind == "graph":
+            return sorted((str(t.subject), str(t.predicate), str(t.object)) for t in self.triples)
+        return sorted(tuple("" if term is None else str(term) for term in row) for row in self.rows)
+
+    def column(self, name: str) -> list[str]:
+        """The plain values (IRI or lexical form) of one column, sorted; unbound cells are skipped."""
+        index = self.variables.index(name)
+        return sorted(row[index].value for row in self.rows if row[index] is not None)
+
+    def records(self) -> list[dict[str, str]]:
+        return [{v: row[i].value for i, v in enumerate(self.variables) if row[i] is not None}
+                for row in self.rows]
+
+
+def prefixed(term) -> str:
+    """A human-friendly rendering of a term for tables: CURIEs for known namespaces, plain literals."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda pn: len(pn[1]),
+                   default=None)
+        if best:
+            local = iri[len(best[1]):]
+            if local and all(c.isalnum() or c in "_-.%/" for c in local):
+                return f"{best[0]}:{local}"
+        return f"<{iri}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+_TOKEN = re.compile(
+    r"""(?P<comment>\#[^\n]*)"""
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"""|(?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}"""
+    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""",
+    re.DOTALL)
+
+
+def mask(sparql: str) -> str:
+    """The query with comments, strings and IRIs blanked out (newlines kept), so that keywords and braces
+    can be found by position without being fooled by their content."""
+    def blank(match):
+        return re.sub(r"[^\n]", " ", match.group(0))
+
+    return _TOKEN.sub(blank, sparql)
+
+
+def first_keyword(sparql: str) -> str | None:
+    """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased."""
+    words = re.findall(r"[A-Za-z_][\w-]*:?", mask(sparql))
+    index = 0
+    while index < len(words):
+        word = words[index].lower()
+        if word == "base":
+            index += 1
+        elif word == "prefix":
+            index += 2
+        else:
+            return word.rstrip(":")
+    return None
+
+
+def syntax_error(message: str, source: str = "the query", line_offset: int = 0) -> UsageError:
+    """A pyoxigraph syntax error as a message with line and column, the long list of expected characters cut."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not match:
+        return UsageError(f"{source} is not valid SPARQL: {_first_line(message)}")
+    line, column, detail = int(match.group(1)) - line_offset, int(match.group(2)), match.group(3)
+    detail = " ".join(detail.split())
+    if len(detail) > 120:
+        detail = detail[:120].rsplit(" ", 1)[0] + " …"
+    error = UsageError(f"{source}, line {line}, column {column}: not valid SPARQL here ({detail}). "
+                       "Check the spelling, braces and dots around that place.")
+    error.line, error.column = line, column
+    return error
+
+
+def query_kind(sparql: str) -> str:
+    """'select', 'ask', 'construct', 'describe' or 'update', read from the first keyword after the prologue."""
+    keyword = first_keyword(sparql)
+    if keyword in {"select", "ask", "construct", "describe"}:
+        return keyword
+    return "update" if keyword else "unknown"
+
+
+def refuse_updates(sparql: str) -> None:
+    kind = query_kind(sparql)
+    if kind == "update":
+        raise UsageError("this is a SPARQL update (it would change the data), not a query: `evkg query` only "
+                         "reads. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
+
+
+_OPEN_STORES: dict[Path, ox.Store] = {}
+
+
+def _open_directory(path: Path) -> ox.Store:
+    """One pyoxigraph Store per folder and process (the folder is locked while open)."""
+    key = path.resolve()
+    if key not in _OPEN_STORES:
+        _OPEN_STORES[key] = ox.Store(str(key))
+    return _OPEN_STORES[key]
+
+
+class EmbeddedStore:
+    """The local pyoxigraph store (a persistent directory, or in memory when path is None)."""
+
+    def __init__(self, path: str | Path | None = None, *, store: ox.Store | None = None):
+        self.path = Path(path) if path is not None else None
+        if store is not None:
+            self.store = store
+        elif self.path is None:
+            self.store = ox.Store()
+        else:
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = _open_directory(self.path)
+            except OSError as exc:
+                text = str(exc)
+                if "lock" in text.lower():
+                    raise StoreError(f"the store at {self.path} is in use by another evkg process; wait for it "
+                                     "to finish or choose another folder with --store") from None
+                raise StoreError(f"the store at {self.path} could not be opened ({text}); check the folder "
+                                 "exists and is writable, or choose another with --store") from None
+
+    def describe(self) -> str:
+        return f"the store at {self.path}" if self.path else "the in-memory store"
+
+    def _run(self, sparql: str):
+        refuse_updates(sparql)
+        try:
+            return self.store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise syntax_error(str(exc)) from None
+
+    def query(self, sparql: str) -> Results:
+        return Results.from_pyoxigraph(self._run(sparql))
+
+    def query_serialized(self, sparql: str, fmt: str) -> bytes:
+        answer = self._run(sparql)
+        if isinstance(answer, ox.QueryTriples):
+            rdf_format = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ntriples"])[0]
+            return ox.serialize(answer, format=rdf_format, prefixes=PREFIXES if fmt == "turtle" else None)
+        if fmt not in RESULT_FORMATS:
+            raise UsageError(f"format {fmt!r} is for graphs; a SELECT or ASK query gives results as "
+                             f"{', '.join(RESULT_FORMATS)} or table")
+        return answer.serialize(format=RESULT_FORMATS[fmt][0])
+
+    def clear(self) -> None:
+        self.store.clear()
+
+    def bulk_load_graph(self, data: bytes, graph_iri: str, rdf_format=ox.RdfFormat.N_TRIPLES) -> None:
+        self.store.bulk_load(input=data, format=rdf_format, to_graph=ox.NamedNode(graph_iri))
+
+    def graph_counts(self) -> dict[str, int]:
+        answer = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {s["g"].value: int(s["n"].value) for s in answer}
+
+    def graph_ntriples(self, graph_iri: str) -> bytes:
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph_iri))
+
+    def dump(self, path: Path) -> None:
+        suffix = path.suffix.lower()
+        formats = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+        if suffix not in formats:
+            raise UsageError(f"cannot export to {path.name}: name the file .nq (N-Quads) or .trig (TriG)")
+        prefixes = PREFIXES if suffix == ".trig" else None
+        try:
+            self.store.dump(str(path), format=formats[suffix], prefixes=prefixes)
+        except OSError as exc:
+            raise StoreError(f"could not write {path}: {exc.strerror or exc}") from None
+
+    def flush(self) -> None:
+        self.store.flush()
+
+
+class RemoteEndpoint:
+    """A SPARQL 1.1 endpoint: queries through SPARQLWrapper, loading through the Graph Store Protocol or
+    SPARQL Update. Every call gives up after ``timeout`` seconds (connecting and each read)."""
+
+    def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, graph_store: str | None = None,
+                 union_of_graphs: bool = True):
+        parsed = urllib.parse.urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise UsageError(f"the endpoint {url!r} is not an http(s) URL; give one like "
+                             "http://localhost:7878/query")
+        if timeout <= 0:
+            raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
+        self.url = url
+        self.timeout = timeout
+        self.graph_store = graph_store
+        self.union_of_graphs = union_of_graphs
+
+    def describe(self) -> str:
+        return f"the endpoint {self.url}"
+
+    # --- queries -------------------------------------------------------------------------------------------
+    def _request(self, sparql: str, accept: str) -> bytes:
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+
+        client = SPARQLWrapper(self.url)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setTimeout(self.timeout)
+        client.setQuery(sparql)
+        # SPARQLWrapper guesses the query form with a regex that mistakes names such as loadedCargo for LOAD
+        client.queryType = query_kind(sparql).upper()
+        client.setOnlyConneg(True)
+        client.addCustomHttpHeader("Accept", accept)
+        if self.union_of_graphs:
+            for iri in GRAPHS.values():
+                client.addDefaultGraph(iri)
+        return self._call(lambda: client.query().response.read())
+
+    def _call(self, action):
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        try:
+            return action()
+        except SPARQLWrapperException as exc:
+            raise EndpointError(self._http_message(exc)) from None
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode("utf-8", "replace") if exc.fp else ""
+            raise EndpointError(f"{self.describe()} answered HTTP {exc.code} {exc.reason}: "
+                                f"{_first_line(body)}") from None
+        except (TimeoutError, socket.timeout):
+            raise EndpointError(f"{self.describe()} did not answer within {self.timeout:g} s; check it is "
+                                "running, or allow more time with --timeout") from None
+        except urllib.error.URLError as exc:
+            reason = exc.reason
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise EndpointError(f"{self.describe()} did not answer within {self.timeout:g} s; check it "
+                                    "is running, or allow more time with --timeout") from None
+            raise EndpointError(f"cannot reach {self.describe()} ({_reason_text(reason)}); check the URL and "
+                                "that the server is running") from None
+        except (ConnectionError, OSError) as exc:
+            raise EndpointError(f"cannot reach {self.describe()} ({exc}); check the URL and that the server "
+                                "is running") from None
+
+    def _http_message(self, exc) -> str:
+        text = str(exc)
+        name = type(exc).__name__
+        if name == "QueryBadFormed":
+            return f"{self.describe()} rejected the query as malformed: {_server_detail(text)}"
+        if name == "EndPointNotFound":
+            return f"{self.describe()} was not found (HTTP 404); check the URL (Oxigraph uses /query)"
+        if name == "Unauthorized":
+            return f"{self.describe()} refused access (HTTP 401); it needs credentials"
+        if name == "URITooLong":
+            return f"{self.describe()} found the request too long (HTTP 414)"
+        return f"{self.describe()} answered with an error: {_server_detail(text)}"
+
+    def query(self, sparql: str) -> Results:
+        kind = query_kind(sparql)
+        refuse_updates(sparql)
+        if kind in ("construct", "describe"):
+            data = self._request(sparql, "application/n-triples")
+            return Results(kind="graph", triples=list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+        data = self._request(sparql, "application/sparql-results+json")
+        try:
+            answer = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(f"{self.describe()} sent an answer that is not SPARQL JSON results ({exc})") \
+                from None
+        return Results.from_pyoxigraph(answer)
+
+    def query_serialized(self, sparql: str, fmt: str) -> bytes:
+        kind = query_kind(sparql)
+        refuse_updates(sparql)
+        if kind in ("construct", "describe"):
+            return self._request(sparql, GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ntriples"])[1])
+        if fmt not in RESULT_FORMATS:
+            raise UsageError(f"format {fmt!r} is for graphs; a SELECT or ASK query gives results as "
+                             f"{', '.join(RESULT_FORMATS)} or table")
+        return self._request(sparql, RESULT_FORMATS[fmt][1])
+
+    def graph_counts(self) -> dict[str, int]:
+        sparql = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        saved, self.union_of_graphs = self.union_of_graphs, False
+        try:
+            results = self.query(sparql)
+        finally:
+            self.union_of_graphs = saved
+        return {row[0].value: int(row[1].value) for row in results.rows}
+
+    # --- loading -------------------------------------------------------------------------------------------
+    def put_graph(self, graph_iri: str, ntriples: bytes) -> None:
+        """Replace one named graph through the SPARQL 1.1 Graph Store Protocol (HTTP PUT)."""
+        if not self.graph_store:
+            raise UsageError("no Graph Store Protocol URL given (--graph-store)")
+        target = self.graph_store + ("&" if "?" in self.graph_store else "?") + urllib.parse.urlencode(
+            {"graph": graph_iri})
+        request = urllib.request.Request(target, data=ntriples, method="PUT",
+                                         headers={"Content-Type": "application/n-triples"})
+        where = f"the graph store {self.graph_store}"
+
+        def send():
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                response.read()
+
+        try:
+            self._call(send)
+        except EndpointError as exc:
+            raise EndpointError(str(exc).replace(self.describe(), where)) from None
+
+    def update(self, sparql: str) -> None:
+        """Send one SPARQL Update request to the endpoint URL."""
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+
+        client = SPARQLWrapper(self.url, updateEndpoint=self.url)
+        client.setMethod(POST)
+        client.setRequestMethod(URLENCODED)
+        client.setTimeout(self.timeout)
+        client.setQuery(sparql)
+        self._call(lambda: client.query().response.read())
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "") if text else "no details given"
+
+
+def _server_detail(text: str) -> str:
+    marker = "Response:"
+    if marker in text:
+        text = text.split(marker, 1)[1]
+        if text.startswith(" b'") or text.startswith("\nb'") or "b'" in text[:5]:
+            text = text.strip()[2:-1].encode().decode("unicode_escape", "replace")
+    return _first_line(text)
+
+
+def _reason_text(reason) -> str:
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(reason, socket.gaierror):
+        return "unknown host name"
+    return str(reason)
+

@@ -1,0 +1,54 @@
+"""BibTeX exports (bibtexparser)."""
+from __future__ import annotations
+
+import logging
+import re
+
+from evkg.literature.formats import _clean, _pmcid, _year
+from evkg.literature.records import Problem, Reference, _split_free_name, author_name
+
+
+def read_bibtex(path: str, text: str):
+    import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
+
+    logging.getLogger("bibtexparser").setLevel(logging.ERROR)  # we report failed blocks ourselves
+    library = bibtexparser.parse_string(
+        text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()])
+    refs, problems = [], []
+    for entry in library.entries:
+        fields = {k.lower(): f.value for k, f in entry.fields_dict.items()}
+        authors = []
+        for name in fields.get("author") or []:
+            if hasattr(name, "last"):
+                family = " ".join(name.von + name.last).strip("{} ")
+                authors.append(author_name(family, " ".join(name.first), " ".join(name.jr)))
+            else:
+                authors.append(_split_free_name(str(name)))
+        pmid = fields.get("pmid")
+        if not pmid and str(fields.get("eprinttype", "")).lower() == "pubmed":
+            pmid = fields.get("eprint")
+        refs.append(Reference(
+            path=path, line=entry.start_line + 1, key=entry.key, kind=entry.entry_type.lower(),
+            title=_clean(str(fields["title"]).replace("{", "").replace("}", "")) if fields.get("title") else None,
+            authors=authors, year=_year(fields.get("year") or fields.get("date")),
+            journal=_clean(fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle")),
+            volume=_clean(fields.get("volume")), issue=_clean(fields.get("number") or fields.get("issue")),
+            pages=_clean(str(fields.get("pages", "")).replace("--", "-")) or None,
+            doi=_clean(fields.get("doi")), pmid=_clean(pmid), pmcid=_pmcid(fields.get("pmcid")),
+            url=_clean(fields.get("url"))))
+    for block in library.failed_blocks:
+        raw = getattr(block, "raw", "") or ""
+        match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", raw)
+        key = match.group(1) if match else None
+        error_lines = str(getattr(block, "error", "") or "").strip().splitlines()
+        detail = error_lines[-1].strip() if error_lines else "it is not valid BibTeX"
+        problems.append(Problem(path, block.start_line + 1, key,
+                                f"could not be read ({detail}). Check that every field value is closed with "
+                                "a matching brace or quote and fields are separated by commas."))
+    return refs, problems
+
+
+# RIS ------------------------------------------------------------------------------------------------
+
+

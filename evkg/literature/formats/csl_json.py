@@ -1,0 +1,62 @@
+"""CSL-JSON exports (Zotero, Mendeley, citation.js)."""
+from __future__ import annotations
+
+import json
+
+from evkg.core.errors import InputError
+from evkg.literature.formats import _clean, _pmcid, _year
+from evkg.literature.records import Problem, Reference, author_name
+
+
+def read_csl_json(path: str, text: str):
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno, column=exc.colno,
+                         hint="A CSL-JSON export is a list of objects, one per reference.") from None
+    items = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
+    if items is None:
+        raise InputError("a CSL-JSON export must be a list of reference objects", path=path)
+    lines = text.splitlines()
+
+    def line_of(item_id) -> int | None:
+        needle = json.dumps(str(item_id))
+        for number, line in enumerate(lines, 1):
+            if '"id"' in line and needle in line:
+                return number
+        return None
+
+    refs, problems = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(Problem(path, None, f"item {index + 1}", "is not an object with reference fields."))
+            continue
+        key = str(item.get("id") or f"item {index + 1}")
+        authors = []
+        for person in item.get("author") or []:
+            if not isinstance(person, dict):
+                continue
+            if person.get("literal"):
+                authors.append(str(person["literal"]))
+            else:
+                authors.append(author_name(str(person.get("family", "")), str(person.get("given", "")),
+                                           str(person.get("suffix", ""))))
+        issued = item.get("issued") or {}
+        year = None
+        if isinstance(issued, dict):
+            parts = issued.get("date-parts") or [[]]
+            year = _year(parts[0][0]) if parts and parts[0] else _year(issued.get("raw") or issued.get("literal"))
+        refs.append(Reference(
+            path=path, line=line_of(item.get("id")) if item.get("id") is not None else None, key=key,
+            kind=str(item.get("type") or "article-journal"), title=_clean(item.get("title")), authors=authors,
+            year=year, journal=_clean(item.get("container-title")),
+            journal_abbrev=_clean(item.get("container-title-short") or item.get("journalAbbreviation")),
+            volume=_clean(item.get("volume")), issue=_clean(item.get("issue")), pages=_clean(item.get("page")),
+            doi=_clean(item.get("DOI")), pmid=_clean(item.get("PMID")), pmcid=_pmcid(item.get("PMCID")),
+            url=_clean(item.get("URL"))))
+    return refs, problems
+
+
+# PubMed MEDLINE (.nbib) ----------------------------------------------------------------------------
+
+

@@ -1,0 +1,209 @@
+"""Import references into a FaBiO/BIBO graph, de-duplicated by DOI and PubMed ID."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, XSD
+
+from evkg.core.errors import InputError
+from evkg.core.namespaces import BIBO, DCT, FABIO, bind_prefixes
+from evkg.literature.formats import read_references
+from evkg.literature.identifiers import PAPER_PMID_BASE, PRISM, normalise_doi, normalise_pmid, paper_iri
+from evkg.literature.records import ImportReport, Problem, Reference, _family, _label
+from evkg.literature.sources import _user_graph, user_references_path
+
+# ---------------------------------------------------------------------------------------------- import
+
+_KIND_CLASS = {
+    "article": FABIO.JournalArticle, "article-journal": FABIO.JournalArticle, "jour": FABIO.JournalArticle,
+    "ejour": FABIO.JournalArticle, "book": FABIO.Book, "chapter": FABIO.BookChapter,
+    "inbook": FABIO.BookChapter, "chap": FABIO.BookChapter, "incollection": FABIO.BookChapter,
+    "inproceedings": FABIO.ConferencePaper, "paper-conference": FABIO.ConferencePaper,
+    "conf": FABIO.ConferencePaper, "cpaper": FABIO.ConferencePaper, "report": FABIO.ReportDocument,
+    "rprt": FABIO.ReportDocument, "techreport": FABIO.ReportDocument, "thesis": FABIO.Thesis,
+    "phdthesis": FABIO.DoctoralThesis, "misc": FABIO.Expression,
+}
+
+
+def _citation_text(ref: Reference) -> str | None:
+    journal = ref.journal_abbrev or ref.journal
+    if not journal:
+        return None
+    text = journal + (f" {ref.year}" if ref.year else "")
+    if ref.volume:
+        text += f";{ref.volume}" + (f"({ref.issue})" if ref.issue else "")
+        if ref.pages:
+            text += f":{ref.pages}"
+    return text
+
+
+def _set_if_missing(graph: Graph, node, prop, value) -> None:
+    if value is not None and graph.value(node, prop) is None:
+        graph.add((node, prop, value))
+
+
+def _write_reference(graph: Graph, node: URIRef, ref: Reference) -> None:
+    if (node, RDF.type, None) not in graph:
+        graph.add((node, RDF.type, _KIND_CLASS.get(ref.kind, FABIO.JournalArticle)))
+    _set_if_missing(graph, node, RDFS.label, Literal(_label([_family(a) for a in ref.authors], ref.year)))
+    _set_if_missing(graph, node, DCT.title, Literal(ref.title) if ref.title else None)
+    if ref.authors and graph.value(node, BIBO.authorList) is None:
+        head = BNode()
+        Collection(graph, head, [Literal(a) for a in ref.authors])
+        graph.add((node, BIBO.authorList, head))
+        for author in ref.authors:
+            graph.add((node, DCT.creator, Literal(author)))
+    if ref.year:
+        _set_if_missing(graph, node, FABIO.hasPublicationYear, Literal(ref.year, datatype=XSD.gYear))
+    _set_if_missing(graph, node, PRISM.publicationName, Literal(ref.journal) if ref.journal else None)
+    citation = _citation_text(ref)
+    _set_if_missing(graph, node, DCT.bibliographicCitation, Literal(citation) if citation else None)
+    _set_if_missing(graph, node, BIBO.volume, Literal(ref.volume) if ref.volume else None)
+    _set_if_missing(graph, node, BIBO.issue, Literal(ref.issue) if ref.issue else None)
+    _set_if_missing(graph, node, BIBO.pages, Literal(ref.pages) if ref.pages else None)
+    _set_if_missing(graph, node, BIBO.doi, Literal(ref.doi) if ref.doi else None)
+    _set_if_missing(graph, node, FABIO.hasPubMedId, Literal(ref.pmid) if ref.pmid else None)
+    _set_if_missing(graph, node, FABIO.hasPubMedCentralId, Literal(ref.pmcid) if ref.pmcid else None)
+    if ref.url and graph.value(node, RDFS.seeAlso) is None and re.match(r"https?://\S+$", ref.url):
+        graph.add((node, RDFS.seeAlso, URIRef(ref.url)))
+
+
+def _rename(graph: Graph, old: URIRef, new: URIRef) -> None:
+    for s, p, o in list(graph.triples((old, None, None))):
+        graph.remove((s, p, o))
+        graph.add((new, p, o))
+    for s, p, o in list(graph.triples((None, None, old))):
+        graph.remove((s, p, o))
+        graph.add((s, p, new))
+
+
+class _PaperIndex:
+    """Which node holds which DOI and PMID, so that the same paper always lands on one node."""
+
+    def __init__(self, graph: Graph):
+        self.by_doi: dict[str, URIRef] = {}
+        self.by_pmid: dict[str, URIRef] = {}
+        for node, doi in graph.subject_objects(BIBO.doi):
+            try:
+                self.by_doi[normalise_doi(doi)] = node
+            except ValueError:
+                pass
+        for node, pmid in graph.subject_objects(FABIO.hasPubMedId):
+            try:
+                self.by_pmid[normalise_pmid(pmid)] = node
+            except ValueError:
+                pass
+
+    def find(self, doi, pmid):
+        return (doi and self.by_doi.get(doi)) or (pmid and self.by_pmid.get(pmid)) or None
+
+    def remember(self, node, doi, pmid):
+        if doi:
+            self.by_doi[doi] = node
+        if pmid:
+            self.by_pmid[pmid] = node
+        for table in (self.by_doi, self.by_pmid):
+            for key, value in list(table.items()):
+                if value != node and value in (self.by_doi.get(doi), self.by_pmid.get(pmid)):
+                    table[key] = node
+
+
+def _checked_identifiers(ref: Reference, report: ImportReport) -> tuple[str | None, str | None] | None:
+    doi = pmid = None
+    if ref.doi:
+        try:
+            doi = normalise_doi(ref.doi)
+        except ValueError as exc:
+            report.warnings.append(Problem(ref.path, ref.line, ref.key, f"{exc}; the DOI was left out."))
+    if ref.pmid:
+        try:
+            pmid = normalise_pmid(ref.pmid)
+        except ValueError as exc:
+            report.warnings.append(Problem(ref.path, ref.line, ref.key, f"{exc}; the PMID was left out."))
+    if not doi and not pmid:
+        report.skipped.append(Problem(ref.path, ref.line, ref.key,
+                                      "has no usable DOI or PubMed ID, so it cannot be given a stable name; add "
+                                      "its DOI (or PMID) to the entry and import it again."))
+        return None
+    return doi, pmid
+
+
+def import_references(paths, graph: Graph | None = None) -> ImportReport:
+    """Read reference exports into `graph` (a new graph if None), one node per paper.
+
+    Entries that name the same paper (same DOI or PMID, within the files or already in `graph`) are merged
+    into one node: fields the node lacks are filled in, fields it has are kept. A malformed entry is reported
+    with its file, line and key, and the other entries are imported all the same.
+    """
+    graph = Graph() if graph is None else graph
+    bind_prefixes(graph)
+    graph.bind("prism", PRISM)
+    report = ImportReport(graph=graph)
+    index = _PaperIndex(graph)
+    for path in [paths] if isinstance(paths, (str, Path)) else paths:
+        try:
+            refs, problems = read_references(path)
+        except InputError as exc:
+            report.file_errors.append(Problem(exc.path or str(path), exc.line, None,
+                                              exc.reason + (f" {exc.hint}" if exc.hint else "")))
+            continue
+        report.skipped.extend(problems)
+        for ref in refs:
+            ids = _checked_identifiers(ref, report)
+            if ids is None:
+                continue
+            doi, pmid = ids
+            if not ref.title:
+                report.warnings.append(Problem(ref.path, ref.line, ref.key, "has no title; add one so that "
+                                               "citations of it can be read."))
+            ref.doi, ref.pmid = doi, pmid
+            node = index.find(doi, pmid)
+            if node is None:
+                node = paper_iri(doi=doi, pmid=pmid)
+                _write_reference(graph, node, ref)
+                report.added.append(node)
+            else:
+                known_doi = graph.value(node, BIBO.doi)
+                if doi and known_doi and normalise_doi(known_doi) != doi:
+                    report.warnings.append(Problem(
+                        ref.path, ref.line, ref.key,
+                        f"PMID {pmid} is already recorded with DOI {known_doi}, not {doi}; the recorded DOI was "
+                        "kept. Check which DOI is right."))
+                    ref.doi = None
+                preferred = paper_iri(doi=doi or (normalise_doi(known_doi) if known_doi else None),
+                                      pmid=pmid or graph.value(node, FABIO.hasPubMedId))
+                if preferred != node and str(node).startswith(PAPER_PMID_BASE):
+                    _rename(graph, node, preferred)  # a DOI became known: the DOI name wins
+                    report.added = [preferred if n == node else n for n in report.added]
+                    report.merged = [preferred if n == node else n for n in report.merged]
+                    node = preferred
+                _write_reference(graph, node, ref)
+                report.merged.append(node)
+            index.remember(node, doi, pmid)
+    return report
+
+
+
+def import_into_file(paths, target=None) -> tuple[ImportReport, Path]:
+    """Import reference exports and save the result in `target` (default: the user's references file)."""
+    target = Path(target) if target else user_references_path()
+    graph = Graph()
+    if target.exists():
+        try:
+            graph.parse(target, format="turtle")
+        except Exception as exc:  # the file is the user's; say which one is damaged
+            raise InputError(f"the references file could not be read ({exc})", path=str(target),
+                             hint="Fix or move it, then import again.") from None
+    report = import_references(paths, graph)
+    if report.added or report.merged:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        graph.serialize(temporary, format="turtle")
+        temporary.replace(target)
+    _user_graph.cache_clear()
+    return report, target
+
+

@@ -1,0 +1,46 @@
+"""Regenerate the generated documentation: docs/queries.md (the query catalogue), docs/rules.md (the rule table)
+and docs/ontology/index.html.
+
+    python -m evkg.publish.docs            # write into the repository's docs/
+    python -m evkg.publish.docs --out DIR  # write elsewhere (the tests compare a fresh copy with docs/)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def generated() -> dict[str, str]:
+    """Relative path -> content of every generated documentation file."""
+    from evkg.core import resources
+    from evkg.graph.queries import catalogue_markdown
+    from evkg.publish.ontology_html import ontology_html
+    from evkg.publish.rules_doc import rules_markdown
+
+    return {"queries.md": catalogue_markdown(),
+            "rules.md": rules_markdown(resources.rules_graph(), resources.ontology_graph(), resources.data_graph()),
+            "ontology/index.html": ontology_html(resources.ontology_graph())}
+
+
+def write(out: Path) -> list[Path]:
+    written = []
+    for relative, text in generated().items():
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evkg.publish.docs", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "docs")
+    args = parser.parse_args(argv)
+    for path in write(args.out):
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The rule table (docs/rules.md), read from the classification rules themselves: every rule per jurisdiction
+with what it concludes, its alternatives, status and legal sources, the questions each jurisdiction answers,
+and the worked examples. Output is deterministic so that a stale table can be detected by regenerating it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from evkg.core.namespaces import EVD, EVKG, EVSH
+
+JURISDICTION = str(EVD["jurisdiction/"])
+SH_RULE = URIRef("http://www.w3.org/ns/shacl#rule")
+
+# (heading, rule-set node, jurisdiction of its questions; None: questions declared for no jurisdiction)
+GROUPS = [
+    ("EV role (all jurisdictions)", "RoleRules", None),
+    ("European Union", "EURules", "EU"),
+    ("United States", "USRules", "US"),
+    ("Republic of Korea", "KRRules", "KR"),
+]
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "valid"
+
+
+def _label(graphs: tuple[Graph, ...], node) -> str:
+    for graph in graphs:
+        label = graph.value(node, RDFS.label)
+        if label is not None:
+            return str(label)
+    text = str(node)
+    return text[len(str(EVKG)):] if text.startswith(str(EVKG)) else text
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _natural(text: str):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _labels(graphs, nodes) -> str:
+    return "; ".join(sorted(_cell(_label(graphs, node)) for node in set(nodes))) or "-"
+
+
+def _rule_rows(rules: Graph, ontology: Graph, data: Graph, rule_set: URIRef) -> list[str]:
+    rows = ["| Id | Rule | Concludes | Alternatives | Status | Sources |", "|---|---|---|---|---|---|"]
+    rule_nodes = sorted(rules.objects(rule_set, SH_RULE),
+                        key=lambda rule: _natural(str(rules.value(rule, EVKG.ruleId) or rule)))
+    for rule in rule_nodes:
+        status = rules.value(rule, EVKG.status)
+        rows.append("| " + " | ".join([
+            f"`{rules.value(rule, EVKG.ruleId)}`",
+            _cell(str(rules.value(rule, RDFS.label) or "")),
+            _labels((ontology,), rules.objects(rule, EVKG.concludes)),
+            _labels((ontology,), rules.objects(rule, EVKG.alternative)),
+            _label((ontology,), status).lower() if status is not None else "-",
+            _labels((data, ontology), rules.objects(rule, DCTERMS.source)),
+        ]) + " |")
+    return rows
+
+
+def _questions(rules: Graph, ontology: Graph, rule_set: URIRef, jurisdiction: str | None) -> list[str]:
+    answered = {q for rule in rules.objects(rule_set, SH_RULE)
+                for q in rules.objects(rule, EVKG.answersQuestion)}
+    declared = set()
+    for question in ontology.subjects(RDF.type, EVKG.ClassificationQuestion):
+        where = ontology.value(question, EVKG.jurisdiction)
+        if (jurisdiction is None and where is None) or (where is not None and str(where) == JURISDICTION + str(jurisdiction)):
+            declared.add(question)
+    lines = []
+    for question in sorted(answered | declared, key=lambda q: _natural(str(q))):
+        name = str(question)[len(str(EVKG)):] if str(question).startswith(str(EVKG)) else str(question)
+        note = "" if question in answered else " (no rule answers it: always undecided)"
+        lines.append(f"- `evkg:{name}`: {_label((ontology,), question)}{note}")
+    return lines
+
+
+def _worked_examples(examples: Path) -> list[str]:
+    lines = []
+    for path in sorted(examples.glob("*.ttl")):
+        header = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#") or len(header) == 2:
+                break
+            header.append(line.lstrip("#").strip())
+        lines.append(f"- `examples/valid/{path.name}`: {' '.join(header)}")
+    return lines or ["(the worked examples are part of the source repository, not of the installed package)"]
+
+
+def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = EXAMPLES) -> str:
+    out = [
+        "# Classification rules",
+        "",
+        "Generated from shapes/rules-*.ttl by `python -m evkg.publish.docs`; do not edit by hand.",
+        "",
+        "Each rule concludes one or more categories when its premises hold for a product description. "
+        "Alternatives are the other readings a contested or provisional rule reports beside its conclusion. "
+        "Sources are the legal acts, agency documents and papers the rule rests on. Status:",
+        "",
+    ]
+    for status in ("Settled", "Provisional", "Contested"):
+        node = URIRef(EVKG + status)
+        out.append(f"- {_label((ontology,), node)}: {ontology.value(node, SKOS.definition)}")
+    out.append("")
+    for heading, rule_set, jurisdiction in GROUPS:
+        node = URIRef(EVSH + rule_set)
+        out += [f"## {heading}", ""]
+        out += _rule_rows(rules, ontology, data, node)
+        out += ["", f"### Classification questions: {heading}", ""]
+        out += _questions(rules, ontology, node, jurisdiction)
+        out.append("")
+    out += ["## Worked examples", "",
+            "Complete product descriptions with their expected classification (`<name>.expected.json` beside "
+            "each file); the tests run them through the rules.", ""]
+    out += _worked_examples(examples)
+    out.append("")
+    return "\n".join(out)

@@ -1,0 +1,446 @@
+"""Render a CheckRun as text, JSON, Markdown, HTML or Turtle. Rendering only: no validation logic here."""
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import json
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from evkg.core import resources
+from evkg.core.namespaces import BIBO, DCT, EVD, EVKG, FOAF, bind_prefixes
+
+REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
+_STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
+                "contested": "contested — alternatives below", "undecided": "undecided",
+                "superseded": "superseded by an agency decision", "out-of-scope": "out of scope"}
+JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "South Korea",
+                      "ALL": "Every jurisdiction (EV role)"}
+NO_RULE_APPLIES = ("not concluded: no rule applies to the facts as stated (nothing to add; "
+                   "see `evkg explain` for the rules that were considered)")
+
+
+def render(run, fmt: str = "text") -> str:
+    if fmt not in REPORT_FORMATS:
+        from evkg.core.errors import UsageError
+
+        raise UsageError(f"unknown report format {fmt!r}; use one of: {', '.join(REPORT_FORMATS)}")
+    return {"text": to_text, "json": to_json, "markdown": to_markdown, "html": to_html, "ttl": to_turtle}[fmt](run)
+
+
+# ---------------------------------------------------------------- sources
+
+@functools.cache
+def source_info(iri: str) -> dict:
+    """Label and URL of a paper or legal act from the curated graph; the IRI itself when unknown."""
+    data = resources.data_graph()
+    node = URIRef(iri)
+    label = data.value(node, RDFS.label)
+    url = data.value(node, EVKG.officialUrl) or data.value(node, FOAF.page)
+    doi = data.value(node, BIBO.doi)
+    if url is None and doi is not None:
+        url = f"https://doi.org/{doi}"
+    if url is None and iri.startswith(str(EVD) + "paper/doi/"):
+        url = "https://doi.org/" + iri[len(str(EVD) + "paper/doi/"):]
+    act = data.value(node, EVKG.provisionOf)
+    if url is None and act is not None:
+        url = data.value(act, EVKG.officialUrl) or data.value(act, FOAF.page)
+    return {"iri": iri, "label": str(label) if label else _short(iri), "url": str(url) if url else None}
+
+
+def _short(iri: str) -> str:
+    for prefix, base in (("evkg:", str(EVKG)), ("evd:", str(EVD))):
+        if iri.startswith(base):
+            return prefix + iri[len(base):]
+    return iri
+
+
+def _source_text(info: dict) -> str:
+    return info["label"] + (f" <{info['url']}>" if info.get("url") else "")
+
+
+# ---------------------------------------------------------------- JSON
+
+def _result_dict(result) -> dict:
+    return {
+        "severity": result.severity,
+        "constraint": result.constraint_id,
+        "focus": result.focus,
+        "focus_label": result.focus_label,
+        "path": result.path,
+        "path_label": result.path_label,
+        "value": result.value,
+        "message": result.message,
+        "shape": result.shape,
+        "source": result.sources[0] if result.sources else None,
+        "sources": [source_info(s) for s in result.sources],
+    }
+
+
+def outcome_dict(outcome) -> dict:
+    get = functools.partial(getattr, outcome)
+    return {
+        "jurisdiction": get("jurisdiction", None),
+        "question": _str(get("question", None)),
+        "question_label": get("question_label", None),
+        "category": _str(get("category", None)),
+        "category_label": get("category_label", None),
+        "status": get("status", None),
+        "rule": get("rule", None),
+        "rule_label": get("rule_label", None),
+        "rationale": get("rationale", None),
+        "alternatives": [{"category": _str(a[0]), "label": a[1]} for a in get("alternatives", []) or []],
+        "sources": list(get("sources", []) or []),
+        "premises": list(get("premises", []) or []),
+        "missing": [dict(m, property=_str(m.get("property"))) for m in get("missing", []) or []],
+        "other_derivations": [list(d) for d in get("other_derivations", []) or []],
+        "iri": _str(get("iri", None)),
+    }
+
+
+def _str(value):
+    return None if value is None else str(value)
+
+
+def _product_dict(product) -> dict:
+    return {
+        "iri": product.iri,
+        "label": product.label,
+        "conforms": product.conforms,
+        "completeness": product.completeness,
+        "counts": product.counts(),
+        "results": [_result_dict(r) for r in product.results],
+        "classifications": [outcome_dict(o) for o in product.classifications],
+        "consistency_errors": [str(e) for e in product.consistency_errors],
+    }
+
+
+def to_dict(run) -> dict:
+    return {
+        "files": [
+            {
+                "path": f.path,
+                "error": f.error,
+                "error_detail": f.error_detail,
+                "conforms": f.conforms,
+                "products": [_product_dict(p) for p in f.products],
+                "other_results": [_result_dict(r) for r in f.other_results],
+            }
+            for f in run.files
+        ],
+        "summary": run.summary(),
+    }
+
+
+def to_json(run) -> str:
+    return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- text
+
+def _verdict(product) -> str:
+    counts = product.counts()
+    word = "conforms" if product.conforms else "does NOT conform"
+    return (f"{word} — {counts['Violation']} violation(s), {counts['Warning']} warning(s), "
+            f"{counts['Info']} note(s); completeness {product.completeness:.1f} %")
+
+
+# Questions in the decision order of the rule table, so a report reads from scope to consequences.
+QUESTION_ORDER = [EVKG[f"Q_{q}"] for q in (
+    "ActiveSubstance", "DonorRelation",
+    "EU_Medicinal", "EU_Biological", "EU_Immunological", "EU_Vaccine", "EU_BloodDerived", "EU_ATMP", "EU_GTMP",
+    "EU_SCTMP", "EU_TEP", "EU_CombinedATMP", "EU_HospitalExemption", "EU_CentralisedProcedure",
+    "EU_StartingMaterial", "EU_GMO",
+    "US_Drug", "US_Biological", "US_Vaccine", "US_GeneTherapy", "US_HCTP", "US_361HCTP", "US_Combination",
+    "US_LeadCenter", "US_Application", "US_RFD",
+    "KR_EVTherapy", "KR_CellTherapy", "KR_GeneTherapy")]
+
+
+def _reading_order(outcome) -> tuple:
+    question = URIRef(str(outcome.question)) if outcome.question else None
+    rank = QUESTION_ORDER.index(question) if question in QUESTION_ORDER else len(QUESTION_ORDER)
+    return (outcome.status == "undecided", rank, str(outcome.category or ""))
+
+
+def _is_positive(outcome) -> bool:
+    local = str(outcome.category or "").rsplit("#", 1)[-1]
+    return outcome.status not in ("undecided", "superseded", "out-of-scope") and "_Not" not in local \
+        and local not in ("Undecided", "OutOfScope")
+
+
+def _grouped_outcomes(product) -> dict:
+    groups: dict = {}
+    for outcome in sorted(product.classifications, key=_reading_order):
+        groups.setdefault(outcome.jurisdiction, []).append(outcome)
+    return dict(sorted(groups.items(), key=lambda kv: list(JURISDICTION_NAMES).index(kv[0])
+                       if kv[0] in JURISDICTION_NAMES else 99))
+
+
+def _rule_text(outcome) -> str:
+    """The rule id, or what the engine's own subsumption step means in words."""
+    return "follows from a narrower category" if outcome.rule == "HIERARCHY" else f"rule {outcome.rule}"
+
+
+def _missing_text(outcome) -> str:
+    if not outcome.missing:
+        return NO_RULE_APPLIES
+    return "add: " + "; ".join(m.get("prompt") or m.get("label") or "" for m in outcome.missing)
+
+
+def _outcome_lines(outcome, indent: str) -> list[str]:
+    status = outcome.status or ""
+    if status == "undecided":
+        lines = [f"{indent}? {outcome.question_label or outcome.question} — undecided"]
+        for missing in outcome.missing or []:
+            waiting = ", ".join(missing.get("rules", []) or [])
+            lines.append(f"{indent}    add: {missing.get('prompt') or missing.get('label')}"
+                         + (f" (needed by {waiting})" if waiting else ""))
+        if not outcome.missing:
+            lines.append(f"{indent}    {NO_RULE_APPLIES}")
+        return lines
+    lines = [f"{indent}- {outcome.category_label} [{_STATUS_MARK.get(status, status)}; {_rule_text(outcome)}]"]
+    for alt_iri, alt_label in outcome.alternatives or []:
+        lines.append(f"{indent}    or: {alt_label}")
+    if outcome.premises:
+        lines.append(f"{indent}    because: " + "; ".join(outcome.premises))
+    for source in outcome.sources or []:
+        lines.append(f"{indent}    source: {_source_text(source)}")
+    return lines
+
+
+def to_text(run) -> str:
+    out: list[str] = []
+    for file in run.files:
+        out.append(f"{file.path}")
+        if file.error:
+            out.append(f"  ERROR: {file.error}")
+            out.append("")
+            continue
+        for product in file.products:
+            out.append(f"  Product: {product.label}  <{product.iri}>")
+            out.append(f"  Verdict: {_verdict(product)}")
+            if product.results:
+                out.append("  Findings:")
+                for result in product.results:
+                    where = result.path_label or "description"
+                    head = f"    {result.severity.upper():9}{(result.constraint_id or ''):8} {where}"
+                    if result.focus != product.iri:
+                        head += f" (on {result.focus_label})"
+                    out.append(head)
+                    out.append(f"             {result.message}")
+                    if result.value is not None:
+                        out.append(f"             found: {result.value}")
+                    for source in result.sources:
+                        out.append(f"             source: {_source_text(source_info(source))}")
+            for error in product.consistency_errors:
+                out.append(f"  CONSISTENCY ERROR: {error}")
+            if product.classifications:
+                out.append("  Classification:")
+                for jurisdiction, outcomes in _grouped_outcomes(product).items():
+                    out.append(f"    {JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}:")
+                    short = [o.category_label + ("" if o.status == "settled" else f" ({o.status})")
+                             for o in outcomes if _is_positive(o)]
+                    if short and jurisdiction != "ALL":
+                        out.append("      In short: " + "; ".join(short))
+                    no_rule = [o for o in outcomes if o.status == "undecided" and not o.missing]
+                    for outcome in outcomes:
+                        if outcome not in no_rule:
+                            out.extend(_outcome_lines(outcome, "      "))
+                    if no_rule:
+                        out.append("      Not concluded, no rule applies to the stated facts: "
+                                   + "; ".join(o.question_label or str(o.question) for o in no_rule))
+            out.append("")
+        for result in file.other_results:
+            out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")
+    summary = run.summary()
+    out.append(f"Summary: {summary['products']} product(s) in {summary['files']} file(s); "
+               f"{summary['products_conforming']} conform; {summary['violations']} violation(s), "
+               f"{summary['warnings']} warning(s); {summary['files_with_errors']} file(s) could not be read.")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- Markdown
+
+def _md(text) -> str:
+    return str(text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(run) -> str:
+    out = ["# evkg check report", ""]
+    for file in run.files:
+        out.append(f"## `{file.path}`")
+        out.append("")
+        if file.error:
+            out += [f"**Error:** {_md(file.error)}", ""]
+            continue
+        for product in file.products:
+            out += [f"### {_md(product.label)}", "", f"<{product.iri}>", "", f"**Verdict:** {_verdict(product)}", ""]
+            if product.results:
+                out += ["| severity | check | property | on | found | what is expected | source |",
+                        "|---|---|---|---|---|---|---|"]
+                for r in product.results:
+                    sources = "; ".join(_source_text(source_info(s)) for s in r.sources)
+                    out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(r.path_label)} | {_md(r.focus_label)} "
+                               f"| {_md(r.value)} | {_md(r.message)} | {_md(sources)} |")
+                out.append("")
+            if product.classifications:
+                out += ["| jurisdiction | question | answer | status | rule | why | source |", "|---|---|---|---|---|---|---|"]
+                for o in product.classifications:
+                    answer = o.category_label if o.status != "undecided" else _missing_text(o)
+                    if o.alternatives:
+                        answer += " (or: " + "; ".join(label for _, label in o.alternatives) + ")"
+                    sources = "; ".join(_source_text(s) for s in o.sources or [])
+                    out.append(f"| {o.jurisdiction} | {_md(o.question_label)} | {_md(answer)} | {o.status} | "
+                               f"{_md(_rule_text(o) if o.rule else '')} | {_md('; '.join(o.premises or []))} | {_md(sources)} |")
+                out.append("")
+    s = run.summary()
+    out.append(f"**Summary:** {s['products']} product(s), {s['products_conforming']} conform, "
+               f"{s['violations']} violation(s), {s['warnings']} warning(s).")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- HTML
+
+_CSS = """body{font-family:system-ui,sans-serif;margin:2rem;max-width:72rem;color:#1d2733}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}h3{font-size:1.05rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}td,th{border:1px solid #d0d7de;padding:.35rem .5rem;
+vertical-align:top;text-align:left;font-size:.9rem}th{background:#f3f5f7}.Violation{color:#b42318;font-weight:600}
+.Warning{color:#a15c07;font-weight:600}.Info{color:#175cd3}.ok{color:#067647;font-weight:600}
+.bad{color:#b42318;font-weight:600}.status-contested{color:#a15c07}.status-undecided{color:#667085}
+code{font-size:.85rem}"""
+
+
+def _e(text) -> str:
+    return html.escape(str(text if text is not None else ""))
+
+
+def _link(info: dict) -> str:
+    if info.get("url"):
+        return f'<a href="{_e(info["url"])}">{_e(info["label"])}</a>'
+    return _e(info["label"])
+
+
+def product_html(product) -> str:
+    """One product's verdict, findings and classification as an HTML fragment (also used by the web page)."""
+    verdict_class = "ok" if product.conforms else "bad"
+    out = [f'<section class="product"><h3>{_e(product.label)}</h3><p><code>{_e(product.iri)}</code></p>',
+           f'<p class="{verdict_class}">{_e(_verdict(product))}</p>']
+    if product.results:
+        out.append("<table><tr><th>severity</th><th>check</th><th>property</th><th>on</th><th>found</th>"
+                   "<th>what is expected</th><th>source</th></tr>")
+        for r in product.results:
+            sources = "; ".join(_link(source_info(s)) for s in r.sources)
+            out.append(f'<tr><td class="{r.severity}">{r.severity}</td><td>{_e(r.constraint_id)}</td>'
+                       f"<td>{_e(r.path_label)}</td><td>{_e(r.focus_label)}</td><td>{_e(r.value)}</td>"
+                       f"<td>{_e(r.message)}</td><td>{sources}</td></tr>")
+        out.append("</table>")
+    for error in product.consistency_errors:
+        out.append(f'<p class="bad">Consistency error: {_e(error)}</p>')
+    if product.classifications:
+        out.append("<h4>Classification</h4><table><tr><th>jurisdiction</th><th>question</th><th>answer</th>"
+                   "<th>status</th><th>rule</th><th>why</th><th>legal source</th></tr>")
+        for o in product.classifications:
+            if o.status == "undecided":
+                answer = _e(_missing_text(o))
+            else:
+                answer = _e(o.category_label)
+                if o.alternatives:
+                    answer += "<br>or: " + "; ".join(_e(label) for _, label in o.alternatives)
+            sources = "<br>".join(_link(s) for s in o.sources or [])
+            out.append(f"<tr><td>{_e(o.jurisdiction)}</td><td>{_e(o.question_label)}</td><td>{answer}</td>"
+                       f'<td class="status-{_e(o.status)}">{_e(o.status)}</td><td>{_e(_rule_text(o) if o.rule else "")}</td>'
+                       f"<td>{_e('; '.join(o.premises or []))}</td><td>{sources}</td></tr>")
+        out.append("</table>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def to_html(run) -> str:
+    body = ["<h1>evkg check report</h1>"]
+    for file in run.files:
+        body.append(f"<h2>{_e(file.path)}</h2>")
+        if file.error:
+            body.append(f'<p class="bad">Error: {_e(file.error)}</p>')
+            continue
+        body.extend(product_html(p) for p in file.products)
+    s = run.summary()
+    body.append(f"<p><strong>Summary:</strong> {s['products']} product(s), {s['products_conforming']} conform, "
+                f"{s['violations']} violation(s), {s['warnings']} warning(s).</p>")
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>evkg check report</title>"
+            f"<style>{_CSS}</style></head><body>" + "\n".join(body) + "</body></html>\n")
+
+
+# ---------------------------------------------------------------- Turtle
+
+def to_graph(run) -> Graph:
+    """Validation results (as SHACL results with stable IRIs) and classification outcomes in one graph."""
+    graph = Graph()
+    bind_prefixes(graph)
+    for file in run.files:
+        for product in file.products:
+            product_node = URIRef(product.iri)
+            report = EVD[f"report/{_hash(product.iri)}"]
+            graph.add((report, RDF.type, SH.ValidationReport))
+            graph.add((report, SH.conforms, Literal(product.conforms)))
+            graph.add((report, EVKG.ofProduct, product_node))
+            graph.add((report, EVKG.completenessScore, Literal(str(product.completeness), datatype=XSD.decimal)))
+            for r in product.results:
+                node = EVD[f"result/{_hash(product.iri, r.shape, r.focus, r.path or '', r.value or '', r.message)}"]
+                graph.add((report, SH.result, node))
+                graph.add((node, RDF.type, SH.ValidationResult))
+                graph.add((node, SH.resultSeverity, SH[r.severity]))
+                is_iri = r.focus.startswith(("http:", "https:", "urn:", "file:"))
+                graph.add((node, SH.focusNode, URIRef(r.focus) if is_iri else Literal(r.focus_label)))
+                if r.path:
+                    graph.add((node, SH.resultPath, URIRef(r.path)))
+                if r.value is not None:
+                    graph.add((node, SH.value, Literal(r.value)))
+                graph.add((node, SH.resultMessage, Literal(r.message)))
+                if r.shape.startswith("http"):
+                    graph.add((node, SH.sourceShape, URIRef(r.shape)))
+                for source in r.sources:
+                    graph.add((node, DCT.source, URIRef(source)))
+            for outcome in product.classifications:
+                _add_outcome(graph, outcome)
+    return graph
+
+
+def _add_outcome(graph: Graph, outcome) -> None:
+    node = URIRef(str(outcome.iri))
+    graph.add((node, RDF.type, EVKG.ClassificationOutcome))
+    graph.add((node, EVKG.ofProduct, URIRef(str(outcome.product))))
+    if outcome.jurisdiction in ("EU", "US", "KR"):
+        graph.add((node, EVKG.jurisdiction, EVD[f"jurisdiction/{outcome.jurisdiction}"]))
+    if outcome.question:
+        graph.add((node, EVKG.question, URIRef(str(outcome.question))))
+    if outcome.category:
+        graph.add((node, EVKG.category, URIRef(str(outcome.category))))
+    for alt, _ in outcome.alternatives or []:
+        graph.add((node, EVKG.alternativeCategory, URIRef(str(alt))))
+    if outcome.rule_iri:
+        graph.add((node, EVKG.derivedByRule, URIRef(str(outcome.rule_iri))))
+    status_node = _STATUS_NODES.get(outcome.status)
+    if status_node is not None:
+        graph.add((node, EVKG.status, status_node))
+    for premise in outcome.premise_outcomes or []:
+        graph.add((node, EVKG.premise, URIRef(str(premise))))
+    for premise in outcome.premises or []:
+        graph.add((node, EVKG.premiseText, Literal(premise)))
+    for missing in outcome.missing or []:
+        graph.add((node, EVKG.missingFact, URIRef(str(missing["property"]))))
+    for source in outcome.sources or []:
+        graph.add((node, DCT.source, URIRef(source["iri"])))
+
+
+_STATUS_NODES = {"settled": EVKG.Settled, "provisional": EVKG.Provisional, "contested": EVKG.Contested,
+                 "undecided": EVKG.Undecided, "superseded": EVKG.Superseded, "out-of-scope": EVKG.OutOfScope}
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
+
+
+def to_turtle(run) -> str:
+    return to_graph(run).serialize(format="turtle")

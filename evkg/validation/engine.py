@@ -1,0 +1,337 @@
+"""SHACL validation of product descriptions into a small typed report.
+
+The shapes run on an in-memory pyoxigraph store (compiled to SPARQL, see evkg.validation.compiled; plain
+pySHACL is the reference engine). This module attributes every result to the product it concerns, explains it
+in plain words (property name, value found, what is expected, source) and scores completeness. Everything it
+needs from the submitted data it asks the store, so a batch of a thousand products never has to pass through
+a slower in-Python graph.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SH, SKOS
+
+from evkg.core import resources
+from evkg.core.namespaces import DCT, EVKG, EVSH
+from evkg.io.rdf import to_rdflib
+
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+SEVERITY_WEIGHT = {"Violation": 3, "Warning": 2, "Info": 1}
+_SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+ENGINES = ("compiled", "pyshacl")
+UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
+UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
+from evkg.validation.compiled import DATA_GRAPH  # noqa: E402  (one name for the submitted graph)
+
+ONTOLOGY_GRAPH = ox.NamedNode("urn:evkg:graph:ontology")
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    severity: str
+    focus: str
+    focus_label: str
+    path: str | None
+    path_label: str | None
+    value: str | None
+    message: str
+    shape: str
+    constraint_id: str | None
+    sources: tuple[str, ...]
+    product: str | None
+
+    def sort_key(self):
+        return (SEVERITY_ORDER.get(self.severity, 9), self.constraint_id or "", self.path_label or "",
+                self.focus, self.value or "", self.message)
+
+
+@dataclass
+class ProductValidation:
+    iri: str
+    label: str
+    results: list[ValidationResult] = field(default_factory=list)
+    checks_total: float = 0.0
+    checks_failed: float = 0.0
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "Violation" for r in self.results)
+
+    @property
+    def completeness(self) -> float:
+        """Share of applicable checks met, weighted by severity, in percent (one decimal)."""
+        if self.checks_total == 0:
+            return 100.0
+        return round(100.0 * (1.0 - self.checks_failed / self.checks_total), 1)
+
+
+@dataclass
+class ValidationReport:
+    products: list[ProductValidation]
+    unattributed: list[ValidationResult]
+
+    @property
+    def conforms(self) -> bool:
+        return all(p.conforms for p in self.products) and not any(
+            r.severity == "Violation" for r in self.unattributed)
+
+
+# ------------------------------------------------------------------------------------------ the store
+
+def new_store() -> ox.Store:
+    """An in-memory store holding the ontology in its own named graph, ready for submitted data."""
+    store = ox.Store()
+    store.bulk_extend(_ontology_quads())
+    return store
+
+
+@functools.cache
+def _ontology_quads() -> tuple:
+    from evkg.io.rdf import quads_of
+
+    return tuple(ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
+                 for q in quads_of(resources.ontology_graph()))
+
+
+def store_of_graph(data: Graph) -> ox.Store:
+    from evkg.io.rdf import quads_of
+
+    store = new_store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(data))
+    return store
+
+
+def _rows(store: ox.Store, query: str):
+    return store.query(query, use_default_graph_as_union=True)
+
+
+class SubmittedData:
+    """What the report needs to know about the submitted data, asked of the store once."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        data = f"<{DATA_GRAPH.value}>"
+        self.products = sorted(
+            (to_rdflib(r["p"]) for r in _rows(store, f"""
+                SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
+                  ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
+        self.owners = {p: p for p in self.products}
+        for row in _rows(store, f"""
+                SELECT ?p ?n WHERE {{ GRAPH {data} {{ ?p a ?type . ?p (<urn:x>|!<urn:x>)+ ?n . ?n ?any ?thing }}
+                  ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}"""):
+            node = to_rdflib(row["n"])
+            if node not in self.owners:                 # a node shared by products goes to the first one
+                self.owners[node] = to_rdflib(row["p"])
+        self.labels = {}
+        for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
+            self.labels.setdefault(to_rdflib(row["n"]), str(row["l"].value))
+
+    def known_label(self, node) -> str | None:
+        if node in self.labels:
+            return self.labels[node]
+        ontology = resources.ontology_graph()
+        found = ontology.value(node, RDFS.label) or ontology.value(node, SKOS.prefLabel)
+        return str(found) if found is not None else None
+
+    def label(self, node) -> str:
+        found = self.known_label(node)
+        if found is not None:
+            return found
+        if isinstance(node, URIRef):
+            return str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return str(node) if isinstance(node, Literal) else "(unnamed node)"
+
+    def value_text(self, value) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, Literal):
+            return str(value)
+        if isinstance(value, URIRef):
+            label = self.known_label(value)
+            return f"{label} <{value}>" if label else str(value)
+        return self.label(value)
+
+    def evkg_terms(self, wanted=None) -> list[tuple]:
+        """(subject, predicate, term) for evkg: IRIs used as a predicate, class or value (only `wanted` terms)."""
+        namespace = str(EVKG)
+        data = f"<{DATA_GRAPH.value}>"
+        if wanted is None:
+            return [to_rdflib(r["t"]) for r in _rows(self.store, f"""
+                SELECT DISTINCT ?t WHERE {{ GRAPH {data} {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} }}
+                  FILTER(STRSTARTS(STR(?t), "{namespace}")) }}""")]
+        values = " ".join(f"<{t}>" for t in wanted)
+        return [(to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["t"])) for r in _rows(self.store, f"""
+            SELECT DISTINCT ?s ?p ?t WHERE {{ VALUES ?t {{ {values} }} GRAPH {data} {{
+              {{ ?s ?t ?o BIND(?t AS ?p) }} UNION {{ ?s ?p ?t }} }} }}""")]
+
+    def cited_sources(self) -> list[tuple]:
+        from evkg.literature.identifiers import SOURCE_PROPERTIES
+
+        values = " ".join(f"<{p}>" for p in SOURCE_PROPERTIES)
+        return [(to_rdflib(r["s"]), to_rdflib(r["o"])) for r in _rows(self.store, f"""
+            SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }}
+              FILTER(isIRI(?o)) }}""")]
+
+
+# ------------------------------------------------------------------------------------------ validating
+
+def validate(data: Graph, *, engine: str = "compiled") -> ValidationReport:
+    """Validate every product in `data` against the bundled shapes. `data` is not modified.
+
+    engine="compiled" runs the shapes as set-based SPARQL on pyoxigraph (the default, fast);
+    engine="pyshacl" runs plain pySHACL (the reference; both give identical results, see the tests).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {ENGINES}")
+    store = store_of_graph(data)
+    if engine == "pyshacl":
+        from evkg.validation.compiled import run_pyshacl
+
+        return report_for_store(store, run_pyshacl(data))
+    return validate_store(store, data)
+
+
+def validate_store(store: ox.Store, data: Graph | None = None) -> ValidationReport:
+    """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
+    from evkg.validation import compiled as sparql_validation
+
+    raw = sparql_validation.validate_store(store, data)
+    return report_for_store(store, raw)
+
+
+def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
+    submitted = SubmittedData(store)
+    raw_results = list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
+    by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
+    unattributed: list[ValidationResult] = []
+    failed_checks: dict = {p: set() for p in submitted.products}
+    for raw in raw_results:
+        focus, shape, path = raw.focus, raw.shape, raw.path
+        severity = _SEVERITY_NAMES.get(raw.severity, "Violation")
+        constraint_id, sources, name, _ = _shape_info(shape)
+        product = submitted.owners.get(focus)
+        item = ValidationResult(
+            severity=severity,
+            focus=str(focus),
+            focus_label=submitted.label(focus),
+            path=str(path) if isinstance(path, URIRef) else None,
+            path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
+            value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
+            message=_most_specific(sorted(raw.messages)),
+            shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
+            constraint_id=constraint_id,
+            sources=sources,
+            product=str(product) if product is not None else None,
+        )
+        if product is None:
+            unattributed.append(item)
+        else:
+            by_product[product].results.append(item)
+            failed_checks[product].add((shape, focus, severity))
+    _score(store, submitted, by_product, failed_checks)
+    for report in by_product.values():
+        report.results = sorted(set(report.results), key=ValidationResult.sort_key)
+    return ValidationReport(products=[by_product[p] for p in submitted.products],
+                            unattributed=sorted(set(unattributed), key=ValidationResult.sort_key))
+
+
+def product_iris(graph: Graph) -> list[URIRef]:
+    """Every node typed evkg:EVProduct (or a subclass declared in the ontology), sorted."""
+    from rdflib.namespace import RDF
+
+    found = {s for cls in subclass_closure(EVKG.EVProduct) for s in graph.subjects(RDF.type, cls)}
+    return sorted(found, key=str)
+
+
+@functools.cache
+def subclass_closure(cls) -> frozenset:
+    """A class and all its subclasses in the ontology."""
+    ontology = resources.ontology_graph()
+    found = {cls}
+    frontier = [cls]
+    while frontier:
+        current = frontier.pop()
+        for sub in ontology.subjects(RDFS.subClassOf, current):
+            if sub not in found:
+                found.add(sub)
+                frontier.append(sub)
+    return frozenset(found)
+
+
+def unresolved_source_results(submitted: SubmittedData) -> list:
+    """A warning for every cited source the bibliography, act register and user references lack."""
+    from evkg.literature.sources import resolve_source
+    from evkg.validation.compiled import RawResult
+
+    shapes = resources.shapes_graph()
+    messages = frozenset(str(m) for m in shapes.objects(UNRESOLVED_SOURCE_SHAPE, SH.message))
+    return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
+                      severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent)
+            for subject, source in submitted.cited_sources() if resolve_source(source) is None]
+
+
+@functools.cache
+def _declared_terms() -> frozenset:
+    ontology = resources.ontology_graph()
+    return frozenset(str(s) for s in ontology.subjects() if str(s).startswith(str(EVKG)))
+
+
+def unknown_term_results(submitted: SubmittedData) -> list:
+    """A warning for every evkg: term the ontology does not declare, naming the closest declared ones."""
+    import difflib
+
+    from evkg.validation.compiled import RawResult
+
+    declared = _declared_terms()
+    shapes = resources.shapes_graph()
+    general = [str(m) for m in shapes.objects(UNKNOWN_TERM_SHAPE, SH.message)]
+    names = {t[len(str(EVKG)):]: t for t in declared}
+    results = []
+    unknown = [t for t in submitted.evkg_terms() if str(t) not in declared]
+    for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
+        local = str(term)[len(str(EVKG)):]
+        close = difflib.get_close_matches(local, list(names), n=3, cutoff=0.6)
+        close += [n for n in names if n.lower() == local.lower() and n not in close]
+        hint = (" Did you mean " + " or ".join(f"evkg:{c}" for c in close) + "?") if close else ""
+        messages = frozenset(m.replace("{?value}", f"evkg:{local}") + hint for m in general)
+        path = predicate if term != predicate else None
+        results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
+                                 severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent))
+    return results
+
+
+def _most_specific(messages: list[str]) -> str:
+    """A SPARQL constraint's own message (with its values filled in) before the shape's general one."""
+    if not messages:
+        return "This part of the description does not meet a check."
+    return max(messages, key=len)
+
+
+@functools.cache
+def _shape_info(shape) -> tuple[str | None, tuple[str, ...], str | None, str]:
+    shapes = resources.shapes_graph()
+    constraint_id = shapes.value(shape, EVKG.constraintId)
+    sources = tuple(sorted(str(s) for s in shapes.objects(shape, DCT.source)))
+    name = shapes.value(shape, SH.name)
+    severity = _SEVERITY_NAMES.get(shapes.value(shape, SH.severity), "Violation")
+    return (str(constraint_id) if constraint_id else None, sources, str(name) if name else None, severity)
+
+
+def _score(store: ox.Store, submitted: SubmittedData, by_product: dict, failed_checks: dict) -> None:
+    """Completeness = weighted share of (shape, focus node) checks that pass, per product."""
+    from evkg.validation.compiled import focus_nodes_by_shape
+
+    for shape, focus_nodes in focus_nodes_by_shape(store).items():
+        weight = SEVERITY_WEIGHT[_shape_info(shape)[3]]
+        for focus in focus_nodes:
+            product = submitted.owners.get(focus)
+            if product is not None:
+                by_product[product].checks_total += weight
+    for product, failures in failed_checks.items():
+        report = by_product[product]
+        report.checks_failed = sum(SEVERITY_WEIGHT[severity] for (_, _, severity) in failures)
+        report.checks_total = max(report.checks_total, report.checks_failed)

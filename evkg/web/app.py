@@ -1,0 +1,412 @@
+"""`evkg serve`: the submission service and web page, a thin HTTP layer over the library.
+
+Every answer comes from a library call: `check` for submissions, `report` for rendering, `queries` for the
+named catalogue, the store for SPARQL, `resources` for the curated graph and the ontology. This module only
+reads requests, enforces limits, negotiates formats and turns errors into clear JSON (or HTML pages).
+
+Safety: the store is an in-memory copy made at start-up (no file lock held, nothing to corrupt), only ever
+queried (updates and SERVICE calls refused); submissions never touch it; RDF is parsed with remote fetching
+off; every request body is capped; every check and query runs in a worker thread under a time limit.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+from evkg import __version__
+from evkg.core.errors import EvkgError, UnknownTermError, UsageError
+from evkg.core.namespaces import EVD, PREFIXES, curie
+from evkg.report.views import product_id_of, term_dict
+from evkg.web.http import BodyLimit, _accept, _error_response, _format_for_upload, _media_type, _page, _wants_html
+from evkg.web.service import (
+    CONTENT_TYPES,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    FORM_FORMATS,
+    REPORT_MEDIA,
+    SPARQL_GRAPH_MEDIA,
+    SPARQL_RESULT_MEDIA,
+    WEB_FOLDER,
+    Service,
+    ServiceError,
+)
+
+
+def create_app(store_path: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+               timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
+               url: str | None = None):
+    """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
+    memory from the bundled data). Start-up (store, checking the curated products) completes before the
+    server accepts requests."""
+    from starlette.applications import Starlette
+    from starlette.exceptions import HTTPException
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+
+    if max_bytes < 1:
+        raise UsageError("--max-bytes must be at least 1")
+    if timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    service = Service(store_path, max_bytes, timeout,
+                      progress or (lambda message: print(message, file=sys.stderr, flush=True)), url)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await asyncio.to_thread(service.prepare)
+        yield
+
+    routes = _routes(service)
+    routes.append(Mount("/static", app=StaticFiles(directory=str(WEB_FOLDER / "static")), name="static"))
+
+    async def service_error(request, exc: ServiceError):
+        return _error_response(request, exc)
+
+    async def http_error(request, exc: HTTPException):
+        codes = {404: "not-found", 405: "method-not-allowed"}
+        message = {404: f"there is nothing at {request.url.path}. GET /openapi.json lists the endpoints.",
+                   405: f"{request.method} is not accepted at {request.url.path}."}.get(exc.status_code,
+                                                                                       str(exc.detail))
+        return _error_response(request, ServiceError(exc.status_code, codes.get(exc.status_code, "error"),
+                                                     message))
+
+    async def evkg_error(request, exc: EvkgError):
+        return _error_response(request, ServiceError(400, "bad-request", str(exc)))
+
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=max_bytes)],
+                    exception_handlers={ServiceError: service_error, HTTPException: http_error,
+                                        EvkgError: evkg_error})
+    app.state.service = service
+    return app
+
+
+
+# ------------------------------------------------------------------------------------------- routes
+
+def _cell(term) -> dict:
+    """A result cell for the HTML table: its short text and, for IRIs, where to look it up."""
+    import pyoxigraph as ox
+
+    from evkg.graph.store import prefixed
+
+    text = prefixed(term)
+    href = None
+    if isinstance(term, ox.NamedNode):
+        iri = term.value
+        if iri.startswith(f"{EVD}product/"):
+            href = f"/products/{product_id_of(iri)}"
+        elif iri.startswith((PREFIXES["evkg"], PREFIXES["evsh"], str(EVD))):
+            href = f"/terms/{curie(iri)}"
+        elif iri.startswith(("http://", "https://")):
+            href = iri
+    return {"text": text, "href": href}
+
+
+def _table(results) -> dict:
+    if results.kind == "ask":
+        return {"kind": "ask", "boolean": results.boolean, "variables": [], "rows": []}
+    if results.kind == "graph":
+        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in results.triples]
+        return {"kind": "graph", "variables": ["subject", "predicate", "object"], "rows": rows}
+    return {"kind": "select", "variables": results.variables, "rows": [[_cell(t) for t in row] for row in results.rows]}
+
+
+def _query_dict(query) -> dict:
+    return {"name": query.name, "title": query.title, "description": query.description,
+            "params": [{"name": p.name, "description": p.description, "default": p.default, "kind": p.kind,
+                        "accepted": p.accepted, "required": p.default is None} for p in query.params],
+            "sources": list(query.sources), "url": f"/queries/{query.name}"}
+
+
+def _routes(service: Service) -> list:
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    from evkg.report import render as report
+
+    def json_response(data, status: int = 200):
+        return JSONResponse(data, status_code=status)
+
+    # --- submissions ------------------------------------------------------------------------------------
+    async def submission(request) -> tuple[bytes, str, str]:
+        """(raw bytes, rdflib format, name) of a description sent as a body, an upload or a form field."""
+        media = _media_type(request)
+        if media in CONTENT_TYPES:
+            fmt = CONTENT_TYPES[media]
+            suffix = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt", "nquads": ".nq",
+                      "trig": ".trig"}[fmt]
+            return await request.body(), fmt, "submission" + suffix
+        if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            form = await request.form(max_part_size=service.max_bytes)
+            chosen = str(form.get("format") or "").strip() or None
+            upload = form.get("file")
+            if upload is not None and not isinstance(upload, str) and upload.filename:
+                raw = await upload.read()
+                if raw:
+                    return raw, _format_for_upload(upload.filename, chosen), Path(upload.filename).name
+            text = str(form.get("text") or "")
+            if text.strip():
+                fmt = _format_for_upload("", chosen or "turtle")
+                suffix = next(s for _, _, f, s in FORM_FORMATS if f == fmt)
+                return text.encode("utf-8"), fmt, "submission" + suffix
+            raise ServiceError(400, "no-description", "the form holds no description: paste it into the text "
+                               "box (field 'text') or choose a file (field 'file').")
+        accepted = ", ".join(list(CONTENT_TYPES) + ["multipart/form-data"])
+        raise ServiceError(415, "unsupported-media-type",
+                           f"cannot read a description sent as {media or 'no Content-Type'!r}. Send RDF as one "
+                           f"of: {accepted}.", accepted=list(CONTENT_TYPES) + ["multipart/form-data"])
+
+    async def checked(request):
+        raw, fmt, name = await submission(request)
+        return await service.run("check", service.check_bytes, raw, fmt, name, serialize=True)
+
+    async def post_check(request):
+        media = _accept(request, list(REPORT_MEDIA))
+        run = await checked(request)
+        if REPORT_MEDIA[media] == "json":
+            return json_response(report.to_dict(run))
+        text = await service.run("report", report.render, run, REPORT_MEDIA[media])
+        return Response(text, media_type=media)
+
+    # --- web pages --------------------------------------------------------------------------------------
+    def home_context(request, **extra) -> dict:
+        context = {"formats": FORM_FORMATS, "samples": [(p.id, p.check.label) for p in service.products.values()],
+                   "text": "", "chosen_format": "", "error": None, "max_bytes": service.max_bytes}
+        context.update(extra)
+        return context
+
+    async def home(request):
+        wanted = request.query_params.get("sample")
+        extra = {}
+        if wanted is not None and service.products:
+            sample_id, text = service.sample(wanted)
+            extra = {"text": text, "chosen_format": "turtle", "sample_id": sample_id}
+        return _page(request, "home.html", home_context(request, **extra))
+
+    async def post_report(request):
+        form_text, chosen = "", ""
+        if _media_type(request) in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            form = await request.form(max_part_size=service.max_bytes)
+            form_text, chosen = str(form.get("text") or ""), str(form.get("format") or "")
+        try:
+            run = await checked(request)
+        except ServiceError as error:
+            if error.status not in (400, 415, 422):
+                raise
+            return _page(request, "home.html", home_context(request, text=form_text, chosen_format=chosen,
+                                                            error=error), status=error.status)
+        file = run.files[0]
+        fragments = [report.product_html(p) for p in file.products]
+        return _page(request, "report.html", {"file": file, "fragments": fragments, "summary": run.summary(),
+                                              "others": [r for r in file.other_results]})
+
+    # --- curated products and trials -------------------------------------------------------------------
+    async def list_products(request):
+        summaries = [service.product_summary(p) for p in service.products.values()]
+        if _wants_html(request):
+            return _page(request, "products.html", {"products": summaries})
+        return json_response({"products": summaries})
+
+    async def get_product(request):
+        curated = service.product(request.path_params["product_id"])
+        if _wants_html(request):
+            return _page(request, "product.html", {"product": curated, "summary": service.product_summary(curated),
+                                                   "fragment": report.product_html(curated.check)})
+        return json_response(service.product_dict(curated))
+
+    async def get_description(request):
+        curated = service.product(request.path_params["product_id"])
+        _, text = service.sample(curated.id)
+        return Response(text, media_type="text/turtle")
+
+    async def list_trials(request):
+        trials = service.trials()
+        if _wants_html(request):
+            return _page(request, "trials.html", {"trials": trials})
+        return json_response({"trials": trials})
+
+    # --- named queries ----------------------------------------------------------------------------------
+    async def list_queries(request):
+        queries = [_query_dict(q) for q in service.catalogue().values()]
+        if _wants_html(request):
+            return _page(request, "queries.html", {"queries": queries})
+        return json_response({"queries": queries})
+
+    async def get_query(request):
+        from evkg.graph.store import query_kind
+
+        name = request.path_params["name"]
+        query = service.named_query(name)
+        params = {k: v for k, v in request.query_params.items() if k != "format" and v.strip()}
+        graph_result = query_kind(query.text) in ("construct", "describe")
+        forced = {"csv": "text/csv", "json": "application/sparql-results+json", "tsv": "text/tab-separated-values",
+                  "xml": "application/sparql-results+xml", "html": "text/html"}.get(request.query_params.get("format", ""))
+        media = forced or _accept(request, ["application/sparql-results+json", "text/csv", "text/html",
+                                            "application/json", "text/tab-separated-values",
+                                            "application/sparql-results+xml"])
+        if media == "text/html":
+            context = {"query": _query_dict(query), "values": params, "table": None, "error": None}
+            try:
+                results = await service.run("query", service.run_named, name, params, None)
+                context["table"] = _table(results)
+            except ServiceError as error:
+                if error.status != 400:
+                    raise
+                context["error"] = error
+            return _page(request, "query.html", context, status=400 if context["error"] else 200)
+        if graph_result:
+            body = await service.run("query", service.run_named, name, params, "ntriples")
+            return Response(body, media_type="application/n-triples")
+        fmt = SPARQL_RESULT_MEDIA[media]
+        body = await service.run("query", service.run_named, name, params, fmt)
+        return Response(body, media_type="application/sparql-results+json" if media == "application/json" else media)
+
+    # --- SPARQL protocol --------------------------------------------------------------------------------
+    def refuse_update():
+        return ServiceError(403, "update-refused", "this endpoint only answers queries: SPARQL updates (INSERT, "
+                            "DELETE, LOAD, CLEAR, DROP …) are refused. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
+
+    async def sparql(request):
+        from evkg.graph.store import mask, query_kind
+
+        sparql_text = None
+        if request.method == "GET":
+            if "update" in request.query_params:
+                raise refuse_update()
+            sparql_text = request.query_params.get("query")
+        else:
+            media = _media_type(request)
+            if media == "application/sparql-update":
+                raise refuse_update()
+            if media == "application/sparql-query":
+                sparql_text = (await request.body()).decode("utf-8", "replace")
+            elif media in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                form = await request.form(max_part_size=service.max_bytes)
+                if "update" in form:
+                    raise refuse_update()
+                sparql_text = form.get("query")
+            else:
+                raise ServiceError(415, "unsupported-media-type", f"send the query as application/sparql-query "
+                                   f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
+        html = _wants_html(request) and request.query_params.get("format") is None
+        if not sparql_text or not str(sparql_text).strip():
+            if html and request.method == "GET":
+                return _page(request, "sparql.html", {"sparql": "", "table": None, "error": None})
+            raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
+                               "field 'query', or as an application/sparql-query body.")
+        sparql_text = str(sparql_text)
+        kind = query_kind(sparql_text)
+        if kind == "update":
+            raise refuse_update()
+        import re
+
+        if re.search(r"(?i)\bSERVICE\b", mask(sparql_text)):
+            raise ServiceError(403, "remote-refused", "federated queries (SERVICE) are refused: this endpoint "
+                               "never contacts other servers. Query the local graph only.")
+        if html:
+            context = {"sparql": sparql_text, "table": None, "error": None}
+            try:
+                context["table"] = _table(await service.run("query", service.run_sparql, sparql_text, None))
+            except ServiceError as error:
+                if error.status != 400:
+                    raise
+                context["error"] = error
+            return _page(request, "sparql.html", context, status=400 if context["error"] else 200)
+        if kind in ("construct", "describe"):
+            media = _accept(request, list(SPARQL_GRAPH_MEDIA))
+            body = await service.run("query", service.run_sparql, sparql_text, SPARQL_GRAPH_MEDIA[media])
+        else:
+            media = _accept(request, list(SPARQL_RESULT_MEDIA))
+            body = await service.run("query", service.run_sparql, sparql_text, SPARQL_RESULT_MEDIA[media])
+            if media == "application/json":
+                media = "application/sparql-results+json"
+        return Response(body, media_type=media)
+
+    # --- terms, health, API description -----------------------------------------------------------------
+    async def get_term(request):
+        try:
+            term = term_dict(request.path_params["curie"])
+        except UnknownTermError as exc:
+            raise ServiceError(404, "unknown-term", str(exc)) from None
+        if _wants_html(request):
+            return _page(request, "term.html", {"term": term})
+        return json_response(term)
+
+    async def health(request):
+        return json_response({"status": "ok" if service.ready else "starting", "version": __version__,
+                              "products": len(service.products), "queries": len(service.catalogue()),
+                              "max_bytes": service.max_bytes, "timeout_seconds": service.timeout})
+
+    async def openapi(request):
+        spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))
+        spec["info"]["version"] = __version__
+        spec["servers"] = [{"url": str(request.base_url).rstrip("/")}]
+        spec["info"]["description"] += (f" Limits of this server: request bodies up to {service.max_bytes:,} bytes, "
+                                        f"{service.timeout:g} s per check or query.")
+        return json_response(spec)
+
+    async def api_page(request):
+        return _page(request, "api.html", {"max_bytes": service.max_bytes, "timeout": service.timeout})
+
+    return [
+        Route("/", home, methods=["GET"]),
+        Route("/check", post_check, methods=["POST"]),
+        Route("/report", post_report, methods=["POST"]),
+        Route("/products", list_products, methods=["GET"]),
+        Route("/products/{product_id}", get_product, methods=["GET"]),
+        Route("/products/{product_id}/description", get_description, methods=["GET"]),
+        Route("/trials", list_trials, methods=["GET"]),
+        Route("/queries", list_queries, methods=["GET"]),
+        Route("/queries/{name}", get_query, methods=["GET"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/terms/{curie:path}", get_term, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/api", api_page, methods=["GET"]),
+    ]
+
+
+# ------------------------------------------------------------------------------------------- a child server
+
+@contextlib.contextmanager
+def running_server(*options: str, startup_timeout: float = 300.0):
+    """Run `evkg serve` in a child process on 127.0.0.1 and a free port; yield its base URL once /health
+    answers; stop the process afterwards. For tests, benchmarks and scripts."""
+    import os
+    import subprocess
+    import tempfile
+    import urllib.error
+    import urllib.request
+
+    from evkg.graph.oxigraph_server import free_port, stop_process
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--host", "127.0.0.1",
+                                "--port", str(port), *options], stdout=log, stderr=subprocess.STDOUT,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"evkg serve exited with code {process.returncode}:\n{log.read()[-4000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if json.loads(answer.read()).get("status") == "ok":
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"evkg serve did not answer on {url} within {startup_timeout:g} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        stop_process(process)
+        log.close()

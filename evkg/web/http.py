@@ -1,0 +1,140 @@
+"""HTTP helpers of `evkg serve`: content negotiation, upload formats, the request-body limit and page templates."""
+from __future__ import annotations
+
+from evkg import __version__
+from evkg.core.errors import InputError
+from evkg.core.namespaces import curie
+from evkg.web.service import FORM_FORMATS, WEB_FOLDER, ServiceError
+
+# ------------------------------------------------------------------------------------------- HTTP helpers
+
+def _accept(request, offers: list[str]) -> str:
+    """The offered media type the client prefers (q-values, exact before wildcard); the first on a tie."""
+    ranges = []
+    for part in request.headers.get("accept", "*/*").split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media:
+            ranges.append((media.lower(), q))
+
+    def score(offer):
+        kind = offer.split("/")[0]
+        best = None
+        for media, q in ranges:
+            rank = 3 if media == offer else 2 if media == f"{kind}/*" else 1 if media == "*/*" else 0
+            if rank and (best is None or rank > best[1]):
+                best = (q, rank)
+        return best or (0.0, 0)
+
+    scored = [(score(o), -i, o) for i, o in enumerate(offers)]
+    (q, rank), _, offer = max(scored, key=lambda s: (s[0][0], s[0][1] if s[0][0] > 0 else 0, s[1]))
+    return offer if q > 0 else offers[0]
+
+
+def _wants_html(request) -> bool:
+    if request.query_params.get("format") == "json":
+        return False
+    return _accept(request, ["application/json", "text/html"]) == "text/html"
+
+
+def _media_type(request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _format_for_upload(filename: str, chosen: str | None) -> str:
+    from evkg.io.load import guess_format
+
+    if chosen:
+        for value, _, fmt, _ in FORM_FORMATS:
+            if chosen == value:
+                return fmt
+        raise ServiceError(415, "unsupported-format", f"unknown format {chosen!r}; choose one of "
+                           + ", ".join(v for v, *_ in FORM_FORMATS) + ".")
+    try:
+        return guess_format(filename or "upload")
+    except InputError as exc:
+        raise ServiceError(415, "unsupported-format", exc.reason, hint=exc.hint) from None
+
+
+class BodyLimit:
+    """ASGI middleware: refuse a request body over max_bytes with 413, whether or not it declares its length."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await self._too_large(scope, receive, send, int(declared))
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                return await self._too_large(scope, receive, send, size)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+    async def _too_large(self, scope, receive, send, size):
+        from starlette.requests import Request
+
+        error = ServiceError(413, "too-large", f"the request is larger than the limit of {self.max_bytes:,} "
+                             "bytes. Split the description into several submissions, or ask the operator to "
+                             "raise the limit (evkg serve --max-bytes).", max_bytes=self.max_bytes)
+        response = _error_response(Request(scope), error)
+        await response(scope, receive, send)
+
+
+# ------------------------------------------------------------------------------------------- the app
+
+def _templates():
+    import jinja2
+    from starlette.templating import Jinja2Templates
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB_FOLDER / "templates")), autoescape=True)
+    env.globals.update(version=__version__, curie=curie, jurisdiction_names={"EU": "European Union",
+                                                                             "US": "United States",
+                                                                             "KR": "South Korea"})
+    return Jinja2Templates(env=env)
+
+
+_TEMPLATES = None
+
+
+def _page(request, name: str, context: dict, status: int = 200):
+    global _TEMPLATES
+    if _TEMPLATES is None:
+        _TEMPLATES = _templates()
+    return _TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+
+
+def _error_response(request, error: ServiceError):
+    from starlette.responses import JSONResponse
+
+    if _wants_html(request):
+        return _page(request, "error.html", {"error": error}, status=error.status)
+    return JSONResponse(error.as_dict(), status_code=error.status)
+
+
