@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from evkg import __version__
 from evkg.core.errors import InputError
-from evkg.core.namespaces import curie
+from evkg.core.namespaces import JURISDICTION_NAMES, curie
 from evkg.web.service import FORM_FORMATS, WEB_FOLDER, ServiceError
 
 # ------------------------------------------------------------------------------------------- HTTP helpers
@@ -114,9 +114,7 @@ def _templates():
     from starlette.templating import Jinja2Templates
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB_FOLDER / "templates")), autoescape=True)
-    env.globals.update(version=__version__, curie=curie, jurisdiction_names={"EU": "European Union",
-                                                                             "US": "United States",
-                                                                             "KR": "South Korea"})
+    env.globals.update(version=__version__, curie=curie, jurisdiction_names=JURISDICTION_NAMES)
     return Jinja2Templates(env=env)
 
 
