@@ -60,6 +60,8 @@ CASES = [
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(source_geneticallyModified=None)),
     ("KR-02b", "KR_NotGeneTherapyProduct", dict(cargo=SYNTHETIC_RNA), dict(cargo=RECOMBINANT_RNA)),
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(cellContent=None)),
+    ("KR-01c", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin"),
+     dict(prep_evOriginKind="evkg:PlantOrigin", cellContent=None)),
 ]
 
 
@@ -73,7 +75,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
     assert graph.value(EVSH.KRRules, SH.targetClass) == EVKG.EVProduct
 

@@ -168,6 +168,8 @@ CASES = [
     ("US-16d", "US_LeadCenterCDER", PLANT, {}),
     ("US-16e", "US_LeadCenterCBER", dict(integralMedicalDevice="true"),
      dict(integralMedicalDevice="true", evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE])),
+    ("US-15e", "US_NotCombinationProduct", dict(SYNTHETIC, **VEHICLE_DRUG),
+     dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])),
     ("US-16f", "US_LeadCenterCBER", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]),
      dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA], integralMedicalDevice="true")),
     ("US-18", "US_RFDRecommended", dict(prep_evOriginKind="evkg:AnimalOrigin"),
@@ -204,8 +206,9 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     graph = _rules_file()
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
     assert set(US_RULE_IDS) <= ids
-    # US-14-BIO splits US-14's two readings; US-16f closes the lead centre of gene-therapy carriers
-    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-16f"}
+    # US-14-BIO splits US-14's two readings; US-15e and US-16f close questions the table leaves open
+    # (combination status of synthetic carriers, lead centre of gene-therapy carriers)
+    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-16f"}
     assert {c[0] for c in CASES} == ids
 
 
