@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import re
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, URIRef
@@ -102,6 +103,24 @@ def _value_space() -> dict:
     return space
 
 
+_TERM = re.compile(r"evkg:([A-Za-z][A-Za-z0-9_]*)")
+
+
+@functools.cache
+def _rule_terms(queries: tuple) -> frozenset:
+    return frozenset(EVKG_NS + t for q in queries for t in _TERM.findall(q))
+
+
+def _read_by_rules(kb) -> frozenset:
+    """The vocabulary terms any rule's premises mention: all a rule can read of a description."""
+    return _rule_terms(tuple(rule.query for rule in kb.rules))
+
+
+def _is_value(term) -> bool:
+    """A literal or a vocabulary term, as opposed to a node of the description itself."""
+    return isinstance(term, ox.Literal) or (isinstance(term, ox.NamedNode) and term.value.startswith(EVKG_NS))
+
+
 class WhatCouldDecide:
     """For one classification run: which rules could still fire for a product, and on which missing facts."""
 
@@ -119,15 +138,69 @@ class WhatCouldDecide:
 
     # -- the plan: which (product, rule) pairs to try ----------------------------------------------------
     def evaluate(self, pairs: list[tuple[str, object, list, set]]) -> None:
-        """pairs: (product, rule, missing facts, categories to assume). Tries every pair in one pass per rule."""
+        """pairs: (product, rule, missing facts, categories to assume). Tries every pair in one pass per rule.
+
+        Descriptions that state the same facts the rules read, with the same conclusions so far, get the same
+        answer: one of them is tried and the others share its result."""
         if not pairs:
             return
+        signatures = self._signatures(sorted({p for p, _, _, _ in pairs}))
+        tried: dict[tuple, tuple] = {}
+        followers: dict[tuple, list] = {}
+        for product, rule, missing, assumed in pairs:
+            key = (signatures[product], rule.iri, tuple(sorted(missing)), frozenset(assumed))
+            if key in tried:
+                followers.setdefault(key, []).append(product)
+            else:
+                tried[key] = (product, rule, missing, assumed)
+        self._evaluate(list(tried.values()))
+        for key, products in followers.items():
+            leader, rule = tried[key][0], tried[key][1]
+            for product in products:
+                self._results[(product, rule.iri)] = self._results[(leader, rule.iri)]
+
+    def _signatures(self, products: list[str]) -> dict[str, tuple]:
+        """product -> what the rules can read of it: the facts of the vocabulary they mention (per part of the
+        description, cargo items as a multiset) and the categories concluded so far."""
+        read = _read_by_rules(self.kb)
+        facts = self.run.stated.facts
+        concluded: dict[str, set] = {}
+        index = self.run.index
+        for o in index.outcomes():
+            concluded.setdefault(index.product[o], set()).add((index.category[o], index.rule[o]))
+        items = self._item_facts(products, read)
+        table = {}
+        for product in products:
+            # values that name another node of the description (its preparation, source, items) are left out
+            stated = tuple(sorted((prop, tuple(sorted(str(v) for v in values if _is_value(v))))
+                                  for prop, values in facts.get(product, {}).items()
+                                  if prop in read and prop not in _ITEM_LINKS))
+            table[product] = (stated, items.get(product, ()), frozenset(concluded.get(product, ())))
+        return table
+
+    def _item_facts(self, products: list[str], read: frozenset) -> dict[str, tuple]:
+        values = " ".join(f"<{p}>" for p in products)
+        rows = self.run.store.query(f"""
+            SELECT ?this ?link ?item ?p ?o WHERE {{
+              VALUES ?this {{ {values} }}
+              VALUES ?link {{ {" ".join(f"<{link}>" for link in _ITEM_LINKS)} }}
+              ?this ?link ?item . OPTIONAL {{ ?item ?p ?o }}
+            }}""")
+        found: dict[str, dict] = {}
+        for row in rows:
+            entry = found.setdefault(row["this"].value, {}).setdefault((row["link"].value, str(row["item"])), set())
+            if row["p"] is not None and row["p"].value in read and _is_value(row["o"]):
+                entry.add((row["p"].value, str(row["o"])))
+        return {product: tuple(sorted((link, tuple(sorted(facts))) for (link, _), facts in entries.items()))
+                for product, entries in found.items()}
+
+    def _evaluate(self, pairs: list[tuple[str, object, list, set]]) -> None:
         templates = self._templates(sorted({p for p, _, _, _ in pairs}))
         chunks: list[str] = []
         copies: dict[str, tuple] = {}       # copy IRI -> (product, dimensions key, combo)
         plans: dict[tuple, tuple] = {}      # (product, rule IRI) -> (dimensions, key)
-        shared: dict[tuple, list] = {}      # (product, facts, assumed) -> copy IRIs, made once for all rules
         rules = {}
+        groups: dict[tuple, list] = {}
         for product, rule, missing, assumed in pairs:
             dimensions = self._dimensions(product, missing)
             combos = list(itertools.product(*[[_ABSENT] + list(range(len(values)))
@@ -138,23 +211,28 @@ class WhatCouldDecide:
             rules[rule.iri] = rule
             key = (product, tuple(facts for facts, _ in dimensions), frozenset(assumed))
             plans[(product, rule.iri)] = (dimensions, key)
-            if key not in shared:
-                template, parts = templates.get(product, ("", {"stated": set()}))
-                fixed = []
-                for i, category in enumerate(sorted(assumed)):
-                    node = f"<{_TEMPLATE}/assumed/{i}>"
-                    fixed += [f"{node} <{EVKG_NS}ofProduct> <{_TEMPLATE}> .",
-                              f"{node} <{EVKG_NS}category> <{category}> .",
-                              f"{node} <{EVKG_NS}status> <{EVKG_NS}Settled> ."]
-                base = template + "".join(line + "\n" for line in fixed)
-                made = []
-                for combo in combos:
-                    copy = f"{_COPY_NS}{len(copies)}"
-                    copies[copy] = (product, key, combo)
-                    made.append(copy)
-                    chunks.append((base + self._statements(parts, dimensions, combo)).replace(_TEMPLATE, copy))
-                shared[key] = made
-            chunks.append("".join(f"<{copy}> <{_VARIANT_OF}> <{rule.iri}> .\n" for copy in shared[key]))
+            groups.setdefault(key, [dimensions, combos, []])[2].append(rule)
+        for key, (dimensions, combos, group_rules) in groups.items():
+            product, _, assumed = key
+            template, parts = templates.get(product, ("", {"stated": set()}))
+            # only the conclusions these rules read are copied with the description
+            read = set().union(*(r.reads_categories for r in group_rules))
+            fixed = [line for category, lines in parts.get("conclusions", {}).items() if category in read
+                     for line in lines]
+            for i, category in enumerate(sorted(assumed)):
+                node = f"<{_TEMPLATE}/assumed/{i}>"
+                fixed += [f"{node} <{EVKG_NS}ofProduct> <{_TEMPLATE}> .",
+                          f"{node} <{EVKG_NS}category> <{category}> .",
+                          f"{node} <{EVKG_NS}status> <{EVKG_NS}Settled> ."]
+            base = template + "".join(line + "\n" for line in fixed)
+            made = []
+            for combo in combos:
+                copy = f"{_COPY_NS}{len(copies)}"
+                copies[copy] = (product, key, combo)
+                made.append(copy)
+                chunks.append((base + self._statements(parts, dimensions, combo)).replace(_TEMPLATE, copy))
+            chunks.append("".join(f"<{copy}> <{_VARIANT_OF}> <{rule.iri}> .\n"
+                                  for rule in group_rules for copy in made))
         if not plans:
             return
         store = ox.Store()
@@ -225,12 +303,19 @@ class WhatCouldDecide:
                 parts.setdefault(kind, set()).add(names[s])
             stated: set = set()
             lines = []
-            for s, p, o, _ in triples:
+            conclusions: dict[str, list] = {}      # category -> lines of the outcome nodes concluding it
+            node_category = {s: o.value for s, p, o, kind in triples
+                             if kind == "outcome" and p.value == EVKG_NS + "category"}
+            for s, p, o, kind in triples:
                 subject = names[s]
-                stated.add((subject, p.value))
                 obj = f"<{names[o]}>" if o in names else str(o)
+                if kind == "outcome":
+                    conclusions.setdefault(node_category.get(s, ""), []).append(f"<{subject}> {p} {obj} .")
+                    continue
+                stated.add((subject, p.value))
                 lines.append(f"<{subject}> {p} {obj} .")
             parts["stated"] = stated
+            parts["conclusions"] = conclusions
             table[product] = ("\n".join(lines) + "\n", parts)
         return table
 
