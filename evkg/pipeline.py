@@ -83,16 +83,16 @@ def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], li
     return products, others
 
 
-def _check_store(store, classify: bool):
+def _check_store(store, classify: bool, source: str | None = None, jurisdictions=None):
     report = validate_store(store)
     if not report.products:
-        raise InputError("describes no product: no node is typed evkg:EVProduct.",
+        raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
                          hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     classification = None
     if classify:
-        classification = _classify_store(store)
+        classification = _classify_store(store, jurisdictions)
         for product in report.products:
             outcomes_by_product[product.iri] = classification.for_product(URIRef(product.iri))
         for error in getattr(classification, "consistency_errors", []) or []:
@@ -108,16 +108,18 @@ def _check_store(store, classify: bool):
     return products, report.unattributed, classification
 
 
-def _classify_store(store):
+def _classify_store(store, jurisdictions=None):
     import pyoxigraph as ox
 
-    from evkg.classification.engine import classify_ntriples
+    from evkg.classification.engine import JURISDICTIONS, classify_ntriples
 
-    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH))
+    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH),
+                             jurisdictions or JURISDICTIONS)
 
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
-                max_bytes: int | None = None, classify: bool = True, progress=None) -> CheckRun:
+                max_bytes: int | None = None, classify: bool = True, progress=None,
+                jurisdictions=None) -> CheckRun:
     """Check each file on its own; an unreadable file gets an error entry and the batch goes on."""
     files: list[FileCheck] = []
     paths = [Path(p) for p in paths]
@@ -129,7 +131,7 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             store = new_store()
             load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
-            entry.products, entry.other_results, entry.classification = _check_store(store, classify)
+            entry.products, entry.other_results, entry.classification = _check_store(store, classify, str(path), jurisdictions)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}

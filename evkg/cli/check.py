@@ -5,18 +5,16 @@ import sys
 
 import click
 
-from evkg.io.load import input_format_names
+from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option, write_output
 from evkg.report.render import REPORT_FORMATS
 
 
 @click.command(name="check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@click.option("--format", "-f", "report_format", default="text", show_default=True,
-              type=click.Choice(REPORT_FORMATS), help="Report format.")
-@click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
-              help="RDF format of the input files (default: from each file's extension).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of the screen.")
+@format_option(REPORT_FORMATS, "text", "Report format (ttl: a SHACL-style results graph).")
+@input_format_option()
+@output_option()
+@jurisdiction_option()
 @click.option("--explain", is_flag=True, help="Also print the full derivation of each classification.")
 @click.option("--no-classify", is_flag=True, help="Validate only; skip the regulatory classification.")
 @click.option("--allow-remote", is_flag=True,
@@ -24,12 +22,21 @@ from evkg.report.render import REPORT_FORMATS
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, quiet):
+def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
     Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
     still checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could
     not be read or the command was misused, 3 internal error.
+
+    \b
+    Finding ids say what kind of check spoke:
+      Q-…     MISEV-based quality of the description (characterisation, separation, release tests)
+      V-…     consistency between stated facts (EV role against composition, …)
+      F-…     a fact the classification needs is missing
+      S-…     the shape of a value: its kind, count, unit or range (e.g. one positive number)
+      TERM-…  a term the ontology does not declare (with the closest names)
+      SRC-…   a source (dct:source) that resolves to no known paper or act
 
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
     """
@@ -43,19 +50,14 @@ def command(files, report_format, input_format, output, explain, no_classify, al
             click.echo(f"[{index}/{total}] {path}", err=True)
 
     run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
-                      classify=not no_classify, progress=progress)
+                      classify=not no_classify, progress=progress, jurisdictions=jurisdictions or None)
+    report_format = fmt
     text = render(run, report_format)
     if explain and not no_classify:
         from evkg.classification.explain import explain_run
 
         text += "\n" + explain_run(run)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        if not quiet:
-            click.echo(f"Report written to {output}.", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_output(text, output, quiet)
     for file in run.files:
         if file.error and report_format != "text":
             click.echo(f"error: {file.error}", err=True)

@@ -18,8 +18,6 @@ DCT = DCTERMS
 JURISDICTION_EU = EVD["jurisdiction/EU"]
 JURISDICTION_US = EVD["jurisdiction/US"]
 JURISDICTION_KR = EVD["jurisdiction/KR"]
-# The one display name of each jurisdiction, as data/jurisdictions.ttl labels it.
-JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "South Korea"}
 
 PREFIXES = {
     "evkg": str(EVKG),

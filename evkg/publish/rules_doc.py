@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from evkg.core.namespaces import EVD, EVKG, EVSH, JURISDICTION_NAMES
+from evkg.core.namespaces import EVD, EVKG, EVSH
 
 JURISDICTION = str(EVD["jurisdiction/"])
 SH_RULE = URIRef("http://www.w3.org/ns/shacl#rule")
@@ -17,9 +17,9 @@ SH_RULE = URIRef("http://www.w3.org/ns/shacl#rule")
 # (heading, rule-set node, jurisdiction of its questions; None: questions declared for no jurisdiction)
 GROUPS = [
     ("EV role (all jurisdictions)", "RoleRules", None),
-    (JURISDICTION_NAMES["EU"], "EURules", "EU"),
-    (JURISDICTION_NAMES["US"], "USRules", "US"),
-    (JURISDICTION_NAMES["KR"], "KRRules", "KR"),
+    ("European Union", "EURules", "EU"),
+    ("United States", "USRules", "US"),
+    ("South Korea", "KRRules", "KR"),
 ]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "valid"

@@ -9,14 +9,15 @@ a slower in-Python graph.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SH, SKOS
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg.core import resources
-from evkg.core.namespaces import DCT, EVKG, EVSH
+from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import to_rdflib
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -109,6 +110,10 @@ def _rows(store: ox.Store, query: str):
     return store.query(query, use_default_graph_as_union=True)
 
 
+# A bare IRI (not an example in <…>) filled into a message template.
+_IRI_IN_TEXT = re.compile(r"(?<![<\w])https?://[^\s<>\"]+")
+
+
 class SubmittedData:
     """What the report needs to know about the submitted data, asked of the store once."""
 
@@ -135,6 +140,12 @@ class SubmittedData:
         self.labels = {}
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
             self.labels.setdefault(to_rdflib(row["n"]), str(row["l"].value))
+        # Unnamed nodes are named by what they are and whose they are ("the separation step of <product>").
+        self.kinds: dict = {}
+        for pattern in ("?n a ?k", f"?s ?k ?n FILTER(?k != <{RDF.type}>)"):     # its type first, then its role
+            for row in _rows(store, f"SELECT ?n ?k WHERE {{ GRAPH {data} {{ {pattern} FILTER(isBlank(?n)) }} }} "
+                                    "ORDER BY ?n ?k"):
+                self.kinds.setdefault(to_rdflib(row["n"]), []).append(to_rdflib(row["k"]))
 
     def known_label(self, node) -> str | None:
         if node in self.labels:
@@ -149,7 +160,23 @@ class SubmittedData:
             return found
         if isinstance(node, URIRef):
             return str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        return str(node) if isinstance(node, Literal) else "(unnamed node)"
+        if isinstance(node, Literal):
+            return str(node)
+        return self.unnamed_label(node)
+
+    def readable(self, message: str) -> str:
+        """A message with the IRIs that shape templates fill in ({?path}, {?value}) turned into names."""
+        def name(match):
+            iri = match.group(0).rstrip(".,;)")
+            label = self.known_label(URIRef(iri))
+            return (f"{label} ({curie(iri)})" if label else curie(iri)) + match.group(0)[len(iri):]
+        return _IRI_IN_TEXT.sub(name, message)
+
+    def unnamed_label(self, node) -> str:
+        kind = next((label for label in (self.known_label(k) for k in self.kinds.get(node, ())) if label), None)
+        owner = self.owners.get(node)
+        whose = f" of {self.label(owner)}" if owner is not None and owner != node else ""
+        return f"the {kind}{whose}" if kind else f"an unnamed part{whose}"
 
     def value_text(self, value) -> str | None:
         if value is None:
@@ -233,7 +260,7 @@ def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=message,
+            message=submitted.readable(message),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from evkg import __version__
+from evkg.classification.outcomes import JURISDICTION_NAMES
 from evkg.core.errors import InputError
-from evkg.core.namespaces import JURISDICTION_NAMES, curie
+from evkg.core.namespaces import curie
 from evkg.web.service import FORM_FORMATS, WEB_FOLDER, ServiceError
 
 # ------------------------------------------------------------------------------------------- HTTP helpers
