@@ -129,10 +129,18 @@ def _reading_order(outcome) -> tuple:
             str(outcome.category or ""))
 
 
+@functools.cache
+def _negative_answers() -> frozenset:
+    """Categories that answer a question with no (not an ATMP, no GMO question, procedure optional ...)."""
+    from evkg.classification.knowledge import knowledge
+
+    return frozenset(c for q in knowledge().questions.values() for c in q.negative)
+
+
 def _is_positive(outcome) -> bool:
     local = str(outcome.category or "").rsplit("#", 1)[-1]
     return outcome.status not in ("undecided", "superseded", "out-of-scope") and "_Not" not in local \
-        and local not in ("Undecided", "OutOfScope")
+        and str(outcome.category) not in _negative_answers() and local not in ("Undecided", "OutOfScope")
 
 
 def _grouped_outcomes(product) -> dict:
