@@ -49,6 +49,7 @@ class FileCheck:
 @dataclass
 class CheckRun:
     files: list[FileCheck]
+    rule_set: str | None = None             # the rule set chosen with --rules; None: the law in force
 
     @property
     def exit_code(self) -> int:
@@ -72,18 +73,33 @@ class CheckRun:
         }
 
 
-def check(graph: Graph, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
-    """Validate and classify every product in an in-memory graph. The graph is not modified."""
-    return check_store(store_of_graph(graph), classify=classify)
+def check(graph: Graph, *, classify: bool = True, rules: str | None = None
+          ) -> tuple[list[ProductCheck], list[ValidationResult]]:
+    """Validate and classify every product in an in-memory graph. The graph is not modified. `rules` names a
+    rule set (see `evkg rules`) or a Turtle file of overlay rules; default: the law in force."""
+    return check_store(store_of_graph(graph), classify=classify, rules=rules)
 
 
-def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
+def check_store(store, *, classify: bool = True, rules: str | None = None
+                ) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
-    products, others, _ = _check_store(store, classify)
+    products, others, _ = _check_store(store, classify, rule_files=_rule_files(rules))
     return products, others
 
 
-def _check_store(store, classify: bool, source: str | None = None, jurisdictions=None):
+def _rule_files(rules: str | None) -> tuple[str, ...]:
+    """The overlay files of a rule-set choice, read once up front so that a bad rule file is reported once,
+    not as an error of every description checked with it."""
+    from evkg.classification.knowledge import knowledge
+    from evkg.classification.rule_sets import resolve
+
+    files = resolve(rules)[1]
+    knowledge(files)
+    return files
+
+
+def _check_store(store, classify: bool, source: str | None = None, jurisdictions=None,
+                 rule_files: tuple[str, ...] = ()):
     report = validate_store(store)
     if not report.products:
         raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
@@ -92,7 +108,7 @@ def _check_store(store, classify: bool, source: str | None = None, jurisdictions
     errors_by_product: dict = {}
     classification = None
     if classify:
-        classification = _classify_store(store, jurisdictions)
+        classification = _classify_store(store, jurisdictions, rule_files)
         for product in report.products:
             outcomes_by_product[product.iri] = classification.for_product(URIRef(product.iri))
         for error in getattr(classification, "consistency_errors", []) or []:
@@ -108,19 +124,21 @@ def _check_store(store, classify: bool, source: str | None = None, jurisdictions
     return products, report.unattributed, classification
 
 
-def _classify_store(store, jurisdictions=None):
+def _classify_store(store, jurisdictions=None, rule_files: tuple[str, ...] = ()):
     import pyoxigraph as ox
 
     from evkg.classification.engine import JURISDICTIONS, classify_ntriples
 
     return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH),
-                             jurisdictions or JURISDICTIONS)
+                             jurisdictions or JURISDICTIONS, rule_files=rule_files)
 
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
                 max_bytes: int | None = None, classify: bool = True, progress=None,
-                jurisdictions=None) -> CheckRun:
-    """Check each file on its own; an unreadable file gets an error entry and the batch goes on."""
+                jurisdictions=None, rules: str | None = None) -> CheckRun:
+    """Check each file on its own; an unreadable file gets an error entry and the batch goes on. `rules`
+    chooses the rule set (a name from `evkg rules` or an overlay file); default: the law in force."""
+    rule_files = _rule_files(rules) if classify else ()
     files: list[FileCheck] = []
     paths = [Path(p) for p in paths]
     for index, path in enumerate(paths, start=1):
@@ -131,9 +149,128 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             store = new_store()
             load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
-            entry.products, entry.other_results, entry.classification = _check_store(store, classify, str(path), jurisdictions)
+            entry.products, entry.other_results, entry.classification = _check_store(
+                store, classify, str(path), jurisdictions, rule_files)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
         files.append(entry)
-    return CheckRun(files=files)
+    return CheckRun(files=files, rule_set=None if not rule_files else _rule_set_words(rules))
+
+
+def _rule_set_words(rules: str) -> str:
+    from evkg.classification.rule_sets import resolve
+
+    declared, _ = resolve(rules)
+    if declared is None:
+        return str(rules)
+    return f"{declared.name} ({declared.label}; status of the text: {declared.law_status})"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# What if the law changes: the same products under two rule sets
+
+
+@dataclass
+class WhatIfRun:
+    rule_set: str                   # name of the rule set tried
+    baseline: str                   # name of the rule set compared with
+    changes: list                   # evkg.classification.whatif.AnswerChange items
+    rule_changes: list              # dicts from evkg.classification.whatif.rule_change_dict
+    compared: dict                  # origin ("curated", a file) -> number of products classified
+    errors: dict                    # file -> why it could not be read
+    declaration: object = None      # evkg.classification.rule_sets.RuleSet of the rule set tried, if any
+
+
+def _labels_of(store) -> dict[str, str]:
+    answer = store.query("SELECT ?p ?l WHERE { ?p a <https://w3id.org/evkg#EVProduct> ; "
+                         "<http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+    return {row["p"].value: row["l"].value for row in answer}
+
+
+def _rule_diff(before_files: tuple[str, ...], after_files: tuple[str, ...]) -> list[dict]:
+    """Rules added, replaced or retired going from one rule set to the other, with the overlay's reasons."""
+    from evkg.classification.knowledge import HIERARCHY_RULE_ID, RuleChange, knowledge
+    from evkg.classification.whatif import rule_change_dict
+
+    old, new = knowledge(before_files), knowledge(after_files)
+    # the hierarchy rule follows the categories; it is not a rule of any rule set
+    old_rules = {r.id: r for r in old.rules if r.id != HIERARCHY_RULE_ID}
+    new_rules = {r.id: r for r in new.rules if r.id != HIERARCHY_RULE_ID}
+    stated = {c.rule_id: c for c in new.changes}
+    found = []
+    for rule_id in sorted(set(old_rules) | set(new_rules)):
+        a, b = old_rules.get(rule_id), new_rules.get(rule_id)
+        if a is not None and b is not None and a.iri == b.iri and a.query == b.query:
+            continue
+        kind = "added" if a is None else "retired" if b is None else "replaced"
+        change = stated.get(rule_id)
+        if change is None or change.kind != kind:
+            change = RuleChange(kind=kind, rule_id=rule_id, label=(b or a).label, rationale=(b or a).rationale,
+                                sources=(b or a).sources, origin=(b or a).origin or "", before=a, after=b)
+        else:
+            change = RuleChange(kind=kind, rule_id=rule_id, label=change.label, rationale=change.rationale,
+                                sources=change.sources, origin=change.origin, before=a, after=b)
+        found.append(rule_change_dict(change))
+    return found
+
+
+def worked_examples() -> list[Path]:
+    """The worked examples (examples/valid/*.ttl) of a source checkout; an installed package has none."""
+    from evkg.core import resources
+
+    folder = resources.bundle_root() / "examples" / "valid"
+    return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
+
+
+def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool = True, examples: bool = True,
+           input_format: str | None = None, allow_remote: bool = False, max_bytes: int | None = None,
+           progress=None) -> WhatIfRun:
+    """Classify the curated products, the worked examples and each file given under `baseline` (default: the
+    law in force) and under `rules` (a rule set name or an overlay file), and keep every answer that differs."""
+    from evkg.classification.engine import classify_ntriples
+    from evkg.classification.rule_sets import describe_choice, resolve
+    from evkg.classification.whatif import compare
+    from evkg.core import resources
+
+    declaration, after_files = resolve(rules)
+    before_files = _rule_files(baseline)
+    _rule_files(rules)
+    changes, compared, errors = [], {}, {}
+    if curated:
+        if progress is not None:
+            progress("curated products")
+        import pyoxigraph as ox
+
+        data = resources.data_graph().serialize(format="nt", encoding="utf-8")
+        store = ox.Store()
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        labels = _labels_of(store)
+        before = classify_ntriples(data, rule_files=before_files)
+        after = classify_ntriples(data, rule_files=after_files)
+        compared["curated"] = len(before.products)
+        changes.extend(compare(before, after, origin="curated", labels=labels))
+    given = [Path(p) for p in paths]
+    seen = {p.resolve() for p in given if p.exists()}
+    extra = [p for p in worked_examples() if p.resolve() not in seen] if examples else []
+    for path in extra + given:
+        origin = f"examples/valid/{path.name}" if path in extra else str(path)
+        if progress is not None:
+            progress(origin)
+        store = new_store()
+        try:
+            load_into_store(Path(path), store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
+                            max_bytes=max_bytes)
+        except InputError as exc:
+            errors[origin] = str(exc)
+            continue
+        before = _classify_store(store, rule_files=before_files)
+        after = _classify_store(store, rule_files=after_files)
+        compared[origin] = len(before.products)
+        labels = {row["p"].value: row["l"].value for row in store.query(
+            "SELECT ?p ?l WHERE { GRAPH ?g { ?p a <https://w3id.org/evkg#EVProduct> ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?l } }")}
+        changes.extend(compare(before, after, origin=origin, labels=labels))
+    return WhatIfRun(rule_set=describe_choice(rules), baseline=describe_choice(baseline), changes=changes,
+                     rule_changes=_rule_diff(before_files, after_files), compared=compared, errors=errors,
+                     declaration=declaration)

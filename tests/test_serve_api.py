@@ -77,7 +77,7 @@ def test_openapi_describes_every_endpoint(server):
     spec = server.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     for path in ("/check", "/products", "/products/{id}", "/queries", "/queries/{name}", "/sparql",
-                 "/terms/{curie}", "/health", "/trials"):
+                 "/terms/{curie}", "/health", "/trials", "/whatif"):
         assert path in spec["paths"], path
     assert set(spec["paths"]["/sparql"]) == {"get", "post"}
     assert "413" in spec["paths"]["/check"]["post"]["responses"]
@@ -275,6 +275,19 @@ def test_unknown_product_is_404(server):
     response = server.get("/products/no-such-product")
     assert response.status_code == 404
     assert response.json()["error"] == "unknown-product"
+
+
+def test_whatif_lists_the_answers_the_reform_proposal_changes(server):
+    diff = server.get("/whatif", params={"rules": "eu-reform-proposal-2023"}).json()
+    assert diff["declaration"]["law_status"] == "proposal"
+    assert {(c["kind"], c["rule_id"]) for c in diff["rule_changes"]} >= {("retired", "EU-11"), ("added", "EU-R02")}
+    gtmp = [c for c in diff["changes"] if c["product"].endswith("/iexosomes") and c["question"].endswith("Q_EU_GTMP")]
+    assert gtmp and [r["id"] for r in gtmp[0]["before"]["rules"]] == ["EU-11"]
+    assert [r["id"] for r in gtmp[0]["after"]["rules"]] == ["EU-R02"]
+    page = server.get("/whatif", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "EU-R02" in page.text and "iExosomes" in page.text
+    missing = server.get("/whatif", params={"rules": "eu-reform-2099"})
+    assert missing.status_code == 404 and "eu-reform-proposal-2023" in missing.json()["message"]
 
 
 def test_trials_list(server):

@@ -388,6 +388,7 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
                                  o.question or "", o.status == "undecided", o.category))
     result = ClassificationResult(outcomes, errors, sorted(triples), run.jurisdictions)
     result._describe = describe_node
+    result.rules_by_iri = kb.rules_by_iri      # the rules of this run's rule set, overlays applied
     return result
 
 

@@ -5,7 +5,8 @@ import sys
 
 import click
 
-from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option, write_output
+from evkg.cli.options import (format_option, input_format_option, jurisdiction_option, output_option, rules_option,
+                              write_output)
 from evkg.report.render import REPORT_FORMATS
 
 
@@ -21,8 +22,10 @@ from evkg.report.render import REPORT_FORMATS
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
+@rules_option()
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, quiet):
+def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
+            quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
     Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
@@ -50,7 +53,8 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
             click.echo(f"[{index}/{total}] {path}", err=True)
 
     run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
-                      classify=not no_classify, progress=progress, jurisdictions=jurisdictions or None)
+                      classify=not no_classify, progress=progress, jurisdictions=jurisdictions or None,
+                      rules=rules)
     report_format = fmt
     text = render(run, report_format)
     if explain and not no_classify:

@@ -17,6 +17,8 @@ COMMANDS = {
     "check": ("check", "Validate product descriptions and infer their regulatory classification."),
     "explain": ("explain", "Print the full derivation of each product's classification."),
     "reason": ("reason", "Cross-check the classification with the OWL ontology (HermiT)."),
+    "whatif": ("whatif", "Show which classifications change under another rule set (a law reform, your own rules)."),
+    "rules": ("rules", "List the rule sets with the legal text each implements and its status."),
     "build": ("build", "Assemble ontology, shapes, curated data and inferred classifications into the store."),
     "queries": ("queries", "List the named SPARQL queries."),
     "query": ("query", "Run a named query or a .rq file on the store or a SPARQL endpoint."),

@@ -107,6 +107,7 @@ def to_dict(run) -> dict:
             for f in run.files
         ],
         "summary": run.summary(),
+        **({"rule_set": run.rule_set} if getattr(run, "rule_set", None) else {}),
     }
 
 
@@ -234,6 +235,8 @@ def to_text(run) -> str:
         for result in file.other_results:
             out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")
     summary = run.summary()
+    if getattr(run, "rule_set", None):
+        out.append(f"Classified under the rule set {run.rule_set}, not the law in force.")
     out.append(f"Summary: {summary['products']} product(s) in {summary['files']} file(s); "
                f"{summary['products_conforming']} conform; {summary['violations']} violation(s), "
                f"{summary['warnings']} warning(s), {summary['infos']} note(s); "
@@ -276,6 +279,8 @@ def to_markdown(run) -> str:
                                f"{_md(_rule_text(o) if o.rule else '')} | {_md('; '.join(o.premises or []))} | {_md(sources)} |")
                 out.append("")
     s = run.summary()
+    if getattr(run, "rule_set", None):
+        out.append(f"Classified under the rule set {_md(run.rule_set)}, not the law in force.\n")
     out.append(f"**Summary:** {s['products']} product(s), {s['products_conforming']} conform, "
                f"{s['violations']} violation(s), {s['warnings']} warning(s).")
     return "\n".join(out) + "\n"

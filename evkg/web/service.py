@@ -88,6 +88,8 @@ class Service:
         self.ready = False
         # pySHACL and rdflib graphs are not made for concurrent use: one check at a time, in a worker thread
         self.check_lock = threading.Lock()
+        self.whatif_lock = threading.Lock()
+        self.whatif_cache: dict[str, dict] = {}
 
     # --- start-up --------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -228,6 +230,34 @@ class Service:
         data = resources.data_graph()
         trials = [trial_view(data, t) for t in set(data.subjects(RDF.type, EVKG.ClinicalTrial))]
         return sorted(trials, key=lambda t: (t["registry_id"] or t["iri"]))
+
+    # --- what if the law changes -------------------------------------------------------------------------
+    def whatif(self, rule_set: str) -> dict:
+        """The curated products under a bundled rule set against the law in force (computed once per name)."""
+        from evkg.classification.rule_sets import bundled_rule_sets
+
+        known = bundled_rule_sets()
+        if rule_set not in known:
+            raise ServiceError(404, "unknown-rule-set", f"there is no rule set {rule_set!r}. Known rule sets: "
+                               f"{', '.join(known)}.", known=sorted(known))
+        with self.whatif_lock:
+            if rule_set not in self.whatif_cache:
+                import json
+
+                from evkg.pipeline import whatif
+                from evkg.report.whatif import render_json
+
+                self.whatif_cache[rule_set] = json.loads(render_json(whatif(rule_set)))
+            return self.whatif_cache[rule_set]
+
+    @staticmethod
+    def rule_sets() -> list[dict]:
+        from evkg.classification.knowledge import source_info
+        from evkg.classification.rule_sets import bundled_rule_sets
+
+        return [{"name": r.name, "label": r.label, "default": r.default, "law_status": r.law_status,
+                 "text_version": r.text_version, "overlay": r.overlay,
+                 "legal_basis": [source_info(a) for a in r.legal_basis]} for r in bundled_rule_sets().values()]
 
     # --- the named queries and SPARQL ------------------------------------------------------------------
     @staticmethod
