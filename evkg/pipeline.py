@@ -11,7 +11,8 @@ from rdflib import Graph, URIRef
 
 from evkg.core.errors import InputError
 from evkg.io.load import load_into_store
-from evkg.validation.engine import DATA_GRAPH, ValidationResult, new_store, store_of_graph, validate_store
+from evkg.validation.engine import DATA_GRAPH, DEFAULT_PROFILE, ValidationResult, check_profile, new_store, \
+    store_of_graph, validate_store
 
 
 @dataclass
@@ -23,6 +24,7 @@ class ProductCheck:
     results: list[ValidationResult]
     classifications: list = field(default_factory=list)   # evkg.classification.outcomes.Outcome items
     consistency_errors: list = field(default_factory=list)
+    completeness_by_section: dict = field(default_factory=dict)
 
     def counts(self) -> dict:
         counts = {"Violation": 0, "Warning": 0, "Info": 0}
@@ -46,17 +48,33 @@ class FileCheck:
             r.severity == "Violation" for r in self.other_results)
 
 
+FAIL_ON = ("violation", "warning", "info")
+
+
+def check_fail_on(fail_on: str) -> str:
+    if fail_on not in FAIL_ON:
+        from evkg.core.errors import UsageError
+
+        raise UsageError(f"unknown --fail-on level {fail_on!r}; use one of: {', '.join(FAIL_ON)}")
+    return fail_on
+
+
 @dataclass
 class CheckRun:
     files: list[FileCheck]
+    profile: str = DEFAULT_PROFILE
+    fail_on: str = "violation"             # the least severe finding that makes the run fail (as ROBOT's --fail-on)
     rule_set: str | None = None             # the rule set chosen with --rules; None: the law in force
 
     @property
     def exit_code(self) -> int:
-        """0 all conform, 1 some do not, 2 some file could not be read (bad input)."""
+        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input)."""
         if any(f.error for f in self.files):
             return 2
-        return 0 if all(f.conforms for f in self.files) else 1
+        failing = {"violation": {"Violation"}, "warning": {"Violation", "Warning"},
+                   "info": {"Violation", "Warning", "Info"}}[self.fail_on]
+        results = [r for f in self.files for r in f.other_results + [x for p in f.products for x in p.results]]
+        return 1 if any(r.severity in failing for r in results) else 0
 
     def summary(self) -> dict:
         products = [p for f in self.files for p in f.products]
@@ -69,21 +87,24 @@ class CheckRun:
             "warnings": sum(p.counts()["Warning"] for p in products),
             "infos": sum(p.counts()["Info"] for p in products),
             "conforms": all(f.conforms for f in self.files),
+            "profile": self.profile,
+            "fail_on": self.fail_on,
             "exit_code": self.exit_code,
         }
 
 
-def check(graph: Graph, *, classify: bool = True, rules: str | None = None
+def check(graph: Graph, *, classify: bool = True, rules: str | None = None, profile: str = DEFAULT_PROFILE
           ) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify every product in an in-memory graph. The graph is not modified. `rules` names a
-    rule set (see `evkg rules`) or a Turtle file of overlay rules; default: the law in force."""
-    return check_store(store_of_graph(graph), classify=classify, rules=rules)
+    rule set (see `evkg rules`) or a Turtle file of overlay rules; default: the law in force. `profile`:
+    submission (default) or published."""
+    return check_store(store_of_graph(graph), classify=classify, rules=rules, profile=profile)
 
 
-def check_store(store, *, classify: bool = True, rules: str | None = None
+def check_store(store, *, classify: bool = True, rules: str | None = None, profile: str = DEFAULT_PROFILE
                 ) -> tuple[list[ProductCheck], list[ValidationResult]]:
     """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
-    products, others, _ = _check_store(store, classify, rule_files=_rule_files(rules))
+    products, others, _ = _check_store(store, classify, rule_files=_rule_files(rules), profile=profile)
     return products, others
 
 
@@ -99,11 +120,11 @@ def _rule_files(rules: str | None) -> tuple[str, ...]:
 
 
 def _check_store(store, classify: bool, source: str | None = None, jurisdictions=None,
-                 rule_files: tuple[str, ...] = ()):
-    report = validate_store(store)
+                 rule_files: tuple[str, ...] = (), profile: str = DEFAULT_PROFILE):
+    report = validate_store(store, profile=check_profile(profile))
     if not report.products:
         raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
-                         hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
+                         hint=_no_product_hint(store))
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     classification = None
@@ -116,12 +137,30 @@ def _check_store(store, classify: bool, source: str | None = None, jurisdictions
     products = [
         ProductCheck(
             iri=p.iri, label=p.label, conforms=p.conforms, completeness=p.completeness, results=p.results,
+            completeness_by_section=p.completeness_by_section,
             classifications=outcomes_by_product.get(p.iri, []),
             consistency_errors=errors_by_product.get(p.iri, []),
         )
         for p in report.products
     ]
     return products, report.unattributed, classification
+
+
+def _no_product_hint(store) -> str:
+    """Name the mistyped evkg classes with the closest declared ones (`a evkg:EvProduct` → evkg:EVProduct)."""
+    from rdflib.namespace import RDF
+
+    from evkg.validation.engine import SubmittedData, unknown_term_results
+
+    typos = []
+    for result in unknown_term_results(SubmittedData(store)):
+        if result.path == RDF.type:
+            name = "evkg:" + str(result.value).rsplit("#", 1)[-1]
+            close = max(result.messages).partition("Did you mean ")[2].rstrip("?")
+            typos.append(f"{name} is not an evkg class" + (f" (did you mean {close}?)" if close else ""))
+    if typos:
+        return "; ".join(sorted(set(typos))) + ". Type the product node `a evkg:EVProduct` (see examples/valid/)."
+    return "Add `a evkg:EVProduct` to the product node (see examples/valid/)."
 
 
 def _classify_store(store, jurisdictions=None, rule_files: tuple[str, ...] = ()):
@@ -135,9 +174,12 @@ def _classify_store(store, jurisdictions=None, rule_files: tuple[str, ...] = ())
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
                 max_bytes: int | None = None, classify: bool = True, progress=None,
-                jurisdictions=None, rules: str | None = None) -> CheckRun:
+                jurisdictions=None, rules: str | None = None, profile: str = DEFAULT_PROFILE,
+                fail_on: str = "violation") -> CheckRun:
     """Check each file on its own; an unreadable file gets an error entry and the batch goes on. `rules`
     chooses the rule set (a name from `evkg rules` or an overlay file); default: the law in force."""
+    check_profile(profile)
+    check_fail_on(fail_on)
     rule_files = _rule_files(rules) if classify else ()
     files: list[FileCheck] = []
     paths = [Path(p) for p in paths]
@@ -150,12 +192,13 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
             load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
             entry.products, entry.other_results, entry.classification = _check_store(
-                store, classify, str(path), jurisdictions, rule_files)
+                store, classify, str(path), jurisdictions, rule_files, profile=profile)
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
         files.append(entry)
-    return CheckRun(files=files, rule_set=None if not rule_files else _rule_set_words(rules))
+    return CheckRun(files=files, rule_set=None if not rule_files else _rule_set_words(rules), profile=profile,
+                    fail_on=fail_on)
 
 
 def _rule_set_words(rules: str) -> str:

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from evkg.core.conclusions import conclusion_pattern
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
 from evkg.classification.knowledge import (
@@ -108,6 +109,7 @@ class _Run:
         self.jurisdictions = jurisdictions
         self.store = ox.Store()
         self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")   # facts only, no conclusions
         self.index = _Index()
         self.derived: set = set()
         self.managed: dict[str, list] = {}       # outcome -> engine-written triples (status, supersession)

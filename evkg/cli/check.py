@@ -23,14 +23,19 @@ from evkg.report.render import REPORT_FORMATS
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
 @rules_option()
+@click.option("--profile", type=click.Choice(["submission", "published"]), default="submission", show_default=True,
+              help="submission: the facts a regulator needs and the MISEV minimal requirements are violations; "
+                   "published: for products described from the literature, the same gaps are warnings.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Exit with 1 when a finding of this severity or a worse one is reported.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
-            quiet):
+            profile, fail_on, quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
     Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
-    still checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could
-    not be read or the command was misused, 3 internal error.
+    still checked. Exit code: 0 no finding at the --fail-on level or above (by default: every product
+    conforms), 1 some finding is, 2 a file could not be read or the command was misused, 3 internal error.
 
     \b
     Finding ids say what kind of check spoke:
@@ -38,7 +43,10 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
       V-…     consistency between stated facts (EV role against composition, …)
       F-…     a fact the classification needs is missing
       S-…     the shape of a value: its kind, count, unit or range (e.g. one positive number)
-      TERM-…  a term the ontology does not declare (with the closest names)
+      TERM-…  a term the ontology or the term index does not know, an obsolete term, a term of the wrong
+              kind, or an identifier written as text (with the closest names)
+      C-…     an organism or source that contradicts the stated origin or source material
+      TRUST-… a conclusion (classification outcome, rule, validation result) stated in the description
       SRC-…   a source (dct:source) that resolves to no known paper or act
 
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
@@ -54,7 +62,7 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
 
     run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
                       classify=not no_classify, progress=progress, jurisdictions=jurisdictions or None,
-                      rules=rules)
+                      rules=rules, profile=profile, fail_on=fail_on)
     report_format = fmt
     text = render(run, report_format)
     if explain and not no_classify:

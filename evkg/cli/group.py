@@ -24,6 +24,7 @@ COMMANDS = {
     "query": ("query", "Run a named query or a .rq file on the store or a SPARQL endpoint."),
     "load": ("load", "Push the built graph to a remote SPARQL store."),
     "literature": ("literature", "Import references (BibTeX, RIS, CSL-JSON, MEDLINE) into the graph."),
+    "terms": ("terms", "Add ontologies to the term index; search ontology terms."),
     "cite": ("cite", "Print the references behind a term, product or rule."),
     "serve": ("serve", "Run the submission service and web page."),
 }

@@ -189,7 +189,11 @@ def _routes(service: Service) -> list:
 
     async def checked(request):
         raw, fmt, name = await submission(request)
-        return await service.run("check", service.check_bytes, raw, fmt, name, serialize=True)
+        profile = request.query_params.get("profile", "submission")
+        if profile not in ("submission", "published"):
+            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
+                               "or published.")
+        return await service.run("check", service.check_bytes, raw, fmt, name, profile, serialize=True)
 
     async def post_check(request):
         media = _accept(request, list(REPORT_MEDIA))

@@ -134,7 +134,7 @@ class Service:
         data = resources.data_graph()
         if not product_iris(data):
             return {}
-        checked, _ = check(data)
+        checked, _ = check(data, profile="published")          # curated products are described from the literature
         products = {}
         for product in checked:
             product_id = product_id_of(product.iri)
@@ -166,7 +166,7 @@ class Service:
                                "the limit (evkg serve --timeout).", timeout_seconds=self.timeout) from None
 
     # --- checking a submission -------------------------------------------------------------------------
-    def check_bytes(self, raw: bytes, fmt: str, source_name: str):
+    def check_bytes(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
         """Parse and check one submitted description; the same run `evkg check FILE` makes."""
         from evkg.io.load import parse_rdf_bytes
         from evkg.pipeline import CheckRun, FileCheck, check
@@ -176,10 +176,10 @@ class Service:
         except InputError as exc:
             raise _input_error(exc, 400, "bad-rdf") from None
         try:
-            products, others = check(graph)
+            products, others = check(graph, profile=profile)
         except InputError as exc:
             raise _input_error(exc, 422, "no-product") from None
-        return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)])
+        return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
 
     # --- the curated graph -----------------------------------------------------------------------------
     def product(self, product_id: str) -> CuratedProduct:
