@@ -4,6 +4,8 @@ A batch never stops at the first bad file: each file gets its own verdict or its
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,7 @@ class FileCheck:
     path: str
     error: str | None = None
     error_detail: dict | None = None
+    internal: bool = False                 # the error is a fault in evkg, not in the file
     products: list[ProductCheck] = field(default_factory=list)
     other_results: list[ValidationResult] = field(default_factory=list)
     classification: object = None          # evkg.classification.outcomes.ClassificationResult, for --explain
@@ -68,7 +71,10 @@ class CheckRun:
 
     @property
     def exit_code(self) -> int:
-        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input)."""
+        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input),
+        3 internal error."""
+        if any(f.internal for f in self.files):
+            return 3
         if any(f.error for f in self.files):
             return 2
         failing = {"violation": {"Violation"}, "warning": {"Violation", "Warning"},
@@ -119,8 +125,28 @@ def _rule_files(rules: str | None) -> tuple[str, ...]:
     return files
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector rescans every live object each time it runs; a check allocates millions of small
+    acyclic objects, so on large descriptions the rescans grow with size squared. Pause it during a check
+    (the objects are freed by reference counting as usual) and let it resume afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _check_store(store, classify: bool, source: str | None = None, jurisdictions=None,
                  rule_files: tuple[str, ...] = (), profile: str = DEFAULT_PROFILE):
+    with _collector_paused():
+        return _check_store_now(store, classify, source, jurisdictions, rule_files, profile)
+
+
+def _check_store_now(store, classify: bool, source: str | None = None, jurisdictions=None,
+                     rule_files: tuple[str, ...] = (), profile: str = DEFAULT_PROFILE):
     report = validate_store(store, profile=check_profile(profile))
     if not report.products:
         raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
@@ -196,6 +222,15 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
         except InputError as exc:
             entry.error = str(exc)
             entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
+        except (MemoryError, RecursionError) as exc:
+            entry.error = (f"{path}: is too large or too deeply structured to check "
+                           f"({type(exc).__name__}). Split it into smaller descriptions.")
+            entry.error_detail = {"reason": entry.error, "line": None, "column": None, "hint": None}
+        except Exception as exc:  # a fault in evkg: this file gets the report, the batch goes on
+            entry.error = (f"{path}: internal error while checking this file ({type(exc).__name__}: {exc}). "
+                           "This is a fault in evkg, not in the file; please report it.")
+            entry.error_detail = {"reason": entry.error, "line": None, "column": None, "hint": None}
+            entry.internal = True
         files.append(entry)
     return CheckRun(files=files, rule_set=None if not rule_files else _rule_set_words(rules), profile=profile,
                     fail_on=fail_on)

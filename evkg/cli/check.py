@@ -33,7 +33,8 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
             profile, fail_on, quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
-    Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
+    Each FILE is checked on its own (give - to read one description from standard input, as Turtle unless
+    --input-format says otherwise); a file that cannot be read gets its own error and the others are
     still checked. Exit code: 0 no finding at the --fail-on level or above (by default: every product
     conforms), 1 some finding is, 2 a file could not be read or the command was misused, 3 internal error.
 

@@ -94,6 +94,12 @@ def main(argv=None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the environment, not evkg: a full disk, a read-only place, a missing folder
+        from evkg.core.files import describe_os_error
+
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error: cannot read or write{where}: {describe_os_error(exc)}.", err=True)
+        return 2
     except Exception as exc:  # an internal error: say so plainly, keep the details for a bug report
         import traceback
 

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg.core import resources
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
-from evkg.io.rdf import to_rdflib
+from evkg.io.rdf import to_ox, to_rdflib
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -138,13 +138,7 @@ class SubmittedData:
             (to_rdflib(r["p"]) for r in _rows(store, f"""
                 SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
-        self.owners = {p: p for p in self.products}
-        for row in _rows(store, f"""
-                SELECT ?p ?n WHERE {{ GRAPH {data} {{ ?p a ?type . ?p (<urn:x>|!<urn:x>)+ ?n . ?n ?any ?thing }}
-                  ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}"""):
-            node = to_rdflib(row["n"])
-            if node not in self.owners:                 # a node shared by products goes to the first one
-                self.owners[node] = to_rdflib(row["p"])
+        self.owners = self._owners(data)
         # facts each product's description marks as not reported by its sources (on any of its nodes)
         self.not_reported: dict = {}
         for row in _rows(store, f"SELECT ?n ?f WHERE {{ GRAPH {data} {{ ?n <{EVKG.notReported}> ?f }} }}"):
@@ -160,6 +154,33 @@ class SubmittedData:
             for row in _rows(store, f"SELECT ?n ?k WHERE {{ GRAPH {data} {{ {pattern} FILTER(isBlank(?n)) }} }} "
                                     "ORDER BY ?n ?k"):
                 self.kinds.setdefault(to_rdflib(row["n"]), []).append(to_rdflib(row["k"]))
+
+    def _owners(self, data: str) -> dict:
+        """The product each described node belongs to: the first product (in order) whose links reach it.
+
+        One walk over the links in total, never one per product: each node is claimed once and not walked
+        again, so a hub reached from every product costs its size once (a property-path query per product
+        costs products × hub, and chains of products linked to each other cost products²). A walk stops at
+        other products, whose details belong to them."""
+        links: dict = {}
+        described = set()
+        for row in _rows(self.store, f"SELECT ?s ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}"):
+            subject, value = row["s"], row["o"]
+            described.add(subject)
+            if not isinstance(value, ox.Literal):
+                links.setdefault(subject, []).append(value)
+        products = [to_ox(p) for p in self.products]
+        owned = {p: p for p in products}
+        for product in products:
+            stack = list(links.get(product, ()))
+            while stack:
+                node = stack.pop()
+                if node in owned:
+                    continue
+                owned[node] = product
+                stack.extend(links.get(node, ()))
+        return {to_rdflib(node): to_rdflib(owner) for node, owner in owned.items()
+                if node in described or node is owner}
 
     def known_label(self, node) -> str | None:
         if node in self.labels:
