@@ -27,6 +27,13 @@ STATUS_IRI = {"settled": EVKG_NS + "Settled", "provisional": EVKG_NS + "Provisio
               "contested": EVKG_NS + "Contested"}
 IRI_STATUS = {iri: name for name, iri in STATUS_IRI.items()}
 SUPERSEDED = 0
+SUPERSEDED_IRI = EVKG_NS + "Superseded"
+
+
+def standing(outcomes) -> list:
+    """The answers reports show: an overridden (superseded) conclusion is left out, as the named queries leave it
+    out; `evkg explain` still shows it with what overrides it."""
+    return [o for o in outcomes if o.status != "superseded"]
 
 # The questions in the decision order of the rule table (docs/rules.md; regulation.md 6.6): scope, active
 # substance, vaccine exclusion, cells, nucleic acids, ATMP, biological status, device, regime flags (EU);

@@ -14,6 +14,7 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError
+from evkg.io.rdf import parse_as_written
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
 
@@ -134,7 +135,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Grap
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # bad IRIs are reported by _check_terms
     graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
-        graph.parse(data=text, format=fmt, publicID=base or "urn:evkg:input:")
+        parse_as_written(graph, data=text, format=fmt, publicID=base or "urn:evkg:input:")
     except InputError:
         raise
     except SAXParseException as exc:

@@ -8,7 +8,8 @@ import json
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
-from evkg.classification.outcomes import JURISDICTION_NAMES, decision_rank, jurisdiction_rank, outcome_dict
+from evkg.classification.outcomes import (JURISDICTION_NAMES, decision_rank, jurisdiction_rank, outcome_dict,
+                                           standing)
 from evkg.core import resources
 from evkg.core.namespaces import BIBO, EVD, EVKG, FOAF
 
@@ -77,6 +78,8 @@ def _result_dict(result) -> dict:
     }
 
 
+def reported_outcomes(product) -> list:
+    return standing(product.classifications)
 
 
 def _product_dict(product) -> dict:
@@ -88,7 +91,7 @@ def _product_dict(product) -> dict:
         "completeness_by_section": dict(product.completeness_by_section),
         "counts": product.counts(),
         "results": [_result_dict(r) for r in product.results],
-        "classifications": [outcome_dict(o) for o in product.classifications],
+        "classifications": [outcome_dict(o) for o in reported_outcomes(product)],
         "consistency_errors": [str(e) for e in product.consistency_errors],
     }
 
@@ -146,7 +149,7 @@ def _is_positive(outcome) -> bool:
 
 def _grouped_outcomes(product) -> dict:
     groups: dict = {}
-    for outcome in sorted(product.classifications, key=_reading_order):
+    for outcome in sorted(reported_outcomes(product), key=_reading_order):
         groups.setdefault(outcome.jurisdiction, []).append(outcome)
     return dict(sorted(groups.items(), key=lambda kv: jurisdiction_rank(kv[0])))
 
@@ -273,7 +276,7 @@ def to_markdown(run) -> str:
                 out.append("")
             if product.classifications:
                 out += ["| jurisdiction | question | answer | status | rule | why | source |", "|---|---|---|---|---|---|---|"]
-                for o in product.classifications:
+                for o in reported_outcomes(product):
                     answer = o.category_label if o.status != "undecided" else _missing_text(o)
                     if o.alternatives:
                         answer += " (or: " + "; ".join(label for _, label in o.alternatives) + ")"
@@ -393,7 +396,7 @@ def product_html(product, level: int = 2, show_title: bool = True) -> str:
                    '<thead><tr><th scope="col">jurisdiction</th><th scope="col">question</th><th scope="col">answer</th>'
                    '<th scope="col">status</th><th scope="col">rule</th><th scope="col">why</th>'
                    '<th scope="col">legal source</th></tr></thead><tbody>')
-        for o in product.classifications:
+        for o in reported_outcomes(product):
             if o.status == "undecided":
                 answer = _e(_missing_text(o))
             else:
