@@ -44,6 +44,11 @@ class FileCheck:
     products: list[ProductCheck] = field(default_factory=list)
     other_results: list[ValidationResult] = field(default_factory=list)
     classification: object = None          # evkg.classification.outcomes.ClassificationResult, for --explain
+    source_map: object = None              # evkg.io.structured.SourceMap of a YAML/JSON description
+
+    def locate(self, result):
+        """Where a finding's node and property were written (line, column, key path), or None."""
+        return self.source_map.locate(result.focus, result.path, result.value) if self.source_map is not None else None
 
     @property
     def conforms(self) -> bool:
@@ -215,8 +220,8 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
         entry = FileCheck(path=str(path))
         try:
             store = new_store()
-            load_into_store(path, store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
-                            max_bytes=max_bytes)
+            entry.source_map = load_into_store(path, store, DATA_GRAPH, input_format=input_format,
+                                               allow_remote=allow_remote, max_bytes=max_bytes)
             entry.products, entry.other_results, entry.classification = _check_store(
                 store, classify, str(path), jurisdictions, rule_files, profile=profile)
         except InputError as exc:
@@ -234,6 +239,27 @@ def check_files(paths, *, input_format: str | None = None, allow_remote: bool = 
         files.append(entry)
     return CheckRun(files=files, rule_set=None if not rule_files else _rule_set_words(rules), profile=profile,
                     fail_on=fail_on)
+
+
+def check_text(raw: bytes, fmt: str, *, source_name: str = "description", classify: bool = True,
+               profile: str = DEFAULT_PROFILE):
+    """Check one description held in memory (the web page's editor and form): (CheckRun, graph).
+
+    Like check_files for one file, but an unreadable description raises InputError (with its line) instead of
+    becoming an error entry, so the caller can show the line; a YAML or JSON description keeps its SourceMap.
+    """
+    import pyoxigraph as ox
+
+    from evkg.io.load import parse_located
+    from evkg.io.rdf import quads_of
+
+    graph, source_map = parse_located(raw, fmt, source_name=source_name)
+    store = new_store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
+    entry = FileCheck(path=source_name, source_map=source_map)
+    entry.products, entry.other_results, entry.classification = _check_store(store, classify, source_name,
+                                                                             profile=profile)
+    return CheckRun(files=[entry], profile=profile), graph
 
 
 def _rule_set_words(rules: str) -> str:

@@ -8,14 +8,20 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
-# The web-page tests drive Debian's Chromium; install it when missing (needs root, as on CI).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests use: Chromium for the web-page tests, the OWL API (libowlapi-java, with a JDK to
+# compile its small runner) for the OWL 2 DL profile check and the OBO release file. Installed when missing
+# (needs root, as on CI).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+[ -e /usr/share/java/owlapi-api.jar ] || missing+=(libowlapi-java)
+command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
-    echo "Installing Chromium for the browser tests…" >&2
+    echo "Installing ${missing[*]} for the tests…" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "The browser tests need Chromium: sudo apt-get install chromium chromium-driver" >&2
+    echo "The tests need Debian packages: sudo apt-get install ${missing[*]}" >&2
     exit 2
   fi
 fi

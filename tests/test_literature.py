@@ -288,6 +288,9 @@ def test_product_evidence_and_first_reports(built_store):
     sources = {r["source"] for r in rows}
     assert {str(LENER), EVD + "paper/doi/10.1186/1479-5876-3-10"} <= sources
     assert any(r["basis"] == "classification" for r in rows)
+    # a cited provision names the act it belongs to (evkg:provisionOf)
+    directive = EVD + "act/eu-dir-2001-83"
+    assert any(r["act"] == directive for r in rows if r["source"].startswith(directive + "/"))
     first = run_named_query("literature-first-reports", store=built_store, paper="10.1186/s40824-016-0068-0")
     assert EVD + "product/msc-ev-ckd" in set(first.column("subject"))
 

@@ -312,7 +312,7 @@ def test_a_user_overlay_changes_exactly_the_answers_that_depend_on_its_rules(tmp
 def test_a_user_overlay_can_build_on_the_reform(tmp_path):
     (overlay,) = files(tmp_path, PREFIXES + """
 <https://example.org/my-reading> a evkg:RuleSet ; evkg:ruleSetName "my-reading" ;
-    evkg:derivedFrom <https://w3id.org/evkg/data/rule-set/eu-reform-proposal-2023> .
+    evkg:overlayOf <https://w3id.org/evkg/data/rule-set/eu-reform-proposal-2023> .
 t:no-silencing evkg:ruleId "EU-R02" ; sh:deactivated true ; dct:source <https://example.org/analyst-note> .
 """)
     declared, chain = resolve(overlay)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from evkg.core.namespaces import EVKG, EVSH
 from evkg.io.load import parse_rdf_bytes
@@ -77,7 +78,8 @@ def test_openapi_describes_every_endpoint(server):
     spec = server.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.")
     for path in ("/check", "/products", "/products/{id}", "/queries", "/queries/{name}", "/sparql",
-                 "/terms/{curie}", "/health", "/trials", "/whatif"):
+                 "/terms/{curie}", "/evkg/{path}", "/ontology", "/ontology/{file}", "/health", "/trials",
+                 "/whatif"):
         assert path in spec["paths"], path
     assert set(spec["paths"]["/sparql"]) == {"get", "post"}
     assert "413" in spec["paths"]["/check"]["post"]["responses"]
@@ -395,6 +397,58 @@ def test_term_page_data(server):
     assert any(s["curie"] == "evkg:EU_ATMP" for s in term["superclasses"])
     atmp = server.get("/terms/evkg:EU_ATMP").json()
     assert any(s["curie"] == "evkg:EU_GTMP" for s in atmp["subclasses"])
+
+
+RDF_FORMATS = [("text/turtle", "turtle"), ("application/ld+json", "json-ld"), ("application/rdf+xml", "xml"),
+               ("application/n-triples", "nt")]
+
+
+@pytest.mark.parametrize("accept, fmt", RDF_FORMATS, ids=[f for _, f in RDF_FORMATS])
+def test_term_iri_answers_rdf_by_content_negotiation(server, accept, fmt):
+    response = server.get("/terms/evkg:EU_GTMP", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == accept
+    assert response.headers["vary"] == "Accept"
+    graph = Graph().parse(data=response.content, format=fmt)
+    gtmp = EVKG.EU_GTMP
+    assert str(graph.value(gtmp, RDFS.label)).startswith("EU gene therapy medicinal product")
+    assert graph.value(gtmp, SKOS.definition) is not None
+    sources = set(graph.objects(gtmp, DCTERMS.source))
+    assert sources and all(graph.value(s, RDFS.label) is not None for s in sources)
+    assert (gtmp, RDFS.subClassOf, EVKG.EU_ATMP) in graph
+
+
+def test_term_iri_gives_browsers_html_and_api_clients_json(server):
+    page = server.get("/terms/evkg:EU_GTMP", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.headers["content-type"].startswith("text/html") and page.headers["vary"] == "Accept"
+    assert "EU gene therapy medicinal product" in page.text
+    assert server.get("/terms/evkg:EU_GTMP").json()["curie"] == "evkg:EU_GTMP"
+    clicked = server.get("/terms/evkg:EU_GTMP", params={"format": "ttl"}, headers={"Accept": "text/html"})
+    assert clicked.headers["content-type"].startswith("text/turtle")
+    missing = server.get("/terms/evkg:NoSuchThing", headers={"Accept": "text/turtle"})
+    assert missing.status_code == 404 and missing.headers["vary"] == "Accept"
+
+
+def test_full_iri_path_and_full_iri_answer_like_the_curie(server):
+    by_path = server.get("/evkg/data/product/exoflo", headers={"Accept": "text/turtle"})
+    assert by_path.status_code == 200 and by_path.headers["vary"] == "Accept"
+    graph = Graph().parse(data=by_path.text, format="turtle")
+    assert (URIRef("https://w3id.org/evkg/data/product/exoflo"), RDF.type, EVKG.EVProduct) in graph
+    by_iri = server.get("/terms/https://w3id.org/evkg%23EU_GTMP", headers={"Accept": "text/turtle"})
+    assert by_iri.text == server.get("/terms/evkg:EU_GTMP", headers={"Accept": "text/turtle"}).text
+
+
+def test_ontology_documentation_and_release_files_are_served(server):
+    page = server.get("/ontology", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["vary"] == "Accept"
+    assert 'id="hierarchy"' in page.text and 'href="/ontology/evkg.owl"' in page.text
+    merged = Graph().parse(data=server.get("/ontology", headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert (URIRef("https://w3id.org/evkg"), OWL.versionInfo, None) in merged
+    assert (EVKG.KR_EVTherapyProduct, RDF.type, OWL.Class) in merged
+    owl_file = server.get("/ontology/evkg.owl")
+    assert owl_file.headers["content-type"].startswith("application/rdf+xml")
+    assert len(Graph().parse(data=owl_file.content, format="xml")) == len(merged)
+    assert server.get("/ontology/nothing.owl").status_code == 404
 
 
 def test_unknown_term_and_path_are_404(server):

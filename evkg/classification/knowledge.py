@@ -396,7 +396,7 @@ def _source_table() -> dict:
             continue
         label = data.value(s, RDFS.label) or data.value(s, SKOS.prefLabel) or data.value(s, DCTERMS.title)
         url = next((data.value(s, p) for p in url_props if data.value(s, p) is not None), None)
-        parent = data.value(s, DCTERMS.isPartOf)
+        parent = data.value(s, EVKG.provisionOf) or data.value(s, DCTERMS.isPartOf)
         table[str(s)] = (str(label) if label is not None else None, str(url) if url is not None else None,
                          str(parent) if parent is not None else None)
     return table

@@ -128,13 +128,21 @@ def check_ontology(graph: Graph | None = None) -> OntologyCheck:
 
 def _reason(graph: Graph):
     """Load a graph into a new owlready2 World and run HermiT; (None, None) if inconsistent."""
-    import owlready2
+    try:
+        import owlready2
+    except ModuleNotFoundError:
+        from evkg.core.errors import UsageError
+
+        raise UsageError("`evkg reason` needs the OWL reasoner package owlready2, which is not installed. "
+                         "Install it with: pip install 'evkg[reason]'") from None
 
     java_command()
     world = owlready2.World()
     with tempfile.TemporaryDirectory(prefix="evkg-owl-") as tmp:
         path = Path(tmp) / "input.nt"
-        graph.serialize(destination=str(path), format="nt", encoding="utf-8")
+        # The graph already holds the whole import closure; owlready2 would try to download each owl:imports.
+        triples = graph.serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
+        path.write_bytes(b"".join(t for t in triples if b"<http://www.w3.org/2002/07/owl#imports>" not in t))
         onto = world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
             owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,

@@ -2,7 +2,7 @@
 
 The bundled rules (shapes/rules-*.ttl) form the default rule sets, the law in force, one per jurisdiction
 plus the EV-role rules (declared in shapes/rule-sets/in-force.ttl). An overlay rule set is a Turtle file in
-shapes/rule-sets/ (or a user's own file) that declares itself `evkg:derivedFrom` another rule set and adds,
+shapes/rule-sets/ (or a user's own file) that declares itself `evkg:overlayOf` another rule set and adds,
 replaces or retires rules (see evkg.classification.knowledge). Choosing a rule set means choosing the chain of
 overlay files to apply on the bundled rules.
 """
@@ -49,7 +49,7 @@ def _declarations(graph: Graph, file: str | None) -> list[RuleSet]:
     for node in sorted(set(graph.subjects(RDF.type, EVKG.RuleSet)), key=str):
         name = graph.value(node, EVKG.ruleSetName)
         default = graph.value(node, EVKG.isDefaultRuleSet)
-        derived = graph.value(node, EVKG.derivedFrom)
+        derived = graph.value(node, EVKG.overlayOf)
         outcome_graph = graph.value(node, EVKG.outcomeGraph)
         rule_graph = graph.value(node, EVKG.ruleGraph)
         found.append(RuleSet(
@@ -112,7 +112,7 @@ def overlay_chain(rule_set: RuleSet, known: dict[str, RuleSet] | None = None) ->
     current: RuleSet | None = rule_set
     while current is not None and current.file is not None:
         if current.iri in seen:
-            raise UsageError(f"the rule set {current.name} is derived from itself (evkg:derivedFrom loops).")
+            raise UsageError(f"the rule set {current.name} is an overlay of itself (evkg:overlayOf loops).")
         seen.add(current.iri)
         chain.append(current.file)
         if current.derived_from is None:

@@ -31,7 +31,9 @@ from evkg.report.render import REPORT_FORMATS
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
             profile, fail_on, quiet):
-    """Validate EV product descriptions (RDF) and infer their regulatory classification.
+    """Validate EV product descriptions (Turtle, YAML, JSON, JSON-LD, RDF/XML …) and infer their regulatory
+    classification. YAML and JSON use the evkg context (plain keys, value names, CURIEs; see `evkg new`), and
+    their findings name the line and key.
 
     Each FILE is checked on its own (give - to read one description from standard input, as Turtle unless
     --input-format says otherwise); a file that cannot be read gets its own error and the others are

@@ -15,6 +15,9 @@ from evkg import __version__
 # command name -> (module under evkg.cli, one-line help shown in `evkg --help`)
 COMMANDS = {
     "check": ("check", "Validate product descriptions and infer their regulatory classification."),
+    "new": ("new", "Write a commented starting description for a kind of product (YAML, Turtle or JSON-LD)."),
+    "convert": ("convert", "Convert a description between Turtle, JSON-LD and YAML without loss."),
+    "terms": ("terms", "Look up ontology terms for a description (terms search \"osteoarthritis\")."),
     "explain": ("explain", "Print the full derivation of each product's classification."),
     "reason": ("reason", "Cross-check the classification with the OWL ontology (HermiT)."),
     "whatif": ("whatif", "Show which classifications change under another rule set (a law reform, your own rules)."),
@@ -27,6 +30,7 @@ COMMANDS = {
     "terms": ("terms", "Add ontologies to the term index; search ontology terms."),
     "cite": ("cite", "Print the references behind a term, product or rule."),
     "serve": ("serve", "Run the submission service and web page."),
+    "release": ("release", "Build the ontology release files (OWL, Turtle, JSON-LD, OBO, CHANGELOG)."),
 }
 
 

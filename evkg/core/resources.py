@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-BUNDLED_FOLDERS = ("ontology", "shapes", "queries", "data")
+BUNDLED_FOLDERS = ("ontology", "shapes", "queries", "data", "mappings")
 
 
 @functools.cache
@@ -70,9 +70,8 @@ def _parse(paths: list[Path]) -> Graph:
     return graph
 
 
-def _cache_file(paths: list[Path]) -> Path | None:
-    from evkg import __version__
-
+def cache_folder() -> Path:
+    """evkg's cache folder: EVKG_CACHE_DIR, else the user's cache folder (or a temporary one)."""
     folder = os.environ.get("EVKG_CACHE_DIR")
     if not folder:
         try:
@@ -80,18 +79,64 @@ def _cache_file(paths: list[Path]) -> Path | None:
 
             folder = platformdirs.user_cache_dir("evkg")
         except Exception:
-            return None
+            import tempfile
+
+            folder = os.path.join(tempfile.gettempdir(), "evkg-cache")
+    return Path(folder)
+
+
+def _cache_file(paths: list[Path]) -> Path | None:
+    from evkg import __version__
+
     key = hashlib.sha1(__version__.encode())
     for path in paths:
         stat = path.stat()
         key.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return Path(folder) / f"graph-{key.hexdigest()}.pickle"
+    return cache_folder() / f"graph-{key.hexdigest()}.pickle"
 
 
 @functools.cache
 def ontology_graph() -> Graph:
     """The evkg ontology with its locally declared external terms. Treat as read-only."""
     return _parse(turtle_files("ontology"))
+
+
+ONTOLOGY_IRI = "https://w3id.org/evkg"
+_CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
+
+
+@functools.cache
+def ontology_catalog() -> dict[str, Path]:
+    """Module IRI -> file, from ontology/catalog-v001.xml (the same catalog Protégé and ROBOT read)."""
+    import defusedxml.ElementTree as ElementTree
+
+    root = folder("ontology")
+    catalog = ElementTree.parse(root / "catalog-v001.xml").getroot()
+    return {entry.get("name"): root / entry.get("uri") for entry in catalog.iter(_CATALOG_NS + "uri")}
+
+
+def ontology_modules(iri: str = ONTOLOGY_IRI) -> list[tuple[str, Path]]:
+    """The import closure of an ontology module as (IRI, file) pairs, the module first.
+
+    owl:imports are resolved through the catalog only; an import the catalog does not map is an error,
+    never a download.
+    """
+    from rdflib import OWL, URIRef
+
+    catalog = ontology_catalog()
+    seen: dict[str, Path] = {}
+    pending = [iri]
+    while pending:
+        current = pending.pop(0)
+        if current in seen:
+            continue
+        if current not in catalog:
+            raise RuntimeError(f"the ontology imports {current}, which ontology/catalog-v001.xml does not map "
+                               "to a file; add a <uri name=... uri=...> entry for it")
+        seen[current] = catalog[current]
+        module = Graph().parse(catalog[current], format="turtle")
+        pending += sorted(str(o) for o in module.objects(URIRef(current), OWL.imports))
+    return list(seen.items())
 
 
 RULE_SET_FOLDER = "rule-sets"

@@ -31,6 +31,8 @@ FORMATS = {
     "rdfxml": "xml",
     "xml": "xml",
     "n3": "n3",
+    "yaml": "yaml",
+    "yml": "yaml",
 }
 
 EXTENSIONS = {
@@ -45,11 +47,14 @@ EXTENSIONS = {
     ".owl": "xml",
     ".xml": "xml",
     ".n3": "n3",
+    ".yaml": "yaml",
+    ".yml": "yaml",
 }
 
 _QUAD_FORMATS = {"nquads", "trig"}
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
-                 "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "Notation3"}
+                 "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "Notation3", "yaml": "YAML"}
+_STRUCTURED_FORMATS = {"json-ld", "yaml"}      # read through evkg.io.structured and the evkg context
 
 
 def input_format_names() -> list[str]:
@@ -73,7 +78,7 @@ def guess_format(path: str | Path, explicit: str | None = None) -> str:
         return EXTENSIONS[suffix]
     raise InputError(
         f"cannot tell the RDF format from the extension {suffix or '(none)'!r}.", path=str(path),
-        hint=f"Rename the file (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or pass --input-format "
+        hint=f"Rename the file (.ttl, .yaml, .json, .jsonld, .nt, .nq, .trig, .rdf) or pass --input-format "
              f"({', '.join(input_format_names())}).")
 
 
@@ -104,6 +109,14 @@ def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote:
     return parse_rdf_bytes(raw, fmt, source_name=str(path), base=_base_of(path), allow_remote=allow_remote)
 
 
+def load_located(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
+                 max_bytes: int | None = None):
+    """Parse one file into a new graph, with the SourceMap of a YAML/JSON description (else None)."""
+    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    return parse_located(raw, fmt, source_name=str(path), base=_base_of(path),
+                         allow_remote=allow_remote)
+
+
 def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = False) -> str:
     """Decoded text that is safe to parse: not empty, no remote JSON-LD context, no external XML entity."""
     text = _decode(raw, source_name)
@@ -113,8 +126,6 @@ def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = Fa
     _refuse_nul(text, source_name)
     if fmt in _NESTING_TOKENS:
         _refuse_deep_nesting(text, fmt, source_name)
-    if fmt == "json-ld" and not allow_remote:
-        _refuse_remote_jsonld(text, source_name)
     if fmt == "xml":
         _refuse_external_entities(text, source_name)
         _refuse_entity_expansion(text, source_name, len(raw))
@@ -124,15 +135,31 @@ def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = Fa
 def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
                     allow_remote: bool = False) -> Graph:
     """Parse RDF held in memory (an upload, a request body) with the same checks as load_rdf."""
+    return parse_located(raw, fmt, source_name=source_name, base=base, allow_remote=allow_remote)[0]
+
+
+def parse_located(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
+                  allow_remote: bool = False):
+    """(graph, SourceMap or None): parse_rdf_bytes that also says where a YAML/JSON description put each fact."""
     if fmt not in _FORMAT_NAMES:
         fmt = guess_format(source_name, fmt)
-    return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base)
+    return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base, allow_remote)
 
 
-def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Graph:
+def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_remote: bool = False):
+    """(graph, SourceMap or None)."""
     import logging
 
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # bad IRIs are reported by _check_terms
+    source_map, written = None, text
+    if fmt in _STRUCTURED_FORMATS:
+        from evkg.io.structured import read_structured
+
+        document, source_map = read_structured(text, fmt, source_name, allow_remote=allow_remote)
+        text, fmt_name = json.dumps(document), fmt
+        fmt = "json-ld"
+    else:
+        fmt_name = fmt
     graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
         parse_as_written(graph, data=text, format=fmt, publicID=base or "urn:evkg:input:")
@@ -146,7 +173,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Grap
                          column=exc.colno) from exc
     except Exception as exc:  # rdflib raises many types; turn each into a located message
         line, column, reason = _locate(exc, text)
-        raise InputError(f"is not valid {_FORMAT_NAMES[fmt]}: {reason}", path=source_name, line=line,
+        raise InputError(f"is not valid {_FORMAT_NAMES[fmt_name]}: {reason}", path=source_name, line=line,
                          column=column, hint=_hint(fmt)) from exc
     if isinstance(graph, Dataset):
         flat = Graph()
@@ -156,8 +183,8 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Grap
     if len(graph) == 0:
         raise InputError("holds no RDF statements.", path=source_name,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
-    _check_terms(graph, text, source_name)
-    return graph
+    _check_terms(graph, written, source_name)
+    return graph, source_map
 
 
 def _check_terms(graph: Graph, text: str, source_name: str) -> None:
@@ -204,8 +231,9 @@ _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 
 
 def load_into_store(path: str | Path, store, graph_name, *, input_format: str | None = None,
-                    allow_remote: bool = False, max_bytes: int | None = None) -> None:
-    """Parse a file straight into a pyoxigraph store's named graph, with the same checks and messages.
+                    allow_remote: bool = False, max_bytes: int | None = None):
+    """Parse a file straight into a pyoxigraph store's named graph, with the same checks and messages;
+    return the SourceMap of a YAML/JSON description (None for other formats).
 
     Turtle, N-Triples and RDF/XML are parsed by Oxigraph (fast, for large batches); when Oxigraph refuses a
     file, rdflib parses it again, so the user gets the same located message as from load_rdf. Other formats
@@ -219,6 +247,7 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     shown, base = str(path), _base_of(path)
     text = checked_text(raw, fmt, shown, allow_remote)
     ox_format = _OXIGRAPH_FORMATS.get(fmt)
+    source_map = None
     if ox_format is not None:
         try:
             store.bulk_load(text.encode("utf-8"), format=getattr(ox.RdfFormat, ox_format), base_iri=base,
@@ -226,11 +255,12 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
         except (SyntaxError, ValueError, OSError):
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
     if ox_format is None:
-        graph = _parse_text(text, fmt, shown, base)
+        graph, source_map = _parse_text(text, fmt, shown, base, allow_remote)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in quads_of(graph))
     if next(iter(store.quads_for_pattern(None, None, None, graph_name)), None) is None:
         raise InputError("holds no RDF statements.", path=shown,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
+    return source_map
 
 
 def _decode(raw: bytes, source_name: str) -> str:
@@ -245,40 +275,6 @@ def _decode(raw: bytes, source_name: str) -> str:
         raise InputError(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded).",
                          path=source_name, line=line, column=column,
                          hint="Save the file as UTF-8 (most editors offer this under 'Save as').") from exc
-
-
-def _refuse_remote_jsonld(text: str, source_name: str) -> None:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
-                         column=exc.colno) from exc
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("@context", "@import"):
-                    yield from remote_refs(value)
-                yield from walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-
-    def remote_refs(value):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, list):
-            for item in value:
-                yield from remote_refs(item)
-        elif isinstance(value, dict):
-            if isinstance(value.get("@import"), str):
-                yield value["@import"]
-
-    remote = next(walk(doc), None)
-    if remote is not None:
-        raise InputError(f"refers to a remote JSON-LD context ({remote}), which evkg does not fetch.",
-                         path=source_name,
-                         hint="Inline the context in the file, or pass --allow-remote if you trust that address.")
 
 
 _ENTITY = re.compile(r"<!ENTITY\s+%?\s*[\w.-]+\s+(SYSTEM|PUBLIC)\b", re.IGNORECASE)

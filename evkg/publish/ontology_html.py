@@ -1,5 +1,9 @@
 """Browsable HTML documentation of the evkg ontology, from rdflib and a plain template (one page, no scripts,
-nothing fetched). Output is deterministic so that a stale page can be detected by regenerating it."""
+nothing fetched). Output is deterministic so that a stale page can be detected by regenerating it.
+
+Our own generator rather than pyLODE: pyLODE 3.6 needs Python 3.12 and does not import with its current
+dependency kurra (docs/pylode.md has the details), and it cannot group internal helper classes or list the
+release downloads."""
 from __future__ import annotations
 
 import html
@@ -24,7 +28,9 @@ STYLE = """body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem aut
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ccd;padding-top:1rem}nav ul{columns:3;font-size:.9rem}
 .term{border-left:3px solid #9ab;padding:.3rem .8rem;margin:1rem 0}.term h3{margin:.2rem 0}.iri{font-family:monospace;
 font-size:.85rem;color:#555}dl{display:grid;grid-template-columns:10rem 1fr;gap:.2rem .8rem;margin:.4rem 0}
-dt{font-weight:600;color:#445}dd{margin:0}code{background:#f3f3f6;padding:0 .2rem}"""
+dt{font-weight:600;color:#445}dd{margin:0}code{background:#f3f3f6;padding:0 .2rem}
+table{border-collapse:collapse;font-size:.9rem}td,th{border-bottom:1px solid #dde;padding:.2rem .5rem;text-align:left;
+vertical-align:top}#hierarchy ul{margin:.1rem 0 .1rem 1.2rem;padding:0}"""
 
 
 def _local(iri: str) -> str:
@@ -44,8 +50,9 @@ def _first(graph: Graph, subject, predicate) -> str | None:
 
 
 class _Page:
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, source_labels: Graph | None = None):
         self.graph = graph
+        self.source_labels = source_labels if source_labels is not None else graph
         self.documented: set[str] = set()
 
     def link(self, node) -> str:
@@ -56,6 +63,11 @@ class _Page:
         if iri in self.documented:
             return f'<a href="#{html.escape(_local(iri))}"><code>{html.escape(label)}</code></a>'
         return f'<a href="{html.escape(iri)}"><code>{html.escape(label)}</code></a>'
+
+    def source_label(self, iri: str) -> str:
+        label = _first(self.source_labels, URIRef(iri), RDFS.label) or _first(self.source_labels, URIRef(iri),
+                                                                              DCTERMS.title)
+        return f"{label} ({_curie(iri)})" if label else _curie(iri)
 
     def describe_blank(self, node: BNode) -> str:
         graph = self.graph
@@ -103,16 +115,79 @@ class _Page:
         for title, predicate in (("Source", DCTERMS.source), ("Defined by", RDFS.isDefinedBy)):
             values = sorted(str(v) for v in graph.objects(iri, predicate))
             if values:
-                rows.append((title, ", ".join(
-                    f'<a href="{html.escape(v)}">{html.escape(_curie(v))}</a>' for v in values)))
+                rows.append((title, "<br>".join(
+                    f'<a href="{html.escape(v)}">{html.escape(self.source_label(v))}</a>' for v in values)))
         body = "".join(f"<dt>{t}</dt><dd>{d}</dd>" for t, d in rows)
         return (f'<div class="term" id="{html.escape(_local(str(iri)))}"><h3>{html.escape(label)}</h3>'
                 f'<div class="iri">{html.escape(str(iri))}</div><dl>{body}</dl></div>\n')
 
 
-def ontology_html(graph: Graph) -> str:
-    """One HTML page documenting every evkg class, property and named individual of ``graph``."""
-    page = _Page(graph)
+RELEASE_FILES = [
+    ("evkg.owl", "merged ontology, RDF/XML"), ("evkg.ttl", "merged ontology, Turtle"),
+    ("evkg.jsonld", "merged ontology, JSON-LD"), ("evkg.obo", "OBO flat file (OWL API)"),
+    ("evkg-base.owl", "evkg's own axioms, RDF/XML"), ("evkg-base.ttl", "evkg's own axioms, Turtle"),
+    ("evkg-shapes.ttl", "SHACL validation shapes"), ("evkg-rules.ttl", "SHACL-AF classification rules"),
+    ("evkg.sssom.tsv", "mappings to OBI, IAO, GO, UO, NCIt and IDMP-O (SSSOM)"),
+    ("CHANGELOG.md", "changes per release"),
+]
+CATEGORY_PREFIXES = ("EU_", "US_", "KR_")
+
+
+def internal_classes() -> set[str]:
+    """The helper classes of the HermiT cross-check: declared in category-definitions.ttl and nowhere else."""
+    from evkg.core import resources
+
+    declared_here, elsewhere = set(), set()
+    for path in resources.turtle_files("ontology"):
+        module = Graph().parse(path, format="turtle")
+        target = declared_here if path.name == "category-definitions.ttl" else elsewhere
+        target.update(str(s) for s in module.subjects(RDF.type, OWL.Class) if isinstance(s, URIRef))
+    return declared_here - elsewhere
+
+
+def _hierarchy(page: "_Page", classes: list[URIRef]) -> str:
+    """Nested lists of the classes by their named superclasses (a class with several appears under each)."""
+    members = {str(c) for c in classes}
+    children: dict[str, list[str]] = defaultdict(list)
+    roots = []
+    for c in classes:
+        parents = [str(p) for p in page.graph.objects(c, RDFS.subClassOf) if str(p) in members]
+        for parent in parents:
+            children[parent].append(str(c))
+        if not parents:
+            roots.append(str(c))
+
+    def tree(iris: list[str], trail: frozenset) -> str:
+        items = []
+        labelled = sorted(((_first(page.graph, URIRef(i), RDFS.label) or _local(i), i) for i in iris),
+                          key=lambda pair: (pair[0].lower(), pair[1]))
+        for label, iri in labelled:
+            below = tree(children[iri], trail | {iri}) if iri not in trail and children[iri] else ""
+            items.append(f'<li><a href="#{html.escape(_local(iri))}">{html.escape(label)}</a>{below}</li>')
+        return "<ul>" + "".join(items) + "</ul>"
+
+    return tree(roots, frozenset())
+
+
+def _property_table(page: "_Page", properties: list[URIRef]) -> str:
+    rows = []
+    for prop in properties:
+        domain = ", ".join(sorted(page.link(v) for v in page.graph.objects(prop, RDFS.domain))) or "—"
+        rng = ", ".join(sorted(page.link(v) for v in page.graph.objects(prop, RDFS.range))) or "—"
+        label = _first(page.graph, prop, RDFS.label) or _local(str(prop))
+        rows.append(f'<tr><td><a href="#{html.escape(_local(str(prop)))}">{html.escape(label)}</a></td>'
+                    f"<td>{domain}</td><td>{rng}</td></tr>")
+    return ("<table><thead><tr><th>property</th><th>domain (used on)</th><th>range (values)</th></tr></thead>"
+            "<tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def ontology_html(graph: Graph, *, downloads: str = "../../release/", available: set[str] | None = None,
+                  internal: set[str] | None = None, source_labels: Graph | None = None) -> str:
+    """One HTML page documenting the evkg ontology in ``graph``: metadata and release downloads, the class
+    hierarchy, properties with domain and range, every term with its definition and sources. Regulatory
+    categories, internal helper classes (``internal``) and deprecated terms are grouped on their own."""
+    page = _Page(graph, source_labels)
+    internal = internal if internal is not None else set()
     sections: dict[str, list[URIRef]] = defaultdict(list)
     for key, _, rdf_type in SECTIONS:
         for subject in graph.subjects(RDF.type, rdf_type):
@@ -123,27 +198,59 @@ def ontology_html(graph: Graph) -> str:
         sections[key] = sorted({s for s in sections[key] if str(s) not in placed}, key=lambda s: str(s).lower())
         placed.update(str(s) for s in sections[key])
     page.documented = placed
+    deprecated = [s for key, _, _ in SECTIONS for s in sections[key] if (s, OWL.deprecated, Literal(True)) in graph]
+    for key, _, _ in SECTIONS:
+        sections[key] = [s for s in sections[key] if s not in deprecated]
+    classes = sections.pop("classes")
+    groups = {
+        "classes": ("Classes", [c for c in classes if str(c) not in internal
+                                and not _local(str(c)).startswith(CATEGORY_PREFIXES)]),
+        "categories": ("Regulatory categories (per jurisdiction)",
+                       [c for c in classes if _local(str(c)).startswith(CATEGORY_PREFIXES)]),
+        **{key: (heading, sections[key]) for key, heading, _ in SECTIONS if key != "classes"},
+        "deprecated": ("Deprecated terms", deprecated),
+    }
+    helpers = [c for c in classes if str(c) in internal]
 
     ontology = URIRef(EVKG.rstrip("#"))
     title = _first(graph, ontology, DCTERMS.title) or "evkg ontology"
     description = _first(graph, ontology, DCTERMS.description) or ""
-    version = _first(graph, ontology, OWL.versionInfo) or ""
+    meta = []
+    for name, predicate in (("Ontology IRI", None), ("Version", OWL.versionInfo), ("Version IRI", OWL.versionIRI),
+                            ("Prior version", OWL.priorVersion), ("Licence", DCTERMS.license),
+                            ("Creator", DCTERMS.creator)):
+        value = str(ontology) if predicate is None else _first(graph, ontology, predicate)
+        if value:
+            shown = f'<a href="{html.escape(value)}">{html.escape(value)}</a>' if value.startswith("http") \
+                else html.escape(value)
+            meta.append(f"<dt>{name}</dt><dd>{shown}</dd>")
+    files = [(name, what) for name, what in RELEASE_FILES if available is None or name in available]
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1>",
-             f'<p class="iri">{html.escape(EVKG)}' + (f" · version {html.escape(version)}" if version else "") + "</p>",
-             f"<p>{html.escape(description)}</p>",
+             f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(description)}</p>",
+             "<dl>" + "".join(meta) + "</dl>",
+             '<section id="downloads"><h2>Release files</h2><ul>'
+             + "".join(f'<li><a href="{html.escape(downloads + name)}"><code>{name}</code></a> — {what}</li>'
+                       for name, what in files) + "</ul></section>",
              "<p>Generated from <code>ontology/*.ttl</code> by <code>python -m evkg.publish.docs</code>; "
-             "do not edit by hand.</p>", "<nav><h2>Contents</h2>"]
-    for key, heading, _ in SECTIONS:
-        parts.append(f'<h3><a href="#{key}">{heading}</a> ({len(sections[key])})</h3><ul>')
-        parts += [f'<li><a href="#{html.escape(_local(str(s)))}">{html.escape(_local(str(s)))}</a></li>'
-                  for s in sections[key]]
-        parts.append("</ul>")
-    parts.append("</nav>")
-    for key, heading, _ in SECTIONS:
+             "do not edit by hand.</p>", "<nav><h2>Contents</h2><ul>",
+             '<li><a href="#hierarchy">Class hierarchy</a></li>', '<li><a href="#property-table">Properties with '
+             "domain and range</a></li>"]
+    parts += [f'<li><a href="#{key}">{heading}</a> ({len(terms)})</li>' for key, (heading, terms) in groups.items()]
+    parts.append(f'<li><a href="#internal">Internal helper classes</a> ({len(helpers)})</li></ul></nav>')
+    parts.append(f'<section id="hierarchy"><h2>Class hierarchy</h2>{_hierarchy(page, groups["classes"][1])}'
+                 f'<h3>Regulatory categories</h3>{_hierarchy(page, groups["categories"][1])}</section>')
+    properties = groups["object-properties"][1] + groups["datatype-properties"][1]
+    parts.append(f'<section id="property-table"><h2>Properties with domain and range</h2>'
+                 f"{_property_table(page, properties)}</section>")
+    for key, (heading, terms) in groups.items():
         parts.append(f'<section id="{key}"><h2>{heading}</h2>')
-        parts += [page.term(s) for s in sections[key]]
+        parts += [page.term(s) for s in terms]
         parts.append("</section>")
-    parts.append("</body></html>")
+    parts.append('<section id="internal"><h2>Internal helper classes</h2><p>Classes of '
+                 "<code>category-definitions.ttl</code> that restate the premises of classification rules for the "
+                 "HermiT cross-check (<code>evkg reason</code>). They are not for describing products.</p>"
+                 f"<details><summary>Show the {len(helpers)} helper classes</summary>")
+    parts += [page.term(s) for s in helpers]
+    parts.append("</details></section></body></html>")
     return "\n".join(parts) + "\n"

@@ -62,7 +62,8 @@ def _source_text(info: dict) -> str:
 
 # ---------------------------------------------------------------- JSON
 
-def _result_dict(result) -> dict:
+def _result_dict(result, file=None) -> dict:
+    located = file.locate(result) if file is not None else None
     return {
         "severity": result.severity,
         "constraint": result.constraint_id,
@@ -75,6 +76,8 @@ def _result_dict(result) -> dict:
         "shape": result.shape,
         "source": result.sources[0] if result.sources else None,
         "sources": [source_info(s) for s in result.sources],
+        "line": located.line if located else None,
+        "field": located.pointer if located else None,
     }
 
 
@@ -82,7 +85,7 @@ def reported_outcomes(product) -> list:
     return standing(product.classifications)
 
 
-def _product_dict(product) -> dict:
+def _product_dict(product, file=None) -> dict:
     return {
         "iri": product.iri,
         "label": product.label,
@@ -90,7 +93,7 @@ def _product_dict(product) -> dict:
         "completeness": product.completeness,
         "completeness_by_section": dict(product.completeness_by_section),
         "counts": product.counts(),
-        "results": [_result_dict(r) for r in product.results],
+        "results": [_result_dict(r, file) for r in product.results],
         "classifications": [outcome_dict(o) for o in reported_outcomes(product)],
         "consistency_errors": [str(e) for e in product.consistency_errors],
     }
@@ -104,8 +107,8 @@ def to_dict(run) -> dict:
                 "error": f.error,
                 "error_detail": f.error_detail,
                 "conforms": f.conforms,
-                "products": [_product_dict(p) for p in f.products],
-                "other_results": [_result_dict(r) for r in f.other_results],
+                "products": [_product_dict(p, f) for p in f.products],
+                "other_results": [_result_dict(r, f) for r in f.other_results],
             }
             for f in run.files
         ],
@@ -220,6 +223,7 @@ def to_text(run) -> str:
                     if result.focus != product.iri:
                         head += f" (on {result.focus_label})"
                     out.append(head)
+                    out += [f"{body}at {located}"] if (located := file.locate(result)) else []
                     out.append(f"{body}{result.message}")
                     if result.value is not None:
                         out.append(f"{body}found: {result.value}")
@@ -271,7 +275,8 @@ def to_markdown(run) -> str:
                         "|---|---|---|---|---|---|---|"]
                 for r in product.results:
                     sources = "; ".join(_source_text(source_info(s)) for s in r.sources)
-                    out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(r.path_label)} | {_md(r.focus_label)} "
+                    where = f"{r.path_label or ''} ({located})" if (located := file.locate(r)) else r.path_label
+                    out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(where)} | {_md(r.focus_label)} "
                                f"| {_md(r.value)} | {_md(r.message)} | {_md(sources)} |")
                 out.append("")
             if product.classifications:

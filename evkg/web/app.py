@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from evkg import __version__
-from evkg.core.errors import EvkgError, UnknownTermError, UsageError
+from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import EVD, PREFIXES, curie
 from evkg.io.load import max_bytes_default
 from evkg.report.views import product_id_of, term_dict, term_index
@@ -75,6 +75,9 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
             service.close()
 
     routes = _routes(service)
+    from evkg.web.authoring import authoring_routes
+
+    routes.extend(authoring_routes(service))
     routes.append(Mount("/static", app=StaticFiles(directory=str(WEB_FOLDER / "static")), name="static"))
 
     async def service_error(request, exc: ServiceError):
@@ -184,7 +187,7 @@ def _routes(service: Service) -> list:
         if media in CONTENT_TYPES:
             fmt = CONTENT_TYPES[media]
             suffix = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt", "nquads": ".nq",
-                      "trig": ".trig"}[fmt]
+                      "trig": ".trig", "yaml": ".yaml"}[fmt]
             return await request.body(), fmt, "submission" + suffix
         if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
             form = await request.form(max_part_size=service.max_bytes)
@@ -389,21 +392,21 @@ def _routes(service: Service) -> list:
                 media = "application/sparql-results+json"
         return Response(body, media_type=media)
 
-    # --- terms, health, API description -----------------------------------------------------------------
+    # --- terms (Linked Data), health, API description ------------------------------------------------------
     async def list_terms(request):
         groups = term_index()
         if _wants_html(request):
             return _page(request, "terms.html", {"groups": groups})
         return json_response({"groups": groups})
 
-    async def get_term(request):
-        try:
-            term = term_dict(request.path_params["curie"])
-        except UnknownTermError as exc:
-            raise ServiceError(404, "unknown-term", str(exc)) from None
-        if _wants_html(request):
-            return _page(request, "term.html", {"term": term})
-        return json_response(term)
+    def term_routes():
+        from evkg.web.linked_data import routes
+
+        def not_found(request, message):
+            return _error_response(request, ServiceError(404, "unknown-term", message))
+
+        return routes(lambda iri: json_response(term_dict(iri)),
+                      lambda request, iri: _page(request, "term.html", {"term": term_dict(iri)}), not_found)
 
     async def health(request):
         pools = {name: {"workers": pool.size, "idle": pool.idle, "killed_for_overrunning": pool.killed}
@@ -437,7 +440,7 @@ def _routes(service: Service) -> list:
         Route("/queries/{name}", get_query, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/terms", list_terms, methods=["GET"]),
-        Route("/terms/{curie:path}", get_term, methods=["GET"]),
+        *term_routes(),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Route("/api", api_page, methods=["GET"]),

@@ -35,10 +35,13 @@ CONTENT_TYPES = {
     "application/n-triples": "nt",
     "application/n-quads": "nquads",
     "application/trig": "trig",
+    "application/yaml": "yaml",
+    "text/yaml": "yaml",
 }
 # the format choices of the web form: (value, label, rdflib format, file suffix)
-FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("json-ld", "JSON-LD", "json-ld", ".jsonld"),
-                ("rdfxml", "RDF/XML", "xml", ".rdf"), ("ntriples", "N-Triples", "nt", ".nt")]
+FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("yaml", "YAML", "yaml", ".yaml"),
+                ("json-ld", "JSON-LD", "json-ld", ".jsonld"), ("rdfxml", "RDF/XML", "xml", ".rdf"),
+                ("ntriples", "N-Triples", "nt", ".nt")]
 # report media type -> evkg.report.render format
 REPORT_MEDIA = {"application/json": "json", "text/html": "html", "text/markdown": "markdown",
                 "text/turtle": "ttl", "text/plain": "text"}
@@ -199,6 +202,10 @@ class Service:
 
     def _answer_limit(self, fmt: str | None) -> int:
         return self.max_answer_bytes if fmt else min(self.max_answer_bytes, MAX_PAGE_ANSWER_BYTES)
+
+    async def in_check_worker(self, what: str, function, *args):
+        """Run a check-like job (a module-level function of evkg.web) in a check worker, under the limits."""
+        return await self._in_worker(self.check_pool, what, function, *args, wait=self.timeout)
 
     async def check(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
         """Check one submission in a worker; waits for a free worker up to the time limit."""

@@ -8,7 +8,13 @@ from evkg.literature.records import Problem, Reference
 
 
 def read_medline(path: str, text: str):
-    from Bio import Medline
+    try:
+        from Bio import Medline
+    except ModuleNotFoundError:
+        from evkg.core.errors import UsageError
+
+        raise UsageError(f"{path}: reading MEDLINE (.nbib) files needs Biopython, which is not installed. "
+                         "Install it with: pip install 'evkg[literature]'") from None
 
     refs, problems = [], []
     blocks: list[tuple[int, list[str]]] = []
