@@ -36,11 +36,15 @@ def products_in(results, column="product"):
 # --- expectations, one per catalogue query ------------------------------------------------------------------
 def check_products_by_category(store):
     eu = rows(run(store, "products-by-category"))
-    pairs = {(r["product"], r["category"]) for r in eu}
+    pairs = [(r["product"], r["category"]) for r in eu]
+    assert len(pairs) == len(set(pairs)), "one row per product and category"
     assert (product("exoflo"), EVKG + "EU_BiologicalMedicinalProduct") in pairs
-    assert (product("exoflo"), EVKG + "EU_NotATMP") in pairs
-    assert (product("dex-melanoma"), EVKG + "EU_NotATMP") in pairs
     assert (product("bexsero"), EVKG + "EU_ImmunologicalMedicinalProduct") in pairs
+    assert not any("_Not" in c or c.endswith("Optional") for _, c in pairs), "negative answers have their own query"
+    # a category reached by several rules is one row with the strongest status and every rule
+    medicinal = next(r for r in eu if r["product"] == product("exoflo") and r["category"] == EVKG + "EU_MedicinalProduct")
+    assert medicinal["status"] == EVKG + "Settled" and medicinal["rule"] == "EU-01"
+    assert set(medicinal["rules"].split()) == {"EU-01", "HIERARCHY"}
     assert not any(c.startswith(EVKG + "US_") for _, c in pairs), "the EU query must not list US categories"
     assert all("status" in r for r in eu)
     us = {(r["product"], r["category"]) for r in rows(run(store, "products-by-category", jurisdiction="US"))}
@@ -163,6 +167,19 @@ def check_msc_products_by_tissue(store):
     assert any("bone marrow" in t for t in by_product[product("iexosomes")])
     assert any("adipose" in t for t in by_product[product("hamsc-exo-covid")])
     assert product("dex-melanoma") not in by_product  # dendritic cells, not MSCs
+
+
+def check_products_by_negative_category(store):
+    eu = rows(run(store, "products-by-negative-category"))
+    pairs = [(r["product"], r["category"]) for r in eu]
+    assert len(pairs) == len(set(pairs)), "one row per product and answer"
+    assert (product("exoflo"), EVKG + "EU_NotATMP") in pairs
+    assert (product("dex-melanoma"), EVKG + "EU_NotATMP") in pairs
+    assert (product("msc-ev-ckd"), EVKG + "EU_CentralisedProcedureOptional") in pairs
+    assert (product("exoflo"), EVKG + "EU_BiologicalMedicinalProduct") not in pairs
+    us = {(r["product"], r["category"]) for r in rows(run(store, "products-by-negative-category", jurisdiction="US"))}
+    assert (product("exoflo"), EVKG + "US_NotHCTP") in us
+    assert not any(c.startswith(EVKG + "EU_") for _, c in us)
 
 
 def check_products_needing_ind(store):

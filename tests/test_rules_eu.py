@@ -16,7 +16,7 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
              vesicle="NaturallyReleasedEV", material="PrimaryHumanCells", modified=False, incidental=None,
              cargo=(), no_cargo=True, role="ActiveSubstanceRole", cells="NoCells", engineered=None,
              donor="Allogeneic", setting="IndustrialManufacture", device=False, annex3=False,
-             scaffold=False, coformulated=(), determinations=()) -> str:
+             scaffold=False, coformulated=(), determinations=(), orphan=None) -> str:
     """Turtle for one product; None leaves a fact out (open world). The default is worked example E1."""
     def val(v):
         if isinstance(v, bool):
@@ -29,7 +29,8 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
              f"    evkg:hasEVComponent <{product}/prep> ;"]
     product_facts = [("intendedUse", u) for u in uses or ()] + [
         ("diseaseClaim", disease_claim), ("evRole", role), ("cellContent", cells), ("cellsEngineered", engineered),
-        ("manufacturingSetting", setting), ("integralMedicalDevice", device), ("annexI3Indication", annex3)]
+        ("manufacturingSetting", setting), ("integralMedicalDevice", device), ("annexI3Indication", annex3),
+        ("orphanDesignation", orphan)]
     if no_cargo and not cargo:
         product_facts.append(("hasNoLoadedCargo", True))
     for prop, value in product_facts:
@@ -150,6 +151,28 @@ CASES = {
     "EU-30": (dict(determinations=[("EU_MarketingAuthorisation", "EU_BiologicalMedicinalProduct")]),
               dict(determinations=[("CAT", "EU_NotATMP")])),
     "EU-31": (dict(material="HumanBloodOrBloodComponent"), {}),
+    # closing rules (rule table, second revision)
+    "EU-07b": ({}, dict(uses=("InfectiousDiseaseVaccine",))),
+    "EU-08b": ({}, dict(uses=("AntiTumourImmunotherapy",))),
+    "EU-23b": ({}, dict(setting="HospitalNonRoutinePreparation")),
+    "EU-26c": ({}, dict(annex3=True)),
+    "EU-26c-NO-ORPHAN": (dict(orphan=False), {}),
+    "EU-26d": (dict(orphan=True), dict(orphan=False)),
+    "EU-27b": (dict(origin="AnimalOrigin", material="AnimalMaterial"), {}),
+    "EU-27c": (dict(material="EstablishedCellLine"), {}),
+    "EU-28b": ({}, dict(modified=True, incidental=True)),
+}
+# A closing rule must also stay silent when the fact that decides it is not stated (open world).
+NOT_STATED = {
+    "EU-07b": dict(uses=()),
+    "EU-08b": dict(uses=()),
+    "EU-23b": dict(setting=None),
+    "EU-26c": dict(annex3=None),
+    "EU-26c-NO-ORPHAN": dict(orphan=None),
+    "EU-26d": dict(orphan=None),
+    "EU-27b": dict(origin=None, material=None),
+    "EU-27c": dict(material=None),
+    "EU-28b": dict(modified=None),
 }
 
 
@@ -168,6 +191,22 @@ def test_rule_fires(rule_id):
 def test_rule_does_not_fire(rule_id):
     _, quiet = CASES[rule_id]
     assert not fired(run(**quiet), rule_id), f"{rule_id} must not fire on {quiet}"
+
+
+@pytest.mark.parametrize("rule_id", sorted(NOT_STATED))
+def test_closing_rule_waits_for_its_fact(rule_id):
+    facts = NOT_STATED[rule_id]
+    assert not fired(run(**facts), rule_id), f"{rule_id} must not fire when {facts} leaves its fact unstated"
+
+
+def test_centralised_procedure_optional_is_settled_only_once_no_orphan_designation_is_stated():
+    def answer(**facts):
+        return next(o for o in run(**facts).outcomes if o.question == str(EVKG.Q_EU_CentralisedProcedure))
+    unknown, none = answer(), answer(orphan=False)
+    assert (unknown.category, unknown.status, unknown.rule) == (str(EVKG.EU_CentralisedProcedureOptional),
+                                                                 "provisional", "EU-26c")
+    assert (none.category, none.status) == (str(EVKG.EU_CentralisedProcedureOptional), "settled")
+    assert answer(orphan=True).category == str(EVKG.EU_CentralisedProcedureMandatory)
 
 
 @pytest.mark.parametrize("rule_id, category", [

@@ -53,6 +53,15 @@ CASES = [
      dict(source_geneticallyModified="true", prep_vesicleKind="evkg:HybridVesicle")),
     ("KR-03", "Undecided", dict(prep_evOriginKind="evkg:PlantOrigin"), {}),
     ("KR-03", "Undecided", dict(prep_vesicleKind="evkg:CellDerivedMimetic"), dict(prep_vesicleKind="evkg:HybridVesicle")),
+    # closing rules (rule table, second revision)
+    ("KR-01b", "KR_NotEVTherapyProduct",
+     dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle"),
+     dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:HybridVesicle")),
+    ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(source_geneticallyModified=None)),
+    ("KR-02b", "KR_NotGeneTherapyProduct", dict(cargo=SYNTHETIC_RNA), dict(cargo=RECOMBINANT_RNA)),
+    ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(cellContent=None)),
+    ("KR-01c", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin"),
+     dict(prep_evOriginKind="evkg:PlantOrigin", cellContent=None)),
 ]
 
 
@@ -66,7 +75,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-02", "KR-03"} == {c[0] for c in CASES}
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
     assert graph.value(EVSH.KRRules, SH.targetClass) == EVKG.EVProduct
 
@@ -80,9 +89,25 @@ def test_cell_free_msc_evs_are_ev_therapy_products_not_cell_therapy():
     result = run(describe())
     # KR_EVTherapyProduct is a kind of KR_BiologicalProduct (MFDS guideline, section 2), so both are concluded
     assert statuses(result) == {"KR_EVTherapyProduct": "settled", "KR_NotCellTherapyProduct": "settled",
-                                "KR_BiologicalProduct": "settled"}
-    # producer cells stated unmodified and no cargo: the gene-therapy question is not asked
-    assert not [o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_GeneTherapy)]
+                                "KR_BiologicalProduct": "settled", "KR_NotGeneTherapyProduct": "provisional"}
+    # producer cells stated unmodified and no cargo: the gene-therapy question is answered no (KR-02b)
+    answers = [o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_GeneTherapy)]
+    assert [(o.rule, o.status) for o in answers] == [("KR-02b", "provisional")]
+
+
+def test_gene_therapy_question_behind_an_open_gate_names_the_gates_missing_fact():
+    result = run(describe(cellContent=None))
+    answer = next(o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_GeneTherapy))
+    assert answer.status == "undecided"
+    assert {m["property"] for m in answer.missing} == {str(EVKG.cellContent)}
+    assert set(answer.missing[0]["rules"]) >= {"KR-01"}
+
+
+def test_gene_therapy_question_of_a_synthetic_carrier_is_left_to_mfds():
+    result = run(describe(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle"))
+    answer = next(o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_GeneTherapy))
+    assert answer.status == "undecided" and not answer.missing
+    assert "MFDS" in answer.rationale
 
 
 def test_genetically_modified_producer_gives_a_provisional_gene_therapy_candidate():

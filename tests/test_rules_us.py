@@ -149,9 +149,29 @@ CASES = [
     ("US-16", "US_RFDRecommended", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
     ("US-17", "US_INDRequired", {}, dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"])),
     ("US-17", "US_BLARequired", {}, PLANT),
-    ("US-17", "US_BLARequired", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]), VEHICLE_DRUG),
+    ("US-17", "US_BLARequired", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]), dict(VEHICLE_DRUG, **PLANT)),
     ("US-17", "US_NDARequired", PLANT, {}),
     ("US-18", "US_RFDRecommended", VEHICLE_DRUG, SUPPLEMENT_BORDER),
+    # closing rules (rule table, second revision)
+    ("US-05b", "US_HCTP", CELLS_PRESENT,
+     dict(CELLS_PRESENT, prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent")),
+    ("US-05b", "US_HCTP351", CELLS_PRESENT, dict(CELLS_PRESENT, prep_evOriginKind="evkg:AnimalOrigin")),
+    ("US-15", "US_BiologicalProduct", VEHICLE_DRUG, dict(VEHICLE_DRUG, **PLANT)),
+    ("US-15d", "US_CombinationProduct", dict(integralMedicalDevice="true"), dict(integralMedicalDevice=None)),
+    ("US-16b", "US_LeadCenterCBER",
+     dict(intendedUse="evkg:InfectiousDiseaseVaccine", prep_evOriginKind="evkg:BacterialOrigin",
+          prep_evSourceMaterial="evkg:MicrobialCulture"),
+     dict(intendedUse="evkg:InfectiousDiseaseVaccine", prep_evOriginKind="evkg:BacterialOrigin",
+          prep_evSourceMaterial="evkg:MicrobialCulture", integralMedicalDevice="true")),
+    ("US-16c", "US_LeadCenterCBER", {}, dict(intendedUse="evkg:InfectiousDiseaseVaccine",
+                                            prep_evOriginKind="evkg:BacterialOrigin")),
+    ("US-16d", "US_LeadCenterCDER", PLANT, {}),
+    ("US-16e", "US_LeadCenterCBER", dict(integralMedicalDevice="true"),
+     dict(integralMedicalDevice="true", evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE])),
+    ("US-15e", "US_NotCombinationProduct", dict(SYNTHETIC, **VEHICLE_DRUG),
+     dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])),
+    ("US-16f", "US_LeadCenterCBER", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]),
+     dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA], integralMedicalDevice="true")),
     ("US-18", "US_RFDRecommended", dict(prep_evOriginKind="evkg:AnimalOrigin"),
      dict(prep_evOriginKind="evkg:AnimalOrigin", intendedUse="evkg:InfectiousDiseaseVaccine")),
     ("US-19", "US_CombinationProduct", dict(VEHICLE_DRUG, determinations=[det("FDA_RFD", "US_CombinationProduct")]),
@@ -174,7 +194,8 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 
 US_RULE_IDS = ["US-01", "US-01b", "US-02", "US-03", "US-03b", "US-04", "US-05", "US-06", "US-07", "US-08", "US-08b",
                "US-09", "US-10", "US-11", "US-12", "US-13", "US-14", "US-14b", "US-15", "US-15b", "US-15c", "US-16",
-               "US-17", "US-18", "US-19", "US-20", "US-21"]
+               "US-17", "US-18", "US-19", "US-20", "US-21",
+               "US-05b", "US-15d", "US-16b", "US-16c", "US-16d", "US-16e"]
 
 
 def _rules_file() -> Graph:
@@ -185,7 +206,9 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     graph = _rules_file()
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
     assert set(US_RULE_IDS) <= ids
-    assert ids - set(US_RULE_IDS) == {"US-14-BIO"}
+    # US-14-BIO splits US-14's two readings; US-15e and US-16f close questions the table leaves open
+    # (combination status of synthetic carriers, lead centre of gene-therapy carriers)
+    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-16f"}
     assert {c[0] for c in CASES} == ids
 
 
@@ -301,7 +324,12 @@ def test_e5_bovine_milk_evs_with_paclitaxel():
     combination = best(result, "US_CombinationProduct")
     assert combination.rule == "US-15"
     assert [a for a, _ in combination.alternatives] == [str(EVKG.US_NotCombinationProduct)]
-    assert_not_concluded(result, "US_BLARequired", "US_NDARequired", "US_NotCombinationProduct")
+    # the two readings of US-15 also answer the biological-product question, and the BLA follows the first
+    biological = best(result, "US_BiologicalProduct")
+    assert (biological.rule, biological.status) == ("US-15", "contested")
+    assert [a for a, _ in biological.alternatives] == [str(EVKG.US_NotBiologicalProduct)]
+    assert best(result, "US_BLARequired").status == "contested"
+    assert_not_concluded(result, "US_NDARequired", "US_NotCombinationProduct")
 
 
 def test_e6_msc_evs_with_synthetic_sirna():

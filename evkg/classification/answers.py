@@ -7,6 +7,7 @@ import re
 
 from rdflib.namespace import DCTERMS, RDF
 
+from evkg.classification.counterfactual import WhatCouldDecide
 from evkg.classification.knowledge import Rule, _local, label_of, source_info
 from evkg.classification.outcomes import (
     _IN_SCOPE,
@@ -35,16 +36,75 @@ def _asked_questions(run) -> dict[str, set | None]:
     return asked
 
 
+# Who answers a question the law leaves open, per jurisdiction.
+_AUTHORITY = {
+    "EU": "the competent authority (for ATMP questions, a CAT classification under Art. 17 of Regulation (EC) "
+          "No 1394/2007)",
+    "US": "FDA (a request for designation under 21 CFR 3.7)",
+    "KR": "the Ministry of Food and Drug Safety (MFDS)",
+}
+
+
 def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[Outcome]:
     kb = run.kb
     rules_by_question: dict[str, list[Rule]] = {}
     for rule in run.active_rules():
+        if rule.agency:
+            continue
         for q in rule.questions:
             rules_by_question.setdefault(q, []).append(rule)
     concluded_categories: dict[str, set] = {}
     for o in run.index.outcomes():
         concluded_categories.setdefault(run.index.product[o], set()).add(run.index.category[o])
 
+    def assumed_categories(product: str, rule: Rule) -> set | None:
+        """Categories the rule needs that a later answer could still bring; None if a gate answered otherwise."""
+        have = concluded_categories.get(product, set())
+        open_, closed = set(), 0
+        for category in rule.needs_categories:
+            if category in have:
+                continue
+            if any(q in answered.get(product, set()) for q in kb.category_questions.get(category, ())):
+                closed += 1
+            else:
+                open_.add(category)
+        if rule.any_premise:
+            if any(c in have for c in rule.needs_categories):
+                return set()
+            return open_ if open_ else None
+        return None if closed else open_
+
+    def gates(product: str, rule: Rule, assumed: set, visiting: frozenset):
+        for category in sorted(assumed):
+            for q in sorted(kb.category_questions.get(category, ())):
+                if q not in visiting and q not in answered.get(product, set()):
+                    yield q
+
+    # 1. every rule that waits, directly or through an open gate, for each undecided question
+    asked = _asked_questions(run)
+    wanted = [(product, q) for product in in_scope for q in sorted(asked)
+              if (asked[q] is None or product in asked[q]) and q not in answered.get(product, set())]
+    pairs: dict[tuple, tuple] = {}
+
+    def collect(product: str, question: str, visiting: frozenset) -> None:
+        for rule in rules_by_question.get(question, []):
+            if (product, rule.iri) in pairs:
+                continue
+            assumed = assumed_categories(product, rule)
+            if assumed is None:
+                continue
+            lacking = [f for f in rule.needs_facts if run.stated.lacks(product, f)]
+            pairs[(product, rule.iri)] = (product, rule, lacking, assumed)
+            for q in gates(product, rule, assumed, visiting):
+                collect(product, q, visiting | {q})
+
+    for product, q in wanted:
+        collect(product, q, frozenset({q}))
+    # 2. try them on copies of the descriptions: which could fire, and on which missing facts
+    deciders = WhatCouldDecide(run)
+    deciders.evaluate(list(pairs.values()))
+
+    # 3. a fact is missing for a question when stating it could let a rule for it (or for an open gate) fire
     remembered: dict = {}
 
     def missing_for(product: str, question: str, visiting: frozenset) -> dict[str, set]:
@@ -56,55 +116,56 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
     def _missing_for(product: str, question: str, visiting: frozenset) -> dict[str, set]:
         missing: dict[str, set] = {}
         for rule in rules_by_question.get(question, []):
-            if rule.agency:
+            if (product, rule.iri) not in pairs:
                 continue
-            for prop in rule.needs_facts:
-                if run.stated.lacks(product, prop):
-                    missing.setdefault(prop, set()).add(rule.id)
-            for category in rule.needs_categories:
-                if category in concluded_categories.get(product, set()):
-                    continue
-                for q in sorted(kb.category_questions.get(category, ())):
-                    if q in visiting or q in answered.get(product, set()):
-                        continue
-                    for prop, waiting in missing_for(product, q, visiting | {q}).items():
-                        missing.setdefault(prop, set()).update(waiting | {rule.id})
+            possible, relevant = deciders.result(product, rule)
+            if not possible:
+                continue
+            for prop in relevant:
+                missing.setdefault(prop, set()).add(rule.id)
+            for q in gates(product, rule, pairs[(product, rule.iri)][3], visiting):
+                for prop, waiting in missing_for(product, q, visiting | {q}).items():
+                    missing.setdefault(prop, set()).update(waiting | {rule.id})
         return missing
 
     outcomes = []
-    asked = _asked_questions(run)
-    for product in in_scope:
-        for q_iri in sorted(asked):
-            products = asked[q_iri]
-            if (products is not None and product not in products) or q_iri in answered.get(product, set()):
-                continue
-            question = kb.questions[q_iri]
-            missing = missing_for(product, q_iri, frozenset({q_iri}))
-            iri = _outcome_iri(product, "UNDECIDED", _local(q_iri))
-            node = _nt(iri)
-            triples.update({
-                (node, _nt(str(RDF.type)), _nt(EVKG_NS + "ClassificationOutcome")),
-                (node, _nt(EVKG_NS + "ofProduct"), _nt(product)),
-                (node, _nt(EVKG_NS + "jurisdiction"), _nt(JURISDICTION_NS + question.jurisdiction)),
-                (node, _nt(EVKG_NS + "category"), _nt(EVKG_NS + "Undecided")),
-                (node, _nt(EVKG_NS + "question"), _nt(q_iri)),
-            })
-            for prop in missing:
-                triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
-            outcomes.append(Outcome(
-                iri=iri, product=product, jurisdiction=question.jurisdiction, question=q_iri,
-                question_label=question.label, category=EVKG_NS + "Undecided",
-                category_label=label_of(EVKG_NS + "Undecided") or "undecided", status="undecided",
-                rationale=("No rule could answer this question because the description lacks the facts "
-                           "listed." if missing else
-                           "No rule answers this question for the facts as stated; nothing in the "
-                           "vocabulary that is missing would decide it. Ask the competent authority."),
-                missing=[{"property": prop, "label": label_of(prop),
-                          "prompt": kb.prompts.get(prop) or f"State {label_of(prop)}.",
-                          "rules": sorted(missing[prop], key=_rule_sort_key)}
-                         for prop in sorted(missing, key=lambda p: label_of(p) or p)],
-                other_derivations=[], premises=[], sources=[],
-            ))
+    for product, q_iri in wanted:
+        question = kb.questions[q_iri]
+        missing = missing_for(product, q_iri, frozenset({q_iri}))
+        not_reported = run.stated.not_reported(product)
+        iri = _outcome_iri(product, "UNDECIDED", _local(q_iri))
+        node = _nt(iri)
+        triples.update({
+            (node, _nt(str(RDF.type)), _nt(EVKG_NS + "ClassificationOutcome")),
+            (node, _nt(EVKG_NS + "ofProduct"), _nt(product)),
+            (node, _nt(EVKG_NS + "jurisdiction"), _nt(JURISDICTION_NS + question.jurisdiction)),
+            (node, _nt(EVKG_NS + "category"), _nt(EVKG_NS + "Undecided")),
+            (node, _nt(EVKG_NS + "question"), _nt(q_iri)),
+        })
+        for prop in missing:
+            triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
+        if not missing:
+            rationale = ("No rule answers this question for the facts as stated, and no missing fact could "
+                         "change that: the law leaves it open. Ask "
+                         f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
+        elif set(missing) <= not_reported:
+            rationale = ("The sources consulted do not report the facts listed, so no rule can answer this "
+                         "question yet.")
+        else:
+            rationale = "No rule could answer this question because the description lacks the facts listed."
+        outcomes.append(Outcome(
+            iri=iri, product=product, jurisdiction=question.jurisdiction, question=q_iri,
+            question_label=question.label, category=EVKG_NS + "Undecided",
+            category_label=label_of(EVKG_NS + "Undecided") or "undecided", status="undecided",
+            rationale=rationale,
+            missing=[{"property": prop, "label": label_of(prop),
+                      "prompt": (f"Not reported by the source: {label_of(prop)}." if prop in not_reported
+                                 else kb.prompts.get(prop) or f"State {label_of(prop)}."),
+                      "not_reported": prop in not_reported,
+                      "rules": sorted(missing[prop], key=_rule_sort_key)}
+                     for prop in sorted(missing, key=lambda p: label_of(p) or p)],
+            other_derivations=[], premises=[], sources=[],
+        ))
     return outcomes
 
 

@@ -28,6 +28,8 @@ from evkg.classification.knowledge import (
     source_info,
 )
 from evkg.classification.outcomes import (
+    decision_rank,
+    jurisdiction_rank,
     _IN_SCOPE,
     _TRUE,
     ALL_JURISDICTIONS,
@@ -329,14 +331,24 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
         status = "superseded" if rank == SUPERSEDED else RANK_STATUS[rank]
         premise_outcomes = sorted(index.premises.get(primary, ()))
         premise_words = run.stated.fact_words(product, rule.needs_facts if rule else ())
+        # one line per premise category: its strongest derivation (a category reached by a rule and by the
+        # subsumption step is one premise, not two)
+        strongest: dict[str, str] = {}
         for p in premise_outcomes:
             if p in index.category:
-                p_rule = kb.rules_by_iri.get(index.rule.get(p, ""))
                 p_rank = run.effective.get(p, 1)
                 if p_rank == SUPERSEDED and rank != SUPERSEDED:
                     continue            # a live answer does not rest on an overridden one (explain lists it)
-                p_status = "superseded" if p_rank == SUPERSEDED else RANK_STATUS[p_rank]
-                premise_words.append(f"{label_of(index.category[p])} ({p_rule.id if p_rule else '?'}, {p_status})")
+                held = strongest.get(index.category[p])
+                if held is None or strength(p) < strength(held):
+                    strongest[index.category[p]] = p
+        for category_iri, p in sorted(strongest.items(), key=lambda kv: label_of(kv[0]) or kv[0]):
+            p_rule = kb.rules_by_iri.get(index.rule.get(p, ""))
+            p_rank = run.effective.get(p, 1)
+            p_status = "superseded" if p_rank == SUPERSEDED else RANK_STATUS[p_rank]
+            p_id = "follows from a narrower category" if p_rule and p_rule.id == HIERARCHY_RULE_ID else (
+                p_rule.id if p_rule else "?")
+            premise_words.append(f"{label_of(category_iri)} ({p_id}, {p_status})")
         sources = sorted(index.sources.get(primary, set()) | set(rule.sources if rule else ()))
         return Outcome(
             iri=primary, product=product, jurisdiction=jurisdiction, question=question,
@@ -381,15 +393,11 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
     outcomes.extend(_undecided(run, in_scope, answered, triples))
     outcomes.extend(_out_of_scope(run, out_of_scope, triples))
     errors = _contradictions(run, outcomes)
-    outcomes.sort(key=lambda o: (o.product, _jurisdiction_order(o.jurisdiction), o.question or "", o.category))
+    outcomes.sort(key=lambda o: (o.product, jurisdiction_rank(o.jurisdiction), decision_rank(o.question),
+                                 o.question or "", o.status == "undecided", o.category))
     result = ClassificationResult(outcomes, errors, sorted(triples), run.jurisdictions)
     result._describe = describe_node
     result.rules_by_iri = kb.rules_by_iri      # the rules of this run's rule set, overlays applied
     return result
-
-
-def _jurisdiction_order(code: str) -> int:
-    order = JURISDICTIONS + (ALL_JURISDICTIONS,)
-    return order.index(code) if code in order else len(order)
 
 

@@ -1,7 +1,7 @@
 """The full derivation of every classification answer, in plain words (used by `evkg explain` and `check --explain`)."""
 from __future__ import annotations
 
-from evkg.classification.outcomes import JURISDICTION_NAMES
+from evkg.classification.outcomes import JURISDICTION_NAMES, decision_rank, jurisdiction_rank
 
 _STATUS_WORDS = {
     "settled": "settled: follows from the legal text for the stated facts",
@@ -72,16 +72,20 @@ def explain_text(result, product_labels: dict | None = None) -> str:
         by_jurisdiction: dict[str, list] = {}
         for outcome in result.for_product(product):
             by_jurisdiction.setdefault(outcome.jurisdiction, []).append(outcome)
-        for jurisdiction in sorted(by_jurisdiction, key=lambda j: list(JURISDICTION_NAMES).index(j)
-                                   if j in JURISDICTION_NAMES else 99):
+        for jurisdiction in sorted(by_jurisdiction, key=jurisdiction_rank):
             out.append(f"  {JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}")
-            for outcome in by_jurisdiction[jurisdiction]:
-                question = outcome.question_label or "scope"
-                out.append(f"    Q: {question}")
+            asked = None
+            for outcome in sorted(by_jurisdiction[jurisdiction],
+                                  key=lambda o: (decision_rank(o.question), o.question or "")):
+                if outcome.question != asked or asked is None:       # each question once, its answers below
+                    out.append(f"    Q: {outcome.question_label or 'scope'}")
+                    asked = outcome.question
                 if outcome.status == "undecided":
                     out.append(f"       A: undecided — {outcome.rationale}")
                     for missing in outcome.missing:
-                        out.append(f"         add: {missing['prompt']} (property {missing['label']}; "
+                        head = ("not reported by the source" if missing.get("not_reported") else
+                                f"add: {missing['prompt']}")
+                        out.append(f"         {head} (property {missing['label']}; "
                                    f"waiting rules: {', '.join(missing['rules'])})")
                     continue
                 out.append(f"       A: {outcome.category_label} [{_STATUS_WORDS.get(outcome.status, outcome.status)}]")

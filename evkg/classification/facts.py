@@ -89,6 +89,10 @@ class DescriptionFacts:
             return prop in self.cargo_gaps.get(product, set())
         return not ({prop} | needs.alternatives.get(prop, set())) & set(stated)
 
+    def not_reported(self, product: str) -> set:
+        """Facts the description marks as not reported by its sources (evkg:notReported), on any of its parts."""
+        return {_value(v) for v in self.facts.get(product, {}).get(EVKG_NS + "notReported", ())}
+
     def fact_words(self, product: str, props: tuple) -> list[str]:
         key = (product, props)
         if key not in self._fact_words:

@@ -35,6 +35,29 @@ def standing(outcomes) -> list:
     out; `evkg explain` still shows it with what overrides it."""
     return [o for o in outcomes if o.status != "superseded"]
 
+# The questions in the decision order of the rule table (docs/rules.md; regulation.md 6.6): scope, active
+# substance, vaccine exclusion, cells, nucleic acids, ATMP, biological status, device, regime flags (EU);
+# scope, HCT/P, biologic status, gene therapy, combination and lead centre, consequences (US); Korea's three.
+DECISION_ORDER = tuple(EVKG_NS + f"Q_{q}" for q in (
+    "ActiveSubstance", "DonorRelation",
+    "EU_Medicinal", "EU_Vaccine", "EU_SCTMP", "EU_TEP", "EU_GTMP", "EU_ATMP", "EU_Biological",
+    "EU_Immunological", "EU_BloodDerived", "EU_CombinedATMP", "EU_HospitalExemption", "EU_CentralisedProcedure",
+    "EU_StartingMaterial", "EU_GMO",
+    "US_Drug", "US_HCTP", "US_361HCTP", "US_Biological", "US_Vaccine", "US_GeneTherapy", "US_Combination",
+    "US_LeadCenter", "US_Application", "US_RFD",
+    "KR_EVTherapy", "KR_CellTherapy", "KR_GeneTherapy"))
+# Jurisdictions in reading order; the EV-role answers, which hold everywhere, come first.
+JURISDICTION_ORDER = ("ALL", "EU", "US", "KR")
+
+
+def decision_rank(question: str | None) -> int:
+    """Position of a question in the decision order (questions from added rule files come last)."""
+    return DECISION_ORDER.index(question) if question in DECISION_ORDER else len(DECISION_ORDER)
+
+
+def jurisdiction_rank(code: str | None) -> int:
+    return JURISDICTION_ORDER.index(code) if code in JURISDICTION_ORDER else len(JURISDICTION_ORDER)
+
 
 # Engine-only marker of the products the rules run on; it never leaves the working store.
 _IN_SCOPE = ox.NamedNode("urn:evkg:engine#inScope")

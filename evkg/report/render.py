@@ -8,7 +8,8 @@ import json
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
-from evkg.classification.outcomes import JURISDICTION_NAMES, outcome_dict, standing
+from evkg.classification.outcomes import (JURISDICTION_NAMES, decision_rank, jurisdiction_rank, outcome_dict,
+                                           standing)
 from evkg.core import resources
 from evkg.core.namespaces import BIBO, EVD, EVKG, FOAF
 
@@ -16,8 +17,8 @@ REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
                 "contested": "contested — alternatives below", "undecided": "undecided",
                 "superseded": "superseded by an agency decision", "out-of-scope": "out of scope"}
-NO_RULE_APPLIES = ("not concluded: no rule applies to the facts as stated (nothing to add; "
-                   "see `evkg explain` for the rules that were considered)")
+NO_RULE_APPLIES = ("not concluded: no rule applies to the facts as stated and no missing fact could change "
+                   "that (see `evkg explain` for the rules that were considered)")
 
 
 def render(run, fmt: str = "text") -> str:
@@ -129,35 +130,31 @@ def _verdict(product) -> str:
             f"{counts['Info']} note(s); completeness {product.completeness:.1f} %")
 
 
-# Questions in the decision order of the rule table, so a report reads from scope to consequences.
-QUESTION_ORDER = [EVKG[f"Q_{q}"] for q in (
-    "ActiveSubstance", "DonorRelation",
-    "EU_Medicinal", "EU_Biological", "EU_Immunological", "EU_Vaccine", "EU_BloodDerived", "EU_ATMP", "EU_GTMP",
-    "EU_SCTMP", "EU_TEP", "EU_CombinedATMP", "EU_HospitalExemption", "EU_CentralisedProcedure",
-    "EU_StartingMaterial", "EU_GMO",
-    "US_Drug", "US_Biological", "US_Vaccine", "US_GeneTherapy", "US_HCTP", "US_361HCTP", "US_Combination",
-    "US_LeadCenter", "US_Application", "US_RFD",
-    "KR_EVTherapy", "KR_CellTherapy", "KR_GeneTherapy")]
-
-
 def _reading_order(outcome) -> tuple:
-    question = URIRef(str(outcome.question)) if outcome.question else None
-    rank = QUESTION_ORDER.index(question) if question in QUESTION_ORDER else len(QUESTION_ORDER)
-    return (outcome.status == "undecided", rank, str(outcome.category or ""))
+    """The decision order of the rule table (classification.outcomes.DECISION_ORDER), the same in every format."""
+    return (decision_rank(outcome.question), str(outcome.question or ""), outcome.status == "undecided",
+            str(outcome.category or ""))
+
+
+@functools.cache
+def _negative_answers() -> frozenset:
+    """Categories that answer a question with no (not an ATMP, no GMO question, procedure optional ...)."""
+    from evkg.classification.knowledge import knowledge
+
+    return frozenset(c for q in knowledge().questions.values() for c in q.negative)
 
 
 def _is_positive(outcome) -> bool:
     local = str(outcome.category or "").rsplit("#", 1)[-1]
     return outcome.status not in ("undecided", "superseded", "out-of-scope") and "_Not" not in local \
-        and local not in ("Undecided", "OutOfScope")
+        and str(outcome.category) not in _negative_answers() and local not in ("Undecided", "OutOfScope")
 
 
 def _grouped_outcomes(product) -> dict:
     groups: dict = {}
     for outcome in sorted(reported_outcomes(product), key=_reading_order):
         groups.setdefault(outcome.jurisdiction, []).append(outcome)
-    return dict(sorted(groups.items(), key=lambda kv: list(JURISDICTION_NAMES).index(kv[0])
-                       if kv[0] in JURISDICTION_NAMES else 99))
+    return dict(sorted(groups.items(), key=lambda kv: jurisdiction_rank(kv[0])))
 
 
 def _rule_text(outcome) -> str:
@@ -165,10 +162,21 @@ def _rule_text(outcome) -> str:
     return "follows from a narrower category" if outcome.rule == "HIERARCHY" else f"rule {outcome.rule}"
 
 
+def _open_text(outcome) -> str:
+    """Why an undecided question has nothing to add: the engine's words, naming whom to ask."""
+    return outcome.rationale or NO_RULE_APPLIES
+
+
+def _missing_line(missing: dict) -> str:
+    if missing.get("not_reported"):
+        return f"not reported by the source: {missing.get('label')}"
+    return f"add: {missing.get('prompt') or missing.get('label')}"
+
+
 def _missing_text(outcome) -> str:
     if not outcome.missing:
-        return NO_RULE_APPLIES
-    return "add: " + "; ".join(m.get("prompt") or m.get("label") or "" for m in outcome.missing)
+        return _open_text(outcome)
+    return "; ".join(_missing_line(m) for m in outcome.missing)
 
 
 def _outcome_lines(outcome, indent: str) -> list[str]:
@@ -177,10 +185,9 @@ def _outcome_lines(outcome, indent: str) -> list[str]:
         lines = [f"{indent}? {outcome.question_label or outcome.question} — undecided"]
         for missing in outcome.missing or []:
             waiting = ", ".join(missing.get("rules", []) or [])
-            lines.append(f"{indent}    add: {missing.get('prompt') or missing.get('label')}"
-                         + (f" (needed by {waiting})" if waiting else ""))
+            lines.append(f"{indent}    {_missing_line(missing)}" + (f" (needed by {waiting})" if waiting else ""))
         if not outcome.missing:
-            lines.append(f"{indent}    {NO_RULE_APPLIES}")
+            lines.append(f"{indent}    {_open_text(outcome)}")
         return lines
     lines = [f"{indent}- {outcome.category_label} [{_STATUS_MARK.get(status, status)}; {_rule_text(outcome)}]"]
     for alt_iri, alt_label in outcome.alternatives or []:
@@ -232,13 +239,8 @@ def to_text(run) -> str:
                              for o in outcomes if _is_positive(o)]
                     if short and jurisdiction != "ALL":
                         out.append("      In short: " + "; ".join(short))
-                    no_rule = [o for o in outcomes if o.status == "undecided" and not o.missing]
                     for outcome in outcomes:
-                        if outcome not in no_rule:
-                            out.extend(_outcome_lines(outcome, "      "))
-                    if no_rule:
-                        out.append("      Not concluded, no rule applies to the stated facts: "
-                                   + "; ".join(o.question_label or str(o.question) for o in no_rule))
+                        out.extend(_outcome_lines(outcome, "      "))
             out.append("")
         for result in file.other_results:
             out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")

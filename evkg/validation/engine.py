@@ -139,6 +139,12 @@ class SubmittedData:
                 SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
         self.owners = self._owners(data)
+        # facts each product's description marks as not reported by its sources (on any of its nodes)
+        self.not_reported: dict = {}
+        for row in _rows(store, f"SELECT ?n ?f WHERE {{ GRAPH {data} {{ ?n <{EVKG.notReported}> ?f }} }}"):
+            owner = self.owners.get(to_rdflib(row["n"]))
+            if owner is not None:
+                self.not_reported.setdefault(owner, set()).add(str(row["f"].value))
         self.labels = {}
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
             self.labels.setdefault(to_rdflib(row["n"]), str(row["l"].value))
@@ -304,6 +310,12 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
         severity = profile_severity(shape, raw.severity, profile)
         constraint_id, sources, name, _ = _shape_info(shape)
         product = submitted.owners.get(focus)
+        message = _most_specific(sorted(raw.messages))
+        if isinstance(path, URIRef) and str(path) in submitted.not_reported.get(product, ()):
+            # still a check not met, but not a gap the describer can fill: the sources do not say
+            message = (f"Not reported by the source: the sources consulted for this description do not state "
+                       f"{name or submitted.label(path)}, so it stays unknown and the questions that need it "
+                       f"stay undecided.")
         item = ValidationResult(
             severity=severity,
             focus=str(focus),
@@ -311,7 +323,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=submitted.readable(_most_specific(sorted(raw.messages))),
+            message=submitted.readable(message),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,
