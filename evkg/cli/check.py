@@ -1,7 +1,6 @@
 """`evkg check FILE...`"""
 from __future__ import annotations
 
-import sys
 
 import click
 
@@ -23,40 +22,80 @@ from evkg.report.render import REPORT_FORMATS
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
-def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, quiet):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for large files and many files (default: the number of cores).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
+def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, jobs,
+            quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
-    Each FILE is checked on its own; a file that cannot be read gets its own error and the others are
-    still checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could
-    not be read or the command was misused, 3 internal error.
+    Each FILE is checked on its own (a folder stands for the RDF files in it); a file that cannot be read
+    gets its own error and the others are still checked. A large file is checked in chunks of whole
+    products, spread over --jobs worker processes; the results are the same, in the same order, whatever
+    the number of jobs. With --format jsonl each product is written as one line of JSON as soon as it is
+    checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could not be
+    read or the command was misused, 3 internal error.
 
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
     """
-    from evkg.pipeline import check_files
+    from evkg.cli.progress import Progress
+    from evkg.pipeline.batch import default_jobs, stream_checks
+
+    jobs = jobs or default_jobs()
+    classify = not no_classify
+    with Progress("evkg check", quiet=quiet) as bar:
+        def progress(files_done, files_total, products_done, path):
+            bar.update(files_done, files_total, items=products_done, unit="products")
+
+        events = stream_checks(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
+                               classify=classify, explain=explain and classify, jobs=jobs, progress=progress,
+                               keep_products=report_format != "jsonl")
+        handle = open(output, "w", encoding="utf-8") if output else None
+        try:
+            write = handle.write if handle else (lambda text: click.echo(text, nl=False))
+            if report_format == "jsonl":
+                code, errors = _stream_jsonl(events, write)
+            else:
+                code, errors = _render_all(events, report_format, write, explain and classify)
+        finally:
+            if handle:
+                handle.close()
+    if output and not quiet:
+        click.echo(f"Report written to {output}.", err=True)
+    for error in errors:
+        if report_format != "text":
+            click.echo(f"error: {error}", err=True)
+    return code
+
+
+def _stream_jsonl(events, write):
+    """Write each product as soon as it is checked; keep only the counts."""
+    from evkg.pipeline.check import Tally
+    from evkg.report.render import file_line, product_line, summary_line
+
+    tally, errors = Tally(), []
+    for kind, path, item in events:
+        if kind == "product":
+            tally.add_product(item)
+            write(product_line(path, item))
+            continue
+        tally.add_file(item)
+        write(file_line(item))
+        if item.error:
+            errors.append(item.error)
+    write(summary_line(tally.summary()))
+    return tally.exit_code, errors
+
+
+def _render_all(events, report_format: str, write, explain: bool):
+    from evkg.pipeline.check import CheckRun
     from evkg.report.render import render
 
-    show_progress = not quiet and len(files) > 1 and sys.stderr.isatty()
-
-    def progress(index, total, path):
-        if show_progress:
-            click.echo(f"[{index}/{total}] {path}", err=True)
-
-    run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
-                      classify=not no_classify, progress=progress)
+    run = CheckRun(files=[entry for kind, _, entry in events if kind == "file"])
     text = render(run, report_format)
-    if explain and not no_classify:
+    if explain:
         from evkg.classification.explain import explain_run
 
         text += "\n" + explain_run(run)
-    if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        if not quiet:
-            click.echo(f"Report written to {output}.", err=True)
-    else:
-        click.echo(text, nl=False)
-    for file in run.files:
-        if file.error and report_format != "text":
-            click.echo(f"error: {file.error}", err=True)
-    return run.exit_code
+    write(text)
+    return run.exit_code, [f.error for f in run.files if f.error]

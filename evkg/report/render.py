@@ -1,4 +1,4 @@
-"""Render a CheckRun as text, JSON, Markdown, HTML or Turtle. Rendering only: no validation logic here."""
+"""Render a CheckRun as text, JSON, JSON Lines, Markdown, HTML or Turtle. Rendering only: no validation logic here."""
 from __future__ import annotations
 
 import functools
@@ -12,7 +12,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from evkg.core import resources
 from evkg.core.namespaces import BIBO, DCT, EVD, EVKG, FOAF, bind_prefixes
 
-REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
+REPORT_FORMATS = ("text", "json", "jsonl", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
                 "contested": "contested — alternatives below", "undecided": "undecided",
                 "superseded": "superseded by an agency decision", "out-of-scope": "out of scope"}
@@ -27,7 +27,8 @@ def render(run, fmt: str = "text") -> str:
         from evkg.core.errors import UsageError
 
         raise UsageError(f"unknown report format {fmt!r}; use one of: {', '.join(REPORT_FORMATS)}")
-    return {"text": to_text, "json": to_json, "markdown": to_markdown, "html": to_html, "ttl": to_turtle}[fmt](run)
+    return {"text": to_text, "json": to_json, "jsonl": to_jsonl, "markdown": to_markdown, "html": to_html,
+            "ttl": to_turtle}[fmt](run)
 
 
 # ---------------------------------------------------------------- sources
@@ -136,6 +137,38 @@ def to_dict(run) -> dict:
 
 def to_json(run) -> str:
     return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- JSON Lines (one object per line, for pipelines)
+
+def product_line(path: str, product) -> str:
+    """One product's full report as one line of JSON: {"file", "product"}."""
+    entry = {"file": path, "product": _product_dict(product)}
+    if getattr(product, "explanation", None):
+        entry["explanation"] = product.explanation
+    return json.dumps(entry, ensure_ascii=False) + "\n"
+
+
+def file_line(entry) -> str:
+    """The end of one file: its verdict, any error, and results that concern no product."""
+    return json.dumps({"file": entry.path, "error": entry.error, "error_detail": entry.error_detail,
+                       "conforms": entry.conforms,
+                       "other_results": [_result_dict(r) for r in entry.other_results]}, ensure_ascii=False) + "\n"
+
+
+def summary_line(summary: dict) -> str:
+    return json.dumps({"summary": summary}, ensure_ascii=False) + "\n"
+
+
+def to_jsonl(run) -> str:
+    """Each product as it is checked, then a line closing its file, then the summary: what `evkg check
+    --format jsonl` streams."""
+    lines = []
+    for entry in run.files:
+        lines.extend(product_line(entry.path, p) for p in entry.products)
+        lines.append(file_line(entry))
+    lines.append(summary_line(run.summary()))
+    return "".join(lines)
 
 
 # ---------------------------------------------------------------- text

@@ -123,9 +123,10 @@ class SubmittedData:
         for row in _rows(store, f"""
                 SELECT ?p ?n WHERE {{ GRAPH {data} {{ ?p a ?type . ?p (<urn:x>|!<urn:x>)+ ?n . ?n ?any ?thing }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}"""):
-            node = to_rdflib(row["n"])
-            if node not in self.owners:                 # a node shared by products goes to the first one
-                self.owners[node] = to_rdflib(row["p"])
+            node, product = to_rdflib(row["n"]), to_rdflib(row["p"])
+            owner = self.owners.get(node)               # a node shared by products goes to the first by IRI
+            if owner is None or (owner != node and str(product) < str(owner)):
+                self.owners[node] = product
         self.labels = {}
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
             self.labels.setdefault(to_rdflib(row["n"]), str(row["l"].value))

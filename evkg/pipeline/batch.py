@@ -1,0 +1,294 @@
+"""Run a batch of checks: files and chunks of large files, in this process or spread over worker processes.
+
+The batch is a sequence of jobs in input order: a small file is one job (the worker reads it itself); a large
+file is read here and split into chunks of whole products, one job each. At most a few jobs per worker are in
+flight, and their results are taken in submission order, so memory stays bounded and `--jobs N` gives exactly
+the results of `--jobs 1`, in the same order. Workers keep the compiled shapes and rules warm between jobs.
+"""
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from evkg.core.errors import InputError
+from evkg.pipeline.chunks import DEFAULT_CHUNK_PRODUCTS, product_count, split
+from evkg.pipeline.check import CheckRun, FileCheck, check_chunk_store
+
+# A file larger than this is split here and its chunks shared out; smaller ones go whole to one worker.
+SPLIT_HERE_BYTES = 1024 * 1024
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class Options:
+    input_format: str | None = None
+    allow_remote: bool = False
+    max_bytes: int | None = None
+    classify: bool = True
+    explain: bool = False
+    chunk_products: int = DEFAULT_CHUNK_PRODUCTS
+
+
+@dataclass
+class Part:
+    """What one job found: products (in the order checked), results on no product, consistency errors."""
+    products: list
+    others: list
+    errors: list
+    error: InputError | None = None
+
+
+# ------------------------------------------------------------------------------------------ the jobs
+
+def warm() -> None:
+    """Parse the bundled ontology, shapes and rules and compile them, once per process."""
+    from evkg.classification.knowledge import knowledge
+    from evkg.validation.compiled import bundled_compiled_shapes
+    from evkg.validation.engine import _declared_terms, _ontology_quads
+
+    bundled_compiled_shapes()
+    knowledge(())
+    _ontology_quads()
+    _declared_terms()
+
+
+def _load(path: str, options: Options):
+    from evkg.io.load import load_into_store
+    from evkg.validation.engine import DATA_GRAPH, new_store
+
+    store = new_store()
+    load_into_store(path, store, DATA_GRAPH, input_format=options.input_format,
+                    allow_remote=options.allow_remote, max_bytes=options.max_bytes)
+    return store
+
+
+def check_path(path: str, options: Options) -> Part:
+    """Read and check one file; a file with more products than a chunk is checked chunk by chunk."""
+    try:
+        store = _load(path, options)
+        if product_count(store) <= options.chunk_products:
+            return Part(*check_chunk_store(store, options.classify, options.explain))
+        part = Part([], [], [])
+        for chunk in split(store, options.chunk_products):
+            _add(part, check_ntriples(chunk.ntriples, options))
+        return part
+    except InputError as exc:
+        return Part([], [], [], error=exc)
+
+
+def check_ntriples(data: bytes, options: Options) -> Part:
+    """Check one chunk sent as N-Triples (blank-node labels are kept, so results name the same nodes)."""
+    import pyoxigraph as ox
+
+    from evkg.validation.engine import DATA_GRAPH, new_store
+
+    store = new_store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, DATA_GRAPH)
+                      for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False))
+
+
+def _add(total: Part, part: Part) -> None:
+    total.products.extend(part.products)
+    total.others.extend(part.others)
+    total.errors.extend(part.errors)
+
+
+# ------------------------------------------------------------------------------------------ running them
+
+class _Later:
+    """A job run in this process when its result is asked for (so nothing runs ahead of the reader)."""
+
+    def __init__(self, function, *args):
+        self.function, self.args = function, args
+
+    def result(self):
+        return self.function(*self.args)
+
+
+class CheckPool:
+    """Worker processes that check files and chunks; used by `evkg check --jobs N` and `evkg serve`."""
+
+    def __init__(self, jobs: int, *, start_method: str | None = None):
+        self.jobs = jobs
+        warm()                                       # forked workers inherit the compiled shapes and rules
+        method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(["evkg.pipeline.batch"])
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm)
+
+    def submit(self, function, *args):
+        return self.executor.submit(function, *args)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# Suffixes that mark a file in a folder as RDF (.json and .xml are left out: they are often something else).
+FOLDER_SUFFIXES = (".ttl", ".turtle", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3")
+
+
+def expand(paths) -> list[str]:
+    """Folders become the RDF files inside them (recursively, sorted); other paths stay as given."""
+    out: list[str] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
+            out.extend(str(p) for p in found) if found else out.append(str(path))
+        else:
+            out.append(str(path))
+    return out
+
+
+def _jobs(paths: list[str], options: Options, split_here: bool):
+    """(path, kind, function, args) in order; kind 'file' is a whole file, 'chunk' one chunk of a file split
+    here, 'end' closes a split file (no function)."""
+    for path in paths:
+        large = split_here and _size(path) > SPLIT_HERE_BYTES
+        if not large:
+            yield path, "file", check_path, (path, options)
+            continue
+        try:
+            store = _load(path, options)
+        except InputError as exc:
+            yield path, "error", None, exc
+            continue
+        if product_count(store) <= options.chunk_products:
+            del store
+            yield path, "file", check_path, (path, options)
+            continue
+        for chunk in split(store, options.chunk_products):
+            yield path, "chunk", check_ntriples, (chunk.ntriples, options)
+        del store
+        yield path, "end", None, None
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def stream_checks(paths, *, input_format: str | None = None, allow_remote: bool = False,
+                  max_bytes: int | None = None, classify: bool = True, explain: bool = False,
+                  chunk_products: int | None = None, jobs: int = 1, pool: CheckPool | None = None,
+                  progress=None, keep_products: bool = True):
+    """Yield ("product", path, ProductCheck) for every product as soon as it is checked, and ("file", path,
+    FileCheck) when a file is done (its products sorted by IRI, unless keep_products is False: then it
+    holds none)."""
+    options = Options(input_format, allow_remote, max_bytes, classify, explain,
+                      chunk_products or DEFAULT_CHUNK_PRODUCTS)
+    paths = expand(paths)
+    own_pool = None
+    if pool is None and jobs > 1 and (len(paths) > 1 or _size(paths[0]) > SPLIT_HERE_BYTES if paths else False):
+        own_pool = pool = CheckPool(jobs)
+    try:
+        yield from _run(paths, options, pool, progress, keep_products)
+    finally:
+        if own_pool is not None:
+            own_pool.close()
+
+
+def _run(paths, options: Options, pool, progress, keep_products: bool):
+    window = 2 * pool.jobs if pool is not None else 1
+    pending: collections.deque = collections.deque()
+    reader = _Reader(len(paths), progress, keep_products)
+    for path, kind, function, args in _jobs(paths, options, split_here=pool is not None):
+        if function is None:
+            pending.append((path, kind, args))
+        else:
+            future = pool.submit(function, *args) if pool is not None else _Later(function, *args)
+            pending.append((path, kind, future))
+        while len(pending) >= window or (pending and pending[0][1] in ("end", "error")):
+            yield from reader.take(*pending.popleft())
+    while pending:
+        yield from reader.take(*pending.popleft())
+
+
+class _Reader:
+    """Takes job results in order, merges the chunks of a split file, counts progress."""
+
+    def __init__(self, files_total: int, progress, keep_products: bool):
+        self.files_total, self.progress, self.keep_products = files_total, progress, keep_products
+        self.files_done = self.products_done = 0
+        self.split_files: dict[str, Part] = {}
+        self.failing: set[str] = set()           # files with a product that does not conform
+
+    def take(self, path: str, kind: str, job):
+        if kind == "error":
+            yield "file", path, self.finish(path, Part([], [], [], error=job))
+            return
+        if kind == "end":
+            yield "file", path, self.finish(path, self.split_files.pop(path, Part([], [], [])))
+            return
+        part = job.result()
+        for product in part.products:
+            if not product.conforms:
+                self.failing.add(path)
+            yield "product", path, product
+        self.products_done += len(part.products)
+        if kind == "file":
+            yield "file", path, self.finish(path, part)
+        else:
+            _add(self.split_files.setdefault(path, Part([], [], [])),
+                 part if self.keep_products else Part([], part.others, part.errors))
+            self.report(path)
+
+    def finish(self, path: str, part: Part) -> FileCheck:
+        self.files_done += 1
+        self.report(path)
+        entry = _file_entry(path, part, self.keep_products)
+        entry.products_conform = path not in self.failing
+        self.failing.discard(path)
+        return entry
+
+    def report(self, path: str) -> None:
+        if self.progress is not None:
+            self.progress(self.files_done, self.files_total, self.products_done, path)
+
+
+def _file_entry(path: str, part: Part, keep_products: bool) -> FileCheck:
+    from evkg.validation.engine import ValidationResult
+
+    entry = FileCheck(path=path)
+    if part.error is not None:
+        exc = part.error
+        entry.error = str(exc)
+        entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
+        return entry
+    entry.products = sorted(part.products, key=lambda p: p.iri) if keep_products else []
+    entry.other_results = sorted(set(part.others), key=ValidationResult.sort_key)
+    entry.consistency_errors = part.errors
+    return entry
+
+
+def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
+                max_bytes: int | None = None, classify: bool = True, progress=None, jobs: int = 1,
+                explain: bool = False, chunk_products: int | None = None) -> CheckRun:
+    """Check each file on its own; an unreadable file gets an error entry and the batch goes on.
+
+    jobs > 1 spreads files and chunks of large files over that many worker processes (same results, same
+    order). progress(files_done, files_total, products_done, path) is called as the work advances."""
+    files = [entry for kind, _, entry in stream_checks(
+        paths, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes, classify=classify,
+        progress=progress, jobs=jobs, explain=explain, chunk_products=chunk_products) if kind == "file"]
+    return CheckRun(files=files)

@@ -1,0 +1,157 @@
+"""`evkg check`: load → validate → classify, per file, into one result that every report format renders.
+
+A batch never stops at the first bad file: each file gets its own verdict or its own error. A file with more
+products than one chunk is checked chunk by chunk (evkg.pipeline.chunks), so the cost per product does not
+grow with the file; chunks and files can run in worker processes (evkg.pipeline.batch) with the same
+results in the same order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph, URIRef
+
+from evkg.core.errors import InputError
+from evkg.validation.engine import DATA_GRAPH, ValidationResult, store_of_graph, validate_store
+
+
+@dataclass
+class ProductCheck:
+    iri: str
+    label: str
+    conforms: bool
+    completeness: float
+    results: list[ValidationResult]
+    classifications: list = field(default_factory=list)   # evkg.classification.outcomes.Outcome items
+    consistency_errors: list = field(default_factory=list)
+    explanation: str | None = None                        # the full derivation, when asked for
+
+    def counts(self) -> dict:
+        counts = {"Violation": 0, "Warning": 0, "Info": 0}
+        for result in self.results:
+            counts[result.severity] = counts.get(result.severity, 0) + 1
+        return counts
+
+
+@dataclass
+class FileCheck:
+    path: str
+    error: str | None = None
+    error_detail: dict | None = None
+    products: list[ProductCheck] = field(default_factory=list)
+    other_results: list[ValidationResult] = field(default_factory=list)
+    consistency_errors: list = field(default_factory=list)   # every consistency error, in report order
+    products_conform: bool = True          # False when a product streamed out (not kept here) did not conform
+
+    @property
+    def conforms(self) -> bool:
+        return self.error is None and self.products_conform and all(p.conforms for p in self.products) \
+            and not any(r.severity == "Violation" for r in self.other_results)
+
+
+class Tally:
+    """The summary of a run, counted as products and files come in (so a stream need not keep them)."""
+
+    def __init__(self):
+        self.counts = {"files": 0, "files_with_errors": 0, "products": 0, "products_conforming": 0,
+                       "violations": 0, "warnings": 0, "infos": 0}
+        self.all_conform = True
+
+    def add_product(self, product: ProductCheck) -> None:
+        counts = product.counts()
+        self.counts["products"] += 1
+        self.counts["products_conforming"] += product.conforms
+        self.counts["violations"] += counts["Violation"]
+        self.counts["warnings"] += counts["Warning"]
+        self.counts["infos"] += counts["Info"]
+
+    def add_file(self, entry: FileCheck) -> None:
+        self.counts["files"] += 1
+        self.counts["files_with_errors"] += bool(entry.error)
+        self.all_conform = self.all_conform and entry.conforms
+
+    @property
+    def exit_code(self) -> int:
+        """0 all conform, 1 some do not, 2 some file could not be read (bad input)."""
+        if self.counts["files_with_errors"]:
+            return 2
+        return 0 if self.all_conform else 1
+
+    def summary(self) -> dict:
+        return {**self.counts, "conforms": self.all_conform, "exit_code": self.exit_code}
+
+
+@dataclass
+class CheckRun:
+    files: list[FileCheck]
+
+    def _tally(self) -> Tally:
+        tally = Tally()
+        for entry in self.files:
+            for product in entry.products:
+                tally.add_product(product)
+            tally.add_file(entry)
+        return tally
+
+    @property
+    def exit_code(self) -> int:
+        """0 all conform, 1 some do not, 2 some file could not be read (bad input)."""
+        return self._tally().exit_code
+
+    def summary(self) -> dict:
+        return self._tally().summary()
+
+
+def check(graph: Graph, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
+    """Validate and classify every product in an in-memory graph. The graph is not modified."""
+    return check_store(store_of_graph(graph), classify=classify)
+
+
+def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], list[ValidationResult]]:
+    """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
+    products, others, _ = check_chunk_store(store, classify)
+    return products, others
+
+
+def check_chunk_store(store, classify: bool, explain: bool = False, require_product: bool = True):
+    """(products, results on no product, consistency errors) for the data in one store."""
+    report = validate_store(store)
+    if not report.products and require_product:
+        raise InputError("describes no product: no node is typed evkg:EVProduct.",
+                         hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
+    outcomes_by_product: dict = {}
+    errors_by_product: dict = {}
+    errors: list = []
+    classification = None
+    if classify and report.products:
+        classification = _classify_store(store)
+        for product in report.products:
+            outcomes_by_product[product.iri] = classification.for_product(URIRef(product.iri))
+        errors = list(getattr(classification, "consistency_errors", []) or [])
+        for error in errors:
+            errors_by_product.setdefault(str(getattr(error, "product", "")), []).append(error)
+    explained = set(classification.products) if (explain and classification is not None) else set()
+    products = [
+        ProductCheck(
+            iri=p.iri, label=p.label, conforms=p.conforms, completeness=p.completeness, results=p.results,
+            classifications=outcomes_by_product.get(p.iri, []),
+            consistency_errors=errors_by_product.get(p.iri, []),
+            explanation=_explanation(classification, p.iri, p.label) if p.iri in explained else None,
+        )
+        for p in report.products
+    ]
+    return products, report.unattributed, errors
+
+
+def _explanation(classification, iri: str, label: str) -> str:
+    from evkg.classification.explain import explain_product
+
+    return explain_product(classification, iri, label)
+
+
+def _classify_store(store):
+    import pyoxigraph as ox
+
+    from evkg.classification.engine import classify_ntriples
+
+    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH))
