@@ -15,7 +15,9 @@ import click
               help="Largest request body accepted, in bytes.")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
               help="Seconds allowed per check or query.")
-def command(host, port, store_path, max_bytes, timeout):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes that check submissions side by side (default: the number of cores).")
+def command(host, port, store_path, max_bytes, timeout, jobs):
     """Run the submission service and web page.
 
     Reviewers paste or upload a product description and get the same report as `evkg check`; analysts
@@ -30,11 +32,12 @@ def command(host, port, store_path, max_bytes, timeout):
         from evkg.core.errors import UsageError
 
         raise UsageError("`evkg serve` needs its web packages: pip install 'evkg[serve]'") from None
+    from evkg.pipeline.batch import default_jobs
     from evkg.web.app import create_app
 
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
-    app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url)
+    app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url, jobs=jobs or default_jobs())
     click.echo(f"evkg serve: starting on {url} (press Ctrl+C to stop)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)

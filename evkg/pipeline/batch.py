@@ -62,11 +62,11 @@ def warm() -> None:
     _declared_terms()
 
 
-def _load(path: str, options: Options):
+def _load(path: str, options: Options, store=None):
     from evkg.io.load import load_into_store
     from evkg.validation.engine import DATA_GRAPH, new_store
 
-    store = new_store()
+    store = new_store() if store is None else store
     load_into_store(path, store, DATA_GRAPH, input_format=options.input_format,
                     allow_remote=options.allow_remote, max_bytes=options.max_bytes)
     return store
@@ -74,28 +74,52 @@ def _load(path: str, options: Options):
 
 def check_path(path: str, options: Options) -> Part:
     """Read and check one file; a file with more products than a chunk is checked chunk by chunk."""
+    from evkg.validation.engine import working_store
+
     try:
-        store = _load(path, options)
-        if product_count(store) <= options.chunk_products:
-            return Part(*check_chunk_store(store, options.classify, options.explain))
-        part = Part([], [], [])
-        for chunk in split(store, options.chunk_products):
-            _add(part, check_ntriples(chunk.ntriples, options))
-        return part
+        with working_store() as store:
+            _load(path, options, store)
+            if product_count(store) <= options.chunk_products:
+                return Part(*check_chunk_store(store, options.classify, options.explain))
+            chunks = [chunk.ntriples for chunk in split(store, options.chunk_products)]
     except InputError as exc:
         return Part([], [], [], error=exc)
+    part = Part([], [], [])
+    for data in chunks:
+        _add(part, check_ntriples(data, options))
+    return part
 
 
 def check_ntriples(data: bytes, options: Options) -> Part:
-    """Check one chunk sent as N-Triples (blank-node labels are kept, so results name the same nodes)."""
+    """Check one chunk sent as N-Triples."""
     import pyoxigraph as ox
 
-    from evkg.validation.engine import DATA_GRAPH, new_store
+    from evkg.validation.engine import DATA_GRAPH, working_store
 
-    store = new_store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, DATA_GRAPH)
-                      for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False))
+    with working_store() as store:
+        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
+        return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False))
+
+
+def check_bytes(raw: bytes, fmt: str, source_name: str) -> tuple[str, object]:
+    """Parse and check one submitted description (the web service's /check): ("ok", (products, others)),
+    or ("bad-rdf" | "no-product", InputError)."""
+    from evkg.io.load import parse_rdf_bytes
+    from evkg.validation.engine import DATA_GRAPH, working_store
+    from evkg.io.rdf import quads_of
+    import pyoxigraph as ox
+
+    try:
+        graph = parse_rdf_bytes(raw, fmt, source_name=source_name, allow_remote=False)
+    except InputError as exc:
+        return "bad-rdf", exc
+    try:
+        with working_store() as store:
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
+            products, others, _ = check_chunk_store(store, True)
+    except InputError as exc:
+        return "no-product", exc
+    return "ok", (products, others)
 
 
 def _add(total: Part, part: Part) -> None:
@@ -127,6 +151,11 @@ class CheckPool:
         if method == "forkserver":
             context.set_forkserver_preload(["evkg.pipeline.batch"])
         self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm)
+
+    def start(self) -> None:
+        """Start every worker now (and let it warm up) rather than on the first job."""
+        for future in [self.executor.submit(warm) for _ in range(self.jobs)]:
+            future.result()
 
     def submit(self, function, *args):
         return self.executor.submit(function, *args)

@@ -8,7 +8,9 @@ a slower in-Python graph.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -87,6 +89,25 @@ def new_store() -> ox.Store:
     store = ox.Store()
     store.bulk_extend(_ontology_quads())
     return store
+
+
+_SPARE = threading.local()
+
+
+@contextlib.contextmanager
+def working_store():
+    """A store like new_store(), reused by this thread from one check to the next: copying the ontology into
+    a fresh store costs more than checking one product. The submitted data (DATA_GRAPH) is removed after."""
+    store = getattr(_SPARE, "store", None)
+    _SPARE.store = None                         # taken: a nested use gets a store of its own
+    if store is None:
+        store = new_store()
+    try:
+        yield store
+    finally:
+        store.clear_graph(DATA_GRAPH)
+        if len(store) == len(_ontology_quads()):  # nothing else was left behind: keep it for the next check
+            _SPARE.store = store
 
 
 @functools.cache

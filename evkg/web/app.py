@@ -39,10 +39,10 @@ from evkg.web.service import (
 
 def create_app(store_path: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
                timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
-               url: str | None = None):
+               url: str | None = None, jobs: int = 1):
     """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
     memory from the bundled data). Start-up (store, checking the curated products) completes before the
-    server accepts requests."""
+    server accepts requests. ``jobs`` > 1 checks submissions in that many worker processes side by side."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
@@ -54,12 +54,15 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int = DEFAULT
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     service = Service(store_path, max_bytes, timeout,
-                      progress or (lambda message: print(message, file=sys.stderr, flush=True)), url)
+                      progress or (lambda message: print(message, file=sys.stderr, flush=True)), url, jobs)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         await asyncio.to_thread(service.prepare)
-        yield
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(service.close)
 
     routes = _routes(service)
     routes.append(Mount("/static", app=StaticFiles(directory=str(WEB_FOLDER / "static")), name="static"))
@@ -163,7 +166,7 @@ def _routes(service: Service) -> list:
 
     async def checked(request):
         raw, fmt, name = await submission(request)
-        return await service.run("check", service.check_bytes, raw, fmt, name, serialize=True)
+        return await service.run("check", service.check_bytes, raw, fmt, name, serialize=service.pool is None)
 
     async def post_check(request):
         media = _accept(request, list(REPORT_MEDIA))

@@ -78,7 +78,7 @@ class Service:
     """What the app serves: the store copy, the checked curated products, limits and the check lock."""
 
     def __init__(self, store_path: str | Path | None, max_bytes: int, timeout: float,
-                 progress: Callable[[str], None], url: str | None = None):
+                 progress: Callable[[str], None], url: str | None = None, jobs: int = 1):
         self.store_path = store_path
         self.url = url
         self.max_bytes = max_bytes
@@ -87,14 +87,23 @@ class Service:
         self.store = None
         self.products: dict[str, CuratedProduct] = {}
         self.ready = False
-        # pySHACL and rdflib graphs are not made for concurrent use: one check at a time, in a worker thread
+        # pySHACL and rdflib graphs are not made for concurrent use: without worker processes, one check at
+        # a time, in a worker thread; with them (jobs > 1), checks run side by side, one per process
         self.check_lock = threading.Lock()
+        self.jobs = jobs
+        self.pool = None
 
     # --- start-up --------------------------------------------------------------------------------------
     def prepare(self) -> None:
         from evkg.core import resources
 
         started = time.perf_counter()
+        if self.jobs > 1:
+            from evkg.pipeline.batch import CheckPool
+
+            # forkserver: this process already runs threads, which must not be forked
+            self.pool = CheckPool(self.jobs, start_method="forkserver")
+            self.pool.start()
         resources.ontology_graph()
         resources.data_graph()
         self.store = self._open_store()
@@ -103,6 +112,11 @@ class Service:
         where = f" at {self.url}" if self.url else ""
         self.progress(f"evkg serve: ready{where} ({len(self.products)} curated products, "
                       f"{time.perf_counter() - started:.1f} s)")
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
     def _open_store(self):
         """An in-memory copy of the built graph: queries never hold the on-disk store's lock."""
@@ -167,17 +181,16 @@ class Service:
     # --- checking a submission -------------------------------------------------------------------------
     def check_bytes(self, raw: bytes, fmt: str, source_name: str):
         """Parse and check one submitted description; the same run `evkg check FILE` makes."""
-        from evkg.io.load import parse_rdf_bytes
-        from evkg.pipeline import CheckRun, FileCheck, check
+        from evkg.pipeline import CheckRun, FileCheck
+        from evkg.pipeline.batch import check_bytes
 
-        try:
-            graph = parse_rdf_bytes(raw, fmt, source_name=source_name, allow_remote=False)
-        except InputError as exc:
-            raise _input_error(exc, 400, "bad-rdf") from None
-        try:
-            products, others = check(graph)
-        except InputError as exc:
-            raise _input_error(exc, 422, "no-product") from None
+        if self.pool is not None:
+            outcome, found = self.pool.submit(check_bytes, raw, fmt, source_name).result()
+        else:
+            outcome, found = check_bytes(raw, fmt, source_name)
+        if outcome != "ok":
+            raise _input_error(found, 400 if outcome == "bad-rdf" else 422, outcome) from None
+        products, others = found
         return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)])
 
     # --- the curated graph -----------------------------------------------------------------------------
