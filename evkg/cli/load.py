@@ -21,13 +21,19 @@ def command(endpoint, graph_store, store_path, timeout, quiet):
     from evkg.cli.progress import Progress
     from evkg.graph.build import push_to_endpoint
 
+    messages: list[str] = []
     with Progress("evkg load", quiet=quiet) as bar:
         def steps(done, total, triples):
             bar.update(done, total, items=triples, unit="triples")
 
+        def progress(message):
+            messages.append(message)
+            bar.update(0, 4, note=message.removeprefix("evkg load: "), force=True)
+
         sent = push_to_endpoint(endpoint, graph_store=graph_store, store_path=store_path, timeout=timeout,
-                                progress=lambda message: bar.update(0, 4, note=message, force=True),
-                                steps=steps)
+                                progress=progress, steps=steps)
+    if messages and not quiet:
+        click.echo(messages[-1], err=True)          # the summary: triples sent, and where
     for graph_iri, count in sent.items():
         click.echo(f"{graph_iri}\t{count}")
     click.echo(f"total\t{sum(sent.values())}")
