@@ -221,11 +221,12 @@ def validate_store(store: ox.Store, data: Graph | None = None) -> ValidationRepo
     """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
     from evkg.validation import compiled as sparql_validation
 
-    raw = sparql_validation.validate_store(store, data)
-    return report_for_store(store, raw)
+    focus_nodes = sparql_validation.focus_nodes_by_shape(store)
+    raw = sparql_validation.validate_store(store, data, focus_nodes)
+    return report_for_store(store, raw, focus_nodes)
 
 
-def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
+def report_for_store(store: ox.Store, raw_results, focus_nodes: dict | None = None) -> ValidationReport:
     submitted = SubmittedData(store)
     raw_results = list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
@@ -254,7 +255,7 @@ def report_for_store(store: ox.Store, raw_results) -> ValidationReport:
         else:
             by_product[product].results.append(item)
             failed_checks[product].add((shape, focus, severity))
-    _score(store, submitted, by_product, failed_checks)
+    _score(store, submitted, by_product, failed_checks, focus_nodes)
     for report in by_product.values():
         report.results = sorted(set(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
@@ -343,13 +344,16 @@ def _shape_info(shape) -> tuple[str | None, tuple[str, ...], str | None, str]:
     return (str(constraint_id) if constraint_id else None, sources, str(name) if name else None, severity)
 
 
-def _score(store: ox.Store, submitted: SubmittedData, by_product: dict, failed_checks: dict) -> None:
+def _score(store: ox.Store, submitted: SubmittedData, by_product: dict, failed_checks: dict,
+           focus_nodes: dict | None = None) -> None:
     """Completeness = weighted share of (shape, focus node) checks that pass, per product."""
     from evkg.validation.compiled import focus_nodes_by_shape
 
-    for shape, focus_nodes in focus_nodes_by_shape(store).items():
+    if focus_nodes is None:
+        focus_nodes = focus_nodes_by_shape(store)
+    for shape, nodes in focus_nodes.items():
         weight = SEVERITY_WEIGHT[_shape_info(shape)[3]]
-        for focus in focus_nodes:
+        for focus in nodes:
             product = submitted.owners.get(focus)
             if product is not None:
                 by_product[product].checks_total += weight
