@@ -424,7 +424,7 @@ _NEED_A_VALUE = _VALUE_COMPONENTS | {SH.PatternConstraintComponent, SH.maxCount}
 
 def _predicates(store: ox.Store) -> set:
     rows = store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }} }}")
-    return {row["p"].value for row in rows} | _ontology_predicates()
+    return {p.value for (p,) in rows} | _ontology_predicates()
 
 
 @functools.cache
@@ -448,13 +448,15 @@ def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | 
             continue
         solutions = store.query(check.query, use_default_graph_as_union=True)
         variables = [v.value for v in solutions.variables]
-        for row in solutions:
+        names = set(variables)
+        for solution in solutions:
+            row = dict(zip(variables, solution))     # iterating a solution is far faster than asking by name
             focus = to_rdflib(row["this"])
             if focus is None:
                 continue
-            value = to_rdflib(row["value"]) if "value" in variables else None
+            value = to_rdflib(row["value"]) if "value" in names else None
             path = check.path
-            if "path" in variables and row["path"] is not None:
+            if "path" in names and row["path"] is not None:
                 path = to_rdflib(row["path"])
             if value is None and check.value_is_focus:
                 value = focus
@@ -481,7 +483,7 @@ def focus_nodes_by_shape(store: ox.Store) -> dict:
             continue
         if pattern not in by_pattern:
             rows = store.query(f"SELECT ?this WHERE {{ {pattern} }}", use_default_graph_as_union=True)
-            by_pattern[pattern] = {to_rdflib(r["this"]) for r in rows}
+            by_pattern[pattern] = {to_rdflib(this) for (this,) in rows}
         out[shape] = by_pattern[pattern]
     return out
 

@@ -137,20 +137,21 @@ class SubmittedData:
         self.store = store
         data = f"<{DATA_GRAPH.value}>"
         self.products = sorted(
-            (to_rdflib(r["p"]) for r in _rows(store, f"""
+            (to_rdflib(p) for (p,) in _rows(store, f"""
                 SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
         self.owners = {p: p for p in self.products}
         for row in _rows(store, f"""
                 SELECT ?p ?n WHERE {{ GRAPH {data} {{ ?p a ?type . ?p (<urn:x>|!<urn:x>)+ ?n . ?n ?any ?thing }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}"""):
-            node, product = to_rdflib(row["n"]), to_rdflib(row["p"])
+            product, node = (to_rdflib(term) for term in row)
             owner = self.owners.get(node)               # a node shared by products goes to the first by IRI
             if owner is None or (owner != node and str(product) < str(owner)):
                 self.owners[node] = product
         self.labels = {}
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
-            self.labels.setdefault(to_rdflib(row["n"]), str(row["l"].value))
+            node, label = row
+            self.labels.setdefault(to_rdflib(node), str(label.value))
 
     def known_label(self, node) -> str | None:
         if node in self.labels:
@@ -182,11 +183,11 @@ class SubmittedData:
         namespace = str(EVKG)
         data = f"<{DATA_GRAPH.value}>"
         if wanted is None:
-            return [to_rdflib(r["t"]) for r in _rows(self.store, f"""
+            return [to_rdflib(t) for (t,) in _rows(self.store, f"""
                 SELECT DISTINCT ?t WHERE {{ GRAPH {data} {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} }}
                   FILTER(STRSTARTS(STR(?t), "{namespace}")) }}""")]
         values = " ".join(f"<{t}>" for t in wanted)
-        return [(to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["t"])) for r in _rows(self.store, f"""
+        return [tuple(to_rdflib(term) for term in row) for row in _rows(self.store, f"""
             SELECT DISTINCT ?s ?p ?t WHERE {{ VALUES ?t {{ {values} }} GRAPH {data} {{
               {{ ?s ?t ?o BIND(?t AS ?p) }} UNION {{ ?s ?p ?t }} }} }}""")]
 
@@ -194,7 +195,7 @@ class SubmittedData:
         from evkg.literature.identifiers import SOURCE_PROPERTIES
 
         values = " ".join(f"<{p}>" for p in SOURCE_PROPERTIES)
-        return [(to_rdflib(r["s"]), to_rdflib(r["o"])) for r in _rows(self.store, f"""
+        return [tuple(to_rdflib(term) for term in row) for row in _rows(self.store, f"""
             SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }}
               FILTER(isIRI(?o)) }}""")]
 
