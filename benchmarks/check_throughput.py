@@ -142,7 +142,7 @@ def run_one(path: Path, jobs: int) -> dict:
     import re
 
     from evkg.pipeline.batch import stream_checks, warm
-    from evkg.report.render import product_line
+    from evkg.report.lines import product_line
 
     warm()
     blank = re.compile(r"\b[0-9a-f]{24,32}\b")

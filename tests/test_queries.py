@@ -329,12 +329,34 @@ def test_cli_query_formats(capsys, built_store_path):
     data = json.loads(out)
     assert data["head"]["vars"][0] == "product"
     assert product("iexosomes") in {b["product"]["value"] for b in data["results"]["bindings"]}
+    # The table and CSV name the columns by the query's titles; TSV, JSON and XML keep the W3C variable names.
     code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "--format", "csv")
-    assert out.splitlines()[0].startswith("product,productLabel,role")
-    code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "--format", "tsv")
+    assert out.splitlines()[0] == "Product,Product name,EV role,Therapeutic approach,Why"
+    code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "-f", "tsv")
     assert out.splitlines()[0].startswith("?product\t?productLabel\t?role")
     code, out, _ = cli(capsys, "query", "ev-role", "--store", store, "--format", "xml")
-    assert "<sparql" in out and product("iexosomes") in out
+    assert "<sparql" in out and product("iexosomes") in out and '<variable name="productLabel"/>' in out
+    code, out, _ = cli(capsys, "query", "ev-role", "--store", store)
+    assert out.splitlines()[0].split()[:3] == ["Product", "Product", "name"]
+
+
+def test_every_named_query_titles_each_of_its_columns(built_store_path):
+    from evkg.graph.queries import catalogue, run_named_query
+
+    for name, query in catalogue().items():
+        params = {p.name: p.default for p in query.params if p.default}
+        if any(p.default is None for p in query.params):
+            continue
+        results = run_named_query(name, store=str(built_store_path), **params)
+        untitled = [v for v in getattr(results, "variables", []) if v not in query.columns]
+        assert not untitled, f"{name}: add '# columns:' titles for {untitled}"
+
+
+def test_cli_query_writes_to_a_file(capsys, built_store_path, tmp_path):
+    target = tmp_path / "roles.csv"
+    code, out, err = cli(capsys, "query", "ev-role", "--store", str(built_store_path), "-f", "csv", "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text(encoding="utf-8").splitlines()[0].startswith("Product,Product name")
 
 
 def test_cli_bad_input_exits_2_with_a_plain_message(capsys, built_store_path, tmp_path):

@@ -67,7 +67,9 @@ def test_health_reports_ready_with_limits(server):
     answer = server.get("/health").json()
     assert answer["status"] == "ok"
     assert answer["products"] >= 1
-    assert answer["max_bytes"] == 5 * 1024 * 1024
+    from evkg.io.load import DEFAULT_MAX_BYTES
+
+    assert answer["max_bytes"] == DEFAULT_MAX_BYTES     # one default for `evkg check` and `evkg serve`
     assert answer["timeout_seconds"] == 30.0
 
 
@@ -178,9 +180,9 @@ def test_malformed_turtle_is_400_with_line_and_column(server):
     assert "line" in error["message"]
 
 
-def test_too_large_body_is_413(server):
-    body = b"# " + b"x" * (5 * 1024 * 1024) + b"\n"
-    response = server.post("/check", content=body, headers=TURTLE)
+def test_too_large_body_is_413(strict_server):
+    body = b"# " + b"x" * 5000 + b"\n"
+    response = strict_server.post("/check", content=body, headers=TURTLE)
     assert response.status_code == 413
     assert response.json()["error"] == "too-large"
 
@@ -302,7 +304,11 @@ def test_named_query_in_sparql_json_and_csv(server):
                      headers={"Accept": "text/csv"})
     assert csv.headers["content-type"].startswith("text/csv")
     lines = csv.text.strip().splitlines()
-    assert lines[0].split(",") == results["head"]["vars"]
+    from evkg.graph.queries import get_query
+
+    titles = get_query("products-by-category").column_title
+    assert lines[0].split(",") == [titles(v) for v in results["head"]["vars"]]   # titles for people in CSV
+    assert lines[0].split(",")[:2] == ["Product", "Product name"]
     assert len(lines) == len(results["results"]["bindings"]) + 1
 
 

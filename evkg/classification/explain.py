@@ -1,6 +1,8 @@
 """The full derivation of every classification answer, in plain words (used by `evkg explain` and `check --explain`)."""
 from __future__ import annotations
 
+from evkg.classification.outcomes import JURISDICTION_NAMES
+
 _STATUS_WORDS = {
     "settled": "settled: follows from the legal text for the stated facts",
     "provisional": "provisional: a reasonable reading without EV-specific agency confirmation; confirm with the regulator",
@@ -9,8 +11,6 @@ _STATUS_WORDS = {
     "undecided": "undecided: the description lacks facts the rules need",
     "out-of-scope": "out of scope: only non-medical uses are stated",
 }
-_JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "Republic of Korea",
-                       "ALL": "All jurisdictions (EV role)"}
 
 
 def _source_line(source: dict) -> str:
@@ -68,9 +68,9 @@ def explain_product(result, product: str, label: str | None = None) -> str:
     by_jurisdiction: dict[str, list] = {}
     for outcome in result.for_product(product):
         by_jurisdiction.setdefault(outcome.jurisdiction, []).append(outcome)
-    for jurisdiction in sorted(by_jurisdiction, key=lambda j: list(_JURISDICTION_NAMES).index(j)
-                               if j in _JURISDICTION_NAMES else 99):
-        out.append(f"  {_JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}")
+    for jurisdiction in sorted(by_jurisdiction, key=lambda j: list(JURISDICTION_NAMES).index(j)
+                               if j in JURISDICTION_NAMES else 99):
+        out.append(f"  {JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}")
         for outcome in by_jurisdiction[jurisdiction]:
             question = outcome.question_label or "scope"
             out.append(f"    Q: {question}")
@@ -108,3 +108,56 @@ def explain_run(run) -> str:
             continue
         parts.append(f"== {file.path}\n" + _join(texts, file.consistency_errors))
     return "\n".join(parts)
+
+
+def explain_document(documents, fmt: str = "text") -> str:
+    """`evkg explain` output for (path, graph, ClassificationResult) triples: text, Markdown or JSON."""
+    import json
+
+    from rdflib import RDFS
+
+    if fmt == "json":
+        from evkg.classification.outcomes import outcome_dict
+
+        return json.dumps([{"path": path, "products": [
+            {"iri": str(product), "label": _graph_label(graph, product, RDFS),
+             "answers": [outcome_dict(o) for o in result.for_product(product)]}
+            for product in result.products]} for path, graph, result in documents], indent=2, ensure_ascii=False) + "\n"
+    parts = []
+    for path, graph, result in documents:
+        labels = {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)}
+        body = (explain_text(result, labels) if result.products
+                else "No product found: add `a evkg:EVProduct` to the product node.\n")
+        if fmt == "markdown":
+            parts.append(f"## {path}\n\n{_markdown(body)}")
+        else:
+            parts.append(f"== {path}\n{body}")
+    return "\n".join(parts)
+
+
+def _graph_label(graph, node, RDFS) -> str | None:
+    from rdflib import URIRef
+
+    label = graph.value(URIRef(str(node)), RDFS.label)
+    return str(label) if label is not None else None
+
+
+def _markdown(text: str) -> str:
+    """The text derivation as Markdown: products and jurisdictions as headings, questions as list items."""
+    out = []
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        depth = len(line) - len(stripped)
+        if not stripped:
+            out.append("")
+        elif depth == 0:
+            out.append(f"### {stripped}\n")
+        elif depth == 2:
+            out.append(f"\n#### {stripped}\n")
+        elif stripped.startswith("Q: "):
+            out.append(f"- **{stripped[3:]}**")
+        elif stripped.startswith("A: "):
+            out.append(f"  - answer: {stripped[3:]}")
+        else:
+            out.append("  " * max(1, (depth - 5) // 2) + f"- {stripped}")
+    return "\n".join(out).rstrip() + "\n"

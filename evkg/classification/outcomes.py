@@ -17,6 +17,9 @@ OUTCOME_NS = str(EVD) + "outcome/"
 JURISDICTION_NS = str(EVD) + "jurisdiction/"
 JURISDICTIONS = ("EU", "US", "KR")
 ALL_JURISDICTIONS = "ALL"   # outcomes of the EV-role rules, which hold in every jurisdiction
+# One name per jurisdiction in every report, explanation and page.
+JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "South Korea",
+                      "ALL": "Every jurisdiction (EV role)"}
 
 STATUS_RANK = {"settled": 3, "provisional": 2, "contested": 1}
 RANK_STATUS = {rank: name for name, rank in STATUS_RANK.items()}
@@ -155,3 +158,26 @@ class ClassificationResult:
         return graph
 
 
+def outcome_dict(outcome) -> dict:
+    get = functools.partial(getattr, outcome)
+    return {
+        "jurisdiction": get("jurisdiction", None),
+        "question": _str(get("question", None)),
+        "question_label": get("question_label", None),
+        "category": _str(get("category", None)),
+        "category_label": get("category_label", None),
+        "status": get("status", None),
+        "rule": get("rule", None),
+        "rule_label": get("rule_label", None),
+        "rationale": get("rationale", None),
+        "alternatives": [{"category": _str(a[0]), "label": a[1]} for a in get("alternatives", []) or []],
+        "sources": list(get("sources", []) or []),
+        "premises": list(get("premises", []) or []),
+        "missing": [dict(m, property=_str(m.get("property"))) for m in get("missing", []) or []],
+        "other_derivations": [list(d) for d in get("other_derivations", []) or []],
+        "iri": _str(get("iri", None)),
+    }
+
+
+def _str(value):
+    return None if value is None else str(value)

@@ -1,31 +1,30 @@
 """`evkg check FILE...`"""
 from __future__ import annotations
 
-
 import click
 
-from evkg.io.load import input_format_names
+from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option
+from evkg.report.lines import STREAM_FORMATS
 from evkg.report.render import REPORT_FORMATS
 
 
 @click.command(name="check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@click.option("--format", "-f", "report_format", default="text", show_default=True,
-              type=click.Choice(REPORT_FORMATS), help="Report format.")
-@click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
-              help="RDF format of the input files (default: from each file's extension).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to this file instead of the screen.")
+@format_option(REPORT_FORMATS + STREAM_FORMATS, "text",
+               "Report format (ttl: a SHACL-style results graph; jsonl: one JSON line per product, as checked).")
+@input_format_option()
+@output_option()
+@jurisdiction_option()
 @click.option("--explain", is_flag=True, help="Also print the full derivation of each classification.")
 @click.option("--no-classify", is_flag=True, help="Validate only; skip the regulatory classification.")
 @click.option("--allow-remote", is_flag=True,
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for large files and many files (default: the number of cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
-def command(files, report_format, input_format, output, explain, no_classify, allow_remote, max_bytes, jobs,
+def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, jobs,
             quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
@@ -36,6 +35,15 @@ def command(files, report_format, input_format, output, explain, no_classify, al
     checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could not be
     read or the command was misused, 3 internal error.
 
+    \b
+    Finding ids say what kind of check spoke:
+      Q-…     MISEV-based quality of the description (characterisation, separation, release tests)
+      V-…     consistency between stated facts (EV role against composition, …)
+      F-…     a fact the classification needs is missing
+      S-…     the shape of a value: its kind, count, unit or range (e.g. one positive number)
+      TERM-…  a term the ontology does not declare (with the closest names)
+      SRC-…   a source (dct:source) that resolves to no known paper or act
+
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
     """
     from evkg.cli.progress import Progress
@@ -43,13 +51,14 @@ def command(files, report_format, input_format, output, explain, no_classify, al
 
     jobs = jobs or default_jobs()
     classify = not no_classify
+    report_format = fmt
     with Progress("evkg check", quiet=quiet) as bar:
         def progress(files_done, files_total, products_done, path):
             bar.update(files_done, files_total, items=products_done, unit="products")
 
         events = stream_checks(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
                                classify=classify, explain=explain and classify, jobs=jobs, progress=progress,
-                               keep_products=report_format != "jsonl")
+                               keep_products=report_format != "jsonl", jurisdictions=jurisdictions or None)
         handle = open(output, "w", encoding="utf-8") if output else None
         try:
             write = handle.write if handle else (lambda text: click.echo(text, nl=False))
@@ -61,7 +70,7 @@ def command(files, report_format, input_format, output, explain, no_classify, al
             if handle:
                 handle.close()
     if output and not quiet:
-        click.echo(f"Report written to {output}.", err=True)
+        click.echo(f"Written to {output}.", err=True)
     for error in errors:
         if report_format != "text":
             click.echo(f"error: {error}", err=True)
@@ -71,7 +80,7 @@ def command(files, report_format, input_format, output, explain, no_classify, al
 def _stream_jsonl(events, write):
     """Write each product as soon as it is checked; keep only the counts."""
     from evkg.pipeline.check import Tally
-    from evkg.report.render import file_line, product_line, summary_line
+    from evkg.report.lines import file_line, product_line, summary_line
 
     tally, errors = Tally(), []
     for kind, path, item in events:

@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from evkg.cli.options import format_option, output_option, write_output
 from evkg.core.errors import UsageError
 
 
@@ -23,15 +24,15 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.command("query")
 @click.argument("name")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@click.option("--format", "fmt", default="table", show_default=True,
-              type=click.Choice(["table", "csv", "tsv", "json", "xml"]),
-              help="table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
+@format_option(("table", "csv", "tsv", "json", "xml"), "table",
+               "table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
+@output_option()
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
 @click.option("--store", "store_path", metavar="PATH", type=click.Path(file_okay=False),
               help="Embedded store folder (default: the user's data folder; built on first use).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
               help="Seconds to wait for an endpoint (connecting and each read).")
-def command(name, pairs, fmt, endpoint, store_path, timeout):
+def command(name, pairs, fmt, output, endpoint, store_path, timeout):
     """Run the named query NAME (see `evkg queries`) or the SPARQL query in FILE.rq.
 
     \b
@@ -42,12 +43,16 @@ def command(name, pairs, fmt, endpoint, store_path, timeout):
     """
     from evkg.graph.queries import run_serialized
 
-    output = run_serialized(name, fmt, store=store_path, endpoint=endpoint, timeout=timeout,
+    result = run_serialized(name, fmt, store=store_path, endpoint=endpoint, timeout=timeout,
                             params=parse_params(pairs))
-    if isinstance(output, bytes):
-        sys.stdout.flush()
-        sys.stdout.buffer.write(output)
-        sys.stdout.buffer.flush()
+    if isinstance(result, bytes):
+        if output:
+            with open(output, "wb") as handle:
+                handle.write(result)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(result)
+            sys.stdout.buffer.flush()
     else:
-        click.echo(output, nl=False)
+        write_output(result, output, quiet=True)
     return 0

@@ -11,8 +11,8 @@ import click
 @click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=str), default=None,
               help="A store built by `evkg build` to serve (a copy is held in memory). "
                    "Default: build the graph in memory from the bundled data.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=5 * 1024 * 1024, show_default=True,
-              help="Largest request body accepted, in bytes.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest request body accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES; the same limit as `evkg check`).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
               help="Seconds allowed per check or query.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,

@@ -55,19 +55,24 @@ class NamedQuery:
     sources: list[str]
     path: Path
     text: str = field(repr=False)
+    columns: dict = field(default_factory=dict)     # result variable -> column title for people
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
+    def column_title(self, variable: str) -> str:
+        """The column title its header gives (`# columns: var=Title; …`), else the variable's own name."""
+        return self.columns.get(variable) or variable
+
 
 # --- header -------------------------------------------------------------------------------------------------
-_HEADER_LINE = re.compile(r"#\s*(title|description|param|source)\s*:\s*(.*)$", re.IGNORECASE)
+_HEADER_LINE = re.compile(r"#\s*(title|description|param|source|columns)\s*:\s*(.*)$", re.IGNORECASE)
 _DEFAULT = re.compile(r"[,;]?\s*\(?\bdefault\s*:?\s+(\S+?)\)?\s*\.?$", re.IGNORECASE)
 
 
 def parse_header(text: str) -> dict:
     """title, description, params and sources from the comment lines at the top of a query."""
-    header = {"title": "", "description": "", "params": [], "sources": []}
+    header = {"title": "", "description": "", "params": [], "sources": [], "columns": {}}
     last = None
     for raw in text.splitlines():
         line = raw.strip()
@@ -83,6 +88,11 @@ def parse_header(text: str) -> dict:
                 header["params"].append(_parse_param(value))
             elif key == "source":
                 header["sources"].append(value)
+            elif key == "columns":
+                for pair in value.split(";"):
+                    variable, _, title = pair.partition("=")
+                    if variable.strip() and title.strip():
+                        header["columns"][variable.strip().lstrip("?")] = title.strip()
             else:
                 header[key] = value
         elif last in ("title", "description") and line.lstrip("#").strip():
@@ -117,7 +127,8 @@ def load_query(path: Path, name: str | None = None) -> NamedQuery:
         raise UsageError(f"cannot read the query file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     header = parse_header(text)
     return NamedQuery(name=name or path.stem, title=header["title"], description=header["description"],
-                      params=header["params"], sources=header["sources"], path=path, text=text)
+                      params=header["params"], sources=header["sources"], path=path, text=text,
+                      columns=header["columns"])
 
 
 def catalogue() -> dict[str, NamedQuery]:
@@ -383,22 +394,43 @@ def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     text = prepared_text(name, params)
     target = open_target(store, endpoint, timeout, progress)
+    query = get_query(name)
     if fmt == "table":
-        return render_table(target.query(text))
+        return render_table(target.query(text), query.column_title)
     from evkg.graph.store import query_kind
 
     if query_kind(text) in ("construct", "describe"):
         return target.query_serialized(text, "turtle" if fmt == "table" else "ntriples")
-    return target.query_serialized(text, fmt)
+    answer = target.query_serialized(text, fmt)
+    if fmt == "csv":
+        # Column titles for people in the spreadsheet format; TSV, JSON and XML keep the W3C variable names
+        # (readers of those formats parse `?var` headers back into results).
+        return _retitle(answer, fmt, query.column_title)
+    return answer
 
 
-def render_table(results: Results) -> str:
+def _retitle(answer: bytes, fmt: str, title) -> bytes:
+    """The CSV answer with its header row of variables replaced by column titles."""
+    import csv
+    import io
+
+    head, newline, rest = answer.partition(b"\n")
+    line = head.decode("utf-8").rstrip("\r")
+    names = next(csv.reader([line]))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([title(v) for v in names])
+    titles = buffer.getvalue()
+    ending = "\r" if head.endswith(b"\r") else ""
+    return (titles + ending).encode("utf-8") + newline + rest
+
+
+def render_table(results: Results, title=str) -> str:
     if results.kind == "ask":
         return "yes\n" if results.boolean else "no\n"
     if results.kind == "graph":
         return "".join(f"{prefixed(t.subject)} {prefixed(t.predicate)} {prefixed(t.object)}\n"
                        for t in results.triples)
-    header = results.variables
+    header = [title(v) for v in results.variables]
     cells = [[_cell(prefixed(term)) for term in row] for row in results.rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),

@@ -53,7 +53,8 @@ _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "tr
 
 
 def input_format_names() -> list[str]:
-    return sorted({"turtle", "ntriples", "nquads", "trig", "json-ld", "rdfxml"})
+    """Every name an input format is known by (turtle and ttl, json-ld and jsonld, …)."""
+    return sorted(FORMATS)
 
 
 def max_bytes_default() -> int:

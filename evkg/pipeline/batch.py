@@ -39,6 +39,7 @@ class Options:
     classify: bool = True
     explain: bool = False
     chunk_products: int = DEFAULT_CHUNK_PRODUCTS
+    jurisdictions: tuple | None = None
 
 
 @dataclass
@@ -103,7 +104,8 @@ def check_path(path: str, options: Options) -> Part:
         with working_store() as store:
             _load(path, options, store)
             if product_count(store) <= options.chunk_products:
-                return Part(*check_chunk_store(store, options.classify, options.explain))
+                return Part(*check_chunk_store(store, options.classify, options.explain, source=path,
+                                               jurisdictions=options.jurisdictions))
             chunks = [chunk.ntriples for chunk in split(store, options.chunk_products)]
     except InputError as exc:
         return Part([], [], [], error=exc)
@@ -121,7 +123,8 @@ def check_ntriples(data: bytes, options: Options) -> Part:
 
     with working_store() as store:
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
-        return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False))
+        return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False,
+                                       jurisdictions=options.jurisdictions))
 
 
 def check_bytes(raw: bytes, fmt: str, source_name: str) -> tuple[str, object]:
@@ -139,7 +142,7 @@ def check_bytes(raw: bytes, fmt: str, source_name: str) -> tuple[str, object]:
     try:
         with working_store() as store:
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
-            products, others, _ = check_chunk_store(store, True)
+            products, others, _ = check_chunk_store(store, True, source=source_name)
     except InputError as exc:
         return "no-product", exc
     return "ok", (products, others)
@@ -243,12 +246,12 @@ def _size(path: str) -> int:
 def stream_checks(paths, *, input_format: str | None = None, allow_remote: bool = False,
                   max_bytes: int | None = None, classify: bool = True, explain: bool = False,
                   chunk_products: int | None = None, jobs: int = 1, pool: CheckPool | None = None,
-                  progress=None, keep_products: bool = True):
+                  progress=None, keep_products: bool = True, jurisdictions=None):
     """Yield ("product", path, ProductCheck) for every product as soon as it is checked, and ("file", path,
     FileCheck) when a file is done (its products sorted by IRI, unless keep_products is False: then it
     holds none)."""
     options = Options(input_format, allow_remote, max_bytes, classify, explain,
-                      chunk_products or DEFAULT_CHUNK_PRODUCTS)
+                      chunk_products or DEFAULT_CHUNK_PRODUCTS, tuple(jurisdictions) if jurisdictions else None)
     paths = expand(paths)
     own_pool = None
     if pool is None and jobs > 1 and (len(paths) > 1 or _size(paths[0]) > SPLIT_HERE_BYTES if paths else False):
@@ -336,12 +339,13 @@ def _file_entry(path: str, part: Part, keep_products: bool) -> FileCheck:
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
                 max_bytes: int | None = None, classify: bool = True, progress=None, jobs: int = 1,
-                explain: bool = False, chunk_products: int | None = None) -> CheckRun:
+                explain: bool = False, chunk_products: int | None = None, jurisdictions=None) -> CheckRun:
     """Check each file on its own; an unreadable file gets an error entry and the batch goes on.
 
     jobs > 1 spreads files and chunks of large files over that many worker processes (same results, same
     order). progress(files_done, files_total, products_done, path) is called as the work advances."""
     files = [entry for kind, _, entry in stream_checks(
         paths, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes, classify=classify,
-        progress=progress, jobs=jobs, explain=explain, chunk_products=chunk_products) if kind == "file"]
+        progress=progress, jobs=jobs, explain=explain, chunk_products=chunk_products,
+        jurisdictions=jurisdictions) if kind == "file"]
     return CheckRun(files=files)

@@ -113,18 +113,19 @@ def check_store(store, *, classify: bool = True) -> tuple[list[ProductCheck], li
     return products, others
 
 
-def check_chunk_store(store, classify: bool, explain: bool = False, require_product: bool = True):
+def check_chunk_store(store, classify: bool, explain: bool = False, require_product: bool = True,
+                      source: str | None = None, jurisdictions=None):
     """(products, results on no product, consistency errors) for the data in one store."""
     report = validate_store(store)
     if not report.products and require_product:
-        raise InputError("describes no product: no node is typed evkg:EVProduct.",
+        raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
                          hint="Add `a evkg:EVProduct` to the product node (see examples/valid/).")
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     errors: list = []
     classification = None
     if classify and report.products:
-        classification = _classify_store(store)
+        classification = _classify_store(store, jurisdictions)
         for product in report.products:
             outcomes_by_product[product.iri] = classification.for_product(URIRef(product.iri))
         errors = list(getattr(classification, "consistency_errors", []) or [])
@@ -149,9 +150,10 @@ def _explanation(classification, iri: str, label: str) -> str:
     return explain_product(classification, iri, label)
 
 
-def _classify_store(store):
+def _classify_store(store, jurisdictions=None):
     import pyoxigraph as ox
 
-    from evkg.classification.engine import classify_ntriples
+    from evkg.classification.engine import JURISDICTIONS, classify_ntriples
 
-    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH))
+    return classify_ntriples(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH),
+                             jurisdictions or JURISDICTIONS)

@@ -19,7 +19,7 @@ GROUPS = [
     ("EV role (all jurisdictions)", "RoleRules", None),
     ("European Union", "EURules", "EU"),
     ("United States", "USRules", "US"),
-    ("Republic of Korea", "KRRules", "KR"),
+    ("South Korea", "KRRules", "KR"),
 ]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "valid"

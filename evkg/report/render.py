@@ -1,4 +1,4 @@
-"""Render a CheckRun as text, JSON, JSON Lines, Markdown, HTML or Turtle. Rendering only: no validation logic here."""
+"""Render a CheckRun as text, JSON, Markdown, HTML or Turtle (JSON Lines: evkg.report.lines). Rendering only: no validation logic here."""
 from __future__ import annotations
 
 import functools
@@ -9,15 +9,14 @@ import json
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from evkg.classification.outcomes import JURISDICTION_NAMES, outcome_dict
 from evkg.core import resources
 from evkg.core.namespaces import BIBO, DCT, EVD, EVKG, FOAF, bind_prefixes
 
-REPORT_FORMATS = ("text", "json", "jsonl", "markdown", "html", "ttl")
+REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
                 "contested": "contested — alternatives below", "undecided": "undecided",
                 "superseded": "superseded by an agency decision", "out-of-scope": "out of scope"}
-JURISDICTION_NAMES = {"EU": "European Union", "US": "United States", "KR": "South Korea",
-                      "ALL": "Every jurisdiction (EV role)"}
 NO_RULE_APPLIES = ("not concluded: no rule applies to the facts as stated (nothing to add; "
                    "see `evkg explain` for the rules that were considered)")
 
@@ -27,8 +26,7 @@ def render(run, fmt: str = "text") -> str:
         from evkg.core.errors import UsageError
 
         raise UsageError(f"unknown report format {fmt!r}; use one of: {', '.join(REPORT_FORMATS)}")
-    return {"text": to_text, "json": to_json, "jsonl": to_jsonl, "markdown": to_markdown, "html": to_html,
-            "ttl": to_turtle}[fmt](run)
+    return {"text": to_text, "json": to_json, "markdown": to_markdown, "html": to_html, "ttl": to_turtle}[fmt](run)
 
 
 # ---------------------------------------------------------------- sources
@@ -80,29 +78,6 @@ def _result_dict(result) -> dict:
     }
 
 
-def outcome_dict(outcome) -> dict:
-    get = functools.partial(getattr, outcome)
-    return {
-        "jurisdiction": get("jurisdiction", None),
-        "question": _str(get("question", None)),
-        "question_label": get("question_label", None),
-        "category": _str(get("category", None)),
-        "category_label": get("category_label", None),
-        "status": get("status", None),
-        "rule": get("rule", None),
-        "rule_label": get("rule_label", None),
-        "rationale": get("rationale", None),
-        "alternatives": [{"category": _str(a[0]), "label": a[1]} for a in get("alternatives", []) or []],
-        "sources": list(get("sources", []) or []),
-        "premises": list(get("premises", []) or []),
-        "missing": [dict(m, property=_str(m.get("property"))) for m in get("missing", []) or []],
-        "other_derivations": [list(d) for d in get("other_derivations", []) or []],
-        "iri": _str(get("iri", None)),
-    }
-
-
-def _str(value):
-    return None if value is None else str(value)
 
 
 def _product_dict(product) -> dict:
@@ -137,38 +112,6 @@ def to_dict(run) -> dict:
 
 def to_json(run) -> str:
     return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
-
-
-# ---------------------------------------------------------------- JSON Lines (one object per line, for pipelines)
-
-def product_line(path: str, product) -> str:
-    """One product's full report as one line of JSON: {"file", "product"}."""
-    entry = {"file": path, "product": _product_dict(product)}
-    if getattr(product, "explanation", None):
-        entry["explanation"] = product.explanation
-    return json.dumps(entry, ensure_ascii=False) + "\n"
-
-
-def file_line(entry) -> str:
-    """The end of one file: its verdict, any error, and results that concern no product."""
-    return json.dumps({"file": entry.path, "error": entry.error, "error_detail": entry.error_detail,
-                       "conforms": entry.conforms,
-                       "other_results": [_result_dict(r) for r in entry.other_results]}, ensure_ascii=False) + "\n"
-
-
-def summary_line(summary: dict) -> str:
-    return json.dumps({"summary": summary}, ensure_ascii=False) + "\n"
-
-
-def to_jsonl(run) -> str:
-    """Each product as it is checked, then a line closing its file, then the summary: what `evkg check
-    --format jsonl` streams."""
-    lines = []
-    for entry in run.files:
-        lines.extend(product_line(entry.path, p) for p in entry.products)
-        lines.append(file_line(entry))
-    lines.append(summary_line(run.summary()))
-    return "".join(lines)
 
 
 # ---------------------------------------------------------------- text
@@ -256,17 +199,19 @@ def to_text(run) -> str:
             out.append(f"  Verdict: {_verdict(product)}")
             if product.results:
                 out.append("  Findings:")
+                id_width = max(len(r.constraint_id or "") for r in product.results)
+                body = " " * 6
                 for result in product.results:
                     where = result.path_label or "description"
-                    head = f"    {result.severity.upper():9}{(result.constraint_id or ''):8} {where}"
+                    head = f"    {result.severity.upper():<9}  {(result.constraint_id or ''):<{id_width}}  {where}"
                     if result.focus != product.iri:
                         head += f" (on {result.focus_label})"
                     out.append(head)
-                    out.append(f"             {result.message}")
+                    out.append(f"{body}{result.message}")
                     if result.value is not None:
-                        out.append(f"             found: {result.value}")
+                        out.append(f"{body}found: {result.value}")
                     for source in result.sources:
-                        out.append(f"             source: {_source_text(source_info(source))}")
+                        out.append(f"{body}source: {_source_text(source_info(source))}")
             for error in product.consistency_errors:
                 out.append(f"  CONSISTENCY ERROR: {error}")
             if product.classifications:
@@ -290,7 +235,8 @@ def to_text(run) -> str:
     summary = run.summary()
     out.append(f"Summary: {summary['products']} product(s) in {summary['files']} file(s); "
                f"{summary['products_conforming']} conform; {summary['violations']} violation(s), "
-               f"{summary['warnings']} warning(s); {summary['files_with_errors']} file(s) could not be read.")
+               f"{summary['warnings']} warning(s), {summary['infos']} note(s); "
+               f"{summary['files_with_errors']} file(s) could not be read.")
     return "\n".join(out) + "\n"
 
 
@@ -342,7 +288,8 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}td,th{border:1px
 vertical-align:top;text-align:left;font-size:.9rem}th{background:#f3f5f7}.Violation{color:#b42318;font-weight:600}
 .Warning{color:#a15c07;font-weight:600}.Info{color:#175cd3}.ok{color:#067647;font-weight:600}
 .bad{color:#b42318;font-weight:600}.status-contested{color:#a15c07}.status-undecided{color:#667085}
-code{font-size:.85rem}"""
+code{font-size:.85rem}.check-id{white-space:nowrap}.chip{display:inline-block;padding:0 .4rem;border-radius:999px;
+border:1px solid #d0d7de}.status-provisional,.status-contested{border-style:dashed}caption{text-align:left;color:#5b6675}"""
 
 
 def _e(text) -> str:
@@ -355,25 +302,88 @@ def _link(info: dict) -> str:
     return _e(info["label"])
 
 
-def product_html(product) -> str:
-    """One product's verdict, findings and classification as an HTML fragment (also used by the web page)."""
+_STATUS_LEGEND = (("settled", "follows from the legal text"), ("provisional", "a reasonable reading; confirm with the regulator"),
+                  ("contested", "authorities or texts diverge; alternatives listed"),
+                  ("undecided", "facts are missing"), ("superseded", "overridden by an agency decision"))
+_SEVERITY_WORDS = {"Violation": "violations", "Warning": "warnings", "Info": "notes"}
+
+
+def status_legend_html() -> str:
+    """What each status chip means, in words as well as colour."""
+    items = "".join(f'<li><span class="chip status-{s}">{s}</span> {_e(words)}</li>' for s, words in _STATUS_LEGEND)
+    return f'<ul class="legend" aria-label="What the statuses mean">{items}</ul>'
+
+
+def _in_short_html(product) -> str:
+    rows = []
+    for jurisdiction, outcomes in _grouped_outcomes(product).items():
+        if jurisdiction == "ALL":
+            continue
+        chips = " ".join(f'<span class="chip status-{_e(o.status)}">{_e(o.category_label)}'
+                         f'{"" if o.status == "settled" else f" <em>({_e(o.status)})</em>"}</span>'
+                         for o in outcomes if _is_positive(o))
+        chips = chips or '<span class="muted">no category concluded</span>'
+        rows.append(f"<dt>{_e(JURISDICTION_NAMES.get(jurisdiction, jurisdiction))}</dt><dd>{chips}</dd>")
+    return '<dl class="glance in-short">' + "".join(rows) + "</dl>" if rows else ""
+
+
+def _node_heading(result, product) -> str:
+    if result.focus == product.iri:
+        return "the product"
+    suffix = f" of {product.label}"
+    label = result.focus_label or result.focus
+    return label[: -len(suffix)] if label.endswith(suffix) else label
+
+
+def _findings_html(product, level: int) -> str:
+    """Findings grouped by the node they concern; within a node, one collapsible list per severity."""
+    groups: dict[str, list] = {}
+    for r in product.results:
+        groups.setdefault(_node_heading(r, product), []).append(r)
+    out = [f"<h{level}>Findings</h{level}>"]
+    for node, results in groups.items():
+        out.append(f'<div class="finding-group"><h{level + 1}>On {_e(node)}</h{level + 1}>')
+        for severity in ("Violation", "Warning", "Info"):
+            chosen = [r for r in results if r.severity == severity]
+            if not chosen:
+                continue
+            opened = " open" if severity == "Violation" else ""
+            out.append(f'<details class="severity-{severity}"{opened}><summary><span class="{severity}">'
+                       f"{len(chosen)} {_SEVERITY_WORDS[severity] if len(chosen) != 1 else severity.lower()}</span>"
+                       '</summary><ul class="findings">')
+            for r in chosen:
+                sources = "; ".join(_link(source_info(s)) for s in r.sources)
+                found = f'<br><span class="small">found: {_e(r.value)}</span>' if r.value is not None else ""
+                out.append(f'<li><span class="check-id">{_e(r.constraint_id)}</span> '
+                           f"<strong>{_e(r.path_label or 'description')}</strong>: {_e(r.message)}{found}"
+                           f'{f"<br><span class=small>source: {sources}</span>" if sources else ""}</li>')
+            out.append("</ul></details>")
+        out.append("</div>")
+    return "\n".join(out)
+
+
+def product_html(product, level: int = 2, show_title: bool = True) -> str:
+    """One product's verdict, classification at a glance, findings and full classification as an HTML
+    fragment (also used by the web pages); `level` is the heading level of the product's title (its
+    sections take the next level, or `level` itself when the page already shows the title)."""
     verdict_class = "ok" if product.conforms else "bad"
-    out = [f'<section class="product"><h3>{_e(product.label)}</h3><p><code>{_e(product.iri)}</code></p>',
-           f'<p class="{verdict_class}">{_e(_verdict(product))}</p>']
+    sub = level + 1 if show_title else level
+    out = ['<section class="product">']
+    if show_title:
+        out.append(f"<h{level}>{_e(product.label)}</h{level}><p><code>{_e(product.iri)}</code></p>")
+    out.append(f'<p class="{verdict_class}">{_e(_verdict(product))}</p>')
+    if product.classifications:
+        out.append(f"<h{sub}>Classification at a glance</h{sub}>" + _in_short_html(product))
     if product.results:
-        out.append("<table><tr><th>severity</th><th>check</th><th>property</th><th>on</th><th>found</th>"
-                   "<th>what is expected</th><th>source</th></tr>")
-        for r in product.results:
-            sources = "; ".join(_link(source_info(s)) for s in r.sources)
-            out.append(f'<tr><td class="{r.severity}">{r.severity}</td><td>{_e(r.constraint_id)}</td>'
-                       f"<td>{_e(r.path_label)}</td><td>{_e(r.focus_label)}</td><td>{_e(r.value)}</td>"
-                       f"<td>{_e(r.message)}</td><td>{sources}</td></tr>")
-        out.append("</table>")
+        out.append(_findings_html(product, sub))
     for error in product.consistency_errors:
         out.append(f'<p class="bad">Consistency error: {_e(error)}</p>')
     if product.classifications:
-        out.append("<h4>Classification</h4><table><tr><th>jurisdiction</th><th>question</th><th>answer</th>"
-                   "<th>status</th><th>rule</th><th>why</th><th>legal source</th></tr>")
+        out.append(f"<h{sub}>Classification in full</h{sub}>" + status_legend_html())
+        out.append('<table><caption>Every question, its answer, status, rule, reasons and legal sources</caption>'
+                   '<thead><tr><th scope="col">jurisdiction</th><th scope="col">question</th><th scope="col">answer</th>'
+                   '<th scope="col">status</th><th scope="col">rule</th><th scope="col">why</th>'
+                   '<th scope="col">legal source</th></tr></thead><tbody>')
         for o in product.classifications:
             if o.status == "undecided":
                 answer = _e(_missing_text(o))
@@ -382,10 +392,12 @@ def product_html(product) -> str:
                 if o.alternatives:
                     answer += "<br>or: " + "; ".join(_e(label) for _, label in o.alternatives)
             sources = "<br>".join(_link(s) for s in o.sources or [])
-            out.append(f"<tr><td>{_e(o.jurisdiction)}</td><td>{_e(o.question_label)}</td><td>{answer}</td>"
-                       f'<td class="status-{_e(o.status)}">{_e(o.status)}</td><td>{_e(_rule_text(o) if o.rule else "")}</td>'
+            out.append(f"<tr><td>{_e(JURISDICTION_NAMES.get(o.jurisdiction, o.jurisdiction))}</td>"
+                       f"<td>{_e(o.question_label)}</td><td>{answer}</td>"
+                       f'<td><span class="chip status-{_e(o.status)}">{_e(o.status)}</span></td>'
+                       f'<td class="check-id">{_e(_rule_text(o) if o.rule else "")}</td>'
                        f"<td>{_e('; '.join(o.premises or []))}</td><td>{sources}</td></tr>")
-        out.append("</table>")
+        out.append("</tbody></table>")
     out.append("</section>")
     return "\n".join(out)
 
@@ -397,7 +409,7 @@ def to_html(run) -> str:
         if file.error:
             body.append(f'<p class="bad">Error: {_e(file.error)}</p>')
             continue
-        body.extend(product_html(p) for p in file.products)
+        body.extend(product_html(p, level=3) for p in file.products)
     s = run.summary()
     body.append(f"<p><strong>Summary:</strong> {s['products']} product(s), {s['products_conforming']} conform, "
                 f"{s['violations']} violation(s), {s['warnings']} warning(s).</p>")

@@ -5,6 +5,8 @@ shows the same thing the same way.
 """
 from __future__ import annotations
 
+import functools
+
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -100,9 +102,12 @@ def term_dict(curie_text: str) -> dict:
         raise UnknownTermError(f"{curie(iri)} is not defined in the evkg ontology or the "
                                "curated data. Check the spelling (names are case-sensitive).")
 
-    def terms(nodes):
-        return sorted(({"iri": str(n), "curie": curie(str(n)), "label": _label_of(n)}
-                       for n in set(nodes) if isinstance(n, URIRef) and n != OWL.Thing),
+    helpers = _helper_classes()
+
+    def terms(nodes, keep_helpers: bool = False):
+        return sorted(({"iri": str(n), "curie": curie(str(n)), "label": _label_of(n), "local": _is_local(n)}
+                       for n in set(nodes) if isinstance(n, URIRef) and n != OWL.Thing
+                       and (keep_helpers or n not in helpers)),
                       key=lambda t: (t["label"] or t["curie"]).lower())
 
     sources = set(graph.objects(node, DCT.source)) | set(graph.objects(node, RDFS.isDefinedBy))
@@ -113,6 +118,11 @@ def term_dict(curie_text: str) -> dict:
         "types": terms(graph.objects(node, RDF.type)),
         "superclasses": terms(graph.objects(node, RDFS.subClassOf)),
         "subclasses": terms(graph.subjects(RDFS.subClassOf, node)),
+        # OWL restatements of rule premises, kept for the HermiT cross-check: shown apart, not as narrower terms
+        "cross_check_classes": terms((s for s in graph.subjects(RDFS.subClassOf, node) if s in helpers),
+                                     keep_helpers=True),
+        "helper": node in helpers,
+        "rule": _rule_view(iri),
         "superproperties": terms(graph.objects(node, RDFS.subPropertyOf)),
         "domain": terms(graph.objects(node, RDFS.domain)),
         "range": terms(graph.objects(node, RDFS.range)),
@@ -122,3 +132,68 @@ def term_dict(curie_text: str) -> dict:
     }
 
 
+
+
+@functools.cache
+def _helper_classes() -> frozenset:
+    """Classes that restate a rule's premises for the OWL cross-check (evkg:mirrorsRule): internal helpers."""
+    from evkg.core import resources
+
+    return frozenset(resources.ontology_graph().subjects(EVKG.mirrorsRule, None))
+
+
+@functools.cache
+def _bundled_subjects() -> frozenset:
+    from evkg.core import resources
+
+    graphs = (resources.ontology_graph(), resources.data_graph(), resources.rules_graph(), resources.shapes_graph())
+    return frozenset(s for g in graphs for s in g.subjects() if isinstance(s, URIRef))
+
+
+def _is_local(node) -> bool:
+    """Whether evkg has a page for the term (otherwise links go to the term's own IRI)."""
+    return node in _bundled_subjects()
+
+
+def _rule_view(iri: str) -> dict | None:
+    """Status, rationale, premises and conclusions of a classification rule, as docs/rules.md gives them."""
+    from evkg.classification.knowledge import knowledge, label_of
+
+    rule = knowledge().rules_by_iri.get(iri)
+    if rule is None:
+        return None
+
+    def named(iris):
+        return [{"iri": i, "curie": curie(i), "label": label_of(i), "local": True} for i in iris]
+
+    return {"id": rule.id, "status": rule.status, "rationale": rule.rationale, "jurisdiction": rule.jurisdiction,
+            "questions": named(rule.questions), "concludes": named(rule.concludes),
+            "alternatives": named(rule.alternatives), "needs_facts": named(rule.needs_facts),
+            "needs_categories": named(rule.needs_categories)}
+
+
+_INDEX_KINDS = ((OWL.Class, "Classes and categories"), (OWL.ObjectProperty, "Properties linking things"),
+                (OWL.DatatypeProperty, "Properties with values"), (OWL.AnnotationProperty, "Annotation properties"),
+                (OWL.NamedIndividual, "Values and individuals"))
+
+
+def term_index() -> list[dict]:
+    """Every evkg term and rule, grouped by kind, for the term index page (helper classes left out)."""
+    from evkg.classification.knowledge import knowledge
+    from evkg.core import resources
+
+    ontology = resources.ontology_graph()
+    helpers = _helper_classes()
+    groups, seen = [], set()
+    for kind, title in _INDEX_KINDS:
+        members = sorted({s for s in ontology.subjects(RDF.type, kind)
+                          if isinstance(s, URIRef) and str(s).startswith(str(EVKG)) and s not in helpers} - seen,
+                         key=lambda n: (_label_of(n) or str(n)).lower())
+        seen.update(members)
+        groups.append({"title": title, "terms": [{"curie": curie(str(n)), "label": _label_of(n) or curie(str(n)),
+                                                   "definition": str(ontology.value(n, SKOS.definition) or "")}
+                                                  for n in members]})
+    rules = [r for r in knowledge().rules if r.id != "HIERARCHY"]
+    groups.append({"title": "Classification rules", "terms": [
+        {"curie": curie(r.iri), "label": f"{r.id}: {r.label}", "definition": r.rationale} for r in rules]})
+    return groups

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SH, SKOS
+from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg.core import resources
-from evkg.core.namespaces import DCT, EVKG, EVSH
+from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import to_rdflib
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -94,20 +95,27 @@ def new_store() -> ox.Store:
 _SPARE = threading.local()
 
 
+# Pyoxigraph's in-memory store keeps what was removed from it, and queries slow down as that grows: a reused
+# store is replaced once this many statements have passed through it.
+_REUSE_LIMIT = 20_000
+
+
 @contextlib.contextmanager
 def working_store():
     """A store like new_store(), reused by this thread from one check to the next: copying the ontology into
     a fresh store costs more than checking one product. The submitted data (DATA_GRAPH) is removed after."""
-    store = getattr(_SPARE, "store", None)
+    store, used = getattr(_SPARE, "store", None), getattr(_SPARE, "used", 0)
     _SPARE.store = None                         # taken: a nested use gets a store of its own
     if store is None:
-        store = new_store()
+        store, used = new_store(), 0
     try:
         yield store
     finally:
+        used += len(store) - len(_ontology_quads())
         store.clear_graph(DATA_GRAPH)
-        if len(store) == len(_ontology_quads()):  # nothing else was left behind: keep it for the next check
-            _SPARE.store = store
+        # keep it for the next check if nothing else was left behind and it has not seen too much
+        if len(store) == len(_ontology_quads()) and used < _REUSE_LIMIT:
+            _SPARE.store, _SPARE.used = store, used
 
 
 @functools.cache
@@ -128,6 +136,10 @@ def store_of_graph(data: Graph) -> ox.Store:
 
 def _rows(store: ox.Store, query: str):
     return store.query(query, use_default_graph_as_union=True)
+
+
+# A bare IRI (not an example in <…>) filled into a message template.
+_IRI_IN_TEXT = re.compile(r"(?<![<\w])https?://[^\s<>\"]+")
 
 
 class SubmittedData:
@@ -152,6 +164,13 @@ class SubmittedData:
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
             node, label = row
             self.labels.setdefault(to_rdflib(node), str(label.value))
+        # Unnamed nodes are named by what they are and whose they are ("the separation step of <product>").
+        self.kinds: dict = {}
+        for pattern in ("?n a ?k", f"?s ?k ?n FILTER(?k != <{RDF.type}>)"):     # its type first, then its role
+            for row in _rows(store, f"SELECT ?n ?k WHERE {{ GRAPH {data} {{ {pattern} FILTER(isBlank(?n)) }} }} "
+                                    "ORDER BY ?n ?k"):
+                node, kind = row
+                self.kinds.setdefault(to_rdflib(node), []).append(to_rdflib(kind))
 
     def known_label(self, node) -> str | None:
         if node in self.labels:
@@ -166,7 +185,23 @@ class SubmittedData:
             return found
         if isinstance(node, URIRef):
             return str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        return str(node) if isinstance(node, Literal) else "(unnamed node)"
+        if isinstance(node, Literal):
+            return str(node)
+        return self.unnamed_label(node)
+
+    def readable(self, message: str) -> str:
+        """A message with the IRIs that shape templates fill in ({?path}, {?value}) turned into names."""
+        def name(match):
+            iri = match.group(0).rstrip(".,;)")
+            label = self.known_label(URIRef(iri))
+            return (f"{label} ({curie(iri)})" if label else curie(iri)) + match.group(0)[len(iri):]
+        return _IRI_IN_TEXT.sub(name, message)
+
+    def unnamed_label(self, node) -> str:
+        kind = next((label for label in (self.known_label(k) for k in self.kinds.get(node, ())) if label), None)
+        owner = self.owners.get(node)
+        whose = f" of {self.label(owner)}" if owner is not None and owner != node else ""
+        return f"the {kind}{whose}" if kind else f"an unnamed part{whose}"
 
     def value_text(self, value) -> str | None:
         if value is None:
@@ -245,7 +280,7 @@ def report_for_store(store: ox.Store, raw_results, focus_nodes: dict | None = No
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=_most_specific(sorted(raw.messages)),
+            message=submitted.readable(_most_specific(sorted(raw.messages))),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,

@@ -21,11 +21,11 @@ from typing import Callable
 from evkg import __version__
 from evkg.core.errors import EvkgError, UnknownTermError, UsageError
 from evkg.core.namespaces import EVD, PREFIXES, curie
-from evkg.report.views import product_id_of, term_dict
+from evkg.io.load import max_bytes_default
+from evkg.report.views import product_id_of, term_dict, term_index
 from evkg.web.http import BodyLimit, _accept, _error_response, _format_for_upload, _media_type, _page, _wants_html
 from evkg.web.service import (
     CONTENT_TYPES,
-    DEFAULT_MAX_BYTES,
     DEFAULT_TIMEOUT,
     FORM_FORMATS,
     REPORT_MEDIA,
@@ -37,7 +37,7 @@ from evkg.web.service import (
 )
 
 
-def create_app(store_path: str | Path | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = None,
                timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
                url: str | None = None, jobs: int = 1):
     """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
@@ -49,6 +49,8 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int = DEFAULT
     from starlette.routing import Mount
     from starlette.staticfiles import StaticFiles
 
+    if max_bytes is None:
+        max_bytes = max_bytes_default()
     if max_bytes < 1:
         raise UsageError("--max-bytes must be at least 1")
     if timeout <= 0:
@@ -84,8 +86,30 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int = DEFAULT
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=max_bytes)],
                     exception_handlers={ServiceError: service_error, HTTPException: http_error,
                                         EvkgError: evkg_error})
+    # Redirects name the configured address (or stay relative), never the Host header a client sent.
+    app.router.redirect_slashes = False
+    app.add_middleware(TrailingSlashRedirect, base=(url or "").rstrip("/"))
     app.state.service = service
     return app
+
+
+class TrailingSlashRedirect:
+    """`/products/` → `/products`, with a Location built from the configured address, not the request's Host."""
+
+    def __init__(self, app, base: str = ""):
+        self.app = app
+        self.base = base
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "/") if scope["type"] == "http" else "/"
+        if path != "/" and path.endswith("/") and not path.startswith("/static/"):
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = self.base + path.rstrip("/") + (f"?{query}" if query else "")
+            await send({"type": "http.response.start", "status": 308,
+                        "headers": [(b"location", location.encode("utf-8")), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, send)
 
 
 
@@ -110,13 +134,15 @@ def _cell(term) -> dict:
     return {"text": text, "href": href}
 
 
-def _table(results) -> dict:
+def _table(results, title=None) -> dict:
+    """Rows for the HTML table; `title` names the columns of a named query (raw variables otherwise)."""
     if results.kind == "ask":
         return {"kind": "ask", "boolean": results.boolean, "variables": [], "rows": []}
     if results.kind == "graph":
         rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in results.triples]
         return {"kind": "graph", "variables": ["subject", "predicate", "object"], "rows": rows}
-    return {"kind": "select", "variables": results.variables, "rows": [[_cell(t) for t in row] for row in results.rows]}
+    variables = [title(v) for v in results.variables] if title else results.variables
+    return {"kind": "select", "variables": variables, "rows": [[_cell(t) for t in row] for row in results.rows]}
 
 
 def _query_dict(query) -> dict:
@@ -155,8 +181,8 @@ def _routes(service: Service) -> list:
             text = str(form.get("text") or "")
             if text.strip():
                 fmt = _format_for_upload("", chosen or "turtle")
-                suffix = next(s for _, _, f, s in FORM_FORMATS if f == fmt)
-                return text.encode("utf-8"), fmt, "submission" + suffix
+                shown = next(name for _, name, f, _ in FORM_FORMATS if f == fmt)
+                return text.encode("utf-8"), fmt, f"the pasted description ({shown})"
             raise ServiceError(400, "no-description", "the form holds no description: paste it into the text "
                                "box (field 'text') or choose a file (field 'file').")
         accepted = ", ".join(list(CONTENT_TYPES) + ["multipart/form-data"])
@@ -204,7 +230,7 @@ def _routes(service: Service) -> list:
             return _page(request, "home.html", home_context(request, text=form_text, chosen_format=chosen,
                                                             error=error), status=error.status)
         file = run.files[0]
-        fragments = [report.product_html(p) for p in file.products]
+        fragments = [report.product_html(p, level=2) for p in file.products]
         return _page(request, "report.html", {"file": file, "fragments": fragments, "summary": run.summary(),
                                               "others": [r for r in file.other_results]})
 
@@ -219,7 +245,8 @@ def _routes(service: Service) -> list:
         curated = service.product(request.path_params["product_id"])
         if _wants_html(request):
             return _page(request, "product.html", {"product": curated, "summary": service.product_summary(curated),
-                                                   "fragment": report.product_html(curated.check)})
+                                                   "fragment": report.product_html(curated.check, level=2,
+                                                                                   show_title=False)})
         return json_response(service.product_dict(curated))
 
     async def get_description(request):
@@ -256,7 +283,7 @@ def _routes(service: Service) -> list:
             context = {"query": _query_dict(query), "values": params, "table": None, "error": None}
             try:
                 results = await service.run("query", service.run_named, name, params, None)
-                context["table"] = _table(results)
+                context["table"] = _table(results, query.column_title)
             except ServiceError as error:
                 if error.status != 400:
                     raise
@@ -331,6 +358,12 @@ def _routes(service: Service) -> list:
         return Response(body, media_type=media)
 
     # --- terms, health, API description -----------------------------------------------------------------
+    async def list_terms(request):
+        groups = term_index()
+        if _wants_html(request):
+            return _page(request, "terms.html", {"groups": groups})
+        return json_response({"groups": groups})
+
     async def get_term(request):
         try:
             term = term_dict(request.path_params["curie"])
@@ -348,7 +381,7 @@ def _routes(service: Service) -> list:
     async def openapi(request):
         spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))
         spec["info"]["version"] = __version__
-        spec["servers"] = [{"url": str(request.base_url).rstrip("/")}]
+        spec["servers"] = [{"url": service.url.rstrip("/") if service.url else "/"}]
         spec["info"]["description"] += (f" Limits of this server: request bodies up to {service.max_bytes:,} bytes, "
                                         f"{service.timeout:g} s per check or query.")
         return json_response(spec)
@@ -367,6 +400,7 @@ def _routes(service: Service) -> list:
         Route("/queries", list_queries, methods=["GET"]),
         Route("/queries/{name}", get_query, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/terms", list_terms, methods=["GET"]),
         Route("/terms/{curie:path}", get_term, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),

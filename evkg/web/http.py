@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from evkg import __version__
+from evkg.classification.outcomes import JURISDICTION_NAMES
 from evkg.core.errors import InputError
 from evkg.core.namespaces import curie
 from evkg.web.service import FORM_FORMATS, WEB_FOLDER, ServiceError
@@ -114,9 +115,7 @@ def _templates():
     from starlette.templating import Jinja2Templates
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB_FOLDER / "templates")), autoescape=True)
-    env.globals.update(version=__version__, curie=curie, jurisdiction_names={"EU": "European Union",
-                                                                             "US": "United States",
-                                                                             "KR": "South Korea"})
+    env.globals.update(version=__version__, curie=curie, jurisdiction_names=JURISDICTION_NAMES)
     return Jinja2Templates(env=env)
 
 

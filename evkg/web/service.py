@@ -18,7 +18,6 @@ from evkg.core.errors import InputError, UsageError
 from evkg.core.namespaces import EVKG
 from evkg.report.views import description_turtle, evidence_of, product_id_of, trial_view, trials_of
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
 WEB_FOLDER = Path(__file__).parent
 
@@ -210,7 +209,7 @@ class Service:
 
     def product_summary(self, curated: CuratedProduct) -> dict:
         from evkg.core import resources
-        from evkg.report.render import outcome_dict
+        from evkg.classification.outcomes import outcome_dict
 
         negatives = {str(c) for c in resources.ontology_graph().objects(None, EVKG.negativeCategory)}
         concluded: dict[str, list] = {j: [] for j in JURISDICTIONS}

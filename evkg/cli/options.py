@@ -1,0 +1,49 @@
+"""Options shared by several commands, so the same flag takes the same values everywhere."""
+from __future__ import annotations
+
+import click
+
+from evkg.io.load import input_format_names
+
+JURISDICTION_CHOICES = ("EU", "US", "KR")
+# Report and result formats: `ttl` and `turtle` name the same thing, as they do for input.
+FORMAT_ALIASES = {"turtle": "ttl", "md": "markdown", "jsonld": "json-ld"}
+
+
+def _normalise_format(ctx, param, value):
+    return FORMAT_ALIASES.get(value.lower(), value.lower()) if isinstance(value, str) else value
+
+
+def format_option(choices, default: str, help: str):
+    """`--format/-f` with the given choices, accepting the usual aliases (turtle for ttl, md for markdown)."""
+    accepted = list(choices) + [alias for alias, name in FORMAT_ALIASES.items() if name in choices]
+    return click.option("--format", "-f", "fmt", default=default, show_default=True,
+                        type=click.Choice(accepted, case_sensitive=False), callback=_normalise_format, help=help)
+
+
+def input_format_option():
+    return click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
+                        help="Format of the input files (default: from each file's extension); "
+                             "turtle/ttl, ntriples/nt, nquads/nq, trig, json-ld/jsonld, rdfxml/xml, n3.")
+
+
+def output_option():
+    return click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+
+
+def jurisdiction_option():
+    return click.option("--jurisdiction", "-j", "jurisdictions", multiple=True,
+                        type=click.Choice(JURISDICTION_CHOICES, case_sensitive=False),
+                        callback=lambda ctx, param, value: tuple(v.upper() for v in value),
+                        help="Only these jurisdictions (repeat the option; default: EU, US and KR).")
+
+
+def write_output(text: str, output: str | None, quiet: bool = False) -> None:
+    """Print, or write to OUTPUT with a short note on stderr."""
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        if not quiet:
+            click.echo(f"Written to {output}.", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,197 @@
+"""What a newcomer meets in the CLI and the web service: aligned reports, plain names instead of IRIs, the
+same flags for the same things, and addresses that never echo a client's Host header."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from evkg.cli import main
+from evkg.web.app import running_server
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))
+INVALID = sorted((ROOT / "examples" / "invalid").glob("*.ttl"))
+
+PREFIXES = """@prefix evkg: <https://w3id.org/evkg#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+# An EV preparation with an unnamed separation step and a small-EV claim without its size basis.
+UNNAMED_PARTS = PREFIXES + """
+<https://example.org/knee-ev> a evkg:EVProduct ; rdfs:label "Knee EV" ;
+    evkg:hasEVComponent [ a evkg:EVPreparation ; evkg:particleKind evkg:SmallEV ;
+                          evkg:separationStep [ a evkg:SeparationStep ] ] .
+"""
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- the text report ------------------------------------------------------------------------------------
+
+def test_severity_and_check_id_stand_in_aligned_columns(capsys):
+    code, out, _ = run(capsys, "check", *INVALID[:4])
+    heads = [line for line in out.splitlines() if re.match(r"    (VIOLATION|WARNING|INFO)\b", line)]
+    assert heads, out
+    assert not re.search(r"(VIOLATION|WARNING|INFO)[A-Z]+-", out), "severity glued to the check id"
+    for line in heads:
+        severity, rest = line[4:13], line[13:]
+        assert severity.strip() in ("VIOLATION", "WARNING", "INFO") and rest.startswith("  "), line
+
+
+def test_batch_summary_counts_notes_like_each_verdict(capsys):
+    _, out, _ = run(capsys, "check", *VALID[:2])
+    summary = out.strip().splitlines()[-1]
+    assert re.search(r"\d+ violation\(s\), \d+ warning\(s\), \d+ note\(s\)", summary), summary
+
+
+def test_help_explains_every_kind_of_check_id(capsys):
+    code, out, _ = run(capsys, "check", "--help")
+    assert code == 0
+    for prefix in ("Q-", "V-", "F-", "S-", "TERM-", "SRC-"):
+        assert f"{prefix}…" in out, prefix
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for prefix in ("Q-", "V-", "F-", "S-", "TERM-", "SRC-"):
+        assert f"`{prefix}…`" in readme, prefix
+
+
+def test_unnamed_nodes_are_named_by_what_they_are_and_whose(capsys, tmp_path):
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.ttl", UNNAMED_PARTS))
+    assert "(unnamed node)" not in out
+    assert "(on the separation step of Knee EV)" in out
+    assert "of Knee EV)" in out
+
+
+def test_messages_name_properties_instead_of_printing_iris(capsys, tmp_path):
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.ttl", UNNAMED_PARTS), "--format", "json")
+    messages = [r["message"] for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    leaked = [m for m in messages if re.search(r"(?<![<\w])https://w3id\.org/evkg#", m)]
+    assert not leaked, leaked
+    assert any("(evkg:sizeCutoffNm)" in m or "evkg:sizeCutoffNm" in m for m in messages)
+
+
+def test_a_file_without_a_product_is_named_in_the_error(capsys, tmp_path):
+    path = write(tmp_path, "labels-only.ttl", PREFIXES + '<https://example.org/x> rdfs:label "no product" .\n')
+    code, out, _ = run(capsys, "check", path)
+    assert code == 2
+    assert f"ERROR: {path}: describes no product" in out
+    assert "input: describes no product" not in out
+
+
+# --- the same flags everywhere --------------------------------------------------------------------------
+
+def test_format_names_are_accepted_in_both_spellings(capsys, tmp_path):
+    source = VALID[0]
+    code, out, _ = run(capsys, "check", source, "--format", "turtle")
+    code2, out2, _ = run(capsys, "check", source, "-f", "ttl")
+    assert code == code2 == 0 and out == out2
+    assert "@prefix" in out and "evkg:ClassificationOutcome" in out          # the report as Turtle
+    copy = write(tmp_path, "product.data", source.read_text(encoding="utf-8"))
+    for name in ("ttl", "turtle", "TTL"):
+        code, _, err = run(capsys, "check", copy, "--input-format", name)
+        assert code == 0, err
+
+
+def test_check_can_limit_the_classification_to_a_jurisdiction(capsys):
+    _, out, _ = run(capsys, "check", VALID[0], "--jurisdiction", "EU", "--format", "json")
+    jurisdictions = {o["jurisdiction"] for f in json.loads(out)["files"] for p in f["products"]
+                     for o in p["classifications"]}
+    assert "EU" in jurisdictions and not jurisdictions & {"US", "KR"}
+
+
+def test_explain_has_formats_and_an_output_file(capsys, tmp_path):
+    target = tmp_path / "derivation.md"
+    code, out, _ = run(capsys, "explain", VALID[0], "-j", "KR", "--format", "markdown", "-o", target)
+    text = target.read_text(encoding="utf-8")
+    assert code == 0 and out == ""
+    assert text.startswith("## ") and "#### South Korea" in text and "Republic of Korea" not in text
+    code, out, _ = run(capsys, "explain", VALID[0], "-f", "json")
+    answers = json.loads(out)[0]["products"][0]["answers"]
+    assert {a["jurisdiction"] for a in answers} >= {"EU", "US", "KR"}
+
+
+def test_one_name_and_one_labelling_style_per_jurisdiction(capsys):
+    _, explained, _ = run(capsys, "explain", VALID[0])
+    _, checked, _ = run(capsys, "check", VALID[0])
+    for text in (explained, checked):
+        assert "South Korea" in text and "Republic of Korea" not in text
+    questions = re.findall(r"Q: (.+)", explained)
+    assert questions
+    for question in questions:
+        assert re.match(r"(EU|US|KR|All jurisdictions): [a-z]", question), question
+
+
+def test_serve_uses_the_same_size_limit_as_check():
+    from evkg.cli.group import cli
+
+    check = cli.get_command(None, "check")
+    serve = cli.get_command(None, "serve")
+    limits = {p.name: p for p in serve.params}
+    assert limits["max_bytes"].default is None            # the shared default, EVKG_MAX_BYTES or 50 MB
+    assert "50 MB" in limits["max_bytes"].help and "50 MB" in next(p for p in check.params
+                                                                   if p.name == "max_bytes").help
+
+
+# --- the web service ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def served():
+    with running_server() as url:
+        yield url
+
+
+def test_redirects_and_api_description_use_the_configured_address(served):
+    with httpx.Client(base_url=served, timeout=60, follow_redirects=False) as client:
+        answer = client.get("/products/", headers={"Host": "attacker.example"})
+        assert answer.status_code == 308
+        assert answer.headers["location"] == served.rstrip("/") + "/products"
+        spec = client.get("/openapi.json", headers={"Host": "attacker.example"}).json()
+        assert spec["servers"] == [{"url": served.rstrip("/")}]
+
+
+def test_pasted_text_is_not_called_a_file(served):
+    with httpx.Client(base_url=served, timeout=120) as client:
+        page = client.post("/report", data={"text": VALID[0].read_text(encoding="utf-8"), "format": "turtle"})
+    assert page.status_code == 200
+    assert "Report for the pasted description (Turtle)" in page.text
+    assert "submission.ttl" not in page.text
+
+
+def test_report_page_is_accessible_and_grouped_by_node(served):
+    with httpx.Client(base_url=served, timeout=120) as client:
+        page = client.post("/report", data={"text": UNNAMED_PARTS, "format": "turtle"}).text
+    levels = [int(h) for h in re.findall(r"<h([1-6])[ >]", page)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), levels
+    assert "On the separation step</h" in page and "On the product</h" in page
+    assert '<span class="check-id">Q-12</span>' in page
+    assert "<caption>" in page and 'scope="col"' in page
+    assert 'class="legend"' in page and "confirm with the regulator" in page
+
+
+def test_term_index_and_rule_pages(served):
+    with httpx.Client(base_url=served, timeout=60) as client:
+        index = client.get("/terms").json()
+        rule = client.get("/terms/evsh:EU-11").json()
+        medicinal = client.get("/terms/evkg:EU_MedicinalProduct").json()
+    titles = [g["title"] for g in index["groups"]]
+    assert "Classification rules" in titles and "Classes and categories" in titles
+    listed = {t["curie"] for g in index["groups"] for t in g["terms"]}
+    assert "evkg:EU_GTMP" in listed and not any(c.startswith("evkg:Premises_") for c in listed)
+    assert rule["rule"]["status"] in ("settled", "provisional", "contested")
+    assert rule["rule"]["rationale"] and rule["rule"]["needs_facts"]
+    assert not any(t["curie"].startswith("evkg:Premises_") for t in medicinal["subclasses"])
+    assert any(t["curie"].startswith("evkg:Premises_") for t in medicinal["cross_check_classes"])
+    owl_class = next(t for t in medicinal["types"] if t["curie"] == "owl:Class")
+    assert owl_class["local"] is False                     # linked to its own IRI, not to a 404 page here
