@@ -213,11 +213,11 @@ def expand(paths) -> list[str]:
     return out
 
 
-def _jobs(paths: list[str], options: Options, split_here: bool):
+def _jobs(paths: list[str], options: Options):
     """(path, kind, function, args) in order; kind 'file' is a whole file, 'chunk' one chunk of a file split
     here, 'end' closes a split file (no function)."""
     for path in paths:
-        large = split_here and _size(path) > SPLIT_HERE_BYTES
+        large = _size(path) > SPLIT_HERE_BYTES       # split here: chunks stream out (and share out) one by one
         if not large:
             yield path, "file", check_path, (path, options)
             continue
@@ -268,7 +268,7 @@ def _run(paths, options: Options, pool, progress, keep_products: bool):
     window = 2 * pool.jobs if pool is not None else 1
     pending: collections.deque = collections.deque()
     reader = _Reader(len(paths), progress, keep_products)
-    for path, kind, function, args in _jobs(paths, options, split_here=pool is not None):
+    for path, kind, function, args in _jobs(paths, options):
         if function is None:
             pending.append((path, kind, args))
         else:
