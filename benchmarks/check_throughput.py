@@ -149,7 +149,10 @@ def run_one(path: Path, jobs: int) -> dict:
     digests = []
     start = time.perf_counter()
     products = 0
-    for kind, _, item in stream_checks([path], jobs=jobs, keep_products=False):
+    # a register this size is over the default size limit (50 MB): raise it, as `--max-bytes` would
+    for kind, _, item in stream_checks([path], jobs=jobs, keep_products=False, max_bytes=path.stat().st_size + 1):
+        if kind == "file" and item.error:
+            raise SystemExit(f"{path}: {item.error}")
         if kind == "product":
             products += 1
             record = json.loads(product_line("", item))["product"]
