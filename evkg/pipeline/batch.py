@@ -256,6 +256,7 @@ def stream_checks(paths, *, input_format: str | None = None, allow_remote: bool 
     own_pool = None
     if pool is None and jobs > 1 and (len(paths) > 1 or _size(paths[0]) > SPLIT_HERE_BYTES if paths else False):
         own_pool = pool = CheckPool(jobs)
+        pool.start()                 # fork the workers now, while this process holds no large file
     try:
         with _few_collections():
             yield from _run(paths, options, pool, progress, keep_products)
