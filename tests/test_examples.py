@@ -29,32 +29,48 @@ def sidecar(path: Path) -> dict:
     return json.loads(expected.read_text(encoding="utf-8"))
 
 
+@pytest.mark.parametrize("profile", ["submission", "published"])
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
-def test_valid_example_conforms(path):
+def test_valid_example_conforms(path, profile):
+    """A valid example conforms under both profiles, unless its sidecar says it leaves out facts a submission
+    needs (the top-level "conforms" is the default profile, submission)."""
     expected = sidecar(path)
-    products, others = check(Graph().parse(path), classify=False)
+    conforms = expected.get("published", {}).get("conforms", True) if profile == "published" \
+        else expected.get("conforms", True)
+    products, others = check(Graph().parse(path), classify=False, profile=profile)
     assert products, "no product found"
-    assert expected.get("conforms", True) is True
-    for product in products:
-        violations = [r for r in product.results if r.severity == "Violation"]
+    violations = [r for p in products for r in p.results + list(others) if r.severity == "Violation"]
+    if conforms:
         assert not violations, "\n".join(f"{r.constraint_id} {r.path_label}: {r.message}" for r in violations)
-    assert not [r for r in others if r.severity == "Violation"]
+    else:
+        assert violations and all(r.constraint_id.startswith("F-") for r in violations)
+    assert expected.get("published", {}).get("conforms", True) is True, "a valid example conforms when published"
 
 
+@pytest.mark.parametrize("profile", ["submission", "published"])
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_invalid_example_reports_its_mistake(path):
+def test_invalid_example_reports_its_mistake(path, profile):
     expected = sidecar(path)
     assert expected.get("mistake"), "say in one line what mistake the example shows"
-    products, others = check(Graph().parse(path), classify=False)
+    assert expected["conforms"] is expected["submission"]["conforms"] is False, \
+        "every invalid example fails under the default profile (submission)"
+    products, others = check(Graph().parse(path), classify=False, profile=profile)
     results = [r for p in products for r in p.results] + list(others)
-    assert all(p.conforms for p in products) is expected["conforms"]
+    assert all(p.conforms for p in products) is expected[profile]["conforms"]
     assert results, "an invalid example must produce at least one finding"
-    for wanted in expected["results"]:
+    for wanted in expected[profile]["results"]:
         matches = [r for r in results
                    if ("shape" not in wanted or r.shape == expand(wanted["shape"]))
                    and ("severity" not in wanted or r.severity == wanted["severity"])
                    and ("path" not in wanted or r.path == expand(wanted["path"]))]
         assert matches, f"expected {wanted}; got " + "; ".join(f"{r.shape} {r.severity} {r.path}" for r in results)
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
+def test_invalid_example_exits_1_under_the_default_profile(path):
+    from evkg.cli import main
+
+    assert main(["check", "--no-classify", "-q", "-f", "json", "-o", "/dev/null", str(path)]) == 1
 
 
 def _richest_examples(count: int = 2) -> list[Path]:
@@ -91,5 +107,6 @@ CURATED = sorted((ROOT / "data" / "products").glob("*.ttl"))
 @pytest.mark.parametrize("path", CURATED, ids=lambda p: p.stem)
 def test_curated_product_verdict_matches_its_expectation(path):
     expected = json.loads((ROOT / "tests" / "expected" / f"{path.stem}.json").read_text(encoding="utf-8"))
-    products, _ = check(Graph().parse(path), classify=False)
+    products, _ = check(Graph().parse(path), classify=False, profile="published")
     assert products and all(p.conforms for p in products) is expected["conforms"]
+    assert expected["conforms"] is True, "a curated (published) product has no violation under `published`"

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "evkg"
 # Stages from the bottom up: a module may import its own stage and the stages below it, never above.
 STAGES = {
     "core": 0,
-    "io": 1, "literature": 1,
+    "io": 1, "literature": 1, "terms": 1,
     "validation": 2, "classification": 2,
     "report": 3,
     "pipeline": 4, "graph": 4,

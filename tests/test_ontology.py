@@ -159,7 +159,7 @@ def test_particle_kinds_form_the_misev_hierarchy(ontology):
 # ------------------------------------------------------------------------------------------ terms used elsewhere
 
 def used_files() -> list[Path]:
-    files = list((ROOT / "shapes").glob("*.ttl")) + list((ROOT / "queries").glob("*.rq"))
+    files = list((ROOT / "shapes").rglob("*.ttl")) + list((ROOT / "queries").glob("*.rq"))
     files += list((ROOT / "examples").rglob("*.ttl")) + list((ROOT / "data").rglob("*.ttl"))
     return sorted(files)
 

@@ -210,6 +210,29 @@ def check_classification_matrix(store):
     assert int(found[product("msc-ev-gvhd")]["undecidedQuestions"]) >= 1
 
 
+def check_whatif_changes(store):
+    found = rows(run(store, "whatif-changes"))
+    gtmp = {(r["category"], r["status"], r["change"], r.get("rules"))
+            for r in found if r["product"] == product("iexosomes") and r["question"] == EVKG + "Q_EU_GTMP"}
+    # the synthetic siRNA of iExosomes: not a GTMP under EU-11 today, a GTMP (contested) under EU-R02
+    assert gtmp == {(EVKG + "EU_NotGTMP", EVKG + "Contested", "before only", "EU-11"),
+                    (EVKG + "EU_GTMP", EVKG + "Contested", "after only", "EU-R02")}
+    assert {r["product"] for r in found} == {product("iexosomes")}, "only the siRNA product changes"
+    assert not any(r["question"].startswith(EVKG + "Q_US") for r in found), "an EU reform changes no US answer"
+    # a rule set compared with itself changes nothing
+    assert rows(run(store, "whatif-changes", baseline="eu-reform-proposal-2023")) == []
+    assert rows(run(store, "whatif-changes", ruleSet="eu-in-force")) == []
+
+
+def check_rule_set_differences(store):
+    found = {r["ruleId"]: r for r in rows(run(store, "rule-set-differences"))}
+    assert found["EU-11"]["change"] == "retired" and "eu-com-2023-192/art-4-gtmp" in found["EU-11"]["sources"]
+    assert found["EU-23"]["change"] == "replaced" and found["EU-23"]["status"] == EVKG + "Provisional"
+    assert {found[i]["change"] for i in ("EU-R01", "EU-R02", "EU-R03")} == {"added"}
+    assert all("eu-com-2023-192" in r["sources"] for r in found.values()), "every change cites the proposal"
+    assert rows(run(store, "rule-set-differences", ruleSet="eu-in-force")) == []
+
+
 EXPECTATIONS = {name.removeprefix("check_").replace("_", "-"): check
                 for name, check in list(globals().items()) if name.startswith("check_")}
 

@@ -127,6 +127,22 @@ def test_browse_products_terms_and_run_a_query(page):
     page.screenshot(path=str(ARTIFACTS / "serve-query.png"), full_page=True)
 
 
+def test_what_if_view_shows_the_reform_diff(page):
+    page.goto("/")
+    page.click("nav a:has-text('What if')")
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_have_text("What if the law changes?")
+    page.select_option("#rules", "eu-reform-proposal-2023")
+    page.click("form button")
+    page.wait_for_load_state()
+    expect(page.locator("#rule-changes")).to_contain_text("EU-R02")
+    row = page.locator("#answer-changes tbody tr", has_text="gene therapy").first
+    expect(row.locator("td.before")).to_contain_text("EU-11")
+    expect(row.locator("td.after")).to_contain_text("EU-R02")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "serve-whatif.png"), full_page=True)
+
+
 # --- what a newcomer meets: the product list, a product page, the report and the term pages -----------------
 
 def test_product_list_can_be_searched_filtered_and_sorted(page):

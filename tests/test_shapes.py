@@ -34,7 +34,8 @@ SHAPE_FILES = sorted(p for p in (ROOT / "shapes").glob("*.ttl") if not p.name.st
 INVALID = sorted((ROOT / "examples" / "invalid").glob("*.ttl"))
 CORRECT_DESCRIPTIONS = sorted((ROOT / "data" / "products").glob("*.ttl")) + sorted(
     (ROOT / "examples" / "valid").glob("*.ttl"))
-SOURCE_STEMS = ("https://w3id.org/evkg/data/paper/", "https://w3id.org/evkg/data/act/")
+# Papers, acts and the registries and terminologies of data/literature/standards.ttl.
+SOURCE_STEMS = ("https://w3id.org/evkg/data/paper/", "https://w3id.org/evkg/data/act/", "https://w3id.org/evkg/data/web/")
 
 
 @functools.cache
@@ -202,9 +203,10 @@ def test_invalid_example_produces_exactly_its_results(path):
     header = path.read_text(encoding="utf-8").splitlines()[:2]
     assert all(line.startswith("# ") for line in header), "two comment lines say what is wrong"
     conforms, found = run_shapes(Graph().parse(path, format="turtle"))
-    wanted = {(r["shape"], r["severity"], r["path"]) for r in expected["results"]}
+    published = expected["published"]               # plain SHACL gives each shape its own severity
+    wanted = {(r["shape"], r["severity"], r["path"]) for r in published["results"]}
     assert found == wanted
-    assert conforms is expected["conforms"]
+    assert conforms is published["conforms"]
 
 
 @pytest.mark.parametrize("path", CORRECT_DESCRIPTIONS, ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -414,7 +416,31 @@ CASES = [
     ("Q-04", "organism-missing", _delete("ex:msc-ev-source evkg:organism obo:NCBITaxon_9606"),
      {_result("Q-04-Organism", W, "organism")}),
     ("Q-04", "two-organisms", _insert("ex:msc-ev-source evkg:organism obo:NCBITaxon_10090"),
-     {_result("Q-04-OneOrganism", V, "organism")}),
+     {_result("Q-04-OneOrganism", V, "organism"), _result("C-01-OrganismMatchesOrigin", V, "evOriginKind")}),
+    ("C-01", "mouse-organism-for-human-origin",
+     _delete("ex:msc-ev-source evkg:organism obo:NCBITaxon_9606") + _insert("ex:msc-ev-source evkg:organism obo:NCBITaxon_10090"),
+     {_result("C-01-OrganismMatchesOrigin", V, "evOriginKind")}),
+    ("C-01", "human-organism-for-animal-origin",
+     _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:evSourceMaterial evkg:PrimaryHumanCells")
+     + _insert("ex:msc-ev-prep evkg:evOriginKind evkg:AnimalOrigin"),
+     {_result("C-01-OrganismMatchesOrigin", V, "evOriginKind")}),
+    ("C-01", "bovine-organism-for-animal-origin",
+     _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:evSourceMaterial evkg:PrimaryHumanCells",
+             "ex:msc-ev-source evkg:organism obo:NCBITaxon_9606", "ex:msc-ev-source evkg:donorRelation evkg:Allogeneic")
+     + _insert("ex:msc-ev-prep evkg:evOriginKind evkg:AnimalOrigin", "ex:msc-ev-source evkg:organism obo:NCBITaxon_9913"),
+     set()),
+    ("C-01", "organism-without-known-lineage",
+     _delete("ex:msc-ev-source evkg:organism obo:NCBITaxon_9606") + _insert("ex:msc-ev-source evkg:organism obo:NCBITaxon_9598"),
+     set()),
+    ("C-03", "anti-tumour-use-for-an-infection",
+     _insert("ex:msc-ev evkg:intendedUse evkg:AntiTumourImmunotherapy"),
+     {_result("C-03-IndicationFitsIntendedUse", W, "indication")}),
+    ("C-03", "vaccine-use-for-an-infection",
+     _insert("ex:msc-ev evkg:intendedUse evkg:InfectiousDiseaseVaccine"),
+     set()),
+    ("C-02", "cell-line-called-primary-cells",
+     _insert("ex:msc-ev-source evkg:cellLine <https://www.cellosaurus.org/CVCL_0045>"),
+     {_result("C-02-CellLineIsNotPrimaryCells", V, "evSourceMaterial")}),
     ("Q-05", "generic-msc-without-tissue",
      _delete("ex:msc-ev-source evkg:producerCellType obo:CL_0002570", "ex:msc-ev-source evkg:anatomicalOrigin obo:UBERON_0001013")
      + _insert("ex:msc-ev-source evkg:producerCellType obo:CL_0000134"),
@@ -468,8 +494,7 @@ CASES = [
     ("Q-13", "ultracentrifugation-without-run-parameters",
      _insert("ex:msc-ev-prep evkg:separationStep ex:msc-ev-step-3",
              "ex:msc-ev-step-3 a evkg:SeparationStep ; evkg:method evkg:Ultracentrifugation ; evkg:stepOrder 3 ; evkg:gForce 100000"),
-     {_result("Q-13-UltracentrifugationDetails", W, "durationMinutes"),
-      _result("Q-13-UltracentrifugationDetails", W, "rotorType")}),
+     {("evsh:Q-13-UltracentrifugationDetails", W, None)}),
     ("Q-13", "ultracentrifugation-fully-described",
      _insert("ex:msc-ev-prep evkg:separationStep ex:msc-ev-step-3",
              "ex:msc-ev-step-3 a evkg:SeparationStep ; evkg:method evkg:Ultracentrifugation ; evkg:stepOrder 3 ; "
@@ -759,14 +784,14 @@ def _constraint_ids_in(results) -> set[str]:
 
 
 def test_every_listed_constraint_is_triggered_and_also_met():
-    """Each Q-, V- and F- constraint the shapes implement is triggered by an invalid example or an inline
+    """Each Q-, V-, F- and C- constraint the shapes implement is triggered by an invalid example or an inline
     case; the complete description (no result) and the quiet inline cases show each one met."""
     graph = shapes_graph()
-    implemented = {str(c) for c in graph.objects(None, EVKG.constraintId) if re.match(r"^[QVF]-", str(c))}
+    implemented = {str(c) for c in graph.objects(None, EVKG.constraintId) if re.match(r"^[QVFC]-", str(c))}
     triggered = set()
     for path in INVALID:
         expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-        triggered |= _constraint_ids_in((r["shape"], r["severity"], r["path"]) for r in expected["results"])
+        triggered |= _constraint_ids_in((r["shape"], r["severity"], r["path"]) for r in expected["published"]["results"])
     for _, _, _, expected in CASES:
         triggered |= _constraint_ids_in(expected)
     assert implemented - triggered == set()

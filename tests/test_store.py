@@ -1,4 +1,5 @@
-"""The embedded store and the build: four named graphs, union queries, fingerprinted rebuilds, export."""
+"""The embedded store and the build: the main named graphs as the default graph, each overlay rule set's rules
+and outcomes in graphs of their own, fingerprinted rebuilds, export."""
 from __future__ import annotations
 
 import json
@@ -11,12 +12,14 @@ import pytest
 from evkg.cli import main
 from evkg.core.errors import UsageError
 from evkg.graph.build import BUILD_INFO_FILE, build, ensure_built, fingerprint, recorded_fingerprint
-from evkg.graph.store import GRAPHS, EmbeddedStore, StoreError
+from evkg.graph.store import EmbeddedStore, StoreError, all_graphs, rule_set_graphs
 
 
-def test_build_fills_the_four_named_graphs(built_store, built_store_path):
+def test_build_fills_the_named_graphs(built_store, built_store_path):
     counts = built_store.graph_counts()
-    assert set(counts) == set(GRAPHS.values())
+    assert set(counts) == set(all_graphs())
+    assert {"https://w3id.org/evkg/graph/rule-set/eu-reform-proposal-2023",
+            "https://w3id.org/evkg/graph/outcomes/eu-reform-proposal-2023"} <= set(rule_set_graphs())
     assert all(n > 0 for n in counts.values()), counts
     info = json.loads((built_store_path / BUILD_INFO_FILE).read_text())
     assert info["triples"] == counts
@@ -31,6 +34,15 @@ def test_queries_read_the_union_of_the_named_graphs(built_store):
               ?outcome a <https://w3id.org/evkg#ClassificationOutcome> ;
                        <https://w3id.org/evkg#ofProduct> <https://w3id.org/evkg/data/product/exoflo> }""")
     assert results.boolean is True
+
+
+def test_other_rule_sets_stay_out_of_the_default_graph(built_store):
+    # iExosomes is a GTMP only under the reform proposal: queries without GRAPH see the law in force alone
+    gtmp = """ASK { ?o <https://w3id.org/evkg#ofProduct> <https://w3id.org/evkg/data/product/iexosomes> ;
+                      <https://w3id.org/evkg#category> <https://w3id.org/evkg#EU_GTMP> }"""
+    assert built_store.query(gtmp).boolean is False
+    in_graph = gtmp.replace("ASK {", "ASK { GRAPH <https://w3id.org/evkg/graph/outcomes/eu-reform-proposal-2023> {") + " }"
+    assert built_store.query(in_graph).boolean is True
 
 
 def test_a_stale_store_is_rebuilt_and_a_current_one_is_not(tmp_path):
@@ -53,7 +65,7 @@ def test_export(tmp_path, suffix, rdf_format):
     summary = build(tmp_path / "store", out, progress=lambda m: None)
     quads = list(ox.parse(path=str(out), format=rdf_format))
     assert len(quads) == summary.total
-    assert {q.graph_name.value for q in quads} == set(GRAPHS.values())
+    assert {q.graph_name.value for q in quads} == set(all_graphs())
 
 
 def test_export_refuses_other_formats(tmp_path, capsys):
@@ -66,7 +78,7 @@ def test_build_command_summarises_on_stderr_without_a_bar_in_a_pipe(tmp_path, ca
     assert main(["build", "--store", str(tmp_path / "store")]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert "triples in 4 graphs" in err
+    assert f"triples in {len(all_graphs())} graphs" in err
     assert "classifying the curated products" not in err and "\r" not in err   # the bar is for terminals only
     assert main(["build", "--store", str(tmp_path / "store"), "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")

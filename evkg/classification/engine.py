@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from evkg.core.conclusions import conclusion_pattern
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
 from evkg.classification.knowledge import (
@@ -106,6 +107,7 @@ class _Run:
         self.jurisdictions = jurisdictions
         self.store = ox.Store()
         self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")   # facts only, no conclusions
         self.index = _Index()
         self.derived: set = set()
         self.managed: dict[str, list] = {}       # outcome -> engine-written triples (status, supersession)
@@ -376,6 +378,7 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
     outcomes.sort(key=lambda o: (o.product, _jurisdiction_order(o.jurisdiction), o.question or "", o.category))
     result = ClassificationResult(outcomes, errors, sorted(triples), run.jurisdictions)
     result._describe = describe_node
+    result.rules_by_iri = kb.rules_by_iri      # the rules of this run's rule set, overlays applied
     return result
 
 

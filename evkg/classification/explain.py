@@ -24,7 +24,8 @@ def _weakest_link(result, outcome) -> str:
     """Why the outcome has its status: its rule's own status and the best status of each premise."""
     from evkg.classification.knowledge import knowledge
 
-    rule = knowledge().rules_by_iri.get(outcome.rule_iri or "")
+    rules = getattr(result, "rules_by_iri", None) or knowledge().rules_by_iri
+    rule = rules.get(outcome.rule_iri or "")
     parts = [f"rule {outcome.rule} is {rule.status}" if rule else f"rule {outcome.rule}"]
     for premise_iri in outcome.premise_outcomes:
         premise = result.derivation(premise_iri)

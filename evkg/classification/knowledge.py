@@ -4,12 +4,17 @@ Rules (shapes/rules-*.ttl: id, premises, conclusions, status, sources, the facts
 categories (ontology/), labels and missing-fact prompts, and when a needed fact counts as missing
 (ontology/fact-requirements.ttl: alternatives, cargo-item facts, optional and conditional facts). Nothing
 about a rule or a fact is kept in Python: a new rule file is enough for the classifier to report its needs.
+
+Extra rule files are overlays, applied in order on the bundled rules: a rule whose evkg:ruleId is already
+known replaces that rule, a rule with `sh:deactivated true` retires the rule with its id (or its IRI), and any
+other rule is added. Each change is kept (Knowledge.changes) so that reports can say what an overlay did.
 """
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
@@ -43,6 +48,7 @@ class Rule:
     reads_status: bool                # premises look at statuses or supersession
     any_premise: bool                 # a disjunction: one premise outcome suffices
     agency: bool                      # adopts a regulator's determination
+    origin: str | None = None         # the overlay file that added or replaced it; None for a bundled rule
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,21 @@ class Knowledge:
     prompts: dict
     prefixes: str
     fact_requirements: FactRequirements
+    changes: list = ()                # RuleChange items, in the order the overlays made them
 
+
+@dataclass(frozen=True)
+class RuleChange:
+    """One change an overlay made to the rules it was applied on."""
+
+    kind: str                         # "added" | "replaced" | "retired"
+    rule_id: str
+    label: str
+    rationale: str
+    sources: tuple
+    origin: str                       # the overlay file
+    before: "Rule | None"             # the rule replaced or retired
+    after: "Rule | None"              # the rule added or the replacement
 
 
 
@@ -137,31 +157,16 @@ def _where_part(construct: str) -> str:
     return construct[match.end():] if match else construct
 
 
-@functools.cache
-def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
-    """The bundled rules and vocabulary, plus rule files of the user's (their rules and annotations add to
-    the bundled ones)."""
-    rules_graph = resources.rules_graph()
-    ontology = resources.ontology_graph()
-    if extra_rule_files:
-        extra = Graph()
-        for path in extra_rule_files:
-            extra.parse(path, format="turtle")
-        rules_graph = rules_graph + extra
-        ontology = ontology + extra
-    prefixes = _prefix_block([rules_graph, resources.shapes_graph()])   # shapes/prefixes.ttl is a shapes file
+def _is_true(node) -> bool:
+    return node is not None and isinstance(node, Literal) and node.toPython() is True
 
-    labels: dict[str, str] = {}
-    for graph in (ontology, rules_graph):
-        for s, o in graph.subject_objects(RDFS.label):
-            if isinstance(s, URIRef) and (not isinstance(o, Literal) or o.language in (None, "en")):
-                labels.setdefault(str(s), str(o))
-    prompts = {str(s): str(o) for s, o in ontology.subject_objects(EVKG.missingFactPrompt)}
 
+def _read_rules(rules_graph: Graph, prefixes: str, origin: str | None = None) -> list[Rule]:
+    """Every active rule of one graph (a node with evkg:ruleId and a CONSTRUCT, not sh:deactivated)."""
     rules = []
     for node in sorted(set(rules_graph.subjects(EVKG.ruleId, None)), key=str):
         construct = rules_graph.value(node, SH.construct)
-        if construct is None:
+        if construct is None or _is_true(rules_graph.value(node, SH.deactivated)):
             continue
         rule_id = str(rules_graph.value(node, EVKG.ruleId))
         where = _where_part(str(construct))
@@ -189,7 +194,114 @@ def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
             reads_status=bool(re.search(r"evkg:(status|supersededBy)\b", where)),
             any_premise=bool(any_premise is not None and any_premise.toPython() is True),
             agency=EVKG_NS + "agencyDetermination" in needs_facts,
+            origin=origin,
         ))
+    return rules
+
+
+def _parse_overlay(path: str) -> Graph:
+    from evkg.core.errors import InputError
+
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise InputError("this rule file does not exist.", path=path,
+                         hint="Give the path of a Turtle file, or a rule set name from `evkg rules`.") from None
+    except Exception as exc:
+        text = str(exc)
+        line = re.search(r"at line (\d+)", text)
+        detail = re.search(r"Bad syntax \(([^)]*)\)", text)
+        raise InputError("this rule file is not valid Turtle" + (f" ({detail.group(1)})" if detail else "") + ".",
+                         path=path, line=int(line.group(1)) if line else None,
+                         hint="Fix the Turtle there; shapes/rule-sets/eu-reform-proposal-2023.ttl shows how an "
+                              "overlay adds, replaces and retires rules.") from None
+    return graph
+
+
+def _turtle_prefixes(path: str, known: str) -> str:
+    """The file's own @prefix declarations that the SPARQL prefix block lacks, so that a user's rules may use
+    the prefixes of their Turtle file in their CONSTRUCT text (declared with sh:declare or not)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    have = set(re.findall(r"PREFIX (\w*):", known))
+    found = {}
+    for prefix, namespace in re.findall(r"(?im)^\s*@?prefix\s+([\w-]*):\s*<([^>]*)>", text):
+        if prefix not in have:
+            found.setdefault(prefix, f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(found[p] for p in sorted(found))
+
+
+def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str) -> tuple[list, list]:
+    """The rules after one overlay, and the changes it made."""
+    from evkg.core.errors import InputError
+
+    prefixes = prefixes + _turtle_prefixes(origin, prefixes)
+    by_id = {r.id: r for r in rules}
+    by_iri = {r.iri: r for r in rules}
+    changes: list[RuleChange] = []
+    retired: dict[str, object] = {}
+    for node in sorted(set(overlay.subjects(SH.deactivated, None)), key=str):
+        if not _is_true(overlay.value(node, SH.deactivated)):
+            continue
+        rule_id = overlay.value(node, EVKG.ruleId)
+        target = by_id.get(str(rule_id)) if rule_id is not None else by_iri.get(str(node))
+        if target is None:
+            what = f"rule id {rule_id}" if rule_id is not None else f"rule {node}"
+            raise InputError(f"the rule file {origin} retires {what}, but no rule it applies to has it.",
+                             hint=f"Use the evkg:ruleId of an existing rule (see docs/rules.md); known ids "
+                                  f"include {', '.join(sorted(by_id)[:8])} …")
+        retired[target.id] = node
+    kept = [r for r in rules if r.id not in retired]
+    for rule_id, node in sorted(retired.items()):
+        changes.append(RuleChange(
+            kind="retired", rule_id=rule_id,
+            label=str(overlay.value(node, RDFS.label) or by_id[rule_id].label),
+            rationale=str(overlay.value(node, EVKG.rationale) or ""),
+            sources=tuple(sorted(str(s) for s in overlay.objects(node, DCTERMS.source))),
+            origin=origin, before=by_id[rule_id], after=None))
+    position = {r.id: i for i, r in enumerate(kept)}
+    for rule in _read_rules(overlay, prefixes, origin):
+        if rule.id in retired:
+            raise InputError(f"the rule file {origin} both retires and restates rule {rule.id}.",
+                             hint="To change a rule, restate it with the same evkg:ruleId and no sh:deactivated.")
+        before = by_id.get(rule.id)
+        if rule.id in position:
+            kept[position[rule.id]] = rule
+        else:
+            position[rule.id] = len(kept)
+            kept.append(rule)
+        changes.append(RuleChange(kind="replaced" if before else "added", rule_id=rule.id, label=rule.label,
+                                  rationale=rule.rationale, sources=rule.sources, origin=origin,
+                                  before=before, after=rule))
+    return kept, changes
+
+
+@functools.cache
+def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
+    """The bundled rules and vocabulary, with rule files of the user's applied on them as overlays (their
+    new terms and annotations add to the bundled vocabulary)."""
+    rules_graph = resources.rules_graph()
+    ontology = resources.ontology_graph()
+    overlays = [(path, _parse_overlay(path)) for path in extra_rule_files]
+    for _, overlay in overlays:
+        ontology = ontology + overlay
+    prefixes = _prefix_block([rules_graph, *(g for _, g in overlays), resources.shapes_graph()])
+
+    labels: dict[str, str] = {}
+    for graph in (ontology, rules_graph):
+        for s, o in graph.subject_objects(RDFS.label):
+            if isinstance(s, URIRef) and (not isinstance(o, Literal) or o.language in (None, "en")):
+                labels.setdefault(str(s), str(o))
+    prompts = {str(s): str(o) for s, o in ontology.subject_objects(EVKG.missingFactPrompt)}
+
+    rules = _read_rules(rules_graph, prefixes)
+    changes: list[RuleChange] = []
+    for path, overlay in overlays:
+        rules, made = _apply_overlay(rules, overlay, prefixes, path)
+        changes.extend(made)
     rules.sort(key=lambda r: (r.order, r.id))
 
     questions = {}
@@ -239,7 +351,7 @@ def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
     return Knowledge(rules=rules, rules_by_iri={r.iri: r for r in rules + [hierarchy]}, questions=questions,
                      category_questions=category_questions, subsumption=subsumption, labels=labels,
                      prompts=prompts, prefixes=prefixes,
-                     fact_requirements=fact_requirements(ontology))
+                     fact_requirements=fact_requirements(ontology), changes=changes)
 
 
 def _ancestors(graph: Graph, node: URIRef) -> set[str]:

@@ -123,6 +123,7 @@ class ClassificationResult:
         self.jurisdictions = jurisdictions
         self._triples = triples
         self._describe = None          # set by the engine: outcome IRI -> Outcome for any derivation
+        self.rules_by_iri: dict = {}   # set by the engine: the rules this run used, by IRI
         self._by_product: dict[str, list[Outcome]] = {}
         for outcome in outcomes:
             self._by_product.setdefault(outcome.product, []).append(outcome)

@@ -18,17 +18,18 @@ def command(store_path, out, quiet):
     from evkg.graph.build import build
 
     with Progress("evkg build", quiet=quiet) as bar:
-        state = {"done": 0, "triples": 0, "note": ""}
+        state = {"done": 0, "total": 0, "triples": 0, "note": ""}
 
         def show():
-            bar.update(state["done"], 4, items=state["triples"], unit="triples", note=state["note"], force=True)
+            bar.update(state["done"], state["total"], items=state["triples"], unit="triples", note=state["note"],
+                       force=True)
 
         def progress(message):
             state["note"] = message.removeprefix("evkg build: ")
             show()
 
         def steps(done, total, triples):
-            state.update(done=done, triples=triples)
+            state.update(done=done, total=total, triples=triples)
             show()
 
         summary = build(store_path, out, progress=progress, steps=steps)

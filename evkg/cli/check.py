@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option
+from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option, rules_option
 from evkg.report.lines import STREAM_FORMATS
 from evkg.report.render import REPORT_FORMATS
 
@@ -21,19 +21,25 @@ from evkg.report.render import REPORT_FORMATS
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
+@rules_option()
+@click.option("--profile", type=click.Choice(["submission", "published"]), default="submission", show_default=True,
+              help="submission: the facts a regulator needs and the MISEV minimal requirements are violations; "
+                   "published: for products described from the literature, the same gaps are warnings.")
+@click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Exit with 1 when a finding of this severity or a worse one is reported.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for large files and many files (default: the number of cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
-def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, jobs,
-            quiet):
+def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
+            profile, fail_on, jobs, quiet):
     """Validate EV product descriptions (RDF) and infer their regulatory classification.
 
     Each FILE is checked on its own (a folder stands for the RDF files in it); a file that cannot be read
     gets its own error and the others are still checked. A large file is checked in chunks of whole
     products, spread over --jobs worker processes; the results are the same, in the same order, whatever
     the number of jobs. With --format jsonl each product is written as one line of JSON as soon as it is
-    checked. Exit code: 0 every product conforms, 1 some product does not conform, 2 a file could not be
-    read or the command was misused, 3 internal error.
+    checked. Exit code: 0 no finding at the --fail-on level or above (by default: every product conforms),
+    1 some finding is, 2 a file could not be read or the command was misused, 3 internal error.
 
     \b
     Finding ids say what kind of check spoke:
@@ -41,7 +47,10 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
       V-…     consistency between stated facts (EV role against composition, …)
       F-…     a fact the classification needs is missing
       S-…     the shape of a value: its kind, count, unit or range (e.g. one positive number)
-      TERM-…  a term the ontology does not declare (with the closest names)
+      TERM-…  a term the ontology or the term index does not know, an obsolete term, a term of the wrong
+              kind, or an identifier written as text (with the closest names)
+      C-…     an organism or source that contradicts the stated origin or source material
+      TRUST-… a conclusion (classification outcome, rule, validation result) stated in the description
       SRC-…   a source (dct:source) that resolves to no known paper or act
 
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
@@ -49,23 +58,32 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     from evkg.cli.progress import Progress
     from evkg.pipeline.batch import default_jobs, stream_checks
 
+    from evkg.pipeline.check import check_fail_on, rule_files_of, rule_set_words
+    from evkg.validation.engine import check_profile
+
     jobs = jobs or default_jobs()
     classify = not no_classify
     report_format = fmt
+    check_profile(profile)
+    check_fail_on(fail_on)
+    rule_files = rule_files_of(rules) if classify else ()
+    settings = {"profile": profile, "fail_on": fail_on,
+                "rule_set": rule_set_words(rules) if rule_files else None}
     with Progress("evkg check", quiet=quiet) as bar:
         def progress(files_done, files_total, products_done, path):
             bar.update(files_done, files_total, items=products_done, unit="products")
 
         events = stream_checks(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
                                classify=classify, explain=explain and classify, jobs=jobs, progress=progress,
-                               keep_products=report_format != "jsonl", jurisdictions=jurisdictions or None)
+                               keep_products=report_format != "jsonl", jurisdictions=jurisdictions or None,
+                               rule_files=rule_files, profile=profile)
         handle = open(output, "w", encoding="utf-8") if output else None
         try:
             write = handle.write if handle else (lambda text: click.echo(text, nl=False))
             if report_format == "jsonl":
-                code, errors = _stream_jsonl(events, write)
+                code, errors = _stream_jsonl(events, write, settings)
             else:
-                code, errors = _render_all(events, report_format, write, explain and classify)
+                code, errors = _render_all(events, report_format, write, explain and classify, settings)
         finally:
             if handle:
                 handle.close()
@@ -77,12 +95,12 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     return code
 
 
-def _stream_jsonl(events, write):
+def _stream_jsonl(events, write, settings: dict):
     """Write each product as soon as it is checked; keep only the counts."""
     from evkg.pipeline.check import Tally
     from evkg.report.lines import file_line, product_line, summary_line
 
-    tally, errors = Tally(), []
+    tally, errors = Tally(settings["profile"], settings["fail_on"]), []
     for kind, path, item in events:
         if kind == "product":
             tally.add_product(item)
@@ -96,11 +114,12 @@ def _stream_jsonl(events, write):
     return tally.exit_code, errors
 
 
-def _render_all(events, report_format: str, write, explain: bool):
+def _render_all(events, report_format: str, write, explain: bool, settings: dict):
     from evkg.pipeline.check import CheckRun
     from evkg.report.render import render
 
-    run = CheckRun(files=[entry for kind, _, entry in events if kind == "file"])
+    run = CheckRun(files=[entry for kind, _, entry in events if kind == "file"], rule_set=settings["rule_set"],
+                   profile=settings["profile"], fail_on=settings["fail_on"])
     text = render(run, report_format)
     if explain:
         from evkg.classification.explain import explain_run

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option, write_output
+from evkg.cli.options import (format_option, input_format_option, jurisdiction_option, output_option, rules_option,
+                              write_output)
 
 EXPLAIN_FORMATS = ("text", "markdown", "json")
 
@@ -14,7 +15,8 @@ EXPLAIN_FORMATS = ("text", "markdown", "json")
 @jurisdiction_option()
 @format_option(EXPLAIN_FORMATS, "text", "Output format.")
 @output_option()
-def command(files, input_format, jurisdictions, fmt, output):
+@rules_option("Explain")
+def command(files, input_format, jurisdictions, fmt, output, rules):
     """Print, for each product and jurisdiction, every classification question with its answer and the full
     derivation: rule, facts used, earlier conclusions, status and why, legal sources, alternatives and the
     facts still missing.
@@ -23,11 +25,16 @@ def command(files, input_format, jurisdictions, fmt, output):
     """
     from evkg.classification.engine import JURISDICTIONS, classify
     from evkg.classification.explain import explain_document
+    from evkg.classification.knowledge import knowledge
+    from evkg.classification.rule_sets import resolve
     from evkg.io.load import load_rdf
 
+    _, rule_files = resolve(rules)
+    knowledge(rule_files)           # a broken rule file is reported before any description is read
     documents = []
     for path in files:
         graph = load_rdf(path, input_format=input_format)
-        documents.append((path, graph, classify(graph, jurisdictions=jurisdictions or JURISDICTIONS)))
+        documents.append((path, graph, classify(graph, jurisdictions=jurisdictions or JURISDICTIONS,
+                                                rule_files=rule_files)))
     write_output(explain_document(documents, fmt), output)
     return 0

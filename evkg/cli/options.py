@@ -38,6 +38,13 @@ def jurisdiction_option():
                         help="Only these jurisdictions (repeat the option; default: EU, US and KR).")
 
 
+def rules_option(what: str = "Classify"):
+    """`--rules/-r`: the rule set to classify under, by name or as a Turtle file of overlay rules."""
+    return click.option("--rules", "-r", "rules", default=None, metavar="NAME|FILE.ttl",
+                        help=f"{what} under this rule set (a name from `evkg rules`, or a Turtle file of your own "
+                             "overlay rules); default: the law in force.")
+
+
 def write_output(text: str, output: str | None, quiet: bool = False) -> None:
     """Print, or write to OUTPUT with a short note on stderr."""
     if output:

@@ -94,13 +94,23 @@ def ontology_graph() -> Graph:
     return _parse(turtle_files("ontology"))
 
 
+RULE_SET_FOLDER = "rule-sets"
+
+
 def shape_files() -> list[Path]:
-    """Validation shapes: every shapes/*.ttl except the classification rules."""
-    return [p for p in turtle_files("shapes") if not p.name.startswith("rules-")]
+    """Validation shapes: every shapes/*.ttl except the classification rules and the rule sets."""
+    return [p for p in turtle_files("shapes")
+            if not p.name.startswith("rules-") and p.parent.name != RULE_SET_FOLDER]
 
 
 def rule_files() -> list[Path]:
-    return [p for p in turtle_files("shapes") if p.name.startswith("rules-")]
+    """The rules in force (the default rule sets)."""
+    return [p for p in turtle_files("shapes") if p.name.startswith("rules-") and p.parent.name != RULE_SET_FOLDER]
+
+
+def rule_set_files() -> list[Path]:
+    """Rule-set declarations and overlays (shapes/rule-sets/*.ttl)."""
+    return sorted((folder("shapes") / RULE_SET_FOLDER).glob("*.ttl"))
 
 
 @functools.cache

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evkg.core.errors import UsageError
-from evkg.graph.store import DEFAULT_TIMEOUT, GRAPHS, EmbeddedStore, RemoteEndpoint, default_store_path
+from evkg.graph.store import DEFAULT_TIMEOUT, GRAPHS, EmbeddedStore, RemoteEndpoint, all_graphs, default_store_path
 
 BUILD_INFO_FILE = "evkg-build.json"
 
@@ -56,16 +56,18 @@ def _ntriples(graph) -> bytes:
 
 
 def graphs_to_build(progress=_stderr):
-    """(graph IRI, rdflib graph) pairs of the four named graphs, computed from the bundled files."""
+    """(graph IRI, rdflib graph) pairs of the named graphs, computed from the bundled files: the four main
+    graphs, then each overlay rule set's own rules and the curated products' outcomes under it."""
     from rdflib import Graph
 
+    from evkg.classification.rule_sets import rule_set_graph
     from evkg.core import resources
 
     progress("evkg build: reading the ontology")
     yield GRAPHS["ontology"], resources.ontology_graph()
-    progress("evkg build: reading the shapes and classification rules")
+    progress("evkg build: reading the shapes, classification rules and rule sets")
     shapes = Graph()
-    for part in (resources.shapes_graph(), resources.rules_graph()):
+    for part in (resources.shapes_graph(), resources.rules_graph(), rule_set_graph()):
         for triple in part:
             shapes.add(triple)
     yield GRAPHS["shapes"], shapes
@@ -76,6 +78,16 @@ def graphs_to_build(progress=_stderr):
     from evkg.classification.engine import classify
 
     yield GRAPHS["inferred"], classify(curated).graph
+    from evkg.classification.rule_sets import bundled_rule_sets, overlay_chain, overlay_rule_graph
+
+    for rule_set in bundled_rule_sets().values():
+        if not rule_set.overlay:
+            continue
+        if rule_set.rule_graph:
+            yield rule_set.rule_graph, overlay_rule_graph(rule_set)
+        if rule_set.outcome_graph:
+            progress(f"evkg build: classifying the curated products under {rule_set.name}")
+            yield rule_set.outcome_graph, classify(curated, rule_files=overlay_chain(rule_set)).graph
 
 
 def build_into(store: EmbeddedStore, *, progress=_stderr, steps=None) -> BuildSummary:
@@ -89,11 +101,11 @@ def build_into(store: EmbeddedStore, *, progress=_stderr, steps=None) -> BuildSu
         store.bulk_load_graph(_ntriples(graph), graph_iri)
         counts[graph_iri] = len(graph)
         if steps is not None:
-            steps(len(counts), len(GRAPHS), sum(counts.values()))
+            steps(len(counts), len(all_graphs()), sum(counts.values()))
     store.flush()
     summary = BuildSummary(stamp, counts, time.perf_counter() - started)
     _write_info(store, summary)
-    per_graph = ", ".join(f"{iri.rsplit('/', 1)[1]} {n}" for iri, n in counts.items())
+    per_graph = ", ".join(f"{iri.split('/graph/', 1)[-1]} {n}" for iri, n in counts.items())
     progress(f"evkg build: {summary.total} triples in {len(counts)} graphs ({per_graph}) "
              f"in {summary.seconds:.1f} s into {store.describe()}")
     return summary
@@ -205,7 +217,7 @@ def push_store(local: EmbeddedStore, remote, *, chunk_size: int = 5000, progress
 
     graph_store = remote.graph_store
     sent: dict[str, int] = {}
-    for graph_iri in GRAPHS.values():
+    for graph_iri in all_graphs():
         triples = [q.triple for q in local.store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))]
         name = graph_iri.rsplit("/", 1)[1]
         if graph_store:

@@ -454,7 +454,9 @@ def catalogue_markdown() -> str:
              "Without `--endpoint` it reads the embedded store (built on first use); with `--endpoint URL` "
              "it asks a SPARQL 1.1 endpoint for the merge of evkg's named graphs (ontology, shapes, curated, "
              "inferred) through the protocol's `default-graph-uri`, so an Oxigraph, Fuseki or GraphDB server "
-             "loaded with `evkg load` answers exactly like the embedded store, with no server option needed.",
+             "loaded with `evkg load` answers exactly like the embedded store, with no server option needed. "
+             "The rules and outcomes of other rule sets (a law reform) stay in graphs of their own, named to the "
+             "endpoint through `named-graph-uri`; the queries that compare rule sets read them with `GRAPH`.",
              "", "Parameter values are read by kind:", ""]
     lines += [f"- **{kind}**: {text}" for kind, text in ACCEPTED.items()]
     lines += ["", "| name | title | parameters |", "|---|---|---|"]

@@ -1,8 +1,10 @@
 """One interface over the embedded store (pyoxigraph, persistent directory) and remote SPARQL 1.1 endpoints.
 
-Both answer the same queries with the same results: the embedded store reads the union of its named graphs,
-and a remote endpoint is asked (SPARQL 1.1 Protocol ``default-graph-uri``) for the merge of evkg's named
-graphs, so no server setting is needed. Remote calls have a timeout and fail with a plain message.
+Both answer the same queries with the same results: the default graph is the merge of evkg's main named
+graphs (GRAPHS), on a remote endpoint through the SPARQL 1.1 Protocol (``default-graph-uri``), so no server
+setting is needed. The graphs of other rule sets (their rules and outcomes) stay out of that merge, so that
+queries about the law in force never mix in another rule set's answers; queries reach them with GRAPH (on a
+remote endpoint through ``named-graph-uri``). Remote calls have a timeout and fail with a plain message.
 """
 from __future__ import annotations
 
@@ -27,6 +29,20 @@ GRAPHS = {
     "inferred": GRAPH_BASE + "inferred",
 }
 DEFAULT_TIMEOUT = 30.0
+
+
+def rule_set_graphs() -> list[str]:
+    """Named graphs outside the default graph: each bundled overlay rule set's rules and outcomes."""
+    from evkg.classification.rule_sets import bundled_rule_sets
+
+    main = set(GRAPHS.values())
+    return sorted({g for r in bundled_rule_sets().values() for g in (r.rule_graph, r.outcome_graph)
+                   if g and g not in main})
+
+
+def all_graphs() -> list[str]:
+    """Every named graph evkg builds, the main ones first."""
+    return list(GRAPHS.values()) + rule_set_graphs()
 
 RESULT_FORMATS = {
     "csv": (ox.QueryResultsFormat.CSV, "text/csv"),
@@ -210,7 +226,7 @@ class EmbeddedStore:
     def _run(self, sparql: str):
         refuse_updates(sparql)
         try:
-            return self.store.query(sparql, use_default_graph_as_union=True)
+            return self.store.query(sparql, default_graph=[ox.NamedNode(g) for g in GRAPHS.values()])
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from None
 
@@ -291,6 +307,8 @@ class RemoteEndpoint:
         if self.union_of_graphs:
             for iri in GRAPHS.values():
                 client.addDefaultGraph(iri)
+            for iri in all_graphs():
+                client.addNamedGraph(iri)
         return self._call(lambda: client.query().response.read())
 
     def _call(self, action):

@@ -18,7 +18,15 @@ from pathlib import Path
 
 from evkg.core.errors import InputError
 from evkg.pipeline.chunks import DEFAULT_CHUNK_PRODUCTS, product_count, split
-from evkg.pipeline.check import CheckRun, FileCheck, check_chunk_store
+from evkg.pipeline.check import (
+    CheckRun,
+    FileCheck,
+    check_chunk_store,
+    check_fail_on,
+    rule_files_of,
+    rule_set_words,
+)
+from evkg.validation.engine import check_profile
 
 # A file larger than this is split here and its chunks shared out; smaller ones go whole to one worker.
 SPLIT_HERE_BYTES = 1024 * 1024
@@ -40,6 +48,8 @@ class Options:
     explain: bool = False
     chunk_products: int = DEFAULT_CHUNK_PRODUCTS
     jurisdictions: tuple | None = None
+    rule_files: tuple = ()
+    profile: str = "submission"
 
 
 @dataclass
@@ -105,7 +115,8 @@ def check_path(path: str, options: Options) -> Part:
             _load(path, options, store)
             if product_count(store) <= options.chunk_products:
                 return Part(*check_chunk_store(store, options.classify, options.explain, source=path,
-                                               jurisdictions=options.jurisdictions))
+                                               jurisdictions=options.jurisdictions, rule_files=options.rule_files,
+                                               profile=options.profile))
             chunks = [chunk.ntriples for chunk in split(store, options.chunk_products)]
     except InputError as exc:
         return Part([], [], [], error=exc)
@@ -124,10 +135,11 @@ def check_ntriples(data: bytes, options: Options) -> Part:
     with working_store() as store:
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
         return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False,
-                                       jurisdictions=options.jurisdictions))
+                                       jurisdictions=options.jurisdictions, rule_files=options.rule_files,
+                                       profile=options.profile))
 
 
-def check_bytes(raw: bytes, fmt: str, source_name: str) -> tuple[str, object]:
+def check_bytes(raw: bytes, fmt: str, source_name: str, profile: str = "submission") -> tuple[str, object]:
     """Parse and check one submitted description (the web service's /check): ("ok", (products, others)),
     or ("bad-rdf" | "no-product", InputError)."""
     from evkg.io.load import parse_rdf_bytes
@@ -142,7 +154,7 @@ def check_bytes(raw: bytes, fmt: str, source_name: str) -> tuple[str, object]:
     try:
         with working_store() as store:
             store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
-            products, others, _ = check_chunk_store(store, True, source=source_name)
+            products, others, _ = check_chunk_store(store, True, source=source_name, profile=profile)
     except InputError as exc:
         return "no-product", exc
     return "ok", (products, others)
@@ -246,12 +258,14 @@ def _size(path: str) -> int:
 def stream_checks(paths, *, input_format: str | None = None, allow_remote: bool = False,
                   max_bytes: int | None = None, classify: bool = True, explain: bool = False,
                   chunk_products: int | None = None, jobs: int = 1, pool: CheckPool | None = None,
-                  progress=None, keep_products: bool = True, jurisdictions=None):
+                  progress=None, keep_products: bool = True, jurisdictions=None, rule_files: tuple = (),
+                  profile: str = "submission"):
     """Yield ("product", path, ProductCheck) for every product as soon as it is checked, and ("file", path,
     FileCheck) when a file is done (its products sorted by IRI, unless keep_products is False: then it
     holds none)."""
     options = Options(input_format, allow_remote, max_bytes, classify, explain,
-                      chunk_products or DEFAULT_CHUNK_PRODUCTS, tuple(jurisdictions) if jurisdictions else None)
+                      chunk_products or DEFAULT_CHUNK_PRODUCTS, tuple(jurisdictions) if jurisdictions else None,
+                      tuple(rule_files), profile)
     paths = expand(paths)
     own_pool = None
     if pool is None and jobs > 1 and (len(paths) > 1 or _size(paths[0]) > SPLIT_HERE_BYTES if paths else False):
@@ -340,13 +354,19 @@ def _file_entry(path: str, part: Part, keep_products: bool) -> FileCheck:
 
 def check_files(paths, *, input_format: str | None = None, allow_remote: bool = False,
                 max_bytes: int | None = None, classify: bool = True, progress=None, jobs: int = 1,
-                explain: bool = False, chunk_products: int | None = None, jurisdictions=None) -> CheckRun:
-    """Check each file on its own; an unreadable file gets an error entry and the batch goes on.
+                explain: bool = False, chunk_products: int | None = None, jurisdictions=None,
+                rules: str | None = None, profile: str = "submission", fail_on: str = "violation") -> CheckRun:
+    """Check each file on its own; an unreadable file gets an error entry and the batch goes on. `rules`
+    chooses the rule set (a name from `evkg rules` or an overlay file); default: the law in force.
 
     jobs > 1 spreads files and chunks of large files over that many worker processes (same results, same
     order). progress(files_done, files_total, products_done, path) is called as the work advances."""
+    check_profile(profile)
+    check_fail_on(fail_on)
+    rule_files = rule_files_of(rules) if classify else ()
     files = [entry for kind, _, entry in stream_checks(
         paths, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes, classify=classify,
         progress=progress, jobs=jobs, explain=explain, chunk_products=chunk_products,
-        jurisdictions=jurisdictions) if kind == "file"]
-    return CheckRun(files=files)
+        jurisdictions=jurisdictions, rule_files=rule_files, profile=profile) if kind == "file"]
+    return CheckRun(files=files, rule_set=rule_set_words(rules) if rule_files else None, profile=profile,
+                    fail_on=fail_on)

@@ -13,13 +13,16 @@ from pathlib import Path
 
 def generated() -> dict[str, str]:
     """Relative path -> content of every generated documentation file."""
+    from evkg.classification.rule_sets import bundled_rule_sets, overlay_rule_graph
     from evkg.core import resources
     from evkg.graph.queries import catalogue_markdown
     from evkg.publish.ontology_html import ontology_html
     from evkg.publish.rules_doc import rules_markdown
 
     return {"queries.md": catalogue_markdown(),
-            "rules.md": rules_markdown(resources.rules_graph(), resources.ontology_graph(), resources.data_graph()),
+            "rules.md": rules_markdown(resources.rules_graph(), resources.ontology_graph(), resources.data_graph(),
+                                       rule_sets=[(r, overlay_rule_graph(r) if r.overlay else None)
+                                                  for r in bundled_rule_sets().values()]),
             "ontology/index.html": ontology_html(resources.ontology_graph())}
 
 

@@ -1,6 +1,7 @@
-"""The rule table (docs/rules.md), read from the classification rules themselves: every rule per jurisdiction
-with what it concludes, its alternatives, status and legal sources, the questions each jurisdiction answers,
-and the worked examples. Output is deterministic so that a stale table can be detected by regenerating it."""
+"""The rule table (docs/rules.md), read from the classification rules themselves: the rule sets with the legal
+text each implements, every rule per jurisdiction with what it concludes, its alternatives, status and legal
+sources, the questions each jurisdiction answers, what each overlay rule set changes, and the worked examples.
+Output is deterministic so that a stale table can be detected by regenerating it."""
 from __future__ import annotations
 
 import re
@@ -91,11 +92,52 @@ def _worked_examples(examples: Path) -> list[str]:
     return lines or ["(the worked examples are part of the source repository, not of the installed package)"]
 
 
-def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = EXAMPLES) -> str:
+def _rule_set_rows(rule_sets, data: Graph, ontology: Graph) -> list[str]:
+    by_iri = {r.iri: r.name for r in rule_sets}
+    rows = ["| Rule set | What it implements | Legal basis | Version of the text | Status of the text | "
+            "Derived from |", "|---|---|---|---|---|---|"]
+    for r in rule_sets:
+        name = f"`{r.name}`" + (" (default)" if r.default else "")
+        rows.append("| " + " | ".join([
+            name, _cell(r.label), _labels((data, ontology), [URIRef(a) for a in r.legal_basis]),
+            _cell(r.text_version), r.law_status,
+            f"`{by_iri[r.derived_from]}`" if r.derived_from in by_iri else "-"]) + " |")
+    return rows
+
+
+def _overlay_section(rule_set, overlay: Graph, base: Graph, ontology: Graph, data: Graph) -> list[str]:
+    known = {str(v) for v in base.objects(None, EVKG.ruleId)}
+    out = [f"## Rule set `{rule_set.name}`", "", _cell(rule_set.comment), "",
+           f"Derived from the default rules; status of the text: {rule_set.law_status}. Try it with "
+           f"`evkg whatif --rules {rule_set.name}`.", "",
+           "| Change | Id | Rule | Concludes | Alternatives | Status | Sources |",
+           "|---|---|---|---|---|---|---|"]
+    nodes = sorted(set(overlay.subjects(EVKG.ruleId, None)),
+                   key=lambda n: _natural(str(overlay.value(n, EVKG.ruleId))))
+    for node in nodes:
+        rule_id = str(overlay.value(node, EVKG.ruleId))
+        off = overlay.value(node, URIRef("http://www.w3.org/ns/shacl#deactivated"))
+        change = "retired" if off is not None and off.toPython() is True else (
+            "replaced" if rule_id in known else "added")
+        status = overlay.value(node, EVKG.status)
+        out.append("| " + " | ".join([
+            change, f"`{rule_id}`", _cell(str(overlay.value(node, RDFS.label) or "")),
+            _labels((ontology,), overlay.objects(node, EVKG.concludes)),
+            _labels((ontology,), overlay.objects(node, EVKG.alternative)),
+            _label((ontology,), status).lower() if status is not None else "-",
+            _labels((data, ontology), overlay.objects(node, DCTERMS.source))]) + " |")
+    out.append("")
+    return out
+
+
+def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = EXAMPLES,
+                   rule_sets=()) -> str:
+    """`rule_sets`: (RuleSet, its overlay graph or None) pairs, defaults first."""
     out = [
         "# Classification rules",
         "",
-        "Generated from shapes/rules-*.ttl by `python -m evkg.publish.docs`; do not edit by hand.",
+        "Generated from shapes/rules-*.ttl and shapes/rule-sets/*.ttl by `python -m evkg.publish.docs`; do not edit "
+        "by hand.",
         "",
         "Each rule concludes one or more categories when its premises hold for a product description. "
         "Alternatives are the other readings a contested or provisional rule reports beside its conclusion. "
@@ -106,6 +148,14 @@ def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = 
         node = URIRef(EVKG + status)
         out.append(f"- {_label((ontology,), node)}: {ontology.value(node, SKOS.definition)}")
     out.append("")
+    if rule_sets:
+        out += ["## Rule sets", "",
+                "The rules belong to named rule sets, each recording the legal text it implements. The law in "
+                "force is the default; an overlay rule set is derived from it and adds rules, replaces a rule "
+                "(same id) or retires one (`sh:deactivated`), each change with its own source. "
+                "`evkg rules` lists them; `evkg whatif --rules NAME` shows which answers change.", ""]
+        out += _rule_set_rows([r for r, _ in rule_sets], data, ontology)
+        out.append("")
     for heading, rule_set, jurisdiction in GROUPS:
         node = URIRef(EVSH + rule_set)
         out += [f"## {heading}", ""]
@@ -113,6 +163,9 @@ def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = 
         out += ["", f"### Classification questions: {heading}", ""]
         out += _questions(rules, ontology, node, jurisdiction)
         out.append("")
+    for rule_set, overlay in rule_sets:
+        if overlay is not None:
+            out += _overlay_section(rule_set, overlay, rules, ontology, data)
     out += ["## Worked examples", "",
             "Complete product descriptions with their expected classification (`<name>.expected.json` beside "
             "each file); the tests run them through the rules.", ""]

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib import URIRef
+from rdflib.namespace import RDFS
 
 from evkg.classification.outcomes import JURISDICTION_NAMES, outcome_dict
 from evkg.core import resources
-from evkg.core.namespaces import BIBO, DCT, EVD, EVKG, FOAF, bind_prefixes
+from evkg.core.namespaces import BIBO, EVD, EVKG, FOAF
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
@@ -86,6 +85,7 @@ def _product_dict(product) -> dict:
         "label": product.label,
         "conforms": product.conforms,
         "completeness": product.completeness,
+        "completeness_by_section": dict(product.completeness_by_section),
         "counts": product.counts(),
         "results": [_result_dict(r) for r in product.results],
         "classifications": [outcome_dict(o) for o in product.classifications],
@@ -107,6 +107,7 @@ def to_dict(run) -> dict:
             for f in run.files
         ],
         "summary": run.summary(),
+        **({"rule_set": run.rule_set} if getattr(run, "rule_set", None) else {}),
     }
 
 
@@ -197,6 +198,9 @@ def to_text(run) -> str:
         for product in file.products:
             out.append(f"  Product: {product.label}  <{product.iri}>")
             out.append(f"  Verdict: {_verdict(product)}")
+            if product.completeness_by_section:
+                out.append("  Completeness by section: " + ", ".join(
+                    f"{section} {score:.0f} %" for section, score in product.completeness_by_section.items()))
             if product.results:
                 out.append("  Findings:")
                 id_width = max(len(r.constraint_id or "") for r in product.results)
@@ -233,6 +237,8 @@ def to_text(run) -> str:
         for result in file.other_results:
             out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")
     summary = run.summary()
+    if getattr(run, "rule_set", None):
+        out.append(f"Classified under the rule set {run.rule_set}, not the law in force.")
     out.append(f"Summary: {summary['products']} product(s) in {summary['files']} file(s); "
                f"{summary['products_conforming']} conform; {summary['violations']} violation(s), "
                f"{summary['warnings']} warning(s), {summary['infos']} note(s); "
@@ -275,6 +281,8 @@ def to_markdown(run) -> str:
                                f"{_md(_rule_text(o) if o.rule else '')} | {_md('; '.join(o.premises or []))} | {_md(sources)} |")
                 out.append("")
     s = run.summary()
+    if getattr(run, "rule_set", None):
+        out.append(f"Classified under the rule set {_md(run.rule_set)}, not the law in force.\n")
     out.append(f"**Summary:** {s['products']} product(s), {s['products_conforming']} conform, "
                f"{s['violations']} violation(s), {s['warnings']} warning(s).")
     return "\n".join(out) + "\n"
@@ -419,73 +427,7 @@ def to_html(run) -> str:
 
 # ---------------------------------------------------------------- Turtle
 
-def to_graph(run) -> Graph:
-    """Validation results (as SHACL results with stable IRIs) and classification outcomes in one graph."""
-    graph = Graph()
-    bind_prefixes(graph)
-    for file in run.files:
-        for product in file.products:
-            product_node = URIRef(product.iri)
-            report = EVD[f"report/{_hash(product.iri)}"]
-            graph.add((report, RDF.type, SH.ValidationReport))
-            graph.add((report, SH.conforms, Literal(product.conforms)))
-            graph.add((report, EVKG.ofProduct, product_node))
-            graph.add((report, EVKG.completenessScore, Literal(str(product.completeness), datatype=XSD.decimal)))
-            for r in product.results:
-                node = EVD[f"result/{_hash(product.iri, r.shape, r.focus, r.path or '', r.value or '', r.message)}"]
-                graph.add((report, SH.result, node))
-                graph.add((node, RDF.type, SH.ValidationResult))
-                graph.add((node, SH.resultSeverity, SH[r.severity]))
-                is_iri = r.focus.startswith(("http:", "https:", "urn:", "file:"))
-                graph.add((node, SH.focusNode, URIRef(r.focus) if is_iri else Literal(r.focus_label)))
-                if r.path:
-                    graph.add((node, SH.resultPath, URIRef(r.path)))
-                if r.value is not None:
-                    graph.add((node, SH.value, Literal(r.value)))
-                graph.add((node, SH.resultMessage, Literal(r.message)))
-                if r.shape.startswith("http"):
-                    graph.add((node, SH.sourceShape, URIRef(r.shape)))
-                for source in r.sources:
-                    graph.add((node, DCT.source, URIRef(source)))
-            for outcome in product.classifications:
-                _add_outcome(graph, outcome)
-    return graph
-
-
-def _add_outcome(graph: Graph, outcome) -> None:
-    node = URIRef(str(outcome.iri))
-    graph.add((node, RDF.type, EVKG.ClassificationOutcome))
-    graph.add((node, EVKG.ofProduct, URIRef(str(outcome.product))))
-    if outcome.jurisdiction in ("EU", "US", "KR"):
-        graph.add((node, EVKG.jurisdiction, EVD[f"jurisdiction/{outcome.jurisdiction}"]))
-    if outcome.question:
-        graph.add((node, EVKG.question, URIRef(str(outcome.question))))
-    if outcome.category:
-        graph.add((node, EVKG.category, URIRef(str(outcome.category))))
-    for alt, _ in outcome.alternatives or []:
-        graph.add((node, EVKG.alternativeCategory, URIRef(str(alt))))
-    if outcome.rule_iri:
-        graph.add((node, EVKG.derivedByRule, URIRef(str(outcome.rule_iri))))
-    status_node = _STATUS_NODES.get(outcome.status)
-    if status_node is not None:
-        graph.add((node, EVKG.status, status_node))
-    for premise in outcome.premise_outcomes or []:
-        graph.add((node, EVKG.premise, URIRef(str(premise))))
-    for premise in outcome.premises or []:
-        graph.add((node, EVKG.premiseText, Literal(premise)))
-    for missing in outcome.missing or []:
-        graph.add((node, EVKG.missingFact, URIRef(str(missing["property"]))))
-    for source in outcome.sources or []:
-        graph.add((node, DCT.source, URIRef(source["iri"])))
-
-
-_STATUS_NODES = {"settled": EVKG.Settled, "provisional": EVKG.Provisional, "contested": EVKG.Contested,
-                 "undecided": EVKG.Undecided, "superseded": EVKG.Superseded, "out-of-scope": EVKG.OutOfScope}
-
-
-def _hash(*parts: str) -> str:
-    return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()
-
-
 def to_turtle(run) -> str:
+    from evkg.report.results_graph import to_graph
+
     return to_graph(run).serialize(format="turtle")

@@ -9,6 +9,7 @@ a slower in-Python graph.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import re
 import threading
@@ -21,11 +22,17 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from evkg.core import resources
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import to_rdflib
+from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-SEVERITY_WEIGHT = {"Violation": 3, "Warning": 2, "Info": 1}
+from evkg.validation.completeness import SEVERITY_WEIGHT  # noqa: E402,F401  (one weight table)
 _SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 ENGINES = ("compiled", "pyshacl")
+# `submission`: a description handed to a regulator; the shapes marked evkg:submissionSeverity (regulatory
+# facts, MISEV minimal requirements) take that severity. `published`: a product described from the
+# literature, as the curated graph is; every shape keeps its own sh:severity.
+PROFILES = ("submission", "published")
+DEFAULT_PROFILE = "submission"
 UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
 UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
 from evkg.validation.compiled import DATA_GRAPH  # noqa: E402  (one name for the submitted graph)
@@ -46,6 +53,10 @@ class ValidationResult:
     constraint_id: str | None
     sources: tuple[str, ...]
     product: str | None
+    # The RDF terms behind the words, for a SHACL results graph (evkg.report.results_graph).
+    focus_term: object = None
+    value_term: object = None
+    component: str | None = None
 
     def sort_key(self):
         return (SEVERITY_ORDER.get(self.severity, 9), self.constraint_id or "", self.path_label or "",
@@ -57,8 +68,8 @@ class ProductValidation:
     iri: str
     label: str
     results: list[ValidationResult] = field(default_factory=list)
-    checks_total: float = 0.0
-    checks_failed: float = 0.0
+    # section label -> {severity: [checks applicable, checks failed]} over (shape, focus node) checks
+    tallies: dict = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
@@ -66,10 +77,13 @@ class ProductValidation:
 
     @property
     def completeness(self) -> float:
-        """Share of applicable checks met, weighted by severity, in percent (one decimal)."""
-        if self.checks_total == 0:
-            return 100.0
-        return round(100.0 * (1.0 - self.checks_failed / self.checks_total), 1)
+        """Overall completeness in percent (one decimal); see completeness_score."""
+        return completeness_score(merge_tallies(self.tallies.values()))
+
+    @property
+    def completeness_by_section(self) -> dict[str, float]:
+        """Completeness per report section (product and claims, source, preparation, …), in report order."""
+        return {section: completeness_score(tally) for section, tally in self.tallies.items()}
 
 
 @dataclass
@@ -237,40 +251,68 @@ class SubmittedData:
 
 # ------------------------------------------------------------------------------------------ validating
 
-def validate(data: Graph, *, engine: str = "compiled") -> ValidationReport:
+def validate(data: Graph, *, engine: str = "compiled", profile: str = DEFAULT_PROFILE) -> ValidationReport:
     """Validate every product in `data` against the bundled shapes. `data` is not modified.
 
     engine="compiled" runs the shapes as set-based SPARQL on pyoxigraph (the default, fast);
     engine="pyshacl" runs plain pySHACL (the reference; both give identical results, see the tests).
+    profile="submission" (default) or "published" sets the severity of the shapes that depend on it.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown validation engine {engine!r}; use one of {ENGINES}")
+    check_profile(profile)
     store = store_of_graph(data)
     if engine == "pyshacl":
         from evkg.validation.compiled import run_pyshacl
 
-        return report_for_store(store, run_pyshacl(data))
-    return validate_store(store, data)
+        return report_for_store(store, run_pyshacl(data), profile=profile)
+    return validate_store(store, data, profile=profile)
 
 
-def validate_store(store: ox.Store, data: Graph | None = None) -> ValidationReport:
+def check_profile(profile: str) -> str:
+    if profile not in PROFILES:
+        from evkg.core.errors import UsageError
+
+        raise UsageError(f"unknown profile {profile!r}; use one of: {', '.join(PROFILES)}")
+    return profile
+
+
+def validate_store(store: ox.Store, data: Graph | None = None, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
     """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
     from evkg.validation import compiled as sparql_validation
 
     focus_nodes = sparql_validation.focus_nodes_by_shape(store)
     raw = sparql_validation.validate_store(store, data, focus_nodes)
-    return report_for_store(store, raw, focus_nodes)
+    return report_for_store(store, raw, profile=profile)
 
 
-def report_for_store(store: ox.Store, raw_results, focus_nodes: dict | None = None) -> ValidationReport:
+def profile_severity(shape, severity, profile: str) -> str:
+    """The severity name of a result of `shape` under `profile` (the engine reports the shape's own one)."""
+    if profile == "submission":
+        escalated = _submission_severity(shape)
+        if escalated is not None:
+            return escalated
+    return _SEVERITY_NAMES.get(severity, "Violation")
+
+
+@functools.cache
+def _submission_severity(shape) -> str | None:
+    value = resources.shapes_graph().value(shape, EVKG.submissionSeverity)
+    return _SEVERITY_NAMES.get(value) if value is not None else None
+
+
+def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
+    from evkg.validation.terms import conclusion_results, term_results
+
     submitted = SubmittedData(store)
-    raw_results = list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
+    raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
+                   + term_results(submitted) + conclusion_results(submitted))
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
     for raw in raw_results:
         focus, shape, path = raw.focus, raw.shape, raw.path
-        severity = _SEVERITY_NAMES.get(raw.severity, "Violation")
+        severity = profile_severity(shape, raw.severity, profile)
         constraint_id, sources, name, _ = _shape_info(shape)
         product = submitted.owners.get(focus)
         item = ValidationResult(
@@ -285,17 +327,63 @@ def report_for_store(store: ox.Store, raw_results, focus_nodes: dict | None = No
             constraint_id=constraint_id,
             sources=sources,
             product=str(product) if product is not None else None,
+            focus_term=focus,
+            value_term=raw.value,
+            component=_component_iri(raw.component),
         )
         if product is None:
             unattributed.append(item)
         else:
             by_product[product].results.append(item)
             failed_checks[product].add((shape, focus, severity))
-    _score(store, submitted, by_product, failed_checks, focus_nodes)
+    tally_checks(store, submitted.owners, by_product, failed_checks,
+                 lambda shape: profile_severity(shape, _shape_severity_term(shape), profile))
     for report in by_product.values():
-        report.results = sorted(set(report.results), key=ValidationResult.sort_key)
+        report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
-                            unattributed=sorted(set(unattributed), key=ValidationResult.sort_key))
+                            unattributed=sorted(one_finding_per_mistake(unattributed), key=ValidationResult.sort_key))
+
+
+def _component_iri(component) -> str | None:
+    """The SHACL constraint component IRI (sh:MinCountConstraintComponent) for an engine that names a
+    component by its parameter (sh:minCount)."""
+    if component is None:
+        return None
+    text = str(component)
+    if text.startswith(str(SH)) and not text.endswith("ConstraintComponent"):
+        local = text[len(str(SH)):]
+        return f"{SH}{local[:1].upper()}{local[1:]}ConstraintComponent"
+    return text
+
+
+def one_finding_per_mistake(results) -> list[ValidationResult]:
+    """One finding for one wrong value: a term check (TERM-03..06) says more than the shape that only sees a
+    bad pattern or node kind on the same value, so it stands alone; an unknown evkg term (TERM-01) on a value
+    another check already rejects lends that finding its did-you-mean instead of being a second finding."""
+    from evkg.validation.terms import TERM_CHECK_SHAPES
+
+    results = list(dict.fromkeys(results))
+    by_value: dict = {}
+    for result in results:
+        if result.value is not None and result.path is not None:
+            by_value.setdefault((result.focus, result.path, result.value), []).append(result)
+    dropped, replaced = set(), {}
+    term_shapes = {str(s) for s in TERM_CHECK_SHAPES}
+    for group in by_value.values():
+        if len(group) < 2:
+            continue
+        term_checks = [r for r in group if r.shape in term_shapes]
+        if term_checks:
+            dropped.update(r for r in group if r.shape not in term_shapes and r.shape != str(UNKNOWN_TERM_SHAPE))
+        unknown = [r for r in group if r.shape == str(UNKNOWN_TERM_SHAPE)]
+        others = [r for r in group if r.shape != str(UNKNOWN_TERM_SHAPE) and r not in dropped]
+        if unknown and others:
+            hint = unknown[0].message.partition("Did you mean")[2]
+            dropped.update(unknown)
+            for other in others:
+                if hint and "Did you mean" not in other.message:
+                    replaced[other] = dataclasses.replace(other, message=f"{other.message} Did you mean{hint}")
+    return [replaced.get(r, r) for r in results if r not in dropped]
 
 
 def product_iris(graph: Graph) -> list[URIRef]:
@@ -370,6 +458,10 @@ def _most_specific(messages: list[str]) -> str:
     return max(messages, key=len)
 
 
+def _shape_severity_term(shape):
+    return resources.shapes_graph().value(shape, SH.severity) or SH.Violation
+
+
 @functools.cache
 def _shape_info(shape) -> tuple[str | None, tuple[str, ...], str | None, str]:
     shapes = resources.shapes_graph()
@@ -378,22 +470,3 @@ def _shape_info(shape) -> tuple[str | None, tuple[str, ...], str | None, str]:
     name = shapes.value(shape, SH.name)
     severity = _SEVERITY_NAMES.get(shapes.value(shape, SH.severity), "Violation")
     return (str(constraint_id) if constraint_id else None, sources, str(name) if name else None, severity)
-
-
-def _score(store: ox.Store, submitted: SubmittedData, by_product: dict, failed_checks: dict,
-           focus_nodes: dict | None = None) -> None:
-    """Completeness = weighted share of (shape, focus node) checks that pass, per product."""
-    from evkg.validation.compiled import focus_nodes_by_shape
-
-    if focus_nodes is None:
-        focus_nodes = focus_nodes_by_shape(store)
-    for shape, nodes in focus_nodes.items():
-        weight = SEVERITY_WEIGHT[_shape_info(shape)[3]]
-        for focus in nodes:
-            product = submitted.owners.get(focus)
-            if product is not None:
-                by_product[product].checks_total += weight
-    for product, failures in failed_checks.items():
-        report = by_product[product]
-        report.checks_failed = sum(SEVERITY_WEIGHT[severity] for (_, _, severity) in failures)
-        report.checks_total = max(report.checks_total, report.checks_failed)

@@ -192,7 +192,12 @@ def _routes(service: Service) -> list:
 
     async def checked(request):
         raw, fmt, name = await submission(request)
-        return await service.run("check", service.check_bytes, raw, fmt, name, serialize=service.pool is None)
+        profile = request.query_params.get("profile", "submission")
+        if profile not in ("submission", "published"):
+            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
+                               "or published.")
+        return await service.run("check", service.check_bytes, raw, fmt, name, profile,
+                                 serialize=service.pool is None)
 
     async def post_check(request):
         media = _accept(request, list(REPORT_MEDIA))
@@ -259,6 +264,15 @@ def _routes(service: Service) -> list:
         if _wants_html(request):
             return _page(request, "trials.html", {"trials": trials})
         return json_response({"trials": trials})
+
+    # --- what if the law changes -------------------------------------------------------------------------
+    async def get_whatif(request):
+        name = request.query_params.get("rules", "eu-reform-proposal-2023").strip()
+        diff = await service.run("what-if comparison", service.whatif, name)
+        if _wants_html(request):
+            return _page(request, "whatif.html", {"diff": diff, "chosen": name,
+                                                  "rule_sets": [r for r in service.rule_sets() if r["overlay"]]})
+        return json_response(diff)
 
     # --- named queries ----------------------------------------------------------------------------------
     async def list_queries(request):
@@ -397,6 +411,7 @@ def _routes(service: Service) -> list:
         Route("/products/{product_id}", get_product, methods=["GET"]),
         Route("/products/{product_id}/description", get_description, methods=["GET"]),
         Route("/trials", list_trials, methods=["GET"]),
+        Route("/whatif", get_whatif, methods=["GET"]),
         Route("/queries", list_queries, methods=["GET"]),
         Route("/queries/{name}", get_query, methods=["GET"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),

@@ -91,6 +91,8 @@ class Service:
         self.check_lock = threading.Lock()
         self.jobs = jobs
         self.pool = None
+        self.whatif_lock = threading.Lock()
+        self.whatif_cache: dict[str, dict] = {}
 
     # --- start-up --------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -146,7 +148,7 @@ class Service:
         data = resources.data_graph()
         if not product_iris(data):
             return {}
-        checked, _ = check(data)
+        checked, _ = check(data, profile="published")          # curated products are described from the literature
         products = {}
         for product in checked:
             product_id = product_id_of(product.iri)
@@ -178,19 +180,19 @@ class Service:
                                "the limit (evkg serve --timeout).", timeout_seconds=self.timeout) from None
 
     # --- checking a submission -------------------------------------------------------------------------
-    def check_bytes(self, raw: bytes, fmt: str, source_name: str):
+    def check_bytes(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
         """Parse and check one submitted description; the same run `evkg check FILE` makes."""
         from evkg.pipeline import CheckRun, FileCheck
         from evkg.pipeline.batch import check_bytes
 
         if self.pool is not None:
-            outcome, found = self.pool.submit(check_bytes, raw, fmt, source_name).result()
+            outcome, found = self.pool.submit(check_bytes, raw, fmt, source_name, profile).result()
         else:
-            outcome, found = check_bytes(raw, fmt, source_name)
+            outcome, found = check_bytes(raw, fmt, source_name, profile)
         if outcome != "ok":
             raise _input_error(found, 400 if outcome == "bad-rdf" else 422, outcome) from None
         products, others = found
-        return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)])
+        return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
 
     # --- the curated graph -----------------------------------------------------------------------------
     def product(self, product_id: str) -> CuratedProduct:
@@ -241,6 +243,34 @@ class Service:
         data = resources.data_graph()
         trials = [trial_view(data, t) for t in set(data.subjects(RDF.type, EVKG.ClinicalTrial))]
         return sorted(trials, key=lambda t: (t["registry_id"] or t["iri"]))
+
+    # --- what if the law changes -------------------------------------------------------------------------
+    def whatif(self, rule_set: str) -> dict:
+        """The curated products under a bundled rule set against the law in force (computed once per name)."""
+        from evkg.classification.rule_sets import bundled_rule_sets
+
+        known = bundled_rule_sets()
+        if rule_set not in known:
+            raise ServiceError(404, "unknown-rule-set", f"there is no rule set {rule_set!r}. Known rule sets: "
+                               f"{', '.join(known)}.", known=sorted(known))
+        with self.whatif_lock:
+            if rule_set not in self.whatif_cache:
+                import json
+
+                from evkg.pipeline import whatif
+                from evkg.report.whatif import render_json
+
+                self.whatif_cache[rule_set] = json.loads(render_json(whatif(rule_set)))
+            return self.whatif_cache[rule_set]
+
+    @staticmethod
+    def rule_sets() -> list[dict]:
+        from evkg.classification.knowledge import source_info
+        from evkg.classification.rule_sets import bundled_rule_sets
+
+        return [{"name": r.name, "label": r.label, "default": r.default, "law_status": r.law_status,
+                 "text_version": r.text_version, "overlay": r.overlay,
+                 "legal_basis": [source_info(a) for a in r.legal_basis]} for r in bundled_rule_sets().values()]
 
     # --- the named queries and SPARQL ------------------------------------------------------------------
     @staticmethod

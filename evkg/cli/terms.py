@@ -1,0 +1,59 @@
+"""`evkg terms add FILE...` and `evkg terms search TEXT [--kind K]`"""
+from __future__ import annotations
+
+import json
+
+import click
+
+
+@click.group(name="terms")
+def command():
+    """The term index that checks ontology terms in descriptions: add ontologies, search terms."""
+
+
+@command.command(name="add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+def add_command(files):
+    """Add whole ontologies to your local term index: OBO (.obo), OWL in RDF/XML (.owl, .rdf) or OBO-Graph
+    JSON (.json).
+
+    Once an ontology is added, `evkg check` knows every one of its terms: a term of its prefix that the file
+    lacks is reported as nonexistent, an obsolete one as obsolete. Adding a file of the same name again
+    replaces it. The index lives in your evkg data folder (EVKG_TERMS_DIR to choose another).
+
+    Example:  evkg terms add mondo.owl cl.obo uberon.json
+    """
+    from evkg.terms.ontology_files import add_ontology_files
+
+    for ontology, path in add_ontology_files(files):
+        covers = ", ".join(ontology.prefixes) or "no single prefix"
+        click.echo(f"{ontology.name}: {len(ontology.terms)} terms (covers {covers}), saved in {path}.")
+    return 0
+
+
+@command.command(name="search")
+@click.argument("text")
+@click.option("--kind", "-k", default=None,
+              help="Only terms of this kind: disease, celltype, cellline, taxon, anatomicalentity, protein, "
+                   "gene, chemicalentity, sequencefeature.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+def search_command(text, kind, limit, as_json):
+    """Find ontology terms by label, synonym or identifier, in the bundled and the added indexes.
+
+    Example:  evkg terms search "mesenchymal stem" --kind celltype
+    """
+    from evkg.terms import search_terms
+
+    hits = search_terms(text, kind=kind, limit=limit)
+    if as_json:
+        click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
+        return 0
+    if not hits:
+        click.echo(f"No term matches {text!r}. Add the ontology that has it with `evkg terms add FILE`.")
+        return 1
+    for hit in hits:
+        flag = " (obsolete)" if hit["obsolete"] else ""
+        click.echo(f"{hit['curie']:<18} {hit['label']}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}]  "
+                   f"<{hit['iri']}>  from {hit['source']}")
+    return 0

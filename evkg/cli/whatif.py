@@ -1,0 +1,43 @@
+"""`evkg whatif --rules NAME|FILE.ttl [FILE...]`"""
+from __future__ import annotations
+
+import click
+
+from evkg.cli.options import format_option, input_format_option, output_option, write_output
+from evkg.report.whatif import WHATIF_FORMATS
+
+
+@click.command(name="whatif")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.option("--rules", "-r", "rules", required=True, metavar="NAME|FILE.ttl",
+              help="The rule set to try: a name from `evkg rules` or a Turtle file of your own overlay rules.")
+@click.option("--against", "baseline", default=None, metavar="NAME|FILE.ttl",
+              help="The rule set to compare with (default: the law in force).")
+@format_option(WHATIF_FORMATS, "text", "Report format.")
+@click.option("--no-curated", is_flag=True, help="Leave out the curated products.")
+@click.option("--no-examples", is_flag=True, help="Leave out the worked examples (examples/valid/).")
+@input_format_option()
+@output_option()
+def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, output):
+    """Show which classification answers change if the law changes.
+
+    Classifies the curated products, the worked examples and each FILE given under the law in force and under the rule set
+    chosen with --rules, and lists every answer that changes, before and after, with the rules and legal
+    sources on each side. Answers that stay the same are not listed.
+
+    Examples:  evkg whatif --rules eu-reform-proposal-2023
+               evkg whatif --rules my-overlay.ttl examples/valid/*.ttl --format markdown
+    """
+    from evkg.core.errors import UsageError
+    from evkg.pipeline import whatif
+    from evkg.report.whatif import render_whatif
+
+    if no_curated and no_examples and not files:
+        raise UsageError("--no-curated and --no-examples leave nothing to compare; give product description files.")
+    run = whatif(rules, files, baseline=baseline, curated=not no_curated, examples=not no_examples,
+                 input_format=input_format)
+    write_output(render_whatif(run, fmt), output)
+    for path, message in run.errors.items():
+        if fmt != "text":
+            click.echo(f"error: {path}: {message}", err=True)
+    return 2 if run.errors else 0

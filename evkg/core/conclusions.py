@@ -1,0 +1,59 @@
+"""The conclusion vocabulary: classes and properties that only evkg's classifier and validator may write.
+
+A submission states facts, never conclusions. Triples typed as a classification outcome, a classification
+rule or a SHACL validation result, or using their properties, are refused at the trust boundary: the
+validator reports them and the classifier drops them before it runs. Agency determinations
+(evkg:AgencyDetermination) are facts about a regulator's decision and are not part of this vocabulary.
+The classes and properties are read from the ontology (subclasses, rdfs:domain and rdfs:range), so a new
+outcome property is refused without a change here.
+"""
+from __future__ import annotations
+
+import functools
+
+from rdflib import URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from evkg.core import resources
+from evkg.core.namespaces import EVKG
+
+ROOT_CLASSES = (EVKG.ClassificationOutcome, EVKG.ClassificationRule, EVKG.ConclusionStatus,
+                SH.ValidationReport, SH.ValidationResult, SH.AbstractResult)
+SHACL_RESULT_PROPERTIES = (SH.conforms, SH.result, SH.focusNode, SH.resultPath, SH.value, SH.sourceShape,
+                           SH.sourceConstraint, SH.sourceConstraintComponent, SH.resultSeverity,
+                           SH.resultMessage, SH.detail)
+
+
+@functools.cache
+def conclusion_classes() -> frozenset:
+    ontology = resources.ontology_graph()
+    found = set(ROOT_CLASSES)
+    frontier = list(ROOT_CLASSES)
+    while frontier:
+        current = frontier.pop()
+        for sub in ontology.subjects(RDFS.subClassOf, current):
+            if sub not in found:
+                found.add(sub)
+                frontier.append(sub)
+    return frozenset(found)
+
+
+@functools.cache
+def conclusion_properties() -> frozenset:
+    ontology = resources.ontology_graph()
+    classes = conclusion_classes()
+    found = set(SHACL_RESULT_PROPERTIES)
+    for link in (RDFS.domain, RDFS.range):
+        for prop, cls in ontology.subject_objects(link):
+            if cls in classes and isinstance(prop, URIRef):
+                found.add(prop)
+    return frozenset(found)
+
+
+def conclusion_pattern(graph_clause: str = "") -> str:
+    """A SPARQL group binding ?s ?p ?o to every conclusion triple (inside `GRAPH <g>` when one is given)."""
+    classes = " ".join(f"<{c}>" for c in sorted(conclusion_classes(), key=str))
+    props = " ".join(f"<{p}>" for p in sorted(conclusion_properties(), key=str))
+    inner = (f"{{ VALUES ?conclusionClass {{ {classes} }} ?s <{RDF.type}> ?conclusionClass . ?s ?p ?o }} "
+             f"UNION {{ VALUES ?p {{ {props} }} ?s ?p ?o }}")
+    return f"GRAPH {graph_clause} {{ {inner} }}" if graph_clause else inner

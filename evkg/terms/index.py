@@ -1,0 +1,347 @@
+"""The term index: labels, kinds, ancestors and obsolete flags of external ontology terms.
+
+Two sources: the terms bundled with the package (ontology/imports/external.ttl, with the kinds of
+ontology/term-kinds.ttl) and the local index that `evkg terms add` builds from whole ontology files. A local
+index covers the identifier prefix of its ontology (MONDO for mondo.obo), so a term of that prefix it lacks
+does not exist; the bundled index is a selection and covers no prefix.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from evkg.core import resources
+from evkg.core.namespaces import EVKG, OBO
+
+OBO_PURL = str(OBO)
+REPLACED_BY = OBO["IAO_0100001"]
+# Namespaces whose IRIs name ontology terms or records (not description nodes, papers or acts).
+TERM_NAMESPACES = {
+    OBO_PURL: None,                                   # the prefix is the part before "_" (CL_0000134 → CL)
+    "http://www.ebi.ac.uk/efo/": None,
+    "http://purl.uniprot.org/uniprot/": "uniprot",
+    "https://www.cellosaurus.org/": None,
+    "http://identifiers.org/hgnc/": "HGNC",
+    "http://identifiers.org/ncbigene/": "NCBIGene",
+}
+# IRI stems for identifier prefixes that are not OBO PURLs (used to turn a CURIE or a bare ID into an IRI).
+PREFIX_STEMS = {"EFO": "http://www.ebi.ac.uk/efo/EFO_", "CVCL": "https://www.cellosaurus.org/CVCL_",
+                "uniprot": "http://purl.uniprot.org/uniprot/"}
+
+
+@dataclass(frozen=True)
+class Term:
+    iri: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    ancestors: tuple[str, ...] = ()
+    obsolete: bool = False
+    replaced_by: tuple[str, ...] = ()
+    source: str = "bundled"                   # "bundled" or the name of the added ontology file
+
+    def to_json(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "synonyms": list(self.synonyms),
+                "ancestors": list(self.ancestors), "obsolete": self.obsolete,
+                "replaced_by": list(self.replaced_by)}
+
+
+@dataclass(frozen=True)
+class TermKind:
+    iri: str
+    label: str
+    roots: frozenset
+    prefixes: frozenset
+
+
+@dataclass
+class LocalOntology:
+    """One ontology file added with `evkg terms add`."""
+    name: str
+    path: str
+    prefixes: tuple[str, ...]
+    terms: dict = field(default_factory=dict)
+
+
+def id_prefix(iri: str) -> str | None:
+    """The identifier prefix of a term IRI (CL for .../obo/CL_0000134, uniprot for a UniProt entry)."""
+    for namespace, fixed in TERM_NAMESPACES.items():
+        if iri.startswith(namespace):
+            if fixed:
+                return fixed
+            local = iri[len(namespace):]
+            return local.split("_", 1)[0] if "_" in local else None
+    return None
+
+
+def curie_of(iri: str) -> str:
+    prefix = id_prefix(iri)
+    if prefix is None:
+        return iri
+    local = iri.rsplit("/", 1)[-1]
+    return f"{prefix}:{local.split('_', 1)[1]}" if "_" in local and prefix != "uniprot" else f"{prefix}:{local}"
+
+
+_IDENTIFIER = re.compile(r"^\s*(?:obo:)?([A-Za-z][A-Za-z0-9]*)[:_]([A-Za-z]?[0-9][0-9A-Za-z]*)\s*$")
+
+
+def iri_for_identifier(text: str) -> str | None:
+    """The IRI of a CURIE or bare ID written as text ("MONDO:0005178", "CL_0000057"), for a known prefix."""
+    match = _IDENTIFIER.match(text)
+    if not match:
+        return None
+    prefix, local = match.groups()
+    known = {k.lower(): k for k in list(_known_prefixes()) + list(PREFIX_STEMS)}
+    canonical = known.get(prefix.lower())
+    if canonical is None:
+        return None
+    if canonical in PREFIX_STEMS:
+        return PREFIX_STEMS[canonical] + local
+    return f"{OBO_PURL}{canonical}_{local}"
+
+
+@functools.cache
+def _known_prefixes() -> frozenset:
+    prefixes = {id_prefix(str(s)) for s in resources.ontology_graph().subjects(RDFS.label, None)
+                if isinstance(s, URIRef)}
+    prefixes |= {p for kind in term_kinds().values() for p in kind.prefixes}
+    return frozenset(p for p in prefixes if p)
+
+
+# ------------------------------------------------------------------------------------------ bundled terms
+
+@functools.cache
+def term_kinds() -> dict[str, TermKind]:
+    graph = resources.ontology_graph()
+    kinds = {}
+    for kind in graph.subjects(RDF.type, EVKG.TermKind):
+        kinds[str(kind)] = TermKind(
+            iri=str(kind), label=str(graph.value(kind, RDFS.label) or kind),
+            roots=frozenset(str(r) for r in graph.objects(kind, EVKG.kindRoot)),
+            prefixes=frozenset(str(p) for p in graph.objects(kind, EVKG.kindIdPrefix)))
+    return kinds
+
+
+@functools.cache
+def expected_kinds() -> dict[str, tuple[str, ...]]:
+    """Property IRI → the term kinds it accepts."""
+    graph = resources.ontology_graph()
+    out: dict[str, list] = {}
+    for prop, kind in graph.subject_objects(EVKG.expectsTermKind):
+        out.setdefault(str(prop), []).append(str(kind))
+    return {p: tuple(sorted(k)) for p, k in out.items()}
+
+
+@functools.cache
+def bundled_terms() -> dict[str, Term]:
+    graph = resources.ontology_graph()
+    parents: dict[str, set] = {}
+    for child, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(child, URIRef) and isinstance(parent, URIRef) and id_prefix(str(child)):
+            parents.setdefault(str(child), set()).add(str(parent))
+    terms = {}
+    for subject, label in graph.subject_objects(RDFS.label):
+        iri = str(subject)
+        if not isinstance(subject, URIRef) or id_prefix(iri) is None or iri in terms:
+            continue
+        synonyms = tuple(sorted({str(s) for s in graph.objects(subject, SKOS.altLabel)}))
+        terms[iri] = Term(iri=iri, label=str(label), synonyms=synonyms,
+                          ancestors=tuple(sorted(_closure(iri, parents))),
+                          obsolete=graph.value(subject, OWL.deprecated) == Literal(True),
+                          replaced_by=tuple(sorted(str(r) for r in graph.objects(subject, REPLACED_BY))))
+    return terms
+
+
+def _closure(iri: str, parents: dict) -> set:
+    seen: set = set()
+    frontier = list(parents.get(iri, ()))
+    while frontier:
+        current = frontier.pop()
+        if current not in seen:
+            seen.add(current)
+            frontier.extend(parents.get(current, ()))
+    return seen
+
+
+# ------------------------------------------------------------------------------------------ local index
+
+def local_index_folder() -> Path:
+    """Where `evkg terms add` keeps its index: EVKG_TERMS_DIR, else the user's data folder."""
+    folder = os.environ.get("EVKG_TERMS_DIR")
+    if folder:
+        return Path(folder)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("evkg")) / "terms"
+
+
+def load_local_ontologies(folder: Path | None = None) -> list[LocalOntology]:
+    folder = folder or local_index_folder()
+    ontologies = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        terms = {t["iri"]: Term(iri=t["iri"], label=t["label"], synonyms=tuple(t.get("synonyms", ())),
+                                ancestors=tuple(t.get("ancestors", ())), obsolete=bool(t.get("obsolete")),
+                                replaced_by=tuple(t.get("replaced_by", ())), source=data["name"])
+                 for t in data["terms"]}
+        ontologies.append(LocalOntology(name=data["name"], path=data.get("path", ""),
+                                        prefixes=tuple(data.get("prefixes", ())), terms=terms))
+    return ontologies
+
+
+def save_local_ontology(ontology: LocalOntology, folder: Path | None = None) -> Path:
+    folder = folder or local_index_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{re.sub(r'[^A-Za-z0-9._-]+', '_', ontology.name)}.json"
+    payload = {"name": ontology.name, "path": ontology.path, "prefixes": list(ontology.prefixes),
+               "terms": [t.to_json() for t in sorted(ontology.terms.values(), key=lambda t: t.iri)]}
+    temporary = target.with_suffix(".tmp")
+    temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(target)
+    return target
+
+
+# ------------------------------------------------------------------------------------------ the index
+
+class TermIndex:
+    """Bundled terms plus every added ontology; an added ontology's record wins over the bundled one."""
+
+    def __init__(self, local: list[LocalOntology] | None = None):
+        self.local = load_local_ontologies() if local is None else local
+        self.terms: dict[str, Term] = dict(bundled_terms())
+        self.covered: dict[str, str] = {}               # prefix → name of the ontology that covers it
+        for ontology in self.local:
+            self.terms.update(ontology.terms)
+            for prefix in ontology.prefixes:
+                self.covered.setdefault(prefix, ontology.name)
+
+    def get(self, iri: str) -> Term | None:
+        return self.terms.get(iri)
+
+    def covering_ontology(self, iri: str) -> str | None:
+        prefix = id_prefix(iri)
+        return self.covered.get(prefix) if prefix else None
+
+    def kinds_of(self, iri: str) -> set[str]:
+        """The kinds of a term: by its ancestors, or by its prefix when no ancestor reaches a kind root."""
+        term = self.terms.get(iri)
+        lineage = {iri} | set(term.ancestors if term else ())
+        kinds = {k.iri for k in term_kinds().values() if k.roots & lineage}
+        if not kinds:
+            prefix = id_prefix(iri)
+            kinds = {k.iri for k in term_kinds().values() if prefix in k.prefixes}
+        return kinds
+
+    def label(self, iri: str) -> str | None:
+        term = self.terms.get(iri)
+        return term.label if term else None
+
+    def search(self, text: str, kind: str | None = None, limit: int = 20) -> list[dict]:
+        wanted = _kind_iri(kind)
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        as_iri = iri_for_identifier(text) or (text.strip() if text.strip().startswith("http") else None)
+        scored = []
+        for term in self.terms.values():
+            score = _match_score(term, needle, as_iri)
+            if score is None:
+                continue
+            kinds = self.kinds_of(term.iri)
+            if wanted and wanted not in kinds:
+                continue
+            scored.append(((term.obsolete, score, len(term.label), term.label.lower(), term.iri), term, kinds))
+        scored.sort(key=lambda item: item[0])
+        kinds_by_iri = term_kinds()
+        return [{"iri": term.iri, "curie": curie_of(term.iri), "label": term.label,
+                 "kinds": sorted(kinds_by_iri[k].label for k in kinds), "obsolete": term.obsolete,
+                 "replaced_by": list(term.replaced_by), "source": term.source}
+                for _, term, kinds in scored[:limit]]
+
+    def closest(self, text: str, kinds: tuple[str, ...] = (), limit: int = 3, strict: bool = False) -> list[Term]:
+        """Terms whose labels are closest to `text`, among the given kinds (any kind when none), not obsolete;
+        `strict` keeps only labels that are spelled alike (no shared-word matches)."""
+        import difflib
+
+        candidates = [t for t in self.terms.values() if not t.obsolete
+                      and (not kinds or self.kinds_of(t.iri) & set(kinds))]
+        by_label = {}
+        for term in candidates:
+            by_label.setdefault(term.label.lower(), term)
+        names = difflib.get_close_matches(text.lower(), list(by_label), n=limit, cutoff=0.7 if strict else 0.4)
+        found = [by_label[n] for n in names]
+        if len(found) < limit and not strict:                          # words shared with the label
+            words = set(re.findall(r"[a-z0-9]+", text.lower()))
+            for label, term in sorted(by_label.items()):
+                if term not in found and words & set(re.findall(r"[a-z0-9]+", label)):
+                    found.append(term)
+                if len(found) >= limit:
+                    break
+        return found[:limit]
+
+
+def _kind_iri(kind: str | None) -> str | None:
+    if not kind:
+        return None
+    kinds = term_kinds()
+    lowered = kind.strip().lower()
+    compact = re.sub(r"[\s_-]+", "", lowered)
+    for iri, info in kinds.items():
+        local = iri.rsplit("#", 1)[-1].lower()
+        if lowered in (iri.lower(), info.label.lower()) or compact in (local, local.removesuffix("termkind")):
+            return iri
+    from evkg.core.errors import UsageError
+
+    names = ", ".join(sorted(k.iri.rsplit("#", 1)[-1].removesuffix("TermKind").lower() for k in kinds.values()))
+    raise UsageError(f"unknown term kind {kind!r}; use one of: {names}")
+
+
+def kind_names() -> list[str]:
+    return sorted(k.iri.rsplit("#", 1)[-1].removesuffix("TermKind").lower() for k in term_kinds().values())
+
+
+def _match_score(term: Term, needle: str, as_iri: str | None) -> int | None:
+    if as_iri and term.iri == as_iri:
+        return 0
+    label = term.label.lower()
+    if label == needle:
+        return 1
+    if label.startswith(needle):
+        return 2
+    if re.search(r"\b" + re.escape(needle), label):
+        return 3
+    if needle in label:
+        return 4
+    if any(needle in s.lower() for s in term.synonyms):
+        return 5
+    if needle in curie_of(term.iri).lower():
+        return 6
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _default_index(folder_key: str, stamp: tuple) -> TermIndex:
+    return TermIndex()
+
+
+def default_index() -> TermIndex:
+    """The bundled terms and the user's added ontologies, read once until the local index changes."""
+    folder = local_index_folder()
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.json"))) if folder.is_dir() else ()
+    return _default_index(str(folder), stamp)
+
+
+def search_terms(text: str, kind: str | None = None, limit: int = 20) -> list[dict]:
+    """Terms whose label, synonym or identifier matches `text`, best first, from the bundled and added indexes.
+
+    `kind` narrows to one term kind ("disease", "celltype", "cellline", "taxon", "anatomicalentity",
+    "protein", "gene", "chemicalentity", "sequencefeature", or the kind's label). Each hit is a dict with
+    iri, curie, label, kinds (labels), obsolete, replaced_by and source ("bundled" or the ontology name).
+    """
+    return default_index().search(text, kind=kind, limit=limit)

@@ -1,0 +1,87 @@
+"""Read whole ontology files (OBO, OWL in RDF/XML, OBO-Graph JSON) into the local term index.
+
+pronto does the parsing: it reads all three formats behind one API (OBO through fastobo, a validating parser
+written in Rust; OWL through its RDF/XML reader; OBO-Graph JSON natively), gives each term's label,
+synonyms, obsolete flag, replacements and transitive superclasses, and is maintained and released
+regularly. oaklib covers more back ends but pulls in a far larger dependency tree for the same
+three answers; fastobo alone reads only OBO.
+"""
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from pathlib import Path
+
+from evkg.core.errors import InputError
+from evkg.terms.index import OBO_PURL, PREFIX_STEMS, LocalOntology, Term, id_prefix, save_local_ontology
+
+SUFFIXES = (".obo", ".owl", ".rdf", ".xml", ".json")
+
+
+def iri_of(identifier: str) -> str:
+    """A pronto term id (a CURIE such as CL:0000134, or a full IRI) as an IRI."""
+    if identifier.startswith(("http://", "https://")):
+        return identifier
+    prefix, sep, local = identifier.partition(":")
+    if not sep:
+        return identifier
+    if prefix in PREFIX_STEMS:
+        return PREFIX_STEMS[prefix] + local
+    return f"{OBO_PURL}{prefix}_{local}"
+
+
+def read_ontology_file(path: str | Path) -> LocalOntology:
+    """Every term of one ontology file, with the identifier prefixes the file covers."""
+    import pronto
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found.", path=str(path))
+    if path.suffix.lower() not in SUFFIXES:
+        raise InputError(f"not an ontology file this command reads ({', '.join(SUFFIXES)}).", path=str(path),
+                         hint="Give an OBO file, an OWL file in RDF/XML, or an OBO-Graph JSON file.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ontology = pronto.Ontology(str(path))
+            terms = {}
+            for term in ontology.terms():
+                iri = iri_of(term.id)
+                if id_prefix(iri) is None:
+                    continue
+                ancestors = sorted({iri_of(a.id) for a in term.superclasses(with_self=False)})
+                terms[iri] = Term(iri=iri, label=term.name or term.id,
+                                  synonyms=tuple(sorted({s.description for s in term.synonyms})),
+                                  ancestors=tuple(ancestors), obsolete=bool(term.obsolete),
+                                  replaced_by=tuple(sorted(iri_of(r.id) for r in term.replaced_by)),
+                                  source=path.name)
+            declared = ontology.metadata.ontology or ""
+    except InputError:
+        raise
+    except Exception as exc:                     # pronto raises several exception types on a malformed file
+        raise InputError(f"could not be read as an ontology: {exc}", path=str(path),
+                         hint="Check that the file is a complete OBO, OWL (RDF/XML) or OBO-Graph JSON file.") from exc
+    if not terms:
+        raise InputError("contains no ontology terms with identifiers evkg recognises.", path=str(path))
+    return LocalOntology(name=path.name, path=str(path.resolve()), prefixes=_covered_prefixes(declared, terms),
+                         terms={iri: Term(**{**t.__dict__, "source": path.name}) for iri, t in terms.items()})
+
+
+def _covered_prefixes(declared: str, terms: dict) -> tuple[str, ...]:
+    """The prefix the ontology mints: its declared id (mondo → MONDO), else the prefix most of its terms use."""
+    counts = Counter(id_prefix(iri) for iri in terms)
+    stem = declared.rsplit("/", 1)[-1].split(".", 1)[0].lower()
+    named = [p for p in counts if p and p.lower() == stem]
+    if named:
+        return tuple(named)
+    prefix, count = counts.most_common(1)[0]
+    return (prefix,) if prefix and count * 2 > len(terms) else ()
+
+
+def add_ontology_files(paths, folder: Path | None = None) -> list[tuple[LocalOntology, Path]]:
+    """Read each file and store it in the local index (replacing an earlier file of the same name)."""
+    added = []
+    for path in paths:
+        ontology = read_ontology_file(path)
+        added.append((ontology, save_local_ontology(ontology, folder)))
+    return added

@@ -1,0 +1,171 @@
+"""Checks of the external ontology terms a description uses, against the term index (evkg.terms).
+
+Each term value is checked once: obsolete (TERM-03), of the wrong kind for its property (TERM-04), absent from
+an added ontology that covers its prefix (TERM-05), or absent from every index (TERM-02, a warning: evkg
+cannot tell). An identifier written as text instead of an IRI is TERM-06. The wording with the closest
+labels is built here; each shape in shapes/terms.ttl carries the general message, severity and source.
+"""
+from __future__ import annotations
+
+import difflib
+
+from rdflib import URIRef
+from rdflib.namespace import RDF, SH
+
+from evkg.core.namespaces import EVSH
+from evkg.terms.index import TERM_NAMESPACES, TermIndex, curie_of, default_index, id_prefix, iri_for_identifier, \
+    term_kinds
+
+NOT_INDEXED = EVSH["TERM-02-TermNotIndexed"]
+OBSOLETE = EVSH["TERM-03-ObsoleteTerm"]
+WRONG_KIND = EVSH["TERM-04-WrongKindOfTerm"]
+NONEXISTENT = EVSH["TERM-05-NonexistentTerm"]
+IDENTIFIER_AS_TEXT = EVSH["TERM-06-IdentifierAsText"]
+TERM_CHECK_SHAPES = frozenset({NOT_INDEXED, OBSOLETE, WRONG_KIND, NONEXISTENT, IDENTIFIER_AS_TEXT})
+_IDENTIFIER_TEXT = r"^\\s*(obo:)?[A-Za-z][A-Za-z0-9]*[:_][A-Za-z]?[0-9][0-9A-Za-z]*\\s*$"
+
+
+def term_results(submitted, index: TermIndex | None = None) -> list:
+    """RawResults for every term usage in the submitted data that the index shows to be wrong or unknown."""
+    from evkg.validation.compiled import DATA_GRAPH
+
+    index = index or default_index()
+    data = f"<{DATA_GRAPH.value}>"
+    starts = " || ".join(f'STRSTARTS(STR(?o), "{ns}")' for ns in TERM_NAMESPACES)
+    results = []
+    rows = submitted.store.query(f"""
+        SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }}
+          FILTER(isIRI(?o) && ({starts})) }}""", use_default_graph_as_union=True)
+    for row in rows:
+        subject, predicate, term = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        found = _check_term(submitted, index, predicate, term)
+        if found is not None:
+            shape, severity, detail = found
+            results.append(_raw(subject, predicate, term, shape, severity, detail))
+    rows = submitted.store.query(f"""
+        SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }}
+          FILTER(isLiteral(?o) && REGEX(STR(?o), "{_IDENTIFIER_TEXT}")) }}""", use_default_graph_as_union=True)
+    for row in rows:
+        subject, predicate, text = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        iri = iri_for_identifier(str(text))
+        if iri is None:
+            continue
+        label = index.label(iri)
+        named = f" ({label})" if label else ""
+        detail = (f"Write it as the IRI <{iri}>{named}, in Turtle `obo:{iri.rsplit('/', 1)[-1]}`, without quotes."
+                  if iri.startswith("http://purl.obolibrary.org/obo/") else f"Write it as the IRI <{iri}>{named}.")
+        results.append(_raw(subject, predicate, text, IDENTIFIER_AS_TEXT, SH.Violation,
+                            f"The identifier \"{text}\" is written as text, so no check or rule can recognise it. "
+                            + detail))
+    return results
+
+
+def _check_term(submitted, index: TermIndex, predicate, term) -> tuple | None:
+    from evkg.terms.index import expected_kinds
+
+    iri = str(term)
+    if predicate == RDF.type or id_prefix(iri) is None:
+        return None
+    expected = expected_kinds().get(str(predicate), ())
+    known = index.get(iri)
+    shown = _shown(index, iri)
+    kinds = index.kinds_of(iri)
+    if known is not None and known.obsolete:
+        replacements = [f"{index.label(r) or curie_of(r)} <{r}>" for r in known.replaced_by]
+        if not replacements:
+            name = known.label.removeprefix("obsolete ").strip()
+            replacements = [f"{t.label} <{t.iri}>" for t in index.closest(name, expected)]
+        hint = f" Use {' or '.join(replacements)}." if replacements else " Search for the current term with `evkg terms search`."
+        return OBSOLETE, SH.Violation, (f"The term {shown} is obsolete in its ontology ({known.source}); obsolete "
+                                        f"terms no longer mean anything a reviewer can rely on.{hint}")
+    if expected and kinds and not kinds & set(expected):
+        return WRONG_KIND, SH.Violation, _wrong_kind_message(submitted, index, predicate, iri, shown, kinds, expected)
+    if known is None:
+        covering = index.covering_ontology(iri)
+        if covering:
+            label = submitted.labels.get(term)
+            close = index.closest(label, expected) if label else _closest_identifiers(index, iri)
+            hint = (" Closest: " + "; ".join(f"{t.label} <{t.iri}>" for t in close) + ".") if close else ""
+            return NONEXISTENT, SH.Violation, (
+                f"The term {curie_of(iri)} <{iri}> does not exist in {covering}, the ontology added for the "
+                f"prefix {id_prefix(iri)}. Check the identifier for typing errors.{hint}")
+        return NOT_INDEXED, SH.Warning, (
+            f"The term {curie_of(iri)} <{iri}> is not in the term index, so evkg cannot check that it exists, "
+            f"is current and is of the right kind. Add the ontology it comes from with `evkg terms add FILE` "
+            f"(OBO, OWL or OBO-Graph JSON), or look the term up with `evkg terms search`.")
+    return None
+
+
+def _wrong_kind_message(submitted, index, predicate, iri, shown, kinds, expected) -> str:
+    kind_labels = term_kinds()
+    is_kind = " or ".join(sorted(kind_labels[k].label for k in kinds))
+    needs = " or ".join(kind_labels[k].label for k in expected)
+    prop = submitted.label(predicate)
+    label = index.label(iri) or submitted.labels.get(URIRef(iri)) or ""
+    close = index.closest(label, expected, strict=True) if label else []
+    hint = (" Closest " + needs + " terms by label: " + "; ".join(f"{t.label} <{t.iri}>" for t in close) + "."
+            ) if close else " Find one with `evkg terms search TEXT --kind " + _kind_name(expected[0]) + "`."
+    return f"The {prop} is {shown}, which is a {is_kind} term; the {prop} needs a {needs} term.{hint}"
+
+
+def _kind_name(kind_iri: str) -> str:
+    return kind_iri.rsplit("#", 1)[-1].removesuffix("TermKind").lower()
+
+
+def _closest_identifiers(index: TermIndex, iri: str) -> list:
+    prefix = id_prefix(iri)
+    same = [t for t in index.terms.values() if id_prefix(t.iri) == prefix and not t.obsolete]
+    names = difflib.get_close_matches(iri, [t.iri for t in same], n=3, cutoff=0.8)
+    return [index.get(n) for n in names]
+
+
+def _shown(index: TermIndex, iri: str) -> str:
+    label = index.label(iri)
+    return f"{curie_of(iri)} \"{label}\" <{iri}>" if label else f"{curie_of(iri)} <{iri}>"
+
+
+def _raw(subject, predicate, value, shape, severity, message):
+    from evkg.validation.compiled import RawResult
+
+    return RawResult(focus=subject, path=predicate, value=value, shape=shape, severity=severity,
+                     messages=frozenset({message}), component=SH.SPARQLConstraintComponent)
+
+
+def _rdflib(term):
+    from evkg.io.rdf import to_rdflib
+
+    return to_rdflib(term)
+
+
+CONCLUSION_IN_SUBMISSION = EVSH["TRUST-01-ConclusionInSubmission"]
+
+
+def conclusion_results(submitted) -> list:
+    """One Violation per node of the submitted data that carries conclusions (outcomes, rules, validation
+    results), naming its types and conclusion properties; attributed to the product it concerns."""
+    from evkg.core.conclusions import conclusion_classes, conclusion_pattern
+    from evkg.core.namespaces import EVKG, curie
+    from evkg.validation.compiled import DATA_GRAPH
+
+    rows = submitted.store.query(f"SELECT DISTINCT ?s ?p ?o WHERE {{ {conclusion_pattern(f'<{DATA_GRAPH.value}>')} }}",
+                                 use_default_graph_as_union=True)
+    by_node: dict = {}
+    for row in rows:
+        subject, predicate, value = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        by_node.setdefault(subject, []).append((predicate, value))
+    results = []
+    classes = conclusion_classes()
+    for node, triples in by_node.items():
+        types = sorted({curie(str(o)) for p, o in triples if p == RDF.type and o in classes})
+        props = sorted({curie(str(p)) for p, _ in triples if p != RDF.type})
+        products = [o for p, o in triples if p == EVKG.ofProduct]
+        focus = products[0] if products else node
+        what = ", ".join(types + props)
+        message = (f"The description states {len(triples)} conclusion statement(s) about {curie(str(node))} "
+                   f"({what}); a submission states facts, never conclusions, so evkg ignored them and classified "
+                   "the product from its facts alone. Remove them; record a regulator's decision as a fact with "
+                   "evkg:agencyDetermination.")
+        path = RDF.type if types else URIRef(next(iter(p for p, _ in triples if p != RDF.type)))
+        value = URIRef(str(EVKG) + types[0].split(":", 1)[1]) if types and types[0].startswith("evkg:") else node
+        results.append(_raw(focus, path, value, CONCLUSION_IN_SUBMISSION, SH.Violation, message))
+    return results

@@ -1,0 +1,235 @@
+"""Descriptions that look right but are not: each gets a finding naming the fault and the fix.
+
+Built on worked example E1 (a complete description) with one change each, checked under the default
+profile. Term checks run against the bundled term index and, where a test adds one, the small real-format
+ontology files in tests/fixtures/ontologies/.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from evkg.cli import main
+from evkg.pipeline import check
+from evkg.terms import index as term_index
+from evkg.terms.ontology_files import add_ontology_files
+from evkg.validation.engine import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+E1 = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+ONTOLOGIES = Path(__file__).resolve().parent / "fixtures" / "ontologies"
+OBO = "http://purl.obolibrary.org/obo/"
+PREFIXES = """PREFIX evkg: <https://w3id.org/evkg#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX product: <https://w3id.org/evkg/data/product/>
+"""
+SOURCE = "<https://w3id.org/evkg/data/product/example-e1/source>"
+
+
+@pytest.fixture(autouse=True)
+def empty_term_index(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVKG_TERMS_DIR", str(tmp_path / "terms"))
+    yield tmp_path / "terms"
+    term_index._default_index.cache_clear()
+
+
+def e1_with(update: str) -> Graph:
+    graph = Graph().parse(E1)
+    graph.update(PREFIXES + update)
+    return graph
+
+
+def findings(graph: Graph, constraint: str | None = None, engine: str = "compiled") -> list:
+    report = validate(graph, engine=engine)
+    results = [r for p in report.products for r in p.results] + report.unattributed
+    return [r for r in results if constraint is None or r.constraint_id == constraint]
+
+
+def test_e1_itself_has_no_term_finding():
+    assert not [r for r in findings(Graph().parse(E1)) if (r.constraint_id or "").startswith(("TERM", "C-", "TRUST"))]
+
+
+def test_an_indication_in_no_index_is_a_warning_that_says_how_to_add_the_ontology():
+    found = findings(e1_with("INSERT DATA { product:example-e1 evkg:indication obo:MONDO_9999999 }"), "TERM-02")
+    assert [r.severity for r in found] == ["Warning"]
+    assert "evkg terms add" in found[0].message and "MONDO:9999999" in found[0].message
+
+
+def test_a_producer_cell_in_no_index_is_a_warning_until_its_ontology_is_added():
+    graph = e1_with(f"DELETE DATA {{ {SOURCE} evkg:producerCellType obo:CL_0000134 }} ; "
+                    f"INSERT DATA {{ {SOURCE} evkg:producerCellType obo:CL_9999999 }}")
+    assert [r.severity for r in findings(graph, "TERM-02")] == ["Warning"]
+    add_ontology_files([ONTOLOGIES / "cl-excerpt.obo"])
+    term_index._default_index.cache_clear()
+    nonexistent = findings(graph, "TERM-05")
+    assert [r.severity for r in nonexistent] == ["Violation"] and not findings(graph, "TERM-02")
+    assert "cl-excerpt.obo" in nonexistent[0].message and "Closest:" in nonexistent[0].message
+
+
+def test_an_obsolete_term_in_an_added_ontology_is_a_violation():
+    add_ontology_files([ONTOLOGIES / "cl-excerpt.obo"])
+    graph = e1_with(f"DELETE DATA {{ {SOURCE} evkg:producerCellType obo:CL_0000134 }} ; "
+                    f"INSERT DATA {{ {SOURCE} evkg:producerCellType obo:CL_0000063 }}")
+    found = findings(graph, "TERM-03")
+    assert [r.severity for r in found] == ["Violation"] and "obsolete" in found[0].message
+
+
+def test_a_cell_type_given_as_indication_is_one_violation_of_kind():
+    graph = e1_with("INSERT DATA { product:example-e1 evkg:indication obo:CL_0000134 }")
+    on_indication = [r for r in findings(graph) if r.path and r.path.endswith("#indication")]
+    assert [(r.constraint_id, r.severity) for r in on_indication] == [("TERM-04", "Violation")]
+    assert "cell type" in on_indication[0].message and "disease or disorder" in on_indication[0].message
+
+
+def test_a_taxon_given_as_producer_cell_type_is_the_wrong_kind():
+    graph = e1_with(f"INSERT DATA {{ {SOURCE} evkg:producerCellType obo:NCBITaxon_9606 }}")
+    assert [r.severity for r in findings(graph, "TERM-04")] == ["Violation"]
+
+
+def test_a_mouse_organism_on_human_primary_cells_is_a_violation():
+    graph = e1_with(f"DELETE DATA {{ {SOURCE} evkg:organism obo:NCBITaxon_9606 }} ; "
+                    f"INSERT DATA {{ {SOURCE} evkg:organism obo:NCBITaxon_10090 }}")
+    for engine in ("compiled", "pyshacl"):
+        found = findings(graph, "C-01", engine=engine)
+        assert [r.severity for r in found] == ["Violation"], engine
+        assert "NCBITaxon_9606" in found[0].message
+
+
+@pytest.mark.parametrize("text, iri", [("MONDO:0005178", f"{OBO}MONDO_0005178"), ("CL_0000057", f"{OBO}CL_0000057")])
+def test_an_identifier_written_as_text_names_the_iri_to_use(text, iri):
+    graph = e1_with(f'INSERT DATA {{ product:example-e1 evkg:indication "{text}" }}')
+    on_value = [r for r in findings(graph) if r.value == text]
+    assert [(r.constraint_id, r.severity) for r in on_value] == [("TERM-06", "Violation")]
+    assert f"<{iri}>" in on_value[0].message
+
+
+def test_a_misspelt_value_gets_one_finding_with_the_closest_name():
+    graph = e1_with("DELETE { ?prep evkg:particleKind evkg:SmallEV } INSERT { ?prep evkg:particleKind evkg:SmallEv } "
+                    "WHERE { ?prep evkg:particleKind evkg:SmallEV }")
+    on_value = [r for r in findings(graph) if r.value and r.value.endswith("#SmallEv")]
+    assert [(r.constraint_id, r.severity) for r in on_value] == [("Q-01", "Violation")]
+    assert "Did you mean evkg:SmallEV" in on_value[0].message
+
+
+def test_a_misspelt_product_class_names_the_declared_class(tmp_path, capsys):
+    path = tmp_path / "typo.ttl"
+    path.write_text(E1.read_text(encoding="utf-8").replace("a evkg:EVProduct", "a evkg:EvProduct"), encoding="utf-8")
+    assert main(["check", "-q", "--no-classify", str(path)]) == 2
+    out = capsys.readouterr()
+    assert "evkg:EvProduct is not an evkg class" in out.out + out.err and "evkg:EVProduct" in out.out + out.err
+
+
+REAL_NUMBERS = ["ACTRN12620000944932", "NCT04276987", "2020-001978-29"]
+
+
+def registry_examples() -> list[str]:
+    ontology = Graph().parse(ROOT / "ontology" / "trial-registries.ttl")
+    return sorted(str(o) for o in ontology.objects(None, ontology.namespace_manager.expand_curie("skos:example")))
+
+
+def test_every_registry_has_one_sourced_pattern_and_the_message_names_it():
+    from rdflib.namespace import DCTERMS as DCT, RDF, RDFS
+
+    from evkg.core.namespaces import EVKG
+    from evkg.literature.sources import resolve_source
+
+    ontology = Graph().parse(ROOT / "ontology" / "trial-registries.ttl")
+    registries = list(ontology.subjects(RDF.type, EVKG.TrialRegistry))
+    assert len(registries) >= 19
+    shapes = Graph().parse(ROOT / "shapes" / "product.ttl")
+    message = " ".join(str(m) for m in shapes.objects(None, shapes.namespace_manager.expand_curie("sh:message"))
+                       if "WHO ICTRP" in str(m))
+    for registry in registries:
+        assert len(list(ontology.objects(registry, EVKG.identifierPattern))) == 1
+        assert all(resolve_source(s) for s in ontology.objects(registry, DCT.source))
+        assert str(ontology.value(registry, RDFS.label)) in message
+
+
+@pytest.mark.parametrize("number", REAL_NUMBERS + registry_examples())
+def test_registry_numbers_of_every_primary_registry_pass(number):
+    graph = e1_with(f'INSERT DATA {{ product:example-e1 evkg:trialRegistryId "{number}" }}')
+    assert not findings(graph, "S-trialRegistryId")
+
+
+def test_the_curated_products_trial_numbers_pass():
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG
+
+    numbers = {str(o) for o in resources.data_graph().objects(None, EVKG.trialRegistryId)}
+    assert numbers
+    for number in numbers:
+        graph = e1_with(f'INSERT DATA {{ product:example-e1 evkg:trialRegistryId "{number}" }}')
+        assert not findings(graph, "S-trialRegistryId"), number
+
+
+@pytest.mark.parametrize("number", ["ClinicalTrials.gov NCT04276987", "NCT0427698", "ACTRN1262000094493", "CTRI-2020-05-025215"])
+def test_a_wrong_number_names_the_registries_whose_formats_were_expected(number):
+    graph = e1_with(f'INSERT DATA {{ product:example-e1 evkg:trialRegistryId "{number}" }}')
+    for engine in ("compiled", "pyshacl"):
+        found = findings(graph, "S-trialRegistryId", engine=engine)
+        assert [r.severity for r in found] == ["Violation"], engine
+        assert "Australian New Zealand Clinical Trials Registry" in found[0].message and "ChiCTR" in found[0].message
+
+
+@pytest.mark.parametrize("route", ["IntraArticular", "Intrapleural", "Intrathecal", "Intratumoural", "Intravitreal",
+                                   "Intradermal", "Subretinal", "Intranasal", "Intraperitoneal", "TopicalOnWound"])
+def test_routes_ev_products_use_are_accepted_and_mapped(route):
+    from rdflib import URIRef
+    from rdflib.namespace import RDFS, SKOS
+
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG
+
+    graph = e1_with(f"DELETE DATA {{ product:example-e1 evkg:routeOfAdministration evkg:Intravenous }} ; "
+                    f"INSERT DATA {{ product:example-e1 evkg:routeOfAdministration evkg:{route} }}")
+    assert not [r for r in findings(graph) if r.severity == "Violation"]
+    ontology = resources.ontology_graph()
+    node = URIRef(str(EVKG) + route)
+    assert ontology.value(node, EVKG.edqmStandardTerm) is not None
+    mapped = list(ontology.objects(node, SKOS.exactMatch)) + list(ontology.objects(node, SKOS.closeMatch))
+    assert all(str(m).startswith(OBO + "NCIT_") and ontology.value(m, RDFS.label) is not None for m in mapped)
+
+
+def test_fail_on_sets_the_exit_code(tmp_path):
+    path = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    products, _ = check(Graph().parse(path), classify=False)
+    assert products[0].conforms and any(r.severity == "Warning" for r in products[0].results)
+    quiet = ["check", "-q", "--no-classify", "-f", "json", "-o", str(tmp_path / "r.json")]
+    assert main(quiet + [str(path)]) == 0
+    assert main(quiet + ["--fail-on", "warning", str(path)]) == 1
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["fail_on"] == "warning"
+    missing_cell = ROOT / "examples" / "invalid" / "missing-producer-cell-type.ttl"
+    assert main(quiet + [str(missing_cell)]) == 1
+    assert main(quiet + ["--profile", "published", str(missing_cell)]) == 0
+    assert main(quiet + ["--profile", "published", "--fail-on", "warning", str(missing_cell)]) == 1
+
+
+def test_engines_agree_on_a_look_right_but_wrong_description():
+    graph = e1_with(f"INSERT DATA {{ product:example-e1 evkg:indication obo:CL_0000134 ; "
+                    f"evkg:trialRegistryId \"ACTRN1262000094493\" }} ; "
+                    f"DELETE DATA {{ {SOURCE} evkg:organism obo:NCBITaxon_9606 }} ; "
+                    f"INSERT DATA {{ {SOURCE} evkg:organism obo:NCBITaxon_10090 ; evkg:anatomicalOrigin \"UBERON:0002331\" }}")
+    compiled = sorted((r.constraint_id, r.severity, r.focus, r.path, r.value, r.message) for r in findings(graph))
+    reference = sorted((r.constraint_id, r.severity, r.focus, r.path, r.value, r.message)
+                       for r in findings(graph, engine="pyshacl"))
+    assert compiled == reference
+    assert {"TERM-04", "TERM-06", "C-01", "S-trialRegistryId"} <= {c[0] for c in compiled}
+
+
+def test_engines_agree_on_the_new_consistency_and_wording_checks():
+    graph = e1_with(f"INSERT DATA {{ {SOURCE} evkg:cellLine <https://www.cellosaurus.org/CVCL_0045> . "
+                    "product:example-e1 evkg:intendedUse evkg:AntiTumourImmunotherapy ; evkg:indication obo:MONDO_0005178 } ; "
+                    "DELETE { ?test evkg:specification ?spec } WHERE { ?test evkg:testType evkg:EndotoxinTest ; evkg:specification ?spec } ; "
+                    "INSERT { ?prep evkg:separationStep <urn:x-step> . <urn:x-step> a evkg:SeparationStep ; "
+                    "evkg:method evkg:Ultracentrifugation ; evkg:stepOrder 9 } WHERE { ?prep a evkg:EVPreparation }")
+    compiled = sorted((r.constraint_id, r.severity, r.focus, r.path, r.value, r.message) for r in findings(graph))
+    reference = sorted((r.constraint_id, r.severity, r.focus, r.path, r.value, r.message)
+                       for r in findings(graph, engine="pyshacl"))
+    assert compiled == reference
+    by_id = {c[0]: c for c in compiled}
+    assert {"C-02", "C-03", "Q-13", "Q-29"} <= set(by_id)
+    assert "lacks the g-force (evkg:gForce), the duration (evkg:durationMinutes), the rotor type" in by_id["Q-13"][5]
+    assert "is reported, but it lacks a specification" in by_id["Q-29"][5]

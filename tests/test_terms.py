@@ -1,0 +1,109 @@
+"""The term index: bundled terms, ontologies added from OBO, OWL and OBO-Graph JSON files, and search."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evkg.cli import main
+from evkg.terms import index as term_index
+from evkg.terms.index import TermIndex, iri_for_identifier, search_terms
+from evkg.terms.ontology_files import add_ontology_files, read_ontology_file
+
+ONTOLOGIES = Path(__file__).resolve().parent / "fixtures" / "ontologies"
+OBO = "http://purl.obolibrary.org/obo/"
+
+
+@pytest.fixture()
+def terms_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "terms"
+    monkeypatch.setenv("EVKG_TERMS_DIR", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("name, prefix, count", [("cl-excerpt.obo", "CL", 8), ("mondo-excerpt.owl", "MONDO", 6),
+                                                 ("uberon-excerpt.json", "UBERON", 5)])
+def test_each_ontology_format_is_read_with_labels_ancestors_and_its_prefix(name, prefix, count):
+    ontology = read_ontology_file(ONTOLOGIES / name)
+    assert ontology.prefixes == (prefix,)
+    assert len(ontology.terms) == count
+    labels = {t.label for t in ontology.terms.values()}
+    assert {"mesenchymal stem cell", "osteoarthritis", "adipose tissue"} & labels
+
+
+def test_ancestors_are_transitive_and_obsolete_terms_are_flagged():
+    cl = read_ontology_file(ONTOLOGIES / "cl-excerpt.obo").terms
+    assert f"{OBO}CL_0000000" in cl[f"{OBO}CL_0002570"].ancestors          # through MSC, stem cell, animal cell
+    assert cl[f"{OBO}CL_0000063"].obsolete and not cl[f"{OBO}CL_0000134"].obsolete
+    mondo = read_ontology_file(ONTOLOGIES / "mondo-excerpt.owl").terms
+    assert f"{OBO}MONDO_0005265" in mondo[f"{OBO}MONDO_0005011"].ancestors
+    assert "degenerative joint disease" in mondo[f"{OBO}MONDO_0005178"].synonyms
+
+
+def test_a_file_that_is_not_an_ontology_is_refused(tmp_path):
+    from evkg.core.errors import InputError
+
+    bad = tmp_path / "notes.obo"
+    bad.write_text("this is not OBO [Term\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        read_ontology_file(bad)
+
+
+def test_kinds_come_from_ancestors_or_the_prefix():
+    index = TermIndex(local=[read_ontology_file(ONTOLOGIES / "mondo-excerpt.owl")])
+    disease = "https://w3id.org/evkg#DiseaseTermKind"
+    assert index.kinds_of(f"{OBO}MONDO_0005011") == {disease}
+    assert index.kinds_of(f"{OBO}CL_0000134") == {"https://w3id.org/evkg#CellTypeTermKind"}
+    assert index.kinds_of(f"{OBO}NCIT_C2926") == {disease}                   # bundled ancestor
+    assert index.kinds_of(f"{OBO}NCIT_C12345") == set()                      # NCIt has every kind: unknown
+    assert index.kinds_of("https://www.cellosaurus.org/CVCL_0045") == {"https://w3id.org/evkg#CellLineTermKind"}
+
+
+def test_added_ontology_covers_its_prefix_only():
+    index = TermIndex(local=[read_ontology_file(ONTOLOGIES / "cl-excerpt.obo")])
+    assert index.covering_ontology(f"{OBO}CL_9999999") == "cl-excerpt.obo"
+    assert index.covering_ontology(f"{OBO}MONDO_9999999") is None
+
+
+def test_identifiers_written_as_text_map_to_their_iri():
+    assert iri_for_identifier("MONDO:0005178") == f"{OBO}MONDO_0005178"
+    assert iri_for_identifier("CL_0000057") == f"{OBO}CL_0000057"
+    assert iri_for_identifier("EFO:0004905") == "http://www.ebi.ac.uk/efo/EFO_0004905"
+    assert iri_for_identifier("NCT04493242") is None
+    assert iri_for_identifier("bone marrow") is None
+
+
+def test_search_finds_bundled_terms_by_label_identifier_and_kind(terms_dir):
+    hits = search_terms("mesenchymal stem cell", kind="celltype")
+    assert hits[0]["iri"] == f"{OBO}CL_0000134" and hits[0]["label"] == "mesenchymal stem cell"
+    assert all("cell type" in h["kinds"] for h in hits)
+    assert search_terms("MONDO:0005178")[0]["label"] == "osteoarthritis"
+    assert [h["curie"] for h in search_terms("sapiens", kind="taxon")] == ["NCBITaxon:9606"]
+    assert search_terms("sapiens", kind="disease") == []
+    assert len(search_terms("cell", limit=3)) == 3
+
+
+def test_search_sees_added_ontologies_and_their_synonyms(terms_dir):
+    assert search_terms("degenerative joint") == []
+    add_ontology_files([ONTOLOGIES / "mondo-excerpt.owl", ONTOLOGIES / "uberon-excerpt.json"])
+    hits = search_terms("degenerative joint")
+    assert [(h["curie"], h["source"]) for h in hits] == [("MONDO:0005178", "mondo-excerpt.owl")]
+    assert search_terms("fat tissue", kind="anatomical entity")[0]["curie"] == "UBERON:0001013"
+
+
+def test_unknown_kind_is_a_usage_error_naming_the_kinds():
+    from evkg.core.errors import UsageError
+
+    with pytest.raises(UsageError, match="celltype"):
+        search_terms("x", kind="organ")
+
+
+def test_cli_adds_files_and_searches(terms_dir, capsys):
+    assert main(["terms", "add", str(ONTOLOGIES / "cl-excerpt.obo")]) == 0
+    assert "8 terms (covers CL)" in capsys.readouterr().out
+    assert (terms_dir / "cl-excerpt.obo.json").exists()
+    assert main(["terms", "search", "cell by histology"]) == 0
+    out = capsys.readouterr().out
+    assert "CL:0000063" in out and "(obsolete)" in out
+    assert main(["terms", "search", "no such thing at all"]) == 1
+    term_index._default_index.cache_clear()
