@@ -233,10 +233,10 @@ def push_store(local: EmbeddedStore, remote, *, chunk_size: int = 5000, progress
                     first = False
                 remote.update(request)
                 if steps is not None:
-                    steps(len(sent), len(GRAPHS), sum(sent.values()) + len(chunk))
+                    steps(len(sent), len(all_graphs()), sum(sent.values()) + len(chunk))
         sent[graph_iri] = len(triples)
         if steps is not None:
-            steps(len(sent), len(GRAPHS), sum(sent.values()))
+            steps(len(sent), len(all_graphs()), sum(sent.values()))
         progress(f"evkg load: {name}: {len(triples)} triples sent")
     total = sum(sent.values())
     target = graph_store or remote.url
