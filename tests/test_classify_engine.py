@@ -126,8 +126,12 @@ def test_marketing_authorisation_supersedes_inferred_conclusions():
     assert adopted.rule == "EU-30" and adopted.status == "settled"
     inferred_atmp = by_category(result, product, "EU_ATMP")[0]
     assert inferred_atmp.status == "superseded" and adopted.iri in inferred_atmp.superseded_by
-    # Conclusions built on the overridden one are overridden with it, and the record is kept.
-    assert by_category(result, product, "EU_CentralisedProcedureMandatory")[0].status in ("superseded", "provisional")
+    # Conclusions built on the overridden one are overridden with it, and the record is kept: the centralised
+    # procedure still follows from recombinant-DNA manufacture (EU-26), not from the ATMP answer (EU-25).
+    centralised = by_category(result, product, "EU_CentralisedProcedureMandatory")[0]
+    assert (centralised.rule, centralised.status) == ("EU-26", "provisional")
+    assert ("EU-25", "superseded") in centralised.other_derivations
+    assert (None, EVKG.status, EVKG.Superseded) in result.graph
     assert (None, EVKG.supersededBy, None) in result.graph
     assert not result.consistency_errors
 

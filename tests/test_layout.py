@@ -13,7 +13,7 @@ STAGES = {
     "core": 0,
     "io": 1, "literature": 1, "terms": 1,
     "validation": 2, "classification": 2,
-    "report": 3,
+    "report": 3, "authoring": 3,
     "pipeline": 4, "graph": 4,
     "publish": 5,
     "web": 6,

@@ -3,7 +3,9 @@
 Each data/products/<id>.ttl is checked against tests/expected/<id>.json and each examples/valid/<name>.ttl
 against examples/valid/<name>.expected.json (when it has a "classification" block). The sidecars come from
 the products' cited sources and the worked examples of docs/rules.md; they list only what
-the sources justify, so a missing entry means "no claim", never "must not happen".
+the sources justify, so a missing entry means "no claim", never "must not happen". Every concluded category
+has its expected status (settled, provisional or contested: the weakest status along its chain of premises,
+from the rule table); the strongest derivation the engine reports must have it.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from evkg.core.namespaces import EVKG
 ROOT = Path(__file__).resolve().parent.parent
 EVKG_NS = str(EVKG)
 UNDECIDED = EVKG_NS + "Undecided"
+RANK = {"settled": 3, "provisional": 2, "contested": 1, "superseded": 0}
 
 
 def product_cases() -> list[tuple[Path, Path]]:
@@ -89,6 +92,18 @@ def test_classification_matches_expectation(path: Path, sidecar: Path):
         for curie in wanted.get("contested", []):
             if expand(curie) not in contested:
                 problems.append(f"{jurisdiction}: expected {curie} to be contested or a contested alternative")
+        statuses = wanted.get("status", {})
+        missing_status = sorted(set(wanted.get("concluded", [])) - set(statuses))
+        if missing_status:
+            problems.append(f"{jurisdiction}: the sidecar gives no status for {', '.join(missing_status)}")
+        for curie, status in statuses.items():
+            if curie not in wanted.get("concluded", []):
+                problems.append(f"{jurisdiction}: status given for {curie}, which the sidecar does not expect")
+                continue
+            found = sorted({o.status for o in mine if o.category == expand(curie) and o.status != "undecided"},
+                           key=lambda s: RANK.get(s, 0), reverse=True)
+            if found and found[0] != status:
+                problems.append(f"{jurisdiction}: {curie} is {found[0]}, the sidecar expects {status}")
         for curie in wanted.get("not_concluded", []):
             if expand(curie) in concluded:
                 rules = sorted({o.rule or "?" for o in mine if o.category == expand(curie)})

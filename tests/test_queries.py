@@ -190,6 +190,8 @@ def check_rules_by_status(store):
     assert contested and {r["status"] for r in contested} == {EVKG + "Contested"}
     assert "EU-11" in {r["ruleId"] for r in contested}
     settled = {r["ruleId"] for r in rows(run(store, "rules-by-status", status="Settled"))}
+    eu11 = next(r for r in contested if r["ruleId"] == "EU-11")
+    assert eu11["conclusions"] and eu11["legalSources"]
     assert {"EU-01", "EU-10", "EU-14"} <= settled
 
 
@@ -432,3 +434,65 @@ def test_cli_as_a_subprocess(built_store_path):
                            str(built_store_path) + "-other"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "no named query 'no-such-query'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- strict SPARQL 1.1 -----------------------------------------------------------------------------------------
+def _variables_in(node) -> set[str]:
+    """Every variable mentioned anywhere below a node of rdflib's SPARQL parse tree."""
+    from pyparsing import ParseResults
+    from rdflib.term import Variable
+
+    found, stack = set(), [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            found.add(str(item))
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return found
+
+
+def alias_reuse(tree) -> list[str]:
+    """SELECT aliases `(expr AS ?v)` whose ?v is already used in the same query's WHERE clause or GROUP BY
+    (SPARQL 1.1 §18.2.1: the variable must not already be in scope); sub-selects are checked too."""
+    from pyparsing import ParseResults
+
+    problems, stack = [], [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "projection" in item and "where" in item:
+                used = _variables_in(item["where"]) | _variables_in(item.get("groupby"))
+                for column in item["projection"] or []:
+                    alias = column.get("evar") if isinstance(column, dict) else None
+                    if alias is not None and str(alias) in used:
+                        problems.append(str(alias))
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(catalogue()))
+def test_named_query_is_strict_sparql_11_for_rdflib_and_oxigraph(name):
+    """Oxigraph accepts more than SPARQL 1.1; rdflib's parser and the scope rule are a second, strict opinion."""
+    import pyoxigraph as ox
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    from evkg.graph.queries import prepared_text
+
+    text = prepared_text(name)
+    ox.Store().query(text)
+    prepareQuery(text)
+    assert alias_reuse(parseQuery(text)) == [], f"{name}: an output alias reuses a WHERE variable"
+
+
+def test_strict_check_finds_an_alias_that_reuses_a_where_variable():
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    bad = "SELECT ?s (COUNT(?o) AS ?o) WHERE { ?s ?p ?o } GROUP BY ?s"
+    good = "SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s"
+    assert alias_reuse(parseQuery(bad)) == ["o"] and alias_reuse(parseQuery(good)) == []

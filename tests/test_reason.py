@@ -98,11 +98,29 @@ def test_reason_command_exit_codes(tmp_path, capsys):
     good = tmp_path / "product.ttl"
     good.write_text(PRODUCTS, encoding="utf-8")
     assert main(["reason", str(good)]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert "consistent" in out and "agree on every product" in out
+    assert "with HermiT" in captured.err and "done in" in captured.err     # progress on stderr
 
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix evkg: <https://w3id.org/evkg#> .\n<https://example.org/p> evkg:evRole .\n",
                       encoding="utf-8")
     assert main(["reason", str(broken)]) == 2
     assert "broken.ttl" in capsys.readouterr().err
+
+
+def test_reason_without_java_says_so_and_exits_2(tmp_path):
+    """A machine without Java: an empty PATH and no JAVA_HOME; the message says what to install."""
+    import os
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    env = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME", "PATH")}
+    env["PATH"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "reason", str(example)], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 2, done.stderr
+    assert "Java was not found" in done.stderr and "install" in done.stderr.lower()
+    assert "Traceback" not in done.stderr

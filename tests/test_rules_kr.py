@@ -78,7 +78,9 @@ def statuses(result) -> dict:
 
 def test_cell_free_msc_evs_are_ev_therapy_products_not_cell_therapy():
     result = run(describe())
-    assert statuses(result) == {"KR_EVTherapyProduct": "settled", "KR_NotCellTherapyProduct": "settled"}
+    # KR_EVTherapyProduct is a kind of KR_BiologicalProduct (MFDS guideline, section 2), so both are concluded
+    assert statuses(result) == {"KR_EVTherapyProduct": "settled", "KR_NotCellTherapyProduct": "settled",
+                                "KR_BiologicalProduct": "settled"}
     # producer cells stated unmodified and no cargo: the gene-therapy question is not asked
     assert not [o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_GeneTherapy)]
 

@@ -720,6 +720,54 @@ CASES = [
     ("S-lengthAminoAcids", "length-as-text",
      PROTEIN_CARGO + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200") + _insert("ex:msc-ev-cargo evkg:lengthAminoAcids \"about 200\""),
      {_result("S-lengthAminoAcids", V, "lengthAminoAcids")}),
+    # Value ranges, both sides of each bound, and the class of linked nodes (sh:class).
+    ("S-lengthAminoAcids", "length-zero", PROTEIN_CARGO + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200")
+     + _insert("ex:msc-ev-cargo evkg:lengthAminoAcids 0"), {_result("S-lengthAminoAcids", V, "lengthAminoAcids")}),
+    ("S-lengthAminoAcids", "length-one", PROTEIN_CARGO + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200")
+     + _insert("ex:msc-ev-cargo evkg:lengthAminoAcids 1"), set()),
+    ("S-minimumLengthAminoAcids", "minimum-length-zero", PROTEIN_CARGO
+     + _delete("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 200") + _insert("ex:msc-ev-cargo evkg:minimumLengthAminoAcids 0"),
+     {_result("S-minimumLengthAminoAcids", V, "minimumLengthAminoAcids")}),
+    ("S-loadingEfficiency", "loading-efficiency-over-100", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert("ex:msc-ev-cargo evkg:loadingEfficiency 100.5"), {_result("S-loadingEfficiency", V, "loadingEfficiency")}),
+    ("S-loadingEfficiency", "loading-efficiency-100", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert("ex:msc-ev-cargo evkg:loadingEfficiency 100"), set()),
+    ("S-loadingEfficiency", "loading-efficiency-negative", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert('ex:msc-ev-cargo evkg:loadingEfficiency "-0.5"^^xsd:decimal'),
+     {_result("S-loadingEfficiency", V, "loadingEfficiency")}),
+    ("S-loadingEfficiency", "loading-efficiency-zero", WITH_CARGO + _delete("ex:msc-ev-cargo evkg:loadingEfficiency 10")
+     + _insert("ex:msc-ev-cargo evkg:loadingEfficiency 0"), set()),
+    ("S-sizeCutoffNm", "cutoff-zero", _delete("ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-prep evkg:sizeCutoffNm 0"),
+     {_result("S-sizeCutoffNm", V, "sizeCutoffNm"), _result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("S-sizeCutoffNm", "cutoff-half-a-nanometre",
+     _delete("ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-prep evkg:sizeCutoffNm 0.5"),
+     {_result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("S-loadedCargo", "cargo-not-typed", WITH_CARGO + _delete("ex:msc-ev-cargo a evkg:CargoItem"),
+     {_result("S-loadedCargo", V, "loadedCargo")}),
+    ("Q-03", "source-not-typed", _delete("ex:msc-ev-source a evkg:CellCultureSource"),
+     {_result("Q-03-OneSource", V, "hasSource")}),
+    ("S-marker", "marker-iri-written-as-text",
+     _delete("ex:msc-ev-cd63 evkg:marker up:P08962") + _insert('ex:msc-ev-cd63 evkg:marker "http://purl.uniprot.org/uniprot/P08962"'),
+     {_result("S-marker", V, "marker")}),                  # only sh:nodeKind fails: the text matches the pattern
+    # Both sides of the size cut-off (stated 200 nm, and the 200 nm default when none is stated).
+    ("Q-25", "small-ev-diameter-199", _delete("ex:msc-ev-size evkg:value 118") + _insert("ex:msc-ev-size evkg:value 199"),
+     set()),
+    ("Q-25", "small-ev-diameter-200", _delete("ex:msc-ev-size evkg:value 118") + _insert("ex:msc-ev-size evkg:value 200"),
+     {_result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("Q-25", "small-ev-diameter-199-default-cutoff",
+     _delete("ex:msc-ev-size evkg:value 118", "ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-size evkg:value 199"),
+     {_result("Q-25-SizeBasis", W, "sizeCutoffNm")}),
+    ("Q-25", "small-ev-diameter-200-default-cutoff",
+     _delete("ex:msc-ev-size evkg:value 118", "ex:msc-ev-prep evkg:sizeCutoffNm 200") + _insert("ex:msc-ev-size evkg:value 200"),
+     {_result("Q-25-SizeBasis", W, "sizeCutoffNm"), _result("Q-25-SmallEVDiameter", V, "measurement")}),
+    ("Q-25", "large-ev-diameter-200",
+     _delete("ex:msc-ev-prep evkg:particleKind evkg:SmallEV", "ex:msc-ev-size evkg:value 118")
+     + _insert("ex:msc-ev-prep evkg:particleKind evkg:LargeEV", "ex:msc-ev-size evkg:value 200"),
+     {_result("Q-25-LargeEVDiameter", V, "measurement")}),
+    ("Q-25", "large-ev-diameter-201",
+     _delete("ex:msc-ev-prep evkg:particleKind evkg:SmallEV", "ex:msc-ev-size evkg:value 118")
+     + _insert("ex:msc-ev-prep evkg:particleKind evkg:LargeEV", "ex:msc-ev-size evkg:value 201"),
+     set()),
 ]
 
 

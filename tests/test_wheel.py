@@ -34,3 +34,16 @@ def test_wheel_installs_in_a_fresh_environment_and_checks_outside_the_repo(tmp_p
     listed = subprocess.run([str(env_dir / "bin" / "evkg"), "queries"], cwd=work, capture_output=True,
                             text=True, timeout=300)
     assert listed.returncode == 0, listed.stderr
+    # The writing tools read the same shapes, vocabulary, kinds and examples from the wheel as from the
+    # repository: the template is the same, and checking it untouched lists what is left (exit 1, not 2).
+    made = subprocess.run([str(env_dir / "bin" / "evkg"), "new", "--kind", "msc-ev"], cwd=work,
+                          capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    from evkg.authoring.template import template
+
+    assert made.stdout == template("msc-ev", "yaml")
+    (work / "new.yaml").write_text(made.stdout, encoding="utf-8")
+    checked = subprocess.run([str(env_dir / "bin" / "evkg"), "check", "new.yaml"], cwd=work,
+                             capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "at line" in checked.stdout

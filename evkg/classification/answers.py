@@ -2,6 +2,7 @@
 of scope, and contradictions between settled answers."""
 from __future__ import annotations
 
+import functools
 import re
 
 from rdflib.namespace import DCTERMS, RDF
@@ -44,7 +45,15 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
     for o in run.index.outcomes():
         concluded_categories.setdefault(run.index.product[o], set()).add(run.index.category[o])
 
+    remembered: dict = {}
+
     def missing_for(product: str, question: str, visiting: frozenset) -> dict[str, set]:
+        key = (product, question, visiting)
+        if key not in remembered:
+            remembered[key] = _missing_for(product, question, visiting)
+        return {prop: set(rules) for prop, rules in remembered[key].items()}
+
+    def _missing_for(product: str, question: str, visiting: frozenset) -> dict[str, set]:
         missing: dict[str, set] = {}
         for rule in rules_by_question.get(question, []):
             if rule.agency:
@@ -157,6 +166,7 @@ def _contradictions(run, outcomes: list[Outcome]) -> list[ConsistencyError]:
     return errors
 
 
+@functools.cache
 def _rule_sort_key(rule_id: str) -> tuple:
     parts = re.split(r"(\d+)", rule_id)
     return tuple(int(p) if p.isdigit() else p for p in parts)

@@ -37,6 +37,7 @@ from evkg.classification.outcomes import (
     STATUS_IRI,
     STATUS_RANK,
     SUPERSEDED,
+    SUPERSEDED_IRI,
     ClassificationResult,
     Outcome,
     _nt,
@@ -199,7 +200,10 @@ class _Run:
         changed_categories: set[str] = set()
         quads_out, quads_in = [], []
         for o in outcomes:
-            status_node = ox.NamedNode(STATUS_IRI[RANK_STATUS[max(chain[o], 1)]])
+            # One representation of an overridden conclusion: the status evkg:Superseded (supersededBy only
+            # names what overrides it), so queries and reports that filter on the status see the same thing.
+            status_iri = SUPERSEDED_IRI if effective[o] == SUPERSEDED else STATUS_IRI[RANK_STATUS[max(chain[o], 1)]]
+            status_node = ox.NamedNode(status_iri)
             node = ox.NamedNode(o)
             wanted = [ox.Triple(node, _P["status"], status_node)]
             for by in sorted(superseded.get(o, set()) | inherited.get(o, set())):
@@ -329,6 +333,8 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
             if p in index.category:
                 p_rule = kb.rules_by_iri.get(index.rule.get(p, ""))
                 p_rank = run.effective.get(p, 1)
+                if p_rank == SUPERSEDED and rank != SUPERSEDED:
+                    continue            # a live answer does not rest on an overridden one (explain lists it)
                 p_status = "superseded" if p_rank == SUPERSEDED else RANK_STATUS[p_rank]
                 premise_words.append(f"{label_of(index.category[p])} ({p_rule.id if p_rule else '?'}, {p_status})")
         sources = sorted(index.sources.get(primary, set()) | set(rule.sources if rule else ()))

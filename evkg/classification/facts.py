@@ -64,6 +64,13 @@ class DescriptionFacts:
 
     def lacks(self, product: str, prop: str) -> bool:
         """Whether a rule that needs `prop` still waits for it in this product's description."""
+        cache = self.__dict__.setdefault("_lacks", {})
+        key = (product, prop)
+        if key not in cache:
+            cache[key] = self._lacks_now(product, prop)
+        return cache[key]
+
+    def _lacks_now(self, product: str, prop: str) -> bool:
         needs = self.kb.fact_requirements
         if prop in needs.optional:
             return False

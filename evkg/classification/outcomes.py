@@ -27,6 +27,13 @@ STATUS_IRI = {"settled": EVKG_NS + "Settled", "provisional": EVKG_NS + "Provisio
               "contested": EVKG_NS + "Contested"}
 IRI_STATUS = {iri: name for name, iri in STATUS_IRI.items()}
 SUPERSEDED = 0
+SUPERSEDED_IRI = EVKG_NS + "Superseded"
+
+
+def standing(outcomes) -> list:
+    """The answers reports show: an overridden (superseded) conclusion is left out, as the named queries leave it
+    out; `evkg explain` still shows it with what overrides it."""
+    return [o for o in outcomes if o.status != "superseded"]
 
 
 # Engine-only marker of the products the rules run on; it never leaves the working store.

@@ -17,6 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from evkg.core.errors import EvkgError
 from evkg.core.namespaces import EVKG
 
 # Datatypes HermiT understands (OWL 2 datatype map); literals of other types carry no meaning for the
@@ -34,8 +35,30 @@ CLOSED_PROPERTIES = (EVKG.intendedUse, EVKG.loadedCargo)
 RULE_OUTCOME_STATUSES_COUNTED = {"settled", "provisional", "contested", "superseded"}
 
 
-class ReasonerError(Exception):
-    """HermiT could not be run (Java missing or failed)."""
+class ReasonerError(EvkgError):
+    """HermiT could not be run (Java missing or failed): exit code 2, with what to do."""
+
+
+def java_command() -> str:
+    """The Java executable HermiT will run: $JAVA_HOME/bin/java, else `java` on the PATH.
+    Raises ReasonerError saying how to install Java when there is none."""
+    import os
+    import shutil
+
+    import owlready2
+
+    home = os.environ.get("JAVA_HOME")
+    candidates = [str(Path(home) / "bin" / "java")] if home else []
+    candidates.append(owlready2.JAVA_EXE or "java")
+    for candidate in candidates:
+        found = shutil.which(candidate)
+        if found:
+            owlready2.JAVA_EXE = found
+            return found
+    raise ReasonerError("Java was not found: `evkg reason` runs the OWL reasoner HermiT, which needs Java 8 or "
+                        "later. Install a Java runtime (for example `sudo apt install default-jre`, or from "
+                        "adoptium.net) and make sure `java` is on the PATH or JAVA_HOME is set. `evkg check` "
+                        "does not need Java.")
 
 
 @dataclass
@@ -107,6 +130,7 @@ def _reason(graph: Graph):
     """Load a graph into a new owlready2 World and run HermiT; (None, None) if inconsistent."""
     import owlready2
 
+    java_command()
     world = owlready2.World()
     with tempfile.TemporaryDirectory(prefix="evkg-owl-") as tmp:
         path = Path(tmp) / "input.nt"
@@ -124,7 +148,7 @@ def _reason(graph: Graph):
         except FileNotFoundError as exc:
             world.close()
             raise ReasonerError("Java was not found; the OWL reasoner HermiT needs Java 8 or later "
-                                "on the PATH.") from exc
+                                "on the PATH (or JAVA_HOME set).") from exc
     return world, onto
 
 

@@ -32,14 +32,17 @@ from evkg.report.render import REPORT_FORMATS
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
 def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
             profile, fail_on, jobs, quiet):
-    """Validate EV product descriptions (RDF) and infer their regulatory classification.
+    """Validate EV product descriptions (Turtle, YAML, JSON, JSON-LD, RDF/XML …) and infer their regulatory
+    classification. YAML and JSON use the evkg context (plain keys, value names, CURIEs; see `evkg new`), and
+    their findings name the line and key.
 
-    Each FILE is checked on its own (a folder stands for the RDF files in it); a file that cannot be read
-    gets its own error and the others are still checked. A large file is checked in chunks of whole
-    products, spread over --jobs worker processes; the results are the same, in the same order, whatever
-    the number of jobs. With --format jsonl each product is written as one line of JSON as soon as it is
-    checked. Exit code: 0 no finding at the --fail-on level or above (by default: every product conforms),
-    1 some finding is, 2 a file could not be read or the command was misused, 3 internal error.
+    Each FILE is checked on its own (a folder stands for the RDF files in it; give - to read one description
+    from standard input, as Turtle unless --input-format says otherwise); a file that cannot be read gets its
+    own error and the others are still checked. A large file is checked in chunks of whole products, spread
+    over --jobs worker processes; the results are the same, in the same order, whatever the number of jobs.
+    With --format jsonl each product is written as one line of JSON as soon as it is checked. Exit code:
+    0 no finding at the --fail-on level or above (by default: every product conforms), 1 some finding is,
+    2 a file could not be read or the command was misused, 3 internal error.
 
     \b
     Finding ids say what kind of check spoke:
@@ -56,6 +59,7 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
     """
     from evkg.cli.progress import Progress
+    from evkg.core.files import write_text_file
     from evkg.pipeline.batch import default_jobs, stream_checks
 
     from evkg.pipeline.check import check_fail_on, rule_files_of, rule_set_words
@@ -77,22 +81,41 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
                                classify=classify, explain=explain and classify, jobs=jobs, progress=progress,
                                keep_products=report_format != "jsonl", jurisdictions=jurisdictions or None,
                                rule_files=rule_files, profile=profile)
-        handle = open(output, "w", encoding="utf-8") if output else None
-        try:
-            write = handle.write if handle else (lambda text: click.echo(text, nl=False))
-            if report_format == "jsonl":
-                code, errors = _stream_jsonl(events, write, settings)
+        if report_format == "jsonl":
+            code, errors = _jsonl_to(output, events, settings)
+        else:
+            pieces: list[str] = []
+            code, errors = _render_all(events, report_format, pieces.append, explain and classify, settings)
+            text = "".join(pieces)
+            if output:
+                write_text_file(output, text, what="the output")
             else:
-                code, errors = _render_all(events, report_format, write, explain and classify, settings)
-        finally:
-            if handle:
-                handle.close()
+                click.echo(text, nl=False)
     if output and not quiet:
         click.echo(f"Written to {output}.", err=True)
     for error in errors:
         if report_format != "text":
             click.echo(f"error: {error}", err=True)
     return code
+
+
+def _jsonl_to(output: str | None, events, settings: dict):
+    """Stream JSON Lines to standard output or to OUTPUT; a failed write says where and why."""
+    if not output:
+        return _stream_jsonl(events, lambda text: click.echo(text, nl=False), settings)
+    from pathlib import Path
+
+    from evkg.core.files import OutputError, describe_os_error
+
+    path = Path(output)
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write the output to {path}: the folder {path.parent} does not exist. "
+                          "Create it first or choose another place.")
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            return _stream_jsonl(events, handle.write, settings)
+    except OSError as exc:
+        raise OutputError(f"cannot write the output to {path}: {describe_os_error(exc)}") from None
 
 
 def _stream_jsonl(events, write, settings: dict):

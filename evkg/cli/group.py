@@ -15,6 +15,9 @@ from evkg import __version__
 # command name -> (module under evkg.cli, one-line help shown in `evkg --help`)
 COMMANDS = {
     "check": ("check", "Validate product descriptions and infer their regulatory classification."),
+    "new": ("new", "Write a commented starting description for a kind of product (YAML, Turtle or JSON-LD)."),
+    "convert": ("convert", "Convert a description between Turtle, JSON-LD and YAML without loss."),
+    "terms": ("terms", "Look up ontology terms for a description (terms search \"osteoarthritis\")."),
     "explain": ("explain", "Print the full derivation of each product's classification."),
     "reason": ("reason", "Cross-check the classification with the OWL ontology (HermiT)."),
     "whatif": ("whatif", "Show which classifications change under another rule set (a law reform, your own rules)."),
@@ -94,6 +97,12 @@ def main(argv=None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the environment, not evkg: a full disk, a read-only place, a missing folder
+        from evkg.core.files import describe_os_error
+
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error: cannot read or write{where}: {describe_os_error(exc)}.", err=True)
+        return 2
     except Exception as exc:  # an internal error: say so plainly, keep the details for a bug report
         import traceback
 

@@ -48,8 +48,9 @@ def rules_option(what: str = "Classify"):
 def write_output(text: str, output: str | None, quiet: bool = False) -> None:
     """Print, or write to OUTPUT with a short note on stderr."""
     if output:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        from evkg.core.files import write_text_file
+
+        write_text_file(output, text, what="the output")
         if not quiet:
             click.echo(f"Written to {output}.", err=True)
     else:

@@ -1,6 +1,10 @@
 """`evkg reason FILE...`"""
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+
 import click
 
 from evkg.io.load import input_format_names
@@ -19,16 +23,19 @@ def command(files, input_format, allow_remote):
     category from the ontology's category definitions, and compares that with what the classification rules
     concluded. With no FILE, checks the ontology alone. Needs Java.
 
-    Exit code: 0 consistent and in agreement, 1 an inconsistency or a disagreement, 2 a file could not be read.
+    Progress goes to stderr. Exit code: 0 consistent and in agreement, 1 an inconsistency or a disagreement,
+    2 a file could not be read or Java is missing.
 
     Example:  evkg reason examples/valid/e1-ucmsc-sev-neonatal-lung.ttl
     """
     from rdflib import Graph
 
-    from evkg.classification.reason import check_ontology, cross_check, labels
+    from evkg.classification.reason import check_ontology, cross_check, java_command, labels
     from evkg.core.errors import InputError
     from evkg.io.load import load_rdf
 
+    java = java_command()                # before any work: no Java, no point reading the files
+    click.echo(f"evkg reason: using Java at {java}", err=True)
     data, bad = Graph(), 0
     for path in files:
         try:
@@ -40,11 +47,13 @@ def command(files, input_format, allow_remote):
         raise click.exceptions.Exit(2)
 
     if not files:
-        verdict = check_ontology()
+        with _ticking("checking the ontology with HermiT"):
+            verdict = check_ontology()
         click.echo(_ontology_verdict(verdict.consistent, verdict.unsatisfiable))
         raise click.exceptions.Exit(0 if verdict.ok else 1)
 
-    result = cross_check(data)
+    with _ticking(f"reasoning over the ontology and {len(files) - bad} description(s) with HermiT"):
+        result = cross_check(data)
     names = labels()
     click.echo(_ontology_verdict(result.consistent, result.unsatisfiable, with_data=True))
     if result.consistent:
@@ -55,6 +64,27 @@ def command(files, input_format, allow_remote):
         if not result.disagreements:
             click.echo("The OWL definitions and the classification rules agree on every product.")
     raise click.exceptions.Exit(2 if bad else (0 if result.agree else 1))
+
+
+@contextlib.contextmanager
+def _ticking(what: str, every: float = 10.0):
+    """Say what is running, then every `every` seconds that it still runs (HermiT can take minutes)."""
+    click.echo(f"evkg reason: {what} …", err=True)
+    started = time.monotonic()
+    done = threading.Event()
+
+    def tick():
+        while not done.wait(every):
+            click.echo(f"evkg reason: still {what.split(' ', 1)[0]} ({time.monotonic() - started:.0f} s)", err=True)
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    try:
+        yield
+    finally:
+        done.set()
+        ticker.join()
+    click.echo(f"evkg reason: done in {time.monotonic() - started:.1f} s", err=True)
 
 
 def _ontology_verdict(consistent: bool, unsatisfiable: list[str], with_data: bool = False) -> str:

@@ -14,10 +14,15 @@ import click
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest request body accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES; the same limit as `evkg check`).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
-              help="Seconds allowed per check or query.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes that check submissions side by side (default: the number of cores).")
-def command(host, port, store_path, max_bytes, timeout, jobs):
+              help="Seconds allowed per check or query; past it the work is stopped.")
+@click.option("--workers", "--jobs", "-j", "workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Worker processes for checks (--jobs is the same option); as many again answer queries (more queries at once get "
+                   "503 with Retry-After).")
+@click.option("--worker-memory", type=click.IntRange(min=256), default=3072, show_default=True, metavar="MB",
+              help="Memory ceiling of each worker process, in MB.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="S",
+              help="Seconds allowed for a request's headers, and again for its body.")
+def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, read_timeout):
     """Run the submission service and web page.
 
     Reviewers paste or upload a product description and get the same report as `evkg check`; analysts
@@ -27,19 +32,20 @@ def command(host, port, store_path, max_bytes, timeout, jobs):
     Example:  evkg serve --port 8000   then open http://127.0.0.1:8000/
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401
     except ModuleNotFoundError:
         from evkg.core.errors import UsageError
 
         raise UsageError("`evkg serve` needs its web packages: pip install 'evkg[serve]'") from None
-    from evkg.pipeline.batch import default_jobs
     from evkg.web.app import create_app
+    from evkg.web.server import serve
 
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
-    app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url, jobs=jobs or default_jobs())
+    app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url, workers=workers,
+                     worker_memory_mb=worker_memory, read_timeout=read_timeout)
     click.echo(f"evkg serve: starting on {url} (press Ctrl+C to stop)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    serve(app, host, port, header_timeout=read_timeout)
     return 0

@@ -36,16 +36,25 @@ def add_command(files):
 @click.option("--kind", "-k", default=None,
               help="Only terms of this kind: disease, celltype, cellline, taxon, anatomicalentity, protein, "
                    "gene, chemicalentity, sequencefeature.")
+@click.option("--for", "for_property", default=None, metavar="PROPERTY",
+              help="Only terms of the kinds this property of a description takes, e.g. --for indication or "
+                   "--for producerCellType; the CURIE shown is the one to write.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
-def search_command(text, kind, limit, as_json):
+def search_command(text, kind, for_property, limit, as_json):
     """Find ontology terms by label, synonym or identifier, in the bundled and the added indexes.
 
-    Example:  evkg terms search "mesenchymal stem" --kind celltype
+    Examples:  evkg terms search "mesenchymal stem" --kind celltype
+               evkg terms search osteoarthritis --for indication
     """
-    from evkg.terms import search_terms
+    if for_property:
+        from evkg.authoring.terms import search_terms
 
-    hits = search_terms(text, kind=kind, limit=limit)
+        hits = search_terms(text, for_property=for_property, kinds=[kind] if kind else None, limit=limit)
+    else:
+        from evkg.terms import search_terms
+
+        hits = search_terms(text, kind=kind, limit=limit)
     if as_json:
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
         return 0

@@ -3,18 +3,36 @@ classifications inferred from the curated products, each in its own named graph.
 
 The build is fingerprinted (evkg version + every bundled ontology, shapes and data file + the classification
 engine), so a store built from older bundled data is rebuilt on its next use.
+
+A store on disk is never rebuilt in place: the new one is built in a folder beside it, flushed, given its
+fingerprint last, and only then swapped in by two renames. A build killed at any point (or failing on a full
+disk) leaves the previous store answering as before; one killed between the two renames is put back on the
+next use.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import os
+import re
+import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from evkg.core.errors import UsageError
-from evkg.graph.store import DEFAULT_TIMEOUT, GRAPHS, EmbeddedStore, RemoteEndpoint, all_graphs, default_store_path
+from evkg.graph.store import (
+    DEFAULT_TIMEOUT,
+    GRAPHS,
+    EmbeddedStore,
+    RemoteEndpoint,
+    StoreError,
+    all_graphs,
+    default_store_path,
+    release_directory,
+)
 
 BUILD_INFO_FILE = "evkg-build.json"
 
@@ -90,8 +108,8 @@ def graphs_to_build(progress=_stderr):
             yield rule_set.outcome_graph, classify(curated, rule_files=overlay_chain(rule_set)).graph
 
 
-def build_into(store: EmbeddedStore, *, progress=_stderr, steps=None) -> BuildSummary:
-    """Replace the store's content with a fresh build and record its fingerprint.
+def build_into(store: EmbeddedStore, *, progress=_stderr, describe: str | None = None, steps=None) -> BuildSummary:
+    """Replace the store's content with a fresh build, flush it, and record its fingerprint last.
     steps(done, total, triples) is called after each named graph is loaded."""
     started = time.perf_counter()
     stamp = fingerprint()
@@ -107,7 +125,7 @@ def build_into(store: EmbeddedStore, *, progress=_stderr, steps=None) -> BuildSu
     _write_info(store, summary)
     per_graph = ", ".join(f"{iri.split('/graph/', 1)[-1]} {n}" for iri, n in counts.items())
     progress(f"evkg build: {summary.total} triples in {len(counts)} graphs ({per_graph}) "
-             f"in {summary.seconds:.1f} s into {store.describe()}")
+             f"in {summary.seconds:.1f} s into {describe or store.describe()}")
     return summary
 
 
@@ -116,13 +134,33 @@ def _info_path(store: EmbeddedStore) -> Path | None:
 
 
 def _write_info(store: EmbeddedStore, summary: BuildSummary) -> None:
+    """The fingerprint, written last and durably: its presence means the store beside it is complete."""
     path = _info_path(store)
     if path:
-        path.write_text(json.dumps({"fingerprint": summary.fingerprint, "triples": summary.triples}, indent=1))
+        partial = path.with_name(path.name + ".partial")
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps({"fingerprint": summary.fingerprint, "triples": summary.triples}, indent=1))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+        _fsync_folder(path.parent)
 
 
-def recorded_fingerprint(store: EmbeddedStore) -> str | None:
-    path = _info_path(store)
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def recorded_fingerprint(store: EmbeddedStore | Path) -> str | None:
+    path = store / BUILD_INFO_FILE if isinstance(store, Path) else _info_path(store)
     if path is None or not path.exists():
         return None
     try:
@@ -132,7 +170,8 @@ def recorded_fingerprint(store: EmbeddedStore) -> str | None:
 
 
 def ensure_built(store: EmbeddedStore, *, progress=None) -> BuildSummary | None:
-    """Build the store if it was never built, or rebuild it if the bundled data changed since."""
+    """Build the store if it was never built, or rebuild it if the bundled data changed since (on disk: beside
+    the old one, swapped in when complete; ``store`` then reads the new one)."""
     progress = progress or _stderr
     recorded = recorded_fingerprint(store)
     if recorded is not None and recorded == fingerprint():
@@ -141,7 +180,106 @@ def ensure_built(store: EmbeddedStore, *, progress=None) -> BuildSummary | None:
         progress(f"evkg: first use, building the knowledge graph into {store.describe()} (a few seconds)")
     else:
         progress(f"evkg: the bundled data changed since {store.describe()} was built; rebuilding")
-    return build_into(store, progress=progress)
+    if store.path is None:
+        return build_into(store, progress=progress)
+    store.store = None                       # let go of the old folder's lock before the swap
+    release_directory(store.path)
+    try:
+        return rebuild_atomically(store.path, progress=progress)
+    finally:
+        store.reopen()
+
+
+def _leftover(target: Path, kind: str) -> list[Path]:
+    return sorted(target.parent.glob(f".{target.name}.{kind}-*"))
+
+
+def _alive(pid_text: str) -> bool:
+    try:
+        os.kill(int(pid_text), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(target: Path) -> None:
+    """Undo what a killed build left: the previous store back in place if the swap was cut between its two
+    renames; half-built and replaced folders of finished or killed builds removed."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        return
+    if not (target / BUILD_INFO_FILE).exists():
+        for previous in reversed(_leftover(target, "previous")):
+            if (previous / BUILD_INFO_FILE).exists() and _replaceable(target):
+                if target.exists():
+                    shutil.rmtree(target, ignore_errors=True)   # an empty or partial folder, never a complete one
+                os.rename(previous, target)
+                break
+    for kind in ("building", "previous"):
+        for folder in _leftover(target, kind):
+            if not _alive(folder.name.rsplit("-", 1)[-1]):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def rebuild_atomically(target: str | Path, *, progress=_stderr, steps=None) -> BuildSummary:
+    """Build into a folder beside ``target``, flush it, write its fingerprint, then swap it in."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"the store at {target} could not be created ({exc.strerror or exc}); choose another "
+                         "folder with --store") from None
+    recover(target)
+    if not _replaceable(target):
+        raise StoreError(f"{target} is not an evkg store (it holds other files), so evkg will not replace it; "
+                         "give --store a new or empty folder")
+    fresh = target.with_name(f".{target.name}.building-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    try:
+        store = EmbeddedStore(fresh)
+        summary = build_into(store, progress=progress, describe=f"the store at {target}", steps=steps)
+        store.store = None
+        del store
+        release_directory(fresh)
+        gc.collect()
+        progress("evkg build: replacing the previous store")
+        _swap(fresh, target)
+    except BaseException as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        if isinstance(exc, OSError):
+            from evkg.core.files import describe_os_error
+
+            raise StoreError(f"the build failed ({describe_os_error(exc)}); the previous store at {target} is "
+                             "unchanged") from None
+        raise
+    return summary
+
+
+_STORE_FILE = re.compile(r"^(\d+\.(sst|log|blob)|CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|MANIFEST-\d+|"
+                         r"OPTIONS-\d+(\.dbtmp)?|" + re.escape(BUILD_INFO_FILE) + r"(\.partial)?)$")
+
+
+def _replaceable(target: Path) -> bool:
+    """Only a store (complete or not) or an empty folder may be replaced: never a folder of other files."""
+    if not target.exists():
+        return True
+    if not target.is_dir():
+        return False
+    return all(_STORE_FILE.match(entry.name) for entry in target.iterdir())
+
+
+def _swap(fresh: Path, target: Path) -> None:
+    release_directory(target)
+    previous = None
+    if target.exists():
+        previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
+        os.rename(target, previous)
+    os.rename(fresh, target)
+    _fsync_folder(target.parent)
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def build(store_path: str | Path | None = None, out: str | Path | None = None, *,
@@ -152,10 +290,10 @@ def build(store_path: str | Path | None = None, out: str | Path | None = None, *
 
     if out is not None and Path(out).suffix.lower() not in (".nq", ".trig"):
         raise UsageError(f"cannot export to {Path(out).name}: name the file .nq (N-Quads) or .trig (TriG)")
-    store = EmbeddedStore(store_path or default_store_path())
-    summary = build_into(store, progress=progress, steps=steps)
+    target = Path(store_path or default_store_path())
+    summary = rebuild_atomically(target, progress=progress, steps=steps)
     if out is not None:
-        store.dump(Path(out))
+        EmbeddedStore(target).dump(Path(out))
         progress(f"evkg build: exported {summary.total} triples to {out}")
     return summary
 
@@ -252,6 +390,13 @@ def open_store(path: str | Path | None = None, *, endpoint: str | None = None,
         if path:
             raise UsageError("give either --endpoint or --store, not both")
         return RemoteEndpoint(endpoint, timeout=timeout)
-    store = EmbeddedStore(path or default_store_path())
-    ensure_built(store, progress=progress)
-    return store
+    target = Path(path or default_store_path())
+    recover(target)
+    if recorded_fingerprint(target) != fingerprint():
+        progress = progress or _stderr
+        if recorded_fingerprint(target) is None:
+            progress(f"evkg: first use, building the knowledge graph into the store at {target} (a few seconds)")
+        else:
+            progress(f"evkg: the bundled data changed since the store at {target} was built; rebuilding")
+        rebuild_atomically(target, progress=progress)
+    return EmbeddedStore(target)

@@ -8,6 +8,7 @@ remote endpoint through ``named-graph-uri``). Remote calls have a timeout and fa
 """
 from __future__ import annotations
 
+import http.client
 import re
 import socket
 import urllib.error
@@ -20,6 +21,12 @@ import pyoxigraph as ox
 
 from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import PREFIXES
+from evkg.graph.limits import (  # noqa: F401  (other modules import mask from here)
+    _CappedBuffer,
+    mask,
+    max_response_bytes,
+    refuse_deep_nesting,
+)
 
 GRAPH_BASE = "https://w3id.org/evkg/graph/"
 GRAPHS = {
@@ -126,23 +133,6 @@ def prefixed(term) -> str:
     return str(term)
 
 
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)"""
-    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
-    r"""|(?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|"{3}(?:[^"\\]|\\.|"(?!""))*"{3}"""
-    r"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""",
-    re.DOTALL)
-
-
-def mask(sparql: str) -> str:
-    """The query with comments, strings and IRIs blanked out (newlines kept), so that keywords and braces
-    can be found by position without being fooled by their content."""
-    def blank(match):
-        return re.sub(r"[^\n]", " ", match.group(0))
-
-    return _TOKEN.sub(blank, sparql)
-
-
 def first_keyword(sparql: str) -> str | None:
     """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased."""
     words = re.findall(r"[A-Za-z_][\w-]*:?", mask(sparql))
@@ -182,6 +172,7 @@ def query_kind(sparql: str) -> str:
 
 
 def refuse_updates(sparql: str) -> None:
+    refuse_deep_nesting(sparql)
     kind = query_kind(sparql)
     if kind == "update":
         raise UsageError("this is a SPARQL update (it would change the data), not a query: `evkg query` only "
@@ -197,6 +188,14 @@ def _open_directory(path: Path) -> ox.Store:
     if key not in _OPEN_STORES:
         _OPEN_STORES[key] = ox.Store(str(key))
     return _OPEN_STORES[key]
+
+
+def release_directory(path: Path) -> None:
+    """Forget this process's handle on a store folder (it closes once nothing else holds it)."""
+    import gc
+
+    _OPEN_STORES.pop(Path(path).resolve(), None)
+    gc.collect()
 
 
 class EmbeddedStore:
@@ -218,7 +217,13 @@ class EmbeddedStore:
                     raise StoreError(f"the store at {self.path} is in use by another evkg process; wait for it "
                                      "to finish or choose another folder with --store") from None
                 raise StoreError(f"the store at {self.path} could not be opened ({text}); check the folder "
-                                 "exists and is writable, or choose another with --store") from None
+                                 "is writable, run `evkg build` to rebuild it, or choose another folder with "
+                                 "--store") from None
+
+    def reopen(self) -> None:
+        """Open the folder again (after a rebuild swapped a new store in)."""
+        if self.path is not None:
+            self.store = _open_directory(self.path)
 
     def describe(self) -> str:
         return f"the store at {self.path}" if self.path else "the in-memory store"
@@ -233,15 +238,25 @@ class EmbeddedStore:
     def query(self, sparql: str) -> Results:
         return Results.from_pyoxigraph(self._run(sparql))
 
-    def query_serialized(self, sparql: str, fmt: str) -> bytes:
+    def query_serialized(self, sparql: str, fmt: str, max_bytes: int | None = None) -> bytes:
+        """The answer in ``fmt``; with ``max_bytes``, evaluation stops (ResultTooLarge) once the answer grows
+        past it, so an endless result never fills the memory."""
         answer = self._run(sparql)
+        sink = _CappedBuffer(max_bytes) if max_bytes else None
         if isinstance(answer, ox.QueryTriples):
             rdf_format = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ntriples"])[0]
-            return ox.serialize(answer, format=rdf_format, prefixes=PREFIXES if fmt == "turtle" else None)
+            prefixes = PREFIXES if fmt == "turtle" else None
+            if sink is None:
+                return ox.serialize(answer, format=rdf_format, prefixes=prefixes)
+            ox.serialize(answer, sink, format=rdf_format, prefixes=prefixes)
+            return sink.value()
         if fmt not in RESULT_FORMATS:
             raise UsageError(f"format {fmt!r} is for graphs; a SELECT or ASK query gives results as "
                              f"{', '.join(RESULT_FORMATS)} or table")
-        return answer.serialize(format=RESULT_FORMATS[fmt][0])
+        if sink is None:
+            return answer.serialize(format=RESULT_FORMATS[fmt][0])
+        answer.serialize(sink, format=RESULT_FORMATS[fmt][0])
+        return sink.value()
 
     def clear(self) -> None:
         self.store.clear()
@@ -309,7 +324,26 @@ class RemoteEndpoint:
                 client.addDefaultGraph(iri)
             for iri in all_graphs():
                 client.addNamedGraph(iri)
-        return self._call(lambda: client.query().response.read())
+        return self._call(lambda: self._read_capped(client.query().response))
+
+    def _read_capped(self, response) -> bytes:
+        """The whole answer, or EndpointError once it grows past the byte cap (an endless stream stops there)."""
+        limit = max_response_bytes()
+        chunks, size = [], 0
+        try:
+            while True:
+                chunk = response.read(min(1 << 20, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise EndpointError(f"{self.describe()} sent more than {limit:,} bytes for one answer; evkg "
+                                        "stopped reading. Narrow the query (LIMIT, filters) or raise "
+                                        "EVKG_MAX_RESPONSE_BYTES.")
+        finally:
+            response.close()
+        return b"".join(chunks)
 
     def _call(self, action):
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -335,6 +369,9 @@ class RemoteEndpoint:
         except (ConnectionError, OSError) as exc:
             raise EndpointError(f"cannot reach {self.describe()} ({exc}); check the URL and that the server "
                                 "is running") from None
+        except http.client.HTTPException as exc:
+            raise EndpointError(f"{self.describe()} broke off or garbled its answer ({type(exc).__name__}); "
+                                "try again, or check the server") from None
 
     def _http_message(self, exc) -> str:
         text = str(exc)

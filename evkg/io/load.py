@@ -7,7 +7,6 @@ parser knows it, the line and column, with a hint in plain words.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from xml.sax import SAXParseException
@@ -15,8 +14,9 @@ from xml.sax import SAXParseException
 from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError
+from evkg.io.rdf import parse_as_written
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
 
 FORMATS = {
     "turtle": "turtle",
@@ -31,6 +31,8 @@ FORMATS = {
     "rdfxml": "xml",
     "xml": "xml",
     "n3": "n3",
+    "yaml": "yaml",
+    "yml": "yaml",
 }
 
 EXTENSIONS = {
@@ -45,11 +47,14 @@ EXTENSIONS = {
     ".owl": "xml",
     ".xml": "xml",
     ".n3": "n3",
+    ".yaml": "yaml",
+    ".yml": "yaml",
 }
 
 _QUAD_FORMATS = {"nquads", "trig"}
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
-                 "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "Notation3"}
+                 "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "Notation3", "yaml": "YAML"}
+_STRUCTURED_FORMATS = {"json-ld", "yaml"}      # read through evkg.io.structured and the evkg context
 
 
 def input_format_names() -> list[str]:
@@ -58,8 +63,7 @@ def input_format_names() -> list[str]:
 
 
 def max_bytes_default() -> int:
-    env = os.environ.get("EVKG_MAX_BYTES")
-    return int(env) if env and env.isdigit() else DEFAULT_MAX_BYTES
+    return default_limit()
 
 
 def guess_format(path: str | Path, explicit: str | None = None) -> str:
@@ -74,38 +78,43 @@ def guess_format(path: str | Path, explicit: str | None = None) -> str:
         return EXTENSIONS[suffix]
     raise InputError(
         f"cannot tell the RDF format from the extension {suffix or '(none)'!r}.", path=str(path),
-        hint=f"Rename the file (.ttl, .nt, .nq, .trig, .jsonld, .rdf) or pass --input-format "
+        hint=f"Rename the file (.ttl, .yaml, .json, .jsonld, .nt, .nq, .trig, .rdf) or pass --input-format "
              f"({', '.join(input_format_names())}).")
 
 
 def read_checked(path: str | Path, *, input_format: str | None = None,
                  max_bytes: int | None = None) -> tuple[bytes, str]:
-    """The bytes of a file and its rdflib format name, after the existence, format and size checks."""
-    path = Path(path)
-    shown = str(path)
-    if not path.exists():
-        raise InputError("no such file.", path=shown, hint="Check the path and spelling.")
-    if path.is_dir():
-        raise InputError("is a folder, not a file.", path=shown,
-                         hint="Name the files inside it, e.g. folder/*.ttl.")
-    fmt = guess_format(path, input_format)
+    """The bytes of a file and its rdflib format name, after the existence, kind, format and size checks.
+    ``-`` reads standard input (Turtle unless a format is given)."""
+    from evkg.core.files import STDIN, read_limited
+
     limit = max_bytes_default() if max_bytes is None else max_bytes
-    size = path.stat().st_size
-    if size > limit:
-        raise InputError(f"is {size:,} bytes, over the size limit of {limit:,} bytes.", path=shown,
-                         hint="Split the file, or raise the limit with --max-bytes (or EVKG_MAX_BYTES).")
-    try:
-        return path.read_bytes(), fmt
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from exc
+    if str(path) == STDIN:
+        return read_limited(path, limit), guess_format("stdin.ttl", input_format)
+    if input_format is None and Path(path).is_file():
+        guess_format(path)                  # a wrong extension is reported before a large file is read
+    return read_limited(path, limit), guess_format(path, input_format)
+
+
+def _base_of(path: str | Path) -> str:
+    from evkg.core.files import STDIN
+
+    return "urn:evkg:stdin:" if str(path) == STDIN else Path(path).resolve().as_uri()
 
 
 def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
              max_bytes: int | None = None) -> Graph:
     """Parse one file into a new graph; raise InputError with file, line and column on any problem."""
     raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
-    return parse_rdf_bytes(raw, fmt, source_name=str(path), base=Path(path).resolve().as_uri(),
-                           allow_remote=allow_remote)
+    return parse_rdf_bytes(raw, fmt, source_name=str(path), base=_base_of(path), allow_remote=allow_remote)
+
+
+def load_located(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
+                 max_bytes: int | None = None):
+    """Parse one file into a new graph, with the SourceMap of a YAML/JSON description (else None)."""
+    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    return parse_located(raw, fmt, source_name=str(path), base=_base_of(path),
+                         allow_remote=allow_remote)
 
 
 def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = False) -> str:
@@ -114,25 +123,46 @@ def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = Fa
     if not text.strip():
         raise InputError("is empty: it holds no RDF statements.", path=source_name,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
-    if fmt == "json-ld" and not allow_remote:
-        _refuse_remote_jsonld(text, source_name)
+    _refuse_nul(text, source_name)
+    if fmt in _NESTING_TOKENS:
+        _refuse_deep_nesting(text, fmt, source_name)
     if fmt == "xml":
         _refuse_external_entities(text, source_name)
+        _refuse_entity_expansion(text, source_name, len(raw))
     return text
 
 
 def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
                     allow_remote: bool = False) -> Graph:
     """Parse RDF held in memory (an upload, a request body) with the same checks as load_rdf."""
+    return parse_located(raw, fmt, source_name=source_name, base=base, allow_remote=allow_remote)[0]
+
+
+def parse_located(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
+                  allow_remote: bool = False):
+    """(graph, SourceMap or None): parse_rdf_bytes that also says where a YAML/JSON description put each fact."""
     if fmt not in _FORMAT_NAMES:
         fmt = guess_format(source_name, fmt)
-    return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base)
+    return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base, allow_remote)
 
 
-def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Graph:
+def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_remote: bool = False):
+    """(graph, SourceMap or None)."""
+    import logging
+
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # bad IRIs are reported by _check_terms
+    source_map, written = None, text
+    if fmt in _STRUCTURED_FORMATS:
+        from evkg.io.structured import read_structured
+
+        document, source_map = read_structured(text, fmt, source_name, allow_remote=allow_remote)
+        text, fmt_name = json.dumps(document), fmt
+        fmt = "json-ld"
+    else:
+        fmt_name = fmt
     graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
-        graph.parse(data=text, format=fmt, publicID=base or "urn:evkg:input:")
+        parse_as_written(graph, data=text, format=fmt, publicID=base or "urn:evkg:input:")
     except InputError:
         raise
     except SAXParseException as exc:
@@ -143,7 +173,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Grap
                          column=exc.colno) from exc
     except Exception as exc:  # rdflib raises many types; turn each into a located message
         line, column, reason = _locate(exc, text)
-        raise InputError(f"is not valid {_FORMAT_NAMES[fmt]}: {reason}", path=source_name, line=line,
+        raise InputError(f"is not valid {_FORMAT_NAMES[fmt_name]}: {reason}", path=source_name, line=line,
                          column=column, hint=_hint(fmt)) from exc
     if isinstance(graph, Dataset):
         flat = Graph()
@@ -153,15 +183,57 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None) -> Grap
     if len(graph) == 0:
         raise InputError("holds no RDF statements.", path=source_name,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
-    return graph
+    _check_terms(graph, written, source_name)
+    return graph, source_map
+
+
+def _check_terms(graph: Graph, text: str, source_name: str) -> None:
+    """Every term must be plain RDF that the store accepts: rdflib lets through IRIs with spaces or braces,
+    bad language tags, and Notation3 formulas and variables, which no later step can use."""
+    from rdflib import Literal, URIRef
+
+    from evkg.io.rdf import to_ox
+
+    seen: set = set()
+    for triple in graph:
+        for term in triple:
+            if term in seen:
+                continue
+            seen.add(term)
+            if not isinstance(term, (URIRef, Literal)) and type(term).__name__ != "BNode":
+                what = "a Notation3 formula ({ … })" if isinstance(term, Graph) else "a Notation3 variable"
+                raise InputError(f"uses {what}, which is not RDF data.", path=source_name,
+                                 hint="Write plain statements (subject predicate object .) without { } "
+                                      "formulas or ?variables.")
+            try:
+                to_ox(term)
+            except (ValueError, TypeError) as exc:
+                shown = str(term)
+                where = text.find(shown) if shown else -1
+                line, column = _position(text, where) if where >= 0 else (None, None)
+                if isinstance(term, URIRef):
+                    raise InputError(f"holds an IRI that is not valid: <{shown[:200]}> ({exc}).",
+                                     path=source_name, line=line, column=column,
+                                     hint="IRIs cannot contain spaces, braces, quotes, < > or control "
+                                          "characters; write such characters percent-encoded (%20 for a "
+                                          "space).") from None
+                if re.search("[\ud800-\udfff]", shown):
+                    raise InputError(f"holds a value with a character that is not valid Unicode (an unpaired "
+                                     f"surrogate escape such as \\uD800): {shown[:200]!r}.", path=source_name,
+                                     hint="Write the character itself, or escape it as one \\U0001XXXX code "
+                                          "point.") from None
+                raise InputError(f"holds a value that is not valid RDF: {shown[:200]!r} ({exc}).",
+                                 path=source_name, line=line, column=column,
+                                 hint="Check its language tag or datatype.") from None
 
 
 _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 
 
 def load_into_store(path: str | Path, store, graph_name, *, input_format: str | None = None,
-                    allow_remote: bool = False, max_bytes: int | None = None) -> None:
-    """Parse a file straight into a pyoxigraph store's named graph, with the same checks and messages.
+                    allow_remote: bool = False, max_bytes: int | None = None):
+    """Parse a file straight into a pyoxigraph store's named graph, with the same checks and messages;
+    return the SourceMap of a YAML/JSON description (None for other formats).
 
     Turtle, N-Triples and RDF/XML are parsed by Oxigraph (fast, for large batches); when Oxigraph refuses a
     file, rdflib parses it again, so the user gets the same located message as from load_rdf. Other formats
@@ -172,9 +244,10 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     from evkg.io.rdf import quads_of
 
     raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
-    shown, base = str(path), Path(path).resolve().as_uri()
+    shown, base = str(path), _base_of(path)
     text = checked_text(raw, fmt, shown, allow_remote)
     ox_format = _OXIGRAPH_FORMATS.get(fmt)
+    source_map = None
     if ox_format is not None:
         try:
             store.bulk_load(text.encode("utf-8"), format=getattr(ox.RdfFormat, ox_format), base_iri=base,
@@ -182,11 +255,12 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
         except (SyntaxError, ValueError, OSError):
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
     if ox_format is None:
-        graph = _parse_text(text, fmt, shown, base)
+        graph, source_map = _parse_text(text, fmt, shown, base, allow_remote)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in quads_of(graph))
     if next(iter(store.quads_for_pattern(None, None, None, graph_name)), None) is None:
         raise InputError("holds no RDF statements.", path=shown,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
+    return source_map
 
 
 def _decode(raw: bytes, source_name: str) -> str:
@@ -203,41 +277,9 @@ def _decode(raw: bytes, source_name: str) -> str:
                          hint="Save the file as UTF-8 (most editors offer this under 'Save as').") from exc
 
 
-def _refuse_remote_jsonld(text: str, source_name: str) -> None:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
-                         column=exc.colno) from exc
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("@context", "@import"):
-                    yield from remote_refs(value)
-                yield from walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                yield from walk(item)
-
-    def remote_refs(value):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, list):
-            for item in value:
-                yield from remote_refs(item)
-        elif isinstance(value, dict):
-            if isinstance(value.get("@import"), str):
-                yield value["@import"]
-
-    remote = next(walk(doc), None)
-    if remote is not None:
-        raise InputError(f"refers to a remote JSON-LD context ({remote}), which evkg does not fetch.",
-                         path=source_name,
-                         hint="Inline the context in the file, or pass --allow-remote if you trust that address.")
-
-
 _ENTITY = re.compile(r"<!ENTITY\s+%?\s*[\w.-]+\s+(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+_DOCTYPE_EXTERNAL = re.compile(r"<!DOCTYPE\s+[\w:.-]+\s+(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+_ANY_ENTITY = re.compile(r"<!ENTITY\s+(%\s*)?([\w.:-]+)\s*(\"[^\"]*\"|'[^']*')?", re.IGNORECASE)
 
 
 def _refuse_external_entities(text: str, source_name: str) -> None:
@@ -246,6 +288,90 @@ def _refuse_external_entities(text: str, source_name: str) -> None:
         line = text.count("\n", 0, match.start()) + 1
         raise InputError("declares an external XML entity, which evkg never resolves.", path=source_name,
                          line=line, hint="Remove the <!ENTITY … SYSTEM/PUBLIC …> declaration.")
+    match = _DOCTYPE_EXTERNAL.search(text)
+    if match:
+        raise InputError("refers to an external DTD, which evkg never reads.", path=source_name,
+                         line=_position(text, match.start())[0],
+                         hint="Remove the SYSTEM/PUBLIC part of the <!DOCTYPE …> line.")
+
+
+def _refuse_entity_expansion(text: str, source_name: str, size: int) -> None:
+    """Internal entities are allowed as plain abbreviations (as ontology editors write namespace IRIs), but
+    never one made of other entities ("billion laughs"), never parameter entities, and never more expanded
+    text than the file itself holds: the total is computed here, before any parser expands anything."""
+    values: dict[str, str] = {}
+    for match in _ANY_ENTITY.finditer(text):
+        line = _position(text, match.start())[0]
+        percent, name, quoted = match.groups()
+        if percent or quoted is None:
+            raise InputError("declares a parameter or unreadable XML entity, which evkg does not expand.",
+                             path=source_name, line=line, hint="Write the values out in full instead.")
+        value = quoted[1:-1]
+        if "&" in value or "%" in value:
+            raise InputError(f"declares the XML entity {name!r} in terms of other entities; nested entities "
+                             "can expand without bound, so evkg refuses them.", path=source_name, line=line,
+                             hint="Write the value out in full instead of referring to other entities.")
+        values[name] = value
+    if not values:
+        return
+    expanded = 0
+    for match in re.finditer(r"&([\w.:-]+);", text):
+        expanded += len(values.get(match.group(1), ""))
+    if expanded > max(size, 1 << 20):
+        raise InputError(f"would expand its XML entities to {expanded:,} characters, far more than the file "
+                         f"holds ({size:,} bytes); evkg refuses such files.", path=source_name,
+                         hint="Write the values out in full instead of using entities.")
+
+
+_NUL = re.compile(r"\x00|\\u0000|\\U00000000|&#0+;|&#[xX]0+;")
+
+
+def _refuse_nul(text: str, source_name: str) -> None:
+    """A NUL character is not text: it breaks reports (XML cannot hold it) and hides what follows it."""
+    match = _NUL.search(text)
+    if match:
+        line, column = _position(text, match.start())
+        raise InputError("holds a NUL character (code 0), which is not allowed in a description.",
+                         path=source_name, line=line, column=column,
+                         hint="Remove it; if the file was produced by a program, save it again as plain text.")
+
+
+# Nesting deeper than this is refused before parsing: the parsers recurse once per level, and no description
+# needs more than a few levels.
+MAX_NESTING = 64
+_NESTING_TOKENS = {
+    fmt: re.compile(pattern, re.DOTALL) for fmt, pattern in {
+        # a string's closing quote is optional, so an unterminated one is consumed once instead of being
+        # tried again from every later quote (which would make the scan quadratic)
+        "turtle": r'"""(?:[^"\\]|\\.|"(?!""))*(?:""")?|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*(?:\'\'\')?'
+                  r'|"(?:[^"\\\n]|\\.)*"?|\'(?:[^\'\\\n]|\\.)*\'?|<[^<>"{}|^`\\\s]*>|#[^\n]*|[\[\](){}]',
+        "json-ld": r'"(?:[^"\\]|\\.)*"?|[\[\]{}]',
+    }.items()}
+_NESTING_TOKENS["trig"] = _NESTING_TOKENS["n3"] = _NESTING_TOKENS["turtle"]
+_OPENERS = set("[({")
+
+
+def _refuse_deep_nesting(text: str, fmt: str, source_name: str) -> None:
+    depth = 0
+    for match in _NESTING_TOKENS[fmt].finditer(text):
+        token = match.group(0)
+        if len(token) != 1:
+            continue
+        if token in _OPENERS:
+            depth += 1
+            if depth > MAX_NESTING:
+                line, column = _position(text, match.start())
+                what = "lists and objects" if fmt == "json-ld" else "brackets and collections"
+                raise InputError(f"nests {what} more than {MAX_NESTING} levels deep.", path=source_name,
+                                 line=line, column=column,
+                                 hint="Describe deep structures with named nodes instead of nesting them.")
+        else:
+            depth = max(depth - 1, 0)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 _LINE_PATTERNS = [re.compile(r"at line (\d+)"), re.compile(r"line (\d+)"), re.compile(r":(\d+):(\d+)")]

@@ -6,8 +6,36 @@ graph.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pyoxigraph as ox
+import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
+
+_AS_WRITTEN = threading.Lock()
+
+
+@contextlib.contextmanager
+def literals_as_written():
+    """While active, rdflib keeps every literal's lexical form as written (parsing, SPARQL updates).
+
+    rdflib normalises literals by default: an ill-typed "yes"^^xsd:boolean would become "false" and pass
+    validation, and "0200"^^xsd:integer would lose its spelling. The Oxigraph loader keeps ill-typed
+    literals as written; this gives the rdflib path the same data."""
+    with _AS_WRITTEN:
+        before = rdflib.NORMALIZE_LITERALS
+        rdflib.NORMALIZE_LITERALS = False
+        try:
+            yield
+        finally:
+            rdflib.NORMALIZE_LITERALS = before
+
+
+def parse_as_written(graph: Graph, **parse_arguments) -> Graph:
+    """graph.parse(...) keeping every literal's lexical form as written."""
+    with literals_as_written():
+        return graph.parse(**parse_arguments)
 
 
 def to_ox(term):
@@ -39,7 +67,8 @@ def to_rdflib(term):
         datatype = term.datatype.value
         if datatype == "http://www.w3.org/2001/XMLSchema#string":
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
+        # As written: rdflib would otherwise rewrite an ill-typed "yes"^^xsd:boolean as "false".
+        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
 
 

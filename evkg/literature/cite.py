@@ -11,7 +11,13 @@ from rdflib.namespace import OWL, RDF, RDFS
 from evkg.core.namespaces import EVD, EVKG, curie, expand_curie
 from evkg.literature.identifiers import paper_iri
 from evkg.literature.records import _family
-from evkg.literature.sources import _doi_from_resolver, bibliographic_graph, resolve_source, sources_of
+from evkg.literature.sources import (
+    _doi_from_resolver,
+    bibliographic_graph,
+    resolve_source,
+    sources_of,
+    user_references_graph,
+)
 
 # ---------------------------------------------------------------------------------------------- citing
 
@@ -61,8 +67,11 @@ def find_citable(name: str) -> URIRef:
     """The IRI a user means by `name` (CURIE, IRI, product id, rule id or citation key); UsageError if none."""
     from evkg.core.errors import UsageError
 
+    from evkg.literature.identifiers import normalise_doi
+
     graphs = _bundled_graphs()
-    everything = graphs + [bibliographic_graph()]
+    users = user_references_graph()
+    everything = graphs + [bibliographic_graph(), users]
 
     def known(iri) -> bool:
         return any((iri, None, None) in g for g in everything)
@@ -72,10 +81,15 @@ def find_citable(name: str) -> URIRef:
     if re.match(r"^https?://", name):
         doi = _doi_from_resolver(name)
         candidates.append(paper_iri(doi=doi) if doi else URIRef(name))
+    elif re.match(r"^(?:doi:\s*)?10\.\d", name, re.IGNORECASE):   # a bare DOI
+        try:
+            candidates.append(paper_iri(doi=normalise_doi(re.sub(r"^doi:\s*", "", name, flags=re.I))))
+        except ValueError:
+            pass
     expanded = None if re.match(r"^https?://", name) else expand_curie(name)
     if expanded is not None:
         candidates.append(URIRef(expanded))
-    names = _known_names(graphs)
+    names = _known_names(graphs + [users])
     if name in names:
         candidates.append(names[name])
     candidates += [EVD["product/" + name], EVKG[name], EVSH_NS[name]]

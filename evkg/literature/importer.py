@@ -9,8 +9,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
 from evkg.core.errors import InputError
-from evkg.core.namespaces import BIBO, DCT, FABIO, bind_prefixes
-from evkg.literature.formats import read_references
+from evkg.core.namespaces import BIBO, DCT, EVKG, FABIO, bind_prefixes
+from evkg.literature.formats import NoReferences, read_references
 from evkg.literature.identifiers import PAPER_PMID_BASE, PRISM, normalise_doi, normalise_pmid, paper_iri
 from evkg.literature.records import ImportReport, Problem, Reference, _family, _label
 from evkg.literature.sources import _user_graph, user_references_path
@@ -48,7 +48,8 @@ def _set_if_missing(graph: Graph, node, prop, value) -> None:
 def _write_reference(graph: Graph, node: URIRef, ref: Reference) -> None:
     if (node, RDF.type, None) not in graph:
         graph.add((node, RDF.type, _KIND_CLASS.get(ref.kind, FABIO.JournalArticle)))
-    _set_if_missing(graph, node, RDFS.label, Literal(_label([_family(a) for a in ref.authors], ref.year)))
+    _set_if_missing(graph, node, RDFS.label, Literal(_label([_family(a) for a in ref.authors], ref.year,
+                                                                ref.more_authors)))
     _set_if_missing(graph, node, DCT.title, Literal(ref.title) if ref.title else None)
     if ref.authors and graph.value(node, BIBO.authorList) is None:
         head = BNode()
@@ -67,6 +68,8 @@ def _write_reference(graph: Graph, node: URIRef, ref: Reference) -> None:
     _set_if_missing(graph, node, BIBO.doi, Literal(ref.doi) if ref.doi else None)
     _set_if_missing(graph, node, FABIO.hasPubMedId, Literal(ref.pmid) if ref.pmid else None)
     _set_if_missing(graph, node, FABIO.hasPubMedCentralId, Literal(ref.pmcid) if ref.pmcid else None)
+    if ref.key and graph.value(node, EVKG.citationKey) is None and re.fullmatch(r"[\w:./+-]{1,100}", ref.key):
+        graph.add((node, EVKG.citationKey, Literal(ref.key)))
     if ref.url and graph.value(node, RDFS.seeAlso) is None and re.match(r"https?://\S+$", ref.url):
         graph.add((node, RDFS.seeAlso, URIRef(ref.url)))
 
@@ -131,21 +134,27 @@ def _checked_identifiers(ref: Reference, report: ImportReport) -> tuple[str | No
     return doi, pmid
 
 
-def import_references(paths, graph: Graph | None = None) -> ImportReport:
+def import_references(paths, graph: Graph | None = None, bundled: Graph | None = None) -> ImportReport:
     """Read reference exports into `graph` (a new graph if None), one node per paper.
 
     Entries that name the same paper (same DOI or PMID, within the files or already in `graph`) are merged
     into one node: fields the node lacks are filled in, fields it has are kept. A malformed entry is reported
-    with its file, line and key, and the other entries are imported all the same.
+    with its file, line and key, and the other entries are imported all the same. A paper that `bundled` (the
+    bibliography shipped with evkg) already holds is reported as already present and not copied.
     """
     graph = Graph() if graph is None else graph
     bind_prefixes(graph)
     graph.bind("prism", PRISM)
     report = ImportReport(graph=graph)
     index = _PaperIndex(graph)
+    shipped = _PaperIndex(bundled) if bundled is not None else None
     for path in [paths] if isinstance(paths, (str, Path)) else paths:
         try:
             refs, problems = read_references(path)
+        except NoReferences as exc:
+            report.skipped.append(Problem(exc.path or str(path), exc.line, None,
+                                          exc.reason + (f" {exc.hint}" if exc.hint else "")))
+            continue
         except InputError as exc:
             report.file_errors.append(Problem(exc.path or str(path), exc.line, None,
                                               exc.reason + (f" {exc.hint}" if exc.hint else "")))
@@ -160,6 +169,15 @@ def import_references(paths, graph: Graph | None = None) -> ImportReport:
                 report.warnings.append(Problem(ref.path, ref.line, ref.key, "has no title; add one so that "
                                                "citations of it can be read."))
             ref.doi, ref.pmid = doi, pmid
+            known = shipped.find(doi, pmid) if shipped is not None else None
+            if known is not None:
+                from evkg.core.namespaces import curie
+
+                label = bundled.value(known, RDFS.label)
+                report.present.append(Problem(ref.path, ref.line, ref.key,
+                                              f"already present in evkg's bibliography as {curie(str(known))}"
+                                              + (f" ({label})" if label else "") + "; cite it by that name."))
+                continue
             node = index.find(doi, pmid)
             if node is None:
                 node = paper_iri(doi=doi, pmid=pmid)
@@ -189,20 +207,26 @@ def import_references(paths, graph: Graph | None = None) -> ImportReport:
 
 def import_into_file(paths, target=None) -> tuple[ImportReport, Path]:
     """Import reference exports and save the result in `target` (default: the user's references file)."""
+    from evkg.core.files import default_limit, read_limited, write_text_file
+    from evkg.literature.sources import bibliographic_graph
+
     target = Path(target) if target else user_references_path()
     graph = Graph()
+    if target.exists() and not target.is_file():
+        raise InputError("is not a regular file; --into needs a Turtle file to keep the references in.",
+                         path=str(target), hint="Name a .ttl file, e.g. --into my-references.ttl.")
     if target.exists():
+        raw = read_limited(target, default_limit(), what="references file", stdin_ok=False)
         try:
-            graph.parse(target, format="turtle")
+            graph.parse(data=raw.decode("utf-8"), format="turtle")
         except Exception as exc:  # the file is the user's; say which one is damaged
             raise InputError(f"the references file could not be read ({exc})", path=str(target),
                              hint="Fix or move it, then import again.") from None
-    report = import_references(paths, graph)
+    report = import_references(paths, graph, bundled=bibliographic_graph())
     if report.added or report.merged:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".tmp")
-        graph.serialize(temporary, format="turtle")
-        temporary.replace(target)
+        if not target.parent.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+        write_text_file(target, graph.serialize(format="turtle"), what="the references")
     _user_graph.cache_clear()
     return report, target
 

@@ -29,6 +29,7 @@ class Reference:
     pmid: str | None = None
     pmcid: str | None = None
     url: str | None = None
+    more_authors: bool = False          # the list ends in "and others" (et al.)
 
     @property
     def where(self) -> str:
@@ -60,6 +61,7 @@ class ImportReport:
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     file_errors: list[Problem] = field(default_factory=list)
+    present: list[Problem] = field(default_factory=list)     # papers the bundled bibliography already holds
 
     @property
     def exit_code(self) -> int:
@@ -68,7 +70,11 @@ class ImportReport:
         return 1 if self.skipped else 0
 
     def summary(self) -> str:
-        lines = [f"{len(self.added)} added, {len(self.merged)} merged, {len(self.skipped)} skipped"]
+        lines = [f"{len(self.added)} added, {len(self.merged)} merged, "
+                 + (f"{len(self.present)} already present, " if self.present else "")
+                 + f"{len(self.skipped)} skipped"]
+        for problem in self.present:
+            lines.append(f"already present: {problem}")
         for problem in self.file_errors:
             lines.append(f"error: {problem}")
         for problem in self.skipped:
@@ -107,10 +113,12 @@ def _split_free_name(text: str) -> str:
     return text
 
 
-def _label(ref_authors: list[str], year) -> str:
+def _label(ref_authors: list[str], year, more_authors: bool = False) -> str:
     families = [a.split(" ")[0] if not a.endswith("Consortium") else a for a in ref_authors]
     if not families:
         head = "Anonymous"
+    elif more_authors:
+        head = f"{families[0]} et al."
     elif len(families) == 1:
         head = families[0]
     elif len(families) == 2:

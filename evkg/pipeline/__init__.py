@@ -6,8 +6,9 @@ evkg.report): `check` and `check_files`, the library API behind `evkg check`, an
 classifies the same products under two rule sets.
 """
 from evkg.pipeline.batch import check_files
-from evkg.pipeline.check import FAIL_ON, CheckRun, FileCheck, ProductCheck, check, check_fail_on, check_store
+from evkg.pipeline.check import (FAIL_ON, CheckRun, FileCheck, ProductCheck, check, check_fail_on, check_store,
+                                 check_text)
 from evkg.pipeline.whatif import WhatIfRun, whatif, worked_examples
 
 __all__ = ["FAIL_ON", "CheckRun", "FileCheck", "ProductCheck", "WhatIfRun", "check", "check_fail_on", "check_files",
-           "check_store", "whatif", "worked_examples"]
+           "check_store", "check_text", "whatif", "worked_examples"]

@@ -59,6 +59,9 @@ class Part:
     others: list
     errors: list
     error: InputError | None = None
+    failure: str | None = None             # a file that could not be checked for another reason
+    internal: bool = False                 # ... because of a fault in evkg, not in the file
+    source_map: object = None              # where a YAML/JSON description wrote each statement
 
 
 # ------------------------------------------------------------------------------------------ the jobs
@@ -97,33 +100,53 @@ def _worker_start() -> None:
 
 
 def _load(path: str, options: Options, store=None):
-    from evkg.io.load import load_into_store
-    from evkg.validation.engine import DATA_GRAPH, new_store
+    from evkg.validation.engine import new_store
 
     store = new_store() if store is None else store
-    load_into_store(path, store, DATA_GRAPH, input_format=options.input_format,
-                    allow_remote=options.allow_remote, max_bytes=options.max_bytes)
+    _load_located(path, options, store)
     return store
+
+
+def _load_located(path: str, options: Options, store):
+    """Load a file into the store; the SourceMap of a YAML/JSON description (None for RDF)."""
+    from evkg.io.load import load_into_store
+    from evkg.validation.engine import DATA_GRAPH
+
+    return load_into_store(path, store, DATA_GRAPH, input_format=options.input_format,
+                           allow_remote=options.allow_remote, max_bytes=options.max_bytes)
+
+
+def _failure_part(path: str, exc: BaseException) -> Part:
+    """A file that could not be checked for a reason other than its content: too large, or a fault in evkg."""
+    if isinstance(exc, (MemoryError, RecursionError)):
+        return Part([], [], [], failure=(f"{path}: is too large or too deeply structured to check "
+                                         f"({type(exc).__name__}). Split it into smaller descriptions."))
+    return Part([], [], [], internal=True,
+                failure=(f"{path}: internal error while checking this file ({type(exc).__name__}: {exc}). "
+                         "This is a fault in evkg, not in the file; please report it."))
 
 
 def check_path(path: str, options: Options) -> Part:
     """Read and check one file; a file with more products than a chunk is checked chunk by chunk."""
     from evkg.validation.engine import working_store
 
+    source_map = None
     try:
         with working_store() as store:
-            _load(path, options, store)
+            source_map = _load_located(path, options, store)
             if product_count(store) <= options.chunk_products:
                 return Part(*check_chunk_store(store, options.classify, options.explain, source=path,
                                                jurisdictions=options.jurisdictions, rule_files=options.rule_files,
-                                               profile=options.profile))
+                                               profile=options.profile), source_map=source_map)
             chunks = [chunk.ntriples for chunk in split(store, options.chunk_products)]
+        part = Part([], [], [], source_map=source_map)
+        for data in chunks:
+            _add(part, check_ntriples(data, options))
+        return part
     except InputError as exc:
         return Part([], [], [], error=exc)
-    part = Part([], [], [])
-    for data in chunks:
-        _add(part, check_ntriples(data, options))
-    return part
+    except Exception as exc:  # MemoryError, RecursionError, or a fault in evkg: this file's report, batch goes on
+        return _failure_part(path, exc)
 
 
 def check_ntriples(data: bytes, options: Options) -> Part:
@@ -238,6 +261,9 @@ def _jobs(paths: list[str], options: Options):
         except InputError as exc:
             yield path, "error", None, exc
             continue
+        except Exception as exc:
+            yield path, "error", None, _failure_part(path, exc)
+            continue
         if product_count(store) <= options.chunk_products:
             del store
             yield path, "file", check_path, (path, options)
@@ -306,7 +332,7 @@ class _Reader:
 
     def take(self, path: str, kind: str, job):
         if kind == "error":
-            yield "file", path, self.finish(path, Part([], [], [], error=job))
+            yield "file", path, self.finish(path, job if isinstance(job, Part) else Part([], [], [], error=job))
             return
         if kind == "end":
             yield "file", path, self.finish(path, self.split_files.pop(path, Part([], [], [])))
@@ -340,11 +366,15 @@ class _Reader:
 def _file_entry(path: str, part: Part, keep_products: bool) -> FileCheck:
     from evkg.validation.engine import ValidationResult
 
-    entry = FileCheck(path=path)
+    entry = FileCheck(path=path, source_map=part.source_map)
     if part.error is not None:
         exc = part.error
         entry.error = str(exc)
         entry.error_detail = {"reason": exc.reason, "line": exc.line, "column": exc.column, "hint": exc.hint}
+        return entry
+    if part.failure is not None:
+        entry.error, entry.internal = part.failure, part.internal
+        entry.error_detail = {"reason": part.failure, "line": None, "column": None, "hint": None}
         return entry
     entry.products = sorted(part.products, key=lambda p: p.iri) if keep_products else []
     entry.other_results = sorted(set(part.others), key=ValidationResult.sort_key)

@@ -44,6 +44,12 @@ class FileCheck:
     other_results: list[ValidationResult] = field(default_factory=list)
     consistency_errors: list = field(default_factory=list)   # every consistency error, in report order
     products_conform: bool = True          # False when a product streamed out (not kept here) did not conform
+    internal: bool = False                 # the error is a fault in evkg, not in the file
+    source_map: object = None              # evkg.io.structured.SourceMap of a YAML/JSON description
+
+    def locate(self, result):
+        """Where a finding's node and property were written (line, column, key path), or None."""
+        return self.source_map.locate(result.focus, result.path, result.value) if self.source_map is not None else None
 
     @property
     def conforms(self) -> bool:
@@ -72,6 +78,7 @@ class Tally:
         self.all_conform = True
         self.profile, self.fail_on = profile, fail_on
         self.failing = False                  # a finding at the fail-on level or above
+        self.internal = False                 # a file met a fault in evkg
 
     def add_product(self, product: ProductCheck) -> None:
         counts = product.counts()
@@ -85,12 +92,16 @@ class Tally:
     def add_file(self, entry: FileCheck) -> None:
         self.counts["files"] += 1
         self.counts["files_with_errors"] += bool(entry.error)
+        self.internal = self.internal or entry.internal
         self.all_conform = self.all_conform and entry.conforms
         self.failing = self.failing or any(r.severity in _FAILING[self.fail_on] for r in entry.other_results)
 
     @property
     def exit_code(self) -> int:
-        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input)."""
+        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input),
+        3 internal error."""
+        if self.internal:
+            return 3
         if self.counts["files_with_errors"]:
             return 2
         return 1 if self.failing else 0
@@ -117,7 +128,8 @@ class CheckRun:
 
     @property
     def exit_code(self) -> int:
-        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input)."""
+        """0 nothing at or above the fail-on level, 1 something is, 2 some file could not be read (bad input),
+        3 internal error."""
         return self._tally().exit_code
 
     def summary(self) -> dict:
@@ -137,6 +149,28 @@ def check_store(store, *, classify: bool = True, rules: str | None = None, profi
     """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
     products, others, _ = check_chunk_store(store, classify, rule_files=rule_files_of(rules), profile=profile)
     return products, others
+
+
+def check_text(raw: bytes, fmt: str, *, source_name: str = "description", classify: bool = True,
+               profile: str = DEFAULT_PROFILE):
+    """Check one description held in memory (the web page's editor and form): (CheckRun, graph).
+
+    Like check_files for one file, but an unreadable description raises InputError (with its line) instead of
+    becoming an error entry, so the caller can show the line; a YAML or JSON description keeps its SourceMap.
+    """
+    import pyoxigraph as ox
+
+    from evkg.io.load import parse_located
+    from evkg.io.rdf import quads_of
+    from evkg.validation.engine import working_store
+
+    graph, source_map = parse_located(raw, fmt, source_name=source_name)
+    with working_store() as store:
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
+        products, others, errors = check_chunk_store(store, classify, source=source_name, profile=profile)
+    entry = FileCheck(path=source_name, products=products, other_results=others, consistency_errors=errors,
+                      source_map=source_map)
+    return CheckRun(files=[entry], profile=profile), graph
 
 
 def rule_files_of(rules: str | None) -> tuple[str, ...]:

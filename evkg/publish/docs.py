@@ -1,5 +1,5 @@
 """Regenerate the generated documentation: docs/queries.md (the query catalogue), docs/rules.md (the rule table)
-and docs/ontology/index.html.
+and docs/ontology/index.html; in the repository also ontology/context.jsonld (the JSON-LD context).
 
     python -m evkg.publish.docs            # write into the repository's docs/
     python -m evkg.publish.docs --out DIR  # write elsewhere (the tests compare a fresh copy with docs/)
@@ -38,10 +38,17 @@ def write(out: Path) -> list[Path]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evkg.publish.docs", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[2] / "docs")
+    default = Path(__file__).resolve().parents[2] / "docs"
+    parser.add_argument("--out", type=Path, default=default)
     args = parser.parse_args(argv)
     for path in write(args.out):
         print(f"wrote {path}", file=sys.stderr)
+    if args.out == default:
+        from evkg.io.context import CONTEXT_FILE, context_text
+
+        context = default.parent / "ontology" / CONTEXT_FILE
+        context.write_text(context_text(), encoding="utf-8")
+        print(f"wrote {context}", file=sys.stderr)
     return 0
 
 

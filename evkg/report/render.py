@@ -8,7 +8,7 @@ import json
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
-from evkg.classification.outcomes import JURISDICTION_NAMES, outcome_dict
+from evkg.classification.outcomes import JURISDICTION_NAMES, outcome_dict, standing
 from evkg.core import resources
 from evkg.core.namespaces import BIBO, EVD, EVKG, FOAF
 
@@ -61,7 +61,8 @@ def _source_text(info: dict) -> str:
 
 # ---------------------------------------------------------------- JSON
 
-def _result_dict(result) -> dict:
+def _result_dict(result, file=None) -> dict:
+    located = file.locate(result) if file is not None else None
     return {
         "severity": result.severity,
         "constraint": result.constraint_id,
@@ -74,12 +75,16 @@ def _result_dict(result) -> dict:
         "shape": result.shape,
         "source": result.sources[0] if result.sources else None,
         "sources": [source_info(s) for s in result.sources],
+        "line": located.line if located else None,
+        "field": located.pointer if located else None,
     }
 
 
+def reported_outcomes(product) -> list:
+    return standing(product.classifications)
 
 
-def _product_dict(product) -> dict:
+def _product_dict(product, file=None) -> dict:
     return {
         "iri": product.iri,
         "label": product.label,
@@ -87,8 +92,8 @@ def _product_dict(product) -> dict:
         "completeness": product.completeness,
         "completeness_by_section": dict(product.completeness_by_section),
         "counts": product.counts(),
-        "results": [_result_dict(r) for r in product.results],
-        "classifications": [outcome_dict(o) for o in product.classifications],
+        "results": [_result_dict(r, file) for r in product.results],
+        "classifications": [outcome_dict(o) for o in reported_outcomes(product)],
         "consistency_errors": [str(e) for e in product.consistency_errors],
     }
 
@@ -101,8 +106,8 @@ def to_dict(run) -> dict:
                 "error": f.error,
                 "error_detail": f.error_detail,
                 "conforms": f.conforms,
-                "products": [_product_dict(p) for p in f.products],
-                "other_results": [_result_dict(r) for r in f.other_results],
+                "products": [_product_dict(p, f) for p in f.products],
+                "other_results": [_result_dict(r, f) for r in f.other_results],
             }
             for f in run.files
         ],
@@ -149,7 +154,7 @@ def _is_positive(outcome) -> bool:
 
 def _grouped_outcomes(product) -> dict:
     groups: dict = {}
-    for outcome in sorted(product.classifications, key=_reading_order):
+    for outcome in sorted(reported_outcomes(product), key=_reading_order):
         groups.setdefault(outcome.jurisdiction, []).append(outcome)
     return dict(sorted(groups.items(), key=lambda kv: list(JURISDICTION_NAMES).index(kv[0])
                        if kv[0] in JURISDICTION_NAMES else 99))
@@ -211,6 +216,7 @@ def to_text(run) -> str:
                     if result.focus != product.iri:
                         head += f" (on {result.focus_label})"
                     out.append(head)
+                    out += [f"{body}at {located}"] if (located := file.locate(result)) else []
                     out.append(f"{body}{result.message}")
                     if result.value is not None:
                         out.append(f"{body}found: {result.value}")
@@ -267,12 +273,13 @@ def to_markdown(run) -> str:
                         "|---|---|---|---|---|---|---|"]
                 for r in product.results:
                     sources = "; ".join(_source_text(source_info(s)) for s in r.sources)
-                    out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(r.path_label)} | {_md(r.focus_label)} "
+                    where = f"{r.path_label or ''} ({located})" if (located := file.locate(r)) else r.path_label
+                    out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(where)} | {_md(r.focus_label)} "
                                f"| {_md(r.value)} | {_md(r.message)} | {_md(sources)} |")
                 out.append("")
             if product.classifications:
                 out += ["| jurisdiction | question | answer | status | rule | why | source |", "|---|---|---|---|---|---|---|"]
-                for o in product.classifications:
+                for o in reported_outcomes(product):
                     answer = o.category_label if o.status != "undecided" else _missing_text(o)
                     if o.alternatives:
                         answer += " (or: " + "; ".join(label for _, label in o.alternatives) + ")"
@@ -392,7 +399,7 @@ def product_html(product, level: int = 2, show_title: bool = True) -> str:
                    '<thead><tr><th scope="col">jurisdiction</th><th scope="col">question</th><th scope="col">answer</th>'
                    '<th scope="col">status</th><th scope="col">rule</th><th scope="col">why</th>'
                    '<th scope="col">legal source</th></tr></thead><tbody>')
-        for o in product.classifications:
+        for o in reported_outcomes(product):
             if o.status == "undecided":
                 answer = _e(_missing_text(o))
             else:

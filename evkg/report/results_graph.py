@@ -7,6 +7,7 @@ import hashlib
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
+from evkg.classification.outcomes import standing
 from evkg.core.namespaces import DCT, EVD, EVKG, bind_prefixes
 
 
@@ -24,7 +25,7 @@ def to_graph(run) -> Graph:
             graph.add((report, EVKG.completenessScore, Literal(str(product.completeness), datatype=XSD.decimal)))
             for r in product.results:
                 graph.add((report, SH.result, _add_result(graph, product.iri, r)))
-            for outcome in product.classifications:
+            for outcome in standing(product.classifications):
                 _add_outcome(graph, outcome)
         if file.other_results:                    # findings on nodes that belong to no product
             report = EVD[f"report/{_hash(file.path, 'other')}"]

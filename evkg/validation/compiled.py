@@ -41,7 +41,10 @@ _LEXICAL = {
     XSD.date: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD.dateTime: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
     XSD.gYear: r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    XSD.duration: r"^-?P(?=.)([0-9]+Y)?([0-9]+M)?([0-9]+D)?(T(?=.)([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?$",
+    # No look-ahead: Oxigraph's regex() has none, and an error in a FILTER would silently pass the value.
+    XSD.duration: r"^-?P(([0-9]+Y([0-9]+M)?([0-9]+D)?|[0-9]+M([0-9]+D)?|[0-9]+D)(T([0-9]+H([0-9]+M)?([0-9]+(\.[0-9]+)?S)?"
+                  r"|[0-9]+M([0-9]+(\.[0-9]+)?S)?|[0-9]+(\.[0-9]+)?S))?|T([0-9]+H([0-9]+M)?([0-9]+(\.[0-9]+)?S)?"
+                  r"|[0-9]+M([0-9]+(\.[0-9]+)?S)?|[0-9]+(\.[0-9]+)?S))$",
 }
 
 _VALUE_COMPONENTS = {SH.datatype, SH["in"], SH.nodeKind, SH.pattern, SH.flags, SH["class"], SH["or"],
@@ -503,13 +506,45 @@ def results_from_pyshacl(results_graph: Graph) -> list[RawResult]:
     return out
 
 
+def ill_typed(literal: Literal) -> bool:
+    """Whether a literal is outside its XSD datatype's lexical space (the table both engines use)."""
+    lexical = _LEXICAL.get(literal.datatype)
+    if lexical is not None and not re.search(lexical, str(literal)):
+        return True
+    return literal.ill_typed is True
+
+
+def with_xsd_lexical_spaces(data: Graph) -> Graph:
+    """The data with every ill-typed literal marked as such for pySHACL.
+
+    pySHACL judges sh:datatype by rdflib's Python converters, which accept forms outside the XSD lexical
+    spaces ("2e8" as a decimal, " 5" or Arabic-Indic digits as an integer). Marking them makes the reference
+    run apply the same lexical spaces as the compiled engine (SHACL 4.1.1: an ill-typed literal does not
+    conform to its datatype). The data is copied only when a literal needs marking."""
+    marked = []
+    for s, p, o in data:
+        if isinstance(o, Literal) and o.datatype is not None and o.ill_typed is not True and ill_typed(o):
+            flagged = Literal(str(o), datatype=o.datatype, normalize=False)
+            flagged._ill_typed = True
+            marked.append(((s, p, o), (s, p, flagged)))
+    if not marked:
+        return data
+    copy = Graph()
+    for triple in data:
+        copy.add(triple)
+    for old, new in marked:
+        copy.remove(old)
+        copy.add(new)
+    return copy
+
+
 def run_pyshacl(data: Graph, shapes: Graph | None = None, use_shapes: list | None = None) -> list[RawResult]:
     """The reference engine: plain pySHACL with the bundled shapes and the ontology mixed in."""
     from pyshacl import validate as shacl_validate
 
     kwargs = {"use_shapes": [str(s) for s in use_shapes]} if use_shapes else {}
     _, results_graph, _ = shacl_validate(
-        data, shacl_graph=shapes if shapes is not None else resources.shapes_graph(),
+        with_xsd_lexical_spaces(data), shacl_graph=shapes if shapes is not None else resources.shapes_graph(),
         ont_graph=resources.ontology_graph(), inference="none", advanced=True, allow_warnings=True,
         allow_infos=True, inplace=False, **kwargs)
     return results_from_pyshacl(results_graph)

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg.core import resources
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
-from evkg.io.rdf import to_rdflib
+from evkg.io.rdf import to_ox, to_rdflib
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -166,14 +166,7 @@ class SubmittedData:
             (to_rdflib(p) for (p,) in _rows(store, f"""
                 SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
-        self.owners = {p: p for p in self.products}
-        for row in _rows(store, f"""
-                SELECT ?p ?n WHERE {{ GRAPH {data} {{ ?p a ?type . ?p (<urn:x>|!<urn:x>)+ ?n . ?n ?any ?thing }}
-                  ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}"""):
-            product, node = (to_rdflib(term) for term in row)
-            owner = self.owners.get(node)               # a node shared by products goes to the first by IRI
-            if owner is None or (owner != node and str(product) < str(owner)):
-                self.owners[node] = product
+        self.owners = self._owners(data)
         self.labels = {}
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
             node, label = row
@@ -185,6 +178,33 @@ class SubmittedData:
                                     "ORDER BY ?n ?k"):
                 node, kind = row
                 self.kinds.setdefault(to_rdflib(node), []).append(to_rdflib(kind))
+
+    def _owners(self, data: str) -> dict:
+        """The product each described node belongs to: the first product (in order) whose links reach it.
+
+        One walk over the links in total, never one per product: each node is claimed once and not walked
+        again, so a hub reached from every product costs its size once (a property-path query per product
+        costs products × hub, and chains of products linked to each other cost products²). A walk stops at
+        other products, whose details belong to them."""
+        links: dict = {}
+        described = set()
+        for row in _rows(self.store, f"SELECT ?s ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}"):
+            subject, value = row
+            described.add(subject)
+            if not isinstance(value, ox.Literal):
+                links.setdefault(subject, []).append(value)
+        products = [to_ox(p) for p in self.products]
+        owned = {p: p for p in products}
+        for product in products:
+            stack = list(links.get(product, ()))
+            while stack:
+                node = stack.pop()
+                if node in owned:
+                    continue
+                owned[node] = product
+                stack.extend(links.get(node, ()))
+        return {to_rdflib(node): to_rdflib(owner) for node, owner in owned.items()
+                if node in described or node is owner}
 
     def known_label(self, node) -> str | None:
         if node in self.labels:

@@ -6,7 +6,8 @@ reads requests, enforces limits, negotiates formats and turns errors into clear 
 
 Safety: the store is an in-memory copy made at start-up (no file lock held, nothing to corrupt), only ever
 queried (updates and SERVICE calls refused); submissions never touch it; RDF is parsed with remote fetching
-off; every request body is capped; every check and query runs in a worker thread under a time limit.
+off; every request body is capped; every check and query runs in a worker process that is killed when it
+overruns its time limit (evkg.core.workers).
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from evkg.web.http import BodyLimit, _accept, _error_response, _format_for_uploa
 from evkg.web.service import (
     CONTENT_TYPES,
     DEFAULT_TIMEOUT,
+    DEFAULT_WORKER_MEMORY_MB,
+    DEFAULT_WORKERS,
     FORM_FORMATS,
     REPORT_MEDIA,
     SPARQL_GRAPH_MEDIA,
@@ -37,12 +40,17 @@ from evkg.web.service import (
 )
 
 
+MAX_QUERY_CHARACTERS = 1_000_000
+
+
 def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = None,
                timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
-               url: str | None = None, jobs: int = 1):
+               url: str | None = None, workers: int = DEFAULT_WORKERS,
+               worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB, read_timeout: float = 10.0):
     """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
     memory from the bundled data). Start-up (store, checking the curated products) completes before the
-    server accepts requests. ``jobs`` > 1 checks submissions in that many worker processes side by side."""
+    server accepts requests.
+    ``workers``: the worker processes that check submissions side by side (as many again answer queries)."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
@@ -56,7 +64,8 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     service = Service(store_path, max_bytes, timeout,
-                      progress or (lambda message: print(message, file=sys.stderr, flush=True)), url, jobs)
+                      progress or (lambda message: print(message, file=sys.stderr, flush=True)), url,
+                      workers=workers, worker_memory_mb=worker_memory_mb)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -64,9 +73,12 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
         try:
             yield
         finally:
-            await asyncio.to_thread(service.close)
+            service.close()
 
     routes = _routes(service)
+    from evkg.web.authoring import authoring_routes
+
+    routes.extend(authoring_routes(service))
     routes.append(Mount("/static", app=StaticFiles(directory=str(WEB_FOLDER / "static")), name="static"))
 
     async def service_error(request, exc: ServiceError):
@@ -83,9 +95,17 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     async def evkg_error(request, exc: EvkgError):
         return _error_response(request, ServiceError(400, "bad-request", str(exc)))
 
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(BodyLimit, max_bytes=max_bytes)],
+    async def malformed(request, exc: Exception):
+        # a body that is not what its Content-Type says (broken multipart, bad form encoding, bad UTF-8)
+        return _error_response(request, ServiceError(400, "bad-request", f"the request could not be read: {exc}"))
+
+    from starlette.formparsers import MultiPartException
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(BodyLimit, max_bytes=max_bytes, read_timeout=read_timeout)],
                     exception_handlers={ServiceError: service_error, HTTPException: http_error,
-                                        EvkgError: evkg_error})
+                                        EvkgError: evkg_error, MultiPartException: malformed,
+                                        UnicodeDecodeError: malformed})
     # Redirects name the configured address (or stay relative), never the Host header a client sent.
     app.router.redirect_slashes = False
     app.add_middleware(TrailingSlashRedirect, base=(url or "").rstrip("/"))
@@ -168,7 +188,7 @@ def _routes(service: Service) -> list:
         if media in CONTENT_TYPES:
             fmt = CONTENT_TYPES[media]
             suffix = {"turtle": ".ttl", "json-ld": ".jsonld", "xml": ".rdf", "nt": ".nt", "nquads": ".nq",
-                      "trig": ".trig"}[fmt]
+                      "trig": ".trig", "yaml": ".yaml"}[fmt]
             return await request.body(), fmt, "submission" + suffix
         if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
             form = await request.form(max_part_size=service.max_bytes)
@@ -196,8 +216,7 @@ def _routes(service: Service) -> list:
         if profile not in ("submission", "published"):
             raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
                                "or published.")
-        return await service.run("check", service.check_bytes, raw, fmt, name, profile,
-                                 serialize=service.pool is None)
+        return await service.check(raw, fmt, name, profile)
 
     async def post_check(request):
         media = _accept(request, list(REPORT_MEDIA))
@@ -296,7 +315,7 @@ def _routes(service: Service) -> list:
         if media == "text/html":
             context = {"query": _query_dict(query), "values": params, "table": None, "error": None}
             try:
-                results = await service.run("query", service.run_named, name, params, None)
+                results = await service.named(name, params, None)
                 context["table"] = _table(results, query.column_title)
             except ServiceError as error:
                 if error.status != 400:
@@ -304,10 +323,10 @@ def _routes(service: Service) -> list:
                 context["error"] = error
             return _page(request, "query.html", context, status=400 if context["error"] else 200)
         if graph_result:
-            body = await service.run("query", service.run_named, name, params, "ntriples")
+            body = await service.named(name, params, "ntriples")
             return Response(body, media_type="application/n-triples")
         fmt = SPARQL_RESULT_MEDIA[media]
-        body = await service.run("query", service.run_named, name, params, fmt)
+        body = await service.named(name, params, fmt)
         return Response(body, media_type="application/sparql-results+json" if media == "application/json" else media)
 
     # --- SPARQL protocol --------------------------------------------------------------------------------
@@ -344,6 +363,9 @@ def _routes(service: Service) -> list:
             raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
                                "field 'query', or as an application/sparql-query body.")
         sparql_text = str(sparql_text)
+        if len(sparql_text) > MAX_QUERY_CHARACTERS:       # read by regular expressions in this process
+            raise ServiceError(413, "query-too-long", f"the query is {len(sparql_text):,} characters long; this "
+                               f"endpoint takes queries up to {MAX_QUERY_CHARACTERS:,}. Query for less at a time.")
         kind = query_kind(sparql_text)
         if kind == "update":
             raise refuse_update()
@@ -355,7 +377,7 @@ def _routes(service: Service) -> list:
         if html:
             context = {"sparql": sparql_text, "table": None, "error": None}
             try:
-                context["table"] = _table(await service.run("query", service.run_sparql, sparql_text, None))
+                context["table"] = _table(await service.sparql(sparql_text, None))
             except ServiceError as error:
                 if error.status != 400:
                     raise
@@ -363,10 +385,10 @@ def _routes(service: Service) -> list:
             return _page(request, "sparql.html", context, status=400 if context["error"] else 200)
         if kind in ("construct", "describe"):
             media = _accept(request, list(SPARQL_GRAPH_MEDIA))
-            body = await service.run("query", service.run_sparql, sparql_text, SPARQL_GRAPH_MEDIA[media])
+            body = await service.sparql(sparql_text, SPARQL_GRAPH_MEDIA[media])
         else:
             media = _accept(request, list(SPARQL_RESULT_MEDIA))
-            body = await service.run("query", service.run_sparql, sparql_text, SPARQL_RESULT_MEDIA[media])
+            body = await service.sparql(sparql_text, SPARQL_RESULT_MEDIA[media])
             if media == "application/json":
                 media = "application/sparql-results+json"
         return Response(body, media_type=media)
@@ -388,9 +410,12 @@ def _routes(service: Service) -> list:
         return json_response(term)
 
     async def health(request):
+        pools = {name: {"workers": pool.size, "idle": pool.idle, "killed_for_overrunning": pool.killed}
+                 for name, pool in (("checks", service.check_pool), ("queries", service.query_pool)) if pool}
         return json_response({"status": "ok" if service.ready else "starting", "version": __version__,
                               "products": len(service.products), "queries": len(service.catalogue()),
-                              "max_bytes": service.max_bytes, "timeout_seconds": service.timeout})
+                              "max_bytes": service.max_bytes, "timeout_seconds": service.timeout,
+                              "workers": pools})
 
     async def openapi(request):
         spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))

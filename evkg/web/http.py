@@ -64,10 +64,11 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
 
 
 class BodyLimit:
-    """ASGI middleware: refuse a request body over max_bytes with 413, whether or not it declares its length."""
+    """ASGI middleware: refuse a request body over max_bytes with 413, whether or not it declares its length,
+    and one that trickles in slower than ``read_timeout`` seconds per part (or in total) with 408."""
 
-    def __init__(self, app, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, read_timeout: float = 20.0):
+        self.app, self.max_bytes, self.read_timeout = app, max_bytes, read_timeout
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
@@ -75,9 +76,16 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             return await self._too_large(scope, receive, send, int(declared))
+        import asyncio
+        import time
+
         chunks, size = [], 0
+        deadline = time.monotonic() + self.read_timeout
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), timeout=max(deadline - time.monotonic(), 0.001))
+            except (TimeoutError, asyncio.TimeoutError):
+                return await self._too_slow(scope, receive, send)
             if message["type"] != "http.request":
                 break
             chunks.append(message.get("body", b""))
@@ -97,6 +105,15 @@ class BodyLimit:
             return await receive()
 
         return await self.app(scope, replay, send)
+
+    async def _too_slow(self, scope, receive, send):
+        from starlette.requests import Request
+
+        error = ServiceError(408, "too-slow", f"the request body did not arrive within {self.read_timeout:g} s. "
+                             "Send it in one go.")
+        response = _error_response(Request(scope), error)
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
 
     async def _too_large(self, scope, receive, send, size):
         from starlette.requests import Request
@@ -133,7 +150,11 @@ def _error_response(request, error: ServiceError):
     from starlette.responses import JSONResponse
 
     if _wants_html(request):
-        return _page(request, "error.html", {"error": error}, status=error.status)
-    return JSONResponse(error.as_dict(), status_code=error.status)
+        response = _page(request, "error.html", {"error": error}, status=error.status)
+    else:
+        response = JSONResponse(error.as_dict(), status_code=error.status)
+    for name, value in getattr(error, "headers", {}).items():
+        response.headers[name] = value
+    return response
 
 

@@ -14,11 +14,16 @@ from typing import Callable
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
-from evkg.core.errors import InputError, UsageError
 from evkg.core.namespaces import EVKG
 from evkg.report.views import description_turtle, evidence_of, product_id_of, trial_view, trials_of
+from evkg.web.errors import ServiceError  # noqa: F401  (the routes import it from here)
 
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_WORKERS = 2                  # check workers; as many again answer queries
+DEFAULT_WORKER_MEMORY_MB = 3072      # address-space ceiling of each worker process
+DEFAULT_MAX_ANSWER_BYTES = 50 * 1024 * 1024
+MAX_PAGE_ANSWER_BYTES = 2 * 1024 * 1024   # an answer shown as an HTML table is rendered in the server itself
+RETRY_AFTER_SECONDS = 5
 WEB_FOLDER = Path(__file__).parent
 
 # request Content-Type -> rdflib format name understood by evkg.io.load.parse_rdf_bytes
@@ -30,10 +35,13 @@ CONTENT_TYPES = {
     "application/n-triples": "nt",
     "application/n-quads": "nquads",
     "application/trig": "trig",
+    "application/yaml": "yaml",
+    "text/yaml": "yaml",
 }
 # the format choices of the web form: (value, label, rdflib format, file suffix)
-FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("json-ld", "JSON-LD", "json-ld", ".jsonld"),
-                ("rdfxml", "RDF/XML", "xml", ".rdf"), ("ntriples", "N-Triples", "nt", ".nt")]
+FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("yaml", "YAML", "yaml", ".yaml"),
+                ("json-ld", "JSON-LD", "json-ld", ".jsonld"), ("rdfxml", "RDF/XML", "xml", ".rdf"),
+                ("ntriples", "N-Triples", "nt", ".nt")]
 # report media type -> evkg.report.render format
 REPORT_MEDIA = {"application/json": "json", "text/html": "html", "text/markdown": "markdown",
                 "text/turtle": "ttl", "text/plain": "text"}
@@ -45,23 +53,6 @@ JURISDICTIONS = ("EU", "US", "KR")
 
 
 # ------------------------------------------------------------------------------------------- errors
-
-class ServiceError(Exception):
-    """An error answered as JSON (or an HTML page for browsers) with a status code."""
-
-    def __init__(self, status: int, code: str, message: str, **detail):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.detail = {k: v for k, v in detail.items() if v is not None}
-
-    def as_dict(self) -> dict:
-        return {"status": self.status, "error": self.code, "message": self.message, **self.detail}
-
-
-def _input_error(exc: InputError, status: int, code: str) -> ServiceError:
-    return ServiceError(status, code, str(exc), reason=exc.reason, line=exc.line, column=exc.column,
-                        hint=exc.hint)
-
 
 # ------------------------------------------------------------------------------------------- state
 
@@ -77,7 +68,9 @@ class Service:
     """What the app serves: the store copy, the checked curated products, limits and the check lock."""
 
     def __init__(self, store_path: str | Path | None, max_bytes: int, timeout: float,
-                 progress: Callable[[str], None], url: str | None = None, jobs: int = 1):
+                 progress: Callable[[str], None], url: str | None = None, *, workers: int = DEFAULT_WORKERS,
+                 query_workers: int | None = None, worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB,
+                 max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES):
         self.store_path = store_path
         self.url = url
         self.max_bytes = max_bytes
@@ -86,11 +79,18 @@ class Service:
         self.store = None
         self.products: dict[str, CuratedProduct] = {}
         self.ready = False
-        # pySHACL and rdflib graphs are not made for concurrent use: without worker processes, one check at
-        # a time, in a worker thread; with them (jobs > 1), checks run side by side, one per process
-        self.check_lock = threading.Lock()
-        self.jobs = jobs
-        self.pool = None
+        self.workers = workers
+        self.query_workers = query_workers or workers
+        self.worker_memory = worker_memory_mb * 1024 * 1024 if worker_memory_mb else None
+        self.max_answer_bytes = max_answer_bytes
+        # checks and queries run in worker processes that are killed when they overrun (evkg.core.workers)
+        self.check_pool = None
+        self.query_pool = None
+        # threads that wait on the worker processes (the default executor is too small to queue checks in)
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="evkg-wait")
+        # what-if comparisons of the bundled rule sets run in this process, one at a time, and are cached
         self.whatif_lock = threading.Lock()
         self.whatif_cache: dict[str, dict] = {}
 
@@ -99,25 +99,17 @@ class Service:
         from evkg.core import resources
 
         started = time.perf_counter()
-        if self.jobs > 1:
-            from evkg.pipeline.batch import CheckPool
-
-            # forkserver: this process already runs threads, which must not be forked
-            self.pool = CheckPool(self.jobs, start_method="forkserver")
-            self.pool.start()
         resources.ontology_graph()
         resources.data_graph()
         self.store = self._open_store()
+        self._start_workers()
         self.products = self._check_curated()
+        self.check_pool.wait_ready()
+        self.query_pool.wait_ready()
         self.ready = True
         where = f" at {self.url}" if self.url else ""
         self.progress(f"evkg serve: ready{where} ({len(self.products)} curated products, "
                       f"{time.perf_counter() - started:.1f} s)")
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
-            self.pool = None
 
     def _open_store(self):
         """An in-memory copy of the built graph: queries never hold the on-disk store's lock."""
@@ -140,6 +132,27 @@ class Service:
             self.progress(f"evkg serve: serving a copy of the store at {self.store_path}")
         return memory
 
+    def _start_workers(self) -> None:
+        import pyoxigraph as ox
+
+        from evkg.core.workers import WorkerPool
+        from evkg.web import jobs
+
+        nquads = self.store.store.dump(format=ox.RdfFormat.N_QUADS)
+        self.check_pool = WorkerPool(self.workers, initializer=jobs.warm_checker, memory_limit=self.worker_memory,
+                                     name="evkg-check")
+        # queries yield to checks for the CPU: an analyst's heavy query must not slow a reviewer's check
+        self.query_pool = WorkerPool(self.query_workers, initializer=jobs.open_query_store, initargs=(nquads,),
+                                     memory_limit=self.worker_memory, nice=5, name="evkg-query")
+        self.check_pool.start()
+        self.query_pool.start()
+
+    def close(self) -> None:
+        for pool in (self.check_pool, self.query_pool):
+            if pool is not None:
+                pool.close()
+        self._waiters.shutdown(wait=False, cancel_futures=True)
+
     def _check_curated(self) -> dict[str, CuratedProduct]:
         from evkg.core import resources
         from evkg.pipeline import check
@@ -156,43 +169,78 @@ class Service:
                                                   trials_of(data, URIRef(product.iri)))
         return dict(sorted(products.items(), key=lambda kv: kv[1].check.label.lower()))
 
-    # --- work in threads under the time limit ------------------------------------------------------------
-    async def run(self, what: str, function, *args, serialize: bool = False):
-        deadline = time.monotonic() + self.timeout
+    # --- work under the time limit ------------------------------------------------------------------------
+    def _timeout_error(self, what: str) -> ServiceError:
+        return ServiceError(504, "timeout", f"the {what} did not finish within {self.timeout:g} s and was stopped. "
+                            "Try a smaller description or a narrower query, or ask the operator to raise the "
+                            "limit (evkg serve --timeout).", timeout_seconds=self.timeout)
 
-        def work():
-            if not serialize:
-                return function(*args)
-            if not self.check_lock.acquire(timeout=max(deadline - time.monotonic(), 0)):
-                raise TimeoutError
-            try:
-                if time.monotonic() > deadline:
-                    raise TimeoutError
-                return function(*args)
-            finally:
-                self.check_lock.release()
-
+    async def run(self, what: str, function, *args):
+        """A light step (rendering a finished report) in a thread under the time limit."""
         try:
-            return await asyncio.wait_for(asyncio.to_thread(work), timeout=self.timeout)
+            return await asyncio.wait_for(asyncio.to_thread(function, *args), timeout=self.timeout)
         except (TimeoutError, asyncio.TimeoutError):
-            raise ServiceError(504, "timeout", f"the {what} did not finish within {self.timeout:g} s. "
-                               "Try a smaller description or a narrower query, or ask the operator to raise "
-                               "the limit (evkg serve --timeout).", timeout_seconds=self.timeout) from None
+            raise self._timeout_error(what) from None
 
-    # --- checking a submission -------------------------------------------------------------------------
+    async def _in_worker(self, pool, what: str, function, *args, wait: float):
+        from evkg.core.workers import WorkerBusy, WorkerCrashed, WorkerTimeout
+
+        import functools
+
+        call = functools.partial(pool.call, function, *args, timeout=self.timeout, wait=wait)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._waiters, call)
+        except WorkerTimeout:
+            raise self._timeout_error(what) from None
+        except WorkerBusy:
+            raise ServiceError(503, "busy", f"the server is busy with other {what}s; try again in a few seconds.",
+                               headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                               retry_after_seconds=RETRY_AFTER_SECONDS) from None
+        except WorkerCrashed:
+            raise ServiceError(413, "too-complex", f"the {what} needed more memory than one request may use and "
+                               "was stopped. Split the description or narrow the query.") from None
+
+    def _answer_limit(self, fmt: str | None) -> int:
+        return self.max_answer_bytes if fmt else min(self.max_answer_bytes, MAX_PAGE_ANSWER_BYTES)
+
+    async def in_check_worker(self, what: str, function, *args):
+        """Run a check-like job (a module-level function of evkg.web) in a check worker, under the limits."""
+        return await self._in_worker(self.check_pool, what, function, *args, wait=self.timeout)
+
+    async def check(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
+        """Check one submission in a worker; waits for a free worker up to the time limit."""
+        from evkg.web.jobs import check_description
+
+        return await self._in_worker(self.check_pool, "check", check_description, raw, fmt, source_name,
+                                     profile, wait=self.timeout)
+
+    async def sparql(self, sparql: str, fmt: str | None):
+        """A query's answer as bytes in ``fmt``, or as Results when ``fmt`` is None (for HTML tables).
+        Past the number of query workers, a query is refused at once (503 with Retry-After)."""
+        from evkg.graph.store import query_kind
+        from evkg.web.jobs import sparql_answer
+
+        wire = fmt or ("ntriples" if query_kind(sparql) in ("construct", "describe") else "json")
+        answer = await self._in_worker(self.query_pool, "query", sparql_answer, sparql, wire,
+                                       self._answer_limit(fmt), wait=0)
+        return answer if fmt else _results_of(answer, wire)
+
+    async def named(self, name: str, params: dict, fmt: str | None):
+        from evkg.graph.store import query_kind
+        from evkg.web.jobs import named_answer
+
+        query = self.named_query(name)
+        graph = query_kind(query.text) in ("construct", "describe")
+        wire = fmt or ("ntriples" if graph else "json")
+        answer = await self._in_worker(self.query_pool, "query", named_answer, name, params, wire,
+                                       self._answer_limit(fmt), wait=0)
+        return answer if fmt else _results_of(answer, "ntriples" if graph else wire)
+
+    # --- checking a submission (in this process; the server uses `check`) -------------------------------
     def check_bytes(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
-        """Parse and check one submitted description; the same run `evkg check FILE` makes."""
-        from evkg.pipeline import CheckRun, FileCheck
-        from evkg.pipeline.batch import check_bytes
+        from evkg.web.jobs import check_description
 
-        if self.pool is not None:
-            outcome, found = self.pool.submit(check_bytes, raw, fmt, source_name, profile).result()
-        else:
-            outcome, found = check_bytes(raw, fmt, source_name, profile)
-        if outcome != "ok":
-            raise _input_error(found, 400 if outcome == "bad-rdf" else 422, outcome) from None
-        products, others = found
-        return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
+        return check_description(raw, fmt, source_name, profile)
 
     # --- the curated graph -----------------------------------------------------------------------------
     def product(self, product_id: str) -> CuratedProduct:
@@ -290,29 +338,13 @@ class Service:
                                + " GET /queries lists them.")
         return queries[name]
 
-    def run_named(self, name: str, params: dict, fmt: str):
-        """SPARQL results (bytes) of a catalogue query in fmt, or a Results object when fmt is None."""
-        from evkg.graph.queries import run_named_query, run_serialized
 
-        self.named_query(name)
-        try:
-            if fmt is None:
-                return run_named_query(name, store=self.store, **params)
-            return run_serialized(name, fmt, store=self.store, params=params)
-        except UsageError as exc:
-            raise ServiceError(400, "bad-parameter", str(exc)) from None
+def _results_of(answer: bytes, wire: str):
+    """Results (for HTML tables) from a worker's serialized answer."""
+    import pyoxigraph as ox
 
-    def run_sparql(self, sparql: str, fmt: str | None):
-        from evkg.graph.store import StoreError
+    from evkg.graph.store import Results
 
-        try:
-            if fmt is None:
-                return self.store.query(sparql)
-            return self.store.query_serialized(sparql, fmt)
-        except UsageError as exc:
-            raise ServiceError(400, "bad-query", str(exc), line=getattr(exc, "line", None),
-                               column=getattr(exc, "column", None)) from None
-        except (StoreError, OSError, ValueError) as exc:
-            raise ServiceError(400, "query-failed", f"the query could not be answered: {exc}") from None
-
-
+    if wire == "ntriples":
+        return Results(kind="graph", triples=list(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)))
+    return Results.from_pyoxigraph(ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON))

@@ -9,6 +9,10 @@ from evkg.literature.records import Problem, Reference
 
 # ---------------------------------------------------------------------------------------------- readers
 
+
+class NoReferences(InputError):
+    """A readable file that holds no bibliographic entry at all (not a reference export)."""
+
 READERS: dict[str, str] = {
     ".bib": "bibtex", ".bibtex": "bibtex", ".ris": "ris", ".json": "csl-json", ".csl": "csl-json",
     ".nbib": "medline", ".medline": "medline", ".txt": "medline", ".xml": "pubmed-xml",
@@ -32,27 +36,41 @@ def detect_format(path: Path, text: str) -> str:
         return "medline"
     if head.startswith("<"):
         return "pubmed-xml"
-    raise InputError("the reference format could not be recognised", path=str(path),
+    raise NoReferences(f"no references found in {path}: the reference format could not be recognised.",
+                       path=str(path),
                      hint="Use a .bib (BibTeX), .ris, .json (CSL-JSON), .nbib (PubMed MEDLINE) or .xml "
                           "(PubMed XML) export.")
 
 
 def read_references(path) -> tuple[list[Reference], list[Problem]]:
     """Read every entry of one export. Raises InputError when the file as a whole cannot be read."""
+    from evkg.core.files import default_limit, read_limited
+
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"the file could not be read ({exc.strerror})", path=str(path)) from None
+    raw = read_limited(path, default_limit(), what="reference file", stdin_ok=False,
+                       limit_hint="Split the export into smaller files, or raise EVKG_MAX_BYTES.")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     fmt = detect_format(path, text)
     reader = _reader(fmt)
-    return reader(str(path), text)
+    try:
+        refs, problems = reader(str(path), text)
+    except NoReferences:
+        raise
+    except InputError:
+        raise
+    except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise NoReferences(f"no references found in {path}: it could not be read as {fmt} "
+                           f"({type(exc).__name__}).", path=str(path), hint=_FORMAT_HINT) from None
+    if not refs and not problems:
+        raise NoReferences(f"no references found in {path}.", path=str(path), hint=_FORMAT_HINT)
+    return refs, problems
+
+
+_FORMAT_HINT = ("Is it a bibliography? Use a .bib (BibTeX), .ris, .json (CSL-JSON), .nbib (PubMed MEDLINE) or "
+                ".xml (PubMed XML) export.")
 
 
 def _clean(value) -> str | None:

@@ -18,8 +18,11 @@ def read_bibtex(path: str, text: str):
     refs, problems = [], []
     for entry in library.entries:
         fields = {k.lower(): f.value for k, f in entry.fields_dict.items()}
-        authors = []
+        authors, more_authors = [], False
         for name in fields.get("author") or []:
+            if _is_others(name):
+                more_authors = True     # BibTeX "and others" means "et al.", not an author named others
+                continue
             if hasattr(name, "last"):
                 family = " ".join(name.von + name.last).strip("{} ")
                 authors.append(author_name(family, " ".join(name.first), " ".join(name.jr)))
@@ -36,7 +39,7 @@ def read_bibtex(path: str, text: str):
             volume=_clean(fields.get("volume")), issue=_clean(fields.get("number") or fields.get("issue")),
             pages=_clean(str(fields.get("pages", "")).replace("--", "-")) or None,
             doi=_clean(fields.get("doi")), pmid=_clean(pmid), pmcid=_pmcid(fields.get("pmcid")),
-            url=_clean(fields.get("url"))))
+            url=_clean(fields.get("url")), more_authors=more_authors))
     for block in library.failed_blocks:
         raw = getattr(block, "raw", "") or ""
         match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", raw)
@@ -47,6 +50,14 @@ def read_bibtex(path: str, text: str):
                                 f"could not be read ({detail}). Check that every field value is closed with "
                                 "a matching brace or quote and fields are separated by commas."))
     return refs, problems
+
+
+def _is_others(name) -> bool:
+    if hasattr(name, "last"):
+        text = " ".join(name.first + name.von + name.last + name.jr)
+    else:
+        text = str(name)
+    return text.strip().strip("{}").strip().lower() in ("others", "et al.", "et al")
 
 
 # RIS ------------------------------------------------------------------------------------------------

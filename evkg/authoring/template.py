@@ -1,0 +1,304 @@
+"""`evkg new`: a commented starting description for a kind of product, generated from the description model.
+
+Every required fact and every fact a classification question waits for is written as an empty key with its
+allowed values or an example and the source of the requirement; recommended facts are written commented
+out; the facts that define the chosen kind (ontology/kinds/<kind>.yaml) are filled in. Checking the untouched
+template therefore lists exactly the facts still to fill in, each by its plain name.
+"""
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+
+from evkg.authoring.model import Field, Slot, description_model, source_label
+from evkg.core import resources
+from evkg.core.errors import UsageError
+from evkg.io.context import CONTEXT_URL
+from evkg.io.structured import read_yaml
+
+TEMPLATE_FORMATS = ("yaml", "ttl", "jsonld")
+LEVEL_WORDS = {"required": "REQUIRED", "classification": "needed for the classification",
+               "recommended": "recommended", "optional": "optional"}
+_WIDTH = 112
+_MAX_CHOICES_SHOWN = 14
+
+
+def kinds() -> dict[str, str]:
+    """Kind name -> one-line title, from ontology/kinds/*.yaml."""
+    found = {}
+    for path in sorted((resources.folder("ontology") / "kinds").glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        found[path.stem] = first.split("title:", 1)[1].strip() if "title:" in first else path.stem
+    return found
+
+
+def _seed(kind: str) -> tuple[dict, list[str]]:
+    path = resources.folder("ontology") / "kinds" / f"{kind}.yaml"
+    if not path.exists():
+        raise UsageError(f"no kind of product {kind!r}; choose one of: {', '.join(kinds())}.")
+    text = path.read_text(encoding="utf-8")
+    notes = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
+    seed, _ = read_yaml(text, str(path))
+    return seed, notes
+
+
+# ------------------------------------------------------------------------------------------ the walk
+
+@dataclass
+class Entry:
+    field: Field
+    state: str                      # set (value from the kind) | fill (empty, to fill in) | suggest (commented)
+    value: object = None
+    children: list["Node"] = field(default_factory=list)
+
+
+@dataclass
+class Node:
+    slot: Slot
+    node_type: str
+    entries: list[Entry]
+    others: list[str]               # optional keys, named once in a comment
+
+
+def _walk(slot: Slot, seed: dict, model) -> Node:
+    node_type = seed.get("type") or slot.node_types[0][0]
+    entries = []
+    others = []
+    for field_ in slot.fields:
+        seeded = seed.get(field_.key)
+        if seeded is None and any(seed.get(a) is not None for a in field_.alternatives):
+            others.append(field_.key)          # the kind states the other way of answering the same question
+            continue
+        if field_.kind == "node":
+            child_slot = model.slots[field_.slot]
+            if seeded is not None:
+                items = seeded if isinstance(seeded, list) else [seeded]
+                entries.append(Entry(field_, "set", children=[_walk(child_slot, item, model) for item in items]))
+            elif field_.level in ("required", "classification") and not field_.alternatives:
+                entries.append(Entry(field_, "fill", children=[_walk(child_slot, {}, model)]))
+            elif field_.level != "optional":
+                entries.append(Entry(field_, "suggest", children=[_walk(child_slot, {}, model)]))
+            else:
+                others.append(field_.key)
+            continue
+        either = any(e.field.key in field_.alternatives and e.state == "fill" for e in entries)
+        if seeded is not None:
+            entries.append(Entry(field_, "set", seeded))
+        elif field_.level in ("required", "classification") and not either:
+            entries.append(Entry(field_, "fill"))
+        elif field_.level == "recommended" or either:       # either suffices: the other one is asked above
+            entries.append(Entry(field_, "suggest"))
+        else:
+            others.append(field_.key)
+    return Node(slot, node_type, entries, others)
+
+
+def _plain(text: str) -> str:
+    """A shape message in the words of the YAML form: value names without evkg:, external IRIs as CURIEs."""
+    from evkg.io.write import Compactor
+
+    compact = Compactor()
+    text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
+    return re.sub(r"\bevkg:(\w+)", r"\1", text)
+
+
+def _hint(field_: Field) -> str:
+    parts = []
+    if field_.kind == "choice" and field_.choices:
+        names = [value for value, _ in field_.choices]
+        shown = ", ".join(names[:_MAX_CHOICES_SHOWN]) + (", …" if len(names) > _MAX_CHOICES_SHOWN else "")
+        parts.append(("One or more of: " if field_.many else "One of: ") + shown + ".")
+    elif field_.kind == "boolean":
+        parts.append("true or false.")
+    elif field_.kind in ("number", "integer"):
+        parts.append("A number.")
+    elif field_.kind == "duration":
+        parts.append("A duration such as P12M (12 months) or P2Y.")
+    elif field_.kind == "term":
+        spaces = " or ".join(field_.term_spaces) if field_.term_spaces else "an ontology"
+        parts.append(f"A {spaces} term as a CURIE; find one with: evkg terms search \"words\" --for {field_.key}.")
+    if field_.message:
+        parts.append(_plain(field_.message))
+    if field_.sources:
+        parts.append("Source: " + "; ".join(source_label(s) for s in field_.sources) + ".")
+    return " ".join(parts)
+
+
+def _comment_lines(text: str, indent: str) -> list[str]:
+    return [f"{indent}# {line}" for line in textwrap.wrap(text, _WIDTH - len(indent) - 2)] or [f"{indent}#"]
+
+
+# ------------------------------------------------------------------------------------------ YAML
+
+def _yaml_scalar(value) -> str:
+    from evkg.io.write import yaml_text
+
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
+    return yaml_text(value).strip().removesuffix("...").strip()
+
+
+def _yaml_node(node: Node, indent: str, first_prefix: str, commented: bool = False) -> list[str]:
+    lines: list[str] = []
+    mark = "# " if commented else ""
+    prefix = first_prefix
+
+    def put(text: str) -> None:
+        nonlocal prefix
+        lines.append(f"{indent}{mark}{prefix}{text}" if prefix else f"{indent}{mark}{'  ' if first_prefix else ''}{text}")
+        prefix = ""
+
+    if node.slot.name == "product":
+        put("id: my-product    # a short name without spaces; it becomes product:my-product")
+    types = [value for value, _ in node.slot.node_types]
+    type_note = f"    # one of: {', '.join(types)}" if len(types) > 1 else ""
+    put(f"type: {node.node_type}{type_note}")
+    inner = indent + ("  " if first_prefix else "")
+    for entry in node.entries:
+        words = f"{entry.field.label} — {LEVEL_WORDS[entry.field.level]}."
+        if entry.state == "set":
+            if entry.children:
+                lines.extend(_comment_lines(f"{entry.field.label} (set for this kind of product).", inner))
+            else:
+                lines.append(f"{inner}{mark}{entry.field.key}: {_yaml_scalar(entry.value)}    "
+                             f"# {entry.field.label} (set for this kind of product)")
+                continue
+        elif not commented:
+            lines.extend(_comment_lines(f"{words} {_hint(entry.field)}", inner))
+        if entry.children:
+            lines.append(f"{inner}{'# ' if commented or entry.state == 'suggest' else ''}{entry.field.key}:")
+            for child in entry.children:
+                child_prefix = "- " if entry.field.many else ""
+                child_indent = inner + "  "
+                lines.extend(_yaml_node(child, child_indent if not child_prefix else inner + "  ", child_prefix,
+                                        commented or entry.state == "suggest"))
+            continue
+        if entry.state == "fill":
+            lines.append(f"{inner}{mark}{entry.field.key}:")
+        elif entry.state == "suggest":
+            lines.append(f"{inner}# {entry.field.key}:")
+    if node.others and not commented:
+        lines.extend(_comment_lines("Also possible here: " + ", ".join(node.others) + ".", inner))
+    return lines
+
+
+def template_yaml(kind: str = "generic") -> str:
+    seed, notes = _seed(kind)
+    model = description_model()
+    root = _walk(model.slots["product"], seed, model)
+    head = [f"# evkg description — kind: {kind}.", *[f"# {n}" for n in notes if not n.startswith("title:")],
+            "#",
+            "# Fill in every key that has no value yet (the line above each key says what it takes, and why).",
+            "# Lines starting with '# key:' are recommended facts: remove the '# ' and fill them in when you can.",
+            "# Values are plain names (Treatment, NoCells), numbers, true/false, or ontology terms as CURIEs",
+            "# (MONDO:0005178). Check the description with:  evkg check THIS-FILE.yaml", ""]
+    return "\n".join(head + _yaml_node(root, "", "")) + "\n"
+
+
+# ------------------------------------------------------------------------------------------ JSON-LD
+
+def _json_node(node: Node, product: bool = False) -> dict:
+    out: dict = {}
+    if product:
+        out["id"] = "my-product"
+    out["type"] = node.node_type
+    notes = []
+    for entry in node.entries:
+        if entry.state == "suggest":
+            notes.append(f"{entry.field.key}: {entry.field.label} — recommended. {_hint(entry.field)}")
+            continue
+        if entry.state == "fill":
+            notes.append(f"{entry.field.key}: {entry.field.label} — {LEVEL_WORDS[entry.field.level]}. "
+                         f"{_hint(entry.field)}")
+        if entry.children:
+            children = [_json_node(c) for c in entry.children]
+            out[entry.field.key] = children if entry.field.many else children[0]
+        else:
+            out[entry.field.key] = entry.value if entry.state == "set" else None
+    if notes:
+        out["@comment"] = notes
+    return out
+
+
+def template_jsonld(kind: str = "generic") -> str:
+    seed, notes = _seed(kind)
+    model = description_model()
+    root = _json_node(_walk(model.slots["product"], seed, model), product=True)
+    document = {"@context": CONTEXT_URL,
+                "@comment": [f"evkg description — kind: {kind}.", *notes,
+                             "Replace every null with a value; keys listed under @comment are recommended."],
+                **root}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# ------------------------------------------------------------------------------------------ Turtle
+
+def _ttl_value(field_: Field, value) -> str:
+    from evkg.io.write import Compactor
+
+    compact = Compactor()
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, bool):
+            out.append("true" if item else "false")
+        elif isinstance(item, (int, float)):
+            out.append(str(item))
+        elif field_.kind in ("choice", "term"):
+            out.append(f"<{compact.expand(item)}>" if ":" in item else f"evkg:{item}")
+        else:
+            out.append(json.dumps(str(item), ensure_ascii=False))
+    return " , ".join(out)
+
+
+def _ttl_nodes(node: Node, iri: str, out: list[str]) -> None:
+    lines = [f"{iri}", f"    a evkg:{node.node_type} ;"]
+    later: list[tuple[Node, str]] = []
+    for entry in node.entries:
+        predicate = "rdfs:label" if entry.field.key == "label" else f"evkg:{entry.field.key}"
+        if entry.children:
+            if entry.state == "suggest":
+                lines.extend(_comment_lines(f"{entry.field.label} — recommended. {_hint(entry.field)}", "    "))
+                lines.append(f"    # {predicate} {iri[:-1]}/{entry.field.key}-1> ;")
+                continue
+            names = []
+            for index, child in enumerate(entry.children, start=1):
+                child_iri = f"{iri[:-1]}/{entry.field.key}{'-' + str(index) if entry.field.many else ''}>"
+                names.append(child_iri)
+                later.append((child, child_iri))
+            lines.append(f"    {predicate} {' , '.join(names)} ;")
+            continue
+        if entry.state == "set":
+            lines.append(f"    {predicate} {_ttl_value(entry.field, entry.value)} ;    # set for this kind of product")
+            continue
+        lines.extend(_comment_lines(f"{entry.field.label} — {LEVEL_WORDS[entry.field.level]}. {_hint(entry.field)}",
+                                    "    "))
+        lines.append(f"    # {predicate} ___ ;")
+    lines.append("    .")
+    out.extend(lines + [""])
+    for child, child_iri in later:
+        _ttl_nodes(child, child_iri, out)
+
+
+def template_turtle(kind: str = "generic") -> str:
+    from evkg.io.context import DATA_PREFIXES
+
+    seed, notes = _seed(kind)
+    model = description_model()
+    root = _walk(model.slots["product"], seed, model)
+    out = [f"# evkg description — kind: {kind}.", *[f"# {n}" for n in notes if not n.startswith("title:")], "#",
+           "# Each '# evkg:… ___ ;' line is a fact to state: remove the '# ', replace ___ with the value.",
+           "# Check the description with:  evkg check THIS-FILE.ttl", "",
+           "@prefix evkg: <https://w3id.org/evkg#> .", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+           "@prefix obo:  <http://purl.obolibrary.org/obo/> .",
+           f"@prefix uniprot: <{DATA_PREFIXES['uniprot']}> .", f"@prefix product: <{DATA_PREFIXES['product']}> .", ""]
+    _ttl_nodes(root, f"<{DATA_PREFIXES['product']}my-product>", out)
+    return "\n".join(out)
+
+
+def template(kind: str = "generic", fmt: str = "yaml") -> str:
+    fmt = {"turtle": "ttl", "json-ld": "jsonld", "yml": "yaml"}.get(fmt, fmt)
+    if fmt not in TEMPLATE_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(TEMPLATE_FORMATS)}")
+    return {"yaml": template_yaml, "jsonld": template_jsonld, "ttl": template_turtle}[fmt](kind)

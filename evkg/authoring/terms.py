@@ -1,0 +1,75 @@
+"""Term look-up while writing: `evkg terms search … --for PROPERTY` and the web form's term fields.
+
+The terms come from the term index (evkg.terms: the terms bundled with the package and the ontologies added
+with `evkg terms add`). What this module adds is the writer's view: the kinds of term a property of a
+description takes (evkg:expectsTermKind in ontology/term-kinds.ttl), and each hit's CURIE as the evkg
+context writes it (MONDO:0005178, CL:0002540, uniprot:P08962), ready to paste into a YAML description.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from evkg.core.errors import UsageError
+from evkg.core.namespaces import EVKG
+
+
+@functools.cache
+def _compactor():
+    from evkg.io.write import Compactor
+
+    return Compactor()
+
+
+def _known_property(property_key: str) -> None:
+    from evkg.authoring.model import description_model
+
+    if not any(f.key == property_key for slot in description_model().slots.values() for f in slot.fields):
+        raise UsageError(f"no property {property_key!r} in the evkg vocabulary; see docs/vocabulary.md.")
+
+
+def kinds_for(property_key: str) -> tuple[str, ...]:
+    """The term kinds (IRIs) a property of a description accepts; () when it takes no terms."""
+    from evkg.terms.index import expected_kinds
+
+    _known_property(property_key)
+    return expected_kinds().get(str(EVKG[property_key]), ())
+
+
+def _rank(label: str, phrase: str) -> int:
+    text = label.lower()
+    if text == phrase:
+        return 0
+    if text.startswith(phrase):
+        return 1
+    if re.search(r"\b" + re.escape(phrase), text):
+        return 2
+    return 3
+
+
+def search_terms(query: str, *, for_property: str | None = None, kinds: list[str] | None = None,
+                 spaces: list[str] | None = None, limit: int = 20) -> list[dict]:
+    """Terms matching ``query`` from the term index, limited to the kinds a property takes (``for_property``)
+    or to the given kinds, and to the given CURIE prefixes; best first. Each hit is the index's dict (iri,
+    label, kinds, obsolete, replaced_by, source) with ``curie`` as the evkg context writes it and ``space``."""
+    from evkg.terms import search_terms as index_search
+
+    phrase = " ".join(query.split()).lower()
+    if not phrase:
+        raise UsageError("give some words to search for, e.g. evkg terms search \"osteoarthritis\".")
+    wanted = list(kinds or []) + (list(kinds_for(for_property)) if for_property else [])
+    found: dict[str, dict] = {}
+    for kind in wanted or [None]:
+        for hit in index_search(query, kind=kind, limit=max(limit * 2, 20)):
+            found.setdefault(hit["iri"], hit)
+    wanted_spaces = {s.lower() for s in spaces or []}
+    hits = []
+    for order, hit in enumerate(found.values()):
+        curie = _compactor().curie(hit["iri"])
+        space = curie.split(":", 1)[0] if curie != hit["iri"] else ""
+        if wanted_spaces and space.lower() not in wanted_spaces:
+            continue
+        hits.append((hit.get("obsolete", False), _rank(hit["label"], phrase), order,
+                     {**hit, "curie": curie, "space": space}))
+    hits.sort(key=lambda item: item[:3])
+    return [item[3] for item in hits[:limit]]

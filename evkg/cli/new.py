@@ -1,0 +1,50 @@
+"""`evkg new [--kind KIND] [--format yaml|ttl|jsonld]`"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evkg.authoring.template import TEMPLATE_FORMATS
+
+
+def _kind_help() -> str:
+    from evkg.authoring.template import kinds
+
+    return "; ".join(f"{name}: {title}" for name, title in kinds().items())
+
+
+@click.command(name="new")
+@click.option("--kind", "-k", default="generic", show_default=True, metavar="KIND",
+              help="Kind of product (see the list below).")
+@click.option("--format", "-f", "fmt", default="yaml", show_default=True,
+              type=click.Choice(TEMPLATE_FORMATS, case_sensitive=False), help="Form of the description.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of the screen (an existing file is never overwritten).")
+@click.option("--list-kinds", is_flag=True, help="List the kinds of product and exit.")
+def command(kind, fmt, output, list_kinds):
+    """Write a commented starting description for a kind of product.
+
+    Every required fact is an empty key with its allowed values or an example and the source of the
+    requirement; recommended facts are commented out; the facts that define the kind are filled in. Checking
+    the untouched file lists exactly what is left to fill in.
+
+    Example:  evkg new --kind msc-ev -o knee-ev.yaml && evkg check knee-ev.yaml
+    """
+    from evkg.authoring.template import kinds, template
+    from evkg.core.errors import UsageError
+
+    if list_kinds:
+        for name, title in kinds().items():
+            click.echo(f"{name:16} {title}")
+        return 0
+    text = template(kind, fmt.lower())
+    if output:
+        path = Path(output)
+        if path.exists():
+            raise UsageError(f"{output} already exists; choose another name (evkg new never overwrites a file).")
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"Written to {output}. Fill it in, then run: evkg check {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    return 0

@@ -1,0 +1,126 @@
+"""Reading and writing a user's files without being fooled by what the path really is.
+
+A path may name a device (/dev/zero), a pipe (`<(yes)`) or a FIFO with no writer: reading those never ends or
+never starts. Only regular files are read, unless the user gives `-` for standard input on purpose; the size
+limit counts the bytes actually read, not what the file system claims. Writing a report reports a missing
+folder, a read-only place or a full disk as a plain error.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path
+
+from evkg.core.errors import EvkgError, InputError
+
+STDIN = "-"
+CHUNK = 1 << 20
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def default_limit() -> int:
+    """The largest input file read: 50 MB, or EVKG_MAX_BYTES."""
+    env = os.environ.get("EVKG_MAX_BYTES")
+    return int(env) if env and env.isdigit() else DEFAULT_MAX_BYTES
+
+
+def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: bool = True,
+                 limit_hint: str = "Split the file, or raise the limit with --max-bytes (or EVKG_MAX_BYTES).") -> bytes:
+    """The bytes of a regular file (or of standard input for `-`), refusing anything over ``limit`` bytes."""
+    shown = str(path)
+    if shown == STDIN:
+        return _read_stream(sys.stdin.buffer, limit, "standard input", limit_hint)
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("no such file.", path=shown, hint="Check the path and spelling.") from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("is a folder, not a file.", path=shown, hint="Name the files inside it, e.g. folder/*.ttl.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode)
+                else "a pipe (FIFO)" if stat.S_ISFIFO(info.st_mode)
+                else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+        raise InputError(f"is {kind}, not a regular {what}; evkg reads only regular files.", path=shown,
+                         hint="Save the data to a file first" + (", or give - and send it on standard input."
+                                                                 if stdin_ok else "."))
+    if info.st_size > limit:            # a regular file's size is known: no need to read it to refuse it
+        raise InputError(f"is {info.st_size:,} bytes, over the size limit of {limit:,} bytes.", path=shown,
+                         hint=limit_hint)
+    try:
+        # O_NONBLOCK: a file swapped for a FIFO after the check above still cannot block the open
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InputError(f"is not a regular {what}; evkg reads only regular files.", path=shown)
+        return _read_stream(handle, limit, shown, limit_hint)
+
+
+def _read_stream(handle, limit: int, shown: str, limit_hint: str) -> bytes:
+    chunks, size = [], 0
+    try:
+        while size <= limit:
+            chunk = handle.read(min(CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc}).", path=shown) from None
+    if size > limit:
+        raise InputError(f"is over the size limit of {limit:,} bytes (more than that was read).", path=shown,
+                         hint=limit_hint)
+    return b"".join(chunks)
+
+
+class OutputError(EvkgError):
+    """A report or data file could not be written (missing folder, read-only place, full disk)."""
+
+
+def write_text_file(path: str | Path, text: str, *, what: str = "the report") -> None:
+    """Write ``text`` to ``path`` completely (through a temporary file beside it for regular files), or raise
+    OutputError saying why; a half-written file never replaces a complete one."""
+    path = Path(path)
+    data = text.encode("utf-8")
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {what} to {path}: the folder {path.parent} does not exist. "
+                          "Create it first or choose another place.")
+    special = path.exists() and not path.is_file()
+    target = path if special else path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if not special:
+                os.fsync(handle.fileno())
+        if not special:
+            os.replace(target, path)
+    except OSError as exc:
+        if not special:
+            try:
+                target.unlink()
+            except OSError:
+                pass
+        raise OutputError(f"cannot write {what} to {path}: {describe_os_error(exc)}") from None
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A plain reason for a failed write or read, with what to do."""
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "the disk is full; free some space or choose another place",
+        errno.EROFS: "the place is read-only; choose a writable folder",
+        errno.EACCES: "permission denied; choose a folder you can write to",
+        errno.EPERM: "permission denied; choose a folder you can write to",
+        errno.ENOENT: "the folder does not exist; create it first or choose another place",
+        errno.EISDIR: "that is a folder; give a file name",
+    }
+    if getattr(errno, "EDQUOT", None) is not None:
+        reasons[errno.EDQUOT] = "the disk quota is exhausted; free some space or choose another place"
+    return reasons.get(exc.errno, exc.strerror or str(exc))

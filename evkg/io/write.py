@@ -1,0 +1,237 @@
+"""Write a description graph as YAML, JSON-LD or Turtle, without losing anything the graph says.
+
+YAML and JSON-LD use the evkg context (evkg.io.context): plain keys, plain value names and CURIEs. A node
+referred to once is written inside the node that refers to it, so a product reads as one nested block; a
+node referred to from several places is written once and named by its id elsewhere. Whatever the context
+cannot say plainly — a literal of another datatype, a language tag, an IRI under a property that takes
+text — is written as an explicit JSON-LD value ({"@value": …, "@type": …}), so reading the output back
+gives the same graph (tests/test_authoring_roundtrip.py checks this on every example and curated product).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from evkg.core.namespaces import bind_prefixes
+from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
+from evkg.io.structured import MAX_DEPTH, lexical_form, plain_scalar_value
+
+OUTPUT_FORMATS = ("yaml", "jsonld", "ttl")
+_FIRST_KEYS = ("id", "type", "label", "comment")
+
+
+class Compactor:
+    """IRIs to the plain names and CURIEs of the evkg context, and back; the keys and coercions of its terms."""
+
+    def __init__(self):
+        context = bundled_context()["@context"]
+        self.vocab = context["@vocab"]
+        self.prefixes: list[tuple[str, str]] = []
+        self.terms: dict[str, str] = {}              # key -> IRI of the term it names
+        self.coercion: dict[str, str | None] = {}    # key -> "@vocab" | "xsd:…" | None
+        self.scoped: dict[str, dict] = {}            # key -> its property-scoped value names
+        for key, entry in context.items():
+            if key.startswith("@"):
+                continue
+            target = entry.get("@id") if isinstance(entry, dict) else entry
+            if not isinstance(target, str) or target.startswith("@"):
+                continue
+            if isinstance(entry, str) or entry.get("@prefix"):
+                if key not in READ_ONLY_PREFIXES:
+                    self.prefixes.append((key, target))
+                continue
+            self.coercion[key] = entry.get("@type")
+            if isinstance(entry.get("@context"), dict):         # plain words for the property's values
+                self.scoped[key] = entry["@context"]
+        base = {**{k: v for k, v in context.items() if isinstance(v, str)}, **dict(self.prefixes)}
+        self.namespaces = base
+        for key, entry in context.items():
+            if isinstance(entry, dict) and not entry.get("@prefix") and isinstance(entry.get("@id"), str):
+                prefix, _, local = entry["@id"].partition(":")
+                self.terms[key] = base[prefix] + local if prefix in base else entry["@id"]
+        self.key_of = {iri: key for key, iri in self.terms.items()}
+        self.prefixes.sort(key=lambda pair: -len(pair[1]))
+        self.datatype_iris = {k: self.expand(v) for k, v in self.coercion.items() if v and v != "@vocab"}
+
+    def expand(self, curie: str) -> str:
+        """The IRI of a CURIE under the context's prefixes (an unknown prefix leaves it as it is)."""
+        prefix, _, local = curie.partition(":")
+        return self.namespaces.get(prefix, prefix + ":") + local
+
+    def curie(self, iri: str) -> str:
+        for prefix, base in self.prefixes:
+            if iri.startswith(base) and len(iri) > len(base):
+                rest = iri[len(base):]
+                if not rest.startswith("//") and re.fullmatch(r"[^\s<>\"{}|\\^`]+", rest):
+                    return f"{prefix}:{rest}"
+        return iri
+
+    def vocab_value(self, iri: str, key: str | None = None) -> str:
+        """An IRI as a value of `key` in vocabulary mode: a bare evkg name, else a CURIE, else the full IRI.
+        A bare name that the property's own value names give another meaning is written as a CURIE."""
+        if iri.startswith(self.vocab):
+            local = iri[len(self.vocab):]
+            scoped = self.scoped.get(key or "", {}).get(local)
+            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local) and self.terms.get(local, iri) == iri \
+                    and local not in dict(self.prefixes) and (scoped is None or self.expand(scoped) == iri):
+                return local
+            if scoped is not None and self.expand(scoped) != iri:
+                return f"evkg:{local}"
+        return self.curie(iri)
+
+    def key(self, predicate: str) -> str:
+        if predicate == str(RDF.type):
+            return "type"
+        return self.key_of.get(predicate) or self.curie(predicate)
+
+
+def to_tree(graph: Graph) -> dict:
+    """The description as nested plain values in the evkg context (no @context key)."""
+    compact = Compactor()
+    referrers: dict = {}
+    for s, p, o in graph:
+        if isinstance(o, (URIRef, BNode)) and p != RDF.type and (o, None, None) in graph:
+            referrers.setdefault(o, []).append(s)
+    subjects = sorted(set(graph.subjects()), key=lambda n: (not _is_product(graph, n), str(n)))
+    nested = {node for node, refs in referrers.items() if len(refs) == 1 and refs[0] != node}
+    written: set = set()
+
+    def node_tree(node, depth: int) -> dict:
+        written.add(node)
+        out: dict = {"id": _id_text(node, compact)}
+        types = sorted(graph.objects(node, RDF.type), key=str)
+        if types:
+            names = [compact.vocab_value(str(t)) for t in types]
+            out["type"] = names[0] if len(names) == 1 else names
+        by_key: dict[str, list] = {}
+        for predicate in sorted(set(graph.predicates(node)) - {RDF.type}, key=str):
+            key = compact.key(str(predicate))
+            values = []
+            for value in sorted(graph.objects(node, predicate), key=_sort_key):
+                values.append(value_of(key, value, depth))
+            by_key[key] = values
+        for key in sorted(by_key, key=lambda k: (k not in _FIRST_KEYS, _FIRST_KEYS.index(k) if k in _FIRST_KEYS else 0,
+                                                  any(isinstance(v, dict) and "id" in v for v in by_key[k]), k)):
+            values = by_key[key]
+            out[key] = values[0] if len(values) == 1 else values
+        return out
+
+    def value_of(key: str, value, depth: int):
+        coercion = compact.coercion.get(key) if key in compact.terms else None
+        if isinstance(value, (URIRef, BNode)):
+            if value in nested and value not in written and depth < MAX_DEPTH - 4 and (value, None, None) in graph:
+                return node_tree(value, depth + 1)
+            text = _id_text(value, compact)
+            if coercion == "@vocab":
+                return compact.vocab_value(str(value), key) if isinstance(value, URIRef) else text
+            return {"id": text}
+        return _literal(value, coercion, compact)
+
+    roots = [n for n in subjects if n not in nested]
+    trees = [node_tree(n, 0) for n in roots]
+    for node in subjects:                      # nodes only reachable through a cycle of single references
+        if node not in written:
+            trees.append(node_tree(node, 0))
+    return trees[0] if len(trees) == 1 else {"graph": trees}
+
+
+def _is_product(graph: Graph, node) -> bool:
+    return (node, RDF.type, URIRef("https://w3id.org/evkg#EVProduct")) in graph
+
+
+def _sort_key(term) -> tuple:
+    return (isinstance(term, Literal), str(term), str(getattr(term, "datatype", "") or ""),
+            getattr(term, "language", "") or "")
+
+
+def _id_text(node, compact: Compactor) -> str:
+    return f"_:{node}" if isinstance(node, BNode) else compact.curie(str(node))
+
+
+def _literal(value: Literal, coercion: str | None, compact: Compactor):
+    lexical = str(value)
+    datatype = str(value.datatype) if value.datatype is not None else None
+    if value.language:
+        return {"@value": lexical, "@language": value.language}
+    if coercion and coercion != "@vocab":
+        if datatype == compact.expand(coercion):
+            return _native(lexical, coercion)
+        if datatype is None or datatype == str(XSD.string):
+            return {"@value": lexical}
+        return {"@value": lexical, "@type": compact.curie(datatype)}
+    if coercion == "@vocab":
+        if datatype is None or datatype == str(XSD.string):
+            return {"@value": lexical}
+        return {"@value": lexical, "@type": compact.curie(datatype)}
+    if datatype is None or datatype == str(XSD.string):
+        return lexical
+    if datatype == str(XSD.boolean) and lexical in ("true", "false"):
+        return lexical == "true"
+    if datatype == str(XSD.integer) and re.fullmatch(r"-?[1-9][0-9]*|0", lexical):
+        return int(lexical)
+    return {"@value": lexical, "@type": compact.curie(datatype)}
+
+
+def _native(lexical: str, datatype: str):
+    """A plain YAML/JSON value that reads back as exactly this lexical form, else the text itself."""
+    if datatype == "xsd:boolean":
+        return {"true": True, "false": False}.get(lexical, lexical)
+    value = plain_scalar_value(lexical)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and lexical_form(value, datatype) == lexical:
+        return value
+    return lexical
+
+
+# ------------------------------------------------------------------------------------------ serialisers
+
+def yaml_text(tree) -> str:
+    """YAML for plain values; a string that evkg's reader would take for a number, boolean or null is quoted."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper, value: str):
+        plain = isinstance(plain_scalar_value(value), str) and value == value.strip() and value != ""
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if plain else "'")
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(tree, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110,
+                     default_flow_style=False)
+
+
+def to_yaml(graph: Graph, header: str | None = None) -> str:
+    text = yaml_text(to_tree(graph))
+    lines = [f"# {line}" if line else "#" for line in (header or "").splitlines()]
+    return ("\n".join(lines) + "\n" if lines else "") + text
+
+
+def to_jsonld(graph: Graph) -> str:
+    tree = to_tree(graph)
+    document = {"@context": CONTEXT_URL, **tree}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_turtle(graph: Graph) -> str:
+    out = Graph()
+    bind_prefixes(out)
+    for prefix, base in DATA_PREFIXES.items():
+        if prefix not in READ_ONLY_PREFIXES:
+            out.bind(prefix, base, override=True)
+    for triple in graph:
+        out.add(triple)
+    return out.serialize(format="turtle")
+
+
+def serialise(graph: Graph, fmt: str) -> str:
+    fmt = {"turtle": "ttl", "json-ld": "jsonld", "json": "jsonld", "yml": "yaml"}.get(fmt, fmt)
+    if fmt == "yaml":
+        return to_yaml(graph)
+    if fmt == "jsonld":
+        return to_jsonld(graph)
+    if fmt == "ttl":
+        return to_turtle(graph)
+    raise ValueError(f"unknown output format {fmt!r}")

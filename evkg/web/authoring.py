@@ -1,0 +1,167 @@
+"""The writing page of `evkg serve`: a form generated from the description model, a text editor, term look-up,
+and a check that answers with findings pointing at fields and lines, the description in every form and the
+report in every format. Routes only; the work is done by evkg.authoring, evkg.io and evkg.pipeline.
+
+    GET  /write             the page
+    GET  /context.jsonld    the evkg JSON-LD context (the copy evkg ships; documents may name its public URL)
+    GET  /api/form          the description model (slots, fields, allowed values) and the kinds of product
+    GET  /api/terms         term look-up: ?q=osteoarthritis&for=indication
+    GET  /api/new           a starting description: ?kind=msc-ev&format=yaml
+    POST /api/describe      {"text", "format"}: findings, classification, the description as YAML, Turtle,
+                            JSON-LD and as the form's tree, and the report as HTML, Markdown and JSON
+    POST /api/convert       {"text", "format", "to"}: the description in another form (yaml, ttl, jsonld, tree)
+"""
+from __future__ import annotations
+
+import json
+
+from evkg.core.errors import EvkgError, InputError, UsageError
+from evkg.web.errors import ServiceError
+
+EDITOR_FORMATS = {"yaml": "yaml", "json": "json-ld", "jsonld": "json-ld", "ttl": "turtle", "turtle": "turtle"}
+MAX_TERM_RESULTS = 50
+
+
+def _located_error(exc: InputError, status: int = 400, code: str = "bad-description") -> ServiceError:
+    return ServiceError(status, code, str(exc), reason=exc.reason, line=exc.line, column=exc.column, hint=exc.hint)
+
+
+def _too_complex(exc: Exception) -> ServiceError:
+    return ServiceError(413, "too-complex", f"the description is too large or too deeply structured to read "
+                        f"({type(exc).__name__}). Split it into smaller ones.")
+
+
+# describe and convert run in the server's check workers (evkg.core.workers), which are killed when they
+# overrun: they read what a person typed, so they get the same limits as any submission.
+def describe(raw: bytes, fmt: str, profile: str = "submission") -> dict:
+    """Check a description from the page and return everything the page shows and offers for download."""
+    from evkg.io.write import serialise, to_tree
+    from evkg.pipeline import check_text
+    from evkg.report import render
+
+    rdf_format = EDITOR_FORMATS.get(fmt)
+    if rdf_format is None:
+        raise ServiceError(400, "unknown-format", f"unknown description format {fmt!r}; use one of: "
+                           f"{', '.join(EDITOR_FORMATS)}.")
+    try:
+        run, graph = check_text(raw, rdf_format, source_name=f"description.{fmt}", profile=profile)
+    except InputError as exc:
+        raise _located_error(exc, 422 if "describes no product" in str(exc) else 400) from None
+    except (RecursionError, MemoryError) as exc:
+        raise _too_complex(exc) from None
+    report = render.to_dict(run)
+    return {
+        "file": report["files"][0],
+        "summary": report["summary"],
+        "tree": to_tree(graph),
+        "description": {"yaml": serialise(graph, "yaml"), "ttl": serialise(graph, "ttl"),
+                        "jsonld": serialise(graph, "jsonld")},
+        "report": {"html": render.render(run, "html"), "markdown": render.render(run, "markdown"),
+                   "json": json.dumps(report, indent=2, ensure_ascii=False) + "\n"},
+    }
+
+
+def convert(raw: bytes, fmt: str, to: str) -> dict:
+    from evkg.io.load import parse_located
+    from evkg.io.write import serialise, to_tree
+
+    rdf_format = EDITOR_FORMATS.get(fmt)
+    if rdf_format is None or to not in ("yaml", "ttl", "jsonld", "tree"):
+        raise ServiceError(400, "unknown-format", "convert from yaml, json, jsonld or ttl to yaml, ttl, jsonld or tree.")
+    try:
+        graph, _ = parse_located(raw, rdf_format, source_name=f"description.{fmt}")
+    except InputError as exc:
+        raise _located_error(exc) from None
+    except (RecursionError, MemoryError) as exc:
+        raise _too_complex(exc) from None
+    return {"tree": to_tree(graph)} if to == "tree" else {"text": serialise(graph, to)}
+
+
+def authoring_routes(service) -> list:
+    from starlette.responses import JSONResponse, Response
+    from starlette.routing import Route
+
+    from evkg.web.http import _page
+
+    async def write_page(request):
+        from evkg.authoring.template import kinds
+
+        return _page(request, "write.html", {"kinds": kinds(), "max_bytes": service.max_bytes})
+
+    async def context(request):
+        from evkg.io.context import bundled_context_text
+
+        return Response(bundled_context_text(), media_type="application/ld+json",
+                        headers={"Cache-Control": "public, max-age=3600", "Access-Control-Allow-Origin": "*"})
+
+    async def form_model(request):
+        from evkg.authoring.model import description_model
+        from evkg.authoring.template import kinds
+
+        model = await service.run("form model", description_model)
+        return JSONResponse({**model.as_dict(), "kinds": kinds()})
+
+    async def terms(request):
+        from evkg.authoring.terms import search_terms
+
+        query = request.query_params.get("q", "")
+        if len(query) > 200:
+            raise ServiceError(400, "query-too-long", "search with at most 200 characters.")
+        spaces = [s for s in request.query_params.getlist("space") if s]
+        try:
+            limit = min(int(request.query_params.get("limit", "20")), MAX_TERM_RESULTS)
+        except ValueError:
+            raise ServiceError(400, "bad-limit", "limit must be a whole number.") from None
+        try:
+            matches = await service.run("term search", lambda: search_terms(
+                query, spaces=spaces, for_property=request.query_params.get("for") or None, limit=limit))
+        except UsageError as exc:
+            raise ServiceError(400, "bad-term-search", str(exc)) from None
+        return JSONResponse({"query": query, "terms": matches})
+
+    async def new(request):
+        from evkg.authoring.template import template
+
+        kind = request.query_params.get("kind", "generic")
+        fmt = request.query_params.get("format", "yaml")
+        try:
+            text = await service.run("template", template, kind, fmt)
+        except EvkgError as exc:
+            raise ServiceError(400, "bad-template", str(exc)) from None
+        return JSONResponse({"kind": kind, "format": fmt, "text": text})
+
+    async def text_request(request) -> tuple[dict, bytes, str]:
+        try:
+            body = json.loads(await request.body())
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.") from None
+        if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+            raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.")
+        if not body["text"].strip():
+            raise ServiceError(400, "empty-description", "the description is empty: fill in the form or paste "
+                               "a description into the editor.")
+        return body, body["text"].encode("utf-8"), str(body.get("format") or "yaml").lower()
+
+    async def post_describe(request):
+        body, raw, fmt = await text_request(request)
+        profile = str(body.get("profile") or "submission")
+        if profile not in ("submission", "published"):
+            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
+                               "or published.")
+        answer = await service.in_check_worker("check", describe, raw, fmt, profile)
+        return JSONResponse(answer)
+
+    async def post_convert(request):
+        body, raw, fmt = await text_request(request)
+        answer = await service.in_check_worker("conversion", convert, raw, fmt, str(body.get("to") or "yaml").lower())
+        return JSONResponse(answer)
+
+    return [
+        Route("/write", write_page, methods=["GET"]),
+        Route("/context.jsonld", context, methods=["GET"]),
+        Route("/api/form", form_model, methods=["GET"]),
+        Route("/api/terms", terms, methods=["GET"]),
+        Route("/api/new", new, methods=["GET"]),
+        Route("/api/describe", post_describe, methods=["POST"]),
+        Route("/api/convert", post_convert, methods=["POST"]),
+    ]

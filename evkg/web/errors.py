@@ -1,0 +1,29 @@
+"""Errors of `evkg serve`: an HTTP status, a code and a message for people, answered as JSON or a page."""
+from __future__ import annotations
+
+from evkg.core.errors import InputError
+
+
+class ServiceError(Exception):
+    """An error answered as JSON (or an HTML page for browsers) with a status code."""
+
+    def __init__(self, status: int, code: str, message: str, *, headers: dict | None = None, **detail):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.headers = headers or {}
+        self.detail = {k: v for k, v in detail.items() if v is not None}
+
+    def __reduce__(self):               # travels back from worker processes intact
+        return _rebuild_service_error, (self.status, self.code, self.message, self.headers, self.detail)
+
+    def as_dict(self) -> dict:
+        return {"status": self.status, "error": self.code, "message": self.message, **self.detail}
+
+
+def _rebuild_service_error(status, code, message, headers, detail) -> ServiceError:
+    return ServiceError(status, code, message, headers=headers, **detail)
+
+
+def input_error(exc: InputError, status: int, code: str) -> ServiceError:
+    return ServiceError(status, code, str(exc), reason=exc.reason, line=exc.line, column=exc.column,
+                        hint=exc.hint)

@@ -1,0 +1,92 @@
+"""What `evkg serve` runs inside its worker processes (evkg.core.workers): checks of submissions and queries.
+
+Each function is called in a child process that the server kills when it overruns, so nothing here needs to
+watch the clock. Errors are ServiceError (pickled back to the server) or EvkgError.
+"""
+from __future__ import annotations
+
+from evkg.core.errors import InputError, UsageError
+from evkg.web.errors import ServiceError, input_error
+
+_STORE = None          # the query worker's own in-memory copy of the store
+SAMPLE = """@prefix evkg: <https://w3id.org/evkg#> .
+<urn:evkg:warm-up> a evkg:EVProduct .
+"""
+
+
+# --- checks --------------------------------------------------------------------------------------------------
+def warm_checker() -> None:
+    """Load the ontology, shapes and rules and run one small check, so the first real check is fast."""
+    from evkg.core import resources
+
+    resources.ontology_graph()
+    resources.data_graph()
+    try:
+        check_description(SAMPLE.encode(), "turtle", "warm-up.ttl")
+    except ServiceError:
+        pass
+
+
+def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
+    """Parse and check one submitted description: the same run `evkg check FILE` makes."""
+    from evkg.io.load import parse_rdf_bytes
+    from evkg.pipeline import CheckRun, FileCheck, check
+
+    try:
+        graph = parse_rdf_bytes(raw, fmt, source_name=source_name, allow_remote=False)
+    except InputError as exc:
+        raise input_error(exc, 400, "bad-rdf") from None
+    except (RecursionError, MemoryError) as exc:
+        raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too deeply "
+                           f"structured to read ({type(exc).__name__}). Split it into smaller ones.") from None
+    try:
+        products, others = check(graph, profile=profile)
+    except InputError as exc:
+        raise input_error(exc, 422, "no-product") from None
+    except (RecursionError, MemoryError) as exc:
+        raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
+                           f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
+    return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
+
+
+# --- queries -------------------------------------------------------------------------------------------------
+def open_query_store(nquads: bytes) -> None:
+    """Load this worker's copy of the served store and run one query to warm it up."""
+    import pyoxigraph as ox
+
+    from evkg.graph.store import EmbeddedStore
+
+    global _STORE
+    _STORE = EmbeddedStore(None)
+    _STORE.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    _STORE.query("ASK { ?s ?p ?o }")
+
+
+def sparql_answer(sparql: str, fmt: str, max_bytes: int) -> bytes:
+    """A read-only SPARQL query's answer in ``fmt`` (a results or graph format), at most ``max_bytes``."""
+    from evkg.graph.store import StoreError
+
+    try:
+        return _STORE.query_serialized(sparql, fmt, max_bytes=max_bytes)
+    except UsageError as exc:
+        raise ServiceError(400, "bad-query", str(exc), line=getattr(exc, "line", None),
+                           column=getattr(exc, "column", None)) from None
+    except (StoreError, OSError, ValueError) as exc:
+        raise ServiceError(400, "query-failed", f"the query could not be answered: {exc}") from None
+
+
+def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:
+    """A catalogue query's answer with its parameters bound."""
+    from evkg.graph.queries import _retitle, get_query, prepared_text
+    from evkg.graph.store import query_kind
+
+    try:
+        text = prepared_text(name, params)
+    except UsageError as exc:
+        raise ServiceError(400, "bad-parameter", str(exc)) from None
+    if query_kind(text) in ("construct", "describe"):
+        fmt = "ntriples"
+    answer = sparql_answer(text, fmt, max_bytes)
+    if fmt == "csv":                  # column titles for people, as `evkg query --format csv` gives
+        return _retitle(answer, fmt, get_query(name).column_title)
+    return answer

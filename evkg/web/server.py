@@ -1,0 +1,75 @@
+"""Running the app under uvicorn with the limits a public service needs.
+
+uvicorn's own limits are used where they exist: `limit_concurrency` (503 past that many open connections and
+tasks), `h11_max_incomplete_event_size` (request line and headers size) and `timeout_keep_alive`. uvicorn has
+no deadline for a request's headers, so a client sending one header byte at a time could hold a connection
+for ever: HeaderDeadline adds one (408, then the connection is closed). Slow bodies are cut by the
+BodyLimit middleware (evkg.web.http).
+"""
+from __future__ import annotations
+
+import json
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HEADER_TIMEOUT = 10.0
+MAX_CONNECTIONS = 200
+MAX_HEADER_BYTES = 64 * 1024
+
+
+class HeaderDeadline(H11Protocol):
+    """uvicorn's h11 protocol, with a deadline for each request's line and headers."""
+
+    header_timeout = HEADER_TIMEOUT
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._header_timer = None
+        self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        timer = getattr(self, "_header_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._header_timer = None
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.cycle is not None and not self.cycle.response_complete:
+            self._disarm()                   # headers are in; the body has its own deadline
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.transport is not None and not self.transport.is_closing():
+            self._arm()                      # the next request on this connection gets the same deadline
+
+    def connection_lost(self, exc) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.cycle is not None and not self.cycle.response_complete:
+            return
+        body = json.dumps({"status": 408, "error": "too-slow",
+                           "message": f"the request line and headers did not arrive within "
+                                      f"{self.header_timeout:g} s."}).encode()
+        try:
+            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+                                 b"connection: close\r\ncontent-length: " + str(len(body)).encode()
+                                 + b"\r\n\r\n" + body)
+        finally:
+            self.transport.close()
+
+
+def serve(app, host: str, port: int, *, header_timeout: float = HEADER_TIMEOUT) -> None:
+    import uvicorn
+
+    protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout})
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, http=protocol,
+                limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                timeout_keep_alive=5)

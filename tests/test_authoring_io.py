@@ -1,0 +1,235 @@
+"""YAML, JSON and JSON-LD descriptions through the evkg context: reading, locations, safety, `evkg convert`."""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from evkg.cli import main
+from evkg.core.namespaces import EVKG, OBO
+from evkg.io.context import CONTEXT_URL, build_context, bundled_context_text, context_text
+from evkg.io.load import load_rdf
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCT = URIRef("https://w3id.org/evkg/data/product/knee-ev")
+
+KNEE_YAML = """\
+id: knee-ev
+type: EVProduct
+label: Bone-marrow MSC small EVs for knee osteoarthritis
+intendedUse: [Treatment]
+indication: MONDO:0005178
+cellContent: NoCells
+diseaseClaim: true
+hasEVComponent:
+  type: EVPreparation
+  sizeCutoffNm: 200
+  hasSource:
+    type: CellCultureSource
+    producerCellType: CL:0002540
+  measurement:
+    - type: Measurement
+      quantityKind: ModalDiameter
+      value: 112
+      unit: Nanometre
+    - type: Measurement
+      value: 2.4e11
+      quantityKind: ParticleConcentration
+"""
+
+
+def run_cli(*args, capsys):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_shipped_context_is_generated_from_the_ontology_and_shapes():
+    assert bundled_context_text() == context_text(build_context()), \
+        "ontology/context.jsonld is stale: run python -m evkg.publish.docs"
+
+
+def test_yaml_plain_keys_values_and_curies_become_the_ontology_terms(tmp_path):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML, encoding="utf-8")
+    graph = load_rdf(path)
+    assert (PRODUCT, RDF.type, EVKG.EVProduct) in graph
+    assert (PRODUCT, EVKG.intendedUse, EVKG.Treatment) in graph
+    assert (PRODUCT, EVKG.cellContent, EVKG.NoCells) in graph
+    assert (PRODUCT, EVKG.indication, OBO.MONDO_0005178) in graph
+    assert (PRODUCT, EVKG.diseaseClaim, Literal(True)) in graph
+    preparation = graph.value(PRODUCT, EVKG.hasEVComponent)
+    assert str(preparation) == f"{PRODUCT}/hasEVComponent"          # an unnamed node is named by its place
+    assert graph.value(preparation, EVKG.sizeCutoffNm) == Literal("200.0", datatype=XSD.decimal)
+    source = graph.value(preparation, EVKG.hasSource)
+    assert graph.value(source, EVKG.producerCellType) == OBO.CL_0002540
+    values = sorted(str(graph.value(m, EVKG.value)) for m in graph.objects(preparation, EVKG.measurement))
+    assert values == ["112.0", "240000000000.0"]                    # decimals without an exponent
+
+
+def test_yaml_one_point_two_scalars_keep_text_as_text(tmp_path):
+    path = tmp_path / "text.yaml"
+    path.write_text("id: p\ntype: EVProduct\nlabel: no\nstorageCondition: 2024-01-01\ndeveloper: on\n",
+                    encoding="utf-8")
+    graph = load_rdf(path)
+    product = URIRef("https://w3id.org/evkg/data/product/p")
+    assert str(graph.value(product, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "no"
+    assert graph.value(product, EVKG.storageCondition) == Literal("2024-01-01")
+    assert graph.value(product, EVKG.developer) == Literal("on")
+
+
+def test_findings_point_to_the_yaml_line_and_key(tmp_path, capsys):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("      value: 2.4e11\n", "      valeu: 2.4e11\n"), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    assert code == 1
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    by_field = {r["field"]: r for r in results}
+    # the misspelt key is named at its own line, and the value it should have been is missing on that node
+    assert by_field["/hasEVComponent/measurement/1/valeu"]["line"] == 20
+    assert by_field["/hasEVComponent/measurement/1/valeu"]["constraint"] == "TERM-01"
+    assert by_field["/hasEVComponent/measurement/1/value"]["line"] == 19
+    role = by_field["/evRole"]
+    assert role["severity"] == "Violation" and role["line"] == 1
+    code, text, _ = run_cli("check", str(path), capsys=capsys)
+    assert "at line 20: hasEVComponent › measurement #2 › valeu" in text
+    code, markdown, _ = run_cli("check", str(path), "--format", "markdown", capsys=capsys)
+    assert "(line 20: hasEVComponent › measurement #2 › valeu)" in markdown
+
+
+def test_json_description_reads_like_yaml(tmp_path):
+    yaml_path, json_path = tmp_path / "knee.yaml", tmp_path / "knee.json"
+    yaml_path.write_text(KNEE_YAML, encoding="utf-8")
+    from evkg.io.structured import read_yaml
+
+    json_path.write_text(json.dumps(read_yaml(KNEE_YAML, "knee.yaml")[0], indent=2), encoding="utf-8")
+    from rdflib.compare import isomorphic
+
+    assert isomorphic(load_rdf(yaml_path), load_rdf(json_path))
+
+
+def test_jsonld_naming_the_public_context_is_read_with_the_bundled_copy(tmp_path):
+    document = {"@context": CONTEXT_URL, "id": "knee-ev", "type": "EVProduct", "intendedUse": "Treatment"}
+    path = tmp_path / "knee.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    graph = load_rdf(path)                              # no network: the test machine has none to reach
+    assert (PRODUCT, EVKG.intendedUse, EVKG.Treatment) in graph
+
+
+def test_other_remote_contexts_are_refused(tmp_path, capsys):
+    path = tmp_path / "remote.jsonld"
+    path.write_text(json.dumps({"@context": "https://example.org/ctx.jsonld", "@id": "x:y"}), encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2 and "remote JSON-LD context" in out + err
+
+
+@pytest.mark.parametrize("text, words", [
+    ("- a\n- b\n", "a list of plain values at the top"),
+    ("just words\n", "a single value at the top"),
+    ("a: &x [1]\nb: *x\n", "anchor"),
+    ("a: 1\na: 2\n", "repeats the key 'a'"),
+    ("a: !!python/object:os.system x\n", "tag"),
+    ("a: 1\n---\nb: 2\n", "more than one YAML document"),
+    ("a:\n\tb: 1\n", "not valid YAML"),
+    ("", "empty"),
+])
+def test_malformed_or_hostile_yaml_exits_2_with_a_located_reason(tmp_path, capsys, text, words):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2
+    assert words in out + err
+
+
+def _run_limited(path: Path) -> tuple[int, float, int]:
+    """Exit code, seconds and the child's peak memory (KiB) of `evkg check` on one file."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "--no-classify", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return done.returncode, time.monotonic() - started, max(peak, before)
+
+
+def test_yaml_bomb_deep_nesting_and_huge_documents_are_refused_in_bounded_memory(tmp_path):
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for index in range(1, 12):
+        bomb.append(f"{chr(97 + index)}: &{chr(97 + index)} [*{chr(96 + index)}, *{chr(96 + index)}, "
+                    f"*{chr(96 + index)}, *{chr(96 + index)}, *{chr(96 + index)}, *{chr(96 + index)}]")
+    cases = {
+        "bomb.yaml": "\n".join(bomb) + "\n",
+        "deep.yaml": "".join("  " * i + "a:\n" for i in range(400)) + "  " * 400 + "b: 1\n",
+        "deep.json": "[" * 200_000 + "]" * 200_000,
+        "flow.yaml": "[" * 100_000 + "]" * 100_000,
+        "huge.yaml": "id: p\ntype: EVProduct\ncomment:\n" + "- x\n" * 400_000,
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        code, seconds, peak_kib = _run_limited(path)
+        assert code == 2, name
+        assert seconds < 120, name
+        assert peak_kib < 1_000_000, f"{name}: {peak_kib} KiB"
+
+
+def test_convert_writes_each_form_and_refuses_unknown_ones(tmp_path, capsys):
+    example = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    code, out, _ = run_cli("convert", str(example), "--to", "yaml", capsys=capsys)
+    assert code == 0 and out.startswith("id: product:example-e1\ntype: EVProduct\n")
+    code, out, _ = run_cli("convert", str(example), "--to", "jsonld", capsys=capsys)
+    assert code == 0 and json.loads(out)["@context"] == CONTEXT_URL
+    code, _, err = run_cli("convert", str(example), "--to", "docx", capsys=capsys)
+    assert code == 2 and "docx" in err
+
+
+def test_a_nested_mention_of_the_public_context_is_resolved_locally_too(tmp_path):
+    document = {"@context": {"ex": "https://example.org/"}, "@id": "ex:p", "ex:part": {
+        "@context": CONTEXT_URL, "id": "knee-ev", "type": "EVProduct", "intendedUse": "Treatment"}}
+    path = tmp_path / "nested.jsonld"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    graph = load_rdf(path)
+    assert any(o == EVKG.Treatment for o in graph.objects(None, EVKG.intendedUse))
+
+
+def test_a_json_file_with_too_many_values_is_refused_before_it_is_parsed(tmp_path, capsys):
+    path = tmp_path / "many.json"
+    path.write_text('{"comment": [' + ",".join(["1"] * 500_000) + "]}", encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2 and "more than 200,000 values" in out + err
+
+
+def test_terms_search_gives_the_curie_to_write_for_a_property(capsys):
+    code, out, _ = run_cli("terms", "search", "osteoarthritis", "--for", "indication", capsys=capsys)
+    assert code == 0 and out.startswith("MONDO:0005178") and "osteoarthritis" in out
+    code, out, _ = run_cli("terms", "search", "bone marrow", "--for", "producerCellType", capsys=capsys)
+    assert code == 0 and "CL:0002540" in out and "UBERON:" not in out
+    code, out, _ = run_cli("terms", "search", "bone marrow", "--for", "anatomicalOrigin", capsys=capsys)
+    assert code == 0 and "UBERON:0002371" in out and "CL:" not in out
+    code, _, err = run_cli("terms", "search", "x", "--for", "noSuchProperty", capsys=capsys)
+    assert code == 2 and "noSuchProperty" in err
+
+
+def test_plain_words_name_the_controlled_values_of_their_property(tmp_path):
+    """The issue's own example: lower-case labels and synonyms read as the values they name, per property."""
+    document = {"id": "knee-ev", "type": "EVProduct", "intendedUse": ["treatment", "regeneration or repair"],
+                "cellContent": "none", "indication": "MONDO:0005178", "manufacturingSetting": "industrial manufacture",
+                "hasEVComponent": {"type": "EVPreparation", "vesicleKind": "naturally released EV",
+                                   "hasSource": {"type": "CellCultureSource", "donorRelation": "allogeneic"}}}
+    path = tmp_path / "knee.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    graph = load_rdf(path)
+    assert set(graph.objects(PRODUCT, EVKG.intendedUse)) == {EVKG.Treatment, EVKG.Regenerative}
+    assert (PRODUCT, EVKG.cellContent, EVKG.NoCells) in graph
+    assert (PRODUCT, EVKG.manufacturingSetting, EVKG.IndustrialManufacture) in graph
+    assert (None, EVKG.vesicleKind, EVKG.NaturallyReleasedEV) in graph
+    assert (None, EVKG.donorRelation, EVKG.Allogeneic) in graph
+    # a word only names a value of the property it belongs to
+    path.write_text(json.dumps({"id": "p", "type": "EVProduct", "intendedUse": "none"}), encoding="utf-8")
+    assert EVKG.NoCells not in set(load_rdf(path).objects(None, EVKG.intendedUse))

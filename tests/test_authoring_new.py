@@ -1,0 +1,104 @@
+"""`evkg new`: for every kind and form, the untouched template fails `check` only on the facts left to fill,
+each named in plain words, and the three forms list the same facts."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from evkg.authoring.template import TEMPLATE_FORMATS, kinds, template
+from evkg.cli import main
+
+KINDS = sorted(kinds())
+SUFFIX = {"yaml": ".yaml", "ttl": ".ttl", "jsonld": ".jsonld"}
+
+
+def test_the_kinds_named_in_the_docs_exist():
+    assert {"msc-ev", "engineered-ev", "omv-vaccine", "plant-ev", "loaded-ev", "generic"} <= set(KINDS)
+
+
+def _findings(path, capsys) -> tuple[int, list[dict]]:
+    code = main(["check", str(path), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["files"][0]["error"] is None, report["files"][0]["error"]
+    return code, report["files"][0]["products"][0]["results"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_untouched_template_lists_exactly_the_facts_left_to_fill(kind, tmp_path, capsys):
+    text = template(kind, "yaml")
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, results = _findings(path, capsys)
+    assert code == 1 and results
+    lines = text.splitlines()
+    for result in results:
+        assert result["constraint"] != "TERM-01", result
+        key = result["field"].rstrip("/").rsplit("/", 1)[-1]
+        assert re.search(rf"^\s*(# )?(- )?{re.escape(key)}:\s*$", text, re.MULTILINE), \
+            f"{kind}: the finding on {result['field']} is not about a key the template leaves to fill"
+        assert result["line"] is not None and 1 <= result["line"] <= len(lines)
+        assert result["path_label"] and not result["path_label"].startswith(("http", "evkg:")), result
+    filled_by_kind = {m.group(1) for m in re.finditer(r"^\s*(?:- )?(\w+): \S.*set for this kind", text, re.MULTILINE)}
+    assert not {r["field"].rsplit("/", 1)[-1] for r in results} & filled_by_kind
+
+
+@pytest.mark.parametrize("kind", ["msc-ev", "loaded-ev", "omv-vaccine"])
+def test_the_three_forms_of_a_template_list_the_same_facts(kind, tmp_path, capsys):
+    seen = {}
+    for fmt in TEMPLATE_FORMATS:
+        path = tmp_path / f"{kind}{SUFFIX[fmt]}"
+        path.write_text(template(kind, fmt), encoding="utf-8")
+        code, results = _findings(path, capsys)
+        assert code == 1
+        seen[fmt] = sorted((r["severity"], r["constraint"] or "", r["path"] or "", r["focus"]) for r in results)
+    assert seen["yaml"] == seen["ttl"] == seen["jsonld"]
+
+
+def test_new_writes_a_file_and_never_overwrites_one(tmp_path, capsys):
+    target = tmp_path / "knee.yaml"
+    assert main(["new", "--kind", "msc-ev", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("# evkg description — kind: msc-ev.")
+    assert main(["new", "--kind", "msc-ev", "-o", str(target)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["new", "--kind", "no-such-kind"]) == 2
+    assert "msc-ev" in capsys.readouterr().err
+
+
+def test_the_walk_through_description_conforms(tmp_path, capsys):
+    """docs/authoring.md: the facts shown after step 4 make a conforming, classified description."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL) if b.startswith("id: knee-msc-ev"))
+    path = tmp_path / "knee.yaml"
+    path.write_text(block, encoding="utf-8")
+    code, results = _findings(path, capsys)
+    assert code == 0
+    assert not [r for r in results if r["severity"] == "Violation"]
+    assert main(["check", str(path)]) == 0
+    assert "In short: EU medicinal product" in capsys.readouterr().out
+
+
+def test_the_walk_through_lists_the_kinds_evkg_new_knows(capsys):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    shown = text.split("$ evkg new --list-kinds\n", 1)[1].split("$ ", 1)[0]
+    assert main(["new", "--list-kinds"]) == 0
+    assert shown == capsys.readouterr().out
+
+
+def test_the_walk_through_shows_what_checking_the_template_says(tmp_path, capsys):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    shown = text.split("$ evkg check knee.yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "knee.yaml"
+    path.write_text(template("msc-ev", "yaml"), encoding="utf-8")
+    main(["check", str(path)])
+    out = capsys.readouterr().out
+    for line in shown.splitlines():
+        if line.strip().startswith(("at line", "Verdict", "VIOLATION")):
+            assert line.strip() in out, line

@@ -1,0 +1,115 @@
+"""Turtle, YAML and JSON-LD say the same thing: every example and curated product survives `evkg convert`
+to each form and back as the same graph, and checks with the same findings and classification."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from evkg.io.load import load_rdf, parse_located
+from evkg.io.write import serialise
+from evkg.pipeline import check_files
+from evkg.report.render import to_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+DESCRIPTIONS = sorted((ROOT / "examples").glob("*/*.ttl")) + sorted((ROOT / "data" / "products").glob("*.ttl"))
+VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))
+
+
+def test_there_is_something_to_convert():
+    assert len(DESCRIPTIONS) >= 40 and len(VALID) >= 6
+
+
+@pytest.mark.parametrize("path", DESCRIPTIONS, ids=lambda p: p.stem)
+def test_every_form_reads_back_as_the_same_graph(path):
+    original = load_rdf(path)
+    for written, read_as in (("yaml", "yaml"), ("jsonld", "json-ld"), ("ttl", "turtle")):
+        again, _ = parse_located(serialise(original, written).encode("utf-8"), read_as,
+                                 source_name=f"{path.name}.{written}")
+        if not isomorphic(original, again):
+            _, lost, gained = graph_diff(to_isomorphic(original), to_isomorphic(again))
+            pytest.fail(f"{path.name} as {written}: lost {sorted(lost)[:3]}, gained {sorted(gained)[:3]}")
+
+
+def _verdicts(run) -> list:
+    out = []
+    for file in to_dict(run)["files"]:
+        assert file["error"] is None, file["error"]
+        out.append([(p["iri"], p["conforms"], p["completeness"],
+                     sorted((r["severity"], r["constraint"] or "", r["focus"], r["path"] or "", r["value"] or "",
+                             r["message"]) for r in p["results"]),
+                     sorted((c["jurisdiction"] or "", c["question"] or "", c["category"] or "", c["status"] or "")
+                            for c in p["classifications"])) for p in file["products"]])
+    return out
+
+
+def test_yaml_twins_check_with_the_same_findings_and_classification(tmp_path):
+    twins = []
+    for path in DESCRIPTIONS:
+        twin = tmp_path / f"{path.parent.name}-{path.stem}.yaml"
+        twin.write_text(serialise(load_rdf(path), "yaml"), encoding="utf-8")
+        twins.append(twin)
+    assert _verdicts(check_files(twins)) == _verdicts(check_files(DESCRIPTIONS))
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_each_valid_example_ships_its_yaml_twin_as_evkg_convert_writes_it(path):
+    twin = path.with_suffix(".yaml")
+    assert twin.exists(), f"run: evkg convert {path.relative_to(ROOT)} --to yaml -o {twin.relative_to(ROOT)}"
+    assert twin.read_text(encoding="utf-8") == serialise(load_rdf(path), "yaml"), \
+        f"{twin.name} is stale: run evkg convert {path.relative_to(ROOT)} --to yaml -o {twin.relative_to(ROOT)}"
+
+
+def test_shipped_yaml_examples_check_like_their_turtle():
+    assert _verdicts(check_files([p.with_suffix(".yaml") for p in VALID])) == _verdicts(check_files(VALID))
+
+
+def test_every_property_and_kind_of_value_survives_each_form():
+    """Not only what the examples say: every property of the context, each with the kind of value it is read
+    as and with values it is not (another datatype, a language tag, an IRI where text is expected, a blank
+    node, several types, a property from another vocabulary)."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS, XSD
+
+    from evkg.core.namespaces import EVKG, OBO
+    from evkg.io.context import bundled_context
+
+    context = bundled_context()["@context"]
+    graph = Graph()
+    product = URIRef("https://w3id.org/evkg/data/product/all-properties")
+    graph.add((product, RDF.type, EVKG.EVProduct))
+    graph.add((product, RDF.type, URIRef("http://example.org/OtherClass")))
+    graph.add((product, URIRef("http://example.org/vocabulary/p"), Literal("from another vocabulary")))
+    graph.add((product, RDFS.label, Literal("tous les faits", lang="fr")))
+    for index, (key, entry) in enumerate(sorted(context.items())):
+        if not isinstance(entry, dict) or entry.get("@prefix") or not str(entry.get("@id", "")).startswith("evkg:"):
+            continue
+        prop = EVKG[key]
+        node = URIRef(f"{product}/node-{index}")
+        graph.add((product, EVKG.hasEVComponent, node))
+        coercion = entry.get("@type")
+        if coercion == "@vocab":
+            graph.add((node, prop, EVKG.Treatment))
+            graph.add((node, prop, OBO.MONDO_0005178))
+            graph.add((node, prop, Literal("text where a term is expected")))
+            blank = BNode()
+            graph.add((node, prop, blank))
+            graph.add((blank, RDFS.label, Literal("a blank node")))
+        elif coercion:
+            datatype = URIRef(str(XSD) + coercion.split(":", 1)[1])
+            sample = {"boolean": "true", "integer": "12", "decimal": "0.25", "duration": "P12M",
+                      "date": "2024-05-01"}.get(coercion.split(":", 1)[1], "x")
+            graph.add((node, prop, Literal(sample, datatype=datatype)))
+            graph.add((node, prop, Literal("not of the datatype")))
+            graph.add((node, prop, Literal("3.5", datatype=XSD.double)))
+        else:
+            graph.add((node, prop, Literal("plain text")))
+            graph.add((node, prop, Literal("text in English", lang="en")))
+            graph.add((node, prop, Literal("7", datatype=XSD.integer)))
+            graph.add((node, prop, URIRef("https://example.org/report/1")))
+    for written, read_as in (("yaml", "yaml"), ("jsonld", "json-ld"), ("ttl", "turtle")):
+        again, _ = parse_located(serialise(graph, written).encode("utf-8"), read_as, source_name=f"all.{written}")
+        if not isomorphic(graph, again):
+            _, lost, gained = graph_diff(to_isomorphic(graph), to_isomorphic(again))
+            pytest.fail(f"as {written}: lost {sorted(lost)[:4]}, gained {sorted(gained)[:4]}")

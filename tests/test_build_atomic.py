@@ -1,0 +1,103 @@
+"""`evkg build` is atomic: `kill -9` at any stage leaves the previous store answering exactly as before (or, with
+no previous store, a store built on first use) — never a partial store that answers "(0 rows)"."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from evkg.graph.build import BUILD_INFO_FILE
+
+# progress lines of `evkg build`, in order; the build is killed right after each one appears: while the new
+# store is being filled, after it is complete and fingerprinted but not yet swapped in, and during the swap
+KILL_POINTS = ["classifying the curated products",
+               "triples in ", "replacing the previous store"]
+
+
+def evkg(*args, timeout=180):
+    return subprocess.run([sys.executable, "-m", "evkg.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def query_rows(store: Path) -> subprocess.CompletedProcess:
+    return evkg("query", "products-by-category", "--param", "jurisdiction=US", "--format", "csv",
+                "--store", store)
+
+
+def kill_build_at(store: Path, marker: str) -> str:
+    """Start `evkg build`, SIGKILL it as soon as ``marker`` shows in its progress; return what it printed."""
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "build", "--store", str(store)],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    seen = []
+    deadline = time.monotonic() + 180
+    try:
+        for line in process.stderr:
+            seen.append(line)
+            if marker in line:
+                os.kill(process.pid, signal.SIGKILL)
+                break
+            assert time.monotonic() < deadline, "build did not reach " + marker
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stderr.close()
+    return "".join(seen)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    store = tmp_path_factory.mktemp("atomic") / "store"
+    assert evkg("build", "--store", store).returncode == 0
+    before = query_rows(store)
+    assert before.returncode == 0 and before.stdout.count("\n") > 10
+    return store, before.stdout
+
+
+@pytest.mark.parametrize("marker", KILL_POINTS)
+def test_a_build_killed_at_any_stage_leaves_the_previous_store_answering(built, marker):
+    store, expected = built
+    printed = kill_build_at(store, marker)
+    assert marker in printed
+    after = query_rows(store)
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == expected
+    assert "building the knowledge graph" not in after.stderr      # the previous store was used, not rebuilt
+    leftovers = [p.name for p in store.parent.iterdir() if p.name != store.name]
+    assert leftovers == [], leftovers                                # the killed build's folder is cleared
+
+
+def test_a_kill_between_the_two_renames_puts_the_previous_store_back(built):
+    """The one moment with no folder at the store's path: the previous store waits beside it under its
+    temporary name and the next command renames it back."""
+    store, expected = built
+    aside = store.with_name(f".{store.name}.previous-999999999")
+    os.rename(store, aside)
+    half = store.with_name(f".{store.name}.building-999999999")
+    half.mkdir()
+    after = query_rows(store)
+    assert after.returncode == 0 and after.stdout == expected, after.stderr
+    assert not aside.exists() and not half.exists()
+
+
+def test_a_first_build_killed_leaves_no_store_that_answers_nothing(tmp_path):
+    store = tmp_path / "store"
+    kill_build_at(store, "classifying the curated products")
+    assert not (store / BUILD_INFO_FILE).exists()
+    after = query_rows(store)             # no complete store: built on this first use, then answered
+    assert after.returncode == 0 and "first use" in after.stderr
+    assert after.stdout.count("\n") > 10
+
+
+def test_a_folder_of_other_files_is_never_replaced(tmp_path):
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    (folder / "thesis.docx").write_text("precious")
+    done = evkg("build", "--store", folder)
+    assert done.returncode == 2 and "not an evkg store" in done.stderr
+    assert (folder / "thesis.docx").read_text() == "precious"

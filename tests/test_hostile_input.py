@@ -1,0 +1,236 @@
+"""Hostile and careless input to the real commands: every attack ends in exit 2 (or 1 where a file is simply not
+a bibliography) with a message naming the file — never exit 3, a traceback, a hang or unbounded memory.
+
+Each test starts `evkg` as a child process with a memory ceiling and a time limit, so a parser that expanded
+entities or read a device without end would fail here instead of taking the machine down.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+MEMORY_CEILING = 3 * 1024 ** 3
+
+
+def _ceiling():
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CEILING, MEMORY_CEILING))
+
+
+def evkg(*args, stdin=None, input_bytes=None, timeout=120, env=None, pass_fds=()):
+    """Run the real command line in a child process under a memory ceiling."""
+    return subprocess.run([sys.executable, "-m", "evkg.cli", *map(str, args)], stdin=stdin, input=input_bytes,
+                          capture_output=True, timeout=timeout, preexec_fn=_ceiling, pass_fds=pass_fds,
+                          env={**os.environ, **(env or {})})
+
+
+def assert_refused(done, *words, code=2):
+    err = done.stderr.decode("utf-8", "replace")
+    out = done.stdout.decode("utf-8", "replace")
+    assert done.returncode == code, (done.returncode, out[-2000:], err[-2000:])
+    assert "Traceback" not in err and "internal error" not in err, err[-3000:]
+    for word in words:
+        assert word in out + err, (word, out[-2000:], err[-2000:])
+
+
+LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n <!ENTITY a "' + "a" * 40 + '">\n'
+          + "".join(f' <!ENTITY {n} "{("&" + p + ";") * 10}">\n' for p, n in zip("abcdefgh", "bcdefghi"))
+          + ']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+          'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n <rdf:Description rdf:about="http://e.org/x">'
+          '<rdfs:label>&i;</rdfs:label></rdf:Description>\n</rdf:RDF>\n')
+# one plain entity referenced very often: no nesting, but the expansion would still be ~100 MB
+FLAT_LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY a "' + "a" * 1000 + '"> ]>\n'
+               '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+               'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n <rdf:Description rdf:about="http://e.org/x">'
+               '<rdfs:label>' + "&a;" * 100_000 + '</rdfs:label></rdf:Description>\n</rdf:RDF>\n')
+EXTERNAL = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM "file:///etc/passwd"> ]>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n <rdf:Description rdf:about="http://e.org/x">'
+            '<rdfs:label>&x;</rdfs:label></rdf:Description>\n</rdf:RDF>\n')
+PREFIXES = "@prefix evkg: <https://w3id.org/evkg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+
+# file name -> (content, words the error must contain)
+HOSTILE = {
+    "laughs.rdf": (LAUGHS, ["laughs.rdf", "other entities"]),
+    "flat-laughs.rdf": (FLAT_LAUGHS, ["flat-laughs.rdf", "expand"]),
+    "external.rdf": (EXTERNAL, ["external.rdf", "external XML entity"]),
+    "deep.jsonld": ('{"@id": "http://e.org/a", "http://e.org/p": ' + "[" * 5000 + "1" + "]" * 5000 + "}",
+                    ["deep.jsonld", "levels deep"]),
+    "deep-objects.jsonld": ('{"@id": "http://e.org/a", "http://e.org/p": ' + '{"http://e.org/p": ' * 3000 + "1"
+                            + "}" * 3000 + "}", ["deep-objects.jsonld", "levels deep"]),
+    "deep-collections.ttl": ("<http://e.org/a> <http://e.org/p> " + "(" * 100_000 + ")" * 100_000 + " .\n",
+                             ["deep-collections.ttl", "levels deep"]),
+    "space-iri.ttl": (PREFIXES + "<http://e.org/a b> a evkg:EVProduct .\n", ["space-iri.ttl", "line 3", "IRI"]),
+    "brace-iri.ttl": (PREFIXES + "<http://e.org/{x}> a evkg:EVProduct .\n", ["brace-iri.ttl", "IRI"]),
+    "nul-iri.nt": ("<http://e.org/a\\u0000b> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                   "<https://w3id.org/evkg#EVProduct> .\n", ["nul-iri.nt", "NUL"]),
+    "formula.n3": (PREFIXES + "{ ?x a evkg:EVProduct } => { ?x a evkg:Thing } .\n", ["formula.n3", "Notation3"]),
+    "variable.n3": (PREFIXES + "?y a evkg:EVProduct .\n", ["variable.n3", "Notation3"]),
+    "nul-escaped.ttl": (PREFIXES + '<http://e.org/a> a evkg:EVProduct ; rdfs:label "a\\u0000b" .\n',
+                        ["nul-escaped.ttl", "NUL"]),
+    "nul-raw.ttl": (PREFIXES + '<http://e.org/a> a evkg:EVProduct ; rdfs:label "a\x00b" .\n',
+                    ["nul-raw.ttl", "NUL"]),
+    "surrogate.ttl": (PREFIXES + '<http://e.org/a> a evkg:EVProduct ; rdfs:label "a\\uD800b" .\n',
+                      ["surrogate.ttl", "not valid Unicode"]),
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    for name, (content, _) in HOSTILE.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    return folder
+
+
+def test_a_batch_of_hostile_files_costs_the_good_file_nothing(hostile_folder):
+    """Oxigraph's parser path (`evkg check`): every hostile file gets its own located refusal, the good file in
+    the same batch its full report."""
+    names = list(HOSTILE)
+    done = evkg("check", "-q", "--format", "json", *(hostile_folder / n for n in names[:6]), GOOD,
+                *(hostile_folder / n for n in names[6:]))
+    assert_refused(done)
+    report = json.loads(done.stdout)
+    by_name = {Path(f["path"]).name: f for f in report["files"]}
+    for name, (_, words) in HOSTILE.items():
+        error = by_name[name]["error"]
+        assert error, name
+        for word in words:
+            assert word in error, (name, word, error)
+    good = by_name[GOOD.name]
+    assert not good["error"] and good["products"] and good["products"][0]["classifications"]
+
+
+@pytest.mark.parametrize("name", ["laughs.rdf", "flat-laughs.rdf", "external.rdf", "deep.jsonld",
+                                  "space-iri.ttl", "formula.n3"])
+def test_rdflib_parser_path_refuses_the_same_files(hostile_folder, name):
+    """`evkg explain` reads through rdflib (as the web service does): the same refusals, before expansion."""
+    done = evkg("explain", hostile_folder / name)
+    assert_refused(done, *HOSTILE[name][1])
+
+
+def test_devices_pipes_and_fifos_are_refused_and_stdin_counts_bytes_read(tmp_path):
+    fifo = tmp_path / "no-writer.ttl"
+    os.mkfifo(fifo)
+    for target, word in (("/dev/zero", "device"), (fifo, "FIFO")):
+        assert_refused(evkg("check", "-q", target, timeout=60), str(target), word)
+    read_end, write_end = os.pipe()       # what `evkg check <(yes)` hands over: /dev/fd/N, a pipe
+    writer = subprocess.Popen(["yes"], stdout=write_end)
+    os.close(write_end)
+    try:
+        assert_refused(evkg("check", "-q", f"/dev/fd/{read_end}", pass_fds=(read_end,), timeout=60), "pipe")
+    finally:
+        writer.kill()
+        writer.wait()
+        os.close(read_end)
+    # `-` reads standard input on purpose: an endless stream stops at the limit, counting bytes read
+    with subprocess.Popen(["yes"], stdout=subprocess.PIPE) as endless:
+        done = evkg("check", "-q", "--max-bytes", "100000", "-", stdin=endless.stdout, timeout=60)
+        endless.kill()
+    assert_refused(done, "standard input", "100,000 bytes")
+    done = evkg("check", "-q", "-", input_bytes=GOOD.read_bytes())
+    assert done.returncode in (0, 1) and b"1 product(s)" in done.stdout
+
+
+def test_report_into_a_missing_folder_a_read_only_place_or_a_full_disk(tmp_path):
+    fast = ("check", "-q", "--no-classify", GOOD)          # the report is written the same either way
+    assert_refused(evkg(*fast, "-o", tmp_path / "missing" / "report.md"), "does not exist")
+    assert_refused(evkg(*fast, "-o", "/dev/full"), "/dev/full", "disk is full")
+    if os.geteuid() == 0:
+        read_only = Path("/sys/evkg-report.md")        # sysfs refuses new files even to root
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o555)
+        read_only = locked / "report.md"
+    assert_refused(evkg(*fast, "-o", read_only), "cannot write the output", "permission denied")
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", *map(str, fast)],
+                          stdout=open("/dev/full", "wb"), stderr=subprocess.PIPE, timeout=120)
+    assert done.returncode == 2 and b"disk is full" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_literature_files_that_are_not_bibliographies(tmp_path):
+    notes = tmp_path / "notes.bib"
+    notes.write_text("Shopping list: milk, eggs.\n", encoding="utf-8")
+    assert_refused(evkg("literature", "import", notes, "--into", tmp_path / "refs.ttl"),
+                   f"no references found in {notes}", code=1)
+    text = tmp_path / "notes.txt"
+    text.write_text("Meeting at noon.\n", encoding="utf-8")
+    assert_refused(evkg("literature", "import", text, "--into", tmp_path / "refs.ttl"),
+                   f"no references found in {text}", code=1)
+    fifo = tmp_path / "refs.bib"
+    os.mkfifo(fifo)
+    assert_refused(evkg("literature", "import", "/dev/zero", "--into", tmp_path / "refs.ttl", timeout=60),
+                   "/dev/zero", "device")
+    assert_refused(evkg("literature", "import", fifo, "--into", tmp_path / "refs.ttl", timeout=60), "FIFO")
+    good = tmp_path / "good.bib"
+    good.write_text("@article{nguyen2020,\n author = {Nguyen, K and others},\n title = {IL-12},\n"
+                    " year = {2020},\n doi = {10.3389/fimmu.2020.575597}\n}\n", encoding="utf-8")
+    assert_refused(evkg("literature", "import", good, "--into", "/dev/full"), "/dev/full", "regular file")
+    assert not (tmp_path / "refs.ttl").exists()
+
+
+class _EndlessResults(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint that never stops sending SPARQL JSON results."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        row = b'{"product": {"type": "uri", "value": "http://e.org/p"}},'
+        try:
+            self.wfile.write(b'{"head": {"vars": ["product"]}, "results": {"bindings": [')
+            while True:
+                self.wfile.write(row * 1000)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def test_an_endpoint_streaming_an_endless_answer_is_cut_at_the_byte_cap():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _EndlessResults)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/query"
+        done = evkg("query", "products-by-category", "--endpoint", url, timeout=60,
+                    env={"EVKG_MAX_RESPONSE_BYTES": str(2_000_000)})
+        assert_refused(done, "more than 2,000,000 bytes", url)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("text", ["SELECT * WHERE " + "{" * 100_000 + "}" * 100_000,
+                                  "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 100_000 + "1" + ")" * 100_000 + ") }"])
+def test_a_query_nested_100000_deep_is_refused_not_a_crash(tmp_path, text):
+    """Oxigraph's query parser recurses per level and would overflow the stack (a segmentation fault)."""
+    path = tmp_path / "deep.rq"
+    path.write_text(text, encoding="utf-8")
+    assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "levels deep")
+
+
+def test_unterminated_strings_cannot_hang_the_checks_before_parsing(tmp_path):
+    """'"\\' repeated: every quote opens a string that never closes. A scanner that retried from each quote
+    did quadratic work (about an hour for these 400 kB); the real command must refuse or read it at once."""
+    for name, text in (("open.ttl", '"\\' * 200_000), ("open.jsonld", '"\\' * 200_000),
+                       ("open.rq", 'SELECT * WHERE { ?s ?p "' + '\\"' * 200_000 + " }")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        if name.endswith(".rq"):
+            done = evkg("query", path, "--store", tmp_path / "store", timeout=60)
+        else:
+            done = evkg("check", "-q", path, timeout=60)
+        assert_refused(done, name)

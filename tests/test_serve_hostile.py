@@ -1,0 +1,212 @@
+"""`evkg serve` under attack: a real server in a child process on 127.0.0.1.
+
+Work that overruns is stopped (its worker process is killed and replaced) and the next request is served;
+queries past the worker pool get 503 with Retry-After; slow headers and bodies are cut with 408; invalid
+input is a 4xx JSON answer, never a 500.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from evkg.web.app import running_server
+
+ROOT = Path(__file__).resolve().parent.parent
+E1 = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+TIMEOUT = 4.0
+# a cartesian product of the whole store with itself, three times over: never finishes in time
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+def slow_description(products: int = 600) -> str:
+    """Many small products: a real description whose check takes far longer than TIMEOUT."""
+    return ("@prefix evkg: <https://w3id.org/evkg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            + "".join(f'<http://example.org/p{i}> a evkg:EVProduct ; rdfs:label "P{i}" ; '
+                      f'rdfs:seeAlso <http://example.org/p{i + 1}> .\n' for i in range(products)))
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server("--timeout", str(TIMEOUT), "--workers", "1", "--read-timeout", "1",
+                        "--max-bytes", "300000") as url:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            yield client
+
+
+def health(server) -> dict:
+    return server.get("/health").json()["workers"]
+
+
+def assert_json_error(response, *statuses):
+    assert response.status_code in statuses, (response.status_code, response.text[:500])
+    body = response.json()
+    assert body["status"] == response.status_code and body["error"] and body["message"]
+    return body
+
+
+def test_a_runaway_query_is_stopped_and_the_next_one_is_served(server):
+    before = health(server)["queries"]["killed_for_overrunning"]
+    started = time.monotonic()
+    response = server.post("/sparql", content=RUNAWAY, headers={"Content-Type": "application/sparql-query",
+                                                                  "Accept": "application/sparql-results+json"})
+    assert_json_error(response, 504)
+    assert time.monotonic() - started < TIMEOUT + 5
+    assert health(server)["queries"]["killed_for_overrunning"] == before + 1
+    answer = server.get("/queries/ev-role", headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200 and answer.json()["results"]["bindings"]
+
+
+def test_an_endless_answer_stops_at_the_byte_cap_or_the_time_limit(server):
+    response = server.get("/sparql", params={"query": ENDLESS}, headers={"Accept": "text/csv"})
+    body = assert_json_error(response, 400, 413, 504)
+    assert body["error"] in ("bad-query", "timeout", "too-complex")
+
+
+def test_queries_past_the_pool_get_503_with_retry_after(server):
+    def runaway():
+        server.post("/sparql", content=RUNAWAY, headers={"Content-Type": "application/sparql-query"})
+
+    busy = threading.Thread(target=runaway)
+    busy.start()
+    try:
+        time.sleep(1.0)
+        response = server.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                              headers={"Accept": "application/sparql-results+json"})
+        assert_json_error(response, 503)
+        assert int(response.headers["retry-after"]) > 0
+    finally:
+        busy.join()
+    answer = server.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                        headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200 and answer.json()["boolean"] is True
+
+
+def test_seven_runaway_queries_at_once_leave_checks_and_later_queries_served(server):
+    """The attack that once made every request answer 504 until a restart: now the pool takes one query per
+    worker (stopped at the time limit), the rest get 503 at once, and checks run in their own workers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def runaway(_):
+        with httpx.Client(base_url=server.base_url, timeout=60) as client:
+            return client.post("/sparql", content=RUNAWAY,
+                               headers={"Content-Type": "application/sparql-query"}).status_code
+
+    with ThreadPoolExecutor(max_workers=7) as pool:
+        statuses = pool.map(runaway, range(7))
+        time.sleep(0.5)
+        check = server.post("/check", content=E1.read_bytes(), headers={"Content-Type": "text/turtle",
+                                                                          "Accept": "application/json"})
+        statuses = sorted(statuses)
+    assert check.status_code == 200
+    assert statuses.count(504) == 1 and statuses.count(503) == 6, statuses
+    answer = server.get("/queries/ev-role", headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200
+
+
+def test_a_check_that_overruns_is_stopped_and_the_next_check_is_served(server):
+    before = health(server)["checks"]["killed_for_overrunning"]
+    response = server.post("/check", content=slow_description(), headers={"Content-Type": "text/turtle"})
+    assert_json_error(response, 504)
+    assert health(server)["checks"]["killed_for_overrunning"] == before + 1
+    answer = server.post("/check", content=E1.read_bytes(), headers={"Content-Type": "text/turtle",
+                                                                      "Accept": "application/json"})
+    assert answer.status_code == 200 and answer.json()["files"][0]["products"]
+
+
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">'
+          '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;">]><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+          'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description rdf:about="http://e.org/x">'
+          '<rdfs:label>&c;</rdfs:label></rdf:Description></rdf:RDF>')
+# (method, path, content type, body) -> every one must be a 4xx JSON error
+INVALID = [
+    ("POST", "/check", "application/rdf+xml", LAUGHS),
+    ("POST", "/check", "application/rdf+xml", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM '
+                                              '"file:///etc/passwd">]><r>&x;</r>'),
+    ("POST", "/check", "application/ld+json", '{"@id": "http://e.org/a", "http://e.org/p": '
+                                              + "[" * 3000 + "]" * 3000 + "}"),
+    ("POST", "/check", "text/turtle", "<http://e.org/a> <http://e.org/p> " + "(" * 20000 + ")" * 20000 + " ."),
+    ("POST", "/check", "text/turtle", "<http://e.org/a b> a <https://w3id.org/evkg#EVProduct> ."),
+    ("POST", "/check", "application/n-triples", '<http://e.org/a> <http://e.org/p> "a\\u0000b" .'),
+    ("POST", "/check", "text/turtle", b"\xff\xfe\x00garbage"),
+    ("POST", "/check", "text/turtle", '<http://e.org/a> a <https://w3id.org/evkg#EVProduct> ; '
+                                      '<http://www.w3.org/2000/01/rdf-schema#label> "a\\uD800b" .'),
+    ("POST", "/check", "text/turtle", ""),
+    ("POST", "/check", "application/ld+json", '{"@context": "http://127.0.0.1:9/ctx", "@id": "x"}'),
+    ("POST", "/check", "application/ld+json", "[1, 2"),
+    ("POST", "/check", "multipart/form-data; boundary=xyz", "--xyz\r\nContent-Disposition: form-data; name"),
+    ("POST", "/check", "multipart/form-data", "no boundary at all"),
+    ("POST", "/check", "application/x-www-form-urlencoded", "text=%ZZ%&format=turtle"),
+    ("POST", "/check", "image/png", "\x89PNG"),
+    ("POST", "/report", "application/x-www-form-urlencoded", "text=&format=nonsense"),
+    ("POST", "/sparql", "application/sparql-query", "SELECT * WHERE { ?s ?p }"),
+    ("POST", "/sparql", "application/sparql-query", b"\xff\xfe SELECT"),
+    ("POST", "/sparql", "application/sparql-update", "DROP ALL"),
+    ("POST", "/sparql", "application/sparql-query", "SELECT * WHERE " + "{" * 100_000 + "}" * 100_000),
+    ("POST", "/sparql", "application/sparql-query", 'SELECT * WHERE { ?s ?p "' + '\\"' * 50_000 + " }"),
+    ("POST", "/sparql", "application/sparql-query", "SELECT * WHERE { ?s ?p ?o } # " + "x" * 1_100_000),
+    ("GET", "/sparql?query=SELECT%20*%20WHERE%20%7B%20SERVICE%20%3Chttp%3A%2F%2Fx%3E%20%7B%3Fs%20%3Fp%20%3Fo%7D%7D",
+     None, None),
+    ("GET", "/queries/products-by-category?jurisdiction=EU%3E%20%7D%20DROP%20ALL", None, None),
+    ("GET", "/queries/no-such-query", None, None),
+    ("GET", "/terms/evkg:%00", None, None),
+    ("GET", "/products/%2e%2e%2f%2e%2e%2fetc%2fpasswd", None, None),
+]
+
+
+@pytest.mark.parametrize("method, path, media, body", INVALID, ids=[f"{m} {p[:40]} {c}" for m, p, c, _ in INVALID])
+def test_invalid_input_is_a_4xx_json_answer_never_500(server, method, path, media, body):
+    headers = {"Accept": "application/json"}
+    if media:
+        headers["Content-Type"] = media
+    content = body.encode("utf-8") if isinstance(body, str) else body
+    response = server.request(method, path, content=content, headers=headers)
+    assert 400 <= response.status_code < 500, (response.status_code, response.text[:500])
+    if path == "/report":                   # the web form answers with the form page and its error shown
+        assert response.headers["content-type"].startswith("text/html") and "format" in response.text
+        return
+    assert response.headers["content-type"].startswith("application/json")
+    assert json.loads(response.text)["error"]
+
+
+def _raw_connection(server) -> socket.socket:
+    host, port = server.base_url.host, server.base_url.port
+    return socket.create_connection((host, port), timeout=10)
+
+
+def test_slow_headers_are_cut_with_408(server):
+    with _raw_connection(server) as connection:
+        connection.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        answer = connection.recv(4096)
+        while answer and b"\r\n\r\n" not in answer:
+            answer += connection.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 5
+
+
+def test_a_slow_body_is_cut_with_408(server):
+    with _raw_connection(server) as connection:
+        connection.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n"
+                           b"Content-Length: 1000\r\n\r\n@prefix ex: <http://e.org/> .\n")
+        started = time.monotonic()
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = connection.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 5, answer[:200]
+
+
+def test_the_server_still_answers_after_the_attacks(server):
+    answer = server.post("/check", content=E1.read_bytes(), headers={"Content-Type": "text/turtle",
+                                                                      "Accept": "application/json"})
+    assert answer.status_code == 200
+    state = server.get("/health").json()
+    assert state["status"] == "ok" and state["workers"]["checks"]["workers"] == 1

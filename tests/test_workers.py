@@ -1,0 +1,59 @@
+"""evkg.core.workers: a call that overruns is really stopped, and no worker outlives the process that started it."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from evkg.core.workers import WorkerPool, WorkerTimeout
+
+SCRIPT = """
+import sys, time
+from evkg.core.workers import WorkerPool
+pool = WorkerPool(1)
+pool.start(wait=True)
+print(*pool.pids(), flush=True)
+pool.call(time.sleep, 3600, timeout=3600)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_an_overrunning_call_kills_its_worker_and_the_next_call_is_served():
+    pool = WorkerPool(1)
+    pool.start(wait=True)
+    try:
+        (first,) = pool.pids()
+        with pytest.raises(WorkerTimeout):
+            pool.call(time.sleep, 60, timeout=0.5)
+        assert not alive(first) and pool.killed == 1
+        assert pool.call(sum, [1, 2, 3], timeout=120) == 6          # served by the replacement
+    finally:
+        pool.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_workers_die_with_the_process_that_started_them():
+    owner = subprocess.Popen([sys.executable, "-c", SCRIPT], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(owner.stdout.readline())
+        assert alive(worker)
+        os.kill(owner.pid, signal.SIGKILL)                          # the server dies mid-call
+        owner.wait()
+        deadline = time.monotonic() + 10
+        while alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(worker)
+    finally:
+        if owner.poll() is None:
+            owner.kill()

@@ -1,0 +1,118 @@
+"""The writing routes of `evkg serve` on a real server: the context, term look-up, templates, conversion and
+the check behind the writing page — and hostile YAML/JSON answered with 4xx, never a crash."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+
+from evkg.io.context import CONTEXT_URL, bundled_context
+from evkg.web.app import running_server
+
+ROOT = Path(__file__).resolve().parent.parent
+E1 = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with running_server() as url:
+        with httpx.Client(base_url=url, timeout=120) as client:
+            yield client
+
+
+def test_openapi_lists_the_writing_routes(server):
+    paths = server.get("/openapi.json").json()["paths"]
+    for path in ("/write", "/context.jsonld", "/api/form", "/api/terms", "/api/new", "/api/describe", "/api/convert"):
+        assert path in paths, path
+
+
+def test_the_context_is_served_at_a_stable_path(server):
+    answer = server.get("/context.jsonld")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/ld+json")
+    assert answer.json() == bundled_context()
+
+
+def test_yaml_and_jsonld_naming_the_public_context_are_checked_like_turtle(server):
+    turtle = server.post("/check", content=E1.with_suffix(".ttl").read_bytes(), headers={"Content-Type": "text/turtle"})
+    as_yaml = server.post("/check", content=E1.with_suffix(".yaml").read_bytes(),
+                          headers={"Content-Type": "application/yaml"})
+    converted = server.post("/api/convert", json={"text": E1.with_suffix(".yaml").read_text(encoding="utf-8"),
+                                                   "format": "yaml", "to": "jsonld"}).json()["text"]
+    assert json.loads(converted)["@context"] == CONTEXT_URL
+    as_jsonld = server.post("/check", content=converted.encode("utf-8"),
+                            headers={"Content-Type": "application/ld+json"})
+
+    def verdict(answer):
+        assert answer.status_code == 200, answer.text
+        product = answer.json()["files"][0]["products"][0]
+        return product["conforms"], sorted((r["constraint"], r["focus"]) for r in product["results"]), sorted(
+            (c["jurisdiction"], c["category"], c["status"]) for c in product["classifications"])
+
+    assert verdict(turtle) == verdict(as_yaml) == verdict(as_jsonld)
+
+
+def test_term_lookup_is_filtered_by_the_kind_the_property_needs(server):
+    found = server.get("/api/terms", params={"q": "osteoarthritis", "for": "indication"}).json()["terms"]
+    assert found[0]["curie"] == "MONDO:0005178" and found[0]["label"] == "osteoarthritis"
+    cells = server.get("/api/terms", params={"q": "bone marrow", "for": "producerCellType"}).json()["terms"]
+    assert cells and all(t["curie"].startswith("CL:") for t in cells)
+    assert server.get("/api/terms", params={"q": "x", "for": "noSuchProperty"}).status_code == 400
+
+
+def test_templates_and_the_form_model(server):
+    made = server.get("/api/new", params={"kind": "msc-ev", "format": "yaml"})
+    assert made.status_code == 200 and made.json()["text"].startswith("# evkg description — kind: msc-ev.")
+    assert server.get("/api/new", params={"kind": "nonsense"}).status_code == 400
+    model = server.get("/api/form").json()
+    assert model["groups"] == ["product", "source", "preparation", "cargo", "characterisation", "release tests"]
+    assert {s["group"] for s in model["slots"]} == set(model["groups"])
+    product = next(s for s in model["slots"] if s["name"] == "product")
+    intended = next(f for f in product["fields"] if f["key"] == "intendedUse")
+    assert intended["level"] == "required" and {"value": "Treatment", "label": "treatment"} in intended["choices"]
+
+
+def test_describe_answers_findings_with_fields_and_every_download(server):
+    text = "id: knee\ntype: EVProduct\nlabel: Knee EVs\nintendedUse: [Treatment]\n"
+    answer = server.post("/api/describe", json={"text": text, "format": "yaml"})
+    assert answer.status_code == 200
+    data = answer.json()
+    fields = {r["field"] for r in data["file"]["products"][0]["results"]}
+    assert "/evRole" in fields and "/hasEVComponent" in fields
+    assert set(data["description"]) == {"yaml", "ttl", "jsonld"} and set(data["report"]) == {"html", "markdown", "json"}
+    assert "evkg:Treatment" in data["description"]["ttl"] and data["tree"]["intendedUse"] == "Treatment"
+
+
+@pytest.mark.parametrize("text, fmt, words", [
+    ("a: &x [1, 2]\nb: [*x, *x]\n", "yaml", "anchor"),
+    ("- one\n- two\n", "yaml", "a list of plain values at the top"),
+    ("42", "json", "a single value at the top"),
+    ("[" * 50_000 + "]" * 50_000, "json", "levels deep"),
+    ("".join("  " * i + "k:\n" for i in range(200)), "yaml", "levels deep"),
+    ("id: x\ntype: EVProduct\nlabel: [unclosed\n", "yaml", "not valid YAML"),
+])
+def test_hostile_or_broken_input_gets_a_4xx_with_the_reason(server, text, fmt, words):
+    answer = server.post("/api/describe", json={"text": text, "format": fmt})
+    assert 400 <= answer.status_code < 500, answer.text
+    assert words in answer.json()["message"]
+    assert server.get("/health").json()["status"] == "ok"
+
+
+def test_empty_and_oversized_requests_are_refused(server):
+    assert server.post("/api/describe", json={"text": "  ", "format": "yaml"}).status_code == 400
+    assert server.post("/api/describe", content=b"not json").status_code == 400
+    limit = server.get("/health").json()["max_bytes"]
+    huge = "comment:\n" + "- x\n" * (limit // 4 + 10)
+    assert server.post("/api/describe", json={"text": huge, "format": "yaml"}).status_code == 413
+    many = "comment:\n" + "- x\n" * 300_000               # under the byte limit, over the value limit
+    answer = server.post("/api/describe", json={"text": many, "format": "yaml"})
+    assert answer.status_code == 400 and "more than 200,000 values" in answer.json()["message"]
+
+
+def test_the_check_page_form_takes_yaml_too(server):
+    text = E1.with_suffix(".yaml").read_text(encoding="utf-8")
+    answer = server.post("/check", data={"text": text, "format": "yaml"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["summary"]["conforms"] is True
