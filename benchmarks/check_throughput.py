@@ -1,13 +1,19 @@
 """Throughput of `evkg check` (validate + classify) against plain pySHACL with the same shapes and rules.
 
     python benchmarks/check_throughput.py --products 1000
+    python benchmarks/check_throughput.py --sizes 100,1000,10000 --jobs 1,2      # the scaling table
 
 Both engines get the same seeded products (benchmarks/make_products.py). Ours runs the whole batch from the
 file; plain pySHACL (shapes + SHACL-AF rules, advanced mode, rules iterated) is slow enough that it runs on the
 first --baseline-sample products of the same corpus, and its rate is products per second on that sample.
 On that sample both must agree exactly: the validation results and the classification conclusions
-(product, category, rule). Also measured: warm single-product check, cold CLI check of one file, peak memory.
-The last line is machine-readable.
+(product, category, rule). Also measured: warm single-product check, cold CLI check of one file.
+
+The scaling table checks each corpus size with each number of worker processes, every run in a fresh process
+that streams its results as `evkg check --format jsonl` does: seconds (load, split, validate, classify),
+products per second, peak memory of the main process and of the largest worker, and whether the results are
+identical to those of --jobs 1. scaling_ratio is the time per product at the largest size divided by that at
+the smallest, with one job. The last line is machine-readable.
 """
 from __future__ import annotations
 
@@ -27,14 +33,14 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
-from make_products import make_products  # noqa: E402
+from make_products import make_products, write_ntriples  # noqa: E402
 
 
 def ours(path: Path):
     from evkg.pipeline import check_files
 
     start = time.perf_counter()
-    run = check_files([path])
+    run = check_files([path], chunk_products=10)       # chunks of ten: the chunked path meets pySHACL too
     return time.perf_counter() - start, run
 
 
@@ -129,50 +135,138 @@ def cold_cli(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def run_one(path: Path, jobs: int) -> dict:
+    """Check one corpus in this (fresh) process as `evkg check --format jsonl --jobs N` does."""
+    import hashlib
+    import json
+    import re
+
+    from evkg.pipeline.batch import stream_checks, warm
+    from evkg.report.lines import product_line
+
+    warm()
+    blank = re.compile(r"\b[0-9a-f]{24,32}\b")
+    digests = []
+    start = time.perf_counter()
+    products = 0
+    # a register this size is over the default size limit (50 MB): raise it, as `--max-bytes` would
+    for kind, _, item in stream_checks([path], jobs=jobs, keep_products=False, max_bytes=path.stat().st_size + 1):
+        if kind == "file" and item.error:
+            raise SystemExit(f"{path}: {item.error}")
+        if kind == "product":
+            products += 1
+            record = json.loads(product_line("", item))["product"]
+            record["results"] = sorted(blank.sub("_", json.dumps(r, sort_keys=True)) for r in record["results"])
+            digests.append(hashlib.sha256(blank.sub("_", json.dumps(record, sort_keys=True)).encode()).hexdigest())
+    seconds = time.perf_counter() - start
+    return {"products": products, "seconds": seconds,
+            "digest": hashlib.sha256("".join(digests).encode()).hexdigest(),
+            "peak_main_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "peak_worker_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def scaling(sizes: list[int], jobs_list: list[int], seed: int, tmp: Path) -> dict:
+    import json
+
+    rows = {}
+    for size in sizes:
+        path = tmp / f"products-{size}.nt"
+        triples = write_ntriples(size, path, seed=seed)
+        for jobs in jobs_list:
+            out = subprocess.run([sys.executable, __file__, "--run-one", str(path), "--jobs", str(jobs)],
+                                 capture_output=True, text=True, check=True)
+            row = json.loads(out.stdout.strip().splitlines()[-1])
+            row["triples"] = triples
+            rows[(size, jobs)] = row
+            print(f"  {size:>6} products, --jobs {jobs}: {row['seconds']:.1f} s, "
+                  f"{row['products'] / row['seconds']:.0f} products/s (load {load_average()})",
+                  file=sys.stderr, flush=True)
+        path.unlink()
+    return rows
+
+
+def load_average() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def print_table(rows: dict, sizes: list[int], jobs_list: list[int]) -> None:
+    print(f"{'products':>9} {'jobs':>5} {'seconds':>9} {'products/s':>11} {'ms/product':>11} "
+          f"{'peak main':>10} {'peak worker':>12} {'same as --jobs 1':>17}", file=sys.stderr)
+    for size in sizes:
+        for jobs in jobs_list:
+            row = rows[(size, jobs)]
+            same = row["digest"] == rows[(size, jobs_list[0])]["digest"]
+            worker = f"{row['peak_worker_mib']:.0f} MiB" if jobs > 1 else "-"
+            print(f"{size:>9} {jobs:>5} {row['seconds']:>9.2f} {row['products'] / row['seconds']:>11.0f} "
+                  f"{1000 * row['seconds'] / row['products']:>11.2f} {row['peak_main_mib']:>6.0f} MiB "
+                  f"{worker:>12} {'yes' if same else 'NO':>17}", file=sys.stderr)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--products", type=int, default=1000)
+    parser.add_argument("--products", type=int, default=1000, help="size of the headline figure (default 1000)")
+    parser.add_argument("--sizes", default="100,1000,10000", help="corpus sizes of the scaling table")
+    parser.add_argument("--jobs", default="1,2", help="numbers of worker processes to compare")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--baseline-sample", type=int, default=50,
                         help="products given to plain pySHACL (it takes seconds per product)")
+    parser.add_argument("--run-one", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    jobs_list = [int(j) for j in args.jobs.split(",")]
+    if args.run_one:
+        import json
+
+        print(json.dumps(run_one(args.run_one, jobs_list[0])))
+        return 0
+    sizes = sorted({int(n) for n in args.sizes.split(",")} | {args.products})
     sample = min(args.baseline_sample, args.products)
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        corpus = make_products(args.products, seed=args.seed)
-        corpus_path = tmp / "products.ttl"
-        corpus.serialize(corpus_path, format="turtle")
         sample_graph = make_products(sample, seed=args.seed)
         sample_path = tmp / "sample.ttl"
         sample_graph.serialize(sample_path, format="turtle")
         single_path = tmp / "single.ttl"
         make_products(1, seed=args.seed).serialize(single_path, format="turtle")
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-              file=sys.stderr)
-        print(f"corpus: {args.products} products, {len(corpus)} triples (seed {args.seed})", file=sys.stderr)
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"load average {load_average()} at the start", file=sys.stderr)
 
         cold = cold_cli(single_path)
-        ours(sample_path)                          # warm up: parse ontology, shapes, rules once
-        seconds, run = ours(corpus_path)
-        summary = run.summary()
-        ours_rate = args.products / seconds
-        print(f"evkg: {args.products} products in {seconds:.2f} s = {ours_rate:.0f} products/s "
-              f"({summary['products_conforming']} conform)", file=sys.stderr)
+        print("scaling (each run in a fresh process, results streamed):", file=sys.stderr)
+        rows = scaling(sizes, jobs_list, args.seed, tmp)
+        print_table(rows, sizes, jobs_list)
+        smallest, largest, most = sizes[0], sizes[-1], max(jobs_list)
+
+        def per_product(size, jobs):
+            return rows[(size, jobs)]["seconds"] / rows[(size, jobs)]["products"]
+
+        ratio = per_product(largest, jobs_list[0]) / per_product(smallest, jobs_list[0])
+        same_jobs = all(rows[(n, j)]["digest"] == rows[(n, jobs_list[0])]["digest"] for n in sizes for j in jobs_list)
+        headline = rows[(args.products, most)]
+        ours_rate = headline["products"] / headline["seconds"]
+        print(f"scaling ratio (time per product at {largest} / at {smallest}, --jobs {jobs_list[0]}): {ratio:.2f}",
+              file=sys.stderr)
 
         identical, detail, base_seconds = compare(sample_graph, sample_path)
         base_rate = sample / base_seconds
         print(f"plain pySHACL: {sample} products in {base_seconds:.2f} s = {base_rate:.2f} products/s", file=sys.stderr)
-        print(f"agreement on the {sample}-product sample: {detail}", file=sys.stderr)
+        print(f"agreement on the {sample}-product sample (ours in chunks of ten): {detail}", file=sys.stderr)
         warm = warm_single_latency(single_path)
         print(f"warm single-product check: {warm * 1000:.1f} ms (median of 20)", file=sys.stderr)
         print(f"cold CLI check of one file: {cold:.2f} s", file=sys.stderr)
-        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak memory (this process): {peak_mib:.0f} MiB", file=sys.stderr)
+        peak_mib = rows[(largest, most)]["peak_main_mib"] + (
+            most * rows[(largest, most)]["peak_worker_mib"] if most > 1 else 0)
+        print(f"peak memory at {largest} products, --jobs {most}: {peak_mib:.0f} MiB (main + every worker)",
+              file=sys.stderr)
+        print(f"load average at the end: {load_average()}", file=sys.stderr)
         print(f"products={args.products} evkg_products_per_s={ours_rate:.1f} baseline_products_per_s={base_rate:.2f} "
-              f"speedup={ours_rate / base_rate:.1f} identical={'true' if identical else 'false'} "
-              f"warm_single_ms={warm * 1000:.1f} cold_cli_s={cold:.2f} peak_mib={peak_mib:.0f}")
-    return 0 if identical else 1
+              f"speedup={ours_rate / base_rate:.1f} identical={'true' if identical and same_jobs else 'false'} "
+              f"warm_single_ms={warm * 1000:.1f} cold_cli_s={cold:.2f} peak_mib={peak_mib:.0f} "
+              f"scaling_ratio={ratio:.2f} jobs={most}")
+    return 0 if identical and same_jobs else 1
 
 
 if __name__ == "__main__":

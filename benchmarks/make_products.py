@@ -68,14 +68,37 @@ MARKERS = [("CD63", "P08962", "TransmembraneMarker"), ("CD81", "P60033", "Transm
 
 
 def make_products(count: int, seed: int = 7) -> Graph:
-    rng = random.Random(seed)
     graph = Graph()
     graph.bind("evkg", EVKG)
+    for _ in product_graphs(count, seed, graph):
+        pass
+    return graph
+
+
+def product_graphs(count: int, seed: int = 7, graph: Graph | None = None):
+    """The same products one by one (each in its own small graph unless `graph` is given), so large corpora
+    can be written without holding them in memory."""
+    rng = random.Random(seed)
     weights = [w for w, _ in TEMPLATES]
     for index in range(count):
         template = rng.choices([t for _, t in TEMPLATES], weights=weights)[0]
-        _add_product(graph, rng, index, template)
-    return graph
+        target = graph if graph is not None else Graph()
+        _add_product(target, rng, index, template)
+        yield target
+
+
+def write_ntriples(count: int, path: Path, seed: int = 7) -> int:
+    """Write `count` products to an N-Triples file, a thousand at a time; returns the number of triples."""
+    triples = 0
+    with open(path, "wb") as handle:
+        batch = Graph()
+        for index, single in enumerate(product_graphs(count, seed)):
+            batch += single
+            if (index + 1) % 1000 == 0 or index + 1 == count:
+                handle.write(batch.serialize(format="nt", encoding="utf-8"))
+                triples += len(batch)
+                batch = Graph()
+    return triples
 
 
 def _node(graph: Graph, subject, predicate, cls) -> BNode:

@@ -32,7 +32,7 @@ def _asked_questions(run) -> dict[str, set | None]:
         else:
             rows = run.store.query(run.kb.prefixes + f"SELECT DISTINCT ?this WHERE {{ "
                                    f"?this <{_IN_SCOPE.value}> true . {q.asked_when} }}")
-            asked[q.iri] = {row["this"].value for row in rows}
+            asked[q.iri] = {this.value for (this,) in rows}
     return asked
 
 

@@ -63,49 +63,55 @@ def _derivation_lines(result, outcome, indent: str, seen: set) -> list[str]:
     return lines
 
 
+def explain_product(result, product: str, label: str | None = None) -> str:
+    """One product's questions, answers and derivations, per jurisdiction, in decision order."""
+    out: list[str] = [f"Product {label or product}  <{product}>"]
+    by_jurisdiction: dict[str, list] = {}
+    for outcome in result.for_product(product):
+        by_jurisdiction.setdefault(outcome.jurisdiction, []).append(outcome)
+    for jurisdiction in sorted(by_jurisdiction, key=jurisdiction_rank):
+        out.append(f"  {JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}")
+        asked = None
+        for outcome in sorted(by_jurisdiction[jurisdiction],
+                              key=lambda o: (decision_rank(o.question), o.question or "")):
+            if outcome.question != asked or asked is None:       # each question once, its answers below
+                out.append(f"    Q: {outcome.question_label or 'scope'}")
+                asked = outcome.question
+            if outcome.status == "undecided":
+                out.append(f"       A: undecided — {outcome.rationale}")
+                for missing in outcome.missing:
+                    head = ("not reported by the source" if missing.get("not_reported") else
+                            f"add: {missing['prompt']}")
+                    out.append(f"         {head} (property {missing['label']}; "
+                               f"waiting rules: {', '.join(missing['rules'])})")
+                continue
+            out.append(f"       A: {outcome.category_label} [{_STATUS_WORDS.get(outcome.status, outcome.status)}]")
+            out.extend(_derivation_lines(result, outcome, "         ", {outcome.iri}))
+    out.append("")
+    return "\n".join(out) + "\n"
+
+
+def _join(product_texts: list[str], consistency_errors: list) -> str:
+    out = "".join(product_texts)
+    out += "".join(f"Consistency error: {error}\n" for error in consistency_errors)
+    return out.rstrip() + "\n"
+
+
 def explain_text(result, product_labels: dict | None = None) -> str:
     """Every question of every product and jurisdiction with its answer and the derivation behind it."""
     product_labels = product_labels or {}
-    out: list[str] = []
-    for product in result.products:
-        out.append(f"Product {product_labels.get(product) or product}  <{product}>")
-        by_jurisdiction: dict[str, list] = {}
-        for outcome in result.for_product(product):
-            by_jurisdiction.setdefault(outcome.jurisdiction, []).append(outcome)
-        for jurisdiction in sorted(by_jurisdiction, key=jurisdiction_rank):
-            out.append(f"  {JURISDICTION_NAMES.get(jurisdiction, jurisdiction)}")
-            asked = None
-            for outcome in sorted(by_jurisdiction[jurisdiction],
-                                  key=lambda o: (decision_rank(o.question), o.question or "")):
-                if outcome.question != asked or asked is None:       # each question once, its answers below
-                    out.append(f"    Q: {outcome.question_label or 'scope'}")
-                    asked = outcome.question
-                if outcome.status == "undecided":
-                    out.append(f"       A: undecided — {outcome.rationale}")
-                    for missing in outcome.missing:
-                        head = ("not reported by the source" if missing.get("not_reported") else
-                                f"add: {missing['prompt']}")
-                        out.append(f"         {head} (property {missing['label']}; "
-                                   f"waiting rules: {', '.join(missing['rules'])})")
-                    continue
-                out.append(f"       A: {outcome.category_label} [{_STATUS_WORDS.get(outcome.status, outcome.status)}]")
-                out.extend(_derivation_lines(result, outcome, "         ", {outcome.iri}))
-        out.append("")
-    for error in result.consistency_errors:
-        out.append(f"Consistency error: {error}")
-    return "\n".join(out).rstrip() + "\n"
-
-
+    return _join([explain_product(result, p, product_labels.get(p)) for p in result.products],
+                 result.consistency_errors)
 
 
 def explain_run(run) -> str:
-    """The derivations for every file of a check run (see evkg.pipeline.check_files)."""
+    """The derivations for every file of a check run (see evkg.pipeline.check_files, explain=True)."""
     parts = []
     for file in run.files:
-        if file.classification is None:
+        texts = [p.explanation for p in file.products if p.explanation is not None]
+        if not texts:
             continue
-        labels = {p.iri: p.label for p in file.products}
-        parts.append(f"== {file.path}\n" + explain_text(file.classification, labels))
+        parts.append(f"== {file.path}\n" + _join(texts, file.consistency_errors))
     return "\n".join(parts)
 
 

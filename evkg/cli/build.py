@@ -9,10 +9,32 @@ import click
               help="Embedded store folder (default: the user's data folder).")
 @click.option("--out", metavar="FILE.nq|FILE.trig", type=click.Path(dir_okay=False),
               help="Also export the whole graph (N-Quads or TriG, by extension).")
-def command(store_path, out):
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary line.")
+def command(store_path, out, quiet):
     """Build the knowledge graph into the store, one named graph each for the ontology, shapes and rules,
-    curated data and inferred classifications. Progress goes to stderr."""
+    curated data and inferred classifications. A progress bar goes to stderr when it is a terminal; the
+    summary line goes to stderr unless --quiet."""
+    from evkg.cli.progress import Progress
     from evkg.graph.build import build
 
-    build(store_path, out)
+    with Progress("evkg build", quiet=quiet) as bar:
+        state = {"done": 0, "total": 0, "triples": 0, "note": ""}
+
+        def show():
+            bar.update(state["done"], state["total"], items=state["triples"], unit="triples", note=state["note"],
+                       force=True)
+
+        def progress(message):
+            state["note"] = message.removeprefix("evkg build: ")
+            show()
+
+        def steps(done, total, triples):
+            state.update(done=done, total=total, triples=triples)
+            show()
+
+        summary = build(store_path, out, progress=progress, steps=steps)
+    if not quiet:
+        per_graph = ", ".join(f"{iri.rsplit('/', 1)[1]} {n}" for iri, n in summary.triples.items())
+        click.echo(f"evkg build: {summary.total} triples in {len(summary.triples)} graphs ({per_graph}) "
+                   f"in {summary.seconds:.1f} s" + (f"; exported to {out}" if out else ""), err=True)
     return 0

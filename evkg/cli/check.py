@@ -1,18 +1,17 @@
 """`evkg check FILE...`"""
 from __future__ import annotations
 
-import sys
-
 import click
 
-from evkg.cli.options import (format_option, input_format_option, jurisdiction_option, output_option, rules_option,
-                              write_output)
+from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option, rules_option
+from evkg.report.lines import STREAM_FORMATS
 from evkg.report.render import REPORT_FORMATS
 
 
 @click.command(name="check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
-@format_option(REPORT_FORMATS, "text", "Report format (ttl: a SHACL-style results graph).")
+@format_option(REPORT_FORMATS + STREAM_FORMATS, "text",
+               "Report format (ttl: a SHACL-style results graph; jsonl: one JSON line per product, as checked).")
 @input_format_option()
 @output_option()
 @jurisdiction_option()
@@ -28,17 +27,22 @@ from evkg.report.render import REPORT_FORMATS
                    "published: for products described from the literature, the same gaps are warnings.")
 @click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Exit with 1 when a finding of this severity or a worse one is reported.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for large files and many files (default: the number of cores).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
 def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
-            profile, fail_on, quiet):
+            profile, fail_on, jobs, quiet):
     """Validate EV product descriptions (Turtle, YAML, JSON, JSON-LD, RDF/XML …) and infer their regulatory
     classification. YAML and JSON use the evkg context (plain keys, value names, CURIEs; see `evkg new`), and
     their findings name the line and key.
 
-    Each FILE is checked on its own (give - to read one description from standard input, as Turtle unless
-    --input-format says otherwise); a file that cannot be read gets its own error and the others are
-    still checked. Exit code: 0 no finding at the --fail-on level or above (by default: every product
-    conforms), 1 some finding is, 2 a file could not be read or the command was misused, 3 internal error.
+    Each FILE is checked on its own (a folder stands for the RDF files in it; give - to read one description
+    from standard input, as Turtle unless --input-format says otherwise); a file that cannot be read gets its
+    own error and the others are still checked. A large file is checked in chunks of whole products, spread
+    over --jobs worker processes; the results are the same, in the same order, whatever the number of jobs.
+    With --format jsonl each product is written as one line of JSON as soon as it is checked. Exit code:
+    0 no finding at the --fail-on level or above (by default: every product conforms), 1 some finding is,
+    2 a file could not be read or the command was misused, 3 internal error.
 
     \b
     Finding ids say what kind of check spoke:
@@ -54,26 +58,95 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
 
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md
     """
-    from evkg.pipeline import check_files
+    from evkg.cli.progress import Progress
+    from evkg.core.files import write_text_file
+    from evkg.pipeline.batch import default_jobs, stream_checks
+
+    from evkg.pipeline.check import check_fail_on, rule_files_of, rule_set_words
+    from evkg.validation.engine import check_profile
+
+    jobs = jobs or default_jobs()
+    classify = not no_classify
+    report_format = fmt
+    check_profile(profile)
+    check_fail_on(fail_on)
+    rule_files = rule_files_of(rules) if classify else ()
+    settings = {"profile": profile, "fail_on": fail_on,
+                "rule_set": rule_set_words(rules) if rule_files else None}
+    with Progress("evkg check", quiet=quiet) as bar:
+        def progress(files_done, files_total, products_done, path):
+            bar.update(files_done, files_total, items=products_done, unit="products")
+
+        events = stream_checks(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
+                               classify=classify, explain=explain and classify, jobs=jobs, progress=progress,
+                               keep_products=report_format != "jsonl", jurisdictions=jurisdictions or None,
+                               rule_files=rule_files, profile=profile)
+        if report_format == "jsonl":
+            code, errors = _jsonl_to(output, events, settings)
+        else:
+            pieces: list[str] = []
+            code, errors = _render_all(events, report_format, pieces.append, explain and classify, settings)
+            text = "".join(pieces)
+            if output:
+                write_text_file(output, text, what="the output")
+            else:
+                click.echo(text, nl=False)
+    if output and not quiet:
+        click.echo(f"Written to {output}.", err=True)
+    for error in errors:
+        if report_format != "text":
+            click.echo(f"error: {error}", err=True)
+    return code
+
+
+def _jsonl_to(output: str | None, events, settings: dict):
+    """Stream JSON Lines to standard output or to OUTPUT; a failed write says where and why."""
+    if not output:
+        return _stream_jsonl(events, lambda text: click.echo(text, nl=False), settings)
+    from pathlib import Path
+
+    from evkg.core.files import OutputError, describe_os_error
+
+    path = Path(output)
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write the output to {path}: the folder {path.parent} does not exist. "
+                          "Create it first or choose another place.")
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            return _stream_jsonl(events, handle.write, settings)
+    except OSError as exc:
+        raise OutputError(f"cannot write the output to {path}: {describe_os_error(exc)}") from None
+
+
+def _stream_jsonl(events, write, settings: dict):
+    """Write each product as soon as it is checked; keep only the counts."""
+    from evkg.pipeline.check import Tally
+    from evkg.report.lines import file_line, product_line, summary_line
+
+    tally, errors = Tally(settings["profile"], settings["fail_on"]), []
+    for kind, path, item in events:
+        if kind == "product":
+            tally.add_product(item)
+            write(product_line(path, item))
+            continue
+        tally.add_file(item)
+        write(file_line(item))
+        if item.error:
+            errors.append(item.error)
+    write(summary_line(tally.summary()))
+    return tally.exit_code, errors
+
+
+def _render_all(events, report_format: str, write, explain: bool, settings: dict):
+    from evkg.pipeline.check import CheckRun
     from evkg.report.render import render
 
-    show_progress = not quiet and len(files) > 1 and sys.stderr.isatty()
-
-    def progress(index, total, path):
-        if show_progress:
-            click.echo(f"[{index}/{total}] {path}", err=True)
-
-    run = check_files(files, input_format=input_format, allow_remote=allow_remote, max_bytes=max_bytes,
-                      classify=not no_classify, progress=progress, jurisdictions=jurisdictions or None,
-                      rules=rules, profile=profile, fail_on=fail_on)
-    report_format = fmt
+    run = CheckRun(files=[entry for kind, _, entry in events if kind == "file"], rule_set=settings["rule_set"],
+                   profile=settings["profile"], fail_on=settings["fail_on"])
     text = render(run, report_format)
-    if explain and not no_classify:
+    if explain:
         from evkg.classification.explain import explain_run
 
         text += "\n" + explain_run(run)
-    write_output(text, output, quiet)
-    for file in run.files:
-        if file.error and report_format != "text":
-            click.echo(f"error: {file.error}", err=True)
-    return run.exit_code
+    write(text)
+    return run.exit_code, [f.error for f in run.files if f.error]

@@ -13,13 +13,27 @@ import click
               help="Embedded store to read from (default: the user's data folder; built if needed).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
               help="Seconds to wait for the server (connecting and each read).")
-def command(endpoint, graph_store, store_path, timeout):
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
+def command(endpoint, graph_store, store_path, timeout, quiet):
     """Push the built graph (ontology, shapes, curated, inferred) to a SPARQL 1.1 store, replacing each of
-    evkg's named graphs there, and report the triples sent."""
+    evkg's named graphs there, and report the triples sent. A progress bar goes to stderr when it is a
+    terminal."""
+    from evkg.cli.progress import Progress
     from evkg.graph.build import push_to_endpoint
 
-    sent = push_to_endpoint(endpoint, graph_store=graph_store, store_path=store_path, timeout=timeout,
-                            progress=lambda message: click.echo(message, err=True))
+    messages: list[str] = []
+    with Progress("evkg load", quiet=quiet) as bar:
+        def steps(done, total, triples):
+            bar.update(done, total, items=triples, unit="triples")
+
+        def progress(message):
+            messages.append(message)
+            bar.update(0, 4, note=message.removeprefix("evkg load: "), force=True)
+
+        sent = push_to_endpoint(endpoint, graph_store=graph_store, store_path=store_path, timeout=timeout,
+                                progress=progress, steps=steps)
+    if messages and not quiet:
+        click.echo(messages[-1], err=True)          # the summary: triples sent, and where
     for graph_iri, count in sent.items():
         click.echo(f"{graph_iri}\t{count}")
     click.echo(f"total\t{sum(sent.values())}")

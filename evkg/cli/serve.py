@@ -15,8 +15,8 @@ import click
               help="Largest request body accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES; the same limit as `evkg check`).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
               help="Seconds allowed per check or query; past it the work is stopped.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Worker processes for checks; as many again answer queries (more queries at once get "
+@click.option("--workers", "--jobs", "-j", "workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Worker processes for checks (--jobs is the same option); as many again answer queries (more queries at once get "
                    "503 with Retry-After).")
 @click.option("--worker-memory", type=click.IntRange(min=256), default=3072, show_default=True, metavar="MB",
               help="Memory ceiling of each worker process, in MB.")

@@ -26,6 +26,13 @@ class InputError(EvkgError):
         super().__init__(text)
         self.reason = message
 
+    def __reduce__(self):                   # rebuilt the same in a worker process's caller
+        return (_input_error, (type(self), self.reason, self.path, self.line, self.column, self.hint))
+
+
+def _input_error(cls, message, path, line, column, hint):
+    return cls(message, path=path, line=line, column=column, hint=hint)
+
 
 class UsageError(EvkgError):
     """A command was called with values it cannot use (unknown format, query, parameter …)."""

@@ -108,8 +108,9 @@ def graphs_to_build(progress=_stderr):
             yield rule_set.outcome_graph, classify(curated, rule_files=overlay_chain(rule_set)).graph
 
 
-def build_into(store: EmbeddedStore, *, progress=_stderr, describe: str | None = None) -> BuildSummary:
-    """Replace the store's content with a fresh build, flush it, and record its fingerprint last."""
+def build_into(store: EmbeddedStore, *, progress=_stderr, describe: str | None = None, steps=None) -> BuildSummary:
+    """Replace the store's content with a fresh build, flush it, and record its fingerprint last.
+    steps(done, total, triples) is called after each named graph is loaded."""
     started = time.perf_counter()
     stamp = fingerprint()
     store.clear()
@@ -117,6 +118,8 @@ def build_into(store: EmbeddedStore, *, progress=_stderr, describe: str | None =
     for graph_iri, graph in graphs_to_build(progress):
         store.bulk_load_graph(_ntriples(graph), graph_iri)
         counts[graph_iri] = len(graph)
+        if steps is not None:
+            steps(len(counts), len(all_graphs()), sum(counts.values()))
     store.flush()
     summary = BuildSummary(stamp, counts, time.perf_counter() - started)
     _write_info(store, summary)
@@ -220,7 +223,7 @@ def recover(target: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def rebuild_atomically(target: str | Path, *, progress=_stderr) -> BuildSummary:
+def rebuild_atomically(target: str | Path, *, progress=_stderr, steps=None) -> BuildSummary:
     """Build into a folder beside ``target``, flush it, write its fingerprint, then swap it in."""
     target = Path(target)
     try:
@@ -236,7 +239,7 @@ def rebuild_atomically(target: str | Path, *, progress=_stderr) -> BuildSummary:
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = EmbeddedStore(fresh)
-        summary = build_into(store, progress=progress, describe=f"the store at {target}")
+        summary = build_into(store, progress=progress, describe=f"the store at {target}", steps=steps)
         store.store = None
         del store
         release_directory(fresh)
@@ -280,7 +283,7 @@ def _swap(fresh: Path, target: Path) -> None:
 
 
 def build(store_path: str | Path | None = None, out: str | Path | None = None, *,
-          progress=_stderr) -> BuildSummary:
+          progress=_stderr, steps=None) -> BuildSummary:
     """`evkg build`: build into the store at ``store_path`` (default location if None), export if asked."""
     from evkg.core.errors import UsageError
     from evkg.graph.store import default_store_path
@@ -288,7 +291,7 @@ def build(store_path: str | Path | None = None, out: str | Path | None = None, *
     if out is not None and Path(out).suffix.lower() not in (".nq", ".trig"):
         raise UsageError(f"cannot export to {Path(out).name}: name the file .nq (N-Quads) or .trig (TriG)")
     target = Path(store_path or default_store_path())
-    summary = rebuild_atomically(target, progress=progress)
+    summary = rebuild_atomically(target, progress=progress, steps=steps)
     if out is not None:
         EmbeddedStore(target).dump(Path(out))
         progress(f"evkg build: exported {summary.total} triples to {out}")
@@ -333,7 +336,8 @@ def _chunks(triples: list, size: int):
 
 
 def push_to_endpoint(endpoint: str, *, graph_store: str | None = None, store_path=None,
-                     timeout: float = 30.0, chunk_size: int = 5000, progress=_stderr) -> dict[str, int]:
+                     timeout: float = 30.0, chunk_size: int = 5000, progress=_stderr,
+                     steps=None) -> dict[str, int]:
     """`evkg load`: replace each of evkg's named graphs on a remote store with the built ones.
     Uses the Graph Store Protocol (one PUT per graph) when ``graph_store`` is given, else SPARQL Update
     (DROP SILENT GRAPH, then INSERT DATA in chunks). Returns triples sent per graph."""
@@ -341,10 +345,12 @@ def push_to_endpoint(endpoint: str, *, graph_store: str | None = None, store_pat
 
     remote = RemoteEndpoint(endpoint, timeout=timeout, graph_store=graph_store)
     local = open_store(store_path, progress=progress)
-    return push_store(local, remote, chunk_size=chunk_size, progress=progress)
+    return push_store(local, remote, chunk_size=chunk_size, progress=progress, steps=steps)
 
 
-def push_store(local: EmbeddedStore, remote, *, chunk_size: int = 5000, progress=_stderr) -> dict[str, int]:
+def push_store(local: EmbeddedStore, remote, *, chunk_size: int = 5000, progress=_stderr,
+               steps=None) -> dict[str, int]:
+    """steps(done, total, triples) is called after each request (a graph, or a chunk of one)."""
     import pyoxigraph as ox
 
     graph_store = remote.graph_store
@@ -364,7 +370,11 @@ def push_store(local: EmbeddedStore, remote, *, chunk_size: int = 5000, progress
                     request = f"DROP SILENT GRAPH <{graph_iri}> ;\n" + request
                     first = False
                 remote.update(request)
+                if steps is not None:
+                    steps(len(sent), len(all_graphs()), sum(sent.values()) + len(chunk))
         sent[graph_iri] = len(triples)
+        if steps is not None:
+            steps(len(sent), len(all_graphs()), sum(sent.values()))
         progress(f"evkg load: {name}: {len(triples)} triples sent")
     total = sum(sent.values())
     target = graph_store or remote.url

@@ -93,7 +93,7 @@ class Results:
             return cls(kind="ask", boolean=bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             variables = [v.value for v in answer.variables]
-            rows = [tuple(solution[v] for v in variables) for solution in answer]
+            rows = [tuple(solution) for solution in answer]   # in variable order; far faster than by name
             return cls(kind="select", variables=variables, rows=rows)
         return cls(kind="graph", triples=list(answer))
 

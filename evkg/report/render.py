@@ -1,4 +1,4 @@
-"""Render a CheckRun as text, JSON, Markdown, HTML or Turtle. Rendering only: no validation logic here."""
+"""Render a CheckRun as text, JSON, Markdown, HTML or Turtle (JSON Lines: evkg.report.lines). Rendering only: no validation logic here."""
 from __future__ import annotations
 
 import functools

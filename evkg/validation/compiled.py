@@ -421,21 +421,45 @@ def _format(message: str, bindings: dict) -> str:
     return message
 
 
-def run_compiled(store: ox.Store, compiled: CompiledShapes) -> list[RawResult]:
-    """Evaluate every compiled check on a store that holds the data and the ontology."""
+# Checks that can only fail on a value reached by their path: skipped when no statement has that predicate.
+_NEED_A_VALUE = _VALUE_COMPONENTS | {SH.PatternConstraintComponent, SH.maxCount}
+
+
+def _predicates(store: ox.Store) -> set:
+    rows = store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }} }}")
+    return {p.value for (p,) in rows} | _ontology_predicates()
+
+
+@functools.cache
+def _ontology_predicates() -> frozenset:
+    return frozenset(str(p) for p in resources.ontology_graph().predicates())
+
+
+def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | None = None) -> list[RawResult]:
+    """Evaluate every compiled check on a store that holds the data and the ontology.
+
+    A check is skipped when it cannot find anything: its shape has no focus node (given `focus_nodes`, from
+    focus_nodes_by_shape), or it looks only at values of a predicate that no statement uses."""
     from evkg.io.rdf import to_rdflib
 
     results: list[RawResult] = []
+    present = _predicates(store)
     for check in compiled.checks:
+        if focus_nodes is not None and not focus_nodes.get(check.shape):
+            continue
+        if check.path is not None and check.component in _NEED_A_VALUE and str(check.path) not in present:
+            continue
         solutions = store.query(check.query, use_default_graph_as_union=True)
         variables = [v.value for v in solutions.variables]
-        for row in solutions:
+        names = set(variables)
+        for solution in solutions:
+            row = dict(zip(variables, solution))     # iterating a solution is far faster than asking by name
             focus = to_rdflib(row["this"])
             if focus is None:
                 continue
-            value = to_rdflib(row["value"]) if "value" in variables else None
+            value = to_rdflib(row["value"]) if "value" in names else None
             path = check.path
-            if "path" in variables and row["path"] is not None:
+            if "path" in names and row["path"] is not None:
                 path = to_rdflib(row["path"])
             if value is None and check.value_is_focus:
                 value = focus
@@ -462,7 +486,7 @@ def focus_nodes_by_shape(store: ox.Store) -> dict:
             continue
         if pattern not in by_pattern:
             rows = store.query(f"SELECT ?this WHERE {{ {pattern} }}", use_default_graph_as_union=True)
-            by_pattern[pattern] = {to_rdflib(r["this"]) for r in rows}
+            by_pattern[pattern] = {to_rdflib(this) for (this,) in rows}
         out[shape] = by_pattern[pattern]
     return out
 
@@ -526,10 +550,10 @@ def run_pyshacl(data: Graph, shapes: Graph | None = None, use_shapes: list | Non
     return results_from_pyshacl(results_graph)
 
 
-def validate_store(store: ox.Store, data: Graph | None = None) -> list[RawResult]:
+def validate_store(store: ox.Store, data: Graph | None = None, focus_nodes: dict | None = None) -> list[RawResult]:
     """All results for the data in `store` (which must also hold the ontology)."""
     compiled = bundled_compiled_shapes()
-    results = run_compiled(store, compiled)
+    results = run_compiled(store, compiled, focus_nodes)
     if compiled.fallback:
         if data is None:
             from evkg.io.rdf import to_rdflib

@@ -8,9 +8,11 @@ a slower in-Python graph.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import re
+import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -104,6 +106,32 @@ def new_store() -> ox.Store:
     return store
 
 
+_SPARE = threading.local()
+
+
+# Pyoxigraph's in-memory store keeps what was removed from it, and queries slow down as that grows: a reused
+# store is replaced once this many statements have passed through it.
+_REUSE_LIMIT = 20_000
+
+
+@contextlib.contextmanager
+def working_store():
+    """A store like new_store(), reused by this thread from one check to the next: copying the ontology into
+    a fresh store costs more than checking one product. The submitted data (DATA_GRAPH) is removed after."""
+    store, used = getattr(_SPARE, "store", None), getattr(_SPARE, "used", 0)
+    _SPARE.store = None                         # taken: a nested use gets a store of its own
+    if store is None:
+        store, used = new_store(), 0
+    try:
+        yield store
+    finally:
+        used += len(store) - len(_ontology_quads())
+        store.clear_graph(DATA_GRAPH)
+        # keep it for the next check if nothing else was left behind and it has not seen too much
+        if len(store) == len(_ontology_quads()) and used < _REUSE_LIMIT:
+            _SPARE.store, _SPARE.used = store, used
+
+
 @functools.cache
 def _ontology_quads() -> tuple:
     from evkg.io.rdf import quads_of
@@ -135,7 +163,7 @@ class SubmittedData:
         self.store = store
         data = f"<{DATA_GRAPH.value}>"
         self.products = sorted(
-            (to_rdflib(r["p"]) for r in _rows(store, f"""
+            (to_rdflib(p) for (p,) in _rows(store, f"""
                 SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
         self.owners = self._owners(data)
@@ -147,13 +175,15 @@ class SubmittedData:
                 self.not_reported.setdefault(owner, set()).add(str(row["f"].value))
         self.labels = {}
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
-            self.labels.setdefault(to_rdflib(row["n"]), str(row["l"].value))
+            node, label = row
+            self.labels.setdefault(to_rdflib(node), str(label.value))
         # Unnamed nodes are named by what they are and whose they are ("the separation step of <product>").
         self.kinds: dict = {}
         for pattern in ("?n a ?k", f"?s ?k ?n FILTER(?k != <{RDF.type}>)"):     # its type first, then its role
             for row in _rows(store, f"SELECT ?n ?k WHERE {{ GRAPH {data} {{ {pattern} FILTER(isBlank(?n)) }} }} "
                                     "ORDER BY ?n ?k"):
-                self.kinds.setdefault(to_rdflib(row["n"]), []).append(to_rdflib(row["k"]))
+                node, kind = row
+                self.kinds.setdefault(to_rdflib(node), []).append(to_rdflib(kind))
 
     def _owners(self, data: str) -> dict:
         """The product each described node belongs to: the first product (in order) whose links reach it.
@@ -165,7 +195,7 @@ class SubmittedData:
         links: dict = {}
         described = set()
         for row in _rows(self.store, f"SELECT ?s ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}"):
-            subject, value = row["s"], row["o"]
+            subject, value = row
             described.add(subject)
             if not isinstance(value, ox.Literal):
                 links.setdefault(subject, []).append(value)
@@ -228,11 +258,11 @@ class SubmittedData:
         namespace = str(EVKG)
         data = f"<{DATA_GRAPH.value}>"
         if wanted is None:
-            return [to_rdflib(r["t"]) for r in _rows(self.store, f"""
+            return [to_rdflib(t) for (t,) in _rows(self.store, f"""
                 SELECT DISTINCT ?t WHERE {{ GRAPH {data} {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} }}
                   FILTER(STRSTARTS(STR(?t), "{namespace}")) }}""")]
         values = " ".join(f"<{t}>" for t in wanted)
-        return [(to_rdflib(r["s"]), to_rdflib(r["p"]), to_rdflib(r["t"])) for r in _rows(self.store, f"""
+        return [tuple(to_rdflib(term) for term in row) for row in _rows(self.store, f"""
             SELECT DISTINCT ?s ?p ?t WHERE {{ VALUES ?t {{ {values} }} GRAPH {data} {{
               {{ ?s ?t ?o BIND(?t AS ?p) }} UNION {{ ?s ?p ?t }} }} }}""")]
 
@@ -240,7 +270,7 @@ class SubmittedData:
         from evkg.literature.identifiers import SOURCE_PROPERTIES
 
         values = " ".join(f"<{p}>" for p in SOURCE_PROPERTIES)
-        return [(to_rdflib(r["s"]), to_rdflib(r["o"])) for r in _rows(self.store, f"""
+        return [tuple(to_rdflib(term) for term in row) for row in _rows(self.store, f"""
             SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }}
               FILTER(isIRI(?o)) }}""")]
 
@@ -277,7 +307,8 @@ def validate_store(store: ox.Store, data: Graph | None = None, *, profile: str =
     """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
     from evkg.validation import compiled as sparql_validation
 
-    raw = sparql_validation.validate_store(store, data)
+    focus_nodes = sparql_validation.focus_nodes_by_shape(store)
+    raw = sparql_validation.validate_store(store, data, focus_nodes)
     return report_for_store(store, raw, profile=profile)
 
 

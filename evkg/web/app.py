@@ -49,7 +49,8 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
                worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB, read_timeout: float = 10.0):
     """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
     memory from the bundled data). Start-up (store, checking the curated products) completes before the
-    server accepts requests."""
+    server accepts requests.
+    ``workers``: the worker processes that check submissions side by side (as many again answer queries)."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware

@@ -1,0 +1,126 @@
+"""Large batches: chunks of whole products, worker processes and JSON Lines give the results of one whole run.
+
+Blank nodes get fresh labels each time a file is read, so runs are compared with blank-node labels replaced
+by one placeholder; everything else (products, order, findings, classifications, summaries) must match.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from evkg.cli.group import main as cli_main
+from evkg.cli.progress import Progress
+from evkg.pipeline import check_files
+from evkg.pipeline import batch
+from evkg.pipeline.chunks import split
+from evkg.report.render import to_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from make_products import make_products  # noqa: E402
+
+VALID = sorted((ROOT / "examples" / "valid").glob("*.ttl"))
+BLANK = re.compile(r"\b[0-9a-f]{24,32}\b")
+
+
+def canonical(value) -> str:
+    return BLANK.sub("_:b", json.dumps(value, sort_keys=True, ensure_ascii=False))
+
+
+def product_lines(run) -> list[str]:
+    """Each product's report, in run order, findings sorted after blank-node labels are replaced."""
+    out = []
+    for entry in to_dict(run)["files"]:
+        for product in entry["products"]:
+            product = dict(product, results=sorted(canonical(r) for r in product["results"]))
+            out.append(canonical(product))
+        out.append(canonical({"file": entry["path"], "error": entry["error"], "conforms": entry["conforms"],
+                              "others": sorted(canonical(r) for r in entry["other_results"])}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    make_products(60, seed=11).serialize(folder / "sixty.ttl", format="turtle")
+    return folder / "sixty.ttl"
+
+
+def test_chunks_hold_every_statement_once_and_whole_products(corpus):
+    from evkg.pipeline.batch import Options, _load
+
+    store = _load(str(corpus), Options())
+    chunks = list(split(store, 7))
+    assert sum(c.products for c in chunks) == 60
+    assert all(c.products >= 7 for c in chunks[:-1]) and chunks[-1].products > 0
+    lines = [line for c in chunks for line in c.ntriples.splitlines()]
+    assert len(lines) == len(set(lines)) == len(store) - len(store_ontology(store))
+
+
+def store_ontology(store):
+    from evkg.validation.engine import ONTOLOGY_GRAPH
+
+    return list(store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
+
+
+def test_chunked_run_equals_the_whole_file(corpus):
+    whole = check_files([corpus], chunk_products=10_000)
+    chunked = check_files([corpus], chunk_products=7)
+    assert whole.summary() == chunked.summary()
+    assert product_lines(whole) == product_lines(chunked)
+    assert [p.iri for p in chunked.files[0].products] == sorted(p.iri for p in chunked.files[0].products)
+
+
+def test_jobs_give_the_same_results_in_the_same_order(corpus, tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "SPLIT_HERE_BYTES", 1000)       # the corpus file is split here, chunks shared out
+    paths = [VALID[0], corpus, *VALID[1:3], tmp_path / "missing.ttl"]
+    one = check_files(paths, jobs=1, chunk_products=9, explain=True)
+    two = check_files(paths, jobs=2, chunk_products=9, explain=True)
+    assert [f.path for f in two.files] == [str(p) for p in paths]
+    assert one.summary() == two.summary() and one.exit_code == two.exit_code == 2
+    assert product_lines(one) == product_lines(two)
+    assert [BLANK.sub("", p.explanation) for f in one.files for p in f.products] == \
+        [BLANK.sub("", p.explanation) for f in two.files for p in f.products]
+    assert two.files[-1].error and "missing.ttl" in two.files[-1].error
+
+
+def test_jsonl_streams_one_line_per_product_then_the_file_then_the_summary(corpus, capsys):
+    code = cli_main(["check", str(VALID[0]), str(corpus), "--format", "jsonl", "--jobs", "1"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    products = [line for line in lines if "product" in line]
+    assert len(products) == 61
+    assert [line["file"] for line in lines[:2]] == [str(VALID[0])] * 2 and "conforms" in lines[1]
+    assert lines[-1]["summary"]["products"] == 61 and lines[-1]["summary"]["exit_code"] == code
+    whole = to_dict(check_files([VALID[0], corpus]))
+    assert sorted(canonical(line["product"]["iri"]) for line in products) == \
+        sorted(canonical(p["iri"]) for f in whole["files"] for p in f["products"])
+    assert lines[-1]["summary"] == whole["summary"]
+
+
+def test_a_folder_stands_for_its_rdf_files(tmp_path, capsys):
+    for path in VALID[:2]:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "notes.json").write_text("{}")                  # not taken for RDF inside a folder
+    run = check_files([tmp_path])
+    assert [Path(f.path).name for f in run.files] == [p.name for p in VALID[:2]]
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_and_never_when_quiet():
+    pipe, terminal, quiet = io.StringIO(), Terminal(), Terminal()
+    for stream, flag in ((pipe, False), (terminal, False), (quiet, True)):
+        bar = Progress("evkg check", quiet=flag, stream=stream)
+        bar.update(3, 10, items=120, unit="products", force=True)
+        bar.clear()
+    assert pipe.getvalue() == "" and quiet.getvalue() == ""
+    shown = terminal.getvalue()
+    assert "3/10" in shown and "120 products" in shown and "ETA" in shown and shown.endswith("\r")
