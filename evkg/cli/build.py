@@ -12,8 +12,8 @@ import click
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary line.")
 def command(store_path, out, quiet):
     """Build the knowledge graph into the store, one named graph each for the ontology, shapes and rules,
-    curated data and inferred classifications. A progress bar goes to stderr when it is a terminal; the
-    summary line goes to stderr unless --quiet."""
+    curated data and inferred classifications. A progress bar goes to stderr when it is a terminal, one line
+    per stage otherwise; the summary line goes to stderr unless --quiet."""
     from evkg.cli.progress import Progress
     from evkg.graph.build import build
 
@@ -26,7 +26,10 @@ def command(store_path, out, quiet):
 
         def progress(message):
             state["note"] = message.removeprefix("evkg build: ")
-            show()
+            if bar.enabled:
+                show()
+            elif not quiet:          # in a log or pipe: one line per stage, so a reader sees where a build stopped
+                click.echo(message, err=True)
 
         def steps(done, total, triples):
             state.update(done=done, total=total, triples=triples)
