@@ -50,16 +50,15 @@ def baseline(data):
     from rdflib import Graph
 
     from evkg.core import resources
+    from evkg.validation.compiled import with_ontology
 
     shapes = Graph()
     shapes += resources.shapes_graph()
     shapes += resources.rules_graph()
-    work = Graph()
-    work += data
     start = time.perf_counter()
-    _, results, _ = validate(work, shacl_graph=shapes, ont_graph=resources.ontology_graph(), inference="none",
-                             advanced=True, iterate_rules=True, allow_warnings=True, allow_infos=True,
-                             inplace=True)
+    work = with_ontology(data)        # pySHACL's own ont_graph mixing takes minutes on this ontology
+    _, results, _ = validate(work, shacl_graph=shapes, inference="none", advanced=True, iterate_rules=True,
+                             allow_warnings=True, allow_infos=True, inplace=True)
     return time.perf_counter() - start, results, work
 
 
