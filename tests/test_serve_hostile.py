@@ -210,3 +210,17 @@ def test_the_server_still_answers_after_the_attacks(server):
     assert answer.status_code == 200
     state = server.get("/health").json()
     assert state["status"] == "ok" and state["workers"]["checks"]["workers"] == 1
+
+
+def test_a_whatif_comparison_that_overruns_is_stopped_in_its_worker():
+    """The comparison classifies every curated product twice (seconds): with a limit far below that, its worker
+    is killed and replaced, and the server goes on answering."""
+    with running_server("--timeout", "0.3", "--workers", "1") as url:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            response = client.get("/whatif", params={"rules": "eu-reform-proposal-2023"})
+            assert_json_error(response, 504)
+            assert health(client)["checks"]["killed_for_overrunning"] == 1
+            assert client.get("/products").status_code == 200
+            unknown = client.get("/whatif", params={"rules": "eu-reform-2099"})
+            assert_json_error(unknown, 404)
+            assert client.get("/health").json()["workers"]["checks"]["workers"] == 1

@@ -210,21 +210,20 @@ def _routes(service: Service) -> list:
                            f"cannot read a description sent as {media or 'no Content-Type'!r}. Send RDF as one "
                            f"of: {accepted}.", accepted=list(CONTENT_TYPES) + ["multipart/form-data"])
 
-    async def checked(request):
+    async def submission_and_profile(request) -> tuple[bytes, str, str, str]:
         raw, fmt, name = await submission(request)
         profile = request.query_params.get("profile", "submission")
         if profile not in ("submission", "published"):
             raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
                                "or published.")
-        return await service.check(raw, fmt, name, profile)
+        return raw, fmt, name, profile
 
     async def post_check(request):
         media = _accept(request, list(REPORT_MEDIA))
-        run = await checked(request)
+        answer = await service.check_report(*await submission_and_profile(request), REPORT_MEDIA[media])
         if REPORT_MEDIA[media] == "json":
-            return json_response(report.to_dict(run))
-        text = await service.run("report", report.render, run, REPORT_MEDIA[media])
-        return Response(text, media_type=media)
+            return json_response(answer)
+        return Response(answer, media_type=media)
 
     # --- web pages --------------------------------------------------------------------------------------
     def home_context(request, **extra) -> dict:
@@ -247,14 +246,13 @@ def _routes(service: Service) -> list:
             form = await request.form(max_part_size=service.max_bytes)
             form_text, chosen = str(form.get("text") or ""), str(form.get("format") or "")
         try:
-            run = await checked(request)
+            run, fragments = await service.check_page(*await submission_and_profile(request))
         except ServiceError as error:
             if error.status not in (400, 415, 422):
                 raise
             return _page(request, "home.html", home_context(request, text=form_text, chosen_format=chosen,
                                                             error=error), status=error.status)
         file = run.files[0]
-        fragments = [report.product_html(p, level=2) for p in file.products]
         return _page(request, "report.html", {"file": file, "fragments": fragments, "summary": run.summary(),
                                               "others": [r for r in file.other_results]})
 
@@ -287,7 +285,7 @@ def _routes(service: Service) -> list:
     # --- what if the law changes -------------------------------------------------------------------------
     async def get_whatif(request):
         name = request.query_params.get("rules", "eu-reform-proposal-2023").strip()
-        diff = await service.run("what-if comparison", service.whatif, name)
+        diff = await service.whatif(name)
         if _wants_html(request):
             return _page(request, "whatif.html", {"diff": diff, "chosen": name,
                                                   "rule_sets": [r for r in service.rule_sets() if r["overlay"]]})

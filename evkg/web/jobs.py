@@ -1,4 +1,5 @@
-"""What `evkg serve` runs inside its worker processes (evkg.core.workers): checks of submissions and queries.
+"""What `evkg serve` runs inside its worker processes (evkg.core.workers): checks of submissions, their
+reports, what-if comparisons and queries.
 
 Each function is called in a child process that the server kills when it overruns, so nothing here needs to
 watch the clock. Errors are ServiceError (pickled back to the server) or EvkgError.
@@ -47,6 +48,33 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
                            f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
     return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
+
+
+def rendered_check(raw: bytes, fmt: str, source_name: str, profile: str, report_format: str):
+    """A submission checked and its report rendered (a dict for JSON, text otherwise), both in the worker, so
+    the time limit stops the rendering of a hostile description's report too."""
+    from evkg.report import render
+
+    run = check_description(raw, fmt, source_name, profile)
+    return render.to_dict(run) if report_format == "json" else render.render(run, report_format)
+
+
+def checked_page(raw: bytes, fmt: str, source_name: str, profile: str):
+    """A submission checked, with each product's report as an HTML fragment for the report page."""
+    from evkg.report import render
+
+    run = check_description(raw, fmt, source_name, profile)
+    return run, [render.product_html(p, level=2) for p in run.files[0].products]
+
+
+def whatif_comparison(rule_set: str) -> dict:
+    """The curated products and worked examples under a bundled rule set against the law in force."""
+    import json
+
+    from evkg.pipeline import whatif
+    from evkg.report.whatif import render_json
+
+    return json.loads(render_json(whatif(rule_set)))
 
 
 # --- queries -------------------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ Errors become ServiceError with an HTTP status and a code the routes turn into J
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,8 +89,7 @@ class Service:
         from concurrent.futures import ThreadPoolExecutor
 
         self._waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="evkg-wait")
-        # what-if comparisons of the bundled rule sets run in this process, one at a time, and are cached
-        self.whatif_lock = threading.Lock()
+        # what-if comparisons of the bundled rule sets, computed in a check worker once per name
         self.whatif_cache: dict[str, dict] = {}
 
     # --- start-up --------------------------------------------------------------------------------------
@@ -207,12 +205,19 @@ class Service:
         """Run a check-like job (a module-level function of evkg.web) in a check worker, under the limits."""
         return await self._in_worker(self.check_pool, what, function, *args, wait=self.timeout)
 
-    async def check(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
-        """Check one submission in a worker; waits for a free worker up to the time limit."""
-        from evkg.web.jobs import check_description
+    async def check_report(self, raw: bytes, fmt: str, source_name: str, profile: str, report_format: str):
+        """Check one submission and render its report (dict for JSON, text otherwise), all in a worker."""
+        from evkg.web.jobs import rendered_check
 
-        return await self._in_worker(self.check_pool, "check", check_description, raw, fmt, source_name,
-                                     profile, wait=self.timeout)
+        return await self._in_worker(self.check_pool, "check", rendered_check, raw, fmt, source_name, profile,
+                                     report_format, wait=self.timeout)
+
+    async def check_page(self, raw: bytes, fmt: str, source_name: str, profile: str):
+        """(run, HTML fragment of each product) for the report page, made in a worker."""
+        from evkg.web.jobs import checked_page
+
+        return await self._in_worker(self.check_pool, "check", checked_page, raw, fmt, source_name, profile,
+                                     wait=self.timeout)
 
     async def sparql(self, sparql: str, fmt: str | None):
         """A query's answer as bytes in ``fmt``, or as Results when ``fmt`` is None (for HTML tables).
@@ -235,12 +240,6 @@ class Service:
         answer = await self._in_worker(self.query_pool, "query", named_answer, name, params, wire,
                                        self._answer_limit(fmt), wait=0)
         return answer if fmt else _results_of(answer, "ntriples" if graph else wire)
-
-    # --- checking a submission (in this process; the server uses `check`) -------------------------------
-    def check_bytes(self, raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
-        from evkg.web.jobs import check_description
-
-        return check_description(raw, fmt, source_name, profile)
 
     # --- the curated graph -----------------------------------------------------------------------------
     def product(self, product_id: str) -> CuratedProduct:
@@ -293,23 +292,20 @@ class Service:
         return sorted(trials, key=lambda t: (t["registry_id"] or t["iri"]))
 
     # --- what if the law changes -------------------------------------------------------------------------
-    def whatif(self, rule_set: str) -> dict:
-        """The curated products under a bundled rule set against the law in force (computed once per name)."""
+    async def whatif(self, rule_set: str) -> dict:
+        """The curated products under a bundled rule set against the law in force, computed once per name in
+        a check worker (so the time limit stops the work, not only the answer)."""
         from evkg.classification.rule_sets import bundled_rule_sets
+        from evkg.web.jobs import whatif_comparison
 
         known = bundled_rule_sets()
         if rule_set not in known:
             raise ServiceError(404, "unknown-rule-set", f"there is no rule set {rule_set!r}. Known rule sets: "
                                f"{', '.join(known)}.", known=sorted(known))
-        with self.whatif_lock:
-            if rule_set not in self.whatif_cache:
-                import json
-
-                from evkg.pipeline import whatif
-                from evkg.report.whatif import render_json
-
-                self.whatif_cache[rule_set] = json.loads(render_json(whatif(rule_set)))
-            return self.whatif_cache[rule_set]
+        if rule_set not in self.whatif_cache:
+            self.whatif_cache[rule_set] = await self.in_check_worker("what-if comparison", whatif_comparison,
+                                                                     rule_set)
+        return self.whatif_cache[rule_set]
 
     @staticmethod
     def rule_sets() -> list[dict]:
