@@ -101,3 +101,32 @@ def test_a_folder_of_other_files_is_never_replaced(tmp_path):
     done = evkg("build", "--store", folder)
     assert done.returncode == 2 and "not an evkg store" in done.stderr
     assert (folder / "thesis.docx").read_text() == "precious"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 12 MB file system of its own (a built store takes about 8 MB, so a second build cannot fit)."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount_point)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip("a small file system could not be mounted here (needs root): " + mounted.stderr.strip())
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_a_build_that_fills_the_disk_fails_clearly_and_leaves_the_previous_store(small_disk):
+    store = small_disk / "store"
+    assert evkg("build", "--store", store).returncode == 0
+    expected = query_rows(store)
+    assert expected.returncode == 0 and expected.stdout.count("\n") > 10
+    failed = evkg("build", "--store", store)
+    assert failed.returncode == 2, failed.stderr
+    assert "the disk is full" in failed.stderr and "previous store" in failed.stderr, failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert [p.name for p in small_disk.iterdir()] == ["store"]       # the half-built folder is removed
+    after = query_rows(store)
+    assert after.returncode == 0 and after.stdout == expected.stdout, after.stderr

@@ -123,4 +123,10 @@ def describe_os_error(exc: OSError) -> str:
     }
     if getattr(errno, "EDQUOT", None) is not None:
         reasons[errno.EDQUOT] = "the disk quota is exhausted; free some space or choose another place"
-    return reasons.get(exc.errno, exc.strerror or str(exc))
+    if exc.errno in reasons:
+        return reasons[exc.errno]
+    # the store's engine reports I/O failures as text without an errno ("IO error: No space left on device")
+    for code, reason in reasons.items():
+        if os.strerror(code) in str(exc):
+            return reason
+    return exc.strerror or str(exc)
