@@ -37,7 +37,9 @@ def command(store_path, out, quiet):
 
         summary = build(store_path, out, progress=progress, steps=steps)
     if not quiet:
-        per_graph = ", ".join(f"{iri.rsplit('/', 1)[1]} {n}" for iri, n in summary.triples.items())
-        click.echo(f"evkg build: {summary.total} triples in {len(summary.triples)} graphs ({per_graph}) "
+        from evkg.graph.build import graph_counts
+
+        click.echo(f"evkg build: {summary.total} triples in {len(summary.triples)} graphs "
+                   f"({graph_counts(summary.triples)}) "
                    f"in {summary.seconds:.1f} s" + (f"; exported to {out}" if out else ""), err=True)
     return 0

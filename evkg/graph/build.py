@@ -108,6 +108,11 @@ def graphs_to_build(progress=_stderr):
             yield rule_set.outcome_graph, classify(curated, rule_files=overlay_chain(rule_set)).graph
 
 
+def graph_counts(counts: dict[str, int]) -> str:
+    """'ontology 7008, …, rule-set/eu-reform-proposal-2023 91': each named graph by its name under /graph/."""
+    return ", ".join(f"{iri.split('/graph/', 1)[-1]} {n}" for iri, n in counts.items())
+
+
 def build_into(store: EmbeddedStore, *, progress=_stderr, describe: str | None = None, steps=None) -> BuildSummary:
     """Replace the store's content with a fresh build, flush it, and record its fingerprint last.
     steps(done, total, triples) is called after each named graph is loaded."""
@@ -123,8 +128,7 @@ def build_into(store: EmbeddedStore, *, progress=_stderr, describe: str | None =
     store.flush()
     summary = BuildSummary(stamp, counts, time.perf_counter() - started)
     _write_info(store, summary)
-    per_graph = ", ".join(f"{iri.split('/graph/', 1)[-1]} {n}" for iri, n in counts.items())
-    progress(f"evkg build: {summary.total} triples in {len(counts)} graphs ({per_graph}) "
+    progress(f"evkg build: {summary.total} triples in {len(counts)} graphs ({graph_counts(counts)}) "
              f"in {summary.seconds:.1f} s into {describe or store.describe()}")
     return summary
 
