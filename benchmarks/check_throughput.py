@@ -93,7 +93,7 @@ def compare(sample_graph, sample_path: Path) -> tuple[bool, str]:
 
     from evkg.core import resources
     from evkg.validation.compiled import bundled_compiled_shapes, results_from_pyshacl, run_compiled
-    from evkg.validation.engine import store_of_graph
+    from evkg.validation.store import store_of_graph
 
     skolem = sample_graph.skolemize()
     seconds, results_graph, expanded = baseline(skolem)

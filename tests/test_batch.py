@@ -63,7 +63,7 @@ def test_chunks_hold_every_statement_once_and_whole_products(corpus):
 
 
 def store_ontology(store):
-    from evkg.validation.engine import ONTOLOGY_GRAPH
+    from evkg.validation.store import ONTOLOGY_GRAPH
 
     return list(store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
 

@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, SH
 
 from evkg.io.rdf import parse_as_written, to_rdflib
 from evkg.validation.compiled import bundled_compiled_shapes, ill_typed, run_compiled, run_pyshacl
-from evkg.validation.engine import DATA_GRAPH, new_store, store_of_graph
+from evkg.validation.store import DATA_GRAPH, new_store, store_of_graph
 
 from test_shapes import CASES, COMPLETE_MSC_EV, UPDATE_PREFIXES, reuse_prepared_queries, shapes_graph  # noqa: F401
 

@@ -60,7 +60,8 @@ def test_each_node_belongs_to_the_first_product_reaching_it(tmp_path):
     path = tmp_path / "hub.ttl"
     path.write_text(hub_behind_products(3, 2), encoding="utf-8")
     from evkg.io.load import load_rdf
-    from evkg.validation.engine import SubmittedData, store_of_graph
+    from evkg.validation.engine import SubmittedData
+    from evkg.validation.store import store_of_graph
     from rdflib import URIRef
 
     owners = SubmittedData(store_of_graph(load_rdf(path))).owners

@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from evkg.validation.compiled import bundled_compiled_shapes, run_compiled, run_pyshacl
-from evkg.validation.engine import store_of_graph
+from evkg.validation.store import store_of_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

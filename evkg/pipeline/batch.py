@@ -70,7 +70,8 @@ def warm() -> None:
     """Parse the bundled ontology, shapes and rules and compile them, once per process."""
     from evkg.classification.knowledge import knowledge
     from evkg.validation.compiled import bundled_compiled_shapes
-    from evkg.validation.engine import _declared_terms, _ontology_quads
+    from evkg.validation.engine import _declared_terms
+    from evkg.validation.store import _ontology_quads
 
     bundled_compiled_shapes()
     knowledge(())
@@ -100,7 +101,7 @@ def _worker_start() -> None:
 
 
 def _load(path: str, options: Options, store=None):
-    from evkg.validation.engine import new_store
+    from evkg.validation.store import new_store
 
     store = new_store() if store is None else store
     _load_located(path, options, store)
@@ -110,7 +111,7 @@ def _load(path: str, options: Options, store=None):
 def _load_located(path: str, options: Options, store):
     """Load a file into the store; the SourceMap of a YAML/JSON description (None for RDF)."""
     from evkg.io.load import load_into_store
-    from evkg.validation.engine import DATA_GRAPH
+    from evkg.validation.store import DATA_GRAPH
 
     return load_into_store(path, store, DATA_GRAPH, input_format=options.input_format,
                            allow_remote=options.allow_remote, max_bytes=options.max_bytes)
@@ -128,7 +129,7 @@ def _failure_part(path: str, exc: BaseException) -> Part:
 
 def check_path(path: str, options: Options) -> Part:
     """Read and check one file; a file with more products than a chunk is checked chunk by chunk."""
-    from evkg.validation.engine import working_store
+    from evkg.validation.store import working_store
 
     source_map = None
     try:
@@ -153,34 +154,13 @@ def check_ntriples(data: bytes, options: Options) -> Part:
     """Check one chunk sent as N-Triples."""
     import pyoxigraph as ox
 
-    from evkg.validation.engine import DATA_GRAPH, working_store
+    from evkg.validation.store import DATA_GRAPH, working_store
 
     with working_store() as store:
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
         return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False,
                                        jurisdictions=options.jurisdictions, rule_files=options.rule_files,
                                        profile=options.profile))
-
-
-def check_bytes(raw: bytes, fmt: str, source_name: str, profile: str = "submission") -> tuple[str, object]:
-    """Parse and check one submitted description (the web service's /check): ("ok", (products, others)),
-    or ("bad-rdf" | "no-product", InputError)."""
-    from evkg.io.load import parse_rdf_bytes
-    from evkg.validation.engine import DATA_GRAPH, working_store
-    from evkg.io.rdf import quads_of
-    import pyoxigraph as ox
-
-    try:
-        graph = parse_rdf_bytes(raw, fmt, source_name=source_name, allow_remote=False)
-    except InputError as exc:
-        return "bad-rdf", exc
-    try:
-        with working_store() as store:
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
-            products, others, _ = check_chunk_store(store, True, source=source_name, profile=profile)
-    except InputError as exc:
-        return "no-product", exc
-    return "ok", (products, others)
 
 
 def _add(total: Part, part: Part) -> None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 
 from evkg.core.errors import InputError
-from evkg.validation.engine import DATA_GRAPH, DEFAULT_PROFILE, ValidationResult, check_profile, store_of_graph, \
-    validate_store
+from evkg.validation.engine import DEFAULT_PROFILE, ValidationResult, check_profile, validate_store
+from evkg.validation.store import DATA_GRAPH
 
 
 @dataclass
@@ -141,12 +141,15 @@ def check(graph: Graph, *, classify: bool = True, rules: str | None = None, prof
     """Validate and classify every product in an in-memory graph. The graph is not modified. `rules` names a
     rule set (see `evkg rules`) or a Turtle file of overlay rules; default: the law in force. `profile`:
     submission (default) or published."""
-    return check_store(store_of_graph(graph), classify=classify, rules=rules, profile=profile)
+    from evkg.validation.store import working_store_holding
+
+    with working_store_holding(graph) as store:      # reused from call to call: the ontology is copied in once
+        return check_store(store, classify=classify, rules=rules, profile=profile)
 
 
 def check_store(store, *, classify: bool = True, rules: str | None = None, profile: str = DEFAULT_PROFILE
                 ) -> tuple[list[ProductCheck], list[ValidationResult]]:
-    """Validate and classify the submitted data held in a store made by evkg.validation.engine.new_store()."""
+    """Validate and classify the submitted data held in a store made by evkg.validation.store.new_store()."""
     products, others, _ = check_chunk_store(store, classify, rule_files=rule_files_of(rules), profile=profile)
     return products, others
 
@@ -158,15 +161,11 @@ def check_text(raw: bytes, fmt: str, *, source_name: str = "description", classi
     Like check_files for one file, but an unreadable description raises InputError (with its line) instead of
     becoming an error entry, so the caller can show the line; a YAML or JSON description keeps its SourceMap.
     """
-    import pyoxigraph as ox
-
     from evkg.io.load import parse_located
-    from evkg.io.rdf import quads_of
-    from evkg.validation.engine import working_store
+    from evkg.validation.store import working_store_holding
 
     graph, source_map = parse_located(raw, fmt, source_name=source_name)
-    with working_store() as store:
-        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(graph))
+    with working_store_holding(graph) as store:
         products, others, errors = check_chunk_store(store, classify, source=source_name, profile=profile)
     entry = FileCheck(path=source_name, products=products, other_results=others, consistency_errors=errors,
                       source_map=source_map)

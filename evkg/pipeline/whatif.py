@@ -7,7 +7,7 @@ from pathlib import Path
 from evkg.core.errors import InputError
 from evkg.io.load import load_into_store
 from evkg.pipeline.check import _classify_store, rule_files_of
-from evkg.validation.engine import DATA_GRAPH, new_store
+from evkg.validation.store import DATA_GRAPH, new_store
 
 @dataclass
 class WhatIfRun:

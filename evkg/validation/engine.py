@@ -8,11 +8,9 @@ a slower in-Python graph.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import re
-import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -35,9 +33,7 @@ PROFILES = ("submission", "published")
 DEFAULT_PROFILE = "submission"
 UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
 UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
-from evkg.validation.compiled import DATA_GRAPH  # noqa: E402  (one name for the submitted graph)
-
-ONTOLOGY_GRAPH = ox.NamedNode("urn:evkg:graph:ontology")
+from evkg.validation.store import DATA_GRAPH, store_of_graph  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -95,57 +91,6 @@ class ValidationReport:
     def conforms(self) -> bool:
         return all(p.conforms for p in self.products) and not any(
             r.severity == "Violation" for r in self.unattributed)
-
-
-# ------------------------------------------------------------------------------------------ the store
-
-def new_store() -> ox.Store:
-    """An in-memory store holding the ontology in its own named graph, ready for submitted data."""
-    store = ox.Store()
-    store.bulk_extend(_ontology_quads())
-    return store
-
-
-_SPARE = threading.local()
-
-
-# Pyoxigraph's in-memory store keeps what was removed from it, and queries slow down as that grows: a reused
-# store is replaced once this many statements have passed through it.
-_REUSE_LIMIT = 20_000
-
-
-@contextlib.contextmanager
-def working_store():
-    """A store like new_store(), reused by this thread from one check to the next: copying the ontology into
-    a fresh store costs more than checking one product. The submitted data (DATA_GRAPH) is removed after."""
-    store, used = getattr(_SPARE, "store", None), getattr(_SPARE, "used", 0)
-    _SPARE.store = None                         # taken: a nested use gets a store of its own
-    if store is None:
-        store, used = new_store(), 0
-    try:
-        yield store
-    finally:
-        used += len(store) - len(_ontology_quads())
-        store.clear_graph(DATA_GRAPH)
-        # keep it for the next check if nothing else was left behind and it has not seen too much
-        if len(store) == len(_ontology_quads()) and used < _REUSE_LIMIT:
-            _SPARE.store, _SPARE.used = store, used
-
-
-@functools.cache
-def _ontology_quads() -> tuple:
-    from evkg.io.rdf import quads_of
-
-    return tuple(ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
-                 for q in quads_of(resources.ontology_graph()))
-
-
-def store_of_graph(data: Graph) -> ox.Store:
-    from evkg.io.rdf import quads_of
-
-    store = new_store()
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, DATA_GRAPH) for q in quads_of(data))
-    return store
 
 
 def _rows(store: ox.Store, query: str):
