@@ -25,8 +25,9 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
-def slow_description(products: int = 600) -> str:
-    """Many small products: a real description whose check takes far longer than TIMEOUT."""
+def slow_description(products: int = 12_000) -> str:
+    """Many small products (1.8 MB): a real description whose check takes far longer than TIMEOUT, even on a
+    quiet machine (checks run at some hundreds of products per second per worker)."""
     return ("@prefix evkg: <https://w3id.org/evkg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
             + "".join(f'<http://example.org/p{i}> a evkg:EVProduct ; rdfs:label "P{i}" ; '
                       f'rdfs:seeAlso <http://example.org/p{i + 1}> .\n' for i in range(products)))
@@ -35,7 +36,7 @@ def slow_description(products: int = 600) -> str:
 @pytest.fixture(scope="module")
 def server():
     with running_server("--timeout", str(TIMEOUT), "--workers", "1", "--read-timeout", "1",
-                        "--max-bytes", "300000") as url:
+                        "--max-bytes", "3000000") as url:
         with httpx.Client(base_url=url, timeout=60) as client:
             yield client
 

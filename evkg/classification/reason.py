@@ -39,14 +39,19 @@ class ReasonerError(EvkgError):
     """HermiT could not be run (Java missing or failed): exit code 2, with what to do."""
 
 
+def _owlready2():
+    from evkg.core.errors import import_extra
+
+    return import_extra("owlready2", "`evkg reason` needs the OWL reasoner package owlready2", "reason")
+
+
 def java_command() -> str:
     """The Java executable HermiT will run: $JAVA_HOME/bin/java, else `java` on the PATH.
     Raises ReasonerError saying how to install Java when there is none."""
     import os
     import shutil
 
-    import owlready2
-
+    owlready2 = _owlready2()
     home = os.environ.get("JAVA_HOME")
     candidates = [str(Path(home) / "bin" / "java")] if home else []
     candidates.append(owlready2.JAVA_EXE or "java")
@@ -128,14 +133,7 @@ def check_ontology(graph: Graph | None = None) -> OntologyCheck:
 
 def _reason(graph: Graph):
     """Load a graph into a new owlready2 World and run HermiT; (None, None) if inconsistent."""
-    try:
-        import owlready2
-    except ModuleNotFoundError:
-        from evkg.core.errors import UsageError
-
-        raise UsageError("`evkg reason` needs the OWL reasoner package owlready2, which is not installed. "
-                         "Install it with: pip install 'evkg[reason]'") from None
-
+    owlready2 = _owlready2()
     java_command()
     world = owlready2.World()
     with tempfile.TemporaryDirectory(prefix="evkg-owl-") as tmp:

@@ -31,16 +31,10 @@ def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, 
 
     Example:  evkg serve --port 8000   then open http://127.0.0.1:8000/
     """
-    try:
-        import jinja2  # noqa: F401
-        import multipart  # noqa: F401
-        import starlette  # noqa: F401
-        import uvicorn
-    except ModuleNotFoundError as missing:
-        from evkg.core.errors import UsageError
+    from evkg.core.errors import import_extra
 
-        raise UsageError(f"`evkg serve` needs its web packages ({missing.name} is not installed). "
-                         "Install them with: pip install 'evkg[serve]'") from None
+    for module in ("jinja2", "multipart", "starlette", "uvicorn"):
+        import_extra(module, "`evkg serve` needs its web packages", "serve")
     from evkg.web.app import create_app
     from evkg.web.server import serve
 

@@ -40,3 +40,15 @@ class UsageError(EvkgError):
 
 class UnknownTermError(UsageError):
     """A term, product or trial name that evkg does not know (HTTP 404 in `evkg serve`)."""
+
+
+def import_extra(module: str, needed_for: str, extra: str):
+    """Import a package of an optional extra, or say which extra to install (exit code 2).
+    `needed_for` completes "… needs …", e.g. "`evkg reason` needs the OWL reasoner package owlready2"."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as missing:
+        raise UsageError(f"{needed_for}, which is not installed ({missing.name} is missing). "
+                         f"Install it with: pip install 'evkg[{extra}]'") from None

@@ -552,13 +552,23 @@ def with_ontology(data: Graph) -> Graph:
     return merged
 
 
+@functools.cache
+def _shapes_for_pyshacl() -> Graph:
+    """A copy of the bundled shapes: pySHACL adds RDFS/OWL class axioms to the shapes graph it is given, and the
+    bundled one is shared (and released) as it is."""
+    copy = Graph()
+    for triple in resources.shapes_graph():
+        copy.add(triple)
+    return copy
+
+
 def run_pyshacl(data: Graph, shapes: Graph | None = None, use_shapes: list | None = None) -> list[RawResult]:
     """The reference engine: plain pySHACL with the bundled shapes, on the data with the ontology merged in."""
     from pyshacl import validate as shacl_validate
 
     kwargs = {"use_shapes": [str(s) for s in use_shapes]} if use_shapes else {}
     _, results_graph, _ = shacl_validate(
-        with_ontology(data), shacl_graph=shapes if shapes is not None else resources.shapes_graph(),
+        with_ontology(data), shacl_graph=shapes if shapes is not None else _shapes_for_pyshacl(),
         inference="none", advanced=True, allow_warnings=True, allow_infos=True, inplace=True, **kwargs)
     return results_from_pyshacl(results_graph)
 

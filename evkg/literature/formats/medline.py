@@ -8,13 +8,9 @@ from evkg.literature.records import Problem, Reference
 
 
 def read_medline(path: str, text: str):
-    try:
-        from Bio import Medline
-    except ModuleNotFoundError:
-        from evkg.core.errors import UsageError
+    from evkg.core.errors import import_extra
 
-        raise UsageError(f"{path}: reading MEDLINE (.nbib) files needs Biopython, which is not installed. "
-                         "Install it with: pip install 'evkg[literature]'") from None
+    Medline = import_extra("Bio.Medline", f"{path}: reading MEDLINE (.nbib) files needs Biopython", "literature")
 
     refs, problems = [], []
     blocks: list[tuple[int, list[str]]] = []
