@@ -1,4 +1,5 @@
-"""Shared fixtures: a real Oxigraph SPARQL server on 127.0.0.1 and the built knowledge graph."""
+"""Shared fixtures: a real Oxigraph SPARQL server on 127.0.0.1, the built knowledge graph, and for the browser
+tests an `evkg serve` per module with headless Chromium."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,3 +32,29 @@ def built_store(built_store_path):
 
     store = EmbeddedStore(built_store_path)
     yield store
+
+
+# --- browser tests: one server and one headless Chromium per test module --------------------------------
+CHROMIUM = "/usr/bin/chromium"
+# no connection leaves the machine: Chromium's background services would try Google's hosts at every start
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    from evkg.web.app import running_server
+
+    with running_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "the browser tests need Chromium: apt-get install chromium chromium-driver"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

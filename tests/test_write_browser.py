@@ -9,15 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from evkg.cli import main
-from evkg.web.app import running_server
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 # What the person knows about the product, by the fact the form asks for: a value to choose, words to look a
 # term up with ("look up"), or a button to press ("add"). No IRI, no Turtle.
@@ -60,21 +56,6 @@ ANSWERS = {
 }
 METHODS = {"markerResult": "WesternBlot", "measurement": "NanoparticleTrackingAnalysis",
            "separationStep": "SizeExclusionChromatography"}
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with running_server() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "the browser tests need Chromium: apt-get install chromium chromium-driver"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

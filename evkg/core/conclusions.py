@@ -26,16 +26,7 @@ SHACL_RESULT_PROPERTIES = (SH.conforms, SH.result, SH.focusNode, SH.resultPath, 
 
 @functools.cache
 def conclusion_classes() -> frozenset:
-    ontology = resources.ontology_graph()
-    found = set(ROOT_CLASSES)
-    frontier = list(ROOT_CLASSES)
-    while frontier:
-        current = frontier.pop()
-        for sub in ontology.subjects(RDFS.subClassOf, current):
-            if sub not in found:
-                found.add(sub)
-                frontier.append(sub)
-    return frozenset(found)
+    return frozenset().union(*(resources.subclass_closure(root) for root in ROOT_CLASSES))
 
 
 @functools.cache

@@ -101,6 +101,22 @@ def ontology_graph() -> Graph:
     return _parse(turtle_files("ontology"))
 
 
+@functools.cache
+def subclass_closure(cls) -> frozenset:
+    """A class and all its subclasses (rdfs:subClassOf, transitively) in the ontology."""
+    from rdflib.namespace import RDFS
+
+    ontology = ontology_graph()
+    found = {cls}
+    frontier = [cls]
+    while frontier:
+        for sub in ontology.subjects(RDFS.subClassOf, frontier.pop()):
+            if sub not in found:
+                found.add(sub)
+                frontier.append(sub)
+    return frozenset(found)
+
+
 ONTOLOGY_IRI = "https://w3id.org/evkg"
 _CATALOG_NS = "{urn:oasis:names:tc:entity:xmlns:xml:catalog}"
 

@@ -88,3 +88,20 @@ def quads_of(graph: Graph):
 def add_graph(store: ox.Store, graph: Graph) -> None:
     """Copy an rdflib graph into the store's default graph, blank nodes included."""
     store.bulk_extend(quads_of(graph))
+
+
+def add_bounded_description(source: Graph, roots, out: Graph) -> bool:
+    """Add to `out` the statements about each root and, recursively, about the blank nodes they lead to (the
+    roots' concise bounded description in `source`). Returns whether there was any statement."""
+    pending, seen, found = list(roots), set(), False
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in source.predicate_objects(node):
+            found = True
+            out.add((node, p, o))
+            if isinstance(o, BNode):
+                pending.append(o)
+    return found

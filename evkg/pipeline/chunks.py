@@ -27,7 +27,7 @@ class Chunk:
 
 @functools.cache
 def _product_types() -> str:
-    from evkg.validation.engine import subclass_closure
+    from evkg.core.resources import subclass_closure
 
     return " ".join(f"<{c}>" for c in sorted(subclass_closure(EVKG.EVProduct), key=str))
 

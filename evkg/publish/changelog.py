@@ -49,17 +49,10 @@ def _deprecated(graph: Graph, term: URIRef) -> bool:
 
 def _description(graph: Graph, term: URIRef) -> Graph:
     """The term's statements with the blank-node axioms they lead to (its concise bounded description)."""
+    from evkg.io.rdf import add_bounded_description
+
     out = Graph()
-    pending, seen = [term], set()
-    while pending:
-        node = pending.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in graph.predicate_objects(node):
-            out.add((node, p, o))
-            if isinstance(o, BNode):
-                pending.append(o)
+    add_bounded_description(graph, [term], out)
     return out
 
 

@@ -26,8 +26,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
 
 from evkg.core import resources
 from evkg.core.namespaces import PREFIXES
@@ -70,23 +70,10 @@ def _is_own(term) -> bool:
 
 def base_ontology(merged: Graph) -> Graph:
     """evkg's own axioms: statements about evkg terms (and the blank-node axioms they lead to)."""
+    from evkg.io.rdf import add_bounded_description
+
     base = Graph()
-    pending = []
-    for s, p, o in merged:
-        if _is_own(s):
-            base.add((s, p, o))
-            if isinstance(o, BNode):
-                pending.append(o)
-    seen = set()
-    while pending:
-        node = pending.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in merged.predicate_objects(node):
-            base.add((node, p, o))
-            if isinstance(o, BNode):
-                pending.append(o)
+    add_bounded_description(merged, {s for s in merged.subjects() if _is_own(s)}, base)
     return _bind(base)
 
 

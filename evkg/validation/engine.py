@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg.core import resources
+from evkg.core.resources import subclass_closure
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import to_ox, to_rdflib
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
@@ -369,21 +370,6 @@ def product_iris(graph: Graph) -> list[URIRef]:
 
     found = {s for cls in subclass_closure(EVKG.EVProduct) for s in graph.subjects(RDF.type, cls)}
     return sorted(found, key=str)
-
-
-@functools.cache
-def subclass_closure(cls) -> frozenset:
-    """A class and all its subclasses in the ontology."""
-    ontology = resources.ontology_graph()
-    found = {cls}
-    frontier = [cls]
-    while frontier:
-        current = frontier.pop()
-        for sub in ontology.subjects(RDFS.subClassOf, current):
-            if sub not in found:
-                found.add(sub)
-                frontier.append(sub)
-    return frozenset(found)
 
 
 def unresolved_source_results(submitted: SubmittedData) -> list:

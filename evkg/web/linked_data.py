@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from evkg.core.errors import UnknownTermError
@@ -44,19 +44,11 @@ def term_graph(iri: str) -> Graph:
     out = Graph()
     for prefix, namespace in sorted(PREFIXES.items()):
         out.bind(prefix, namespace, override=True)
+    from evkg.io.rdf import add_bounded_description
+
     found = False
     for graph in graphs:
-        pending, seen = [node], set()
-        while pending:
-            current = pending.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            for p, o in graph.predicate_objects(current):
-                found = True
-                out.add((current, p, o))
-                if isinstance(o, BNode):
-                    pending.append(o)
+        found = add_bounded_description(graph, [node], out) or found
     if not found:
         raise UnknownTermError(f"{curie(iri)} is not defined in the evkg ontology or the curated data. "
                                "Check the spelling (names are case-sensitive).")
