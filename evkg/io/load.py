@@ -246,12 +246,12 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
     shown, base = str(path), _base_of(path)
     text = checked_text(raw, fmt, shown, allow_remote)
+    del raw                                     # one copy of a large file in memory, not three
     ox_format = _OXIGRAPH_FORMATS.get(fmt)
     source_map = None
     if ox_format is not None:
         try:
-            store.bulk_load(text.encode("utf-8"), format=getattr(ox.RdfFormat, ox_format), base_iri=base,
-                            to_graph=graph_name)
+            store.bulk_load(text, format=getattr(ox.RdfFormat, ox_format), base_iri=base, to_graph=graph_name)
         except (SyntaxError, ValueError, OSError):
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
     if ox_format is None:

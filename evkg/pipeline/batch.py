@@ -129,25 +129,31 @@ def _failure_part(path: str, exc: BaseException) -> Part:
 
 def check_path(path: str, options: Options) -> Part:
     """Read and check one file; a file with more products than a chunk is checked chunk by chunk."""
-    from evkg.validation.store import working_store
-
-    source_map = None
     try:
-        with working_store() as store:
-            source_map = _load_located(path, options, store)
-            if product_count(store) <= options.chunk_products:
-                return Part(*check_chunk_store(store, options.classify, options.explain, source=path,
-                                               jurisdictions=options.jurisdictions, rule_files=options.rule_files,
-                                               profile=options.profile), source_map=source_map)
-            chunks = [chunk.ntriples for chunk in split(store, options.chunk_products)]
+        whole, chunks, source_map = _whole_or_chunks(path, options)
+        if whole is not None:
+            return whole
         part = Part([], [], [], source_map=source_map)
-        for data in chunks:
-            _add(part, check_ntriples(data, options))
+        for chunk in chunks:                  # the file's store is released by now: one copy of the data
+            _add(part, check_ntriples(chunk.ntriples, options))
         return part
     except InputError as exc:
         return Part([], [], [], error=exc)
     except Exception as exc:  # MemoryError, RecursionError, or a fault in evkg: this file's report, batch goes on
         return _failure_part(path, exc)
+
+
+def _whole_or_chunks(path: str, options: Options):
+    """(the file's Part, None, its SourceMap) when it fits in one chunk, else (None, its chunks, SourceMap)."""
+    from evkg.validation.store import working_store
+
+    with working_store() as store:
+        source_map = _load_located(path, options, store)
+        if product_count(store) <= options.chunk_products:
+            return Part(*check_chunk_store(store, options.classify, options.explain, source=path,
+                                           jurisdictions=options.jurisdictions, rule_files=options.rule_files,
+                                           profile=options.profile), source_map=source_map), None, source_map
+        return None, split(store, options.chunk_products), source_map
 
 
 def check_ntriples(data: bytes, options: Options) -> Part:
@@ -248,9 +254,10 @@ def _jobs(paths: list[str], options: Options):
             del store
             yield path, "file", check_path, (path, options)
             continue
-        for chunk in split(store, options.chunk_products):
+        chunks = split(store, options.chunk_products)
+        del store                                   # the chunks hold the data now
+        for chunk in chunks:
             yield path, "chunk", check_ntriples, (chunk.ntriples, options)
-        del store
         yield path, "end", None, None
 
 

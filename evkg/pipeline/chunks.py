@@ -49,16 +49,26 @@ def product_count(store: ox.Store) -> int:
 
 
 def split(store: ox.Store, chunk_products: int = DEFAULT_CHUNK_PRODUCTS):
-    """Yield Chunk objects that together hold every statement of DATA_GRAPH once, in the order of their
-    first product's IRI (unconnected nodes last).
+    """Chunk objects that together hold every statement of DATA_GRAPH once, in the order of their first
+    product's IRI (unconnected nodes last).
 
+    Everything is read from the store up front, so the caller may release the store (the largest part of a
+    large file in memory) before taking the chunks; each node's statements are let go as its chunk is made.
     Works on the N-Triples lines of the data (subject, predicate, object are the first two tokens and the
     rest), which is several times faster than walking pyoxigraph terms in Python."""
-    lines_of: dict[str, list] = {}
-    for line in store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH).split(b"\n"):
+    # (the node as written in N-Triples, its IRI or blank-node id)
+    products = [(str(row["p"]).encode(), row["p"].value) for row in store.query(f"""SELECT DISTINCT ?p WHERE {{
+            VALUES ?type {{ {_product_types()} }} GRAPH <{DATA_GRAPH.value}> {{ ?p a ?type }} }}""")]
+    return _chunks(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH), products, chunk_products)
+
+
+def _chunks(data: bytes, products: list[tuple[bytes, str]], chunk_products: int):
+    lines_of: dict[bytes, list] = {}
+    for line in data.split(b"\n"):
         if line:
             subject, _, _ = line.partition(b" ")
             lines_of.setdefault(subject, []).append(line)
+    del data
     parent: dict = {}
 
     def find(node):
@@ -81,9 +91,8 @@ def split(store: ox.Store, chunk_products: int = DEFAULT_CHUNK_PRODUCTS):
                 if a != b:
                     parent[b] = a
     products_of: dict = {}
-    for row in store.query(f"""SELECT DISTINCT ?p WHERE {{ VALUES ?type {{ {_product_types()} }}
-            GRAPH <{DATA_GRAPH.value}> {{ ?p a ?type }} }}"""):
-        products_of.setdefault(find(str(row["p"]).encode()), []).append(row["p"].value)
+    for written, product in products:
+        products_of.setdefault(find(written), []).append(product)
     members: dict = {}
     for subject in lines_of:
         members.setdefault(find(subject), []).append(subject)
@@ -93,13 +102,13 @@ def split(store: ox.Store, chunk_products: int = DEFAULT_CHUNK_PRODUCTS):
     count = 0
     for root in ordered:
         for subject in members.get(root, ()):
-            out.extend(lines_of[subject])
+            out.extend(lines_of.pop(subject))
         count += len(products_of[root])
         if count >= chunk_products:
             yield Chunk(count, b"\n".join(out) + b"\n")
             out, count = [], 0
     if out:
         yield Chunk(count, b"\n".join(out) + b"\n")
-    out = [line for root in orphans for subject in members[root] for line in lines_of[subject]]
+    out = [line for root in orphans for subject in members[root] for line in lines_of.pop(subject)]
     if out:
         yield Chunk(0, b"\n".join(out) + b"\n")
