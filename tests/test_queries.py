@@ -340,6 +340,22 @@ def test_binding_injects_values_without_touching_the_query_text():
     assert text.count("\n") == query.text.count("\n")
 
 
+def test_a_query_can_bind_its_parameters_in_each_union_branch(built_store):
+    """evidence-for-product marks both branches of its UNION: each gets the product's VALUES (so Oxigraph looks
+    up one product per branch), nothing opens the WHERE block, lines stay where they were, and the rows are
+    those of the same query with the binding at the top."""
+    query = get_query("evidence-for-product")
+    text, _ = prepare(query, {"product": "exoflo"})
+    values = "VALUES ?product { <https://w3id.org/evkg/data/product/exoflo> }"
+    assert text.count(values) == 2 and text.count("# parameters are bound here") == 2
+    assert "WHERE {\n" in text and text.count("\n") == query.text.count("\n")
+    at_top = query.text.replace("WHERE {", "WHERE { " + values, 1)
+    from evkg.graph.queries import missing_prefixes
+
+    top_rows = sorted(map(str, built_store.query(missing_prefixes(at_top) + at_top).rows))
+    assert sorted(map(str, built_store.query(text).rows)) == top_rows and top_rows
+
+
 def test_unknown_and_malformed_parameters_name_what_is_accepted(built_store):
     with pytest.raises(UsageError, match="no parameter 'juris'; it accepts: jurisdiction"):
         run_named_query("products-by-category", store=built_store, juris="EU")

@@ -316,6 +316,12 @@ def _where_brace(masked: str) -> int:
     raise UsageError("parameters can be bound only in a query with a WHERE block")
 
 
+# A comment line that marks where the parameters' VALUES go, for a query whose WHERE block is a UNION:
+# Oxigraph evaluates a union before joining it with bindings outside it, so there they would filter the whole
+# answer instead of narrowing each branch. Without a mark, VALUES open the WHERE block.
+_BIND_HERE = re.compile(r"#[ \t]*parameters are bound here\b")
+
+
 def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
     """The runnable text (prefixes injected, parameters bound) and the number of characters added to line 1."""
     text = query.text
@@ -338,10 +344,14 @@ def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
             raise UsageError(f"parameter {name!r}: {exc}. Accepted: {spec.accepted}.") from None
         bindings.append((name, term))
     if bindings:
-        masked = mask(text)
-        at = _where_brace(masked)
         values = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in bindings)
-        text = text[:at] + values + text[at:]
+        marks = [m.start() for m in _BIND_HERE.finditer(text)]
+        if marks:                                      # the query names where (e.g. in each UNION branch)
+            for at in reversed(marks):
+                text = text[:at] + values.lstrip() + " " + text[at:]
+        else:
+            at = _where_brace(mask(text))
+            text = text[:at] + values + text[at:]
     prologue = missing_prefixes(text)
     return prologue + text, len(prologue)
 
