@@ -76,6 +76,26 @@ def test_chunked_run_equals_the_whole_file(corpus):
     assert [p.iri for p in chunked.files[0].products] == sorted(p.iri for p in chunked.files[0].products)
 
 
+def test_a_large_file_split_from_its_text_gives_the_store_split_and_the_whole_file(corpus, monkeypatch):
+    """A file over SPLIT_HERE_BYTES is parsed as a stream into N-Triples lines and split without a store: the
+    same chunks (statements and product counts) as splitting the loaded store, and the same reports as the
+    whole file checked at once."""
+    from evkg.io.load import ntriples_lines
+    from evkg.pipeline.batch import Options, _load
+    from evkg.pipeline.chunks import split_lines
+
+    store = _load(str(corpus), Options())
+    from_store = [(c.products, len(c.ntriples.splitlines())) for c in split(store, 7)]
+    products, chunks = split_lines(ntriples_lines(corpus), 7)
+    assert products == 60
+    assert [(c.products, len(c.ntriples.splitlines())) for c in chunks] == from_store
+    whole = check_files([corpus], chunk_products=10_000)
+    monkeypatch.setattr(batch, "SPLIT_HERE_BYTES", 1000)
+    streamed = check_files([corpus], chunk_products=7)
+    assert whole.summary() == streamed.summary()
+    assert product_lines(whole) == product_lines(streamed)
+
+
 def test_jobs_give_the_same_results_in_the_same_order(corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "SPLIT_HERE_BYTES", 1000)       # the corpus file is split here, chunks shared out
     paths = [VALID[0], corpus, *VALID[1:3], tmp_path / "missing.ttl"]

@@ -230,6 +230,31 @@ def _check_terms(graph: Graph, text: str, source_name: str) -> None:
 _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 
 
+def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
+                   max_bytes: int | None = None) -> list[bytes] | None:
+    """The statements of a Turtle, N-Triples or RDF/XML file as N-Triples lines, parsed as a stream (no store:
+    a large file to be split costs a fraction of the memory), after the same checks as load_into_store.
+    None when Oxigraph does not read the format or refuses the file: load_into_store then gives the message."""
+    import pyoxigraph as ox
+
+    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    shown = str(path)
+    text = checked_text(raw, fmt, shown, allow_remote)
+    del raw
+    ox_format = _OXIGRAPH_FORMATS.get(fmt)
+    if ox_format is None:
+        return None
+    try:
+        lines = [f"{triple} .".encode("utf-8")
+                 for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_base_of(path))]
+    except (SyntaxError, ValueError, OSError):
+        return None
+    if not lines:
+        raise InputError("holds no RDF statements.", path=shown,
+                         hint="Describe at least one evkg:EVProduct (see examples/valid/).")
+    return lines
+
+
 def load_into_store(path: str | Path, store, graph_name, *, input_format: str | None = None,
                     allow_remote: bool = False, max_bytes: int | None = None):
     """Parse a file straight into a pyoxigraph store's named graph, with the same checks and messages;

@@ -147,6 +147,10 @@ def _whole_or_chunks(path: str, options: Options):
     """(the file's Part, None, its SourceMap) when it fits in one chunk, else (None, its chunks, SourceMap)."""
     from evkg.validation.store import working_store
 
+    if _size(path) > SPLIT_HERE_BYTES:
+        products, chunks = _split_here(path, options)      # never the whole of a large file in one store
+        if products > options.chunk_products:
+            return None, chunks, None
     with working_store() as store:
         source_map = _load_located(path, options, store)
         if product_count(store) <= options.chunk_products:
@@ -243,22 +247,33 @@ def _jobs(paths: list[str], options: Options):
             yield path, "file", check_path, (path, options)
             continue
         try:
-            store = _load(path, options)
+            products, chunks = _split_here(path, options)
         except InputError as exc:
             yield path, "error", None, exc
             continue
         except Exception as exc:
             yield path, "error", None, _failure_part(path, exc)
             continue
-        if product_count(store) <= options.chunk_products:
-            del store
+        if products <= options.chunk_products:
             yield path, "file", check_path, (path, options)
             continue
-        chunks = split(store, options.chunk_products)
-        del store                                   # the chunks hold the data now
         for chunk in chunks:
             yield path, "chunk", check_ntriples, (chunk.ntriples, options)
         yield path, "end", None, None
+
+
+def _split_here(path: str, options: Options):
+    """(number of products, chunks) of a large file: parsed as a stream into N-Triples lines where Oxigraph
+    reads the format (a fraction of the memory of a store), else loaded into a store and split there."""
+    from evkg.io.load import ntriples_lines
+    from evkg.pipeline.chunks import split_lines
+
+    lines = ntriples_lines(path, input_format=options.input_format, allow_remote=options.allow_remote,
+                           max_bytes=options.max_bytes)
+    if lines is not None:
+        return split_lines(lines, options.chunk_products)
+    store = _load(path, options)
+    return product_count(store), split(store, options.chunk_products)
 
 
 def _size(path: str) -> int:

@@ -26,10 +26,15 @@ class Chunk:
 
 
 @functools.cache
-def _product_types() -> str:
+def _product_type_iris() -> tuple[str, ...]:
     from evkg.core.resources import subclass_closure
 
-    return " ".join(f"<{c}>" for c in sorted(subclass_closure(EVKG.EVProduct), key=str))
+    return tuple(sorted(str(c) for c in subclass_closure(EVKG.EVProduct)))
+
+
+@functools.cache
+def _product_types() -> str:
+    return " ".join(f"<{c}>" for c in _product_type_iris())
 
 
 @functools.cache
@@ -62,9 +67,24 @@ def split(store: ox.Store, chunk_products: int = DEFAULT_CHUNK_PRODUCTS):
     return _chunks(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DATA_GRAPH), products, chunk_products)
 
 
-def _chunks(data: bytes, products: list[tuple[bytes, str]], chunk_products: int):
+def split_lines(lines: list[bytes], chunk_products: int = DEFAULT_CHUNK_PRODUCTS) -> tuple[int, object]:
+    """(number of products, Chunk objects) of data given as N-Triples lines (evkg.io.load.ntriples_lines):
+    the same chunks split() makes of a store, without one."""
+    rdf_type = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    types = {f"<{c}>".encode() for c in _product_type_iris()}
+    products, seen = [], set()
+    for line in lines:
+        subject, predicate, rest = line.split(b" ", 2)
+        if predicate == rdf_type and rest[:-2] in types and subject not in seen and subject[:1] in b"<_":
+            seen.add(subject)
+            value = subject[1:-1] if subject[:1] == b"<" else subject[2:]
+            products.append((subject, value.decode("utf-8")))
+    return len(products), _chunks(lines, products, chunk_products)
+
+
+def _chunks(data: bytes | list[bytes], products: list[tuple[bytes, str]], chunk_products: int):
     lines_of: dict[bytes, list] = {}
-    for line in data.split(b"\n"):
+    for line in (data.split(b"\n") if isinstance(data, bytes) else data):
         if line:
             subject, _, _ = line.partition(b" ")
             lines_of.setdefault(subject, []).append(line)
