@@ -121,6 +121,12 @@ def _is_value(term) -> bool:
     return isinstance(term, ox.Literal) or (isinstance(term, ox.NamedNode) and term.value.startswith(EVKG_NS))
 
 
+# Results of earlier trials by key (see WhatCouldDecide.evaluate): the answer depends only on the key and the
+# rules, so checks of similar descriptions in one process (a batch, a server) try each kind once. Bounded.
+_TRIED: dict[tuple, tuple] = {}
+_TRIED_LIMIT = 100_000
+
+
 class WhatCouldDecide:
     """For one classification run: which rules could still fire for a product, and on which missing facts."""
 
@@ -153,7 +159,16 @@ class WhatCouldDecide:
                 followers.setdefault(key, []).append(product)
             else:
                 tried[key] = (product, rule, missing, assumed)
-        self._evaluate(list(tried.values()))
+        # what another check in this process already tried for the same key (same rule knowledge) is reused
+        known = {key: _TRIED.get((id(self.kb), key)) for key in tried}
+        for key, result in known.items():
+            if result is not None:
+                self._results[(tried[key][0], tried[key][1].iri)] = result
+        self._evaluate([pair for key, pair in tried.items() if known[key] is None])
+        for key, pair in tried.items():
+            result = self._results.get((pair[0], pair[1].iri))
+            if known[key] is None and result is not None and len(_TRIED) < _TRIED_LIMIT:
+                _TRIED[(id(self.kb), key)] = result
         for key, products in followers.items():
             leader, rule = tried[key][0], tried[key][1]
             for product in products:
