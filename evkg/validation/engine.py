@@ -421,6 +421,7 @@ def _most_specific(messages: list[str]) -> str:
     return max(messages, key=len)
 
 
+@functools.cache
 def _shape_severity_term(shape):
     return resources.shapes_graph().value(shape, SH.severity) or SH.Violation
 
