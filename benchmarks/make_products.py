@@ -297,19 +297,11 @@ def main(argv=None) -> int:
 def make_products_one(graph: Graph, index: int) -> Graph:
     """The sub-graph of one generated product (its node and everything reachable from it)."""
     product = EVD[f"product/synthetic-{index:06d}"]
+    from evkg.io.rdf import add_bounded_description
+
     single = Graph()
     single.bind("evkg", EVKG)
-    frontier = [product]
-    seen = set()
-    while frontier:
-        node = frontier.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for p, o in graph.predicate_objects(node):
-            single.add((node, p, o))
-            if isinstance(o, BNode):
-                frontier.append(o)
+    add_bounded_description(graph, [product], single)
     return single
 
 
