@@ -2,6 +2,7 @@
 no previous store, a store built on first use) — never a partial store that answers "(0 rows)"."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -103,30 +104,54 @@ def test_a_folder_of_other_files_is_never_replaced(tmp_path):
     assert (folder / "thesis.docx").read_text() == "precious"
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 12 MB file system of its own (a built store takes about 8 MB, so a second build cannot fit)."""
+# Run inside a mount namespace of its own with a 12 MB file system at argv[1] (a built store takes about 8 MB,
+# so a second build cannot fit): build, query, build again, query; what happened is printed as JSON.
+SMALL_DISK_SCENARIO = """
+import json, subprocess, sys
+from pathlib import Path
+
+disk = Path(sys.argv[1])
+store = disk / "store"
+
+
+def evkg(*args):
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=180)
+    return {"code": done.returncode, "out": done.stdout, "err": done.stderr}
+
+
+query = ("query", "products-by-category", "--param", "jurisdiction=US", "--format", "csv", "--store", store)
+steps = {"first": evkg("build", "--store", store), "expected": evkg(*query),
+         "failed": evkg("build", "--store", store)}
+steps["left"] = sorted(p.name for p in disk.iterdir())
+steps["after"] = evkg(*query)
+print(json.dumps(steps))
+"""
+
+
+def on_a_small_disk(tmp_path) -> dict:
+    """The scenario's steps, run in a private mount namespace (as root, or as a user through a user namespace),
+    so nothing stays mounted after the test."""
     mount_point = tmp_path / "small-disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=12m", "tmpfs", str(mount_point)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        pytest.skip("a small file system could not be mounted here (needs root): " + mounted.stderr.strip())
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    script = tmp_path / "scenario.py"
+    script.write_text(SMALL_DISK_SCENARIO, encoding="utf-8")
+    namespace = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--mount"]
+    done = subprocess.run([*namespace, "sh", "-c", 'mount -t tmpfs -o size=12m tmpfs "$1" && exec "$2" "$3" "$1"',
+                           "sh", str(mount_point), sys.executable, str(script)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, "the small file system could not be set up: " + done.stderr
+    return json.loads(done.stdout)
 
 
-def test_a_build_that_fills_the_disk_fails_clearly_and_leaves_the_previous_store(small_disk):
-    store = small_disk / "store"
-    assert evkg("build", "--store", store).returncode == 0
-    expected = query_rows(store)
-    assert expected.returncode == 0 and expected.stdout.count("\n") > 10
-    failed = evkg("build", "--store", store)
-    assert failed.returncode == 2, failed.stderr
-    assert "the disk is full" in failed.stderr and "previous store" in failed.stderr, failed.stderr
-    assert "Traceback" not in failed.stderr
-    assert [p.name for p in small_disk.iterdir()] == ["store"]       # the half-built folder is removed
-    after = query_rows(store)
-    assert after.returncode == 0 and after.stdout == expected.stdout, after.stderr
+def test_a_build_that_fills_the_disk_fails_clearly_and_leaves_the_previous_store(tmp_path):
+    steps = on_a_small_disk(tmp_path)
+    assert steps["first"]["code"] == 0, steps["first"]["err"]
+    expected = steps["expected"]
+    assert expected["code"] == 0 and expected["out"].count("\n") > 10
+    failed = steps["failed"]
+    assert failed["code"] == 2, failed["err"]
+    assert "the disk is full" in failed["err"] and "previous store" in failed["err"], failed["err"]
+    assert "Traceback" not in failed["err"]
+    assert steps["left"] == ["store"]                                 # the half-built folder is removed
+    assert steps["after"]["code"] == 0 and steps["after"]["out"] == expected["out"], steps["after"]["err"]
