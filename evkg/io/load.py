@@ -230,6 +230,13 @@ def _check_terms(graph: Graph, text: str, source_name: str) -> None:
 _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}
 
 
+def _checked_file_text(path, input_format, allow_remote, max_bytes) -> tuple[str, str]:
+    """(text, rdflib format) of a file after the kind, size and content checks; the bytes are let go, so a
+    large file is held once in memory."""
+    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    return checked_text(raw, fmt, str(path), allow_remote), fmt
+
+
 def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
                    max_bytes: int | None = None) -> list[bytes] | None:
     """The statements of a Turtle, N-Triples or RDF/XML file as N-Triples lines, parsed as a stream (no store:
@@ -237,10 +244,8 @@ def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_r
     None when Oxigraph does not read the format or refuses the file: load_into_store then gives the message."""
     import pyoxigraph as ox
 
-    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    text, fmt = _checked_file_text(path, input_format, allow_remote, max_bytes)
     shown = str(path)
-    text = checked_text(raw, fmt, shown, allow_remote)
-    del raw
     ox_format = _OXIGRAPH_FORMATS.get(fmt)
     if ox_format is None:
         return None
@@ -268,10 +273,8 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
 
     from evkg.io.rdf import quads_of
 
-    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    text, fmt = _checked_file_text(path, input_format, allow_remote, max_bytes)
     shown, base = str(path), _base_of(path)
-    text = checked_text(raw, fmt, shown, allow_remote)
-    del raw                                     # one copy of a large file in memory, not three
     ox_format = _OXIGRAPH_FORMATS.get(fmt)
     source_map = None
     if ox_format is not None:
