@@ -221,3 +221,57 @@ def test_explain_command_prints_chain_and_missing_facts(tmp_path):
     output = CliRunner().invoke(command, [str(path), "-j", "EU"]).output
     assert "rule EU-01" in output and "undecided" in output and "add:" in output
     assert "eur-lex.europa.eu" in output or "Directive 2001/83/EC" in output
+
+
+def _every_example_and_curated_product() -> Graph:
+    from pathlib import Path
+
+    from evkg.core import resources
+
+    graph = Graph()
+    for path in sorted(Path(__file__).parent.parent.glob("examples/valid/*.ttl")):
+        graph.parse(path, format="turtle")
+    for triple in resources.data_graph():
+        graph.add(triple)
+    return graph
+
+
+def test_the_evaluation_order_does_not_change_any_conclusion(monkeypatch):
+    """The engine runs rules producers-first to spare re-runs; the decision order (and its reverse) must reach
+    the same outcome graph, or the order would be deciding answers."""
+    from evkg.classification.knowledge import HIERARCHY_RULE_ID, knowledge
+
+    data = _every_example_and_curated_product()
+    ours = classify(data).ntriples
+    kb = knowledge()
+    decision = [r for r in kb.rules if r.id != HIERARCHY_RULE_ID]
+    hierarchy = [r for r in kb.rules if r.id == HIERARCHY_RULE_ID]
+    assert list(kb.evaluation_order) != decision + hierarchy      # the order is really changed
+    for order in (decision, decision[::-1]):
+        monkeypatch.setattr(kb, "evaluation_order", tuple(order + hierarchy))    # the engine's (cached) rules
+        assert knowledge().evaluation_order == tuple(order + hierarchy)
+        assert classify(data).ntriples == ours
+
+
+def test_a_rule_runs_after_the_rules_that_conclude_what_it_reads():
+    from evkg.classification.knowledge import HIERARCHY_RULE_ID, knowledge
+
+    kb = knowledge()
+    position = {r.iri: i for i, r in enumerate(kb.evaluation_order)}
+    eu_02 = next(r for r in kb.rules if r.id == "EU-02")
+    assert str(EVKG.EU_MedicinalProduct) in eu_02.reads_categories
+    eu_01 = next(r for r in kb.rules if r.id == "EU-01")          # concludes a medicinal product
+    assert str(EVKG.EU_MedicinalProduct) in eu_01.concludes
+    assert position[eu_01.iri] < position[eu_02.iri]
+    assert kb.evaluation_order[-1].id == HIERARCHY_RULE_ID
+
+
+def test_categories_read_are_those_after_evkg_category_not_the_conclusions():
+    from evkg.classification.knowledge import _categories_read
+
+    everything = {str(EVKG.EU_ATMP), str(EVKG.EU_GTMP), str(EVKG.KR_EVTherapyProduct)}
+    where = """?p evkg:ofProduct ?this ; evkg:category evkg:EU_ATMP , <https://w3id.org/evkg#EU_GTMP> .
+               VALUES (?category) { (evkg:KR_EVTherapyProduct) }"""
+    assert _categories_read(where, everything) == {str(EVKG.EU_ATMP), str(EVKG.EU_GTMP)}
+    assert _categories_read("?p evkg:category ?c . VALUES ?c { evkg:EU_GTMP }", everything) == {str(EVKG.EU_GTMP)}
+    assert _categories_read("?p evkg:category ?any .", everything) == everything

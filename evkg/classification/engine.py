@@ -138,33 +138,64 @@ class _Run:
         return sorted(in_scope), sorted(out_of_scope)
 
     # -- fixpoint ----------------------------------------------------------------------------------------
-    def active_rules(self) -> list[Rule]:
-        return [r for r in self.kb.rules if r.jurisdiction is None or r.jurisdiction in self.jurisdictions]
+    def active_rules(self, rules=None) -> list[Rule]:
+        return [r for r in (self.kb.rules if rules is None else rules)
+                if r.jurisdiction is None or r.jurisdiction in self.jurisdictions]
 
     def fixpoint(self) -> None:
-        rules = self.active_rules()
+        """Run the rules until nothing changes. A rule runs again only when something it reads changed after
+        its last run (semi-naive at the level of categories): a category it reads was concluded by a rule
+        later in the pass, or, for a rule that reads statuses or supersession, settling the statuses changed
+        one. Conclusions are only ever added; settling rewrites statuses and supersession alone.
+
+        The category hierarchy (a GTMP is an ATMP) is brought up to date just before a rule that reads a broader
+        category runs, instead of once at the end of a pass: otherwise every such rule would run twice."""
+        rules = [r for r in self.active_rules(self.kb.evaluation_order) if r.query]
+        hierarchy = next((r for r in rules if r.id == HIERARCHY_RULE_ID), None)
+        broader = {s[1] for s in self.kb.subsumption} if hierarchy is not None else set()
+        clock = 0
+        last_run: dict[str, int] = {}
+        changed_at: dict[str, int] = {}           # category -> clock of its last change
+        status_changed_at = any_changed_at = -1
+        category = EVKG_NS + "category"
+
+        def stale(rule: Rule) -> bool:
+            since = last_run.get(rule.iri, -1)
+            return (any(changed_at.get(c, -1) > since for c in rule.reads_categories)
+                    or (rule.reads_status and max(status_changed_at, any_changed_at) > since))
+
+        def run(rule: Rule) -> None:
+            nonlocal clock, any_changed_at
+            clock += 1
+            last_run[rule.iri] = clock
+            batch = []
+            for triple in self.store.query(rule.query):
+                if triple.predicate == _P["status"] or triple in self.derived:
+                    continue
+                self.derived.add(triple)
+                batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
+                s, p, o = triple.subject.value, triple.predicate.value, _value(triple.object)
+                self.index.add(s, p, o)
+                if p == category:
+                    changed_at[o] = any_changed_at = clock
+            if batch:
+                self.store.extend(batch)
+
         pending = rules
         for _ in range(100):
-            new_categories: set[str] = set()
             for rule in pending:
-                if not rule.query:
+                if rule is hierarchy:
+                    if stale(hierarchy):           # it reads nothing but narrower categories
+                        run(hierarchy)
                     continue
-                batch = []
-                for triple in self.store.query(rule.query):
-                    if triple.predicate == _P["status"] or triple in self.derived:
-                        continue
-                    self.derived.add(triple)
-                    batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
-                    s, p, o = triple.subject.value, triple.predicate.value, _value(triple.object)
-                    self.index.add(s, p, o)
-                    if p == EVKG_NS + "category":
-                        new_categories.add(o)
-                if batch:
-                    self.store.extend(batch)
+                if rule.reads_categories & broader and stale(hierarchy):
+                    run(hierarchy)
+                run(rule)
             changed_categories, statuses_changed = self.settle_statuses()
-            touched = new_categories | changed_categories
-            pending = [r for r in rules
-                       if (r.reads_categories & touched) or (r.reads_status and (statuses_changed or touched))]
+            clock += 1
+            if statuses_changed or changed_categories:
+                status_changed_at = clock
+            pending = [r for r in rules if stale(r)]
             if not pending:
                 return
         raise RuntimeError("the classification rules did not reach a fixpoint after 100 passes")
@@ -304,12 +335,7 @@ def classify_ntriples(ntriples: bytes, jurisdictions=JURISDICTIONS, rule_files=(
 
 def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> ClassificationResult:
     kb, index = run.kb, run.index
-    triples: set[tuple] = set()
-    for t in run.derived:
-        triples.add((_sparql_term(t.subject), _sparql_term(t.predicate), _sparql_term(t.object)))
-    for managed in run.managed.values():
-        for t in managed:
-            triples.add((_sparql_term(t.subject), _sparql_term(t.predicate), _sparql_term(t.object)))
+    triples: set[tuple] = set()        # what the engine adds besides the rules' conclusions
 
     # Group derivations of the same answer: the strongest path is reported, the others listed.
     groups: dict[tuple, list[str]] = {}
@@ -395,7 +421,19 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
     errors = _contradictions(run, outcomes)
     outcomes.sort(key=lambda o: (o.product, jurisdiction_rank(o.jurisdiction), decision_rank(o.question),
                                  o.question or "", o.status == "undecided", o.category))
-    result = ClassificationResult(outcomes, errors, sorted(triples), run.jurisdictions)
+    derived, managed = run.derived, list(run.managed.values())
+
+    def all_triples() -> set:
+        # built when the outcome graph is asked for: most checks only need the outcomes
+        every = set(triples)
+        for t in derived:
+            every.add((_sparql_term(t.subject), _sparql_term(t.predicate), _sparql_term(t.object)))
+        for written in managed:
+            for t in written:
+                every.add((_sparql_term(t.subject), _sparql_term(t.predicate), _sparql_term(t.object)))
+        return every
+
+    result = ClassificationResult(outcomes, errors, all_triples, run.jurisdictions)
     result._describe = describe_node
     result.rules_by_iri = kb.rules_by_iri      # the rules of this run's rule set, overlays applied
     return result

@@ -147,11 +147,11 @@ class ClassificationResult:
     """Outcomes of one classification run, with the RDF graph they form (built on first use)."""
 
     def __init__(self, outcomes: list[Outcome], consistency_errors: list[ConsistencyError],
-                 triples: list[tuple], jurisdictions: tuple[str, ...]):
+                 triples, jurisdictions: tuple[str, ...]):
         self.outcomes = outcomes
         self.consistency_errors = consistency_errors
         self.jurisdictions = jurisdictions
-        self._triples = triples
+        self._triples = triples        # (s, p, o) N-Triples terms, or a function that gives them when first asked
         self._describe = None          # set by the engine: outcome IRI -> Outcome for any derivation
         self.rules_by_iri: dict = {}   # set by the engine: the rules this run used, by IRI
         self._by_product: dict[str, list[Outcome]] = {}
@@ -174,14 +174,19 @@ class ClassificationResult:
         return sorted(self._by_product)
 
     @functools.cached_property
+    def triples(self) -> list[tuple]:
+        """The outcome graph's statements as (s, p, o) N-Triples terms, sorted."""
+        return sorted(self._triples() if callable(self._triples) else self._triples)
+
+    @functools.cached_property
     def ntriples(self) -> str:
         """The outcome graph as sorted N-Triples (byte-identical for identical inputs)."""
-        return "".join(sorted(f"{s} {p} {o} .\n" for s, p, o in self._triples))
+        return "".join(sorted(f"{s} {p} {o} .\n" for s, p, o in self.triples))
 
     @functools.cached_property
     def graph(self) -> Graph:
         graph = Graph()
-        if self._triples:
+        if self.triples:
             graph.parse(data=self.ntriples, format="nt")
         from evkg.core.namespaces import bind_prefixes
 
