@@ -267,7 +267,7 @@ def test_a_rule_runs_after_the_rules_that_conclude_what_it_reads():
 
 
 def test_categories_read_are_those_after_evkg_category_not_the_conclusions():
-    from evkg.classification.knowledge import _categories_read
+    from evkg.classification.schedule import categories_read as _categories_read
 
     everything = {str(EVKG.EU_ATMP), str(EVKG.EU_GTMP), str(EVKG.KR_EVTherapyProduct)}
     where = """?p evkg:ofProduct ?this ; evkg:category evkg:EU_ATMP , <https://w3id.org/evkg#EU_GTMP> .

@@ -15,6 +15,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from evkg.core.conclusions import conclusion_pattern
+from evkg.core.sparql_patterns import Needs
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
 from evkg.classification.knowledge import (
@@ -55,6 +56,8 @@ _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
 _RDFS_LABEL = ox.NamedNode(str(RDFS.label))
 _OUTCOME_TYPE = _P["ClassificationOutcome"]
+# what the engine itself writes into the working store while the rules run
+_ENGINE_WRITES = Needs(frozenset({EVKG_NS + "status", EVKG_NS + "supersededBy", _IN_SCOPE.value}))
 
 # ---------------------------------------------------------------------------------------------------------
 # The run
@@ -142,6 +145,19 @@ class _Run:
         return [r for r in (self.kb.rules if rules is None else rules)
                 if r.jurisdiction is None or r.jurisdiction in self.jurisdictions]
 
+    def runnable(self, rules: list[Rule]) -> list[Rule]:
+        """The rules that can match these descriptions: a rule whose WHERE needs a predicate (or a
+        predicate–value pair) that no description states and no rule or the engine writes is left out, as
+        sending it would cost more than evaluating it."""
+        written = self.kb.written
+        if written is None:
+            return rules
+        written = written | _ENGINE_WRITES
+        predicates = {p.value for (p,) in self.store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")}
+        pairs = {(p.value, o.value) for p, o in self.store.query(
+            "SELECT DISTINCT ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }")}
+        return [r for r in rules if self.kb.needs[r.iri].met_by(predicates, pairs, written)]
+
     def fixpoint(self) -> None:
         """Run the rules until nothing changes. A rule runs again only when something it reads changed after
         its last run (semi-naive at the level of categories): a category it reads was concluded by a rule
@@ -150,7 +166,7 @@ class _Run:
 
         The category hierarchy (a GTMP is an ATMP) is brought up to date just before a rule that reads a broader
         category runs, instead of once at the end of a pass: otherwise every such rule would run twice."""
-        rules = [r for r in self.active_rules(self.kb.evaluation_order) if r.query]
+        rules = self.runnable([r for r in self.active_rules(self.kb.evaluation_order) if r.query])
         hierarchy = next((r for r in rules if r.id == HIERARCHY_RULE_ID), None)
         broader = {s[1] for s in self.kb.subsumption} if hierarchy is not None else set()
         clock = 0

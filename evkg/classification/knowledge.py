@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -21,6 +20,14 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
 
+from evkg.classification.schedule import (
+    HIERARCHY_RULE_ID,
+    evaluation_order,
+    rule_needs,
+    rules_write,
+    with_categories_read,
+)
+from evkg.classification.schedule import where_part as _where_part
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, OUTCOME_NS, _local
 from evkg.core import resources
 from evkg.core.namespaces import EVD, EVKG
@@ -62,7 +69,6 @@ class Question:
     asked_when: str | None            # SPARQL pattern over ?this; None = always asked
 
 
-HIERARCHY_RULE_ID = "HIERARCHY"
 
 
 @dataclass(frozen=True)
@@ -106,55 +112,18 @@ class Knowledge:
     fact_requirements: FactRequirements
     changes: list = ()                # RuleChange items, in the order the overlays made them
 
+    # worked out once per rule set by evkg.classification.schedule
+    @functools.cached_property
+    def needs(self) -> dict:
+        return rule_needs(self.rules)
+
+    @functools.cached_property
+    def written(self):
+        return rules_write(self.rules)
+
     @functools.cached_property
     def evaluation_order(self) -> tuple:
-        """The rules in the order the engine runs them: a rule after those that conclude a category it reads
-        (a narrower category counts as concluding its broader ones), otherwise in decision order (sh:order).
-
-        Premises only ever read categories positively, so the conclusions do not depend on the order; this one
-        spares the engine a second run of every rule that reads a category a later rule concludes. Rules in a
-        cycle keep their decision order."""
-        import heapq
-
-        broader: dict[str, set] = {}
-        for sub, sup, *_ in self.subsumption:
-            broader.setdefault(sub, set()).add(sup)
-
-        def with_broader(categories) -> set:
-            found, stack = set(), list(categories)
-            while stack:
-                category = stack.pop()
-                if category not in found:
-                    found.add(category)
-                    stack.extend(broader.get(category, ()))
-            return found
-
-        regular = [r for r in self.rules if r.id != HIERARCHY_RULE_ID]
-        concludes = {r.iri: with_broader(r.concludes + r.alternatives) for r in regular}
-        after: dict[str, set] = {r.iri: set() for r in regular}      # rule -> rules that must run before it
-        for reader in regular:
-            for producer in regular:
-                if producer is not reader and concludes[producer.iri] & reader.reads_categories:
-                    after[reader.iri].add(producer.iri)
-        key = {r.iri: (r.order, r.id) for r in regular}
-        by_iri = {r.iri: r for r in regular}
-        order, placed = [], set()
-        while len(order) < len(regular):
-            ready = [(key[i], i) for i in after if i not in placed and not (after[i] - placed)]
-            if not ready:                    # a cycle: the first of the rest in decision order goes next
-                ready = [min((key[i], i) for i in after if i not in placed)]
-            heapq.heapify(ready)
-            while ready:
-                _, iri = heapq.heappop(ready)
-                if iri in placed:
-                    continue
-                placed.add(iri)
-                order.append(by_iri[iri])
-                for other in after:
-                    if other not in placed and iri in after[other] and not (after[other] - placed):
-                        heapq.heappush(ready, (key[other], other))
-        hierarchy = [r for r in self.rules if r.id == HIERARCHY_RULE_ID]
-        return tuple(order + hierarchy)
+        return evaluation_order(self.rules, self.subsumption)
 
 
 @dataclass(frozen=True)
@@ -201,39 +170,6 @@ def _prepare_query(construct: str, prefixes: str) -> str:
 
 
 _CATEGORY_TOKEN = re.compile(r"evkg:((?:EU|US|KR)_[A-Za-z0-9_]+)")
-_EVKG_TERM = re.compile(r"\bevkg:([A-Za-z_][A-Za-z0-9_-]*)|<" + re.escape(EVKG_NS) + r"([^>]+)>")
-_TERM = r"(?:evkg:[A-Za-z_][A-Za-z0-9_-]*|<[^>]*>|[?$][A-Za-z_][A-Za-z0-9_]*)"
-# the object list after evkg:category in a pattern (`?o evkg:category evkg:EU_ATMP , evkg:EU_NotGTMP`)
-_CATEGORY_OBJECTS = re.compile(r"(?:\bevkg:category|<" + re.escape(EVKG_NS) + r"category>)\s+("
-                               + _TERM + r"(?:\s*,\s*" + _TERM + r")*)")
-
-
-def _categories_read(where: str, producible: set) -> set:
-    """The categories a rule's WHERE reads: those written after evkg:category; where a variable stands there,
-    every concluded category the WHERE names (they constrain it), or every concluded category at all."""
-    mentioned = {EVKG_NS + (a or b) for a, b in _EVKG_TERM.findall(where)}
-    read = set()
-    for objects in _CATEGORY_OBJECTS.findall(where):
-        for term in re.split(r"\s*,\s*", objects):
-            if term[0] in "?$":
-                read |= (mentioned & producible) or producible
-            else:
-                read.add(EVKG_NS + term[5:] if term.startswith("evkg:") else term.strip("<>"))
-    return read
-
-
-def _with_categories_read(rules: list[Rule], producible: set) -> list[Rule]:
-    """Each rule with the categories it reads (and those it declares it needs). The engine runs a rule again
-    only when a category it reads changed after its last run."""
-    return [dataclasses.replace(rule, reads_categories=frozenset(
-        set(rule.needs_categories) | _categories_read(_where_part(rule.query), producible))) for rule in rules]
-
-
-def _where_part(construct: str) -> str:
-    match = re.search(r"\bWHERE\s*\{", construct, flags=re.IGNORECASE)
-    return construct[match.end():] if match else construct
-
-
 def _is_true(node) -> bool:
     return node is not None and isinstance(node, Literal) and node.toPython() is True
 
@@ -416,7 +352,7 @@ def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
 
     producible = ({c for r in rules for c in r.concludes + r.alternatives} | {s[1] for s in subsumption}
                   | set(category_questions))
-    rules = _with_categories_read(rules, producible)
+    rules = with_categories_read(rules, producible)
     hierarchy = Rule(
         iri=EVSH_NS + HIERARCHY_RULE_ID, id=HIERARCHY_RULE_ID, label="A kind of a broader category",
         rationale="Every product of a narrower legal category also belongs to the broader category that the "

@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from evkg.core import resources
+from evkg.core.sparql_patterns import needs_of
 
 # The named graph that holds a submitted description inside a validation store.
 DATA_GRAPH = ox.NamedNode("urn:evkg:graph:submitted")
@@ -83,6 +84,7 @@ class CompiledCheck:
     messages: tuple[str, ...]
     value_is_focus: bool = False       # node-shape SPARQL constraints report the focus as value
     substitute: bool = False           # message templates with {?var}
+    needs: object = None               # evkg.core.sparql_patterns.Needs of a SPARQL constraint's query
 
 
 @dataclass
@@ -406,7 +408,7 @@ def _compile_member(shapes: Graph, shape, focus: str) -> list[CompiledCheck] | N
         out.append(CompiledCheck(shape=shape, component=SH.SPARQLConstraintComponent, query=query, path=path,
                                  severity=severity,
                                  messages=_messages(shapes, constraint) + messages,
-                                 value_is_focus=path is None, substitute=True))
+                                 value_is_focus=path is None, substitute=True, needs=needs_of(query)))
     return out
 
 
@@ -430,25 +432,43 @@ def _predicates(store: ox.Store) -> set:
     return {p.value for (p,) in rows} | _ontology_predicates()
 
 
+def _pairs(store: ox.Store) -> set:
+    """(predicate, IRI object) of every statement in the data and the ontology."""
+    rows = store.query(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o FILTER(isIRI(?o)) }} }}")
+    return {(p.value, o.value) for p, o in rows} | _ontology_pairs()
+
+
 @functools.cache
 def _ontology_predicates() -> frozenset:
     return frozenset(str(p) for p in resources.ontology_graph().predicates())
+
+
+@functools.cache
+def _ontology_pairs() -> frozenset:
+    return frozenset((str(p), str(o)) for _, p, o in resources.ontology_graph() if isinstance(o, URIRef))
 
 
 def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | None = None) -> list[RawResult]:
     """Evaluate every compiled check on a store that holds the data and the ontology.
 
     A check is skipped when it cannot find anything: its shape has no focus node (given `focus_nodes`, from
-    focus_nodes_by_shape), or it looks only at values of a predicate that no statement uses."""
+    focus_nodes_by_shape), it looks only at values of a predicate that no statement uses, or its SPARQL
+    query needs a statement that is not there (evkg.core.sparql_patterns)."""
     from evkg.io.rdf import to_rdflib
 
     results: list[RawResult] = []
     present = _predicates(store)
+    pairs = None
     for check in compiled.checks:
         if focus_nodes is not None and not focus_nodes.get(check.shape):
             continue
         if check.path is not None and check.component in _NEED_A_VALUE and str(check.path) not in present:
             continue
+        if check.needs is not None and check.needs.predicates:
+            if pairs is None:
+                pairs = _pairs(store)
+            if not check.needs.met_by(present, pairs):
+                continue
         solutions = store.query(check.query, use_default_graph_as_union=True)
         variables = [v.value for v in solutions.variables]
         names = set(variables)

@@ -1,0 +1,235 @@
+"""What a SPARQL query's WHERE clause cannot match without: the predicates (and predicate–IRI pairs) of the
+triple patterns that every solution must satisfy.
+
+Oxigraph parses and plans a query on every call, which costs more than evaluating a rule on one product; a
+rule or check whose required predicate no statement has cannot have a solution and need not be sent at all.
+The analysis reads only the top-level group of the WHERE clause and leaves out everything that may not have
+to match (OPTIONAL, MINUS, UNION, nested groups, EXISTS, GRAPH, SERVICE) and every property path, so it can
+only ever under-state what a query needs. A query it cannot read needs nothing.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+_TOKEN = re.compile(r"""
+    (?P<space>\s+|\#[^\n]*)
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
+  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w%-]|\.(?=[\w%:-]))*)
+  | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<word>[A-Za-z_]\w*)
+  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,./|*+?!^=<>-])
+""", re.VERBOSE)
+
+_SKIPPED_GROUPS = {"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "EXISTS"}
+
+
+@dataclass(frozen=True)
+class Needs:
+    predicates: frozenset = frozenset()    # predicate IRIs
+    pairs: frozenset = frozenset()         # (predicate IRI, object IRI)
+
+    def met_by(self, predicates, pairs, written: "Needs | None" = None) -> bool:
+        """Whether statements with these predicates and (predicate, IRI object) pairs, plus what may be
+        `written` meanwhile (its predicates take any value, its pairs just those), could satisfy them."""
+        written = written or Needs()
+        return all(p in predicates or p in written.predicates or p in written.pair_predicates
+                   for p in self.predicates) and all(
+            pair in pairs or pair[0] in written.predicates or pair in written.pairs for pair in self.pairs)
+
+    @functools.cached_property
+    def pair_predicates(self) -> frozenset:
+        return frozenset(p for p, _ in self.pairs)
+
+    def __or__(self, other: "Needs") -> "Needs":
+        return Needs(self.predicates | other.predicates, self.pairs | other.pairs)
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, position = [], 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise _Unreadable(text[position:position + 20])
+        position = match.end()
+        if match.lastgroup != "space":
+            out.append((match.lastgroup, match.group()))
+    return out
+
+
+def _prefixes(tokens) -> dict:
+    found = {}
+    for i, (kind, value) in enumerate(tokens[:-2]):
+        if kind == "word" and value.upper() == "PREFIX" and tokens[i + 1][0] == "pname" and tokens[i + 2][0] == "iri":
+            found[tokens[i + 1][1][:-1]] = tokens[i + 2][1][1:-1]
+    return found
+
+
+def _skip_balanced(tokens, i: int) -> int:
+    """The index after the bracket group that opens at tokens[i]."""
+    pairs = {"{": "}", "(": ")", "[": "]"}
+    stack = [pairs[tokens[i][1]]]
+    i += 1
+    while stack:
+        if i >= len(tokens):
+            raise _Unreadable("unbalanced")
+        value = tokens[i][1] if tokens[i][0] == "punct" else None
+        if value in pairs:
+            stack.append(pairs[value])
+        elif value == stack[-1]:
+            stack.pop()
+        i += 1
+    return i
+
+
+def _iri(token, prefixes: dict) -> str | None:
+    kind, value = token
+    if kind == "iri":
+        return value[1:-1]
+    if kind == "pname":
+        prefix, _, local = value.partition(":")
+        if prefix not in prefixes:
+            raise _Unreadable(value)
+        return prefixes[prefix] + local
+    if kind == "word" and value == "a":
+        return RDF_TYPE
+    return None
+
+
+def _is_term_start(token) -> bool:
+    return token[0] in ("iri", "string", "var", "pname", "number", "word") or token[1] in ("[", "(")
+
+
+def _term_end(tokens, i: int) -> int:
+    """The index after the RDF term (or blank-node list, or collection) starting at tokens[i]."""
+    if tokens[i][1] in ("[", "(") and tokens[i][0] == "punct":
+        return _skip_balanced(tokens, i)
+    i += 1
+    while i < len(tokens) and (tokens[i][0] == "lang" or tokens[i][1] == "^^"):
+        i += 2 if tokens[i][1] == "^^" else 1
+    return i
+
+
+def _path_end(tokens, i: int) -> int:
+    """The index after the predicate (an IRI, a variable or a property path) starting at tokens[i]."""
+    while True:
+        while tokens[i] in (("punct", "^"), ("punct", "!")):
+            i += 1
+        i = _skip_balanced(tokens, i) if tokens[i] == ("punct", "(") else i + 1
+        while tokens[i][0] == "punct" and tokens[i][1] in ("*", "+", "?"):
+            i += 1
+        if not (tokens[i][0] == "punct" and tokens[i][1] in ("/", "|")):
+            return i
+        i += 1
+
+
+def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, open_ended: set | None = None
+                   ) -> int:
+    """Read `subject predicate object (, object)* (; predicate object …)*` and note what it needs (a variable
+    predicate is noted as None; `open_ended` gets the predicates with an object that is not an IRI); return
+    the index of the token after it (its '.' or the closing '}')."""
+    i = _term_end(tokens, i)
+    while True:
+        if tokens[i][1] in (".", "}"):
+            return i
+        if tokens[i][1] == ";":
+            i += 1
+            continue
+        start, i = i, _path_end(tokens, i)
+        if i != start + 1:
+            predicate = None                       # a property path: not judged
+        elif tokens[start][0] == "var":
+            predicate = None
+            predicates.add(None)
+        else:
+            predicate = _iri(tokens[start], prefixes)
+        while True:
+            if not _is_term_start(tokens[i]):
+                raise _Unreadable(tokens[i][1])
+            object_end = _term_end(tokens, i)
+            if predicate is not None:
+                predicates.add(predicate)
+                obj = _iri(tokens[i], prefixes) if object_end == i + 1 else None
+                if obj is not None:
+                    pairs.add((predicate, obj))
+                elif open_ended is not None:
+                    open_ended.add(predicate)
+            i = object_end
+            if tokens[i][1] != ",":
+                break
+            i += 1
+
+
+def _where_start(tokens) -> int:
+    for i, (kind, value) in enumerate(tokens):
+        if kind == "word" and value.upper() == "WHERE" and tokens[i + 1][1] == "{":
+            return i + 2
+    raise _Unreadable("no WHERE")
+
+
+def needs_of(query: str) -> Needs:
+    """What every solution of `query`'s WHERE clause matches: predicates and (predicate, IRI object) pairs."""
+    try:
+        tokens = _tokens(query)
+        prefixes = _prefixes(tokens)
+        predicates: set = set()
+        pairs: set = set()
+        i = _where_start(tokens)
+        while tokens[i][1] != "}":
+            kind, value = tokens[i]
+            word = value.upper() if kind == "word" else None
+            if value in (".", ";") and kind == "punct":
+                i += 1
+            elif value == "{" and kind == "punct":               # a nested group, perhaps of a UNION
+                i = _skip_balanced(tokens, i)
+            elif word == "UNION":
+                i += 1
+            elif word in _SKIPPED_GROUPS or word == "NOT":
+                while tokens[i][1] != "{":
+                    i += 1
+                i = _skip_balanced(tokens, i)
+            elif word in ("FILTER", "BIND"):
+                i += 1
+                if tokens[i][0] == "word":                       # FILTER regex(…), FILTER NOT EXISTS {…}
+                    while tokens[i][1] not in ("(", "{"):
+                        i += 1
+                i = _skip_balanced(tokens, i)
+            elif word == "VALUES":
+                while tokens[i][1] != "{":
+                    i += 1
+                i = _skip_balanced(tokens, i)
+            elif _is_term_start(tokens[i]):
+                i = _triples_block(tokens, i, prefixes, predicates, pairs)
+            else:
+                raise _Unreadable(value)
+        return Needs(frozenset(predicates - {None}), frozenset(pairs))
+    except (_Unreadable, IndexError):
+        return Needs()
+
+
+def template_writes(query: str) -> Needs | None:
+    """What a CONSTRUCT template writes: predicates it writes any value of, and (predicate, IRI) pairs; None
+    when a predicate is a variable (it may write anything) or the template cannot be read."""
+    try:
+        tokens = _tokens(query)
+        prefixes = _prefixes(tokens)
+        i = next(i for i, (kind, value) in enumerate(tokens)
+                 if kind == "word" and value.upper() == "CONSTRUCT") + 2
+        predicates: set = set()
+        pairs: set = set()
+        open_ended: set = set()
+        while tokens[i][1] != "}":
+            i = i + 1 if tokens[i][1] == "." else _triples_block(tokens, i, prefixes, predicates, pairs, open_ended)
+        return None if None in predicates else Needs(frozenset(open_ended), frozenset(pairs))
+    except (_Unreadable, IndexError, StopIteration):
+        return None
