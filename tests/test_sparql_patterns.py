@@ -33,10 +33,18 @@ def test_what_may_not_match_is_not_needed():
         FILTER NOT EXISTS { ?this evkg:d ?w }
         FILTER(EXISTS { ?this evkg:e ?v } || ?x != evkg:f)
         { ?this evkg:g ?u } UNION { ?this evkg:h ?u }
+        { SELECT (COUNT(*) AS ?n) WHERE { ?this evkg:l ?s } }
         BIND(IRI(CONCAT("x", STR(?this))) AS ?o)
         VALUES ?k { evkg:i evkg:j }
         GRAPH ?gr { ?this evkg:k ?t }""")
     assert found.predicates == {EVKG + "a"}
+
+
+def test_a_nested_group_is_needed_and_of_a_union_what_every_branch_needs():
+    found = needs("""?this evkg:a ?x . { ?x evkg:b ?y . ?y evkg:c evkg:V }
+        { ?x evkg:d ?z ; evkg:e ?w } UNION { ?x evkg:d ?z . OPTIONAL { ?x evkg:f ?v } }""")
+    assert found.predicates == {EVKG + "a", EVKG + "b", EVKG + "c", EVKG + "d"}
+    assert found.pairs == {(EVKG + "c", EVKG + "V")}
 
 
 def test_property_paths_and_variable_predicates_are_not_judged():

@@ -255,7 +255,7 @@ class WhatCouldDecide:
         fired: dict[str, set] = {}
         marker = f"?this <{_IN_SCOPE.value}> true"
         for iri, rule in rules.items():
-            query = rule.query.replace(marker, f"?this <{_VARIANT_OF}> <{iri}>", 1)
+            query = rule.query.replace(marker, f"?this <{_VARIANT_OF}> <{iri}>")   # in every branch
             for triple in store.query(query):
                 if triple.predicate.value == EVKG_NS + "ofProduct" and triple.object.value in copies:
                     fired.setdefault(iri, set()).add(triple.object.value)

@@ -3,9 +3,10 @@ triple patterns that every solution must satisfy.
 
 Oxigraph parses and plans a query on every call, which costs more than evaluating a rule on one product; a
 rule or check whose required predicate no statement has cannot have a solution and need not be sent at all.
-The analysis reads only the top-level group of the WHERE clause and leaves out everything that may not have
-to match (OPTIONAL, MINUS, UNION, nested groups, EXISTS, GRAPH, SERVICE) and every property path, so it can
-only ever under-state what a query needs. A query it cannot read needs nothing.
+The analysis reads the WHERE clause's group and the groups joined into it (of a UNION, only what every
+branch needs) and leaves out everything that may not have to match (OPTIONAL, MINUS, EXISTS, GRAPH,
+SERVICE, subqueries) and every property path, so it can only ever under-state what a query needs. A query
+it cannot read needs nothing.
 """
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 _SKIPPED_GROUPS = {"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "EXISTS"}
+# words that end a triples block written without a closing '.'
+BLOCK_ENDS = {"FILTER", "BIND", "VALUES", "OPTIONAL", "MINUS", "GRAPH", "SERVICE", "UNION"}
+
+
+def ends_block(token) -> bool:
+    """Whether a triples block ends before this token (its '.', the group's '}', a keyword, a group)."""
+    kind, value = token
+    return (kind == "punct" and value in (".", "}", "{")) or (kind == "word" and value.upper() in BLOCK_ENDS)
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,8 @@ class _Unreadable(Exception):
     pass
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+def _tokens(text: str, spans: list | None = None) -> list[tuple[str, str]]:
+    """(kind, text) of every token but space and comments; `spans` gets each one's (start, end)."""
     out, position = [], 0
     while position < len(text):
         match = _TOKEN.match(text, position)
@@ -64,6 +74,8 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         position = match.end()
         if match.lastgroup != "space":
             out.append((match.lastgroup, match.group()))
+            if spans is not None:
+                spans.append(match.span())
     return out
 
 
@@ -140,7 +152,7 @@ def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, 
     the index of the token after it (its '.' or the closing '}')."""
     i = _term_end(tokens, i)
     while True:
-        if tokens[i][1] in (".", "}"):
+        if ends_block(tokens[i]):
             return i
         if tokens[i][1] == ";":
             i += 1
@@ -170,6 +182,12 @@ def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, 
             i += 1
 
 
+def _advanced(before: int, after: int) -> int:
+    if after <= before:
+        raise _Unreadable("no progress")
+    return after
+
+
 def _where_start(tokens) -> int:
     for i, (kind, value) in enumerate(tokens):
         if kind == "word" and value.upper() == "WHERE" and tokens[i + 1][1] == "{":
@@ -177,41 +195,56 @@ def _where_start(tokens) -> int:
     raise _Unreadable("no WHERE")
 
 
+def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, int]:
+    """What the group whose content starts at tokens[i] needs, and the index after its closing brace. A nested
+    group is needed whole; of a UNION, what every branch needs."""
+    predicates: set = set()
+    pairs: set = set()
+    while tokens[i] != ("punct", "}"):
+        kind, value = tokens[i]
+        word = value.upper() if kind == "word" else None
+        if value in (".", ";") and kind == "punct":
+            i += 1
+        elif value == "{" and kind == "punct":
+            branches = []
+            while True:
+                if tokens[i + 1][0] == "word" and tokens[i + 1][1].upper() == "SELECT":
+                    branches.append((set(), set()))               # a subquery may answer with no match
+                    i = _skip_balanced(tokens, i)
+                else:
+                    found_predicates, found_pairs, i = _group_needs(tokens, i + 1, prefixes)
+                    branches.append((found_predicates, found_pairs))
+                if not (tokens[i][0] == "word" and tokens[i][1].upper() == "UNION"):
+                    break
+                i += 1
+            predicates |= set.intersection(*(b[0] for b in branches))
+            pairs |= set.intersection(*(b[1] for b in branches))
+        elif word in _SKIPPED_GROUPS or word == "NOT":
+            while tokens[i][1] != "{":
+                i += 1
+            i = _skip_balanced(tokens, i)
+        elif word in ("FILTER", "BIND"):
+            i += 1
+            if tokens[i][0] == "word":                       # FILTER regex(…), FILTER NOT EXISTS {…}
+                while tokens[i][1] not in ("(", "{"):
+                    i += 1
+            i = _skip_balanced(tokens, i)
+        elif word == "VALUES":
+            while tokens[i][1] != "{":
+                i += 1
+            i = _skip_balanced(tokens, i)
+        elif _is_term_start(tokens[i]):
+            i = _advanced(i, _triples_block(tokens, i, prefixes, predicates, pairs))
+        else:
+            raise _Unreadable(value)
+    return predicates, pairs, i + 1
+
+
 def needs_of(query: str) -> Needs:
     """What every solution of `query`'s WHERE clause matches: predicates and (predicate, IRI object) pairs."""
     try:
         tokens = _tokens(query)
-        prefixes = _prefixes(tokens)
-        predicates: set = set()
-        pairs: set = set()
-        i = _where_start(tokens)
-        while tokens[i][1] != "}":
-            kind, value = tokens[i]
-            word = value.upper() if kind == "word" else None
-            if value in (".", ";") and kind == "punct":
-                i += 1
-            elif value == "{" and kind == "punct":               # a nested group, perhaps of a UNION
-                i = _skip_balanced(tokens, i)
-            elif word == "UNION":
-                i += 1
-            elif word in _SKIPPED_GROUPS or word == "NOT":
-                while tokens[i][1] != "{":
-                    i += 1
-                i = _skip_balanced(tokens, i)
-            elif word in ("FILTER", "BIND"):
-                i += 1
-                if tokens[i][0] == "word":                       # FILTER regex(…), FILTER NOT EXISTS {…}
-                    while tokens[i][1] not in ("(", "{"):
-                        i += 1
-                i = _skip_balanced(tokens, i)
-            elif word == "VALUES":
-                while tokens[i][1] != "{":
-                    i += 1
-                i = _skip_balanced(tokens, i)
-            elif _is_term_start(tokens[i]):
-                i = _triples_block(tokens, i, prefixes, predicates, pairs)
-            else:
-                raise _Unreadable(value)
+        predicates, pairs, _ = _group_needs(tokens, _where_start(tokens), _prefixes(tokens))
         return Needs(frozenset(predicates - {None}), frozenset(pairs))
     except (_Unreadable, IndexError):
         return Needs()
@@ -229,7 +262,8 @@ def template_writes(query: str) -> Needs | None:
         pairs: set = set()
         open_ended: set = set()
         while tokens[i][1] != "}":
-            i = i + 1 if tokens[i][1] == "." else _triples_block(tokens, i, prefixes, predicates, pairs, open_ended)
+            i = i + 1 if tokens[i][1] == "." else _advanced(
+                i, _triples_block(tokens, i, prefixes, predicates, pairs, open_ended))
         return None if None in predicates else Needs(frozenset(open_ended), frozenset(pairs))
     except (_Unreadable, IndexError, StopIteration):
         return None
