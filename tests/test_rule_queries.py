@@ -17,7 +17,7 @@ PREFIXES = "PREFIX evkg: <https://w3id.org/evkg#>\n"
 
 
 @pytest.fixture(scope="module")
-def classified_store():
+def classified_run():
     """A working store as the engine leaves it: every example, the curated products and 60 generated ones,
     with all their conclusions."""
     from rdflib import Graph
@@ -36,7 +36,12 @@ def classified_store():
     run = engine._Run(data.serialize(format="nt", encoding="utf-8"), engine.JURISDICTIONS, knowledge())
     run.scope()
     run.fixpoint()
-    return run.store
+    return run
+
+
+@pytest.fixture(scope="module")
+def classified_store(classified_run):
+    return classified_run.store
 
 
 def _as_written(rule_iri: str) -> str:
@@ -109,3 +114,16 @@ def test_rewrites_give_the_same_rows_on_a_small_store():
 
 def test_an_unreadable_query_is_left_as_it_is():
     assert rewrite_for_oxigraph("this is { not sparql") == "this is { not sparql"
+
+
+def test_the_hierarchy_step_concludes_what_its_sparql_form_does(classified_run):
+    """The engine applies the category hierarchy in Python, incrementally; the rule's SPARQL form (kept for
+    the rules document and the what-if comparison) must construct the same statements."""
+    from evkg.classification.knowledge import HIERARCHY_RULE_ID, knowledge
+
+    hierarchy = next(r for r in knowledge().rules if r.id == HIERARCHY_RULE_ID)
+    by_sparql = {str(t) for t in classified_run.store.query(hierarchy.query)}
+    rule_iri = hierarchy.iri
+    by_step = {str(t) for t in classified_run.derived
+               if classified_run.index.rule.get(t.subject.value) == rule_iri}
+    assert by_sparql and by_step == by_sparql

@@ -41,9 +41,12 @@ from evkg.classification.outcomes import (
     STATUS_RANK,
     SUPERSEDED,
     SUPERSEDED_IRI,
+    EVSH_NS,
+    JURISDICTION_NS,
     ClassificationResult,
     Outcome,
     _nt,
+    _outcome_iri,
     _sparql_term,
     _value,
 )
@@ -121,6 +124,8 @@ class _Run:
         self.chain: dict[str, int] = {}
         self.superseded_by: dict[str, list] = {}
         self.stated = DescriptionFacts(self.store, kb)
+        self.in_scope: set = set()
+        self.hierarchy_seen: set = set()          # outcomes the hierarchy step has looked at
 
     # -- scope -------------------------------------------------------------------------------------------
     def scope(self) -> tuple[list[str], list[str]]:
@@ -138,6 +143,7 @@ class _Run:
             else:
                 in_scope.append(product)
         self.store.extend([ox.Quad(ox.NamedNode(p), _IN_SCOPE, _TRUE) for p in in_scope])
+        self.in_scope = set(in_scope)
         return sorted(in_scope), sorted(out_of_scope)
 
     # -- fixpoint ----------------------------------------------------------------------------------------
@@ -185,7 +191,8 @@ class _Run:
             clock += 1
             last_run[rule.iri] = clock
             batch = []
-            for triple in self.store.query(rule.query):
+            conclusions = self.hierarchy_step() if rule is hierarchy else self.store.query(rule.query)
+            for triple in conclusions:
                 if triple.predicate == _P["status"] or triple in self.derived:
                     continue
                 self.derived.add(triple)
@@ -215,6 +222,32 @@ class _Run:
             if not pending:
                 return
         raise RuntimeError("the classification rules did not reach a fixpoint after 100 passes")
+
+    def hierarchy_step(self) -> list:
+        """What the category-hierarchy rule concludes from the outcomes it has not seen yet: the same
+        statements as its SPARQL form (knowledge._hierarchy_query, a test compares them), without asking the
+        store again about every outcome each time a rule reads a broader category."""
+        seen, by_sub = self.hierarchy_seen, self.kb.broader_categories
+        index, out = self.index, []
+        rule_node, outcome_type = ox.NamedNode(EVSH_NS + HIERARCHY_RULE_ID), _P["ClassificationOutcome"]
+        for sub_outcome in [o for o in index.category if o not in seen]:
+            seen.add(sub_outcome)
+            product = index.product.get(sub_outcome)
+            if product not in self.in_scope:
+                continue
+            for sup, question, jurisdiction, source in by_sub.get(index.category[sub_outcome], ()):
+                node = ox.NamedNode(_outcome_iri(product, HIERARCHY_RULE_ID, _local(sup)))
+                out += [ox.Triple(node, _RDF_TYPE, outcome_type),
+                        ox.Triple(node, _P["ofProduct"], ox.NamedNode(product)),
+                        ox.Triple(node, _P["category"], ox.NamedNode(sup)),
+                        ox.Triple(node, _P["question"], ox.NamedNode(question)),
+                        ox.Triple(node, _P["derivedByRule"], rule_node),
+                        ox.Triple(node, _P["premise"], ox.NamedNode(sub_outcome))]
+                if jurisdiction:
+                    out.append(ox.Triple(node, _P["jurisdiction"], ox.NamedNode(JURISDICTION_NS + jurisdiction)))
+                if source:
+                    out.append(ox.Triple(node, _DCT_SOURCE, ox.NamedNode(source)))
+        return out
 
     # -- statuses and supersession ------------------------------------------------------------------------
     def settle_statuses(self) -> tuple[set, bool]:

@@ -126,6 +126,14 @@ class Knowledge:
     def evaluation_order(self) -> tuple:
         return evaluation_order(self.rules, self.subsumption)
 
+    @functools.cached_property
+    def broader_categories(self) -> dict:
+        """Narrower category -> (broader category, its question, jurisdiction, source) for each step up."""
+        found: dict = {}
+        for sub, sup, question, jurisdiction, source in self.subsumption:
+            found.setdefault(sub, []).append((sup, question, jurisdiction, source))
+        return found
+
 
 @dataclass(frozen=True)
 class RuleChange:
