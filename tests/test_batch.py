@@ -144,3 +144,18 @@ def test_progress_bar_only_on_a_terminal_and_never_when_quiet():
     assert pipe.getvalue() == "" and quiet.getvalue() == ""
     shown = terminal.getvalue()
     assert "3/10" in shown and "120 products" in shown and "ETA" in shown and shown.endswith("\r")
+
+
+def test_the_split_path_keeps_the_checks_and_reads_a_bom(corpus, tmp_path, monkeypatch):
+    """A large file is parsed from its bytes on the split path; the checks on its text still run (a NUL is
+    refused where it is), and a UTF-8 byte-order mark is read as on the whole-file path."""
+    monkeypatch.setattr(batch, "SPLIT_HERE_BYTES", 1000)
+    text = corpus.read_bytes()
+    with_bom = tmp_path / "with-bom.ttl"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + text)
+    assert product_lines(check_files([with_bom], chunk_products=7))[:-1] == product_lines(
+        check_files([corpus], chunk_products=7))[:-1]                  # all but the file's own line
+    with_nul = tmp_path / "with-nul.ttl"
+    with_nul.write_bytes(text[:500] + b"\x00" + text[500:])
+    entry = check_files([with_nul], chunk_products=7).files[0]
+    assert entry.error and "NUL" in entry.error

@@ -58,12 +58,19 @@ def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: 
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise InputError(f"is not a regular {what}; evkg reads only regular files.", path=shown)
-        return _read_stream(handle, limit, shown, limit_hint)
+        return _read_stream(handle, limit, shown, limit_hint, expected=info.st_size)
 
 
-def _read_stream(handle, limit: int, shown: str, limit_hint: str) -> bytes:
+def _read_stream(handle, limit: int, shown: str, limit_hint: str, expected: int | None = None) -> bytes:
+    """At most limit + 1 bytes of the stream (then the limit is refused). A regular file of known size is
+    read in one piece, so a large file is held once in memory, not once in pieces and once joined."""
     chunks, size = [], 0
     try:
+        if expected is not None:
+            first = handle.read(min(limit, expected) + 1)
+            if len(first) <= expected:
+                return first
+            chunks, size = [first], len(first)      # it grew since it was measured: read on
         while size <= limit:
             chunk = handle.read(min(CHUNK, limit + 1 - size))
             if not chunk:

@@ -120,7 +120,7 @@ def load_located(path: str | Path, *, input_format: str | None = None, allow_rem
 def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = False) -> str:
     """Decoded text that is safe to parse: not empty, no remote JSON-LD context, no external XML entity."""
     text = _decode(raw, source_name)
-    if not text.strip():
+    if not text or text.isspace():                  # (not strip(): that copies a large file)
         raise InputError("is empty: it holds no RDF statements.", path=source_name,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
     _refuse_nul(text, source_name)
@@ -244,16 +244,32 @@ def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_r
     None when Oxigraph does not read the format or refuses the file: load_into_store then gives the message."""
     import pyoxigraph as ox
 
-    text, fmt = _checked_file_text(path, input_format, allow_remote, max_bytes)
+    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
+    checked_text(raw, fmt, str(path), allow_remote)          # the checks; Oxigraph reads the bytes themselves
+    text = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    del raw
     shown = str(path)
     ox_format = _OXIGRAPH_FORMATS.get(fmt)
     if ox_format is None:
         return None
+    lines: list[bytes] = []
+    batch: list = []
+
+    def written():
+        # serialised a batch at a time and split: the lines come out packed (made one by one beside the
+        # parse, they take twice the memory), and no second copy of the whole file is made
+        lines.extend(ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES).split(b"\n")[:-1])
+        batch.clear()
+
     try:
-        lines = [f"{triple} .".encode("utf-8")
-                 for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_base_of(path))]
+        for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_base_of(path)):
+            batch.append(triple)
+            if len(batch) == 20_000:
+                written()
+        written()
     except (SyntaxError, ValueError, OSError):
         return None
+    del text
     if not lines:
         raise InputError("holds no RDF statements.", path=shown,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
