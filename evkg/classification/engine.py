@@ -10,11 +10,13 @@ name the facts to add. The caller's graph is never modified; outcome IRIs are st
 """
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from evkg.core.conclusions import conclusion_pattern
+from evkg.core.conclusions import conclusion_classes, conclusion_pattern, conclusion_properties
 from evkg.core.sparql_patterns import Needs
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
@@ -59,6 +61,16 @@ _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
 _RDFS_LABEL = ox.NamedNode(str(RDFS.label))
 _OUTCOME_TYPE = _P["ClassificationOutcome"]
+@functools.cache
+def _conclusion_predicates() -> frozenset:
+    return frozenset(str(p) for p in conclusion_properties())
+
+
+@functools.cache
+def _conclusion_class_iris() -> frozenset:
+    return frozenset(str(c) for c in conclusion_classes())
+
+
 # what the engine itself writes into the working store while the rules run
 _ENGINE_WRITES = Needs(frozenset({EVKG_NS + "status", EVKG_NS + "supersededBy", _IN_SCOPE.value}))
 
@@ -116,7 +128,12 @@ class _Run:
         self.jurisdictions = jurisdictions
         self.store = ox.Store()
         self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")   # facts only, no conclusions
+        self.predicates, self.pairs = self._stated()
+        if self.predicates & _conclusion_predicates() or any(
+                p == _RDF_TYPE.value and o in _conclusion_class_iris() for p, o in self.pairs):
+            # facts only, no conclusions (a submission's are never trusted)
+            self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")
+            self.predicates, self.pairs = self._stated()
         self.index = _Index()
         self.derived: set = set()
         self.managed: dict[str, list] = {}       # outcome -> engine-written triples (status, supersession)
@@ -159,10 +176,14 @@ class _Run:
         if written is None:
             return rules
         written = written | _ENGINE_WRITES
+        return [r for r in rules if self.kb.needs[r.iri].met_by(self.predicates, self.pairs, written)]
+
+    def _stated(self) -> tuple[set, set]:
+        """The predicates, and (predicate, IRI value) pairs, of the statements in the store."""
         predicates = {p.value for (p,) in self.store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")}
         pairs = {(p.value, o.value) for p, o in self.store.query(
             "SELECT DISTINCT ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }")}
-        return [r for r in rules if self.kb.needs[r.iri].met_by(predicates, pairs, written)]
+        return predicates, pairs
 
     def fixpoint(self) -> None:
         """Run the rules until nothing changes. A rule runs again only when something it reads changed after
