@@ -20,6 +20,7 @@ from evkg.core.conclusions import conclusion_classes, conclusion_pattern, conclu
 from evkg.core.sparql_patterns import Needs
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
+from evkg.classification.hierarchy import hierarchy_conclusions
 from evkg.classification.knowledge import (
     HIERARCHY_RULE_ID,
     Knowledge,
@@ -43,12 +44,9 @@ from evkg.classification.outcomes import (
     STATUS_RANK,
     SUPERSEDED,
     SUPERSEDED_IRI,
-    EVSH_NS,
-    JURISDICTION_NS,
     ClassificationResult,
     Outcome,
     _nt,
-    _outcome_iri,
     _sparql_term,
     _value,
 )
@@ -212,7 +210,8 @@ class _Run:
             clock += 1
             last_run[rule.iri] = clock
             batch = []
-            conclusions = self.hierarchy_step() if rule is hierarchy else self.store.query(rule.query)
+            conclusions = (hierarchy_conclusions(self.kb, self.index, self.in_scope, self.hierarchy_seen)
+                           if rule is hierarchy else self.store.query(rule.query))
             for triple in conclusions:
                 if triple.predicate == _P["status"] or triple in self.derived:
                     continue
@@ -243,32 +242,6 @@ class _Run:
             if not pending:
                 return
         raise RuntimeError("the classification rules did not reach a fixpoint after 100 passes")
-
-    def hierarchy_step(self) -> list:
-        """What the category-hierarchy rule concludes from the outcomes it has not seen yet: the same
-        statements as its SPARQL form (knowledge._hierarchy_query, a test compares them), without asking the
-        store again about every outcome each time a rule reads a broader category."""
-        seen, by_sub = self.hierarchy_seen, self.kb.broader_categories
-        index, out = self.index, []
-        rule_node, outcome_type = ox.NamedNode(EVSH_NS + HIERARCHY_RULE_ID), _P["ClassificationOutcome"]
-        for sub_outcome in [o for o in index.category if o not in seen]:
-            seen.add(sub_outcome)
-            product = index.product.get(sub_outcome)
-            if product not in self.in_scope:
-                continue
-            for sup, question, jurisdiction, source in by_sub.get(index.category[sub_outcome], ()):
-                node = ox.NamedNode(_outcome_iri(product, HIERARCHY_RULE_ID, _local(sup)))
-                out += [ox.Triple(node, _RDF_TYPE, outcome_type),
-                        ox.Triple(node, _P["ofProduct"], ox.NamedNode(product)),
-                        ox.Triple(node, _P["category"], ox.NamedNode(sup)),
-                        ox.Triple(node, _P["question"], ox.NamedNode(question)),
-                        ox.Triple(node, _P["derivedByRule"], rule_node),
-                        ox.Triple(node, _P["premise"], ox.NamedNode(sub_outcome))]
-                if jurisdiction:
-                    out.append(ox.Triple(node, _P["jurisdiction"], ox.NamedNode(JURISDICTION_NS + jurisdiction)))
-                if source:
-                    out.append(ox.Triple(node, _DCT_SOURCE, ox.NamedNode(source)))
-        return out
 
     # -- statuses and supersession ------------------------------------------------------------------------
     def settle_statuses(self) -> tuple[set, bool]:

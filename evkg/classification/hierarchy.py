@@ -1,0 +1,46 @@
+"""The category hierarchy as the engine applies it: an outcome in a narrower category (a GTMP) is also an
+outcome in each broader one (an ATMP, a biological medicinal product), derived by the HIERARCHY rule.
+
+The rule has a SPARQL form (knowledge._hierarchy_query) for the rules document, the what-if comparison and
+any SHACL-AF engine; the classifier computes the same statements here instead, from the outcomes it has not
+looked at yet, because it brings the hierarchy up to date before every rule that reads a broader category
+(tests/test_rule_queries compares the two).
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib.namespace import DCTERMS, RDF
+
+from evkg.classification.outcomes import EVKG_NS, EVSH_NS, JURISDICTION_NS, _local, _outcome_iri
+from evkg.classification.schedule import HIERARCHY_RULE_ID
+
+_TYPE, _SOURCE = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DCTERMS.source))
+_OUTCOME = ox.NamedNode(EVKG_NS + "ClassificationOutcome")
+_RULE = ox.NamedNode(EVSH_NS + HIERARCHY_RULE_ID)
+_OF_PRODUCT, _CATEGORY, _QUESTION, _DERIVED_BY, _PREMISE, _JURISDICTION = (
+    ox.NamedNode(EVKG_NS + name) for name in
+    ("ofProduct", "category", "question", "derivedByRule", "premise", "jurisdiction"))
+
+
+def hierarchy_conclusions(kb, index, in_scope: set, seen: set) -> list:
+    """The HIERARCHY rule's statements for the outcomes in `index` not in `seen` (which it then holds), for
+    products in scope."""
+    out = []
+    for narrower in [o for o in index.category if o not in seen]:
+        seen.add(narrower)
+        product = index.product.get(narrower)
+        if product not in in_scope:
+            continue
+        for broader, question, jurisdiction, source in kb.broader_categories.get(index.category[narrower], ()):
+            node = ox.NamedNode(_outcome_iri(product, HIERARCHY_RULE_ID, _local(broader)))
+            out += [ox.Triple(node, _TYPE, _OUTCOME),
+                    ox.Triple(node, _OF_PRODUCT, ox.NamedNode(product)),
+                    ox.Triple(node, _CATEGORY, ox.NamedNode(broader)),
+                    ox.Triple(node, _QUESTION, ox.NamedNode(question)),
+                    ox.Triple(node, _DERIVED_BY, _RULE),
+                    ox.Triple(node, _PREMISE, ox.NamedNode(narrower))]
+            if jurisdiction:
+                out.append(ox.Triple(node, _JURISDICTION, ox.NamedNode(JURISDICTION_NS + jurisdiction)))
+            if source:
+                out.append(ox.Triple(node, _SOURCE, ox.NamedNode(source)))
+    return out
