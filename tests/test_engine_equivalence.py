@@ -326,3 +326,20 @@ def test_compiled_engine_gives_each_inline_case_its_expected_results():
     wrong = {f"{CASES[i][0]}:{CASES[i][1]}": (sorted(found), sorted(CASES[i][3]))
              for i, found in compiled_case_results().items() if found != CASES[i][3]}
     assert not wrong, wrong
+
+
+def test_checks_asked_together_find_what_each_check_finds_alone():
+    """run_compiled asks the count checks of one focus in one query, and its value checks in another; each
+    check's own query must give the same findings on every example (valid and invalid)."""
+    import dataclasses
+
+    compiled = bundled_compiled_shapes()
+    alone = dataclasses.replace(compiled, checks=[dataclasses.replace(c, family=None) for c in compiled.checks])
+    assert sum(c.family is not None for c in compiled.checks) > 100
+    findings = 0
+    for path in EXAMPLES:
+        store = store_of_graph(parse_as_written(Graph(), source=str(path), format="turtle"))
+        together = sorted(r.key() for r in run_compiled(store, compiled))
+        assert together == sorted(r.key() for r in run_compiled(store, alone)), path.name
+        findings += len(together)
+    assert findings > 50

@@ -85,6 +85,10 @@ class CompiledCheck:
     value_is_focus: bool = False       # node-shape SPARQL constraints report the focus as value
     substitute: bool = False           # message templates with {?var}
     needs: object = None               # evkg.core.sparql_patterns.Needs of a SPARQL constraint's query
+    # Checks of one focus that can be asked in one query (run_compiled): "count" with (operator, bound), or
+    # "value" with the filter that finds a bad ?value.
+    family: str | None = None
+    merge: object = None
 
 
 @dataclass
@@ -382,7 +386,8 @@ def _compile_member(shapes: Graph, shape, focus: str) -> list[CompiledCheck] | N
             bound = shapes.value(shape, component)
             if bound is not None:
                 add(component, f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ {values} }} }} "
-                               f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {int(bound)})")
+                               f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {int(bound)})",
+                    family="count", merge=(op, int(bound)))
         has_value = shapes.value(shape, SH.hasValue)
         if has_value is not None:
             add(SH.hasValue, f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {_nt(path)} {_nt(has_value)} }} }}")
@@ -391,10 +396,12 @@ def _compile_member(shapes: Graph, shape, focus: str) -> list[CompiledCheck] | N
                 expr = _conforms_expr(shapes, component, argument)
                 if expr is None:
                     return None
-                add(component, f"SELECT ?this ?value WHERE {{ {focus} {values} FILTER(!({expr})) }}")
+                add(component, f"SELECT ?this ?value WHERE {{ {focus} {values} FILTER(!({expr})) }}",
+                    family="value", merge=f"!({expr})")
         if shapes.value(shape, SH.pattern) is not None:
             add(SH.PatternConstraintComponent,
-                f"SELECT ?this ?value WHERE {{ {focus} {values} FILTER(!{_pattern_expr(shapes, shape)}) }}")
+                f"SELECT ?this ?value WHERE {{ {focus} {values} FILTER(!{_pattern_expr(shapes, shape)}) }}",
+                family="value", merge=f"!{_pattern_expr(shapes, shape)}")
     else:
         for component in (_VALUE_COMPONENTS - {SH.flags}) | {SH.minCount, SH.maxCount}:
             if shapes.value(shape, component) is not None:
@@ -453,12 +460,13 @@ def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | 
 
     A check is skipped when it cannot find anything: its shape has no focus node (given `focus_nodes`, from
     focus_nodes_by_shape), it looks only at values of a predicate that no statement uses, or its SPARQL
-    query needs a statement that is not there (evkg.core.sparql_patterns)."""
-    from evkg.io.rdf import to_rdflib
-
+    query needs a statement that is not there (evkg.core.sparql_patterns). The count checks of one focus
+    are asked in one query, and so are its value checks (_merged_query): Oxigraph plans each query anew,
+    which costs more than evaluating a check on a few products."""
     results: list[RawResult] = []
     present = _predicates(store)
     pairs = None
+    merged: dict[tuple, list] = {}
     for check in compiled.checks:
         if focus_nodes is not None and not focus_nodes.get(check.shape):
             continue
@@ -469,28 +477,68 @@ def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | 
                 pairs = _pairs(store)
             if not check.needs.met_by(present, pairs):
                 continue
+        if check.family is not None:
+            merged.setdefault((compiled.focus[check.shape], check.family), []).append(check)
+            continue
         solutions = store.query(check.query, use_default_graph_as_union=True)
+        results.extend(_raw_results(check, [v.value for v in solutions.variables], solutions))
+    for (focus, family), checks in merged.items():
+        if len(checks) == 1:
+            solutions = store.query(checks[0].query, use_default_graph_as_union=True)
+            results.extend(_raw_results(checks[0], [v.value for v in solutions.variables], solutions))
+            continue
+        solutions = store.query(_merged_query(focus, family, checks), use_default_graph_as_union=True)
         variables = [v.value for v in solutions.variables]
-        names = set(variables)
+        rows_of: dict[int, list] = {}
         for solution in solutions:
-            row = dict(zip(variables, solution))     # iterating a solution is far faster than asking by name
-            focus = to_rdflib(row["this"])
-            if focus is None:
-                continue
-            value = to_rdflib(row["value"]) if "value" in names else None
-            path = check.path
-            if "path" in names and row["path"] is not None:
-                path = to_rdflib(row["path"])
-            if value is None and check.value_is_focus:
-                value = focus
-            messages = check.messages
-            if check.substitute:
-                bindings = {name: to_rdflib(row[name]) for name in variables if row[name] is not None}
-                messages = tuple(_format(m, bindings) for m in messages)
-            results.append(RawResult(focus=focus, path=path, value=value, shape=check.shape,
-                                     severity=check.severity, messages=frozenset(messages),
-                                     component=check.component))
+            row = list(solution)
+            rows_of.setdefault(int(row[0].value), []).append(row[1:])
+        for index, rows in sorted(rows_of.items()):
+            results.extend(_raw_results(checks[index], variables[1:], rows))
     return results
+
+
+def _merged_query(focus: str, family: str, checks: list) -> str:
+    """One query for several count (or value) checks of one focus: a table of (check, path, argument) joined
+    to the focus nodes; ?k says which check a row is a finding of."""
+    if family == "count":
+        rows = " ".join(f"({k} {_nt(c.path)} {c.merge[1] if c.merge[0] == '<' else 'UNDEF'} "
+                        f"{c.merge[1] if c.merge[0] == '>' else 'UNDEF'})" for k, c in enumerate(checks))
+        return (f"SELECT ?k ?this WHERE {{ {focus} VALUES (?k ?p ?min ?max) {{ {rows} }} "
+                f"OPTIONAL {{ ?this ?p ?value }} }} GROUP BY ?k ?this ?min ?max "
+                f"HAVING (COALESCE(COUNT(DISTINCT ?value) < ?min, false) || "
+                f"COALESCE(COUNT(DISTINCT ?value) > ?max, false))")
+    rows = " ".join(f"({k} {_nt(c.path)})" for k, c in enumerate(checks))
+    # a false `?k = n` leaves the rest of its conjunct unevaluated; an error in a check's own filter drops
+    # the row, as in the check's own query
+    finding = " || ".join(f"(?k = {k} && {c.merge})" for k, c in enumerate(checks))
+    return f"SELECT ?k ?this ?value WHERE {{ {focus} VALUES (?k ?p) {{ {rows} }} ?this ?p ?value . FILTER({finding}) }}"
+
+
+def _raw_results(check: CompiledCheck, variables: list, solutions) -> list[RawResult]:
+    """The findings of one check from its solutions (rows of values in the order of `variables`)."""
+    from evkg.io.rdf import to_rdflib
+
+    names = set(variables)
+    out = []
+    for solution in solutions:
+        row = dict(zip(variables, solution))     # iterating a solution is far faster than asking by name
+        focus = to_rdflib(row["this"])
+        if focus is None:
+            continue
+        value = to_rdflib(row["value"]) if "value" in names else None
+        path = check.path
+        if "path" in names and row["path"] is not None:
+            path = to_rdflib(row["path"])
+        if value is None and check.value_is_focus:
+            value = focus
+        messages = check.messages
+        if check.substitute:
+            bindings = {name: to_rdflib(row[name]) for name in variables if row[name] is not None}
+            messages = tuple(_format(m, bindings) for m in messages)
+        out.append(RawResult(focus=focus, path=path, value=value, shape=check.shape, severity=check.severity,
+                             messages=frozenset(messages), component=check.component))
+    return out
 
 
 def focus_nodes_by_shape(store: ox.Store) -> dict:
