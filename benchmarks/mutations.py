@@ -136,8 +136,11 @@ MUTATIONS = [
              COMPILED_CASES),
     Mutation("compiled-skips-value-ranges", "evkg/validation/compiled.py", SKIPPED_COMPONENTS,
              _skip("SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive"), COMPILED_CASES),
+    # a count check runs alone or with the others of its focus: the bound is moved for both
     Mutation("compiled-counts-off-by-one", "evkg/validation/compiled.py",
-             "HAVING (COUNT(DISTINCT ?value) {op} {int(bound)})", "HAVING (COUNT(DISTINCT ?value) {op} {int(bound) + 1})",
+             "            bound = shapes.value(shape, component)\n            if bound is not None:\n",
+             "            bound = shapes.value(shape, component)\n            if bound is not None:\n"
+             "                bound = int(bound) + 1\n",
              COMPILED_CASES),
     Mutation("compiled-ignores-lexical-forms", "evkg/validation/compiled.py",
              "        lexical = _LEXICAL.get(argument)\n", "        lexical = None\n",
