@@ -96,6 +96,24 @@ class CompiledShapes:
     checks: list[CompiledCheck]
     fallback: list[URIRef]             # shapes validated by pySHACL instead
     focus: dict                        # shape -> SPARQL pattern binding ?this to its focus nodes
+    targets: dict = None               # shape -> Targets (what the pattern says, for focus_nodes_by_shape)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """A shape's targets: classes (with their subclasses), subjects and objects of properties, nodes."""
+    classes: tuple = ()
+    subjects_of: tuple = ()
+    objects_of: tuple = ()
+    nodes: tuple = ()
+
+
+def _targets(shapes: Graph, shape) -> Targets:
+    classes = list(shapes.objects(shape, SH.targetClass))
+    if (shape, RDF.type, RDFS.Class) in shapes:
+        classes.append(shape)
+    return Targets(tuple(classes), tuple(shapes.objects(shape, SH.targetSubjectsOf)),
+                   tuple(shapes.objects(shape, SH.targetObjectsOf)), tuple(shapes.objects(shape, SH.targetNode)))
 
 
 def _nt(term) -> str:
@@ -340,6 +358,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
     checks: list[CompiledCheck] = []
     fallback: list[URIRef] = []
     focus_of: dict = {}
+    targets_of: dict = {}
     shape_nodes = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     shape_nodes |= set(shapes.subjects(SH.path, None))
     targeted = {s for s in shape_nodes if _focus_pattern(shapes, s) is not None}
@@ -348,6 +367,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
             continue
         focus = _focus_pattern(shapes, shape)
         focus_of[shape] = focus
+        targets_of[shape] = _targets(shapes, shape)
         members = [shape] + list(shapes.objects(shape, SH.property))
         compiled: list[CompiledCheck] = []
         supported = True
@@ -358,6 +378,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
                 supported = False
                 break
             focus_of[member] = focus
+            targets_of[member] = targets_of[shape]
             member_checks = _compile_member(shapes, member, focus)
             if member_checks is None:
                 supported = False
@@ -367,7 +388,7 @@ def compile_shapes(shapes: Graph) -> CompiledShapes:
             checks.extend(compiled)
         else:
             fallback.append(shape)
-    return CompiledShapes(checks=checks, fallback=fallback, focus=focus_of)
+    return CompiledShapes(checks=checks, fallback=fallback, focus=focus_of, targets=targets_of)
 
 
 def _compile_member(shapes: Graph, shape, focus: str) -> list[CompiledCheck] | None:
@@ -542,20 +563,33 @@ def _raw_results(check: CompiledCheck, variables: list, solutions) -> list[RawRe
 
 
 def focus_nodes_by_shape(store: ox.Store) -> dict:
-    """For every shape with a target and at least one check, the focus nodes it applies to."""
+    """For every shape with a target and at least one check, the focus nodes it applies to: one query for
+    the instances of every target class, one for the subjects and one for the objects of every target
+    property, shared out to the shapes by their targets."""
     from evkg.io.rdf import to_rdflib
 
     compiled = bundled_compiled_shapes()
-    by_pattern: dict = {}
-    out: dict = {}
-    for shape in {c.shape for c in compiled.checks} | set(compiled.fallback):
-        pattern = compiled.focus.get(shape)
-        if pattern is None:
+    shapes = [s for s in {c.shape for c in compiled.checks} | set(compiled.fallback) if s in compiled.targets]
+    wanted = {kind: sorted({t for s in shapes for t in getattr(compiled.targets[s], kind)}, key=str)
+              for kind in ("classes", "subjects_of", "objects_of")}
+    patterns = {"classes": f"?this <{RDF.type}>/<{RDFS.subClassOf}>* ?t", "subjects_of": "?this ?t ?any",
+                "objects_of": "?any ?t ?this"}
+    found: dict = {}
+    for kind, terms in wanted.items():
+        if not terms:
             continue
-        if pattern not in by_pattern:
-            rows = store.query(f"SELECT ?this WHERE {{ {pattern} }}", use_default_graph_as_union=True)
-            by_pattern[pattern] = {to_rdflib(this) for (this,) in rows}
-        out[shape] = by_pattern[pattern]
+        rows = store.query(f"SELECT DISTINCT ?t ?this WHERE {{ VALUES ?t {{ {' '.join(_nt(t) for t in terms)} }} "
+                           f"{patterns[kind]} }}", use_default_graph_as_union=True)
+        for target, this in rows:
+            found.setdefault((kind, to_rdflib(target)), set()).add(to_rdflib(this))
+    out: dict = {}
+    for shape in shapes:
+        targets = compiled.targets[shape]
+        nodes = set(targets.nodes)
+        for kind in ("classes", "subjects_of", "objects_of"):
+            for target in getattr(targets, kind):
+                nodes |= found.get((kind, target), set())
+        out[shape] = nodes
     return out
 
 
