@@ -16,9 +16,12 @@ from dataclasses import dataclass
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
+# one token and the space or comments before it (one match per token; possessive, so a long run of space
+# before something unreadable is not tried again and again)
 _TOKEN = re.compile(r"""
-    (?P<space>\s+|\#[^\n]*)
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  (?:\s+|\#[^\n]*)*+
+  (?:
+    (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<var>[?$][A-Za-z0-9_\u00b7-\uffff]+)
   | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w%-]|\.(?=[\w%:-]))*)
@@ -26,7 +29,9 @@ _TOKEN = re.compile(r"""
   | (?P<word>[A-Za-z_]\w*)
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
   | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,./|*+?!^=<>-])
+  )
 """, re.VERBOSE)
+_TRAILING = re.compile(r"(?:\s+|\#[^\n]*)*+")
 
 _SKIPPED_GROUPS = {"OPTIONAL", "MINUS", "GRAPH", "SERVICE", "EXISTS"}
 # words that end a triples block written without a closing '.'
@@ -66,16 +71,18 @@ class _Unreadable(Exception):
 
 def _tokens(text: str, spans: list | None = None) -> list[tuple[str, str]]:
     """(kind, text) of every token but space and comments; `spans` gets each one's (start, end)."""
-    out, position = [], 0
-    while position < len(text):
+    out, position, end = [], 0, len(text)
+    while position < end:
         match = _TOKEN.match(text, position)
         if match is None:
+            if _TRAILING.fullmatch(text, position) is not None:
+                break
             raise _Unreadable(text[position:position + 20])
         position = match.end()
-        if match.lastgroup != "space":
-            out.append((match.lastgroup, match.group()))
-            if spans is not None:
-                spans.append(match.span())
+        kind = match.lastgroup
+        out.append((kind, match.group(kind)))
+        if spans is not None:
+            spans.append(match.span(kind))
     return out
 
 
