@@ -225,6 +225,7 @@ class _Run:
                 self.store.extend(batch)
 
         pending = rules
+        settled_with = -1                         # how many conclusions the statuses were last settled with
         for _ in range(100):
             for rule in pending:
                 if rule is hierarchy:
@@ -234,6 +235,9 @@ class _Run:
                 if rule.reads_categories & broader and stale(hierarchy):
                     run(hierarchy)
                 run(rule)
+            if len(self.derived) == settled_with:
+                return                             # nothing new: settling again would change nothing
+            settled_with = len(self.derived)
             changed_categories, statuses_changed = self.settle_statuses()
             clock += 1
             if statuses_changed or changed_categories:
@@ -265,8 +269,9 @@ class _Run:
                     if agency:
                         superseded.setdefault(o, set()).add(min(agency))
 
-        effective = self._ranks(outcomes, superseded, count_superseded=True)
-        chain = self._ranks(outcomes, superseded, count_superseded=False)
+        plans = self._plans(outcomes)
+        effective = self._ranks(plans, superseded, count_superseded=True)
+        chain = self._ranks(plans, superseded, count_superseded=False)
         inherited: dict[str, set] = {}
         # Outcomes whose premises were all overridden are overridden with them.
         for o in sorted(outcomes):
@@ -302,39 +307,54 @@ class _Run:
                               for o in outcomes if o in superseded or o in inherited}
         return changed_categories, bool(quads_in or quads_out)
 
-    def _ranks(self, outcomes: list[str], superseded: dict, count_superseded: bool) -> dict[str, int]:
-        """Status rank of each outcome: the weakest link of its best-supported premises (strongest path).
-
-        Computed as a least fixpoint so that premise links that loop back (a broader category used as a
-        premise of the narrower one it came from) can never lend an outcome support it does not have."""
+    def _plans(self, outcomes: list[str]) -> list[tuple]:
+        """Per outcome: (outcome, its rule's own rank, its premises grouped by category, whether one premise
+        suffices), what _ranks works from."""
         index, kb = self.index, self.kb
         plans = []
         for o in outcomes:
             rule = kb.rules_by_iri.get(index.rule[o])
             own = STATUS_RANK[rule.status] if rule else STATUS_RANK["provisional"]
-            if count_superseded and o in superseded:
-                own = SUPERSEDED
             groups: dict[str, list] = {}
             for premise in index.premises.get(o, ()):
                 if premise in index.category:
                     groups.setdefault(index.category[premise], []).append(premise)
-            plans.append((o, own, list(groups.values()), bool(rule and rule.any_premise),
-                          rule.order if rule else 0.0))
-        plans.sort(key=lambda plan: plan[4])
-        rank = {o: -1 for o in outcomes}
-        changed = True
-        while changed:
-            changed = False
-            for o, own, groups, any_premise, _ in plans:
-                if groups:
-                    best = [max(rank.get(p, -1) for p in group) for group in groups]
-                    support = max(best) if any_premise else min(best)
-                    value = min(own, support) if support >= 0 else -1
-                else:
-                    value = own
-                if value > rank[o]:
-                    rank[o] = value
-                    changed = True
+            plans.append((o, own, list(groups.values()), bool(rule and rule.any_premise)))
+        return plans
+
+    @staticmethod
+    def _ranks(plans: list[tuple], superseded: dict, count_superseded: bool) -> dict[str, int]:
+        """Status rank of each outcome: the weakest link of its best-supported premises (strongest path).
+
+        Computed as a least fixpoint so that premise links that loop back (a broader category used as a
+        premise of the narrower one it came from) can never lend an outcome support it does not have: every
+        rank starts below the lowest and only rises, and an outcome is looked at again only when one of its
+        premises rose."""
+        rank = {plan[0]: -1 for plan in plans}
+        dependents: dict[str, list] = {}
+        for plan in plans:
+            for group in plan[2]:
+                for premise in group:
+                    dependents.setdefault(premise, []).append(plan)
+        waiting = list(reversed(plans))
+        queued = {plan[0] for plan in plans}
+        while waiting:
+            o, own, groups, any_premise = plan = waiting.pop()
+            queued.discard(o)
+            if count_superseded and o in superseded:
+                own = SUPERSEDED
+            if groups:
+                best = [max(rank.get(p, -1) for p in group) for group in groups]
+                support = max(best) if any_premise else min(best)
+                value = min(own, support) if support >= 0 else -1
+            else:
+                value = own
+            if value > rank[o]:
+                rank[o] = value
+                for dependent in dependents.get(o, ()):
+                    if dependent[0] not in queued:
+                        queued.add(dependent[0])
+                        waiting.append(dependent)
         return {o: (r if r >= 0 else STATUS_RANK["contested"]) for o, r in rank.items()}
 
     def _overriders(self, o: str, superseded: dict, effective: dict) -> set:
