@@ -101,7 +101,7 @@ MUTATIONS = [
              'STATUS_RANK = {"settled": 3, "provisional": 2, "contested": 1}',
              'STATUS_RANK = {"settled": 3, "provisional": 1, "contested": 2}',
              ("tests/test_products_classification.py", "tests/test_classify_engine.py")),
-    Mutation("strongest-link-instead-of-weakest", "evkg/classification/engine.py",
+    Mutation("strongest-link-instead-of-weakest", "evkg/classification/ranks.py",
              "support = max(best) if any_premise else min(best)", "support = max(best)",
              ("tests/test_classify_engine.py", "tests/test_products_classification.py")),
     Mutation("supersession-off", "evkg/classification/engine.py",

@@ -21,6 +21,7 @@ from evkg.core.sparql_patterns import Needs
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
 from evkg.classification.hierarchy import hierarchy_conclusions
+from evkg.classification.ranks import rank_plans, ranks
 from evkg.classification.knowledge import (
     HIERARCHY_RULE_ID,
     Knowledge,
@@ -269,9 +270,9 @@ class _Run:
                     if agency:
                         superseded.setdefault(o, set()).add(min(agency))
 
-        plans = self._plans(outcomes)
-        effective = self._ranks(plans, superseded, count_superseded=True)
-        chain = self._ranks(plans, superseded, count_superseded=False)
+        plans = rank_plans(outcomes, index, kb)
+        effective = ranks(plans, superseded, count_superseded=True)
+        chain = ranks(plans, superseded, count_superseded=False)
         inherited: dict[str, set] = {}
         # Outcomes whose premises were all overridden are overridden with them.
         for o in sorted(outcomes):
@@ -306,56 +307,6 @@ class _Run:
         self.superseded_by = {o: sorted(superseded.get(o, set()) | inherited.get(o, set()))
                               for o in outcomes if o in superseded or o in inherited}
         return changed_categories, bool(quads_in or quads_out)
-
-    def _plans(self, outcomes: list[str]) -> list[tuple]:
-        """Per outcome: (outcome, its rule's own rank, its premises grouped by category, whether one premise
-        suffices), what _ranks works from."""
-        index, kb = self.index, self.kb
-        plans = []
-        for o in outcomes:
-            rule = kb.rules_by_iri.get(index.rule[o])
-            own = STATUS_RANK[rule.status] if rule else STATUS_RANK["provisional"]
-            groups: dict[str, list] = {}
-            for premise in index.premises.get(o, ()):
-                if premise in index.category:
-                    groups.setdefault(index.category[premise], []).append(premise)
-            plans.append((o, own, list(groups.values()), bool(rule and rule.any_premise)))
-        return plans
-
-    @staticmethod
-    def _ranks(plans: list[tuple], superseded: dict, count_superseded: bool) -> dict[str, int]:
-        """Status rank of each outcome: the weakest link of its best-supported premises (strongest path).
-
-        Computed as a least fixpoint so that premise links that loop back (a broader category used as a
-        premise of the narrower one it came from) can never lend an outcome support it does not have: every
-        rank starts below the lowest and only rises, and an outcome is looked at again only when one of its
-        premises rose."""
-        rank = {plan[0]: -1 for plan in plans}
-        dependents: dict[str, list] = {}
-        for plan in plans:
-            for group in plan[2]:
-                for premise in group:
-                    dependents.setdefault(premise, []).append(plan)
-        waiting = list(reversed(plans))
-        queued = {plan[0] for plan in plans}
-        while waiting:
-            o, own, groups, any_premise = plan = waiting.pop()
-            queued.discard(o)
-            if count_superseded and o in superseded:
-                own = SUPERSEDED
-            if groups:
-                best = [max(rank.get(p, -1) for p in group) for group in groups]
-                support = max(best) if any_premise else min(best)
-                value = min(own, support) if support >= 0 else -1
-            else:
-                value = own
-            if value > rank[o]:
-                rank[o] = value
-                for dependent in dependents.get(o, ()):
-                    if dependent[0] not in queued:
-                        queued.add(dependent[0])
-                        waiting.append(dependent)
-        return {o: (r if r >= 0 else STATUS_RANK["contested"]) for o, r in rank.items()}
 
     def _overriders(self, o: str, superseded: dict, effective: dict) -> set:
         found: set = set()

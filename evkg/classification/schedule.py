@@ -11,6 +11,7 @@ import heapq
 import re
 
 from evkg.classification.outcomes import EVKG_NS
+from evkg.core.closure import reachable
 from evkg.core.sparql_patterns import Needs, needs_of, template_writes
 
 HIERARCHY_RULE_ID = "HIERARCHY"
@@ -77,17 +78,8 @@ def evaluation_order(rules, subsumption) -> tuple:
     for sub, sup, *_ in subsumption:
         broader.setdefault(sub, set()).add(sup)
 
-    def with_broader(categories) -> set:
-        found, stack = set(), list(categories)
-        while stack:
-            category = stack.pop()
-            if category not in found:
-                found.add(category)
-                stack.extend(broader.get(category, ()))
-        return found
-
     regular = [r for r in rules if r.id != HIERARCHY_RULE_ID]
-    concludes = {r.iri: with_broader(r.concludes + r.alternatives) for r in regular}
+    concludes = {r.iri: reachable(r.concludes + r.alternatives, broader) for r in regular}
     after: dict[str, set] = {r.iri: set() for r in regular}      # rule -> rules that must run before it
     for reader in regular:
         for producer in regular:

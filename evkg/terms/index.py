@@ -18,6 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from evkg.core import resources
+from evkg.core.closure import reachable
 from evkg.core.namespaces import EVKG, OBO
 
 OBO_PURL = str(OBO)
@@ -152,21 +153,10 @@ def bundled_terms() -> dict[str, Term]:
             continue
         synonyms = tuple(sorted({str(s) for s in graph.objects(subject, SKOS.altLabel)}))
         terms[iri] = Term(iri=iri, label=str(label), synonyms=synonyms,
-                          ancestors=tuple(sorted(_closure(iri, parents))),
+                          ancestors=tuple(sorted(reachable(parents.get(iri, ()), parents))),
                           obsolete=graph.value(subject, OWL.deprecated) == Literal(True),
                           replaced_by=tuple(sorted(str(r) for r in graph.objects(subject, REPLACED_BY))))
     return terms
-
-
-def _closure(iri: str, parents: dict) -> set:
-    seen: set = set()
-    frontier = list(parents.get(iri, ()))
-    while frontier:
-        current = frontier.pop()
-        if current not in seen:
-            seen.add(current)
-            frontier.extend(parents.get(current, ()))
-    return seen
 
 
 # ------------------------------------------------------------------------------------------ local index
