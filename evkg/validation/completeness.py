@@ -40,14 +40,16 @@ def merge_tallies(tallies) -> dict:
     return merged
 
 
-def tally_checks(store: ox.Store, owners: dict, by_product: dict, failed_checks: dict, severity_of_shape) -> None:
+def tally_checks(store: ox.Store, owners: dict, by_product: dict, failed_checks: dict, severity_of_shape,
+                 focus_nodes: dict | None = None) -> None:
     """Tally applicable and failed (shape, focus node) checks per product, report section and severity;
-    `severity_of_shape` gives a shape's severity name under the profile in use."""
+    `severity_of_shape` gives a shape's severity name under the profile in use; `focus_nodes` are those of
+    focus_nodes_by_shape when the caller has them already."""
     from evkg.validation.compiled import focus_nodes_by_shape
 
     applicable: dict = {p: set() for p in by_product}
-    for shape, focus_nodes in focus_nodes_by_shape(store).items():
-        for focus in focus_nodes:
+    for shape, nodes in (focus_nodes if focus_nodes is not None else focus_nodes_by_shape(store)).items():
+        for focus in nodes:
             product = owners.get(focus)
             if product is not None:
                 applicable[product].add((shape, focus))

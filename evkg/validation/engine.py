@@ -255,7 +255,7 @@ def validate_store(store: ox.Store, data: Graph | None = None, *, profile: str =
 
     focus_nodes = sparql_validation.focus_nodes_by_shape(store)
     raw = sparql_validation.validate_store(store, data, focus_nodes)
-    return report_for_store(store, raw, profile=profile)
+    return report_for_store(store, raw, profile=profile, focus_nodes=focus_nodes)
 
 
 def profile_severity(shape, severity, profile: str) -> str:
@@ -273,7 +273,8 @@ def _submission_severity(shape) -> str | None:
     return _SEVERITY_NAMES.get(value) if value is not None else None
 
 
-def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
+def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
+                     focus_nodes: dict | None = None) -> ValidationReport:
     from evkg.validation.terms import conclusion_results, term_results
 
     submitted = SubmittedData(store)
@@ -315,7 +316,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             by_product[product].results.append(item)
             failed_checks[product].add((shape, focus, severity))
     tally_checks(store, submitted.owners, by_product, failed_checks,
-                 lambda shape: profile_severity(shape, _shape_severity_term(shape), profile))
+                 lambda shape: profile_severity(shape, _shape_severity_term(shape), profile), focus_nodes)
     for report in by_product.values():
         report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
