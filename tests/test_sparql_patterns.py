@@ -99,6 +99,8 @@ def test_every_bundled_rule_and_sparql_check_is_read():
 
 
 def test_leaving_out_rules_that_cannot_match_changes_no_conclusion(monkeypatch):
+    """Rules left out for a predicate nobody states, or for a premise category no kept rule concludes: the
+    same outcome graph as running every rule, on all examples together and on each alone."""
     from pathlib import Path
 
     from evkg.classification import engine
@@ -120,9 +122,9 @@ def test_leaving_out_rules_that_cannot_match_changes_no_conclusion(monkeypatch):
 
     monkeypatch.setattr(engine._Run, "runnable", counted)
     ours = classify(data).ntriples
-    single = Graph().parse(Path(__file__).parent.parent / "examples/valid/e2-hek293-mrna-liver.ttl")
-    alone = classify(single).ntriples
-    assert left_out[-1] > 0                     # on one product, some rules really are left out
+    singles = [Graph().parse(path) for path in sorted(Path(__file__).parent.parent.glob("examples/*/*.ttl"))]
+    alone = [classify(single).ntriples for single in singles]
+    assert min(left_out[1:]) > 0                # on one product, some rules really are left out
     monkeypatch.setattr(engine._Run, "runnable", lambda self, rules: rules)
     assert classify(data).ntriples == ours
-    assert classify(single).ntriples == alone
+    assert [classify(single).ntriples for single in singles] == alone

@@ -17,6 +17,7 @@ from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from evkg.core.conclusions import conclusion_classes, conclusion_pattern, conclusion_properties
+from evkg.core.closure import reachable
 from evkg.core.sparql_patterns import Needs
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
@@ -170,12 +171,23 @@ class _Run:
     def runnable(self, rules: list[Rule]) -> list[Rule]:
         """The rules that can match these descriptions: a rule whose WHERE needs a predicate (or a
         predicate–value pair) that no description states and no rule or the engine writes is left out, as
-        sending it would cost more than evaluating it."""
-        written = self.kb.written
+        sending it would cost more than evaluating it; so is a rule whose premise is a category that none of
+        the rules kept can conclude (directly or as a broader category), until no more can be left out."""
+        kb = self.kb
+        written = kb.written
         if written is None:
             return rules
         written = written | _ENGINE_WRITES
-        return [r for r in rules if self.kb.needs[r.iri].met_by(self.predicates, self.pairs, written)]
+        kept = [r for r in rules if kb.needs[r.iri].met_by(self.predicates, self.pairs, written)]
+        category = EVKG_NS + "category"
+        broader = {sub: [entry[0] for entry in entries] for sub, entries in kb.broader_categories.items()}
+        while True:
+            concludable = reachable({c for r in kept for c in kb.outputs.get(r.iri, ())}, broader)
+            narrowed = [r for r in kept if all(value in concludable for p, value in kb.needs[r.iri].pairs
+                                                if p == category)]
+            if len(narrowed) == len(kept):
+                return kept
+            kept = narrowed
 
     def _stated(self) -> tuple[set, set]:
         """The predicates, and (predicate, IRI value) pairs, of the statements in the store."""

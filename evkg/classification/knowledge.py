@@ -24,6 +24,7 @@ from evkg.classification.schedule import (
     HIERARCHY_RULE_ID,
     evaluation_order,
     rule_needs,
+    rule_outputs,
     rules_write,
     with_categories_read,
 )
@@ -125,6 +126,13 @@ class Knowledge:
     @functools.cached_property
     def evaluation_order(self) -> tuple:
         return evaluation_order(self.rules, self.subsumption)
+
+    @functools.cached_property
+    def outputs(self) -> dict:
+        """Rule IRI -> the categories it can conclude (evkg.classification.schedule.rule_outputs)."""
+        categories = (set(self.category_questions) | {c for r in self.rules for c in r.concludes + r.alternatives}
+                      | {s[1] for s in self.subsumption})
+        return rule_outputs(self.rules, categories)
 
     @functools.cached_property
     def broader_categories(self) -> dict:

@@ -66,6 +66,23 @@ def rules_write(rules) -> Needs | None:
     return found
 
 
+def rule_outputs(rules, categories: set) -> dict:
+    """Rule IRI -> the categories it can conclude: those its template writes as they are; where the template
+    writes a variable category, every category the rule declares or its query names (of `categories`)."""
+    category = EVKG_NS + "category"
+    out = {}
+    for rule in rules:
+        if not rule.query:
+            continue
+        writes = template_writes(rule.query)
+        found = {o for p, o in writes.pairs if p == category} if writes is not None else set()
+        if writes is None or category in writes.predicates:
+            found |= set(rule.concludes) | set(rule.alternatives)
+            found |= {EVKG_NS + (a or b) for a, b in _EVKG_TERM.findall(rule.query)} & categories
+        out[rule.iri] = frozenset(found)
+    return out
+
+
 def evaluation_order(rules, subsumption) -> tuple:
     """The rules in the order the engine runs them: a rule after those that conclude a category it reads (a
     narrower category counts as concluding its broader ones), otherwise in decision order (sh:order); the
