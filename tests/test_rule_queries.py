@@ -127,3 +127,18 @@ def test_the_hierarchy_step_concludes_what_its_sparql_form_does(classified_run):
     by_step = {str(t) for t in classified_run.derived
                if classified_run.index.rule.get(t.subject.value) == rule_iri}
     assert by_sparql and by_step == by_sparql
+
+
+def test_hostile_rule_texts_are_left_as_they_are_quickly():
+    """An overlay rule is the user's text: groups nested thousands deep, or unions nested in unions, must
+    neither crash the rewrite nor make the query grow without bound."""
+    from evkg.core.sparql_patterns import Needs, needs_of
+
+    deep = PREFIXES + "SELECT * WHERE { " + "{ " * 5000 + "?this evkg:a ?x " + "} " * 5000 + "}"
+    assert rewrite_for_oxigraph(deep) == deep
+    assert needs_of(deep) == Needs()
+    nested = "?this evkg:a ?x"
+    for level in range(12):
+        nested = f"{{ {nested} . ?this evkg:b{level} ?y }} UNION {{ {nested} . ?this evkg:c{level} ?z }}"
+    unions = PREFIXES + "SELECT * WHERE { ?this evkg:p ?q . " + nested + " }"
+    assert len(rewrite_for_oxigraph(unions)) <= 8 * len(unions)

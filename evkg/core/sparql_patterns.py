@@ -253,7 +253,7 @@ def needs_of(query: str) -> Needs:
         tokens = _tokens(query)
         predicates, pairs, _ = _group_needs(tokens, _where_start(tokens), _prefixes(tokens))
         return Needs(frozenset(predicates - {None}), frozenset(pairs))
-    except (_Unreadable, IndexError):
+    except (_Unreadable, IndexError, RecursionError):         # (groups nested beyond reason: needs nothing)
         return Needs()
 
 

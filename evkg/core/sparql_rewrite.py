@@ -11,17 +11,15 @@ give it forms it evaluates from the bound side:
   shares a variable every solution binds (`?this`): then a solution has a compatible match of P exactly when
   P matches with its bindings substituted.
 
-A query these cannot read is returned as it is.
+A query these cannot read, or that would grow more than MAX_GROWTH times (unions nested in unions), is returned
+as it is.
 """
 from __future__ import annotations
 
 from evkg.core.sparql_patterns import _skip_balanced, _tokens, _Unreadable, ends_block
 
 MAX_BRANCHES = 8                 # distributing k unions multiplies the group: stop before it grows large
-
-
-def _group_end(tokens, i: int) -> int:
-    return _skip_balanced(tokens, i)
+MAX_GROWTH = 8                   # nor may the whole query grow beyond this many times its length
 
 
 def _elements(tokens, start: int) -> tuple[list, int]:
@@ -37,13 +35,13 @@ def _elements(tokens, start: int) -> tuple[list, int]:
             i += 1
             continue
         if kind == "punct" and value == "{" and tokens[i + 1][0] == "word" and tokens[i + 1][1].upper() == "SELECT":
-            i = _group_end(tokens, i)                            # a subquery: left as it is
+            i = _skip_balanced(tokens, i)                            # a subquery: left as it is
             parts.append(("other", first, i))
         elif kind == "punct" and value == "{":
-            i = _group_end(tokens, i)
+            i = _skip_balanced(tokens, i)
             branches = 1
-            while tokens[i] == ("word", "UNION") or (tokens[i][0] == "word" and tokens[i][1].upper() == "UNION"):
-                i = _group_end(tokens, i + 1)
+            while tokens[i][0] == "word" and tokens[i][1].upper() == "UNION":
+                i = _skip_balanced(tokens, i + 1)
                 branches += 1
             parts.append(("union" if branches > 1 else "group", first, i))
         elif word == "FILTER":
@@ -77,7 +75,7 @@ def _elements(tokens, start: int) -> tuple[list, int]:
 def _union_branches(tokens, first: int, end: int) -> list[tuple[int, int]]:
     branches, i = [], first
     while i < end:
-        close = _group_end(tokens, i)
+        close = _skip_balanced(tokens, i)
         branches.append((i, close))
         i = close + 1 if close < end else close
     return branches
@@ -104,10 +102,11 @@ def rewrite_for_oxigraph(query: str, bound: str = "?this") -> str:
         where = next(i for i, (kind, value) in enumerate(tokens)
                      if kind == "word" and value.upper() == "WHERE" and tokens[i + 1] == ("punct", "{"))
         alternatives, close = _Rewriter(query, tokens, spans, bound).group(where + 2, top=True)
-    except (_Unreadable, IndexError, StopIteration):
+    except (_Unreadable, IndexError, StopIteration, RecursionError):    # (groups nested beyond reason)
         return query
     body = alternatives[0].text if len(alternatives) == 1 else " UNION ".join(a.braced() for a in alternatives)
-    return query[:spans[where + 1][1]] + " " + body + " " + query[spans[close][0]:]
+    rewritten = query[:spans[where + 1][1]] + " " + body + " " + query[spans[close][0]:]
+    return rewritten if len(rewritten) <= MAX_GROWTH * len(query) else query
 
 
 class _Rewriter:
