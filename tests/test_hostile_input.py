@@ -222,6 +222,21 @@ def test_a_query_nested_100000_deep_is_refused_not_a_crash(tmp_path, text):
     assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "levels deep")
 
 
+def test_a_rule_file_nested_thousands_deep_is_refused_not_a_crash(tmp_path):
+    """A rule file is the user's SPARQL too: a rule nested 3,000 deep took the process down with a
+    segmentation fault in Oxigraph's parser; it is refused with the file and the rule named."""
+    deep = "{ " * 3000 + "$this evkg:evRole ?r " + "} " * 3000
+    rules = tmp_path / "deep-rules.ttl"
+    rules.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix evkg: <https://w3id.org/evkg#> .\n@prefix evsh: <https://w3id.org/evkg/shapes#> .\n"
+        'evsh:X-01 a sh:SPARQLRule , evkg:ClassificationRule ; evkg:ruleId "X-01" ; rdfs:label "deep" ;\n'
+        "  evkg:concludes evkg:EVIsActiveSubstance ; evkg:answersQuestion evkg:Q_ActiveSubstance ; sh:order 5 ;\n"
+        '  sh:construct """CONSTRUCT { ?o evkg:ofProduct $this } WHERE { ' + deep + ' BIND(IRI(STR($this)) AS ?o) }""" .\n',
+        encoding="utf-8")
+    assert_refused(evkg("check", "--rules", rules, GOOD), "deep-rules.ttl", "rule X-01", "levels deep")
+
+
 def test_unterminated_strings_cannot_hang_the_checks_before_parsing(tmp_path):
     """'"\\' repeated: every quote opens a string that never closes. A scanner that retried from each quote
     did quadratic work (about an hour for these 400 kB); the real command must refuse or read it at once."""
