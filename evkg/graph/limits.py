@@ -1,7 +1,7 @@
-"""Limits on queries and answers: nesting a parser cannot survive, answers too large to hold.
+"""Limits on queries and answers: answers too large to hold, and (from evkg.core.sparql_nesting) nesting a
+parser cannot survive.
 
-Oxigraph's SPARQL parser recurses once per nesting level and overflows its stack (a crash, not an error) on
-queries nested thousands deep; answers, local or remote, are read into memory and so are capped in bytes.
+Answers, local or remote, are read into memory and so are capped in bytes.
 """
 from __future__ import annotations
 
