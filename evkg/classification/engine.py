@@ -180,9 +180,8 @@ class _Run:
         written = written | _ENGINE_WRITES
         kept = [r for r in rules if kb.needs[r.iri].met_by(self.predicates, self.pairs, written)]
         category = EVKG_NS + "category"
-        broader = {sub: [entry[0] for entry in entries] for sub, entries in kb.broader_categories.items()}
         while True:
-            concludable = reachable({c for r in kept for c in kb.outputs.get(r.iri, ())}, broader)
+            concludable = reachable({c for r in kept for c in kb.outputs.get(r.iri, ())}, kb.broader_links)
             narrowed = [r for r in kept if all(value in concludable for p, value in kb.needs[r.iri].pairs
                                                 if p == category)]
             if len(narrowed) == len(kept):

@@ -135,6 +135,11 @@ class Knowledge:
         return rule_outputs(self.rules, categories)
 
     @functools.cached_property
+    def broader_links(self) -> dict:
+        """Narrower category -> its broader categories, one step up."""
+        return {sub: [entry[0] for entry in entries] for sub, entries in self.broader_categories.items()}
+
+    @functools.cached_property
     def broader_categories(self) -> dict:
         """Narrower category -> (broader category, its question, jurisdiction, source) for each step up."""
         found: dict = {}

@@ -65,11 +65,11 @@ class Needs:
         return Needs(self.predicates | other.predicates, self.pairs | other.pairs)
 
 
-class _Unreadable(Exception):
-    pass
+class Unreadable(Exception):
+    """SPARQL text this reader does not follow (its callers then assume nothing about it)."""
 
 
-def _tokens(text: str, spans: list | None = None) -> list[tuple[str, str]]:
+def tokens_of(text: str, spans: list | None = None) -> list[tuple[str, str]]:
     """(kind, text) of every token but space and comments; `spans` gets each one's (start, end)."""
     out, position, end = [], 0, len(text)
     while position < end:
@@ -77,7 +77,7 @@ def _tokens(text: str, spans: list | None = None) -> list[tuple[str, str]]:
         if match is None:
             if _TRAILING.fullmatch(text, position) is not None:
                 break
-            raise _Unreadable(text[position:position + 20])
+            raise Unreadable(text[position:position + 20])
         position = match.end()
         kind = match.lastgroup
         out.append((kind, match.group(kind)))
@@ -94,14 +94,14 @@ def _prefixes(tokens) -> dict:
     return found
 
 
-def _skip_balanced(tokens, i: int) -> int:
+def skip_balanced(tokens, i: int) -> int:
     """The index after the bracket group that opens at tokens[i]."""
     pairs = {"{": "}", "(": ")", "[": "]"}
     stack = [pairs[tokens[i][1]]]
     i += 1
     while stack:
         if i >= len(tokens):
-            raise _Unreadable("unbalanced")
+            raise Unreadable("unbalanced")
         value = tokens[i][1] if tokens[i][0] == "punct" else None
         if value in pairs:
             stack.append(pairs[value])
@@ -118,7 +118,7 @@ def _iri(token, prefixes: dict) -> str | None:
     if kind == "pname":
         prefix, _, local = value.partition(":")
         if prefix not in prefixes:
-            raise _Unreadable(value)
+            raise Unreadable(value)
         return prefixes[prefix] + local
     if kind == "word" and value == "a":
         return RDF_TYPE
@@ -132,7 +132,7 @@ def _is_term_start(token) -> bool:
 def _term_end(tokens, i: int) -> int:
     """The index after the RDF term (or blank-node list, or collection) starting at tokens[i]."""
     if tokens[i][1] in ("[", "(") and tokens[i][0] == "punct":
-        return _skip_balanced(tokens, i)
+        return skip_balanced(tokens, i)
     i += 1
     while i < len(tokens) and (tokens[i][0] == "lang" or tokens[i][1] == "^^"):
         i += 2 if tokens[i][1] == "^^" else 1
@@ -144,7 +144,7 @@ def _path_end(tokens, i: int) -> int:
     while True:
         while tokens[i] in (("punct", "^"), ("punct", "!")):
             i += 1
-        i = _skip_balanced(tokens, i) if tokens[i] == ("punct", "(") else i + 1
+        i = skip_balanced(tokens, i) if tokens[i] == ("punct", "(") else i + 1
         while tokens[i][0] == "punct" and tokens[i][1] in ("*", "+", "?"):
             i += 1
         if not (tokens[i][0] == "punct" and tokens[i][1] in ("/", "|")):
@@ -174,7 +174,7 @@ def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, 
             predicate = _iri(tokens[start], prefixes)
         while True:
             if not _is_term_start(tokens[i]):
-                raise _Unreadable(tokens[i][1])
+                raise Unreadable(tokens[i][1])
             object_end = _term_end(tokens, i)
             if predicate is not None:
                 predicates.add(predicate)
@@ -191,7 +191,7 @@ def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, 
 
 def _advanced(before: int, after: int) -> int:
     if after <= before:
-        raise _Unreadable("no progress")
+        raise Unreadable("no progress")
     return after
 
 
@@ -199,7 +199,7 @@ def _where_start(tokens) -> int:
     for i, (kind, value) in enumerate(tokens):
         if kind == "word" and value.upper() == "WHERE" and tokens[i + 1][1] == "{":
             return i + 2
-    raise _Unreadable("no WHERE")
+    raise Unreadable("no WHERE")
 
 
 def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, int]:
@@ -217,7 +217,7 @@ def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, int]:
             while True:
                 if tokens[i + 1][0] == "word" and tokens[i + 1][1].upper() == "SELECT":
                     branches.append((set(), set()))               # a subquery may answer with no match
-                    i = _skip_balanced(tokens, i)
+                    i = skip_balanced(tokens, i)
                 else:
                     found_predicates, found_pairs, i = _group_needs(tokens, i + 1, prefixes)
                     branches.append((found_predicates, found_pairs))
@@ -229,31 +229,31 @@ def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, int]:
         elif word in _SKIPPED_GROUPS or word == "NOT":
             while tokens[i][1] != "{":
                 i += 1
-            i = _skip_balanced(tokens, i)
+            i = skip_balanced(tokens, i)
         elif word in ("FILTER", "BIND"):
             i += 1
             if tokens[i][0] == "word":                       # FILTER regex(…), FILTER NOT EXISTS {…}
                 while tokens[i][1] not in ("(", "{"):
                     i += 1
-            i = _skip_balanced(tokens, i)
+            i = skip_balanced(tokens, i)
         elif word == "VALUES":
             while tokens[i][1] != "{":
                 i += 1
-            i = _skip_balanced(tokens, i)
+            i = skip_balanced(tokens, i)
         elif _is_term_start(tokens[i]):
             i = _advanced(i, _triples_block(tokens, i, prefixes, predicates, pairs))
         else:
-            raise _Unreadable(value)
+            raise Unreadable(value)
     return predicates, pairs, i + 1
 
 
 def needs_of(query: str) -> Needs:
     """What every solution of `query`'s WHERE clause matches: predicates and (predicate, IRI object) pairs."""
     try:
-        tokens = _tokens(query)
+        tokens = tokens_of(query)
         predicates, pairs, _ = _group_needs(tokens, _where_start(tokens), _prefixes(tokens))
         return Needs(frozenset(predicates - {None}), frozenset(pairs))
-    except (_Unreadable, IndexError, RecursionError):         # (groups nested beyond reason: needs nothing)
+    except (Unreadable, IndexError, RecursionError):         # (groups nested beyond reason: needs nothing)
         return Needs()
 
 
@@ -261,7 +261,7 @@ def template_writes(query: str) -> Needs | None:
     """What a CONSTRUCT template writes: predicates it writes any value of, and (predicate, IRI) pairs; None
     when a predicate is a variable (it may write anything) or the template cannot be read."""
     try:
-        tokens = _tokens(query)
+        tokens = tokens_of(query)
         prefixes = _prefixes(tokens)
         i = next(i for i, (kind, value) in enumerate(tokens)
                  if kind == "word" and value.upper() == "CONSTRUCT") + 2
@@ -272,5 +272,5 @@ def template_writes(query: str) -> Needs | None:
             i = i + 1 if tokens[i][1] == "." else _advanced(
                 i, _triples_block(tokens, i, prefixes, predicates, pairs, open_ended))
         return None if None in predicates else Needs(frozenset(open_ended), frozenset(pairs))
-    except (_Unreadable, IndexError, StopIteration):
+    except (Unreadable, IndexError, StopIteration):
         return None

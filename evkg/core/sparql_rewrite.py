@@ -16,7 +16,7 @@ as it is.
 """
 from __future__ import annotations
 
-from evkg.core.sparql_patterns import _skip_balanced, _tokens, _Unreadable, ends_block
+from evkg.core.sparql_patterns import Unreadable, ends_block, skip_balanced, tokens_of
 
 MAX_BRANCHES = 8                 # distributing k unions multiplies the group: stop before it grows large
 MAX_GROWTH = 8                   # nor may the whole query grow beyond this many times its length
@@ -35,13 +35,13 @@ def _elements(tokens, start: int) -> tuple[list, int]:
             i += 1
             continue
         if kind == "punct" and value == "{" and tokens[i + 1][0] == "word" and tokens[i + 1][1].upper() == "SELECT":
-            i = _skip_balanced(tokens, i)                            # a subquery: left as it is
+            i = skip_balanced(tokens, i)                            # a subquery: left as it is
             parts.append(("other", first, i))
         elif kind == "punct" and value == "{":
-            i = _skip_balanced(tokens, i)
+            i = skip_balanced(tokens, i)
             branches = 1
             while tokens[i][0] == "word" and tokens[i][1].upper() == "UNION":
-                i = _skip_balanced(tokens, i + 1)
+                i = skip_balanced(tokens, i + 1)
                 branches += 1
             parts.append(("union" if branches > 1 else "group", first, i))
         elif word == "FILTER":
@@ -50,15 +50,15 @@ def _elements(tokens, start: int) -> tuple[list, int]:
                 and tokens[j + 1][1].upper() == "EXISTS"
             while tokens[j][1] not in ("(", "{"):
                 j += 1
-            i = _skip_balanced(tokens, j)
+            i = skip_balanced(tokens, j)
             parts.append(("not-exists" if negated and tokens[j][1] == "{" else "filter", first, i))
         elif word in ("BIND", "VALUES", "OPTIONAL", "MINUS", "GRAPH", "SERVICE"):
             j = i + 1
             while tokens[j][1] not in ("(", "{"):
                 j += 1
-            i = _skip_balanced(tokens, j)
+            i = skip_balanced(tokens, j)
             if word == "VALUES" and tokens[j][1] == "(":          # VALUES (?a ?b) { … }
-                i = _skip_balanced(tokens, i)
+                i = skip_balanced(tokens, i)
             parts.append(("other", first, i))
         else:                                                    # a triples block, up to its '.' or the '}'
             depth = 0
@@ -75,7 +75,7 @@ def _elements(tokens, start: int) -> tuple[list, int]:
 def _union_branches(tokens, first: int, end: int) -> list[tuple[int, int]]:
     branches, i = [], first
     while i < end:
-        close = _skip_balanced(tokens, i)
+        close = skip_balanced(tokens, i)
         branches.append((i, close))
         i = close + 1 if close < end else close
     return branches
@@ -98,11 +98,11 @@ def rewrite_for_oxigraph(query: str, bound: str = "?this") -> str:
     cannot be read."""
     try:
         spans: list = []
-        tokens = _tokens(query, spans)
+        tokens = tokens_of(query, spans)
         where = next(i for i, (kind, value) in enumerate(tokens)
                      if kind == "word" and value.upper() == "WHERE" and tokens[i + 1] == ("punct", "{"))
         alternatives, close = _Rewriter(query, tokens, spans, bound).group(where + 2, top=True)
-    except (_Unreadable, IndexError, StopIteration, RecursionError):    # (groups nested beyond reason)
+    except (Unreadable, IndexError, StopIteration, RecursionError):    # (groups nested beyond reason)
         return query
     body = alternatives[0].text if len(alternatives) == 1 else " UNION ".join(a.braced() for a in alternatives)
     rewritten = query[:spans[where + 1][1]] + " " + body + " " + query[spans[close][0]:]
