@@ -18,6 +18,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import XSD
 
 from evkg.core import resources
+from evkg.core.store_loading import load_serialized
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS
 
 _VARIANT_OF = "urn:evkg:engine#variantOf"
@@ -251,7 +252,7 @@ class WhatCouldDecide:
         if not plans:
             return
         store = ox.Store()
-        store.bulk_load("".join(chunks).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        load_serialized(store, "".join(chunks), ox.RdfFormat.N_TRIPLES)
         fired: dict[str, set] = {}
         marker = f"?this <{_IN_SCOPE.value}> true"
         for iri, rule in rules.items():

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from evkg.core.conclusions import conclusion_classes, conclusion_pattern, conclusion_properties
 from evkg.core.closure import reachable
 from evkg.core.sparql_patterns import Needs
+from evkg.core.store_loading import load_serialized
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
 from evkg.classification.facts import DescriptionFacts
 from evkg.classification.hierarchy import hierarchy_conclusions
@@ -127,7 +128,7 @@ class _Run:
         self.kb = kb
         self.jurisdictions = jurisdictions
         self.store = ox.Store()
-        self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        load_serialized(self.store, ntriples, ox.RdfFormat.N_TRIPLES)
         self.predicates, self.pairs = self._stated()
         if self.predicates & _conclusion_predicates() or any(
                 p == _RDF_TYPE.value and o in _conclusion_class_iris() for p, o in self.pairs):

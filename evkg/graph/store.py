@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import PREFIXES
+from evkg.core.store_loading import load_serialized
 from evkg.graph.limits import (  # noqa: F401  (other modules import mask from here)
     _CappedBuffer,
     mask,
@@ -262,7 +263,7 @@ class EmbeddedStore:
         self.store.clear()
 
     def bulk_load_graph(self, data: bytes, graph_iri: str, rdf_format=ox.RdfFormat.N_TRIPLES) -> None:
-        self.store.bulk_load(input=data, format=rdf_format, to_graph=ox.NamedNode(graph_iri))
+        load_serialized(self.store, data, rdf_format, to_graph=ox.NamedNode(graph_iri))
 
     def graph_counts(self) -> dict[str, int]:
         answer = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")

@@ -287,6 +287,7 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     """
     import pyoxigraph as ox
 
+    from evkg.core.store_loading import load_serialized
     from evkg.io.rdf import quads_of
 
     text, fmt = _checked_file_text(path, input_format, allow_remote, max_bytes)
@@ -295,7 +296,7 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     source_map = None
     if ox_format is not None:
         try:
-            store.bulk_load(text, format=getattr(ox.RdfFormat, ox_format), base_iri=base, to_graph=graph_name)
+            load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=base, to_graph=graph_name)
         except (SyntaxError, ValueError, OSError):
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
     if ox_format is None:

@@ -164,10 +164,11 @@ def check_ntriples(data: bytes, options: Options) -> Part:
     """Check one chunk sent as N-Triples."""
     import pyoxigraph as ox
 
+    from evkg.core.store_loading import load_serialized
     from evkg.validation.store import DATA_GRAPH, working_store
 
     with working_store() as store:
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
+        load_serialized(store, data, ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
         return Part(*check_chunk_store(store, options.classify, options.explain, require_product=False,
                                        jurisdictions=options.jurisdictions, rule_files=options.rule_files,
                                        profile=options.profile))

@@ -80,9 +80,11 @@ def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool =
             progress("curated products")
         import pyoxigraph as ox
 
+        from evkg.core.store_loading import load_serialized
+
         data = resources.data_graph().serialize(format="nt", encoding="utf-8")
         store = ox.Store()
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        load_serialized(store, data, ox.RdfFormat.N_TRIPLES)
         labels = _labels_of(store)
         before = classify_ntriples(data, rule_files=before_files)
         after = classify_ntriples(data, rule_files=after_files)

@@ -82,11 +82,12 @@ def open_query_store(nquads: bytes) -> None:
     """Load this worker's copy of the served store and run one query to warm it up."""
     import pyoxigraph as ox
 
+    from evkg.core.store_loading import load_serialized
     from evkg.graph.store import EmbeddedStore
 
     global _STORE
     _STORE = EmbeddedStore(None)
-    _STORE.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    load_serialized(_STORE.store, nquads, ox.RdfFormat.N_QUADS)
     _STORE.query("ASK { ?s ?p ?o }")
 
 

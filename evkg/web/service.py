@@ -113,6 +113,7 @@ class Service:
         """An in-memory copy of the built graph: queries never hold the on-disk store's lock."""
         import pyoxigraph as ox
 
+        from evkg.core.store_loading import load_serialized
         from evkg.graph.build import open_store
         from evkg.graph.store import EmbeddedStore
 
@@ -126,7 +127,7 @@ class Service:
             quads = disk.store.dump(format=ox.RdfFormat.N_QUADS)
             disk.store = None  # release the directory lock now
             del disk
-            memory.store.bulk_load(quads, format=ox.RdfFormat.N_QUADS)
+            load_serialized(memory.store, quads, ox.RdfFormat.N_QUADS)
             self.progress(f"evkg serve: serving a copy of the store at {self.store_path}")
         return memory
 
