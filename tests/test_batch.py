@@ -109,6 +109,24 @@ def test_jobs_give_the_same_results_in_the_same_order(corpus, tmp_path, monkeypa
     assert two.files[-1].error and "missing.ttl" in two.files[-1].error
 
 
+def test_the_pool_is_no_larger_than_the_work_it_will_get(monkeypatch):
+    """On a machine with many cores, checking two small files starts two workers, not one per core."""
+    started = []
+    real_init = batch.CheckPool.__init__
+
+    def recording_init(self, jobs, **kwargs):
+        started.append(jobs)
+        real_init(self, jobs, **kwargs)
+
+    monkeypatch.setattr(batch.CheckPool, "__init__", recording_init)
+    run = check_files(VALID[:2], jobs=32)
+    assert started == [2]
+    assert [p.iri for f in run.files for p in f.products] == \
+        [p.iri for f in check_files(VALID[:2], jobs=1).files for p in f.products]
+    check_files(VALID[:1], jobs=32)
+    assert started == [2]                                       # one small file: checked here, no pool
+
+
 def test_jsonl_streams_one_line_per_product_then_the_file_then_the_summary(corpus, capsys):
     code = cli_main(["check", str(VALID[0]), str(corpus), "--format", "jsonl", "--jobs", "1"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

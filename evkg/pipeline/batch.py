@@ -277,6 +277,17 @@ def _split_here(path: str, options: Options):
     return product_count(store), split(store, options.chunk_products)
 
 
+# Bytes of a large file counted as one job when sizing the pool: a chunk of 50 products is rarely smaller (50
+# generated products take about 500 KB of Turtle).
+BYTES_PER_FORESEEN_JOB = 64 * 1024
+
+
+def _foreseen_jobs(paths: list[str]) -> int:
+    """How many jobs the paths will make at most: one per small file, one per chunk of a large file (counted
+    from its size). A pool larger than this would start and warm workers that never get work."""
+    return sum(1 if _size(path) <= SPLIT_HERE_BYTES else _size(path) // BYTES_PER_FORESEEN_JOB + 1 for path in paths)
+
+
 def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -297,7 +308,8 @@ def stream_checks(paths, *, input_format: str | None = None, allow_remote: bool 
                       tuple(rule_files), profile)
     paths = expand(paths)
     own_pool = None
-    if pool is None and jobs > 1 and (len(paths) > 1 or _size(paths[0]) > SPLIT_HERE_BYTES if paths else False):
+    jobs = min(jobs, _foreseen_jobs(paths))
+    if pool is None and jobs > 1:
         own_pool = pool = CheckPool(jobs)
         pool.start()                 # fork the workers now, while this process holds no large file
     try:
