@@ -140,12 +140,23 @@ def test_jsonl_streams_one_line_per_product_then_the_file_then_the_summary(corpu
     assert lines[-1]["summary"] == whole["summary"]
 
 
-def test_a_folder_stands_for_its_rdf_files(tmp_path, capsys):
+def test_a_folder_stands_for_its_descriptions_and_says_what_it_left_out(tmp_path, capsys):
     for path in VALID[:2]:
         (tmp_path / path.name).write_bytes(path.read_bytes())
-    (tmp_path / "notes.json").write_text("{}")                  # not taken for RDF inside a folder
+        (tmp_path / path.with_suffix(".yaml").name).write_bytes(path.with_suffix(".yaml").read_bytes())
+    (tmp_path / "notes.json").write_text("{}")                  # not taken for a description inside a folder
+    (tmp_path / "more").mkdir()
+    only_yaml = tmp_path / "more" / VALID[2].with_suffix(".yaml").name
+    only_yaml.write_bytes(VALID[2].with_suffix(".yaml").read_bytes())
     run = check_files([tmp_path])
-    assert [Path(f.path).name for f in run.files] == [p.name for p in VALID[:2]]
+    assert [Path(f.path).name for f in run.files] == [p.name for p in VALID[:2]] + [only_yaml.name]
+    assert [p.iri for f in run.files for p in f.products] == \
+        [p.iri for f in check_files(VALID[:3]).files for p in f.products]
+    code = cli_main(["check", str(tmp_path), "--format", "json", "--jobs", "1"])
+    note = capsys.readouterr().err
+    assert code == 0
+    assert f"left out of {tmp_path}: 2 YAML twin(s)" in note and VALID[0].with_suffix(".yaml").name in note
+    assert "1 file(s) that are not descriptions (.json)" in note
 
 
 class Terminal(io.StringIO):

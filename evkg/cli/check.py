@@ -36,7 +36,8 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     classification. YAML and JSON use the evkg context (plain keys, value names, CURIEs; see `evkg new`), and
     their findings name the line and key.
 
-    Each FILE is checked on its own (a folder stands for the RDF files in it; give - to read one description
+    Each FILE is checked on its own (a folder stands for the RDF and YAML descriptions in it, a YAML twin of
+    an RDF file beside it left out; give - to read one description
     from standard input, as Turtle unless --input-format says otherwise); a file that cannot be read gets its
     own error and the others are still checked. A large file is checked in chunks of whole products, spread
     over --jobs worker processes; the results are the same, in the same order, whatever the number of jobs.
@@ -60,12 +61,15 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     """
     from evkg.cli.progress import Progress
     from evkg.core.files import write_text_file
-    from evkg.pipeline.batch import default_jobs, stream_checks
+    from evkg.pipeline.batch import default_jobs, folder_notes, stream_checks
 
     from evkg.pipeline.check import check_fail_on, rule_files_of, rule_set_words
     from evkg.validation.engine import check_profile
 
     jobs = jobs or default_jobs()
+    if not quiet:
+        for note in folder_notes(files):
+            click.echo(f"evkg check: {note}", err=True)
     classify = not no_classify
     report_format = fmt
     check_profile(profile)

@@ -222,21 +222,66 @@ class CheckPool:
         self.close()
 
 
-# Suffixes that mark a file in a folder as RDF (.json and .xml are left out: they are often something else).
-FOLDER_SUFFIXES = (".ttl", ".turtle", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3")
+# Suffixes that mark a file in a folder as a description: RDF, and the YAML descriptions of `evkg new`
+# (.json and .xml are left out: in a folder they are often something else, such as expected results).
+RDF_SUFFIXES = (".ttl", ".turtle", ".nt", ".nq", ".trig", ".jsonld", ".rdf", ".owl", ".n3")
+FOLDER_SUFFIXES = RDF_SUFFIXES + (".yaml", ".yml")
+
+
+@dataclass
+class FolderContents:
+    """What a folder stands for: its descriptions (recursively, sorted), YAML twins of an RDF file beside
+    them (the same description twice; left out so no product is reported twice), and other files."""
+    descriptions: list[Path]
+    twins: list[Path]
+    others: list[Path]
+
+
+def folder_contents(folder: Path) -> FolderContents:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    rdf_stems = {p.with_suffix("") for p in files if p.suffix.lower() in RDF_SUFFIXES}
+    contents = FolderContents([], [], [])
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix not in FOLDER_SUFFIXES:
+            contents.others.append(path)
+        elif suffix not in RDF_SUFFIXES and path.with_suffix("") in rdf_stems:
+            contents.twins.append(path)
+        else:
+            contents.descriptions.append(path)
+    return contents
 
 
 def expand(paths) -> list[str]:
-    """Folders become the RDF files inside them (recursively, sorted); other paths stay as given."""
+    """Folders become the descriptions inside them (see folder_contents); other paths stay as given."""
     out: list[str] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
+            found = folder_contents(path).descriptions
             out.extend(str(p) for p in found) if found else out.append(str(path))
         else:
             out.append(str(path))
     return out
+
+
+def folder_notes(paths) -> list[str]:
+    """One line per folder whose files were not all checked: which were left out and why."""
+    notes = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            continue
+        contents = folder_contents(path)
+        parts = []
+        if contents.twins:
+            shown = ", ".join(p.name for p in contents.twins[:3]) + (" …" if len(contents.twins) > 3 else "")
+            parts.append(f"{len(contents.twins)} YAML twin(s) of an RDF file beside them ({shown})")
+        if contents.others:
+            kinds = sorted({p.suffix.lower() or "no suffix" for p in contents.others})
+            parts.append(f"{len(contents.others)} file(s) that are not descriptions ({', '.join(kinds)})")
+        if parts:
+            notes.append(f"left out of {path}: {'; '.join(parts)}. Name a file to check it.")
+    return notes
 
 
 def _jobs(paths: list[str], options: Options):
