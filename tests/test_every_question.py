@@ -212,6 +212,20 @@ def test_a_blocked_rule_waits_for_nothing():
     assert all(m["rules"] == ["EU-01", "EU-01b", "EU-08b"] for m in immunological.missing)
 
 
+def test_a_value_the_vocabulary_does_not_define_is_asked_to_be_fixed_not_sent_to_the_regulator():
+    # a typo in an enumerated value (evkg:NoCell for evkg:NoCells) leaves the cell questions as open as a
+    # missing value would: the answer names the fact and the value, never "the law leaves it open"
+    typo = classify(Graph().parse(data=describe(cells="NoCell"), format="turtle")).outcomes
+    fixed = classify(Graph().parse(data=describe(cells="NoCells"), format="turtle")).outcomes
+    for question in ("Q_EU_SCTMP", "Q_EU_ATMP", "Q_KR_EVTherapy"):
+        answered = next(o for o in fixed if o.question == E + question)
+        assert answered.status != "undecided", question
+        open_ = next(o for o in typo if o.question == E + question)
+        assert open_.status == "undecided" and "law leaves it open" not in open_.rationale, question
+        entry = next(m for m in open_.missing if m["property"] == E + "cellContent")
+        assert "NoCell" in entry["prompt"] and "not a term of the evkg vocabulary" in entry["prompt"]
+
+
 # ---------------------------------------------------------------------------- not reported by the source
 
 def test_not_reported_is_unknown_and_said_so():

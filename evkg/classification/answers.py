@@ -151,6 +151,9 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         elif set(missing) <= not_reported:
             rationale = ("The sources consulted do not report the facts listed, so no rule can answer this "
                          "question yet.")
+        elif any(run.stated.undefined_values(product, prop) for prop in missing):
+            rationale = ("No rule could answer this question because the description lacks the facts listed, "
+                         "or states them with values the evkg vocabulary does not define.")
         else:
             rationale = "No rule could answer this question because the description lacks the facts listed."
         outcomes.append(Outcome(
@@ -159,14 +162,24 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
             category_label=label_of(EVKG_NS + "Undecided") or "undecided", status="undecided",
             rationale=rationale,
             missing=[{"property": prop, "label": label_of(prop),
-                      "prompt": (f"Not reported by the source: {label_of(prop)}." if prop in not_reported
-                                 else kb.prompts.get(prop) or f"State {label_of(prop)}."),
+                      "prompt": _missing_prompt(run, kb, product, prop, not_reported),
                       "not_reported": prop in not_reported,
                       "rules": sorted(missing[prop], key=_rule_sort_key)}
                      for prop in sorted(missing, key=lambda p: label_of(p) or p)],
             other_derivations=[], premises=[], sources=[],
         ))
     return outcomes
+
+
+def _missing_prompt(run, kb, product: str, prop: str, not_reported: set) -> str:
+    if prop in not_reported:
+        return f"Not reported by the source: {label_of(prop)}."
+    prompt = kb.prompts.get(prop) or f"State {label_of(prop)}."
+    undefined = run.stated.undefined_values(product, prop)
+    if undefined:
+        return (f"The value stated ({', '.join(undefined)}) is not a term of the evkg vocabulary, so no rule "
+                f"can read it (see the validation finding on {_local(prop)}). {prompt}")
+    return prompt
 
 
 _SCOPE_SOURCES = {"EU": str(EVD) + "act/eu-dir-2001-83/art-1-2",

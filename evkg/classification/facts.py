@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 
+import pyoxigraph as ox
+
 from evkg.classification.knowledge import label_of
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, _sparql_term, _value, _value_words
 
@@ -87,7 +89,19 @@ class DescriptionFacts:
             return False
         if prop in needs.cargo_item_facts:
             return prop in self.cargo_gaps.get(product, set())
-        return not ({prop} | needs.alternatives.get(prop, set())) & set(stated)
+        readable = {p for p, values in stated.items() if any(self._defined(v) for v in values)}
+        return not ({prop} | needs.alternatives.get(prop, set())) & readable
+
+    def _defined(self, value) -> bool:
+        """False for a name in the evkg vocabulary that the vocabulary does not define (a typo such as
+        evkg:NoCell): no rule can read it, so the fact still waits for a value."""
+        return not (isinstance(value, ox.NamedNode) and value.value.startswith(EVKG_NS)
+                    and value.value not in self.kb.labels)
+
+    def undefined_values(self, product: str, prop: str) -> list[str]:
+        """The values of `prop` the description states that the evkg vocabulary does not define."""
+        return sorted(v.value.removeprefix(EVKG_NS) for v in self.facts.get(product, {}).get(prop, ())
+                      if not self._defined(v))
 
     def not_reported(self, product: str) -> set:
         """Facts the description marks as not reported by its sources (evkg:notReported), on any of its parts."""
