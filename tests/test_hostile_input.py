@@ -249,3 +249,33 @@ def test_unterminated_strings_cannot_hang_the_checks_before_parsing(tmp_path):
         else:
             done = evkg("check", "-q", path, timeout=60)
         assert_refused(done, name)
+
+
+def _long_label(tmp_path, name: str, characters: int) -> Path:
+    path = tmp_path / name
+    text = GOOD.read_text(encoding="utf-8")
+    path.write_text(text.replace('rdfs:label "', 'rdfs:label "' + "Y" * characters, 1), encoding="utf-8")
+    return path
+
+
+def test_a_long_text_is_checked_in_the_memory_of_a_normal_file_and_shown_shortened(tmp_path):
+    """A 10 MB label: scanning it before parsing once took 120 bytes of memory per character, and each of the
+    product's findings repeated it whole (tens of MB of report)."""
+    path = _long_label(tmp_path, "long-label.ttl", 10_000_000)
+
+    def one_gigabyte():
+        resource.setrlimit(resource.RLIMIT_AS, (1024 ** 3, 1024 ** 3))
+
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-f", "json", str(path)],
+                          capture_output=True, timeout=120, preexec_fn=one_gigabyte)
+    assert done.returncode in (0, 1), done.stderr.decode()[-2000:]
+    report = json.loads(done.stdout)
+    product = report["files"][0]["products"][0]
+    assert product["label"].startswith("Y" * 200 + "… (10,000,") and product["label"].endswith(" characters)")
+    assert len(done.stdout) < 200_000
+    assert all(len(r["focus_label"]) < 300 for r in product["results"])
+
+
+def test_a_single_value_longer_than_the_parser_holds_is_named_as_such(tmp_path):
+    path = _long_label(tmp_path, "huge-label.ttl", 20_000_000)
+    assert_refused(evkg("check", "-q", path), "huge-label.ttl", "longer than 16 MB")

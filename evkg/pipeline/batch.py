@@ -12,11 +12,13 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from evkg.core.errors import InputError
+from evkg.core.files import STDIN
 from evkg.pipeline.chunks import DEFAULT_CHUNK_PRODUCTS, product_count, split
 from evkg.pipeline.check import (
     CheckRun,
@@ -119,6 +121,11 @@ def _load_located(path: str, options: Options, store):
 
 def _failure_part(path: str, exc: BaseException) -> Part:
     """A file that could not be checked for a reason other than its content: too large, or a fault in evkg."""
+    if isinstance(exc, MemoryError) and "buffer maximal size" in str(exc):
+        # Oxigraph's parser holds one term in a buffer of at most 16 MB
+        return Part([], [], [], failure=(f"{path}: holds a single value (a text, name or number) longer than "
+                                         "16 MB, far more than any description needs. Shorten it, or give "
+                                         "the long text as a document link (rdfs:seeAlso) instead."))
     if isinstance(exc, (MemoryError, RecursionError)):
         return Part([], [], [], failure=(f"{path}: is too large or too deeply structured to check "
                                          f"({type(exc).__name__}). Split it into smaller descriptions."))
@@ -129,6 +136,8 @@ def _failure_part(path: str, exc: BaseException) -> Part:
 
 def check_path(path: str, options: Options) -> Part:
     """Read and check one file; a file with more products than a chunk is checked chunk by chunk."""
+    if os.path.isdir(path):                # a folder stands for its descriptions (expand): here it had none
+        return Part([], [], [], error=_no_description_in(Path(path)))
     try:
         whole, chunks, source_map = _whole_or_chunks(path, options)
         if whole is not None:
@@ -138,9 +147,50 @@ def check_path(path: str, options: Options) -> Part:
             _add(part, check_ntriples(chunk.ntriples, options))
         return part
     except InputError as exc:
-        return Part([], [], [], error=exc)
+        return Part([], [], [], error=_with_format_hint(exc, path, options))
     except Exception as exc:  # MemoryError, RecursionError, or a fault in evkg: this file's report, batch goes on
         return _failure_part(path, exc)
+
+
+def _no_description_in(folder: Path) -> InputError:
+    others = folder_contents(folder).others
+    suffixes = ", ".join(FOLDER_SUFFIXES[:-1]) + " or " + FOLDER_SUFFIXES[-1]
+    if others:
+        kinds = ", ".join(sorted({p.suffix.lower() or "no suffix" for p in others}))
+        hint = (f"It holds {len(others)} other file(s) ({kinds}); to check one as a description, name it, "
+                f"e.g. {others[0]}, with --input-format if its suffix does not say the format.")
+    else:
+        hint = "Put descriptions in it (start one with `evkg new`), or name the files to check."
+    return InputError(f"holds no description (no {suffixes} file in it or its subfolders).", path=str(folder),
+                      hint=hint)
+
+
+# Lines that only Turtle (or SPARQL) writes: prefix and base declarations.
+_TURTLE_DECLARATION = re.compile(r"(?im)^\s*(@prefix|@base|prefix|base)\s+[\w.-]*:?\s*<")
+
+
+def _with_format_hint(error: InputError, path: str, options: Options) -> InputError:
+    """The error, with a hint when the text is likely in another format than it was read as: YAML on standard
+    input (read as Turtle unless --input-format says otherwise), or Turtle in a file named .yaml."""
+    reason = error.reason or ""
+    if reason.startswith("is not valid Turtle") and path == STDIN and options.input_format is None:
+        extra = "Standard input is read as Turtle: if this is YAML, add --input-format yaml (json-ld for JSON)."
+    elif reason.startswith("is not valid YAML") and path != STDIN and _looks_like_turtle(path):
+        extra = ("It looks like Turtle (it has @prefix or PREFIX lines): name the file .ttl, or add "
+                 "--input-format turtle.")
+    else:
+        return error
+    return InputError(reason, path=error.path, line=error.line, column=error.column,
+                      hint=" ".join(h for h in (extra, error.hint) if h))
+
+
+def _looks_like_turtle(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64 * 1024).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return bool(_TURTLE_DECLARATION.search(head))
 
 
 def _whole_or_chunks(path: str, options: Options):
@@ -295,7 +345,7 @@ def _jobs(paths: list[str], options: Options):
         try:
             products, chunks = _split_here(path, options)
         except InputError as exc:
-            yield path, "error", None, exc
+            yield path, "error", None, _with_format_hint(exc, path, options)
             continue
         except Exception as exc:
             yield path, "error", None, _failure_part(path, exc)

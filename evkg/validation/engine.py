@@ -94,6 +94,17 @@ class ValidationReport:
             r.severity == "Violation" for r in self.unattributed)
 
 
+# The longest name or value a finding repeats. A longer one is cut and its length said: a 2 MB label repeated
+# in each of a product's findings made reports of tens of MB.
+SHOWN_CHARACTERS = 200
+
+
+def shown(text: str) -> str:
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return f"{text[:SHOWN_CHARACTERS]}… ({len(text):,} characters)"
+
+
 def _rows(store: ox.Store, query: str):
     return store.query(query, use_default_graph_as_union=True)
 
@@ -168,11 +179,11 @@ class SubmittedData:
     def label(self, node) -> str:
         found = self.known_label(node)
         if found is not None:
-            return found
+            return shown(found)
         if isinstance(node, URIRef):
-            return str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            return shown(str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
         if isinstance(node, Literal):
-            return str(node)
+            return shown(str(node))
         return self.unnamed_label(node)
 
     def readable(self, message: str) -> str:
@@ -193,10 +204,10 @@ class SubmittedData:
         if value is None:
             return None
         if isinstance(value, Literal):
-            return str(value)
+            return shown(str(value))
         if isinstance(value, URIRef):
             label = self.known_label(value)
-            return f"{label} <{value}>" if label else str(value)
+            return shown(f"{label} <{value}>" if label else str(value))
         return self.label(value)
 
     def evkg_terms(self, wanted=None) -> list[tuple]:
