@@ -127,7 +127,34 @@ def test_missing_file_and_directory(tmp_path, capsys):
     code, out, _ = run_cli("check", str(tmp_path / "nope.ttl"), capsys=capsys)
     assert code == 2 and "no such file" in out
     code, out, _ = run_cli("check", str(tmp_path), capsys=capsys)
-    assert code == 2 and "folder" in out
+    assert code == 2 and f"{tmp_path}: holds no description (no .ttl, " in out and ".yaml or .yml file" in out
+    assert "not a file" not in out and "evkg new" in out
+    (tmp_path / "notes.json").write_text("{}")
+    code, out, _ = run_cli("check", "-q", str(tmp_path), capsys=capsys)
+    assert code == 2 and "holds no description" in out and f"name it, e.g. {tmp_path / 'notes.json'}" in out
+
+
+def test_a_report_path_in_a_folder_that_refuses_new_files_says_so(capsys):
+    code, _, err = run_cli("check", "-q", str(VALID[0]), "-o", "/proc/version", capsys=capsys)
+    assert code == 2
+    assert "cannot write the output to /proc/version: the folder /proc refuses new files" in err
+    assert "does not exist" not in err
+
+
+def test_text_in_another_format_than_it_is_read_as_gets_a_hint(tmp_path):
+    yaml_twin = VALID[0].with_suffix(".yaml")
+    on_stdin = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-"], input=yaml_twin.read_bytes(),
+                              capture_output=True, timeout=300)
+    out = on_stdin.stdout.decode()
+    assert on_stdin.returncode == 2 and "is not valid Turtle" in out
+    assert "if this is YAML, add --input-format yaml" in out
+    turtle_as_yaml = tmp_path / "product.yaml"
+    turtle_as_yaml.write_bytes(VALID[0].read_bytes())
+    read_as_yaml = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", str(turtle_as_yaml)],
+                                  capture_output=True, timeout=300)
+    out = read_as_yaml.stdout.decode()
+    assert read_as_yaml.returncode == 2 and "is not valid YAML" in out
+    assert "It looks like Turtle (it has @prefix or PREFIX lines), not YAML" in out and "indentation" not in out
 
 
 def test_size_limit(tmp_path, capsys):
@@ -207,3 +234,64 @@ def test_a_misspelt_evkg_term_is_named_with_the_closest_declared_ones(tmp_path, 
     # the fact now counts as missing for the classification, and the report says what to add
     assert any(o["status"] == "undecided" and any(m["property"].endswith("#cellContent") for m in o["missing"])
                for f in json.loads(out)["files"] for p in f["products"] for o in p["classifications"])
+
+
+@pytest.mark.parametrize("fmt", ["json", "ttl", "html"])
+def test_explain_stays_inside_a_json_turtle_or_html_report(fmt, capsys, tmp_path):
+    from html.parser import HTMLParser
+
+    from rdflib.namespace import RDFS
+
+    target = tmp_path / f"report.{fmt}"
+    code, _, err = run_cli("check", str(VALID[0]), "--explain", "-q", "-f", fmt, "-o", str(target), capsys=capsys)
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    if fmt == "json":
+        product = json.loads(text)["files"][0]["products"][0]
+        assert product["explanation"].startswith("Product ") and "Q: " in product["explanation"]
+    elif fmt == "ttl":
+        comments = [str(c) for c in Graph().parse(data=text, format="turtle").objects(None, RDFS.comment)]
+        assert any("Q: " in c for c in comments), comments
+    else:
+        class Derivations(HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.open, self.pre = [], []
+
+            def handle_starttag(self, tag, attrs):
+                if tag in ("meta", "br", "hr", "img", "input", "link"):     # void elements close nothing
+                    return
+                self.open.append(tag)
+                if tag == "pre":
+                    self.pre.append("")
+
+            def handle_endtag(self, tag):
+                assert self.open and self.open.pop() == tag, f"</{tag}> closes nothing"
+
+            def handle_data(self, data):
+                if self.open and self.open[-1] == "pre":
+                    self.pre[-1] += data
+
+        page = Derivations()
+        page.feed(text)
+        page.close()
+        assert page.open == [] and any("Q: " in pre for pre in page.pre), page.pre
+        assert text.rstrip().endswith("</html>")
+
+
+def test_contested_answers_promise_alternatives_only_when_they_have_some(capsys):
+    milk = ROOT / "examples" / "valid" / "e5-milk-ev-paclitaxel-oral.ttl"
+    gm_vaccine = ROOT / "examples" / "valid" / "e4-omv-vaccine-gm-strain.ttl"
+    code, out, err = run_cli("check", str(milk), str(gm_vaccine), capsys=capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    for at, line in enumerate(lines):
+        if "[contested — alternatives below" in line:
+            assert lines[at + 1].strip().startswith("or: "), line
+    # US-16 is contested only through the contested combination-product answer of US-15 it rests on
+    lead = next(at for at, line in enumerate(lines) if "lead centre CDER (candidate) [contested; rule US-16]" in line)
+    assert lines[lead + 1].strip() == ("contested because: it rests on a contested answer: "
+                                       "combination product (US) (US-15)")
+    # EU-28 is contested by its own reading: its rationale says why
+    gmo = next(at for at, line in enumerate(lines) if "EU GMO assessment question [contested; rule EU-28]" in line)
+    assert lines[gmo + 1].strip().startswith("contested because: Genetically modified producer cells")

@@ -445,6 +445,42 @@ def test_cli_bad_input_exits_2_with_a_plain_message(capsys, built_store_path, tm
     assert code == 2 and "does not exist" in err
 
 
+def test_a_product_or_rule_set_missing_from_the_graph_is_named_with_the_closest(capsys, built_store_path):
+    store = str(built_store_path)
+    code, out, err = cli(capsys, "query", "evidence-for-product", "--store", store, "--param", "product=exofl")
+    assert code == 2 and out == "", out
+    assert "parameter 'product': there is no product 'exofl' in the knowledge graph" in err
+    assert "Closest names: exoflo" in err
+    code, _, err = cli(capsys, "query", "whatif-changes", "--store", store, "--param", "ruleSet=nonexistent")
+    assert code == 2 and "there is no rule set 'nonexistent'" in err and "evkg rules" in err
+    code, _, err = cli(capsys, "query", "whatif-changes", "--store", store, "--param", "baseline=eu-in-forc")
+    assert code == 2 and "Closest names: eu-in-force" in err
+    with pytest.raises(UsageError, match="no product 'my-nonexistent'"):
+        run_named_query("literature-product-evidence", store=built_store_path, product="my-nonexistent")
+    assert run_named_query("evidence-for-product", store=built_store_path, product="exoflo").rows
+    code, out, err = cli(capsys, "query", "rule-set-differences", "--store", store, "--param",
+                         "ruleSet=eu-reform-proposal-2023")
+    assert code == 0 and "rows)" in out, err
+
+
+def test_malformed_text_is_a_located_syntax_error_not_an_update(capsys, built_store_path, tmp_path):
+    store = str(built_store_path)
+    for text, line, column, named in (("SELEC * WHERE {?s ?p ?o}", 1, 1, "'SELEC'"),
+                                      ("foo", 1, 1, "'foo'"),
+                                      ("PREFIX x: <http://example.org/>\n  SELEKT * {}", 2, 3, "'SELEKT'")):
+        broken = tmp_path / "broken.rq"
+        broken.write_text(text)
+        code, _, err = cli(capsys, "query", str(broken), "--store", store)
+        assert code == 2, err
+        assert f"broken.rq, line {line}, column {column}: not valid SPARQL here ({named} is not a query form)" in err
+        assert "update" not in err
+    assert "Did you mean SELECT?" in err
+    empty_prefix = tmp_path / "empty-prefix.rq"
+    empty_prefix.write_text("PREFIX : <https://w3id.org/evkg#>\nSELECT ?p WHERE { ?p a :EVProduct } LIMIT 1\n")
+    code, out, err = cli(capsys, "query", str(empty_prefix), "--store", store)
+    assert code == 0 and "(1 row)" in out, err
+
+
 def test_user_query_file_with_parameters(capsys, built_store_path, tmp_path):
     mine = tmp_path / "mine.rq"
     mine.write_text("SELECT ?label WHERE { ?product rdfs:label ?label }\n")

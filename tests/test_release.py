@@ -89,6 +89,25 @@ def test_an_import_missing_from_the_catalog_is_an_error_not_a_download(tmp_path,
         resources.ontology_catalog.cache_clear()
 
 
+def ontology_version() -> str:
+    top = Graph().parse(resources.folder("ontology") / "evkg.ttl", format="turtle")
+    return str(top.value(URIRef(ONTOLOGY_IRI), OWL.versionInfo))
+
+
+def test_the_package_has_one_version_and_it_is_the_ontologys(capsys):
+    import tomllib
+
+    import evkg
+    from evkg.cli import main
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["hatch"]["version"]["path"] == "evkg/__init__.py"
+    assert evkg.__version__ == ontology_version()
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"evkg, version {ontology_version()}"
+
+
 def test_the_ontology_header_carries_release_metadata():
     top = Graph().parse(resources.folder("ontology") / "evkg.ttl", format="turtle")
     onto = URIRef(ONTOLOGY_IRI)

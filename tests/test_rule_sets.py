@@ -380,6 +380,19 @@ def test_cli_a_broken_rule_file_is_reported_once_with_its_line(tmp_path, capsys)
     assert err.count("not valid Turtle") == 1 and f"{broken}, line 3" in err
 
 
+def test_cli_a_rule_file_without_rules_is_refused_with_what_to_give_instead(tmp_path, capsys):
+    e1 = str(EXAMPLES / "e1-ucmsc-sev-neonatal-lung.ttl")
+    assert main(["check", "--rules", e1, e1]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{e1} declares no classification rules" in captured.err
+    assert "It describes a product: give it to `evkg check` as a FILE" in captured.err
+    (unrelated,) = files(tmp_path, PREFIXES + 't:x rdfs:label "a note" ; evkg:ruleId "X-1" .')
+    assert main(["whatif", "--rules", unrelated, "--no-curated", "--no-examples", e1]) == 2
+    err = capsys.readouterr().err
+    assert "declares no classification rules" in err and "eu-reform-proposal-2023.ttl" in err
+
+
 def test_the_reform_overlay_runs_in_plain_pyshacl():
     """The overlay is SHACL-AF: pySHACL (advanced mode) runs its added rules and mints the shared outcome IRIs."""
     import hashlib

@@ -68,6 +68,8 @@ def test_health_reports_ready_with_limits(server):
     answer = server.get("/health").json()
     assert answer["status"] == "ok"
     assert answer["products"] >= 1
+    assert answer["version"] == str(Graph().parse(ROOT / "ontology" / "evkg.ttl").value(
+        URIRef("https://w3id.org/evkg"), OWL.versionInfo))
     from evkg.io.load import DEFAULT_MAX_BYTES
 
     assert answer["max_bytes"] == DEFAULT_MAX_BYTES     # one default for `evkg check` and `evkg serve`
@@ -337,6 +339,17 @@ def test_named_query_errors(server):
     assert server.get("/queries/..%2F..%2Fetc%2Fpasswd.rq").status_code == 404
 
 
+def test_named_query_parameter_naming_a_missing_product_or_rule_set_is_400(server):
+    for path, params, named in (("/queries/evidence-for-product", {"product": "exofl"}, "Closest names: exoflo"),
+                                ("/queries/whatif-changes", {"ruleSet": "nonexistent"}, "evkg rules")):
+        response = server.get(path, params=params)
+        assert response.status_code == 400, response.text
+        assert response.json()["error"] == "bad-parameter"
+        assert "in the knowledge graph" in response.json()["message"] and named in response.json()["message"]
+    page = server.get("/queries/evidence-for-product", params={"product": "exofl"}, headers={"Accept": "text/html"})
+    assert page.status_code == 400 and "exoflo" in page.text
+
+
 # ------------------------------------------------------------------------------------------- SPARQL
 
 SELECT_PRODUCTS = ("PREFIX evkg: <https://w3id.org/evkg#> SELECT ?p WHERE { ?p a evkg:EVProduct }")
@@ -385,6 +398,18 @@ def test_sparql_service_and_bad_syntax(server):
     assert bad.json()["error"] == "bad-query"
     assert isinstance(bad.json()["line"], int) and f"line {bad.json()['line']}" in bad.json()["message"]
     assert server.get("/sparql").status_code == 400
+
+
+def test_sparql_malformed_text_is_400_with_line_and_column_not_an_update(server):
+    for text, line, column in (("SELEC * WHERE {?s ?p ?o}", 1, 1), ("foo", 1, 1),
+                               ("PREFIX x: <y> SELEKT * {}", 1, 15)):
+        for response in (server.get("/sparql", params={"query": text}),
+                         server.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query"})):
+            assert response.status_code == 400, response.text
+            answer = response.json()
+            assert answer["error"] == "bad-query"
+            assert (answer["line"], answer["column"]) == (line, column)
+            assert "update" not in answer["message"]
 
 
 # ------------------------------------------------------------------------------------------- terms, 404

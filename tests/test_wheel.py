@@ -31,6 +31,17 @@ def test_wheel_installs_in_a_fresh_environment_and_checks_outside_the_repo(tmp_p
     payload = json.loads(proc.stdout)
     assert payload["summary"]["products"] >= 1
     assert payload["files"][0]["products"][0]["classifications"]
+    version = subprocess.run([str(env_dir / "bin" / "evkg"), "--version"], cwd=work, capture_output=True,
+                             text=True, timeout=300)
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import OWL
+
+    ontology = Graph().parse(ROOT / "ontology" / "evkg.ttl")
+    released = ontology.value(URIRef("https://w3id.org/evkg"), OWL.versionInfo)
+    assert isinstance(released, Literal) and version.stdout.strip() == f"evkg, version {released}"
+    metadata = subprocess.run([str(python), "-c", "import importlib.metadata as m; print(m.version('evkg'))"],
+                              cwd=work, capture_output=True, text=True, timeout=120)
+    assert metadata.stdout.strip() == str(released), metadata.stderr
     listed = subprocess.run([str(env_dir / "bin" / "evkg"), "queries"], cwd=work, capture_output=True,
                             text=True, timeout=300)
     assert listed.returncode == 0, listed.stderr

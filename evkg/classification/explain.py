@@ -6,7 +6,7 @@ from evkg.classification.outcomes import JURISDICTION_NAMES, decision_rank, juri
 _STATUS_WORDS = {
     "settled": "settled: follows from the legal text for the stated facts",
     "provisional": "provisional: a reasonable reading without EV-specific agency confirmation; confirm with the regulator",
-    "contested": "contested: authorities or texts diverge; every alternative is listed",
+    "contested": "contested: authorities or texts diverge (every alternative the sources name is listed), or a premise is contested",
     "superseded": "superseded: an agency determination or a statutory precedence overrides it (kept for the record)",
     "undecided": "undecided: the description lacks facts the rules need",
     "out-of-scope": "out of scope: only non-medical uses are stated",

@@ -142,7 +142,10 @@ def resolve(choice: str | None) -> tuple[RuleSet | None, tuple[str, ...]]:
                              f"the rule sets {', '.join(known)} (see `evkg rules`).")
         from evkg.classification.knowledge import _parse_overlay
 
-        declared = _declarations(_parse_overlay(str(path)), str(path))
+        graph = _parse_overlay(str(path))
+        declared = _declarations(graph, str(path))
+        if not _declares_rules(graph) and not any(d.derived_from for d in declared):
+            raise UsageError(_no_rules_message(choice, graph))
         if declared:
             user = declared[0]
         else:
@@ -157,6 +160,26 @@ def resolve(choice: str | None) -> tuple[RuleSet | None, tuple[str, ...]]:
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise UsageError(f"no rule set named {choice!r}.{hint} Known rule sets: {', '.join(known)}; or give the "
                      "path of a Turtle file of your own rules (`evkg rules` lists them with their legal basis).")
+
+
+def _declares_rules(graph: Graph) -> bool:
+    """Whether a rule file adds, replaces or retires a rule: a node with an evkg:ruleId and a CONSTRUCT, or
+    with sh:deactivated true."""
+    from rdflib.namespace import SH
+
+    return any(graph.value(node, SH.construct) is not None
+               or graph.value(node, SH.deactivated) == Literal(True)
+               for node in graph.subjects(EVKG.ruleId, None))
+
+
+def _no_rules_message(choice: str, graph: Graph) -> str:
+    what = (f"{choice} declares no classification rules (no node with an evkg:ruleId and a sh:construct, nor one "
+            "retired with sh:deactivated true), so classifying with it would change nothing.")
+    if (None, RDF.type, EVKG.EVProduct) in graph:
+        return (what + " It describes a product: give it to `evkg check` as a FILE, not after --rules. --rules takes "
+                "a rule set name from `evkg rules` or a Turtle file of rules.")
+    return (what + " A rule file adds, replaces or retires rules as shapes/rule-sets/eu-reform-proposal-2023.ttl "
+            "does; or give a rule set name from `evkg rules`.")
 
 
 def describe_choice(choice: str | None) -> str:

@@ -15,7 +15,9 @@ from evkg.report.render import REPORT_FORMATS
 @input_format_option()
 @output_option()
 @jurisdiction_option()
-@click.option("--explain", is_flag=True, help="Also print the full derivation of each classification.")
+@click.option("--explain", is_flag=True,
+              help="Also give the full derivation of each classification: after the report in text and "
+                   "markdown, inside each product's entry in json, jsonl, html and ttl.")
 @click.option("--no-classify", is_flag=True, help="Validate only; skip the regulatory classification.")
 @click.option("--allow-remote", is_flag=True,
               help="Allow remote JSON-LD contexts (off by default: nothing is fetched).")
@@ -141,6 +143,10 @@ def _stream_jsonl(events, write, settings: dict):
     return tally.exit_code, errors
 
 
+# Formats that end with the derivations as plain text; json, html and ttl embed them per product.
+_APPENDED_EXPLANATION = ("text", "markdown")
+
+
 def _render_all(events, report_format: str, write, explain: bool, settings: dict):
     from evkg.pipeline.check import CheckRun
     from evkg.report.render import render
@@ -148,7 +154,7 @@ def _render_all(events, report_format: str, write, explain: bool, settings: dict
     run = CheckRun(files=[entry for kind, _, entry in events if kind == "file"], rule_set=settings["rule_set"],
                    profile=settings["profile"], fail_on=settings["fail_on"])
     text = render(run, report_format)
-    if explain:
+    if explain and report_format in _APPENDED_EXPLANATION:
         from evkg.classification.explain import explain_run
 
         text += "\n" + explain_run(run)

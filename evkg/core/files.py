@@ -7,6 +7,7 @@ folder, a read-only place or a full disk as a plain error.
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import sys
@@ -113,13 +114,15 @@ def write_text_file(path: str | Path, text: str, *, what: str = "the report") ->
                 target.unlink()
             except OSError:
                 pass
-        raise OutputError(f"cannot write {what} to {path}: {describe_os_error(exc)}") from None
+        reason = describe_os_error(exc)
+        if exc.errno == errno.ENOENT and path.parent.is_dir():     # the folder is there but refuses new files
+            reason = (f"the folder {path.parent} refuses new files (system folders such as /proc and /sys "
+                      "do); choose another place")
+        raise OutputError(f"cannot write {what} to {path}: {reason}") from None
 
 
 def describe_os_error(exc: OSError) -> str:
     """A plain reason for a failed write or read, with what to do."""
-    import errno
-
     reasons = {
         errno.ENOSPC: "the disk is full; free some space or choose another place",
         errno.EROFS: "the place is read-only; choose a writable folder",

@@ -2,5 +2,7 @@
 
 `store` wraps the embedded pyoxigraph store and remote SPARQL endpoints behind one interface; `build` fills
 the store from the bundled ontology, shapes and curated data with inferred classifications and pushes it to
-endpoints; `queries` is the named-query catalogue; `oxigraph_server` starts a local Oxigraph server.
+endpoints; `query_forms` tells a query from an update or from text that is neither; `queries` is the
+named-query catalogue and `parameters` reads and checks its parameter values; `oxigraph_server` starts a local
+Oxigraph server.
 """

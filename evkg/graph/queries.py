@@ -23,11 +23,15 @@ import pyoxigraph as ox
 
 from evkg.core.errors import UsageError
 from evkg.core.namespaces import PREFIXES
+from evkg.graph.parameters import (  # noqa: F401  (callers import the parameter kinds from here)
+    ACCEPTED,
+    BadValue,
+    check_named_things,
+    param_kind,
+    parse_value,
+)
 from evkg.graph.store import DEFAULT_TIMEOUT, Results, mask, prefixed, refuse_updates, syntax_error
 
-EVD = PREFIXES["evd"]
-EVKG = PREFIXES["evkg"]
-JURISDICTIONS = ("EU", "US", "KR")
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 
 
@@ -153,143 +157,6 @@ def get_query(name_or_file: str) -> NamedQuery:
     raise UsageError(f"there is no named query {name_or_file!r}.{hint}")
 
 
-# --- parameter values ---------------------------------------------------------------------------------------
-_KIND_BY_NAME = {
-    "jurisdiction": "jurisdiction", "product": "product", "act": "act", "type": "class", "class": "class",
-    "category": "class", "paper": "paper", "trial": "trial", "rule": "rule", "year": "integer",
-    "limit": "integer", "text": "string", "author": "string", "keyword": "string", "status": "status",
-    "role": "role",
-}
-ACCEPTED = {
-    "jurisdiction": "EU, US or KR, or a jurisdiction IRI",
-    "product": "a product id such as exoflo, a CURIE such as evd:product/exoflo, or an IRI",
-    "act": "an act id such as eu-dir-2001-83 (or a provision such as eu-dir-2001-83/art-1-2), a CURIE or an IRI",
-    "class": "an evkg class name such as Exosome, a CURIE such as evkg:Exosome, or an IRI",
-    "paper": "a DOI such as 10.3402/jev.v4.30087, pmid:<number>, a CURIE or an IRI",
-    "trial": "a registry id such as NCT04493242, a CURIE or an IRI",
-    "rule": "a rule id such as EU-10, a CURIE such as evsh:EU-10, or an IRI",
-    "status": "Settled, Provisional or Contested (or evkg:Settled …)",
-    "role": "ActiveSubstance, DeliveryVehicle, Combined or NotApplicable (or evkg:DeliveryVehicleRole …)",
-    "integer": "a whole number",
-    "string": "any text",
-    "term": "an IRI (<…> or http…), a CURIE with a known prefix (evkg:, evd:, …), a number, or text",
-}
-
-
-def param_kind(name: str) -> str:
-    lowered = name.lower()
-    if lowered in _KIND_BY_NAME:
-        return _KIND_BY_NAME[lowered]
-    for suffix, kind in (("jurisdiction", "jurisdiction"), ("product", "product"), ("act", "act"),
-                         ("type", "class"), ("class", "class"), ("category", "class"), ("paper", "paper"),
-                         ("year", "integer")):
-        if lowered.endswith(suffix):
-            return kind
-    if lowered.startswith(("min", "max")):
-        return "integer"
-    return "term"
-
-
-_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_CURIE = re.compile(r"^([A-Za-z][\w-]*)?:(\S*)$")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-
-
-class BadValue(ValueError):
-    pass
-
-
-def _iri_term(iri: str) -> str:
-    if _IRI_FORBIDDEN.search(iri):
-        raise BadValue("an IRI cannot contain spaces or any of < > \" { } | ^ ` \\")
-    try:
-        return str(ox.NamedNode(iri))
-    except ValueError as exc:
-        raise BadValue(f"{iri!r} is not a valid IRI ({exc})") from None
-
-
-def _as_iri(raw: str) -> str | None:
-    """The IRI a value names, if it is written as <IRI>, http(s)/urn IRI or a CURIE with a known prefix."""
-    if raw.startswith("<") and raw.endswith(">"):
-        return raw[1:-1]
-    if re.match(r"^(https?|urn|ftp):", raw, re.IGNORECASE):
-        return raw
-    match = _CURIE.match(raw)
-    if match and match.group(1) in PREFIXES:
-        return PREFIXES[match.group(1)] + match.group(2)
-    if match and match.group(1) and not re.match(r"^\d", match.group(2) or "x"):
-        known = ", ".join(f"{p}:" for p in PREFIXES)
-        raise BadValue(f"the prefix {match.group(1)}: is not known (known: {known})")
-    return None
-
-
-def parse_value(kind: str, raw: str) -> str:
-    """One parameter value as a validated SPARQL term, or BadValue saying what is wrong."""
-    value = raw.strip()
-    if not value:
-        raise BadValue("the value is empty")
-    if kind == "string":
-        return str(ox.Literal(value))
-    if kind == "integer":
-        if not re.fullmatch(r"[+-]?\d{1,18}", value):
-            raise BadValue(f"{value!r} is not a whole number")
-        return str(ox.Literal(str(int(value)), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")))
-    if kind == "paper" and re.match(r"^(doi:)?10\.\d{4,9}/\S+$", value, re.IGNORECASE):
-        doi = re.sub(r"^doi:", "", value, flags=re.IGNORECASE).lower()
-        return _iri_term(f"{EVD}paper/doi/{doi}")
-    if kind == "paper" and re.match(r"^pmid:\d+$", value, re.IGNORECASE):
-        return _iri_term(f"{EVD}paper/pmid/{value.split(':', 1)[1]}")
-    iri = _as_iri(value)
-    if iri is not None:
-        return _iri_term(iri)
-    if kind == "jurisdiction":
-        if value.upper() in JURISDICTIONS:
-            return _iri_term(f"{EVD}jurisdiction/{value.upper()}")
-        raise BadValue(f"{value!r} is not a jurisdiction evkg knows")
-    if kind == "product":
-        if _SLUG.match(value.lower()):
-            return _iri_term(f"{EVD}product/{value.lower()}")
-        raise BadValue(f"{value!r} is not a product id (lower-case letters, digits and hyphens)")
-    if kind == "act":
-        if re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", value.lower()):
-            return _iri_term(f"{EVD}act/{value.lower()}")
-        raise BadValue(f"{value!r} is not an act id")
-    if kind == "class":
-        if re.fullmatch(r"[A-Za-z_][\w-]*", value):
-            return _iri_term(EVKG + value)
-        raise BadValue(f"{value!r} is not a class name")
-    if kind == "trial":
-        if re.fullmatch(r"[A-Za-z0-9][\w.-]*", value):
-            return _iri_term(f"{EVD}trial/{value}")
-        raise BadValue(f"{value!r} is not a trial registry id")
-    if kind == "rule":
-        if re.fullmatch(r"[A-Za-z]+-[\w-]+", value):
-            return _iri_term(PREFIXES["evsh"] + value)
-        raise BadValue(f"{value!r} is not a rule id")
-    if kind == "status":
-        names = {"settled": "Settled", "provisional": "Provisional", "contested": "Contested"}
-        if value.lower() in names:
-            return _iri_term(EVKG + names[value.lower()])
-        raise BadValue(f"{value!r} is not a rule status")
-    if kind == "role":
-        names = {"activesubstance": "ActiveSubstanceRole", "deliveryvehicle": "DeliveryVehicleRole",
-                 "combined": "CombinedRole", "notapplicable": "NotApplicableRole"}
-        key = re.sub(r"[\s_-]", "", value.lower()).removesuffix("role")
-        if key in names:
-            return _iri_term(EVKG + names[key])
-        raise BadValue(f"{value!r} is not an EV role")
-    if kind == "paper":
-        raise BadValue(f"{value!r} is not a DOI or pmid:<number>")
-    # any term: numbers and booleans as typed literals, anything else as text
-    if re.fullmatch(r"[+-]?\d{1,18}", value):
-        return str(ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")))
-    if re.fullmatch(r"[+-]?\d*\.\d+", value):
-        return str(ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "decimal")))
-    if value in ("true", "false"):
-        return str(ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean")))
-    return str(ox.Literal(value))
-
-
 # --- preparing the text -------------------------------------------------------------------------------------
 def _variables(text: str) -> set[str]:
     return set(re.findall(r"[?$]([A-Za-z_]\w*)", mask(text)))
@@ -370,9 +237,9 @@ def open_target(store=None, endpoint: str | None = None, timeout: float = DEFAUL
 
 def prepared_text(name_or_file: str, params: dict[str, str] | None = None) -> str:
     query = get_query(name_or_file)
-    refuse_updates(query.text)
-    text, shift = prepare(query, {k: v for k, v in (params or {}).items()})
     source = str(query.path) if query.name == str(query.path) else f"the query {query.name}"
+    refuse_updates(query.text, source)
+    text, shift = prepare(query, {k: v for k, v in (params or {}).items()})
     _syntax_check(text, source, shift)
     return text
 
@@ -393,8 +260,11 @@ def _syntax_check(text: str, source: str, shift: int) -> None:
 def run_named_query(name: str, store=None, endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
                     **params) -> Results:
     """Run a catalogue query (or a .rq file) with parameters on the embedded store or an endpoint."""
-    text = prepared_text(name, {k: str(v) for k, v in params.items()})
-    return open_target(store, endpoint, timeout).query(text)
+    given = {k: str(v) for k, v in params.items()}
+    text = prepared_text(name, given)
+    target = open_target(store, endpoint, timeout)
+    check_named_things(get_query(name), given, target)
+    return target.query(text)
 
 
 def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
@@ -404,6 +274,7 @@ def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     text = prepared_text(name, params)
     target = open_target(store, endpoint, timeout, progress)
+    check_named_things(get_query(name), params, target)
     query = get_query(name)
     if fmt == "table":
         return render_table(target.query(text), query.column_title)

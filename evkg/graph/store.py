@@ -9,7 +9,6 @@ remote endpoint through ``named-graph-uri``). Remote calls have a timeout and fa
 from __future__ import annotations
 
 import http.client
-import re
 import socket
 import urllib.error
 import urllib.parse
@@ -26,8 +25,8 @@ from evkg.graph.limits import (  # noqa: F401  (other modules import mask from h
     _CappedBuffer,
     mask,
     max_response_bytes,
-    refuse_deep_nesting,
 )
+from evkg.graph.query_forms import _first_line, query_kind, refuse_updates, syntax_error
 
 GRAPH_BASE = "https://w3id.org/evkg/graph/"
 GRAPHS = {
@@ -132,52 +131,6 @@ def prefixed(term) -> str:
     if isinstance(term, ox.Literal):
         return term.value
     return str(term)
-
-
-def first_keyword(sparql: str) -> str | None:
-    """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased."""
-    words = re.findall(r"[A-Za-z_][\w-]*:?", mask(sparql))
-    index = 0
-    while index < len(words):
-        word = words[index].lower()
-        if word == "base":
-            index += 1
-        elif word == "prefix":
-            index += 2
-        else:
-            return word.rstrip(":")
-    return None
-
-
-def syntax_error(message: str, source: str = "the query", line_offset: int = 0) -> UsageError:
-    """A pyoxigraph syntax error as a message with line and column, the long list of expected characters cut."""
-    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
-    if not match:
-        return UsageError(f"{source} is not valid SPARQL: {_first_line(message)}")
-    line, column, detail = int(match.group(1)) - line_offset, int(match.group(2)), match.group(3)
-    detail = " ".join(detail.split())
-    if len(detail) > 120:
-        detail = detail[:120].rsplit(" ", 1)[0] + " …"
-    error = UsageError(f"{source}, line {line}, column {column}: not valid SPARQL here ({detail}). "
-                       "Check the spelling, braces and dots around that place.")
-    error.line, error.column = line, column
-    return error
-
-
-def query_kind(sparql: str) -> str:
-    """'select', 'ask', 'construct', 'describe' or 'update', read from the first keyword after the prologue."""
-    keyword = first_keyword(sparql)
-    if keyword in {"select", "ask", "construct", "describe"}:
-        return keyword
-    return "update" if keyword else "unknown"
-
-
-def refuse_updates(sparql: str) -> None:
-    refuse_deep_nesting(sparql)
-    kind = query_kind(sparql)
-    if kind == "update":
-        raise UsageError("this is a SPARQL update (it would change the data), not a query: `evkg query` only "
-                         "reads. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
 
 
 _OPEN_STORES: dict[Path, ox.Store] = {}
@@ -450,11 +403,6 @@ class RemoteEndpoint:
         client.setTimeout(self.timeout)
         client.setQuery(sparql)
         self._call(lambda: client.query().response.read())
-
-
-def _first_line(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text[:limit] + ("…" if len(text) > limit else "") if text else "no details given"
 
 
 def _server_detail(text: str) -> str:

@@ -12,13 +12,11 @@ import contextlib
 import gc
 import multiprocessing
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from evkg.core.errors import InputError
-from evkg.core.files import STDIN
 from evkg.pipeline.chunks import DEFAULT_CHUNK_PRODUCTS, product_count, split
 from evkg.pipeline.check import (
     CheckRun,
@@ -28,6 +26,7 @@ from evkg.pipeline.check import (
     rule_files_of,
     rule_set_words,
 )
+from evkg.pipeline.format_hints import with_format_hint
 from evkg.validation.engine import check_profile
 
 # A file larger than this is split here and its chunks shared out; smaller ones go whole to one worker.
@@ -147,7 +146,7 @@ def check_path(path: str, options: Options) -> Part:
             _add(part, check_ntriples(chunk.ntriples, options))
         return part
     except InputError as exc:
-        return Part([], [], [], error=_with_format_hint(exc, path, options))
+        return Part([], [], [], error=with_format_hint(exc, path, options.input_format))
     except Exception as exc:  # MemoryError, RecursionError, or a fault in evkg: this file's report, batch goes on
         return _failure_part(path, exc)
 
@@ -163,34 +162,6 @@ def _no_description_in(folder: Path) -> InputError:
         hint = "Put descriptions in it (start one with `evkg new`), or name the files to check."
     return InputError(f"holds no description (no {suffixes} file in it or its subfolders).", path=str(folder),
                       hint=hint)
-
-
-# Lines that only Turtle (or SPARQL) writes: prefix and base declarations.
-_TURTLE_DECLARATION = re.compile(r"(?im)^\s*(@prefix|@base|prefix|base)\s+[\w.-]*:?\s*<")
-
-
-def _with_format_hint(error: InputError, path: str, options: Options) -> InputError:
-    """The error, with a hint when the text is likely in another format than it was read as: YAML on standard
-    input (read as Turtle unless --input-format says otherwise), or Turtle in a file named .yaml."""
-    reason = error.reason or ""
-    if reason.startswith("is not valid Turtle") and path == STDIN and options.input_format is None:
-        extra = "Standard input is read as Turtle: if this is YAML, add --input-format yaml (json-ld for JSON)."
-    elif reason.startswith("is not valid YAML") and path != STDIN and _looks_like_turtle(path):
-        extra = ("It looks like Turtle (it has @prefix or PREFIX lines): name the file .ttl, or add "
-                 "--input-format turtle.")
-    else:
-        return error
-    return InputError(reason, path=error.path, line=error.line, column=error.column,
-                      hint=" ".join(h for h in (extra, error.hint) if h))
-
-
-def _looks_like_turtle(path: str) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(64 * 1024).decode("utf-8", "replace")
-    except OSError:
-        return False
-    return bool(_TURTLE_DECLARATION.search(head))
 
 
 def _whole_or_chunks(path: str, options: Options):
@@ -345,7 +316,7 @@ def _jobs(paths: list[str], options: Options):
         try:
             products, chunks = _split_here(path, options)
         except InputError as exc:
-            yield path, "error", None, _with_format_hint(exc, path, options)
+            yield path, "error", None, with_format_hint(exc, path, options.input_format)
             continue
         except Exception as exc:
             yield path, "error", None, _failure_part(path, exc)

@@ -15,7 +15,7 @@ from evkg.core.namespaces import BIBO, EVD, EVKG, FOAF
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
-                "contested": "contested — alternatives below", "undecided": "undecided",
+                "contested": "contested", "undecided": "undecided",
                 "superseded": "superseded by an agency decision", "out-of-scope": "out of scope"}
 NO_RULE_APPLIES = ("not concluded: no rule applies to the facts as stated and no missing fact could change "
                    "that (see `evkg explain` for the rules that were considered)")
@@ -99,6 +99,13 @@ def _product_dict(product, file=None) -> dict:
     }
 
 
+def _explained(entry: dict, product) -> dict:
+    """The product's entry with its derivation (`check --explain`), when it was asked for."""
+    if getattr(product, "explanation", None):
+        entry["explanation"] = product.explanation
+    return entry
+
+
 def to_dict(run) -> dict:
     return {
         "files": [
@@ -107,7 +114,7 @@ def to_dict(run) -> dict:
                 "error": f.error,
                 "error_detail": f.error_detail,
                 "conforms": f.conforms,
-                "products": [_product_dict(p, f) for p in f.products],
+                "products": [_explained(_product_dict(p, f), p) for p in f.products],
                 "other_results": [_result_dict(r, f) for r in f.other_results],
             }
             for f in run.files
@@ -179,7 +186,26 @@ def _missing_text(outcome) -> str:
     return "; ".join(_missing_line(m) for m in outcome.missing)
 
 
-def _outcome_lines(outcome, indent: str) -> list[str]:
+def contested_reason(outcome, outcomes) -> str | None:
+    """What makes a contested answer without alternatives contested: the contested answers it rests on
+    (the weakest link), else the rule's own reasoning. None when alternatives are listed or it is not contested."""
+    if outcome.status != "contested" or outcome.alternatives:
+        return None
+    by_iri = {o.iri: o for o in outcomes}
+    contested = [by_iri[i] for i in outcome.premise_outcomes if i in by_iri and by_iri[i].status == "contested"]
+    if contested:
+        return "it rests on a contested answer: " + "; ".join(
+            f"{o.category_label} ({o.rule})" for o in contested)
+    return outcome.rationale or "the sources diverge without naming an alternative answer"
+
+
+def _status_text(outcome) -> str:
+    if outcome.status == "contested" and outcome.alternatives:
+        return "contested — alternatives below"
+    return _STATUS_MARK.get(outcome.status, outcome.status or "")
+
+
+def _outcome_lines(outcome, indent: str, outcomes=()) -> list[str]:
     status = outcome.status or ""
     if status == "undecided":
         lines = [f"{indent}? {outcome.question_label or outcome.question} — undecided"]
@@ -189,9 +215,11 @@ def _outcome_lines(outcome, indent: str) -> list[str]:
         if not outcome.missing:
             lines.append(f"{indent}    {_open_text(outcome)}")
         return lines
-    lines = [f"{indent}- {outcome.category_label} [{_STATUS_MARK.get(status, status)}; {_rule_text(outcome)}]"]
+    lines = [f"{indent}- {outcome.category_label} [{_status_text(outcome)}; {_rule_text(outcome)}]"]
     for alt_iri, alt_label in outcome.alternatives or []:
         lines.append(f"{indent}    or: {alt_label}")
+    if reason := contested_reason(outcome, outcomes):
+        lines.append(f"{indent}    contested because: {reason}")
     if outcome.premises:
         lines.append(f"{indent}    because: " + "; ".join(outcome.premises))
     for source in outcome.sources or []:
@@ -240,7 +268,7 @@ def to_text(run) -> str:
                     if short and jurisdiction != "ALL":
                         out.append("      In short: " + "; ".join(short))
                     for outcome in outcomes:
-                        out.extend(_outcome_lines(outcome, "      "))
+                        out.extend(_outcome_lines(outcome, "      ", product.classifications))
             out.append("")
         for result in file.other_results:
             out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")
@@ -285,6 +313,8 @@ def to_markdown(run) -> str:
                     answer = o.category_label if o.status != "undecided" else _missing_text(o)
                     if o.alternatives:
                         answer += " (or: " + "; ".join(label for _, label in o.alternatives) + ")"
+                    if reason := contested_reason(o, product.classifications):
+                        answer += f" (contested because {reason})"
                     sources = "; ".join(_source_text(s) for s in o.sources or [])
                     out.append(f"| {o.jurisdiction} | {_md(o.question_label)} | {_md(answer)} | {o.status} | "
                                f"{_md(_rule_text(o) if o.rule else '')} | {_md('; '.join(o.premises or []))} | {_md(sources)} |")
@@ -320,7 +350,7 @@ def _link(info: dict) -> str:
 
 
 _STATUS_LEGEND = (("settled", "follows from the legal text"), ("provisional", "a reasonable reading; confirm with the regulator"),
-                  ("contested", "authorities or texts diverge; alternatives listed"),
+                  ("contested", "authorities or texts diverge (alternatives listed), or the answer rests on a contested one"),
                   ("undecided", "facts are missing"), ("superseded", "overridden by an agency decision"))
 _SEVERITY_WORDS = {"Violation": "violations", "Warning": "warnings", "Info": "notes"}
 
@@ -408,6 +438,8 @@ def product_html(product, level: int = 2, show_title: bool = True) -> str:
                 answer = _e(o.category_label)
                 if o.alternatives:
                     answer += "<br>or: " + "; ".join(_e(label) for _, label in o.alternatives)
+                if reason := contested_reason(o, product.classifications):
+                    answer += f'<br><span class="small">contested because {_e(reason)}</span>'
             sources = "<br>".join(_link(s) for s in o.sources or [])
             out.append(f"<tr><td>{_e(JURISDICTION_NAMES.get(o.jurisdiction, o.jurisdiction))}</td>"
                        f"<td>{_e(o.question_label)}</td><td>{answer}</td>"
@@ -415,6 +447,9 @@ def product_html(product, level: int = 2, show_title: bool = True) -> str:
                        f'<td class="check-id">{_e(_rule_text(o) if o.rule else "")}</td>'
                        f"<td>{_e('; '.join(o.premises or []))}</td><td>{sources}</td></tr>")
         out.append("</tbody></table>")
+    if getattr(product, "explanation", None):
+        out.append(f'<details class="explanation" open><summary>How each answer was derived</summary>'
+                   f"<pre>{_e(product.explanation)}</pre></details>")
     out.append("</section>")
     return "\n".join(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from evkg.classification.outcomes import standing
 from evkg.core.namespaces import DCT, EVD, EVKG, bind_prefixes
@@ -23,6 +23,8 @@ def to_graph(run) -> Graph:
             graph.add((report, SH.conforms, Literal(product.conforms)))
             graph.add((report, EVKG.ofProduct, product_node))
             graph.add((report, EVKG.completenessScore, Literal(str(product.completeness), datatype=XSD.decimal)))
+            if getattr(product, "explanation", None):      # `check --explain`: the derivation, in words
+                graph.add((report, RDFS.comment, Literal(product.explanation)))
             for r in product.results:
                 graph.add((report, SH.result, _add_result(graph, product.iri, r)))
             for outcome in standing(product.classifications):

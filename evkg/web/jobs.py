@@ -106,11 +106,12 @@ def sparql_answer(sparql: str, fmt: str, max_bytes: int) -> bytes:
 
 def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:
     """A catalogue query's answer with its parameters bound."""
-    from evkg.graph.queries import _retitle, get_query, prepared_text
+    from evkg.graph.queries import _retitle, check_named_things, get_query, prepared_text
     from evkg.graph.store import query_kind
 
     try:
         text = prepared_text(name, params)
+        check_named_things(get_query(name), params, _STORE)
     except UsageError as exc:
         raise ServiceError(400, "bad-parameter", str(exc)) from None
     if query_kind(text) in ("construct", "describe"):

@@ -1,0 +1,102 @@
+"""What a SPARQL text is: a query of one of the four forms, an update (refused: evkg only reads), or neither
+(a located syntax error naming the closest query form), read from the first keyword after the prologue; and
+pyoxigraph's syntax errors as messages with line and column."""
+from __future__ import annotations
+
+import re
+
+from evkg.core.errors import UsageError
+from evkg.graph.limits import mask, refuse_deep_nesting
+
+
+# A word of the text; a lone ":" is the empty prefix name of `PREFIX : <…>`.
+_WORD = re.compile(r"[A-Za-z_][\w-]*:?|:")
+QUERY_FORMS = ("select", "ask", "construct", "describe")
+# The words an operation of SPARQL 1.1 Update starts with (WITH opens a DELETE/INSERT … WHERE).
+UPDATE_WORDS = frozenset({"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"})
+
+
+def _opening_word(sparql: str) -> tuple[re.Match | None, bool]:
+    """The first word after the prologue (BASE and PREFIX declarations), and whether the prologue before it
+    reads as declarations (a PREFIX followed by a prefix name ending in ':')."""
+    words = _WORD.finditer(mask(sparql))
+    well_formed = True
+    for match in words:
+        word = match.group(0).lower()
+        if word == "base":
+            continue                                   # its IRI is masked
+        if word == "prefix":
+            name = next(words, None)
+            well_formed = well_formed and name is not None and name.group(0).endswith(":")
+            continue
+        return match, well_formed
+    return None, well_formed
+
+
+def first_keyword(sparql: str) -> str | None:
+    """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased."""
+    match, _ = _opening_word(sparql)
+    return match.group(0).lower().rstrip(":") if match else None
+
+
+def syntax_error(message: str, source: str = "the query", line_offset: int = 0) -> UsageError:
+    """A pyoxigraph syntax error as a message with line and column, the long list of expected characters cut."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not match:
+        return UsageError(f"{source} is not valid SPARQL: {_first_line(message)}")
+    line, column, detail = int(match.group(1)) - line_offset, int(match.group(2)), match.group(3)
+    detail = " ".join(detail.split())
+    if len(detail) > 120:
+        detail = detail[:120].rsplit(" ", 1)[0] + " …"
+    error = UsageError(f"{source}, line {line}, column {column}: not valid SPARQL here ({detail}). "
+                       "Check the spelling, braces and dots around that place.")
+    error.line, error.column = line, column
+    return error
+
+
+def query_kind(sparql: str) -> str:
+    """'select', 'ask', 'construct', 'describe', 'update' (the text opens with a SPARQL Update operation) or
+    'unknown' (neither: a misspelt query form or no SPARQL at all), read from the first keyword after the
+    prologue."""
+    keyword = first_keyword(sparql)
+    if keyword in QUERY_FORMS:
+        return keyword
+    return "update" if keyword in UPDATE_WORDS else "unknown"
+
+
+def refuse_updates(sparql: str, source: str = "the query") -> None:
+    """Refuse what is not a query: an update, or text whose first word is no query form (a located syntax
+    error naming the closest form)."""
+    refuse_deep_nesting(sparql)
+    kind = query_kind(sparql)
+    if kind == "update":
+        raise UsageError("this is a SPARQL update (it would change the data), not a query: `evkg query` only "
+                         "reads. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    if kind == "unknown":
+        _refuse_unknown_form(sparql, source)
+
+
+def _refuse_unknown_form(sparql: str, source: str) -> None:
+    """A located error on the word that should have been SELECT, ASK, CONSTRUCT or DESCRIBE. Without such a
+    word (empty text, a broken PREFIX line) the parser's own error says where the text goes wrong."""
+    import difflib
+
+    match, well_formed = _opening_word(sparql)
+    if match is None or not well_formed:
+        return
+    word = sparql[match.start():match.end()]
+    line = sparql.count("\n", 0, match.start()) + 1
+    column = match.start() - (sparql.rfind("\n", 0, match.start()) + 1) + 1
+    close = difflib.get_close_matches(word.upper(), [f.upper() for f in QUERY_FORMS] + ["PREFIX", "BASE"], n=1,
+                                      cutoff=0.6)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    error = UsageError(f"{source}, line {line}, column {column}: not valid SPARQL here ({word!r} is not a query "
+                       f"form). A query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, after any PREFIX and BASE "
+                       f"lines.{hint}")
+    error.line, error.column = line, column
+    raise error
+
+
+def _first_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "") if text else "no details given"

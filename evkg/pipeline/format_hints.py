@@ -1,0 +1,40 @@
+"""Hints for a description read in another format than it is written in: YAML on standard input (read as
+Turtle unless --input-format says otherwise), or Turtle in a file named .yaml."""
+from __future__ import annotations
+
+import os
+import re
+import stat
+
+from evkg.core.errors import InputError
+from evkg.core.files import STDIN
+
+# Lines that only Turtle (or SPARQL) writes: prefix and base declarations.
+_TURTLE_DECLARATION = re.compile(r"(?im)^\s*(@prefix|@base|prefix|base)\s+[\w.-]*:?\s*<")
+
+
+def with_format_hint(error: InputError, path: str, input_format: str | None) -> InputError:
+    """The error, with a hint when the text is likely in another format than it was read as."""
+    reason = error.reason or ""
+    if reason.startswith("is not valid Turtle") and path == STDIN and input_format is None:
+        guess = "Standard input is read as Turtle: if this is YAML, add --input-format yaml (json-ld for JSON)."
+        hint = " ".join(h for h in (guess, error.hint) if h)
+    elif reason.startswith("is not valid YAML") and path != STDIN and _looks_like_turtle(path):
+        hint = ("It looks like Turtle (it has @prefix or PREFIX lines), not YAML: name the file .ttl, or add "
+                "--input-format turtle.")          # the YAML advice on indentation would mislead here
+    else:
+        return error
+    return InputError(reason, path=error.path, line=error.line, column=error.column, hint=hint)
+
+
+def _looks_like_turtle(path: str) -> bool:
+    """Whether the start of a regular file declares prefixes as Turtle does (never blocks on a FIFO)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return False
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return False
+        head = handle.read(64 * 1024).decode("utf-8", "replace")
+    return bool(_TURTLE_DECLARATION.search(head))
