@@ -233,3 +233,62 @@ def test_plain_words_name_the_controlled_values_of_their_property(tmp_path):
     # a word only names a value of the property it belongs to
     path.write_text(json.dumps({"id": "p", "type": "EVProduct", "intendedUse": "none"}), encoding="utf-8")
     assert EVKG.NoCells not in set(load_rdf(path).objects(None, EVKG.intendedUse))
+
+
+def _source_yaml(tmp_path, **facts) -> Path:
+    path = tmp_path / "source.yaml"
+    lines = "".join(f"    {key}: {value}\n" for key, value in facts.items())
+    path.write_text("id: knee-ev\ntype: EVProduct\nhasEVComponent:\n  type: EVPreparation\n  hasSource:\n"
+                    "    type: CellCultureSource\n" + lines, encoding="utf-8")
+    return path
+
+
+def test_an_obo_style_identifier_in_yaml_is_read_as_the_ontology_term(tmp_path):
+    graph = load_rdf(_source_yaml(tmp_path, producerCellType="CL_0002570", anatomicalOrigin="UBERON_0001013"))
+    assert set(graph.objects(None, EVKG.producerCellType)) == {OBO.CL_0002570}
+    assert set(graph.objects(None, EVKG.anatomicalOrigin)) == {OBO.UBERON_0001013}
+
+
+@pytest.mark.parametrize("text, key", [("induced pluripotent", "producerCellType"), ("HEK", "cellLine"),
+                                       ("adipose", "anatomicalOrigin")])
+def test_every_curie_that_terms_search_prints_reads_back_as_its_term(tmp_path, text, key):
+    from evkg.authoring.terms import search_terms
+
+    hits = search_terms(text, for_property=key)
+    assert hits
+    for hit in hits:
+        graph = load_rdf(_source_yaml(tmp_path, **{key: hit["curie"]}))
+        assert set(graph.objects(None, EVKG[key])) == {URIRef(hit["iri"])}, hit["curie"]
+
+
+def test_the_cellosaurus_form_of_a_cell_line_is_still_read(tmp_path):
+    graph = load_rdf(_source_yaml(tmp_path, cellLine="cellosaurus:CVCL_0063"))
+    assert set(graph.objects(None, EVKG.cellLine)) == {URIRef("https://www.cellosaurus.org/CVCL_0063")}
+
+
+def test_free_text_for_a_term_stays_text_so_the_checks_see_it(tmp_path):
+    graph = load_rdf(_source_yaml(tmp_path, producerCellType="adipose stem cell"))
+    assert set(graph.objects(None, EVKG.producerCellType)) == {Literal("adipose stem cell")}
+
+
+def test_an_id_with_spaces_is_refused_at_its_line(tmp_path, capsys):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("id: knee-ev", "id: adsc exo knee"), encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2
+    assert "line 1" in out + err and "spaces" in out + err and "adsc-exo-knee" in out + err
+
+
+@pytest.mark.parametrize("written", ["../../etc", "/etc/x", "a/../../b"])
+def test_an_id_that_leaves_the_product_namespace_is_refused(tmp_path, capsys, written):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("id: knee-ev", f'id: "{written}"'), encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2
+    assert "outside the product namespace" in out + err
+
+
+def test_an_absolute_iri_id_is_kept(tmp_path):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("id: knee-ev", "id: http://example.org/x"), encoding="utf-8")
+    assert (URIRef("http://example.org/x"), RDF.type, EVKG.EVProduct) in load_rdf(path)

@@ -95,7 +95,7 @@ def test_a_mouse_organism_on_human_primary_cells_is_a_violation():
     for engine in ("compiled", "pyshacl"):
         found = findings(graph, "C-01", engine=engine)
         assert [r.severity for r in found] == ["Violation"], engine
-        assert "NCBITaxon_9606" in found[0].message
+        assert "NCBITaxon:9606" in found[0].message
 
 
 @pytest.mark.parametrize("text, iri", [("MONDO:0005178", f"{OBO}MONDO_0005178"), ("CL_0000057", f"{OBO}CL_0000057")])
@@ -233,3 +233,31 @@ def test_engines_agree_on_the_new_consistency_and_wording_checks():
     assert {"C-02", "C-03", "Q-13", "Q-29"} <= set(by_id)
     assert "lacks the g-force (evkg:gForce), the duration (evkg:durationMinutes), the rotor type" in by_id["Q-13"][5]
     assert "is reported, but it lacks a specification" in by_id["Q-29"][5]
+
+
+def test_an_unknown_name_given_for_an_ontology_term_is_a_violation_naming_the_term():
+    graph = e1_with(f"DELETE {{ {SOURCE} evkg:producerCellType ?cell }} "
+                    f"INSERT {{ {SOURCE} evkg:producerCellType evkg:CL_0002570 }} "
+                    f"WHERE {{ {SOURCE} evkg:producerCellType ?cell }}")
+    report = validate(graph)
+    on_value = [r for r in findings(graph) if r.value and r.value.endswith("#CL_0002570")]
+    assert [(r.constraint_id, r.severity) for r in on_value] == [("TERM-06", "Violation")]
+    assert "CL:0002570" in on_value[0].message
+    assert not report.products[0].conforms
+
+
+@pytest.mark.parametrize("update", ['INSERT DATA { product:example-e1 evkg:indication "osteoarthritis" }',
+                                    "INSERT DATA { product:example-e1 evkg:indication evkg:Osteoarthritis }"])
+def test_free_text_for_a_disease_names_the_closest_disease_term(update):
+    on_value = [r for r in findings(e1_with(update)) if r.value and "steoarthritis" in r.value]
+    assert [(r.constraint_id, r.severity) for r in on_value] == [("TERM-06", "Violation")]
+    assert "MONDO:0005178 (osteoarthritis)" in on_value[0].message
+
+
+def test_a_genetic_modification_without_encodes_names_the_missing_key():
+    graph = e1_with(f"DELETE {{ {SOURCE} evkg:geneticallyModified ?gm }} INSERT {{ {SOURCE} "
+                    "evkg:geneticallyModified true ; evkg:hasGeneticModification [ a evkg:GeneticModification ; "
+                    '<http://www.w3.org/2000/01/rdf-schema#label> "RBD-LAMP2B fusion transgene" ] } '
+                    f"WHERE {{ {SOURCE} evkg:geneticallyModified ?gm }}")
+    found = findings(graph, "Q-08")
+    assert len(found) == 1 and "`encodes` is missing" in found[0].message and "encodes:" in found[0].message

@@ -107,3 +107,22 @@ def test_cli_adds_files_and_searches(terms_dir, capsys):
     assert "CL:0000063" in out and "(obsolete)" in out
     assert main(["terms", "search", "no such thing at all"]) == 1
     term_index._default_index.cache_clear()
+
+
+def test_did_you_mean_offers_only_what_the_key_allows():
+    from rdflib.namespace import RDF
+
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.terms import closest_evkg_names
+
+    approach = closest_evkg_names("Vaccine", EVKG.therapeuticApproach)
+    assert "PathogenVaccination" in approach
+    assert not {"US_Vaccine", "EU_Vaccine", "Q_US_Vaccine"} & set(approach)
+    assert closest_evkg_names("EVProdutc", RDF.type) == ["EVProduct"]
+    assert closest_evkg_names("SmallEv", EVKG.particleKind)[0] == "SmallEV"
+    assert "cellContent" in closest_evkg_names("cellcontent", as_property=True)
+
+
+def test_identifiers_outside_obo_get_their_own_iris():
+    assert iri_for_identifier("CVCL:0063") == "https://www.cellosaurus.org/CVCL_0063"
+    assert iri_for_identifier("HGNC:1100") == "http://identifiers.org/hgnc/1100"

@@ -117,8 +117,8 @@ def _hint(field_: Field) -> str:
     elif field_.kind == "duration":
         parts.append("A duration such as P12M (12 months) or P2Y.")
     elif field_.kind == "term":
-        spaces = " or ".join(field_.term_spaces) if field_.term_spaces else "an ontology"
-        parts.append(f"A {spaces} term as a CURIE; find one with: evkg terms search \"words\" --for {field_.key}.")
+        spaces = "A " + " or ".join(field_.term_spaces) if field_.term_spaces else "An ontology"
+        parts.append(f"{spaces} term as a CURIE; find one with: evkg terms search \"words\" --for {field_.key}.")
     if field_.message:
         parts.append(_plain(field_.message))
     if field_.sources:

@@ -10,7 +10,8 @@ With it a description can say ``intendedUse: [Treatment]``, ``cellContent: NoCel
   a closed list of values also reads each value's label and lower-case name (``treatment``, ``no cells``);
 - literal properties carry their datatype, so ``diseaseClaim: true`` is an xsd:boolean and ``value: 0.2`` an
   xsd:decimal, as the shapes expect;
-- the prefixes are the bundled ones plus the OBO ID spaces of the locally declared external terms.
+- the prefixes are the bundled ones plus the identifier prefixes of the term index (the OBO ID spaces of the
+  locally declared external terms, EFO, CVCL …), so every CURIE `evkg terms search` prints can be written.
 
 The context is generated from the ontology and the shapes (`build_context`), shipped as
 ontology/context.jsonld and read from there (`bundled_context`); a test fails when the file is stale. It is
@@ -27,6 +28,7 @@ from rdflib.namespace import SH, SKOS
 
 from evkg.core import resources
 from evkg.core.namespaces import EVD, EVKG, PREFIXES
+from evkg.core.identifiers import identifier_stems
 
 CONTEXT_URL = "https://w3id.org/evkg/context.jsonld"
 CONTEXT_FILE = "context.jsonld"
@@ -127,6 +129,9 @@ def build_context(ontology: Graph | None = None, shapes: Graph | None = None) ->
     for id_space in obo_id_spaces(ontology):
         if id_space not in context:
             context[id_space] = {"@id": f"{_OBO}{id_space}_", "@prefix": True}
+    for id_space, stem in identifier_stems().items():     # every CURIE `evkg terms search` prints reads back
+        if id_space not in context:
+            context[id_space] = {"@id": stem, "@prefix": True}
     datatypes = _literal_datatypes(ontology, shapes)
     properties = set()
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property):

@@ -34,6 +34,7 @@ _SPECIAL_FLOAT = {".inf", "-.inf", "+.inf", ".nan", ".Inf", ".NaN", ".INF", ".NA
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+_NOT_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 _NUMERIC_TYPES = {"xsd:decimal", "xsd:integer", "xsd:double", "xsd:float", "xsd:nonNegativeInteger",
                   "xsd:positiveInteger"}
 
@@ -220,7 +221,7 @@ def _add(stack: list, root: list, value, event, tree: _Tree) -> None:
 
 # the closing quote is optional, so an unterminated string is consumed once instead of being tried again from
 # every later quote (which would make the scan quadratic)
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*+"?', re.DOTALL)   # possessive: no memory per character
 
 
 def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
@@ -309,7 +310,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
     context = bundled_context()["@context"]
     own = document.get("@context")
     extra = [c for c in (own if isinstance(own, list) else [own]) if isinstance(c, dict)] if own else []
-    prepared = _Preparer(context, tree, base)
+    prepared = _Preparer(context, tree, base, source_name)
     result = prepared.node(document, None, "")
     result.pop("@context", None)
     result["@context"] = [context, *extra, {"@base": base}]
@@ -359,10 +360,11 @@ def _refuse_remote_imports(document, source_name: str, allow_remote: bool) -> No
 class _Preparer:
     """Walks a description in the evkg context: numbers to lexical form, ids for unnamed nodes, positions."""
 
-    def __init__(self, context: dict, tree: _Tree, base: str):
+    def __init__(self, context: dict, tree: _Tree, base: str, source_name: str = "input"):
         self.context = context
         self.tree = tree
         self.base = base
+        self.source_name = source_name
         self.map = SourceMap()
         self.unnamed = 0
         self.aliases = {k for k, v in context.items() if v == "@id"}
@@ -387,6 +389,43 @@ class _Preparer:
             return self.context["@vocab"] + value
         return self.base + value
 
+    def check_id(self, node: dict, id_key: str) -> None:
+        """Refuse an id that cannot name a node: one with spaces or characters an IRI may not hold is dropped
+        with every fact of its block by the JSON-LD reader, and a relative one with '..' or a leading '/'
+        names a node outside the product namespace."""
+        written = node[id_key]
+        line, column = self.tree.key_positions.get((id(node), id_key), (None, None))
+        absolute = bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", written))
+        suggestion = re.sub(r"[^A-Za-z0-9._~/-]+", "-", written.strip()).strip("-./") or "my-product"
+        if written != written.strip() or _NOT_IN_IRI.search(written):
+            what = "spaces" if re.search(r"\s", written) else "characters an identifier may not hold"
+            raise InputError(f"has the id {written!r}, which contains {what}.", path=self.source_name,
+                             line=line, column=column,
+                             hint=f"Use letters, digits and '-' only, e.g. 'id: {suggestion}'.")
+        if not absolute and (written.startswith("/") or {".", ".."} & set(written.split("/"))):
+            raise InputError(f"has the id {written!r}, which points outside the product namespace "
+                             f"({self.base}).", path=self.source_name, line=line, column=column,
+                             hint=f"Give a plain name such as 'id: {suggestion.replace('/', '-')}', or a full "
+                                  "IRI such as 'id: http://example.org/my-product'.")
+
+    def vocab_value(self, key: str, text: str):
+        """A string value of an IRI-valued key as the context reads it, except an ontology ID written OBO-style
+        (CL_0002570) or in other case (cl:0002570): that term; and text with spaces: text, for the checks."""
+        entry = self.context.get(key)
+        scoped = entry.get("@context") if isinstance(entry, dict) else None
+        if text in (scoped or {}) or text in self.context:
+            return text
+        prefix, sep, rest = text.partition(":")
+        if not (sep and (prefix in self.context or rest.startswith("//"))):
+            from evkg.core.identifiers import iri_for_identifier
+
+            iri = iri_for_identifier(text)
+            if iri is not None:
+                return iri
+        if re.search(r"\s", text):
+            return {"@value": text}
+        return text
+
     def key_iri(self, key: str) -> str:
         if key == "@type" or self.context.get(key) == "@type":
             return "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -396,6 +435,7 @@ class _Preparer:
         out: dict = {}
         id_key = next((k for k in ("@id", *sorted(self.aliases)) if k in node), None)
         if id_key is not None and isinstance(node[id_key], str):
+            self.check_id(node, id_key)
             iri = self.expand(node[id_key])
         elif parent_iri is not None:
             iri = f"{parent_iri}/{segment}"
@@ -430,6 +470,8 @@ class _Preparer:
                 return value
             return self.node(value, iri, pointer, key if index is None else f"{key}-{index}")
         coerced = self.context.get(key, {}).get("@type") if isinstance(self.context.get(key), dict) else None
+        if coerced == "@vocab" and isinstance(value, str):
+            return self.vocab_value(key, value)
         if coerced in _NUMERIC_TYPES and isinstance(value, (int, float)) and not isinstance(value, bool):
             return lexical_form(value, coerced)
         return value

@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from evkg.core import resources
 from evkg.core.closure import reachable
+from evkg.core.identifiers import PREFIX_STEMS, identifier_stems, iri_for_identifier  # noqa: F401 (re-exported)
 from evkg.core.namespaces import EVKG, OBO
 
 OBO_PURL = str(OBO)
@@ -32,11 +33,6 @@ TERM_NAMESPACES = {
     "http://identifiers.org/hgnc/": "HGNC",
     "http://identifiers.org/ncbigene/": "NCBIGene",
 }
-# IRI stems for identifier prefixes that are not OBO PURLs (used to turn a CURIE or a bare ID into an IRI).
-PREFIX_STEMS = {"EFO": "http://www.ebi.ac.uk/efo/EFO_", "CVCL": "https://www.cellosaurus.org/CVCL_",
-                "uniprot": "http://purl.uniprot.org/uniprot/"}
-
-
 @dataclass(frozen=True)
 class Term:
     iri: str
@@ -87,32 +83,6 @@ def curie_of(iri: str) -> str:
         return iri
     local = iri.rsplit("/", 1)[-1]
     return f"{prefix}:{local.split('_', 1)[1]}" if "_" in local and prefix != "uniprot" else f"{prefix}:{local}"
-
-
-_IDENTIFIER = re.compile(r"^\s*(?:obo:)?([A-Za-z][A-Za-z0-9]*)[:_]([A-Za-z]?[0-9][0-9A-Za-z]*)\s*$")
-
-
-def iri_for_identifier(text: str) -> str | None:
-    """The IRI of a CURIE or bare ID written as text ("MONDO:0005178", "CL_0000057"), for a known prefix."""
-    match = _IDENTIFIER.match(text)
-    if not match:
-        return None
-    prefix, local = match.groups()
-    known = {k.lower(): k for k in list(_known_prefixes()) + list(PREFIX_STEMS)}
-    canonical = known.get(prefix.lower())
-    if canonical is None:
-        return None
-    if canonical in PREFIX_STEMS:
-        return PREFIX_STEMS[canonical] + local
-    return f"{OBO_PURL}{canonical}_{local}"
-
-
-@functools.cache
-def _known_prefixes() -> frozenset:
-    prefixes = {id_prefix(str(s)) for s in resources.ontology_graph().subjects(RDFS.label, None)
-                if isinstance(s, URIRef)}
-    prefixes |= {p for kind in term_kinds().values() for p in kind.prefixes}
-    return frozenset(p for p in prefixes if p)
 
 
 # ------------------------------------------------------------------------------------------ bundled terms

@@ -403,21 +403,19 @@ def _declared_terms() -> frozenset:
 
 
 def unknown_term_results(submitted: SubmittedData) -> list:
-    """A warning for every evkg: term the ontology does not declare, naming the closest declared ones."""
-    import difflib
-
+    """A warning for every evkg: term the ontology does not declare, naming the closest declared ones that may
+    stand where it was written."""
     from evkg.validation.compiled import RawResult
+    from evkg.validation.terms import closest_evkg_names
 
     declared = _declared_terms()
     shapes = resources.shapes_graph()
     general = [str(m) for m in shapes.objects(UNKNOWN_TERM_SHAPE, SH.message)]
-    names = {t[len(str(EVKG)):]: t for t in declared}
     results = []
     unknown = [t for t in submitted.evkg_terms() if str(t) not in declared]
     for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
         local = str(term)[len(str(EVKG)):]
-        close = difflib.get_close_matches(local, list(names), n=3, cutoff=0.6)
-        close += [n for n in names if n.lower() == local.lower() and n not in close]
+        close = closest_evkg_names(local, predicate, as_property=term == predicate)
         hint = (" Did you mean " + " or ".join(f"evkg:{c}" for c in close) + "?") if close else ""
         messages = frozenset(m.replace("{?value}", f"evkg:{local}") + hint for m in general)
         path = predicate if term != predicate else None

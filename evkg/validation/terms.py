@@ -2,18 +2,23 @@
 
 Each term value is checked once: obsolete (TERM-03), of the wrong kind for its property (TERM-04), absent from
 an added ontology that covers its prefix (TERM-05), or absent from every index (TERM-02, a warning: evkg
-cannot tell). An identifier written as text instead of an IRI is TERM-06. The wording with the closest
-labels is built here; each shape in shapes/terms.ttl carries the general message, severity and source.
+cannot tell). Text where a term is needed is TERM-06: an identifier or a name written as a literal, and a name
+the evkg vocabulary does not declare given to a property that takes ontology terms (YAML reads a bare word as an
+evkg name), which would otherwise be a mere unknown-name warning while the required fact is in fact missing.
+The wording with the closest labels is built here; each shape in shapes/terms.ttl carries the general
+message, severity and source.
 """
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 
 from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
 from evkg.core.namespaces import EVSH
-from evkg.terms.index import TERM_NAMESPACES, TermIndex, curie_of, default_index, id_prefix, iri_for_identifier, \
+from evkg.terms.index import OBO_PURL, TERM_NAMESPACES, TermIndex, curie_of, default_index, id_prefix, iri_for_identifier, \
     term_kinds
 
 NOT_INDEXED = EVSH["TERM-02-TermNotIndexed"]
@@ -45,19 +50,87 @@ def term_results(submitted, index: TermIndex | None = None) -> list:
     rows = submitted.store.query(f"""
         SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }}
           FILTER(isLiteral(?o) && REGEX(STR(?o), "{_IDENTIFIER_TEXT}")) }}""", use_default_graph_as_union=True)
+    identifiers = set()
     for row in rows:
         subject, predicate, text = (_rdflib(row[v]) for v in ("s", "p", "o"))
         iri = iri_for_identifier(str(text))
         if iri is None:
             continue
+        identifiers.add((subject, predicate, text))
         label = index.label(iri)
         named = f" ({label})" if label else ""
-        detail = (f"Write it as the IRI <{iri}>{named}, in Turtle `obo:{iri.rsplit('/', 1)[-1]}`, without quotes."
-                  if iri.startswith("http://purl.obolibrary.org/obo/") else f"Write it as the IRI <{iri}>{named}.")
+        turtle = f", in Turtle `obo:{iri.rsplit('/', 1)[-1]}`" if iri.startswith(OBO_PURL) else ""
+        detail = f"Write it as the IRI <{iri}>{named}: `{_curie(iri)}` in YAML or JSON{turtle}, without quotes."
         results.append(_raw(subject, predicate, text, IDENTIFIER_AS_TEXT, SH.Violation,
                             f"The identifier \"{text}\" is written as text, so no check or rule can recognise it. "
                             + detail))
+    results += [r for r in _text_for_terms(submitted, index) if (r.focus, r.path, r.value) not in identifiers]
     return results
+
+
+def _text_for_terms(submitted, index: TermIndex) -> list:
+    """TERM-06 for free text, and for names the evkg vocabulary does not declare, given to a property that
+    takes ontology terms, with the closest terms of the kinds it takes."""
+    from evkg.core.namespaces import EVKG
+    from evkg.terms.index import expected_kinds
+    from evkg.validation.compiled import DATA_GRAPH
+
+    wanted = expected_kinds()
+    if not wanted:
+        return []
+    properties = " ".join(f"<{p}>" for p in wanted)
+    rows = submitted.store.query(f"""
+        SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {properties} }} GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }}
+          FILTER(isLiteral(?o) || STRSTARTS(STR(?o), "{EVKG}")) }}""", use_default_graph_as_union=True)
+    declared = _declared_evkg_terms()
+    results = []
+    for row in rows:
+        subject, predicate, value = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        key = str(predicate)[len(str(EVKG)):]
+        prop = submitted.label(predicate)
+        if isinstance(value, URIRef):
+            if str(value) in declared:
+                continue
+            local = str(value)[len(str(EVKG)):]
+            written = f"evkg:{local}, a name the evkg vocabulary does not declare"
+            words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", local)
+        else:
+            written = f"the text \"{value}\""
+            words = str(value)
+        exact = iri_for_identifier(words.replace(" ", "_")) if isinstance(value, URIRef) else None
+        kinds = wanted[str(predicate)]
+        close = [exact] if exact else [t.iri for t in index.closest(words, kinds, strict=True)
+                                       or index.closest(words, kinds)]
+        if close:
+            hint = (f"Did you mean " + " or ".join(
+                _curie(iri) + (f" ({index.label(iri)})" if index.label(iri) else "") for iri in close)
+                + f"? Write it as `{key}: {_curie(close[0])}`.")
+        else:
+            hint = f"Did you mean an ontology term? Find its CURIE with `evkg terms search \"{words}\" --for {key}`."
+        results.append(_raw(subject, predicate, value, IDENTIFIER_AS_TEXT, SH.Violation,
+                            f"The {prop} is {written}, so no check or rule can recognise it: the {prop} takes an "
+                            f"ontology term, written as its CURIE. {hint}"))
+    return results
+
+
+@functools.cache
+def _declared_evkg_terms() -> frozenset:
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG
+
+    return frozenset(str(s) for s in resources.ontology_graph().subjects() if str(s).startswith(str(EVKG)))
+
+
+@functools.cache
+def _compactor():
+    from evkg.io.write import Compactor
+
+    return Compactor()
+
+
+def _curie(iri: str) -> str:
+    """The CURIE a description writes for a term (MONDO:0005178, EFO:0004905, CVCL:0063, uniprot:P08962)."""
+    return _compactor().curie(iri)
 
 
 def _check_term(submitted, index: TermIndex, predicate, term) -> tuple | None:
@@ -169,3 +242,65 @@ def conclusion_results(submitted) -> list:
         value = URIRef(str(EVKG) + types[0].split(":", 1)[1]) if types and types[0].startswith("evkg:") else node
         results.append(_raw(focus, path, value, CONCLUSION_IN_SUBMISSION, SH.Violation, message))
     return results
+
+
+# ------------------------------------------------------------------------------------------ did you mean
+
+def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False, limit: int = 3) -> list[str]:
+    """The declared evkg names closest to a misspelt one, among those that may stand where it was written:
+    properties for a predicate; classes a description may type a node with for rdf:type; for a value, the
+    values its property allows (its sh:in lists, else the individuals of its range). Never a classification
+    outcome, category, question or rule: a description may not state those."""
+    candidates = _allowed_names(str(predicate) if predicate is not None else None, as_property)
+    close = difflib.get_close_matches(local, candidates, n=limit, cutoff=0.6)
+    close += [n for n in candidates if n.lower() == local.lower() and n not in close]
+    if len(close) < limit:                     # a word of the name, e.g. Vaccine in PathogenVaccination
+        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[0-9]+", local) if len(w) > 3}
+        close += [n for n in candidates if n not in close
+                  and any(w[:-1] in n.lower() for w in words)][:limit - len(close)]
+    return close
+
+
+@functools.cache
+def _allowed_names(predicate: str | None, as_property: bool) -> list[str]:
+    from rdflib.namespace import OWL, RDFS
+
+    from evkg.core import resources
+    from evkg.core.conclusions import conclusion_classes, conclusion_properties
+    from evkg.core.namespaces import EVKG
+
+    ontology, shapes = resources.ontology_graph(), resources.shapes_graph()
+    refused = set(conclusion_classes()) | set(conclusion_properties())
+    refused |= set(resources.subclass_closure(EVKG.RegulatoryCategory))
+    refused |= set(ontology.subjects(RDF.type, EVKG.ClassificationQuestion))
+    refused |= {s for c in conclusion_classes() for s in ontology.subjects(RDF.type, c)}
+
+    def names(terms) -> list[str]:
+        return sorted({str(t)[len(str(EVKG)):] for t in terms
+                       if isinstance(t, URIRef) and str(t).startswith(str(EVKG)) and t not in refused})
+
+    if as_property:
+        kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+        return names(p for kind in kinds for p in ontology.subjects(RDF.type, kind))
+    if predicate == str(RDF.type):
+        return names(c for c in ontology.subjects(RDF.type, OWL.Class)
+                     if not str(c)[len(str(EVKG)):].startswith(("Q_", "EU_", "US_", "KR_")))
+    if predicate is not None:
+        allowed = set()
+        for shape in shapes.subjects(SH.path, URIRef(predicate)):
+            for listed in shapes.objects(shape, SH["in"]):
+                allowed.update(shapes.items(listed))
+        range_ = ontology.value(URIRef(predicate), RDFS.range)
+        if not allowed and range_ is not None:
+            allowed = {i for cls in resources.subclass_closure(range_) for i in ontology.subjects(RDF.type, cls)}
+        if not allowed:                  # no list declared: the values curated data gives the key, and their kin
+            used = {v for v in resources.data_graph().objects(None, URIRef(predicate)) if str(v).startswith(str(EVKG))}
+            for value in used:
+                allowed |= {i for c in ontology.objects(value, RDF.type) if c != OWL.NamedIndividual
+                            for i in ontology.subjects(RDF.type, c)}
+                allowed |= {c for parent in ontology.objects(value, RDFS.subClassOf)
+                            for c in resources.subclass_closure(parent)}
+            allowed |= used
+        if allowed:
+            return names(allowed)
+    return names(i for i in ontology.subjects(RDF.type, OWL.NamedIndividual))
