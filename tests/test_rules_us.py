@@ -328,7 +328,11 @@ def test_e5_bovine_milk_evs_with_paclitaxel():
     biological = best(result, "US_BiologicalProduct")
     assert (biological.rule, biological.status) == ("US-15", "contested")
     assert [a for a, _ in biological.alternatives] == [str(EVKG.US_NotBiologicalProduct)]
-    assert best(result, "US_BLARequired").status == "contested"
+    bla = best(result, "US_BLARequired")
+    assert bla.status == "contested"
+    # the other reading of the biological question (not a biological product) needs an NDA instead
+    assert [a for a, _ in bla.alternatives] == [str(EVKG.US_NDARequired)]
+    assert [a for a, _ in best(run(describe(**E1)), "US_BLARequired").alternatives] == []
     assert_not_concluded(result, "US_NDARequired", "US_NotCombinationProduct")
 
 
