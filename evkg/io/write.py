@@ -89,19 +89,33 @@ class Compactor:
 
 
 def to_tree(graph: Graph) -> dict:
-    """The description as nested plain values in the evkg context (no @context key)."""
+    """The description as nested plain values in the evkg context (no @context key). Blank nodes are ordered
+    by what they say and labelled _:b1, _:b2 … as written, so the same graph is always written the same way
+    (the labels a parser gives blank nodes change from one reading to the next)."""
     compact = Compactor()
     referrers: dict = {}
     for s, p, o in graph:
         if isinstance(o, (URIRef, BNode)) and p != RDF.type and (o, None, None) in graph:
             referrers.setdefault(o, []).append(s)
-    subjects = sorted(set(graph.subjects()), key=lambda n: (not _is_product(graph, n), str(n)))
+    content = _blank_node_content(graph)
+
+    def order(term) -> tuple:
+        return (isinstance(term, Literal), content[term] if isinstance(term, BNode) else str(term),
+                str(getattr(term, "datatype", "") or ""), getattr(term, "language", "") or "")
+
+    subjects = sorted(set(graph.subjects()), key=lambda n: (not _is_product(graph, n), isinstance(n, BNode), order(n)))
     nested = {node for node, refs in referrers.items() if len(refs) == 1 and refs[0] != node}
     written: set = set()
+    blank_labels: dict = {}
+
+    def id_text(node) -> str:
+        if isinstance(node, BNode):
+            return blank_labels.setdefault(node, f"_:b{len(blank_labels) + 1}")
+        return compact.curie(str(node))
 
     def node_tree(node, depth: int) -> dict:
         written.add(node)
-        out: dict = {"id": _id_text(node, compact)}
+        out: dict = {"id": id_text(node)}
         types = sorted(graph.objects(node, RDF.type), key=str)
         if types:
             names = [compact.vocab_value(str(t)) for t in types]
@@ -110,7 +124,7 @@ def to_tree(graph: Graph) -> dict:
         for predicate in sorted(set(graph.predicates(node)) - {RDF.type}, key=str):
             key = compact.key(str(predicate))
             values = []
-            for value in sorted(graph.objects(node, predicate), key=_sort_key):
+            for value in sorted(graph.objects(node, predicate), key=order):
                 values.append(value_of(key, value, depth))
             by_key[key] = values
         for key in sorted(by_key, key=lambda k: (k not in _FIRST_KEYS, _FIRST_KEYS.index(k) if k in _FIRST_KEYS else 0,
@@ -124,7 +138,7 @@ def to_tree(graph: Graph) -> dict:
         if isinstance(value, (URIRef, BNode)):
             if value in nested and value not in written and depth < MAX_DEPTH - 4 and (value, None, None) in graph:
                 return node_tree(value, depth + 1)
-            text = _id_text(value, compact)
+            text = id_text(value)
             if coercion == "@vocab":
                 return compact.vocab_value(str(value), key) if isinstance(value, URIRef) else text
             return {"id": text}
@@ -142,13 +156,21 @@ def _is_product(graph: Graph, node) -> bool:
     return (node, RDF.type, URIRef("https://w3id.org/evkg#EVProduct")) in graph
 
 
-def _sort_key(term) -> tuple:
-    return (isinstance(term, Literal), str(term), str(getattr(term, "datatype", "") or ""),
-            getattr(term, "language", "") or "")
+def _blank_node_content(graph: Graph, depth: int = 4) -> dict:
+    """Blank node -> a text of what it says (its statements, and those of the blank nodes it points to, a few
+    levels down), to order blank nodes by content instead of by their changing labels."""
+    def said(node, level: int, seen: frozenset) -> str:
+        parts = []
+        for p, o in graph.predicate_objects(node):
+            if isinstance(o, BNode):
+                shown = "[" + said(o, level + 1, seen | {o}) + "]" if level < depth and o not in seen else "[]"
+            else:
+                shown = o.n3()
+            parts.append(f"{p.n3()} {shown}")
+        return " ; ".join(sorted(parts))
 
-
-def _id_text(node, compact: Compactor) -> str:
-    return f"_:{node}" if isinstance(node, BNode) else compact.curie(str(node))
+    return {node: said(node, 0, frozenset({node})) for node in set(graph.subjects()) | set(graph.objects())
+            if isinstance(node, BNode)}
 
 
 def _literal(value: Literal, coercion: str | None, compact: Compactor):
