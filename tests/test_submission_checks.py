@@ -120,6 +120,13 @@ def test_a_misspelt_product_class_names_the_declared_class(tmp_path, capsys):
     assert main(["check", "-q", "--no-classify", str(path)]) == 2
     out = capsys.readouterr()
     assert "evkg:EvProduct is not an evkg class" in out.out + out.err and "evkg:EVProduct" in out.out + out.err
+    # the hint speaks the form the user wrote in as well as Turtle
+    yaml_path = tmp_path / "typo.yaml"
+    yaml_path.write_text(E1.with_suffix(".yaml").read_text(encoding="utf-8").replace("type: EVProduct",
+                                                                                    "type: EvProduct", 1),
+                         encoding="utf-8")
+    assert main(["check", "-q", "--no-classify", str(yaml_path)]) == 2
+    assert "`type: EVProduct` in YAML" in capsys.readouterr().out
 
 
 REAL_NUMBERS = ["ACTRN12620000944932", "NCT04276987", "2020-001978-29"]

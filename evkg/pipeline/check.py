@@ -244,8 +244,11 @@ def _no_product_hint(store) -> str:
             close = max(result.messages).partition("Did you mean ")[2].rstrip("?")
             typos.append(f"{name} is not an evkg class" + (f" (did you mean {close}?)" if close else ""))
     if typos:
-        return "; ".join(sorted(set(typos))) + ". Type the product node `a evkg:EVProduct` (see examples/valid/)."
-    return "Add `a evkg:EVProduct` to the product node (see examples/valid/)."
+        return "; ".join(sorted(set(typos))) + f". Type the product node {_PRODUCT_TYPE_FORMS}."
+    return f"Type the product node {_PRODUCT_TYPE_FORMS}."
+
+
+_PRODUCT_TYPE_FORMS = "`type: EVProduct` in YAML, `a evkg:EVProduct` in Turtle (see examples/valid/)"
 
 
 def _classify_store(store, jurisdictions=None, rule_files: tuple[str, ...] = ()):
