@@ -393,6 +393,22 @@ def test_cli_a_rule_file_without_rules_is_refused_with_what_to_give_instead(tmp_
     assert "declares no classification rules" in err and "eu-reform-proposal-2023.ttl" in err
 
 
+@pytest.mark.parametrize("construct, words", [
+    ('CONSTRUKT { $this evkg:foo 1 } WHERE { $this a evkg:EVProduct }', "not valid SPARQL at line 1"),
+    ('CONSTRUCT { $this evkg:foo 1 } WHERE { $this a evkg:EVProduct ', "not valid SPARQL at line 1"),
+    ('SELECT * WHERE { $this a evkg:EVProduct }', "not a CONSTRUCT query"),
+])
+def test_cli_a_rule_whose_query_cannot_run_is_refused_naming_file_and_rule(tmp_path, capsys, construct, words):
+    e1 = str(EXAMPLES / "e1-ucmsc-sev-neonatal-lung.ttl")
+    (overlay,) = files(tmp_path, PREFIXES + 't:X-01 a sh:SPARQLRule , evkg:ClassificationRule ; evkg:ruleId "X-01" ; '
+                                 f'sh:prefixes evsh:prefixes ; sh:construct """{construct}""" .')
+    for command in (["check", "--rules", overlay, e1], ["whatif", "--rules", overlay, "--no-curated", "--no-examples", e1]):
+        assert main(command) == 2
+        err = capsys.readouterr().err
+        assert f"{overlay}: rule X-01: its sh:construct is {words}" in err, err
+        assert "internal error" not in err and "Traceback" not in err
+
+
 def test_the_reform_overlay_runs_in_plain_pyshacl():
     """The overlay is SHACL-AF: pySHACL (advanced mode) runs its added rules and mints the shared outcome IRIs."""
     import hashlib

@@ -29,6 +29,7 @@ from evkg.classification.schedule import (
     with_categories_read,
 )
 from evkg.classification.schedule import where_part as _where_part
+from evkg.classification.rule_checks import refuse_deep_rule, refuse_unreadable_rule
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, OUTCOME_NS, _local
 from evkg.core import resources
 from evkg.core.sparql_rewrite import rewrite_for_oxigraph
@@ -213,18 +214,6 @@ def _is_true(node) -> bool:
     return node is not None and isinstance(node, Literal) and node.toPython() is True
 
 
-def _refuse_deep_rule(construct: str, rule_id: str, origin: str | None) -> None:
-    """A rule nested deeper than Oxigraph's parser survives is refused with the file and rule named."""
-    from evkg.core.errors import InputError, UsageError
-    from evkg.core.sparql_nesting import refuse_deep_nesting
-
-    try:
-        refuse_deep_nesting(construct)
-    except UsageError as exc:
-        raise InputError(f"rule {rule_id}: {exc}", path=origin or "the bundled rules",
-                         hint="Split the rule's groups, or write its alternatives as separate rules.") from None
-
-
 def _read_rules(rules_graph: Graph, prefixes: str, origin: str | None = None) -> list[Rule]:
     """Every active rule of one graph (a node with evkg:ruleId and a CONSTRUCT, not sh:deactivated)."""
     rules = []
@@ -233,7 +222,9 @@ def _read_rules(rules_graph: Graph, prefixes: str, origin: str | None = None) ->
         if construct is None or _is_true(rules_graph.value(node, SH.deactivated)):
             continue
         rule_id = str(rules_graph.value(node, EVKG.ruleId))
-        _refuse_deep_rule(str(construct), rule_id, origin)
+        refuse_deep_rule(str(construct), rule_id, origin)
+        if origin is not None:
+            refuse_unreadable_rule(str(construct), prefixes, rule_id, origin)
         where = _where_part(str(construct))
         needs_categories = tuple(sorted(str(c) for c in rules_graph.objects(node, EVKG.needsCategory)))
         mentioned = {EVKG_NS + m for m in _CATEGORY_TOKEN.findall(where)}
