@@ -58,6 +58,18 @@ def test_an_indication_in_no_index_is_a_warning_that_says_how_to_add_the_ontolog
     assert "evkg terms add" in found[0].message and "MONDO:9999999" in found[0].message
 
 
+def test_a_term_of_the_wrong_code_system_stays_a_violation_when_no_index_holds_it(tmp_path, capsys):
+    # DOID is no disease vocabulary the shapes accept; that no index holds the term must not hide it
+    graph = e1_with("INSERT DATA { product:example-e1 evkg:indication obo:DOID_8398 }")
+    path = tmp_path / "doid.ttl"
+    graph.serialize(path, format="turtle")
+    assert main(["check", "-q", "--no-classify", "-f", "json", str(path)]) == 1
+    product = json.loads(capsys.readouterr().out)["files"][0]["products"][0]
+    on_indication = [r for r in product["results"] if (r["path"] or "").endswith("#indication")]
+    assert [(r["constraint"], r["severity"]) for r in on_indication] == [("S-indication", "Violation")]
+    assert not product["conforms"]
+
+
 def test_a_producer_cell_in_no_index_is_a_warning_until_its_ontology_is_added():
     graph = e1_with(f"DELETE DATA {{ {SOURCE} evkg:producerCellType obo:CL_0000134 }} ; "
                     f"INSERT DATA {{ {SOURCE} evkg:producerCellType obo:CL_9999999 }}")

@@ -347,10 +347,12 @@ def _component_iri(component) -> str | None:
 
 
 def one_finding_per_mistake(results) -> list[ValidationResult]:
-    """One finding for one wrong value: a term check (TERM-03..06) says more than the shape that only sees a
-    bad pattern or node kind on the same value, so it stands alone; an unknown evkg term (TERM-01) on a value
-    another check already rejects lends that finding its did-you-mean instead of being a second finding."""
-    from evkg.validation.terms import TERM_CHECK_SHAPES
+    """One finding for one wrong value: a term check that knows the term is wrong (TERM-03..06) says more than
+    the shape that only sees a bad pattern or node kind on the same value, so it stands alone; a term the index
+    does not hold (TERM-02, a warning that it cannot be verified) gives way to a shape that rejects the value
+    (a disease written as a DOID term is still a violation); an unknown evkg term (TERM-01) on a value another
+    check already rejects lends that finding its did-you-mean instead of being a second finding."""
+    from evkg.validation.terms import NOT_INDEXED, TERM_CHECK_SHAPES
 
     results = list(dict.fromkeys(results))
     by_value: dict = {}
@@ -358,13 +360,17 @@ def one_finding_per_mistake(results) -> list[ValidationResult]:
         if result.value is not None and result.path is not None:
             by_value.setdefault((result.focus, result.path, result.value), []).append(result)
     dropped, replaced = set(), {}
+    decisive = {str(s) for s in TERM_CHECK_SHAPES - {NOT_INDEXED}}
     term_shapes = {str(s) for s in TERM_CHECK_SHAPES}
     for group in by_value.values():
         if len(group) < 2:
             continue
-        term_checks = [r for r in group if r.shape in term_shapes]
-        if term_checks:
-            dropped.update(r for r in group if r.shape not in term_shapes and r.shape != str(UNKNOWN_TERM_SHAPE))
+        shape_checks = [r for r in group if r.shape not in term_shapes and r.shape != str(UNKNOWN_TERM_SHAPE)]
+        if any(r.shape in decisive for r in group):
+            dropped.update(shape_checks)
+            dropped.update(r for r in group if r.shape == str(NOT_INDEXED))
+        elif shape_checks:
+            dropped.update(r for r in group if r.shape == str(NOT_INDEXED))
         unknown = [r for r in group if r.shape == str(UNKNOWN_TERM_SHAPE)]
         others = [r for r in group if r.shape != str(UNKNOWN_TERM_SHAPE) and r not in dropped]
         if unknown and others:
