@@ -712,7 +712,7 @@ CASES = [
      _delete("ex:msc-ev-protein evkg:value 85.0") + _insert("ex:msc-ev-protein evkg:value \"85 ug/mL\""),
      {_result("S-measurementValue", V, "value")}),
     ("S-measurementValue", "negative-concentration",
-     _delete("ex:msc-ev-protein evkg:value 85.0") + _insert("ex:msc-ev-protein evkg:value -85.0"),
+     _delete("ex:msc-ev-protein evkg:value 85.0") + _insert("ex:msc-ev-protein evkg:value \"-85\"^^xsd:decimal"),
      {_result("S-measurementValue-NotNegative", V, "value")}),
     ("S-markerCategory", "marker-without-category", _delete("ex:msc-ev-albumin evkg:markerCategory evkg:PurityMarker"),
      {_result("S-markerCategory", V, "markerCategory"), _result("Q-21-PurityMarker", W, "markerResult")}),
