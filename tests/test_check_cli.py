@@ -236,6 +236,23 @@ def test_a_misspelt_evkg_term_is_named_with_the_closest_declared_ones(tmp_path, 
                for f in json.loads(out)["files"] for p in f["products"] for o in p["classifications"])
 
 
+def test_explain_in_markdown_is_under_a_heading_in_fenced_blocks(capsys):
+    """A Markdown renderer joins indented plain lines into one paragraph: the derivations are code blocks."""
+    code, out, err = run_cli("check", str(VALID[0]), str(VALID[1]), "--explain", "-q", "-f", "markdown",
+                             capsys=capsys)
+    assert code == 0, err
+    report, heading, derivations = out.partition("\n## Derivations\n")
+    assert heading and "```" not in report
+    fences = [line for line in derivations.splitlines() if line.startswith("```")]
+    assert fences and len(fences) % 2 == 0 and fences[0::2] == ["```text"] * (len(fences) // 2)
+    assert set(fences[1::2]) == {"```"}
+    assert len(fences) // 2 == out.count("\nProduct ") >= 2
+    for block in derivations.split("```text\n")[1:]:
+        body = block.split("\n```\n")[0]
+        assert body.startswith("Product ") and "\n    Q: " in body
+    assert f"### `{VALID[0]}`" in derivations and f"### `{VALID[1]}`" in derivations
+
+
 @pytest.mark.parametrize("fmt", ["json", "ttl", "html"])
 def test_explain_stays_inside_a_json_turtle_or_html_report(fmt, capsys, tmp_path):
     from html.parser import HTMLParser

@@ -129,7 +129,8 @@ def check_rules_citing_act(store):
     assert {r.get("jurisdiction") for r in directive} <= {EU, None}  # EU rules, and EV-role rules for all
     centralised = {r["ruleId"] for r in rows(run(store, "rules-citing-act", act="eu-reg-726-2004"))}
     assert {"EU-25", "EU-26b"} <= centralised
-    assert run(store, "rules-citing-act", act="eu-dir-2001-831").rows == []  # a prefix is not a match
+    with pytest.raises(UsageError, match="no act or provision 'eu-dir-2001-831'.*Closest names: eu-dir-2001-83"):
+        run(store, "rules-citing-act", act="eu-dir-2001-831")          # an act missing from the graph
 
 
 def check_ev_subtypes(store):
@@ -461,6 +462,91 @@ def test_a_product_or_rule_set_missing_from_the_graph_is_named_with_the_closest(
     code, out, err = cli(capsys, "query", "rule-set-differences", "--store", store, "--param",
                          "ruleSet=eu-reform-proposal-2023")
     assert code == 0 and "rows)" in out, err
+
+
+def test_a_named_query_takes_only_the_parameters_its_header_declares(capsys, built_store_path, tmp_path):
+    """Binding a variable the query computes (a column) would print the given text as if the graph said it."""
+    store = str(built_store_path)
+    code, out, err = cli(capsys, "query", "classification-matrix", "--store", store, "--param", "EU=foo")
+    assert code == 2 and out == "" and "foo" not in out
+    assert "no parameter 'EU'; it takes no parameters: run it without --param" in err
+    code, out, err = cli(capsys, "query", "ev-role", "--store", store, "--param", "productLabel=foo")
+    assert code == 2 and out == "" and "no parameter 'productLabel'; it accepts: role." in err
+    code, _, err = cli(capsys, "query", "literature-rule-sources", "--store", store, "--param", "ruleLabel=x")
+    assert code == 2 and "it accepts: rule." in err and "ruleLabel," not in err and "sourceLabel" not in err
+    with pytest.raises(UsageError, match="no parameter 'undecidedQuestions'"):
+        run_named_query("classification-matrix", store=built_store_path, undecidedQuestions="0")
+    # a query file without `# param:` lines takes its variables, but not one it assigns itself
+    mine = tmp_path / "mine.rq"
+    mine.write_text('SELECT ?product ?name WHERE { ?product rdfs:label ?label BIND ("x" AS ?name) }\n')
+    code, out, err = cli(capsys, "query", str(mine), "--store", store, "--param", "name=fake")
+    assert code == 2 and "no parameter 'name'; it accepts: label, product." in err and "fake" not in out
+
+
+@pytest.mark.parametrize("name, param, message, closest", [
+    ("literature-rule-sources", "rule=EU-99", "no rule or shape 'EU-99'", None),
+    ("literature-rule-sources", "rule=eu-10", "no rule or shape 'eu-10'", "EU-10"),
+    ("rules-citing-act", "act=nope", "no act or provision 'nope'", None),
+    ("rules-citing-act", "act=eu-dir-2001-8", "no act or provision 'eu-dir-2001-8'", "eu-dir-2001-83"),
+    ("ev-subtypes", "type=Nope", "no class 'Nope'", None),
+    ("ev-subtypes", "type=Exosom", "no class 'Exosom'", "Exosome"),
+    ("literature-first-reports", "paper=10.9999/nope", "no paper '10.9999/nope'", None),
+    ("literature-lener2015-citations", "paper=10.3402/jev.v4.3008", "no paper '10.3402/jev.v4.3008'",
+     "10.3402/jev.v4.30087"),
+    ("rules-by-status", "status=evkg:Bogus", "no rule status 'evkg:Bogus'", None),
+    ("ev-role", "role=evkg:Bogus", "no EV role 'evkg:Bogus'", None),
+    ("products-by-category", "jurisdiction=evd:jurisdiction/XX", "no jurisdiction 'evd:jurisdiction/XX'", None),
+])
+def test_a_named_thing_missing_from_the_graph_is_refused_not_an_empty_table(capsys, built_store_path, name,
+                                                                            param, message, closest):
+    code, out, err = cli(capsys, "query", name, "--store", str(built_store_path), "--param", param)
+    assert code == 2 and out == "", out
+    assert f"parameter '{param.split('=')[0]}': there is {message} in the knowledge graph" in err
+    if closest:
+        assert closest in err.split("Closest names: ")[1].split(". Give ")[0].split(", "), err
+
+
+def test_named_things_that_exist_are_accepted(built_store_path):
+    for name, params in (("literature-rule-sources", {"rule": "evsh:EU-10"}),
+                         ("rules-citing-act", {"act": "eu-dir-2001-83/art-1-2"}),
+                         ("ev-subtypes", {"type": "ExtracellularVesicle"}),
+                         ("literature-first-reports", {"paper": "doi:10.1186/1479-5876-3-10"}),
+                         ("rules-by-status", {"status": "Settled"}), ("ev-role", {"role": "ActiveSubstance"}),
+                         ("products-by-category", {"jurisdiction": "KR"})):
+        assert run_named_query(name, store=built_store_path, **params).rows, (name, params)
+
+
+def test_query_file_empty_or_with_unbalanced_braces_says_so(capsys, built_store_path, tmp_path):
+    store = str(built_store_path)
+    broken = tmp_path / "broken.rq"
+    for text in ("", "  \n\n", "# only a comment\n"):
+        broken.write_text(text)
+        code, _, err = cli(capsys, "query", str(broken), "--store", store)
+        assert code == 2 and "broken.rq: the query file is empty" in err and "expected" not in err, err
+    for text, said in (("SELECT * WHERE { ?s ?p ?o LIMIT 1\n", "a '{' opened at line 1, column 16 is never closed"),
+                       ("SELECT * WHERE {\n  ?s ?p ?o }}\n", "a '}' at line 2, column 13 closes nothing"),
+                       ('SELECT * WHERE { ?s ?p "}" # {\n  FILTER (?s = <urn:x>)\n',
+                        "a '{' opened at line 1, column 16 is never closed")):
+        broken.write_text(text)
+        code, _, err = cli(capsys, "query", str(broken), "--store", store)
+        assert code == 2 and said in err and "OPTIONAL" not in err, err
+    # braces inside strings, IRIs and comments do not count
+    fine = tmp_path / "fine.rq"
+    fine.write_text('SELECT ?s WHERE { ?s rdfs:label ?l FILTER (?l != "}{") } # }\nLIMIT 1\n')
+    code, out, err = cli(capsys, "query", str(fine), "--store", store)
+    assert code == 0 and "(1 row)" in out, err
+
+
+def test_an_empty_graph_answer_says_so(capsys, built_store_path, tmp_path):
+    store = str(built_store_path)
+    describe = tmp_path / "describe.rq"
+    describe.write_text("DESCRIBE <urn:x>\n")
+    code, out, err = cli(capsys, "query", str(describe), "--store", store)
+    assert code == 0 and out == "(0 triples)\n", (out, err)
+    describe.write_text("DESCRIBE <https://w3id.org/evkg/data/product/exoflo>\n")
+    code, out, _ = cli(capsys, "query", str(describe), "--store", store)
+    lines = out.splitlines()
+    assert code == 0 and lines[-1] == f"({len(lines) - 1} triples)" and len(lines) > 2
 
 
 def test_malformed_text_is_a_located_syntax_error_not_an_update(capsys, built_store_path, tmp_path):

@@ -350,6 +350,30 @@ def test_named_query_parameter_naming_a_missing_product_or_rule_set_is_400(serve
     assert page.status_code == 400 and "exoflo" in page.text
 
 
+def test_named_query_takes_only_declared_parameters_and_existing_things(server):
+    """A computed column given as a parameter would fake the table; a missing rule or act would read as 'none'."""
+    for path, params, said in (("/queries/classification-matrix", {"EU": "foo"}, "takes no parameters"),
+                               ("/queries/ev-role", {"productLabel": "foo"}, "it accepts: role."),
+                               ("/queries/literature-rule-sources", {"rule": "EU-99"}, "no rule or shape 'EU-99'"),
+                               ("/queries/rules-citing-act", {"act": "nope"}, "no act or provision 'nope'"),
+                               ("/queries/ev-subtypes", {"type": "Nope"}, "no class 'Nope'"),
+                               ("/queries/literature-first-reports", {"paper": "10.9999/nope"},
+                                "no paper '10.9999/nope'")):
+        response = server.get(path, params=params)
+        assert response.status_code == 400, (path, response.text)
+        assert response.json()["error"] == "bad-parameter" and said in response.json()["message"]
+        assert "foo" not in response.text.replace("'foo'", "").replace("=foo", "")
+    assert server.get("/queries/ev-role", params={"role": "ActiveSubstance"}).status_code == 200
+
+
+def test_sparql_empty_or_unbalanced_query_says_so(server):
+    for text, said in (("# only a comment\n", "is empty"), ("SELECT * WHERE { ?s ?p ?o LIMIT 1", "is never closed"),
+                       ("SELECT * WHERE { ?s ?p ?o }}", "closes nothing")):
+        response = server.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query"})
+        assert response.status_code == 400, response.text
+        assert said in response.json()["message"] and "OPTIONAL" not in response.json()["message"]
+
+
 # ------------------------------------------------------------------------------------------- SPARQL
 
 SELECT_PRODUCTS = ("PREFIX evkg: <https://w3id.org/evkg#> SELECT ?p WHERE { ?p a evkg:EVProduct }")

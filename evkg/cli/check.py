@@ -157,6 +157,29 @@ def _render_all(events, report_format: str, write, explain: bool, settings: dict
     if explain and report_format in _APPENDED_EXPLANATION:
         from evkg.classification.explain import explain_run
 
-        text += "\n" + explain_run(run)
+        text += "\n" + (_markdown_derivations(run) if report_format == "markdown" else explain_run(run))
     write(text)
     return run.exit_code, [f.error for f in run.files if f.error]
+
+
+def _markdown_derivations(run) -> str:
+    """The derivations under a "Derivations" heading, each product's in a fenced code block (a Markdown
+    renderer would otherwise join its indented lines into one paragraph), per file."""
+    import re
+
+    def fenced(text: str) -> str:
+        longest = max((len(run_) for run_ in re.findall(r"`+", text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"{fence}text\n{text.rstrip()}\n{fence}\n"
+
+    parts = ["## Derivations\n"]
+    for file in run.files:
+        texts = [p.explanation for p in file.products if p.explanation is not None]
+        if not texts:
+            continue
+        parts.append(f"### `{file.path}`\n")
+        parts += [fenced(text) for text in texts]
+        parts += [f"**Consistency error:** {error}\n" for error in file.consistency_errors]
+    if len(parts) == 1:
+        parts.append("No product was classified, so there is no derivation to give.\n")
+    return "\n".join(parts)

@@ -1,6 +1,7 @@
 """Parameter values of the named queries: the kind of each parameter (from its name), each value parsed into
-one validated RDF term (user text never becomes SPARQL syntax), and a value naming a product or a rule set
-checked against the graph asked, so that a misspelt name is not answered with an empty table."""
+one validated RDF term (user text never becomes SPARQL syntax), and a value naming a thing of the graph (a
+product, rule set, rule, act, class, paper, trial …) checked against the graph asked, so that a misspelt name
+is not answered with an empty table."""
 from __future__ import annotations
 
 import difflib
@@ -155,40 +156,86 @@ def parse_value(kind: str, raw: str) -> str:
     return str(ox.Literal(value))
 
 
-# Parameter kinds that name one thing of the graph: how to ask whether it is there, and how to list the names
-# to suggest instead. Without this check a misspelt name gives an empty table, which reads as "no evidence".
+# Parameter kinds that name one thing of the graph: what it is called, a graph pattern that holds for each such
+# thing ?thing (to ask whether the given one is there, and to list the names to suggest instead), and where to
+# find the names. Without this check a misspelt name gives an empty table, which reads as "no evidence".
+_P = {prefix: f"<{iri}" for prefix, iri in PREFIXES.items()}
 _NAMED_THINGS = {
-    "product": ("product", f"ASK {{ {{term}} a <{EVKG}EVProduct> }}",
-                f"SELECT ?thing WHERE {{ ?thing a <{EVKG}EVProduct> }}",
-                "Give the id of a product in the graph, such as exoflo (the query products-by-category lists them)."),
-    "ruleset": ("rule set", f"ASK {{ ?set <{EVKG}ruleSetName> {{term}} }}",
-                f"SELECT DISTINCT ?thing WHERE {{ ?set <{EVKG}ruleSetName> ?thing }}",
+    "product": ("product", f"?thing a {_P['evkg']}EVProduct>",
+                "Give the id of a product in the graph, such as exoflo (the query classification-matrix lists them)."),
+    "ruleset": ("rule set", f"?set {_P['evkg']}ruleSetName> ?thing",
                 "`evkg rules` lists the rule sets (a rule set of your own file is not in the graph)."),
+    "rule": ("rule or shape", f"VALUES ?type {{ {_P['evkg']}ClassificationRule> {_P['sh']}NodeShape> "
+             f"{_P['sh']}PropertyShape> {_P['sh']}SPARQLRule> }} ?thing a ?type . FILTER (isIRI(?thing))",
+             "Give a rule id such as EU-10 (the query rules-by-status lists the classification rules)."),
+    "act": ("act or provision", f"VALUES ?type {{ {_P['evkg']}LegalAct> {_P['evkg']}LegalProvision> }} "
+            "?thing a ?type",
+            "Give the id of an act in the graph, such as eu-dir-2001-83, or of one of its provisions, such as "
+            "eu-dir-2001-83/art-1-2 (`evkg cite` prints the acts behind a rule or product)."),
+    "class": ("class", f"{{ ?thing a {_P['owl']}Class> }} UNION {{ ?thing a {_P['rdfs']}Class> }} UNION "
+              f"{{ ?thing {_P['rdfs']}subClassOf> ?broader }} FILTER (isIRI(?thing))",
+              "Give an evkg class such as ExtracellularVesicle or Exosome (the query ev-subtypes lists the EV "
+              "types; `evkg terms search` finds ontology terms)."),
+    "paper": ("paper", f"{{ ?thing {_P['bibo']}doi>|{_P['fabio']}hasPubMedId> ?id }} UNION "
+              f"{{ ?thing a ?type FILTER (STRSTARTS(STR(?type), \"{PREFIXES['fabio']}\")) }}",
+              "Give the DOI or pmid:<number> of a paper in the graph (papers you cite in your own descriptions "
+              "are added with `evkg literature import`)."),
+    "trial": ("clinical trial", f"?thing a {_P['evkg']}ClinicalTrial>",
+              "Give the registry id of a trial in the graph, such as NCT04493242."),
+    "jurisdiction": ("jurisdiction", f"?thing a {_P['evkg']}Jurisdiction>", "Give EU, US or KR."),
+    "status": ("rule status", f"{{ ?thing a {_P['evkg']}ConclusionStatus> }} UNION "
+               f"{{ ?rule {_P['evkg']}status> ?thing }}", "Give Settled, Provisional or Contested."),
+    "role": ("EV role", f"?thing a {_P['evkg']}EVRole>",
+             "Give ActiveSubstance, DeliveryVehicle, Combined or NotApplicable."),
 }
+# How a user writes the name of a thing of each namespace in a parameter (the namespace left out).
+_SHORT_NAMES = ((f"{EVD}product/", ""), (f"{EVD}act/", ""), (f"{EVD}trial/", ""), (f"{EVD}jurisdiction/", ""),
+                (f"{EVD}paper/doi/", ""), (f"{EVD}paper/pmid/", "pmid:"), (PREFIXES["evsh"], ""), (EVKG, ""))
 
 
 def _thing_name(term) -> str:
-    """A product's id (exoflo) or a rule set's name, as a user writes it in a parameter."""
-    if isinstance(term, ox.NamedNode) and term.value.startswith(f"{EVD}product/"):
-        return term.value[len(f"{EVD}product/"):]
-    return term.value if isinstance(term, ox.Literal) else prefixed(term)
+    """A thing's name as a user writes it in a parameter: a product id (exoflo), a rule id (EU-10), an act id,
+    a class name, a DOI, a rule set's name; else its CURIE or IRI."""
+    if isinstance(term, ox.Literal):
+        return term.value
+    for namespace, shown in _SHORT_NAMES:
+        if isinstance(term, ox.NamedNode) and term.value.startswith(namespace) and term.value != namespace:
+            return shown + term.value[len(namespace):]
+    return prefixed(term)
+
+
+def _closest(given: str, names: list[str]) -> list[str]:
+    """Up to five names close to the given one, ignoring case: similar spellings first, then names that
+    start like it."""
+    by_lower = {}
+    for name in names:
+        by_lower.setdefault(name.lower(), name)
+    lowered = given.lower()
+    close = difflib.get_close_matches(lowered, list(by_lower), n=5, cutoff=0.6)
+    if len(lowered) >= 4:
+        close += [n for n in by_lower if n.startswith(lowered[:max(4, len(lowered) * 2 // 3)]) and n not in close]
+    return [by_lower[n] for n in close[:5]]
 
 
 def check_named_things(query, params: dict[str, str] | None, target) -> None:
-    """Each parameter given to ``query`` (a NamedQuery) that names a product or a rule set must name one in the
-    graph ``target`` holds; otherwise a UsageError names the closest ones."""
+    """Each parameter given to ``query`` (a NamedQuery) that names a thing of the graph (a product, rule set,
+    rule, act, class, paper, trial, jurisdiction, status or EV role) must name one in the graph ``target``
+    holds; otherwise a UsageError names the closest ones."""
     for name, raw in (params or {}).items():
         spec = query.param(name)
         kind = spec.kind if spec else param_kind(name)
         if kind not in _NAMED_THINGS:
             continue
-        what, ask, listing, hint = _NAMED_THINGS[kind]
-        term = parse_value(kind, str(raw))
-        if target.query(ask.replace("{term}", term)).boolean:
+        what, pattern, hint = _NAMED_THINGS[kind]
+        try:
+            term = parse_value(kind, str(raw))
+        except BadValue:
+            continue                                   # reported where the query is prepared
+        if target.query(f"ASK {{ VALUES ?thing {{ {term} }} {pattern} }}").boolean:
             continue
-        names = sorted({_thing_name(row[0]) for row in target.query(listing).rows})
+        listing = target.query(f"SELECT DISTINCT ?thing WHERE {{ {pattern} }}").rows
+        names = sorted({_thing_name(row[0]) for row in listing})
         given = str(raw).strip()
-        close = [n for n in names if n.lower().startswith(given.lower()[:4])][:3]
-        close += [n for n in difflib.get_close_matches(given, names, n=5, cutoff=0.5) if n not in close]
-        closest = f" Closest names: {', '.join(close[:5])}." if close else ""
+        close = _closest(_thing_name(ox.NamedNode(term[1:-1])) if term.startswith("<") else given, names)
+        closest = f" Closest names: {', '.join(close)}." if close else ""
         raise UsageError(f"parameter {name!r}: there is no {what} {given!r} in the knowledge graph.{closest} {hint}")

@@ -61,6 +61,11 @@ class NamedQuery:
     text: str = field(repr=False)
     columns: dict = field(default_factory=dict)     # result variable -> column title for people
 
+    @property
+    def is_file(self) -> bool:
+        """A user's .rq file (named by its path) rather than a catalogue query."""
+        return self.name == str(self.path)
+
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
@@ -162,6 +167,17 @@ def _variables(text: str) -> set[str]:
     return set(re.findall(r"[?$]([A-Za-z_]\w*)", mask(text)))
 
 
+def accepted_parameters(query: NamedQuery) -> list[str]:
+    """The parameters a query takes. A catalogue query takes exactly those its header declares (`# param:`):
+    binding any other variable, such as a column it computes, would replace the graph's answer with the
+    given text. A query file of the user's without `# param:` lines takes its variables, except those it
+    assigns itself (`… AS ?v`)."""
+    if query.params or not query.is_file:
+        return [p.name for p in query.params]
+    assigned = set(re.findall(r"(?i)\bAS\s+[?$]([A-Za-z_]\w*)", mask(query.text)))
+    return sorted(_variables(query.text) - assigned)
+
+
 def missing_prefixes(text: str) -> str:
     """PREFIX declarations for known prefixes the query uses without declaring, on one line."""
     masked = mask(text)
@@ -192,12 +208,15 @@ _BIND_HERE = re.compile(r"#[ \t]*parameters are bound here\b")
 def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
     """The runnable text (prefixes injected, parameters bound) and the number of characters added to line 1."""
     text = query.text
-    variables = _variables(text)
     declared = {p.name: p for p in query.params}
-    unknown = [name for name in params if name not in declared and (declared or name not in variables)]
+    accepted = accepted_parameters(query)
+    unknown = [name for name in params if name not in accepted]
     if unknown:
-        accepted = ", ".join(declared) if declared else ", ".join(sorted(variables)) or "none"
-        raise UsageError(f"the query {query.name} has no parameter {unknown[0]!r}; it accepts: {accepted}")
+        fix = (f"it accepts: {', '.join(accepted)}." if accepted else
+               "it has no variable that can be given a value." if query.is_file else
+               "it takes no parameters: run it without --param.")
+        raise UsageError(f"the query {query.name} has no parameter {unknown[0]!r}; {fix}"
+                         + ("" if query.is_file else " `evkg queries` lists each query's parameters."))
     bindings: list[tuple[str, str]] = []
     for name in list(declared) + [n for n in params if n not in declared]:
         spec = declared.get(name) or Param(name, "", None)
@@ -237,7 +256,10 @@ def open_target(store=None, endpoint: str | None = None, timeout: float = DEFAUL
 
 def prepared_text(name_or_file: str, params: dict[str, str] | None = None) -> str:
     query = get_query(name_or_file)
-    source = str(query.path) if query.name == str(query.path) else f"the query {query.name}"
+    source = str(query.path) if query.is_file else f"the query {query.name}"
+    if query.is_file and not mask(query.text).strip():
+        raise UsageError(f"{query.path}: the query file is empty (it holds no SPARQL, only blank lines or "
+                         "comments). Write a query in it that starts with SELECT, ASK, CONSTRUCT or DESCRIBE.")
     refuse_updates(query.text, source)
     text, shift = prepare(query, {k: v for k, v in (params or {}).items()})
     _syntax_check(text, source, shift)
@@ -309,8 +331,9 @@ def render_table(results: Results, title=str) -> str:
     if results.kind == "ask":
         return "yes\n" if results.boolean else "no\n"
     if results.kind == "graph":
+        count = len(results.triples)
         return "".join(f"{prefixed(t.subject)} {prefixed(t.predicate)} {prefixed(t.object)}\n"
-                       for t in results.triples)
+                       for t in results.triples) + f"({count} triple{'s' if count != 1 else ''})\n"
     header = [title(v) for v in results.variables]
     cells = [[_cell(prefixed(term)) for term in row] for row in results.rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]

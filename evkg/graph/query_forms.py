@@ -68,12 +68,46 @@ def refuse_updates(sparql: str, source: str = "the query") -> None:
     """Refuse what is not a query: an update, or text whose first word is no query form (a located syntax
     error naming the closest form)."""
     refuse_deep_nesting(sparql)
+    if not mask(sparql).strip():
+        raise UsageError(f"{source} is empty: it holds no SPARQL (only blank lines or comments). Write a query "
+                         "that starts with SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    refuse_unbalanced_braces(sparql, source)
     kind = query_kind(sparql)
     if kind == "update":
         raise UsageError("this is a SPARQL update (it would change the data), not a query: `evkg query` only "
                          "reads. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
     if kind == "unknown":
         _refuse_unknown_form(sparql, source)
+
+
+def refuse_unbalanced_braces(sparql: str, source: str = "the query") -> None:
+    """A located error on the first '}' that closes nothing, or on the last '{' that is never closed (braces in
+    strings, IRIs and comments do not count): the parser would only report the place where it gave up."""
+    masked = mask(sparql)
+    opened: list[int] = []
+    for match in re.finditer(r"[{}]", masked):
+        if match.group(0) == "{":
+            opened.append(match.start())
+        elif opened:
+            opened.pop()
+        else:
+            line, column = _place(masked, match.start())
+            error = UsageError(f"{source}: a '}}' at line {line}, column {column} closes nothing (there is no "
+                               "'{' open before it). Remove it, or add the '{' it should close.")
+            error.line, error.column = line, column
+            raise error
+    if opened:
+        line, column = _place(masked, opened[-1])
+        more = f" ({len(opened)} '{{' are not closed)" if len(opened) > 1 else ""
+        error = UsageError(f"{source}: a '{{' opened at line {line}, column {column} is never closed{more}. Add "
+                           "the '}' that ends its group.")
+        error.line, error.column = line, column
+        raise error
+
+
+def _place(text: str, offset: int) -> tuple[int, int]:
+    """The line and column (both from 1) of a character of the text."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _refuse_unknown_form(sparql: str, source: str) -> None:
@@ -85,8 +119,7 @@ def _refuse_unknown_form(sparql: str, source: str) -> None:
     if match is None or not well_formed:
         return
     word = sparql[match.start():match.end()]
-    line = sparql.count("\n", 0, match.start()) + 1
-    column = match.start() - (sparql.rfind("\n", 0, match.start()) + 1) + 1
+    line, column = _place(sparql, match.start())
     close = difflib.get_close_matches(word.upper(), [f.upper() for f in QUERY_FORMS] + ["PREFIX", "BASE"], n=1,
                                       cutoff=0.6)
     hint = f" Did you mean {close[0]}?" if close else ""
