@@ -292,3 +292,116 @@ def test_an_absolute_iri_id_is_kept(tmp_path):
     path = tmp_path / "knee.yaml"
     path.write_text(KNEE_YAML.replace("id: knee-ev", "id: http://example.org/x"), encoding="utf-8")
     assert (URIRef("http://example.org/x"), RDF.type, EVKG.EVProduct) in load_rdf(path)
+
+
+@pytest.mark.parametrize("written, words", [
+    ("''", "empty id"), ("", "empty id"), ("null", "empty id"), ("42", "the number 42"), ("4.5", "the number 4.5"),
+    ("true", "true/false value"), ("[a, b]", "a list"), ("{x: y}", "a block of keys")])
+def test_an_empty_or_non_text_id_is_refused_at_its_line(tmp_path, capsys, written, words):
+    # the JSON-LD reader would drop it: the product became a blank node with a new random name on every run
+    # (or, for '', the bare namespace itself)
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("id: knee-ev", f"id: {written}"), encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2, out + err
+    assert "knee.yaml, line 1" in out + err and words in out + err and "id: my-product" in out + err
+
+
+def test_a_number_as_id_gets_a_name_to_write_instead(tmp_path, capsys):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("id: knee-ev", "id: 42"), encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2 and "must be a name written as text" in out + err and "id: batch-42" in out + err
+
+
+@pytest.mark.parametrize("written", ["evkg:Treatment", "evkg:EVProduct", "CL:0002570", "uniprot:P08962",
+                                     "https://w3id.org/evkg#EVProduct", "http://purl.obolibrary.org/obo/CL_1"])
+def test_an_id_naming_a_vocabulary_or_ontology_term_is_refused(tmp_path, capsys, written):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("id: knee-ev", f"id: {written}"), encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2, out + err
+    assert "knee.yaml, line 1" in out + err and f"has the id '{written}', which names a term" in out + err
+    assert "plain name" in out + err
+
+
+def test_a_nested_block_naming_an_ontology_term_is_refused_but_a_reference_to_one_is_read(tmp_path, capsys):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("  type: EVPreparation\n", "  id: CL:0002570\n  type: EVPreparation\n"),
+                    encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2 and "line 9" in out + err and "names a term of an ontology" in out + err
+    path.write_text(KNEE_YAML.replace("producerCellType: CL:0002540", "producerCellType: {id: CL:0002540}"),
+                    encoding="utf-8")
+    assert set(load_rdf(path).objects(None, EVKG.producerCellType)) == {OBO.CL_0002540}
+
+
+def test_the_product_id_given_again_to_a_nested_block_is_refused(tmp_path, capsys):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("  type: EVPreparation\n", "  id: knee-ev\n  type: EVPreparation\n"),
+                    encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2, out + err
+    assert "knee.yaml, line 9" in out + err and "gives the id 'knee-ev' to two blocks, at lines 1 and 9" in out + err
+    assert "leave the nested ones without an id" in out + err
+
+
+TWO_PREPARATIONS = KNEE_YAML.split("hasEVComponent:")[0] + """\
+hasEVComponent:
+  - id: prep
+    type: EVPreparation
+    sizeCutoffNm: 200
+  - id: prep
+    type: EVPreparation
+    label: second batch
+"""
+
+
+def test_two_blocks_with_the_same_id_are_refused_instead_of_merged(tmp_path, capsys):
+    path = tmp_path / "knee.yaml"
+    path.write_text(TWO_PREPARATIONS, encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2, out + err
+    assert "gives the id 'prep' to two blocks, at lines 9 and 12" in out + err
+    path = tmp_path / "knee.json"
+    path.write_text(json.dumps({"id": "knee-ev", "type": "EVProduct", "hasEVComponent": [
+        {"id": "prep", "type": "EVPreparation"}, {"id": "prep", "label": "x"}]}), encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2 and "gives the id 'prep' to two blocks" in out + err
+
+
+def test_a_block_may_still_be_referred_to_by_its_id_elsewhere(tmp_path):
+    path = tmp_path / "knee.yaml"
+    path.write_text(TWO_PREPARATIONS.replace("  - id: prep\n    type: EVPreparation\n    label: second batch\n",
+                                             "  - {id: prep}\n  - product:prep\n"), encoding="utf-8")
+    graph = load_rdf(path)
+    assert set(graph.objects(PRODUCT, EVKG.hasEVComponent)) == {URIRef(f"{PRODUCT[:-len('knee-ev')]}prep")}
+
+
+@pytest.mark.parametrize("written", ["1e400", "-1e400", ".inf", "-.inf", ".nan", ".NaN"])
+def test_an_infinite_or_not_a_number_value_is_refused_at_its_line(tmp_path, capsys, written):
+    # 1e400 was stored as "Infinity.0"^^xsd:decimal and .inf as ".inf"^^xsd:decimal
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("sizeCutoffNm: 200", f"sizeCutoffNm: {written}"), encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2, out + err
+    assert "knee.yaml, line 10" in out + err and "number out of range" in out + err
+    assert "Write a finite number" in out + err
+    code, out, err = run_cli("convert", str(path), "--to", "ttl", capsys=capsys)
+    assert code == 2 and "Infinity" not in out and "number out of range" in err
+
+
+def test_quoted_infinity_stays_text(tmp_path):
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("label: Bone-marrow", "comment: '.inf'\nlabel: Bone-marrow"), encoding="utf-8")
+    assert (PRODUCT, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(".inf")) in load_rdf(path)
+
+
+@pytest.mark.parametrize("written", ["1e400", "NaN", "-Infinity"])
+def test_an_infinite_number_in_json_is_refused_at_its_line(tmp_path, capsys, written):
+    path = tmp_path / "knee.json"
+    path.write_text('{"id": "knee-ev", "type": "EVProduct",\n "hasEVComponent": {"type": "EVPreparation",\n'
+                    f' "sizeCutoffNm": {written}}}}}\n', encoding="utf-8")
+    code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
+    assert code == 2, out + err
+    assert "knee.json, line 3" in out + err and "number out of range" in out + err

@@ -128,3 +128,22 @@ def test_the_same_description_is_always_written_the_same_way(written, tmp_path):
     first, second = (serialise(load_rdf(path), written) for _ in range(2))
     assert first == second
     assert "_:b1" in first and "_:b2" in first
+
+
+def test_a_literal_outside_its_numeric_datatype_is_written_as_it_was_without_a_warning(recwarn):
+    import warnings
+
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    graph = Graph()
+    node, cutoff = URIRef("https://w3id.org/evkg/data/product/p/ev"), URIRef("https://w3id.org/evkg#sizeCutoffNm")
+    graph.add((node, cutoff, Literal("abc", datatype=XSD.decimal, normalize=False)))
+    graph.add((node, URIRef("https://w3id.org/evkg#value"), Literal("Infinity.0", datatype=XSD.decimal,
+                                                                       normalize=False)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                 # rdflib warned "Serializing weird numerical …"
+        text = serialise(graph, "ttl")
+    assert '"abc"^^xsd:decimal' in text and '"Infinity.0"^^xsd:decimal' in text
+    again, _ = parse_located(text.encode("utf-8"), "turtle", source_name="weird.ttl")
+    assert isomorphic(graph, again)

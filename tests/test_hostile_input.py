@@ -279,3 +279,20 @@ def test_a_long_text_is_checked_in_the_memory_of_a_normal_file_and_shown_shorten
 def test_a_single_value_longer_than_the_parser_holds_is_named_as_such(tmp_path):
     path = _long_label(tmp_path, "huge-label.ttl", 20_000_000)
     assert_refused(evkg("check", "-q", path), "huge-label.ttl", "longer than 16 MB")
+
+
+def test_a_literal_outside_its_datatype_is_a_finding_not_a_traceback(tmp_path):
+    """rdflib logged a traceback (decimal.InvalidOperation) on stderr for each use of such a literal."""
+    text = GOOD.read_text(encoding="utf-8")
+    assert 'evkg:sizeCutoffNm "200.0"^^xsd:decimal' in text
+    path = tmp_path / "cutoff.ttl"
+    path.write_text(text.replace('evkg:sizeCutoffNm "200.0"^^xsd:decimal', 'evkg:sizeCutoffNm "abc"^^xsd:decimal'),
+                    encoding="utf-8")
+    done = evkg("check", "--format", "json", "--no-classify", path)
+    err = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 1, err[-2000:]
+    assert err == "", err[-3000:]
+    findings = [r for p in json.loads(done.stdout)["files"][0]["products"] for r in p["results"]]
+    assert any(r["constraint"] == "S-sizeCutoffNm" and r["value"] == "abc" for r in findings), findings
+    done = evkg("convert", path, "--to", "ttl")
+    assert done.returncode == 0 and done.stderr.decode() == "" and b'"abc"^^xsd:decimal' in done.stdout

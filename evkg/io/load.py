@@ -7,6 +7,7 @@ parser knows it, the line and column, with a hint in plain words.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from xml.sax import SAXParseException
@@ -17,6 +18,12 @@ from evkg.core.errors import InputError, UsageError
 from evkg.io.rdf import parse_as_written
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
+
+# rdflib logs a warning with a traceback for every IRI it finds odd and every literal whose lexical form its
+# Python converter cannot read ("abc"^^xsd:decimal), whenever such a term is made, also long after parsing
+# (validation, reports). Neither is for the user's screen: bad IRIs are refused by _check_terms, and a literal
+# outside its datatype is a finding of the checks that expect a number, a date or a boolean there.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 FORMATS = {
     "turtle": "turtle",
@@ -148,9 +155,6 @@ def parse_located(raw: bytes, fmt: str, *, source_name: str = "input", base: str
 
 def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_remote: bool = False):
     """(graph, SourceMap or None)."""
-    import logging
-
-    logging.getLogger("rdflib.term").setLevel(logging.ERROR)  # bad IRIs are reported by _check_terms
     source_map, written = None, text
     if fmt in _STRUCTURED_FORMATS:
         from evkg.io.structured import read_structured

@@ -11,11 +11,13 @@ constructing loader: anchors and aliases are refused outright (they are the vehi
 bombs, and a description never needs them), as are tags, several documents in one file, duplicate keys,
 nesting deeper than MAX_DEPTH and more than MAX_NODES values. JSON is depth-checked before json.loads. The
 scalar rules are YAML 1.2's core schema (``no``, ``on`` and dates stay text), so a result "no growth" or a
-batch "2024-01" is never turned into a boolean or a date behind the writer's back.
+batch "2024-01" is never turned into a boolean or a date behind the writer's back; an infinite or not-a-number
+value (1e400, .inf, .nan) is refused at its line. The ids blocks give are checked by evkg.io.ids.
 """
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -23,6 +25,7 @@ import yaml
 
 from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context
+from evkg.io.ids import BlockIds
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -34,7 +37,6 @@ _SPECIAL_FLOAT = {".inf", "-.inf", "+.inf", ".nan", ".Inf", ".NaN", ".INF", ".NA
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_NOT_IN_IRI = re.compile(r'[\s<>"{}|\\^`]')
 _NUMERIC_TYPES = {"xsd:decimal", "xsd:integer", "xsd:double", "xsd:float", "xsd:nonNegativeInteger",
                   "xsd:positiveInteger"}
 
@@ -100,7 +102,12 @@ def _scalar(event) -> object:
                       "Remove the tag.")
     if event.style or not event.implicit[0]:
         return event.value                       # quoted or block text stays text
-    return plain_scalar_value(event.value)
+    value = plain_scalar_value(event.value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _refuse(event, f"holds the number {event.value}, a number out of range (infinite or not a number), "
+                      "which no fact can take.", "Write a finite number, e.g. 200 or 2.4e11; to keep it as "
+                      f"text, put it in quotes ('{event.value}').")
+    return value
 
 
 def plain_scalar_value(text: str) -> object:
@@ -116,7 +123,7 @@ def plain_scalar_value(text: str) -> object:
     if _FLOAT.match(text):
         return float(text)
     if text in _SPECIAL_FLOAT:
-        return text
+        return float(text.replace(".", ""))
     return text
 
 
@@ -248,8 +255,17 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
             seen[key] = value
         return seen
 
+    def finite(number: str) -> float:
+        if not math.isfinite(float(number)):
+            where = text.find(number)
+            line = text.count("\n", 0, where) + 1 if where >= 0 else None
+            raise InputError(f"holds the number {number}, a number out of range (infinite or not a number), "
+                             "which no fact can take.", path=source_name, line=line,
+                             hint="Write a finite number, e.g. 200 or 2.4e11.")
+        return float(number)
+
     try:
-        value = json.loads(text, object_pairs_hook=no_duplicates)
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite)
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
                          column=exc.colno) from None
@@ -368,6 +384,7 @@ class _Preparer:
         self.map = SourceMap()
         self.unnamed = 0
         self.aliases = {k for k, v in context.items() if v == "@id"}
+        self.ids = BlockIds(context, tree, base, source_name)
 
     def expand(self, value: str, vocab: bool = False) -> str:
         if value.startswith("_:"):
@@ -388,25 +405,6 @@ class _Preparer:
                 return self.expand(target, False)
             return self.context["@vocab"] + value
         return self.base + value
-
-    def check_id(self, node: dict, id_key: str) -> None:
-        """Refuse an id that cannot name a node: one with spaces or characters an IRI may not hold is dropped
-        with every fact of its block by the JSON-LD reader, and a relative one with '..' or a leading '/'
-        names a node outside the product namespace."""
-        written = node[id_key]
-        line, column = self.tree.key_positions.get((id(node), id_key), (None, None))
-        absolute = bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", written))
-        suggestion = re.sub(r"[^A-Za-z0-9._~/-]+", "-", written.strip()).strip("-./") or "my-product"
-        if written != written.strip() or _NOT_IN_IRI.search(written):
-            what = "spaces" if re.search(r"\s", written) else "characters an identifier may not hold"
-            raise InputError(f"has the id {written!r}, which contains {what}.", path=self.source_name,
-                             line=line, column=column,
-                             hint=f"Use letters, digits and '-' only, e.g. 'id: {suggestion}'.")
-        if not absolute and (written.startswith("/") or {".", ".."} & set(written.split("/"))):
-            raise InputError(f"has the id {written!r}, which points outside the product namespace "
-                             f"({self.base}).", path=self.source_name, line=line, column=column,
-                             hint=f"Give a plain name such as 'id: {suggestion.replace('/', '-')}', or a full "
-                                  "IRI such as 'id: http://example.org/my-product'.")
 
     def vocab_value(self, key: str, text: str):
         """A string value of an IRI-valued key as the context reads it, except an ontology ID written OBO-style
@@ -434,9 +432,8 @@ class _Preparer:
     def node(self, node: dict, parent_iri: str | None, pointer: str, segment: str = "") -> dict:
         out: dict = {}
         id_key = next((k for k in ("@id", *sorted(self.aliases)) if k in node), None)
-        if id_key is not None and isinstance(node[id_key], str):
-            self.check_id(node, id_key)
-            iri = self.expand(node[id_key])
+        if id_key is not None:
+            iri = self.ids.check(node, id_key, self.expand)
         elif parent_iri is not None:
             iri = f"{parent_iri}/{segment}"
             out["@id"] = iri
@@ -445,6 +442,7 @@ class _Preparer:
             iri = f"{self.base}unnamed-{self.unnamed}" if not _only_graph(node) else None
             if iri:
                 out["@id"] = iri
+        self.ids.claim(node, id_key, iri)
         position = self.tree.positions.get(id(node), (1, 1))
         if iri and iri not in self.map.nodes:
             self.map.nodes[iri] = Located(position[0], position[1], pointer)
