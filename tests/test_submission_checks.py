@@ -280,3 +280,14 @@ def test_a_genetic_modification_without_encodes_names_the_missing_key():
                     f"WHERE {{ {SOURCE} evkg:geneticallyModified ?gm }}")
     found = findings(graph, "Q-08")
     assert len(found) == 1 and "`encodes` is missing" in found[0].message and "encodes:" in found[0].message
+
+
+def test_a_value_one_shape_rejects_twice_is_one_finding(tmp_path, capsys):
+    # text as a size cut-off fails the shape's datatype and its range: one mistake, one finding
+    path = tmp_path / "cutoff.yaml"
+    path.write_text(E1.with_suffix(".yaml").read_text(encoding="utf-8").replace("sizeCutoffNm: 200.0",
+                                                                                "sizeCutoffNm: about two hundred"),
+                    encoding="utf-8")
+    assert main(["check", "-q", "--no-classify", "-f", "json", str(path)]) == 1
+    product = json.loads(capsys.readouterr().out)["files"][0]["products"][0]
+    assert [r["constraint"] for r in product["results"]].count("S-sizeCutoffNm") == 1

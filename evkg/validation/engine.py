@@ -351,7 +351,8 @@ def one_finding_per_mistake(results) -> list[ValidationResult]:
     the shape that only sees a bad pattern or node kind on the same value, so it stands alone; a term the index
     does not hold (TERM-02, a warning that it cannot be verified) gives way to a shape that rejects the value
     (a disease written as a DOID term is still a violation); an unknown evkg term (TERM-01) on a value another
-    check already rejects lends that finding its did-you-mean instead of being a second finding."""
+    check already rejects lends that finding its did-you-mean instead of being a second finding; and a shape
+    that fails one value by two of its constraints reports it once."""
     from evkg.validation.terms import NOT_INDEXED, TERM_CHECK_SHAPES
 
     results = list(dict.fromkeys(results))
@@ -379,7 +380,14 @@ def one_finding_per_mistake(results) -> list[ValidationResult]:
             for other in others:
                 if hint and "Did you mean" not in other.message:
                     replaced[other] = dataclasses.replace(other, message=f"{other.message} Did you mean{hint}")
-    return [replaced.get(r, r) for r in results if r not in dropped]
+    kept, seen = [], set()
+    for result in (replaced.get(r, r) for r in results if r not in dropped):
+        key = (result.focus, result.path, result.value, result.shape)
+        if result.value is not None and key in seen:
+            continue                  # one shape failing a value twice (its datatype and its range): said once
+        seen.add(key)
+        kept.append(result)
+    return kept
 
 
 def product_iris(graph: Graph) -> list[URIRef]:
