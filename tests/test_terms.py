@@ -1,6 +1,7 @@
 """The term index: bundled terms, ontologies added from OBO, OWL and OBO-Graph JSON files, and search."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from evkg.cli import main
 from evkg.terms import index as term_index
 from evkg.terms.index import TermIndex, iri_for_identifier, search_terms
 from evkg.terms.ontology_files import add_ontology_files, read_ontology_file
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ONTOLOGIES = Path(__file__).resolve().parent / "fixtures" / "ontologies"
 OBO = "http://purl.obolibrary.org/obo/"
@@ -126,3 +129,36 @@ def test_did_you_mean_offers_only_what_the_key_allows():
 def test_identifiers_outside_obo_get_their_own_iris():
     assert iri_for_identifier("CVCL:0063") == "https://www.cellosaurus.org/CVCL_0063"
     assert iri_for_identifier("HGNC:1100") == "http://identifiers.org/hgnc/1100"
+
+
+@pytest.mark.parametrize("prop, words, line", [
+    ("indication", "disease", "indication: {curie}\n"),
+    ("producerCellType", "stem cell", None),
+])
+def test_every_term_the_search_offers_for_a_property_is_accepted_there(tmp_path, capsys, prop, words, line):
+    """What `evkg terms search … --for PROPERTY` prints can be pasted into that property and passes its checks."""
+    from evkg.authoring.terms import search_terms as search_for
+    from evkg.cli import main
+
+    e1 = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml"
+    hits = search_for(words, for_property=prop, limit=6)
+    assert len(hits) >= 3
+    for hit in hits:
+        text = e1.read_text(encoding="utf-8")
+        if line:
+            text = text.replace("\nlabel:", "\n" + line.format(curie=hit["curie"]) + "label:", 1)
+        else:
+            text = text.replace("producerCellType: CL:0000134", f"producerCellType: {hit['curie']}", 1)
+        path = tmp_path / f"{prop}.yaml"
+        path.write_text(text, encoding="utf-8")
+        main(["check", "-q", "--no-classify", "-f", "json", str(path)])
+        product = json.loads(capsys.readouterr().out)["files"][0]["products"][0]
+        rejected = [r["constraint"] for r in product["results"]
+                    if (r["path"] or "").endswith("#" + prop) and r["severity"] == "Violation"]
+        assert rejected == [], (hit["curie"], rejected)
+
+
+def test_a_search_for_a_property_says_when_only_terms_of_other_properties_match(capsys):
+    assert main(["terms", "search", "HEK", "--for", "producerCellType"]) == 1
+    out = capsys.readouterr().out
+    assert "No term that producerCellType accepts matches 'HEK'" in out and "HEK293 (cell line)" in out

@@ -36,6 +36,19 @@ def kinds_for(property_key: str) -> tuple[str, ...]:
     return expected_kinds().get(str(EVKG[property_key]), ())
 
 
+@functools.cache
+def accepted_patterns(property_key: str) -> tuple:
+    """The patterns the shapes require of a property's value (sh:pattern on a property shape with that path):
+    a term the search offers for the property must pass them, or the description would be refused."""
+    from rdflib.namespace import SH
+
+    from evkg.core import resources
+
+    shapes = resources.shapes_graph()
+    return tuple(re.compile(str(pattern)) for shape in shapes.subjects(SH.path, EVKG[property_key])
+                 for pattern in shapes.objects(shape, SH.pattern))
+
+
 def _rank(label: str, phrase: str) -> int:
     text = label.lower()
     if text == phrase:
@@ -63,8 +76,11 @@ def search_terms(query: str, *, for_property: str | None = None, kinds: list[str
         for hit in index_search(query, kind=kind, limit=max(limit * 2, 20)):
             found.setdefault(hit["iri"], hit)
     wanted_spaces = {s.lower() for s in spaces or []}
+    patterns = accepted_patterns(for_property) if for_property else ()
     hits = []
     for order, hit in enumerate(found.values()):
+        if not all(pattern.search(hit["iri"]) for pattern in patterns):
+            continue
         curie = _compactor().curie(hit["iri"])
         space = curie.split(":", 1)[0] if curie != hit["iri"] else ""
         if wanted_spaces and space.lower() not in wanted_spaces:

@@ -58,6 +58,15 @@ def search_command(text, kind, for_property, limit, as_json):
     if as_json:
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
         return 0
+    if not hits and for_property:
+        from evkg.terms import search_terms as search_everywhere
+
+        elsewhere = search_everywhere(text, limit=3)
+        if elsewhere:
+            shown = ", ".join(f"{h['label']} ({', '.join(h['kinds']) or 'kind unknown'})" for h in elsewhere)
+            click.echo(f"No term that {for_property} accepts matches {text!r}; other terms do: {shown}. Search "
+                       f"without --for to see them, and check which property they belong to.")
+            return 1
     if not hits:
         click.echo(f"No term matches {text!r}. Add the ontology that has it with `evkg terms add FILE`.")
         return 1
