@@ -112,7 +112,7 @@ def test_the_built_graph_keeps_its_blank_nodes_on_eight_cores(eight_cores, built
 
 
 def test_serialized_rdf_reaches_a_store_only_through_load_serialized():
-    """Oxigraph's bulk_load given bytes or text splits blank nodes on many cores; only the helper may call it."""
+    """Oxigraph's bulk_load given bytes or text splits blank nodes on many cores; only load_serialized may call it."""
     callers = []
     for path in sorted((ROOT / "evkg").rglob("*.py")):
         if path.name == "store_loading.py":
