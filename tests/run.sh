@@ -9,9 +9,10 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
 # Debian packages the tests use: Chromium for the web-page tests, the OWL API (libowlapi-java, with a JDK to
-# compile its small runner) for the OWL 2 DL profile check and the OBO release file. Installed when missing
-# (needs root, as on CI).
+# compile its small runner) for the OWL 2 DL profile check and the OBO release file, a C compiler to imitate a
+# machine with many cores. Installed when missing (needs root, as on CI).
 missing=()
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium chromium-driver)
 [ -e /usr/share/java/owlapi-api.jar ] || missing+=(libowlapi-java)
 command -v javac >/dev/null 2>&1 || missing+=(default-jdk-headless)
