@@ -193,6 +193,13 @@ def test_too_large_body_is_413(strict_server):
     assert response.json()["error"] == "too-large"
 
 
+def test_a_value_longer_than_the_parser_holds_is_400_naming_it(server):
+    text = valid_example().read_text(encoding="utf-8").replace('rdfs:label "', 'rdfs:label "' + "Y" * 17_000_000, 1)
+    response = server.post("/check", content=text.encode("utf-8"), headers=TURTLE)
+    assert response.status_code == 400, response.text[:500]
+    assert "longer than 16 MB" in response.json()["message"]
+
+
 def test_description_without_product_is_422(server):
     body = b"<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> \"not a product\" .\n"
     response = server.post("/check", content=body, headers={"Content-Type": "application/n-triples"})

@@ -42,6 +42,17 @@ class UnknownTermError(UsageError):
     """A term, product or trial name that evkg does not know (HTTP 404 in `evkg serve`)."""
 
 
+VALUE_OVER_PARSER_LIMIT = ("holds a single value (a text, name or number) longer than 16 MB, far more than any "
+                           "description needs. Shorten it, or give the long text as a document link "
+                           "(rdfs:seeAlso) instead.")
+
+
+def value_over_parser_limit(exc: BaseException) -> bool:
+    """Oxigraph's parser holds one term in a buffer of at most 16 MB and raises MemoryError beyond it: the
+    description is not too large, one of its values is."""
+    return isinstance(exc, MemoryError) and "buffer maximal size" in str(exc)
+
+
 def import_extra(module: str, needed_for: str, extra: str):
     """Import a package of an optional extra, or say which extra to install (exit code 2).
     `needed_for` completes "… needs …", e.g. "`evkg reason` needs the OWL reasoner package owlready2"."""

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from evkg.core.errors import InputError
+from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, InputError, value_over_parser_limit
 from evkg.pipeline.chunks import DEFAULT_CHUNK_PRODUCTS, product_count, split
 from evkg.pipeline.check import (
     CheckRun,
@@ -120,11 +120,8 @@ def _load_located(path: str, options: Options, store):
 
 def _failure_part(path: str, exc: BaseException) -> Part:
     """A file that could not be checked for a reason other than its content: too large, or a fault in evkg."""
-    if isinstance(exc, MemoryError) and "buffer maximal size" in str(exc):
-        # Oxigraph's parser holds one term in a buffer of at most 16 MB
-        return Part([], [], [], failure=(f"{path}: holds a single value (a text, name or number) longer than "
-                                         "16 MB, far more than any description needs. Shorten it, or give "
-                                         "the long text as a document link (rdfs:seeAlso) instead."))
+    if value_over_parser_limit(exc):
+        return Part([], [], [], failure=f"{path}: {VALUE_OVER_PARSER_LIMIT}")
     if isinstance(exc, (MemoryError, RecursionError)):
         return Part([], [], [], failure=(f"{path}: is too large or too deeply structured to check "
                                          f"({type(exc).__name__}). Split it into smaller descriptions."))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-from evkg.core.errors import EvkgError, InputError, UsageError
+from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, EvkgError, InputError, UsageError, value_over_parser_limit
 from evkg.web.errors import ServiceError
 
 EDITOR_FORMATS = {"yaml": "yaml", "json": "json-ld", "jsonld": "json-ld", "ttl": "turtle", "turtle": "turtle"}
@@ -27,6 +27,8 @@ def _located_error(exc: InputError, status: int = 400, code: str = "bad-descript
 
 
 def _too_complex(exc: Exception) -> ServiceError:
+    if value_over_parser_limit(exc):
+        return ServiceError(400, "bad-description", f"the description {VALUE_OVER_PARSER_LIMIT}")
     return ServiceError(413, "too-complex", f"the description is too large or too deeply structured to read "
                         f"({type(exc).__name__}). Split it into smaller ones.")
 

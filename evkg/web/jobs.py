@@ -6,7 +6,7 @@ watch the clock. Errors are ServiceError (pickled back to the server) or EvkgErr
 """
 from __future__ import annotations
 
-from evkg.core.errors import InputError, UsageError
+from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, InputError, UsageError, value_over_parser_limit
 from evkg.web.errors import ServiceError, input_error
 
 _STORE = None          # the query worker's own in-memory copy of the store
@@ -38,6 +38,8 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
     except InputError as exc:
         raise input_error(exc, 400, "bad-rdf") from None
     except (RecursionError, MemoryError) as exc:
+        if value_over_parser_limit(exc):
+            raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too deeply "
                            f"structured to read ({type(exc).__name__}). Split it into smaller ones.") from None
     try:
@@ -45,6 +47,8 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
     except InputError as exc:
         raise input_error(exc, 422, "no-product") from None
     except (RecursionError, MemoryError) as exc:
+        if value_over_parser_limit(exc):
+            raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
                            f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
     return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
