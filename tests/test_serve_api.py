@@ -528,3 +528,11 @@ def test_web_pages_render(server):
         assert response.headers["content-type"].startswith("text/html"), page
     error_page = server.post("/report", data={"text": "@prefix broken", "format": "turtle"}, headers=html)
     assert error_page.status_code == 400 and "line" in error_page.text
+
+
+def test_a_term_page_takes_the_short_names_the_term_search_prints(server):
+    """/api/terms hands out CL:0000134; its page is the one of obo:CL_0000134."""
+    short = server.get("/terms/CL:0000134", headers={"Accept": "application/json"})
+    long = server.get("/terms/obo:CL_0000134", headers={"Accept": "application/json"})
+    assert short.status_code == long.status_code == 200
+    assert short.json() == long.json()

@@ -162,3 +162,11 @@ def test_a_search_for_a_property_says_when_only_terms_of_other_properties_match(
     assert main(["terms", "search", "HEK", "--for", "producerCellType"]) == 1
     out = capsys.readouterr().out
     assert "No term that producerCellType accepts matches 'HEK'" in out and "HEK293 (cell line)" in out
+
+
+def test_a_search_for_a_property_leaves_out_obsolete_terms_the_checks_refuse():
+    from evkg.authoring.terms import search_terms as search_for
+
+    assert any(h["obsolete"] for h in search_terms("cell", limit=200))
+    offered = search_for("cell", for_property="producerCellType", limit=50)
+    assert offered and not any(h["obsolete"] for h in offered)

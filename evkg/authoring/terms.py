@@ -81,6 +81,8 @@ def search_terms(query: str, *, for_property: str | None = None, kinds: list[str
     for order, hit in enumerate(found.values()):
         if not all(pattern.search(hit["iri"]) for pattern in patterns):
             continue
+        if for_property and hit.get("obsolete"):
+            continue                  # the checks refuse an obsolete term (TERM-03): not one to write
         curie = _compactor().curie(hit["iri"])
         space = curie.split(":", 1)[0] if curie != hit["iri"] else ""
         if wanted_spaces and space.lower() not in wanted_spaces:

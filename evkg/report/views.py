@@ -85,15 +85,26 @@ def trials_of(data: Graph, product: URIRef) -> list[dict]:
 
 # ------------------------------------------------------------------------------------------- terms
 
+def term_iri(curie_text: str) -> str:
+    """The IRI a term page's name stands for: a CURIE of evkg's prefixes (evkg: by default), or an ontology ID
+    as the term search prints it (CL:0002570, CVCL:0045, EFO:0004905)."""
+    from evkg.core.identifiers import iri_for_identifier
+
+    iri = expand_curie(curie_text, default_prefix="evkg")
+    if iri is None or (":" in curie_text and curie_text.split(":", 1)[0] not in PREFIXES):
+        iri = iri_for_identifier(curie_text) or iri
+    if iri is None:
+        known = ", ".join(f"{p}:" for p in PREFIXES)
+        raise UnknownTermError(f"{curie_text!r} uses a prefix evkg does not know ({known}).")
+    return iri
+
+
 def term_dict(curie_text: str) -> dict:
     """Label, definition, sources and neighbours of an ontology term (or a curated individual)."""
     from evkg.core import resources
     from evkg.report.render import source_info
 
-    iri = expand_curie(curie_text, default_prefix="evkg")
-    if iri is None:
-        known = ", ".join(f"{p}:" for p in PREFIXES)
-        raise UnknownTermError(f"{curie_text!r} uses a prefix evkg does not know ({known}).")
+    iri = term_iri(curie_text)
     node = URIRef(iri)
     graphs = (resources.ontology_graph(), resources.data_graph(), resources.rules_graph(),
               resources.shapes_graph())

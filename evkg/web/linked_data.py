@@ -18,7 +18,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from evkg.core.errors import UnknownTermError
-from evkg.core.namespaces import PREFIXES, curie, expand_curie
+from evkg.core.namespaces import PREFIXES, curie
+from evkg.report.views import term_iri
 
 BASE = "https://w3id.org/evkg/"
 RDF_MEDIA = {  # media type -> (rdflib format, file extension)
@@ -58,14 +59,6 @@ def term_graph(iri: str) -> Graph:
                 for label in graph.objects(o, RDFS.label):
                     out.add((o, RDFS.label, label))
     return out
-
-
-def term_iri(curie_text: str) -> str:
-    iri = expand_curie(curie_text, default_prefix="evkg")
-    if iri is None:
-        known = ", ".join(f"{p}:" for p in PREFIXES)
-        raise UnknownTermError(f"{curie_text!r} uses a prefix evkg does not know ({known}).")
-    return iri
 
 
 def chosen_media(request, offers: list[str]) -> str:
