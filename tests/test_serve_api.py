@@ -536,3 +536,18 @@ def test_a_term_page_takes_the_short_names_the_term_search_prints(server):
     long = server.get("/terms/obo:CL_0000134", headers={"Accept": "application/json"})
     assert short.status_code == long.status_code == 200
     assert short.json() == long.json()
+
+
+def test_check_of_yaml_names_the_line_and_key_of_each_finding_as_the_cli_does(server, capsys):
+    from evkg.cli import main
+
+    e7 = ROOT / "examples" / "valid" / "e7-platelet-ev-gel-incomplete.yaml"
+    response = server.post("/check", content=e7.read_bytes(), headers={"Content-Type": "application/yaml",
+                                                                       "Accept": "application/json"})
+    assert response.status_code == 200
+    served = [(r["constraint"], r["line"], r["field"]) for f in response.json()["files"]
+              for p in f["products"] for r in p["results"]]
+    main(["check", "-q", "-f", "json", str(e7)])
+    printed = [(r["constraint"], r["line"], r["field"]) for f in json.loads(capsys.readouterr().out)["files"]
+               for p in f["products"] for r in p["results"]]
+    assert served == printed and any(line is not None for _, line, _ in served)

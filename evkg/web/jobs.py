@@ -30,11 +30,11 @@ def warm_checker() -> None:
 
 def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "submission"):
     """Parse and check one submitted description: the same run `evkg check FILE` makes."""
-    from evkg.io.load import parse_rdf_bytes
+    from evkg.io.load import parse_located
     from evkg.pipeline import CheckRun, FileCheck, check
 
     try:
-        graph = parse_rdf_bytes(raw, fmt, source_name=source_name, allow_remote=False)
+        graph, source_map = parse_located(raw, fmt, source_name=source_name, allow_remote=False)
     except InputError as exc:
         raise input_error(exc, 400, "bad-rdf") from None
     except (RecursionError, MemoryError) as exc:
@@ -51,7 +51,8 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
             raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
                            f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
-    return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others)], profile=profile)
+    return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others,
+                                     source_map=source_map)], profile=profile)
 
 
 def rendered_check(raw: bytes, fmt: str, source_name: str, profile: str, report_format: str):
