@@ -147,3 +147,13 @@ def test_a_literal_outside_its_numeric_datatype_is_written_as_it_was_without_a_w
     assert '"abc"^^xsd:decimal' in text and '"Infinity.0"^^xsd:decimal' in text
     again, _ = parse_located(text.encode("utf-8"), "turtle", source_name="weird.ttl")
     assert isomorphic(graph, again)
+
+
+def test_shared_and_cyclic_blank_nodes_are_written_the_same_way_each_time(tmp_path):
+    path = tmp_path / "shared.ttl"
+    path.write_text("@prefix evkg: <https://w3id.org/evkg#> .\n"
+                    "<https://w3id.org/evkg/data/product/p> a evkg:EVProduct ; evkg:dose _:d ; evkg:measurement _:d .\n"
+                    "_:d evkg:value 3 .\n_:c evkg:value 4 ; evkg:measurement _:c .\n", encoding="utf-8")
+    for written in ("ttl", "yaml", "jsonld"):
+        first, second = (serialise(load_rdf(path), written) for _ in range(2))
+        assert first == second, written

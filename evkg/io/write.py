@@ -264,8 +264,12 @@ def to_turtle(graph: Graph) -> str:
     for prefix, base in DATA_PREFIXES.items():
         if prefix not in READ_ONLY_PREFIXES:
             out.bind(prefix, base, override=True)
+    # blank nodes the serializer cannot nest (shared, or in a cycle) keep a label: one by content, not the
+    # reader's random one, so the same graph is written the same way each time
+    content = _blank_node_content(graph)
+    stable = {node: BNode(f"b{i}") for i, node in enumerate(sorted(content, key=lambda n: (content[n], str(n))), 1)}
     for s, p, o in graph:
-        out.add((s, p, _as_written(o)))
+        out.add((stable.get(s, s), p, stable.get(o, _as_written(o))))
     return out.serialize(format="turtle")
 
 
