@@ -116,3 +116,12 @@ def test_the_check_page_form_takes_yaml_too(server):
     answer = server.post("/check", data={"text": text, "format": "yaml"})
     assert answer.status_code == 200, answer.text
     assert answer.json()["summary"]["conforms"] is True
+
+
+@pytest.mark.parametrize("query, words", [
+    ("q=cell&limit=-1", "from 1 to 50"), ("q=cell&limit=51", "from 1 to 50"), ("q=cell&limit=x", "from 1 to 50"),
+    ("q=cell&for=label", "label takes no ontology terms"), ("q=cell&space=XYZ", "prefix XYZ"),
+])
+def test_term_look_up_refuses_what_it_cannot_honour(server, query, words):
+    response = server.get(f"/api/terms?{query}")
+    assert response.status_code == 400 and words in response.json()["message"], response.text

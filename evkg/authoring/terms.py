@@ -49,6 +49,14 @@ def accepted_patterns(property_key: str) -> tuple:
                  for pattern in shapes.objects(shape, SH.pattern))
 
 
+@functools.cache
+def _known_spaces() -> frozenset:
+    """The CURIE prefixes a term of the index can be written with."""
+    from evkg.core.identifiers import identifier_stems
+
+    return frozenset(identifier_stems()) | frozenset(prefix for prefix, _ in _compactor().prefixes)
+
+
 def _rank(label: str, phrase: str) -> int:
     text = label.lower()
     if text == phrase:
@@ -71,6 +79,15 @@ def search_terms(query: str, *, for_property: str | None = None, kinds: list[str
     if not phrase:
         raise UsageError("give some words to search for, e.g. evkg terms search \"osteoarthritis\".")
     wanted = list(kinds or []) + (list(kinds_for(for_property)) if for_property else [])
+    if for_property and not kinds_for(for_property):
+        raise UsageError(f"{for_property} takes no ontology terms (it takes a value of its own: see "
+                         "docs/vocabulary.md); search without it, or for a property such as indication.")
+    unknown = sorted({s for s in spaces or []} - _known_spaces())
+    if unknown:
+        from evkg.core.identifiers import identifier_stems
+
+        raise UsageError(f"no terms are known under the prefix {', '.join(unknown)}; ontology prefixes: "
+                         f"{', '.join(sorted(identifier_stems(), key=str.lower))}.")
     found: dict[str, dict] = {}
     for kind in wanted or [None]:
         for hit in index_search(query, kind=kind, limit=max(limit * 2, 20)):

@@ -111,9 +111,11 @@ def authoring_routes(service) -> list:
             raise ServiceError(400, "query-too-long", "search with at most 200 characters.")
         spaces = [s for s in request.query_params.getlist("space") if s]
         try:
-            limit = min(int(request.query_params.get("limit", "20")), MAX_TERM_RESULTS)
+            limit = int(request.query_params.get("limit", "20"))
         except ValueError:
-            raise ServiceError(400, "bad-limit", "limit must be a whole number.") from None
+            limit = 0
+        if not 1 <= limit <= MAX_TERM_RESULTS:
+            raise ServiceError(400, "bad-limit", f"limit must be a whole number from 1 to {MAX_TERM_RESULTS}.")
         try:
             matches = await service.run("term search", lambda: search_terms(
                 query, spaces=spaces, for_property=request.query_params.get("for") or None, limit=limit))
