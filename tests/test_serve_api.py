@@ -551,3 +551,15 @@ def test_check_of_yaml_names_the_line_and_key_of_each_finding_as_the_cli_does(se
     printed = [(r["constraint"], r["line"], r["field"]) for f in json.loads(capsys.readouterr().out)["files"]
                for p in f["products"] for r in p["results"]]
     assert served == printed and any(line is not None for _, line, _ in served)
+
+
+@pytest.mark.parametrize("path, words", [
+    ("/queries/products-by-category?jurisdiction=FR&jurisdiction=EU", "given more than once"),
+    ("/queries/products-by-category?jurisdiction=", "is empty"),
+    ("/queries/products-by-category?format=pdf", "format=pdf is not offered"),
+    ("/whatif?rules=nope&rules=eu-in-force", "given more than once"),
+    ("/terms/evkg:EU_GTMP?format=pdf", "format=pdf is not offered"),
+])
+def test_a_repeated_empty_or_unknown_parameter_is_refused_not_replaced(server, path, words):
+    response = server.get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 400 and words in response.json()["message"], response.text[:300]

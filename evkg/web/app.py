@@ -24,7 +24,7 @@ from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import EVD, PREFIXES, curie
 from evkg.io.load import max_bytes_default
 from evkg.report.views import product_id_of, term_dict, term_index
-from evkg.web.http import BodyLimit, _accept, _error_response, _format_for_upload, _media_type, _page, _wants_html
+from evkg.web.http import BodyLimit, _accept, _error_response, _format_for_upload, _media_type, _page, _wants_html, single_values
 from evkg.web.service import (
     CONTENT_TYPES,
     DEFAULT_TIMEOUT,
@@ -284,7 +284,7 @@ def _routes(service: Service) -> list:
 
     # --- what if the law changes -------------------------------------------------------------------------
     async def get_whatif(request):
-        name = request.query_params.get("rules", "eu-reform-proposal-2023").strip()
+        name = single_values(request, formats=("json", "html")).get("rules", "eu-reform-proposal-2023")
         diff = await service.whatif(name)
         if _wants_html(request):
             return _page(request, "whatif.html", {"diff": diff, "chosen": name,
@@ -303,10 +303,11 @@ def _routes(service: Service) -> list:
 
         name = request.path_params["name"]
         query = service.named_query(name)
-        params = {k: v for k, v in request.query_params.items() if k != "format" and v.strip()}
+        offered = {"csv": "text/csv", "json": "application/sparql-results+json", "tsv": "text/tab-separated-values",
+                   "xml": "application/sparql-results+xml", "html": "text/html"}
+        params = single_values(request, formats=offered)
+        forced = offered.get(params.pop("format", ""))
         graph_result = query_kind(query.text) in ("construct", "describe")
-        forced = {"csv": "text/csv", "json": "application/sparql-results+json", "tsv": "text/tab-separated-values",
-                  "xml": "application/sparql-results+xml", "html": "text/html"}.get(request.query_params.get("format", ""))
         media = forced or _accept(request, ["application/sparql-results+json", "text/csv", "text/html",
                                             "application/json", "text/tab-separated-values",
                                             "application/sparql-results+xml"])

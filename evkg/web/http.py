@@ -38,6 +38,22 @@ def _accept(request, offers: list[str]) -> str:
     return offer if q > 0 else offers[0]
 
 
+def single_values(request, formats=None) -> dict:
+    """The query parameters, each given once and not empty, and `format` one of `formats` when given: a
+    repeated, empty or unknown value is refused rather than quietly replaced by another."""
+    values: dict = {}
+    for key, value in request.query_params.multi_items():
+        if key in values:
+            raise ServiceError(400, "bad-parameter", f"the parameter {key} is given more than once; give it once.")
+        if not value.strip():
+            raise ServiceError(400, "bad-parameter", f"the parameter {key} is empty; give a value or leave it out.")
+        values[key] = value.strip()
+    if formats is not None and values.get("format", next(iter(formats))) not in formats:
+        raise ServiceError(400, "bad-format", f"format={values['format']} is not offered here; use one of "
+                                              f"{', '.join(formats)}.")
+    return values
+
+
 def _wants_html(request) -> bool:
     if request.query_params.get("format") == "json":
         return False

@@ -20,6 +20,7 @@ from rdflib.namespace import RDFS
 from evkg.core.errors import UnknownTermError
 from evkg.core.namespaces import PREFIXES, curie
 from evkg.report.views import term_iri
+from evkg.web.errors import ServiceError
 
 BASE = "https://w3id.org/evkg/"
 RDF_MEDIA = {  # media type -> (rdflib format, file extension)
@@ -66,7 +67,11 @@ def chosen_media(request, offers: list[str]) -> str:
     from evkg.web.http import _accept
 
     wanted = request.query_params.get("format")
-    if wanted in BY_EXTENSION and BY_EXTENSION[wanted] in offers:
+    if wanted is not None:
+        named = sorted(ext for ext, media in BY_EXTENSION.items() if media in offers)
+        if wanted not in named:
+            raise ServiceError(400, "bad-format", f"format={wanted} is not offered here; use one of "
+                                                  f"{', '.join(named)}.")
         return BY_EXTENSION[wanted]
     return _accept(request, offers)
 
