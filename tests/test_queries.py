@@ -506,6 +506,13 @@ def test_a_named_thing_missing_from_the_graph_is_refused_not_an_empty_table(caps
         assert closest in err.split("Closest names: ")[1].split(". Give ")[0].split(", "), err
 
 
+def test_a_pubmed_id_without_digits_says_how_to_write_one(capsys, built_store_path):
+    code, out, err = cli(capsys, "query", "literature-first-reports", "--store", str(built_store_path),
+                         "--param", "paper=pmid:abc")
+    assert code == 2 and "'pmid:abc' is not a PubMed id: write pmid: followed by its digits" in err
+    assert "prefix pmid: is not known" not in err
+
+
 def test_named_things_that_exist_are_accepted(built_store_path):
     for name, params in (("literature-rule-sources", {"rule": "evsh:EU-10"}),
                          ("rules-citing-act", {"act": "eu-dir-2001-83/art-1-2"}),

@@ -105,6 +105,8 @@ def parse_value(kind: str, raw: str) -> str:
         return _iri_term(f"{EVD}paper/doi/{doi}")
     if kind == "paper" and re.match(r"^pmid:\d+$", value, re.IGNORECASE):
         return _iri_term(f"{EVD}paper/pmid/{value.split(':', 1)[1]}")
+    if kind == "paper" and value.lower().startswith("pmid:"):
+        raise BadValue(f"{value!r} is not a PubMed id: write pmid: followed by its digits, e.g. pmid:26725829")
     iri = _as_iri(value)
     if iri is not None:
         return _iri_term(iri)
