@@ -469,7 +469,7 @@ def test_a_named_query_takes_only_the_parameters_its_header_declares(capsys, bui
     store = str(built_store_path)
     code, out, err = cli(capsys, "query", "classification-matrix", "--store", store, "--param", "EU=foo")
     assert code == 2 and out == "" and "foo" not in out
-    assert "no parameter 'EU'; it takes no parameters: run it without --param" in err
+    assert "no parameter 'EU'; it takes no parameters: run it without any" in err
     code, out, err = cli(capsys, "query", "ev-role", "--store", store, "--param", "productLabel=foo")
     assert code == 2 and out == "" and "no parameter 'productLabel'; it accepts: role." in err
     code, _, err = cli(capsys, "query", "literature-rule-sources", "--store", store, "--param", "ruleLabel=x")

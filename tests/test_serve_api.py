@@ -160,6 +160,7 @@ def test_multipart_upload_reads_the_format_from_the_file_name(server):
     assert upload.json()["summary"]["products"] == report["summary"]["products"]
     unknown = server.post("/check", files={"file": ("product.docx", b"PK...", "application/octet-stream")})
     assert unknown.status_code == 415
+    assert "field `format`" in unknown.json()["hint"] and "--input-format" not in unknown.json()["hint"]
 
 
 def test_report_formats_follow_the_accept_header(server):

@@ -214,7 +214,7 @@ def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
     if unknown:
         fix = (f"it accepts: {', '.join(accepted)}." if accepted else
                "it has no variable that can be given a value." if query.is_file else
-               "it takes no parameters: run it without --param.")
+               "it takes no parameters: run it without any.")
         raise UsageError(f"the query {query.name} has no parameter {unknown[0]!r}; {fix}"
                          + ("" if query.is_file else " `evkg queries` lists each query's parameters."))
     bindings: list[tuple[str, str]] = []
@@ -223,7 +223,7 @@ def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
         raw = params.get(name, spec.default)
         if raw is None:
             raise UsageError(f"the query {query.name} needs the parameter {name!r} ({spec.accepted}); "
-                             f"give it with --param {name}=…")
+                             f"give it a value ({name}=…).")
         try:
             term = parse_value(spec.kind, str(raw))
         except BadValue as exc:

@@ -76,7 +76,11 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
     try:
         return guess_format(filename or "upload")
     except InputError as exc:
-        raise ServiceError(415, "unsupported-format", exc.reason, hint=exc.hint) from None
+        # the command line's hint names --input-format; a form names the format in its field `format`
+        raise ServiceError(415, "unsupported-format", exc.reason,
+                           hint="Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose "
+                                "its format in the field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS)
+                                + ").") from None
 
 
 class BodyLimit:
