@@ -291,3 +291,16 @@ def test_a_value_one_shape_rejects_twice_is_one_finding(tmp_path, capsys):
     assert main(["check", "-q", "--no-classify", "-f", "json", str(path)]) == 1
     product = json.loads(capsys.readouterr().out)["files"][0]["products"][0]
     assert [r["constraint"] for r in product["results"]].count("S-sizeCutoffNm") == 1
+
+
+@pytest.mark.parametrize("statement", ['rdfs:comment "abc"^^xsd:decimal', 'dct:date "2024-13-45"^^xsd:date'])
+def test_a_value_that_is_not_of_its_datatype_is_a_violation_under_any_property(tmp_path, capsys, statement):
+    """No shape checks rdfs:comment or dct:date; an ill-formed value there was let through without a word."""
+    path = tmp_path / "ill-formed.ttl"
+    text = E1.read_text(encoding="utf-8")
+    path.write_text(text.replace('rdfs:label "', statement + ' ; rdfs:label "', 1), encoding="utf-8")
+    assert main(["check", "-q", "--no-classify", "-f", "json", str(path)]) == 1
+    product = json.loads(capsys.readouterr().out)["files"][0]["products"][0]
+    assert [r["constraint"] for r in product["results"] if r["constraint"] == "S-wellFormedValue"] == \
+        ["S-wellFormedValue"]
+    assert not product["conforms"]

@@ -286,11 +286,12 @@ def _submission_severity(shape) -> str | None:
 
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
                      focus_nodes: dict | None = None) -> ValidationReport:
+    from evkg.validation.literals import ill_typed_results
     from evkg.validation.terms import conclusion_results, term_results
 
     submitted = SubmittedData(store)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
-                   + term_results(submitted) + conclusion_results(submitted))
+                   + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted))
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
@@ -353,6 +354,7 @@ def one_finding_per_mistake(results) -> list[ValidationResult]:
     (a disease written as a DOID term is still a violation); an unknown evkg term (TERM-01) on a value another
     check already rejects lends that finding its did-you-mean instead of being a second finding; and a shape
     that fails one value by two of its constraints reports it once."""
+    from evkg.validation.literals import ILL_TYPED_SHAPE
     from evkg.validation.terms import NOT_INDEXED, TERM_CHECK_SHAPES
 
     results = list(dict.fromkeys(results))
@@ -367,6 +369,9 @@ def one_finding_per_mistake(results) -> list[ValidationResult]:
         if len(group) < 2:
             continue
         shape_checks = [r for r in group if r.shape not in term_shapes and r.shape != str(UNKNOWN_TERM_SHAPE)]
+        if any(r.shape != str(ILL_TYPED_SHAPE) for r in shape_checks):   # the property's own check says more
+            dropped.update(r for r in shape_checks if r.shape == str(ILL_TYPED_SHAPE))
+            shape_checks = [r for r in shape_checks if r.shape != str(ILL_TYPED_SHAPE)]
         if any(r.shape in decisive for r in group):
             dropped.update(shape_checks)
             dropped.update(r for r in group if r.shape == str(NOT_INDEXED))

@@ -1,0 +1,29 @@
+"""Values whose text is not a value of their datatype ("abc" as a decimal, month 13 as a date), under any
+property: the checks of a property read such a value as nothing, and a property no shape checks would let it
+through without a word. One finding per value, at the statement that holds it."""
+from __future__ import annotations
+
+from rdflib.namespace import SH
+
+from evkg.core.namespaces import EVSH
+from evkg.io.rdf import to_rdflib
+
+ILL_TYPED_SHAPE = EVSH["S-wellFormedValue"]
+
+
+def ill_typed_results(submitted) -> list:
+    """RawResults for every literal of the submitted data that rdflib cannot read as a value of its datatype."""
+    from evkg.core import resources
+    from evkg.validation.compiled import DATA_GRAPH, RawResult
+
+    messages = frozenset(str(m) for m in resources.shapes_graph().objects(ILL_TYPED_SHAPE, SH.message))
+    results = []
+    for subject, predicate, value in submitted.store.query(f"""
+            SELECT ?s ?p ?o WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o
+              FILTER(isLiteral(?o) && lang(?o) = "" && datatype(?o) != <http://www.w3.org/2001/XMLSchema#string>) }} }}"""):
+        literal = to_rdflib(value)
+        if getattr(literal, "ill_typed", False):
+            results.append(RawResult(focus=to_rdflib(subject), path=to_rdflib(predicate), value=literal,
+                                     shape=ILL_TYPED_SHAPE, severity=SH.Violation, messages=messages,
+                                     component=SH.DatatypeConstraintComponent))
+    return results
