@@ -42,6 +42,11 @@ class UnknownTermError(UsageError):
     """A term, product or trial name that evkg does not know (HTTP 404 in `evkg serve`)."""
 
 
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """The line and column (both from 1) of the character at `offset`, for messages that say where."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 VALUE_OVER_PARSER_LIMIT = ("holds a single value (a text, name or number) longer than 16 MB, far more than any "
                            "description needs. Shorten it, or give the long text as a document link "
                            "(rdfs:seeAlso) instead.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from evkg.core.errors import UsageError
+from evkg.core.errors import UsageError, line_and_column
 from evkg.graph.limits import mask, refuse_deep_nesting
 
 
@@ -91,23 +91,18 @@ def refuse_unbalanced_braces(sparql: str, source: str = "the query") -> None:
         elif opened:
             opened.pop()
         else:
-            line, column = _place(masked, match.start())
+            line, column = line_and_column(masked, match.start())
             error = UsageError(f"{source}: a '}}' at line {line}, column {column} closes nothing (there is no "
                                "'{' open before it). Remove it, or add the '{' it should close.")
             error.line, error.column = line, column
             raise error
     if opened:
-        line, column = _place(masked, opened[-1])
+        line, column = line_and_column(masked, opened[-1])
         more = f" ({len(opened)} '{{' are not closed)" if len(opened) > 1 else ""
         error = UsageError(f"{source}: a '{{' opened at line {line}, column {column} is never closed{more}. Add "
                            "the '}' that ends its group.")
         error.line, error.column = line, column
         raise error
-
-
-def _place(text: str, offset: int) -> tuple[int, int]:
-    """The line and column (both from 1) of a character of the text."""
-    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _refuse_unknown_form(sparql: str, source: str) -> None:
@@ -119,7 +114,7 @@ def _refuse_unknown_form(sparql: str, source: str) -> None:
     if match is None or not well_formed:
         return
     word = sparql[match.start():match.end()]
-    line, column = _place(sparql, match.start())
+    line, column = line_and_column(sparql, match.start())
     close = difflib.get_close_matches(word.upper(), [f.upper() for f in QUERY_FORMS] + ["PREFIX", "BASE"], n=1,
                                       cutoff=0.6)
     hint = f" Did you mean {close[0]}?" if close else ""

@@ -14,7 +14,7 @@ from xml.sax import SAXParseException
 
 from rdflib import Dataset, Graph
 
-from evkg.core.errors import InputError, UsageError
+from evkg.core.errors import InputError, UsageError, line_and_column
 from evkg.io.rdf import parse_as_written
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
@@ -214,7 +214,7 @@ def _check_terms(graph: Graph, text: str, source_name: str) -> None:
             except (ValueError, TypeError) as exc:
                 shown = str(term)
                 where = text.find(shown) if shown else -1
-                line, column = _position(text, where) if where >= 0 else (None, None)
+                line, column = line_and_column(text, where) if where >= 0 else (None, None)
                 if isinstance(term, URIRef):
                     raise InputError(f"holds an IRI that is not valid: <{shown[:200]}> ({exc}).",
                                      path=source_name, line=line, column=column,
@@ -340,7 +340,7 @@ def _refuse_external_entities(text: str, source_name: str) -> None:
     match = _DOCTYPE_EXTERNAL.search(text)
     if match:
         raise InputError("refers to an external DTD, which evkg never reads.", path=source_name,
-                         line=_position(text, match.start())[0],
+                         line=line_and_column(text, match.start())[0],
                          hint="Remove the SYSTEM/PUBLIC part of the <!DOCTYPE …> line.")
 
 
@@ -350,7 +350,7 @@ def _refuse_entity_expansion(text: str, source_name: str, size: int) -> None:
     text than the file itself holds: the total is computed here, before any parser expands anything."""
     values: dict[str, str] = {}
     for match in _ANY_ENTITY.finditer(text):
-        line = _position(text, match.start())[0]
+        line = line_and_column(text, match.start())[0]
         percent, name, quoted = match.groups()
         if percent or quoted is None:
             raise InputError("declares a parameter or unreadable XML entity, which evkg does not expand.",
@@ -379,7 +379,7 @@ def _refuse_nul(text: str, source_name: str) -> None:
     """A NUL character is not text: it breaks reports (XML cannot hold it) and hides what follows it."""
     match = _NUL.search(text)
     if match:
-        line, column = _position(text, match.start())
+        line, column = line_and_column(text, match.start())
         raise InputError("holds a NUL character (code 0), which is not allowed in a description.",
                          path=source_name, line=line, column=column,
                          hint="Remove it; if the file was produced by a program, save it again as plain text.")
@@ -410,18 +410,13 @@ def _refuse_deep_nesting(text: str, fmt: str, source_name: str) -> None:
         if token in _OPENERS:
             depth += 1
             if depth > MAX_NESTING:
-                line, column = _position(text, match.start())
+                line, column = line_and_column(text, match.start())
                 what = "lists and objects" if fmt == "json-ld" else "brackets and collections"
                 raise InputError(f"nests {what} more than {MAX_NESTING} levels deep.", path=source_name,
                                  line=line, column=column,
                                  hint="Describe deep structures with named nodes instead of nesting them.")
         else:
             depth = max(depth - 1, 0)
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 _LINE_PATTERNS = [re.compile(r"at line (\d+)"), re.compile(r"line (\d+)"), re.compile(r":(\d+):(\d+)")]
@@ -435,8 +430,7 @@ def _locate(exc: Exception, text: str) -> tuple[int | None, int | None, str]:
     if isinstance(argstr, bytes):
         argstr = argstr.decode("utf-8", "replace")
     if isinstance(argstr, str) and isinstance(offset, int):
-        line = argstr.count("\n", 0, offset) + 1
-        column = offset - (argstr.rfind("\n", 0, offset) + 1) + 1
+        line, column = line_and_column(argstr, offset)
         return line, column, (why or "syntax error").strip().rstrip(".") + "."
     message = " ".join(str(exc).split())
     # N-Triples/N-Quads: the parser quotes the bad line.
