@@ -196,6 +196,18 @@ class _Run:
             "SELECT DISTINCT ?p ?o WHERE { ?s ?p ?o FILTER(isIRI(?o)) }")}
         return predicates, pairs
 
+    def required_categories(self, rules: list[Rule]) -> dict[str, frozenset]:
+        """Per rule, the categories its WHERE cannot match without. A rule is not sent while one of them is
+        missing from every outcome. Only categories the rule reads count: a change to one runs the rule again,
+        so it runs as soon as the last of them appears."""
+        category = EVKG_NS + "category"
+        required = {}
+        for rule in rules:
+            needed = frozenset(v for p, v in self.kb.needs[rule.iri].pairs if p == category)
+            required[rule.iri] = (needed if rule.id != HIERARCHY_RULE_ID and needed <= rule.reads_categories
+                                  else frozenset())
+        return required
+
     def fixpoint(self) -> None:
         """Run the rules until nothing changes. A rule runs again only when something it reads changed after
         its last run (semi-naive at the level of categories): a category it reads was concluded by a rule
@@ -212,6 +224,8 @@ class _Run:
         changed_at: dict[str, int] = {}           # category -> clock of its last change
         status_changed_at = any_changed_at = -1
         category = EVKG_NS + "category"
+        concluded: set = set()                    # categories some outcome has
+        required = self.required_categories(rules)
 
         def stale(rule: Rule) -> bool:
             since = last_run.get(rule.iri, -1)
@@ -222,6 +236,8 @@ class _Run:
             nonlocal clock, any_changed_at
             clock += 1
             last_run[rule.iri] = clock
+            if not required[rule.iri] <= concluded:
+                return          # its WHERE needs a category no outcome has yet: no solution, nothing to send
             batch = []
             conclusions = (hierarchy_conclusions(self.kb, self.index, self.in_scope, self.hierarchy_seen)
                            if rule is hierarchy else self.store.query(rule.query))
@@ -234,6 +250,7 @@ class _Run:
                 self.index.add(s, p, o)
                 if p == category:
                     changed_at[o] = any_changed_at = clock
+                    concluded.add(o)
             if batch:
                 self.store.extend(batch)
 
