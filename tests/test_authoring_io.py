@@ -405,3 +405,37 @@ def test_an_infinite_number_in_json_is_refused_at_its_line(tmp_path, capsys, wri
     code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
     assert code == 2, out + err
     assert "knee.json, line 3" in out + err and "number out of range" in out + err
+
+
+# --- facts the sources do not report ---------------------------------------------------------------------
+
+MENZB = ROOT / "tests" / "fixtures" / "products" / "menzb.yaml"     # a real OMV vaccine, vesicle kind left open
+
+
+def test_a_fact_named_as_not_reported_in_yaml_is_the_vocabulary_property(tmp_path):
+    graph = load_rdf(MENZB)
+    product = URIRef("https://w3id.org/evkg/data/product/menzb")
+    assert set(graph.objects(product, EVKG.notReported)) == {EVKG.vesicleKind}
+
+
+def test_a_fact_not_reported_in_yaml_is_reported_as_such_not_as_a_gap_to_fill(capsys):
+    code, out, _ = run_cli("check", str(MENZB), capsys=capsys)
+    assert "Not reported by the source" in out, out
+    assert "not reported by the source: vesicle kind" in out, out
+    assert "add: Say how the vesicles were made" not in out, out
+
+
+def test_a_not_reported_fact_written_as_text_is_a_violation_that_says_how_to_write_it(tmp_path, capsys):
+    path = tmp_path / "quoted.ttl"
+    path.write_text(MENZB_AS_TURTLE_WITH_TEXT, encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--profile", "published", capsys=capsys)
+    assert code == 1 and "S-notReported" in out, out
+    assert "notReported: [vesicleKind]" in out, out
+
+
+MENZB_AS_TURTLE_WITH_TEXT = """\
+@prefix evkg: <https://w3id.org/evkg#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/evkg/data/product/quoted> a evkg:EVProduct ; rdfs:label "OMV vaccine" ;
+    evkg:intendedUse evkg:InfectiousDiseaseVaccine ; evkg:notReported "vesicleKind" .
+"""
