@@ -216,6 +216,14 @@ def test_terms_search_gives_the_curie_to_write_for_a_property(capsys):
     assert code == 2 and "noSuchProperty" in err
 
 
+def test_a_term_of_another_kind_is_offered_with_the_key_that_takes_it(capsys):
+    # a developer of HEK293-derived exosomes looks for the cell line under the producer cell type
+    code, out, _ = run_cli("terms", "search", "HEK293", "--for", "producerCellType", capsys=capsys)
+    assert code == 1 and "CVCL:0045" in out and "write it under cellLine" in out, out
+    code, out, _ = run_cli("terms", "search", "Neisseria meningitidis", "--for", "indication", capsys=capsys)
+    assert code == 1 and "NCBITaxon:487" in out and "write it under organism" in out, out
+
+
 def test_plain_words_name_the_controlled_values_of_their_property(tmp_path):
     """The issue's own example: lower-case labels and synonyms read as the values they name, per property."""
     document = {"id": "knee-ev", "type": "EVProduct", "intendedUse": ["treatment", "regeneration or repair"],
