@@ -216,6 +216,13 @@ def test_terms_search_gives_the_curie_to_write_for_a_property(capsys):
     assert code == 2 and "noSuchProperty" in err
 
 
+@pytest.mark.parametrize("common, curie", [("ginger", "NCBITaxon:94328"), ("grapefruit", "NCBITaxon:37656"),
+                                           ("human", "NCBITaxon:9606"), ("cattle", "NCBITaxon:9913")])
+def test_an_organism_is_found_by_its_common_name(capsys, common, curie):
+    code, out, _ = run_cli("terms", "search", common, "--for", "organism", capsys=capsys)
+    assert code == 0 and out.startswith(curie), out
+
+
 def test_a_term_of_another_kind_is_offered_with_the_key_that_takes_it(capsys):
     # a developer of HEK293-derived exosomes looks for the cell line under the producer cell type
     code, out, _ = run_cli("terms", "search", "HEK293", "--for", "producerCellType", capsys=capsys)
