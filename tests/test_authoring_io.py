@@ -216,6 +216,21 @@ def test_terms_search_gives_the_curie_to_write_for_a_property(capsys):
     assert code == 2 and "noSuchProperty" in err
 
 
+@pytest.mark.parametrize("common, curie", [("ginger", "NCBITaxon:94328"), ("grapefruit", "NCBITaxon:37656"),
+                                           ("human", "NCBITaxon:9606"), ("cattle", "NCBITaxon:9913")])
+def test_an_organism_is_found_by_its_common_name(capsys, common, curie):
+    code, out, _ = run_cli("terms", "search", common, "--for", "organism", capsys=capsys)
+    assert code == 0 and out.startswith(curie), out
+
+
+def test_a_term_of_another_kind_is_offered_with_the_key_that_takes_it(capsys):
+    # a developer of HEK293-derived exosomes looks for the cell line under the producer cell type
+    code, out, _ = run_cli("terms", "search", "HEK293", "--for", "producerCellType", capsys=capsys)
+    assert code == 1 and "CVCL:0045" in out and "write it under cellLine" in out, out
+    code, out, _ = run_cli("terms", "search", "Neisseria meningitidis", "--for", "indication", capsys=capsys)
+    assert code == 1 and "NCBITaxon:487" in out and "write it under organism" in out, out
+
+
 def test_plain_words_name_the_controlled_values_of_their_property(tmp_path):
     """The issue's own example: lower-case labels and synonyms read as the values they name, per property."""
     document = {"id": "knee-ev", "type": "EVProduct", "intendedUse": ["treatment", "regeneration or repair"],
@@ -405,3 +420,37 @@ def test_an_infinite_number_in_json_is_refused_at_its_line(tmp_path, capsys, wri
     code, out, err = run_cli("check", "-q", "--no-classify", str(path), capsys=capsys)
     assert code == 2, out + err
     assert "knee.json, line 3" in out + err and "number out of range" in out + err
+
+
+# --- facts the sources do not report ---------------------------------------------------------------------
+
+MENZB = ROOT / "tests" / "fixtures" / "products" / "menzb.yaml"     # a real OMV vaccine, vesicle kind left open
+
+
+def test_a_fact_named_as_not_reported_in_yaml_is_the_vocabulary_property(tmp_path):
+    graph = load_rdf(MENZB)
+    product = URIRef("https://w3id.org/evkg/data/product/menzb")
+    assert set(graph.objects(product, EVKG.notReported)) == {EVKG.vesicleKind}
+
+
+def test_a_fact_not_reported_in_yaml_is_reported_as_such_not_as_a_gap_to_fill(capsys):
+    code, out, _ = run_cli("check", str(MENZB), capsys=capsys)
+    assert "Not reported by the source" in out, out
+    assert "not reported by the source: vesicle kind" in out, out
+    assert "add: Say how the vesicles were made" not in out, out
+
+
+def test_a_not_reported_fact_written_as_text_is_a_violation_that_says_how_to_write_it(tmp_path, capsys):
+    path = tmp_path / "quoted.ttl"
+    path.write_text(MENZB_AS_TURTLE_WITH_TEXT, encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--profile", "published", capsys=capsys)
+    assert code == 1 and "S-notReported" in out, out
+    assert "notReported: [vesicleKind]" in out, out
+
+
+MENZB_AS_TURTLE_WITH_TEXT = """\
+@prefix evkg: <https://w3id.org/evkg#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/evkg/data/product/quoted> a evkg:EVProduct ; rdfs:label "OMV vaccine" ;
+    evkg:intendedUse evkg:InfectiousDiseaseVaccine ; evkg:notReported "vesicleKind" .
+"""

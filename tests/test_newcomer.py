@@ -90,6 +90,16 @@ def test_a_file_without_a_product_is_named_in_the_error(capsys, tmp_path):
     assert "input: describes no product" not in out
 
 
+def test_a_rule_that_leaves_a_question_open_names_the_question_and_why(capsys):
+    # KR-03: plant vesicles are outside the MFDS guideline's core scope, so the EV-therapy question stays open
+    _, out, _ = run(capsys, "check", ROOT / "data" / "products" / "ginger-exo-pcos.ttl")
+    korea = out[out.index("South Korea:"):]
+    assert "- undecided [" not in korea, korea
+    assert re.search(r"\? KR: is it an extracellular vesicle therapy product under the MFDS guideline\? — "
+                     r"undecided \[provisional — confirm with the regulator; rule KR-03\]", korea), korea
+    assert "asks for additional considerations for plant-cell vesicles" in korea, korea
+
+
 # --- the same flags everywhere --------------------------------------------------------------------------
 
 def test_format_names_are_accepted_in_both_spellings(capsys, tmp_path):

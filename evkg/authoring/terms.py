@@ -108,3 +108,17 @@ def search_terms(query: str, *, for_property: str | None = None, kinds: list[str
                      {**hit, "curie": curie, "space": space}))
     hits.sort(key=lambda item: item[:3])
     return [item[3] for item in hits[:limit]]
+
+
+def keys_taking(hit: dict) -> list[str]:
+    """The keys of a description that take this term: the property accepts one of its kinds and the shapes'
+    patterns let its IRI through (a cell line goes under cellLine, a species under organism)."""
+    from evkg.terms.index import expected_kinds, term_kinds
+
+    kind_iris = {iri for iri, kind in term_kinds().items() if kind.label in hit.get("kinds", ())}
+    keys = []
+    for prop, kinds in sorted(expected_kinds().items()):
+        key = prop[len(str(EVKG)):]
+        if kind_iris & set(kinds) and all(pattern.search(hit["iri"]) for pattern in accepted_patterns(key)):
+            keys.append(key)
+    return keys

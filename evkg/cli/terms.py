@@ -63,9 +63,15 @@ def search_command(text, kind, for_property, limit, as_json):
 
         elsewhere = search_everywhere(text, limit=3)
         if elsewhere:
-            shown = ", ".join(f"{h['label']} ({', '.join(h['kinds']) or 'kind unknown'})" for h in elsewhere)
-            click.echo(f"No term that {for_property} accepts matches {text!r}; other terms do: {shown}. Search "
-                       f"without --for to see them, and check which property they belong to.")
+            from evkg.authoring.terms import keys_taking
+
+            def offered(hit: dict) -> str:
+                keys = keys_taking(hit)
+                where = f"; write it under {' or '.join(keys)}" if keys else "; no key of a description takes it"
+                return f"{hit['label']} {hit['curie']} ({', '.join(hit['kinds']) or 'kind unknown'}{where})"
+
+            shown = ", ".join(offered(h) for h in elsewhere)
+            click.echo(f"No term that {for_property} accepts matches {text!r}; other terms do: {shown}.")
             return 1
     if not hits:
         click.echo(f"No term matches {text!r}. Add the ontology that has it with `evkg terms add FILE`.")

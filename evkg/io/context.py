@@ -118,6 +118,10 @@ def _literal_datatypes(ontology: Graph, shapes: Graph) -> dict[str, str]:
     return found
 
 
+# Annotation properties whose values name a fact of the vocabulary (notReported: [vesicleKind]), read as names.
+_NAMES_A_FACT = {str(EVKG.notReported)}
+
+
 def build_context(ontology: Graph | None = None, shapes: Graph | None = None) -> dict:
     """The context as a JSON-serialisable dict, generated from the ontology and the validation shapes."""
     ontology = resources.ontology_graph() if ontology is None else ontology
@@ -144,7 +148,7 @@ def build_context(ontology: Graph | None = None, shapes: Graph | None = None) ->
         if prop in datatypes:
             datatype = datatypes[prop]
             context[key] = {"@id": f"evkg:{key}", "@type": _qname(datatype)}
-        elif prop in object_properties or _iri_valued(ontology, shapes, prop):
+        elif prop in object_properties or prop in _NAMES_A_FACT or _iri_valued(ontology, shapes, prop):
             context[key] = {"@id": f"evkg:{key}", "@type": "@vocab"}
             aliases = _value_aliases(ontology, shapes, prop)
             if aliases:

@@ -215,7 +215,14 @@ def _outcome_lines(outcome, indent: str, outcomes=()) -> list[str]:
         if not outcome.missing:
             lines.append(f"{indent}    {_open_text(outcome)}")
         return lines
-    lines = [f"{indent}- {outcome.category_label} [{_status_text(outcome)}; {_rule_text(outcome)}]"]
+    if str(outcome.category).endswith("#Undecided"):
+        # a rule that leaves its question open (KR-03): the question and the rule's reason, not a bare "undecided"
+        lines = [f"{indent}? {outcome.question_label or outcome.question} — undecided "
+                 f"[{_status_text(outcome)}; {_rule_text(outcome)}]"]
+        if outcome.rationale:
+            lines.append(f"{indent}    why: {outcome.rationale}")
+    else:
+        lines = [f"{indent}- {outcome.category_label} [{_status_text(outcome)}; {_rule_text(outcome)}]"]
     for alt_iri, alt_label in outcome.alternatives or []:
         lines.append(f"{indent}    or: {alt_label}")
     if reason := contested_reason(outcome, outcomes):

@@ -287,11 +287,13 @@ def _submission_severity(shape) -> str | None:
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
                      focus_nodes: dict | None = None) -> ValidationReport:
     from evkg.validation.literals import ill_typed_results
+    from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.terms import conclusion_results, term_results
 
     submitted = SubmittedData(store)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
-                   + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted))
+                   + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted)
+                   + facts_named_as_text(submitted))
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
