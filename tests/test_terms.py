@@ -171,3 +171,23 @@ def test_a_search_for_a_property_leaves_out_obsolete_terms_the_checks_refuse():
     assert any(h["obsolete"] for h in search_terms("cell", limit=200))
     offered = search_for("cell", for_property="producerCellType", limit=50)
     assert offered and not any(h["obsolete"] for h in offered)
+
+
+def test_no_match_says_a_known_curie_can_still_be_written_and_that_is_true(tmp_path, capsys):
+    """The message for a term evkg does not know promises that the CURIE is accepted with a TERM-02 warning;
+    a description using such a CURIE gets exactly that, and no violation on the property."""
+    from evkg.cli import main
+
+    assert main(["terms", "search", "hepatocellular carcinoma of the imaginary gland"]) == 1
+    said = capsys.readouterr().out
+    assert "CURIE" in said and "TERM-02" in said and "evkg terms add" in said
+    e2 = ROOT / "examples" / "valid" / "e2-hek293-mrna-liver.yaml"
+    text = e2.read_text(encoding="utf-8")
+    assert "indication: MONDO:" in text
+    path = tmp_path / "unindexed.yaml"
+    path.write_text(text.replace("indication: MONDO:", "indication: MONDO:0099999 #", 1), encoding="utf-8")
+    main(["check", "-q", "--no-classify", "-f", "json", str(path)])
+    product = json.loads(capsys.readouterr().out)["files"][0]["products"][0]
+    on_indication = {(r["constraint"], r["severity"]) for r in product["results"]
+                     if (r["path"] or "").endswith("#indication")}
+    assert on_indication == {("TERM-02", "Warning")}

@@ -74,7 +74,11 @@ def search_command(text, kind, for_property, limit, as_json):
             click.echo(f"No term that {for_property} accepts matches {text!r}; other terms do: {shown}.")
             return 1
     if not hits:
-        click.echo(f"No term matches {text!r}. Add the ontology that has it with `evkg terms add FILE`.")
+        click.echo(f"No term matches {text!r} among the terms evkg knows (a selection of each ontology, and the "
+                   f"ontologies you added). If you know the term's identifier, write it as a CURIE (e.g. "
+                   f"MONDO:0005178): a term of the right ontology that no index holds is accepted with a "
+                   f"warning (TERM-02). To search and check every term of an ontology, add it with "
+                   f"`evkg terms add FILE`.")
         return 1
     for hit in hits:
         flag = " (obsolete)" if hit["obsolete"] else ""
