@@ -176,6 +176,22 @@ def test_invalid_input_is_a_4xx_json_answer_never_500(server, method, path, medi
     assert json.loads(response.text)["error"]
 
 
+def test_an_upload_cut_short_is_400_saying_so_not_an_empty_form(server):
+    """A multipart body that stops before its closing boundary once read as a form without a description."""
+    head = (b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="e1.ttl"\r\n'
+            b"Content-Type: text/turtle\r\n\r\n")
+    multipart = {"Content-Type": "multipart/form-data; boundary=xyz", "Accept": "application/json"}
+    for cut in (head + E1.read_bytes()[:2000], head[:40], b'--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\n@prefix'):
+        for path in ("/check", "/sparql"):
+            body = assert_json_error(server.post(path, content=cut, headers=multipart), 400)
+            assert body["error"] == "bad-request" and "cut short" in body["message"], body
+    whole = head + E1.read_bytes() + b"\r\n--xyz--\r\n"
+    answer = server.post("/check", content=whole, headers=multipart)
+    assert answer.status_code == 200 and answer.json()["files"][0]["products"], answer.text[:300]
+    empty = assert_json_error(server.post("/check", content=b"--xyz--\r\n", headers=multipart), 400)
+    assert empty["error"] == "no-description"
+
+
 def _raw_connection(server) -> socket.socket:
     host, port = server.base_url.host, server.base_url.port
     return socket.create_connection((host, port), timeout=10)

@@ -24,7 +24,17 @@ from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import EVD, PREFIXES, curie
 from evkg.io.load import max_bytes_default
 from evkg.report.views import product_id_of, term_dict, term_index
-from evkg.web.http import BodyLimit, _accept, _error_response, _format_for_upload, _media_type, _page, _wants_html, single_values
+from evkg.web.http import (
+    BodyLimit,
+    _accept,
+    _error_response,
+    _format_for_upload,
+    _media_type,
+    _page,
+    _wants_html,
+    read_form,
+    single_values,
+)
 from evkg.web.service import (
     CONTENT_TYPES,
     DEFAULT_TIMEOUT,
@@ -191,7 +201,7 @@ def _routes(service: Service) -> list:
                       "trig": ".trig", "yaml": ".yaml"}[fmt]
             return await request.body(), fmt, "submission" + suffix
         if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            form = await request.form(max_part_size=service.max_bytes)
+            form = await read_form(request, service.max_bytes)
             chosen = str(form.get("format") or "").strip() or None
             upload = form.get("file")
             if upload is not None and not isinstance(upload, str) and upload.filename:
@@ -243,7 +253,7 @@ def _routes(service: Service) -> list:
     async def post_report(request):
         form_text, chosen = "", ""
         if _media_type(request) in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            form = await request.form(max_part_size=service.max_bytes)
+            form = await read_form(request, service.max_bytes)
             form_text, chosen = str(form.get("text") or ""), str(form.get("format") or "")
         try:
             run, fragments = await service.check_page(*await submission_and_profile(request))
@@ -348,7 +358,7 @@ def _routes(service: Service) -> list:
             if media == "application/sparql-query":
                 sparql_text = (await request.body()).decode("utf-8", "replace")
             elif media in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                form = await request.form(max_part_size=service.max_bytes)
+                form = await read_form(request, service.max_bytes)
                 if "update" in form:
                     raise refuse_update()
                 sparql_text = form.get("query")
