@@ -296,3 +296,39 @@ def test_a_literal_outside_its_datatype_is_a_finding_not_a_traceback(tmp_path):
     assert any(r["constraint"] == "S-sizeCutoffNm" and r["value"] == "abc" for r in findings), findings
     done = evkg("convert", path, "--to", "ttl")
     assert done.returncode == 0 and done.stderr.decode() == "" and b'"abc"^^xsd:decimal' in done.stdout
+
+
+LONG_NUMBER = "9" * 5000        # more digits than Python's int() converts (4,300 by default)
+
+
+def test_a_whole_number_too_long_to_convert_is_refused_at_its_line(tmp_path):
+    """It was an internal error (exit 3) in YAML and JSON-LD, a Turtle syntax error quoting Python in rdflib's
+    path, and a traceback in `evkg convert`."""
+    yaml_file = tmp_path / "count.yaml"
+    yaml_file.write_text(f"type: EVProduct\nid: x\nlabel: a\nparticleCount: {LONG_NUMBER}\n", encoding="utf-8")
+    jsonld_file = tmp_path / "count.jsonld"
+    jsonld_file.write_text('{"@id": "http://e.org/a",\n "http://e.org/n": %s}' % LONG_NUMBER, encoding="utf-8")
+    turtle_file = tmp_path / "count.ttl"
+    turtle_file.write_text(f"{PREFIXES}<http://e.org/a> a evkg:EVProduct ;\n  evkg:particleCount {LONG_NUMBER} .\n",
+                           encoding="utf-8")
+    for command, path, line in (("check", yaml_file, "line 4"), ("convert", yaml_file, "line 4"),
+                                ("check", jsonld_file, "line 2"), ("explain", turtle_file, "line 4")):
+        extra = ("--to", "ttl") if command == "convert" else ()
+        assert_refused(evkg(command, path, *extra), path.name, line, "5,000 digits")
+
+
+def test_a_typed_whole_number_too_long_to_convert_survives_conversion(tmp_path):
+    import pyoxigraph as ox
+
+    turtle_file = tmp_path / "count.ttl"
+    turtle_file.write_text(f'{PREFIXES}<http://e.org/a> a evkg:EVProduct ;\n  evkg:particleCount "{LONG_NUMBER}"^^'
+                           '<http://www.w3.org/2001/XMLSchema#integer> ;\n  rdfs:comment "%s" .\n' % LONG_NUMBER,
+                           encoding="utf-8")
+    integer = ox.Literal(LONG_NUMBER, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    for to in ("yaml", "jsonld"):
+        done = evkg("convert", turtle_file, "--to", to, "-o", tmp_path / f"count.{to}")
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        back = evkg("convert", tmp_path / f"count.{to}", "--to", "ttl")
+        assert back.returncode == 0, back.stderr.decode()[-2000:]
+        objects = {t.object for t in ox.parse(back.stdout, format=ox.RdfFormat.TURTLE)}
+        assert integer in objects and ox.Literal(LONG_NUMBER) in objects, to

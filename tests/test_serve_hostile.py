@@ -145,6 +145,11 @@ INVALID = [
     ("POST", "/check", "multipart/form-data", "no boundary at all"),
     ("POST", "/check", "application/x-www-form-urlencoded", "text=%ZZ%&format=turtle"),
     ("POST", "/check", "image/png", "\x89PNG"),
+    # whole numbers with more digits than int() converts: were 500
+    ("POST", "/check", "application/yaml", "type: EVProduct\nid: x\nparticleCount: " + "9" * 5000 + "\n"),
+    ("POST", "/check", "application/ld+json", '{"@id": "http://e.org/a", "http://e.org/n": ' + "9" * 5000 + "}"),
+    ("POST", "/api/describe", "application/json", '{"text": "id: x", "format": "yaml", "n": ' + "9" * 5000 + "}"),
+    ("POST", "/api/describe", "application/json", json.dumps({"text": "id: x\nn: " + "9" * 5000, "format": "yaml"})),
     ("POST", "/report", "application/x-www-form-urlencoded", "text=&format=nonsense"),
     ("POST", "/sparql", "application/sparql-query", "SELECT * WHERE { ?s ?p }"),
     ("POST", "/sparql", "application/sparql-query", b"\xff\xfe SELECT"),

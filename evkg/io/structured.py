@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 
 import yaml
 
-from evkg.core.errors import InputError
+from evkg.core.errors import InputError, line_and_column
 from evkg.io.context import CONTEXT_URL, bundled_context
 from evkg.io.ids import BlockIds
 
@@ -102,7 +103,10 @@ def _scalar(event) -> object:
                       "Remove the tag.")
     if event.style or not event.implicit[0]:
         return event.value                       # quoted or block text stays text
-    value = plain_scalar_value(event.value)
+    try:
+        value = plain_scalar_value(event.value)
+    except NumberTooLong as exc:
+        raise _refuse(event, exc.reason, exc.hint) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise _refuse(event, f"holds the number {event.value}, a number out of range (infinite or not a number), "
                       "which no fact can take.", "Write a finite number, e.g. 200 or 2.4e11; to keep it as "
@@ -110,8 +114,28 @@ def _scalar(event) -> object:
     return value
 
 
+class NumberTooLong(ValueError):
+    """A whole number with more digits than Python converts (sys.get_int_max_str_digits, a guard against
+    conversions that take quadratic time): no description needs one, and the reader says so at its line."""
+
+    hint = "No amount, count or measurement needs that many; check the value, or put it in quotes to keep it as text."
+
+    def __init__(self, digits: int, limit: int):
+        self.reason = f"holds a whole number of {digits:,} digits; evkg reads whole numbers of up to {limit:,} digits."
+        super().__init__(self.reason)
+
+
+def refuse_long_integer(text: str) -> None:
+    """Raise NumberTooLong for the digits of a whole number that int() would refuse."""
+    limit = sys.get_int_max_str_digits()
+    digits = len(text) - (text[:1] in "+-")
+    if limit and digits > limit and _INT.match(text):
+        raise NumberTooLong(digits, limit)
+
+
 def plain_scalar_value(text: str) -> object:
-    """The value a plain (unquoted) YAML scalar stands for, by YAML 1.2's core schema."""
+    """The value a plain (unquoted) YAML scalar stands for, by YAML 1.2's core schema. NumberTooLong for a
+    whole number too long to convert."""
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -119,6 +143,7 @@ def plain_scalar_value(text: str) -> object:
     if text in _FALSE:
         return False
     if _INT.match(text):
+        refuse_long_integer(text)
         return int(text)
     if _FLOAT.match(text):
         return float(text)
@@ -264,8 +289,17 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
                              hint="Write a finite number, e.g. 200 or 2.4e11.")
         return float(number)
 
+    def whole(number: str) -> int:
+        try:
+            refuse_long_integer(number)
+        except NumberTooLong as exc:
+            line, column = line_and_column(text, max(text.find(number), 0))
+            raise InputError(exc.reason, path=source_name, line=line, column=column, hint=exc.hint) from None
+        return int(number)
+
     try:
-        value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite)
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite,
+                           parse_int=whole)
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
                          column=exc.colno) from None
