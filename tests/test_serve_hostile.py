@@ -89,6 +89,45 @@ def test_queries_past_the_pool_get_503_with_retry_after(server):
     assert answer.status_code == 200 and answer.json()["boolean"] is True
 
 
+def _server_cpu_seconds(server) -> float:
+    """User and system CPU time of the server's main process (found by its port), from /proc."""
+    import os
+
+    port = f"--port\0{server.base_url.port}\0".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if port in Path(f"/proc/{pid}/cmdline").read_bytes():
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            continue
+    raise AssertionError("the server process was not found")
+
+
+def test_reading_hostile_query_texts_costs_the_server_process_nothing(server):
+    """A query of a million characters takes a second of CPU to read (its comments, strings and IRIs are masked
+    to find an update or a SERVICE call). That reading was done in the server process, stalling every request;
+    it is now done in a query worker, under the time limit, and queries past the pool get 503 at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    hostile = ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 " + "#\n" * 490_000).encode()
+
+    def send(_):
+        with httpx.Client(base_url=server.base_url, timeout=60) as client:
+            return client.post("/sparql", content=hostile, headers={"Content-Type": "application/sparql-query"},
+                               ).status_code
+
+    before = _server_cpu_seconds(server)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(send, range(8)))
+    assert set(statuses) <= {200, 503, 504} and statuses.count(503) >= 6, statuses
+    assert _server_cpu_seconds(server) - before < 2.0
+    update = server.post("/sparql", content=b"# a comment\nDROP ALL", headers={"Content-Type": "application/sparql-query"})
+    assert assert_json_error(update, 403)["error"] == "update-refused"
+    remote = server.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert assert_json_error(remote, 403)["error"] == "remote-refused"
+
+
 def test_seven_runaway_queries_at_once_leave_checks_and_later_queries_served(server):
     """The attack that once made every request answer 504 until a restart: now the pool takes one query per
     worker (stopped at the time limit), the rest get 503 at once, and checks run in their own workers."""

@@ -460,7 +460,7 @@ def _refuse_long_integer_at(exc: Exception, text: str, source_name: str) -> None
     limit = sys.get_int_max_str_digits()
     if not (isinstance(exc, ValueError) and limit and "integer string conversion" in str(exc)):
         return
-    found = re.search(r"[-+]?[0-9]{%d,}" % (limit + 1), text)
+    found = re.search(rf"[-+]?[0-9]{{{limit + 1},}}", text)
     if found is None:
         return
     try:

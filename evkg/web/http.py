@@ -86,12 +86,13 @@ def _multipart_boundary(request) -> bytes | None:
 
 def _multipart_complete(body: bytes, boundary: bytes) -> bool:
     """Whether the body reaches its closing boundary (read by the parser Starlette uses, without keeping data)."""
+    from python_multipart.exceptions import MultipartParseError
     from python_multipart.multipart import MultipartParser, MultipartState
 
     parser = MultipartParser(boundary, {})
     try:
         parser.write(body)
-    except Exception:           # malformed, not truncated: Starlette's own reading reports it
+    except MultipartParseError:     # malformed, not truncated: Starlette's own reading reports it
         return True
     return parser.state == MultipartState.END
 
