@@ -332,3 +332,15 @@ def test_a_typed_whole_number_too_long_to_convert_survives_conversion(tmp_path):
         assert back.returncode == 0, back.stderr.decode()[-2000:]
         objects = {t.object for t in ox.parse(back.stdout, format=ox.RdfFormat.TURTLE)}
         assert integer in objects and ox.Literal(LONG_NUMBER) in objects, to
+
+
+def test_an_empty_file_name_is_refused_not_read_as_the_current_folder(tmp_path):
+    """`evkg check "$FILE"` with FILE unset checked every description in the current folder (and `--store ""`
+    named the default store)."""
+    (tmp_path / "e1.ttl").write_bytes(GOOD.read_bytes())
+    for args in (["check", ""], ["check", "e1.ttl", " "], ["explain", ""], ["check", "e1.ttl", "--output", ""],
+                 ["convert", "e1.ttl", "--to", "yaml", "-o", ""]):
+        done = subprocess.run([sys.executable, "-m", "evkg.cli", *args], capture_output=True, cwd=tmp_path,
+                              timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert_refused(done, "empty name")
+        assert b"Product:" not in done.stdout, args

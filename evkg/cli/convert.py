@@ -5,17 +5,19 @@ from pathlib import Path
 
 import click
 
+from evkg.cli.options import NamedPath
+
 from evkg.io.load import input_format_names
 from evkg.io.write import OUTPUT_FORMATS
 
 
 @click.command(name="convert")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=NamedPath(dir_okay=False, path_type=str))
 @click.option("--to", "to_format", required=True, type=click.Choice(OUTPUT_FORMATS, case_sensitive=False),
               help="Form to write: ttl (Turtle), jsonld (JSON-LD with the evkg context) or yaml.")
 @click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
               help="Format of FILE (default: from its extension).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+@click.option("--output", "-o", type=NamedPath(dir_okay=False, writable=True),
               help="Write to this file instead of the screen.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")

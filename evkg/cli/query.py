@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from evkg.cli.options import format_option, output_option, write_output
+from evkg.cli.options import NamedPath, format_option, output_option, write_output
 from evkg.core.errors import UsageError
 
 
@@ -28,7 +28,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
                "table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
 @output_option()
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
-@click.option("--store", "store_path", metavar="PATH", type=click.Path(file_okay=False),
+@click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help="Embedded store folder (default: the user's data folder; built on first use).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
               help="Seconds to wait for an endpoint (connecting and each read).")
