@@ -344,3 +344,27 @@ def test_an_empty_file_name_is_refused_not_read_as_the_current_folder(tmp_path):
                               timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert_refused(done, "empty name")
         assert b"Product:" not in done.stdout, args
+
+
+def test_convert_never_spoils_a_file_it_cannot_finish_nor_its_own_input(tmp_path):
+    """`evkg convert -o` wrote in place: a write cut short (full disk, here a file-size limit) left a truncated
+    file where a complete one had been. Writing over the input itself, or YAML into a .ttl file, is refused."""
+    kept = tmp_path / "e1.yaml"
+    kept.write_text("# my edited description\n", encoding="utf-8")
+    source = tmp_path / "e1.ttl"
+    source.write_bytes(GOOD.read_bytes())
+
+    def small_files():
+        _ceiling()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "convert", source, "--to", "yaml", "-o", kept],
+                          capture_output=True, timeout=120, preexec_fn=small_files)
+    assert_refused(done, "e1.yaml")
+    assert kept.read_text(encoding="utf-8") == "# my edited description\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e1.ttl", "e1.yaml"]
+    assert_refused(evkg("convert", source, "--to", "ttl", "-o", source), "is the file being converted")
+    assert_refused(evkg("convert", source, "--to", "yaml", "-o", tmp_path / "e1-copy.ttl"), "e1-copy.yaml")
+    assert source.read_bytes() == GOOD.read_bytes()
+    done = evkg("convert", source, "--to", "yaml", "-o", kept)
+    assert done.returncode == 0 and kept.read_text(encoding="utf-8").startswith("id: product:example-e1")
