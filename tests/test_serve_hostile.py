@@ -128,6 +128,15 @@ def test_reading_hostile_query_texts_costs_the_server_process_nothing(server):
     assert assert_json_error(remote, 403)["error"] == "remote-refused"
 
 
+def test_a_query_given_twice_is_refused_not_one_of_them_chosen(server):
+    """The last of two `query` parameters was run: a client could not tell which answer it got."""
+    twice = server.get("/sparql", params=[("query", "ASK { ?s ?p ?o }"), ("query", "ASK { <urn:x:none> ?p ?o }")],
+                       headers={"Accept": "application/sparql-results+json"})
+    assert "2 times" in assert_json_error(twice, 400)["message"]
+    form = server.post("/sparql", data={"query": ["ASK { ?s ?p ?o }", "ASK {}"]})
+    assert "2 times" in assert_json_error(form, 400)["message"]
+
+
 def test_seven_runaway_queries_at_once_leave_checks_and_later_queries_served(server):
     """The attack that once made every request answer 504 until a restart: now the pool takes one query per
     worker (stopped at the time limit), the rest get 503 at once, and checks run in their own workers."""

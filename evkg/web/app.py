@@ -340,12 +340,19 @@ def _routes(service: Service) -> list:
         return Response(body, media_type="application/sparql-results+json" if media == "application/json" else media)
 
     # --- SPARQL protocol --------------------------------------------------------------------------------
+    def one_query(texts: list):
+        """The protocol takes exactly one query: of several, none is silently chosen."""
+        if len(texts) > 1:
+            raise ServiceError(400, "bad-parameter", f"'query' is given {len(texts)} times; send one query per "
+                               "request.")
+        return texts[0] if texts else None
+
     async def sparql(request):
         sparql_text = None
         if request.method == "GET":
             if "update" in request.query_params:
                 raise update_refused()
-            sparql_text = request.query_params.get("query")
+            sparql_text = one_query(request.query_params.getlist("query"))
         else:
             media = _media_type(request)
             if media == "application/sparql-update":
@@ -356,7 +363,7 @@ def _routes(service: Service) -> list:
                 form = await read_form(request, service.max_bytes)
                 if "update" in form:
                     raise update_refused()
-                sparql_text = form.get("query")
+                sparql_text = one_query(form.getlist("query"))
             else:
                 raise ServiceError(415, "unsupported-media-type", f"send the query as application/sparql-query "
                                    f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
