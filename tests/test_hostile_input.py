@@ -368,3 +368,50 @@ def test_convert_never_spoils_a_file_it_cannot_finish_nor_its_own_input(tmp_path
     assert source.read_bytes() == GOOD.read_bytes()
     done = evkg("convert", source, "--to", "yaml", "-o", kept)
     assert done.returncode == 0 and kept.read_text(encoding="utf-8").startswith("id: product:example-e1")
+
+
+RUNAWAY_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"   # never finishes
+
+
+@pytest.fixture(scope="module")
+def own_store(tmp_path_factory):
+    """A store of this module's own (a child command opens it, so it must not be held open here)."""
+    from evkg.graph.build import build
+
+    path = tmp_path_factory.mktemp("query-store") / "store"
+    build(path, progress=lambda message: None)
+    return path
+
+
+def test_a_runaway_query_on_the_embedded_store_stops_at_the_time_limit(tmp_path, own_store):
+    """Oxigraph cannot be cancelled: the query ran for hours whatever --timeout said."""
+    import time
+
+    runaway = tmp_path / "runaway.rq"
+    runaway.write_text(RUNAWAY_QUERY, encoding="utf-8")
+    started = time.monotonic()
+    assert_refused(evkg("query", runaway, "--store", own_store, "--timeout", "1", timeout=60),
+                   "did not finish within 1 s")
+    assert time.monotonic() - started < 30
+
+
+def test_ctrl_c_stops_a_runaway_query(tmp_path, own_store):
+    """SIGINT was only seen when Oxigraph handed control back to Python, which a runaway query never does."""
+    import signal
+    import time
+
+    runaway = tmp_path / "runaway.rq"
+    runaway.write_text(RUNAWAY_QUERY, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "query", runaway, "--store", own_store,
+                                "--timeout", "600"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=_ceiling)
+    try:
+        time.sleep(4)                                   # the store is open and the query running
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=5)
+        assert process.returncode in (1, 130), process.returncode
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
