@@ -455,7 +455,7 @@ def _refuse_long_integer_at(exc: Exception, text: str, source_name: str) -> None
     so at the number, in words, instead of as a syntax error quoting Python."""
     import sys
 
-    from evkg.io.structured import NumberTooLong, refuse_long_integer
+    from evkg.io.numbers import NumberTooLong, refuse_long_integer
 
     limit = sys.get_int_max_str_digits()
     if not (isinstance(exc, ValueError) and limit and "integer string conversion" in str(exc)):

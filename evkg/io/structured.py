@@ -19,14 +19,14 @@ from __future__ import annotations
 import json
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 
 import yaml
 
-from evkg.core.errors import InputError, line_and_column
+from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context
 from evkg.io.ids import BlockIds
+from evkg.io.numbers import NumberTooLong, finite_number_reader, refuse_long_integer, whole_number_reader
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -114,28 +114,8 @@ def _scalar(event) -> object:
     return value
 
 
-class NumberTooLong(ValueError):
-    """A whole number with more digits than Python converts (sys.get_int_max_str_digits, a guard against
-    conversions that take quadratic time): no description needs one, and the reader says so at its line."""
-
-    hint = "No amount, count or measurement needs that many; check the value, or put it in quotes to keep it as text."
-
-    def __init__(self, digits: int, limit: int):
-        self.reason = f"holds a whole number of {digits:,} digits; evkg reads whole numbers of up to {limit:,} digits."
-        super().__init__(self.reason)
-
-
-def refuse_long_integer(text: str) -> None:
-    """Raise NumberTooLong for the digits of a whole number that int() would refuse."""
-    limit = sys.get_int_max_str_digits()
-    digits = len(text) - (text[:1] in "+-")
-    if limit and digits > limit and _INT.match(text):
-        raise NumberTooLong(digits, limit)
-
-
 def plain_scalar_value(text: str) -> object:
-    """The value a plain (unquoted) YAML scalar stands for, by YAML 1.2's core schema. NumberTooLong for a
-    whole number too long to convert."""
+    """The value a plain (unquoted) YAML scalar stands for, by YAML 1.2's core schema (or NumberTooLong)."""
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -280,26 +260,10 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
             seen[key] = value
         return seen
 
-    def finite(number: str) -> float:
-        if not math.isfinite(float(number)):
-            where = text.find(number)
-            line = text.count("\n", 0, where) + 1 if where >= 0 else None
-            raise InputError(f"holds the number {number}, a number out of range (infinite or not a number), "
-                             "which no fact can take.", path=source_name, line=line,
-                             hint="Write a finite number, e.g. 200 or 2.4e11.")
-        return float(number)
-
-    def whole(number: str) -> int:
-        try:
-            refuse_long_integer(number)
-        except NumberTooLong as exc:
-            line, column = line_and_column(text, max(text.find(number), 0))
-            raise InputError(exc.reason, path=source_name, line=line, column=column, hint=exc.hint) from None
-        return int(number)
-
     try:
+        finite = finite_number_reader(text, source_name)
         value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite,
-                           parse_int=whole)
+                           parse_int=whole_number_reader(text, source_name))
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
                          column=exc.colno) from None

@@ -17,7 +17,8 @@ from rdflib.namespace import RDF, XSD
 
 from evkg.core.namespaces import bind_prefixes
 from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
-from evkg.io.structured import MAX_DEPTH, NumberTooLong, lexical_form, plain_scalar_value, refuse_long_integer
+from evkg.io.numbers import NumberTooLong, refuse_long_integer
+from evkg.io.structured import MAX_DEPTH, lexical_form, plain_scalar_value
 
 OUTPUT_FORMATS = ("yaml", "jsonld", "ttl")
 _FIRST_KEYS = ("id", "type", "label", "comment")
