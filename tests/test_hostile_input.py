@@ -296,3 +296,122 @@ def test_a_literal_outside_its_datatype_is_a_finding_not_a_traceback(tmp_path):
     assert any(r["constraint"] == "S-sizeCutoffNm" and r["value"] == "abc" for r in findings), findings
     done = evkg("convert", path, "--to", "ttl")
     assert done.returncode == 0 and done.stderr.decode() == "" and b'"abc"^^xsd:decimal' in done.stdout
+
+
+LONG_NUMBER = "9" * 5000        # more digits than Python's int() converts (4,300 by default)
+
+
+def test_a_whole_number_too_long_to_convert_is_refused_at_its_line(tmp_path):
+    """It was an internal error (exit 3) in YAML and JSON-LD, a Turtle syntax error quoting Python in rdflib's
+    path, and a traceback in `evkg convert`."""
+    yaml_file = tmp_path / "count.yaml"
+    yaml_file.write_text(f"type: EVProduct\nid: x\nlabel: a\nparticleCount: {LONG_NUMBER}\n", encoding="utf-8")
+    jsonld_file = tmp_path / "count.jsonld"
+    jsonld_file.write_text('{"@id": "http://e.org/a",\n "http://e.org/n": %s}' % LONG_NUMBER, encoding="utf-8")
+    turtle_file = tmp_path / "count.ttl"
+    turtle_file.write_text(f"{PREFIXES}<http://e.org/a> a evkg:EVProduct ;\n  evkg:particleCount {LONG_NUMBER} .\n",
+                           encoding="utf-8")
+    for command, path, line in (("check", yaml_file, "line 4"), ("convert", yaml_file, "line 4"),
+                                ("check", jsonld_file, "line 2"), ("explain", turtle_file, "line 4")):
+        extra = ("--to", "ttl") if command == "convert" else ()
+        assert_refused(evkg(command, path, *extra), path.name, line, "5,000 digits")
+
+
+def test_a_typed_whole_number_too_long_to_convert_survives_conversion(tmp_path):
+    import pyoxigraph as ox
+
+    turtle_file = tmp_path / "count.ttl"
+    turtle_file.write_text(f'{PREFIXES}<http://e.org/a> a evkg:EVProduct ;\n  evkg:particleCount "{LONG_NUMBER}"^^'
+                           '<http://www.w3.org/2001/XMLSchema#integer> ;\n  rdfs:comment "%s" .\n' % LONG_NUMBER,
+                           encoding="utf-8")
+    integer = ox.Literal(LONG_NUMBER, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    for to in ("yaml", "jsonld"):
+        done = evkg("convert", turtle_file, "--to", to, "-o", tmp_path / f"count.{to}")
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        back = evkg("convert", tmp_path / f"count.{to}", "--to", "ttl")
+        assert back.returncode == 0, back.stderr.decode()[-2000:]
+        objects = {t.object for t in ox.parse(back.stdout, format=ox.RdfFormat.TURTLE)}
+        assert integer in objects and ox.Literal(LONG_NUMBER) in objects, to
+
+
+def test_an_empty_file_name_is_refused_not_read_as_the_current_folder(tmp_path):
+    """`evkg check "$FILE"` with FILE unset checked every description in the current folder (and `--store ""`
+    named the default store)."""
+    (tmp_path / "e1.ttl").write_bytes(GOOD.read_bytes())
+    for args in (["check", ""], ["check", "e1.ttl", " "], ["explain", ""], ["check", "e1.ttl", "--output", ""],
+                 ["convert", "e1.ttl", "--to", "yaml", "-o", ""]):
+        done = subprocess.run([sys.executable, "-m", "evkg.cli", *args], capture_output=True, cwd=tmp_path,
+                              timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert_refused(done, "empty name")
+        assert b"Product:" not in done.stdout, args
+
+
+def test_convert_never_spoils_a_file_it_cannot_finish_nor_its_own_input(tmp_path):
+    """`evkg convert -o` wrote in place: a write cut short (full disk, here a file-size limit) left a truncated
+    file where a complete one had been. Writing over the input itself, or YAML into a .ttl file, is refused."""
+    kept = tmp_path / "e1.yaml"
+    kept.write_text("# my edited description\n", encoding="utf-8")
+    source = tmp_path / "e1.ttl"
+    source.write_bytes(GOOD.read_bytes())
+
+    def small_files():
+        _ceiling()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2000, 2000))
+
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "convert", source, "--to", "yaml", "-o", kept],
+                          capture_output=True, timeout=120, preexec_fn=small_files)
+    assert_refused(done, "e1.yaml")
+    assert kept.read_text(encoding="utf-8") == "# my edited description\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e1.ttl", "e1.yaml"]
+    assert_refused(evkg("convert", source, "--to", "ttl", "-o", source), "is the file being converted")
+    assert_refused(evkg("convert", source, "--to", "yaml", "-o", tmp_path / "e1-copy.ttl"), "e1-copy.yaml")
+    assert source.read_bytes() == GOOD.read_bytes()
+    done = evkg("convert", source, "--to", "yaml", "-o", kept)
+    assert done.returncode == 0 and kept.read_text(encoding="utf-8").startswith("id: product:example-e1")
+
+
+RUNAWAY_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }\n"   # never finishes
+
+
+@pytest.fixture(scope="module")
+def own_store(tmp_path_factory):
+    """A store of this module's own (a child command opens it, so it must not be held open here)."""
+    from evkg.graph.build import build
+
+    path = tmp_path_factory.mktemp("query-store") / "store"
+    build(path, progress=lambda message: None)
+    return path
+
+
+def test_a_runaway_query_on_the_embedded_store_stops_at_the_time_limit(tmp_path, own_store):
+    """Oxigraph cannot be cancelled: the query ran for hours whatever --timeout said."""
+    import time
+
+    runaway = tmp_path / "runaway.rq"
+    runaway.write_text(RUNAWAY_QUERY, encoding="utf-8")
+    started = time.monotonic()
+    assert_refused(evkg("query", runaway, "--store", own_store, "--timeout", "1", timeout=60),
+                   "did not finish within 1 s")
+    assert time.monotonic() - started < 30
+
+
+def test_ctrl_c_stops_a_runaway_query(tmp_path, own_store):
+    """SIGINT was only seen when Oxigraph handed control back to Python, which a runaway query never does."""
+    import signal
+    import time
+
+    runaway = tmp_path / "runaway.rq"
+    runaway.write_text(RUNAWAY_QUERY, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "query", runaway, "--store", own_store,
+                                "--timeout", "600"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=_ceiling)
+    try:
+        time.sleep(4)                                   # the store is open and the query running
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=5)
+        assert process.returncode in (1, 130), process.returncode
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -89,6 +89,54 @@ def test_queries_past_the_pool_get_503_with_retry_after(server):
     assert answer.status_code == 200 and answer.json()["boolean"] is True
 
 
+def _server_cpu_seconds(server) -> float:
+    """User and system CPU time of the server's main process (found by its port), from /proc."""
+    import os
+
+    port = f"--port\0{server.base_url.port}\0".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if port in Path(f"/proc/{pid}/cmdline").read_bytes():
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            continue
+    raise AssertionError("the server process was not found")
+
+
+def test_reading_hostile_query_texts_costs_the_server_process_nothing(server):
+    """A query of a million characters takes a second of CPU to read (its comments, strings and IRIs are masked
+    to find an update or a SERVICE call). That reading was done in the server process, stalling every request;
+    it is now done in a query worker, under the time limit, and queries past the pool get 503 at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    hostile = ("SELECT * WHERE { ?s ?p ?o } LIMIT 1 " + "#\n" * 490_000).encode()
+
+    def send(_):
+        with httpx.Client(base_url=server.base_url, timeout=60) as client:
+            return client.post("/sparql", content=hostile, headers={"Content-Type": "application/sparql-query"},
+                               ).status_code
+
+    before = _server_cpu_seconds(server)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(send, range(8)))
+    assert set(statuses) <= {200, 503, 504} and statuses.count(503) >= 6, statuses
+    assert _server_cpu_seconds(server) - before < 2.0
+    update = server.post("/sparql", content=b"# a comment\nDROP ALL", headers={"Content-Type": "application/sparql-query"})
+    assert assert_json_error(update, 403)["error"] == "update-refused"
+    remote = server.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert assert_json_error(remote, 403)["error"] == "remote-refused"
+
+
+def test_a_query_given_twice_is_refused_not_one_of_them_chosen(server):
+    """The last of two `query` parameters was run: a client could not tell which answer it got."""
+    twice = server.get("/sparql", params=[("query", "ASK { ?s ?p ?o }"), ("query", "ASK { <urn:x:none> ?p ?o }")],
+                       headers={"Accept": "application/sparql-results+json"})
+    assert "2 times" in assert_json_error(twice, 400)["message"]
+    form = server.post("/sparql", data={"query": ["ASK { ?s ?p ?o }", "ASK {}"]})
+    assert "2 times" in assert_json_error(form, 400)["message"]
+
+
 def test_seven_runaway_queries_at_once_leave_checks_and_later_queries_served(server):
     """The attack that once made every request answer 504 until a restart: now the pool takes one query per
     worker (stopped at the time limit), the rest get 503 at once, and checks run in their own workers."""
@@ -145,6 +193,11 @@ INVALID = [
     ("POST", "/check", "multipart/form-data", "no boundary at all"),
     ("POST", "/check", "application/x-www-form-urlencoded", "text=%ZZ%&format=turtle"),
     ("POST", "/check", "image/png", "\x89PNG"),
+    # whole numbers with more digits than int() converts: were 500
+    ("POST", "/check", "application/yaml", "type: EVProduct\nid: x\nparticleCount: " + "9" * 5000 + "\n"),
+    ("POST", "/check", "application/ld+json", '{"@id": "http://e.org/a", "http://e.org/n": ' + "9" * 5000 + "}"),
+    ("POST", "/api/describe", "application/json", '{"text": "id: x", "format": "yaml", "n": ' + "9" * 5000 + "}"),
+    ("POST", "/api/describe", "application/json", json.dumps({"text": "id: x\nn: " + "9" * 5000, "format": "yaml"})),
     ("POST", "/report", "application/x-www-form-urlencoded", "text=&format=nonsense"),
     ("POST", "/sparql", "application/sparql-query", "SELECT * WHERE { ?s ?p }"),
     ("POST", "/sparql", "application/sparql-query", b"\xff\xfe SELECT"),
@@ -174,6 +227,22 @@ def test_invalid_input_is_a_4xx_json_answer_never_500(server, method, path, medi
         return
     assert response.headers["content-type"].startswith("application/json")
     assert json.loads(response.text)["error"]
+
+
+def test_an_upload_cut_short_is_400_saying_so_not_an_empty_form(server):
+    """A multipart body that stops before its closing boundary once read as a form without a description."""
+    head = (b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="e1.ttl"\r\n'
+            b"Content-Type: text/turtle\r\n\r\n")
+    multipart = {"Content-Type": "multipart/form-data; boundary=xyz", "Accept": "application/json"}
+    for cut in (head + E1.read_bytes()[:2000], head[:40], b'--xyz\r\nContent-Disposition: form-data; name="text"\r\n\r\n@prefix'):
+        for path in ("/check", "/sparql"):
+            body = assert_json_error(server.post(path, content=cut, headers=multipart), 400)
+            assert body["error"] == "bad-request" and "cut short" in body["message"], body
+    whole = head + E1.read_bytes() + b"\r\n--xyz--\r\n"
+    answer = server.post("/check", content=whole, headers=multipart)
+    assert answer.status_code == 200 and answer.json()["files"][0]["products"], answer.text[:300]
+    empty = assert_json_error(server.post("/check", content=b"--xyz--\r\n", headers=multipart), 400)
+    assert empty["error"] == "no-description"
 
 
 def _raw_connection(server) -> socket.socket:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import click
 
+from evkg.cli.options import NamedPath
+
 
 @click.command("build")
-@click.option("--store", "store_path", metavar="PATH", type=click.Path(file_okay=False),
+@click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help="Embedded store folder (default: the user's data folder).")
-@click.option("--out", metavar="FILE.nq|FILE.trig", type=click.Path(dir_okay=False),
+@click.option("--out", metavar="FILE.nq|FILE.trig", type=NamedPath(dir_okay=False),
               help="Also export the whole graph (N-Quads or TriG, by extension).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary line.")
 def command(store_path, out, quiet):

@@ -3,13 +3,20 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import format_option, input_format_option, jurisdiction_option, output_option, rules_option
+from evkg.cli.options import (
+    NamedPath,
+    format_option,
+    input_format_option,
+    jurisdiction_option,
+    output_option,
+    rules_option,
+)
 from evkg.report.lines import STREAM_FORMATS
 from evkg.report.render import REPORT_FORMATS
 
 
 @click.command(name="check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=str))
+@click.argument("files", nargs=-1, required=True, type=NamedPath(dir_okay=True, path_type=str))
 @format_option(REPORT_FORMATS + STREAM_FORMATS, "text",
                "Report format (ttl: a SHACL-style results graph; jsonl: one JSON line per product, as checked).")
 @input_format_option()

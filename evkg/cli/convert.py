@@ -5,17 +5,18 @@ from pathlib import Path
 
 import click
 
+from evkg.cli.options import NamedPath
 from evkg.io.load import input_format_names
 from evkg.io.write import OUTPUT_FORMATS
 
 
 @click.command(name="convert")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=NamedPath(dir_okay=False, path_type=str))
 @click.option("--to", "to_format", required=True, type=click.Choice(OUTPUT_FORMATS, case_sensitive=False),
               help="Form to write: ttl (Turtle), jsonld (JSON-LD with the evkg context) or yaml.")
 @click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
               help="Format of FILE (default: from its extension).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+@click.option("--output", "-o", type=NamedPath(dir_okay=False, writable=True),
               help="Write to this file instead of the screen.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
@@ -26,16 +27,50 @@ def command(file, to_format, input_format, output, max_bytes):
     CURIEs (MONDO:0005178). Reading the output back gives the same graph, so `evkg check` gives the same
     findings and classification for every form.
 
+    -o never writes over FILE itself nor under an extension of another format, and a write that fails (a full
+    disk) leaves any file already there as it was.
+
     Example:  evkg convert examples/valid/e1-ucmsc-sev-neonatal-lung.ttl --to yaml -o e1.yaml
     """
     from evkg.io.load import load_rdf
     from evkg.io.write import serialise
 
+    if output:
+        _refuse_unfit_output(file, output, to_format.lower())
     graph = load_rdf(file, input_format=input_format, max_bytes=max_bytes)
     text = serialise(graph, to_format.lower())
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        from evkg.core.files import write_text_file
+
+        # through a temporary file: a full disk never leaves a half-written file in place of a complete one
+        write_text_file(output, text, what="the converted description")
         click.echo(f"Written to {output}.", err=True)
     else:
         click.echo(text, nl=False)
     return 0
+
+
+# the input format each --to writes, as guess_format names it from a file extension
+_WRITTEN_AS = {"ttl": "turtle", "jsonld": "json-ld", "yaml": "yaml"}
+
+
+def _refuse_unfit_output(file: str, output: str, to_format: str) -> None:
+    """Refuse an output that would replace the input itself (its comments and layout would be lost) or whose
+    extension names another format than the one written (`evkg check` would read it as that format)."""
+    from evkg.core.errors import UsageError
+    from evkg.io.load import EXTENSIONS
+
+    source, target = Path(file), Path(output)
+    try:
+        same = target.exists() and source.exists() and target.samefile(source)
+    except OSError:
+        same = False
+    if same:
+        raise UsageError(f"{output} is the file being converted; writing over it would lose its comments and "
+                         f"layout. Write to another file, e.g. -o {target.stem}-converted{target.suffix}.")
+    named = EXTENSIONS.get(target.suffix.lower())
+    if named is not None and named != _WRITTEN_AS[to_format]:
+        wanted = {"ttl": ".ttl", "jsonld": ".jsonld", "yaml": ".yaml"}[to_format]
+        raise UsageError(f"{output} names a {target.suffix} file, but --to {to_format} writes another format, which "
+                         f"`evkg check` would then misread. Name the output {target.stem}{wanted}, or choose the "
+                         f"--to that matches its extension.")

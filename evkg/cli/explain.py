@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import (format_option, input_format_option, jurisdiction_option, output_option, rules_option,
+from evkg.cli.options import (
+    NamedPath,format_option, input_format_option, jurisdiction_option, output_option, rules_option,
                               write_output)
 
 EXPLAIN_FORMATS = ("text", "markdown", "json")
 
 
 @click.command(name="explain")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=False, dir_okay=False, path_type=str))
+@click.argument("files", nargs=-1, required=True, type=NamedPath(exists=False, dir_okay=False, path_type=str))
 @input_format_option()
 @jurisdiction_option()
 @format_option(EXPLAIN_FORMATS, "text", "Output format.")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+from evkg.cli.options import NamedPath
+
 
 @click.group(name="literature")
 def command():
@@ -10,8 +12,8 @@ def command():
 
 
 @command.command(name="import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
-@click.option("--into", "target", type=click.Path(dir_okay=False, path_type=str), default=None,
+@click.argument("files", nargs=-1, required=True, type=NamedPath(dir_okay=False, path_type=str))
+@click.option("--into", "target", type=NamedPath(dir_okay=False, path_type=str), default=None,
               help="Turtle file to add the references to (default: references.ttl in your evkg data folder, "
                    "the same folder as the store).")
 def import_command(files, target):

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import click
 
+from evkg.cli.options import NamedPath
+
 
 @click.command("load")
 @click.option("--endpoint", required=True, metavar="URL",
               help="SPARQL endpoint; without --graph-store it must accept SPARQL Update (Oxigraph: /update).")
 @click.option("--graph-store", metavar="URL",
               help="SPARQL Graph Store Protocol URL (Oxigraph: /store); each named graph is replaced by PUT.")
-@click.option("--store", "store_path", metavar="PATH", type=click.Path(file_okay=False),
+@click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help="Embedded store to read from (default: the user's data folder; built if needed).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
               help="Seconds to wait for the server (connecting and each read).")

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from evkg.cli.options import NamedPath
+
 from evkg.authoring.template import TEMPLATE_FORMATS
 
 
@@ -19,7 +21,7 @@ def _kind_help() -> str:
               help="Kind of product (see the list below).")
 @click.option("--format", "-f", "fmt", default="yaml", show_default=True,
               type=click.Choice(TEMPLATE_FORMATS, case_sensitive=False), help="Form of the description.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+@click.option("--output", "-o", type=NamedPath(dir_okay=False, writable=True),
               help="Write to this file instead of the screen (an existing file is never overwritten).")
 @click.option("--list-kinds", is_flag=True, help="List the kinds of product and exit.")
 def command(kind, fmt, output, list_kinds):

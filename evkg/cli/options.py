@@ -10,6 +10,18 @@ JURISDICTION_CHOICES = ("EU", "US", "KR")
 FORMAT_ALIASES = {"turtle": "ttl", "md": "markdown", "jsonld": "json-ld"}
 
 
+class NamedPath(click.Path):
+    """click.Path that refuses an empty name. The shell passes one for an unset variable (`evkg check "$FILE"`),
+    and an empty path would otherwise stand for the current folder (a whole folder checked, a default store
+    replaced)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty name was given where a file or folder is needed (is a shell variable unset?). "
+                      "Give it by name.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _normalise_format(ctx, param, value):
     return FORMAT_ALIASES.get(value.lower(), value.lower()) if isinstance(value, str) else value
 
@@ -28,7 +40,7 @@ def input_format_option():
 
 
 def output_option():
-    return click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+    return click.option("--output", "-o", type=NamedPath(dir_okay=False), help="Write to this file instead of the screen.")
 
 
 def jurisdiction_option():

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 
 import click
 
-from evkg.cli.options import format_option, output_option, write_output
+from evkg.cli.options import NamedPath, format_option, output_option, write_output
 from evkg.core.errors import UsageError
 
 
@@ -28,10 +30,11 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
                "table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
 @output_option()
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
-@click.option("--store", "store_path", metavar="PATH", type=click.Path(file_okay=False),
+@click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help="Embedded store folder (default: the user's data folder; built on first use).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
-              help="Seconds to wait for an endpoint (connecting and each read).")
+              help="Seconds allowed: to wait for an endpoint (connecting and each read), or to run the query on "
+                   "the embedded store (building the store on first use is not counted).")
 def command(name, pairs, fmt, output, endpoint, store_path, timeout):
     """Run the named query NAME (see `evkg queries`) or the SPARQL query in FILE.rq.
 
@@ -41,10 +44,15 @@ def command(name, pairs, fmt, output, endpoint, store_path, timeout):
       evkg query evidence-for-product --param product=exoflo --format csv
       evkg query my-question.rq --endpoint http://localhost:7878/query
     """
-    from evkg.graph.queries import run_serialized
+    from evkg.graph.queries import open_target, prepared_text, run_serialized
 
-    result = run_serialized(name, fmt, store=store_path, endpoint=endpoint, timeout=timeout,
-                            params=parse_params(pairs))
+    if not timeout > 0:
+        raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
+    params = parse_params(pairs)
+    prepared_text(name, params)                      # a bad name or parameter is reported before any build
+    target = open_target(store_path, endpoint, timeout)    # built on first use, outside the time limit
+    result = _stoppable(lambda: run_serialized(name, fmt, store=target, timeout=timeout, params=params),
+                        None if endpoint else timeout)
     if isinstance(result, bytes):
         if output:
             with open(output, "wb") as handle:
@@ -56,3 +64,37 @@ def command(name, pairs, fmt, output, endpoint, store_path, timeout):
     else:
         write_output(result, output, quiet=True)
     return 0
+
+
+def _stoppable(run, timeout: float | None):
+    """The answer of ``run()``, computed in a thread so that Ctrl+C and the time limit stop it: Oxigraph cannot
+    be cancelled and does not look at signals, so a runaway query (a cartesian product) ignored Ctrl+C and kept
+    a core busy for hours. On either, the process exits at once, which ends the query."""
+    import os
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = run()
+        except BaseException as exc:  # noqa: BLE001  (handed to the main thread and raised there)
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True, name="evkg-query")
+    worker.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+            if deadline is not None and time.monotonic() > deadline and worker.is_alive():
+                click.echo(f"error: the query did not finish within {timeout:g} s and was stopped. Narrow it "
+                           "(fewer unbound patterns, a LIMIT) or allow more time with --timeout.", err=True)
+                sys.stderr.flush()
+                os._exit(2)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: the query was stopped.", err=True)
+        sys.stderr.flush()
+        os._exit(130)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

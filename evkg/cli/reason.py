@@ -7,11 +7,13 @@ import time
 
 import click
 
+from evkg.cli.options import NamedPath
+
 from evkg.io.load import input_format_names
 
 
 @click.command(name="reason")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=True, path_type=str))
+@click.argument("files", nargs=-1, type=NamedPath(dir_okay=True, path_type=str))
 @click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
               help="RDF format of the input files (default: from each file's extension).")
 @click.option("--allow-remote", is_flag=True,

@@ -5,11 +5,13 @@ from pathlib import Path
 
 import click
 
+from evkg.cli.options import NamedPath
+
 
 @click.command(name="release")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", type=NamedPath(file_okay=False, path_type=Path), default=None,
               help="Folder to write the release into. Default: release/ of the source checkout.")
-@click.option("--history", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+@click.option("--history", type=NamedPath(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder holding earlier releases' merged ontologies (evkg-<version>.ttl). Default: OUT/history.")
 @click.option("--site", default=None, help="Base URL that the w3id.org redirect rules (.htaccess) point to.")
 def command(out, history, site):

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import click
 
+from evkg.cli.options import NamedPath
+
 
 @click.command(name="serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The default accepts connections from this machine only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--store", "store_path", type=click.Path(file_okay=False, path_type=str), default=None,
+@click.option("--store", "store_path", type=NamedPath(file_okay=False, path_type=str), default=None,
               help="A store built by `evkg build` to serve (a copy is held in memory). "
                    "Default: build the graph in memory from the bundled data.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,

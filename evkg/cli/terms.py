@@ -5,6 +5,8 @@ import json
 
 import click
 
+from evkg.cli.options import NamedPath
+
 
 @click.group(name="terms")
 def command():
@@ -12,7 +14,7 @@ def command():
 
 
 @command.command(name="add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("files", nargs=-1, required=True, type=NamedPath(dir_okay=False, path_type=str))
 def add_command(files):
     """Add whole ontologies to your local term index: OBO (.obo), OWL in RDF/XML (.owl, .rdf) or OBO-Graph
     JSON (.json).

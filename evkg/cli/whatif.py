@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import format_option, input_format_option, output_option, write_output
+from evkg.cli.options import NamedPath, format_option, input_format_option, output_option, write_output
 from evkg.report.whatif import WHATIF_FORMATS
 
 
 @click.command(name="whatif")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=str))
+@click.argument("files", nargs=-1, type=NamedPath(dir_okay=False, path_type=str))
 @click.option("--rules", "-r", "rules", required=True, metavar="NAME|FILE.ttl",
               help="The rule set to try: a name from `evkg rules` or a Turtle file of your own overlay rules.")
 @click.option("--against", "baseline", default=None, metavar="NAME|FILE.ttl",

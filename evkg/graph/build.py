@@ -28,6 +28,7 @@ from evkg.graph.store import (
     GRAPHS,
     EmbeddedStore,
     RemoteEndpoint,
+    StoreDamaged,
     StoreError,
     all_graphs,
     default_store_path,
@@ -403,4 +404,10 @@ def open_store(path: str | Path | None = None, *, endpoint: str | None = None,
         else:
             progress(f"evkg: the bundled data changed since the store at {target} was built; rebuilding")
         rebuild_atomically(target, progress=progress)
-    return EmbeddedStore(target)
+    try:
+        return EmbeddedStore(target)
+    except StoreDamaged as damaged:
+        # everything in it is built from the bundled data, so a damaged store is rebuilt, not a dead end
+        (progress or _stderr)(f"evkg: {damaged}; rebuilding it from the bundled data")
+        rebuild_atomically(target, progress=progress or _stderr)
+        return EmbeddedStore(target)

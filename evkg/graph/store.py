@@ -67,6 +67,10 @@ class StoreError(EvkgError):
     """The store or endpoint could not be opened, reached or read."""
 
 
+class StoreDamaged(StoreError):
+    """The store's files contradict each other (RocksDB reports corruption): it cannot be opened as it is."""
+
+
 class EndpointError(StoreError):
     """A remote SPARQL endpoint is unreachable, too slow, or answered with an HTTP error."""
 
@@ -173,6 +177,11 @@ class EmbeddedStore:
                 raise StoreError(f"the store at {self.path} could not be opened ({text}); check the folder "
                                  "is writable, run `evkg build` to rebuild it, or choose another folder with "
                                  "--store") from None
+            except RuntimeError as exc:        # RocksDB's "Corruption: …" (a file of the store is missing)
+                if "corruption" not in str(exc).lower():
+                    raise
+                raise StoreDamaged(f"the store at {self.path} is damaged ({' '.join(str(exc).split())[:200]})"
+                                   ) from None
 
     def reopen(self) -> None:
         """Open the folder again (after a rebuild swapped a new store in)."""

@@ -176,6 +176,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
         raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
                          column=exc.colno) from exc
     except Exception as exc:  # rdflib raises many types; turn each into a located message
+        _refuse_long_integer_at(exc, text, source_name)
         line, column, reason = _locate(exc, text)
         raise InputError(f"is not valid {_FORMAT_NAMES[fmt_name]}: {reason}", path=source_name, line=line,
                          column=column, hint=_hint(fmt)) from exc
@@ -447,6 +448,26 @@ def _locate(exc: Exception, text: str) -> tuple[int | None, int | None, str]:
             groups = found.groups()
             return int(groups[0]), (int(groups[1]) if len(groups) > 1 else None), message[:300]
     return None, None, message[:300] or type(exc).__name__
+
+
+def _refuse_long_integer_at(exc: Exception, text: str, source_name: str) -> None:
+    """rdflib converts every plain whole number with int(), which refuses more digits than Python's limit: say
+    so at the number, in words, instead of as a syntax error quoting Python."""
+    import sys
+
+    from evkg.io.numbers import NumberTooLong, refuse_long_integer
+
+    limit = sys.get_int_max_str_digits()
+    if not (isinstance(exc, ValueError) and limit and "integer string conversion" in str(exc)):
+        return
+    found = re.search(rf"[-+]?[0-9]{{{limit + 1},}}", text)
+    if found is None:
+        return
+    try:
+        refuse_long_integer(found.group(0))
+    except NumberTooLong as too_long:
+        line, column = line_and_column(text, found.start())
+        raise InputError(too_long.reason, path=source_name, line=line, column=column, hint=too_long.hint) from None
 
 
 def _hint(fmt: str) -> str:

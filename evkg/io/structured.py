@@ -26,6 +26,7 @@ import yaml
 from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context
 from evkg.io.ids import BlockIds
+from evkg.io.numbers import NumberTooLong, finite_number_reader, refuse_long_integer, whole_number_reader
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -102,7 +103,10 @@ def _scalar(event) -> object:
                       "Remove the tag.")
     if event.style or not event.implicit[0]:
         return event.value                       # quoted or block text stays text
-    value = plain_scalar_value(event.value)
+    try:
+        value = plain_scalar_value(event.value)
+    except NumberTooLong as exc:
+        raise _refuse(event, exc.reason, exc.hint) from None
     if isinstance(value, float) and not math.isfinite(value):
         raise _refuse(event, f"holds the number {event.value}, a number out of range (infinite or not a number), "
                       "which no fact can take.", "Write a finite number, e.g. 200 or 2.4e11; to keep it as "
@@ -111,7 +115,7 @@ def _scalar(event) -> object:
 
 
 def plain_scalar_value(text: str) -> object:
-    """The value a plain (unquoted) YAML scalar stands for, by YAML 1.2's core schema."""
+    """The value a plain (unquoted) YAML scalar stands for, by YAML 1.2's core schema (or NumberTooLong)."""
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -119,6 +123,7 @@ def plain_scalar_value(text: str) -> object:
     if text in _FALSE:
         return False
     if _INT.match(text):
+        refuse_long_integer(text)
         return int(text)
     if _FLOAT.match(text):
         return float(text)
@@ -255,17 +260,10 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
             seen[key] = value
         return seen
 
-    def finite(number: str) -> float:
-        if not math.isfinite(float(number)):
-            where = text.find(number)
-            line = text.count("\n", 0, where) + 1 if where >= 0 else None
-            raise InputError(f"holds the number {number}, a number out of range (infinite or not a number), "
-                             "which no fact can take.", path=source_name, line=line,
-                             hint="Write a finite number, e.g. 200 or 2.4e11.")
-        return float(number)
-
     try:
-        value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite)
+        finite = finite_number_reader(text, source_name)
+        value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite,
+                           parse_int=whole_number_reader(text, source_name))
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
                          column=exc.colno) from None

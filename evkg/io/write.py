@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, XSD
 
 from evkg.core.namespaces import bind_prefixes
 from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
+from evkg.io.numbers import NumberTooLong, refuse_long_integer
 from evkg.io.structured import MAX_DEPTH, lexical_form, plain_scalar_value
 
 OUTPUT_FORMATS = ("yaml", "jsonld", "ttl")
@@ -192,7 +193,7 @@ def _literal(value: Literal, coercion: str | None, compact: Compactor):
         return lexical
     if datatype == str(XSD.boolean) and lexical in ("true", "false"):
         return lexical == "true"
-    if datatype == str(XSD.integer) and re.fullmatch(r"-?[1-9][0-9]*|0", lexical):
+    if datatype == str(XSD.integer) and re.fullmatch(r"-?[1-9][0-9]*|0", lexical) and _convertible(lexical):
         return int(lexical)
     return {"@value": lexical, "@type": compact.curie(datatype)}
 
@@ -201,10 +202,21 @@ def _native(lexical: str, datatype: str):
     """A plain YAML/JSON value that reads back as exactly this lexical form, else the text itself."""
     if datatype == "xsd:boolean":
         return {"true": True, "false": False}.get(lexical, lexical)
+    if not _convertible(lexical):
+        return lexical                  # too long for a number: kept as written, typed by the coercion
     value = plain_scalar_value(lexical)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and lexical_form(value, datatype) == lexical:
         return value
     return lexical
+
+
+def _convertible(lexical: str) -> bool:
+    """Whether a whole number's digits are few enough to read as a number (else it stays text)."""
+    try:
+        refuse_long_integer(lexical.strip())
+    except NumberTooLong:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------------------ serialisers
@@ -217,7 +229,8 @@ def yaml_text(tree) -> str:
         pass
 
     def text(dumper, value: str):
-        plain = isinstance(plain_scalar_value(value), str) and value == value.strip() and value != ""
+        plain = _convertible(value) and isinstance(plain_scalar_value(value), str) and value == value.strip() \
+            and value != ""
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if plain else "'")
 
     Dumper.add_representer(str, text)

@@ -24,7 +24,18 @@ from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import EVD, PREFIXES, curie
 from evkg.io.load import max_bytes_default
 from evkg.report.views import product_id_of, term_dict, term_index
-from evkg.web.http import BodyLimit, _accept, _error_response, _format_for_upload, _media_type, _page, _wants_html, single_values
+from evkg.web.errors import update_refused
+from evkg.web.http import (
+    BodyLimit,
+    _accept,
+    _error_response,
+    _format_for_upload,
+    _media_type,
+    _page,
+    _wants_html,
+    read_form,
+    single_values,
+)
 from evkg.web.service import (
     CONTENT_TYPES,
     DEFAULT_TIMEOUT,
@@ -191,7 +202,7 @@ def _routes(service: Service) -> list:
                       "trig": ".trig", "yaml": ".yaml"}[fmt]
             return await request.body(), fmt, "submission" + suffix
         if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            form = await request.form(max_part_size=service.max_bytes)
+            form = await read_form(request, service.max_bytes)
             chosen = str(form.get("format") or "").strip() or None
             upload = form.get("file")
             if upload is not None and not isinstance(upload, str) and upload.filename:
@@ -243,7 +254,7 @@ def _routes(service: Service) -> list:
     async def post_report(request):
         form_text, chosen = "", ""
         if _media_type(request) in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            form = await request.form(max_part_size=service.max_bytes)
+            form = await read_form(request, service.max_bytes)
             form_text, chosen = str(form.get("text") or ""), str(form.get("format") or "")
         try:
             run, fragments = await service.check_page(*await submission_and_profile(request))
@@ -329,29 +340,30 @@ def _routes(service: Service) -> list:
         return Response(body, media_type="application/sparql-results+json" if media == "application/json" else media)
 
     # --- SPARQL protocol --------------------------------------------------------------------------------
-    def refuse_update():
-        return ServiceError(403, "update-refused", "this endpoint only answers queries: SPARQL updates (INSERT, "
-                            "DELETE, LOAD, CLEAR, DROP …) are refused. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
+    def one_query(texts: list):
+        """The protocol takes exactly one query: of several, none is silently chosen."""
+        if len(texts) > 1:
+            raise ServiceError(400, "bad-parameter", f"'query' is given {len(texts)} times; send one query per "
+                               "request.")
+        return texts[0] if texts else None
 
     async def sparql(request):
-        from evkg.graph.store import mask, query_kind
-
         sparql_text = None
         if request.method == "GET":
             if "update" in request.query_params:
-                raise refuse_update()
-            sparql_text = request.query_params.get("query")
+                raise update_refused()
+            sparql_text = one_query(request.query_params.getlist("query"))
         else:
             media = _media_type(request)
             if media == "application/sparql-update":
-                raise refuse_update()
+                raise update_refused()
             if media == "application/sparql-query":
                 sparql_text = (await request.body()).decode("utf-8", "replace")
             elif media in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                form = await request.form(max_part_size=service.max_bytes)
+                form = await read_form(request, service.max_bytes)
                 if "update" in form:
-                    raise refuse_update()
-                sparql_text = form.get("query")
+                    raise update_refused()
+                sparql_text = one_query(form.getlist("query"))
             else:
                 raise ServiceError(415, "unsupported-media-type", f"send the query as application/sparql-query "
                                    f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
@@ -362,34 +374,27 @@ def _routes(service: Service) -> list:
             raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
                                "field 'query', or as an application/sparql-query body.")
         sparql_text = str(sparql_text)
-        if len(sparql_text) > MAX_QUERY_CHARACTERS:       # read by regular expressions in this process
+        if len(sparql_text) > MAX_QUERY_CHARACTERS:       # before it is copied to a worker
             raise ServiceError(413, "query-too-long", f"the query is {len(sparql_text):,} characters long; this "
                                f"endpoint takes queries up to {MAX_QUERY_CHARACTERS:,}. Query for less at a time.")
-        kind = query_kind(sparql_text)
-        if kind == "update":
-            raise refuse_update()
-        import re
-
-        if re.search(r"(?i)\bSERVICE\b", mask(sparql_text)):
-            raise ServiceError(403, "remote-refused", "federated queries (SERVICE) are refused: this endpoint "
-                               "never contacts other servers. Query the local graph only.")
+        # what the query is (an update, a SERVICE call) is read in the query worker, under the time limit
         if html:
             context = {"sparql": sparql_text, "table": None, "error": None}
             try:
-                context["table"] = _table(await service.sparql(sparql_text, None))
+                context["table"] = _table((await service.sparql(sparql_text, None, None))[1])
             except ServiceError as error:
                 if error.status != 400:
                     raise
                 context["error"] = error
             return _page(request, "sparql.html", context, status=400 if context["error"] else 200)
+        graph_media = _accept(request, list(SPARQL_GRAPH_MEDIA))
+        results_media = _accept(request, list(SPARQL_RESULT_MEDIA))
+        kind, body = await service.sparql(sparql_text, SPARQL_GRAPH_MEDIA[graph_media],
+                                          SPARQL_RESULT_MEDIA[results_media])
         if kind in ("construct", "describe"):
-            media = _accept(request, list(SPARQL_GRAPH_MEDIA))
-            body = await service.sparql(sparql_text, SPARQL_GRAPH_MEDIA[media])
+            media = graph_media
         else:
-            media = _accept(request, list(SPARQL_RESULT_MEDIA))
-            body = await service.sparql(sparql_text, SPARQL_RESULT_MEDIA[media])
-            if media == "application/json":
-                media = "application/sparql-results+json"
+            media = "application/sparql-results+json" if results_media == "application/json" else results_media
         return Response(body, media_type=media)
 
     # --- terms (Linked Data), health, API description ------------------------------------------------------

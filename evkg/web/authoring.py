@@ -137,7 +137,7 @@ def authoring_routes(service) -> list:
     async def text_request(request) -> tuple[dict, bytes, str]:
         try:
             body = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        except (ValueError, RecursionError):   # not JSON, not UTF-8, or a number too long to read
             raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.") from None
         if not isinstance(body, dict) or not isinstance(body.get("text"), str):
             raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.")

@@ -27,3 +27,13 @@ def _rebuild_service_error(status, code, message, headers, detail) -> ServiceErr
 def input_error(exc: InputError, status: int, code: str) -> ServiceError:
     return ServiceError(status, code, str(exc), reason=exc.reason, line=exc.line, column=exc.column,
                         hint=exc.hint)
+
+
+def update_refused() -> ServiceError:
+    return ServiceError(403, "update-refused", "this endpoint only answers queries: SPARQL updates (INSERT, "
+                        "DELETE, LOAD, CLEAR, DROP …) are refused. Use SELECT, ASK, CONSTRUCT or DESCRIBE.")
+
+
+def remote_refused() -> ServiceError:
+    return ServiceError(403, "remote-refused", "federated queries (SERVICE) are refused: this endpoint never "
+                        "contacts other servers. Query the local graph only.")

@@ -64,6 +64,39 @@ def _media_type(request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+async def read_form(request, max_part_size: int):
+    """The request's form fields and files; a multipart body that ends before its closing boundary (an upload
+    cut short by a dropped connection or a client that stopped sending) is refused, not read as a short form."""
+    if _media_type(request) == "multipart/form-data":
+        body = await request.body()
+        boundary = _multipart_boundary(request)
+        if body and boundary and not _multipart_complete(body, boundary):
+            raise ServiceError(400, "bad-request", f"the upload was cut short: the form data stopped after "
+                               f"{len(body):,} bytes, before its closing boundary (--{boundary.decode('latin-1')}--)"
+                               ". Nothing was checked. Send the file again.")
+    return await request.form(max_part_size=max_part_size)
+
+
+def _multipart_boundary(request) -> bytes | None:
+    from python_multipart.multipart import parse_options_header
+
+    _, options = parse_options_header(request.headers.get("content-type", ""))
+    return options.get(b"boundary") or None
+
+
+def _multipart_complete(body: bytes, boundary: bytes) -> bool:
+    """Whether the body reaches its closing boundary (read by the parser Starlette uses, without keeping data)."""
+    from python_multipart.exceptions import MultipartParseError
+    from python_multipart.multipart import MultipartParser, MultipartState
+
+    parser = MultipartParser(boundary, {})
+    try:
+        parser.write(body)
+    except MultipartParseError:     # malformed, not truncated: Starlette's own reading reports it
+        return True
+    return parser.state == MultipartState.END
+
+
 def _format_for_upload(filename: str, chosen: str | None) -> str:
     from evkg.io.load import guess_format
 

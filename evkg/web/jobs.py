@@ -7,7 +7,7 @@ watch the clock. Errors are ServiceError (pickled back to the server) or EvkgErr
 from __future__ import annotations
 
 from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, InputError, UsageError, value_over_parser_limit
-from evkg.web.errors import ServiceError, input_error
+from evkg.web.errors import ServiceError, input_error, remote_refused, update_refused
 
 _STORE = None          # the query worker's own in-memory copy of the store
 SAMPLE = """@prefix evkg: <https://w3id.org/evkg#> .
@@ -107,6 +107,22 @@ def sparql_answer(sparql: str, fmt: str, max_bytes: int) -> bytes:
                            column=getattr(exc, "column", None)) from None
     except (StoreError, OSError, ValueError) as exc:
         raise ServiceError(400, "query-failed", f"the query could not be answered: {exc}") from None
+
+
+def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_bytes: int) -> tuple[str, bytes]:
+    """(query form, answer) of a query a client sent: read here, in the worker, so that the time limit also
+    covers reading a hostile text (masking a query of a million characters takes a second of CPU). Updates and
+    SERVICE calls are refused; CONSTRUCT and DESCRIBE answer in ``graph_fmt``, the others in ``results_fmt``."""
+    import re
+
+    from evkg.graph.store import mask, query_kind
+
+    kind = query_kind(sparql)
+    if kind == "update":
+        raise update_refused()
+    if re.search(r"(?i)\bSERVICE\b", mask(sparql)):
+        raise remote_refused()
+    return kind, sparql_answer(sparql, graph_fmt if kind in ("construct", "describe") else results_fmt, max_bytes)
 
 
 def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:

@@ -220,16 +220,20 @@ class Service:
         return await self._in_worker(self.check_pool, "check", checked_page, raw, fmt, source_name, profile,
                                      wait=self.timeout)
 
-    async def sparql(self, sparql: str, fmt: str | None):
-        """A query's answer as bytes in ``fmt``, or as Results when ``fmt`` is None (for HTML tables).
-        Past the number of query workers, a query is refused at once (503 with Retry-After)."""
-        from evkg.graph.store import query_kind
-        from evkg.web.jobs import sparql_answer
+    async def sparql(self, sparql: str, graph_fmt: str | None, results_fmt: str | None):
+        """(query form, answer) of a client's query: bytes in ``graph_fmt`` (CONSTRUCT, DESCRIBE) or
+        ``results_fmt`` (SELECT, ASK), or Results when the format is None (for HTML tables). Reading the text
+        happens in the worker too. Past the number of query workers, a query is refused at once (503 with
+        Retry-After)."""
+        from evkg.web.jobs import client_sparql_answer
 
-        wire = fmt or ("ntriples" if query_kind(sparql) in ("construct", "describe") else "json")
-        answer = await self._in_worker(self.query_pool, "query", sparql_answer, sparql, wire,
-                                       self._answer_limit(fmt), wait=0)
-        return answer if fmt else _results_of(answer, wire)
+        kind, answer = await self._in_worker(self.query_pool, "query", client_sparql_answer, sparql,
+                                             graph_fmt or "ntriples", results_fmt or "json",
+                                             self._answer_limit(results_fmt), wait=0)
+        graph = kind in ("construct", "describe")
+        if (graph_fmt if graph else results_fmt) is None:
+            return kind, _results_of(answer, "ntriples" if graph else "json")
+        return kind, answer
 
     async def named(self, name: str, params: dict, fmt: str | None):
         from evkg.graph.store import query_kind
