@@ -30,7 +30,7 @@ def built_store_path(tmp_path_factory) -> Path:
 def built_store(built_store_path):
     from evkg.graph.store import EmbeddedStore
 
-    store = EmbeddedStore(built_store_path)
+    store = EmbeddedStore(built_store_path, read_only=True)
     yield store
 
 

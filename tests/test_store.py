@@ -85,15 +85,53 @@ def test_build_command_summarises_on_stderr_without_a_bar_in_a_pipe(tmp_path, ca
     assert capsys.readouterr() == ("", "")
 
 
-def test_a_store_in_use_by_another_process_gives_a_plain_error(built_store_path):
-    code = ("from evkg.graph.store import EmbeddedStore\n"
-            f"EmbeddedStore({str(built_store_path)!r})\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.returncode != 0 and "in use by another evkg process" in done.stderr
-    done = subprocess.run([sys.executable, "-m", "evkg.cli", "query", "ev-role", "--store", str(built_store_path)],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and "in use by another evkg process" in done.stderr
-    assert "Traceback" not in done.stderr
+def test_a_store_held_for_writing_gives_a_plain_error_to_writers_and_still_answers_queries(built_store_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom evkg.graph.store import EmbeddedStore\n"
+                               f"store = EmbeddedStore({str(built_store_path)!r})\nprint('held', flush=True)\n"
+                               "time.sleep(60)\n"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        code = ("from evkg.graph.store import EmbeddedStore\n"
+                f"EmbeddedStore({str(built_store_path)!r})\n")
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert done.returncode != 0 and "in use by another evkg process" in done.stderr
+        # a query only reads: it opens the store read-only and answers while the other process holds it
+        done = subprocess.run([sys.executable, "-m", "evkg.cli", "query", "ev-role", "--store",
+                               str(built_store_path), "--format", "csv"], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert "exosting" in done.stdout and "Traceback" not in done.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_several_commands_query_the_same_store_at_once(built_store_path):
+    command = [sys.executable, "-m", "evkg.cli", "query", "eu-us-kind-differs", "--store", str(built_store_path),
+               "--format", "csv"]
+    running = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(3)]
+    answers = [process.communicate(timeout=120) for process in running]
+    assert [process.returncode for process in running] == [0, 0, 0], [err for _, err in answers]
+    assert len({out for out, _ in answers}) == 1 and "exosting" in answers[0][0]
+
+
+def test_commands_that_find_the_store_missing_at_once_build_it_once(tmp_path):
+    """Two first uses at the same moment: one builds, the other waits for it and uses what it built (before,
+    both built and swapped their folders over each other's)."""
+    target = tmp_path / "store"
+    code = ("import sys\nfrom evkg.graph.build import open_store\n"
+            f"store = open_store({str(target)!r}, progress=lambda m: print(m, flush=True))\n"
+            "print('triples', len(store.store), flush=True)\n")
+    running = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    answers = [process.communicate(timeout=300) for process in running]
+    assert [process.returncode for process in running] == [0, 0], [err for _, err in answers]
+    said = "".join(out for out, _ in answers)
+    assert said.count("evkg build: replacing the previous store") == 1, said
+    counts = {line for line in said.splitlines() if line.startswith("triples ")}
+    assert len(counts) == 1 and int(counts.pop().split()[1]) > 10_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store.lock", "store"]
 
 
 def test_unwritable_store_location(tmp_path):

@@ -11,6 +11,7 @@ next use.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -190,7 +191,7 @@ def ensure_built(store: EmbeddedStore, *, progress=None) -> BuildSummary | None:
     store.store = None                       # let go of the old folder's lock before the swap
     release_directory(store.path)
     try:
-        return rebuild_atomically(store.path, progress=progress)
+        return rebuild_atomically(store.path, progress=progress, only_if_stale=True)
     finally:
         store.reopen()
 
@@ -228,14 +229,45 @@ def recover(target: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def rebuild_atomically(target: str | Path, *, progress=_stderr, steps=None) -> BuildSummary:
-    """Build into a folder beside ``target``, flush it, write its fingerprint, then swap it in."""
+@contextlib.contextmanager
+def build_lock(target: Path, progress=_stderr, wait: bool = True):
+    """One build of a store folder at a time, across processes: two commands that find the store missing or
+    stale at once would otherwise both build it and swap their folders over each other's. Yields whether the
+    lock is held (False only when not waiting and another process holds it)."""
+    try:
+        import fcntl
+    except ImportError:                       # no advisory locks on this system: builds are not serialised
+        yield True
+        return
+    with open(target.with_name(f".{target.name}.lock"), "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            progress(f"evkg: another evkg process is building the store at {target}; waiting for it")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield True                            # closing the file releases the lock
+
+
+def rebuild_atomically(target: str | Path, *, progress=_stderr, steps=None,
+                       only_if_stale: bool = False) -> BuildSummary | None:
+    """Build into a folder beside ``target``, flush it, write its fingerprint, then swap it in. With
+    ``only_if_stale``, nothing is done (None) when the store is current by the time no other build runs."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"the store at {target} could not be created ({exc.strerror or exc}); choose another "
                          "folder with --store") from None
+    with build_lock(target, progress):
+        if only_if_stale and recorded_fingerprint(target) == fingerprint():
+            return None                       # another process built it meanwhile
+        return _rebuild(target, progress, steps)
+
+
+def _rebuild(target: Path, progress, steps) -> BuildSummary:
     recover(target)
     if not _replaceable(target):
         raise StoreError(f"{target} is not an evkg store (it holds other files), so evkg will not replace it; "
@@ -298,7 +330,7 @@ def build(store_path: str | Path | None = None, out: str | Path | None = None, *
     target = Path(store_path or default_store_path())
     summary = rebuild_atomically(target, progress=progress, steps=steps)
     if out is not None:
-        EmbeddedStore(target).dump(Path(out))
+        EmbeddedStore(target, read_only=True).dump(Path(out))
         progress(f"evkg build: exported {summary.total} triples to {out}")
     return summary
 
@@ -396,18 +428,21 @@ def open_store(path: str | Path | None = None, *, endpoint: str | None = None,
             raise UsageError("give either --endpoint or --store, not both")
         return RemoteEndpoint(endpoint, timeout=timeout)
     target = Path(path or default_store_path())
-    recover(target)
+    if target.parent.is_dir():
+        with build_lock(target, wait=False) as alone:
+            if alone:                         # a build under way puts its own leftovers right
+                recover(target)
     if recorded_fingerprint(target) != fingerprint():
         progress = progress or _stderr
         if recorded_fingerprint(target) is None:
             progress(f"evkg: first use, building the knowledge graph into the store at {target} (a few seconds)")
         else:
             progress(f"evkg: the bundled data changed since the store at {target} was built; rebuilding")
-        rebuild_atomically(target, progress=progress)
+        rebuild_atomically(target, progress=progress, only_if_stale=True)
     try:
-        return EmbeddedStore(target)
+        return EmbeddedStore(target, read_only=True)      # read-only: any number of commands may query it at once
     except StoreDamaged as damaged:
         # everything in it is built from the bundled data, so a damaged store is rebuilt, not a dead end
         (progress or _stderr)(f"evkg: {damaged}; rebuilding it from the bundled data")
         rebuild_atomically(target, progress=progress or _stderr)
-        return EmbeddedStore(target)
+        return EmbeddedStore(target, read_only=True)

@@ -137,38 +137,44 @@ def prefixed(term) -> str:
     return str(term)
 
 
-_OPEN_STORES: dict[Path, ox.Store] = {}
+_OPEN_STORES: dict[tuple, ox.Store] = {}
 
 
-def _open_directory(path: Path) -> ox.Store:
-    """One pyoxigraph Store per folder and process (the folder is locked while open)."""
-    key = path.resolve()
+def _open_directory(path: Path, read_only: bool = False) -> ox.Store:
+    """One pyoxigraph Store per folder, mode and process. Opened for writing, the folder is locked while open;
+    opened read-only, any number of processes may read it at once."""
+    key = (path.resolve(), read_only)
     if key not in _OPEN_STORES:
-        _OPEN_STORES[key] = ox.Store(str(key))
+        _OPEN_STORES[key] = ox.Store.read_only(str(key[0])) if read_only else ox.Store(str(key[0]))
     return _OPEN_STORES[key]
 
 
 def release_directory(path: Path) -> None:
-    """Forget this process's handle on a store folder (it closes once nothing else holds it)."""
+    """Forget this process's handles on a store folder (they close once nothing else holds them)."""
     import gc
 
-    _OPEN_STORES.pop(Path(path).resolve(), None)
+    for read_only in (False, True):
+        _OPEN_STORES.pop((Path(path).resolve(), read_only), None)
     gc.collect()
 
 
 class EmbeddedStore:
     """The local pyoxigraph store (a persistent directory, or in memory when path is None)."""
 
-    def __init__(self, path: str | Path | None = None, *, store: ox.Store | None = None):
+    def __init__(self, path: str | Path | None = None, *, store: ox.Store | None = None, read_only: bool = False):
+        """``read_only``: for a built store that is only queried, so that several evkg processes can query it at
+        once (a store opened for writing is locked to one process)."""
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         if store is not None:
             self.store = store
         elif self.path is None:
             self.store = ox.Store()
         else:
             try:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self.store = _open_directory(self.path)
+                if not read_only:
+                    self.path.mkdir(parents=True, exist_ok=True)
+                self.store = _open_directory(self.path, read_only)
             except OSError as exc:
                 text = str(exc)
                 if "lock" in text.lower():
@@ -186,7 +192,7 @@ class EmbeddedStore:
     def reopen(self) -> None:
         """Open the folder again (after a rebuild swapped a new store in)."""
         if self.path is not None:
-            self.store = _open_directory(self.path)
+            self.store = _open_directory(self.path, self.read_only)
 
     def describe(self) -> str:
         return f"the store at {self.path}" if self.path else "the in-memory store"
