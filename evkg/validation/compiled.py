@@ -448,8 +448,14 @@ def bundled_compiled_shapes() -> CompiledShapes:
 
 def _format(message: str, bindings: dict) -> str:
     for var, value in bindings.items():
-        message = re.sub(r"\{[?$]" + re.escape(var) + r"\}", str(value).replace("\\", "\\\\"), message)
+        message = _placeholder(var).sub(str(value).replace("\\", "\\\\"), message)
     return message
+
+
+@functools.cache
+def _placeholder(var: str) -> re.Pattern:
+    """{?var} (or {$var}) in a message template."""
+    return re.compile(r"\{[?$]" + re.escape(var) + r"\}")
 
 
 # Checks that can only fail on a value reached by their path: skipped when no statement has that predicate.
