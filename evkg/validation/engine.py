@@ -110,7 +110,8 @@ def _rows(store: ox.Store, query: str):
 
 
 def _sparql_order(term) -> tuple:
-    """The order SPARQL's ORDER BY gives terms: blank nodes (by id), then IRIs, then literals."""
+    """The order Oxigraph's ORDER BY gives blank nodes (by id) and IRIs, blank nodes first; literals last (a
+    literal kind has no label, so their order among themselves never shows)."""
     return (0 if isinstance(term, ox.BlankNode) else 1 if isinstance(term, ox.NamedNode) else 2, term.value)
 
 
