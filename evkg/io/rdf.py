@@ -72,6 +72,17 @@ def to_rdflib(term):
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+class RdflibTerms(dict):
+    """to_rdflib remembered for the length of one check: `as_rdflib[ox_term]` converts each term once.
+
+    A check meets the same nodes over and over (a product in every finding and tally); one rdflib object per
+    term also lets dict look-ups by it stop at identity instead of calling rdflib's Python __eq__."""
+
+    def __missing__(self, term):
+        converted = self[term] = to_rdflib(term)
+        return converted
+
+
 def quads_of(graph: Graph):
     cache: dict = {}
 

@@ -22,6 +22,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from evkg.core import resources
 from evkg.core.sparql_patterns import needs_of
+from evkg.io.rdf import RdflibTerms
 
 # The named graph that holds a submitted description inside a validation store.
 DATA_GRAPH = ox.NamedNode("urn:evkg:graph:submitted")
@@ -447,8 +448,14 @@ def bundled_compiled_shapes() -> CompiledShapes:
 
 def _format(message: str, bindings: dict) -> str:
     for var, value in bindings.items():
-        message = re.sub(r"\{[?$]" + re.escape(var) + r"\}", str(value).replace("\\", "\\\\"), message)
+        message = _placeholder(var).sub(str(value).replace("\\", "\\\\"), message)
     return message
+
+
+@functools.cache
+def _placeholder(var: str) -> re.Pattern:
+    """{?var} (or {$var}) in a message template."""
+    return re.compile(r"\{[?$]" + re.escape(var) + r"\}")
 
 
 # Checks that can only fail on a value reached by their path: skipped when no statement has that predicate.
@@ -476,14 +483,17 @@ def _ontology_pairs() -> frozenset:
     return frozenset((str(p), str(o)) for _, p, o in resources.ontology_graph() if isinstance(o, URIRef))
 
 
-def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | None = None) -> list[RawResult]:
+def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | None = None,
+                 as_rdflib: RdflibTerms | None = None) -> list[RawResult]:
     """Evaluate every compiled check on a store that holds the data and the ontology.
 
     A check is skipped when it cannot find anything: its shape has no focus node (given `focus_nodes`, from
     focus_nodes_by_shape), it looks only at values of a predicate that no statement uses, or its SPARQL
     query needs a statement that is not there (evkg.core.sparql_patterns). The count checks of one focus
     are asked in one query, and so are its value checks (_merged_query): Oxigraph plans each query anew,
-    which costs more than evaluating a check on a few products."""
+    which costs more than evaluating a check on a few products. `as_rdflib` converts the store's terms
+    (one memo for the whole check)."""
+    as_rdflib = as_rdflib if as_rdflib is not None else RdflibTerms()
     results: list[RawResult] = []
     present = _predicates(store)
     pairs = None
@@ -502,11 +512,11 @@ def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | 
             merged.setdefault((compiled.focus[check.shape], check.family), []).append(check)
             continue
         solutions = store.query(check.query, use_default_graph_as_union=True)
-        results.extend(_raw_results(check, [v.value for v in solutions.variables], solutions))
+        results.extend(_raw_results(check, [v.value for v in solutions.variables], solutions, as_rdflib))
     for (focus, family), checks in merged.items():
         if len(checks) == 1:
             solutions = store.query(checks[0].query, use_default_graph_as_union=True)
-            results.extend(_raw_results(checks[0], [v.value for v in solutions.variables], solutions))
+            results.extend(_raw_results(checks[0], [v.value for v in solutions.variables], solutions, as_rdflib))
             continue
         solutions = store.query(_merged_query(focus, family, checks), use_default_graph_as_union=True)
         variables = [v.value for v in solutions.variables]
@@ -515,7 +525,7 @@ def run_compiled(store: ox.Store, compiled: CompiledShapes, focus_nodes: dict | 
             row = list(solution)
             rows_of.setdefault(int(row[0].value), []).append(row[1:])
         for index, rows in sorted(rows_of.items()):
-            results.extend(_raw_results(checks[index], variables[1:], rows))
+            results.extend(_raw_results(checks[index], variables[1:], rows, as_rdflib))
     return results
 
 
@@ -536,38 +546,35 @@ def _merged_query(focus: str, family: str, checks: list) -> str:
     return f"SELECT ?k ?this ?value WHERE {{ {focus} VALUES (?k ?p) {{ {rows} }} ?this ?p ?value . FILTER({finding}) }}"
 
 
-def _raw_results(check: CompiledCheck, variables: list, solutions) -> list[RawResult]:
+def _raw_results(check: CompiledCheck, variables: list, solutions, as_rdflib: RdflibTerms) -> list[RawResult]:
     """The findings of one check from its solutions (rows of values in the order of `variables`)."""
-    from evkg.io.rdf import to_rdflib
-
     names = set(variables)
     out = []
     for solution in solutions:
         row = dict(zip(variables, solution))     # iterating a solution is far faster than asking by name
-        focus = to_rdflib(row["this"])
+        focus = as_rdflib[row["this"]]
         if focus is None:
             continue
-        value = to_rdflib(row["value"]) if "value" in names else None
+        value = as_rdflib[row["value"]] if "value" in names else None
         path = check.path
         if "path" in names and row["path"] is not None:
-            path = to_rdflib(row["path"])
+            path = as_rdflib[row["path"]]
         if value is None and check.value_is_focus:
             value = focus
         messages = check.messages
         if check.substitute:
-            bindings = {name: to_rdflib(row[name]) for name in variables if row[name] is not None}
+            bindings = {name: as_rdflib[row[name]] for name in variables if row[name] is not None}
             messages = tuple(_format(m, bindings) for m in messages)
         out.append(RawResult(focus=focus, path=path, value=value, shape=check.shape, severity=check.severity,
                              messages=frozenset(messages), component=check.component))
     return out
 
 
-def focus_nodes_by_shape(store: ox.Store) -> dict:
+def focus_nodes_by_shape(store: ox.Store, as_rdflib: RdflibTerms | None = None) -> dict:
     """For every shape with a target and at least one check, the focus nodes it applies to: one query for
     the instances of every target class, one for the subjects and one for the objects of every target
     property, shared out to the shapes by their targets."""
-    from evkg.io.rdf import to_rdflib
-
+    as_rdflib = as_rdflib if as_rdflib is not None else RdflibTerms()
     compiled = bundled_compiled_shapes()
     shapes = [s for s in {c.shape for c in compiled.checks} | set(compiled.fallback) if s in compiled.targets]
     wanted = {kind: sorted({t for s in shapes for t in getattr(compiled.targets[s], kind)}, key=str)
@@ -581,7 +588,7 @@ def focus_nodes_by_shape(store: ox.Store) -> dict:
         rows = store.query(f"SELECT DISTINCT ?t ?this WHERE {{ VALUES ?t {{ {' '.join(_nt(t) for t in terms)} }} "
                            f"{patterns[kind]} }}", use_default_graph_as_union=True)
         for target, this in rows:
-            found.setdefault((kind, to_rdflib(target)), set()).add(to_rdflib(this))
+            found.setdefault((kind, as_rdflib[target]), set()).add(as_rdflib[this])
     out: dict = {}
     for shape in shapes:
         targets = compiled.targets[shape]
@@ -675,10 +682,11 @@ def run_pyshacl(data: Graph, shapes: Graph | None = None, use_shapes: list | Non
     return results_from_pyshacl(results_graph)
 
 
-def validate_store(store: ox.Store, data: Graph | None = None, focus_nodes: dict | None = None) -> list[RawResult]:
+def validate_store(store: ox.Store, data: Graph | None = None, focus_nodes: dict | None = None,
+                   as_rdflib: RdflibTerms | None = None) -> list[RawResult]:
     """All results for the data in `store` (which must also hold the ontology)."""
     compiled = bundled_compiled_shapes()
-    results = run_compiled(store, compiled, focus_nodes)
+    results = run_compiled(store, compiled, focus_nodes, as_rdflib)
     if compiled.fallback:
         if data is None:
             from evkg.io.rdf import to_rdflib

@@ -47,26 +47,32 @@ def tally_checks(store: ox.Store, owners: dict, by_product: dict, failed_checks:
     focus_nodes_by_shape when the caller has them already."""
     from evkg.validation.compiled import focus_nodes_by_shape
 
-    applicable: dict = {p: set() for p in by_product}
+    # (shape, focus) -> severity of its failure, per product; each is taken out once counted, so what is
+    # left are failures of checks the shapes' targets do not reach (counted as applicable too)
+    failed_of = {product: {(shape, focus): severity for shape, focus, severity in failures}
+                 for product, failures in failed_checks.items()}
+    tallies = {product: {label: {} for label in _section_labels()} for product in failed_checks}
+
+    def count(product, shape, focus, severity, failed: bool, section: str | None) -> None:
+        tally = tallies[product][section or _section_of(shape, store, focus)]
+        applicable_n, failed_n = tally.get(severity, (0, 0))
+        tally[severity] = (applicable_n + 1, failed_n + failed)
+
     for shape, nodes in (focus_nodes if focus_nodes is not None else focus_nodes_by_shape(store)).items():
+        severity = section = None
         for focus in nodes:
             product = owners.get(focus)
-            if product is not None:
-                applicable[product].add((shape, focus))
-    for product, failures in failed_checks.items():
-        failed_keys = {(shape, focus) for shape, focus, _ in failures}
-        severity_of = {(shape, focus): severity for shape, focus, severity in failures}
-        tallies: dict = {label: {} for label in _section_labels()}
-        for shape, focus in applicable[product] | failed_keys:
-            key = (shape, focus)
-            if key in severity_of:
-                severity = severity_of[key]
-            else:
-                severity = severity_of_shape(shape)
-            section = _section_of(shape, store, focus)
-            applicable_n, failed_n = tallies[section].get(severity, (0, 0))
-            tallies[section][severity] = (applicable_n + 1, failed_n + (key in failed_keys))
-        by_product[product].tallies = {label: tally for label, tally in tallies.items() if tally}
+            if product is None:
+                continue
+            if severity is None:           # asked once per shape, not once per focus node
+                severity, section = severity_of_shape(shape), _shape_section(shape)
+            failed_severity = failed_of[product].pop((shape, focus), None)
+            count(product, shape, focus, failed_severity or severity, failed_severity is not None, section)
+    for product, failures in failed_of.items():
+        for (shape, focus), severity in failures.items():
+            count(product, shape, focus, severity, True, _shape_section(shape))
+    for product, sections in tallies.items():
+        by_product[product].tallies = {label: tally for label, tally in sections.items() if tally}
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from evkg.core import resources
 from evkg.core.resources import subclass_closure
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
-from evkg.io.rdf import to_ox, to_rdflib
+from evkg.io.rdf import RdflibTerms, to_ox
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -109,6 +109,25 @@ def _rows(store: ox.Store, query: str):
     return store.query(query, use_default_graph_as_union=True)
 
 
+def _sparql_order(term) -> tuple:
+    """The order Oxigraph's ORDER BY gives blank nodes (by id) and IRIs, blank nodes first; literals last (a
+    literal kind has no label, so their order among themselves never shows)."""
+    return (0 if isinstance(term, ox.BlankNode) else 1 if isinstance(term, ox.NamedNode) else 2, term.value)
+
+
+@functools.cache
+def _ontology_labels() -> dict:
+    """The label of every ontology term that has one (rdfs:label, else skos:prefLabel), asked of the graph once
+    rather than once per finding."""
+    ontology = resources.ontology_graph()
+    labels = {}
+    for node in set(ontology.subjects(RDFS.label)) | set(ontology.subjects(SKOS.prefLabel)):
+        found = ontology.value(node, RDFS.label) or ontology.value(node, SKOS.prefLabel)
+        if found is not None:
+            labels[node] = str(found)
+    return labels
+
+
 # A bare IRI (not an example in <…>) filled into a message template.
 _IRI_IN_TEXT = re.compile(r"(?<![<\w])https?://[^\s<>\"]+")
 
@@ -116,31 +135,36 @@ _IRI_IN_TEXT = re.compile(r"(?<![<\w])https?://[^\s<>\"]+")
 class SubmittedData:
     """What the report needs to know about the submitted data, asked of the store once."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, as_rdflib: RdflibTerms | None = None):
         self.store = store
+        self.as_rdflib = as_rdflib if as_rdflib is not None else RdflibTerms()   # one memo for the check
+        as_rdflib = self.as_rdflib
         data = f"<{DATA_GRAPH.value}>"
         self.products = sorted(
-            (to_rdflib(p) for (p,) in _rows(store, f"""
+            (as_rdflib[p] for (p,) in _rows(store, f"""
                 SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
         self.owners = self._owners(data)
         # facts each product's description marks as not reported by its sources (on any of its nodes)
         self.not_reported: dict = {}
         for row in _rows(store, f"SELECT ?n ?f WHERE {{ GRAPH {data} {{ ?n <{EVKG.notReported}> ?f }} }}"):
-            owner = self.owners.get(to_rdflib(row["n"]))
+            owner = self.owners.get(as_rdflib[row["n"]])
             if owner is not None:
                 self.not_reported.setdefault(owner, set()).add(str(row["f"].value))
         self.labels = {}
         for row in _rows(store, f"SELECT ?n ?l WHERE {{ GRAPH {data} {{ ?n <{RDFS.label}> ?l }} }} ORDER BY ?n ?l"):
             node, label = row
-            self.labels.setdefault(to_rdflib(node), str(label.value))
+            self.labels.setdefault(as_rdflib[node], str(label.value))
         # Unnamed nodes are named by what they are and whose they are ("the separation step of <product>").
         self.kinds: dict = {}
         for pattern in ("?n a ?k", f"?s ?k ?n FILTER(?k != <{RDF.type}>)"):     # its type first, then its role
-            for row in _rows(store, f"SELECT ?n ?k WHERE {{ GRAPH {data} {{ {pattern} FILTER(isBlank(?n)) }} }} "
-                                    "ORDER BY ?n ?k"):
-                node, kind = row
-                self.kinds.setdefault(to_rdflib(node), []).append(to_rdflib(kind))
+            found: dict = {}
+            query = f"SELECT ?n ?k WHERE {{ GRAPH {data} {{ {pattern} FILTER(isBlank(?n)) }} }}"
+            for node, kind in _rows(store, query):
+                found.setdefault(node, []).append(kind)
+            for node, kinds in found.items():          # sorted here: Oxigraph's ORDER BY costs more than the rest
+                in_order = sorted(kinds, key=_sparql_order)
+                self.kinds.setdefault(as_rdflib[node], []).extend(as_rdflib[k] for k in in_order)
 
     def _owners(self, data: str) -> dict:
         """The product each described node belongs to: the first product (in order) whose links reach it.
@@ -151,8 +175,7 @@ class SubmittedData:
         other products, whose details belong to them."""
         links: dict = {}
         described = set()
-        for row in _rows(self.store, f"SELECT ?s ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}"):
-            subject, value = row
+        for subject, value in _rows(self.store, f"SELECT ?s ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}"):
             described.add(subject)
             if not isinstance(value, ox.Literal):
                 links.setdefault(subject, []).append(value)
@@ -166,15 +189,14 @@ class SubmittedData:
                     continue
                 owned[node] = product
                 stack.extend(links.get(node, ()))
-        return {to_rdflib(node): to_rdflib(owner) for node, owner in owned.items()
+        as_rdflib = self.as_rdflib
+        return {as_rdflib[node]: as_rdflib[owner] for node, owner in owned.items()
                 if node in described or node is owner}
 
     def known_label(self, node) -> str | None:
         if node in self.labels:
             return self.labels[node]
-        ontology = resources.ontology_graph()
-        found = ontology.value(node, RDFS.label) or ontology.value(node, SKOS.prefLabel)
-        return str(found) if found is not None else None
+        return _ontology_labels().get(node)
 
     def label(self, node) -> str:
         found = self.known_label(node)
@@ -214,12 +236,13 @@ class SubmittedData:
         """(subject, predicate, term) for evkg: IRIs used as a predicate, class or value (only `wanted` terms)."""
         namespace = str(EVKG)
         data = f"<{DATA_GRAPH.value}>"
+        as_rdflib = self.as_rdflib
         if wanted is None:
-            return [to_rdflib(t) for (t,) in _rows(self.store, f"""
+            return [as_rdflib[t] for (t,) in _rows(self.store, f"""
                 SELECT DISTINCT ?t WHERE {{ GRAPH {data} {{ {{ ?s ?t ?o }} UNION {{ ?s ?p ?t FILTER(isIRI(?t)) }} }}
                   FILTER(STRSTARTS(STR(?t), "{namespace}")) }}""")]
         values = " ".join(f"<{t}>" for t in wanted)
-        return [tuple(to_rdflib(term) for term in row) for row in _rows(self.store, f"""
+        return [tuple(as_rdflib[term] for term in row) for row in _rows(self.store, f"""
             SELECT DISTINCT ?s ?p ?t WHERE {{ VALUES ?t {{ {values} }} GRAPH {data} {{
               {{ ?s ?t ?o BIND(?t AS ?p) }} UNION {{ ?s ?p ?t }} }} }}""")]
 
@@ -227,7 +250,7 @@ class SubmittedData:
         from evkg.literature.identifiers import SOURCE_PROPERTIES
 
         values = " ".join(f"<{p}>" for p in SOURCE_PROPERTIES)
-        return [tuple(to_rdflib(term) for term in row) for row in _rows(self.store, f"""
+        return [tuple(self.as_rdflib[term] for term in row) for row in _rows(self.store, f"""
             SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }}
               FILTER(isIRI(?o)) }}""")]
 
@@ -264,9 +287,10 @@ def validate_store(store: ox.Store, data: Graph | None = None, *, profile: str =
     """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
     from evkg.validation import compiled as sparql_validation
 
-    focus_nodes = sparql_validation.focus_nodes_by_shape(store)
-    raw = sparql_validation.validate_store(store, data, focus_nodes)
-    return report_for_store(store, raw, profile=profile, focus_nodes=focus_nodes)
+    as_rdflib = RdflibTerms()
+    focus_nodes = sparql_validation.focus_nodes_by_shape(store, as_rdflib)
+    raw = sparql_validation.validate_store(store, data, focus_nodes, as_rdflib)
+    return report_for_store(store, raw, profile=profile, focus_nodes=focus_nodes, as_rdflib=as_rdflib)
 
 
 def profile_severity(shape, severity, profile: str) -> str:
@@ -285,12 +309,12 @@ def _submission_severity(shape) -> str | None:
 
 
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
-                     focus_nodes: dict | None = None) -> ValidationReport:
+                     focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None) -> ValidationReport:
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.terms import conclusion_results, term_results
 
-    submitted = SubmittedData(store)
+    submitted = SubmittedData(store, as_rdflib)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
                    + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted)
                    + facts_named_as_text(submitted))

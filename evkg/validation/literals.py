@@ -6,7 +6,6 @@ from __future__ import annotations
 from rdflib.namespace import SH
 
 from evkg.core.namespaces import EVSH
-from evkg.io.rdf import to_rdflib
 
 ILL_TYPED_SHAPE = EVSH["S-wellFormedValue"]
 
@@ -17,6 +16,7 @@ def ill_typed_results(submitted) -> list:
     from evkg.validation.compiled import DATA_GRAPH, RawResult
 
     messages = frozenset(str(m) for m in resources.shapes_graph().objects(ILL_TYPED_SHAPE, SH.message))
+    as_rdflib = submitted.as_rdflib
     results = []
     # Oxigraph reads the common datatypes itself (a cast of an ill-formed value fails), so only those it cannot
     # read, and values of rarer XSD datatypes, are handed to rdflib to decide: most values cost no Python
@@ -30,9 +30,9 @@ def ill_typed_results(submitted) -> list:
                    IF(?dt = xsd:double, xsd:double(?o), IF(?dt = xsd:boolean, xsd:boolean(?o),
                    IF(?dt = xsd:date, xsd:date(?o), IF(?dt = xsd:dateTime, xsd:dateTime(?o), "other")))))) AS ?read)
               FILTER(!BOUND(?read) || ?read = "other") }}"""):
-        literal = to_rdflib(value)
+        literal = as_rdflib[value]
         if getattr(literal, "ill_typed", False):
-            results.append(RawResult(focus=to_rdflib(subject), path=to_rdflib(predicate), value=literal,
+            results.append(RawResult(focus=as_rdflib[subject], path=as_rdflib[predicate], value=literal,
                                      shape=ILL_TYPED_SHAPE, severity=SH.Violation, messages=messages,
                                      component=SH.DatatypeConstraintComponent))
     return results

@@ -6,7 +6,6 @@ from __future__ import annotations
 from rdflib.namespace import SH
 
 from evkg.core.namespaces import EVKG, EVSH
-from evkg.io.rdf import to_rdflib
 
 NAMED_AS_TEXT_SHAPE = EVSH["S-notReported"]
 
@@ -17,7 +16,8 @@ def facts_named_as_text(submitted) -> list:
     from evkg.validation.compiled import DATA_GRAPH, RawResult
 
     messages = frozenset(str(m) for m in resources.shapes_graph().objects(NAMED_AS_TEXT_SHAPE, SH.message))
-    return [RawResult(focus=to_rdflib(subject), path=EVKG.notReported, value=to_rdflib(value),
+    as_rdflib = submitted.as_rdflib
+    return [RawResult(focus=as_rdflib[subject], path=EVKG.notReported, value=as_rdflib[value],
                       shape=NAMED_AS_TEXT_SHAPE, severity=SH.Violation, messages=messages,
                       component=SH.NodeKindConstraintComponent)
             for subject, value in submitted.store.query(f"""

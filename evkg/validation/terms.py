@@ -42,7 +42,7 @@ def term_results(submitted, index: TermIndex | None = None) -> list:
         SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }}
           FILTER(isIRI(?o) && ({starts})) }}""", use_default_graph_as_union=True)
     for row in rows:
-        subject, predicate, term = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        subject, predicate, term = (submitted.as_rdflib[t] for t in row)         # ?s ?p ?o
         found = _check_term(submitted, index, predicate, term)
         if found is not None:
             shape, severity, detail = found
@@ -52,7 +52,7 @@ def term_results(submitted, index: TermIndex | None = None) -> list:
           FILTER(isLiteral(?o) && REGEX(STR(?o), "{_IDENTIFIER_TEXT}")) }}""", use_default_graph_as_union=True)
     identifiers = set()
     for row in rows:
-        subject, predicate, text = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        subject, predicate, text = (submitted.as_rdflib[t] for t in row)
         iri = iri_for_identifier(str(text))
         if iri is None:
             continue
@@ -85,7 +85,7 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
     declared = _declared_evkg_terms()
     results = []
     for row in rows:
-        subject, predicate, value = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        subject, predicate, value = (submitted.as_rdflib[t] for t in row)
         key = str(predicate)[len(str(EVKG)):]
         prop = submitted.label(predicate)
         if isinstance(value, URIRef):
@@ -204,12 +204,6 @@ def _raw(subject, predicate, value, shape, severity, message):
                      messages=frozenset({message}), component=SH.SPARQLConstraintComponent)
 
 
-def _rdflib(term):
-    from evkg.io.rdf import to_rdflib
-
-    return to_rdflib(term)
-
-
 CONCLUSION_IN_SUBMISSION = EVSH["TRUST-01-ConclusionInSubmission"]
 
 
@@ -224,7 +218,7 @@ def conclusion_results(submitted) -> list:
                                  use_default_graph_as_union=True)
     by_node: dict = {}
     for row in rows:
-        subject, predicate, value = (_rdflib(row[v]) for v in ("s", "p", "o"))
+        subject, predicate, value = (submitted.as_rdflib[t] for t in row)
         by_node.setdefault(subject, []).append((predicate, value))
     results = []
     classes = conclusion_classes()
