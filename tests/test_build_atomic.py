@@ -69,8 +69,9 @@ def test_a_build_killed_at_any_stage_leaves_the_previous_store_answering(built, 
     assert after.returncode == 0, after.stderr
     assert after.stdout == expected
     assert "building the knowledge graph" not in after.stderr      # the previous store was used, not rebuilt
-    leftovers = [p.name for p in store.parent.iterdir() if p.name != store.name]
-    assert leftovers == [], leftovers                                # the killed build's folder is cleared
+    # the killed build's folder is cleared; the build lock beside the store stays, as RocksDB's LOCK does
+    leftovers = [p.name for p in store.parent.iterdir() if p.name not in (store.name, f".{store.name}.lock")]
+    assert leftovers == [], leftovers
 
 
 def test_a_kill_between_the_two_renames_puts_the_previous_store_back(built):
@@ -153,7 +154,7 @@ def test_a_build_that_fills_the_disk_fails_clearly_and_leaves_the_previous_store
     assert failed["code"] == 2, failed["err"]
     assert "the disk is full" in failed["err"] and "previous store" in failed["err"], failed["err"]
     assert "Traceback" not in failed["err"]
-    assert steps["left"] == ["store"]                                 # the half-built folder is removed
+    assert steps["left"] == [".store.lock", "store"]                  # the half-built folder is removed
     assert steps["after"]["code"] == 0 and steps["after"]["out"] == expected["out"], steps["after"]["err"]
 
 
