@@ -102,3 +102,16 @@ def test_the_walk_through_shows_what_checking_the_template_says(tmp_path, capsys
     for line in shown.splitlines():
         if line.strip().startswith(("at line", "Verdict", "VIOLATION")):
             assert line.strip() in out, line
+
+
+@pytest.mark.parametrize("kind, asked", [("msc-ev", True), ("omv-vaccine", False), ("plant-ev", False)])
+def test_a_fact_checked_for_some_kinds_of_source_only_is_asked_of_those_only(kind, asked, tmp_path, capsys):
+    """The producer cell type is a fact the classification needs of a cell-culture source; the templates of
+    bacterial and plant vesicles no longer ask for a Cell Ontology term, and checking them agrees."""
+    text = template(kind, "yaml")
+    assert bool(re.search(r"^\s*producerCellType:\s*$", text, re.MULTILINE)) == asked
+    assert "producerCellType" in text                      # still named, among the keys also possible
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, results = _findings(path, capsys)
+    assert any(r["constraint"] == "F-producerCellType" for r in results) == asked

@@ -7,6 +7,7 @@ template therefore lists exactly the facts still to fill in, each by its plain n
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
@@ -62,12 +63,63 @@ class Node:
     others: list[str]               # optional keys, named once in a comment
 
 
+@functools.cache
+def _fact_checks_by_type(slot_name: str) -> dict[str, frozenset]:
+    """For each type a node of this slot may have: the ids of the fact checks (F-…) that ask a lone node of that
+    type, linked from a product as in a description, for a fact. A check that asks nodes of some types only
+    (the producer cell type of a cell-culture source, not of a bacterial one) is told apart from one that waits
+    for other facts (it asks no lone node)."""
+    from rdflib import BNode, Graph
+    from rdflib.namespace import RDF
+
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.compiled import bundled_compiled_shapes, run_compiled
+    from evkg.validation.store import store_of_graph
+
+    model = description_model()
+    chain = []
+    name = slot_name
+    while name is not None:
+        chain.append(model.slots[name])
+        name = model.slots[name].parent
+    shapes = resources.shapes_graph()
+    asked = {}
+    for type_name, _ in model.slots[slot_name].node_types:
+        graph, holder = Graph(), BNode()
+        graph.add((holder, RDF.type, EVKG.EVProduct))
+        for link in reversed(chain):
+            node = BNode()
+            kind = type_name if link.name == slot_name else link.node_types[0][0]
+            graph.add((holder, EVKG[link.name], node))
+            graph.add((node, RDF.type, EVKG[kind]))
+            holder = node
+        ids = {str(shapes.value(r.shape, EVKG.constraintId) or "")
+               for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == holder}
+        asked[type_name] = frozenset(i for i in ids if i.startswith("F-"))
+    return asked
+
+
+def _asked_of(field_: Field, slot: Slot, node_type: str) -> bool:
+    """False when the fact checks behind a field ask nodes of other types only (not this node's type)."""
+    if slot.name == "product" or len(slot.node_types) < 2:
+        return True
+    by_type = _fact_checks_by_type(slot.name)
+    checks = {c for c in field_.constraints if c.startswith("F-")}
+    if not checks & frozenset().union(*by_type.values()):
+        return True                             # asked of no lone node: it waits for other facts
+    return bool(checks & by_type.get(node_type, frozenset()))
+
+
 def _walk(slot: Slot, seed: dict, model) -> Node:
     node_type = seed.get("type") or slot.node_types[0][0]
     entries = []
     others = []
     for field_ in slot.fields:
         seeded = seed.get(field_.key)
+        if (seeded is None and "type" in seed and field_.level == "classification"
+                and not _asked_of(field_, slot, node_type)):
+            others.append(field_.key)          # asked of other kinds of node only (no cell type for bacteria)
+            continue
         if seeded is None and any(seed.get(a) is not None for a in field_.alternatives):
             others.append(field_.key)          # the kind states the other way of answering the same question
             continue
