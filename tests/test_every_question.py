@@ -286,3 +286,26 @@ def test_the_curated_product_check_notices_an_unmarked_gap():
     copy.remove((product, EVKG.notReported, EVKG.cellContent))
     assert "cellContent" in unmarked_facts(copy, product)
     assert URIRef(E + "cellContent") not in set(copy.objects(product, EVKG.notReported))
+
+
+def test_under_another_rule_set_an_open_question_is_that_rule_sets_silence_not_the_laws(tmp_path):
+    """A rule file of the user's that retires the rule answering a question leaves the question open: the
+    answer says the rules of this rule set leave it open, since the law in force may well answer it."""
+    from evkg.classification.knowledge import knowledge
+
+    e1 = Graph().parse(ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl")
+    in_force = classify(e1)
+    answered = next(o for o in in_force.outcomes if o.question == E + "Q_KR_GeneTherapy" and o.status != "undecided")
+    rule = answered.rule
+    overlay = tmp_path / "retire.ttl"
+    overlay.write_text(f"""@prefix evkg: <https://w3id.org/evkg#> . @prefix sh: <http://www.w3.org/ns/shacl#> .
+<https://example.org/retired> evkg:ruleId "{rule}" ; sh:deactivated true .
+""", encoding="utf-8")
+    assert knowledge((str(overlay),)).changes
+    retired = classify(e1, rule_files=(str(overlay),))
+    still = [o for o in retired.outcomes if o.question == E + "Q_KR_GeneTherapy"]
+    assert still and all(o.status == "undecided" for o in still), [(o.rule, o.status) for o in still]
+    open_ = [o for o in still if not o.missing]
+    assert open_, "the question waits for a fact instead: pick another rule"
+    assert all("rules of this rule set leave it open" in o.rationale and "the law" not in o.rationale
+               for o in open_)

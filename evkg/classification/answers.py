@@ -145,8 +145,10 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         for prop in missing:
             triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
         if not missing:
+            # under an overlay (a reform proposal, a user's rules) it is that rule set, not the law, that is silent
+            silent = "the rules of this rule set leave it open" if kb.changes else "the law leaves it open"
             rationale = ("No rule answers this question for the facts as stated, and no missing fact could "
-                         "change that: the law leaves it open. Ask "
+                         f"change that: {silent}. Ask "
                          f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
         elif set(missing) <= not_reported:
             rationale = ("The sources consulted do not report the facts listed, so no rule can answer this "
