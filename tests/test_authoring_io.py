@@ -454,3 +454,15 @@ MENZB_AS_TURTLE_WITH_TEXT = """\
 <https://w3id.org/evkg/data/product/quoted> a evkg:EVProduct ; rdfs:label "OMV vaccine" ;
     evkg:intendedUse evkg:InfectiousDiseaseVaccine ; evkg:notReported "vesicleKind" .
 """
+
+
+def test_a_kind_or_value_named_as_not_reported_is_a_violation_that_says_to_name_a_fact(tmp_path, capsys):
+    """notReported names a fact (a property); a kind (EVProduct) or a value (NoCells) there marks nothing, yet
+    was accepted without a word."""
+    for written in ("EVProduct", "NoCells"):
+        path = tmp_path / f"{written}.yaml"
+        path.write_text(MENZB.read_text(encoding="utf-8").replace("notReported: [vesicleKind]",
+                                                                  f"notReported: [{written}]"), encoding="utf-8")
+        code, out, _ = run_cli("check", str(path), capsys=capsys)
+        assert code == 1 and "S-notReported" in out, out
+        assert f"evkg#{written}>" in out and "a property such as vesicleKind" in out, out

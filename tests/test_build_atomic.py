@@ -173,3 +173,48 @@ def test_a_damaged_store_is_rebuilt_not_a_traceback(tmp_path):
     assert "is damaged" in after.stderr and "rebuilding" in after.stderr and "Traceback" not in after.stderr
     assert after.stdout == expected
     assert query_rows(store).stderr == ""                          # rebuilt once, then used as it is
+
+
+def test_a_store_caught_mid_swap_is_asked_again_once_the_build_ends_not_rebuilt(tmp_path):
+    """A query that opened the store while `evkg build` swapped its folders read files of both, took the store
+    for damaged and rebuilt it (seconds, and a swap under every other reader). Seen damaged while a build holds
+    the lock, the store is asked again once the build ends."""
+    import fcntl
+    import shutil
+
+    good = tmp_path / "good"
+    assert evkg("build", "--store", good).returncode == 0
+    expected = query_rows(good).stdout
+    store = tmp_path / "store"
+    shutil.copytree(good, store)
+    max(store.glob("*.sst"), key=lambda p: p.stat().st_size).unlink()     # what a reader mid-swap sees
+    with open(tmp_path / ".store.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)                                    # the build under way
+        query = subprocess.Popen([sys.executable, "-m", "evkg.cli", "query", "products-by-category", "--param",
+                                  "jurisdiction=US", "--format", "csv", "--store", str(store)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waited = []
+        for line in query.stderr:
+            waited.append(line)
+            if "waiting for it" in line:
+                break
+        shutil.rmtree(store)                                                # the build's swap completes
+        os.rename(good, store)
+    out, err = query.communicate(timeout=120)
+    err = "".join(waited) + err
+    assert query.returncode == 0, err[-2000:]
+    assert out == expected
+    assert "damaged" not in err and "rebuilding" not in err, err
+
+
+def test_a_current_store_is_read_where_its_build_lock_cannot_be_opened(tmp_path):
+    """Reading needs no lock: a current store whose lock file cannot be opened (here a folder stands in its
+    place; likewise a read-only disk or a shared install) was refused by every command that only reads."""
+    store = tmp_path / "store"
+    assert evkg("build", "--store", store).returncode == 0
+    expected = query_rows(store).stdout
+    (tmp_path / ".store.lock").unlink()
+    (tmp_path / ".store.lock").mkdir()
+    after = query_rows(store)
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == expected and after.stderr == ""

@@ -191,3 +191,18 @@ def test_no_match_says_a_known_curie_can_still_be_written_and_that_is_true(tmp_p
     on_indication = {(r["constraint"], r["severity"]) for r in product["results"]
                      if (r["path"] or "").endswith("#indication")}
     assert on_indication == {("TERM-02", "Warning")}
+
+
+def test_an_empty_search_is_refused_with_an_example_not_answered_no_match(capsys):
+    """An empty search (an unset shell variable) was answered "No term matches ''" with advice to add ontologies."""
+    for text in ("", "   "):
+        assert main(["terms", "search", text]) == 2
+        said = capsys.readouterr()
+        assert "evkg terms search ginger" in said.err and "No term matches" not in said.out + said.err
+
+
+def test_a_long_search_without_a_match_is_not_echoed_back_whole(capsys):
+    """A pasted page of text (here 100,000 characters) was printed back in full in the no-match message."""
+    assert main(["terms", "search", "q" * 100_000]) == 1
+    said = capsys.readouterr().out
+    assert "No term matches 'qqq" in said and len(said) < 1000, len(said)

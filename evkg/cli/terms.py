@@ -49,6 +49,10 @@ def search_command(text, kind, for_property, limit, as_json):
     Examples:  evkg terms search "mesenchymal stem" --kind celltype
                evkg terms search osteoarthritis --for indication
     """
+    if not text.strip():
+        from evkg.core.errors import UsageError
+
+        raise UsageError("give a word, a name or an identifier to search for, e.g. evkg terms search ginger")
     if for_property:
         from evkg.authoring.terms import search_terms
 
@@ -73,11 +77,11 @@ def search_command(text, kind, for_property, limit, as_json):
                 return f"{hit['label']} {hit['curie']} ({', '.join(hit['kinds']) or 'kind unknown'}{where})"
 
             shown = ", ".join(offered(h) for h in elsewhere)
-            click.echo(f"No term that {for_property} accepts matches {text!r}; other terms do: {shown}.")
+            click.echo(f"No term that {for_property} accepts matches {_shown(text)}; other terms do: {shown}.")
             return 1
     if not hits:
-        click.echo(f"No term matches {text!r} among the terms evkg knows (a selection of each ontology, and the "
-                   f"ontologies you added). If you know the term's identifier, write it as a CURIE (e.g. "
+        click.echo(f"No term matches {_shown(text)} among the terms evkg knows (a selection of each ontology, "
+                   f"and the ontologies you added). If you know the term's identifier, write it as a CURIE (e.g. "
                    f"MONDO:0005178): a term of the right ontology that no index holds is accepted with a "
                    f"warning (TERM-02). To search and check every term of an ontology, add it with "
                    f"`evkg terms add FILE`.")
@@ -87,3 +91,8 @@ def search_command(text, kind, for_property, limit, as_json):
         click.echo(f"{hit['curie']:<18} {hit['label']}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}]  "
                    f"<{hit['iri']}>  from {hit['source']}")
     return 0
+
+
+def _shown(text: str) -> str:
+    """The searched text as a message quotes it: a pasted page is not echoed back whole."""
+    return repr(text if len(text) <= 80 else text[:77] + "...")

@@ -428,10 +428,7 @@ def open_store(path: str | Path | None = None, *, endpoint: str | None = None,
             raise UsageError("give either --endpoint or --store, not both")
         return RemoteEndpoint(endpoint, timeout=timeout)
     target = Path(path or default_store_path())
-    if target.parent.is_dir():
-        with build_lock(target, wait=False) as alone:
-            if alone:                         # a build under way puts its own leftovers right
-                recover(target)
+    _recover_unless_building(target)
     if recorded_fingerprint(target) != fingerprint():
         progress = progress or _stderr
         if recorded_fingerprint(target) is None:
@@ -441,8 +438,30 @@ def open_store(path: str | Path | None = None, *, endpoint: str | None = None,
         rebuild_atomically(target, progress=progress, only_if_stale=True)
     try:
         return EmbeddedStore(target, read_only=True)      # read-only: any number of commands may query it at once
-    except StoreDamaged as damaged:
-        # everything in it is built from the bundled data, so a damaged store is rebuilt, not a dead end
-        (progress or _stderr)(f"evkg: {damaged}; rebuilding it from the bundled data")
-        rebuild_atomically(target, progress=progress or _stderr)
-        return EmbeddedStore(target, read_only=True)
+    except StoreDamaged:
+        pass
+    # a store opened while a build swapped its folders in reads files of both and looks damaged: once no build
+    # runs it is asked again, and rebuilt only if it is still damaged
+    progress = progress or _stderr
+    with build_lock(target, progress):
+        try:
+            return EmbeddedStore(target, read_only=True)
+        except StoreDamaged as damaged:
+            # everything in it is built from the bundled data, so a damaged store is rebuilt, not a dead end
+            progress(f"evkg: {damaged}; rebuilding it from the bundled data")
+            _rebuild(target, progress, None)
+    return EmbeddedStore(target, read_only=True)
+
+
+def _recover_unless_building(target: Path) -> None:
+    """Put right what a killed build left beside the store, unless a build under way will. A folder evkg cannot
+    write to (a read-only disk, a shared install) has nothing to put right, and a current store there is still
+    read."""
+    if not target.parent.is_dir():
+        return
+    try:
+        with build_lock(target, wait=False) as alone:
+            if alone:
+                recover(target)
+    except OSError:
+        pass
