@@ -125,3 +125,23 @@ def test_the_check_page_form_takes_yaml_too(server):
 def test_term_look_up_refuses_what_it_cannot_honour(server, query, words):
     response = server.get(f"/api/terms?{query}")
     assert response.status_code == 400 and words in response.json()["message"], response.text
+
+
+def test_a_look_up_that_finds_nothing_says_what_to_do_as_the_command_line_does(server, capsys):
+    """A species searched under a disease key, and a disease no bundled index holds: the page's look-up
+    gives the same guidance as `evkg terms search`, not a bare empty list."""
+    from evkg.cli import main
+
+    for words, key in (("Neisseria meningitidis", "indication"), ("meningococcal disease", "indication")):
+        answer = server.get("/api/terms", params={"q": words, "for": key})
+        assert answer.status_code == 200 and answer.json()["terms"] == []
+        message = answer.json()["message"]
+        assert main(["terms", "search", words, "--for", key]) == 1
+        printed = capsys.readouterr().out.strip()
+        assert message == printed, (message, printed)
+    species = server.get("/api/terms", params={"q": "Neisseria meningitidis", "for": "indication"}).json()
+    assert "NCBITaxon:487" in species["message"] and "write it under organism" in species["message"]
+    disease = server.get("/api/terms", params={"q": "meningococcal disease", "for": "indication"}).json()
+    assert "write it as a CURIE" in disease["message"] and "TERM-02" in disease["message"]
+    found = server.get("/api/terms", params={"q": "osteoarthritis", "for": "indication"}).json()
+    assert "message" not in found

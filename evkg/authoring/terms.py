@@ -122,3 +122,25 @@ def keys_taking(hit: dict) -> list[str]:
         if kind_iris & set(kinds) and all(pattern.search(hit["iri"]) for pattern in accepted_patterns(key)):
             keys.append(key)
     return keys
+
+
+def no_match_message(text: str, for_property: str | None = None) -> str:
+    """What to do when a search finds nothing: the terms of other kinds that match (and the keys that take
+    them), or how to write a term no index holds. `evkg terms search` and the page's look-up say the same."""
+    shown = repr(text if len(text) <= 80 else text[:77] + "...")     # a pasted page is not echoed back whole
+    if for_property:
+        from evkg.terms import search_terms as search_everywhere
+
+        elsewhere = search_everywhere(text, limit=3)
+        if elsewhere:
+            def offered(hit: dict) -> str:
+                keys = keys_taking(hit)
+                where = f"; write it under {' or '.join(keys)}" if keys else "; no key of a description takes it"
+                return f"{hit['label']} {hit['curie']} ({', '.join(hit['kinds']) or 'kind unknown'}{where})"
+
+            return (f"No term that {for_property} accepts matches {shown}; other terms do: "
+                    f"{', '.join(offered(h) for h in elsewhere)}.")
+    return (f"No term matches {shown} among the terms evkg knows (a selection of each ontology, and the "
+            f"ontologies you added). If you know the term's identifier, write it as a CURIE (e.g. MONDO:0005178): "
+            f"a term of the right ontology that no index holds is accepted with a warning (TERM-02). To search "
+            f"and check every term of an ontology, add it with `evkg terms add FILE`.")

@@ -64,35 +64,13 @@ def search_command(text, kind, for_property, limit, as_json):
     if as_json:
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
         return 0
-    if not hits and for_property:
-        from evkg.terms import search_terms as search_everywhere
-
-        elsewhere = search_everywhere(text, limit=3)
-        if elsewhere:
-            from evkg.authoring.terms import keys_taking
-
-            def offered(hit: dict) -> str:
-                keys = keys_taking(hit)
-                where = f"; write it under {' or '.join(keys)}" if keys else "; no key of a description takes it"
-                return f"{hit['label']} {hit['curie']} ({', '.join(hit['kinds']) or 'kind unknown'}{where})"
-
-            shown = ", ".join(offered(h) for h in elsewhere)
-            click.echo(f"No term that {for_property} accepts matches {_shown(text)}; other terms do: {shown}.")
-            return 1
     if not hits:
-        click.echo(f"No term matches {_shown(text)} among the terms evkg knows (a selection of each ontology, "
-                   f"and the ontologies you added). If you know the term's identifier, write it as a CURIE (e.g. "
-                   f"MONDO:0005178): a term of the right ontology that no index holds is accepted with a "
-                   f"warning (TERM-02). To search and check every term of an ontology, add it with "
-                   f"`evkg terms add FILE`.")
+        from evkg.authoring.terms import no_match_message
+
+        click.echo(no_match_message(text, for_property))
         return 1
     for hit in hits:
         flag = " (obsolete)" if hit["obsolete"] else ""
         click.echo(f"{hit['curie']:<18} {hit['label']}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}]  "
                    f"<{hit['iri']}>  from {hit['source']}")
     return 0
-
-
-def _shown(text: str) -> str:
-    """The searched text as a message quotes it: a pasted page is not echoed back whole."""
-    return repr(text if len(text) <= 80 else text[:77] + "...")

@@ -121,7 +121,13 @@ def authoring_routes(service) -> list:
                 query, spaces=spaces, for_property=request.query_params.get("for") or None, limit=limit))
         except UsageError as exc:
             raise ServiceError(400, "bad-term-search", str(exc)) from None
-        return JSONResponse({"query": query, "terms": matches})
+        answer = {"query": query, "terms": matches}
+        if not matches:
+            from evkg.authoring.terms import no_match_message
+
+            answer["message"] = await service.run("term search", no_match_message, query,
+                                                  request.query_params.get("for") or None)
+        return JSONResponse(answer)
 
     async def new(request):
         from evkg.authoring.template import template

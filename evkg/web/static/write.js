@@ -125,7 +125,7 @@ function termWidget(field, node, id) {
       try { data = await api(`/api/terms?${params}`); } catch (error) {
         results.append(el("li", {class: "none", text: error.message})); return;
       }
-      if (!data.terms.length) results.append(el("li", {class: "none", text: "no term matches these words"}));
+      if (!data.terms.length) results.append(el("li", {class: "none", text: data.message || "no term matches these words"}));
       for (const term of data.terms) {
         results.append(el("li", {}, el("button", {type: "button", class: "term-option", role: "option",
           "data-curie": term.curie, text: `${term.label} (${term.curie})`, onclick: () => {
