@@ -205,3 +205,26 @@ def test_term_index_and_rule_pages(served):
     assert any(t["curie"].startswith("evkg:Premises_") for t in medicinal["cross_check_classes"])
     owl_class = next(t for t in medicinal["types"] if t["curie"] == "owl:Class")
     assert owl_class["local"] is False                     # linked to its own IRI, not to a 404 page here
+
+
+def test_findings_on_a_yaml_description_speak_its_words_not_turtles(capsys):
+    """A value name in a finding on a YAML description is written as in YAML (IdentityTest), by the command line
+    and by the web service; on the Turtle twin it keeps its prefix (evkg:IdentityTest)."""
+    import json as json_module
+
+    from evkg.cli import main as cli_main
+    from evkg.web.jobs import check_description
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "valid"
+
+    def q30(path) -> str:
+        cli_main(["check", "-q", "--no-classify", "-f", "json", str(path)])
+        results = json_module.loads(capsys.readouterr().out)["files"][0]["products"][0]["results"]
+        return next(r["message"] for r in results if r["constraint"] == "Q-30")
+
+    yaml_path = root / "e1-ucmsc-sev-neonatal-lung.yaml"
+    in_yaml, in_turtle = q30(yaml_path), q30(root / "e1-ucmsc-sev-neonatal-lung.ttl")
+    assert "evkg:IdentityTest" in in_turtle
+    assert "IdentityTest" in in_yaml and "evkg:" not in in_yaml
+    served = check_description(yaml_path.read_bytes(), "yaml", yaml_path.name).files[0].products[0].results
+    assert {r.message for r in served if r.constraint_id == "Q-30"} == {in_yaml}

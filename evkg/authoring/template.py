@@ -18,6 +18,7 @@ from evkg.core import resources
 from evkg.core.errors import UsageError
 from evkg.io.context import CONTEXT_URL
 from evkg.io.structured import read_yaml
+from evkg.io.write import in_form_words
 
 TEMPLATE_FORMATS = ("yaml", "ttl", "jsonld")
 LEVEL_WORDS = {"required": "REQUIRED", "classification": "needed for the classification",
@@ -147,15 +148,6 @@ def _walk(slot: Slot, seed: dict, model) -> Node:
     return Node(slot, node_type, entries, others)
 
 
-def _plain(text: str) -> str:
-    """A shape message in the words of the YAML form: value names without evkg:, external IRIs as CURIEs."""
-    from evkg.io.write import Compactor
-
-    compact = Compactor()
-    text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
-    return re.sub(r"\bevkg:(\w+)", r"\1", text)
-
-
 def _hint(field_: Field) -> str:
     parts = []
     if field_.kind == "choice" and field_.choices:
@@ -172,7 +164,7 @@ def _hint(field_: Field) -> str:
         spaces = "A " + " or ".join(field_.term_spaces) if field_.term_spaces else "An ontology"
         parts.append(f"{spaces} term as a CURIE; find one with: evkg terms search \"words\" --for {field_.key}.")
     if field_.message:
-        parts.append(_plain(field_.message))
+        parts.append(in_form_words(field_.message))
     if field_.sources:
         parts.append("Source: " + "; ".join(source_label(s) for s in field_.sources) + ".")
     return " ".join(parts)

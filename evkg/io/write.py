@@ -89,6 +89,13 @@ class Compactor:
         return self.key_of.get(predicate) or self.curie(predicate)
 
 
+def in_form_words(text: str) -> str:
+    """A message in the words of the YAML and JSON forms: evkg names without `evkg:`, external IRIs as CURIEs."""
+    compact = Compactor()
+    text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
+    return re.sub(r"\bevkg:(\w+)", r"\1", text)
+
+
 def to_tree(graph: Graph) -> dict:
     """The description as nested plain values in the evkg context (no @context key). Blank nodes are ordered
     by what they say and labelled _:b1, _:b2 … as written, so the same graph is always written the same way

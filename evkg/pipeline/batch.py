@@ -23,6 +23,7 @@ from evkg.pipeline.check import (
     FileCheck,
     check_chunk_store,
     check_fail_on,
+    in_the_words_of_the_form,
     rule_files_of,
     rule_set_words,
 )
@@ -172,9 +173,12 @@ def _whole_or_chunks(path: str, options: Options):
     with working_store() as store:
         source_map = _load_located(path, options, store)
         if product_count(store) <= options.chunk_products:
-            return Part(*check_chunk_store(store, options.classify, options.explain, source=path,
-                                           jurisdictions=options.jurisdictions, rule_files=options.rule_files,
-                                           profile=options.profile), source_map=source_map), None, source_map
+            products, others, errors = check_chunk_store(
+                store, options.classify, options.explain, source=path, jurisdictions=options.jurisdictions,
+                rule_files=options.rule_files, profile=options.profile)
+            if source_map is not None:        # written in YAML or JSON: findings in the words of that form
+                products, others = in_the_words_of_the_form(products, others)
+            return Part(products, others, errors, source_map=source_map), None, source_map
         return None, split(store, options.chunk_products), source_map
 
 

@@ -183,6 +183,19 @@ def rule_files_of(rules: str | None) -> tuple[str, ...]:
     return files
 
 
+def in_the_words_of_the_form(products: list, others: list) -> tuple[list, list]:
+    """The findings of a description written in YAML or JSON with their messages in the words of that form (value
+    names without `evkg:`, IRIs as CURIEs), as `evkg new` writes them."""
+    from dataclasses import replace
+
+    from evkg.io.write import in_form_words
+
+    def reworded(results):
+        return [replace(r, message=in_form_words(r.message)) for r in results]
+
+    return [replace(p, results=reworded(p.results)) for p in products], reworded(others)
+
+
 def rule_set_words(rules: str) -> str:
     from evkg.classification.rule_sets import resolve
 

@@ -32,6 +32,7 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
     """Parse and check one submitted description: the same run `evkg check FILE` makes."""
     from evkg.io.load import parse_located
     from evkg.pipeline import CheckRun, FileCheck, check
+    from evkg.pipeline.check import in_the_words_of_the_form
 
     try:
         graph, source_map = parse_located(raw, fmt, source_name=source_name, allow_remote=False)
@@ -51,6 +52,8 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
             raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
                            f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
+    if source_map is not None:                # written in YAML or JSON: findings in the words of that form
+        products, others = in_the_words_of_the_form(products, others)
     return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others,
                                      source_map=source_map)], profile=profile)
 
