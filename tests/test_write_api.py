@@ -145,3 +145,14 @@ def test_a_look_up_that_finds_nothing_says_what_to_do_as_the_command_line_does(s
     assert "write it as a CURIE" in disease["message"] and "TERM-02" in disease["message"]
     found = server.get("/api/terms", params={"q": "osteoarthritis", "for": "indication"}).json()
     assert "message" not in found
+
+
+def test_convert_names_the_format_it_does_not_know_and_takes_the_input_names_as_targets(server):
+    text = E1.with_suffix(".yaml").read_text(encoding="utf-8")
+    as_turtle = server.post("/api/convert", json={"text": text, "format": "yaml", "to": "turtle"})
+    assert as_turtle.status_code == 200, as_turtle.text
+    assert "evkg:EVProduct" in as_turtle.json()["text"]
+    wrong_target = server.post("/api/convert", json={"text": text, "format": "yaml", "to": "docx"})
+    assert wrong_target.status_code == 400 and "'docx' to convert to" in wrong_target.text
+    wrong_source = server.post("/api/convert", json={"text": text, "format": "rtf", "to": "ttl"})
+    assert wrong_source.status_code == 400 and "'rtf' of the description to convert" in wrong_source.text

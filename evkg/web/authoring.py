@@ -20,6 +20,8 @@ from evkg.web.errors import ServiceError
 
 EDITOR_FORMATS = {"yaml": "yaml", "json": "json-ld", "jsonld": "json-ld", "ttl": "turtle", "turtle": "turtle"}
 MAX_TERM_RESULTS = 50
+CONVERT_TARGETS = ("yaml", "ttl", "jsonld", "tree")
+_TARGET_ALIASES = {"turtle": "ttl", "json-ld": "jsonld"}      # the names the input formats accept too
 
 
 def _located_error(exc: InputError, status: int = 400, code: str = "bad-description") -> ServiceError:
@@ -68,8 +70,13 @@ def convert(raw: bytes, fmt: str, to: str) -> dict:
     from evkg.io.write import serialise, to_tree
 
     rdf_format = EDITOR_FORMATS.get(fmt)
-    if rdf_format is None or to not in ("yaml", "ttl", "jsonld", "tree"):
-        raise ServiceError(400, "unknown-format", "convert from yaml, json, jsonld or ttl to yaml, ttl, jsonld or tree.")
+    to = _TARGET_ALIASES.get(to, to)
+    if rdf_format is None:
+        raise ServiceError(400, "unknown-format", f"unknown format {fmt!r} of the description to convert; use one "
+                           f"of: {', '.join(EDITOR_FORMATS)}.")
+    if to not in CONVERT_TARGETS:
+        raise ServiceError(400, "unknown-format", f"unknown format {to!r} to convert to; use one of: "
+                           f"{', '.join(CONVERT_TARGETS)}.")
     try:
         graph, _ = parse_located(raw, rdf_format, source_name=f"description.{fmt}")
     except InputError as exc:
