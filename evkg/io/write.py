@@ -9,6 +9,7 @@ gives the same graph (tests/test_authoring_roundtrip.py checks this on every exa
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -89,9 +90,14 @@ class Compactor:
         return self.key_of.get(predicate) or self.curie(predicate)
 
 
+@functools.cache
+def _shared_compactor() -> Compactor:
+    return Compactor()                      # read only once built: one per process
+
+
 def in_form_words(text: str) -> str:
     """A message in the words of the YAML and JSON forms: evkg names without `evkg:`, external IRIs as CURIEs."""
-    compact = Compactor()
+    compact = _shared_compactor()
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
     return re.sub(r"\bevkg:(\w+)", r"\1", text)
 

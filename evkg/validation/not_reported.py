@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+import pyoxigraph as ox
 from rdflib.namespace import SH
 
 from evkg.core.namespaces import EVKG, EVSH
@@ -26,7 +27,7 @@ def facts_named_as_text(submitted) -> list:
                       component=SH.NodeKindConstraintComponent)
             for subject, value in submitted.store.query(f"""
                 SELECT ?s ?o WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s <{EVKG.notReported}> ?o }} }}""")
-            if not (value.__class__.__name__ == "NamedNode" and value.value.startswith(str(EVKG)))
+            if not (isinstance(value, ox.NamedNode) and value.value.startswith(str(EVKG)))
             or value.value in not_facts]
 
 
