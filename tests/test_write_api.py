@@ -156,3 +156,12 @@ def test_convert_names_the_format_it_does_not_know_and_takes_the_input_names_as_
     assert wrong_target.status_code == 400 and "'docx' to convert to" in wrong_target.text
     wrong_source = server.post("/api/convert", json={"text": text, "format": "rtf", "to": "ttl"})
     assert wrong_source.status_code == 400 and "'rtf' of the description to convert" in wrong_source.text
+
+
+def test_a_huge_or_odd_format_name_is_refused_without_being_echoed_whole(server):
+    text = E1.with_suffix(".yaml").read_text(encoding="utf-8")
+    for body in ({"text": text, "format": "yaml", "to": "x" * 500_000}, {"text": text, "format": "y" * 500_000},
+                 {"text": text, "format": "yaml", "to": ["ttl"]}, {"text": text, "profile": "p" * 500_000}):
+        answer = server.post("/api/describe" if "profile" in body else "/api/convert", json=body)
+        assert answer.status_code == 400, answer.text[:300]
+        assert len(answer.content) < 2_000

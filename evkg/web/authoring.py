@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 
 from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, EvkgError, InputError, UsageError, value_over_parser_limit
+from evkg.validation.engine import shown
 from evkg.web.errors import ServiceError
 
 EDITOR_FORMATS = {"yaml": "yaml", "json": "json-ld", "jsonld": "json-ld", "ttl": "turtle", "turtle": "turtle"}
@@ -45,7 +46,7 @@ def describe(raw: bytes, fmt: str, profile: str = "submission") -> dict:
 
     rdf_format = EDITOR_FORMATS.get(fmt)
     if rdf_format is None:
-        raise ServiceError(400, "unknown-format", f"unknown description format {fmt!r}; use one of: "
+        raise ServiceError(400, "unknown-format", f"unknown description format {shown(repr(fmt))}; use one of: "
                            f"{', '.join(EDITOR_FORMATS)}.")
     try:
         run, graph = check_text(raw, rdf_format, source_name=f"description.{fmt}", profile=profile)
@@ -72,10 +73,10 @@ def convert(raw: bytes, fmt: str, to: str) -> dict:
     rdf_format = EDITOR_FORMATS.get(fmt)
     to = _TARGET_ALIASES.get(to, to)
     if rdf_format is None:
-        raise ServiceError(400, "unknown-format", f"unknown format {fmt!r} of the description to convert; use one "
-                           f"of: {', '.join(EDITOR_FORMATS)}.")
+        raise ServiceError(400, "unknown-format", f"unknown format {shown(repr(fmt))} of the description to "
+                           f"convert; use one of: {', '.join(EDITOR_FORMATS)}.")
     if to not in CONVERT_TARGETS:
-        raise ServiceError(400, "unknown-format", f"unknown format {to!r} to convert to; use one of: "
+        raise ServiceError(400, "unknown-format", f"unknown format {shown(repr(to))} to convert to; use one of: "
                            f"{', '.join(CONVERT_TARGETS)}.")
     try:
         graph, _ = parse_located(raw, rdf_format, source_name=f"description.{fmt}")
@@ -163,8 +164,8 @@ def authoring_routes(service) -> list:
         body, raw, fmt = await text_request(request)
         profile = str(body.get("profile") or "submission")
         if profile not in ("submission", "published"):
-            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
-                               "or published.")
+            raise ServiceError(400, "bad-profile", f"unknown profile {shown(repr(profile))}: use submission (the "
+                               "default) or published.")
         answer = await service.in_check_worker("check", describe, raw, fmt, profile)
         return JSONResponse(answer)
 
