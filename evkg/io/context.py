@@ -166,10 +166,21 @@ def build_context(ontology: Graph | None = None, shapes: Graph | None = None) ->
 
 
 def _value_aliases(ontology: Graph, shapes: Graph, prop: str) -> dict[str, str]:
-    """Plain-word names for the closed list of values a property takes (its sh:in lists, else the named
-    individuals of its range): each value's labels (rdfs:label, skos:altLabel) and its name in lower case, so
-    `cellContent: no cells` (or `none`) and `intendedUse: [treatment]` read as evkg:NoCells and evkg:Treatment. Scoped to the property, so the same
-    word can name different values of different properties."""
+    """Plain-word names for the closed list of values a property takes: each value's labels (rdfs:label,
+    skos:altLabel) and its name in lower case, so `cellContent: no cells` (or `none`) and `intendedUse:
+    [treatment]` read as evkg:NoCells and evkg:Treatment. Scoped to the property, so the same word can name
+    different values of different properties; a word that names two values of one property is left out."""
+    names: dict[str, set] = {}
+    for local, words in value_names(ontology, shapes, prop).items():
+        for name in {local.lower()} | set(words) | {word.lower() for word in words}:    # as written, and lower case
+            if name and name != local and not re.search(r"[:/@#\[\]]", name):
+                names.setdefault(name, set()).add(f"evkg:{local}")
+    return {name: next(iter(iris)) for name, iris in sorted(names.items()) if len(iris) == 1}
+
+
+def closed_values(ontology: Graph, shapes: Graph, prop: str) -> set:
+    """The closed list of evkg values a property takes: its sh:in lists, else the named individuals of its
+    range."""
     values: set = set()
     for shape in shapes.subjects(SH.path, URIRef(prop)):
         allowed = shapes.value(shape, SH["in"])
@@ -179,15 +190,36 @@ def _value_aliases(ontology: Graph, shapes: Graph, prop: str) -> dict[str, str]:
     if not values and range_ is not None:
         values.update(i for i in ontology.subjects(RDF.type, range_)
                       if (i, RDF.type, OWL.NamedIndividual) in ontology and str(i).startswith(str(EVKG)))
-    names: dict[str, set] = {}
-    for value in values:
-        local = str(value)[len(str(EVKG)):]
-        labels = {str(w).strip() for p in (RDFS.label, SKOS.altLabel) for w in ontology.objects(value, p)}
-        words = {local.lower()} | labels | {label.lower() for label in labels}    # as written, and lower case
-        for name in words:
-            if name and name != local and not re.search(r"[:/@#\[\]]", name):
-                names.setdefault(name, set()).add(f"evkg:{local}")
-    return {name: next(iter(iris)) for name, iris in sorted(names.items()) if len(iris) == 1}
+    return values
+
+
+def value_names(ontology: Graph, shapes: Graph, prop: str, values=None) -> dict[str, tuple[str, ...]]:
+    """Each value of a property (its closed list unless values are given), by local name, with its labels
+    (rdfs:label, skos:altLabel) as written."""
+    values = closed_values(ontology, shapes, prop) if values is None else values
+    return {str(value)[len(str(EVKG)):]: tuple(sorted({str(w).strip() for p in (RDFS.label, SKOS.altLabel)
+                                                        for w in ontology.objects(value, p)}))
+            for value in values if str(value).startswith(str(EVKG))}
+
+
+def loose_name(text: str) -> str:
+    """A name with case, spaces, hyphens and underscores ignored: `No Cells`, `no-cells` and `NO_CELLS` are
+    all `nocells`, as `NoCells` is."""
+    return re.sub(r"[\s_-]+", "", text).casefold()
+
+
+def loosely_named(written: str, names: dict[str, tuple[str, ...]]) -> list[str]:
+    """The values (local names) whose name or one of whose labels is the written name, loosely compared
+    (loose_name). More than one means the name is ambiguous."""
+    wanted = loose_name(written)
+    return sorted(local for local, labels in names.items()
+                  if wanted and any(loose_name(name) == wanted for name in (local, *labels)))
+
+
+@functools.cache
+def closed_list_names(prop: str) -> dict[str, tuple[str, ...]]:
+    """value_names of a property's closed list in the bundled ontology and shapes."""
+    return value_names(resources.ontology_graph(), resources.shapes_graph(), prop)
 
 
 def _iri_valued(ontology: Graph, shapes: Graph, prop: str) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from evkg.core.errors import InputError
-from evkg.io.context import CONTEXT_URL, bundled_context
+from evkg.io.context import CONTEXT_URL, bundled_context, closed_list_names, loosely_named
 from evkg.io.ids import BlockIds
 from evkg.io.numbers import NumberTooLong, finite_number_reader, refuse_long_integer, whole_number_reader
 
@@ -324,7 +324,9 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
     context = bundled_context()["@context"]
     own = document.get("@context")
     extra = [c for c in (own if isinstance(own, list) else [own]) if isinstance(c, dict)] if own else []
-    prepared = _Preparer(context, tree, base, source_name)
+    # A description that names no context is read with the bundled one and its value names loosely; one that
+    # names the context is JSON-LD and gets its exact semantics.
+    prepared = _Preparer(context, tree, base, source_name, loose_values="@context" not in document)
     result = prepared.node(document, None, "")
     result.pop("@context", None)
     result["@context"] = [context, *extra, {"@base": base}]
@@ -374,8 +376,10 @@ def _refuse_remote_imports(document, source_name: str, allow_remote: bool) -> No
 class _Preparer:
     """Walks a description in the evkg context: numbers to lexical form, ids for unnamed nodes, positions."""
 
-    def __init__(self, context: dict, tree: _Tree, base: str, source_name: str = "input"):
+    def __init__(self, context: dict, tree: _Tree, base: str, source_name: str = "input", *,
+                 loose_values: bool = False):
         self.context = context
+        self.loose_values = loose_values
         self.tree = tree
         self.base = base
         self.source_name = source_name
@@ -411,6 +415,8 @@ class _Preparer:
         scoped = entry.get("@context") if isinstance(entry, dict) else None
         if text in (scoped or {}) or text in self.context:
             return text
+        if scoped and self.loose_values and ":" not in text:
+            return self.loose_value(key, text, scoped)
         prefix, sep, rest = text.partition(":")
         if not (sep and (prefix in self.context or rest.startswith("//"))):
             from evkg.core.identifiers import iri_for_identifier
@@ -421,6 +427,16 @@ class _Preparer:
         if re.search(r"\s", text):
             return {"@value": text}
         return text
+
+    def loose_value(self, key: str, text: str, scoped: dict):
+        """A value of a closed list written in other case or spacing (`No Cells`, `no-cells`): the one value it
+        names; a name of no value or of several stays as written, for the checks to report."""
+        if text in {target.partition(":")[2] for target in scoped.values()}:
+            return text                                   # a value's own name
+        matches = loosely_named(text, closed_list_names(self.expand(key, vocab=True)))
+        if len(matches) == 1:
+            return f"evkg:{matches[0]}"
+        return {"@value": text} if re.search(r"\s", text) else text
 
     def key_iri(self, key: str) -> str:
         if key == "@type" or self.context.get(key) == "@type":
