@@ -18,6 +18,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
 from evkg.core.namespaces import EVSH
+from evkg.io.context import loosely_named
 from evkg.terms.index import OBO_PURL, TERM_NAMESPACES, TermIndex, curie_of, default_index, id_prefix, iri_for_identifier, \
     term_kinds
 
@@ -241,11 +242,15 @@ def conclusion_results(submitted) -> list:
 # ------------------------------------------------------------------------------------------ did you mean
 
 def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False, limit: int = 3) -> list[str]:
-    """The declared evkg names closest to a misspelt one, among those that may stand where it was written:
+    """The declared evkg names closest to a misspelt one, among those that may stand where it was written (all
+    those it names in other case or spacing or by a label, else the closest spellings):
     properties for a predicate; classes a description may type a node with for rdf:type; for a value, the
     values its property allows (its sh:in lists, else the individuals of its range). Never a classification
     outcome, category, question or rule: a description may not state those."""
     candidates = _allowed_names(str(predicate) if predicate is not None else None, as_property)
+    same = loosely_named(local, _names_and_labels(str(predicate) if predicate is not None else None, as_property))
+    if same:                                   # the same name in other case or spacing, or a synonym
+        return same
     close = difflib.get_close_matches(local, candidates, n=limit, cutoff=0.6)
     close += [n for n in candidates if n.lower() == local.lower() and n not in close]
     if len(close) < limit:                     # a word of the name, e.g. Vaccine in PathogenVaccination
@@ -253,6 +258,16 @@ def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False,
         close += [n for n in candidates if n not in close
                   and any(w[:-1] in n.lower() for w in words)][:limit - len(close)]
     return close
+
+
+@functools.cache
+def _names_and_labels(predicate: str | None, as_property: bool) -> dict[str, tuple[str, ...]]:
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG
+    from evkg.io.context import value_names
+
+    allowed = [EVKG[name] for name in _allowed_names(predicate, as_property)]
+    return value_names(resources.ontology_graph(), resources.shapes_graph(), predicate or "", values=allowed)
 
 
 @functools.cache
