@@ -30,6 +30,7 @@ from evkg.core import resources
 from evkg.core.namespaces import EVD, EVKG, PREFIXES
 from evkg.core.identifiers import identifier_stems
 
+RANGE_INCLUDES = URIRef("https://schema.org/rangeIncludes")
 CONTEXT_URL = "https://w3id.org/evkg/context.jsonld"
 CONTEXT_FILE = "context.jsonld"
 
@@ -180,13 +181,14 @@ def _value_aliases(ontology: Graph, shapes: Graph, prop: str) -> dict[str, str]:
 
 def closed_values(ontology: Graph, shapes: Graph, prop: str) -> set:
     """The closed list of evkg values a property takes: its sh:in lists, else the named individuals of its
-    range."""
+    range (or of the class its evkg values come from, schema:rangeIncludes, for a property that also takes
+    external terms)."""
     values: set = set()
     for shape in shapes.subjects(SH.path, URIRef(prop)):
         allowed = shapes.value(shape, SH["in"])
         if allowed is not None:
             values.update(v for v in shapes.items(allowed) if isinstance(v, URIRef) and str(v).startswith(str(EVKG)))
-    range_ = ontology.value(URIRef(prop), RDFS.range)
+    range_ = ontology.value(URIRef(prop), RDFS.range) or ontology.value(URIRef(prop), RANGE_INCLUDES)
     if not values and range_ is not None:
         values.update(i for i in ontology.subjects(RDF.type, range_)
                       if (i, RDF.type, OWL.NamedIndividual) in ontology and str(i).startswith(str(EVKG)))
