@@ -1,0 +1,155 @@
+"""How a value of a closed list may be written in the YAML and plain JSON forms: in any case and spacing, or by a
+synonym a cited source uses, when exactly one value answers to the name; JSON-LD keeps its exact semantics, and
+a name evkg does not know is told the value it names."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from evkg.cli import main
+from evkg.core import resources
+from evkg.core.namespaces import EVKG
+from evkg.io.context import CONTEXT_URL, build_context, loosely_named, value_names
+from evkg.io.load import load_rdf
+
+ROOT = Path(__file__).resolve().parent.parent
+E1_YAML = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml"
+E1_TTL = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+PRODUCT = URIRef("https://w3id.org/evkg/data/product/example-e1")
+
+
+def check(capsys, path: Path) -> dict:
+    main(["check", "-q", "-f", "json", str(path)])
+    return json.loads(capsys.readouterr().out)["files"][0]["products"][0]
+
+
+def findings(product: dict) -> list[tuple]:
+    return sorted((r["constraint"], r["line"], r["message"]) for r in product["results"])
+
+
+def classification(product: dict) -> list[tuple]:
+    return sorted((c["jurisdiction"], c["question"], c["category"] or "") for c in product["classifications"])
+
+
+def variant(tmp_path, name: str, old: str, new: str, source: Path = E1_YAML) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def baseline(capsys):
+    return check(capsys, E1_YAML)
+
+
+@pytest.mark.parametrize("written", ["No Cells", "no-cells", "NO_CELLS", "'  no cells '", "nocells"])
+def test_a_value_name_in_other_case_or_spacing_reads_as_that_value(capsys, tmp_path, baseline, written):
+    path = variant(tmp_path, "e1.yaml", "cellContent: NoCells", f"cellContent: {written}")
+    product = check(capsys, path)
+    assert findings(product) == findings(baseline)           # no S-cellContent violation
+    assert product["conforms"] is True
+    assert classification(product) == classification(baseline)
+
+
+def test_synonyms_from_misev_and_edqm_read_as_their_values(capsys, tmp_path, baseline):
+    """method: NTA (MISEV2018's abbreviation) everywhere and the route by its EDQM name: the same findings and
+    classification as the canonical names, so the single-particle method check (Q-24) sees NTA."""
+    text = E1_YAML.read_text(encoding="utf-8").replace("method: NanoparticleTrackingAnalysis", "method: NTA")
+    text = text.replace("routeOfAdministration: Intravenous", "routeOfAdministration: Intravenous use")
+    path = tmp_path / "e1.yaml"
+    path.write_text(text, encoding="utf-8")
+    product = check(capsys, path)
+    assert findings(product) == findings(baseline)
+    assert classification(product) == classification(baseline)
+
+
+@pytest.mark.parametrize("written, value", [
+    ("Intratumoral", EVKG.Intratumoural), ("intratumoral use", EVKG.Intratumoural), ("Nasal use", EVKG.Intranasal),
+    ("cutaneous use", EVKG.Topical), ("intra-articular", EVKG.IntraArticular), ("INTRA ARTICULAR", EVKG.IntraArticular),
+])
+def test_routes_by_their_edqm_names_and_spellings(tmp_path, written, value):
+    path = variant(tmp_path, "e1.yaml", "routeOfAdministration: Intravenous", f"routeOfAdministration: {written}")
+    assert set(load_rdf(path).objects(PRODUCT, EVKG.routeOfAdministration)) == {value}
+
+
+def test_a_name_of_no_value_stays_as_written_and_is_reported(capsys, tmp_path):
+    path = variant(tmp_path, "e1.yaml", "routeOfAdministration: Intravenous", "routeOfAdministration: IV infusion")
+    product = check(capsys, path)
+    route = [r for r in product["results"] if r["constraint"] == "S-routeOfAdministration"]
+    assert [r["severity"] for r in route] == ["Violation"] and route[0]["value"] == "IV infusion"
+
+
+def test_json_without_context_is_lenient_and_json_ld_with_the_context_stays_exact(tmp_path):
+    """The plain JSON form (no @context) reads `No Cells` as NoCells; a JSON-LD document that names the evkg
+    context gets JSON-LD's reading of it: not a term of the context, so text, which the checks reject."""
+    document = {"id": "product:example-e1", "type": "EVProduct", "cellContent": "No Cells",
+                "routeOfAdministration": "intravenous use"}
+    plain = tmp_path / "e1.json"
+    plain.write_text(json.dumps(document), encoding="utf-8")
+    assert set(load_rdf(plain).objects(PRODUCT, EVKG.cellContent)) == {EVKG.NoCells}
+    json_ld = tmp_path / "e1.jsonld"
+    json_ld.write_text(json.dumps({"@context": CONTEXT_URL, **document}), encoding="utf-8")
+    graph = load_rdf(json_ld)
+    assert set(graph.objects(PRODUCT, EVKG.cellContent)) == {Literal("No Cells")}
+    # a synonym is a term of the published context, so JSON-LD reads it too
+    assert set(graph.objects(PRODUCT, EVKG.routeOfAdministration)) == {EVKG.Intravenous}
+
+
+def test_json_ld_with_the_context_reports_a_name_in_other_case(capsys, tmp_path):
+    main(["convert", str(E1_YAML), "--to", "jsonld", "-o", str(tmp_path / "e1.jsonld")])
+    capsys.readouterr()
+    text = (tmp_path / "e1.jsonld").read_text(encoding="utf-8")
+    assert CONTEXT_URL in text and '"NoCells"' in text
+    path = tmp_path / "changed.jsonld"
+    path.write_text(text.replace('"NoCells"', '"No Cells"'), encoding="utf-8")
+    product = check(capsys, path)
+    assert product["conforms"] is False
+    assert [r["value"] for r in product["results"] if r["constraint"] == "S-cellContent"] == ["No Cells"]
+
+
+def test_convert_writes_the_canonical_names(capsys, tmp_path):
+    text = E1_YAML.read_text(encoding="utf-8").replace("cellContent: NoCells", "cellContent: no-cells")
+    text = text.replace("method: NanoparticleTrackingAnalysis", "method: nta")
+    path = tmp_path / "e1.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["convert", str(path), "--to", "yaml"]) == 0
+    written = capsys.readouterr().out
+    assert "cellContent: NoCells" in written and "method: NanoparticleTrackingAnalysis" in written
+    assert "no-cells" not in written and "nta" not in written.lower().replace("nanoparticletrackinganalysis", "")
+
+
+def test_an_unknown_term_is_told_the_value_it_names_in_other_case_or_by_a_synonym(capsys, tmp_path):
+    """Turtle reads names exactly; TERM-01 on evkg:NTA names NanoparticleTrackingAnalysis, and evkg:Nocells the
+    value NoCells (in the property's own finding, which borrows TERM-01's suggestion)."""
+    text = E1_TTL.read_text(encoding="utf-8")
+    assert "evkg:NanoparticleTrackingAnalysis" in text and "evkg:NoCells" in text
+    path = tmp_path / "e1.ttl"
+    path.write_text(text.replace("evkg:NanoparticleTrackingAnalysis", "evkg:NTA")
+                    .replace("evkg:NoCells", "evkg:no_cells"), encoding="utf-8")
+    results = check(capsys, path)["results"]
+    nta = [r["message"] for r in results if r["constraint"] == "TERM-01" and r["value"].endswith("#NTA")]
+    assert nta and all(m.endswith("Did you mean evkg:NanoparticleTrackingAnalysis?") for m in nta)
+    cells = [r["message"] for r in results if r["constraint"] == "S-cellContent"]
+    assert len(cells) == 1 and cells[0].endswith("Did you mean evkg:NoCells?")
+
+
+def test_a_name_two_values_answer_to_is_ambiguous_and_names_both():
+    """No name of the shipped vocabulary is ambiguous; with a synonym `no cells` given to NonViableCells too, the
+    name answers to both values, the context drops it and the loose reading names both candidates."""
+    ontology = Graph()
+    for triple in resources.ontology_graph():
+        ontology.add(triple)
+    ontology.add((EVKG.NonViableCells, SKOS.altLabel, Literal("no cells", lang="en")))
+    shapes = resources.shapes_graph()
+    names = value_names(ontology, shapes, str(EVKG.cellContent))
+    assert loosely_named("No Cells", names) == ["NoCells", "NonViableCells"]
+    assert loosely_named("NO_CELLS", names) == ["NoCells", "NonViableCells"]
+    assert loosely_named("non viable cells", names) == ["NonViableCells"]
+    scoped = build_context(ontology, shapes)["@context"]["cellContent"]["@context"]
+    assert "no cells" not in scoped and scoped["nocells"] == "evkg:NoCells"
