@@ -218,6 +218,15 @@ def loosely_named(written: str, names: dict[str, tuple[str, ...]]) -> list[str]:
                   if wanted and any(loose_name(name) == wanted for name in (local, *labels)))
 
 
+def loosely_named_value(prop: str, written: str, scoped: dict) -> str | None:
+    """The CURIE of the one value of a property's closed list a name written in other case or spacing names (its
+    scoped context `scoped` holds the list); None when it names none or several, or is a value's own name."""
+    if written in {target.partition(":")[2] for target in scoped.values()}:
+        return None
+    matches = loosely_named(written, closed_list_names(prop))
+    return f"evkg:{matches[0]}" if len(matches) == 1 else None
+
+
 @functools.cache
 def closed_list_names(prop: str) -> dict[str, tuple[str, ...]]:
     """value_names of a property's closed list in the bundled ontology and shapes."""

@@ -2,9 +2,10 @@
 
 A YAML or plain JSON description uses the keys and value names of the evkg JSON-LD context
 (evkg.io.context), which is applied when the document names no context of its own or names the context's
-public address (the bundled copy is used: nothing is fetched). Nested facts without an ``id`` get one from
-their place (``product:my-ev/hasEVComponent``), so every finding has a stable node to point to; the SourceMap
-turns a finding's node and property back into the line and key path the person wrote.
+public address (the bundled copy is used: nothing is fetched); with no context named, a value of a closed list
+may be written in any case and spacing (`No Cells`), else JSON-LD reads names exactly. Nested facts without an
+``id`` get one from their place (``product:my-ev/hasEVComponent``), so every finding has a stable node to point
+to; the SourceMap turns a finding's node and property back into the line and key path the person wrote.
 
 Safety. YAML is read from its event stream (PyYAML's parser, libyaml where installed), never with a
 constructing loader: anchors and aliases are refused outright (they are the vehicle of "billion laughs"
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from evkg.core.errors import InputError
-from evkg.io.context import CONTEXT_URL, bundled_context, closed_list_names, loosely_named
+from evkg.io.context import CONTEXT_URL, bundled_context, loosely_named_value
 from evkg.io.ids import BlockIds
 from evkg.io.numbers import NumberTooLong, finite_number_reader, refuse_long_integer, whole_number_reader
 
@@ -324,9 +325,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
     context = bundled_context()["@context"]
     own = document.get("@context")
     extra = [c for c in (own if isinstance(own, list) else [own]) if isinstance(c, dict)] if own else []
-    # A description that names no context is read with the bundled one and its value names loosely; one that
-    # names the context is JSON-LD and gets its exact semantics.
-    prepared = _Preparer(context, tree, base, source_name, loose_values="@context" not in document)
+    prepared = _Preparer(context, tree, base, source_name, loose_values="@context" not in document)  # JSON-LD: exact
     result = prepared.node(document, None, "")
     result.pop("@context", None)
     result["@context"] = [context, *extra, {"@base": base}]
@@ -376,10 +375,8 @@ def _refuse_remote_imports(document, source_name: str, allow_remote: bool) -> No
 class _Preparer:
     """Walks a description in the evkg context: numbers to lexical form, ids for unnamed nodes, positions."""
 
-    def __init__(self, context: dict, tree: _Tree, base: str, source_name: str = "input", *,
-                 loose_values: bool = False):
-        self.context = context
-        self.loose_values = loose_values
+    def __init__(self, context: dict, tree: _Tree, base: str, source_name: str = "input", *, loose_values=False):
+        self.context, self.loose_values = context, loose_values
         self.tree = tree
         self.base = base
         self.source_name = source_name
@@ -415,8 +412,9 @@ class _Preparer:
         scoped = entry.get("@context") if isinstance(entry, dict) else None
         if text in (scoped or {}) or text in self.context:
             return text
-        if scoped and self.loose_values and ":" not in text:
-            return self.loose_value(key, text, scoped)
+        if scoped and self.loose_values and ":" not in text:       # `No Cells`: the one value so named
+            if found := loosely_named_value(self.expand(key, vocab=True), text, scoped):
+                return found
         prefix, sep, rest = text.partition(":")
         if not (sep and (prefix in self.context or rest.startswith("//"))):
             from evkg.core.identifiers import iri_for_identifier
@@ -427,16 +425,6 @@ class _Preparer:
         if re.search(r"\s", text):
             return {"@value": text}
         return text
-
-    def loose_value(self, key: str, text: str, scoped: dict):
-        """A value of a closed list written in other case or spacing (`No Cells`, `no-cells`): the one value it
-        names; a name of no value or of several stays as written, for the checks to report."""
-        if text in {target.partition(":")[2] for target in scoped.values()}:
-            return text                                   # a value's own name
-        matches = loosely_named(text, closed_list_names(self.expand(key, vocab=True)))
-        if len(matches) == 1:
-            return f"evkg:{matches[0]}"
-        return {"@value": text} if re.search(r"\s", text) else text
 
     def key_iri(self, key: str) -> str:
         if key == "@type" or self.context.get(key) == "@type":
