@@ -10,7 +10,7 @@ Heavy modules are imported lazily so that ``import evkg`` and the CLI start fast
 from __future__ import annotations
 
 # The one version of the package (the wheel's metadata reads it), equal to the ontology's owl:versionInfo.
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 _LAZY = {
     "check": ("evkg.pipeline", "check"),

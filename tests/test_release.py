@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVKG = PREFIXES["evkg"]
 FILES = {".htaccess", "CHANGELOG.md", "LICENSE-CC-BY-4.0.txt", "evkg-base.owl", "evkg-base.ttl", "evkg-rules.ttl",
          "evkg-shapes.ttl", "evkg.jsonld", "evkg.obo", "evkg.owl", "evkg.sssom.tsv", "evkg.ttl",
-         "history/evkg-0.1.0.ttl", "history/evkg-0.2.0.ttl"}
+         "history/evkg-0.1.0.ttl", "history/evkg-0.2.0.ttl", "history/evkg-0.3.0.ttl"}
 
 # ROBOT's duplicate_label check, limited to classes: one row per class whose label another class also has, where
 # one of the two is evkg's. Labels of imported terms are their source ontology's, copied as they are (MONDO and
@@ -124,7 +124,7 @@ def test_the_ontology_header_carries_release_metadata():
 def test_release_writes_every_file(release):
     written = {str(p.relative_to(release.folder)) for p in release.folder.rglob("*") if p.is_file()}
     assert written == FILES
-    assert release.version == "0.2.0" and release.skipped == {}
+    assert release.version == ontology_version() and release.skipped == {}
 
 
 @pytest.mark.parametrize("name, fmt", [("evkg.ttl", "turtle"), ("evkg.owl", "xml"), ("evkg.jsonld", "json-ld")])
@@ -190,7 +190,7 @@ def test_shapes_and_rules_files_hold_the_bundled_shapes_and_rules(release):
 
 def test_obo_file_written_by_the_owl_api_names_every_evkg_class(release):
     text = (release.folder / "evkg.obo").read_text(encoding="utf-8")
-    assert text.startswith("format-version: 1.2\ndata-version: 0.2.0\n")
+    assert text.startswith(f"format-version: 1.2\ndata-version: {ontology_version()}\n")
     assert "[Term]\nid: EVProduct\nname: EV product\n" in text
 
 
@@ -261,14 +261,61 @@ def test_deprecated_terms_stay_with_their_replacement():
 # ------------------------------------------------------------------------------------------------ CHANGELOG, w3id
 
 def test_changelog_section_is_the_difference_to_the_previous_release(release):
+    """Each release's section lists what changed since the release before it: the newest against 0.2.0, and
+    0.2.0 (which deprecated the lipoprotein classes) against 0.1.0."""
     text = (release.folder / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert text.index("## 0.2.0") < text.index("## 0.1.0")
-    previous = Graph().parse(ROOT / "release" / "history" / "evkg-0.1.0.ttl", format="turtle")
-    change = changelog.diff(previous, Graph().parse(release.folder / "evkg.ttl", format="turtle"))
-    for term in change.deprecated:
-        assert f"- `evkg:{term[len(EVKG):]}`" in text.split("### Deprecated")[1].split("###")[0]
-    assert EVKG + "HDL" in change.deprecated
-    assert change.changed[EVKG + "provisionOf"] == ["rdfs:subPropertyOf", "skos:editorialNote"]
+    assert text.index(f"## {ontology_version()}") < text.index("## 0.2.0") < text.index("## 0.1.0")
+    history = release.folder / "history"
+    for previous, current in (("0.2.0", ontology_version()), ("0.1.0", "0.2.0")):
+        change = changelog.diff(Graph().parse(history / f"evkg-{previous}.ttl", format="turtle"),
+                                Graph().parse(history / f"evkg-{current}.ttl", format="turtle"))
+        own_section = text.split(f"## {current}\n")[1].split("\n## ")[0]
+        assert f"Compared with {previous}: {len(change.added)} added" in own_section
+        for term in change.added:
+            assert f"- `evkg:{term[len(EVKG):]}`" in own_section.split("### Added")[1].split("###")[0]
+        for term in change.deprecated:
+            assert f"- `evkg:{term[len(EVKG):]}`" in own_section.split("### Deprecated")[1].split("###")[0]
+        if previous == "0.1.0":
+            assert EVKG + "HDL" in change.deprecated
+            assert change.changed[EVKG + "provisionOf"] == ["rdfs:subPropertyOf", "skos:editorialNote"]
+
+
+def test_a_released_version_is_not_released_again_with_other_content(release, tmp_path):
+    """Releasing changed terms under a version already released would give two different ontologies one version
+    IRI (0.2.0 was rebuilt with twelve more terms before this check): the release is refused, nothing is
+    written, and the message says which version to raise."""
+    from evkg.core.errors import UsageError
+    from evkg.publish.release import build_release
+
+    version = ontology_version()
+    history = tmp_path / "history"
+    history.mkdir()
+    released = Graph().parse(release.folder / "history" / f"evkg-{version}.ttl", format="turtle")
+    released.remove((URIRef(EVKG + "EVProduct"), None, None))          # what was released differs from the source
+    released.serialize(history / f"evkg-{version}.ttl", format="turtle")
+    out = tmp_path / "out"
+    with pytest.raises(UsageError, match=f"version {version} was already released.*owl:versionInfo"):
+        build_release(out, history=history, obo=False)
+    assert not out.exists()
+
+
+def test_the_checkouts_release_folder_is_the_release_of_the_source_or_the_version_is_new():
+    """The version in ontology/evkg.ttl is either the one release/ holds, with the same ontology, shapes and rules,
+    or a version not released yet. Otherwise a term was changed after its release without a new version."""
+    from rdflib.compare import isomorphic
+
+    from evkg.publish.release import _rules_graph, _shapes_graph, merged_ontology
+
+    folder = ROOT / "release"
+    version = ontology_version()
+    if not (folder / "history" / f"evkg-{version}.ttl").exists():
+        return                               # a new version, released later with `evkg release`
+    assert isomorphic(merged_ontology(), Graph().parse(folder / "history" / f"evkg-{version}.ttl")), \
+        f"the ontology changed after release {version}: raise its version in ontology/evkg.ttl"
+    for name, bundled in (("evkg.ttl", merged_ontology()), ("evkg-shapes.ttl", _shapes_graph()),
+                          ("evkg-rules.ttl", _rules_graph())):
+        assert isomorphic(bundled, Graph().parse(folder / name)), \
+            f"release/{name} is not the release of the source: run `evkg release`"
 
 
 def test_changelog_diff_reports_added_removed_deprecated_and_changed_terms():
@@ -298,7 +345,7 @@ def test_htaccess_redirects_the_namespace_by_content_type(release):
     for accept, file in (("text/turtle", "evkg.ttl"), ("application/rdf\\+xml", "evkg.owl"),
                          ("application/ld\\+json", "evkg.jsonld")):
         assert f"RewriteCond %{{HTTP_ACCEPT}} {accept}\nRewriteRule ^$ " in text
-        assert f"/release/0.2.0/{file} [R=303,L]" in text
+        assert f"/release/{ontology_version()}/{file} [R=303,L]" in text
 
 
 def test_rdfxml_and_jsonld_are_written_the_same_on_every_run(release, tmp_path):

@@ -128,34 +128,54 @@ def describe(graph: Graph, node: URIRef) -> dict:
     }
 
 
+def _locate(iri, user_references=None) -> tuple | None:
+    """Where a source IRI is described: ("graph", graph, node), ("trial", data graph, node) or ("registry",
+    registry name, record identifier); None when nowhere."""
+    text = str(iri)
+    doi = _doi_from_resolver(text)
+    node = paper_iri(doi=doi) if doi else URIRef(text)
+    for graph in (bibliographic_graph(), user_references_graph(user_references)):
+        if (node, None, None) in graph:
+            return "graph", graph, node
+    if text.startswith(TRIAL_BASE):
+        from evkg.core import resources
+
+        data = resources.data_graph()
+        if (node, RDF.type, EVKG.ClinicalTrial) in data:
+            return "trial", data, node
+    for pattern, registry in _REGISTRY_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return "registry", registry, match.group(1)
+    return None
+
+
+def is_known_source(iri, user_references=None) -> bool:
+    """Whether resolve_source would find the source (without building its record)."""
+    return _locate(iri, user_references) is not None
+
+
 def resolve_source(iri, user_references=None) -> dict | None:
     """Look a source IRI up among the bundled literature, the act register and the user's references.
 
     Also accepts a DOI resolver link (https://doi.org/…), which is looked up as the paper it names, and links
     to trial registry records (ClinicalTrials.gov, EU CTR, ISRCTN). Returns None when nothing describes it.
     """
+    located = _locate(iri, user_references)
+    if located is None:
+        return None
+    kind, where, what = located
+    if kind == "graph":
+        return describe(where, what)
+    if kind == "trial":
+        record = describe(where, what)
+        record["label"] = str(where.value(what, RDFS.label) or where.value(what, EVKG.trialRegistryId) or str(iri))
+        return record
     text = str(iri)
-    doi = _doi_from_resolver(text)
-    node = paper_iri(doi=doi) if doi else URIRef(text)
-    for graph in (bibliographic_graph(), user_references_graph(user_references)):
-        if (node, None, None) in graph:
-            return describe(graph, node)
-    if text.startswith(TRIAL_BASE):
-        from evkg.core import resources
-
-        data = resources.data_graph()
-        if (node, RDF.type, EVKG.ClinicalTrial) in data:
-            record = describe(data, node)
-            record["label"] = str(data.value(node, RDFS.label) or data.value(node, EVKG.trialRegistryId) or text)
-            return record
-    for pattern, registry in _REGISTRY_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            return {"iri": text, "kind": "registry-record", "label": f"{registry} {match.group(1)}",
-                    "identifier": match.group(1), "url": text, "title": None, "authors": [], "year": None,
-                    "journal": None, "citation": None, "doi": None, "pmid": None, "pmcid": None,
-                    "part_of": None, "note": None}
-    return None
+    return {"iri": text, "kind": "registry-record", "label": f"{where} {what}",
+            "identifier": what, "url": text, "title": None, "authors": [], "year": None,
+            "journal": None, "citation": None, "doi": None, "pmid": None, "pmcid": None,
+            "part_of": None, "note": None}
 
 
 def _checked_objects(graph: Graph):
@@ -170,7 +190,7 @@ def unresolved_sources(graph: Graph, user_references=None) -> list[tuple]:
     """(subject, source IRI) pairs whose source is neither a known paper, act, provision nor registry record."""
     found = set()
     for subject, source in _checked_objects(graph):
-        if isinstance(source, URIRef) and resolve_source(source, user_references) is None:
+        if isinstance(source, URIRef) and not is_known_source(source, user_references):
             found.add((subject, source))
     return sorted(found, key=lambda pair: (str(pair[0]), str(pair[1])))
 

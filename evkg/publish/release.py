@@ -153,9 +153,13 @@ RewriteRule ^(.+)$ {site}/evkg/$1 [R=303,L]
 def build_release(out: Path, *, history: Path | None = None, site: str = DEFAULT_SITE,
                   obo: bool = True) -> Release:
     """Write the release files into `out`; see the module docstring."""
-    out.mkdir(parents=True, exist_ok=True)
     merged = merged_ontology()
     version = changelog.version_of(merged)
+    if history is None and (default_folder() / "history").is_dir():
+        history = default_folder() / "history"       # the checkout's record of earlier releases
+    for folder in dict.fromkeys(f for f in (history, out / "history") if f is not None):
+        check_version_is_new_or_unchanged(merged, version, folder)
+    out.mkdir(parents=True, exist_ok=True)
     release = Release(out, version)
 
     def write(name: str, graph: Graph, fmt: str, **options) -> Path:
@@ -177,8 +181,6 @@ def build_release(out: Path, *, history: Path | None = None, site: str = DEFAULT
 
     history_out = out / "history"
     history_out.mkdir(exist_ok=True)
-    if history is None and (default_folder() / "history").is_dir():
-        history = default_folder() / "history"       # the checkout's record of earlier releases
     if history is not None and history.resolve() != history_out.resolve():
         for earlier in sorted(history.glob("evkg-*.ttl")):
             if earlier.name != f"evkg-{version}.ttl":
@@ -195,6 +197,25 @@ def build_release(out: Path, *, history: Path | None = None, site: str = DEFAULT
     (out / ".htaccess").write_text(htaccess(version, site.rstrip("/")), encoding="utf-8")
     release.files.append(out / ".htaccess")
     return release
+
+
+def check_version_is_new_or_unchanged(merged: Graph, version: str, history: Path) -> None:
+    """A version, once released, names one ontology: releasing changed terms under it would give two
+    different files the same version IRI. Raises UsageError when `history` holds this version with other
+    content."""
+    from rdflib.compare import isomorphic
+
+    from evkg.core.errors import UsageError
+
+    released = history / f"evkg-{version}.ttl"
+    if not released.is_file():
+        return
+    if not isomorphic(merged, Graph().parse(released, format="turtle")):
+        raise UsageError(
+            f"version {version} was already released ({released}) and the ontology has changed since. Give "
+            f"the changes a new version: in ontology/evkg.ttl set owl:versionInfo and owl:versionIRI to the "
+            f"next version, owl:priorVersion to https://w3id.org/evkg/{version}, and __version__ in "
+            f"evkg/__init__.py to the same, then run evkg release again.")
 
 
 def _licence_file() -> Path:

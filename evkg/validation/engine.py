@@ -431,14 +431,14 @@ def product_iris(graph: Graph) -> list[URIRef]:
 
 def unresolved_source_results(submitted: SubmittedData) -> list:
     """A warning for every cited source the bibliography, act register and user references lack."""
-    from evkg.literature.sources import resolve_source
+    from evkg.literature.sources import is_known_source
     from evkg.validation.compiled import RawResult
 
     shapes = resources.shapes_graph()
     messages = frozenset(str(m) for m in shapes.objects(UNRESOLVED_SOURCE_SHAPE, SH.message))
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
                       severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent)
-            for subject, source in submitted.cited_sources() if resolve_source(source) is None]
+            for subject, source in submitted.cited_sources() if not is_known_source(source)]
 
 
 @functools.cache
