@@ -153,3 +153,18 @@ def test_a_name_two_values_answer_to_is_ambiguous_and_names_both():
     assert loosely_named("non viable cells", names) == ["NonViableCells"]
     scoped = build_context(ontology, shapes)["@context"]["cellContent"]["@context"]
     assert "no cells" not in scoped and scoped["nocells"] == "evkg:NoCells"
+
+
+def test_a_value_a_finding_quotes_is_shown_as_the_yaml_form_wrote_it(tmp_path, capsys):
+    """`manufacturingSetting: industrial` (no value of that name) was quoted back as found:
+    https://w3id.org/evkg#industrial, an address the author never wrote. In YAML it is quoted as written; the
+    same mistake in Turtle keeps its IRI."""
+    yaml_path = variant(tmp_path, "setting.yaml", "manufacturingSetting: IndustrialManufacture",
+                        "manufacturingSetting: industrial")
+    quoted = [r["value"] for r in check(capsys, yaml_path)["results"] if r["constraint"] == "S-manufacturingSetting"]
+    assert quoted == ["industrial"]
+    main(["check", "-q", str(yaml_path)])
+    assert "found: industrial\n" in capsys.readouterr().out
+    ttl_path = variant(tmp_path, "setting.ttl", "evkg:IndustrialManufacture", "evkg:industrial", source=E1_TTL)
+    quoted = [r["value"] for r in check(capsys, ttl_path)["results"] if r["constraint"] == "S-manufacturingSetting"]
+    assert quoted == ["https://w3id.org/evkg#industrial"]

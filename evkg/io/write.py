@@ -102,6 +102,14 @@ def in_form_words(text: str) -> str:
     return re.sub(r"\bevkg:(\w+)", r"\1", text)
 
 
+def value_in_form_words(value: str | None) -> str | None:
+    """A value a finding quotes, as the YAML and JSON forms write it: an IRI as its name or CURIE (the form
+    writes `industrial` where the graph holds https://w3id.org/evkg#industrial); text as it is."""
+    if value is None or not re.fullmatch(r"https?://\S+", value):
+        return value
+    return re.sub(r"^evkg:", "", _shared_compactor().curie(value))
+
+
 def to_tree(graph: Graph) -> dict:
     """The description as nested plain values in the evkg context (no @context key). Blank nodes are ordered
     by what they say and labelled _:b1, _:b2 … as written, so the same graph is always written the same way

@@ -184,14 +184,14 @@ def rule_files_of(rules: str | None) -> tuple[str, ...]:
 
 
 def in_the_words_of_the_form(products: list, others: list) -> tuple[list, list]:
-    """The findings of a description written in YAML or JSON with their messages in the words of that form (value
-    names without `evkg:`, IRIs as CURIEs), as `evkg new` writes them."""
+    """The findings of a description written in YAML or JSON with their messages and the values they quote in the
+    words of that form (value names without `evkg:`, IRIs as CURIEs), as `evkg new` writes them."""
     from dataclasses import replace
 
-    from evkg.io.write import in_form_words
+    from evkg.io.write import in_form_words, value_in_form_words
 
     def reworded(results):
-        return [replace(r, message=in_form_words(r.message)) for r in results]
+        return [replace(r, message=in_form_words(r.message), value=value_in_form_words(r.value)) for r in results]
 
     return [replace(p, results=reworded(p.results)) for p in products], reworded(others)
 
