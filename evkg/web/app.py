@@ -347,8 +347,26 @@ def _routes(service: Service) -> list:
                                "request.")
         return texts[0] if texts else None
 
+    def protocol_dataset(*sources):
+        """The graphs named by default-graph-uri and named-graph-uri (in the URL or the form), which the
+        protocol says take precedence over the query's FROM and FROM NAMED; None when neither is given."""
+        from evkg.graph.store import Dataset
+
+        default = [v for source in sources for v in source.getlist("default-graph-uri")]
+        named = [v for source in sources for v in source.getlist("named-graph-uri")]
+        if not default and not named:
+            return None
+        for name, value in [("default-graph-uri", v) for v in default] + [("named-graph-uri", v) for v in named]:
+            if not isinstance(value, str) or not value.strip() or any(c in value for c in ' <>"{}|\\^`'):
+                from evkg.core.safe_text import visible
+
+                raise ServiceError(400, "bad-parameter", f"{name}={visible(value)[:300]!r} is not the IRI of a "
+                                   "graph; give a full IRI such as https://w3id.org/evkg/graph/curated.")
+        return Dataset(tuple(v.strip() for v in default), tuple(v.strip() for v in named))
+
     async def sparql(request):
         sparql_text = None
+        dataset_sources = [request.query_params]
         if request.method == "GET":
             if "update" in request.query_params:
                 raise update_refused()
@@ -364,6 +382,7 @@ def _routes(service: Service) -> list:
                 if "update" in form:
                     raise update_refused()
                 sparql_text = one_query(form.getlist("query"))
+                dataset_sources.append(form)
             else:
                 raise ServiceError(415, "unsupported-media-type", f"send the query as application/sparql-query "
                                    f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
@@ -374,6 +393,7 @@ def _routes(service: Service) -> list:
             raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
                                "field 'query', or as an application/sparql-query body.")
         sparql_text = str(sparql_text)
+        dataset = protocol_dataset(*dataset_sources)
         if len(sparql_text) > MAX_QUERY_CHARACTERS:       # before it is copied to a worker
             raise ServiceError(413, "query-too-long", f"the query is {len(sparql_text):,} characters long; this "
                                f"endpoint takes queries up to {MAX_QUERY_CHARACTERS:,}. Query for less at a time.")
@@ -381,7 +401,7 @@ def _routes(service: Service) -> list:
         if html:
             context = {"sparql": sparql_text, "table": None, "error": None}
             try:
-                context["table"] = _table((await service.sparql(sparql_text, None, None))[1])
+                context["table"] = _table((await service.sparql(sparql_text, None, None, dataset))[1])
             except ServiceError as error:
                 if error.status != 400:
                     raise
@@ -390,7 +410,7 @@ def _routes(service: Service) -> list:
         graph_media = _accept(request, list(SPARQL_GRAPH_MEDIA))
         results_media = _accept(request, list(SPARQL_RESULT_MEDIA))
         kind, body = await service.sparql(sparql_text, SPARQL_GRAPH_MEDIA[graph_media],
-                                          SPARQL_RESULT_MEDIA[results_media])
+                                          SPARQL_RESULT_MEDIA[results_media], dataset)
         if kind in ("construct", "describe"):
             media = graph_media
         else:
