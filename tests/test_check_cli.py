@@ -101,6 +101,8 @@ def _hostile_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     write("blank.ttl", "   \n# only a comment\n", "no RDF statements")
     write("noproduct.ttl", "<urn:a> <urn:b> <urn:c> .\n", "no product")
     write("latin1.ttl", "<urn:a> <urn:b> \"caf\xe9\" .\n".encode("latin-1"), "not UTF-8", binary=True)
+    # saved as "Unicode" by Notepad or Excel: the bare "byte 0xff cannot be decoded" did not say what the file is
+    write("utf16.yaml", "id: product:x\ntype: EVProduct\n".encode("utf-16"), "is UTF-16 text", binary=True)
     write("remote.jsonld", json.dumps({"@context": "https://example.org/context.jsonld", "@id": "urn:a"}),
           "remote JSON-LD context")
     write("xxe.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
