@@ -224,6 +224,32 @@ def test_a_source_that_cannot_be_resolved_is_a_warning(tmp_path, capsys):
     assert unresolved[0]["severity"] == "Warning"
 
 
+@pytest.mark.parametrize("suffix, written", [
+    (".ttl", '<https://w3id.org/evkg/data/product/example-e1> <http://purl.org/dc/terms/source> '
+             '"Smith et al. 2020", "https://ex ample.org/a b" .\n'),
+    (".yaml", None),
+])
+def test_a_source_written_as_text_is_a_warning_that_says_to_give_a_link(tmp_path, capsys, suffix, written):
+    """A source in quotes, or a web address with a space (which YAML reads as text), names no paper; it was
+    passed over without a word while a link to an unknown paper got SRC-01."""
+    doc = tmp_path / f"cited{suffix}"
+    if suffix == ".ttl":
+        doc.write_text(VALID[0].read_text(encoding="utf-8") + written, encoding="utf-8")
+        expected = ["Smith et al. 2020", "https://ex ample.org/a b"]
+    else:
+        yaml_text = VALID[0].with_suffix(".yaml").read_text(encoding="utf-8")
+        assert "source:\n- paper:doi/10.1002/jev2.12404" in yaml_text
+        doc.write_text(yaml_text.replace("source:\n- paper:doi/10.1002/jev2.12404",
+                                         "source:\n- https://ex ample.org/a b"), encoding="utf-8")
+        expected = ["https://ex ample.org/a b"]
+    code, out, _ = run_cli("check", str(doc), "--format", "json", capsys=capsys)
+    results = [r for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    as_text = [r for r in results if r["constraint"] == "SRC-01"]
+    assert sorted(r["value"] for r in as_text) == sorted(expected), as_text
+    assert all(r["severity"] == "Warning" and "written as text" in r["message"] and "%20" in r["message"]
+               for r in as_text)
+
+
 def test_a_misspelt_evkg_term_is_named_with_the_closest_declared_ones(tmp_path, capsys):
     doc = tmp_path / "typo.ttl"
     doc.write_text(VALID[0].read_text(encoding="utf-8").replace("evkg:cellContent", "evkg:cellcontent"),
