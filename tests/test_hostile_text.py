@@ -94,3 +94,48 @@ def test_explain_and_text_escapes_are_visible_for_every_kind_of_invisible_charac
     value = {"label": "x\u202ey\x85\U000e0001\udc80"}
     dumped = json_visible(json.dumps(value, ensure_ascii=False, indent=1))
     assert json.loads(dumped) == value and dumped.isascii()
+
+
+class _HostileEndpoint:
+    """A SPARQL endpoint whose answer holds a literal that clears the line and reverses the rest of it."""
+
+    @staticmethod
+    def handler():
+        import http.server
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = json.dumps({"head": {"vars": ["product", "label"]}, "results": {"bindings": [{
+                    "product": {"type": "uri", "value": "https://w3id.org/evkg/data/product/x"},
+                    "label": {"type": "literal", "value": "ok\x1b[2K\r\u202eSTOP"}}]}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+
+def test_a_table_of_an_endpoint_s_answer_shows_its_control_characters_escaped(tmp_path):
+    import http.server
+    import threading
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HostileEndpoint.handler())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        query = tmp_path / "labels.rq"
+        query.write_text("SELECT ?product ?label WHERE { ?product <http://www.w3.org/2000/01/rdf-schema#label> "
+                         "?label }", encoding="utf-8")
+        done = evkg("query", query, "--endpoint", f"http://127.0.0.1:{server.server_address[1]}/query")
+        out = done.stdout.decode("utf-8")
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        _nothing_obeyed(out)
+        assert "ok\\x1b[2K \\u202eSTOP" in out, out          # line breaks in a cell become spaces
+    finally:
+        server.shutdown()
+        server.server_close()
