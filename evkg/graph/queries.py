@@ -364,7 +364,10 @@ def catalogue_markdown() -> str:
              "inferred) through the protocol's `default-graph-uri`, so an Oxigraph, Fuseki or GraphDB server "
              "loaded with `evkg load` answers exactly like the embedded store, with no server option needed. "
              "The rules and outcomes of other rule sets (a law reform) stay in graphs of their own, named to the "
-             "endpoint through `named-graph-uri`; the queries that compare rule sets read them with `GRAPH`.",
+             "endpoint through `named-graph-uri`; the queries that compare rule sets read them with `GRAPH`. "
+             "A query that names its own dataset (`FROM`, `FROM NAMED`) is answered on that dataset instead (evkg "
+             "then sends no `default-graph-uri`), here and at `evkg serve`'s `/sparql`; a graph the store does "
+             "not hold is refused with the list of the graphs it holds.",
              "", "Parameter values are read by kind:", ""]
     lines += [f"- **{kind}**: {text}" for kind, text in ACCEPTED.items()]
     lines += ["", "| name | title | parameters |", "|---|---|---|"]
