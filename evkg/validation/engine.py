@@ -445,10 +445,9 @@ def unresolved_source_results(submitted: SubmittedData) -> list:
             if isinstance(source, Literal) or resolve_source(source) is None]
 
 
-SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give "
-                  "it as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without "
-                  "spaces (write a space as %20). Import references the graph does not hold with `evkg literature "
-                  "import refs.bib`.")
+SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give it "
+                  "as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without spaces "
+                  "(write a space as %20). Import references the graph lacks with `evkg literature import refs.bib`.")
 
 
 @functools.cache

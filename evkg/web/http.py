@@ -54,6 +54,24 @@ def single_values(request, formats=None) -> dict:
     return values
 
 
+def protocol_dataset(*sources):
+    """The graphs named by default-graph-uri and named-graph-uri (in the URL or the form), which the
+    protocol says take precedence over the query's FROM and FROM NAMED; None when neither is given."""
+    from evkg.graph.store import Dataset
+
+    default = [v for source in sources for v in source.getlist("default-graph-uri")]
+    named = [v for source in sources for v in source.getlist("named-graph-uri")]
+    if not default and not named:
+        return None
+    for name, value in [("default-graph-uri", v) for v in default] + [("named-graph-uri", v) for v in named]:
+        if not isinstance(value, str) or not value.strip() or any(c in value for c in ' <>"{}|\\^`'):
+            from evkg.core.safe_text import visible
+
+            raise ServiceError(400, "bad-parameter", f"{name}={visible(value)[:300]!r} is not the IRI of a "
+                               "graph; give a full IRI such as https://w3id.org/evkg/graph/curated.")
+    return Dataset(tuple(v.strip() for v in default), tuple(v.strip() for v in named))
+
+
 def _wants_html(request) -> bool:
     if request.query_params.get("format") == "json":
         return False
