@@ -466,3 +466,22 @@ def test_a_kind_or_value_named_as_not_reported_is_a_violation_that_says_to_name_
         code, out, _ = run_cli("check", str(path), capsys=capsys)
         assert code == 1 and "S-notReported" in out, out
         assert f"evkg#{written}>" in out and "a property such as vesicleKind" in out, out
+
+
+@pytest.mark.parametrize("form", ["yaml", "ttl"])
+def test_an_entry_put_under_not_reported_is_named_as_an_entry_with_what_to_do(tmp_path, capsys, form):
+    """A whole entry under notReported (a nested YAML block, a Turtle blank node) was reported as "quoted text"
+    with a made-up IRI (…/notReported-2) or "the measurement of …" as what was found."""
+    if form == "yaml":
+        text = MENZB.read_text(encoding="utf-8").replace(
+            "notReported: [vesicleKind]", "notReported:\n- vesicleKind\n- {type: Measurement, value: 3}")
+    else:
+        text = MENZB_AS_TURTLE_WITH_TEXT.replace('evkg:notReported "vesicleKind"',
+                                                 "evkg:notReported [ a evkg:Measurement ; evkg:value 3 ]")
+    path = tmp_path / f"entry.{form}"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli("check", "-q", "--no-classify", str(path), "--profile", "published", capsys=capsys)
+    assert code == 1 and "S-notReported" in out, out
+    assert "notReported holds a whole entry with its own facts, not the name of a fact" in out, out
+    assert "found: an entry with type Measurement, value 3" in out, out
+    assert "notReported-2" not in out and "quoted text" not in out, out

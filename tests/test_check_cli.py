@@ -101,6 +101,8 @@ def _hostile_files(tmp: Path) -> dict[str, tuple[Path, str]]:
     write("blank.ttl", "   \n# only a comment\n", "no RDF statements")
     write("noproduct.ttl", "<urn:a> <urn:b> <urn:c> .\n", "no product")
     write("latin1.ttl", "<urn:a> <urn:b> \"caf\xe9\" .\n".encode("latin-1"), "not UTF-8", binary=True)
+    # saved as "Unicode" by Notepad or Excel: the bare "byte 0xff cannot be decoded" did not say what the file is
+    write("utf16.yaml", "id: product:x\ntype: EVProduct\n".encode("utf-16"), "is UTF-16 text", binary=True)
     write("remote.jsonld", json.dumps({"@context": "https://example.org/context.jsonld", "@id": "urn:a"}),
           "remote JSON-LD context")
     write("xxe.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n'
@@ -220,6 +222,32 @@ def test_a_source_that_cannot_be_resolved_is_a_warning(tmp_path, capsys):
     unresolved = [r for r in results if r["constraint"] == "SRC-01"]
     assert [r["value"] for r in unresolved] == ["https://doi.org/10.9999/no-such-paper"]
     assert unresolved[0]["severity"] == "Warning"
+
+
+@pytest.mark.parametrize("suffix, written", [
+    (".ttl", '<https://w3id.org/evkg/data/product/example-e1> <http://purl.org/dc/terms/source> '
+             '"Smith et al. 2020", "https://ex ample.org/a b" .\n'),
+    (".yaml", None),
+])
+def test_a_source_written_as_text_is_a_warning_that_says_to_give_a_link(tmp_path, capsys, suffix, written):
+    """A source in quotes, or a web address with a space (which YAML reads as text), names no paper; it was
+    passed over without a word while a link to an unknown paper got SRC-01."""
+    doc = tmp_path / f"cited{suffix}"
+    if suffix == ".ttl":
+        doc.write_text(VALID[0].read_text(encoding="utf-8") + written, encoding="utf-8")
+        expected = ["Smith et al. 2020", "https://ex ample.org/a b"]
+    else:
+        yaml_text = VALID[0].with_suffix(".yaml").read_text(encoding="utf-8")
+        assert "source:\n- paper:doi/10.1002/jev2.12404" in yaml_text
+        doc.write_text(yaml_text.replace("source:\n- paper:doi/10.1002/jev2.12404",
+                                         "source:\n- https://ex ample.org/a b"), encoding="utf-8")
+        expected = ["https://ex ample.org/a b"]
+    code, out, _ = run_cli("check", str(doc), "--format", "json", capsys=capsys)
+    results = [r for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    as_text = [r for r in results if r["constraint"] == "SRC-01"]
+    assert sorted(r["value"] for r in as_text) == sorted(expected), as_text
+    assert all(r["severity"] == "Warning" and "written as text" in r["message"] and "%20" in r["message"]
+               for r in as_text)
 
 
 def test_a_misspelt_evkg_term_is_named_with_the_closest_declared_ones(tmp_path, capsys):

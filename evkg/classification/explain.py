@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from evkg.classification.outcomes import JURISDICTION_NAMES, decision_rank, jurisdiction_rank
+from evkg.core.safe_text import visible
 
 _STATUS_WORDS = {
     "settled": "settled: follows from the legal text for the stated facts",
@@ -88,12 +89,12 @@ def explain_product(result, product: str, label: str | None = None) -> str:
             out.append(f"       A: {outcome.category_label} [{_STATUS_WORDS.get(outcome.status, outcome.status)}]")
             out.extend(_derivation_lines(result, outcome, "         ", {outcome.iri}))
     out.append("")
-    return "\n".join(out) + "\n"
+    return "\n".join(visible(line) for line in out) + "\n"
 
 
 def _join(product_texts: list[str], consistency_errors: list) -> str:
     out = "".join(product_texts)
-    out += "".join(f"Consistency error: {error}\n" for error in consistency_errors)
+    out += "".join(f"Consistency error: {visible(error)}\n" for error in consistency_errors)
     return out.rstrip() + "\n"
 
 
@@ -111,7 +112,7 @@ def explain_run(run) -> str:
         texts = [p.explanation for p in file.products if p.explanation is not None]
         if not texts:
             continue
-        parts.append(f"== {file.path}\n" + _join(texts, file.consistency_errors))
+        parts.append(f"== {visible(file.path)}\n" + _join(texts, file.consistency_errors))
     return "\n".join(parts)
 
 
@@ -134,9 +135,9 @@ def explain_document(documents, fmt: str = "text") -> str:
         body = (explain_text(result, labels) if result.products
                 else "No product found: add `a evkg:EVProduct` to the product node.\n")
         if fmt == "markdown":
-            parts.append(f"## {path}\n\n{_markdown(body)}")
+            parts.append(f"## {visible(path)}\n\n{_markdown(body)}")
         else:
-            parts.append(f"== {path}\n{body}")
+            parts.append(f"== {visible(path)}\n{body}")
     return "\n".join(parts)
 
 

@@ -70,6 +70,7 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     """
     from evkg.cli.progress import Progress
     from evkg.core.files import write_text_file
+    from evkg.core.safe_text import visible_lines
     from evkg.pipeline.batch import default_jobs, folder_notes, stream_checks
 
     from evkg.pipeline.check import check_fail_on, rule_files_of, rule_set_words
@@ -78,7 +79,7 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     jobs = jobs or default_jobs()
     if not quiet:
         for note in folder_notes(files):
-            click.echo(f"evkg check: {note}", err=True)
+            click.echo(visible_lines(f"evkg check: {note}"), err=True)
     classify = not no_classify
     report_format = fmt
     check_profile(profile)
@@ -108,7 +109,7 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
         click.echo(f"Written to {output}.", err=True)
     for error in errors:
         if report_format != "text":
-            click.echo(f"error: {error}", err=True)
+            click.echo(visible_lines(f"error: {error}"), err=True)
     return code
 
 
@@ -174,6 +175,8 @@ def _markdown_derivations(run) -> str:
     renderer would otherwise join its indented lines into one paragraph), per file."""
     import re
 
+    from evkg.core.safe_text import visible
+
     def fenced(text: str) -> str:
         longest = max((len(run_) for run_ in re.findall(r"`+", text)), default=0)
         fence = "`" * max(3, longest + 1)
@@ -184,9 +187,9 @@ def _markdown_derivations(run) -> str:
         texts = [p.explanation for p in file.products if p.explanation is not None]
         if not texts:
             continue
-        parts.append(f"### `{file.path}`\n")
+        parts.append(f"### `{visible(file.path)}`\n")
         parts += [fenced(text) for text in texts]
-        parts += [f"**Consistency error:** {error}\n" for error in file.consistency_errors]
+        parts += [f"**Consistency error:** {visible(error)}\n" for error in file.consistency_errors]
     if len(parts) == 1:
         parts.append("No product was classified, so there is no derivation to give.\n")
     return "\n".join(parts)

@@ -79,6 +79,7 @@ def cli():
 def main(argv=None) -> int:
     """Entry point: 0 conforms, 1 does not conform, 2 bad input or usage, 3 internal error."""
     from evkg.core.errors import EvkgError
+    from evkg.core.safe_text import visible_lines
 
     try:
         result = cli.main(args=argv, prog_name="evkg", standalone_mode=False)
@@ -91,7 +92,7 @@ def main(argv=None) -> int:
         exc.show()
         return 2
     except EvkgError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(visible_lines(f"error: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -102,13 +103,13 @@ def main(argv=None) -> int:
         from evkg.core.files import describe_os_error
 
         where = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"error: cannot read or write{where}: {describe_os_error(exc)}.", err=True)
+        click.echo(visible_lines(f"error: cannot read or write{where}: {describe_os_error(exc)}."), err=True)
         return 2
     except Exception as exc:  # an internal error: say so plainly, keep the details for a bug report
         import traceback
 
-        click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a fault in evkg, not in your input. Please report it with the details below.",
+        click.echo(visible_lines(f"internal error: {type(exc).__name__}: {exc}\n")
+                   + "This is a fault in evkg, not in your input. Please report it with the details below.",
                    err=True)
         traceback.print_exc(file=sys.stderr)
         return 3

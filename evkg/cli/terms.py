@@ -69,8 +69,10 @@ def search_command(text, kind, for_property, limit, as_json):
 
         click.echo(no_match_message(text, for_property))
         return 1
+    from evkg.core.safe_text import visible
+
     for hit in hits:
         flag = " (obsolete)" if hit["obsolete"] else ""
-        click.echo(f"{hit['curie']:<18} {hit['label']}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}]  "
-                   f"<{hit['iri']}>  from {hit['source']}")
+        click.echo(visible(f"{hit['curie']:<18} {hit['label']}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}]  "
+                           f"<{hit['iri']}>  from {hit['source']}"))
     return 0

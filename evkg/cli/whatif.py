@@ -37,7 +37,9 @@ def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, 
     run = whatif(rules, files, baseline=baseline, curated=not no_curated, examples=not no_examples,
                  input_format=input_format)
     write_output(render_whatif(run, fmt), output)
+    from evkg.core.safe_text import visible_lines
+
     for path, message in run.errors.items():
         if fmt != "text":
-            click.echo(f"error: {path}: {message}", err=True)
+            click.echo(visible_lines(f"error: {path}: {message}"), err=True)
     return 2 if run.errors else 0

@@ -328,11 +328,13 @@ def _retitle(answer: bytes, fmt: str, title) -> bytes:
 
 
 def render_table(results: Results, title=str) -> str:
+    from evkg.core.safe_text import visible
+
     if results.kind == "ask":
         return "yes\n" if results.boolean else "no\n"
     if results.kind == "graph":
         count = len(results.triples)
-        return "".join(f"{prefixed(t.subject)} {prefixed(t.predicate)} {prefixed(t.object)}\n"
+        return "".join(visible(f"{prefixed(t.subject)} {prefixed(t.predicate)} {prefixed(t.object)}") + "\n"
                        for t in results.triples) + f"({count} triple{'s' if count != 1 else ''})\n"
     header = [title(v) for v in results.variables]
     cells = [[_cell(prefixed(term)) for term in row] for row in results.rows]
@@ -345,7 +347,9 @@ def render_table(results: Results, title=str) -> str:
 
 
 def _cell(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
+    from evkg.core.safe_text import visible
+
+    text = visible(" ".join(text.split()))          # an endpoint's data may hold ESC sequences or overrides
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -360,7 +364,10 @@ def catalogue_markdown() -> str:
              "inferred) through the protocol's `default-graph-uri`, so an Oxigraph, Fuseki or GraphDB server "
              "loaded with `evkg load` answers exactly like the embedded store, with no server option needed. "
              "The rules and outcomes of other rule sets (a law reform) stay in graphs of their own, named to the "
-             "endpoint through `named-graph-uri`; the queries that compare rule sets read them with `GRAPH`.",
+             "endpoint through `named-graph-uri`; the queries that compare rule sets read them with `GRAPH`. "
+             "A query that names its own dataset (`FROM`, `FROM NAMED`) is answered on that dataset instead (evkg "
+             "then sends no `default-graph-uri`), here and at `evkg serve`'s `/sparql`; a graph the store does "
+             "not hold is refused with the list of the graphs it holds.",
              "", "Parameter values are read by kind:", ""]
     lines += [f"- **{kind}**: {text}" for kind, text in ACCEPTED.items()]
     lines += ["", "| name | title | parameters |", "|---|---|---|"]

@@ -128,3 +128,36 @@ def _refuse_unknown_form(sparql: str, source: str) -> None:
 def _first_line(text: str, limit: int = 300) -> str:
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "") if text else "no details given"
+
+
+
+# FROM as a keyword: not the local part of a prefixed name (ex:from), a variable (?from) or inside a word.
+_DATASET_CLAUSE = re.compile(r"(?<![\w:?$\-.])FROM(\s+NAMED)?(?![\w:\-])", re.IGNORECASE)
+_PREFIX_DECLARATION = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_PREFIXED_NAME = re.compile(r"([\w.-]*):([\w.:%-]*)")
+
+
+def dataset_clause(sparql: str) -> list[tuple[str, str]]:
+    """The graphs the query names as its dataset: ("FROM" or "FROM NAMED", IRI) for each FROM clause, in order.
+    A query that has them is answered on that dataset, not on evkg's default graph (SPARQL 1.1 Query, 13.2)."""
+    masked = mask(sparql)
+    matches = list(_DATASET_CLAUSE.finditer(masked))
+    if not matches:
+        return []
+    prefixes = dict(_PREFIX_DECLARATION.findall(sparql))
+    clauses = []
+    for match in matches:
+        kind = "FROM NAMED" if match.group(1) else "FROM"
+        rest = sparql[match.end():].lstrip()
+        if rest.startswith("<"):
+            iri = rest[1:rest.find(">")] if ">" in rest else rest[1:]
+        elif name := _PREFIXED_NAME.match(rest):
+            iri = prefixes.get(name.group(1), name.group(1) + ":") + name.group(2)
+        else:
+            iri = rest.split(None, 1)[0] if rest.strip() else ""
+        clauses.append((kind, iri))
+    return clauses
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    return bool(_DATASET_CLAUSE.search(mask(sparql)))

@@ -26,7 +26,8 @@ from evkg.graph.limits import (  # noqa: F401  (other modules import mask from h
     mask,
     max_response_bytes,
 )
-from evkg.graph.query_forms import _first_line, query_kind, refuse_updates, syntax_error
+from evkg.graph.query_forms import (_first_line, dataset_clause, has_dataset_clause, query_kind, refuse_updates,
+                                    syntax_error)
 
 GRAPH_BASE = "https://w3id.org/evkg/graph/"
 GRAPHS = {
@@ -36,6 +37,13 @@ GRAPHS = {
     "inferred": GRAPH_BASE + "inferred",
 }
 DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs of a query named through the SPARQL protocol (default-graph-uri, named-graph-uri)."""
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
 
 
 def rule_set_graphs() -> list[str]:
@@ -197,20 +205,52 @@ class EmbeddedStore:
     def describe(self) -> str:
         return f"the store at {self.path}" if self.path else "the in-memory store"
 
-    def _run(self, sparql: str):
+    def _run(self, sparql: str, dataset: "Dataset | None" = None):
+        """``dataset``: the graphs a client named with the protocol's default-graph-uri and named-graph-uri,
+        which take precedence over FROM and FROM NAMED; a query naming its own dataset gets that one; any other
+        query gets evkg's default graph (the merge of GRAPHS) and every named graph."""
         refuse_updates(sparql)
+        if dataset is not None:
+            self._refuse_unknown_graphs([("default-graph-uri", g) for g in dataset.default]
+                                        + [("named-graph-uri", g) for g in dataset.named])
+            graphs = {"default_graph": [ox.NamedNode(g) for g in dataset.default],
+                      "named_graphs": [ox.NamedNode(g) for g in dataset.named]}
+        elif clauses := dataset_clause(sparql):
+            self._refuse_unknown_graphs(clauses)
+            graphs = {}
+        else:
+            graphs = {"default_graph": [ox.NamedNode(g) for g in GRAPHS.values()]}
         try:
-            return self.store.query(sparql, default_graph=[ox.NamedNode(g) for g in GRAPHS.values()])
+            return self.store.query(sparql, **graphs)
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from None
+
+    def _refuse_unknown_graphs(self, named: list[tuple[str, str]]) -> None:
+        """A dataset naming a graph the store does not hold would answer nothing, as if the data were not
+        there: say which graph is unknown and which ones there are."""
+        for where, iri in named:
+            try:
+                known = self.store.contains_named_graph(ox.NamedNode(iri))
+            except ValueError:
+                known = False
+            if not known:
+                from evkg.core.safe_text import visible
+
+                held = sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+                raise UsageError(f"{where} names the graph <{visible(iri)[:300]}>, which {self.describe()} does "
+                                 f"not hold, so the query would find nothing there. Its graphs are: "
+                                 f"{', '.join(f'<{g}>' for g in held) or 'none'}. Name one of these, or leave "
+                                 "the dataset out to query the default graph (ontology, shapes, curated data "
+                                 "and inferred classifications together).")
 
     def query(self, sparql: str) -> Results:
         return Results.from_pyoxigraph(self._run(sparql))
 
-    def query_serialized(self, sparql: str, fmt: str, max_bytes: int | None = None) -> bytes:
+    def query_serialized(self, sparql: str, fmt: str, max_bytes: int | None = None,
+                         dataset: "Dataset | None" = None) -> bytes:
         """The answer in ``fmt``; with ``max_bytes``, evaluation stops (ResultTooLarge) once the answer grows
         past it, so an endless result never fills the memory."""
-        answer = self._run(sparql)
+        answer = self._run(sparql, dataset)
         sink = _CappedBuffer(max_bytes) if max_bytes else None
         if isinstance(answer, ox.QueryTriples):
             rdf_format = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ntriples"])[0]
@@ -288,7 +328,7 @@ class RemoteEndpoint:
         client.queryType = query_kind(sparql).upper()
         client.setOnlyConneg(True)
         client.addCustomHttpHeader("Accept", accept)
-        if self.union_of_graphs:
+        if self.union_of_graphs and not has_dataset_clause(sparql):      # the protocol's graphs would override it
             for iri in GRAPHS.values():
                 client.addDefaultGraph(iri)
             for iri in all_graphs():

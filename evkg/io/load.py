@@ -316,6 +316,9 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
 def _decode(raw: bytes, source_name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8.", path=source_name,
+                         hint="Save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding').")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from evkg.core.safe_text import json_visible
 from evkg.report.render import _product_dict, _result_dict
 
 STREAM_FORMATS = ("jsonl",)
@@ -17,18 +18,18 @@ def product_line(path: str, product) -> str:
     entry = {"file": path, "product": _product_dict(product)}
     if getattr(product, "explanation", None):
         entry["explanation"] = product.explanation
-    return json.dumps(entry, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(entry, ensure_ascii=False)) + "\n"
 
 
 def file_line(entry) -> str:
     """The end of one file: its verdict, any error, and results that concern no product."""
-    return json.dumps({"file": entry.path, "error": entry.error, "error_detail": entry.error_detail,
+    return json_visible(json.dumps({"file": entry.path, "error": entry.error, "error_detail": entry.error_detail,
                        "conforms": entry.conforms,
-                       "other_results": [_result_dict(r) for r in entry.other_results]}, ensure_ascii=False) + "\n"
+                       "other_results": [_result_dict(r) for r in entry.other_results]}, ensure_ascii=False)) + "\n"
 
 
 def summary_line(summary: dict) -> str:
-    return json.dumps({"summary": summary}, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps({"summary": summary}, ensure_ascii=False)) + "\n"
 
 
 def to_jsonl(run) -> str:

@@ -12,6 +12,7 @@ from evkg.classification.outcomes import (JURISDICTION_NAMES, decision_rank, jur
                                            standing)
 from evkg.core import resources
 from evkg.core.namespaces import BIBO, EVD, EVKG, FOAF
+from evkg.core.safe_text import json_visible, visible
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
@@ -125,7 +126,7 @@ def to_dict(run) -> dict:
 
 
 def to_json(run) -> str:
-    return json.dumps(to_dict(run), indent=2, ensure_ascii=False) + "\n"
+    return json_visible(json.dumps(to_dict(run), indent=2, ensure_ascii=False)) + "\n"
 
 
 # ---------------------------------------------------------------- text
@@ -286,25 +287,26 @@ def to_text(run) -> str:
                f"{summary['products_conforming']} conform; {summary['violations']} violation(s), "
                f"{summary['warnings']} warning(s), {summary['infos']} note(s); "
                f"{summary['files_with_errors']} file(s) could not be read.")
-    return "\n".join(out) + "\n"
+    # each entry is one line: a newline, ESC or bidi override inside a label or value is shown, not obeyed
+    return "\n".join(visible(line) for line in out) + "\n"
 
 
 # ---------------------------------------------------------------- Markdown
 
 def _md(text) -> str:
-    return str(text or "").replace("|", "\\|").replace("\n", " ")
+    return visible(str(text or "").replace("|", "\\|").replace("\n", " "))
 
 
 def to_markdown(run) -> str:
     out = ["# evkg check report", ""]
     for file in run.files:
-        out.append(f"## `{file.path}`")
+        out.append(f"## `{visible(file.path)}`")
         out.append("")
         if file.error:
             out += [f"**Error:** {_md(file.error)}", ""]
             continue
         for product in file.products:
-            out += [f"### {_md(product.label)}", "", f"<{product.iri}>", "", f"**Verdict:** {_verdict(product)}", ""]
+            out += [f"### {_md(product.label)}", "", f"<{_md(product.iri)}>", "", f"**Verdict:** {_verdict(product)}", ""]
             if product.results:
                 out += ["| severity | check | property | on | found | what is expected | source |",
                         "|---|---|---|---|---|---|---|"]
@@ -347,7 +349,7 @@ border:1px solid #d0d7de}.status-provisional,.status-contested{border-style:dash
 
 
 def _e(text) -> str:
-    return html.escape(str(text if text is not None else ""))
+    return html.escape(visible(text if text is not None else ""))
 
 
 def _link(info: dict) -> str:
@@ -456,7 +458,7 @@ def product_html(product, level: int = 2, show_title: bool = True) -> str:
         out.append("</tbody></table>")
     if getattr(product, "explanation", None):
         out.append(f'<details class="explanation" open><summary>How each answer was derived</summary>'
-                   f"<pre>{_e(product.explanation)}</pre></details>")
+                   f"<pre>{html.escape(product.explanation)}</pre></details>")
     out.append("</section>")
     return "\n".join(out)
 

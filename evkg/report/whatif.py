@@ -9,6 +9,8 @@ import csv
 import io
 import json
 
+from evkg.core.safe_text import visible
+
 WHATIF_FORMATS = ("text", "json", "markdown", "csv")
 
 
@@ -66,7 +68,7 @@ def render_text(run) -> str:
         lines.append("  none: every answer stays the same")
     for path, message in run.errors.items():
         lines.append(f"error: {path}: {message}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(visible(line) for line in lines) + "\n"
 
 
 def render_json(run) -> str:

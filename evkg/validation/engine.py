@@ -252,7 +252,7 @@ class SubmittedData:
         values = " ".join(f"<{p}>" for p in SOURCE_PROPERTIES)
         return [tuple(self.as_rdflib[term] for term in row) for row in _rows(self.store, f"""
             SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }}
-              FILTER(isIRI(?o)) }}""")]
+              FILTER(!isBlank(?o)) }}""")]
 
 
 # ------------------------------------------------------------------------------------------ validating
@@ -436,9 +436,18 @@ def unresolved_source_results(submitted: SubmittedData) -> list:
 
     shapes = resources.shapes_graph()
     messages = frozenset(str(m) for m in shapes.objects(UNRESOLVED_SOURCE_SHAPE, SH.message))
+    as_text = frozenset({SOURCE_AS_TEXT})
+    # a source written as text (a citation, or a web address with a space) names no paper: it was ignored
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
-                      severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent)
-            for subject, source in submitted.cited_sources() if not is_known_source(source)]
+                      severity=SH.Warning, messages=as_text if isinstance(source, Literal) else messages,
+                      component=SH.SPARQLConstraintComponent)
+            for subject, source in submitted.cited_sources()
+            if isinstance(source, Literal) or not is_known_source(source)]
+
+
+SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give it "
+                  "as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without spaces "
+                  "(write a space as %20). Import references the graph lacks with `evkg literature import refs.bib`.")
 
 
 @functools.cache

@@ -33,6 +33,7 @@ from evkg.web.http import (
     _media_type,
     _page,
     _wants_html,
+    protocol_dataset,
     read_form,
     single_values,
 )
@@ -349,6 +350,7 @@ def _routes(service: Service) -> list:
 
     async def sparql(request):
         sparql_text = None
+        dataset_sources = [request.query_params]
         if request.method == "GET":
             if "update" in request.query_params:
                 raise update_refused()
@@ -364,6 +366,7 @@ def _routes(service: Service) -> list:
                 if "update" in form:
                     raise update_refused()
                 sparql_text = one_query(form.getlist("query"))
+                dataset_sources.append(form)
             else:
                 raise ServiceError(415, "unsupported-media-type", f"send the query as application/sparql-query "
                                    f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
@@ -374,6 +377,7 @@ def _routes(service: Service) -> list:
             raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
                                "field 'query', or as an application/sparql-query body.")
         sparql_text = str(sparql_text)
+        dataset = protocol_dataset(*dataset_sources)
         if len(sparql_text) > MAX_QUERY_CHARACTERS:       # before it is copied to a worker
             raise ServiceError(413, "query-too-long", f"the query is {len(sparql_text):,} characters long; this "
                                f"endpoint takes queries up to {MAX_QUERY_CHARACTERS:,}. Query for less at a time.")
@@ -381,7 +385,7 @@ def _routes(service: Service) -> list:
         if html:
             context = {"sparql": sparql_text, "table": None, "error": None}
             try:
-                context["table"] = _table((await service.sparql(sparql_text, None, None))[1])
+                context["table"] = _table((await service.sparql(sparql_text, None, None, dataset))[1])
             except ServiceError as error:
                 if error.status != 400:
                     raise
@@ -390,7 +394,7 @@ def _routes(service: Service) -> list:
         graph_media = _accept(request, list(SPARQL_GRAPH_MEDIA))
         results_media = _accept(request, list(SPARQL_RESULT_MEDIA))
         kind, body = await service.sparql(sparql_text, SPARQL_GRAPH_MEDIA[graph_media],
-                                          SPARQL_RESULT_MEDIA[results_media])
+                                          SPARQL_RESULT_MEDIA[results_media], dataset)
         if kind in ("construct", "describe"):
             media = graph_media
         else:

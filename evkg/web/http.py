@@ -54,6 +54,24 @@ def single_values(request, formats=None) -> dict:
     return values
 
 
+def protocol_dataset(*sources):
+    """The graphs named by default-graph-uri and named-graph-uri (in the URL or the form), which the
+    protocol says take precedence over the query's FROM and FROM NAMED; None when neither is given."""
+    from evkg.graph.store import Dataset
+
+    default = [v for source in sources for v in source.getlist("default-graph-uri")]
+    named = [v for source in sources for v in source.getlist("named-graph-uri")]
+    if not default and not named:
+        return None
+    for name, value in [("default-graph-uri", v) for v in default] + [("named-graph-uri", v) for v in named]:
+        if not isinstance(value, str) or not value.strip() or any(c in value for c in ' <>"{}|\\^`'):
+            from evkg.core.safe_text import visible
+
+            raise ServiceError(400, "bad-parameter", f"{name}={visible(value)[:300]!r} is not the IRI of a "
+                               "graph; give a full IRI such as https://w3id.org/evkg/graph/curated.")
+    return Dataset(tuple(v.strip() for v in default), tuple(v.strip() for v in named))
+
+
 def _wants_html(request) -> bool:
     if request.query_params.get("format") == "json":
         return False
@@ -118,12 +136,15 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
 
 class BodyLimit:
     """ASGI middleware: refuse a request body over max_bytes with 413, whether or not it declares its length,
-    and one that trickles in slower than ``read_timeout`` seconds per part (or in total) with 408."""
+    one that trickles in slower than ``read_timeout`` seconds per part (or in total) with 408, and one whose
+    length is ambiguous with 400."""
 
     def __init__(self, app, max_bytes: int, read_timeout: float = 20.0):
         self.app, self.max_bytes, self.read_timeout = app, max_bytes, read_timeout
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and _ambiguous_length(scope["headers"]):
+            return await self._ambiguous(scope, receive, send)
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
@@ -159,6 +180,18 @@ class BodyLimit:
 
         return await self.app(scope, replay, send)
 
+    async def _ambiguous(self, scope, receive, send):
+        """Both Content-Length and Transfer-Encoding: a proxy in front may have read the body
+        by the other one, so what follows it could be a request smuggled past the proxy. Refused, and the
+        connection closed so that nothing after it is read (RFC 9112, section 6.1)."""
+        from starlette.requests import Request
+
+        error = ServiceError(400, "ambiguous-length", "the request gives its body length twice, as Content-Length "
+                             "and as Transfer-Encoding. Send one of them.")
+        response = _error_response(Request(scope), error)
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
     async def _too_slow(self, scope, receive, send):
         from starlette.requests import Request
 
@@ -178,15 +211,40 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+def _ambiguous_length(headers) -> bool:
+    """Content-Length with Transfer-Encoding (two differing Content-Lengths are refused by h11 itself)."""
+    names = {name.lower() for name, _ in headers}
+    return b"content-length" in names and b"transfer-encoding" in names
+
+
 # ------------------------------------------------------------------------------------------- the app
 
 def _templates():
     import jinja2
     from starlette.templating import Jinja2Templates
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB_FOLDER / "templates")), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB_FOLDER / "templates")), autoescape=True,
+                             finalize=_shown_on_page)
+    env.filters["verbatim"] = Verbatim
     env.globals.update(version=__version__, curie=curie, jurisdiction_names=JURISDICTION_NAMES)
     return Jinja2Templates(env=env)
+
+
+class Verbatim(str):
+    """Text a page gives back exactly as the user wrote it (the description in its text box)."""
+
+
+def _shown_on_page(value):
+    """Every value a template prints, with control and formatting characters (a right-to-left override that
+    reorders a label, a zero-width space) shown as escapes; HTML escaping follows. Already-built HTML
+    (fragments of the report, escaped the same way) and Verbatim text pass unchanged."""
+    from markupsafe import Markup
+
+    from evkg.core.safe_text import visible_lines
+
+    if isinstance(value, str) and not isinstance(value, (Markup, Verbatim)):
+        return visible_lines(value)
+    return value
 
 
 _TEMPLATES = None

@@ -99,12 +99,12 @@ def open_query_store(nquads: bytes) -> None:
     _STORE.query("ASK { ?s ?p ?o }")
 
 
-def sparql_answer(sparql: str, fmt: str, max_bytes: int) -> bytes:
+def sparql_answer(sparql: str, fmt: str, max_bytes: int, dataset=None) -> bytes:
     """A read-only SPARQL query's answer in ``fmt`` (a results or graph format), at most ``max_bytes``."""
     from evkg.graph.store import StoreError
 
     try:
-        return _STORE.query_serialized(sparql, fmt, max_bytes=max_bytes)
+        return _STORE.query_serialized(sparql, fmt, max_bytes=max_bytes, dataset=dataset)
     except UsageError as exc:
         raise ServiceError(400, "bad-query", str(exc), line=getattr(exc, "line", None),
                            column=getattr(exc, "column", None)) from None
@@ -112,7 +112,8 @@ def sparql_answer(sparql: str, fmt: str, max_bytes: int) -> bytes:
         raise ServiceError(400, "query-failed", f"the query could not be answered: {exc}") from None
 
 
-def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_bytes: int) -> tuple[str, bytes]:
+def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_bytes: int,
+                         dataset=None) -> tuple[str, bytes]:
     """(query form, answer) of a query a client sent: read here, in the worker, so that the time limit also
     covers reading a hostile text (masking a query of a million characters takes a second of CPU). Updates and
     SERVICE calls are refused; CONSTRUCT and DESCRIBE answer in ``graph_fmt``, the others in ``results_fmt``."""
@@ -125,7 +126,8 @@ def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_byte
         raise update_refused()
     if re.search(r"(?i)\bSERVICE\b", mask(sparql)):
         raise remote_refused()
-    return kind, sparql_answer(sparql, graph_fmt if kind in ("construct", "describe") else results_fmt, max_bytes)
+    return kind, sparql_answer(sparql, graph_fmt if kind in ("construct", "describe") else results_fmt, max_bytes,
+                               dataset)
 
 
 def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:

@@ -220,16 +220,16 @@ class Service:
         return await self._in_worker(self.check_pool, "check", checked_page, raw, fmt, source_name, profile,
                                      wait=self.timeout)
 
-    async def sparql(self, sparql: str, graph_fmt: str | None, results_fmt: str | None):
+    async def sparql(self, sparql: str, graph_fmt: str | None, results_fmt: str | None, dataset=None):
         """(query form, answer) of a client's query: bytes in ``graph_fmt`` (CONSTRUCT, DESCRIBE) or
         ``results_fmt`` (SELECT, ASK), or Results when the format is None (for HTML tables). Reading the text
         happens in the worker too. Past the number of query workers, a query is refused at once (503 with
-        Retry-After)."""
+        Retry-After). ``dataset``: the graphs named by the protocol's default-graph-uri and named-graph-uri."""
         from evkg.web.jobs import client_sparql_answer
 
         kind, answer = await self._in_worker(self.query_pool, "query", client_sparql_answer, sparql,
                                              graph_fmt or "ntriples", results_fmt or "json",
-                                             self._answer_limit(results_fmt), wait=0)
+                                             self._answer_limit(results_fmt), dataset, wait=0)
         graph = kind in ("construct", "describe")
         if (graph_fmt if graph else results_fmt) is None:
             return kind, _results_of(answer, "ntriples" if graph else "json")

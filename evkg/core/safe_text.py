@@ -1,0 +1,67 @@
+"""Text from a description made safe to show: every control or invisible formatting character as a visible escape.
+
+A label, IRI, file name or value can hold characters a terminal or a page acts on instead of showing: ESC
+sequences (clear a line, move the cursor, recolour), a carriage return (overwrite the line), a newline (start
+a line that looks like the report's own, "Verdict: conforms"), right-to-left overrides and isolates
+(U+202E, U+2066–2069: show text in another order than it is stored) and zero-width characters (U+200B: two
+names that look the same but differ). Shown as ``\\x1b``, ``\\r``, ``\\n``, ``\\u202e``, ``\\u200b``, the
+text cannot make a report say something it does not. JSON reports keep the exact value: JSON escapes it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Categories escaped: controls (C0, DEL, C1), formatting characters (bidi controls, zero-width characters,
+# the byte-order mark), line and paragraph separators, and lone surrogates (undecodable bytes).
+_ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# Everything outside printable ASCII is a candidate; its category decides.
+_CANDIDATE = re.compile(r"[^\x20-\x7e]")
+# What json.dumps(ensure_ascii=False) leaves raw: DEL and everything past ASCII (it escapes C0 itself, and a
+# newline outside a string is the layout of the JSON text).
+_JSON_CANDIDATE = re.compile(r"[\x7f-\U0010ffff]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(character: str) -> str:
+    if character in _SHORT:
+        return _SHORT[character]
+    code = ord(character)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def _unsafe(character: str) -> bool:
+    return unicodedata.category(character) in _ESCAPED_CATEGORIES
+
+
+def visible(text) -> str:
+    """One value on one line: every control and formatting character, newlines included, as an escape."""
+    text = str(text)
+    return _CANDIDATE.sub(lambda m: _escape(m.group()) if _unsafe(m.group()) else m.group(), text)
+
+
+def visible_lines(text) -> str:
+    """A message that may span lines: as `visible`, but its newlines and tabs kept."""
+    text = str(text)
+    return _CANDIDATE.sub(lambda m: m.group() if m.group() in "\n\t" or not _unsafe(m.group())
+                          else _escape(m.group()), text)
+
+
+def json_visible(json_text: str) -> str:
+    """JSON text with the characters `json.dumps(ensure_ascii=False)` leaves raw (formatting characters, C1
+    controls, separators) written as \\u escapes: the same values when read, nothing invisible when shown."""
+    def escape(match) -> str:
+        character = match.group()
+        if not _unsafe(character):
+            return character
+        code = ord(character)
+        if code < 0x10000:
+            return f"\\u{code:04x}"
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+    return _JSON_CANDIDATE.sub(escape, json_text)
