@@ -102,6 +102,12 @@ def in_form_words(text: str) -> str:
     return re.sub(r"\bevkg:(\w+)", r"\1", text)
 
 
+def without_evkg_prefix(text: str) -> str:
+    """A report for a YAML or JSON description (an explanation) with evkg names as that form writes them; its
+    source links stay whole."""
+    return re.sub(r"\bevkg:(\w+)", r"\1", text)
+
+
 def to_tree(graph: Graph) -> dict:
     """The description as nested plain values in the evkg context (no @context key). Blank nodes are ordered
     by what they say and labelled _:b1, _:b2 … as written, so the same graph is always written the same way
