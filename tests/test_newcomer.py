@@ -254,3 +254,14 @@ def test_what_an_undecided_answer_asks_for_is_in_the_words_of_a_yaml_description
         cli_main(command)
         text = capsys.readouterr().out
         assert "(cellContent)" in text and "(evkg:" not in text, command
+
+
+def test_a_term_in_a_yaml_finding_is_named_once():
+    """A term finding on a YAML description names the term once, as a CURIE ("NCBITaxon:624 is not in the
+    term index"), not the CURIE beside its IRI compacted into the same CURIE again."""
+    from evkg.web.jobs import check_description
+
+    yaml_text = (Path(__file__).resolve().parent / "fixtures" / "products" / "gmma-1790gahb.yaml").read_bytes()
+    results = check_description(yaml_text, "yaml", "gmma.yaml").files[0].products[0].results
+    message = next(r.message for r in results if r.constraint_id == "TERM-02")
+    assert "NCBITaxon:624 is not in the term index" in message and message.count("NCBITaxon:624") == 1, message

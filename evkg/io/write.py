@@ -98,6 +98,14 @@ def _shared_compactor() -> Compactor:
 def in_form_words(text: str) -> str:
     """A message in the words of the YAML and JSON forms: evkg names without `evkg:`, external IRIs as CURIEs."""
     compact = _shared_compactor()
+
+    def once(match) -> str:
+        # "NCBITaxon:624 <http://…/NCBITaxon_624>" names the term twice once the IRI is a CURIE: keep one
+        written, label, iri = match.group(1), match.group(2) or "", match.group(3)
+        curie = compact.curie(iri)
+        return f"{written}{label}" if written == curie else f"{written}{label} {curie}"
+
+    text = re.sub(r"(\S+)( \"[^\"]*\")? <(https?://[^>\s]+)>", once, text)
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
     return re.sub(r"\bevkg:(\w+)", r"\1", text)
 
