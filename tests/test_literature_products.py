@@ -147,3 +147,15 @@ def test_a_product_from_the_literature_classifies_as_the_law_says(name):
 def test_a_product_from_the_literature_conforms_under_the_published_profile(name):
     report = validate(load_rdf(FIXTURES / f"{name}.yaml"), profile="published")
     assert report.conforms, [r.message for r in report.results if r.severity == "Violation"]
+
+
+def test_a_question_waiting_for_a_contested_reading_says_which():
+    """Red-cell EVs carrying a synthetic oligonucleotide: whether the carrier makes the product biological is
+    contested (EU-06), and the blood-derived question (EU-31, Dir. 2001/83/EC Art. 1(10)) needs a biological
+    product. No fact is missing, so the answer is open because of that contest, and the report says so
+    instead of calling the law silent."""
+    _, outcomes = _answers("rbcev-aso-aml")
+    blood = next(o for o in outcomes if o.question == str(EVKG.Q_EU_BloodDerived) and o.status == "undecided")
+    assert not blood.missing
+    assert "EU-06, contested" in blood.rationale and "'EU biological medicinal product'" in blood.rationale
+    assert "EU-31" in blood.rationale and "the law leaves it open" not in blood.rationale
