@@ -319,3 +319,19 @@ def test_rules_waiting_for_a_missing_category_change_no_conclusion(monkeypatch):
     assert any(left_out[0].values())                      # some rule really waits for a category
     monkeypatch.setattr(_Run, "required_categories", lambda self, rules: {r.iri: frozenset() for r in rules})
     assert [classify(graph).ntriples for graph in graphs] == ours
+
+
+def test_premises_name_a_described_item_by_its_own_label():
+    """A premise about a cargo item reads the description's name for it, not the IRI the YAML form generated."""
+    from descriptions import product_turtle
+
+    turtle = product_turtle(
+        ({"intendedUse": "evkg:Treatment", "evRole": "evkg:DeliveryVehicleRole", "cellContent": "evkg:NoCells",
+          "integralMedicalDevice": "false"},
+         {"evOriginKind": "evkg:PlantOrigin", "vesicleKind": "evkg:NaturallyReleasedEV",
+          "evSourceMaterial": "evkg:PlantMaterial"},
+         {"geneticallyModified": "false"}),
+        cargo=[{"cargoKind": "evkg:SmallMolecule", "rdfs:label": '"Doxorubicin"'}])
+    result = classify(Graph().parse(data=turtle, format="turtle"), jurisdictions=("EU",))
+    words = [w for o in result.outcomes for w in o.premises if w.startswith("loaded cargo:")]
+    assert words and all(w == "loaded cargo: Doxorubicin" for w in words), words

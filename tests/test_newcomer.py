@@ -228,3 +228,40 @@ def test_findings_on_a_yaml_description_speak_its_words_not_turtles(capsys):
     assert "IdentityTest" in in_yaml and "evkg:" not in in_yaml
     served = check_description(yaml_path.read_bytes(), "yaml", yaml_path.name).files[0].products[0].results
     assert {r.message for r in served if r.constraint_id == "Q-30"} == {in_yaml}
+
+
+def test_what_an_undecided_answer_asks_for_is_in_the_words_of_a_yaml_description(capsys):
+    """The facts an undecided classification question waits for are asked in the words of the YAML form
+    (cellContent), in `check`'s report and JSON and in `explain`, as the findings are; the Turtle twin keeps
+    its prefix (evkg:cellContent)."""
+    import json as json_module
+
+    from evkg.cli import main as cli_main
+
+    root = Path(__file__).resolve().parent.parent / "examples" / "valid"
+    yaml_path, turtle_path = root / "e7-platelet-ev-gel-incomplete.yaml", root / "e7-platelet-ev-gel-incomplete.ttl"
+
+    def prompts(path) -> list[str]:
+        cli_main(["check", "-q", "-f", "json", str(path)])
+        products = json_module.loads(capsys.readouterr().out)["files"][0]["products"]
+        return [m["prompt"] for o in products[0]["classifications"] for m in o["missing"]]
+
+    in_yaml, in_turtle = prompts(yaml_path), prompts(turtle_path)
+    assert any("(evkg:cellContent)" in p for p in in_turtle)
+    assert any("(cellContent)" in p for p in in_yaml) and not any("evkg:" in p for p in in_yaml)
+    for command in (["check", "-q", str(yaml_path)], ["check", "-q", "--explain", str(yaml_path)],
+                    ["explain", str(yaml_path)]):
+        cli_main(command)
+        text = capsys.readouterr().out
+        assert "(cellContent)" in text and "(evkg:" not in text, command
+
+
+def test_a_term_in_a_yaml_finding_is_named_once():
+    """A term finding on a YAML description names the term once, as a CURIE ("NCBITaxon:624 is not in the
+    term index"), not the CURIE beside its IRI compacted into the same CURIE again."""
+    from evkg.web.jobs import check_description
+
+    yaml_text = (Path(__file__).resolve().parent / "fixtures" / "products" / "gmma-1790gahb.yaml").read_bytes()
+    results = check_description(yaml_text, "yaml", "gmma.yaml").files[0].products[0].results
+    message = next(r.message for r in results if r.constraint_id == "TERM-02")
+    assert "NCBITaxon:624 is not in the term index" in message and message.count("NCBITaxon:624") == 1, message

@@ -382,3 +382,31 @@ def test_plant_carrier_sold_as_supplement_keeps_the_drug_reading_contested():
     assert_statuses(result, {"US_Drug": "contested", "US_NonBiologicDrug": "contested",
                              "US_NotCombinationProduct": "provisional", "US_INDRequired": "contested"})
     assert_not_concluded(result, "US_BiologicalProduct", "US_RFDRecommended")
+
+
+# 21 CFR 600.3(h)(6) and PHS Act 351(i): a protein of more than 40 amino acids makes the product a biological
+# product whatever carries it (US-09, settled). For an animal-origin vesicle that also fires US-10 (vesicle
+# biologic or not: contested), the settled answer decides the question, so no request for designation is
+# recommended for it (regulation.md 6.5, strongest derivation; US-18 is for a question left contested).
+ANIMAL_ACTIVE_WITH_PROTEIN = dict(prep_evOriginKind="evkg:AnimalOrigin", prep_evSourceMaterial="evkg:AnimalMaterial",
+                                  cargo=[dict(PROTEIN_120, cargoKind="evkg:Antigen")])
+
+
+def test_a_settled_biologic_answer_leaves_no_request_for_designation():
+    result = run(describe(**ANIMAL_ACTIVE_WITH_PROTEIN))
+    assert_statuses(result, {"US_BiologicalProduct": "settled"})
+    assert derived(result, "US-10", "US_BiologicalProduct")          # the contested reading is still on record
+    assert_not_concluded(result, "US_RFDRecommended")
+    assert "Q_US_RFD" not in undecided_questions(result)            # not asked: nothing is open
+    # without the protein the vesicle's own status stays open, and FDA is the one to ask
+    open_question = run(describe(prep_evOriginKind="evkg:AnimalOrigin", prep_evSourceMaterial="evkg:AnimalMaterial"))
+    assert best(open_question, "US_RFDRecommended") is not None
+
+
+def test_request_for_designation_names_the_open_questions():
+    result = run(describe(**VEHICLE_DRUG))
+    recommendation = best(result, "US_RFDRecommended")
+    assert recommendation.rule == "US-18" and recommendation.status == "settled"
+    open_questions = [p for p in recommendation.premises if p.startswith("open question:")]
+    assert any("is it a combination product?" in p and "(US-15, contested)" in p for p in open_questions), \
+        recommendation.premises

@@ -144,7 +144,11 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         })
         for prop in missing:
             triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
-        if not missing:
+        contested_gate = _contested_gate(run, product, rules_by_question.get(q_iri, []))
+        if not missing and contested_gate:
+            rationale = (f"{contested_gate} Ask "
+                         f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
+        elif not missing:
             # under an overlay (a reform proposal, a user's rules) it is that rule set, not the law, that is silent
             silent = "the rules of this rule set leave it open" if kb.changes else "the law leaves it open"
             rationale = ("No rule answers this question for the facts as stated, and no missing fact could "
@@ -171,6 +175,32 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
             other_derivations=[], premises=[], sources=[],
         ))
     return outcomes
+
+
+def _contested_gate(run, product: str, rules: list) -> str | None:
+    """Why a question no missing fact can decide is open when the answer it waits for is only the alternative
+    reading of a contested answer (EU-31 waits for a biological medicinal product, which EU-06 offers only as
+    an alternative): that contested answer, in words, or None."""
+    from evkg.classification.outcomes import RANK_STATUS
+
+    index = run.index
+    needed: dict[str, set] = {}
+    for rule in rules:
+        for c in rule.needs_categories:
+            needed.setdefault(c, set()).add(rule.id)
+    for o in sorted(index.alternatives):
+        if index.product.get(o) != product or RANK_STATUS.get(run.effective.get(o)) != "contested":
+            continue
+        for category in sorted(set(needed) & index.alternatives[o]):
+            contested_rule = run.kb.rules_by_iri.get(index.rule.get(o, ""))
+            asked = sorted(label_of(q) for q in index.questions.get(o, ()))
+            readings = " or ".join([label_of(index.category[o])] +
+                                   sorted(label_of(a) for a in index.alternatives[o]))
+            waiting = sorted(needed[category])
+            return (f"It turns on a contested answer{' to ' + repr(asked[0]) if asked else ''}: {readings} "
+                    f"({contested_rule.id if contested_rule else '?'}, contested). Only under the reading "
+                    f"'{label_of(category)}' would {', '.join(waiting)} answer this question.")
+    return None
 
 
 def _missing_prompt(run, kb, product: str, prop: str, not_reported: set) -> str:

@@ -95,6 +95,7 @@ class _Index:
         self.questions: dict[str, set] = {}
         self.jurisdiction: dict[str, str] = {}
         self.premises: dict[str, set] = {}
+        self.responds_to: dict[str, set] = {}   # contested outcomes an outcome answers (no status passes on)
         self.alternatives: dict[str, set] = {}
         self.sources: dict[str, set] = {}
         self.precedence: dict[str, set] = {}    # supersededBy written by rules (statutory precedence)
@@ -112,6 +113,8 @@ class _Index:
             self.jurisdiction[s] = o
         elif p == EVKG_NS + "premise":
             self.premises.setdefault(s, set()).add(o)
+        elif p == EVKG_NS + "respondsTo":
+            self.responds_to.setdefault(s, set()).add(o)
         elif p == EVKG_NS + "alternativeCategory":
             self.alternatives.setdefault(s, set()).add(o)
         elif p == str(DCTERMS.source):
@@ -418,6 +421,7 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
             p_id = "follows from a narrower category" if p_rule and p_rule.id == HIERARCHY_RULE_ID else (
                 p_rule.id if p_rule else "?")
             premise_words.append(f"{label_of(category_iri)} ({p_id}, {p_status})")
+        premise_words.extend(sorted(_open_question_words(o) for o in index.responds_to.get(primary, ())))
         sources = sorted(index.sources.get(primary, set()) | set(rule.sources if rule else ()))
         return Outcome(
             iri=primary, product=product, jurisdiction=jurisdiction, question=question,
@@ -433,6 +437,14 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
                                for m in members[1:]],
             superseded_by=run.superseded_by.get(primary, []),
         )
+
+    def _open_question_words(o: str) -> str:
+        """The contested answer an outcome responds to, in words: the question, its readings and the rule."""
+        o_rule = kb.rules_by_iri.get(index.rule.get(o, ""))
+        readings = [label_of(index.category[o])] + sorted(label_of(a) for a in index.alternatives.get(o, ()))
+        question = label_of(min(index.questions[o])) if index.questions.get(o) else None
+        asked = f"{question} " if question else ""
+        return f"open question: {asked}{' or '.join(readings)} ({o_rule.id if o_rule else '?'}, contested)"
 
     def describe_node(iri: str) -> Outcome | None:
         if iri not in index.category or iri not in index.product:

@@ -116,8 +116,9 @@ def explain_run(run) -> str:
     return "\n".join(parts)
 
 
-def explain_document(documents, fmt: str = "text") -> str:
-    """`evkg explain` output for (path, graph, ClassificationResult) triples: text, Markdown or JSON."""
+def explain_document(documents, fmt: str = "text", in_form_paths=()) -> str:
+    """`evkg explain` output for (path, graph, ClassificationResult) triples: text, Markdown or JSON. The
+    explanations of `in_form_paths` (descriptions written in YAML or JSON) name evkg terms as that form does."""
     import json
 
     from rdflib import RDFS
@@ -134,6 +135,10 @@ def explain_document(documents, fmt: str = "text") -> str:
         labels = {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)}
         body = (explain_text(result, labels) if result.products
                 else "No product found: add `a evkg:EVProduct` to the product node.\n")
+        if path in in_form_paths:
+            from evkg.io.write import without_evkg_prefix
+
+            body = without_evkg_prefix(body)
         if fmt == "markdown":
             parts.append(f"## {visible(path)}\n\n{_markdown(body)}")
         else:

@@ -38,6 +38,18 @@ class DescriptionFacts:
         return table
 
     @functools.cached_property
+    def item_labels(self) -> dict:
+        """IRI -> the description's own name (rdfs:label) for the parts it describes (cargo items, EV
+        preparation, source …), so that a premise reads "loaded cargo: Doxorubicin", not a generated IRI."""
+        rows = self.store.query(f"""
+            SELECT ?item (MIN(STR(?name)) AS ?label) WHERE {{
+              ?this <{_IN_SCOPE.value}> true ; ?prop ?item .
+              ?item <http://www.w3.org/2000/01/rdf-schema#label> ?name .
+              FILTER(isIRI(?item) && STRSTARTS(STR(?prop), "{EVKG_NS}"))
+            }} GROUP BY ?item""")
+        return {row["item"].value: row["label"].value for row in rows}
+
+    @functools.cached_property
     def cargo_gaps(self) -> dict:
         """product -> set of cargo-item facts that some cargo item of a kind that needs them lacks."""
         rows = self.store.query(f"""
@@ -120,7 +132,8 @@ class DescriptionFacts:
             values = stated.get(prop)
             if not values:
                 continue
-            shown = sorted(_value_words(v, self.kb.labels) for v in values)
+            shown = sorted(self.item_labels.get(v.value) if isinstance(v, ox.NamedNode) and v.value not in self.kb.labels
+                           and v.value in self.item_labels else _value_words(v, self.kb.labels) for v in values)
             words.append(f"{label_of(prop)}: {', '.join(shown)}")
         return words
 

@@ -28,7 +28,7 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
     from evkg.classification.explain import explain_document
     from evkg.classification.knowledge import knowledge
     from evkg.classification.rule_sets import resolve
-    from evkg.io.load import load_rdf
+    from evkg.io.load import guess_format, is_structured_format, load_rdf
 
     _, rule_files = resolve(rules)
     knowledge(rule_files)           # a broken rule file is reported before any description is read
@@ -37,5 +37,6 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
         graph = load_rdf(path, input_format=input_format)
         documents.append((path, graph, classify(graph, jurisdictions=jurisdictions or JURISDICTIONS,
                                                 rule_files=rule_files)))
-    write_output(explain_document(documents, fmt), output)
+    in_form = {path for path in files if is_structured_format(guess_format(path, input_format))}
+    write_output(explain_document(documents, fmt, in_form_paths=in_form), output)
     return 0

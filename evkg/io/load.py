@@ -64,6 +64,11 @@ _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "tr
 _STRUCTURED_FORMATS = {"json-ld", "yaml"}      # read through evkg.io.structured and the evkg context
 
 
+def is_structured_format(fmt: str) -> bool:
+    """Whether an rdflib format name is one of the forms read through the evkg context (YAML, JSON-LD)."""
+    return fmt in _STRUCTURED_FORMATS
+
+
 def input_format_names() -> list[str]:
     """Every name an input format is known by (turtle and ttl, json-ld and jsonld, …)."""
     return sorted(FORMATS)

@@ -98,8 +98,16 @@ def _shared_compactor() -> Compactor:
 def in_form_words(text: str) -> str:
     """A message in the words of the YAML and JSON forms: evkg names without `evkg:`, external IRIs as CURIEs."""
     compact = _shared_compactor()
+
+    def once(match) -> str:
+        # "NCBITaxon:624 <http://…/NCBITaxon_624>" names the term twice once the IRI is a CURIE: keep one
+        written, label, iri = match.group(1), match.group(2) or "", match.group(3)
+        curie = compact.curie(iri)
+        return f"{written}{label}" if written == curie else f"{written}{label} {curie}"
+
+    text = re.sub(r"(\S+)( \"[^\"]*\")? <(https?://[^>\s]+)>", once, text)
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
-    return re.sub(r"\bevkg:(\w+)", r"\1", text)
+    return without_evkg_prefix(text)
 
 
 def value_in_form_words(value: str | None) -> str | None:
@@ -107,7 +115,13 @@ def value_in_form_words(value: str | None) -> str | None:
     writes `industrial` where the graph holds https://w3id.org/evkg#industrial); text as it is."""
     if value is None or not re.fullmatch(r"https?://\S+", value):
         return value
-    return re.sub(r"^evkg:", "", _shared_compactor().curie(value))
+    return without_evkg_prefix(_shared_compactor().curie(value))
+
+
+def without_evkg_prefix(text: str) -> str:
+    """A report for a YAML or JSON description (an explanation) with evkg names as that form writes them; its
+    source links stay whole."""
+    return re.sub(r"\bevkg:(\w+)", r"\1", text)
 
 
 def to_tree(graph: Graph) -> dict:

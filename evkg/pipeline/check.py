@@ -188,12 +188,20 @@ def in_the_words_of_the_form(products: list, others: list) -> tuple[list, list]:
     words of that form (value names without `evkg:`, IRIs as CURIEs), as `evkg new` writes them."""
     from dataclasses import replace
 
-    from evkg.io.write import in_form_words, value_in_form_words
+    from evkg.io.write import in_form_words, value_in_form_words, without_evkg_prefix
 
     def reworded(results):
         return [replace(r, message=in_form_words(r.message), value=value_in_form_words(r.value)) for r in results]
 
-    return [replace(p, results=reworded(p.results)) for p in products], reworded(others)
+    def asking_in_form_words(outcome):
+        # an undecided answer asks for its missing facts as a finding does
+        missing = [dict(m, prompt=in_form_words(m["prompt"])) if m.get("prompt") else m for m in outcome.missing]
+        return replace(outcome, missing=missing) if missing != outcome.missing else outcome
+
+    return [replace(p, results=reworded(p.results),
+                    classifications=[asking_in_form_words(o) for o in p.classifications],
+                    explanation=without_evkg_prefix(p.explanation) if p.explanation else p.explanation)
+            for p in products], reworded(others)
 
 
 def rule_set_words(rules: str) -> str:
