@@ -49,7 +49,11 @@ class FileCheck:
 
     def locate(self, result):
         """Where a finding's node and property were written (line, column, key path), or None."""
-        return self.source_map.locate(result.focus, result.path, result.value) if self.source_map is not None else None
+        if self.source_map is None:
+            return None
+        # the value as read (an IRI), not as the form's words quote it: a misspelt key is found by its IRI
+        value = str(result.value_term) if result.value_term is not None else result.value
+        return self.source_map.locate(result.focus, result.path, value)
 
     @property
     def conforms(self) -> bool:
