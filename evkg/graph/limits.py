@@ -33,8 +33,8 @@ class _CappedBuffer:
     def write(self, data) -> int:
         self.size += len(data)
         if self.size > self.limit:
-            raise ResultTooLarge(f"the answer is larger than {self.limit:,} bytes; the query was stopped. Add a "
-                                 "LIMIT or narrower patterns.")
+            raise ResultTooLarge(f"the answer is larger than {self.limit:,} bytes; the query was stopped. Ask for "
+                                 "fewer rows (a LIMIT, or a lower one) or use narrower patterns.")
         self.parts.append(bytes(data))
         return len(data)
 
