@@ -311,3 +311,11 @@ def test_port_0_serves_on_the_port_it_announces():
     finally:
         stop_process(process)
         process.stderr.close()
+
+
+def test_a_term_of_several_words_is_found_without_quotes(capsys):
+    """docs/authoring.md searches `bone marrow` as typed; several words are one phrase, quoted or not."""
+    code, out, err = run(capsys, "terms", "search", "bone", "marrow", "--for", "producerCellType")
+    assert code == 0, err
+    assert "CL:0002540" in out
+    assert run(capsys, "terms", "search", "bone marrow", "--for", "producerCellType")[1] == out
