@@ -319,3 +319,30 @@ def test_a_term_of_several_words_is_found_without_quotes(capsys):
     assert code == 0, err
     assert "CL:0002540" in out
     assert run(capsys, "terms", "search", "bone marrow", "--for", "producerCellType")[1] == out
+
+
+def _leaf_commands():
+    import click
+
+    from evkg.cli.group import COMMANDS, cli
+
+    for name in COMMANDS:
+        command = cli.get_command(None, name)
+        if isinstance(command, click.Group):
+            for sub in command.list_commands(None):
+                yield f"{name} {sub}", command.get_command(None, sub)
+        else:
+            yield name, command
+
+
+@pytest.mark.parametrize("name, command", list(_leaf_commands()), ids=lambda v: v if isinstance(v, str) else "")
+def test_help_explains_every_option_and_shows_an_example(name, command, capsys):
+    """`evkg COMMAND --help` is where a newcomer looks: every option says what it does, and an example shows
+    the command in use."""
+    import click
+
+    unexplained = [p.opts[0] for p in command.params if isinstance(p, click.Option) and not p.hidden
+                   and p.name != "help" and not (p.help or "").strip()]
+    assert not unexplained, f"evkg {name}: options without help: {unexplained}"
+    assert main([*name.split(), "--help"]) == 0
+    assert re.search(r"Examples?\b.*:", capsys.readouterr().out), f"evkg {name} --help shows no example"
