@@ -346,3 +346,12 @@ def test_help_explains_every_option_and_shows_an_example(name, command, capsys):
     assert not unexplained, f"evkg {name}: options without help: {unexplained}"
     assert main([*name.split(), "--help"]) == 0
     assert re.search(r"Examples?\b.*:", capsys.readouterr().out), f"evkg {name} --help shows no example"
+
+
+def test_explain_names_an_unlabelled_product_as_check_does(capsys, tmp_path):
+    path = write(tmp_path, "unnamed.yaml", "id: knee-ev\ntype: EVProduct\nintendedUse: [Treatment]\n")
+    _, checked, _ = run(capsys, "check", path)
+    _, explained, _ = run(capsys, "explain", path)
+    iri = "https://w3id.org/evkg/data/product/knee-ev"
+    assert f"Product: knee-ev  <{iri}>" in checked
+    assert f"Product knee-ev  <{iri}>" in explained, explained[:300]
