@@ -3,7 +3,7 @@
 The library API mirrors the command line:
 
     >>> import evkg
-    >>> result = evkg.check_files(["examples/valid/msc-ev-ckd.ttl"])
+    >>> result = evkg.check_files(["examples/valid/e1-ucmsc-sev-neonatal-lung.ttl"])
 
 Heavy modules are imported lazily so that ``import evkg`` and the CLI start fast.
 """

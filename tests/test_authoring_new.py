@@ -115,3 +115,35 @@ def test_a_fact_checked_for_some_kinds_of_source_only_is_asked_of_those_only(kin
     path.write_text(text, encoding="utf-8")
     _, results = _findings(path, capsys)
     assert any(r["constraint"] == "F-producerCellType" for r in results) == asked
+
+
+def test_the_walk_through_shows_what_the_term_searches_print(capsys):
+    """docs/authoring.md step 3: each search, typed as shown, prints the lines shown."""
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    step = text.split("## 3.", 1)[1].split("## 4.", 1)[0]
+    shown = re.findall(r"^\$ (evkg terms search .+)\n((?:[^$`].*\n)+)", step, re.MULTILINE)
+    assert len(shown) == 2
+    for command, lines in shown:
+        assert main(shlex.split(command)[1:]) == 0, command
+        printed = capsys.readouterr().out.splitlines()
+        assert printed[:len(lines.splitlines())] == lines.splitlines(), command
+
+
+def test_the_walk_through_shows_the_classification_of_the_finished_description(tmp_path, capsys):
+    """docs/authoring.md step 5: the verdict and the summary line per jurisdiction are what `evkg check` says."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL) if b.startswith("id: knee-msc-ev"))
+    shown = text.split("## 5.", 1)[1].split("```", 2)[1]
+    path = tmp_path / "knee.yaml"
+    path.write_text(block, encoding="utf-8")
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    lines = [line.strip() for line in shown.splitlines() if line.strip().startswith(("Verdict", "In short"))]
+    assert len(lines) == 4
+    for line in lines:
+        assert line in out, line

@@ -265,3 +265,93 @@ def test_a_term_in_a_yaml_finding_is_named_once():
     results = check_description(yaml_text, "yaml", "gmma.yaml").files[0].products[0].results
     message = next(r.message for r in results if r.constraint_id == "TERM-02")
     assert "NCBITaxon:624 is not in the term index" in message and message.count("NCBITaxon:624") == 1, message
+
+
+def test_a_port_in_use_is_said_at_once_with_how_to_fix_it():
+    """A second `evkg serve` on a taken port stops before building anything, says which port and what to do,
+    and exits 2 (bad usage), not 3 (internal error) after a start-up that claimed to be ready."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "evkg.cli", "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=120, env={**os.environ})
+    assert done.returncode == 2, done.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert f"--port {port + 1}" in done.stderr
+    assert "ready at" not in done.stderr and "evkg build" not in done.stderr
+
+
+def test_port_0_serves_on_the_port_it_announces():
+    """--port 0 lets the system choose; the address printed (and used in redirects) is the one that answers."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from evkg.graph.oxigraph_server import stop_process
+
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--port", "0"], stderr=subprocess.PIPE,
+                               text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        deadline, announced = time.monotonic() + 300, None
+        while announced is None and time.monotonic() < deadline:
+            line = process.stderr.readline()
+            assert line, "evkg serve stopped before it was ready"
+            announced = re.search(r"ready at (http://127\.0\.0\.1:(\d+)/)", line)
+        assert announced and announced.group(2) != "0", "no port announced"
+        with httpx.Client(base_url=announced.group(1), timeout=60, follow_redirects=False) as client:
+            assert client.get("/health").json()["status"] == "ok"
+            assert client.get("/products/").headers["location"] == announced.group(1) + "products"
+    finally:
+        stop_process(process)
+        process.stderr.close()
+
+
+def test_a_term_of_several_words_is_found_without_quotes(capsys):
+    """docs/authoring.md searches `bone marrow` as typed; several words are one phrase, quoted or not."""
+    code, out, err = run(capsys, "terms", "search", "bone", "marrow", "--for", "producerCellType")
+    assert code == 0, err
+    assert "CL:0002540" in out
+    assert run(capsys, "terms", "search", "bone marrow", "--for", "producerCellType")[1] == out
+
+
+def _leaf_commands():
+    import click
+
+    from evkg.cli.group import COMMANDS, cli
+
+    for name in COMMANDS:
+        command = cli.get_command(None, name)
+        if isinstance(command, click.Group):
+            for sub in command.list_commands(None):
+                yield f"{name} {sub}", command.get_command(None, sub)
+        else:
+            yield name, command
+
+
+@pytest.mark.parametrize("name, command", list(_leaf_commands()), ids=lambda v: v if isinstance(v, str) else "")
+def test_help_explains_every_option_and_shows_an_example(name, command, capsys):
+    """`evkg COMMAND --help` is where a newcomer looks: every option says what it does, and an example shows
+    the command in use."""
+    import click
+
+    unexplained = [p.opts[0] for p in command.params if isinstance(p, click.Option) and not p.hidden
+                   and p.name != "help" and not (p.help or "").strip()]
+    assert not unexplained, f"evkg {name}: options without help: {unexplained}"
+    assert main([*name.split(), "--help"]) == 0
+    assert re.search(r"Examples?\b.*:", capsys.readouterr().out), f"evkg {name} --help shows no example"
+
+
+def test_explain_names_an_unlabelled_product_as_check_does(capsys, tmp_path):
+    path = write(tmp_path, "unnamed.yaml", "id: knee-ev\ntype: EVProduct\nintendedUse: [Treatment]\n")
+    _, checked, _ = run(capsys, "check", path)
+    _, explained, _ = run(capsys, "explain", path)
+    iri = "https://w3id.org/evkg/data/product/knee-ev"
+    assert f"Product: knee-ev  <{iri}>" in checked
+    assert f"Product knee-ev  <{iri}>" in explained, explained[:300]

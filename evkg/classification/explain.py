@@ -66,7 +66,9 @@ def _derivation_lines(result, outcome, indent: str, seen: set) -> list[str]:
 
 def explain_product(result, product: str, label: str | None = None) -> str:
     """One product's questions, answers and derivations, per jurisdiction, in decision order."""
-    out: list[str] = [f"Product {label or product}  <{product}>"]
+    # an unlabelled product is named by the end of its IRI, as `evkg check` names it, not by the IRI twice
+    name = label or product.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or product
+    out: list[str] = [f"Product {name}  <{product}>"]
     by_jurisdiction: dict[str, list] = {}
     for outcome in result.for_product(product):
         by_jurisdiction.setdefault(outcome.jurisdiction, []).append(outcome)

@@ -8,14 +8,20 @@ from evkg.cli.options import NamedPath
 
 @click.command("build")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
-              help="Embedded store folder (default: the user's data folder).")
+              help="Embedded store folder (default: the store folder in your evkg data folder, "
+                   "~/.local/share/evkg/store on Linux).")
 @click.option("--out", metavar="FILE.nq|FILE.trig", type=NamedPath(dir_okay=False),
               help="Also export the whole graph (N-Quads or TriG, by extension).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary line.")
 def command(store_path, out, quiet):
     """Build the knowledge graph into the store, one named graph each for the ontology, shapes and rules,
-    curated data and inferred classifications. A progress bar goes to stderr when it is a terminal, one line
-    per stage otherwise; the summary line goes to stderr unless --quiet."""
+    curated data and inferred classifications. `evkg query` builds the store on first use and again when the
+    bundled data changed, so run this only to build ahead of time, into another folder, or to export. A
+    progress bar goes to stderr when it is a terminal, one line per stage otherwise; the summary line goes to
+    stderr unless --quiet.
+
+    Example:  evkg build --out evkg-graph.nq
+    """
     from evkg.cli.progress import Progress
     from evkg.graph.build import build
 

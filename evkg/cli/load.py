@@ -19,7 +19,12 @@ from evkg.cli.options import NamedPath
 def command(endpoint, graph_store, store_path, timeout, quiet):
     """Push the built graph (ontology, shapes, curated, inferred) to a SPARQL 1.1 store, replacing each of
     evkg's named graphs there, and report the triples sent. A progress bar goes to stderr when it is a
-    terminal."""
+    terminal.
+
+    \b
+    Example (an Oxigraph server on this machine):
+      evkg load --endpoint http://localhost:7878/update --graph-store http://localhost:7878/store
+    """
     from evkg.cli.progress import Progress
     from evkg.graph.build import push_to_endpoint
 

@@ -7,9 +7,16 @@ import click
 
 
 @click.command("queries")
-@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]))
+@click.option("--format", "-f", "fmt", default="table", show_default=True, type=click.Choice(["table", "json"]),
+              help="table for people; json with each query's description, parameters and sources.")
 def command(fmt):
-    """List the named SPARQL queries: name, title and parameters."""
+    """List the named SPARQL queries: name, title and parameters.
+
+    \b
+    Example:
+      evkg queries
+      evkg query ev-role --param role=ActiveSubstance
+    """
     from evkg.graph.queries import catalogue
 
     queries = catalogue()

@@ -12,7 +12,9 @@ from evkg.cli.options import NamedPath
 @click.option("--out", type=NamedPath(file_okay=False, path_type=Path), default=None,
               help="Folder to write the release into. Default: release/ of the source checkout.")
 @click.option("--history", type=NamedPath(file_okay=False, exists=True, path_type=Path), default=None,
-              help="Folder holding earlier releases' merged ontologies (evkg-<version>.ttl). Default: OUT/history.")
+              help="Folder holding earlier releases' merged ontologies (evkg-<version>.ttl), to refuse a version "
+                   "already released with other content. Default: release/history of the source checkout; "
+                   "OUT/history is checked too.")
 @click.option("--site", default=None, help="Base URL that the w3id.org redirect rules (.htaccess) point to.")
 def command(out, history, site):
     """Build the ontology release files: merged OWL, Turtle, JSON-LD and OBO, the base file, shapes, rules,

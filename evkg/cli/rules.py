@@ -10,7 +10,13 @@ from evkg.cli.options import format_option
 @format_option(("text", "json"), "text", "Output format.")
 def command(fmt):
     """List the rule sets: the law in force (the default) and the overlays to try with --rules, each with
-    the legal text it implements, its version and status, and the rules it changes."""
+    the legal text it implements, its version and status, and the rules it changes.
+
+    \b
+    Example:
+      evkg rules
+      evkg whatif --rules eu-reform-proposal-2023
+    """
     import json
 
     from evkg.classification.knowledge import knowledge, source_info

@@ -9,7 +9,8 @@ from evkg.cli.options import NamedPath
 @click.command(name="serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The default accepts connections from this machine only.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 lets the system choose a free one (the address is printed).")
 @click.option("--store", "store_path", type=NamedPath(file_okay=False, path_type=str), default=None,
               help="A store built by `evkg build` to serve (a copy is held in memory). "
                    "Default: build the graph in memory from the bundled data.")
@@ -38,8 +39,10 @@ def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, 
     for module in ("jinja2", "multipart", "starlette", "uvicorn"):
         import_extra(module, "`evkg serve` needs its web packages", "serve")
     from evkg.web.app import create_app
-    from evkg.web.server import serve
+    from evkg.web.server import listening_socket, serve
 
+    sock = listening_socket(host, port)            # before the graph is built: a port in use is said at once
+    port = sock.getsockname()[1]                   # the port the system chose for --port 0
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url, workers=workers,
@@ -47,5 +50,5 @@ def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, 
     click.echo(f"evkg serve: starting on {url} (press Ctrl+C to stop)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)
-    serve(app, host, port, header_timeout=read_timeout)
+    serve(app, sock, header_timeout=read_timeout)
     return 0

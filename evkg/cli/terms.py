@@ -1,4 +1,4 @@
-"""`evkg terms add FILE...` and `evkg terms search TEXT [--kind K]`"""
+"""`evkg terms add FILE...` and `evkg terms search WORDS... [--kind K] [--for PROPERTY]`"""
 from __future__ import annotations
 
 import json
@@ -34,21 +34,25 @@ def add_command(files):
 
 
 @command.command(name="search")
-@click.argument("text")
+@click.argument("words", nargs=-1, required=True)
 @click.option("--kind", "-k", default=None,
               help="Only terms of this kind: disease, celltype, cellline, taxon, anatomicalentity, protein, "
                    "gene, chemicalentity, sequencefeature.")
 @click.option("--for", "for_property", default=None, metavar="PROPERTY",
               help="Only terms of the kinds this property of a description takes, e.g. --for indication or "
                    "--for producerCellType; the CURIE shown is the one to write.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Show at most this many terms, best matches first, e.g. -n 5.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
-def search_command(text, kind, for_property, limit, as_json):
-    """Find ontology terms by label, synonym or identifier, in the bundled and the added indexes.
+def search_command(words, kind, for_property, limit, as_json):
+    """Find ontology terms by label, synonym or identifier, in the bundled and the added indexes. Several words
+    are searched as one phrase, with or without quotes.
 
     Examples:  evkg terms search "mesenchymal stem" --kind celltype
+               evkg terms search bone marrow --for producerCellType
                evkg terms search osteoarthritis --for indication
     """
+    text = " ".join(words)
     if not text.strip():
         from evkg.core.errors import UsageError
 

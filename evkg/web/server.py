@@ -8,7 +8,9 @@ BodyLimit middleware (evkg.web.http).
 """
 from __future__ import annotations
 
+import errno
 import json
+import socket
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -66,10 +68,37 @@ class HeaderDeadline(H11Protocol):
             self.transport.close()
 
 
-def serve(app, host: str, port: int, *, header_timeout: float = HEADER_TIMEOUT) -> None:
+def listening_socket(host: str, port: int) -> socket.socket:
+    """Bind the address before anything slow starts: a port in use is reported at once, in words, and port 0
+    becomes the port the system chose, so the address printed is the one that answers."""
+    from evkg.core.errors import UsageError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            other = port + 1 if port < 65535 else 8080
+            raise UsageError(f"port {port} on {host} is already in use (is another `evkg serve` running?). "
+                             f"Stop that program, or choose another port, e.g. --port {other}.") from None
+        if exc.errno == errno.EACCES:
+            raise UsageError(f"listening on port {port} needs administrator rights; choose a port above 1023, "
+                             f"e.g. --port 8000.") from None
+        raise UsageError(f"cannot listen on {host}: {exc.strerror or exc}. Give an address of this machine "
+                         f"with --host: 127.0.0.1 (this machine only) or 0.0.0.0 (every network).") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT) -> None:
+    """Serve `app` on a socket from `listening_socket` until interrupted."""
     import uvicorn
 
     protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout})
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, http=protocol,
-                limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-                timeout_keep_alive=5)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,
+                            limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                            timeout_keep_alive=5)
+    uvicorn.Server(config).run(sockets=[sock])
