@@ -111,6 +111,70 @@ EXPECTED = {
         "US_NotGeneTherapy": "provisional", "US_CombinationProduct": "contested", "US_RFDRecommended": "settled",
         "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     },
+    # Adipose stem-cell exosome gel after laser for acne scars: a disease claim (scars of acne) makes it medicinal by
+    # presentation (Dir. 2001/83/EC Art. 1(2)(a)); native human vesicles acting themselves: biological (Annex I Part
+    # I 3.2.1.1(b)); cell-free, nothing genetic: not an ATMP. US: a drug and biological product (PHS Act 351(i));
+    # not an HCT/P (1271.3(d)). Korea: EV therapy product (MFDS 2024 §1-2), not a cosmetic once a disease is claimed.
+    "kwon-adsc-exo-acne-scar": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled",
+        "EU_HumanStartingMaterialRules": "settled", "US_Drug": "settled", "US_BiologicalProduct": "settled",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "KR_EVTherapyProduct": "settled",
+    },
+    # The same kind of exosome solution as a "skin booster" for skin ageing, no disease named, spread on the skin.
+    # EU: medicinal only by function, to be shown (CJEU C-140/07); the alternative is a cosmetic (Reg. 1223/2009
+    # Art. 2(1)(a)) — closed in fact to human-origin material (Annex II entry 416) — never a food supplement, which
+    # must be eaten (Dir. 2002/46/EC Art. 2). US: not ingested, so no dietary supplement (21 U.S.C. 321(ff)(2)(A));
+    # meant to change the skin's structure, so a drug whatever cosmetic claim it also makes (321(g)(1)(C), 321(i)),
+    # and as a human exosome product a biological product (351(i)).
+    "park-hacs-skin-booster": {
+        "EU_MedicinalProduct": "contested", "EU_NotATMP": "settled", "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_NotHCTP": "settled", "US_BLARequired": "settled",
+        "absent": ["EU_FoodSupplement", "US_DietarySupplement", "US_RFDRecommended"],
+    },
+    # HEK293-derived exosomes loaded through producer engineering with srIkB, a 317-amino-acid recombinant protein:
+    # the protein is a biotechnology active substance (3.2.1.1(b); EU-05) and made by recombinant DNA technology,
+    # so centralised procedure (Reg. 726/2004 Annex I point 1, provisional) and the GMO flag (contested).
+    # Incidental transgene nucleic acid not reported: GTMP, ATMP and US gene therapy stay open. US: protein over 40
+    # amino acids, a biological product (21 CFR 600.3(h)(6)); no drug constituent, no device: not a combination.
+    # Korea: human-cell EVs, cell-free, from genetically modified producers: EV therapy product and, as MFDS words
+    # it ("may be"), a candidate gene therapy product.
+    "ilb-exo-srikb-sepsis": {
+        "EU_BiologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_GMOAssessmentQuestion": "contested", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+        "EU_NotSCTMP": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "Q_US_GeneTherapy": UNDECIDED, "KR_EVTherapyProduct": "settled",
+        "KR_GeneTherapyProduct": "provisional", "absent": ["US_RFDRecommended"],
+    },
+    # Bovine milk exosomes carrying paclitaxel, by mouth, for lung cancer: a disease claim, so medicinal (and a US
+    # drug) although milk is a food. The chemical drug is the active substance; the animal-origin carrier is an
+    # excipient or co-active (EU-06, contested). No human material: no tissues-and-cells rules, no HCT/P (1271.3(d)
+    # is human only). US: drug/biologic combination or drug with a biological inactive component (contested, RFD).
+    "agrawal-milk-exo-paclitaxel": {
+        "EU_MedicinalProduct": "settled", "EU_NonBiologicalMedicinalProduct": "contested", "EU_NotATMP": "settled",
+        "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled",
+        "US_Drug": "settled", "US_NotHCTP": "settled", "US_CombinationProduct": "contested",
+        "US_RFDRecommended": "settled", "absent": ["EU_FoodSupplement", "US_DietarySupplement"],
+    },
+    # Human adipose MSC exosomes supplied in a structural antibacterial hydrogel: cell-free, so not an ATMP and not
+    # a combined ATMP (Reg. 1394/2007 Art. 2(1)(d)); an integral medicinal product-device combination whose regime
+    # follows the principal action (Reg. (EU) 2017/745 Art. 1(8)-(9), Art. 117). US: a biological product combined
+    # with a device as one entity is a combination product (21 CFR 3.2(e)(1)); the vesicles act, so the biologic
+    # gives the primary mode of action (CBER, provisional).
+    "wang-fhe-exo-hydrogel": {
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled", "EU_NotCombinedATMP": "settled",
+        "EU_MedicinalProductDeviceCombination": "settled", "US_CombinationProduct": "settled",
+        "US_BiologicalProduct": "settled", "US_LeadCenterCBER": "provisional", "US_NotHCTP": "settled",
+    },
+    # The patient's own plasma exosomes, filtered at the hospital, on skin ulcers. Autologous origin changes nothing
+    # for a cell-free product: no HCT/P, so neither the autologous nor the same-surgical-procedure exception of
+    # 21 CFR 1271 can apply (ROLE-04; 1271.3(d), 1271.15(b)); a biological product (351(i)). EU: biological, not an
+    # ATMP, so no hospital exemption even if it were made under Art. 3(7) conditions (EU-24); blood rules for the
+    # starting material and an open Art. 1(10) question.
+    "kumamoto-autologous-plasma-exo": {
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled", "EU_HumanStartingMaterialRules": "settled",
+        "EU_BloodDerivedMedicinalProduct": "contested", "US_NotHCTP": "settled", "US_Not361HCTP": "settled",
+        "US_BiologicalProduct": "settled", "KR_EVTherapyProduct": "settled",
+    },
 }
 
 
@@ -159,3 +223,18 @@ def test_a_question_waiting_for_a_contested_reading_says_which():
     assert not blood.missing
     assert "EU-06, contested" in blood.rationale and "'EU biological medicinal product'" in blood.rationale
     assert "EU-31" in blood.rationale and "the law leaves it open" not in blood.rationale
+
+
+def test_a_hospital_preparation_of_a_non_atmp_cannot_use_the_hospital_exemption(tmp_path):
+    """The autologous plasma exosomes prepared in the hospital for one patient: Art. 3(7) of Dir. 2001/83/EC
+    exempts only ATMPs, so a cell-free, non-genetic EV biological is told the exemption is not available and that
+    the EU route for such a preparation depends on national rules (EU-24, contested)."""
+    text = (FIXTURES / "kumamoto-autologous-plasma-exo.yaml").read_text()
+    hospital = tmp_path / "kumamoto-in-hospital.yaml"
+    hospital.write_text(text.replace("manufacturingSetting: IndustrialManufacture",
+                                     "manufacturingSetting: HospitalNonRoutinePreparation"))
+    result = classify(load_rdf(hospital))
+    outcomes = result.for_product(next(iter(result.products)))
+    exemption = _best(outcomes, "EU_HospitalExemptionNotAvailable")
+    assert (exemption.rule, exemption.status) == ("EU-24", "contested")
+    assert _best(outcomes, "EU_HospitalExemptionAvailable") is None

@@ -16,7 +16,7 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
              vesicle="NaturallyReleasedEV", material="PrimaryHumanCells", modified=False, incidental=None,
              cargo=(), no_cargo=True, role="ActiveSubstanceRole", cells="NoCells", engineered=None,
              donor="Allogeneic", setting="IndustrialManufacture", device=False, annex3=False,
-             scaffold=False, coformulated=(), determinations=(), orphan=None) -> str:
+             scaffold=False, coformulated=(), determinations=(), orphan=None, routes=()) -> str:
     """Turtle for one product; None leaves a fact out (open world). The default is worked example E1."""
     def val(v):
         if isinstance(v, bool):
@@ -27,7 +27,7 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
 
     lines = [f"<{product}> a evkg:EVProduct ; rdfs:label \"test product\" ;",
              f"    evkg:hasEVComponent <{product}/prep> ;"]
-    product_facts = [("intendedUse", u) for u in uses or ()] + [
+    product_facts = [("intendedUse", u) for u in uses or ()] + [("routeOfAdministration", r) for r in routes] + [
         ("diseaseClaim", disease_claim), ("evRole", role), ("cellContent", cells), ("cellsEngineered", engineered),
         ("manufacturingSetting", setting), ("integralMedicalDevice", device), ("annexI3Indication", annex3),
         ("orphanDesignation", orphan)]
@@ -103,8 +103,13 @@ CASES = {
                 dict(SYNTHETIC, vesicle="HybridVesicle", role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE])),
     "ROLE-05b": (dict(SYNTHETIC), dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE])),
     "EU-01": ({}, dict(uses=("Treatment", "NonMedical"), disease_claim=False)),
-    "EU-01b": (dict(uses=("Treatment", "NonMedical"), disease_claim=False),
-               dict(uses=("Treatment", "NonMedical"), disease_claim=True)),
+    "EU-01b": (dict(uses=("Treatment", "NonMedical"), disease_claim=False, routes=("Oral",)),
+               dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",))),
+    # Regulation (EC) No 1223/2009 Art. 2(1)(a): only a product for the external parts of the body is a cosmetic
+    "EU-01c": (dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",)),
+               dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical", "Intradermal"))),
+    "EU-01d": (dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical", "Intradermal")),
+               dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Intradermal", "Oral"))),
     "EU-02": ({}, dict(origin="PlantOrigin", material="PlantMaterial")),
     "EU-03": (dict(origin="PlantOrigin", material="PlantMaterial"), {}),
     "EU-04": (dict(vesicle="CellDerivedMimetic"), {}),
@@ -237,3 +242,19 @@ def test_vaccine_blocks_gtmp_even_with_recombinant_mrna():
     result = run(**dict(GTMP, uses=("InfectiousDiseaseVaccine",)))
     gtmp = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_GTMP)]
     assert [o.category for o in gtmp] == [str(EVKG.EU_NotGTMP)] and gtmp[0].rule == "EU-07"
+
+
+def test_a_skin_product_without_a_disease_claim_is_not_read_as_a_food_supplement():
+    """A food supplement is a foodstuff taken by mouth (Directive 2002/46/EC Art. 2); a product spread on the skin
+    can instead be a cosmetic (Regulation (EC) No 1223/2009 Art. 2(1)(a)), a route human-origin material cannot
+    take (Annex II entry 416); an injected product is neither, so it is medicinal by function, to confirm."""
+    topical = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",)).outcomes
+               if o.category == str(EVKG.EU_MedicinalProduct)]
+    assert [(o.rule, o.status) for o in topical] == [("EU-01c", "contested")]
+    assert [a for a, _ in topical[0].alternatives] == [str(EVKG.EU_Cosmetic)]
+    injected = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Intradermal",)).outcomes
+                if o.category == str(EVKG.EU_MedicinalProduct)]
+    assert [(o.rule, o.status, o.alternatives) for o in injected] == [("EU-01d", "provisional", [])]
+    unstated = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False).outcomes
+                if o.category == str(EVKG.EU_MedicinalProduct)]
+    assert [a for o in unstated for a, _ in o.alternatives] == [str(EVKG.EU_FoodSupplement)]

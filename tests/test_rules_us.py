@@ -86,6 +86,11 @@ CASES = [
     ("US-01", "US_Drug", dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"], diseaseClaim="true"),
      dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"])),
     ("US-01b", "US_Drug", SUPPLEMENT_BORDER, dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"])),
+    ("US-01b", "US_Drug", dict(SUPPLEMENT_BORDER, routeOfAdministration=["evkg:Oral", "evkg:Topical"]),
+     dict(SUPPLEMENT_BORDER, routeOfAdministration="evkg:Topical")),
+    # 21 U.S.C. 321(ff)(2)(A): a dietary supplement is ingested; 321(g)(1)(C): other articles for structure/function
+    ("US-01c", "US_Drug", dict(SUPPLEMENT_BORDER, routeOfAdministration="evkg:Topical"),
+     dict(SUPPLEMENT_BORDER, routeOfAdministration=["evkg:Topical", "evkg:Oral"])),
     ("US-02", "US_BiologicalProduct", {}, VEHICLE_DRUG),
     ("US-02", "US_BiologicalProduct", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]),
      dict(prep_evOriginKind="evkg:AnimalOrigin")),
@@ -192,7 +197,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
     assert not derived(run(describe(**blocks)), rule_id, category), f"{rule_id} must not conclude {category}"
 
 
-US_RULE_IDS = ["US-01", "US-01b", "US-02", "US-03", "US-03b", "US-04", "US-05", "US-06", "US-07", "US-08", "US-08b",
+US_RULE_IDS = ["US-01", "US-01b", "US-01c", "US-02", "US-03", "US-03b", "US-04", "US-05", "US-06", "US-07", "US-08", "US-08b",
                "US-09", "US-10", "US-11", "US-12", "US-13", "US-14", "US-14b", "US-15", "US-15b", "US-15c", "US-16",
                "US-17", "US-18", "US-19", "US-20", "US-21",
                "US-05b", "US-15d", "US-16b", "US-16c", "US-16d", "US-16e"]
@@ -410,3 +415,14 @@ def test_request_for_designation_names_the_open_questions():
     open_questions = [p for p in recommendation.premises if p.startswith("open question:")]
     assert any("is it a combination product?" in p and "(US-15, contested)" in p for p in open_questions), \
         recommendation.premises
+
+
+def test_a_product_not_taken_by_mouth_is_a_drug_without_a_disease_claim():
+    """Only an ingested product can be a dietary supplement (21 U.S.C. 321(ff)(2)(A)); an article other than food
+    meant to affect the body's structure or function is a drug (321(g)(1)(C)), a cosmetic claim besides
+    (321(i)) notwithstanding: an exosome serum for skin regeneration is a drug, settled."""
+    result = run(describe(**dict(SUPPLEMENT_BORDER, intendedUse=["evkg:Regenerative", "evkg:NonMedical"],
+                                 routeOfAdministration="evkg:Topical")))
+    drug = best(result, "US_Drug")
+    assert (drug.rule, drug.status, drug.alternatives) == ("US-01c", "settled", [])
+    assert best(result, "US_BiologicalProduct").status == "settled"
