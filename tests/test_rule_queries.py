@@ -70,6 +70,29 @@ def test_every_rewritten_rule_constructs_what_the_rule_as_written_constructs(cla
     assert compared > 80 and rewritten >= 10          # the rewrites really are exercised
 
 
+def test_every_rewritten_asked_when_finds_the_products_the_condition_as_written_finds(classified_store):
+    """The conditions under which a question is asked (evkg:askedWhen) run rewritten too; each must find the
+    same products as written. The request-for-designation condition is rewritten (its negations become MINUS)
+    and finds products on this store."""
+    from evkg.classification.answers import _asked_when_query
+    from evkg.classification.knowledge import _IN_SCOPE, knowledge
+
+    kb = knowledge()
+    compared, rewritten, found = 0, 0, {}
+    for question in kb.questions.values():
+        if question.asked_when is None:
+            continue
+        written = kb.prefixes + f"SELECT DISTINCT ?this WHERE {{ ?this <{_IN_SCOPE.value}> true . {question.asked_when} }}"
+        ours = _asked_when_query(kb.prefixes, question.asked_when)
+        products = {str(row[0]) for row in classified_store.query(ours)}
+        assert products == {str(row[0]) for row in classified_store.query(written)}, question.iri
+        compared += 1
+        rewritten += ours != written
+        found[question.iri.rsplit("#", 1)[-1]] = len(products)
+    assert compared >= 3 and rewritten >= 1
+    assert found["Q_US_RFD"] > 0, found
+
+
 def test_unions_are_spread_over_the_group():
     query = PREFIXES + "SELECT * WHERE { ?this evkg:a ?x . { ?x evkg:b ?y } UNION { ?x evkg:c ?y } FILTER(?y != 1) }"
     rewritten = rewrite_for_oxigraph(query)

@@ -30,10 +30,19 @@ def _asked_questions(run) -> dict[str, set | None]:
         if q.asked_when is None:
             asked[q.iri] = None
         else:
-            rows = run.store.query(run.kb.prefixes + f"SELECT DISTINCT ?this WHERE {{ "
-                                   f"?this <{_IN_SCOPE.value}> true . {q.asked_when} }}")
+            rows = run.store.query(_asked_when_query(run.kb.prefixes, q.asked_when))
             asked[q.iri] = {this.value for (this,) in rows}
     return asked
+
+
+@functools.lru_cache(maxsize=64)
+def _asked_when_query(prefixes: str, asked_when: str) -> str:
+    """The products a question is asked for, in the form Oxigraph evaluates fastest (evkg.core.sparql_rewrite:
+    negations that start from the product become MINUS; same rows)."""
+    from evkg.core.sparql_rewrite import rewrite_for_oxigraph
+
+    return rewrite_for_oxigraph(prefixes + f"SELECT DISTINCT ?this WHERE {{ ?this <{_IN_SCOPE.value}> true . "
+                                           f"{asked_when} }}")
 
 
 # Who answers a question the law leaves open, per jurisdiction.
