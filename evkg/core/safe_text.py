@@ -64,4 +64,6 @@ def json_visible(json_text: str) -> str:
         code -= 0x10000
         return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
+    if json_text.isascii() and "\x7f" not in json_text:
+        return json_text                # nothing to escape: skip the scan (a product line is about 45 KB)
     return _JSON_CANDIDATE.sub(escape, json_text)
