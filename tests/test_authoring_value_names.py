@@ -168,3 +168,26 @@ def test_a_value_a_finding_quotes_is_shown_as_the_yaml_form_wrote_it(tmp_path, c
     ttl_path = variant(tmp_path, "setting.ttl", "evkg:IndustrialManufacture", "evkg:industrial", source=E1_TTL)
     quoted = [r["value"] for r in check(capsys, ttl_path)["results"] if r["constraint"] == "S-manufacturingSetting"]
     assert quoted == ["https://w3id.org/evkg#industrial"]
+
+
+def test_a_very_long_value_is_reported_in_the_words_of_the_form_in_one_pass(tmp_path, capsys):
+    """A 60 KB word as a value (a pasted blob) is quoted back in the form's words. The rewording tried the
+    term-naming pattern from every character of the word (quadratic): a 27 KB value took two minutes and a
+    1.8 MB one ran out of memory after ten. Each finding that names the term names it once, as written."""
+    import subprocess
+    import sys
+
+    word = "No-Cells_" * 6700
+    program = ("import sys; from evkg.io.write import in_form_words; w = sys.argv[1]; "
+               "print(in_form_words(f'The term evkg:{w} <https://w3id.org/evkg#{w}> is unknown.'), end='')")
+    # one pass takes milliseconds; the quadratic form took hours (a regex holds the interpreter: a process
+    # can be stopped, a thread cannot)
+    done = subprocess.run([sys.executable, "-c", program, word], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT)
+    assert done.stdout == f"The term {word} is unknown.", done.stderr[-500:]
+    path = variant(tmp_path, "blob.yaml", "cellContent: NoCells", f"cellContent: {word}")
+    checked = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-f", "json", str(path)],
+                             capture_output=True, text=True, timeout=120, cwd=ROOT)
+    product = json.loads(checked.stdout)["files"][0]["products"][0]
+    on_cells = [r for r in product["results"] if r["constraint"] == "S-cellContent"]
+    assert on_cells and "NoCells" in on_cells[0]["message"] and "No-Cells_No-Cells_" in on_cells[0]["value"]

@@ -105,7 +105,9 @@ def in_form_words(text: str) -> str:
         curie = compact.curie(iri)
         return f"{written}{label}" if written == curie else f"{written}{label} {curie}"
 
-    text = re.sub(r"(\S+)( \"[^\"]*\")? <(https?://[^>\s]+)>", once, text)
+    # (?<!\S): a name is tried from its first character only, so a long word costs one pass, not a pass per
+    # character (a 27 KB value made a report take minutes)
+    text = re.sub(r"(?<!\S)(\S+)( \"[^\"]*\")? <(https?://[^>\s]+)>", once, text)
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
     return without_evkg_prefix(text)
 
