@@ -287,12 +287,24 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# The lexical forms Turtle's short forms read back with their own datatype (Turtle grammar, productions
+# INTEGER, DECIMAL, DOUBLE and BooleanLiteral): `yes` is no Turtle, and `1` would be read as an integer.
+_TURTLE_SHORT_FORMS = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    str(XSD.double): re.compile(r"[+-]?([0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+    str(XSD.boolean): re.compile(r"true|false"),
+}
+
+
 class _LiteralAsWritten(Literal):
     """A literal that Turtle writes in its own lexical form: rdflib's short form for numbers and booleans
     re-spells them from their value ("2.0e8" becomes 2e+08), and a description converts without loss."""
 
     def _literal_n3(self, use_plain: bool = False, qname_callback=None) -> str:
-        if use_plain and (self.value is None or super()._literal_n3(True, qname_callback) != str(self)):
+        short_form = _TURTLE_SHORT_FORMS.get(str(self.datatype))
+        if use_plain and (short_form is None or not short_form.fullmatch(str(self)) or self.value is None
+                          or super()._literal_n3(True, qname_callback) != str(self)):
             use_plain = False
         if use_plain:
             return super()._literal_n3(True, qname_callback)
