@@ -21,7 +21,7 @@ _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 @contextlib.contextmanager
-def _quiet_about_ill_typed_booleans():
+def quiet_about_ill_typed_booleans():
     """rdflib warns ("Parsing weird boolean", with its own file and line) on "yes"^^xsd:boolean; the checks
     report such a value at its line and in the user's words, so on stderr the warning is only noise."""
     with warnings.catch_warnings():
@@ -36,7 +36,7 @@ def literals_as_written():
     rdflib normalises literals by default: an ill-typed "yes"^^xsd:boolean would become "false" and pass
     validation, and "0200"^^xsd:integer would lose its spelling. The Oxigraph loader keeps ill-typed
     literals as written; this gives the rdflib path the same data."""
-    with _AS_WRITTEN, _quiet_about_ill_typed_booleans():
+    with _AS_WRITTEN, quiet_about_ill_typed_booleans():
         before = rdflib.NORMALIZE_LITERALS
         rdflib.NORMALIZE_LITERALS = False
         try:
@@ -82,7 +82,7 @@ def to_rdflib(term):
             return Literal(term.value)
         # As written: rdflib would otherwise rewrite an ill-typed "yes"^^xsd:boolean as "false".
         if datatype == _BOOLEAN and term.value not in ("true", "false"):
-            with _quiet_about_ill_typed_booleans():
+            with quiet_about_ill_typed_booleans():
                 return Literal(term.value, datatype=URIRef(datatype), normalize=False)
         return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")

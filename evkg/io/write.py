@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, XSD
 from evkg.core.namespaces import bind_prefixes
 from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
 from evkg.io.numbers import NumberTooLong, refuse_long_integer
+from evkg.io.rdf import quiet_about_ill_typed_booleans
 from evkg.io.structured import MAX_DEPTH, lexical_form, plain_scalar_value
 
 OUTPUT_FORMATS = ("yaml", "jsonld", "ttl")
@@ -316,7 +317,8 @@ class _LiteralAsWritten(Literal):
 
 def _as_written(term):
     if isinstance(term, Literal) and term.datatype is not None:
-        return _LiteralAsWritten(str(term), datatype=term.datatype, normalize=False)
+        with quiet_about_ill_typed_booleans():
+            return _LiteralAsWritten(str(term), datatype=term.datatype, normalize=False)
     return term
 
 
