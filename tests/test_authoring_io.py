@@ -497,3 +497,17 @@ def test_yes_for_a_boolean_is_one_finding_not_a_python_warning_on_the_screen(tmp
     assert done.returncode == 1, done.stderr
     assert "S-annexI3Indication" in done.stdout and "found: yes" in done.stdout
     assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr, done.stderr
+
+
+def test_a_typed_value_is_shown_as_yaml_writes_it_not_in_turtle(tmp_path, capsys):
+    """The shelf-life advice said `e.g. "P12M"^^xsd:duration`, Turtle a YAML author cannot write; in the
+    report and the template of a YAML description it is `P12M`."""
+    path = tmp_path / "shelf.yaml"
+    path.write_text(KNEE_YAML + "shelfLife: 12 months\n", encoding="utf-8")
+    assert main(["check", "-q", "--no-classify", str(path)]) == 1
+    report = capsys.readouterr().out
+    advice = report[report.index("S-shelfLife"):].split("found:")[0]
+    assert "e.g. P12M for twelve months" in advice and "^^" not in advice, advice
+    assert main(["new", "--kind", "msc-ev"]) == 0
+    template = capsys.readouterr().out
+    assert "P12M" in template and "^^" not in template

@@ -110,6 +110,8 @@ def in_form_words(text: str) -> str:
     # character (a 27 KB value made a report take minutes)
     text = re.sub(r"(?<!\S)(\S+)( \"[^\"]*\")? <(https?://[^>\s]+)>", once, text)
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
+    # a Turtle typed value ("P12M"^^xsd:duration) is written in these forms as the plain value (P12M)
+    text = re.sub(r'"([^"\s]+)"\^\^xsd:\w+', r"\1", text)
     return without_evkg_prefix(text)
 
 
