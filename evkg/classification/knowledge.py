@@ -335,10 +335,15 @@ def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str
     return kept, changes
 
 
-@functools.cache
 def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
     """The bundled rules and vocabulary, with rule files of the user's applied on them as overlays (their
-    new terms and annotations add to the bundled vocabulary)."""
+    new terms and annotations add to the bundled vocabulary). Built once per process and rule set:
+    `knowledge()` and `knowledge(())` are the same one."""
+    return _knowledge(tuple(str(f) for f in extra_rule_files))
+
+
+@functools.cache
+def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     rules_graph = resources.rules_graph()
     ontology = resources.ontology_graph()
     overlays = [(path, _parse_overlay(path)) for path in extra_rule_files]
