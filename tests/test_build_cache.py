@@ -85,3 +85,16 @@ def test_a_check_answered_from_the_cache_is_the_check_built_from_scratch(tmp_pat
     kinds = {p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.pickle")}
     assert {"rules", "compiled"} <= kinds
     assert check() == from_scratch
+
+
+def test_the_ontology_a_check_runs_on_is_the_bundled_ontology_statement_for_statement():
+    import pyoxigraph as ox
+
+    from evkg.io.rdf import quads_of
+    from evkg.validation.store import ONTOLOGY_GRAPH, _ontology_quads, new_store
+
+    expected = {ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
+                for q in quads_of(resources.ontology_graph())}
+    assert any(isinstance(q.subject, ox.BlankNode) for q in expected)      # restrictions and lists too
+    assert set(_ontology_quads()) == expected
+    assert set(new_store().quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)) == expected
