@@ -300,3 +300,14 @@ def test_a_hospital_preparation_of_a_non_atmp_cannot_use_the_hospital_exemption(
     assert (exemption.rule, exemption.status) == ("EU-24", "contested")
     assert _best(outcomes, "EU_HospitalExemptionAvailable") is None
 
+
+def test_an_answer_taken_from_an_agency_names_only_that_jurisdictions_determination():
+    """Comirnaty holds an EU marketing authorisation and a US licence. The EU answers adopted from the
+    authorisation (EU-30) rest on it alone, and the US answers adopted from the licence (US-20) on the licence:
+    an FDA licence is no reason for an EU classification (Reg. 726/2004; 42 U.S.C. 262(a))."""
+    _, outcomes = _answers("comirnaty")
+    adopted = {o.rule: " ".join(o.premises) for o in outcomes if o.rule in ("EU-30", "US-20")}
+    assert "EU conditional marketing authorisation" in adopted["EU-30"]
+    assert "US biologics licence" not in adopted["EU-30"]
+    assert "US biologics licence" in adopted["US-20"]
+    assert "EU conditional marketing authorisation" not in adopted["US-20"]
