@@ -115,6 +115,11 @@ class Knowledge:
     fact_requirements: FactRequirements
     changes: list = ()                # RuleChange items, in the order the overlays made them
 
+    def work_out(self) -> None:
+        """Work out now what is otherwise worked out when first asked for (so that it is kept in a cache)."""
+        for name in ("needs", "written", "evaluation_order", "outputs", "broader_links", "broader_categories"):
+            getattr(self, name)
+
     # worked out once per rule set by evkg.classification.schedule
     @functools.cached_property
     def needs(self) -> dict:
@@ -335,10 +340,29 @@ def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str
     return kept, changes
 
 
-@functools.cache
 def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
     """The bundled rules and vocabulary, with rule files of the user's applied on them as overlays (their
-    new terms and annotations add to the bundled vocabulary)."""
+    new terms and annotations add to the bundled vocabulary). Built once per process and rule set:
+    `knowledge()` and `knowledge(())` are the same one."""
+    files = tuple(str(f) for f in extra_rule_files)
+    return _knowledge(files) if files else _bundled_knowledge()
+
+
+@functools.cache
+def _bundled_knowledge() -> Knowledge:
+    """The bundled rules alone, through a cache (with everything worked out from them): building them is
+    most of what a cold check does before it reads the description."""
+    def build() -> Knowledge:
+        kb = _knowledge(())
+        kb.work_out()
+        return kb
+
+    inputs = resources.turtle_files("ontology") + resources.rule_files() + resources.shape_files()
+    return resources.cached_build("rules", inputs, build, code=True)
+
+
+@functools.cache
+def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     rules_graph = resources.rules_graph()
     ontology = resources.ontology_graph()
     overlays = [(path, _parse_overlay(path)) for path in extra_rule_files]
