@@ -24,15 +24,20 @@ _OF_PRODUCT, _CATEGORY, _QUESTION, _DERIVED_BY, _PREMISE, _JURISDICTION = (
 
 def hierarchy_conclusions(kb, index, in_scope: set, seen: set) -> list:
     """The HIERARCHY rule's statements for the outcomes in `index` not in `seen` (which it then holds), for
-    products in scope."""
+    products in scope: every step up, so an outcome this call makes is itself taken up (an immunological
+    medicinal product is a biological one, and so a medicinal product, on one call whatever ran before)."""
     out = []
-    for narrower in [o for o in index.category if o not in seen]:
+    pending = [(o, index.product.get(o), index.category[o]) for o in index.category if o not in seen]
+    while pending:
+        narrower, product, category = pending.pop()
+        if narrower in seen:
+            continue
         seen.add(narrower)
-        product = index.product.get(narrower)
         if product not in in_scope:
             continue
-        for broader, question, jurisdiction, source in kb.broader_categories.get(index.category[narrower], ()):
-            node = ox.NamedNode(_outcome_iri(product, HIERARCHY_RULE_ID, _local(broader)))
+        for broader, question, jurisdiction, source in kb.broader_categories.get(category, ()):
+            iri = _outcome_iri(product, HIERARCHY_RULE_ID, _local(broader))
+            node = ox.NamedNode(iri)
             out += [ox.Triple(node, _TYPE, _OUTCOME),
                     ox.Triple(node, _OF_PRODUCT, ox.NamedNode(product)),
                     ox.Triple(node, _CATEGORY, ox.NamedNode(broader)),
@@ -43,4 +48,5 @@ def hierarchy_conclusions(kb, index, in_scope: set, seen: set) -> list:
                 out.append(ox.Triple(node, _JURISDICTION, ox.NamedNode(JURISDICTION_NS + jurisdiction)))
             if source:
                 out.append(ox.Triple(node, _SOURCE, ox.NamedNode(source)))
+            pending.append((iri, product, broader))
     return out
