@@ -402,7 +402,7 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
         rank = run.effective[primary]
         status = "superseded" if rank == SUPERSEDED else RANK_STATUS[rank]
         premise_outcomes = sorted(index.premises.get(primary, ()))
-        premise_words = run.stated.fact_words(product, rule.needs_facts if rule else ())
+        premise_words = run.stated.fact_words(product, rule.needs_facts if rule else (), jurisdiction)
         # one line per premise category: its strongest derivation (a category reached by a rule and by the
         # subsumption step is one premise, not two)
         strongest: dict[str, str] = {}

@@ -1,7 +1,7 @@
 """The category hierarchy as the engine applies it: an outcome in a narrower category (a GTMP) is also an
 outcome in each broader one (an ATMP, a biological medicinal product), derived by the HIERARCHY rule.
 
-The rule has a SPARQL form (knowledge._hierarchy_query) for the rules document, the what-if comparison and
+The rule has a SPARQL form (hierarchy_query) for the rules document, the what-if comparison and
 any SHACL-AF engine; the classifier computes the same statements here instead, from the outcomes it has not
 looked at yet, because it brings the hierarchy up to date before every rule that reads a broader category
 (tests/test_rule_queries compares the two).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF
 
-from evkg.classification.outcomes import EVKG_NS, EVSH_NS, JURISDICTION_NS, _local, _outcome_iri
+from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, JURISDICTION_NS, OUTCOME_NS, _local, _outcome_iri
 from evkg.classification.schedule import HIERARCHY_RULE_ID
 
 _TYPE, _SOURCE = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(DCTERMS.source))
@@ -50,3 +50,23 @@ def hierarchy_conclusions(kb, index, in_scope: set, seen: set) -> list:
                 out.append(ox.Triple(node, _SOURCE, ox.NamedNode(source)))
             pending.append((iri, product, broader))
     return out
+
+
+def hierarchy_query(subsumption: list, prefixes: str) -> str:
+    """The HIERARCHY rule as a SPARQL CONSTRUCT: one level up per (narrower, broader) pair of `subsumption`;
+    run until nothing new comes, it concludes what hierarchy_conclusions does."""
+    rows = " ".join(
+        f"(<{sub}> <{sup}> <{q}> {f'<{JURISDICTION_NS}{j}>' if j else 'UNDEF'} "
+        f"{f'<{src}>' if src else 'UNDEF'} \"{_local(sup)}\")"
+        for sub, sup, q, j, src in subsumption)
+    return prefixes + f"""
+CONSTRUCT {{
+  ?outcome a evkg:ClassificationOutcome ; evkg:ofProduct ?this ; evkg:jurisdiction ?j ;
+           evkg:category ?super ; evkg:question ?q ; evkg:derivedByRule evsh:{HIERARCHY_RULE_ID} ;
+           evkg:premise ?subOutcome ; dct:source ?src .
+}} WHERE {{
+  VALUES (?sub ?super ?q ?j ?src ?name) {{ {rows} }}
+  ?subOutcome evkg:category ?sub . ?subOutcome evkg:ofProduct ?this .
+  ?this <{_IN_SCOPE.value}> true .
+  BIND(IRI(CONCAT("{OUTCOME_NS}", SHA1(CONCAT(STR(?this), "|{HIERARCHY_RULE_ID}|", ?name)))) AS ?outcome)
+}}"""

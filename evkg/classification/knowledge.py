@@ -30,7 +30,8 @@ from evkg.classification.schedule import (
 )
 from evkg.classification.schedule import where_part as _where_part
 from evkg.classification.rule_checks import refuse_deep_rule, refuse_unreadable_rule
-from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, OUTCOME_NS, _local
+from evkg.classification.hierarchy import hierarchy_query
+from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, _local
 from evkg.core import resources
 from evkg.core.sparql_rewrite import rewrite_for_oxigraph
 from evkg.core.namespaces import EVD, EVKG
@@ -426,7 +427,7 @@ def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
                   "definition builds on (category hierarchy of the ontology).",
         jurisdiction=None, questions=(), concludes=(), alternatives=(), needs_facts=(), needs_categories=(),
         status="settled", sources=(), order=10_000.0,
-        query=_hierarchy_query(subsumption, prefixes) if subsumption else "",
+        query=hierarchy_query(subsumption, prefixes) if subsumption else "",
         reads_categories=frozenset(s[0] for s in subsumption), reads_status=False, any_premise=True,
         agency=False)
     if subsumption:
@@ -446,24 +447,6 @@ def _ancestors(graph: Graph, node: URIRef) -> set[str]:
                 seen.add(str(parent))
                 stack.append(parent)
     return seen
-
-
-def _hierarchy_query(subsumption: list, prefixes: str) -> str:
-    rows = " ".join(
-        f"(<{sub}> <{sup}> <{q}> {f'<{JURISDICTION_NS}{j}>' if j else 'UNDEF'} "
-        f"{f'<{src}>' if src else 'UNDEF'} \"{_local(sup)}\")"
-        for sub, sup, q, j, src in subsumption)
-    return prefixes + f"""
-CONSTRUCT {{
-  ?outcome a evkg:ClassificationOutcome ; evkg:ofProduct ?this ; evkg:jurisdiction ?j ;
-           evkg:category ?super ; evkg:question ?q ; evkg:derivedByRule evsh:{HIERARCHY_RULE_ID} ;
-           evkg:premise ?subOutcome ; dct:source ?src .
-}} WHERE {{
-  VALUES (?sub ?super ?q ?j ?src ?name) {{ {rows} }}
-  ?subOutcome evkg:category ?sub . ?subOutcome evkg:ofProduct ?this .
-  ?this <{_IN_SCOPE.value}> true .
-  BIND(IRI(CONCAT("{OUTCOME_NS}", SHA1(CONCAT(STR(?this), "|{HIERARCHY_RULE_ID}|", ?name)))) AS ?outcome)
-}}"""
 
 
 @functools.cache
