@@ -223,3 +223,12 @@ def test_a_jurisdiction_is_written_by_its_code(tmp_path, capsys, written):
     assert (determination, EVKG.jurisdiction, URIRef("https://w3id.org/evkg/data/jurisdiction/EU")) \
         in load_rdf(path)
     assert not [f for f in findings(check(capsys, path)) if "etermination" in f[0] or f[0].startswith("TERM")]
+
+
+def test_a_jurisdiction_that_is_none_of_the_three_is_told_the_codes_to_write(tmp_path, capsys):
+    path = tmp_path / "determined.yaml"
+    path.write_text(E1_YAML.read_text(encoding="utf-8") + "agencyDetermination:\n  - type: AgencyDetermination\n"
+                    "    jurisdiction: jur:UK\n    determiningBody: CAT\n"
+                    "    determinedCategory: EU_NotATMP\n    date: 2024-03-12\n", encoding="utf-8")
+    [message] = [f[2] for f in findings(check(capsys, path)) if f[0] == "S-determinationJurisdiction"]
+    assert "EU, US or KR" in message and ".../US" not in message and "https://" not in message

@@ -100,6 +100,8 @@ def test_openapi_lists_every_form_post_check_reads(server):
     assert all(suffix in upload["file"]["description"] for *_, suffix in FORM_FORMATS)
     yaml = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_bytes()
     for sent in ({"content": yaml, "headers": {"Content-Type": "application/yaml"}},
+                 {"content": yaml, "headers": {"Content-Type": "application/x-yaml"}},      # a 415 before
+                 {"content": yaml, "headers": {"Content-Type": "text/x-yaml; charset=utf-8"}},
                  {"files": {"file": ("e1.txt", yaml)}, "data": {"format": "yaml"}}):
         assert server.post("/check", **sent).json()["files"][0]["conforms"] is True
 

@@ -36,6 +36,8 @@ CONTENT_TYPES = {
     "application/trig": "trig",
     "application/yaml": "yaml",
     "text/yaml": "yaml",
+    "application/x-yaml": "yaml",        # the older names, still sent by many clients
+    "text/x-yaml": "yaml",
 }
 # the format choices of the web form: (value, label, rdflib format, file suffix)
 FORM_FORMATS = [("turtle", "Turtle", "turtle", ".ttl"), ("yaml", "YAML", "yaml", ".yaml"),
