@@ -29,7 +29,7 @@ from evkg.classification.schedule import (
     with_categories_read,
 )
 from evkg.classification.schedule import where_part as _where_part
-from evkg.classification.rule_checks import refuse_deep_rule, refuse_unreadable_rule
+from evkg.classification.rule_checks import refuse_deep_rule, refuse_remote_pattern, refuse_unreadable_rule
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, OUTCOME_NS, _local
 from evkg.core import resources
 from evkg.core.sparql_rewrite import rewrite_for_oxigraph
@@ -290,6 +290,34 @@ def _turtle_prefixes(path: str, known: str) -> str:
     return "".join(found[p] for p in sorted(found))
 
 
+def _refuse_ambiguous_rules(overlay: Graph, by_iri: dict, origin: str) -> None:
+    """A rule of an overlay must say unambiguously which rule it is: one id, not the engine's own, not shared
+    with another rule of the same file, and not the IRI of a different rule (its conclusions would be reported
+    as that rule's, with that rule's legal sources)."""
+    from evkg.core.errors import InputError
+
+    hint = ("Give each rule of the file its own IRI and one evkg:ruleId; to change a rule in force, restate it "
+            "with its evkg:ruleId (see 'Rule sets' in docs/rules.md).")
+    seen: dict[str, object] = {}
+    for node in sorted(set(overlay.subjects(EVKG.ruleId, None)), key=str):
+        ids = sorted(str(i) for i in overlay.objects(node, EVKG.ruleId))
+        if len(ids) > 1:
+            raise InputError(f"the rule {_local(node)} has several evkg:ruleId values ({', '.join(ids)}).",
+                             path=origin, hint=hint)
+        rule_id = ids[0]
+        if rule_id == HIERARCHY_RULE_ID or str(node) == EVSH_NS + HIERARCHY_RULE_ID:
+            raise InputError(f"the rule {_local(node)} takes the name {HIERARCHY_RULE_ID}, which is reserved for "
+                             "the category-hierarchy step of the engine.", path=origin, hint=hint)
+        if rule_id in seen:
+            raise InputError(f"two rules of the file have the evkg:ruleId {rule_id} ({_local(seen[rule_id])} and "
+                             f"{_local(node)}); only one of them could apply.", path=origin, hint=hint)
+        seen[rule_id] = node
+        other = by_iri.get(str(node))
+        if other is not None and other.id != rule_id:
+            raise InputError(f"the rule {rule_id} has the IRI of rule {other.id} ({node}); its conclusions would be "
+                             f"reported as those of {other.id}.", path=origin, hint=hint)
+
+
 def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str) -> tuple[list, list]:
     """The rules after one overlay, and the changes it made."""
     from evkg.core.errors import InputError
@@ -297,6 +325,7 @@ def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str
     prefixes = prefixes + _turtle_prefixes(origin, prefixes)
     by_id = {r.id: r for r in rules}
     by_iri = {r.iri: r for r in rules}
+    _refuse_ambiguous_rules(overlay, by_iri, origin)
     changes: list[RuleChange] = []
     retired: dict[str, object] = {}
     for node in sorted(set(overlay.subjects(SH.deactivated, None)), key=str):
@@ -342,7 +371,9 @@ def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
     rules_graph = resources.rules_graph()
     ontology = resources.ontology_graph()
     overlays = [(path, _parse_overlay(path)) for path in extra_rule_files]
-    for _, overlay in overlays:
+    for path, overlay in overlays:
+        for question, pattern in overlay.subject_objects(EVKG.askedWhen):
+            refuse_remote_pattern(str(pattern), f"the question {_local(question)}: its evkg:askedWhen", path)
         ontology = ontology + overlay
     prefixes = _prefix_block([rules_graph, *(g for _, g in overlays), resources.shapes_graph()])
 

@@ -1,5 +1,6 @@
-"""Rules from a user's rule file that no engine could run are refused before any product is checked, naming
-the file and the rule: nested deeper than Oxigraph's parser survives, or not a readable SPARQL CONSTRUCT."""
+"""Rules from a user's rule file that no engine could run, or that would reach beyond the products checked, are
+refused before any product is checked, naming the file and the rule: nested deeper than Oxigraph's parser
+survives, not a readable SPARQL CONSTRUCT, or calling a remote endpoint (SERVICE)."""
 from __future__ import annotations
 
 import re
@@ -25,6 +26,7 @@ def refuse_unreadable_rule(construct: str, prefixes: str, rule_id: str, origin: 
     from evkg.core.errors import InputError
 
     hint = "Write the rule's sh:construct as CONSTRUCT { … } WHERE { … } (see 'Rule sets' in docs/rules.md)."
+    refuse_remote_pattern(construct, f"rule {rule_id}: its sh:construct", origin)
     try:
         answer = ox.Store().query(prefixes + construct.replace("$this", "?this"))
     except SyntaxError as exc:
@@ -37,3 +39,20 @@ def refuse_unreadable_rule(construct: str, prefixes: str, rule_id: str, origin: 
     if not isinstance(answer, ox.QueryTriples) or not re.search(r"\bWHERE\s*\{", construct, re.IGNORECASE):
         raise InputError(f"rule {rule_id}: its sh:construct is not a CONSTRUCT query with a WHERE clause.",
                          path=origin, hint=hint)
+
+
+# SERVICE as a keyword, not as the local part of a prefixed name (ex:SERVICE)
+_SERVICE = re.compile(r"(?i)(?<![\w:.?$-])SERVICE\b")
+
+
+def refuse_remote_pattern(sparql: str, what: str, origin: str) -> None:
+    """A SERVICE call in a user's rule or question would send the products' facts to another endpoint (and
+    hang on a slow one) while checking local files; it is refused before anything is sent."""
+    from evkg.core.errors import InputError
+    from evkg.core.sparql_nesting import mask
+
+    if _SERVICE.search(mask(sparql)):
+        raise InputError(f"{what} calls a remote SPARQL endpoint (SERVICE); classification rules read only the "
+                         "descriptions being checked and never reach the network.", path=origin,
+                         hint="Remove the SERVICE block; to use data from elsewhere, add it to the description "
+                              "files you check.")
