@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -173,3 +174,62 @@ def test_a_rule_whose_conclusions_explode_is_stopped_early(tmp_path):
 
 def _memory_ceiling():
     resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
+
+
+# a rule that never yields a conclusion and never ends: only killing the process stops Oxigraph
+RUNAWAY = rule("X-01", outcome("ex:X-01"), "$this evkg:intendedUse ?u . ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+               'FILTER(CONCAT(STR(?c), STR(?f), STR(?i)) = "never") ' + OUTCOME)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("signal_number, code, words, jobs", [
+    (signal.SIGINT, 130, "interrupted (Ctrl+C)", "1"),
+    (signal.SIGTERM, 143, "stopped (SIGTERM)", "2"),
+])
+def test_a_signal_stops_a_command_stuck_in_a_runaway_rule_at_once(tmp_path, signal_number, code, words, jobs):
+    """Ctrl+C was ignored while Oxigraph evaluated the rule (Python sees a signal only when the engine hands
+    back control), and --jobs workers went on after their parent was gone."""
+    path = overlay(tmp_path, RUNAWAY)
+    report = tmp_path / "report.txt"
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "check", "-q", "--jobs", jobs, "--rules", path,
+                                E1, E6, "-o", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    try:
+        time.sleep(8)                                    # started, the rule file read, the rule running
+        assert process.poll() is None
+        workers = _children(process.pid)
+        assert len(workers) == int(jobs) - 1 or jobs == "2" and len(workers) >= 1
+        process.send_signal(signal_number)
+        _, err = process.communicate(timeout=10)
+        assert process.returncode == code, err
+        assert words in err.decode() and "Traceback" not in err.decode()
+        assert not report.exists() and not list(tmp_path.glob(".report.txt.*"))
+        time.sleep(0.5)
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

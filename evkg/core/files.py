@@ -100,6 +100,8 @@ def write_text_file(path: str | Path, text: str, *, what: str = "the report") ->
                           "Create it first or choose another place.")
     special = path.exists() and not path.is_file()
     target = path if special else path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if not special:
+        _PARTIAL.add(target)
     try:
         with open(target, "wb") as handle:
             handle.write(data)
@@ -119,6 +121,23 @@ def write_text_file(path: str | Path, text: str, *, what: str = "the report") ->
             reason = (f"the folder {path.parent} refuses new files (system folders such as /proc and /sys "
                       "do); choose another place")
         raise OutputError(f"cannot write {what} to {path}: {reason}") from None
+    finally:
+        _PARTIAL.discard(target)
+
+
+_PARTIAL: set = set()          # temporary files being written right now
+
+
+def remove_partial_files() -> bool:
+    """Remove the temporary files of writes still under way (the process is being stopped); whether any was."""
+    removed = False
+    for partial in list(_PARTIAL):
+        try:
+            partial.unlink()
+            removed = True
+        except OSError:
+            pass
+    return removed
 
 
 def describe_os_error(exc: OSError) -> str:
