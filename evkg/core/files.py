@@ -125,7 +125,38 @@ def write_text_file(path: str | Path, text: str, *, what: str = "the report") ->
         _PARTIAL.discard(target)
 
 
-_PARTIAL: set = set()          # temporary files being written right now
+def create_text_file(path: str | Path, text: str, *, what: str, never_overwrites: str) -> None:
+    """Write ``text`` to a new file at ``path``, or raise OutputError. Anything already there under that name
+    is refused, a link included even if it points nowhere: following it would create a file elsewhere.
+    ``never_overwrites`` names the command in the message (`evkg new`)."""
+    path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except FileExistsError:
+        what_is_there = (f"a link to {os.readlink(path)}" if path.is_symlink()
+                         else "a folder" if path.is_dir() else "a file")
+        raise OutputError(f"{path} already exists ({what_is_there}); choose another name ({never_overwrites} "
+                          "never overwrites a file, nor writes through a link).") from None
+    except OSError as exc:
+        reason = describe_os_error(exc)
+        if exc.errno == errno.ENOENT and path.parent.is_dir():
+            reason = f"the folder {path.parent} refuses new files; choose another place"
+        raise OutputError(f"cannot write {what} to {path}: {reason}") from None
+    _PARTIAL.add(path)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        path.unlink(missing_ok=True)                     # no half-written description left behind
+        raise OutputError(f"cannot write {what} to {path}: {describe_os_error(exc)}") from None
+    finally:
+        _PARTIAL.discard(path)
+
+
+_PARTIAL: set = set()          # files being written right now, removed if the command is stopped
 
 
 def remove_partial_files() -> bool:
