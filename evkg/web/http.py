@@ -73,8 +73,10 @@ def protocol_dataset(*sources):
 
 
 def _wants_html(request) -> bool:
-    if request.query_params.get("format") == "json":
-        return False
+    """A page or its data: ?format=json or ?format=html decides, else the Accept header."""
+    chosen = request.query_params.get("format")
+    if chosen in ("json", "html"):
+        return chosen == "html"
     return _accept(request, ["application/json", "text/html"]) == "text/html"
 
 
