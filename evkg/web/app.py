@@ -134,9 +134,16 @@ class TrailingSlashRedirect:
 
     async def __call__(self, scope, receive, send):
         path = scope.get("path", "/") if scope["type"] == "http" else "/"
-        if path != "/" and path.endswith("/") and not path.startswith("/static/"):
-            query = scope.get("query_string", b"").decode("latin-1")
-            location = self.base + path.rstrip("/") + (f"?{query}" if query else "")
+        # the path as sent, still percent-encoded: the decoded one may hold a line break (%0d%0a), which no
+        # header may carry (the server dropped the connection with a traceback)
+        raw = scope.get("raw_path") or path.encode("utf-8")
+        if path != "/" and raw.endswith(b"/") and not path.startswith("/static/"):
+            from urllib.parse import quote_from_bytes
+
+            safe = "/%:@!$&'()*+,;=-._~"
+            sent = quote_from_bytes(raw.rstrip(b"/"), safe=safe)
+            query = quote_from_bytes(scope.get("query_string", b""), safe=safe + "?")
+            location = self.base + sent + (f"?{query}" if query else "")
             await send({"type": "http.response.start", "status": 308,
                         "headers": [(b"location", location.encode("utf-8")), (b"content-length", b"0")]})
             await send({"type": "http.response.body", "body": b""})
