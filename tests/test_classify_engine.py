@@ -253,6 +253,32 @@ def test_the_evaluation_order_does_not_change_any_conclusion(monkeypatch):
         assert classify(data).ntriples == ours
 
 
+def test_one_hierarchy_step_takes_an_outcome_up_every_level_with_each_level_as_premise():
+    """An immunological medicinal product is a biological one, and so a medicinal product: one call takes it
+    up both levels, the medicinal-product outcome resting on the biological one it made, whatever ran before
+    (taken up one level per call, the second level waited for a run that the rule order may never bring)."""
+    from evkg.classification.engine import _Index
+    from evkg.classification.hierarchy import hierarchy_conclusions
+    from evkg.classification.knowledge import knowledge
+
+    product, start = "https://w3id.org/evkg/data/p", "https://w3id.org/evkg/data/outcome/eu-08"
+    index = _Index()
+    for p, o in (("ofProduct", product), ("category", str(EVKG.EU_ImmunologicalMedicinalProduct)),
+                 ("derivedByRule", "https://w3id.org/evkg/shapes#EU-08")):
+        index.add(start, str(EVKG) + p, o)
+    seen: set = set()
+    triples = hierarchy_conclusions(knowledge(), index, {product}, seen)
+    category = {t.subject.value: t.object.value for t in triples if t.predicate.value == str(EVKG.category)}
+    premises = {(t.subject.value, t.object.value) for t in triples if t.predicate.value == str(EVKG.premise)}
+    by_category = {c: node for node, c in category.items()}
+    biological = by_category[str(EVKG.EU_BiologicalMedicinalProduct)]
+    medicinal = by_category[str(EVKG.EU_MedicinalProduct)]
+    assert (biological, start) in premises
+    assert (medicinal, biological) in premises
+    assert {start, biological, medicinal} <= seen
+    assert hierarchy_conclusions(knowledge(), index, {product}, seen) == []      # nothing looked at twice
+
+
 def test_a_rule_runs_after_the_rules_that_conclude_what_it_reads():
     from evkg.classification.knowledge import HIERARCHY_RULE_ID, knowledge
 

@@ -175,6 +175,67 @@ EXPECTED = {
         "EU_BloodDerivedMedicinalProduct": "contested", "US_NotHCTP": "settled", "US_Not361HCTP": "settled",
         "US_BiologicalProduct": "settled", "KR_EVTherapyProduct": "settled",
     },
+    # HEK-293 exosomes over-expressing CD24, inhaled for COVID-19 ARDS. The developers call CD24 the drug and the
+    # exosomes its carrier (delivery vehicle, as submitted). CD24 is recombinant: a biotechnology active substance
+    # whatever its length (Annex I Part I 3.2.1.1(b)), so EU biological; recombinant and a viral disease:
+    # centralised procedure (Reg. 726/2004 Annex I points 1 and 3); modified producer: GMO flag (contested).
+    # US: the mature CD24 chain is 33 amino acids, a peptide, not a protein (21 CFR 600.3(h)(6)), so it is a drug
+    # constituent, and drug/biologic combination vs drug with an inactive human-vesicle carrier is contested
+    # (21 CFR 3.2(e)(1)): request for designation. Incidental transgene nucleic acid not reported: GTMP and US gene
+    # therapy open. Korea: human-cell EVs, cell-free, modified producer: EV therapy product, candidate gene therapy.
+    "exo-cd24-ards": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NotSCTMP": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "US_Drug": "settled", "US_NotHCTP": "settled", "US_BiologicalProduct": "contested",
+        "US_CombinationProduct": "contested", "US_RFDRecommended": "settled", "Q_US_GeneTherapy": UNDECIDED,
+        "KR_EVTherapyProduct": "settled", "KR_GeneTherapyProduct": "provisional",
+    },
+    # Cuban meningococcal B outer-membrane-vesicle vaccine with serogroup C polysaccharide: a vaccine against an
+    # infectious disease (Art. 1(4)), hence immunological and biological (Annex I Part I 3.2.1.1(b)) and never a
+    # GTMP (Annex I Part IV 2.1, last sentence); no cells, not an ATMP; wild-type strain, no recombinant part, no
+    # Annex I point 3 disease: no centralised-procedure trigger. US: a vaccine, a biological product (PHS Act
+    # 351(i)); bacterial, not an HCT/P. Korea: detergent-extracted vesicles, formation not stated: open.
+    "va-mengoc-bc": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled",
+        "EU_CentralisedProcedureOptional": "provisional", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+        "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled", "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # mRNA in synthetic lipid nanoparticles (not an EV), authorised as a COVID-19 vaccine: the EU authorisation
+    # and the US licence are the agencies' own classification (EU-30, US-20); a vaccine against an infectious
+    # disease is excluded from the GTMP definition whatever nucleic acid it carries (Annex I Part IV 2.1). A
+    # synthetic carrier is outside MFDS's EV guideline. No drug beside the biologic and no device: not a
+    # combination product.
+    "comirnaty": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_NotGTMP": "settled", "EU_NotATMP": "settled", "EU_NoHumanStartingMaterialRules": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "US_Vaccine": "settled",
+        "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+        "KR_NotEVTherapyProduct": "settled",
+        "absent": ["EU_NonBiologicalMedicinalProduct", "US_NonBiologicDrug", "US_RFDRecommended", "EU_GTMP"],
+    },
+    # Unmodified neural stem cell vesicles for stroke: biological in the EU (EU-02) and the US (PHS Act 351(i),
+    # FDA's 2019 exosome notice); nothing genetic: not a GTMP, not gene therapy, no GMO question; an established
+    # line: whether its founding donation brings the tissues-and-cells rules is contested (EU-27c). Whether the
+    # final product is cell-free is not stated, so ATMP, HCT/P and the MFDS EV category stay open. Stroke is not an
+    # Annex I point 3 disease.
+    "aruna-ab126": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled",
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_SCTMP": UNDECIDED, "EU_NoHumanStartingMaterialRules": "contested",
+        "EU_NoGMOAssessmentQuestion": "settled", "US_Drug": "settled", "US_BiologicalProduct": "settled",
+        "US_NotGeneTherapy": "settled", "US_NotCombinationProduct": "settled", "Q_US_HCTP": UNDECIDED,
+        "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Exosome products sold to clinics for diseases, described from FDA's warning letter alone: FDA's statement
+    # that they are drugs and biological products (21 U.S.C. 321(g); 42 U.S.C. 262(i)) is adopted (US-21), so a
+    # BLA is needed (262(a)). The letter says nothing on cells in the product: HCT/P, ATMP and MFDS stay open.
+    "kimera-xoglo": {
+        "EU_MedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED, "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
 }
 
 
@@ -238,3 +299,15 @@ def test_a_hospital_preparation_of_a_non_atmp_cannot_use_the_hospital_exemption(
     exemption = _best(outcomes, "EU_HospitalExemptionNotAvailable")
     assert (exemption.rule, exemption.status) == ("EU-24", "contested")
     assert _best(outcomes, "EU_HospitalExemptionAvailable") is None
+
+
+def test_an_answer_taken_from_an_agency_names_only_that_jurisdictions_determination():
+    """Comirnaty holds an EU marketing authorisation and a US licence. The EU answers adopted from the
+    authorisation (EU-30) rest on it alone, and the US answers adopted from the licence (US-20) on the licence:
+    an FDA licence is no reason for an EU classification (Reg. 726/2004; 42 U.S.C. 262(a))."""
+    _, outcomes = _answers("comirnaty")
+    adopted = {o.rule: " ".join(o.premises) for o in outcomes if o.rule in ("EU-30", "US-20")}
+    assert "EU conditional marketing authorisation" in adopted["EU-30"]
+    assert "US biologics licence" not in adopted["EU-30"]
+    assert "US biologics licence" in adopted["US-20"]
+    assert "EU conditional marketing authorisation" not in adopted["US-20"]

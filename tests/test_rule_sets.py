@@ -89,6 +89,14 @@ def potency_answers(stated: str, rule_files) -> list:
 
 # --- overlay mechanics on synthetic rules ---------------------------------------------------------------------
 
+def test_the_bundled_rules_are_built_once_however_they_are_asked_for(tmp_path):
+    # labels ask knowledge(), the engine knowledge(()): one build, not two, in a cold `evkg check`
+    assert knowledge() is knowledge(()) is knowledge([])
+    (base,) = files(tmp_path, BASE)
+    assert knowledge((base,)) is knowledge((str(base),))
+    assert knowledge((base,)) is not knowledge()
+
+
 def test_an_overlay_adds_rules(tmp_path):
     (base,) = files(tmp_path, BASE)
     kb = knowledge((base,))

@@ -176,6 +176,7 @@ def test_severities_follow_the_kind_of_constraint():
         assert by_id[cid] == {SH.Violation}, cid
     for cid in ("V-02", "V-04", "V-06", "V-07", "V-08"):
         assert by_id[cid] == {SH.Warning}, cid
+    assert by_id["V-10"] == {SH.Info}       # advice on the role, which only the submitter can decide
     for cid, severities in by_id.items():
         if cid.startswith("F-") and cid not in ("F-intendedUse", "F-hasEVComponent"):
             assert severities == {SH.Warning}, cid
@@ -645,6 +646,23 @@ CASES = [
              "ex:msc-ev evkg:evRole evkg:ActiveSubstanceRole")
      + _insert("ex:msc-ev-prep evkg:evOriginKind evkg:NoBiologicalOrigin", "ex:msc-ev-prep evkg:vesicleKind evkg:FullySyntheticVesicle",
                "ex:msc-ev evkg:evRole evkg:NotApplicableRole"),
+     set()),
+    ("V-10", "protein-engineered-into-the-vesicles-of-a-delivery-vehicle",
+     WITH_CARGO + _delete("ex:msc-ev evkg:evRole evkg:CombinedRole", "ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule",
+                          "ex:msc-ev-cargo evkg:cargoIdentity obo:CHEBI_3962",
+                          "ex:msc-ev-cargo evkg:manufacture evkg:ChemicallySynthesised",
+                          "ex:msc-ev-cargo evkg:loadedBy evkg:PassiveIncubation")
+     + _insert("ex:msc-ev evkg:evRole evkg:DeliveryVehicleRole", "ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein",
+               "ex:msc-ev-cargo evkg:cargoIdentity up:P25063", "ex:msc-ev-cargo evkg:manufacture evkg:Recombinant",
+               "ex:msc-ev-cargo evkg:loadedBy evkg:ProducerCellEngineering", "ex:msc-ev-cargo evkg:lengthAminoAcids 33"),
+     {_result("V-10-DisplayedProteinAsCargo", I, "loadedCargo")}),
+    ("V-10", "protein-loaded-into-finished-vesicles",
+     WITH_CARGO + _delete("ex:msc-ev evkg:evRole evkg:CombinedRole", "ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule",
+                          "ex:msc-ev-cargo evkg:cargoIdentity obo:CHEBI_3962",
+                          "ex:msc-ev-cargo evkg:manufacture evkg:ChemicallySynthesised")
+     + _insert("ex:msc-ev evkg:evRole evkg:DeliveryVehicleRole", "ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein",
+               "ex:msc-ev-cargo evkg:cargoIdentity up:P25063", "ex:msc-ev-cargo evkg:manufacture evkg:Recombinant",
+               "ex:msc-ev-cargo evkg:lengthAminoAcids 33"),
      set()),
     ("Q-19", "synthetic-comparator-needs-no-misev-characterisation",
      _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:vesicleKind evkg:NaturallyReleasedEV",

@@ -24,6 +24,7 @@ from evkg.classification.answers import _contradictions, _out_of_scope, _undecid
 from evkg.classification.facts import DescriptionFacts
 from evkg.classification.hierarchy import hierarchy_conclusions
 from evkg.classification.ranks import rank_plans, ranks
+from evkg.classification.rule_checks import checked_conclusions, endless_rules
 from evkg.classification.knowledge import (
     HIERARCHY_RULE_ID,
     Knowledge,
@@ -70,20 +71,6 @@ def _conclusion_predicates() -> frozenset:
 @functools.cache
 def _conclusion_class_iris() -> frozenset:
     return frozenset(str(c) for c in conclusion_classes())
-
-
-MAX_PASSES = 100
-MAX_CONCLUSIONS_PER_PRODUCT = 1000        # in one run of one rule; the bundled rules write about 12 per outcome
-# what a rule may write about the outcome it mints (evkg:status is the engine's and is dropped)
-_OUTCOME_PREDICATES = frozenset({EVKG_NS + name for name in (
-    "ofProduct", "category", "question", "derivedByRule", "premise", "alternativeCategory", "respondsTo",
-    "supersededBy", "jurisdiction", "missingFact")} | {str(DCTERMS.source), str(RDF.type)})
-
-
-def _rule_error(rule: Rule, what: str, hint: str):
-    from evkg.core.errors import InputError
-
-    return InputError(f"rule {rule.id} {what}.", path=rule.origin or "the bundled rules", hint=hint)
 
 
 # what the engine itself writes into the working store while the rules run
@@ -255,34 +242,13 @@ class _Run:
             last_run[rule.iri] = clock
             if not required[rule.iri] <= concluded:
                 return          # its WHERE needs a category no outcome has yet: no solution, nothing to send
-            conclusions = (hierarchy_conclusions(self.kb, self.index, self.in_scope, self.hierarchy_seen)
-                           if rule is hierarchy else self.store.query(rule.query))
-            batch, refused = take(rule, conclusions)
-            # Oxigraph's lazy answer is dropped here, which stops its evaluation, and in this thread: an error
-            # raised while a frame still held it would drop it in the thread that reports the error, which
-            # Oxigraph does not allow
-            conclusions = None
-            if refused is not None:
-                raise refused
-            if batch:
-                self.store.extend(batch)
-
-        def take(rule: Rule, conclusions) -> tuple[list, Exception | None]:
-            nonlocal any_changed_at
             batch = []
-            limit = MAX_CONCLUSIONS_PER_PRODUCT * max(len(self.in_scope), 1)
-            for count, triple in enumerate(conclusions):
-                if count >= limit:
-                    return batch, _rule_error(
-                        rule, f"concluded more than {limit:,} statements about {len(self.in_scope)} product(s) "
-                              "in one run and was stopped",
-                        "A rule concludes a few outcomes per product: join every pattern of its WHERE to $this, "
-                        "and mint one ?outcome per product and answer.")
+            conclusions = checked_conclusions(rule, hierarchy_conclusions(
+                self.kb, self.index, self.in_scope, self.hierarchy_seen) if rule is hierarchy
+                else self.store.query(rule.query), self.in_scope)
+            for triple in conclusions:
                 if triple.predicate == _P["status"] or triple in self.derived:
                     continue
-                refused = self.foreign_conclusion(rule, triple)
-                if refused is not None:
-                    return batch, refused
                 self.derived.add(triple)
                 batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
                 s, p, o = triple.subject.value, triple.predicate.value, _value(triple.object)
@@ -290,11 +256,12 @@ class _Run:
                 if p == category:
                     changed_at[o] = any_changed_at = clock
                     concluded.add(o)
-            return batch, None
+            if batch:
+                self.store.extend(batch)
 
         pending = rules
         settled_with = -1                         # how many conclusions the statuses were last settled with
-        for _ in range(MAX_PASSES):
+        for _ in range(100):
             for rule in pending:
                 if rule is hierarchy:
                     if stale(hierarchy):           # it reads nothing but narrower categories
@@ -313,30 +280,7 @@ class _Run:
             pending = [r for r in rules if stale(r)]
             if not pending:
                 return
-        # a user's rule is the likelier cause: it is named first, with its file
-        still = sorted(pending, key=lambda r: (r.origin is None, r.id))
-        raise _rule_error(still[0], f"kept concluding new outcomes after {MAX_PASSES} passes (rules still firing: "
-                                    f"{', '.join(r.id for r in still)}) and the classification was stopped",
-                          "A rule must not mint a new outcome from an outcome of its own category (or of a rule "
-                          "it feeds): mint the outcome IRI from the product and the answer only.")
-
-    def foreign_conclusion(self, rule: Rule, triple) -> Exception | None:
-        """A rule concludes outcomes of its own: it may not attribute one to another rule (the report would cite
-        that rule's legal sources and status) nor state facts about the products (other rules would read them
-        as described)."""
-        predicate = triple.predicate.value
-        if predicate == _P["derivedByRule"].value:
-            if triple.object.value != rule.iri:
-                return _rule_error(rule, f"attributes its conclusions to another rule ({triple.object.value})",
-                                   f"Write evkg:derivedByRule <{rule.iri}> in its CONSTRUCT, the rule's own IRI.")
-            return None
-        if triple.subject.value in self.in_scope or predicate not in _OUTCOME_PREDICATES or (
-                predicate == _RDF_TYPE.value and triple.object.value not in _conclusion_class_iris()):
-            return _rule_error(rule, f"states a fact instead of a conclusion ({triple.subject.value} <{predicate}> "
-                                    f"{_value(triple.object)})",
-                              "A rule's CONSTRUCT writes only about the outcome it mints: its type, product, "
-                              "category, question, jurisdiction, premises, alternatives and sources.")
-        return None
+        raise endless_rules(pending, passes=100)
 
     # -- statuses and supersession ------------------------------------------------------------------------
     def settle_statuses(self) -> tuple[set, bool]:
@@ -460,7 +404,7 @@ def _assemble(run, in_scope: list[str], out_of_scope: list[str]) -> Classificati
         rank = run.effective[primary]
         status = "superseded" if rank == SUPERSEDED else RANK_STATUS[rank]
         premise_outcomes = sorted(index.premises.get(primary, ()))
-        premise_words = run.stated.fact_words(product, rule.needs_facts if rule else ())
+        premise_words = run.stated.fact_words(product, rule.needs_facts if rule else (), jurisdiction)
         # one line per premise category: its strongest derivation (a category reached by a rule and by the
         # subsumption step is one premise, not two)
         strongest: dict[str, str] = {}

@@ -9,8 +9,8 @@ import functools
 
 import pyoxigraph as ox
 
-from evkg.classification.knowledge import label_of
-from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, _sparql_term, _value, _value_words
+from evkg.classification.knowledge import _jurisdiction_code, label_of
+from evkg.classification.outcomes import _IN_SCOPE, ALL_JURISDICTIONS, EVKG_NS, _sparql_term, _value, _value_words
 
 
 class DescriptionFacts:
@@ -119,17 +119,37 @@ class DescriptionFacts:
         """Facts the description marks as not reported by its sources (evkg:notReported), on any of its parts."""
         return {_value(v) for v in self.facts.get(product, {}).get(EVKG_NS + "notReported", ())}
 
-    def fact_words(self, product: str, props: tuple) -> list[str]:
-        key = (product, props)
+    def fact_words(self, product: str, props: tuple, jurisdiction: str | None = None) -> list[str]:
+        """The stated facts behind an answer, in words; with `jurisdiction` (EU, US, KR) an agency determination
+        made for another jurisdiction is left out (an EU authorisation is not why FDA's answer holds)."""
+        key = (product, props, jurisdiction)
         if key not in self._fact_words:
-            self._fact_words[key] = self._words(product, props)
+            self._fact_words[key] = self._words(product, props, jurisdiction)
         return list(self._fact_words[key])
 
-    def _words(self, product: str, props: tuple) -> list[str]:
+    @functools.cached_property
+    def determination_jurisdictions(self) -> dict:
+        """agency determination IRI -> the IRI of the jurisdiction it is stated to apply in."""
+        rows = self.store.query(f"""
+            SELECT ?determination ?where WHERE {{
+              ?this <{_IN_SCOPE.value}> true ; <{EVKG_NS}agencyDetermination> ?determination .
+              ?determination <{EVKG_NS}jurisdiction> ?where .
+            }}""")
+        return {determination.value: where.value for determination, where in rows}
+
+    def _elsewhere(self, value, jurisdiction: str | None) -> bool:
+        where = self.determination_jurisdictions.get(value.value) if isinstance(value, ox.NamedNode) else None
+        if where is None or jurisdiction in (None, ALL_JURISDICTIONS):
+            return False
+        return _jurisdiction_code(where) != jurisdiction
+
+    def _words(self, product: str, props: tuple, jurisdiction: str | None = None) -> list[str]:
         stated = self.facts.get(product, {})
         words = []
         for prop in props:
             values = stated.get(prop)
+            if prop == EVKG_NS + "agencyDetermination":
+                values = [v for v in values or () if not self._elsewhere(v, jurisdiction)]
             if not values:
                 continue
             shown = sorted(self.item_labels.get(v.value) if isinstance(v, ox.NamedNode) and v.value not in self.kb.labels

@@ -29,8 +29,10 @@ from evkg.classification.schedule import (
     with_categories_read,
 )
 from evkg.classification.schedule import where_part as _where_part
-from evkg.classification.rule_checks import refuse_deep_rule, refuse_remote_pattern, refuse_unreadable_rule
-from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, OUTCOME_NS, _local
+from evkg.classification.rule_checks import (refuse_ambiguous_rules, refuse_deep_rule, refuse_remote_pattern,
+                                             refuse_unreadable_rule)
+from evkg.classification.hierarchy import hierarchy_query
+from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, _local
 from evkg.core import resources
 from evkg.core.sparql_rewrite import rewrite_for_oxigraph
 from evkg.core.namespaces import EVD, EVKG
@@ -114,6 +116,11 @@ class Knowledge:
     prefixes: str
     fact_requirements: FactRequirements
     changes: list = ()                # RuleChange items, in the order the overlays made them
+
+    def work_out(self) -> None:
+        """Work out now what is otherwise worked out when first asked for (so that it is kept in a cache)."""
+        for name in ("needs", "written", "evaluation_order", "outputs", "broader_links", "broader_categories"):
+            getattr(self, name)
 
     # worked out once per rule set by evkg.classification.schedule
     @functools.cached_property
@@ -290,34 +297,6 @@ def _turtle_prefixes(path: str, known: str) -> str:
     return "".join(found[p] for p in sorted(found))
 
 
-def _refuse_ambiguous_rules(overlay: Graph, by_iri: dict, origin: str) -> None:
-    """A rule of an overlay must say unambiguously which rule it is: one id, not the engine's own, not shared
-    with another rule of the same file, and not the IRI of a different rule (its conclusions would be reported
-    as that rule's, with that rule's legal sources)."""
-    from evkg.core.errors import InputError
-
-    hint = ("Give each rule of the file its own IRI and one evkg:ruleId; to change a rule in force, restate it "
-            "with its evkg:ruleId (see 'Rule sets' in docs/rules.md).")
-    seen: dict[str, object] = {}
-    for node in sorted(set(overlay.subjects(EVKG.ruleId, None)), key=str):
-        ids = sorted(str(i) for i in overlay.objects(node, EVKG.ruleId))
-        if len(ids) > 1:
-            raise InputError(f"the rule {_local(node)} has several evkg:ruleId values ({', '.join(ids)}).",
-                             path=origin, hint=hint)
-        rule_id = ids[0]
-        if rule_id == HIERARCHY_RULE_ID or str(node) == EVSH_NS + HIERARCHY_RULE_ID:
-            raise InputError(f"the rule {_local(node)} takes the name {HIERARCHY_RULE_ID}, which is reserved for "
-                             "the category-hierarchy step of the engine.", path=origin, hint=hint)
-        if rule_id in seen:
-            raise InputError(f"two rules of the file have the evkg:ruleId {rule_id} ({_local(seen[rule_id])} and "
-                             f"{_local(node)}); only one of them could apply.", path=origin, hint=hint)
-        seen[rule_id] = node
-        other = by_iri.get(str(node))
-        if other is not None and other.id != rule_id:
-            raise InputError(f"the rule {rule_id} has the IRI of rule {other.id} ({node}); its conclusions would be "
-                             f"reported as those of {other.id}.", path=origin, hint=hint)
-
-
 def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str) -> tuple[list, list]:
     """The rules after one overlay, and the changes it made."""
     from evkg.core.errors import InputError
@@ -325,7 +304,7 @@ def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str
     prefixes = prefixes + _turtle_prefixes(origin, prefixes)
     by_id = {r.id: r for r in rules}
     by_iri = {r.iri: r for r in rules}
-    _refuse_ambiguous_rules(overlay, by_iri, origin)
+    refuse_ambiguous_rules(overlay, by_iri, origin)
     changes: list[RuleChange] = []
     retired: dict[str, object] = {}
     for node in sorted(set(overlay.subjects(SH.deactivated, None)), key=str):
@@ -364,10 +343,29 @@ def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str
     return kept, changes
 
 
-@functools.cache
 def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
     """The bundled rules and vocabulary, with rule files of the user's applied on them as overlays (their
-    new terms and annotations add to the bundled vocabulary)."""
+    new terms and annotations add to the bundled vocabulary). Built once per process and rule set:
+    `knowledge()` and `knowledge(())` are the same one."""
+    files = tuple(str(f) for f in extra_rule_files)
+    return _knowledge(files) if files else _bundled_knowledge()
+
+
+@functools.cache
+def _bundled_knowledge() -> Knowledge:
+    """The bundled rules alone, through a cache (with everything worked out from them): building them is
+    most of what a cold check does before it reads the description."""
+    def build() -> Knowledge:
+        kb = _knowledge(())
+        kb.work_out()
+        return kb
+
+    inputs = resources.turtle_files("ontology") + resources.rule_files() + resources.shape_files()
+    return resources.cached_build("rules", inputs, build, code=True)
+
+
+@functools.cache
+def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     rules_graph = resources.rules_graph()
     ontology = resources.ontology_graph()
     overlays = [(path, _parse_overlay(path)) for path in extra_rule_files]
@@ -433,7 +431,7 @@ def knowledge(extra_rule_files: tuple[str, ...] = ()) -> Knowledge:
                   "definition builds on (category hierarchy of the ontology).",
         jurisdiction=None, questions=(), concludes=(), alternatives=(), needs_facts=(), needs_categories=(),
         status="settled", sources=(), order=10_000.0,
-        query=_hierarchy_query(subsumption, prefixes) if subsumption else "",
+        query=hierarchy_query(subsumption, prefixes) if subsumption else "",
         reads_categories=frozenset(s[0] for s in subsumption), reads_status=False, any_premise=True,
         agency=False)
     if subsumption:
@@ -453,24 +451,6 @@ def _ancestors(graph: Graph, node: URIRef) -> set[str]:
                 seen.add(str(parent))
                 stack.append(parent)
     return seen
-
-
-def _hierarchy_query(subsumption: list, prefixes: str) -> str:
-    rows = " ".join(
-        f"(<{sub}> <{sup}> <{q}> {f'<{JURISDICTION_NS}{j}>' if j else 'UNDEF'} "
-        f"{f'<{src}>' if src else 'UNDEF'} \"{_local(sup)}\")"
-        for sub, sup, q, j, src in subsumption)
-    return prefixes + f"""
-CONSTRUCT {{
-  ?outcome a evkg:ClassificationOutcome ; evkg:ofProduct ?this ; evkg:jurisdiction ?j ;
-           evkg:category ?super ; evkg:question ?q ; evkg:derivedByRule evsh:{HIERARCHY_RULE_ID} ;
-           evkg:premise ?subOutcome ; dct:source ?src .
-}} WHERE {{
-  VALUES (?sub ?super ?q ?j ?src ?name) {{ {rows} }}
-  ?subOutcome evkg:category ?sub . ?subOutcome evkg:ofProduct ?this .
-  ?this <{_IN_SCOPE.value}> true .
-  BIND(IRI(CONCAT("{OUTCOME_NS}", SHA1(CONCAT(STR(?this), "|{HIERARCHY_RULE_ID}|", ?name)))) AS ?outcome)
-}}"""
 
 
 @functools.cache

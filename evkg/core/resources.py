@@ -44,30 +44,68 @@ def _parse(paths: list[Path]) -> Graph:
     """Parse bundled Turtle files into one graph, through a cache of the parsed result.
 
     Parsing the ontology, shapes and data with rdflib takes seconds; loading the pickled result of an earlier
-    parse takes a fraction of that, which keeps a cold `evkg check` quick. The cache key covers every file's
-    path, size and modification time and the evkg version, so an edited file is parsed again. The cache lives in
-    the user's cache folder (EVKG_CACHE_DIR to choose another; an unwritable folder just means no cache).
-    """
-    cache = _cache_file(paths)
-    if cache is not None and cache.exists():
+    parse takes a fraction of that, which keeps a cold `evkg check` quick."""
+    def parse() -> Graph:
+        graph = Graph()
+        for path in paths:
+            graph.parse(path, format="turtle")
+        return graph
+
+    return cached_build("graph", paths, parse)
+
+
+def cached_build(kind: str, paths: list[Path], build, *, code: bool = False):
+    """build(), or the pickled result of an earlier build from the same files.
+
+    The cache key covers every file's path, size and modification time and the evkg version, and with
+    code=True evkg's own source files too (for what evkg's code makes of the files, such as compiled shapes
+    and rules), so an edited file builds again. The cache lives in the user's cache folder (EVKG_CACHE_DIR to
+    choose another; an unwritable folder just means no cache)."""
+    cache = _cache_file(kind, paths + (_code_files() if code else []))
+    if cache.exists():
         try:
             with cache.open("rb") as handle:
                 return pickle.load(handle)
-        except Exception:               # a truncated or foreign file: parse again and replace it
+        except Exception:               # a truncated or foreign file: build again and replace it
             pass
-    graph = Graph()
-    for path in paths:
-        graph.parse(path, format="turtle")
-    if cache is not None:
+    result = build()
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(cache)
+        _prune(kind)
+    except (OSError, pickle.PicklingError):
+        pass
+    return result
+
+
+# Cached builds kept per kind: each edit of a bundled file (or upgrade) makes a new one, and the old ones would
+# otherwise pile up.
+CACHE_KEPT_PER_KIND = 24
+
+
+def _prune(kind: str) -> None:
+    """Remove all but the most recently written cached builds of one kind."""
+    built = sorted(cache_folder().glob(f"{kind}-*.pickle"), key=_modified, reverse=True)
+    for old in built[CACHE_KEPT_PER_KIND:]:
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(cache)
+            old.unlink()
         except OSError:
             pass
-    return graph
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@functools.cache
+def _code_files() -> list[Path]:
+    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
 
 
 def cache_folder() -> Path:
@@ -85,14 +123,14 @@ def cache_folder() -> Path:
     return Path(folder)
 
 
-def _cache_file(paths: list[Path]) -> Path | None:
+def _cache_file(kind: str, paths: list[Path]) -> Path:
     from evkg import __version__
 
     key = hashlib.sha1(__version__.encode())
     for path in paths:
         stat = path.stat()
         key.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return cache_folder() / f"graph-{key.hexdigest()}.pickle"
+    return cache_folder() / f"{kind}-{key.hexdigest()}.pickle"
 
 
 @functools.cache

@@ -202,11 +202,11 @@ def _check_terms(graph: Graph, text: str, source_name: str) -> None:
     bad language tags, and Notation3 formulas and variables, which no later step can use."""
     from rdflib import Literal, URIRef
 
-    from evkg.io.rdf import to_ox
+    from evkg.io.rdf import refuse_misplaced_value, to_ox
 
     seen: set = set()
     for triple in graph:
-        _refuse_misplaced_value(triple, source_name)
+        refuse_misplaced_value(triple, source_name)
         for term in triple:
             if term in seen:
                 continue
@@ -236,23 +236,6 @@ def _check_terms(graph: Graph, text: str, source_name: str) -> None:
                 raise InputError(f"holds a value that is not valid RDF: {shown[:200]!r} ({exc}).",
                                  path=source_name, line=line, column=column,
                                  hint="Check its language tag or datatype.") from None
-
-
-def _refuse_misplaced_value(triple, source_name: str) -> None:
-    """A text value as the subject of a statement, or anything but an IRI as its property: rdflib builds
-    such statements (JSON-LD `@reverse` with a text value, Notation3 `"x" <p> <o>`), which RDF has no room for."""
-    from rdflib import Literal, URIRef
-
-    s, p, o = triple
-    if isinstance(s, Literal) or (isinstance(p, Literal) or type(p).__name__ == "BNode"):
-        # not located: a short text value is found in too many places of the file to point at the right one
-        value = s if isinstance(s, Literal) else p
-        place = f"the subject of a statement with the property <{p}>" if value is s else "the property of a statement"
-        raise InputError(f"uses the value {str(value)[:200]!r} as {place}, where only an IRI can stand (RDF "
-                         "describes things named by IRIs, not text).", path=source_name,
-                         hint="In JSON-LD or YAML, give '@reverse' (and every key) IRIs of "
-                                             "things, not text; in Turtle or Notation3, start each statement with "
-                                             "an IRI or a blank node.")
 
 
 _OXIGRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML"}

@@ -443,7 +443,9 @@ def _compile_member(shapes: Graph, shape, focus: str) -> list[CompiledCheck] | N
 
 @functools.cache
 def bundled_compiled_shapes() -> CompiledShapes:
-    return compile_shapes(resources.shapes_graph())
+    """The bundled shapes compiled, through a cache: compiling them is most of a cold check's own work."""
+    return resources.cached_build("compiled-shapes", resources.shape_files(),
+                                  lambda: compile_shapes(resources.shapes_graph()), code=True)
 
 
 def _format(message: str, bindings: dict) -> str:

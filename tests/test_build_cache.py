@@ -1,0 +1,100 @@
+"""The cache of parsed and compiled bundled files: built once, built again when a file changes, never trusted
+when damaged, bounded, and a check answered from it is the check built from scratch."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evkg.core import resources
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("EVKG_CACHE_DIR", str(folder))
+    return folder
+
+
+def counting_build(calls: list):
+    def build():
+        calls.append(1)
+        return {"built": len(calls)}
+    return build
+
+
+def test_a_build_is_made_once_and_again_when_one_of_its_files_changes(tmp_path, cache_dir):
+    source = tmp_path / "rules.ttl"
+    source.write_text("# one\n")
+    calls: list = []
+    first = resources.cached_build("trial", [source], counting_build(calls))
+    again = resources.cached_build("trial", [source], counting_build(calls))
+    assert (first, again, len(calls)) == ({"built": 1}, {"built": 1}, 1)
+    source.write_text("# one, edited\n")
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
+    assert len(calls) == 2
+
+
+def test_a_damaged_cache_file_is_built_again_and_replaced(tmp_path, cache_dir):
+    source = tmp_path / "shapes.ttl"
+    source.write_text("# shapes\n")
+    calls: list = []
+    resources.cached_build("trial", [source], counting_build(calls))
+    [cached] = cache_dir.glob("trial-*.pickle")
+    cached.write_bytes(cached.read_bytes()[:5])
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
+    assert len(calls) == 2
+
+
+def test_old_builds_of_a_kind_are_removed_and_other_kinds_kept(tmp_path, cache_dir):
+    source = tmp_path / "ontology.ttl"
+    resources.cached_build("other", [tmp_path], counting_build([]))
+    for edit in range(resources.CACHE_KEPT_PER_KIND + 5):
+        source.write_text("#" * (edit + 1))
+        resources.cached_build("trial", [source], counting_build([]))
+    assert len(list(cache_dir.glob("trial-*.pickle"))) == resources.CACHE_KEPT_PER_KIND
+    assert len(list(cache_dir.glob("other-*.pickle"))) == 1
+
+
+def test_an_unwritable_cache_folder_only_means_no_cache(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("EVKG_CACHE_DIR", str(blocker / "cache"))
+    calls: list = []
+    assert resources.cached_build("trial", [blocker], counting_build(calls)) == {"built": 1}
+    assert resources.cached_build("trial", [blocker], counting_build(calls)) == {"built": 2}
+
+
+def test_a_check_answered_from_the_cache_is_the_check_built_from_scratch(tmp_path):
+    environment = dict(os.environ, EVKG_CACHE_DIR=str(tmp_path / "cache"))
+    example = ROOT / "examples" / "valid" / "e6-msc-ev-sirna-ibd.ttl"
+
+    def check() -> str:
+        done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "--format", "json", "--explain",
+                               str(example)], capture_output=True, text=True, env=environment, cwd=ROOT)
+        assert done.returncode in (0, 1), done.stderr
+        return done.stdout
+
+    from_scratch = check()
+    kinds = {p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.pickle")}
+    assert {"rules", "compiled"} <= kinds
+    assert check() == from_scratch
+
+
+def test_the_ontology_a_check_runs_on_is_the_bundled_ontology_statement_for_statement():
+    import pyoxigraph as ox
+
+    from evkg.io.rdf import quads_of
+    from evkg.validation.store import ONTOLOGY_GRAPH, _ontology_quads, new_store
+
+    expected = {ox.Quad(q.subject, q.predicate, q.object, ONTOLOGY_GRAPH)
+                for q in quads_of(resources.ontology_graph())}
+    assert any(isinstance(q.subject, ox.BlankNode) for q in expected)      # restrictions and lists too
+    assert set(_ontology_quads()) == expected
+    assert set(new_store().quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)) == expected
