@@ -506,3 +506,29 @@ def test_an_entry_put_under_not_reported_is_named_as_an_entry_with_what_to_do(tm
     assert "notReported holds a whole entry with its own facts, not the name of a fact" in out, out
     assert "found: an entry with type Measurement, value 3" in out, out
     assert "notReported-2" not in out and "quoted text" not in out, out
+
+
+def test_yes_for_a_boolean_is_one_finding_not_a_python_warning_on_the_screen(tmp_path):
+    """`detected: yes` is reported as S-detected at its line; rdflib's "Parsing weird boolean" UserWarning,
+    with a path into site-packages, was printed on stderr above the report as well."""
+    path = tmp_path / "yes.yaml"
+    path.write_text(KNEE_YAML + "annexI3Indication: yes\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", str(path)],
+                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 1, done.stderr
+    assert "S-annexI3Indication" in done.stdout and "found: yes" in done.stdout
+    assert "Warning" not in done.stderr and "warnings.warn" not in done.stderr, done.stderr
+
+
+def test_a_typed_value_is_shown_as_yaml_writes_it_not_in_turtle(tmp_path, capsys):
+    """The shelf-life advice said `e.g. "P12M"^^xsd:duration`, Turtle a YAML author cannot write; in the
+    report and the template of a YAML description it is `P12M`."""
+    path = tmp_path / "shelf.yaml"
+    path.write_text(KNEE_YAML + "shelfLife: 12 months\n", encoding="utf-8")
+    assert main(["check", "-q", "--no-classify", str(path)]) == 1
+    report = capsys.readouterr().out
+    advice = report[report.index("S-shelfLife"):].split("found:")[0]
+    assert "e.g. P12M for twelve months" in advice and "^^" not in advice, advice
+    assert main(["new", "--kind", "msc-ev"]) == 0
+    template = capsys.readouterr().out
+    assert "P12M" in template and "^^" not in template

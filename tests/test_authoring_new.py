@@ -161,3 +161,14 @@ def test_the_walk_through_shows_the_classification_of_the_finished_description(t
     assert len(lines) == 4
     for line in lines:
         assert line in out, line
+
+
+def test_the_help_of_kind_points_to_where_the_kinds_are_listed(capsys):
+    """It said "see the list below", and no list followed."""
+    from evkg.authoring.template import kinds
+
+    assert main(["new", "--help"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "see the list below" not in shown and "--list-kinds lists them all" in shown
+    for named in ("msc-ev", "loaded-ev", "plant-ev"):
+        assert named in kinds() and named in shown

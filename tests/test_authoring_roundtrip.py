@@ -161,3 +161,27 @@ def test_shared_and_cyclic_blank_nodes_are_written_the_same_way_each_time(tmp_pa
     for written in ("ttl", "yaml", "jsonld"):
         first, second = (serialise(load_rdf(path), written) for _ in range(2))
         assert first == second, written
+
+
+def test_yes_for_a_boolean_in_yaml_converts_to_turtle_that_reads_back(tmp_path, capsys):
+    """A biologist writes `detected: yes`; YAML 1.2 reads it as text, which the check reports. Converting the
+    file must still give Turtle that reads back: rdflib's short form wrote the bare word `yes`, not Turtle."""
+    import warnings
+
+    from evkg.cli import main
+
+    written = tmp_path / "yes.yaml"
+    written.write_text("id: yes-product\ntype: EVProduct\nlabel: Yes product\nannexI3Indication: yes\n"
+                       "diseaseClaim: 'no'\nhasEVComponent:\n  - type: EVPreparation\n    sizeCutoffNm: 200 nm\n"
+                       "    markerResult:\n      - type: MarkerResult\n        detected: '1'\n", encoding="utf-8")
+    turtle = tmp_path / "yes.ttl"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", category=UserWarning)     # no "Parsing weird boolean" on screen
+        assert main(["convert", str(written), "--to", "ttl", "-o", str(turtle)]) == 0
+    text = turtle.read_text(encoding="utf-8")
+    assert '"yes"^^xsd:boolean' in text and '"no"^^xsd:boolean' in text and '"1"^^xsd:boolean' in text, text
+    again, _ = parse_located(turtle.read_bytes(), "turtle", source_name="yes.ttl")
+    assert isomorphic(load_rdf(written), again)
+    back = tmp_path / "back.yaml"
+    assert main(["convert", str(turtle), "--to", "yaml", "-o", str(back)]) == 0
+    assert isomorphic(load_rdf(written), load_rdf(back))

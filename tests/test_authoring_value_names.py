@@ -191,3 +191,17 @@ def test_a_very_long_value_is_reported_in_the_words_of_the_form_in_one_pass(tmp_
     product = json.loads(checked.stdout)["files"][0]["products"][0]
     on_cells = [r for r in product["results"] if r["constraint"] == "S-cellContent"]
     assert on_cells and "NoCells" in on_cells[0]["message"] and "No-Cells_No-Cells_" in on_cells[0]["value"]
+
+
+@pytest.mark.parametrize("written", ["EU", "eu", "jur:EU"])
+def test_a_jurisdiction_is_written_by_its_code(tmp_path, capsys, written):
+    """A biologist writes `jurisdiction: EU`; it was read as an evkg name the vocabulary does not declare and
+    reported with the advice to write `jur:EU, .../US or .../KR`."""
+    path = tmp_path / "determined.yaml"
+    path.write_text(E1_YAML.read_text(encoding="utf-8") + "agencyDetermination:\n  - type: AgencyDetermination\n"
+                    f"    jurisdiction: {written}\n    determiningBody: CAT\n"
+                    "    determinedCategory: EU_NotATMP\n    date: 2024-03-12\n", encoding="utf-8")
+    determination = next(load_rdf(path).objects(PRODUCT, EVKG.agencyDetermination))
+    assert (determination, EVKG.jurisdiction, URIRef("https://w3id.org/evkg/data/jurisdiction/EU")) \
+        in load_rdf(path)
+    assert not [f for f in findings(check(capsys, path)) if "etermination" in f[0] or f[0].startswith("TERM")]

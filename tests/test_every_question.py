@@ -226,6 +226,28 @@ def test_a_value_the_vocabulary_does_not_define_is_asked_to_be_fixed_not_sent_to
         assert "NoCell" in entry["prompt"] and "not a term of the evkg vocabulary" in entry["prompt"]
 
 
+
+def test_a_cargo_value_the_vocabulary_does_not_define_is_asked_to_be_fixed_not_sent_to_the_regulator():
+    # `RNAi` for RNAInterference, the spelling `ChemicallySynthesized`: a cargo item's fact with a value no rule
+    # can read waits for a value as a missing one does; it had counted as stated, and the answer sent the user
+    # to FDA and the CAT with "no missing fact could change that: the law leaves it open"
+    def outcomes(mechanism, manufacture):
+        cargo = [{"cargoKind": "NucleicAcid", "effectIsGenetic": True, "nucleicAcidMechanism": mechanism,
+                  "manufacture": manufacture}]
+        text = describe(cargo=cargo, role="DeliveryVehicleRole", no_cargo=False)
+        return classify(Graph().parse(data=text, format="turtle"), jurisdictions=("EU", "US")).outcomes
+
+    typo = outcomes("RNAi", "ChemicallySynthesized")
+    fixed = outcomes("RNAInterference", "ChemicallySynthesised")
+    for question, prop, written in (("Q_US_GeneTherapy", "nucleicAcidMechanism", "RNAi"),
+                                    ("Q_EU_GTMP", "manufacture", "ChemicallySynthesized")):
+        assert next(o for o in fixed if o.question == E + question).status != "undecided", question
+        open_ = next(o for o in typo if o.question == E + question)
+        assert open_.status == "undecided" and "law leaves it open" not in open_.rationale, question
+        entry = next(m for m in open_.missing if m["property"] == E + prop)
+        assert written in entry["prompt"] and "not a term of the evkg vocabulary" in entry["prompt"]
+
+
 # ---------------------------------------------------------------------------- not reported by the source
 
 def test_not_reported_is_unknown_and_said_so():

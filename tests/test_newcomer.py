@@ -355,3 +355,13 @@ def test_explain_names_an_unlabelled_product_as_check_does(capsys, tmp_path):
     iri = "https://w3id.org/evkg/data/product/knee-ev"
     assert f"Product: knee-ev  <{iri}>" in checked
     assert f"Product knee-ev  <{iri}>" in explained, explained[:300]
+
+
+def test_a_missing_extra_is_named_in_a_sentence_that_reads(capsys):
+    """"`evkg serve` needs its web packages, which is not installed (jinja2 is missing)" became one clause."""
+    from evkg.core.errors import UsageError, import_extra
+
+    with pytest.raises(UsageError) as refused:
+        import_extra("evkg_web_package_not_installed", "`evkg serve` needs its web packages", "serve")
+    assert str(refused.value).startswith("`evkg serve` needs its web packages; evkg_web_package_not_installed is "
+                                         "not installed. Install it with: pip install 'evkg[serve]'")

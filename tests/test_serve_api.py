@@ -87,6 +87,22 @@ def test_openapi_describes_every_endpoint(server):
     assert "413" in spec["paths"]["/check"]["post"]["responses"]
 
 
+
+def test_openapi_lists_every_form_post_check_reads(server):
+    """The spec offered Turtle, JSON-LD, RDF/XML and N-Triples only; the service reads YAML (the form `evkg new`
+    writes) and the rest too, by Content-Type and in the upload's `format` field."""
+    from evkg.web.service import CONTENT_TYPES, FORM_FORMATS
+
+    body = server.get("/openapi.json").json()["paths"]["/check"]["post"]["requestBody"]["content"]
+    assert set(CONTENT_TYPES) <= set(body)
+    upload = body["multipart/form-data"]["schema"]["properties"]
+    assert upload["format"]["enum"] == [value for value, *_ in FORM_FORMATS]
+    assert all(suffix in upload["file"]["description"] for *_, suffix in FORM_FORMATS)
+    yaml = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_bytes()
+    for sent in ({"content": yaml, "headers": {"Content-Type": "application/yaml"}},
+                 {"files": {"file": ("e1.txt", yaml)}, "data": {"format": "yaml"}}):
+        assert server.post("/check", **sent).json()["files"][0]["conforms"] is True
+
 # ------------------------------------------------------------------------------------------- POST /check
 
 @pytest.mark.parametrize("path", VALID or NONE_FOUND, ids=lambda p: p.stem)

@@ -273,6 +273,19 @@ def test_free_text_for_a_disease_names_the_closest_disease_term(update):
     assert "MONDO:0005178 (osteoarthritis)" in on_value[0].message
 
 
+
+@pytest.mark.parametrize("update, written, first", [
+    ('INSERT DATA { product:example-e1 evkg:indication "pancreatic cancer" }', "pancreatic cancer",
+     "indication: MONDO:0005184"),                          # had offered breast cancer, which shares "cancer"
+    (f'DELETE {{ {SOURCE} evkg:producerCellType ?c }} INSERT {{ {SOURCE} evkg:producerCellType "HEK239 cells" }} '
+     f'WHERE {{ {SOURCE} evkg:producerCellType ?c }}', "HEK239 cells",
+     "producerCellType: CVCL:0045"),                         # had offered stem cell, which shares "cell"
+])
+def test_free_text_is_matched_first_by_its_telling_word_not_a_common_one(update, written, first):
+    on_value = [r for r in findings(e1_with(update)) if r.value == written]
+    assert [r.constraint_id for r in on_value] == ["TERM-06"]
+    assert f"Write it as `{first}`" in on_value[0].message, on_value[0].message
+
 def test_a_genetic_modification_without_encodes_names_the_missing_key():
     graph = e1_with(f"DELETE {{ {SOURCE} evkg:geneticallyModified ?gm }} INSERT {{ {SOURCE} "
                     "evkg:geneticallyModified true ; evkg:hasGeneticModification [ a evkg:GeneticModification ; "

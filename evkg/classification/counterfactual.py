@@ -328,7 +328,8 @@ class WhatCouldDecide:
                 if kind == "outcome":
                     conclusions.setdefault(node_category.get(s, ""), []).append(f"<{subject}> {p} {obj} .")
                     continue
-                stated.add((subject, p.value))
+                if self.run.stated.defined(o):     # a value no rule reads (RNAi) leaves the fact to try
+                    stated.add((subject, p.value))
                 lines.append(f"<{subject}> {p} {obj} .")
             parts["stated"] = stated
             parts["conclusions"] = conclusions

@@ -53,7 +53,7 @@ class DescriptionFacts:
     def cargo_gaps(self) -> dict:
         """product -> set of cargo-item facts that some cargo item of a kind that needs them lacks."""
         rows = self.store.query(f"""
-            SELECT ?this ?item ?kind ?prop WHERE {{
+            SELECT ?this ?item ?kind ?prop ?any WHERE {{
               ?this <{_IN_SCOPE.value}> true ; <{EVKG_NS}loadedCargo> ?item .
               OPTIONAL {{ ?item <{EVKG_NS}cargoKind> ?kind }}
               OPTIONAL {{ ?item ?prop ?any }}
@@ -64,7 +64,7 @@ class DescriptionFacts:
             entry = items.setdefault(key, {"kinds": set(), "props": set()})
             if row["kind"] is not None:
                 entry["kinds"].add(row["kind"].value)
-            if row["prop"] is not None:
+            if row["prop"] is not None and self.defined(row["any"]):      # RNAi for RNAInterference still waits
                 entry["props"].add(row["prop"].value)
         needs = self.kb.fact_requirements
         gaps: dict[str, set] = {}
@@ -101,10 +101,10 @@ class DescriptionFacts:
             return False
         if prop in needs.cargo_item_facts:
             return prop in self.cargo_gaps.get(product, set())
-        readable = {p for p, values in stated.items() if any(self._defined(v) for v in values)}
+        readable = {p for p, values in stated.items() if any(self.defined(v) for v in values)}
         return not ({prop} | needs.alternatives.get(prop, set())) & readable
 
-    def _defined(self, value) -> bool:
+    def defined(self, value) -> bool:
         """False for a name in the evkg vocabulary that the vocabulary does not define (a typo such as
         evkg:NoCell): no rule can read it, so the fact still waits for a value."""
         return not (isinstance(value, ox.NamedNode) and value.value.startswith(EVKG_NS)
@@ -113,7 +113,7 @@ class DescriptionFacts:
     def undefined_values(self, product: str, prop: str) -> list[str]:
         """The values of `prop` the description states that the evkg vocabulary does not define."""
         return sorted(v.value.removeprefix(EVKG_NS) for v in self.facts.get(product, {}).get(prop, ())
-                      if not self._defined(v))
+                      if not self.defined(v))
 
     def not_reported(self, product: str) -> set:
         """Facts the description marks as not reported by its sources (evkg:notReported), on any of its parts."""

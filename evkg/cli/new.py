@@ -8,15 +8,9 @@ from evkg.cli.options import NamedPath
 from evkg.authoring.template import TEMPLATE_FORMATS
 
 
-def _kind_help() -> str:
-    from evkg.authoring.template import kinds
-
-    return "; ".join(f"{name}: {title}" for name, title in kinds().items())
-
-
 @click.command(name="new")
 @click.option("--kind", "-k", default="generic", show_default=True, metavar="KIND",
-              help="Kind of product (see the list below).")
+              help="Kind of product, e.g. msc-ev, loaded-ev or plant-ev; --list-kinds lists them all.")
 @click.option("--format", "-f", "fmt", default="yaml", show_default=True,
               type=click.Choice(TEMPLATE_FORMATS, case_sensitive=False), help="Form of the description.")
 @click.option("--output", "-o", type=NamedPath(dir_okay=False, writable=True),

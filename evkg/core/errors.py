@@ -66,5 +66,5 @@ def import_extra(module: str, needed_for: str, extra: str):
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as missing:
-        raise UsageError(f"{needed_for}, which is not installed ({missing.name} is missing). "
+        raise UsageError(f"{needed_for}; {missing.name} is not installed. "
                          f"Install it with: pip install 'evkg[{extra}]'") from None

@@ -176,7 +176,18 @@ def _value_aliases(ontology: Graph, shapes: Graph, prop: str) -> dict[str, str]:
         for name in {local.lower()} | set(words) | {word.lower() for word in words}:    # as written, and lower case
             if name and name != local and not re.search(r"[:/@#\[\]]", name):
                 names.setdefault(name, set()).add(f"evkg:{local}")
+    for iri in _listed_data_values(shapes, prop):         # jurisdiction: EU, US, KR name evkg's data IRIs
+        code = iri.rsplit("/", 1)[-1]
+        for name in {code, code.lower()}:
+            names.setdefault(name, set()).add(iri)
     return {name: next(iter(iris)) for name, iris in sorted(names.items()) if len(iris) == 1}
+
+
+def _listed_data_values(shapes: Graph, prop: str) -> set[str]:
+    """The IRIs of evkg's data (a jurisdiction) that a property's sh:in lists allow."""
+    return {str(v) for shape in shapes.subjects(SH.path, URIRef(prop))
+            for allowed in [shapes.value(shape, SH["in"])] if allowed is not None
+            for v in shapes.items(allowed) if isinstance(v, URIRef) and str(v).startswith(str(EVD))}
 
 
 def closed_values(ontology: Graph, shapes: Graph, prop: str) -> set:

@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import warnings
 
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Graph, Literal, URIRef
 
 _AS_WRITTEN = threading.Lock()
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+@contextlib.contextmanager
+def quiet_about_ill_typed_booleans():
+    """rdflib warns ("Parsing weird boolean", with its own file and line) on "yes"^^xsd:boolean; the checks
+    report such a value at its line and in the user's words, so on stderr the warning is only noise."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
+        yield
 
 
 @contextlib.contextmanager
@@ -23,7 +36,7 @@ def literals_as_written():
     rdflib normalises literals by default: an ill-typed "yes"^^xsd:boolean would become "false" and pass
     validation, and "0200"^^xsd:integer would lose its spelling. The Oxigraph loader keeps ill-typed
     literals as written; this gives the rdflib path the same data."""
-    with _AS_WRITTEN:
+    with _AS_WRITTEN, quiet_about_ill_typed_booleans():
         before = rdflib.NORMALIZE_LITERALS
         rdflib.NORMALIZE_LITERALS = False
         try:
@@ -68,6 +81,9 @@ def to_rdflib(term):
         if datatype == "http://www.w3.org/2001/XMLSchema#string":
             return Literal(term.value)
         # As written: rdflib would otherwise rewrite an ill-typed "yes"^^xsd:boolean as "false".
+        if datatype == _BOOLEAN and term.value not in ("true", "false"):
+            with quiet_about_ill_typed_booleans():
+                return Literal(term.value, datatype=URIRef(datatype), normalize=False)
         return Literal(term.value, datatype=URIRef(datatype), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
 

@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, XSD
 from evkg.core.namespaces import bind_prefixes
 from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
 from evkg.io.numbers import NumberTooLong, refuse_long_integer
+from evkg.io.rdf import quiet_about_ill_typed_booleans
 from evkg.io.structured import MAX_DEPTH, lexical_form, plain_scalar_value
 
 OUTPUT_FORMATS = ("yaml", "jsonld", "ttl")
@@ -109,6 +110,8 @@ def in_form_words(text: str) -> str:
     # character (a 27 KB value made a report take minutes)
     text = re.sub(r"(?<!\S)(\S+)( \"[^\"]*\")? <(https?://[^>\s]+)>", once, text)
     text = re.sub(r"<(https?://[^>\s]+)>", lambda m: compact.curie(m.group(1)), text)
+    # a Turtle typed value ("P12M"^^xsd:duration) is written in these forms as the plain value (P12M)
+    text = re.sub(r'"([^"\s]+)"\^\^xsd:\w+', r"\1", text)
     return without_evkg_prefix(text)
 
 
@@ -287,12 +290,24 @@ def to_jsonld(graph: Graph) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+# The lexical forms Turtle's short forms read back with their own datatype (Turtle grammar, productions
+# INTEGER, DECIMAL, DOUBLE and BooleanLiteral): `yes` is no Turtle, and `1` would be read as an integer.
+_TURTLE_SHORT_FORMS = {
+    str(XSD.integer): re.compile(r"[+-]?[0-9]+"),
+    str(XSD.decimal): re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    str(XSD.double): re.compile(r"[+-]?([0-9]+\.[0-9]*|\.?[0-9]+)[eE][+-]?[0-9]+"),
+    str(XSD.boolean): re.compile(r"true|false"),
+}
+
+
 class _LiteralAsWritten(Literal):
     """A literal that Turtle writes in its own lexical form: rdflib's short form for numbers and booleans
     re-spells them from their value ("2.0e8" becomes 2e+08), and a description converts without loss."""
 
     def _literal_n3(self, use_plain: bool = False, qname_callback=None) -> str:
-        if use_plain and (self.value is None or super()._literal_n3(True, qname_callback) != str(self)):
+        short_form = _TURTLE_SHORT_FORMS.get(str(self.datatype))
+        if use_plain and (short_form is None or not short_form.fullmatch(str(self)) or self.value is None
+                          or super()._literal_n3(True, qname_callback) != str(self)):
             use_plain = False
         if use_plain:
             return super()._literal_n3(True, qname_callback)
@@ -304,7 +319,8 @@ class _LiteralAsWritten(Literal):
 
 def _as_written(term):
     if isinstance(term, Literal) and term.datatype is not None:
-        return _LiteralAsWritten(str(term), datatype=term.datatype, normalize=False)
+        with quiet_about_ill_typed_booleans():
+            return _LiteralAsWritten(str(term), datatype=term.datatype, normalize=False)
     return term
 
 

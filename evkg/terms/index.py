@@ -225,8 +225,10 @@ class TermIndex:
                 for _, term, kinds in scored[:limit]]
 
     def closest(self, text: str, kinds: tuple[str, ...] = (), limit: int = 3, strict: bool = False) -> list[Term]:
-        """Terms whose labels are closest to `text`, among the given kinds (any kind when none), not obsolete;
-        `strict` keeps only labels that are spelled alike (no shared-word matches)."""
+        """Terms whose labels (or synonyms, unless `strict`) are closest to `text`, among the given kinds (any
+        kind when none), not obsolete; `strict` keeps only labels that are spelled alike (no shared-word
+        matches). Otherwise the words a name shares with few labels count most: "pancreatic cancer" is closer
+        to "pancreatic ductal adenocarcinoma" than to "breast cancer", "HEK239 cells" to "HEK293"."""
         import difflib
 
         candidates = [t for t in self.terms.values() if not t.obsolete
@@ -234,16 +236,52 @@ class TermIndex:
         by_label = {}
         for term in candidates:
             by_label.setdefault(term.label.lower(), term)
-        names = difflib.get_close_matches(text.lower(), list(by_label), n=limit, cutoff=0.7 if strict else 0.4)
-        found = [by_label[n] for n in names]
-        if len(found) < limit and not strict:                          # words shared with the label
-            words = set(re.findall(r"[a-z0-9]+", text.lower()))
-            for label, term in sorted(by_label.items()):
-                if term not in found and words & set(re.findall(r"[a-z0-9]+", label)):
-                    found.append(term)
-                if len(found) >= limit:
-                    break
-        return found[:limit]
+        if strict:
+            names = difflib.get_close_matches(text.lower(), list(by_label), n=limit, cutoff=0.7)
+            return [by_label[n] for n in names]
+        for term in candidates:
+            for synonym in term.synonyms:
+                by_label.setdefault(synonym.lower(), term)
+        found: list[Term] = []
+        for name in _by_likeness(text.lower(), list(by_label)):
+            if by_label[name] not in found:
+                found.append(by_label[name])
+            if len(found) >= limit:
+                break
+        return found
+
+
+def _by_likeness(text: str, names: list[str]) -> list[str]:
+    """The names spelled like `text` (difflib ratio 0.4 or more) or sharing a word with it, best first: half
+    the spelling likeness plus the share of the text's words the name holds, each word weighted by how few
+    names hold it (a typo within a word of more than three letters still counts)."""
+    import difflib
+    import math
+
+    words = re.findall(r"[a-z0-9]+", text)
+    name_words = {name: set(re.findall(r"[a-z0-9]+", name)) for name in names}
+    vocabulary = set().union(*name_words.values()) if name_words else set()
+    likeness: dict[str, dict[str, float]] = {}
+    for word in set(words):
+        alike = {word: 1.0} if word in vocabulary else {}
+        if len(word) > 3:
+            matcher = difflib.SequenceMatcher(None, "", word)          # b, the side difflib indexes
+            for other in vocabulary:
+                matcher.set_seq1(other)
+                if other != word and matcher.real_quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
+                    alike[other] = matcher.ratio()
+        likeness[word] = alike
+    weight = {word: math.log((len(names) + 1) / (1 + sum(1 for held in name_words.values()
+                                                          if held & likeness[word].keys())))
+              for word in likeness}
+    total = sum(weight[w] for w in words) or 1.0
+    scored = []
+    for name, held in name_words.items():
+        spelling = difflib.SequenceMatcher(None, text, name).ratio()
+        shared = sum(weight[w] * max((likeness[w].get(h, 0.0) for h in held), default=0.0) for w in words)
+        if spelling >= 0.4 or shared > 0:
+            scored.append((-(spelling / 2 + shared / total), name))
+    return [name for _, name in sorted(scored)]
 
 
 def _kind_iri(kind: str | None) -> str | None:

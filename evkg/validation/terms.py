@@ -100,8 +100,7 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
             words = str(value)
         exact = iri_for_identifier(words.replace(" ", "_")) if isinstance(value, URIRef) else None
         kinds = wanted[str(predicate)]
-        close = [exact] if exact else [t.iri for t in index.closest(words, kinds, strict=True)
-                                       or index.closest(words, kinds)]
+        close = [exact] if exact else [t.iri for t in index.closest(words, kinds)]
         if close:
             hint = (f"Did you mean " + " or ".join(
                 _curie(iri) + (f" ({index.label(iri)})" if index.label(iri) else "") for iri in close)
