@@ -69,6 +69,24 @@ def test_synonyms_from_misev_and_edqm_read_as_their_values(capsys, tmp_path, bas
     assert classification(product) == classification(baseline)
 
 
+def test_units_by_their_si_symbols_read_as_their_values_and_a_made_up_unit_is_a_violation(capsys, tmp_path, baseline):
+    """unit: nm (the symbol MISEV2018 writes) is the nanometre; a unit no source names (furlongs) once passed
+    the unit check as a made-up evkg term with only a TERM-01 warning, and now is a violation that says what
+    to write."""
+    text = E1_YAML.read_text(encoding="utf-8")
+    assert "unit: Nanometre" in text and "unit: Millilitre" in text
+    path = tmp_path / "e1.yaml"
+    path.write_text(text.replace("unit: Nanometre", "unit: nm").replace("unit: Millilitre", "unit: mL"),
+                    encoding="utf-8")
+    product = check(capsys, path)
+    assert findings(product) == findings(baseline)
+    made_up = check(capsys, variant(tmp_path, "furlongs.yaml", "unit: Nanometre", "unit: furlongs"))
+    assert made_up["conforms"] is False
+    [unit] = [r for r in made_up["results"] if r["constraint"] == "S-unit"]
+    assert unit["severity"] == "Violation" and "The unit furlongs is not one evkg declares" in unit["message"]
+    assert "Nanometre" in unit["message"] and "UO:0000018" in unit["message"]
+
+
 @pytest.mark.parametrize("written, value", [
     ("Intratumoral", EVKG.Intratumoural), ("intratumoral use", EVKG.Intratumoural), ("Nasal use", EVKG.Intranasal),
     ("cutaneous use", EVKG.Topical), ("intra-articular", EVKG.IntraArticular), ("INTRA ARTICULAR", EVKG.IntraArticular),

@@ -206,3 +206,26 @@ def test_a_long_search_without_a_match_is_not_echoed_back_whole(capsys):
     assert main(["terms", "search", "q" * 100_000]) == 1
     said = capsys.readouterr().out
     assert "No term matches 'qqq" in said and len(said) < 1000, len(said)
+
+
+def test_a_phrase_no_label_holds_is_answered_with_the_closest_names_of_the_right_kind(capsys):
+    """'pancreatic cancer' is no label's phrase: the answer was only advice, now it names the closest terms,
+    the one to write first; words that share nothing with the search (heart for 'hearing loss') are not
+    offered."""
+    assert main(["terms", "search", "pancreatic", "cancer"]) == 1
+    said = capsys.readouterr().out
+    assert "Closest: pancreatic ductal adenocarcinoma (MONDO:0005184, disease or disorder)" in said
+    assert main(["terms", "search", "HEK 293", "--for", "cellLine"]) == 1
+    assert "Closest: HEK293 (CVCL:0045, cell line)" in capsys.readouterr().out
+    assert main(["terms", "search", "hearing loss"]) == 1
+    said = capsys.readouterr().out
+    assert "Closest" not in said and "TERM-02" in said
+
+
+def test_words_given_to_terms_without_search_are_shown_the_search_that_finds_them(capsys):
+    """`evkg terms osteoarthritis` answered click's bare "No such command"."""
+    assert main(["terms", "pancreatic cancer"]) == 2
+    said = capsys.readouterr().err
+    assert "evkg terms search 'pancreatic cancer'" in said and "add, search" in said
+    assert main(["terms", "serch", "osteoarthritis"]) == 2
+    assert "Did you mean: evkg terms search osteoarthritis?" in capsys.readouterr().err

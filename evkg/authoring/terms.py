@@ -140,7 +140,39 @@ def no_match_message(text: str, for_property: str | None = None) -> str:
 
             return (f"No term that {for_property} accepts matches {shown}; other terms do: "
                     f"{', '.join(offered(h) for h in elsewhere)}.")
+    close = _closest_words(text, for_property)
     return (f"No term matches {shown} among the terms evkg knows (a selection of each ontology, and the "
-            f"ontologies you added). If you know the term's identifier, write it as a CURIE (e.g. MONDO:0005178): "
+            f"ontologies you added).{close} If you know the term's identifier, write it as a CURIE (e.g. MONDO:0005178): "
             f"a term of the right ontology that no index holds is accepted with a warning (TERM-02). To search "
             f"and check every term of an ontology, add it with `evkg terms add FILE`.")
+
+
+def _closest_words(text: str, for_property: str | None) -> str:
+    """' Closest: …' — the names nearest to a search that matched nothing as a phrase ("pancreatic cancer"
+    finds no label holding those two words together, but pancreatic ductal adenocarcinoma is close). A name
+    counts when it shares a word of four letters or more with the search, or is spelled much like it."""
+    import difflib
+
+    from evkg.terms.index import default_index, term_kinds
+
+    if len(text) > 200:                         # a pasted page: no likeness worth computing
+        return ""
+    index = default_index()
+    words = {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) >= 4}
+
+    def near(term) -> bool:
+        names = [term.label.lower(), *(s.lower() for s in term.synonyms)]
+        return any(words & set(re.findall(r"[a-z0-9]+", name)) for name in names) or any(
+            difflib.SequenceMatcher(None, text.lower(), name).ratio() >= 0.6 for name in names)
+
+    kinds = kinds_for(for_property) if for_property else ()
+    terms = [t for t in index.closest(text, kinds=kinds, limit=6) if near(t)][:3]
+    if not terms:
+        return ""
+    labels = term_kinds()
+
+    def shown(term) -> str:
+        kind = ", ".join(sorted(labels[k].label for k in index.kinds_of(term.iri) if k in labels))
+        return f"{term.label} ({_compactor().curie(term.iri)}{', ' + kind if kind else ''})"
+
+    return " Closest: " + "; ".join(shown(t) for t in terms) + "."

@@ -8,7 +8,23 @@ import click
 from evkg.cli.options import NamedPath
 
 
-@click.group(name="terms")
+class _TermsGroup(click.Group):
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else None
+        if name and not name.startswith("-") and name not in self.commands:
+            import difflib
+            import shlex
+
+            close = difflib.get_close_matches(name, list(self.commands), n=1)
+            words = " ".join(shlex.quote(a) for a in (args[1:] if close else args))
+            hint = (f"Did you mean: evkg terms {close[0]} {words}?" if close else
+                    f"To find a term by name: evkg terms search {words}")
+            raise click.UsageError(f"no command {name!r} under `evkg terms` (its commands: add, search). {hint}",
+                                   ctx)
+        return super().resolve_command(ctx, args)
+
+
+@click.group(name="terms", cls=_TermsGroup)
 def command():
     """The term index that checks ontology terms in descriptions: add ontologies, search terms."""
 
