@@ -139,6 +139,9 @@ def test_other_remote_contexts_are_refused(tmp_path, capsys):
     ("a: 1\n---\nb: 2\n", "more than one YAML document"),
     ("a:\n\tb: 1\n", "not valid YAML"),
     ("", "empty"),
+    # a merge key was read as a property named '<<' and refused as an invalid IRI, with no line
+    ("id: p1\ntype: EVProduct\n<<: {cellContent: NoCells}\n", "line 3, column 1: uses a YAML merge key (<<)"),
+    ("id: p1\ntype: EVProduct\nhasEVComponent:\n  <<: {label: x}\n", "line 4, column 3: uses a YAML merge key"),
 ])
 def test_malformed_or_hostile_yaml_exits_2_with_a_located_reason(tmp_path, capsys, text, words):
     path = tmp_path / "bad.yaml"
@@ -146,6 +149,24 @@ def test_malformed_or_hostile_yaml_exits_2_with_a_located_reason(tmp_path, capsy
     code, out, err = run_cli("check", str(path), capsys=capsys)
     assert code == 2
     assert words in out + err
+    assert "internal error" not in out + err
+
+
+@pytest.mark.parametrize("name, text", [
+    ("reverse.yaml", "id: p1\ntype: EVProduct\n'@reverse': {label: some words}\n"),
+    ("reverse.jsonld", json.dumps({"@context": "https://w3id.org/evkg/context.jsonld", "@id": "product:p1",
+                                   "@type": "EVProduct", "@reverse": {"label": "some words"}})),
+    ("text-subject.n3", '@prefix ex: <http://example.org/> .\n"some words" ex:p ex:o .\n'),
+])
+def test_a_text_value_in_the_place_of_a_subject_is_refused_not_an_internal_error(tmp_path, capsys, name, text):
+    """rdflib builds such statements (JSON-LD @reverse with text, Notation3); the store refused them with a
+    TypeError that was reported as 'internal error … a fault in evkg' (exit 3)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2, out + err
+    assert "uses the value 'some words' as the subject of a statement" in out + err
+    assert "internal error" not in out + err
 
 
 def _run_limited(path: Path) -> tuple[int, float, int]:

@@ -66,6 +66,20 @@ def test_new_writes_a_file_and_never_overwrites_one(tmp_path, capsys):
     assert "msc-ev" in capsys.readouterr().err
 
 
+def test_new_never_writes_through_a_link_even_one_that_points_nowhere(tmp_path, capsys):
+    """A dangling link passed the 'already exists' check and the description was written where it pointed."""
+    elsewhere = tmp_path / "elsewhere" / "planted.txt"
+    elsewhere.parent.mkdir()
+    link = tmp_path / "new.yaml"
+    link.symlink_to(elsewhere)
+    assert main(["new", "-o", str(link)]) == 2
+    err = capsys.readouterr().err
+    assert f"{link} already exists (a link to {elsewhere})" in err and "nor writes through a link" in err
+    assert not elsewhere.exists()
+    assert main(["new", "-o", "/proc/evkg-new.yaml"]) == 2
+    assert "the folder /proc refuses new files" in capsys.readouterr().err
+
+
 def test_the_walk_through_description_conforms(tmp_path, capsys):
     """docs/authoring.md: the facts shown after step 4 make a conforming, classified description."""
     from pathlib import Path

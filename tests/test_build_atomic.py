@@ -105,6 +105,15 @@ def test_a_folder_of_other_files_is_never_replaced(tmp_path):
     assert (folder / "thesis.docx").read_text() == "precious"
 
 
+@pytest.mark.parametrize("command", ["build", "query"])
+def test_a_store_that_is_a_device_is_named_as_such_before_any_build(command):
+    """--store /dev/null announced a first build there, then said it 'holds other files'."""
+    done = evkg(*(["build"] if command == "build" else ["query", "eu-us-kind-differs"]), "--store", "/dev/null")
+    assert done.returncode == 2
+    assert "the store /dev/null is a device, not a folder; give --store a folder" in done.stderr
+    assert "building the knowledge graph" not in done.stderr and "other files" not in done.stderr
+
+
 # Run inside a mount namespace of its own with a 12 MB file system at argv[1] (a built store takes about 8 MB,
 # so a second build cannot fit): build, query, build again, query; what happened is printed as JSON.
 SMALL_DISK_SCENARIO = """

@@ -143,6 +143,20 @@ def test_a_report_path_in_a_folder_that_refuses_new_files_says_so(capsys):
     assert "does not exist" not in err
 
 
+@pytest.mark.parametrize("text, words", [
+    ("@prefix", "line 1, column 8: is not valid Turtle: the text ends in the middle of a statement."),
+    ("<https://example.org/a", "line 1, column 23: is not valid Turtle: unterminated URI reference."),
+])
+def test_turtle_cut_off_mid_statement_is_located_in_words(tmp_path, capsys, text, words):
+    """A Turtle text cut off after '@prefix' was reported as 'string index out of range' (Python's words) with
+    no line, and one cut off inside an IRI at column 0."""
+    path = tmp_path / "cut.ttl"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check", "-q", str(path), capsys=capsys)
+    assert code == 2 and f"{path}, {words}" in out + err
+    assert "index out of range" not in out + err
+
+
 def test_text_in_another_format_than_it_is_read_as_gets_a_hint(tmp_path):
     yaml_twin = VALID[0].with_suffix(".yaml")
     on_stdin = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-"], input=yaml_twin.read_bytes(),

@@ -415,3 +415,34 @@ def test_ctrl_c_stops_a_runaway_query(tmp_path, own_store):
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_absurd_jobs_are_capped_at_the_cores_the_process_may_use(tmp_path):
+    """--jobs 5000 on a folder of 5000 files started 5000 worker processes, each holding the compiled shapes and
+    rules (hundreds of MB): the machine ran out of memory. Here the process may use one core, so no worker
+    process may start at all."""
+    import shutil
+    import time
+
+    for i in range(4):
+        shutil.copy(GOOD, tmp_path / f"product-{i}.ttl")
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "check", "--jobs", "5000", str(tmp_path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+    most = 0
+    while process.poll() is None:
+        children = [entry for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                    and _parent_of(entry) == process.pid]
+        most = max(most, len(children))
+        time.sleep(0.05)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err.decode()[-2000:]
+    assert "--jobs 5000 is more than the 1 core(s) this process may use; checking with 1 worker" in err.decode()
+    assert most == 0 and out.decode().count("Verdict: conforms") == 4
+
+
+def _parent_of(entry: Path) -> int | None:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

@@ -318,6 +318,9 @@ def test_whatif_lists_the_answers_the_reform_proposal_changes(server):
     assert [r["id"] for r in gtmp[0]["after"]["rules"]] == ["EU-R02"]
     page = server.get("/whatif", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "EU-R02" in page.text and "iExosomes" in page.text
+    # ?format=html was accepted but answered with JSON
+    asked = server.get("/whatif", params={"format": "html"}, headers={"Accept": "application/json"})
+    assert asked.headers["content-type"].startswith("text/html") and "iExosomes" in asked.text
     missing = server.get("/whatif", params={"rules": "eu-reform-2099"})
     assert missing.status_code == 404 and "eu-reform-proposal-2023" in missing.json()["message"]
 

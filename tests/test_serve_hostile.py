@@ -250,6 +250,24 @@ def _raw_connection(server) -> socket.socket:
     return socket.create_connection((host, port), timeout=10)
 
 
+@pytest.mark.parametrize("sent, location", [
+    # decoded, the line break went into the Location header: the server dropped the connection with a traceback
+    (b"/products%0d%0aSet-Cookie:%20a=b/", b"/products%0d%0aSet-Cookie:%20a=b"),
+    (b"/products/caf%C3%A9/?x=%0d%0a", b"/products/caf%C3%A9?x=%0d%0a"),
+])
+def test_a_trailing_slash_redirect_keeps_the_path_as_sent(server, sent, location):
+    with _raw_connection(server) as connection:
+        connection.sendall(b"GET " + sent + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(4096):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    assert head[0].startswith(b"HTTP/1.1 308"), answer[:300]
+    assert [h for h in head if h.lower().startswith(b"location: ")] == [
+        b"location: " + str(server.base_url).rstrip("/").encode() + location]
+    assert not [h for h in head if h.lower().startswith(b"set-cookie")]
+
+
 def test_slow_headers_are_cut_with_408(server):
     with _raw_connection(server) as connection:
         connection.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\n")

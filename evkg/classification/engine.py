@@ -24,6 +24,7 @@ from evkg.classification.answers import _contradictions, _out_of_scope, _undecid
 from evkg.classification.facts import DescriptionFacts
 from evkg.classification.hierarchy import hierarchy_conclusions
 from evkg.classification.ranks import rank_plans, ranks
+from evkg.classification.rule_checks import checked_conclusions, endless_rules
 from evkg.classification.knowledge import (
     HIERARCHY_RULE_ID,
     Knowledge,
@@ -242,8 +243,9 @@ class _Run:
             if not required[rule.iri] <= concluded:
                 return          # its WHERE needs a category no outcome has yet: no solution, nothing to send
             batch = []
-            conclusions = (hierarchy_conclusions(self.kb, self.index, self.in_scope, self.hierarchy_seen)
-                           if rule is hierarchy else self.store.query(rule.query))
+            conclusions = checked_conclusions(rule, hierarchy_conclusions(
+                self.kb, self.index, self.in_scope, self.hierarchy_seen) if rule is hierarchy
+                else self.store.query(rule.query), self.in_scope)
             for triple in conclusions:
                 if triple.predicate == _P["status"] or triple in self.derived:
                     continue
@@ -278,7 +280,7 @@ class _Run:
             pending = [r for r in rules if stale(r)]
             if not pending:
                 return
-        raise RuntimeError("the classification rules did not reach a fixpoint after 100 passes")
+        raise endless_rules(pending, passes=100)
 
     # -- statuses and supersession ------------------------------------------------------------------------
     def settle_statuses(self) -> tuple[set, bool]:

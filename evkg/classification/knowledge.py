@@ -29,7 +29,8 @@ from evkg.classification.schedule import (
     with_categories_read,
 )
 from evkg.classification.schedule import where_part as _where_part
-from evkg.classification.rule_checks import refuse_deep_rule, refuse_unreadable_rule
+from evkg.classification.rule_checks import (refuse_ambiguous_rules, refuse_deep_rule, refuse_remote_pattern,
+                                             refuse_unreadable_rule)
 from evkg.classification.hierarchy import hierarchy_query
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, _local
 from evkg.core import resources
@@ -303,6 +304,7 @@ def _apply_overlay(rules: list[Rule], overlay: Graph, prefixes: str, origin: str
     prefixes = prefixes + _turtle_prefixes(origin, prefixes)
     by_id = {r.id: r for r in rules}
     by_iri = {r.iri: r for r in rules}
+    refuse_ambiguous_rules(overlay, by_iri, origin)
     changes: list[RuleChange] = []
     retired: dict[str, object] = {}
     for node in sorted(set(overlay.subjects(SH.deactivated, None)), key=str):
@@ -367,7 +369,9 @@ def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     rules_graph = resources.rules_graph()
     ontology = resources.ontology_graph()
     overlays = [(path, _parse_overlay(path)) for path in extra_rule_files]
-    for _, overlay in overlays:
+    for path, overlay in overlays:
+        for question, pattern in overlay.subject_objects(EVKG.askedWhen):
+            refuse_remote_pattern(str(pattern), f"the question {_local(question)}: its evkg:askedWhen", path)
         ontology = ontology + overlay
     prefixes = _prefix_block([rules_graph, *(g for _, g in overlays), resources.shapes_graph()])
 

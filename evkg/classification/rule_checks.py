@@ -1,8 +1,14 @@
-"""Rules from a user's rule file that no engine could run are refused before any product is checked, naming
-the file and the rule: nested deeper than Oxigraph's parser survives, or not a readable SPARQL CONSTRUCT."""
+"""Rules from a user's rule file that no engine could run, or that would reach beyond the products checked, are
+refused before any product is checked, naming the file and the rule: nested deeper than Oxigraph's parser
+survives, not a readable SPARQL CONSTRUCT, calling a remote endpoint (SERVICE), or ambiguous about which rule
+it is. While the rules run, a rule is stopped, named with its file, when it concludes what a rule may not
+(another rule's conclusion, a fact about a product), far more than a few outcomes per product, or never stops
+concluding new outcomes."""
 from __future__ import annotations
 
 import re
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def refuse_deep_rule(construct: str, rule_id: str, origin: str | None) -> None:
@@ -25,6 +31,7 @@ def refuse_unreadable_rule(construct: str, prefixes: str, rule_id: str, origin: 
     from evkg.core.errors import InputError
 
     hint = "Write the rule's sh:construct as CONSTRUCT { … } WHERE { … } (see 'Rule sets' in docs/rules.md)."
+    refuse_remote_pattern(construct, f"rule {rule_id}: its sh:construct", origin)
     try:
         answer = ox.Store().query(prefixes + construct.replace("$this", "?this"))
     except SyntaxError as exc:
@@ -37,3 +44,105 @@ def refuse_unreadable_rule(construct: str, prefixes: str, rule_id: str, origin: 
     if not isinstance(answer, ox.QueryTriples) or not re.search(r"\bWHERE\s*\{", construct, re.IGNORECASE):
         raise InputError(f"rule {rule_id}: its sh:construct is not a CONSTRUCT query with a WHERE clause.",
                          path=origin, hint=hint)
+
+
+# SERVICE as a keyword, not as the local part of a prefixed name (ex:SERVICE)
+_SERVICE = re.compile(r"(?i)(?<![\w:.?$-])SERVICE\b")
+
+
+def refuse_remote_pattern(sparql: str, what: str, origin: str) -> None:
+    """A SERVICE call in a user's rule or question would send the products' facts to another endpoint (and
+    hang on a slow one) while checking local files; it is refused before anything is sent."""
+    from evkg.core.errors import InputError
+    from evkg.core.sparql_nesting import mask
+
+    if _SERVICE.search(mask(sparql)):
+        raise InputError(f"{what} calls a remote SPARQL endpoint (SERVICE); classification rules read only the "
+                         "descriptions being checked and never reach the network.", path=origin,
+                         hint="Remove the SERVICE block; to use data from elsewhere, add it to the description "
+                              "files you check.")
+
+
+def refuse_ambiguous_rules(overlay, by_iri: dict, origin: str) -> None:
+    """A rule of an overlay must say unambiguously which rule it is: one id, not the engine's own, not shared
+    with another rule of the same file, and not the IRI of a different rule (its conclusions would be reported
+    as that rule's, with that rule's legal sources)."""
+    from rdflib.namespace import Namespace
+
+    from evkg.classification.outcomes import EVKG_NS, EVSH_NS, _local
+    from evkg.classification.schedule import HIERARCHY_RULE_ID
+    from evkg.core.errors import InputError
+
+    rule_id_property = Namespace(EVKG_NS).ruleId
+
+    hint = ("Give each rule of the file its own IRI and one evkg:ruleId; to change a rule in force, restate it "
+            "with its evkg:ruleId (see 'Rule sets' in docs/rules.md).")
+    seen: dict[str, object] = {}
+    for node in sorted(set(overlay.subjects(rule_id_property, None)), key=str):
+        ids = sorted(str(i) for i in overlay.objects(node, rule_id_property))
+        if len(ids) > 1:
+            raise InputError(f"the rule {_local(node)} has several evkg:ruleId values ({', '.join(ids)}).",
+                             path=origin, hint=hint)
+        rule_id = ids[0]
+        if rule_id == HIERARCHY_RULE_ID or str(node) == EVSH_NS + HIERARCHY_RULE_ID:
+            raise InputError(f"the rule {_local(node)} takes the name {HIERARCHY_RULE_ID}, which is reserved for "
+                             "the category-hierarchy step of the engine.", path=origin, hint=hint)
+        if rule_id in seen:
+            raise InputError(f"two rules of the file have the evkg:ruleId {rule_id} ({_local(seen[rule_id])} and "
+                             f"{_local(node)}); only one of them could apply.", path=origin, hint=hint)
+        seen[rule_id] = node
+        other = by_iri.get(str(node))
+        if other is not None and other.id != rule_id:
+            raise InputError(f"the rule {rule_id} has the IRI of rule {other.id} ({node}); its conclusions would be "
+                             f"reported as those of {other.id}.", path=origin, hint=hint)
+
+
+MAX_CONCLUSIONS_PER_PRODUCT = 1000        # in one run of one rule; the bundled rules write about 12 per outcome
+# what a rule may write about the outcome it mints (the engine drops evkg:status and sets it itself)
+_OUTCOME_PREDICATES = frozenset("https://w3id.org/evkg#" + name for name in (
+    "ofProduct", "category", "question", "derivedByRule", "premise", "alternativeCategory", "respondsTo",
+    "supersededBy", "jurisdiction", "missingFact", "status")) | {"http://purl.org/dc/terms/source", _RDF_TYPE}
+
+
+def checked_conclusions(rule, conclusions, in_scope: set):
+    """The triples a rule concludes, stopping it (and Oxigraph's evaluation with it) at the first it may not
+    conclude or once it concludes far more than a few outcomes per product (a cartesian product in its WHERE
+    filled memory)."""
+    from evkg.core.conclusions import conclusion_classes
+
+    limit = MAX_CONCLUSIONS_PER_PRODUCT * max(len(in_scope), 1)
+    classes = {str(c) for c in conclusion_classes()}
+    for count, triple in enumerate(conclusions):
+        if count >= limit:
+            raise _stopped(rule, f"concluded more than {limit:,} statements about {len(in_scope)} product(s) in one "
+                                 "run and was stopped", "A rule concludes a few outcomes per product: join every "
+                           "pattern of its WHERE to $this, and mint one ?outcome per product and answer.")
+        subject, predicate = triple.subject.value, triple.predicate.value
+        value = getattr(triple.object, "value", str(triple.object))      # a triple term has no value
+        if predicate.endswith("#derivedByRule") and value != rule.iri:
+            # the report would give the conclusion that rule's legal sources and status
+            raise _stopped(rule, f"attributes its conclusions to another rule ({value})",
+                           f"Write evkg:derivedByRule <{rule.iri}> in its CONSTRUCT, the rule's own IRI.")
+        if subject in in_scope or predicate not in _OUTCOME_PREDICATES or (
+                predicate == _RDF_TYPE and value not in classes):
+            # other rules would read it as if the description stated it
+            raise _stopped(rule, f"states a fact instead of a conclusion ({subject} <{predicate}> {value})",
+                           "A rule's CONSTRUCT writes only about the outcome it mints: its type, product, category, "
+                           "question, jurisdiction, premises, alternatives and sources.")
+        yield triple
+
+
+def endless_rules(pending: list, passes: int):
+    """The error for rules still concluding new outcomes after the last pass; a user's rule, the likelier cause,
+    is named first, with its file."""
+    still = sorted(pending, key=lambda r: (r.origin is None, r.id))
+    return _stopped(still[0], f"kept concluding new outcomes after {passes} passes (rules still firing: "
+                              f"{', '.join(r.id for r in still)}) and the classification was stopped",
+                    "A rule must not mint a new outcome from an outcome of its own category (or of a rule it "
+                    "feeds): mint the outcome IRI from the product and the answer only.")
+
+
+def _stopped(rule, what: str, hint: str):
+    from evkg.core.errors import InputError
+
+    return InputError(f"rule {rule.id} {what}.", path=rule.origin or "the bundled rules", hint=hint)

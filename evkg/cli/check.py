@@ -37,7 +37,7 @@ from evkg.report.render import REPORT_FORMATS
 @click.option("--fail-on", "fail_on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Exit with 1 when a finding of this severity or a worse one is reported.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for large files and many files (default: the number of cores).")
+              help="Worker processes for large files and many files (default and most: the number of cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
 def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
             profile, fail_on, jobs, quiet):
@@ -76,7 +76,15 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     from evkg.pipeline.check import check_fail_on, rule_files_of, rule_set_words
     from evkg.validation.engine import check_profile
 
-    jobs = jobs or default_jobs()
+    cores = default_jobs()
+    if jobs and jobs > cores:
+        # each worker holds the compiled shapes and rules (hundreds of MB): --jobs 5000 on a folder of 5000
+        # files started 5000 of them, and the checks are CPU-bound, so more workers than cores gain nothing
+        if not quiet:
+            click.echo(f"evkg check: --jobs {jobs} is more than the {cores} core(s) this process may use; "
+                       f"checking with {cores} worker process(es).", err=True)
+        jobs = cores
+    jobs = jobs or cores
     if not quiet:
         for note in folder_notes(files):
             click.echo(visible_lines(f"evkg check: {note}"), err=True)

@@ -80,8 +80,18 @@ def main(argv=None) -> int:
     from evkg.core.errors import EvkgError
     from evkg.core.safe_text import visible_lines
 
+    from evkg.cli.interrupt import run_stoppable
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    command_name = next((a for a in args if not a.startswith("-")), None)
+
+    def run():
+        return cli.main(args=args, prog_name="evkg", standalone_mode=False)
+
     try:
-        result = cli.main(args=argv, prog_name="evkg", standalone_mode=False)
+        # serve handles its own signals (the server shuts down cleanly); every other command is stopped at
+        # once by Ctrl+C or SIGTERM, even inside a long query
+        result = run() if command_name == "serve" else run_stoppable(run)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.exceptions.Abort:
@@ -94,8 +104,10 @@ def main(argv=None) -> int:
         click.echo(visible_lines(f"error: {exc}"), err=True)
         return exc.exit_code
     except KeyboardInterrupt:
+        from evkg.cli.interrupt import EXIT_INTERRUPTED
+
         click.echo("Interrupted.", err=True)
-        return 2
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
     except OSError as exc:  # the environment, not evkg: a full disk, a read-only place, a missing folder

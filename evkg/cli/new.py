@@ -1,8 +1,6 @@
 """`evkg new [--kind KIND] [--format yaml|ttl|jsonld]`"""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from evkg.cli.options import NamedPath
@@ -28,7 +26,6 @@ def command(kind, fmt, output, list_kinds):
     Example:  evkg new --kind msc-ev -o knee-ev.yaml && evkg check knee-ev.yaml
     """
     from evkg.authoring.template import kinds, template
-    from evkg.core.errors import UsageError
 
     if list_kinds:
         for name, title in kinds().items():
@@ -36,10 +33,9 @@ def command(kind, fmt, output, list_kinds):
         return 0
     text = template(kind, fmt.lower())
     if output:
-        path = Path(output)
-        if path.exists():
-            raise UsageError(f"{output} already exists; choose another name (evkg new never overwrites a file).")
-        path.write_text(text, encoding="utf-8")
+        from evkg.core.files import create_text_file
+
+        create_text_file(output, text, what="the description", never_overwrites="evkg new")
         click.echo(f"Written to {output}. Fill it in, then run: evkg check {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -100,6 +100,8 @@ def write_text_file(path: str | Path, text: str, *, what: str = "the report") ->
                           "Create it first or choose another place.")
     special = path.exists() and not path.is_file()
     target = path if special else path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if not special:
+        _PARTIAL.add(target)
     try:
         with open(target, "wb") as handle:
             handle.write(data)
@@ -119,6 +121,54 @@ def write_text_file(path: str | Path, text: str, *, what: str = "the report") ->
             reason = (f"the folder {path.parent} refuses new files (system folders such as /proc and /sys "
                       "do); choose another place")
         raise OutputError(f"cannot write {what} to {path}: {reason}") from None
+    finally:
+        _PARTIAL.discard(target)
+
+
+def create_text_file(path: str | Path, text: str, *, what: str, never_overwrites: str) -> None:
+    """Write ``text`` to a new file at ``path``, or raise OutputError. Anything already there under that name
+    is refused, a link included even if it points nowhere: following it would create a file elsewhere.
+    ``never_overwrites`` names the command in the message (`evkg new`)."""
+    path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except FileExistsError:
+        what_is_there = (f"a link to {os.readlink(path)}" if path.is_symlink()
+                         else "a folder" if path.is_dir() else "a file")
+        raise OutputError(f"{path} already exists ({what_is_there}); choose another name ({never_overwrites} "
+                          "never overwrites a file, nor writes through a link).") from None
+    except OSError as exc:
+        reason = describe_os_error(exc)
+        if exc.errno == errno.ENOENT and path.parent.is_dir():
+            reason = f"the folder {path.parent} refuses new files; choose another place"
+        raise OutputError(f"cannot write {what} to {path}: {reason}") from None
+    _PARTIAL.add(path)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        path.unlink(missing_ok=True)                     # no half-written description left behind
+        raise OutputError(f"cannot write {what} to {path}: {describe_os_error(exc)}") from None
+    finally:
+        _PARTIAL.discard(path)
+
+
+_PARTIAL: set = set()          # files being written right now, removed if the command is stopped
+
+
+def remove_partial_files() -> bool:
+    """Remove the temporary files of writes still under way (the process is being stopped); whether any was."""
+    removed = False
+    for partial in list(_PARTIAL):
+        try:
+            partial.unlink()
+            removed = True
+        except OSError:
+            pass
+    return removed
 
 
 def describe_os_error(exc: OSError) -> str:

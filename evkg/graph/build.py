@@ -256,6 +256,7 @@ def rebuild_atomically(target: str | Path, *, progress=_stderr, steps=None,
     """Build into a folder beside ``target``, flush it, write its fingerprint, then swap it in. With
     ``only_if_stale``, nothing is done (None) when the store is current by the time no other build runs."""
     target = Path(target)
+    refuse_non_folder(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -428,6 +429,7 @@ def open_store(path: str | Path | None = None, *, endpoint: str | None = None,
             raise UsageError("give either --endpoint or --store, not both")
         return RemoteEndpoint(endpoint, timeout=timeout)
     target = Path(path or default_store_path())
+    refuse_non_folder(target)
     _recover_unless_building(target)
     if recorded_fingerprint(target) != fingerprint():
         progress = progress or _stderr
@@ -451,6 +453,22 @@ def open_store(path: str | Path | None = None, *, endpoint: str | None = None,
             progress(f"evkg: {damaged}; rebuilding it from the bundled data")
             _rebuild(target, progress, None)
     return EmbeddedStore(target, read_only=True)
+
+
+def refuse_non_folder(target: Path) -> None:
+    """A store is a folder: a device (/dev/null) or another non-folder given as --store was said to hold other
+    files, after a message that it was being built there."""
+    import stat
+
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return                                # not there yet: built on first use
+    if not stat.S_ISDIR(mode):
+        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a file" if stat.S_ISREG(mode) else "not a folder")
+        raise StoreError(f"the store {target} is {kind}, not a folder; give --store a folder (a new or empty one "
+                         "is built on first use)")
 
 
 def _recover_unless_building(target: Path) -> None:

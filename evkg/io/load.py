@@ -202,10 +202,11 @@ def _check_terms(graph: Graph, text: str, source_name: str) -> None:
     bad language tags, and Notation3 formulas and variables, which no later step can use."""
     from rdflib import Literal, URIRef
 
-    from evkg.io.rdf import to_ox
+    from evkg.io.rdf import refuse_misplaced_value, to_ox
 
     seen: set = set()
     for triple in graph:
+        refuse_misplaced_value(triple, source_name)
         for term in triple:
             if term in seen:
                 continue
@@ -439,8 +440,13 @@ def _locate(exc: Exception, text: str) -> tuple[int | None, int | None, str]:
     if isinstance(argstr, bytes):
         argstr = argstr.decode("utf-8", "replace")
     if isinstance(argstr, str) and isinstance(offset, int):
-        line, column = line_and_column(argstr, offset)
+        # a negative offset means the parser ran off the end of the text
+        line, column = line_and_column(argstr, offset if offset >= 0 else len(argstr.rstrip()))
         return line, column, (why or "syntax error").strip().rstrip(".") + "."
+    if isinstance(exc, IndexError):
+        # rdflib's Turtle parser indexes past the end of a text cut off inside a statement ("@prefix")
+        line, column = line_and_column(text, len(text.rstrip()))
+        return line, column, "the text ends in the middle of a statement."
     message = " ".join(str(exc).split())
     # N-Triples/N-Quads: the parser quotes the bad line.
     quoted = re.search(r"Invalid line[^:]*:\s*(.*)$", message)

@@ -132,3 +132,19 @@ def add_bounded_description(source: Graph, roots, out: Graph) -> bool:
             if isinstance(o, BNode):
                 pending.append(o)
     return found
+
+
+def refuse_misplaced_value(triple, source_name: str) -> None:
+    """A text value as the subject of a statement, or anything but an IRI as its property: rdflib builds such
+    statements (JSON-LD `@reverse` with a text value, Notation3 `"x" <p> <o>`), which RDF has no room for."""
+    from evkg.core.errors import InputError
+
+    s, p, _ = triple
+    if isinstance(s, Literal) or isinstance(p, (Literal, BNode)):
+        # not located: a short text value is found in too many places of the file to point at the right one
+        value = s if isinstance(s, Literal) else p
+        place = f"the subject of a statement with the property <{p}>" if value is s else "the property of a statement"
+        raise InputError(f"uses the value {str(value)[:200]!r} as {place}, where only an IRI can stand (RDF "
+                         "describes things named by IRIs, not text).", path=source_name,
+                         hint="In JSON-LD or YAML, give '@reverse' (and every key) IRIs of things, not text; in "
+                              "Turtle or Notation3, start each statement with an IRI or a blank node.")

@@ -7,13 +7,14 @@ may be written in any case and spacing (`No Cells`), else JSON-LD reads names ex
 ``id`` get one from their place (``product:my-ev/hasEVComponent``), so every finding has a stable node to point
 to; the SourceMap turns a finding's node and property back into the line and key path the person wrote.
 
-Safety. YAML is read from its event stream (PyYAML's parser, libyaml where installed), never with a
-constructing loader: anchors and aliases are refused outright (they are the vehicle of "billion laughs"
-bombs, and a description never needs them), as are tags, several documents in one file, duplicate keys,
-nesting deeper than MAX_DEPTH and more than MAX_NODES values. JSON is depth-checked before json.loads. The
-scalar rules are YAML 1.2's core schema (``no``, ``on`` and dates stay text), so a result "no growth" or a
-batch "2024-01" is never turned into a boolean or a date behind the writer's back; an infinite or not-a-number
-value (1e400, .inf, .nan) is refused at its line. The ids blocks give are checked by evkg.io.ids.
+Safety. YAML is read from its event stream (PyYAML's parser, libyaml where installed), never with a constructing
+loader: anchors and aliases are refused outright (they are the vehicle of "billion laughs" bombs, and a description
+never needs them), as are merge keys (<<), tags, several documents in one file, duplicate keys, nesting deeper than
+MAX_DEPTH and more than MAX_NODES values. JSON is depth-checked before json.loads. The scalar rules are YAML 1.2's
+core schema (``no``, ``on`` and dates stay text), so a result "no growth" or a batch "2024-01" is never turned into
+a boolean or a date behind the writer's back; an infinite or not-a-number value (1e400, .inf, .nan) is refused at
+its line. The ids blocks give are checked by evkg.io.ids. The module is longer than 500 lines because the YAML and
+JSON readers share this position bookkeeping and these refusals.
 """
 from __future__ import annotations
 
@@ -220,6 +221,8 @@ def _add(stack: list, root: list, value, event, tree: _Tree) -> None:
             if isinstance(value, (dict, list)) or value is None:
                 raise _refuse(event, "has a key that is not a plain name.", "Write each key as a name followed by ':'.")
             value = str(value)
+        if value == "<<" and not getattr(event, "style", None):          # plain, not quoted
+            raise _refuse(event, "uses a YAML merge key (<<), which evkg does not read.", "Write its keys out here.")
         if value in container:
             raise _refuse(event, f"repeats the key '{value}' in one block.",
                           "Give each key once; list several values under it as '- value' lines.")

@@ -153,7 +153,12 @@ def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = 
                 "The rules belong to named rule sets, each recording the legal text it implements. The law in "
                 "force is the default; an overlay rule set is derived from it and adds rules, replaces a rule "
                 "(same id) or retires one (`sh:deactivated`), each change with its own source. "
-                "`evkg rules` lists them; `evkg whatif --rules NAME` shows which answers change.", ""]
+                "`evkg rules` lists them; `evkg whatif --rules NAME` shows which answers change. "
+                "A rule file of your own (`--rules my-rules.ttl`) is held to what a rule may do: each rule has one "
+                "`evkg:ruleId` and an IRI of its own, names itself in `evkg:derivedByRule`, writes only about the "
+                "outcomes it mints (never facts about the product), calls no remote endpoint (`SERVICE`), "
+                "concludes a few outcomes per product and reaches a fixpoint; a rule that does not is refused, "
+                "naming the file and the rule.", ""]
         out += _rule_set_rows([r for r, _ in rule_sets], data, ontology)
         out.append("")
     for heading, rule_set, jurisdiction in GROUPS:

@@ -27,6 +27,7 @@ from evkg.report.views import product_id_of, term_dict, term_index
 from evkg.web.errors import update_refused
 from evkg.web.http import (
     BodyLimit,
+    TrailingSlashRedirect,
     _accept,
     _error_response,
     _format_for_upload,
@@ -123,26 +124,6 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     app.add_middleware(TrailingSlashRedirect, base=(url or "").rstrip("/"))
     app.state.service = service
     return app
-
-
-class TrailingSlashRedirect:
-    """`/products/` → `/products`, with a Location built from the configured address, not the request's Host."""
-
-    def __init__(self, app, base: str = ""):
-        self.app = app
-        self.base = base
-
-    async def __call__(self, scope, receive, send):
-        path = scope.get("path", "/") if scope["type"] == "http" else "/"
-        if path != "/" and path.endswith("/") and not path.startswith("/static/"):
-            query = scope.get("query_string", b"").decode("latin-1")
-            location = self.base + path.rstrip("/") + (f"?{query}" if query else "")
-            await send({"type": "http.response.start", "status": 308,
-                        "headers": [(b"location", location.encode("utf-8")), (b"content-length", b"0")]})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        await self.app(scope, receive, send)
-
 
 
 # ------------------------------------------------------------------------------------------- routes

@@ -1,4 +1,5 @@
-"""HTTP helpers of `evkg serve`: content negotiation, upload formats, the request-body limit and page templates."""
+"""HTTP helpers of `evkg serve`: content negotiation, upload formats, the request-body limit, page templates and
+the trailing-slash redirect."""
 from __future__ import annotations
 
 from evkg import __version__
@@ -73,8 +74,10 @@ def protocol_dataset(*sources):
 
 
 def _wants_html(request) -> bool:
-    if request.query_params.get("format") == "json":
-        return False
+    """A page or its data: ?format=json or ?format=html decides, else the Accept header."""
+    chosen = request.query_params.get("format")
+    if chosen in ("json", "html"):
+        return chosen == "html"
     return _accept(request, ["application/json", "text/html"]) == "text/html"
 
 
@@ -269,3 +272,27 @@ def _error_response(request, error: ServiceError):
     return response
 
 
+class TrailingSlashRedirect:
+    """`/products/` → `/products`, with a Location built from the configured address, not the request's Host."""
+
+    def __init__(self, app, base: str = ""):
+        self.app = app
+        self.base = base
+
+    async def __call__(self, scope, receive, send):
+        path = scope.get("path", "/") if scope["type"] == "http" else "/"
+        # the path as sent, still percent-encoded: the decoded one may hold a line break (%0d%0a), which no
+        # header may carry (the server dropped the connection with a traceback)
+        raw = scope.get("raw_path") or path.encode("utf-8")
+        if path != "/" and raw.endswith(b"/") and not path.startswith("/static/"):
+            from urllib.parse import quote_from_bytes
+
+            safe = "/%:@!$&'()*+,;=-._~"
+            sent = quote_from_bytes(raw.rstrip(b"/"), safe=safe)
+            query = quote_from_bytes(scope.get("query_string", b""), safe=safe + "?")
+            location = self.base + sent + (f"?{query}" if query else "")
+            await send({"type": "http.response.start", "status": 308,
+                        "headers": [(b"location", location.encode("utf-8")), (b"content-length", b"0")]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.app(scope, receive, send)

@@ -1,0 +1,235 @@
+"""A rule file of someone else's (`evkg check --rules FILE`, `evkg whatif --rules FILE`) is untrusted: it must not
+reach the network, pass its conclusions off as the law in force, change the facts it reads, run forever or
+take the machine's memory; and Ctrl+C or SIGTERM stop a command stuck in such a rule at once."""
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from evkg.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+E1 = str(ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl")
+E6 = str(ROOT / "examples" / "valid" / "e6-msc-ev-sirna-ibd.ttl")
+
+PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix evkg: <https://w3id.org/evkg#> .
+@prefix evsh: <https://w3id.org/evkg/shapes#> .
+@prefix ex: <https://example.org/hostile#> .
+"""
+EU = "<https://w3id.org/evkg/data/jurisdiction/EU>"
+OUTCOME = 'BIND(IRI(CONCAT("https://example.org/o/", SHA1(STR($this)))) AS ?new)'
+
+
+def rule(rule_id: str, template: str, where: str, node: str | None = None, category: str = "EU_GTMP") -> str:
+    return f"""
+{node or 'ex:' + rule_id} a sh:SPARQLRule , evkg:ClassificationRule ; evkg:ruleId "{rule_id}" ;
+    evkg:jurisdiction {EU} ; evkg:concludes evkg:{category} ;
+    sh:construct \"\"\"CONSTRUCT {{ {template} }} WHERE {{ {where} }}\"\"\" .
+"""
+
+
+def outcome(rule_node: str, category: str = "EU_GTMP", extra: str = "") -> str:
+    return (f"?new a evkg:ClassificationOutcome ; evkg:ofProduct $this ; evkg:category evkg:{category} ; "
+            f"evkg:derivedByRule {rule_node} . {extra}")
+
+
+def overlay(tmp_path, text: str, name: str = "hostile.ttl") -> str:
+    path = tmp_path / name
+    path.write_text(PREFIXES + text, encoding="utf-8")
+    return str(path)
+
+
+def whatif_refuses(path: str, capsys, *words) -> None:
+    assert main(["whatif", "--rules", path, "--no-curated", "--no-examples", E1]) == 2
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "Traceback" not in err, err
+    assert f"error: {path}: " in err, err
+    for word in words:
+        assert word in err, (word, err)
+
+
+class Listener:
+    """A real TCP socket on 127.0.0.1 that records whether anything connected to it."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.connected = False
+        self.running = True
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            self.connected = True
+            connection.close()
+
+    def close(self):
+        self.running = False
+        self.thread.join(5)
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    opened = Listener()
+    yield opened
+    opened.close()
+
+
+def test_a_rule_calling_a_remote_endpoint_is_refused_before_anything_is_sent(tmp_path, capsys, listener):
+    """The rule's SERVICE call used to go out (when the rule was checked and again per file) and ended in an
+    'internal error … fault in evkg' or 'cannot read or write: Connection refused'."""
+    where = f"$this evkg:intendedUse ?u . SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?a ?b ?c }} {OUTCOME}"
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where))
+    whatif_refuses(path, capsys, "rule X-01: its sh:construct calls a remote SPARQL endpoint (SERVICE)",
+                   "Remove the SERVICE block")
+    assert main(["check", "--rules", path, E1]) == 2
+    time.sleep(0.5)
+    assert not listener.connected
+
+
+def test_a_question_of_a_rule_file_calling_a_remote_endpoint_is_refused(tmp_path, capsys, listener):
+    question = (f'evkg:Q_EU_GTMP evkg:askedWhen "SERVICE <http://127.0.0.1:{listener.port}/sparql> '
+                '{ ?this ?b ?c }" .\n')
+    path = overlay(tmp_path, question + rule("X-01", outcome("ex:X-01"), f"$this evkg:intendedUse ?u . {OUTCOME}"))
+    whatif_refuses(path, capsys, "the question Q_EU_GTMP: its evkg:askedWhen calls a remote SPARQL endpoint")
+    time.sleep(0.5)
+    assert not listener.connected
+
+
+PLAIN = "$this evkg:intendedUse ?u . " + OUTCOME
+
+
+@pytest.mark.parametrize("text, words", [
+    # the IRI of a rule in force under a new id: the run crashed (min() arg is an empty sequence)
+    (rule("X-02", outcome("evsh:EU-01"), PLAIN, node="evsh:EU-01"), "the rule X-02 has the IRI of rule EU-01"),
+    # two ids on one rule: one was kept at random, the other silently dropped
+    (rule("X-03", outcome("ex:X-03"), PLAIN).replace('"X-03" ;', '"X-03" , "X-04" ;', 1),
+     "has several evkg:ruleId values (X-03, X-04)"),
+    # two rules with one id: the second silently replaced the first
+    (rule("X-05", outcome("ex:X-05"), PLAIN) + rule("X-05", outcome("ex:X-06"), PLAIN, node="ex:X-06"),
+     "two rules of the file have the evkg:ruleId X-05"),
+    # the engine's own hierarchy step: the rule ran but was missing from the list of changed rules
+    (rule("HIERARCHY", outcome("ex:HIERARCHY"), PLAIN), "takes the name HIERARCHY, which is reserved"),
+])
+def test_a_rule_must_say_unambiguously_which_rule_it_is(tmp_path, capsys, text, words):
+    whatif_refuses(overlay(tmp_path, text), capsys, words, "Give each rule of the file its own IRI")
+
+
+def test_a_rule_may_not_pass_its_conclusions_off_as_a_rule_in_force(tmp_path, capsys):
+    """The conclusion was reported as EU-01's, settled, citing Directive 2001/83/EC, while the overlay said it
+    only added X-01."""
+    path = overlay(tmp_path, rule("X-01", outcome("evsh:EU-01", extra="?new evkg:status evkg:Settled ."), PLAIN))
+    whatif_refuses(path, capsys, "rule X-01 attributes its conclusions to another rule "
+                                 "(https://w3id.org/evkg/shapes#EU-01)", "evkg:derivedByRule <https://example.org/hostile#X-01>")
+
+
+def test_a_rule_may_not_change_the_facts_it_classifies(tmp_path, capsys):
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01", extra="$this evkg:intendedUse evkg:NonMedical ."),
+                                  PLAIN))
+    whatif_refuses(path, capsys, "rule X-01 states a fact instead of a conclusion",
+                   "<https://w3id.org/evkg#intendedUse>")
+
+
+def test_rules_that_feed_each_other_forever_are_stopped_naming_them(tmp_path, capsys):
+    """The run ended after 100 passes in 'internal error: RuntimeError … This is a fault in evkg'."""
+    from_other = 'BIND(IRI(CONCAT("https://example.org/o/", SHA1(STR(?o)))) AS ?new)'
+    ping = rule("X-01", outcome("ex:X-01", "EU_Ping"),
+                f"{{ {PLAIN} }} UNION {{ ?o evkg:ofProduct $this ; evkg:category evkg:EU_Pong . {from_other} }}",
+                category="EU_Ping")
+    pong = rule("X-02", outcome("ex:X-02", "EU_Pong"), f"?o evkg:ofProduct $this ; evkg:category evkg:EU_Ping . "
+                f"{from_other}", category="EU_Pong")
+    whatif_refuses(overlay(tmp_path, ping + pong), capsys, "kept concluding new outcomes after 100 passes",
+                   "rules still firing: X-0")
+
+
+def test_a_rule_whose_conclusions_explode_is_stopped_early(tmp_path):
+    """A cartesian product in the WHERE filled memory with conclusions until the machine gave out."""
+    every = 'BIND(IRI(CONCAT("https://example.org/o/", SHA1(CONCAT(STR(?a), STR(?c), STR(?d), STR(?f))))) AS ?new)'
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), f"$this evkg:intendedUse ?u . ?a ?b ?c . ?d ?e ?f . "
+                                  f"{every}"))
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "whatif", "--rules", path, "--no-curated",
+                           "--no-examples", E1], capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "Traceback" not in err, err[-2000:]
+    assert ("rule X-01 concluded more than 1,000 statements about 1 product(s) in one run and was stopped" in err
+            and "join every pattern of its WHERE to $this" in err), err
+
+
+def _memory_ceiling():
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))
+
+
+# a rule that never yields a conclusion and never ends: only killing the process stops Oxigraph
+RUNAWAY = rule("X-01", outcome("ex:X-01"), "$this evkg:intendedUse ?u . ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
+               'FILTER(CONCAT(STR(?c), STR(?f), STR(?i)) = "never") ' + OUTCOME)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("signal_number, code, words, jobs", [
+    (signal.SIGINT, 130, "interrupted (Ctrl+C)", "1"),
+    (signal.SIGTERM, 143, "stopped (SIGTERM)", "2"),
+])
+def test_a_signal_stops_a_command_stuck_in_a_runaway_rule_at_once(tmp_path, signal_number, code, words, jobs):
+    """Ctrl+C was ignored while Oxigraph evaluated the rule (Python sees a signal only when the engine hands
+    back control), and --jobs workers went on after their parent was gone."""
+    path = overlay(tmp_path, RUNAWAY)
+    report = tmp_path / "report.txt"
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "check", "-q", "--jobs", jobs, "--rules", path,
+                                E1, E6, "-o", str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    workers: set[int] = set()
+    try:
+        time.sleep(8)                                    # started, the rule file read, the rule running
+        assert process.poll() is None
+        workers = _children(process.pid)
+        assert len(workers) == int(jobs) - 1 or jobs == "2" and len(workers) >= 1
+        process.send_signal(signal_number)
+        _, err = process.communicate(timeout=10)
+        assert process.returncode == code, err
+        assert words in err.decode() and "Traceback" not in err.decode()
+        assert not report.exists() and not list(tmp_path.glob(".report.txt.*"))
+        time.sleep(0.5)
+        assert not [pid for pid in workers if _alive(pid)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
