@@ -172,3 +172,10 @@ def test_the_help_of_kind_points_to_where_the_kinds_are_listed(capsys):
     assert "see the list below" not in shown and "--list-kinds lists them all" in shown
     for named in ("msc-ev", "loaded-ev", "plant-ev"):
         assert named in kinds() and named in shown
+
+
+def test_the_yaml_template_names_borrowed_properties_by_their_keys():
+    """The YAML template asked for 'a name (rdfs:label)', a Turtle name the form does not use: its key is label."""
+    yaml_text = template("msc-ev", "yaml")
+    assert "a name (label)" in yaml_text and "rdfs:label" not in yaml_text
+    assert re.search(r"^label:", yaml_text, re.MULTILINE)

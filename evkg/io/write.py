@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from evkg.core.namespaces import bind_prefixes
-from evkg.io.context import CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
+from evkg.io.context import BORROWED_PROPERTIES, CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
 from evkg.io.numbers import NumberTooLong, refuse_long_integer
 from evkg.io.rdf import quiet_about_ill_typed_booleans
 from evkg.io.structured import MAX_DEPTH, lexical_form, plain_scalar_value
@@ -124,9 +124,15 @@ def value_in_form_words(value: str | None) -> str | None:
 
 
 def without_evkg_prefix(text: str) -> str:
-    """A report for a YAML or JSON description (an explanation) with evkg names as that form writes them; its
-    source links stay whole."""
-    return re.sub(r"\bevkg:(\w+)", r"\1", text)
+    """A report for a YAML or JSON description (an explanation) with evkg names as that form writes them, and
+    the properties it borrows by their keys (a name (label), not (rdfs:label)); its source links stay whole."""
+    text = re.sub(r"\bevkg:(\w+)", r"\1", text)
+    return _BORROWED_NAME.sub(lambda m: _BORROWED_KEY[m.group(0)], text)
+
+
+_BORROWED_KEY = {name: key for key, name in BORROWED_PROPERTIES.items()}
+# a borrowed property's prefixed name standing alone (not part of a longer name or of a link)
+_BORROWED_NAME = re.compile(r"(?<![\w:/#.])(?:" + "|".join(re.escape(n) for n in _BORROWED_KEY) + r")(?![\w:/])")
 
 
 def to_tree(graph: Graph) -> dict:
