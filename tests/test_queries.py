@@ -544,6 +544,24 @@ def test_query_file_empty_or_with_unbalanced_braces_says_so(capsys, built_store_
     assert code == 0 and "(1 row)" in out, err
 
 
+def test_an_undeclared_prefix_is_named_with_its_place_and_the_fix(capsys, built_store_path, tmp_path):
+    store = str(built_store_path)
+    typo = tmp_path / "typo.rq"
+    for text, line, column in (("SELECT ?p WHERE { ?p a evk:EVProduct }\n", 1, 24),
+                               ("SELECT ?p WHERE { ?p rdfs:label ?l . ?p a evk:EVProduct }\n", 1, 43),
+                               ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\nSELECT ?p WHERE {\n"
+                                "  ?p rdfs:label ?l ; a evk:EVProduct }\n", 3, 24)):
+        typo.write_text(text)
+        code, _, err = cli(capsys, "query", str(typo), "--store", store)
+        assert code == 2, err
+        assert (f"typo.rq, line {line}, column {column}: the prefix 'evk:' of evk:EVProduct is not declared"
+                in err), err
+        assert "If you meant evkg:, write evkg:EVProduct" in err and "expected one of" not in err, err
+    typo.write_text("SELECT ?p WHERE { ?p a foo:Bar }\n")
+    code, _, err = cli(capsys, "query", str(typo), "--store", store)
+    assert code == 2 and "the prefix 'foo:' of foo:Bar is not declared" in err and "If you meant" not in err, err
+
+
 def test_an_empty_graph_answer_says_so(capsys, built_store_path, tmp_path):
     store = str(built_store_path)
     describe = tmp_path / "describe.rq"

@@ -270,11 +270,11 @@ def _syntax_check(text: str, source: str, shift: int) -> None:
     try:
         ox.Store().query(text)
     except SyntaxError as exc:
-        error = syntax_error(str(exc), source)
-        line, column = getattr(error, "line", None), getattr(error, "column", None)
-        if line == 1 and shift and column is not None:
-            error = syntax_error(str(exc).replace(f"at 1:{column}", f"at 1:{max(column - shift, 1)}", 1), source)
-        raise error from None
+        message = str(exc)
+        where = re.match(r"error at 1:(\d+):", message)
+        if where and shift:   # the PREFIX lines evkg added sit before the user's first line
+            message = message.replace(f"at 1:{where.group(1)}", f"at 1:{max(int(where.group(1)) - shift, 1)}", 1)
+        raise syntax_error(message, source, sparql=text[shift:]) from None
     except OSError:
         pass  # valid syntax; the empty store just could not evaluate something (e.g. SERVICE)
 

@@ -39,18 +39,51 @@ def first_keyword(sparql: str) -> str | None:
     return match.group(0).lower().rstrip(":") if match else None
 
 
-def syntax_error(message: str, source: str = "the query", line_offset: int = 0) -> UsageError:
-    """A pyoxigraph syntax error as a message with line and column, the long list of expected characters cut."""
+def syntax_error(message: str, source: str = "the query", line_offset: int = 0,
+                 sparql: str | None = None) -> UsageError:
+    """A pyoxigraph syntax error as a message with line and column, the long list of expected characters cut;
+    an undeclared prefix (given the query text) named as such."""
     match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
     if not match:
         return UsageError(f"{source} is not valid SPARQL: {_first_line(message)}")
     line, column, detail = int(match.group(1)) - line_offset, int(match.group(2)), match.group(3)
+    if "Prefix not found" in detail and sparql is not None:
+        undeclared = _undeclared_prefix_error(sparql, int(match.group(1)), column, source, line)
+        if undeclared is not None:
+            return undeclared
     detail = " ".join(detail.split())
     if len(detail) > 120:
         detail = detail[:120].rsplit(" ", 1)[0] + " …"
     error = UsageError(f"{source}, line {line}, column {column}: not valid SPARQL here ({detail}). "
                        "Check the spelling, braces and dots around that place.")
     error.line, error.column = line, column
+    return error
+
+
+def _undeclared_prefix_error(sparql: str, text_line: int, column: int, source: str,
+                             shown_line: int) -> UsageError | None:
+    """The parser stops just after a prefixed name whose prefix no PREFIX line declares: name that prefix,
+    the line to add, and the known prefix it may be a misspelling of."""
+    import difflib
+
+    from evkg.core.namespaces import PREFIXES
+
+    lines = sparql.split("\n")
+    if not 0 < text_line <= len(lines):
+        return None
+    before = lines[text_line - 1][:column - 1]
+    name = re.search(r"([A-Za-z][\w.-]*)?:[\w.:%-]*$", before)
+    if name is None:
+        return None
+    prefix = name.group(1) or ""
+    start = name.start() + 1
+    close = difflib.get_close_matches(prefix, list(PREFIXES), n=1, cutoff=0.75)
+    hint = (f" If you meant {close[0]}:, write {close[0]}:{name.group(0)[len(prefix) + 1:]} (evkg's own "
+            "prefixes need no PREFIX line)." if close and close[0] != prefix else "")
+    error = UsageError(f"{source}, line {shown_line}, column {start}: the prefix '{prefix}:' of "
+                       f"{name.group(0)} is not declared. Add a line PREFIX {prefix}: <the namespace IRI> at the "
+                       f"top of the query.{hint}")
+    error.line, error.column = shown_line, start
     return error
 
 

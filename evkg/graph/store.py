@@ -223,7 +223,7 @@ class EmbeddedStore:
         try:
             return self.store.query(sparql, **graphs)
         except SyntaxError as exc:
-            raise syntax_error(str(exc)) from None
+            raise syntax_error(str(exc), sparql=sparql) from None
 
     def _refuse_unknown_graphs(self, named: list[tuple[str, str]]) -> None:
         """A dataset naming a graph the store does not hold would answer nothing, as if the data were not
