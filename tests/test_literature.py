@@ -328,3 +328,46 @@ def test_and_others_is_not_an_author_and_cite_finds_imports_by_key_doi_and_curie
                  "https://doi.org/10.3389/fimmu.2020.575597", "evd:paper/doi/10.3389/fimmu.2020.575597"):
         assert main(["cite", name]) == 0, name
         assert "Localized Interleukin-12" in capsys.readouterr().out, name
+
+
+def test_authors_with_initials_outside_ascii_are_split_into_family_and_given(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    export = tmp_path / "nordic.bib"
+    export.write_text("@article{oster2024,\n  author = {Øster, Åse and Çelik, Mehmet and Ødegård, Ørjan Ævar},\n"
+                      "  title = {Vesicles in the north},\n  year = {2024},\n  doi = {10.5555/evkg.nordic.1}\n}\n",
+                      encoding="utf-8")
+    assert main(["literature", "import", str(export)]) == 0
+    capsys.readouterr()
+    assert main(["cite", "oster2024", "--format", "bibtex"]) == 0
+    entry = bibtexparser.parse_string(capsys.readouterr().out).entries[0]
+    assert entry["author"] == "Øster, Å. and Çelik, M. and Ødegård, Ø. Æ."
+    assert main(["cite", "oster2024", "--format", "csl-json"]) == 0
+    authors = json.loads(capsys.readouterr().out)[0]["author"]
+    assert authors == [{"family": "Øster", "given": "Å"}, {"family": "Çelik", "given": "M"},
+                       {"family": "Ødegård", "given": "ØÆ"}]
+
+
+def test_cite_finds_a_paper_by_its_pubmed_id_as_queries_accept_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    export = tmp_path / "pubmed.nbib"
+    export.write_text("PMID- 99999902\nTI  - Bacterial vesicles as vaccines.\nAU  - Astrom K\nDP  - 2018\n"
+                      "LID - 10.5555/evkg.vacc.2018 [doi]\n", encoding="utf-8")
+    assert main(["literature", "import", str(export)]) == 0
+    capsys.readouterr()
+    # a bundled paper named by its PMID, a bundled paper named by its DOI, and an imported one
+    for name, said in (("pmid:37356708", "Lightner"), ("PMID 32380908", "Sengupta"), ("PMID:99999902", "Astrom"),
+                       ("pmid: 99999902", "Bacterial vesicles")):
+        assert main(["cite", name]) == 0, name
+        assert said in capsys.readouterr().out, name
+
+
+def test_cite_of_text_with_spaces_is_an_unknown_name_without_noise():
+    import os
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "evkg.cli", "cite", "exo flo"], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert run.returncode == 2
+    assert run.stderr.strip() == ("error: nothing called 'exo flo' is in the knowledge graph. Closest names: "
+                                  "exoflo, exoil12, iexosomes."), run.stderr

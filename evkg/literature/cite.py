@@ -5,12 +5,12 @@ import json
 import re
 from dataclasses import dataclass
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from evkg.core.namespaces import EVD, EVKG, curie, expand_curie
 from evkg.literature.identifiers import paper_iri
-from evkg.literature.records import _family
+from evkg.literature.records import _family, is_initials
 from evkg.literature.sources import (
     _doi_from_resolver,
     bibliographic_graph,
@@ -86,13 +86,17 @@ def find_citable(name: str) -> URIRef:
             candidates.append(paper_iri(doi=normalise_doi(re.sub(r"^doi:\s*", "", name, flags=re.I))))
         except ValueError:
             pass
+    elif pmid := re.fullmatch(r"(?:pmid:?|pubmed:?)\s*(\d+)", name, re.IGNORECASE):   # pmid:37356708, PMID 37356708
+        candidates.append(paper_iri(pmid=pmid.group(1)))
+        candidates += [s for g in everything for s in g.subjects(FABIO_PMID, Literal(pmid.group(1)))]
     expanded = None if re.match(r"^https?://", name) else expand_curie(name)
     if expanded is not None:
         candidates.append(URIRef(expanded))
     names = _known_names(graphs + [users])
     if name in names:
         candidates.append(names[name])
-    candidates += [EVD["product/" + name], EVKG[name], EVSH_NS[name]]
+    if re.fullmatch(r"[\w.-]+", name):   # a bare id; text with spaces or brackets names no IRI
+        candidates += [EVD["product/" + name], EVKG[name], EVSH_NS[name]]
     for candidate in candidates:
         if known(candidate):
             return candidate
@@ -103,11 +107,13 @@ def find_citable(name: str) -> URIRef:
     close += [n for n in difflib.get_close_matches(name, list(names), n=5, cutoff=0.5) if n not in close]
     close = close[:5]
     hint = f" Closest names: {', '.join(close)}." if close else (
-        " Give a product id (e.g. exoflo), a rule id (e.g. EU-10), a term (e.g. evkg:EU_GTMP) or a full IRI.")
+        " Give a product id (e.g. exoflo), a rule id (e.g. EU-10), a term (e.g. evkg:EU_GTMP), a paper's DOI "
+        "or pmid:<number>, or a full IRI.")
     raise UsageError(f"nothing called {name!r} is in the knowledge graph.{hint}")
 
 
 EVSH_NS = Namespace("https://w3id.org/evkg/shapes#")
+FABIO_PMID = URIRef("http://purl.org/spar/fabio/hasPubMedId")
 
 
 def _label_of(graphs: list[Graph], thing) -> str:
@@ -228,7 +234,7 @@ def format_record(record: dict) -> str:
 def _bibtex_author(author: str) -> str:
     family = _family(author)
     initials = author[len(family):].strip()
-    if not initials or not re.fullmatch(r"[A-Z]{1,4}", initials):
+    if not is_initials(initials):
         return "{" + author + "}"
     return f"{family}, " + " ".join(f"{letter}." for letter in initials)
 

@@ -87,11 +87,16 @@ class ImportReport:
 # ---------------------------------------------------------------------------------------------- names
 
 
+def is_initials(word: str) -> bool:
+    """One to four capital letters of any script ('KW', 'Å', 'ÇM'): the initials of a 'Family Initials' name."""
+    return 1 <= len(word) <= 4 and word.isalpha() and word.isupper()
+
+
 def _initials(given: str) -> str:
     given = given.strip()
     if not given:
         return ""
-    if re.fullmatch(r"[A-Z]{1,4}", given):  # already initials, as in MEDLINE "Lener T"
+    if is_initials(given):  # already initials, as in MEDLINE "Lener T"
         return given
     parts = re.split(r"[\s.\-]+", given)
     return "".join(p[0].upper() for p in parts if p and p[0].isalpha())
@@ -131,7 +136,7 @@ def _label(ref_authors: list[str], year, more_authors: bool = False) -> str:
 def _family(author: str) -> str:
     """The family name of a 'Family Initials' string ('Escudé Martinez de Castilla P' keeps all words)."""
     parts = author.split(" ")
-    if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}|Jr|Sr|I{2,3}", parts[-1]):
+    if len(parts) > 1 and (is_initials(parts[-1]) or parts[-1] in ("Jr", "Sr")):
         if parts[-1] in ("Jr", "Sr") and len(parts) > 2:
             return " ".join(parts[:-2])
         return " ".join(parts[:-1])
