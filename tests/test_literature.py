@@ -371,3 +371,19 @@ def test_cite_of_text_with_spaces_is_an_unknown_name_without_noise():
     assert run.returncode == 2
     assert run.stderr.strip() == ("error: nothing called 'exo flo' is in the knowledge graph. Closest names: "
                                   "exoflo, exoil12, iexosomes."), run.stderr
+
+
+def test_a_query_on_an_imported_paper_says_imports_are_not_in_the_built_graph(tmp_path, monkeypatch, capsys,
+                                                                              built_store_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    export = tmp_path / "mine.bib"
+    export.write_text("@article{mine2024,\n  author = {Smith, John},\n  title = {Lung repair},\n  year = {2024},\n"
+                      "  doi = {10.5555/evkg.mine.2024}\n}\n", encoding="utf-8")
+    assert main(["literature", "import", str(export)]) == 0
+    capsys.readouterr()
+    code = main(["query", "literature-first-reports", "--param", "paper=10.5555/evkg.mine.2024",
+                 "--store", str(built_store_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "there is no paper '10.5555/evkg.mine.2024'" in err, err
+    assert "imported with `evkg literature import` are not in the built graph; `evkg cite` finds them" in err, err
+    assert main(["cite", "10.5555/evkg.mine.2024"]) == 0 and "Lung repair" in capsys.readouterr().out

@@ -180,8 +180,9 @@ _NAMED_THINGS = {
               "types; `evkg terms search` finds ontology terms)."),
     "paper": ("paper", f"{{ ?thing {_P['bibo']}doi>|{_P['fabio']}hasPubMedId> ?id }} UNION "
               f"{{ ?thing a ?type FILTER (STRSTARTS(STR(?type), \"{PREFIXES['fabio']}\")) }}",
-              "Give the DOI or pmid:<number> of a paper in the graph (papers you cite in your own descriptions "
-              "are added with `evkg literature import`)."),
+              "Give the DOI or pmid:<number> of a paper in evkg's bibliography (`evkg cite exoflo` lists a "
+              "product's papers). Papers you imported with `evkg literature import` are not in the built graph; "
+              "`evkg cite` finds them."),
     "trial": ("clinical trial", f"?thing a {_P['evkg']}ClinicalTrial>",
               "Give the registry id of a trial in the graph, such as NCT04493242."),
     "jurisdiction": ("jurisdiction", f"?thing a {_P['evkg']}Jurisdiction>", "Give EU, US or KR."),
