@@ -387,3 +387,37 @@ def test_a_query_on_an_imported_paper_says_imports_are_not_in_the_built_graph(tm
     assert code == 2 and "there is no paper '10.5555/evkg.mine.2024'" in err, err
     assert "imported with `evkg literature import` are not in the built graph; `evkg cite` finds them" in err, err
     assert main(["cite", "10.5555/evkg.mine.2024"]) == 0 and "Lung repair" in capsys.readouterr().out
+
+
+def test_a_retracted_paper_is_imported_with_a_warning_and_cited_as_retracted(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    exports = {
+        "a.bib": "@article{doe2020,\n  author = {Doe, Jane},\n  title = {Exosomes cure everything},\n"
+                 "  year = {2020},\n  doi = {10.5555/evkg.retracted.bib},\n"
+                 "  note = {Retraction in: Fake J 2021;5:1},\n}\n",
+        "b.ris": "TY  - JOUR\nID  - roe2019\nAU  - Roe, R\nTI  - Retracted: Vesicles everywhere\nPY  - 2019\n"
+                 "DO  - 10.5555/evkg.retracted.ris\nER  - \n",
+        "c.json": '[{"id": "poe2018", "type": "article-journal", "title": "Vesicle dosing", "note": "This article '
+                  'has been retracted.", "issued": {"date-parts": [[2018]]}, "DOI": "10.5555/evkg.retracted.csl"}]',
+        "d.nbib": "PMID- 99999911\nTI  - Bacterial vesicles as vaccines.\nAU  - Astrom K\nDP  - 2018\n"
+                  "PT  - Journal Article\nPT  - Retracted Publication\nRIN - Vaccine. 2019;1:2.\n",
+        "e.nbib": "PMID- 99999912\nTI  - A sound paper on vesicles.\nAU  - Sound S\nDP  - 2018\n"
+                  "PT  - Journal Article\n",
+        "f.xml": ("<?xml version=\"1.0\"?><PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>99999913</PMID>"
+                  "<Article><Journal><Title>Vaccine</Title><JournalIssue><PubDate><Year>2018</Year></PubDate>"
+                  "</JournalIssue></Journal><ArticleTitle>Vesicle vaccines.</ArticleTitle></Article>"
+                  "<CommentsCorrectionsList><CommentsCorrections RefType=\"RetractionIn\"><RefSource>Vaccine. "
+                  "2019;1:2</RefSource></CommentsCorrections></CommentsCorrectionsList></MedlineCitation>"
+                  "</PubmedArticle></PubmedArticleSet>\n"),
+    }
+    for name, text in exports.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert main(["literature", "import", *(str(tmp_path / name) for name in exports)]) == 0
+    out = capsys.readouterr().out
+    for key in ("doe2020", "roe2019", "poe2018", "PMID 99999911", "PMID 99999913"):
+        assert f"entry '{key}': is marked as retracted" in out, (key, out)
+    assert "99999912" not in out and out.count("is marked as retracted") == 5, out
+    for name in ("doe2020", "roe2019", "poe2018", "pmid:99999911", "pmid:99999913"):
+        assert main(["cite", name]) == 0
+        assert "[RETRACTED]" in capsys.readouterr().out, name
+    assert main(["cite", "pmid:99999912"]) == 0 and "[RETRACTED]" not in capsys.readouterr().out

@@ -212,6 +212,8 @@ def format_record(record: dict) -> str:
             parts.append(f"PMID {record['pmid']}.")
         if record["pmcid"]:
             parts.append(f"{record['pmcid']}.")
+        if record.get("retracted"):
+            parts.append("[RETRACTED]")
         if record.get("note") and "unverified" in record["note"]:
             parts.append("[some details unverified]")
         return " ".join(parts)

@@ -45,6 +45,9 @@ def _set_if_missing(graph: Graph, node, prop, value) -> None:
         graph.add((node, prop, value))
 
 
+RETRACTED = "Retracted according to the imported export"
+
+
 def _write_reference(graph: Graph, node: URIRef, ref: Reference) -> None:
     if (node, RDF.type, None) not in graph:
         graph.add((node, RDF.type, _KIND_CLASS.get(ref.kind, FABIO.JournalArticle)))
@@ -72,6 +75,8 @@ def _write_reference(graph: Graph, node: URIRef, ref: Reference) -> None:
         graph.add((node, EVKG.citationKey, Literal(ref.key)))
     if ref.url and graph.value(node, RDFS.seeAlso) is None and re.match(r"https?://\S+$", ref.url):
         graph.add((node, RDFS.seeAlso, URIRef(ref.url)))
+    if ref.retraction and not any(str(c).startswith(RETRACTED) for c in graph.objects(node, RDFS.comment)):
+        graph.add((node, RDFS.comment, Literal(f"{RETRACTED} ({ref.retraction}).")))
 
 
 def _rename(graph: Graph, old: URIRef, new: URIRef) -> None:
@@ -165,6 +170,11 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
             if ids is None:
                 continue
             doi, pmid = ids
+            if ref.retraction:
+                report.warnings.append(Problem(ref.path, ref.line, ref.key,
+                                               f"is marked as retracted ({ref.retraction}). A retracted paper "
+                                               "should not support a claim: read the retraction notice before "
+                                               "citing it. The record is imported and says it is retracted."))
             if not ref.title:
                 report.warnings.append(Problem(ref.path, ref.line, ref.key, "has no title; add one so that "
                                                "citations of it can be read."))

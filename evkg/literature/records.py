@@ -30,10 +30,25 @@ class Reference:
     pmcid: str | None = None
     url: str | None = None
     more_authors: bool = False          # the list ends in "and others" (et al.)
+    retraction: str | None = None       # what in the export marks the paper as retracted
 
     @property
     def where(self) -> str:
         return f"{self.path}, line {self.line}" if self.line else self.path
+
+
+def retraction_sign(title=None, notes=(), publication_types=()) -> str | None:
+    """What in an export says a paper was retracted: PubMed's publication type, a 'Retraction in' note, or a
+    title that begins 'Retracted'. None when nothing does."""
+    if any(str(kind).strip().lower() == "retracted publication" for kind in publication_types):
+        return "PubMed lists it as a Retracted Publication"
+    for note in notes:
+        note = " ".join(str(note or "").split())
+        if re.search(r"\bretract(ed|ion)\b", note, re.IGNORECASE):
+            return f"note: {note[:120]}"
+    if title and re.match(r"\W*retracted\b", str(title), re.IGNORECASE):
+        return "its title says it is retracted"
+    return None
 
 
 @dataclass

@@ -125,6 +125,8 @@ def describe(graph: Graph, node: URIRef) -> dict:
         "url": str(url) if url else None,
         "part_of": str(part_of) if part_of else None,
         "note": str(graph.value(node, EVKG.verificationNote) or "") or None,
+        "retracted": next((str(c) for c in graph.objects(node, RDFS.comment) if str(c).startswith("Retracted")),
+                          None),
     }
 
 

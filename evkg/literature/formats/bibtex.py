@@ -5,7 +5,7 @@ import logging
 import re
 
 from evkg.literature.formats import _clean, _pmcid, _year
-from evkg.literature.records import Problem, Reference, _split_free_name, author_name
+from evkg.literature.records import Problem, Reference, _split_free_name, author_name, retraction_sign
 
 
 def read_bibtex(path: str, text: str):
@@ -39,7 +39,9 @@ def read_bibtex(path: str, text: str):
             volume=_clean(fields.get("volume")), issue=_clean(fields.get("number") or fields.get("issue")),
             pages=_clean(str(fields.get("pages", "")).replace("--", "-")) or None,
             doi=_clean(fields.get("doi")), pmid=_clean(pmid), pmcid=_pmcid(fields.get("pmcid")),
-            url=_clean(fields.get("url")), more_authors=more_authors))
+            url=_clean(fields.get("url")), more_authors=more_authors,
+            retraction=retraction_sign(fields.get("title"), [fields.get(k) for k in ("note", "annote", "annotation",
+                                                                                   "keywords", "pubstate")])))
     for block in library.failed_blocks:
         raw = getattr(block, "raw", "") or ""
         match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", raw)

@@ -5,7 +5,7 @@ import json
 
 from evkg.core.errors import InputError
 from evkg.literature.formats import _clean, _pmcid, _year
-from evkg.literature.records import Problem, Reference, author_name
+from evkg.literature.records import Problem, Reference, author_name, retraction_sign
 
 
 def read_csl_json(path: str, text: str):
@@ -53,7 +53,8 @@ def read_csl_json(path: str, text: str):
             journal_abbrev=_clean(item.get("container-title-short") or item.get("journalAbbreviation")),
             volume=_clean(item.get("volume")), issue=_clean(item.get("issue")), pages=_clean(item.get("page")),
             doi=_clean(item.get("DOI")), pmid=_clean(item.get("PMID")), pmcid=_pmcid(item.get("PMCID")),
-            url=_clean(item.get("URL"))))
+            url=_clean(item.get("URL")),
+            retraction=retraction_sign(item.get("title"), [item.get("note")])))
     return refs, problems
 
 

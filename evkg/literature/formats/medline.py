@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from evkg.literature.formats import _clean, _pmcid, _year
-from evkg.literature.records import Problem, Reference
+from evkg.literature.records import Problem, Reference, retraction_sign
 
 
 def read_medline(path: str, text: str):
@@ -43,7 +43,8 @@ def read_medline(path: str, text: str):
             title=_clean(record.get("TI")), authors=[_clean(a) for a in record.get("AU", []) if _clean(a)],
             year=_year(record.get("DP")), journal=_clean(record.get("JT")), journal_abbrev=_clean(record.get("TA")),
             volume=_clean(record.get("VI")), issue=_clean(record.get("IP")), pages=_clean(record.get("PG")),
-            doi=doi, pmid=_clean(pmid), pmcid=_pmcid(record.get("PMC"))))
+            doi=doi, pmid=_clean(pmid), pmcid=_pmcid(record.get("PMC")),
+            retraction=retraction_sign(record.get("TI"), record.get("RIN", []), record.get("PT", []))))
     return refs, problems
 
 

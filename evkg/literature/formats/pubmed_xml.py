@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from evkg.core.errors import InputError
 from evkg.literature.formats import _clean, _pmcid, _year
-from evkg.literature.records import Problem, Reference, author_name
+from evkg.literature.records import Problem, Reference, author_name, retraction_sign
 
 
 def read_pubmed_xml(path: str, text: str):
@@ -59,7 +59,12 @@ def read_pubmed_xml(path: str, text: str):
             journal_abbrev=_clean(journal.findtext("ISOAbbreviation")) if journal is not None else None,
             volume=_clean(journal.findtext("JournalIssue/Volume")) if journal is not None else None,
             issue=_clean(journal.findtext("JournalIssue/Issue")) if journal is not None else None,
-            pages=_clean(art.findtext("Pagination/MedlinePgn")), doi=doi, pmid=pmid, pmcid=_pmcid(ids.get("pmc"))))
+            pages=_clean(art.findtext("Pagination/MedlinePgn")), doi=doi, pmid=pmid, pmcid=_pmcid(ids.get("pmc")),
+            retraction=retraction_sign(
+                title, [f"Retraction in: {el.findtext('RefSource') or ''}"
+                        for el in citation.findall("CommentsCorrectionsList/CommentsCorrections")
+                        if el.get("RefType") == "RetractionIn"],
+                [el.text for el in art.findall("PublicationTypeList/PublicationType")])))
     return refs, problems
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from evkg.literature.formats import _clean, _pmcid, _year
-from evkg.literature.records import Problem, Reference, _split_free_name
+from evkg.literature.records import Problem, Reference, _split_free_name, retraction_sign
 
 
 def read_ris(path: str, text: str):
@@ -59,7 +59,9 @@ def read_ris(path: str, text: str):
                 journal=_clean(rec.get("secondary_title") or rec.get("journal_name") or rec.get("alternate_title3")),
                 journal_abbrev=_clean(rec.get("alternate_title1") or rec.get("alternate_title2")),
                 volume=_clean(rec.get("volume")), issue=_clean(rec.get("number")), pages=_clean(pages),
-                doi=_clean(rec.get("doi")), pmid=pmid, pmcid=pmcid, url=_clean(urls[0]) if urls else None))
+                doi=_clean(rec.get("doi")), pmid=pmid, pmcid=pmcid, url=_clean(urls[0]) if urls else None,
+                retraction=retraction_sign(rec.get("title") or rec.get("primary_title"),
+                                           (rec.get("notes") or []) + [rec.get("note") or ""])))
     return refs, problems
 
 
