@@ -213,3 +213,13 @@ def test_the_vocabulary_page_names_every_category_and_question():
     named = set(re.findall(r"`evkg:(\w+)`", page)) - {"Xxx"}
     unknown = sorted(n for n in named if (evkg[n], None, None) not in graph)
     assert not unknown, f"docs/vocabulary.md names terms the ontology does not declare: {unknown}"
+
+
+def test_where_to_add_says_how_to_add_a_curated_product():
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text[text.index("## Where to add"):]
+    row = next((line for line in table.splitlines() if line.startswith("| a curated product |")), None)
+    assert row is not None, "docs/architecture.md: 'Where to add' has no row for a curated product"
+    for step in ("data/products/<id>.ttl", "data/literature/", "tests/expected/<id>.json", "evkg build",
+                 "evkg check --profile published"):
+        assert step in row, step
