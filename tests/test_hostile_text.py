@@ -105,10 +105,15 @@ class _HostileEndpoint:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                body = json.dumps({"head": {"vars": ["product", "label"]}, "results": {"bindings": [{
-                    "product": {"type": "uri", "value": "https://w3id.org/evkg/data/product/x"},
-                    "label": {"type": "literal", "value": "ok\x1b[2K\r\u202eSTOP"}}]}}).encode()
+                import urllib.parse
+
+                sent = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+                if sent.get("query", [""])[0].lstrip().upper().startswith("ASK"):   # evkg's graphs are loaded
+                    body = json.dumps({"head": {}, "boolean": True}).encode()
+                else:
+                    body = json.dumps({"head": {"vars": ["product", "label"]}, "results": {"bindings": [{
+                        "product": {"type": "uri", "value": "https://w3id.org/evkg/data/product/x"},
+                        "label": {"type": "literal", "value": "ok\x1b[2K\r\u202eSTOP"}}]}}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/sparql-results+json")
                 self.send_header("Content-Length", str(len(body)))

@@ -157,3 +157,23 @@ def test_bad_endpoint_urls(capsys):
     assert "not an http(s) URL" in capsys.readouterr().err
     assert main(["query", "ev-role", "--endpoint", "http://127.0.0.1:1/q", "--timeout", "0"]) == 2
     assert "positive number of seconds" in capsys.readouterr().err
+
+
+def test_a_query_to_a_server_nothing_was_loaded_into_says_to_load_it(tmp_path, built_store_path, capsys):
+    from evkg.graph.oxigraph_server import running_oxigraph
+
+    with running_oxigraph(tmp_path / "empty-server") as server:
+        code = main(["query", "eu-us-kind-differs", "--endpoint", server.query_url])
+        _, err = capsys.readouterr()
+        assert code == 2, err
+        assert f"the endpoint {server.query_url} holds none of evkg's graphs" in err, err
+        assert f"evkg load --endpoint {server.update_url}" in err, err
+        # a query naming its own dataset may ask any endpoint
+        own = tmp_path / "own.rq"
+        own.write_text("SELECT ?s FROM <urn:evkg:test> WHERE { ?s ?p ?o }\n")
+        assert main(["query", str(own), "--endpoint", server.query_url]) == 0, capsys.readouterr().err
+        capsys.readouterr()
+        assert main(["load", "--endpoint", server.update_url, "--store", str(built_store_path), "--quiet"]) == 0
+        code = main(["query", "eu-us-kind-differs", "--endpoint", server.query_url])
+        out, err = capsys.readouterr()
+        assert code == 0 and "evd:product/exosting" in out, err

@@ -285,8 +285,18 @@ def run_named_query(name: str, store=None, endpoint: str | None = None, timeout:
     given = {k: str(v) for k, v in params.items()}
     text = prepared_text(name, given)
     target = open_target(store, endpoint, timeout)
+    _require_loaded(target, text)
     check_named_things(get_query(name), given, target)
     return target.query(text)
+
+
+def _require_loaded(target, text: str) -> None:
+    """An endpoint asked for evkg's graphs must hold them; a query naming its own dataset (FROM) may ask any."""
+    from evkg.graph.query_forms import has_dataset_clause
+    from evkg.graph.store import RemoteEndpoint
+
+    if isinstance(target, RemoteEndpoint) and not has_dataset_clause(text):
+        target.require_evkg_graphs()
 
 
 def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
@@ -296,6 +306,7 @@ def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     text = prepared_text(name, params)
     target = open_target(store, endpoint, timeout, progress)
+    _require_loaded(target, text)
     check_named_things(get_query(name), params, target)
     query = get_query(name)
     if fmt == "table":

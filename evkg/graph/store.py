@@ -419,6 +419,23 @@ class RemoteEndpoint:
                              f"{', '.join(RESULT_FORMATS)} or table")
         return self._request(sparql, RESULT_FORMATS[fmt][1])
 
+    def require_evkg_graphs(self) -> None:
+        """Refuse to ask an endpoint that holds none of evkg's main graphs (nothing was loaded into it): every
+        query would answer with no rows, which reads as 'no such products'."""
+        values = " ".join(f"<{g}>" for g in GRAPHS.values())
+        saved, self.union_of_graphs = self.union_of_graphs, False
+        try:
+            loaded = self.query(f"ASK {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}").boolean
+        finally:
+            self.union_of_graphs = saved
+        if not loaded:
+            update = (self.url[:-len("/query")] + "/update" if self.url.endswith("/query")
+                      else "UPDATE-URL (the server's SPARQL Update service)")
+            raise UsageError(f"the endpoint {self.url} holds none of evkg's graphs (ontology, shapes, curated, "
+                             "inferred), so every query would answer with no rows. Load the knowledge graph into "
+                             f"it first with evkg load --endpoint {update}, or check that this is the right "
+                             "endpoint.")
+
     def graph_counts(self) -> dict[str, int]:
         sparql = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
         saved, self.union_of_graphs = self.union_of_graphs, False
