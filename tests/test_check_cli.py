@@ -354,3 +354,15 @@ def test_contested_answers_promise_alternatives_only_when_they_have_some(capsys)
     # EU-28 is contested by its own reading: its rationale says why
     gmo = next(at for at, line in enumerate(lines) if "EU GMO assessment question [contested; rule EU-28]" in line)
     assert lines[gmo + 1].strip().startswith("contested because: Genetically modified producer cells")
+
+
+def test_a_curated_product_id_given_for_a_file_points_to_its_description(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)              # no file called exoflo here
+    curated = ROOT / "data" / "products" / "exoflo.ttl"
+    for command in ("explain", "check"):
+        assert main([command, "exoflo"]) == 2
+        out, err = capsys.readouterr()
+        assert (f"exoflo: no such file. exoflo is the id of a curated product; its description is the file "
+                f"{curated}: give that path instead") in out + err, (command, out, err)
+    assert main(["explain", "exofloo"]) == 2
+    assert "exofloo: no such file. Check the path and spelling." in capsys.readouterr().err

@@ -26,6 +26,20 @@ def default_limit() -> int:
     return int(env) if env and env.isdigit() else DEFAULT_MAX_BYTES
 
 
+def _missing_file_hint(name: str) -> str:
+    """Check the path; a curated product's id given where a file was expected is pointed to its file."""
+    import re
+
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+        from evkg.core.resources import folder
+
+        curated = folder("data") / "products" / f"{name}.ttl"
+        if curated.is_file():
+            return (f"{name} is the id of a curated product; its description is the file {curated}: give that "
+                    f"path instead (evkg cite {name} lists its sources).")
+    return "Check the path and spelling."
+
+
 def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: bool = True,
                  limit_hint: str = "Split the file, or raise the limit with --max-bytes (or EVKG_MAX_BYTES).") -> bytes:
     """The bytes of a regular file (or of standard input for `-`), refusing anything over ``limit`` bytes."""
@@ -36,7 +50,7 @@ def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: 
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError("no such file.", path=shown, hint="Check the path and spelling.") from None
+        raise InputError("no such file.", path=shown, hint=_missing_file_hint(shown)) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from None
     if stat.S_ISDIR(info.st_mode):
