@@ -177,3 +177,16 @@ def test_a_query_to_a_server_nothing_was_loaded_into_says_to_load_it(tmp_path, b
         code = main(["query", "eu-us-kind-differs", "--endpoint", server.query_url])
         out, err = capsys.readouterr()
         assert code == 0 and "evd:product/exosting" in out, err
+
+
+def test_the_query_and_update_services_mixed_up_say_which_to_use(oxigraph_server, built_store_path, capsys):
+    base = oxigraph_server.base
+    assert main(["query", "eu-us-kind-differs", "--endpoint", oxigraph_server.update_url]) == 2
+    err = capsys.readouterr().err
+    assert (f"the endpoint {base}/update is a service for changing data (SPARQL Update), not for queries: ask its "
+            f"query service instead, e.g. --endpoint {base}/query") in err, err
+    assert main(["load", "--endpoint", oxigraph_server.query_url, "--store", str(built_store_path),
+                 "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert (f"the endpoint {base}/query is a query service and does not take changes: load through its update "
+            f"service, e.g. --endpoint {base}/update") in err, err

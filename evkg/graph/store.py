@@ -9,6 +9,7 @@ remote endpoint through ``named-graph-uri``). Remote calls have a timeout and fa
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import urllib.error
 import urllib.parse
@@ -386,7 +387,16 @@ class RemoteEndpoint:
         text = str(exc)
         name = type(exc).__name__
         if name == "QueryBadFormed":
-            return f"{self.describe()} rejected the query as malformed: {_server_detail(text)}"
+            detail = _server_detail(text)
+            base = re.sub(r"/(query|update|sparql)/?$", "", self.url)
+            if re.search(r"\bupdate\b.*\bmust be (set|given)", detail, re.IGNORECASE):
+                return (f"{self.describe()} is a service for changing data (SPARQL Update), not for queries: "
+                        f"ask its query service instead, e.g. --endpoint {base}/query (Oxigraph)")
+            if re.search(r"\bquery\b.*\bmust be (set|given)", detail, re.IGNORECASE):
+                return (f"{self.describe()} is a query service and does not take changes: load through its "
+                        f"update service, e.g. --endpoint {base}/update (Oxigraph), or add --graph-store "
+                        f"{base}/store")
+            return f"{self.describe()} rejected the query as malformed: {detail}"
         if name == "EndPointNotFound":
             return f"{self.describe()} was not found (HTTP 404); check the URL (Oxigraph uses /query)"
         if name == "Unauthorized":
