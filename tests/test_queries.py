@@ -562,6 +562,23 @@ def test_an_undeclared_prefix_is_named_with_its_place_and_the_fix(capsys, built_
     assert code == 2 and "the prefix 'foo:' of foo:Bar is not declared" in err and "If you meant" not in err, err
 
 
+def test_an_empty_answer_names_the_misspelt_terms_of_the_query(capsys, built_store_path, tmp_path):
+    store = str(built_store_path)
+    typo = tmp_path / "typo.rq"
+    typo.write_text("SELECT ?p ?l WHERE { ?p a evkg:EVProdcut ; rdfs:labl ?l ; "
+                    "<https://w3id.org/evkg#roleJustificaton> ?why }\n")
+    code, out, err = cli(capsys, "query", str(typo), "--store", store)
+    assert code == 0 and out.endswith("(0 rows)\n"), err
+    assert "uses names the knowledge graph does not hold" in err, err
+    for said in ("evkg:EVProdcut (did you mean evkg:EVProduct?)", "rdfs:labl (did you mean rdfs:label?)",
+                 "evkg:roleJustificaton (did you mean evkg:roleJustification?)"):
+        assert said in err, (said, err)
+    # an empty answer with well-spelt names is just empty
+    typo.write_text('SELECT ?p WHERE { ?p a evkg:EVProduct ; evkg:developer "nobody at all" }\n')
+    code, out, err = cli(capsys, "query", str(typo), "--store", store)
+    assert code == 0 and out.endswith("(0 rows)\n") and err == "", err
+
+
 def test_an_empty_graph_answer_says_so(capsys, built_store_path, tmp_path):
     store = str(built_store_path)
     describe = tmp_path / "describe.rq"

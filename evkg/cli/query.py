@@ -63,7 +63,20 @@ def command(name, pairs, fmt, output, endpoint, store_path, timeout):
             sys.stdout.buffer.flush()
     else:
         write_output(result, output, quiet=True)
+        if fmt == "table" and result.endswith("(0 rows)\n") and name.endswith(".rq"):
+            _say_unknown_names(name, target)
     return 0
+
+
+def _say_unknown_names(name: str, target) -> None:
+    """After an empty answer, name the evkg terms the query uses that the graph does not hold."""
+    from evkg.graph.queries import prepared_text, unknown_names
+
+    unknown = unknown_names(prepared_text(name), target)
+    if unknown:
+        click.echo(f"note: no rows, and {name} uses names the knowledge graph does not hold: "
+                   f"{'; '.join(unknown)}. Check their spelling (`evkg terms search` finds ontology terms).",
+                   err=True)
 
 
 def _stoppable(run, timeout: float | None):

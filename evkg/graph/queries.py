@@ -338,6 +338,33 @@ def _retitle(answer: bytes, fmt: str, title) -> bytes:
     return (titles + ending).encode("utf-8") + newline + rest
 
 
+def unknown_names(text: str, target) -> list[str]:
+    """The names a query uses (evkg:EVProduct, rdfs:label, <https://w3id.org/evkg#…>, with one of evkg's
+    prefixes) that nothing in the graph uses, each with the closest known names: a query that answers nothing
+    may just misspell a class or property (evkg:EVProdcut)."""
+    used: set[tuple[str, str]] = set()
+    for prefix, local in re.findall(r"(?<![\w:?$])([A-Za-z][\w-]*):([A-Za-z_][\w-]*)", mask(text)):
+        if prefix in PREFIXES:
+            used.add((prefix, local))
+    for iri in re.findall(r"<([^<>\s]+)>", text):
+        for prefix, base in PREFIXES.items():
+            if iri.startswith(base) and re.fullmatch(r"[A-Za-z_][\w-]*", iri[len(base):]):
+                used.add((prefix, iri[len(base):]))
+    notes = []
+    for prefix, local in sorted(used):
+        base = PREFIXES[prefix]
+        if target.query(f"ASK {{ VALUES ?x {{ <{base}{local}> }} {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION "
+                        "{ ?s ?p ?x } }").boolean:
+            continue
+        known = sorted({str(row[0].value)[len(base):] for row in target.query(
+            f"SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?x ?o }} UNION {{ ?s ?p ?x }} "
+            f"FILTER (isIRI(?x) && STRSTARTS(STR(?x), \"{base}\")) }}").rows})
+        close = difflib.get_close_matches(local, known, n=3, cutoff=0.75)
+        notes.append(f"{prefix}:{local}" + (f" (did you mean {', '.join(prefix + ':' + c for c in close)}?)"
+                                            if close else ""))
+    return notes
+
+
 def render_table(results: Results, title=str) -> str:
     from evkg.core.safe_text import visible
 
