@@ -421,3 +421,20 @@ def test_a_retracted_paper_is_imported_with_a_warning_and_cited_as_retracted(tmp
         assert main(["cite", name]) == 0
         assert "[RETRACTED]" in capsys.readouterr().out, name
     assert main(["cite", "pmid:99999912"]) == 0 and "[RETRACTED]" not in capsys.readouterr().out
+
+
+def test_into_an_export_or_a_damaged_turtle_file_says_what_into_is_for(tmp_path, capsys):
+    export = tmp_path / "library.bib"
+    export.write_text(IL12_BIB, encoding="utf-8")
+    before = export.read_bytes()
+    assert main(["literature", "import", str(export), "--into", str(export)]) == 2
+    err = capsys.readouterr().err
+    assert ("library.bib: is not a Turtle (.ttl) file: --into names the Turtle file evkg keeps the imported "
+            "references in") in err and "to import library.bib, give it without --into" in err, err
+    assert export.read_bytes() == before
+    damaged = tmp_path / "mine.ttl"
+    damaged.write_text("@prefix x: <urn:x:> .\nx:a x:b x:c .\nthis is not turtle\n", encoding="utf-8")
+    assert main(["literature", "import", str(export), "--into", str(damaged)]) == 2
+    err = capsys.readouterr().err
+    assert "mine.ttl: the references file is not valid Turtle (line 3). Fix or move it" in err, err
+    assert "Bad syntax" not in err and "b'" not in err, err

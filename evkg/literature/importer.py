@@ -225,12 +225,19 @@ def import_into_file(paths, target=None) -> tuple[ImportReport, Path]:
     if target.exists() and not target.is_file():
         raise InputError("is not a regular file; --into needs a Turtle file to keep the references in.",
                          path=str(target), hint="Name a .ttl file, e.g. --into my-references.ttl.")
+    if target.suffix.lower() != ".ttl":
+        raise InputError("is not a Turtle (.ttl) file: --into names the Turtle file evkg keeps the imported "
+                         "references in, not an export to read.", path=str(target),
+                         hint=f"Name a .ttl file, e.g. --into my-references.ttl; to import {target.name}, give it "
+                              "without --into.")
     if target.exists():
         raw = read_limited(target, default_limit(), what="references file", stdin_ok=False)
         try:
             graph.parse(data=raw.decode("utf-8"), format="turtle")
-        except Exception as exc:  # the file is the user's; say which one is damaged
-            raise InputError(f"the references file could not be read ({exc})", path=str(target),
+        except Exception as exc:  # the file is the user's; say which one is damaged, and where
+            where = re.search(r"at line (\d+)", str(exc))
+            raise InputError("the references file is not valid Turtle"
+                             + (f" (line {where.group(1)})" if where else "") + ".", path=str(target),
                              hint="Fix or move it, then import again.") from None
     report = import_references(paths, graph, bundled=bibliographic_graph())
     if report.added or report.merged:
