@@ -356,3 +356,15 @@ def test_an_answer_taken_from_an_agency_names_only_that_jurisdictions_determinat
     assert "US biologics licence" not in adopted["EU-30"]
     assert "US biologics licence" in adopted["US-20"]
     assert "EU conditional marketing authorisation" not in adopted["US-20"]
+
+
+def test_a_plasma_protein_formulated_with_the_vesicles_is_described_as_extracted_not_recombinant(tmp_path):
+    """PEP-TISSEEL written with 'cargoKind: Protein' for the fibrin-sealant proteins: the finding must say how to
+    describe a protein taken from plasma (OtherSubstanceKind, extracted, with its length), not only offer
+    RecombinantProtein, which would claim recombinant DNA technology (Reg. 726/2004 Annex I point 1)."""
+    text = (FIXTURES / "rion-pep-tisseel.yaml").read_text()
+    wrong = tmp_path / "pep-protein.yaml"
+    wrong.write_text(text.replace("cargoKind: OtherSubstanceKind", "cargoKind: Protein"))
+    report = validate(load_rdf(wrong), profile="published")
+    kind = [r.message for p in report.products for r in p.results if r.constraint_id == "S-coFormulatedKind"]
+    assert kind and "plasma" in kind[0] and "OtherSubstanceKind" in kind[0] and "ExtractedNatural" in kind[0]
