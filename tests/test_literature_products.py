@@ -236,6 +236,51 @@ EXPECTED = {
         "US_BiologicalProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
         "Q_KR_EVTherapy": UNDECIDED,
     },
+    # MSC exosomes loaded with a chemically modified PTEN siRNA, intranasal, for acute spinal cord injury. The siRNA
+    # is the active substance: synthetic, so not a GTMP under the current text, contested (Annex I Part IV 2.1(a));
+    # carrier excipient or co-active: contested (EU-06). EU orphan designation: centralised procedure mandatory
+    # (Reg. 726/2004 Annex I point 4). US: RNA interference is not gene therapy; drug/biologic combination vs drug
+    # with a biological inactive carrier is contested, so a request for designation (21 U.S.C. 360bbb-2). Cell
+    # content not reported: ATMP, HCT/P and MFDS stay open.
+    "nurexone-exopten": {
+        "EU_MedicinalProduct": "settled", "EU_NotGTMP": "contested", "EU_NonBiologicalMedicinalProduct": "contested",
+        "EU_CentralisedProcedureMandatory": "settled", "EU_HumanStartingMaterialRules": "settled",
+        "Q_EU_ATMP": UNDECIDED, "US_Drug": "settled", "US_NotGeneTherapy": "provisional",
+        "US_CombinationProduct": "contested", "US_RFDRecommended": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Native bone-marrow MSC vesicles, intravenous, for preterm infants at risk of bronchopulmonary dysplasia (US IND,
+    # NCT03857841): biological in the EU (3.2.1.1(b)) and the US (PHS Act 351(i)), BLA to market; nothing loaded and no
+    # device: not a combination product (21 CFR 3.2(e)). Cell content and producer modification not reported: ATMP,
+    # GTMP, HCT/P, US gene therapy and MFDS stay open.
+    "unex-42-bpd": {
+        "EU_BiologicalMedicinalProduct": "settled", "EU_HumanStartingMaterialRules": "settled",
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "US_BiologicalProduct": "settled",
+        "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional", "US_BLARequired": "settled",
+        "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+        "absent": ["US_RFDRecommended"],
+    },
+    # Platelet exosomes in fibrin sealant (plasma fibrinogen and thrombin) on diabetic foot ulcers: EU as Plexaris
+    # (biological, not an ATMP, blood-derived question contested). US: the vesicles and the sealant proteins (each far
+    # above 40 amino acids, 21 CFR 600.3(h)(6)) are both biological products; two biologics and no drug or device are
+    # not a combination product (21 CFR 3.2(e) needs two different kinds), so no request for designation.
+    "rion-pep-tisseel": {
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled",
+        "EU_BloodDerivedMedicinalProduct": "contested", "EU_CentralisedProcedureOptional": "provisional",
+        "EU_NoGMOAssessmentQuestion": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+        "KR_EVTherapyProduct": "settled", "KR_NotGeneTherapyProduct": "provisional",
+        "absent": ["US_RFDRecommended", "US_CombinationProduct"],
+    },
+    # Adipose stem-cell exosomes (sold in Korea as a cosmetic ingredient) studied on dupilumab facial redness, a
+    # disease claim: medicinal by presentation (Art. 1(2)(a)) and a US drug; native human vesicles: biological; cell-
+    # free: not an sCTMP/TEP, not an HCT/P. Korea: EV therapy product (MFDS 2024 §1-2). Producer modification not
+    # reported: GTMP, ATMP and KR gene therapy stay open.
+    "exocobio-asce-dupilumab-redness": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+        "Q_EU_ATMP": UNDECIDED, "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "KR_EVTherapyProduct": "settled", "Q_KR_GeneTherapy": UNDECIDED,
+    },
 }
 
 
@@ -311,3 +356,15 @@ def test_an_answer_taken_from_an_agency_names_only_that_jurisdictions_determinat
     assert "US biologics licence" not in adopted["EU-30"]
     assert "US biologics licence" in adopted["US-20"]
     assert "EU conditional marketing authorisation" not in adopted["US-20"]
+
+
+def test_a_plasma_protein_formulated_with_the_vesicles_is_described_as_extracted_not_recombinant(tmp_path):
+    """PEP-TISSEEL written with 'cargoKind: Protein' for the fibrin-sealant proteins: the finding must say how to
+    describe a protein taken from plasma (OtherSubstanceKind, extracted, with its length), not only offer
+    RecombinantProtein, which would claim recombinant DNA technology (Reg. 726/2004 Annex I point 1)."""
+    text = (FIXTURES / "rion-pep-tisseel.yaml").read_text()
+    wrong = tmp_path / "pep-protein.yaml"
+    wrong.write_text(text.replace("cargoKind: OtherSubstanceKind", "cargoKind: Protein"))
+    report = validate(load_rdf(wrong), profile="published")
+    kind = [r.message for p in report.products for r in p.results if r.constraint_id == "S-coFormulatedKind"]
+    assert kind and "plasma" in kind[0] and "OtherSubstanceKind" in kind[0] and "ExtractedNatural" in kind[0]

@@ -24,6 +24,12 @@ def peptide(n: int) -> dict:
     return {"cargoKind": "evkg:Antigen", "manufacture": "evkg:ChemicallySynthesised", "lengthAminoAcids": str(n)}
 
 
+def extracted(n: int, bound: bool = False) -> dict:
+    """A protein taken from plasma or tissue, not recombinant: still a protein above 40 amino acids."""
+    return {"cargoKind": "evkg:OtherSubstanceKind", "manufacture": "evkg:ExtractedNatural",
+            ("minimumLengthAminoAcids" if bound else "lengthAminoAcids"): str(n)}
+
+
 def antigen(n: int) -> dict:
     return {"cargoKind": "evkg:Antigen", "manufacture": "evkg:Recombinant", "lengthAminoAcids": str(n)}
 
@@ -42,6 +48,12 @@ LINES = [
      False),
     ("US-15c", "US_NotCombinationProduct", lambda n: dict(evRole="evkg:CombinedRole", cargo=[protein(n)]), True),
     ("US-15c", "US_NotCombinationProduct", lambda n: dict(coform=[protein(n)]), True),
+    ("US-15c", "US_NotCombinationProduct", lambda n: dict(coform=[extracted(n, bound=True)]), True),
+    ("US-09", "US_BiologicalProduct", lambda n: dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole",
+                                                     cargo=[SMALL_MOLECULE], coform=[extracted(n)]), True),
+    ("US-15f", "US_CombinationProduct", lambda n: dict(coform=[peptide(n)]), False),
+    ("US-12", "US_NonBiologicDrug", lambda n: dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[extracted(n)]),
+     False),
     ("US-12", "US_NonBiologicDrug", lambda n: dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[peptide(n)]),
      False),
     ("EU-06b", "EU_NonBiologicalMedicinalProduct",

@@ -58,6 +58,7 @@ def _branch_cases() -> list[tuple[str, str, str]]:
         ("US-14b", "US_NotGeneTherapy", us.describe(**dict(us.SYNTHETIC, source_geneticallyModified=None))),
         ("US-15", "US_CombinationProduct", us.describe(evRole="evkg:CombinedRole", cargo=[us.SYNTHETIC_SIRNA])),
         ("US-15c", "US_NotCombinationProduct", us.describe(evRole="evkg:CombinedRole", cargo=[us.MRNA])),
+        ("US-15f", "US_CombinationProduct", us.describe(coform=[us.SYNTHETIC_SIRNA])),
     ]
 
 

@@ -34,6 +34,8 @@ MRNA = {"cargoKind": "evkg:NucleicAcid", "manufacture": "evkg:Recombinant",
         "nucleicAcidMechanism": "evkg:Expression", "effectIsGenetic": "true"}
 PROTEIN_120 = {"cargoKind": "evkg:RecombinantProtein", "manufacture": "evkg:Recombinant", "lengthAminoAcids": "120"}
 PEPTIDE_9 = {"cargoKind": "evkg:Antigen", "manufacture": "evkg:ChemicallySynthesised", "lengthAminoAcids": "9"}
+# fibrinogen, extracted from plasma: a protein under 21 CFR 600.3(h)(6) although not recombinant
+PLASMA_PROTEIN = {"cargoKind": "evkg:OtherSubstanceKind", "manufacture": "evkg:ExtractedNatural", "lengthAminoAcids": "610"}
 
 
 def describe(name: str = "p", **changes) -> str:
@@ -149,6 +151,12 @@ CASES = [
     ("US-15c", "US_NotCombinationProduct", dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120]),
      dict(evRole="evkg:CombinedRole", cargo=[dict(PROTEIN_120, lengthAminoAcids=None)])),
     ("US-15c", "US_NotCombinationProduct", dict(coform=[PROTEIN_120]), dict(coform=[SMALL_MOLECULE])),
+    ("US-15c", "US_NotCombinationProduct", dict(coform=[PLASMA_PROTEIN]),
+     dict(coform=[dict(PLASMA_PROTEIN, lengthAminoAcids=None)])),
+    ("US-09", "US_BiologicalProduct", dict(coform=[PLASMA_PROTEIN]), dict(coform=[dict(PLASMA_PROTEIN, lengthAminoAcids="30")])),
+    ("US-15f", "US_CombinationProduct", dict(coform=[SMALL_MOLECULE]), dict(coform=[PLASMA_PROTEIN])),
+    ("US-15f", "US_CombinationProduct", dict(coform=[PEPTIDE_9]),
+     dict(coform=[SMALL_MOLECULE], evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE])),
     ("US-16", "US_LeadCenterCDER", VEHICLE_DRUG, dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE])),
     ("US-16", "US_PMOAUndecided", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
     ("US-16", "US_RFDRecommended", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
@@ -211,9 +219,10 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     graph = _rules_file()
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
     assert set(US_RULE_IDS) <= ids
-    # US-14-BIO splits US-14's two readings; US-15e and US-16f close questions the table leaves open
-    # (combination status of synthetic carriers, lead centre of gene-therapy carriers)
-    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-16f"}
+    # US-14-BIO splits US-14's two readings; US-15e, US-15f and US-16f close questions the table leaves open
+    # (combination status of synthetic carriers and of active vesicles formulated with a drug, lead centre of
+    # gene-therapy carriers)
+    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-16f"}
     assert {c[0] for c in CASES} == ids
 
 
