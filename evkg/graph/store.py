@@ -227,8 +227,7 @@ class EmbeddedStore:
             raise syntax_error(str(exc), sparql=sparql) from None
 
     def _refuse_unknown_graphs(self, named: list[tuple[str, str]]) -> None:
-        """A dataset naming a graph the store does not hold would answer nothing, as if the data were not
-        there: say which graph is unknown and which ones there are."""
+        """A dataset naming a graph the store lacks would answer nothing: say which is unknown, which exist."""
         for where, iri in named:
             try:
                 known = self.store.contains_named_graph(ox.NamedNode(iri))
@@ -390,12 +389,11 @@ class RemoteEndpoint:
             detail = _server_detail(text)
             base = re.sub(r"/(query|update|sparql)/?$", "", self.url)
             if re.search(r"\bupdate\b.*\bmust be (set|given)", detail, re.IGNORECASE):
-                return (f"{self.describe()} is a service for changing data (SPARQL Update), not for queries: "
-                        f"ask its query service instead, e.g. --endpoint {base}/query (Oxigraph)")
+                return (f"{self.describe()} is a service for changing data (SPARQL Update), not for queries: ask "
+                        f"its query service instead, e.g. --endpoint {base}/query (Oxigraph)")
             if re.search(r"\bquery\b.*\bmust be (set|given)", detail, re.IGNORECASE):
-                return (f"{self.describe()} is a query service and does not take changes: load through its "
-                        f"update service, e.g. --endpoint {base}/update (Oxigraph), or add --graph-store "
-                        f"{base}/store")
+                return (f"{self.describe()} is a query service and does not take changes: load through its update "
+                        f"service, e.g. --endpoint {base}/update (Oxigraph), or add --graph-store {base}/store")
             return f"{self.describe()} rejected the query as malformed: {detail}"
         if name == "EndPointNotFound":
             return f"{self.describe()} was not found (HTTP 404); check the URL (Oxigraph uses /query)"
@@ -430,8 +428,7 @@ class RemoteEndpoint:
         return self._request(sparql, RESULT_FORMATS[fmt][1])
 
     def require_evkg_graphs(self) -> None:
-        """Refuse to ask an endpoint that holds none of evkg's main graphs (nothing was loaded into it): every
-        query would answer with no rows, which reads as 'no such products'."""
+        """Refuse an endpoint holding none of evkg's main graphs: every answer would be 'no such products'."""
         values = " ".join(f"<{g}>" for g in GRAPHS.values())
         saved, self.union_of_graphs = self.union_of_graphs, False
         try:
@@ -439,12 +436,10 @@ class RemoteEndpoint:
         finally:
             self.union_of_graphs = saved
         if not loaded:
-            update = (self.url[:-len("/query")] + "/update" if self.url.endswith("/query")
-                      else "UPDATE-URL (the server's SPARQL Update service)")
+            update = re.sub(r"/query$", "/update", self.url) if self.url.endswith("/query") else "UPDATE-URL"
             raise UsageError(f"the endpoint {self.url} holds none of evkg's graphs (ontology, shapes, curated, "
-                             "inferred), so every query would answer with no rows. Load the knowledge graph into "
-                             f"it first with evkg load --endpoint {update}, or check that this is the right "
-                             "endpoint.")
+                             f"inferred), so every query would answer with no rows. Load the knowledge graph into "
+                             f"it with evkg load --endpoint {update} (its SPARQL Update service), or check the URL.")
 
     def graph_counts(self) -> dict[str, int]:
         sparql = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
