@@ -347,13 +347,19 @@ def test_authors_with_initials_outside_ascii_are_split_into_family_and_given(tmp
                        {"family": "Ødegård", "given": "ØÆ"}]
 
 
-def test_cite_finds_a_paper_by_its_pubmed_id_as_queries_accept_it(tmp_path, monkeypatch, capsys):
+def imported(tmp_path, monkeypatch, capsys, name: str, text: str) -> None:
+    """Import one export file into a fresh user library, as a curator does."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    export = tmp_path / "pubmed.nbib"
-    export.write_text("PMID- 99999902\nTI  - Bacterial vesicles as vaccines.\nAU  - Astrom K\nDP  - 2018\n"
-                      "LID - 10.5555/evkg.vacc.2018 [doi]\n", encoding="utf-8")
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
     assert main(["literature", "import", str(export)]) == 0
     capsys.readouterr()
+
+
+def test_cite_finds_a_paper_by_its_pubmed_id_as_queries_accept_it(tmp_path, monkeypatch, capsys):
+    imported(tmp_path, monkeypatch, capsys, "pubmed.nbib",
+             "PMID- 99999902\nTI  - Bacterial vesicles as vaccines.\nAU  - Astrom K\nDP  - 2018\n"
+             "LID - 10.5555/evkg.vacc.2018 [doi]\n")
     # a bundled paper named by its PMID, a bundled paper named by its DOI, and an imported one
     for name, said in (("pmid:37356708", "Lightner"), ("PMID 32380908", "Sengupta"), ("PMID:99999902", "Astrom"),
                        ("pmid: 99999902", "Bacterial vesicles")):
@@ -375,12 +381,9 @@ def test_cite_of_text_with_spaces_is_an_unknown_name_without_noise():
 
 def test_a_query_on_an_imported_paper_says_imports_are_not_in_the_built_graph(tmp_path, monkeypatch, capsys,
                                                                               built_store_path):
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
-    export = tmp_path / "mine.bib"
-    export.write_text("@article{mine2024,\n  author = {Smith, John},\n  title = {Lung repair},\n  year = {2024},\n"
-                      "  doi = {10.5555/evkg.mine.2024}\n}\n", encoding="utf-8")
-    assert main(["literature", "import", str(export)]) == 0
-    capsys.readouterr()
+    imported(tmp_path, monkeypatch, capsys, "mine.bib",
+             "@article{mine2024,\n  author = {Smith, John},\n  title = {Lung repair},\n  year = {2024},\n"
+             "  doi = {10.5555/evkg.mine.2024}\n}\n")
     code = main(["query", "literature-first-reports", "--param", "paper=10.5555/evkg.mine.2024",
                  "--store", str(built_store_path)])
     err = capsys.readouterr().err
