@@ -98,3 +98,17 @@ def test_the_ontology_a_check_runs_on_is_the_bundled_ontology_statement_for_stat
     assert any(isinstance(q.subject, ox.BlankNode) for q in expected)      # restrictions and lists too
     assert set(_ontology_quads()) == expected
     assert set(new_store().quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)) == expected
+
+
+def test_a_cache_file_others_may_change_is_not_loaded(tmp_path, cache_dir):
+    """Unpickling runs code: a cache file that other users could have written is built again, not loaded."""
+    source = tmp_path / "rules.ttl"
+    source.write_text("# rules\n")
+    calls: list = []
+    resources.cached_build("trial", [source], counting_build(calls))
+    [cached] = cache_dir.glob("trial-*.pickle")
+    cached.chmod(0o666)
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
+    cached.chmod(0o644)
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
+    assert len(calls) == 2

@@ -229,3 +229,12 @@ def test_words_given_to_terms_without_search_are_shown_the_search_that_finds_the
     assert "evkg terms search 'pancreatic cancer'" in said and "add, search" in said
     assert main(["terms", "serch", "osteoarthritis"]) == 2
     assert "Did you mean: evkg terms search osteoarthritis?" in capsys.readouterr().err
+
+
+def test_a_pasted_page_given_to_terms_is_not_echoed_back_whole(capsys):
+    assert main(["terms", "x" * 100_000]) == 2
+    said = capsys.readouterr().err
+    assert "evkg terms search" in said and len(said) < 1000
+    assert main(["x" * 100_000]) == 2
+    said = capsys.readouterr().err
+    assert "no command 'xxx" in said and len(said) < 1000

@@ -127,7 +127,9 @@ def keys_taking(hit: dict) -> list[str]:
 def no_match_message(text: str, for_property: str | None = None) -> str:
     """What to do when a search finds nothing: the terms of other kinds that match (and the keys that take
     them), or how to write a term no index holds. `evkg terms search` and the page's look-up say the same."""
-    shown = repr(text if len(text) <= 80 else text[:77] + "...")     # a pasted page is not echoed back whole
+    from evkg.core.safe_text import shortened
+
+    shown = repr(shortened(text))
     if for_property:
         from evkg.terms import search_terms as search_everywhere
 

@@ -61,7 +61,9 @@ class LazyGroup(click.Group):
 
             close = difflib.get_close_matches(name, list(COMMANDS), n=3)
             hint = f" Did you mean: {', '.join(close)}?" if close else f" Commands: {', '.join(COMMANDS)}."
-            raise click.UsageError(f"no command {name!r}.{hint}", ctx)
+            from evkg.core.safe_text import shortened
+
+            raise click.UsageError(f"no command {shortened(name)!r}.{hint}", ctx)
         return super().resolve_command(ctx, args)
 
 

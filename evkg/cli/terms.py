@@ -15,12 +15,14 @@ class _TermsGroup(click.Group):
             import difflib
             import shlex
 
+            from evkg.core.safe_text import shortened
+
             close = difflib.get_close_matches(name, list(self.commands), n=1)
-            words = " ".join(shlex.quote(a) for a in (args[1:] if close else args))
+            words = shortened(" ".join(shlex.quote(a) for a in (args[1:] if close else args)), 200)
             hint = (f"Did you mean: evkg terms {close[0]} {words}?" if close else
                     f"To find a term by name: evkg terms search {words}")
-            raise click.UsageError(f"no command {name!r} under `evkg terms` (its commands: add, search). {hint}",
-                                   ctx)
+            raise click.UsageError(f"no command {shortened(name)!r} under `evkg terms` (its commands: add, "
+                                   f"search). {hint}", ctx)
         return super().resolve_command(ctx, args)
 
 

@@ -62,7 +62,7 @@ def cached_build(kind: str, paths: list[Path], build, *, code: bool = False):
     and rules), so an edited file builds again. The cache lives in the user's cache folder (EVKG_CACHE_DIR to
     choose another; an unwritable folder just means no cache)."""
     cache = _cache_file(kind, paths + (_code_files() if code else []))
-    if cache.exists():
+    if cache.exists() and _written_by_this_user(cache):
         try:
             with cache.open("rb") as handle:
                 return pickle.load(handle)
@@ -101,6 +101,18 @@ def _modified(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
+
+
+def _written_by_this_user(path: Path) -> bool:
+    """Only a cache file this user wrote, and nobody else may change, is loaded: unpickling runs code, and the
+    fallback cache folder (in the temporary folder) is shared."""
+    if not hasattr(os, "getuid"):
+        return True
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
 
 
 @functools.cache

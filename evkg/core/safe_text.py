@@ -51,6 +51,11 @@ def visible_lines(text) -> str:
                           else _escape(m.group()), text)
 
 
+def shortened(text: str, limit: int = 80) -> str:
+    """Text to quote back in a message, cut to `limit` characters: a pasted page is not echoed back whole."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def json_visible(json_text: str) -> str:
     """JSON text with the characters `json.dumps(ensure_ascii=False)` leaves raw (formatting characters, C1
     controls, separators) written as \\u escapes: the same values when read, nothing invisible when shown."""
