@@ -40,12 +40,18 @@ def test_a_build_is_made_once_and_again_when_one_of_its_files_changes(tmp_path, 
     assert len(calls) == 2
 
 
-def test_a_damaged_cache_file_is_built_again_and_replaced(tmp_path, cache_dir):
+def built_once(tmp_path, cache_dir, calls: list):
+    """(the source file, its cache file) after one build of a trial kind."""
     source = tmp_path / "shapes.ttl"
     source.write_text("# shapes\n")
-    calls: list = []
     resources.cached_build("trial", [source], counting_build(calls))
     [cached] = cache_dir.glob("trial-*.pickle")
+    return source, cached
+
+
+def test_a_damaged_cache_file_is_built_again_and_replaced(tmp_path, cache_dir):
+    calls: list = []
+    source, cached = built_once(tmp_path, cache_dir, calls)
     cached.write_bytes(cached.read_bytes()[:5])
     assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
     assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
@@ -102,11 +108,8 @@ def test_the_ontology_a_check_runs_on_is_the_bundled_ontology_statement_for_stat
 
 def test_a_cache_file_others_may_change_is_not_loaded(tmp_path, cache_dir):
     """Unpickling runs code: a cache file that other users could have written is built again, not loaded."""
-    source = tmp_path / "rules.ttl"
-    source.write_text("# rules\n")
     calls: list = []
-    resources.cached_build("trial", [source], counting_build(calls))
-    [cached] = cache_dir.glob("trial-*.pickle")
+    source, cached = built_once(tmp_path, cache_dir, calls)
     cached.chmod(0o666)
     assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
     cached.chmod(0o644)

@@ -54,6 +54,11 @@ def _parse(paths: list[Path]) -> Graph:
     return cached_build("graph", paths, parse)
 
 
+def graph_cache_file(paths: list[Path]) -> Path:
+    """Where the parse of these bundled files is cached (it may not exist)."""
+    return _cache_file("graph", paths)
+
+
 def cached_build(kind: str, paths: list[Path], build, *, code: bool = False):
     """build(), or the pickled result of an earlier build from the same files.
 

@@ -63,11 +63,15 @@ def working_store_holding(data: Graph):
 @functools.cache
 def _ontology_quads() -> tuple:
     """The ontology's statements in ONTOLOGY_GRAPH, read from the cache of bundled builds as N-Quads: parsing
-    those takes a tenth of converting the parsed ontology statement by statement."""
+    those takes a tenth of converting the parsed ontology statement by statement. Its blank nodes are those of
+    ontology_graph() in this process (the N-Quads are rebuilt whenever the parsed ontology is)."""
     import io
 
-    nquads = resources.cached_build("ontology-quads", resources.turtle_files("ontology"), _ontology_nquads,
-                                    code=True)
+    resources.ontology_graph()        # its blank nodes are the ones written: keyed on its cache file too
+    files = resources.turtle_files("ontology")
+    parsed = resources.graph_cache_file(files)
+    nquads = resources.cached_build("ontology-quads", files + ([parsed] if parsed.exists() else []),
+                                    _ontology_nquads, code=True)
     return tuple(ox.parse(io.BytesIO(nquads), format=ox.RdfFormat.N_QUADS))
 
 
