@@ -74,6 +74,15 @@ def test_unnamed_nodes_are_named_by_what_they_are_and_whose(capsys, tmp_path):
     assert "of Knee EV)" in out
 
 
+def test_parts_a_form_left_unnamed_are_named_by_kind_and_number_not_by_the_yaml_key(capsys, tmp_path):
+    form = ("id: two-preps\ntype: EVProduct\nlabel: Two preps\nhasEVComponent:\n"
+            "  - type: EVPreparation\n    particleKind: SmallEV\n  - type: EVPreparation\n    particleKind: SmallEV\n"
+            "    hasSource:\n      type: CellCultureSource\n")
+    _, out, _ = run(capsys, "check", write(tmp_path, "two.yaml", form))
+    assert "hasEVComponent-" not in out
+    assert "(on the EV preparation #1 of Two preps)" in out and "(on the EV preparation #2 of Two preps)" in out
+
+
 def test_messages_name_properties_instead_of_printing_iris(capsys, tmp_path):
     _, out, _ = run(capsys, "check", write(tmp_path, "knee.ttl", UNNAMED_PARTS), "--format", "json")
     messages = [r["message"] for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]

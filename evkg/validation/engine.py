@@ -8,7 +8,6 @@ a slower in-Python graph.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -33,7 +32,6 @@ ENGINES = ("compiled", "pyshacl")
 PROFILES = ("submission", "published")
 DEFAULT_PROFILE = "submission"
 UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
-UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
 from evkg.validation.store import DATA_GRAPH, store_of_graph  # noqa: E402
 
 
@@ -129,6 +127,7 @@ def _ontology_labels() -> dict:
 
 
 # A bare IRI (not an example in <…>) filled into a message template.
+_KEY_SEGMENT = re.compile(r"([a-z][A-Za-z0-9]*)(?:-([0-9]+))?")
 _IRI_IN_TEXT = re.compile(r"(?<![<\w])https?://[^\s<>\"]+")
 
 
@@ -203,7 +202,11 @@ class SubmittedData:
         if found is not None:
             return shown(found)
         if isinstance(node, URIRef):
-            return shown(str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+            local = str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            written_under = _KEY_SEGMENT.fullmatch(local)   # a node a YAML/JSON form left unnamed: key-N
+            if written_under and str(EVKG[written_under.group(1)]) in _declared_terms():
+                return self.unnamed_label(node, written_under.group(2) or "")
+            return shown(local)
         if isinstance(node, Literal):
             return shown(str(node))
         return self.unnamed_label(node)
@@ -216,11 +219,17 @@ class SubmittedData:
             return (f"{label} ({curie(iri)})" if label else curie(iri)) + match.group(0)[len(iri):]
         return _IRI_IN_TEXT.sub(name, message)
 
-    def unnamed_label(self, node) -> str:
-        kind = next((label for label in (self.known_label(k) for k in self.kinds.get(node, ())) if label), None)
+    def unnamed_label(self, node, number: str | None = None) -> str:
+        kinds = self.kinds.get(node) or (self._types_of(node) if number is not None else ())
+        kind = next((label for label in (self.known_label(k) for k in kinds) if label), None)
         owner = self.owners.get(node)
         whose = f" of {self.label(owner)}" if owner is not None and owner != node else ""
-        return f"the {kind}{whose}" if kind else f"an unnamed part{whose}"
+        nth = f" #{number}" if number else ""
+        return f"the {kind}{nth}{whose}" if kind else f"an unnamed part{nth}{whose}"
+
+    def _types_of(self, node) -> list:
+        query = f"SELECT ?k WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ <{node}> a ?k }} }}"
+        return sorted((self.as_rdflib[k] for (k,) in _rows(self.store, query)), key=str)
 
     def value_text(self, value) -> str | None:
         if value is None:
@@ -310,6 +319,7 @@ def _submission_severity(shape) -> str | None:
 
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
                      focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None) -> ValidationReport:
+    from evkg.validation.findings import one_finding_per_mistake
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.terms import conclusion_results, term_results
@@ -373,54 +383,6 @@ def _component_iri(component) -> str | None:
     return text
 
 
-def one_finding_per_mistake(results) -> list[ValidationResult]:
-    """One finding for one wrong value: a term check that knows the term is wrong (TERM-03..06) says more than
-    the shape that only sees a bad pattern or node kind on the same value, so it stands alone; a term the index
-    does not hold (TERM-02, a warning that it cannot be verified) gives way to a shape that rejects the value
-    (a disease written as a DOID term is still a violation); an unknown evkg term (TERM-01) on a value another
-    check already rejects lends that finding its did-you-mean instead of being a second finding; and a shape
-    that fails one value by two of its constraints reports it once."""
-    from evkg.validation.literals import ILL_TYPED_SHAPE
-    from evkg.validation.terms import NOT_INDEXED, TERM_CHECK_SHAPES
-
-    results = list(dict.fromkeys(results))
-    by_value: dict = {}
-    for result in results:
-        if result.value is not None and result.path is not None:
-            by_value.setdefault((result.focus, result.path, result.value), []).append(result)
-    dropped, replaced = set(), {}
-    decisive = {str(s) for s in TERM_CHECK_SHAPES - {NOT_INDEXED}}
-    term_shapes = {str(s) for s in TERM_CHECK_SHAPES}
-    for group in by_value.values():
-        if len(group) < 2:
-            continue
-        shape_checks = [r for r in group if r.shape not in term_shapes and r.shape != str(UNKNOWN_TERM_SHAPE)]
-        if any(r.shape != str(ILL_TYPED_SHAPE) for r in shape_checks):   # the property's own check says more
-            dropped.update(r for r in shape_checks if r.shape == str(ILL_TYPED_SHAPE))
-            shape_checks = [r for r in shape_checks if r.shape != str(ILL_TYPED_SHAPE)]
-        if any(r.shape in decisive for r in group):
-            dropped.update(shape_checks)
-            dropped.update(r for r in group if r.shape == str(NOT_INDEXED))
-        elif shape_checks:
-            dropped.update(r for r in group if r.shape == str(NOT_INDEXED))
-        unknown = [r for r in group if r.shape == str(UNKNOWN_TERM_SHAPE)]
-        others = [r for r in group if r.shape != str(UNKNOWN_TERM_SHAPE) and r not in dropped]
-        if unknown and others:
-            hint = unknown[0].message.partition("Did you mean")[2]
-            dropped.update(unknown)
-            for other in others:
-                if hint and "Did you mean" not in other.message:
-                    replaced[other] = dataclasses.replace(other, message=f"{other.message} Did you mean{hint}")
-    kept, seen = [], set()
-    for result in (replaced.get(r, r) for r in results if r not in dropped):
-        key = (result.focus, result.path, result.value, result.shape)
-        if result.value is not None and key in seen:
-            continue                  # one shape failing a value twice (its datatype and its range): said once
-        seen.add(key)
-        kept.append(result)
-    return kept
-
-
 def product_iris(graph: Graph) -> list[URIRef]:
     """Every node typed evkg:EVProduct (or a subclass declared in the ontology), sorted."""
     from rdflib.namespace import RDF
@@ -460,7 +422,7 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     """A warning for every evkg: term the ontology does not declare, naming the closest declared ones that may
     stand where it was written."""
     from evkg.validation.compiled import RawResult
-    from evkg.validation.terms import closest_evkg_names
+    from evkg.validation.terms import UNKNOWN_TERM_SHAPE, closest_evkg_names
 
     declared = _declared_terms()
     shapes = resources.shapes_graph()

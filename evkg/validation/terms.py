@@ -23,6 +23,7 @@ from evkg.terms.index import OBO_PURL, TERM_NAMESPACES, TermIndex, curie_of, def
     term_kinds
 
 NOT_INDEXED = EVSH["TERM-02-TermNotIndexed"]
+UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
 OBSOLETE = EVSH["TERM-03-ObsoleteTerm"]
 WRONG_KIND = EVSH["TERM-04-WrongKindOfTerm"]
 NONEXISTENT = EVSH["TERM-05-NonexistentTerm"]
@@ -102,7 +103,7 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
         kinds = wanted[str(predicate)]
         close = [exact] if exact else [t.iri for t in index.closest(words, kinds)]
         if close:
-            hint = (f"Did you mean " + " or ".join(
+            hint = ("Did you mean " + " or ".join(
                 _curie(iri) + (f" ({index.label(iri)})" if index.label(iri) else "") for iri in close)
                 + f"? Write it as `{key}: {_curie(close[0])}`.")
         else:

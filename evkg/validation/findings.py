@@ -1,0 +1,53 @@
+"""One finding for one mistake: where several checks fail the same value of a submission, the report keeps the
+check that says most."""
+from __future__ import annotations
+
+import dataclasses
+
+from evkg.validation.literals import ILL_TYPED_SHAPE
+from evkg.validation.terms import NOT_INDEXED, TERM_CHECK_SHAPES, UNKNOWN_TERM_SHAPE
+
+
+def one_finding_per_mistake(results: list) -> list:
+    """One finding for one wrong value: a term check that knows the term is wrong (TERM-03..06) says more than
+    the shape that only sees a bad pattern or node kind on the same value, so it stands alone; a term the index
+    does not hold (TERM-02, a warning that it cannot be verified) gives way to a shape that rejects the value
+    (a disease written as a DOID term is still a violation); an unknown evkg term (TERM-01) on a value another
+    check already rejects lends that finding its did-you-mean instead of being a second finding; and a shape
+    that fails one value by two of its constraints reports it once."""
+    results = list(dict.fromkeys(results))
+    by_value: dict = {}
+    for result in results:
+        if result.value is not None and result.path is not None:
+            by_value.setdefault((result.focus, result.path, result.value), []).append(result)
+    dropped, replaced = set(), {}
+    decisive = {str(s) for s in TERM_CHECK_SHAPES - {NOT_INDEXED}}
+    term_shapes = {str(s) for s in TERM_CHECK_SHAPES}
+    for group in by_value.values():
+        if len(group) < 2:
+            continue
+        shape_checks = [r for r in group if r.shape not in term_shapes and r.shape != str(UNKNOWN_TERM_SHAPE)]
+        if any(r.shape != str(ILL_TYPED_SHAPE) for r in shape_checks):   # the property's own check says more
+            dropped.update(r for r in shape_checks if r.shape == str(ILL_TYPED_SHAPE))
+            shape_checks = [r for r in shape_checks if r.shape != str(ILL_TYPED_SHAPE)]
+        if any(r.shape in decisive for r in group):
+            dropped.update(shape_checks)
+            dropped.update(r for r in group if r.shape == str(NOT_INDEXED))
+        elif shape_checks:
+            dropped.update(r for r in group if r.shape == str(NOT_INDEXED))
+        unknown = [r for r in group if r.shape == str(UNKNOWN_TERM_SHAPE)]
+        others = [r for r in group if r.shape != str(UNKNOWN_TERM_SHAPE) and r not in dropped]
+        if unknown and others:
+            hint = unknown[0].message.partition("Did you mean")[2]
+            dropped.update(unknown)
+            for other in others:
+                if hint and "Did you mean" not in other.message:
+                    replaced[other] = dataclasses.replace(other, message=f"{other.message} Did you mean{hint}")
+    kept, seen = [], set()
+    for result in (replaced.get(r, r) for r in results if r not in dropped):
+        key = (result.focus, result.path, result.value, result.shape)
+        if result.value is not None and key in seen:
+            continue                  # one shape failing a value twice (its datatype and its range): said once
+        seen.add(key)
+        kept.append(result)
+    return kept
