@@ -232,3 +232,15 @@ def test_a_jurisdiction_that_is_none_of_the_three_is_told_the_codes_to_write(tmp
                     "    determinedCategory: EU_NotATMP\n    date: 2024-03-12\n", encoding="utf-8")
     [message] = [f[2] for f in findings(check(capsys, path)) if f[0] == "S-determinationJurisdiction"]
     assert "EU, US or KR" in message and ".../US" not in message and "https://" not in message
+
+
+def test_rnai_names_rna_interference_in_a_form_and_is_suggested_for_it_in_turtle(capsys, tmp_path):
+    form = variant(tmp_path, "rnai.yaml", "nucleicAcidMechanism: RNAInterference", "nucleicAcidMechanism: RNAi",
+                   ROOT / "examples" / "valid" / "e6-msc-ev-sirna-ibd.yaml")
+    graph = load_rdf(form)
+    assert (None, EVKG.nucleicAcidMechanism, EVKG.RNAInterference) in graph
+    turtle = tmp_path / "rnai.ttl"
+    turtle.write_text((ROOT / "examples" / "valid" / "e6-msc-ev-sirna-ibd.ttl").read_text(encoding="utf-8")
+                      .replace("evkg:nucleicAcidMechanism evkg:RNAInterference", "evkg:nucleicAcidMechanism evkg:RNAi"))
+    messages = [r["message"] for r in check(capsys, turtle)["results"]]
+    assert any("Did you mean evkg:RNAInterference" in m for m in messages)
