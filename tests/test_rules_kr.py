@@ -20,6 +20,7 @@ SOURCE = {"geneticallyModified": "false"}
 RECOMBINANT_RNA = {"cargoKind": "evkg:NucleicAcid", "manufacture": "evkg:Recombinant",
                    "nucleicAcidMechanism": "evkg:Expression", "effectIsGenetic": "true"}
 SYNTHETIC_RNA = dict(RECOMBINANT_RNA, manufacture="evkg:ChemicallySynthesised")
+BORDERLINE_USE = ["evkg:NonMedical", "evkg:Regenerative"]
 
 
 def describe(**changes) -> str:
@@ -62,6 +63,15 @@ CASES = [
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(cellContent=None)),
     ("KR-01c", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin"),
      dict(prep_evOriginKind="evkg:PlantOrigin", cellContent=None)),
+    # also meant for a non-medical use (a skin booster sold as a cosmetic): a drug only with a disease claim
+    ("KR-01", "KR_EVTherapyProduct", dict(intendedUse=BORDERLINE_USE, diseaseClaim="true"),
+     dict(intendedUse=BORDERLINE_USE, diseaseClaim="false")),
+    ("KR-01", "KR_NotCellTherapyProduct", dict(intendedUse=BORDERLINE_USE, diseaseClaim="false"),
+     dict(intendedUse="evkg:NonMedical")),
+    ("KR-01d", "KR_EVTherapyProduct", dict(intendedUse=BORDERLINE_USE, diseaseClaim="false"),
+     dict(intendedUse=BORDERLINE_USE, diseaseClaim="true")),
+    ("KR-01d", "KR_EVTherapyProduct", dict(intendedUse=BORDERLINE_USE, diseaseClaim="false"),
+     dict(intendedUse=BORDERLINE_USE, diseaseClaim="false", prep_evOriginKind="evkg:PlantOrigin")),
 ]
 
 
@@ -75,7 +85,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
     assert graph.value(EVSH.KRRules, SH.targetClass) == EVKG.EVProduct
 
@@ -128,3 +138,19 @@ def test_plant_vesicles_are_outside_the_guideline_core_scope():
     answers = [o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_EVTherapy)]
     assert [(o.category, o.rule) for o in answers] == [(str(EVKG.Undecided), "KR-03")]
     assert "KR_EVTherapyProduct" not in statuses(result)
+
+
+def test_a_borderline_product_waits_for_its_disease_claim_and_is_contested_without_one():
+    """Korean law: a drug is used against disease or acts pharmacologically (PAA Art. 2(4)); a cosmetic is not a
+    drug (Cosmetics Act Art. 2(1)). A product also meant for a non-medical use is settled only by a disease claim."""
+    def answer(**facts):
+        outcomes = run(describe(intendedUse=BORDERLINE_USE, **facts)).outcomes
+        return next(o for o in outcomes if o.question == str(EVKG.Q_KR_EVTherapy))
+
+    unknown = answer(diseaseClaim=None)
+    assert unknown.status == "undecided"
+    assert any(m["property"] == str(EVKG.diseaseClaim) for m in unknown.missing)
+    border = answer(diseaseClaim="false")
+    assert (border.category, border.status) == (str(EVKG.KR_EVTherapyProduct), "contested")
+    assert str(EVKG.KR_NotEVTherapyProduct) in {iri for iri, _ in border.alternatives}
+    assert answer(diseaseClaim="true").status == "settled"
