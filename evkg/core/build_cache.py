@@ -23,13 +23,13 @@ _PRIVATE = 0o700
 _OTHERS_MAY_WRITE = 0o022
 
 
-def cached_build(kind: str, paths: list[Path], build, *, code_files: list[Path] | None = None):
+def cached_build(kind: str, paths: list[Path], build, *, code_files: list[Path] | None = None, key: str = ""):
     """build(), or the pickled result of an earlier build from the same files (and evkg source files).
 
-    The cache key covers every file's path, size and modification time and the evkg version, so an edited file
-    builds again. A cache that cannot be used (no safe folder, a damaged or foreign file, a full disk) only
+    The cache key covers every file's path, size and modification time, the evkg version and ``key`` (what
+    else the build depends on), so an edited file builds again. A cache that cannot be used (no safe folder, a damaged or foreign file, a full disk) only
     means the build is made again."""
-    cache = cache_file(kind, paths + (code_files or []))
+    cache = cache_file(kind, paths + (code_files or []), key)
     folder = private_cache_folder()
     if folder is None:
         return build()
@@ -77,14 +77,14 @@ def private_cache_folder() -> Path | None:
     return None if status.st_mode & _OTHERS_MAY_WRITE else folder
 
 
-def cache_file(kind: str, paths: list[Path]) -> Path:
+def cache_file(kind: str, paths: list[Path], key: str = "") -> Path:
     from evkg import __version__
 
-    key = hashlib.sha1(__version__.encode())
+    digest = hashlib.sha1(f"{__version__}|{key}\n".encode() if key else __version__.encode())
     for path in paths:
         status = path.stat()
-        key.update(f"{path}|{status.st_size}|{status.st_mtime_ns}\n".encode())
-    return cache_folder() / f"{kind}-{key.hexdigest()}.pickle"
+        digest.update(f"{path}|{status.st_size}|{status.st_mtime_ns}\n".encode())
+    return cache_folder() / f"{kind}-{digest.hexdigest()}.pickle"
 
 
 _MISSING = object()

@@ -54,18 +54,13 @@ def _parse(paths: list[Path]) -> Graph:
     return cached_build("graph", paths, parse)
 
 
-def graph_cache_file(paths: list[Path]) -> Path:
-    """Where the parse of these bundled files is cached (it may not exist)."""
-    return build_cache.cache_file("graph", paths)
-
-
-def cached_build(kind: str, paths: list[Path], build, *, code: bool = False):
+def cached_build(kind: str, paths: list[Path], build, *, code: bool = False, key: str = ""):
     """build(), or the pickled result of an earlier build from the same files (evkg.core.build_cache).
 
     With code=True evkg's own source files are part of the key too (for what evkg's code makes of the files,
     such as compiled shapes and rules), so an edited file builds again. The cache lives in the user's cache
     folder (EVKG_CACHE_DIR to choose another; a folder evkg cannot use just means no cache)."""
-    return build_cache.cached_build(kind, paths, build, code_files=_code_files() if code else None)
+    return build_cache.cached_build(kind, paths, build, code_files=_code_files() if code else None, key=key)
 
 
 @functools.cache
