@@ -238,3 +238,17 @@ def test_a_pasted_page_given_to_terms_is_not_echoed_back_whole(capsys):
     assert main(["x" * 100_000]) == 2
     said = capsys.readouterr().err
     assert "no command 'xxx" in said and len(said) < 1000
+
+
+def test_a_pipe_or_a_device_named_like_an_ontology_is_called_what_it_is_not_a_missing_file(tmp_path):
+    """`evkg terms add` said 'file not found.' of a pipe or a link to a device that was plainly there."""
+    import os
+
+    from evkg.core.errors import InputError
+
+    os.mkfifo(tmp_path / "cl.obo")
+    (tmp_path / "mondo.owl").symlink_to("/dev/zero")
+    for name, kind in (("cl.obo", "a pipe (FIFO)"), ("mondo.owl", "a device")):
+        with pytest.raises(InputError) as refused:
+            read_ontology_file(tmp_path / name)
+        assert f"is {kind}, not a regular file; evkg reads only regular files" in str(refused.value)
