@@ -252,3 +252,23 @@ def test_a_pipe_or_a_device_named_like_an_ontology_is_called_what_it_is_not_a_mi
         with pytest.raises(InputError) as refused:
             read_ontology_file(tmp_path / name)
         assert f"is {kind}, not a regular file; evkg reads only regular files" in str(refused.value)
+
+
+@pytest.mark.parametrize("damage", ['{"name": "cl-excerpt.obo", "terms": [{"iri": "http://pur', "[]", '{"x": 1}'])
+def test_a_damaged_file_in_the_term_index_is_named_with_its_fix_not_an_internal_error(terms_dir, capsys, damage):
+    """A file of the index cut short, edited or not written by evkg made every check an 'internal error ...
+    a fault in evkg, not in the file' and `evkg terms search` a traceback."""
+    assert main(["terms", "add", str(ONTOLOGIES / "cl-excerpt.obo")]) == 0
+    (terms_dir / "cl-excerpt.obo.json").write_text(damage, encoding="utf-8")
+    term_index._default_index.cache_clear()
+    capsys.readouterr()
+    example = Path(__file__).resolve().parents[1] / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    for command in (["terms", "search", "cell by histology"], ["check", str(example)]):
+        assert main(command) == 2
+        shown = capsys.readouterr()
+        assert (f"{terms_dir / 'cl-excerpt.obo.json'}: is a damaged file in your term index" in shown.out + shown.err
+                and "evkg terms add" in shown.out + shown.err and "internal error" not in shown.out + shown.err)
+    assert main(["terms", "add", str(ONTOLOGIES / "cl-excerpt.obo")]) == 0        # the fix the message gives
+    term_index._default_index.cache_clear()
+    assert main(["terms", "search", "cell by histology"]) == 0
+    term_index._default_index.cache_clear()
