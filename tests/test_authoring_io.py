@@ -153,6 +153,21 @@ def test_malformed_or_hostile_yaml_exits_2_with_a_located_reason(tmp_path, capsy
 
 
 @pytest.mark.parametrize("name, text", [
+    ("dashes.yaml", "---\n# to fill in\n"), ("braces.yaml", "{}\n"), ("nothing.yaml", ""),
+    ("null.json", "null"), ("braces.json", "{}"), ("nothing.json", "  \n"),
+])
+def test_an_empty_yaml_or_json_description_is_called_empty_in_the_words_of_the_form(tmp_path, capsys, name, text):
+    """'---' alone was 'a single value at the top'; '{}' or an empty file 'holds no RDF statements' and pointed
+    to evkg:EVProduct and Turtle examples, words a YAML writer has not met."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2
+    assert "is empty: it holds no description. Start from `evkg new`" in out + err
+    assert "RDF" not in out + err and "single value" not in out + err
+
+
+@pytest.mark.parametrize("name, text", [
     ("reverse.yaml", "id: p1\ntype: EVProduct\n'@reverse': {label: some words}\n"),
     ("reverse.jsonld", json.dumps({"@context": "https://w3id.org/evkg/context.jsonld", "@id": "product:p1",
                                    "@type": "EVProduct", "@reverse": {"label": "some words"}})),

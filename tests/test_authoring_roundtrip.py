@@ -134,6 +134,20 @@ def test_the_same_description_is_always_written_the_same_way(written, tmp_path):
     assert "_:b1" in first and "_:b2" in first
 
 
+@pytest.mark.parametrize("text", ["x\x85y", "ends with\x85", "\x85starts", "a \x85 b", "line\u2028and\u2029para",
+                                  "multi\nline", "tab\there", " padded ", "no", "1e3", "- x", "#c", "a: b"])
+def test_a_text_with_any_line_break_or_yaml_look_reads_back_from_yaml_as_written(text):
+    """U+0085 (next line; '…' decoded as Latin-1 instead of Windows-1252 gives it) was written in single
+    quotes, where YAML reads it as a line break: 'x\x85y' came back as 'x y'."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    graph = Graph()
+    graph.add((URIRef("https://w3id.org/evkg/data/product/p"), RDFS.label, Literal(text)))
+    again, _ = parse_located(serialise(graph, "yaml").encode("utf-8"), "yaml", source_name="p.yaml")
+    assert [str(o) for o in again.objects(None, RDFS.label)] == [text]
+
+
 def test_a_literal_outside_its_numeric_datatype_is_written_as_it_was_without_a_warning(recwarn):
     import warnings
 

@@ -188,3 +188,30 @@ def test_the_split_path_keeps_the_checks_and_reads_a_bom(corpus, tmp_path, monke
     with_nul.write_bytes(text[:500] + b"\x00" + text[500:])
     entry = check_files([with_nul], chunk_products=7).files[0]
     assert entry.error and "NUL" in entry.error
+
+
+def test_names_in_a_folder_that_are_no_file_to_read_are_named_not_silently_skipped(tmp_path, capsys):
+    """A link to a moved description, a link loop, a pipe or a device named like a description was dropped
+    without a word: the summary counted the other files and the user never learnt one was not checked."""
+    import os
+
+    (tmp_path / "good.ttl").write_bytes(VALID[0].read_bytes())
+    (tmp_path / "moved.yaml").symlink_to(tmp_path / "gone" / "moved.yaml")
+    (tmp_path / "loop-a.ttl").symlink_to(tmp_path / "loop-b.ttl")
+    (tmp_path / "loop-b.ttl").symlink_to(tmp_path / "loop-a.ttl")
+    os.mkfifo(tmp_path / "pipe.ttl")
+    (tmp_path / "zeros.ttl").symlink_to("/dev/zero")
+    code = cli_main(["check", str(tmp_path), "--format", "jsonl", "--jobs", "1"])
+    note = capsys.readouterr().err
+    assert code == 0
+    assert (f"left out of {tmp_path}: 5 name(s) of a description that are no file to read (loop-a.ttl, "
+            "loop-b.ttl, moved.yaml …: a link to a missing file, a link loop, a pipe or a device; put the file "
+            "itself there)") in note
+
+
+def test_a_folder_holding_only_a_link_to_a_missing_description_says_so(tmp_path, capsys):
+    (tmp_path / "moved.yaml").symlink_to(tmp_path / "gone" / "moved.yaml")
+    code = cli_main(["check", str(tmp_path)])
+    shown = capsys.readouterr()
+    assert code == 2
+    assert f"{tmp_path / 'moved.yaml'} is no file to read (a link to a missing file" in shown.out + shown.err

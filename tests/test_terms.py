@@ -238,3 +238,37 @@ def test_a_pasted_page_given_to_terms_is_not_echoed_back_whole(capsys):
     assert main(["x" * 100_000]) == 2
     said = capsys.readouterr().err
     assert "no command 'xxx" in said and len(said) < 1000
+
+
+def test_a_pipe_or_a_device_named_like_an_ontology_is_called_what_it_is_not_a_missing_file(tmp_path):
+    """`evkg terms add` said 'file not found.' of a pipe or a link to a device that was plainly there."""
+    import os
+
+    from evkg.core.errors import InputError
+
+    os.mkfifo(tmp_path / "cl.obo")
+    (tmp_path / "mondo.owl").symlink_to("/dev/zero")
+    for name, kind in (("cl.obo", "a pipe (FIFO)"), ("mondo.owl", "a device")):
+        with pytest.raises(InputError) as refused:
+            read_ontology_file(tmp_path / name)
+        assert f"is {kind}, not a regular file; evkg reads only regular files" in str(refused.value)
+
+
+@pytest.mark.parametrize("damage", ['{"name": "cl-excerpt.obo", "terms": [{"iri": "http://pur', "[]", '{"x": 1}'])
+def test_a_damaged_file_in_the_term_index_is_named_with_its_fix_not_an_internal_error(terms_dir, capsys, damage):
+    """A file of the index cut short, edited or not written by evkg made every check an 'internal error ...
+    a fault in evkg, not in the file' and `evkg terms search` a traceback."""
+    assert main(["terms", "add", str(ONTOLOGIES / "cl-excerpt.obo")]) == 0
+    (terms_dir / "cl-excerpt.obo.json").write_text(damage, encoding="utf-8")
+    term_index._default_index.cache_clear()
+    capsys.readouterr()
+    example = Path(__file__).resolve().parents[1] / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    for command in (["terms", "search", "cell by histology"], ["check", str(example)]):
+        assert main(command) == 2
+        shown = capsys.readouterr()
+        assert (f"{terms_dir / 'cl-excerpt.obo.json'}: is a damaged file in your term index" in shown.out + shown.err
+                and "evkg terms add" in shown.out + shown.err and "internal error" not in shown.out + shown.err)
+    assert main(["terms", "add", str(ONTOLOGIES / "cl-excerpt.obo")]) == 0        # the fix the message gives
+    term_index._default_index.cache_clear()
+    assert main(["terms", "search", "cell by histology"]) == 0
+    term_index._default_index.cache_clear()

@@ -40,15 +40,12 @@ def _missing_file_hint(name: str) -> str:
     return "Check the path and spelling."
 
 
-def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: bool = True,
-                 limit_hint: str = "Split the file, or raise the limit with --max-bytes (or EVKG_MAX_BYTES).") -> bytes:
-    """The bytes of a regular file (or of standard input for `-`), refusing anything over ``limit`` bytes."""
+def regular_file_status(path: str | Path, *, what: str = "file", stdin_ok: bool = False) -> os.stat_result:
+    """The status of a regular file, else an InputError saying what the name is instead (nothing, a folder, a
+    device, a pipe)."""
     shown = str(path)
-    if shown == STDIN:
-        return _read_stream(sys.stdin.buffer, limit, "standard input", limit_hint)
-    path = Path(path)
     try:
-        info = path.stat()
+        info = Path(path).stat()
     except FileNotFoundError:
         raise InputError("no such file.", path=shown, hint=_missing_file_hint(shown)) from None
     except OSError as exc:
@@ -62,6 +59,17 @@ def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: 
         raise InputError(f"is {kind}, not a regular {what}; evkg reads only regular files.", path=shown,
                          hint="Save the data to a file first" + (", or give - and send it on standard input."
                                                                  if stdin_ok else "."))
+    return info
+
+
+def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: bool = True,
+                 limit_hint: str = "Split the file, or raise the limit with --max-bytes (or EVKG_MAX_BYTES).") -> bytes:
+    """The bytes of a regular file (or of standard input for `-`), refusing anything over ``limit`` bytes."""
+    shown = str(path)
+    if shown == STDIN:
+        return _read_stream(sys.stdin.buffer, limit, "standard input", limit_hint)
+    path = Path(path)
+    info = regular_file_status(path, what=what, stdin_ok=stdin_ok)
     if info.st_size > limit:            # a regular file's size is known: no need to read it to refuse it
         raise InputError(f"is {info.st_size:,} bytes, over the size limit of {limit:,} bytes.", path=shown,
                          hint=limit_hint)

@@ -6,13 +6,13 @@ install) they are the top-level folders of the repository.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
-import pickle
 from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph
+
+from evkg.core import build_cache
+from evkg.core.build_cache import CACHE_KEPT_PER_KIND, cache_folder  # noqa: F401  (imported from here)
 
 BUNDLED_FOLDERS = ("ontology", "shapes", "queries", "data", "mappings")
 
@@ -54,100 +54,18 @@ def _parse(paths: list[Path]) -> Graph:
     return cached_build("graph", paths, parse)
 
 
-def graph_cache_file(paths: list[Path]) -> Path:
-    """Where the parse of these bundled files is cached (it may not exist)."""
-    return _cache_file("graph", paths)
+def cached_build(kind: str, paths: list[Path], build, *, code: bool = False, key: str = ""):
+    """build(), or the pickled result of an earlier build from the same files (evkg.core.build_cache).
 
-
-def cached_build(kind: str, paths: list[Path], build, *, code: bool = False):
-    """build(), or the pickled result of an earlier build from the same files.
-
-    The cache key covers every file's path, size and modification time and the evkg version, and with
-    code=True evkg's own source files too (for what evkg's code makes of the files, such as compiled shapes
-    and rules), so an edited file builds again. The cache lives in the user's cache folder (EVKG_CACHE_DIR to
-    choose another; an unwritable folder just means no cache)."""
-    cache = _cache_file(kind, paths + (_code_files() if code else []))
-    if cache.exists() and _written_by_this_user(cache):
-        try:
-            with cache.open("rb") as handle:
-                return pickle.load(handle)
-        except Exception:               # a truncated or foreign file: build again and replace it
-            pass
-    result = build()
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(cache)
-        _prune(kind)
-    except (OSError, pickle.PicklingError):
-        pass
-    return result
-
-
-# Cached builds kept per kind: each edit of a bundled file (or upgrade) makes a new one, and the old ones would
-# otherwise pile up.
-CACHE_KEPT_PER_KIND = 24
-
-
-def _prune(kind: str) -> None:
-    """Remove all but the most recently written cached builds of one kind."""
-    built = sorted(cache_folder().glob(f"{kind}-*.pickle"), key=_modified, reverse=True)
-    for old in built[CACHE_KEPT_PER_KIND:]:
-        try:
-            old.unlink()
-        except OSError:
-            pass
-
-
-def _modified(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-def _written_by_this_user(path: Path) -> bool:
-    """Only a cache file this user wrote, and nobody else may change, is loaded: unpickling runs code, and the
-    fallback cache folder (in the temporary folder) is shared."""
-    if not hasattr(os, "getuid"):
-        return True
-    try:
-        stat = path.stat()
-    except OSError:
-        return False
-    return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
+    With code=True evkg's own source files are part of the key too (for what evkg's code makes of the files,
+    such as compiled shapes and rules), so an edited file builds again. The cache lives in the user's cache
+    folder (EVKG_CACHE_DIR to choose another; a folder evkg cannot use just means no cache)."""
+    return build_cache.cached_build(kind, paths, build, code_files=_code_files() if code else None, key=key)
 
 
 @functools.cache
 def _code_files() -> list[Path]:
     return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
-
-
-def cache_folder() -> Path:
-    """evkg's cache folder: EVKG_CACHE_DIR, else the user's cache folder (or a temporary one)."""
-    folder = os.environ.get("EVKG_CACHE_DIR")
-    if not folder:
-        try:
-            import platformdirs
-
-            folder = platformdirs.user_cache_dir("evkg")
-        except Exception:
-            import tempfile
-
-            folder = os.path.join(tempfile.gettempdir(), "evkg-cache")
-    return Path(folder)
-
-
-def _cache_file(kind: str, paths: list[Path]) -> Path:
-    from evkg import __version__
-
-    key = hashlib.sha1(__version__.encode())
-    for path in paths:
-        stat = path.stat()
-        key.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return cache_folder() / f"{kind}-{key.hexdigest()}.pickle"
 
 
 @functools.cache

@@ -133,6 +133,10 @@ def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = Fa
     """Decoded text that is safe to parse: not empty, no remote JSON-LD context, no external XML entity."""
     text = _decode(raw, source_name)
     if not text or text.isspace():                  # (not strip(): that copies a large file)
+        if fmt in _STRUCTURED_FORMATS:
+            from evkg.io.structured import EMPTY_DESCRIPTION, EMPTY_DESCRIPTION_HINT
+
+            raise InputError(*EMPTY_DESCRIPTION, path=source_name, hint=EMPTY_DESCRIPTION_HINT)
         raise InputError("is empty: it holds no RDF statements.", path=source_name,
                          hint="Describe at least one evkg:EVProduct (see examples/valid/).")
     _refuse_nul(text, source_name)

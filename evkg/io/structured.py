@@ -33,6 +33,8 @@ from evkg.io.numbers import NumberTooLong, finite_number_reader, refuse_long_int
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 DEFAULT_BASE = "https://w3id.org/evkg/data/product/"
+EMPTY_DESCRIPTION = ("is empty: it holds no description.",)
+EMPTY_DESCRIPTION_HINT = "Start from `evkg new`, which writes a commented description to fill in."
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -202,8 +204,7 @@ def read_yaml(text: str, source_name: str) -> tuple[object, _Tree]:
     except yaml.YAMLError as exc:
         raise InputError(f"is not valid YAML: {exc}.", path=source_name) from None
     if not root:
-        raise InputError("is empty: it holds no description.", path=source_name,
-                         hint="Start from `evkg new`, which writes a commented description to fill in.")
+        raise InputError(*EMPTY_DESCRIPTION, path=source_name, hint=EMPTY_DESCRIPTION_HINT)
     return root[0], tree
 
 
@@ -308,6 +309,8 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
             _refuse_remote_imports(document, source_name, allow_remote)
             return document, None
         document = {"graph": document}
+    if document is None or document == {}:               # '---' alone, 'null', '{}'
+        raise InputError(*EMPTY_DESCRIPTION, path=source_name, hint=EMPTY_DESCRIPTION_HINT)
     if not isinstance(document, dict):
         kind = "a list of plain values" if isinstance(document, list) else "a single value"
         raise InputError(f"holds {kind} at the top, not a description.", path=source_name,

@@ -275,6 +275,8 @@ def yaml_text(tree) -> str:
         pass
 
     def text(dumper, value: str):
+        if "\x85" in value:         # a next-line character (often a mis-decoded '…') is read as a line break
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')        # unless escaped
         plain = _convertible(value) and isinstance(plain_scalar_value(value), str) and value == value.strip() \
             and value != ""
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if plain else "'")

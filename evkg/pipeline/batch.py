@@ -150,12 +150,16 @@ def check_path(path: str, options: Options) -> Part:
 
 
 def _no_description_in(folder: Path) -> InputError:
-    others = folder_contents(folder).others
+    contents = folder_contents(folder)
+    others = contents.others
     suffixes = ", ".join(FOLDER_SUFFIXES[:-1]) + " or " + FOLDER_SUFFIXES[-1]
     if others:
         kinds = ", ".join(sorted({p.suffix.lower() or "no suffix" for p in others}))
         hint = (f"It holds {len(others)} other file(s) ({kinds}); to check one as a description, name it, "
                 f"e.g. {others[0]}, with --input-format if its suffix does not say the format.")
+    elif contents.unreadable:
+        hint = (f"{contents.unreadable[0]} is no file to read (a link to a missing file, a link loop, a pipe or a "
+                "device): put the description file itself there.")
     else:
         hint = "Put descriptions in it (start one with `evkg new`), or name the files to check."
     return InputError(f"holds no description (no {suffixes} file in it or its subfolders).", path=str(folder),
@@ -253,16 +257,20 @@ FOLDER_SUFFIXES = RDF_SUFFIXES + (".yaml", ".yml")
 @dataclass
 class FolderContents:
     """What a folder stands for: its descriptions (recursively, sorted), YAML twins of an RDF file beside
-    them (the same description twice; left out so no product is reported twice), and other files."""
+    them (the same description twice; left out so no product is reported twice), other files, and names of
+    descriptions that are no file to read (a link to a missing file, a link loop, a pipe, a device)."""
     descriptions: list[Path]
     twins: list[Path]
     others: list[Path]
+    unreadable: list[Path]
 
 
 def folder_contents(folder: Path) -> FolderContents:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    entries = sorted(folder.rglob("*"))
+    files = [p for p in entries if p.is_file()]
     rdf_stems = {p.with_suffix("") for p in files if p.suffix.lower() in RDF_SUFFIXES}
-    contents = FolderContents([], [], [])
+    contents = FolderContents([], [], [], [p for p in entries if p.suffix.lower() in FOLDER_SUFFIXES
+                                           and not p.is_file() and (p.is_symlink() or not p.is_dir())])
     for path in files:
         suffix = path.suffix.lower()
         if suffix not in FOLDER_SUFFIXES:
@@ -298,6 +306,12 @@ def folder_notes(paths) -> list[str]:
         if contents.twins:
             shown = ", ".join(p.name for p in contents.twins[:3]) + (" …" if len(contents.twins) > 3 else "")
             parts.append(f"{len(contents.twins)} YAML twin(s) of an RDF file beside them ({shown})")
+        if contents.unreadable:
+            shown = ", ".join(p.name for p in contents.unreadable[:3]) + (" …" if len(contents.unreadable) > 3
+                                                                          else "")
+            parts.append(f"{len(contents.unreadable)} name(s) of a description that are no file to read "
+                         f"({shown}: a link to a missing file, a link loop, a pipe or a device; put the file "
+                         "itself there)")
         if contents.others:
             kinds = sorted({p.suffix.lower() or "no suffix" for p in contents.others})
             parts.append(f"{len(contents.others)} file(s) that are not descriptions ({', '.join(kinds)})")

@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,10 +55,11 @@ def _compiled() -> Path:
     """The folder holding OwlTool.class, compiled from the bundled source if not done yet."""
     if not available():
         raise OwlApiUnavailable(INSTALL_HINT)
-    from evkg.core.resources import cache_folder
+    from evkg.core.build_cache import private_cache_folder
 
     digest = hashlib.sha1(SOURCE.read_bytes()).hexdigest()[:12]
-    target = cache_folder() / f"owlapi-{digest}"
+    folder = private_cache_folder()          # classes found in a folder others may write in would be run
+    target = folder / f"owlapi-{digest}" if folder else Path(tempfile.mkdtemp(prefix="evkg-owlapi-"))
     if not (target / "OwlTool.class").exists():
         target.mkdir(parents=True, exist_ok=True)
         done = subprocess.run(["javac", "-nowarn", "-cp", _classpath(), "-d", str(target), str(SOURCE)],

@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from evkg.core import resources
 from evkg.core.closure import reachable
+from evkg.core.errors import InputError
 from evkg.core.identifiers import PREFIX_STEMS, identifier_stems, iri_for_identifier  # noqa: F401 (re-exported)
 from evkg.core.namespaces import EVKG, OBO
 
@@ -145,13 +146,19 @@ def load_local_ontologies(folder: Path | None = None) -> list[LocalOntology]:
     folder = folder or local_index_folder()
     ontologies = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        terms = {t["iri"]: Term(iri=t["iri"], label=t["label"], synonyms=tuple(t.get("synonyms", ())),
-                                ancestors=tuple(t.get("ancestors", ())), obsolete=bool(t.get("obsolete")),
-                                replaced_by=tuple(t.get("replaced_by", ())), source=data["name"])
-                 for t in data["terms"]}
-        ontologies.append(LocalOntology(name=data["name"], path=data.get("path", ""),
-                                        prefixes=tuple(data.get("prefixes", ())), terms=terms))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            terms = {t["iri"]: Term(iri=t["iri"], label=t["label"], synonyms=tuple(t.get("synonyms", ())),
+                                    ancestors=tuple(t.get("ancestors", ())), obsolete=bool(t.get("obsolete")),
+                                    replaced_by=tuple(t.get("replaced_by", ())), source=data["name"])
+                     for t in data["terms"]}
+            ontologies.append(LocalOntology(name=data["name"], path=data.get("path", ""),
+                                            prefixes=tuple(data.get("prefixes", ())), terms=terms))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):    # cut short, edited, or not ours
+            raise InputError("is a damaged file in your term index (the ontologies added with `evkg terms add`), "
+                             "so no check can use the index.", path=str(path),
+                             hint="Add that ontology again with `evkg terms add` and its OBO, OWL or JSON file, or "
+                                  "delete this file.") from None
     return ontologies
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from evkg.core.errors import InputError
+from evkg.core.files import regular_file_status
 from evkg.terms.index import OBO_PURL, PREFIX_STEMS, LocalOntology, Term, id_prefix, save_local_ontology
 
 SUFFIXES = (".obo", ".owl", ".rdf", ".xml", ".json")
@@ -35,8 +36,7 @@ def read_ontology_file(path: str | Path) -> LocalOntology:
     import pronto
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError("file not found.", path=str(path))
+    regular_file_status(path)               # a device or a pipe named like an ontology would never end
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"not an ontology file this command reads ({', '.join(SUFFIXES)}).", path=str(path),
                          hint="Give an OBO file, an OWL file in RDF/XML, or an OBO-Graph JSON file.")

@@ -64,14 +64,18 @@ def working_store_holding(data: Graph):
 def _ontology_quads() -> tuple:
     """The ontology's statements in ONTOLOGY_GRAPH, read from the cache of bundled builds as N-Quads: parsing
     those takes a tenth of converting the parsed ontology statement by statement. Its blank nodes are those of
-    ontology_graph() in this process (the N-Quads are rebuilt whenever the parsed ontology is)."""
+    ontology_graph() in this process: processes started together on an empty cache each parse the ontology,
+    with blank nodes of their own, and the last to write the parse wins, so the N-Quads are keyed on a blank
+    node of the parse they were made from (each parse names its blank nodes afresh)."""
     import io
 
-    resources.ontology_graph()        # its blank nodes are the ones written: keyed on its cache file too
-    files = resources.turtle_files("ontology")
-    parsed = resources.graph_cache_file(files)
-    nquads = resources.cached_build("ontology-quads", files + ([parsed] if parsed.exists() else []),
-                                    _ontology_nquads, code=True)
+    from rdflib import RDF, BNode
+
+    ontology = resources.ontology_graph()
+    parse = min((str(s) for p in (RDF.type, RDF.first) for s in ontology.subjects(p, None) if isinstance(s, BNode)),
+                default="")
+    nquads = resources.cached_build("ontology-quads", resources.turtle_files("ontology"), _ontology_nquads,
+                                    code=True, key=parse)
     return tuple(ox.parse(io.BytesIO(nquads), format=ox.RdfFormat.N_QUADS))
 
 
