@@ -280,6 +280,89 @@ EXPECTED = {
         "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
         "Q_EU_ATMP": UNDECIDED, "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
         "US_NotCombinationProduct": "settled", "KR_EVTherapyProduct": "settled", "Q_KR_GeneTherapy": UNDECIDED,
+    },    # Grapefruit nanovesicles, anti-inflammatory themselves and carrying methotrexate (role both), by mouth for colitis.
+    # EU: the plant vesicle is co-active, so it is a biological substance or a herbal preparation (Art. 1(30)-(32);
+    # EU-03, contested); no cells, no nucleic acid: not an ATMP; plant material: no tissues-and-cells or GMO
+    # question; a new active substance for an immune dysfunction: centralised (Reg. 726/2004 Annex I point 3).
+    # US: no 351(i) category fits a plant vesicle, so a drug, not a biologic (21 CFR 600.3(h); US-11, US-15b,
+    # provisional), reviewed by CDER under an NDA; the plant carrier is an inactive botanical component, not a
+    # constituent of a combination product (21 CFR 3.2(e)), so no request for designation. Korea: plant EVs are
+    # outside the guideline's core scope (MFDS 2024 §1; KR-03).
+    "wang-gdn-mtx-colitis": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotGTMP": "settled",
+        "EU_NotSCTMP": "settled", "EU_NotATMP": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+        "EU_NoGMOAssessmentQuestion": "settled", "US_Drug": "settled", "US_NotHCTP": "settled",
+        "US_NotGeneTherapy": "settled", "US_NotVaccine": "settled", "US_NonBiologicDrug": "provisional",
+        "US_NotCombinationProduct": "provisional", "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional",
+        "absent": ["US_RFDRecommended", "US_CombinationProduct", "US_BiologicalProduct"],
+    },
+    # Bovine milk exosomes carrying a KRAS siRNA whose manufacture the description leaves open. EU: whether the
+    # product is a chemical medicine with a biological-origin excipient (EU-06) turns on a chemically synthesised
+    # cargo, and GTMP status on a recombinant one (Annex I Part IV 2.1(a)), so biological, GTMP, ATMP and GMO stay
+    # open; cell-free: not an sCTMP or TEP; animal origin: no tissues-and-cells rules; new active substance for
+    # cancer: centralised (Annex I point 3). US: RNA interference is not gene therapy whatever the manufacture
+    # (US-14, provisional); whether the siRNA is a drug constituent (combination, biologic) waits for its
+    # manufacture. Korea: animal-cell EVs, cell-free: EV therapy product (MFDS 2024 §1-2); gene therapy open.
+    "aqil-milk-exo-sikras": {
+        "EU_MedicinalProduct": "settled", "Q_EU_Biological": UNDECIDED, "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "EU_NotSCTMP": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+        "US_Drug": "settled", "US_NotHCTP": "settled", "US_NotGeneTherapy": "provisional",
+        "Q_US_Biological": UNDECIDED, "Q_US_Combination": UNDECIDED, "KR_EVTherapyProduct": "settled",
+        "Q_KR_GeneTherapy": UNDECIDED,
+    },
+    # Meningococcal native OMV vaccine from a strain with deletions, a second PorA and over-expressed fHbp: as
+    # 1790GAHB, a vaccine against an infectious disease (Art. 1(4)), never a GTMP (Annex I Part IV 2.1, last
+    # sentence), no cells: not an ATMP; modified strain: centralised (Annex I point 1, provisional) and the GMO
+    # question (contested). US: vaccine, biological product (351(i)); nothing loaded, no device: not a combination
+    # product; gene therapy open (transgene DNA in the vesicles not reported). Korea: how the vesicles formed is
+    # not stated, so the EV-therapy category stays open.
+    "nomv-fhbp-wrair": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "Q_KR_GeneTherapy": UNDECIDED,
+    },
+    # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
+    # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
+    # MFDS 2024 §1-2): four vesicle components are not a combination product (21 CFR 3.2(e) needs different kinds).
+    "altsonflex-1-2-3": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_ImmunologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_GMOAssessmentQuestion": "contested", "EU_NoHumanStartingMaterialRules": "settled",
+        "US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "Q_US_GeneTherapy": UNDECIDED,
+        "KR_EVTherapyProduct": "settled", "KR_GeneTherapyProduct": "provisional",
+    },
+    # Allogeneic MSC exosomes enriched with miR-124 (role both), injected stereotaxically after stroke. The vesicles
+    # act themselves: biological in the EU (3.2.1.1(b)) and the US (351(i); FDA 2019 exosome notice), BLA to market.
+    # How the miRNA was made and whether the producer was modified are not reported: GTMP, ATMP, GMO and the
+    # centralised procedure stay open (stroke is not an Annex I point 3 disease, but a recombinant part would be
+    # point 1). US: a miRNA acts by RNA interference, not gene therapy (US-14, provisional); whether it is a drug
+    # constituent (combination product) waits for its manufacture. Cell content not reported: HCT/P and MFDS open.
+    "msc-exo-mir124-stroke": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED,
+        "EU_HumanStartingMaterialRules": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotGeneTherapy": "provisional",
+        "Q_US_HCTP": UNDECIDED, "Q_US_Combination": UNDECIDED, "US_BLARequired": "settled",
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Native umbilical-cord MSC exosome eye drops for dry eye in chronic GVHD: biological (3.2.1.1(b); 351(i)), cord
+    # donation under Dir. 2004/23/EC; a new active substance for an immune dysfunction: centralised (Annex I point
+    # 3, provisional). Nothing loaded, no device: not a combination product (21 CFR 3.2(e)); CBER. Producer
+    # modification and cell content not reported: GTMP, ATMP, HCT/P, US gene therapy and MFDS stay open.
+    "umsc-exo-dry-eye-gvhd": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED,
+        "Q_EU_GTMP": UNDECIDED, "EU_HumanStartingMaterialRules": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_US_GeneTherapy": UNDECIDED, "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+        "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED,
+        "absent": ["US_RFDRecommended"],
     },
 }
 
@@ -368,3 +451,28 @@ def test_a_plasma_protein_formulated_with_the_vesicles_is_described_as_extracted
     report = validate(load_rdf(wrong), profile="published")
     kind = [r.message for p in report.products for r in p.results if r.constraint_id == "S-coFormulatedKind"]
     assert kind and "plasma" in kind[0] and "OtherSubstanceKind" in kind[0] and "ExtractedNatural" in kind[0]
+
+
+def _alternatives(outcomes, rule: str) -> set[str]:
+    outcome = next(o for o in outcomes if o.rule == rule)
+    return {iri.split("#")[1] for iri, _ in outcome.alternatives}
+
+
+def test_a_plant_vesicle_acting_beside_a_chemical_is_not_offered_as_a_herbal_medicinal_product(tmp_path):
+    """A herbal medicinal product has exclusively herbal active ingredients (Dir. 2001/83/EC Art. 1(30)). Grapefruit
+    vesicles acting together with methotrexate (role both) are a biological substance or, read as a herbal
+    preparation, one of two non-biological active substances: never a herbal medicinal product. The same holds for
+    a plant carrier of doxorubicin read as co-active (EU-06). Plant vesicles acting alone keep the herbal reading."""
+    _, gdn = _answers("wang-gdn-mtx-colitis")
+    assert _alternatives(gdn, "EU-03") == {"EU_NonBiologicalMedicinalProduct"}
+    _, ginger_carrier = _answers("gdlv-doxorubicin")
+    assert _alternatives(ginger_carrier, "EU-06") == {"EU_BiologicalMedicinalProduct"}
+
+    text = (FIXTURES / "wang-gdn-mtx-colitis.yaml").read_text()
+    alone = text.replace("evRole: CombinedRole", "evRole: ActiveSubstanceRole")
+    alone = alone[:alone.index("loadedCargo:")] + "hasNoLoadedCargo: true\n"
+    vesicles_alone = tmp_path / "gdn-alone.yaml"
+    vesicles_alone.write_text(alone)
+    result = classify(load_rdf(vesicles_alone))
+    outcomes = result.for_product(next(iter(result.products)))
+    assert _alternatives(outcomes, "EU-03") == {"EU_HerbalMedicinalProduct"}
