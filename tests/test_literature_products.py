@@ -476,3 +476,15 @@ def test_a_plant_vesicle_acting_beside_a_chemical_is_not_offered_as_a_herbal_med
     result = classify(load_rdf(vesicles_alone))
     outcomes = result.for_product(next(iter(result.products)))
     assert _alternatives(outcomes, "EU-03") == {"EU_HerbalMedicinalProduct"}
+
+
+def test_a_fact_the_registry_does_not_report_is_named_in_a_sentence_that_reads_for_any_fact():
+    """The cord-MSC eye-drop trial record says nothing on producer modification or cells in the product. The
+    finding names the fact first and then says the sources do not state it: "do not state genetically modified"
+    was not English, and did not say that the producer cells were meant."""
+    report = validate(load_rdf(FIXTURES / "umsc-exo-dry-eye-gvhd.yaml"), profile="published")
+    messages = {r.constraint_id: r.message for p in report.products for r in p.results}
+    modified = messages["F-geneticallyModified"]
+    assert modified.startswith("Not reported by the source: whether the producer cells or organism are genetically modified. ")
+    assert "do not state it, so it stays unknown" in modified
+    assert messages["F-cellContent"].startswith("Not reported by the source: cells in the final product. ")

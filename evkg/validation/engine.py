@@ -329,8 +329,9 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
         message = _most_specific(sorted(raw.messages))
         if isinstance(path, URIRef) and str(path) in submitted.not_reported.get(product, ()):
             # still a check not met, but not a gap the describer can fill: the sources do not say
-            message = (f"Not reported by the source: the sources consulted for this description do not state "
-                       f"{name or submitted.label(path)}, so it stays unknown and the questions that need it "
+            # the fact's name leads, as a heading, so that adjectives ("genetically modified") read as well as nouns
+            message = (f"Not reported by the source: {name or submitted.label(path)}. The sources consulted for "
+                       f"this description do not state it, so it stays unknown and the questions that need it "
                        f"stay undecided.")
         item = ValidationResult(
             severity=severity,
