@@ -488,3 +488,16 @@ def test_a_fact_the_registry_does_not_report_is_named_in_a_sentence_that_reads_f
     assert modified.startswith("Not reported by the source: whether the producer cells or organism are genetically modified. ")
     assert "do not state it, so it stays unknown" in modified
     assert messages["F-cellContent"].startswith("Not reported by the source: cells in the final product. ")
+
+
+def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which():
+    """Plant vesicles are outside the MFDS guideline's core scope, so KR-03 leaves the EV-therapy question open,
+    and the gene-therapy question (KR-02, KR-02b need an EV therapy product) cannot be answered. The report names
+    that gate instead of saying the law leaves the gene-therapy question open."""
+    _, outcomes = _answers("wang-gdn-mtx-colitis")
+    scope = next(o for o in outcomes if o.rule == "KR-03")
+    assert (scope.category.split("#")[1], scope.status) == ("Undecided", "provisional")
+    gene = next(o for o in outcomes if o.question == str(EVKG.Q_KR_GeneTherapy) and o.status == "undecided")
+    assert not gene.missing
+    assert "KR-03 leaves open" in gene.rationale and "KR-02, KR-02b" in gene.rationale
+    assert "the law leaves it open" not in gene.rationale
