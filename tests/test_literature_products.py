@@ -501,3 +501,18 @@ def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which():
     assert not gene.missing
     assert "KR-03 leaves open" in gene.rationale and "KR-02, KR-02b" in gene.rationale
     assert "the law leaves it open" not in gene.rationale
+
+
+def test_a_trial_evkg_does_not_hold_is_answered_with_its_registry_link(tmp_path):
+    """The miR-124 exosome trial cited as trial:NCT03384433, a name for curated trials only: the finding tells the
+    describer to cite the ClinicalTrials.gov record (which evkg accepts), not to import BibTeX or check a DOI."""
+    text = (FIXTURES / "msc-exo-mir124-stroke.yaml").read_text()
+    as_trial = tmp_path / "mir124-trial-name.yaml"
+    as_trial.write_text(text.replace("https://clinicaltrials.gov/study/NCT03384433", "trial:NCT03384433"))
+    findings = [r for p in validate(load_rdf(as_trial), profile="published").products for r in p.results
+                if r.constraint_id == "SRC-01"]
+    assert len(findings) == 1
+    assert "Cite its registry record instead: https://clinicaltrials.gov/study/NCT03384433" in findings[0].message
+    assert "DOI" not in findings[0].message
+    cited = validate(load_rdf(FIXTURES / "msc-exo-mir124-stroke.yaml"), profile="published")
+    assert not [r for p in cited.products for r in p.results if r.constraint_id == "SRC-01"]

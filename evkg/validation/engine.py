@@ -32,7 +32,6 @@ ENGINES = ("compiled", "pyshacl")
 # literature, as the curated graph is; every shape keeps its own sh:severity.
 PROFILES = ("submission", "published")
 DEFAULT_PROFILE = "submission"
-UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
 UNKNOWN_TERM_SHAPE = EVSH["TERM-01-UnknownTerm"]
 from evkg.validation.store import DATA_GRAPH, store_of_graph  # noqa: E402
 
@@ -311,6 +310,7 @@ def _submission_severity(shape) -> str | None:
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
                      focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None) -> ValidationReport:
     from evkg.validation.literals import ill_typed_results
+    from evkg.validation.cited_sources import unresolved_source_results
     from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.terms import conclusion_results, term_results
 
@@ -329,7 +329,6 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
         message = _most_specific(sorted(raw.messages))
         if isinstance(path, URIRef) and str(path) in submitted.not_reported.get(product, ()):
             # still a check not met, but not a gap the describer can fill: the sources do not say
-            # the fact's name leads, as a heading, so that adjectives ("genetically modified") read as well as nouns
             message = (f"Not reported by the source: {name or submitted.label(path)}. The sources consulted for "
                        f"this description do not state it, so it stays unknown and the questions that need it "
                        f"stay undecided.")
@@ -428,27 +427,6 @@ def product_iris(graph: Graph) -> list[URIRef]:
 
     found = {s for cls in subclass_closure(EVKG.EVProduct) for s in graph.subjects(RDF.type, cls)}
     return sorted(found, key=str)
-
-
-def unresolved_source_results(submitted: SubmittedData) -> list:
-    """A warning for every cited source the bibliography, act register and user references lack."""
-    from evkg.literature.sources import is_known_source
-    from evkg.validation.compiled import RawResult
-
-    shapes = resources.shapes_graph()
-    messages = frozenset(str(m) for m in shapes.objects(UNRESOLVED_SOURCE_SHAPE, SH.message))
-    as_text = frozenset({SOURCE_AS_TEXT})
-    # a source written as text (a citation, or a web address with a space) names no paper: it was ignored
-    return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
-                      severity=SH.Warning, messages=as_text if isinstance(source, Literal) else messages,
-                      component=SH.SPARQLConstraintComponent)
-            for subject, source in submitted.cited_sources()
-            if isinstance(source, Literal) or not is_known_source(source)]
-
-
-SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give it "
-                  "as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without spaces "
-                  "(write a space as %20). Import references the graph lacks with `evkg literature import refs.bib`.")
 
 
 @functools.cache
