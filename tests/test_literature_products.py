@@ -516,3 +516,26 @@ def test_a_trial_evkg_does_not_hold_is_answered_with_its_registry_link(tmp_path)
     assert "DOI" not in findings[0].message
     cited = validate(load_rdf(FIXTURES / "msc-exo-mir124-stroke.yaml"), profile="published")
     assert not [r for p in cited.products for r in p.results if r.constraint_id == "SRC-01"]
+
+
+def test_a_modification_written_as_text_is_shown_how_to_wrap_it(tmp_path):
+    """altSonflex1-2-3's S. sonnei strain written as `hasGeneticModification: "Deletion of tolR ..."`: the text is
+    not an `encodes` block, and the finding says so and shows the block with the describer's own words, instead
+    of saying that a given modification lacks what its construct encodes. The example of a missing modification
+    includes gene deletions, the usual change in vesicle-vaccine strains."""
+    text = (FIXTURES / "altsonflex-1-2-3.yaml").read_text()
+    block = ('''      hasGeneticModification:
+        - type: GeneticModification
+          encodes: "Deletion of tolR (hyper-blebbing) and htrB (penta-acylated lipid A)"''')
+    assert block in text
+    as_text = tmp_path / "altsonflex-text-modification.yaml"
+    as_text.write_text(text.replace(block, '      hasGeneticModification: "Deletion of tolR and htrB"'))
+    messages = [r.message for p in validate(load_rdf(as_text), profile="published").products for r in p.results
+                if r.constraint_id == "Q-08"]
+    assert any("written as text" in m and 'encodes: "Deletion of tolR and htrB"' in m for m in messages), messages
+    assert not any("does not say what the construct encodes" in m for m in messages)
+    stripped = tmp_path / "altsonflex-no-modification.yaml"
+    stripped.write_text(text.replace(block + "\n", "").replace("      notReported: [hasGeneticModification]\n", ""))
+    missing = [r.message for p in validate(load_rdf(stripped), profile="published").products for r in p.results
+               if r.constraint_id == "Q-08" and "not described" in r.message]
+    assert missing and "which genes were deleted" in missing[0]

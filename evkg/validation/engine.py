@@ -327,8 +327,9 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
         constraint_id, sources, name, _ = _shape_info(shape)
         product = submitted.owners.get(focus)
         message = _most_specific(sorted(raw.messages))
-        if isinstance(path, URIRef) and str(path) in submitted.not_reported.get(product, ()):
-            # still a check not met, but not a gap the describer can fill: the sources do not say
+        if (isinstance(path, URIRef) and str(path) in submitted.not_reported.get(product, ())
+                and raw.value in (None, focus)):
+            # a check not met for want of the fact, which the sources do not give (a value stated wrongly is not)
             message = (f"Not reported by the source: {name or submitted.label(path)}. The sources consulted for "
                        f"this description do not state it, so it stays unknown and the questions that need it "
                        f"stay undecided.")
