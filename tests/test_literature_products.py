@@ -539,3 +539,21 @@ def test_a_modification_written_as_text_is_shown_how_to_wrap_it(tmp_path):
     missing = [r.message for p in validate(load_rdf(stripped), profile="published").products for r in p.results
                if r.constraint_id == "Q-08" and "not described" in r.message]
     assert missing and "which genes were deleted" in missing[0]
+
+
+def test_eye_drops_without_a_disease_claim_are_not_offered_as_a_cosmetic(tmp_path):
+    """The cord-MSC exosome eye drops, presented without a disease claim (say, to soothe tired eyes): a cosmetic is
+    placed on the external parts of the body, the teeth or the oral mucosa (Reg. (EC) No 1223/2009 Art. 2(1)(a)),
+    not on the eye's surface, so EU-01c's cosmetic reading does not apply and the product is medicinal by function
+    (EU-01d, provisional). Eye drops needed a route of their own: 'topical' means skin or a wound."""
+    text = (FIXTURES / "umsc-exo-dry-eye-gvhd.yaml").read_text()
+    assert "routeOfAdministration: [Ophthalmic]" in text
+    unclaimed = tmp_path / "eye-drops-no-claim.yaml"
+    unclaimed.write_text(text.replace("intendedUse: [Treatment]\ndiseaseClaim: true",
+                                      "intendedUse: [Treatment, NonMedical]\ndiseaseClaim: false"))
+    result = classify(load_rdf(unclaimed))
+    outcomes = result.for_product(next(iter(result.products)))
+    medicinal = _best(outcomes, "EU_MedicinalProduct")
+    assert (medicinal.rule, medicinal.status) == ("EU-01d", "provisional")
+    assert not any(o.rule == "EU-01c" for o in outcomes)
+    assert validate(load_rdf(unclaimed), profile="published").conforms
