@@ -283,6 +283,89 @@ EXPECTED = {
         "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
         "Q_EU_ATMP": UNDECIDED, "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
         "US_NotCombinationProduct": "settled", "KR_EVTherapyProduct": "settled", "Q_KR_GeneTherapy": UNDECIDED,
+    },    # Grapefruit nanovesicles, anti-inflammatory themselves and carrying methotrexate (role both), by mouth for colitis.
+    # EU: the plant vesicle is co-active, so it is a biological substance or a herbal preparation (Art. 1(30)-(32);
+    # EU-03, contested); no cells, no nucleic acid: not an ATMP; plant material: no tissues-and-cells or GMO
+    # question; a new active substance for an immune dysfunction: centralised (Reg. 726/2004 Annex I point 3).
+    # US: no 351(i) category fits a plant vesicle, so a drug, not a biologic (21 CFR 600.3(h); US-11, US-15b,
+    # provisional), reviewed by CDER under an NDA; the plant carrier is an inactive botanical component, not a
+    # constituent of a combination product (21 CFR 3.2(e)), so no request for designation. Korea: plant EVs are
+    # outside the guideline's core scope (MFDS 2024 §1; KR-03).
+    "wang-gdn-mtx-colitis": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotGTMP": "settled",
+        "EU_NotSCTMP": "settled", "EU_NotATMP": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+        "EU_NoGMOAssessmentQuestion": "settled", "US_Drug": "settled", "US_NotHCTP": "settled",
+        "US_NotGeneTherapy": "settled", "US_NotVaccine": "settled", "US_NonBiologicDrug": "provisional",
+        "US_NotCombinationProduct": "provisional", "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional",
+        "absent": ["US_RFDRecommended", "US_CombinationProduct", "US_BiologicalProduct"],
+    },
+    # Bovine milk exosomes carrying a KRAS siRNA whose manufacture the description leaves open. EU: whether the
+    # product is a chemical medicine with a biological-origin excipient (EU-06) turns on a chemically synthesised
+    # cargo, and GTMP status on a recombinant one (Annex I Part IV 2.1(a)), so biological, GTMP, ATMP and GMO stay
+    # open; cell-free: not an sCTMP or TEP; animal origin: no tissues-and-cells rules; new active substance for
+    # cancer: centralised (Annex I point 3). US: RNA interference is not gene therapy whatever the manufacture
+    # (US-14, provisional); whether the siRNA is a drug constituent (combination, biologic) waits for its
+    # manufacture. Korea: animal-cell EVs, cell-free: EV therapy product (MFDS 2024 §1-2); gene therapy open.
+    "aqil-milk-exo-sikras": {
+        "EU_MedicinalProduct": "settled", "Q_EU_Biological": UNDECIDED, "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "EU_NotSCTMP": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+        "US_Drug": "settled", "US_NotHCTP": "settled", "US_NotGeneTherapy": "provisional",
+        "Q_US_Biological": UNDECIDED, "Q_US_Combination": UNDECIDED, "KR_EVTherapyProduct": "settled",
+        "Q_KR_GeneTherapy": UNDECIDED,
+    },
+    # Meningococcal native OMV vaccine from a strain with deletions, a second PorA and over-expressed fHbp: as
+    # 1790GAHB, a vaccine against an infectious disease (Art. 1(4)), never a GTMP (Annex I Part IV 2.1, last
+    # sentence), no cells: not an ATMP; modified strain: centralised (Annex I point 1, provisional) and the GMO
+    # question (contested). US: vaccine, biological product (351(i)); nothing loaded, no device: not a combination
+    # product; gene therapy open (transgene DNA in the vesicles not reported). Korea: how the vesicles formed is
+    # not stated, so the EV-therapy category stays open.
+    "nomv-fhbp-wrair": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "Q_KR_GeneTherapy": UNDECIDED,
+    },
+    # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
+    # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
+    # MFDS 2024 §1-2): four vesicle components are not a combination product (21 CFR 3.2(e) needs different kinds).
+    "altsonflex-1-2-3": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_ImmunologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_GMOAssessmentQuestion": "contested", "EU_NoHumanStartingMaterialRules": "settled",
+        "US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "Q_US_GeneTherapy": UNDECIDED,
+        "KR_EVTherapyProduct": "settled", "KR_GeneTherapyProduct": "provisional",
+    },
+    # Allogeneic MSC exosomes enriched with miR-124 (role both), injected stereotaxically after stroke. The vesicles
+    # act themselves: biological in the EU (3.2.1.1(b)) and the US (351(i); FDA 2019 exosome notice), BLA to market.
+    # How the miRNA was made and whether the producer was modified are not reported: GTMP, ATMP, GMO and the
+    # centralised procedure stay open (stroke is not an Annex I point 3 disease, but a recombinant part would be
+    # point 1). US: a miRNA acts by RNA interference, not gene therapy (US-14, provisional); whether it is a drug
+    # constituent (combination product) waits for its manufacture. Cell content not reported: HCT/P and MFDS open.
+    "msc-exo-mir124-stroke": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED,
+        "EU_HumanStartingMaterialRules": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotGeneTherapy": "provisional",
+        "Q_US_HCTP": UNDECIDED, "Q_US_Combination": UNDECIDED, "US_BLARequired": "settled",
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Native umbilical-cord MSC exosome eye drops for dry eye in chronic GVHD: biological (3.2.1.1(b); 351(i)), cord
+    # donation under Dir. 2004/23/EC; a new active substance for an immune dysfunction: centralised (Annex I point
+    # 3, provisional). Nothing loaded, no device: not a combination product (21 CFR 3.2(e)); CBER. Producer
+    # modification and cell content not reported: GTMP, ATMP, HCT/P, US gene therapy and MFDS stay open.
+    "umsc-exo-dry-eye-gvhd": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED,
+        "Q_EU_GTMP": UNDECIDED, "EU_HumanStartingMaterialRules": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_US_GeneTherapy": UNDECIDED, "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+        "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED,
+        "absent": ["US_RFDRecommended"],
     },
 }
 
@@ -371,3 +454,109 @@ def test_a_plasma_protein_formulated_with_the_vesicles_is_described_as_extracted
     report = validate(load_rdf(wrong), profile="published")
     kind = [r.message for p in report.products for r in p.results if r.constraint_id == "S-coFormulatedKind"]
     assert kind and "plasma" in kind[0] and "OtherSubstanceKind" in kind[0] and "ExtractedNatural" in kind[0]
+
+
+def _alternatives(outcomes, rule: str) -> set[str]:
+    outcome = next(o for o in outcomes if o.rule == rule)
+    return {iri.split("#")[1] for iri, _ in outcome.alternatives}
+
+
+def test_a_plant_vesicle_acting_beside_a_chemical_is_not_offered_as_a_herbal_medicinal_product(tmp_path):
+    """A herbal medicinal product has exclusively herbal active ingredients (Dir. 2001/83/EC Art. 1(30)). Grapefruit
+    vesicles acting together with methotrexate (role both) are a biological substance or, read as a herbal
+    preparation, one of two non-biological active substances: never a herbal medicinal product. The same holds for
+    a plant carrier of doxorubicin read as co-active (EU-06). Plant vesicles acting alone keep the herbal reading."""
+    _, gdn = _answers("wang-gdn-mtx-colitis")
+    assert _alternatives(gdn, "EU-03") == {"EU_NonBiologicalMedicinalProduct"}
+    _, ginger_carrier = _answers("gdlv-doxorubicin")
+    assert _alternatives(ginger_carrier, "EU-06") == {"EU_BiologicalMedicinalProduct"}
+
+    text = (FIXTURES / "wang-gdn-mtx-colitis.yaml").read_text()
+    alone = text.replace("evRole: CombinedRole", "evRole: ActiveSubstanceRole")
+    alone = alone[:alone.index("loadedCargo:")] + "hasNoLoadedCargo: true\n"
+    vesicles_alone = tmp_path / "gdn-alone.yaml"
+    vesicles_alone.write_text(alone)
+    result = classify(load_rdf(vesicles_alone))
+    outcomes = result.for_product(next(iter(result.products)))
+    assert _alternatives(outcomes, "EU-03") == {"EU_HerbalMedicinalProduct"}
+
+
+def test_a_fact_the_registry_does_not_report_is_named_in_a_sentence_that_reads_for_any_fact():
+    """The cord-MSC eye-drop trial record says nothing on producer modification or cells in the product. The
+    finding names the fact first and then says the sources do not state it: "do not state genetically modified"
+    was not English, and did not say that the producer cells were meant."""
+    report = validate(load_rdf(FIXTURES / "umsc-exo-dry-eye-gvhd.yaml"), profile="published")
+    messages = {r.constraint_id: r.message for p in report.products for r in p.results}
+    modified = messages["F-geneticallyModified"]
+    assert modified.startswith("Not reported by the source: whether the producer cells or organism are genetically modified. ")
+    assert "do not state it, so it stays unknown" in modified
+    assert messages["F-cellContent"].startswith("Not reported by the source: cells in the final product. ")
+
+
+def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which():
+    """Plant vesicles are outside the MFDS guideline's core scope, so KR-03 leaves the EV-therapy question open,
+    and the gene-therapy question (KR-02, KR-02b need an EV therapy product) cannot be answered. The report names
+    that gate instead of saying the law leaves the gene-therapy question open."""
+    _, outcomes = _answers("wang-gdn-mtx-colitis")
+    scope = next(o for o in outcomes if o.rule == "KR-03")
+    assert (scope.category.split("#")[1], scope.status) == ("Undecided", "provisional")
+    gene = next(o for o in outcomes if o.question == str(EVKG.Q_KR_GeneTherapy) and o.status == "undecided")
+    assert not gene.missing
+    assert "KR-03 leaves open" in gene.rationale and "KR-02, KR-02b" in gene.rationale
+    assert "the law leaves it open" not in gene.rationale
+
+
+def test_a_trial_evkg_does_not_hold_is_answered_with_its_registry_link(tmp_path):
+    """The miR-124 exosome trial cited as trial:NCT03384433, a name for curated trials only: the finding tells the
+    describer to cite the ClinicalTrials.gov record (which evkg accepts), not to import BibTeX or check a DOI."""
+    text = (FIXTURES / "msc-exo-mir124-stroke.yaml").read_text()
+    as_trial = tmp_path / "mir124-trial-name.yaml"
+    as_trial.write_text(text.replace("https://clinicaltrials.gov/study/NCT03384433", "trial:NCT03384433"))
+    findings = [r for p in validate(load_rdf(as_trial), profile="published").products for r in p.results
+                if r.constraint_id == "SRC-01"]
+    assert len(findings) == 1
+    assert "Cite its registry record instead: https://clinicaltrials.gov/study/NCT03384433" in findings[0].message
+    assert "DOI" not in findings[0].message
+    cited = validate(load_rdf(FIXTURES / "msc-exo-mir124-stroke.yaml"), profile="published")
+    assert not [r for p in cited.products for r in p.results if r.constraint_id == "SRC-01"]
+
+
+def test_a_modification_written_as_text_is_shown_how_to_wrap_it(tmp_path):
+    """altSonflex1-2-3's S. sonnei strain written as `hasGeneticModification: "Deletion of tolR ..."`: the text is
+    not an `encodes` block, and the finding says so and shows the block with the describer's own words, instead
+    of saying that a given modification lacks what its construct encodes. The example of a missing modification
+    includes gene deletions, the usual change in vesicle-vaccine strains."""
+    text = (FIXTURES / "altsonflex-1-2-3.yaml").read_text()
+    block = ('''      hasGeneticModification:
+        - type: GeneticModification
+          encodes: "Deletion of tolR (hyper-blebbing) and htrB (penta-acylated lipid A)"''')
+    assert block in text
+    as_text = tmp_path / "altsonflex-text-modification.yaml"
+    as_text.write_text(text.replace(block, '      hasGeneticModification: "Deletion of tolR and htrB"'))
+    messages = [r.message for p in validate(load_rdf(as_text), profile="published").products for r in p.results
+                if r.constraint_id == "Q-08"]
+    assert any("written as text" in m and 'encodes: "Deletion of tolR and htrB"' in m for m in messages), messages
+    assert not any("does not say what the construct encodes" in m for m in messages)
+    stripped = tmp_path / "altsonflex-no-modification.yaml"
+    stripped.write_text(text.replace(block + "\n", "").replace("      notReported: [hasGeneticModification]\n", ""))
+    missing = [r.message for p in validate(load_rdf(stripped), profile="published").products for r in p.results
+               if r.constraint_id == "Q-08" and "not described" in r.message]
+    assert missing and "which genes were deleted" in missing[0]
+
+
+def test_eye_drops_without_a_disease_claim_are_not_offered_as_a_cosmetic(tmp_path):
+    """The cord-MSC exosome eye drops, presented without a disease claim (say, to soothe tired eyes): a cosmetic is
+    placed on the external parts of the body, the teeth or the oral mucosa (Reg. (EC) No 1223/2009 Art. 2(1)(a)),
+    not on the eye's surface, so EU-01c's cosmetic reading does not apply and the product is medicinal by function
+    (EU-01d, provisional). Eye drops needed a route of their own: 'topical' means skin or a wound."""
+    text = (FIXTURES / "umsc-exo-dry-eye-gvhd.yaml").read_text()
+    assert "routeOfAdministration: [Ophthalmic]" in text
+    unclaimed = tmp_path / "eye-drops-no-claim.yaml"
+    unclaimed.write_text(text.replace("intendedUse: [Treatment]\ndiseaseClaim: true",
+                                      "intendedUse: [Treatment, NonMedical]\ndiseaseClaim: false"))
+    result = classify(load_rdf(unclaimed))
+    outcomes = result.for_product(next(iter(result.products)))
+    medicinal = _best(outcomes, "EU_MedicinalProduct")
+    assert (medicinal.rule, medicinal.status) == ("EU-01d", "provisional")
+    assert not any(o.rule == "EU-01c" for o in outcomes)
+    assert validate(load_rdf(unclaimed), profile="published").conforms

@@ -154,8 +154,9 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         for prop in missing:
             triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
         contested_gate = _contested_gate(run, product, rules_by_question.get(q_iri, []))
-        if not missing and contested_gate:
-            rationale = (f"{contested_gate} Ask "
+        open_gate = _open_gate(run, product, rules_by_question.get(q_iri, []))
+        if not missing and (contested_gate or open_gate):
+            rationale = (f"{contested_gate or open_gate} Ask "
                          f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
         elif not missing:
             # under an overlay (a reform proposal, a user's rules) it is that rule set, not the law, that is silent
@@ -209,6 +210,28 @@ def _contested_gate(run, product: str, rules: list) -> str | None:
             return (f"It turns on a contested answer{' to ' + repr(asked[0]) if asked else ''}: {readings} "
                     f"({contested_rule.id if contested_rule else '?'}, contested). Only under the reading "
                     f"'{label_of(category)}' would {', '.join(waiting)} answer this question.")
+    return None
+
+
+def _open_gate(run, product: str, rules: list) -> str | None:
+    """Why a question no missing fact can decide is open when the answer it waits for was left open by a rule
+    (KR-02 waits for an EV therapy product, which KR-03 leaves open for plant vesicles): that rule and its
+    reason, or None."""
+    index = run.index
+    for rule in rules:
+        for category in rule.needs_categories:
+            gate_questions = set(run.kb.category_questions.get(category, ()))
+            for o in sorted(index.outcomes()):
+                if (index.product.get(o) != product or index.category[o] != EVKG_NS + "Undecided"
+                        or not index.questions.get(o, set()) & gate_questions):
+                    continue
+                leaving = run.kb.rules_by_iri.get(index.rule[o])
+                asked = sorted(label_of(q) for q in index.questions[o] & gate_questions)
+                waiting = sorted({r.id for r in rules if category in r.needs_categories}, key=_rule_sort_key)
+                why = f" ({leaving.label[:1].lower()}{leaving.label[1:]})" if leaving and leaving.label else ""
+                return (f"It waits for the answer to {asked[0]!r}, which {leaving.id if leaving else 'a rule'} "
+                        f"leaves open{why}. Only if that answer were '{label_of(category)}' would "
+                        f"{', '.join(waiting)} answer this question.")
     return None
 
 

@@ -152,6 +152,22 @@ def _locate(iri, user_references=None) -> tuple | None:
     return None
 
 
+_REGISTRY_LINKS = ((re.compile(r"NCT\d{8}"), "https://clinicaltrials.gov/study/{}"),
+                   (re.compile(r"\d{4}-\d{6}-\d{2}"),
+                    "https://www.clinicaltrialsregister.eu/ctr-search/search?query={}"),
+                   (re.compile(r"ISRCTN\d+"), "https://www.isrctn.com/{}"))
+
+
+def registry_link(iri) -> str | None:
+    """The public registry record of a trial IRI (trial:NCT…) that evkg's curated trials lack, as a link that
+    is_known_source accepts; None when the IRI is not a trial IRI or its number belongs to no registry listed."""
+    text = str(iri)
+    if not text.startswith(TRIAL_BASE):
+        return None
+    number = text[len(TRIAL_BASE):]
+    return next((link.format(number) for pattern, link in _REGISTRY_LINKS if pattern.fullmatch(number)), None)
+
+
 def is_known_source(iri, user_references=None) -> bool:
     """Whether resolve_source would find the source (without building its record)."""
     return _locate(iri, user_references) is not None

@@ -31,7 +31,6 @@ ENGINES = ("compiled", "pyshacl")
 # literature, as the curated graph is; every shape keeps its own sh:severity.
 PROFILES = ("submission", "published")
 DEFAULT_PROFILE = "submission"
-UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
 from evkg.validation.store import DATA_GRAPH, store_of_graph  # noqa: E402
 
 
@@ -321,6 +320,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
                      focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None) -> ValidationReport:
     from evkg.validation.findings import one_finding_per_mistake
     from evkg.validation.literals import ill_typed_results
+    from evkg.validation.cited_sources import unresolved_source_results
     from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.terms import conclusion_results, term_results
 
@@ -337,10 +337,11 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
         constraint_id, sources, name, _ = _shape_info(shape)
         product = submitted.owners.get(focus)
         message = _most_specific(sorted(raw.messages))
-        if isinstance(path, URIRef) and str(path) in submitted.not_reported.get(product, ()):
-            # still a check not met, but not a gap the describer can fill: the sources do not say
-            message = (f"Not reported by the source: the sources consulted for this description do not state "
-                       f"{name or submitted.label(path)}, so it stays unknown and the questions that need it "
+        if (isinstance(path, URIRef) and str(path) in submitted.not_reported.get(product, ())
+                and raw.value in (None, focus)):
+            # a check not met for want of the fact, which the sources do not give (a value stated wrongly is not)
+            message = (f"Not reported by the source: {name or submitted.label(path)}. The sources consulted for "
+                       f"this description do not state it, so it stays unknown and the questions that need it "
                        f"stay undecided.")
         item = ValidationResult(
             severity=severity,
@@ -389,27 +390,6 @@ def product_iris(graph: Graph) -> list[URIRef]:
 
     found = {s for cls in subclass_closure(EVKG.EVProduct) for s in graph.subjects(RDF.type, cls)}
     return sorted(found, key=str)
-
-
-def unresolved_source_results(submitted: SubmittedData) -> list:
-    """A warning for every cited source the bibliography, act register and user references lack."""
-    from evkg.literature.sources import is_known_source
-    from evkg.validation.compiled import RawResult
-
-    shapes = resources.shapes_graph()
-    messages = frozenset(str(m) for m in shapes.objects(UNRESOLVED_SOURCE_SHAPE, SH.message))
-    as_text = frozenset({SOURCE_AS_TEXT})
-    # a source written as text (a citation, or a web address with a space) names no paper: it was ignored
-    return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
-                      severity=SH.Warning, messages=as_text if isinstance(source, Literal) else messages,
-                      component=SH.SPARQLConstraintComponent)
-            for subject, source in submitted.cited_sources()
-            if isinstance(source, Literal) or not is_known_source(source)]
-
-
-SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give it "
-                  "as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without spaces "
-                  "(write a space as %20). Import references the graph lacks with `evkg literature import refs.bib`.")
 
 
 @functools.cache

@@ -1,0 +1,37 @@
+"""Every source a description cites must be one a reviewer can look up: a paper or act the graph knows (bundled or
+imported by the user), a curated trial, or a trial registry record. The bibliography is not part of the submitted
+data, so this check runs here; its shape (SRC-01) carries the general wording, severity and source."""
+from __future__ import annotations
+
+from rdflib import Literal
+from rdflib.namespace import SH
+
+from evkg.core import resources
+from evkg.core.namespaces import DCT, EVSH
+
+UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
+
+
+def unresolved_source_results(submitted) -> list:
+    """A warning for every cited source the bibliography, act register and user references lack."""
+    from evkg.literature.sources import is_known_source, registry_link
+    from evkg.validation.compiled import RawResult
+
+    shapes = resources.shapes_graph()
+    messages = frozenset(str(m) for m in shapes.objects(UNRESOLVED_SOURCE_SHAPE, SH.message))
+
+    def said(source) -> frozenset:   # text names no paper; a trial evkg lacks is cited by its registry record
+        link = None if isinstance(source, Literal) else registry_link(source)
+        return (frozenset({SOURCE_AS_TEXT}) if isinstance(source, Literal) else
+                frozenset({TRIAL_NOT_CURATED.format(link=link)}) if link else messages)
+    return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
+                      severity=SH.Warning, messages=said(source), component=SH.SPARQLConstraintComponent)
+            for subject, source in submitted.cited_sources()
+            if isinstance(source, Literal) or not is_known_source(source)]
+
+
+TRIAL_NOT_CURATED = ("This trial is not among the trials evkg holds (a trial: name refers to a curated trial "
+                     "record), so reviewers cannot see what it is. Cite its registry record instead: {link}")
+SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give it "
+                  "as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without spaces "
+                  "(write a space as %20). Import references the graph lacks with `evkg literature import refs.bib`.")
