@@ -365,3 +365,46 @@ def test_a_missing_extra_is_named_in_a_sentence_that_reads(capsys):
         import_extra("evkg_web_package_not_installed", "`evkg serve` needs its web packages", "serve")
     assert str(refused.value).startswith("`evkg serve` needs its web packages; evkg_web_package_not_installed is "
                                          "not installed. Install it with: pip install 'evkg[serve]'")
+
+
+# --- values a rule cannot read ----------------------------------------------------------------------------
+
+# A biologist's first draft: siRNA where the vocabulary says NucleicAcid, and "yes" for a true/false fact.
+SIRNA_DRAFT = """id: hek-sirna-liver
+type: EVProduct
+label: HEK293 EVs loaded with PCSK9 siRNA
+cellContent: NoCells
+evRole: DeliveryVehicleRole
+intendedUse: Treatment
+diseaseClaim: yes
+hasEVComponent:
+  - type: EVPreparation
+    evOriginKind: HumanOrigin
+    hasSource: {type: CellCultureSource, geneticallyModified: false}
+loadedCargo:
+  - type: CargoItem
+    cargoKind: siRNA
+    manufacture: ChemicallySynthesised
+"""
+
+
+def _answers(capsys, path) -> dict:
+    _, out, _ = run(capsys, "check", path, "--format", "json")
+    product = json.loads(out)["files"][0]["products"][0]
+    return {c["question_label"]: c for c in product["classifications"]}
+
+
+def test_a_value_the_vocabulary_does_not_define_decides_no_answer(capsys, tmp_path):
+    answers = _answers(capsys, write(tmp_path, "sirna.yaml", SIRNA_DRAFT))
+    gene_therapy = [a for q, a in answers.items() if "gene therapy" in (q or "")]
+    assert gene_therapy, sorted(answers)
+    for answer in gene_therapy:
+        assert answer["status"] == "undecided", answer
+        assert "siRNA" in " ".join(m["prompt"] for m in answer["missing"]), answer
+
+
+def test_a_premise_never_reads_an_unreadable_yes_as_no(capsys, tmp_path):
+    answers = _answers(capsys, write(tmp_path, "sirna.yaml", SIRNA_DRAFT))
+    premises = [p for a in answers.values() for p in a.get("premises", [])]
+    assert premises
+    assert not [p for p in premises if "disease claim: no" in str(p) or "siRNA" in str(p)], premises
