@@ -408,3 +408,16 @@ def test_a_premise_never_reads_an_unreadable_yes_as_no(capsys, tmp_path):
     premises = [p for a in answers.values() for p in a.get("premises", [])]
     assert premises
     assert not [p for p in premises if "disease claim: no" in str(p) or "siRNA" in str(p)], premises
+
+
+def test_a_species_the_index_lacks_is_not_matched_to_one_merely_spelled_alike(capsys, tmp_path):
+    """`organism: Centella asiatica` (a plant the bundled index does not hold) was answered "Did you mean
+    NCBITaxon:520 (Bordetella pertussis)? Write it as `organism: NCBITaxon:520`": a bacterium, for letters
+    in common. A name that shares no word with the text is offered only when spelled alike."""
+    text = SIRNA_DRAFT.replace("hasSource: {type: CellCultureSource, geneticallyModified: false}",
+                               "hasSource: {type: PlantSource, organism: Centella asiatica}")
+    _, out, _ = run(capsys, "check", write(tmp_path, "skin.yaml", text), "--format", "json")
+    product = json.loads(out)["files"][0]["products"][0]
+    [finding] = [r for r in product["results"] if r["constraint"] == "TERM-06"]
+    assert "Bordetella" not in finding["message"] and "NCBITaxon:520" not in finding["message"], finding
+    assert 'evkg terms search "Centella asiatica" --for organism' in finding["message"], finding
