@@ -421,3 +421,12 @@ def test_a_species_the_index_lacks_is_not_matched_to_one_merely_spelled_alike(ca
     [finding] = [r for r in product["results"] if r["constraint"] == "TERM-06"]
     assert "Bordetella" not in finding["message"] and "NCBITaxon:520" not in finding["message"], finding
     assert 'evkg terms search "Centella asiatica" --for organism' in finding["message"], finding
+
+
+def test_an_unclosed_quote_in_yaml_is_pointed_at_where_it_opens(capsys, tmp_path):
+    """An unclosed quote on line 3 of a 4-line file was reported only as "line 5, column 1: found unexpected
+    end of stream", a line the file does not have."""
+    path = write(tmp_path, "bad.yaml", 'id: x\ntype: EVProduct\nlabel: "unclosed\ncellContent: NoCells\n')
+    code, out, _ = run(capsys, "check", path)
+    assert code == 2
+    assert "line 3, column 8" in out and "quoted text" in out and "never closed" in out and "line 5" not in out, out
