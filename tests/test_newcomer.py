@@ -430,3 +430,13 @@ def test_an_unclosed_quote_in_yaml_is_pointed_at_where_it_opens(capsys, tmp_path
     code, out, _ = run(capsys, "check", path)
     assert code == 2
     assert "line 3, column 8" in out and "quoted text" in out and "never closed" in out and "line 5" not in out, out
+
+
+def test_input_format_json_is_accepted_as_a_json_file_is(capsys, tmp_path):
+    """README: "evkg check my-product.yaml  # YAML, JSON, JSON-LD or Turtle"; a .json file is read, but
+    `--input-format json` (for standard input or a file named otherwise) was refused."""
+    path = write(tmp_path, "product.txt", json.dumps({"id": "x", "type": "EVProduct", "label": "X"}))
+    code, out, err = run(capsys, "check", path, "--input-format", "json", "--no-classify")
+    assert code == 1 and "Product: X" in out, (out, err)
+    _, help_text, _ = run(capsys, "check", "--help")
+    assert "yaml" in help_text.split("Format of the input files", 1)[1].split("-o, --output")[0]

@@ -36,7 +36,7 @@ def format_option(choices, default: str, help: str):
 def input_format_option():
     return click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
                         help="Format of the input files (default: from each file's extension); "
-                             "turtle/ttl, ntriples/nt, nquads/nq, trig, json-ld/jsonld, rdfxml/xml, n3.")
+                             "yaml/yml, json, json-ld/jsonld, turtle/ttl, ntriples/nt, nquads/nq, trig, rdfxml/xml, n3.")
 
 
 def output_option():
