@@ -440,3 +440,10 @@ def test_input_format_json_is_accepted_as_a_json_file_is(capsys, tmp_path):
     assert code == 1 and "Product: X" in out, (out, err)
     _, help_text, _ = run(capsys, "check", "--help")
     assert "yaml" in help_text.split("Format of the input files", 1)[1].split("-o, --output")[0]
+
+
+def test_cite_given_a_description_file_says_which_command_reads_files(capsys):
+    """A reviewer's `evkg cite product.ttl` was answered "Closest names: evkg:Settled"."""
+    code, _, err = run(capsys, "cite", VALID[0])
+    assert code == 2
+    assert "evkg:Settled" not in err and f"evkg explain {VALID[0]}" in err, err
