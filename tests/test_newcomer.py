@@ -447,3 +447,9 @@ def test_cite_given_a_description_file_says_which_command_reads_files(capsys):
     code, _, err = run(capsys, "cite", VALID[0])
     assert code == 2
     assert "evkg:Settled" not in err and f"evkg explain {VALID[0]}" in err, err
+
+
+def test_a_first_build_does_not_speak_of_replacing_a_store(capsys, tmp_path):
+    code, _, err = run(capsys, "build", "--store", tmp_path / "new-store")
+    assert code == 0
+    assert "replacing the previous store" not in err and "putting the new store in place" in err, err
