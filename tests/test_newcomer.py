@@ -453,3 +453,18 @@ def test_a_first_build_does_not_speak_of_replacing_a_store(capsys, tmp_path):
     code, _, err = run(capsys, "build", "--store", tmp_path / "new-store")
     assert code == 0
     assert "replacing the previous store" not in err and "putting the new store in place" in err, err
+
+
+def test_post_check_reads_plain_json_as_evkg_check_reads_a_json_file(served):
+    """A script posting a description with `Content-Type: application/json` got 415, though the same JSON as a
+    .json upload, or to `evkg check`, is read through the evkg context."""
+    import yaml
+
+    described = yaml.safe_load((ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_text("utf-8"))
+    with httpx.Client(base_url=served, timeout=120) as client:
+        answer = client.post("/check", content=json.dumps(described),
+                             headers={"Content-Type": "application/json; charset=utf-8"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["files"][0]["conforms"] is True
+        spec = client.get("/openapi.json").json()
+        assert "application/json" in spec["paths"]["/check"]["post"]["requestBody"]["content"]
