@@ -468,3 +468,15 @@ def test_post_check_reads_plain_json_as_evkg_check_reads_a_json_file(served):
         assert answer.json()["files"][0]["conforms"] is True
         spec = client.get("/openapi.json").json()
         assert "application/json" in spec["paths"]["/check"]["post"]["requestBody"]["content"]
+
+
+def test_new_and_convert_take_the_format_names_check_takes(capsys, tmp_path):
+    """`evkg check --input-format turtle` (or json-ld, yml) is accepted, but `evkg new -f turtle` and
+    `evkg convert --to json-ld` were refused."""
+    for given, canonical in (("turtle", "ttl"), ("json-ld", "jsonld"), ("yml", "yaml"), ("TTL", "ttl")):
+        code, out, err = run(capsys, "new", "-k", "msc-ev", "-f", given)
+        assert code == 0, err
+        assert out == run(capsys, "new", "-k", "msc-ev", "-f", canonical)[1]
+        code, converted, err = run(capsys, "convert", VALID[0], "--to", given)
+        assert code == 0, err
+        assert converted == run(capsys, "convert", VALID[0], "--to", canonical)[1]
