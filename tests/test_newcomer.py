@@ -480,3 +480,16 @@ def test_new_and_convert_take_the_format_names_check_takes(capsys, tmp_path):
         code, converted, err = run(capsys, "convert", VALID[0], "--to", given)
         assert code == 0, err
         assert converted == run(capsys, "convert", VALID[0], "--to", canonical)[1]
+
+
+def test_a_short_flag_means_one_option_in_every_command():
+    """`-j` was --jurisdiction in check and explain but --workers in serve."""
+    import click
+
+    meanings: dict[str, set] = {}
+    for name, command in _leaf_commands():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                for short in [o for o in param.opts + param.secondary_opts if len(o) == 2]:
+                    meanings.setdefault(short, set()).add(next(o for o in param.opts if o.startswith("--")))
+    assert {s: m for s, m in meanings.items() if len(m) > 1} == {}
