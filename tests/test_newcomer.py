@@ -493,3 +493,13 @@ def test_a_short_flag_means_one_option_in_every_command():
                 for short in [o for o in param.opts + param.secondary_opts if len(o) == 2]:
                     meanings.setdefault(short, set()).add(next(o for o in param.opts if o.startswith("--")))
     assert {s: m for s, m in meanings.items() if len(m) > 1} == {}
+
+
+def test_a_search_that_finds_nothing_gives_an_identifier_of_the_ontology_the_key_takes(capsys):
+    """`evkg terms search "Centella asiatica" --for organism` said "write it as a CURIE (e.g. MONDO:0005178)",
+    a disease, where a species is wanted."""
+    code, out, err = run(capsys, "terms", "search", "Centella asiatica", "--for", "organism")
+    said = out + err
+    assert "MONDO:0005178" not in said and "NCBITaxon:" in said, said
+    _, out, err = run(capsys, "terms", "search", "no such disease xyzzy", "--for", "indication")
+    assert "MONDO:" in out + err
