@@ -223,7 +223,12 @@ def _licence_file() -> Path:
 
 
 def default_folder() -> Path:
-    return Path(__file__).resolve().parents[2] / "release"
+    """release/ of the source checkout evkg runs from; installed from a wheel, release/ of the current folder
+    (the folder above the package is then site-packages)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "ontology").is_dir():
+        return checkout / "release"
+    return Path.cwd() / "release"
 
 
 def main(argv=None) -> int:
