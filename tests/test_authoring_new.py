@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from evkg.authoring.model import description_model
 from evkg.authoring.template import TEMPLATE_FORMATS, kinds, template
 from evkg.cli import main
 
@@ -179,3 +180,19 @@ def test_the_yaml_template_names_borrowed_properties_by_their_keys():
     yaml_text = template("msc-ev", "yaml")
     assert "a name (label)" in yaml_text and "rdfs:label" not in yaml_text
     assert re.search(r"^label:", yaml_text, re.MULTILINE)
+
+
+def test_a_template_says_what_a_fact_is_not_what_a_finding_would_say_of_it():
+    """The loaded-ev template said, above an empty key, "The vesicles come from cultured cells but no mycoplasma
+    release test is reported" and "The product is declared a non-routine hospital preparation": the message
+    of a check that runs only in that case, read as a statement about the writer's product."""
+    for kind in KINDS:
+        text = " ".join(line.strip("# ").strip() for line in template(kind, "yaml").splitlines())
+        for finding in ("The product is declared a non-routine hospital preparation",
+                        "The producer cells are genetically modified but the modification is not described",
+                        "The dose is given only as a volume"):
+            at = text.find(finding)
+            assert at < 0 or "When it applies, evkg check says:" in text[max(0, at - 40):at], (kind, finding)
+    model_fields = {f.key: f for s in description_model().slots.values() for f in s.fields}
+    assert model_fields["hospitalPreparationDetails"].message.startswith(
+        "The hospital, Member State and prescription basis of a non-routine hospital preparation.")

@@ -374,3 +374,141 @@ def test_a_missing_extra_is_named_in_a_sentence_that_reads(capsys):
         import_extra("evkg_web_package_not_installed", "`evkg serve` needs its web packages", "serve")
     assert str(refused.value).startswith("`evkg serve` needs its web packages; evkg_web_package_not_installed is "
                                          "not installed. Install it with: pip install 'evkg[serve]'")
+
+
+# --- values a rule cannot read ----------------------------------------------------------------------------
+
+# A biologist's first draft: siRNA where the vocabulary says NucleicAcid, and "yes" for a true/false fact.
+SIRNA_DRAFT = """id: hek-sirna-liver
+type: EVProduct
+label: HEK293 EVs loaded with PCSK9 siRNA
+cellContent: NoCells
+evRole: DeliveryVehicleRole
+intendedUse: Treatment
+diseaseClaim: yes
+hasEVComponent:
+  - type: EVPreparation
+    evOriginKind: HumanOrigin
+    hasSource: {type: CellCultureSource, geneticallyModified: false}
+loadedCargo:
+  - type: CargoItem
+    cargoKind: siRNA
+    manufacture: ChemicallySynthesised
+"""
+
+
+def _answers(capsys, path) -> dict:
+    _, out, _ = run(capsys, "check", path, "--format", "json")
+    product = json.loads(out)["files"][0]["products"][0]
+    return {c["question_label"]: c for c in product["classifications"]}
+
+
+def test_a_value_the_vocabulary_does_not_define_decides_no_answer(capsys, tmp_path):
+    answers = _answers(capsys, write(tmp_path, "sirna.yaml", SIRNA_DRAFT))
+    gene_therapy = [a for q, a in answers.items() if "gene therapy" in (q or "")]
+    assert gene_therapy, sorted(answers)
+    for answer in gene_therapy:
+        assert answer["status"] == "undecided", answer
+        assert "siRNA" in " ".join(m["prompt"] for m in answer["missing"]), answer
+
+
+def test_a_premise_never_reads_an_unreadable_yes_as_no(capsys, tmp_path):
+    answers = _answers(capsys, write(tmp_path, "sirna.yaml", SIRNA_DRAFT))
+    premises = [p for a in answers.values() for p in a.get("premises", [])]
+    assert premises
+    assert not [p for p in premises if "disease claim: no" in str(p) or "siRNA" in str(p)], premises
+
+
+def test_a_species_the_index_lacks_is_not_matched_to_one_merely_spelled_alike(capsys, tmp_path):
+    """`organism: Centella asiatica` (a plant the bundled index does not hold) was answered "Did you mean
+    NCBITaxon:520 (Bordetella pertussis)? Write it as `organism: NCBITaxon:520`": a bacterium, for letters
+    in common. A name that shares no word with the text is offered only when spelled alike."""
+    text = SIRNA_DRAFT.replace("hasSource: {type: CellCultureSource, geneticallyModified: false}",
+                               "hasSource: {type: PlantSource, organism: Centella asiatica}")
+    _, out, _ = run(capsys, "check", write(tmp_path, "skin.yaml", text), "--format", "json")
+    product = json.loads(out)["files"][0]["products"][0]
+    [finding] = [r for r in product["results"] if r["constraint"] == "TERM-06"]
+    assert "Bordetella" not in finding["message"] and "NCBITaxon:520" not in finding["message"], finding
+    assert 'evkg terms search "Centella asiatica" --for organism' in finding["message"], finding
+
+
+def test_an_unclosed_quote_in_yaml_is_pointed_at_where_it_opens(capsys, tmp_path):
+    """An unclosed quote on line 3 of a 4-line file was reported only as "line 5, column 1: found unexpected
+    end of stream", a line the file does not have."""
+    path = write(tmp_path, "bad.yaml", 'id: x\ntype: EVProduct\nlabel: "unclosed\ncellContent: NoCells\n')
+    code, out, _ = run(capsys, "check", path)
+    assert code == 2
+    assert "line 3, column 8" in out and "quoted text" in out and "never closed" in out and "line 5" not in out, out
+
+
+def test_input_format_json_is_accepted_as_a_json_file_is(capsys, tmp_path):
+    """README: "evkg check my-product.yaml  # YAML, JSON, JSON-LD or Turtle"; a .json file is read, but
+    `--input-format json` (for standard input or a file named otherwise) was refused."""
+    path = write(tmp_path, "product.txt", json.dumps({"id": "x", "type": "EVProduct", "label": "X"}))
+    code, out, err = run(capsys, "check", path, "--input-format", "json", "--no-classify")
+    assert code == 1 and "Product: X" in out, (out, err)
+    _, help_text, _ = run(capsys, "check", "--help")
+    assert "yaml" in help_text.split("Format of the input files", 1)[1].split("-o, --output")[0]
+
+
+def test_cite_given_a_description_file_says_which_command_reads_files(capsys):
+    """A reviewer's `evkg cite product.ttl` was answered "Closest names: evkg:Settled"."""
+    code, _, err = run(capsys, "cite", VALID[0])
+    assert code == 2
+    assert "evkg:Settled" not in err and f"evkg explain {VALID[0]}" in err, err
+
+
+def test_a_first_build_does_not_speak_of_replacing_a_store(capsys, tmp_path):
+    code, _, err = run(capsys, "build", "--store", tmp_path / "new-store")
+    assert code == 0
+    assert "replacing the previous store" not in err and "putting the new store in place" in err, err
+
+
+def test_post_check_reads_plain_json_as_evkg_check_reads_a_json_file(served):
+    """A script posting a description with `Content-Type: application/json` got 415, though the same JSON as a
+    .json upload, or to `evkg check`, is read through the evkg context."""
+    import yaml
+
+    described = yaml.safe_load((ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_text("utf-8"))
+    with httpx.Client(base_url=served, timeout=120) as client:
+        answer = client.post("/check", content=json.dumps(described),
+                             headers={"Content-Type": "application/json; charset=utf-8"})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["files"][0]["conforms"] is True
+        spec = client.get("/openapi.json").json()
+        assert "application/json" in spec["paths"]["/check"]["post"]["requestBody"]["content"]
+
+
+def test_new_and_convert_take_the_format_names_check_takes(capsys, tmp_path):
+    """`evkg check --input-format turtle` (or json-ld, yml) is accepted, but `evkg new -f turtle` and
+    `evkg convert --to json-ld` were refused."""
+    for given, canonical in (("turtle", "ttl"), ("json-ld", "jsonld"), ("yml", "yaml"), ("TTL", "ttl")):
+        code, out, err = run(capsys, "new", "-k", "msc-ev", "-f", given)
+        assert code == 0, err
+        assert out == run(capsys, "new", "-k", "msc-ev", "-f", canonical)[1]
+        code, converted, err = run(capsys, "convert", VALID[0], "--to", given)
+        assert code == 0, err
+        assert converted == run(capsys, "convert", VALID[0], "--to", canonical)[1]
+
+
+def test_a_short_flag_means_one_option_in_every_command():
+    """`-j` was --jurisdiction in check and explain but --workers in serve."""
+    import click
+
+    meanings: dict[str, set] = {}
+    for name, command in _leaf_commands():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                for short in [o for o in param.opts + param.secondary_opts if len(o) == 2]:
+                    meanings.setdefault(short, set()).add(next(o for o in param.opts if o.startswith("--")))
+    assert {s: m for s, m in meanings.items() if len(m) > 1} == {}
+
+
+def test_a_search_that_finds_nothing_gives_an_identifier_of_the_ontology_the_key_takes(capsys):
+    """`evkg terms search "Centella asiatica" --for organism` said "write it as a CURIE (e.g. MONDO:0005178)",
+    a disease, where a species is wanted."""
+    code, out, err = run(capsys, "terms", "search", "Centella asiatica", "--for", "organism")
+    said = out + err
+    assert "MONDO:0005178" not in said and "NCBITaxon:" in said, said
+    _, out, err = run(capsys, "terms", "search", "no such disease xyzzy", "--for", "indication")
+    assert "MONDO:" in out + err

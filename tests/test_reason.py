@@ -124,3 +124,16 @@ def test_reason_without_java_says_so_and_exits_2(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "Java was not found" in done.stderr and "install" in done.stderr.lower()
     assert "Traceback" not in done.stderr
+
+
+def test_a_value_not_readable_as_its_datatype_is_left_out_and_named_not_a_crash(tmp_path, capsys):
+    """`evkg reason` on a draft with `sizeCutoffNm: 200 nm` ended in an owlready2 traceback (exit code 3)."""
+    draft = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_text(encoding="utf-8")
+    assert "sizeCutoffNm: 200.0\n" in draft
+    path = tmp_path / "draft.yaml"
+    path.write_text(draft.replace("sizeCutoffNm: 200.0\n", "sizeCutoffNm: 200 nm\n", 1), encoding="utf-8")
+    code = main(["reason", str(path)])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    assert "Traceback" not in err and "internal error" not in err
+    assert "'200 nm'" in out and "size cut-off" in out and "evkg check" in out, out

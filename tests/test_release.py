@@ -354,3 +354,22 @@ def test_rdfxml_and_jsonld_are_written_the_same_on_every_run(release, tmp_path):
     for name in ("evkg.owl", "evkg.jsonld"):
         again = _convert(release.folder / "evkg.ttl", tmp_path / name, Release(tmp_path, release.version))
         assert again.read_bytes() == (release.folder / name).read_bytes()
+
+
+def test_every_release_file_is_the_same_bytes_from_any_process(tmp_path):
+    """rdflib names blank nodes anew in each process and its Turtle writer orders them by name, so two
+    `evkg release` runs wrote evkg.ttl (and the files made from it) with two owl:AllDifferent axioms swapped."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for run in ("first", "second"):
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                        "from evkg.publish.release import build_release; "
+                        "build_release(Path(sys.argv[1]), history=Path(sys.argv[2]), obo=False)",
+                        str(tmp_path / run), str(ROOT / "release" / "history")],
+                       check=True, env=env, timeout=600, capture_output=True)
+    for name in ("evkg.ttl", "evkg.owl", "evkg.jsonld", "evkg-base.ttl", "evkg-shapes.ttl", "evkg-rules.ttl"):
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
+        assert (tmp_path / "first" / name).read_bytes() == (ROOT / "release" / name).read_bytes(), name

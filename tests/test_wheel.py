@@ -11,7 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_installs_in_a_fresh_environment_and_checks_outside_the_repo(tmp_path):
+def test_wheel_installs_in_a_fresh_environment_and_checks_outside_the_repo(tmp_path, monkeypatch):
+    monkeypatch.delenv("PYTHONPATH", raising=False)     # the installed evkg, not a checkout on the path
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)],
                    check=True, timeout=600)
@@ -72,3 +73,11 @@ def test_wheel_installs_in_a_fresh_environment_and_checks_outside_the_repo(tmp_p
                               "(r / 'LICENSE-CC-BY-4.0.txt').is_file(), (r / 'ontology' / 'catalog-v001.xml').is_file())"],
                              cwd=work, capture_output=True, text=True, timeout=120)
     assert bundled.stdout.split() == ["True", "True", "True"], bundled.stderr
+
+    # `evkg release` from an installed wheel wrote its files into site-packages/release: the "source checkout"
+    # it defaults to is the folder above the package. Installed, the default is release/ of the current folder.
+    released_here = subprocess.run([str(env_dir / "bin" / "evkg"), "release"], cwd=work, capture_output=True,
+                                   text=True, timeout=600)
+    assert released_here.returncode == 0, released_here.stderr
+    assert (work / "release" / "evkg.owl").is_file(), released_here.stderr
+    assert not list(env_dir.glob("lib/python*/site-packages/release")), released_here.stderr

@@ -339,6 +339,9 @@ def _field(reader: _Reader, slot: str | None, key: str, shapes: list) -> Field:
                    sources=sources, constraints=constraints, definition=reader.definition(prop))
     if messages:
         field_.message = messages[0][2]
+        if reader.shapes.value(chosen, SH.path) is None and field_.definition:
+            # a conditional check speaks of a finding ("no mycoplasma test is reported"), not of this product
+            field_.message = f"{field_.definition} When it applies, evkg check says: {field_.message}"
     _value_kind(reader, field_, shapes)
     return field_
 

@@ -144,9 +144,19 @@ def no_match_message(text: str, for_property: str | None = None) -> str:
                     f"{', '.join(offered(h) for h in elsewhere)}.")
     close = _closest_words(text, for_property)
     return (f"No term matches {shown} among the terms evkg knows (a selection of each ontology, and the "
-            f"ontologies you added).{close} If you know the term's identifier, write it as a CURIE (e.g. MONDO:0005178): "
+            f"ontologies you added).{close} If you know the term's identifier, write it as a CURIE "
+            f"({_example_curie(for_property)}): "
             f"a term of the right ontology that no index holds is accepted with a warning (TERM-02). To search "
             f"and check every term of an ontology, add it with `evkg terms add FILE`.")
+
+
+def _example_curie(for_property: str | None) -> str:
+    """How an identifier of the ontology a key takes is written: "NCBITaxon:<identifier>" for organism."""
+    from evkg.authoring.model import description_model
+
+    spaces = next((f.term_spaces for slot in description_model().slots.values() for f in slot.fields
+                   if f.key == for_property and f.term_spaces), None)
+    return f"{spaces[0]}:<identifier> for {for_property}" if spaces else "e.g. MONDO:0005178"
 
 
 def _closest_words(text: str, for_property: str | None) -> str:

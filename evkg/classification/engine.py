@@ -21,7 +21,7 @@ from evkg.core.closure import reachable
 from evkg.core.sparql_patterns import Needs
 from evkg.core.store_loading import load_serialized
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
-from evkg.classification.facts import DescriptionFacts
+from evkg.classification.facts import DescriptionFacts, set_aside_undefined_values
 from evkg.classification.hierarchy import hierarchy_conclusions
 from evkg.classification.ranks import rank_plans, ranks
 from evkg.classification.rule_checks import checked_conclusions, endless_rules
@@ -84,8 +84,6 @@ def _as_nt(graph: Graph) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
 
 
-
-
 class _Index:
     """What the rules have derived so far, indexed by outcome node (strings throughout)."""
 
@@ -138,7 +136,8 @@ class _Run:
                 p == _RDF_TYPE.value and o in _conclusion_class_iris() for p, o in self.pairs):
             # facts only, no conclusions (a submission's are never trusted)
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")
-            self.predicates, self.pairs = self._stated()
+        set_aside_undefined_values(self.store, kb.labels)
+        self.predicates, self.pairs = self._stated()
         self.index = _Index()
         self.derived: set = set()
         self.managed: dict[str, list] = {}       # outcome -> engine-written triples (status, supersession)

@@ -12,6 +12,23 @@ import pyoxigraph as ox
 from evkg.classification.knowledge import _jurisdiction_code, label_of
 from evkg.classification.outcomes import _IN_SCOPE, ALL_JURISDICTIONS, EVKG_NS, _sparql_term, _value, _value_words
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
+# Statements whose value is an evkg name the vocabulary does not define (evkg:siRNA for evkg:NucleicAcid) are
+# kept here, out of the rules' sight: a rule such as "no cargo is a nucleic acid" would otherwise read the typo
+# as "not a nucleic acid" and settle an answer. The description's facts still name them, to say what to fix.
+UNREADABLE_GRAPH = ox.NamedNode("urn:evkg:engine#unreadable")
+
+
+def set_aside_undefined_values(store, defined_terms) -> None:
+    """Move every statement whose value is an undefined evkg name into UNREADABLE_GRAPH."""
+    rows = store.query(f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{EVKG_NS}")) }}')
+    unreadable = [ox.Quad(s, p, o) for s, p, o in rows if o.value not in defined_terms]
+    for quad in unreadable:
+        store.remove(quad)
+        store.add(ox.Quad(quad.subject, quad.predicate, quad.object, UNREADABLE_GRAPH))
+
 
 class DescriptionFacts:
     def __init__(self, store, kb):
@@ -31,7 +48,7 @@ class DescriptionFacts:
               UNION {{ ?this <{EVKG_NS}loadedCargo>|<{EVKG_NS}coFormulatedActiveSubstance>|<{EVKG_NS}engineeredVesicleComponent> ?item .
                        ?item ?prop ?v }}
               FILTER(STRSTARTS(STR(?prop), "{EVKG_NS}"))
-            }}""")
+            }}""", use_default_graph_as_union=True)
         table: dict[str, dict[str, set]] = {}
         for this, prop, value in rows:                # by position: far faster than by name
             table.setdefault(this.value, {}).setdefault(prop.value, set()).add(value)
@@ -57,7 +74,7 @@ class DescriptionFacts:
               ?this <{_IN_SCOPE.value}> true ; <{EVKG_NS}loadedCargo> ?item .
               OPTIONAL {{ ?item <{EVKG_NS}cargoKind> ?kind }}
               OPTIONAL {{ ?item ?prop ?any }}
-            }}""")
+            }}""", use_default_graph_as_union=True)
         items: dict[tuple, dict] = {}
         for row in rows:
             key = (row["this"].value, _sparql_term(row["item"]))
@@ -110,6 +127,11 @@ class DescriptionFacts:
         return not (isinstance(value, ox.NamedNode) and value.value.startswith(EVKG_NS)
                     and value.value not in self.kb.labels)
 
+    def readable(self, value) -> bool:
+        """Whether a rule can read the value: a defined name, and a true/false value written as one."""
+        return self.defined(value) and not (isinstance(value, ox.Literal) and value.datatype.value == _BOOLEAN
+                                            and value.value not in ("true", "false", "1", "0"))
+
     def undefined_values(self, product: str, prop: str) -> list[str]:
         """The values of `prop` the description states that the evkg vocabulary does not define."""
         return sorted(v.value.removeprefix(EVKG_NS) for v in self.facts.get(product, {}).get(prop, ())
@@ -134,7 +156,7 @@ class DescriptionFacts:
             SELECT ?determination ?where WHERE {{
               ?this <{_IN_SCOPE.value}> true ; <{EVKG_NS}agencyDetermination> ?determination .
               ?determination <{EVKG_NS}jurisdiction> ?where .
-            }}""")
+            }}""", use_default_graph_as_union=True)
         return {determination.value: where.value for determination, where in rows}
 
     def _elsewhere(self, value, jurisdiction: str | None) -> bool:
@@ -150,6 +172,7 @@ class DescriptionFacts:
             values = stated.get(prop)
             if prop == EVKG_NS + "agencyDetermination":
                 values = [v for v in values or () if not self._elsewhere(v, jurisdiction)]
+            values = [v for v in values or () if self.readable(v)]      # what no rule could read is no premise
             if not values:
                 continue
             shown = sorted(self.item_labels.get(v.value) if isinstance(v, ox.NamedNode) and v.value not in self.kb.labels

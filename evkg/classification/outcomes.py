@@ -80,7 +80,8 @@ def _value_words(term, labels: dict) -> str:
         return labels.get(term.value) or _local(term.value)
     if isinstance(term, ox.Literal):
         if term.datatype.value.endswith("#boolean"):
-            return "yes" if term.value in ("true", "1") else "no"
+            # as written when it is neither: an ill-typed "yes" is not "no"
+            return {"true": "yes", "1": "yes", "false": "no", "0": "no"}.get(term.value, repr(term.value))
         return term.value
     return "a described item"
 

@@ -105,6 +105,7 @@ class CrossCheck:
     disagreements: list[Disagreement]
     owl_types: dict[str, set[str]]
     rule_types: dict[str, set[str]]
+    unreadable: list = field(default_factory=list)     # (node, property, value) left out: not of their datatype
 
     @property
     def agree(self) -> bool:
@@ -209,8 +210,8 @@ def description_facts(data: Graph, ontology: Graph) -> Graph:
         elif p in object_props and not isinstance(o, Literal):
             facts.add((s, p, o))
             individuals.update((s, o))
-        elif p in data_props and isinstance(o, Literal) and o.datatype in OWL2_DATATYPES:
-            facts.add((s, p, o))
+        elif p in data_props and isinstance(o, Literal) and o.datatype in OWL2_DATATYPES and not o.ill_typed:
+            facts.add((s, p, o))   # an ill-typed value ("200 nm" as a decimal) no OWL reader accepts
             individuals.add(s)
     for node in individuals:
         if isinstance(node, URIRef) and node not in classes:
@@ -338,8 +339,9 @@ def cross_check(data: Graph) -> CrossCheck:
                     disagreements.append(Disagreement(
                         product, category, owl_says, rules_say, conditions,
                         tuple(sorted(derivations.get((product, category), ())))))
+    unreadable = sorted(((s, p, o) for s, p, o in data if isinstance(o, Literal) and o.ill_typed), key=str)
     return CrossCheck(consistent=consistent, unsatisfiable=unsatisfiable, products=sorted(owl_types), categories=sorted(defined),
-                      disagreements=disagreements, owl_types=owl_types, rule_types=rule_types)
+                      disagreements=disagreements, owl_types=owl_types, rule_types=rule_types, unreadable=unreadable)
 
 
 def labels(ontology: Graph | None = None) -> dict[str, str]:

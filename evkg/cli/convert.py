@@ -5,15 +5,15 @@ from pathlib import Path
 
 import click
 
-from evkg.cli.options import NamedPath
+from evkg.cli.options import NamedPath, description_form_option
 from evkg.io.load import input_format_names
 from evkg.io.write import OUTPUT_FORMATS
 
 
 @click.command(name="convert")
 @click.argument("file", type=NamedPath(dir_okay=False, path_type=str))
-@click.option("--to", "to_format", required=True, type=click.Choice(OUTPUT_FORMATS, case_sensitive=False),
-              help="Form to write: ttl (Turtle), jsonld (JSON-LD with the evkg context) or yaml.")
+@description_form_option("--to", "to_format", forms=OUTPUT_FORMATS, required=True,
+                         help="Form to write: ttl (Turtle), jsonld (JSON-LD with the evkg context) or yaml.")
 @click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
               help="Format of FILE (default: from its extension).")
 @click.option("--output", "-o", type=NamedPath(dir_okay=False, writable=True),

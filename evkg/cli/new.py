@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import NamedPath
+from evkg.cli.options import NamedPath, description_form_option
 
 from evkg.authoring.template import TEMPLATE_FORMATS
 
@@ -11,8 +11,8 @@ from evkg.authoring.template import TEMPLATE_FORMATS
 @click.command(name="new")
 @click.option("--kind", "-k", default="generic", show_default=True, metavar="KIND",
               help="Kind of product, e.g. msc-ev, loaded-ev or plant-ev; --list-kinds lists them all.")
-@click.option("--format", "-f", "fmt", default="yaml", show_default=True,
-              type=click.Choice(TEMPLATE_FORMATS, case_sensitive=False), help="Form of the description.")
+@description_form_option("--format", "-f", "fmt", forms=TEMPLATE_FORMATS, default="yaml", show_default=True,
+                         help="Form of the description.")
 @click.option("--output", "-o", type=NamedPath(dir_okay=False, writable=True),
               help="Write to this file instead of the screen (an existing file is never overwritten).")
 @click.option("--list-kinds", is_flag=True, help="List the kinds of product and exit.")

@@ -26,6 +26,19 @@ def _normalise_format(ctx, param, value):
     return FORMAT_ALIASES.get(value.lower(), value.lower()) if isinstance(value, str) else value
 
 
+# The forms of a description by every name --input-format knows them by: turtle for ttl, json-ld for jsonld.
+DESCRIPTION_FORM_ALIASES = {"turtle": "ttl", "json-ld": "jsonld", "yml": "yaml"}
+
+
+def description_form_option(*names, forms, **kwargs):
+    """An option naming the form a description is written in (`new --format`, `convert --to`), accepting
+    the other spellings of each form."""
+    accepted = list(forms) + [alias for alias, name in DESCRIPTION_FORM_ALIASES.items() if name in forms]
+    return click.option(*names, type=click.Choice(accepted, case_sensitive=False), callback=lambda ctx, param, value:
+                        DESCRIPTION_FORM_ALIASES.get(value.lower(), value.lower()) if isinstance(value, str) else value,
+                        **kwargs)
+
+
 def format_option(choices, default: str, help: str):
     """`--format/-f` with the given choices, accepting the usual aliases (turtle for ttl, md for markdown)."""
     accepted = list(choices) + [alias for alias, name in FORMAT_ALIASES.items() if name in choices]
@@ -36,7 +49,7 @@ def format_option(choices, default: str, help: str):
 def input_format_option():
     return click.option("--input-format", type=click.Choice(input_format_names(), case_sensitive=False),
                         help="Format of the input files (default: from each file's extension); "
-                             "turtle/ttl, ntriples/nt, nquads/nq, trig, json-ld/jsonld, rdfxml/xml, n3.")
+                             "yaml/yml, json, json-ld/jsonld, turtle/ttl, ntriples/nt, nquads/nq, trig, rdfxml/xml, n3.")
 
 
 def output_option():

@@ -65,6 +65,9 @@ def command(files, input_format, allow_remote):
             click.echo("  DISAGREE " + disagreement.describe(names))
         if not result.disagreements:
             click.echo("The OWL definitions and the classification rules agree on every product.")
+    for node, prop, value in result.unreadable:
+        click.echo(f"Left out: {names.get(str(prop), str(prop))} {str(value)!r} of {str(node).rsplit('/', 1)[-1]} "
+                   f"is not a value of its type; `evkg check` says where it is and how to write it.")
     raise click.exceptions.Exit(2 if bad else (0 if result.agree else 1))
 
 

@@ -10,10 +10,11 @@ from evkg.cli.options import NamedPath
 
 @click.command(name="release")
 @click.option("--out", type=NamedPath(file_okay=False, path_type=Path), default=None,
-              help="Folder to write the release into. Default: release/ of the source checkout.")
+              help="Folder to write the release into. Default: release/ of the source checkout, or of the "
+                   "current folder when evkg is installed as a package.")
 @click.option("--history", type=NamedPath(file_okay=False, exists=True, path_type=Path), default=None,
               help="Folder holding earlier releases' merged ontologies (evkg-<version>.ttl), to refuse a version "
-                   "already released with other content. Default: release/history of the source checkout; "
+                   "already released with other content. Default: the history/ folder of the default --out; "
                    "OUT/history is checked too.")
 @click.option("--site", default=None, help="Base URL that the w3id.org redirect rules (.htaccess) point to.")
 def command(out, history, site):

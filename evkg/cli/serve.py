@@ -18,7 +18,7 @@ from evkg.cli.options import NamedPath
               help="Largest request body accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES; the same limit as `evkg check`).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
               help="Seconds allowed per check or query; past it the work is stopped.")
-@click.option("--workers", "--jobs", "-j", "workers", type=click.IntRange(1, 64), default=2, show_default=True,
+@click.option("--workers", "--jobs", "workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes for checks (--jobs is the same option); as many again answer queries (more queries at once get "
                    "503 with Retry-After).")
 @click.option("--worker-memory", type=click.IntRange(min=256), default=3072, show_default=True, metavar="MB",

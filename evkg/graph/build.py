@@ -282,7 +282,8 @@ def _rebuild(target: Path, progress, steps) -> BuildSummary:
         del store
         release_directory(fresh)
         gc.collect()
-        progress("evkg build: replacing the previous store")
+        had_store = (target / BUILD_INFO_FILE).exists()
+        progress("evkg build: " + ("replacing the previous store" if had_store else "putting the new store in place"))
         _swap(fresh, target)
     except BaseException as exc:
         shutil.rmtree(fresh, ignore_errors=True)

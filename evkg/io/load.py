@@ -35,6 +35,7 @@ FORMATS = {
     "trig": "trig",
     "json-ld": "json-ld",
     "jsonld": "json-ld",
+    "json": "json-ld",      # plain JSON without @context is read through the evkg context, as a .json file is
     "rdfxml": "xml",
     "xml": "xml",
     "n3": "n3",

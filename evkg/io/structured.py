@@ -29,6 +29,7 @@ from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context, loosely_named_value
 from evkg.io.ids import BlockIds
 from evkg.io.numbers import NumberTooLong, finite_number_reader, refuse_long_integer, whole_number_reader
+from evkg.io.yaml_errors import yaml_error_place
 
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -196,11 +197,10 @@ def read_yaml(text: str, source_name: str) -> tuple[object, _Tree]:
     except _Refusal as exc:
         raise InputError(exc.message, path=source_name, line=exc.line, column=exc.column, hint=exc.hint) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        reason = (exc.problem or exc.context or "syntax error").strip().rstrip(".")
+        mark, reason, hint = yaml_error_place(exc)
         raise InputError(f"is not valid YAML: {reason}.", path=source_name,
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-                         hint="Check the indentation (spaces, not tabs) and that each key ends with ':'.") from None
+                         hint=hint) from None
     except yaml.YAMLError as exc:
         raise InputError(f"is not valid YAML: {exc}.", path=source_name) from None
     if not root:

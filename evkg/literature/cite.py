@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -100,6 +101,10 @@ def find_citable(name: str) -> URIRef:
     for candidate in candidates:
         if known(candidate):
             return candidate
+    if Path(name).is_file():
+        raise UsageError(f"cite names something in the knowledge graph (a product, rule or term), not a file. "
+                         f"For the rules and legal sources behind a description's answers run `evkg explain "
+                         f"{name}`; then cite any rule it names, e.g. `evkg cite EU-12`.")
     import difflib
 
     lowered = name.lower()

@@ -26,7 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL
 
 from evkg.core import resources
@@ -89,6 +89,34 @@ def _rules_graph() -> Graph:
     for path in resources.rule_files() + [resources.folder("shapes") / "prefixes.ttl"]:
         graph.parse(path, format="turtle")
     return _bind(graph)
+
+
+def _with_stable_blank_nodes(graph: Graph) -> Graph:
+    """The graph with each blank node named by a digest of what it says, recursively.
+
+    rdflib names blank nodes anew in every process and its Turtle writer orders them by name, so two runs
+    wrote axioms such as two owl:AllDifferent in either order. Blank nodes that say the same are written alike
+    wherever they stand, so any numbering among them gives the same bytes."""
+    import hashlib
+
+    digests: dict = {}
+
+    def digest(node, visiting=frozenset()) -> str:
+        if node not in digests:
+            parts = sorted(f"{p.n3()} {digest(o, visiting | {node}) if isinstance(o, BNode) and o not in visiting else o.n3()}"
+                           for p, o in graph.predicate_objects(node))
+            digests[node] = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()
+        return digests[node]
+
+    names: dict = {}
+    seen: dict[str, int] = {}
+    for node in sorted({n for t in graph for n in (t[0], t[2]) if isinstance(n, BNode)}, key=digest):
+        seen[digest(node)] = seen.get(digest(node), -1) + 1
+        names[node] = BNode(f"b{digest(node)}{seen[digest(node)]}")
+    stable = _bind(Graph())
+    for s, p, o in graph:
+        stable.add((names.get(s, s), p, names.get(o, o)))
+    return stable
 
 
 def _convert(turtle: Path, target: Path, release: Release) -> Path:
@@ -164,7 +192,7 @@ def build_release(out: Path, *, history: Path | None = None, site: str = DEFAULT
 
     def write(name: str, graph: Graph, fmt: str, **options) -> Path:
         path = out / name
-        graph.serialize(destination=str(path), format=fmt, encoding="utf-8", **options)
+        _with_stable_blank_nodes(graph).serialize(destination=str(path), format=fmt, encoding="utf-8", **options)
         release.files.append(path)
         return path
 
@@ -223,7 +251,12 @@ def _licence_file() -> Path:
 
 
 def default_folder() -> Path:
-    return Path(__file__).resolve().parents[2] / "release"
+    """release/ of the source checkout evkg runs from; installed from a wheel, release/ of the current folder
+    (the folder above the package is then site-packages)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "ontology").is_dir():
+        return checkout / "release"
+    return Path.cwd() / "release"
 
 
 def main(argv=None) -> int:

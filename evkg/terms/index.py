@@ -258,8 +258,12 @@ class TermIndex:
         return found
 
 
+# difflib's own cut-off for close matches: at 0.4 "centella asiatica" was spelled like "bordetella pertussis"
+_SPELLED_ALIKE = 0.6
+
+
 def _by_likeness(text: str, names: list[str]) -> list[str]:
-    """The names spelled like `text` (difflib ratio 0.4 or more) or sharing a word with it, best first: half
+    """The names spelled like `text` (difflib ratio _SPELLED_ALIKE or more) or sharing a word with it, best first: half
     the spelling likeness plus the share of the text's words the name holds, each word weighted by how few
     names hold it (a typo within a word of more than three letters still counts)."""
     import difflib
@@ -286,7 +290,7 @@ def _by_likeness(text: str, names: list[str]) -> list[str]:
     for name, held in name_words.items():
         spelling = difflib.SequenceMatcher(None, text, name).ratio()
         shared = sum(weight[w] * max((likeness[w].get(h, 0.0) for h in held), default=0.0) for w in words)
-        if spelling >= 0.4 or shared > 0:
+        if spelling >= _SPELLED_ALIKE or shared > 0:
             scored.append((-(spelling / 2 + shared / total), name))
     return [name for _, name in sorted(scored)]
 

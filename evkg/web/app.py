@@ -200,8 +200,8 @@ def _routes(service: Service) -> list:
                                "box (field 'text') or choose a file (field 'file').")
         accepted = ", ".join(list(CONTENT_TYPES) + ["multipart/form-data"])
         raise ServiceError(415, "unsupported-media-type",
-                           f"cannot read a description sent as {media or 'no Content-Type'!r}. Send RDF as one "
-                           f"of: {accepted}.", accepted=list(CONTENT_TYPES) + ["multipart/form-data"])
+                           f"cannot read a description sent as {media or 'no Content-Type'!r}. Send it as one of: "
+                           f"{accepted}.", accepted=list(CONTENT_TYPES) + ["multipart/form-data"])
 
     async def submission_and_profile(request) -> tuple[bytes, str, str, str]:
         raw, fmt, name = await submission(request)

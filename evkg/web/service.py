@@ -30,6 +30,7 @@ CONTENT_TYPES = {
     "text/turtle": "turtle",
     "application/x-turtle": "turtle",
     "application/ld+json": "json-ld",
+    "application/json": "json-ld",       # plain JSON, read through the evkg context as a .json file is
     "application/rdf+xml": "xml",
     "application/n-triples": "nt",
     "application/n-quads": "nquads",
