@@ -329,17 +329,6 @@ EXPECTED = {
         "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
         "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "Q_KR_GeneTherapy": UNDECIDED,
     },
-    # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
-    # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
-    # MFDS 2024 §1-2): four vesicle components are not a combination product (21 CFR 3.2(e) needs different kinds).
-    "altsonflex-1-2-3": {
-        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
-        "EU_ImmunologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "provisional",
-        "EU_GMOAssessmentQuestion": "contested", "EU_NoHumanStartingMaterialRules": "settled",
-        "US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
-        "US_NotCombinationProduct": "settled", "Q_US_GeneTherapy": UNDECIDED,
-        "KR_EVTherapyProduct": "settled", "KR_GeneTherapyProduct": "provisional",
-    },
     # Allogeneic MSC exosomes enriched with miR-124 (role both), injected stereotaxically after stroke. The vesicles
     # act themselves: biological in the EU (3.2.1.1(b)) and the US (351(i); FDA 2019 exosome notice), BLA to market.
     # How the miRNA was made and whether the producer was modified are not reported: GTMP, ATMP, GMO and the
@@ -368,6 +357,10 @@ EXPECTED = {
         "absent": ["US_RFDRecommended"],
     },
 }
+# Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
+# does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
+# MFDS 2024 §1-2): four vesicle components are not a combination product (21 CFR 3.2(e) needs different kinds).
+EXPECTED["altsonflex-1-2-3"] = EXPECTED["gmma-1790gahb"]
 
 
 def _answers(name: str):
