@@ -553,3 +553,16 @@ def test_eye_drops_without_a_disease_claim_are_not_offered_as_a_cosmetic(tmp_pat
     assert (medicinal.rule, medicinal.status) == ("EU-01d", "provisional")
     assert not any(o.rule == "EU-01c" for o in outcomes)
     assert validate(load_rdf(unclaimed), profile="published").conforms
+
+
+def test_an_open_question_says_when_a_catch_all_value_may_be_what_leaves_it_open():
+    """VA-MENGOC-BC's serogroup C polysaccharide can only be written as 'other substance', which no combination
+    rule can place: the answer names that value and asks for a more specific one, instead of saying only that
+    the law leaves the question open (21 CFR 3.2(e) is not silent about two biologics)."""
+    _, outcomes = _answers("va-mengoc-bc")
+    combination = next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
+    assert combination.status == UNDECIDED
+    assert "cargo kind: other substance" in combination.rationale
+    assert "If a more specific value fits, give it" in combination.rationale
+    _, outcomes = _answers("menzb")           # nothing vague stated: the plain wording stays where it applies
+    assert all("no rule can place" not in o.rationale for o in outcomes if o.status == UNDECIDED)

@@ -161,6 +161,11 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         elif not missing:
             # under an overlay (a reform proposal, a user's rules) it is that rule set, not the law, that is silent
             silent = "the rules of this rule set leave it open" if kb.changes else "the law leaves it open"
+            vague = run.stated.catch_all_words(
+                product, [f for rule in rules_by_question.get(q_iri, []) for f in rule.needs_facts])
+            if vague:       # the description, not the law, may be what is silent
+                silent = (f"the description gives {'; '.join(vague)}, which no rule can place. If a more specific "
+                          f"value fits, give it; if none does, {silent}")
             rationale = ("No rule answers this question for the facts as stated, and no missing fact could "
                          f"change that: {silent}. Ask "
                          f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")

@@ -137,6 +137,15 @@ class DescriptionFacts:
         return sorted(v.value.removeprefix(EVKG_NS) for v in self.facts.get(product, {}).get(prop, ())
                       if not self.defined(v))
 
+    def catch_all_words(self, product: str, props) -> list[str]:
+        """The stated facts among `props` whose value is the vocabulary's catch-all for its list ("other
+        substance", "other nucleic acid mechanism"), in words: a rule can place none of them."""
+        stated = self.facts.get(product, {})
+        return [f"{label_of(prop)}: {_value_words(v, self.kb.labels)}" for prop in sorted(set(props))
+                for v in sorted(stated.get(prop, ()), key=str)
+                if isinstance(v, ox.NamedNode) and v.value.removeprefix(EVKG_NS).startswith("Other")
+                and v.value.startswith(EVKG_NS) and v.value in self.kb.labels]
+
     def not_reported(self, product: str) -> set:
         """Facts the description marks as not reported by its sources (evkg:notReported), on any of its parts."""
         return {_value(v) for v in self.facts.get(product, {}).get(EVKG_NS + "notReported", ())}
