@@ -244,3 +244,16 @@ def test_rnai_names_rna_interference_in_a_form_and_is_suggested_for_it_in_turtle
                       .replace("evkg:nucleicAcidMechanism evkg:RNAInterference", "evkg:nucleicAcidMechanism evkg:RNAi"))
     messages = [r["message"] for r in check(capsys, turtle)["results"]]
     assert any("Did you mean evkg:RNAInterference" in m for m in messages)
+
+
+def test_a_particle_kind_is_read_by_the_name_of_its_class(capsys, tmp_path):
+    """Particle kinds are classes (MISEV's small EV, exosome …), not a closed list of individuals: a form reads
+    them by their labels too, and MISEV2018's own 'small EV' names evkg:SmallEV; a name of no class stays a
+    Q-01 finding."""
+    form = variant(tmp_path, "small-ev.yaml", "particleKind: SmallEV", "particleKind: small EV")
+    assert (None, EVKG.particleKind, EVKG.SmallEV) in load_rdf(form)
+    exosome = variant(tmp_path, "exosome.yaml", "particleKind: SmallEV", "particleKind: exosome")
+    assert (None, EVKG.particleKind, EVKG.Exosome) in load_rdf(exosome)
+    assert not [r for r in check(capsys, form)["results"] if r["constraint"] == "Q-01"]
+    unknown = variant(tmp_path, "blob.yaml", "particleKind: SmallEV", "particleKind: vesicle blob")
+    assert [r for r in check(capsys, unknown)["results"] if r["constraint"] == "Q-01"]

@@ -191,14 +191,19 @@ def _listed_data_values(shapes: Graph, prop: str) -> set[str]:
 
 
 def closed_values(ontology: Graph, shapes: Graph, prop: str) -> set:
-    """The closed list of evkg values a property takes: its sh:in lists, else the named individuals of its
-    range (or of the class its evkg values come from, schema:rangeIncludes, for a property that also takes
-    external terms)."""
+    """The closed list of evkg values a property takes: its sh:in lists, else the classes at or below its
+    evkg:valueClassesUnder (a property whose values are classes), else the named individuals of its range (or
+    of the class its evkg values come from, schema:rangeIncludes, for a property that also takes external
+    terms)."""
     values: set = set()
     for shape in shapes.subjects(SH.path, URIRef(prop)):
         allowed = shapes.value(shape, SH["in"])
         if allowed is not None:
             values.update(v for v in shapes.items(allowed) if isinstance(v, URIRef) and str(v).startswith(str(EVKG)))
+    root = ontology.value(URIRef(prop), EVKG.valueClassesUnder)      # a property whose values are classes
+    if not values and root is not None:
+        values.update(c for c in ontology.transitive_subjects(RDFS.subClassOf, root)
+                      if isinstance(c, URIRef) and str(c).startswith(str(EVKG)))
     range_ = ontology.value(URIRef(prop), RDFS.range) or ontology.value(URIRef(prop), RANGE_INCLUDES)
     if not values and range_ is not None:
         values.update(i for i in ontology.subjects(RDF.type, range_)
