@@ -370,6 +370,16 @@ def _answers(name: str):
     return graph, result.for_product(product)
 
 
+def _variant(tmp_path, name: str, old: str, new: str):
+    """A fixture with one passage changed: its file and the outcomes for its product."""
+    text = (FIXTURES / f"{name}.yaml").read_text()
+    assert old in text
+    path = tmp_path / f"{name}-variant.yaml"
+    path.write_text(text.replace(old, new))
+    result = classify(load_rdf(path))
+    return path, result.for_product(next(iter(result.products)))
+
+
 def _best(outcomes, category: str):
     rank = {"settled": 3, "provisional": 2, "contested": 1}
     found = [o for o in outcomes if o.category == str(EVKG[category]) and o.status in rank]
@@ -414,12 +424,8 @@ def test_a_hospital_preparation_of_a_non_atmp_cannot_use_the_hospital_exemption(
     """The autologous plasma exosomes prepared in the hospital for one patient: Art. 3(7) of Dir. 2001/83/EC
     exempts only ATMPs, so a cell-free, non-genetic EV biological is told the exemption is not available and that
     the EU route for such a preparation depends on national rules (EU-24, contested)."""
-    text = (FIXTURES / "kumamoto-autologous-plasma-exo.yaml").read_text()
-    hospital = tmp_path / "kumamoto-in-hospital.yaml"
-    hospital.write_text(text.replace("manufacturingSetting: IndustrialManufacture",
-                                     "manufacturingSetting: HospitalNonRoutinePreparation"))
-    result = classify(load_rdf(hospital))
-    outcomes = result.for_product(next(iter(result.products)))
+    _, outcomes = _variant(tmp_path, "kumamoto-autologous-plasma-exo", "manufacturingSetting: IndustrialManufacture",
+                           "manufacturingSetting: HospitalNonRoutinePreparation")
     exemption = _best(outcomes, "EU_HospitalExemptionNotAvailable")
     assert (exemption.rule, exemption.status) == ("EU-24", "contested")
     assert _best(outcomes, "EU_HospitalExemptionAvailable") is None
@@ -542,13 +548,9 @@ def test_eye_drops_without_a_disease_claim_are_not_offered_as_a_cosmetic(tmp_pat
     placed on the external parts of the body, the teeth or the oral mucosa (Reg. (EC) No 1223/2009 Art. 2(1)(a)),
     not on the eye's surface, so EU-01c's cosmetic reading does not apply and the product is medicinal by function
     (EU-01d, provisional). Eye drops needed a route of their own: 'topical' means skin or a wound."""
-    text = (FIXTURES / "umsc-exo-dry-eye-gvhd.yaml").read_text()
-    assert "routeOfAdministration: [Ophthalmic]" in text
-    unclaimed = tmp_path / "eye-drops-no-claim.yaml"
-    unclaimed.write_text(text.replace("intendedUse: [Treatment]\ndiseaseClaim: true",
-                                      "intendedUse: [Treatment, NonMedical]\ndiseaseClaim: false"))
-    result = classify(load_rdf(unclaimed))
-    outcomes = result.for_product(next(iter(result.products)))
+    assert "routeOfAdministration: [Ophthalmic]" in (FIXTURES / "umsc-exo-dry-eye-gvhd.yaml").read_text()
+    unclaimed, outcomes = _variant(tmp_path, "umsc-exo-dry-eye-gvhd", "intendedUse: [Treatment]\ndiseaseClaim: true",
+                                   "intendedUse: [Treatment, NonMedical]\ndiseaseClaim: false")
     medicinal = _best(outcomes, "EU_MedicinalProduct")
     assert (medicinal.rule, medicinal.status) == ("EU-01d", "provisional")
     assert not any(o.rule == "EU-01c" for o in outcomes)
