@@ -319,3 +319,19 @@ def test_a_value_that_is_not_of_its_datatype_is_a_violation_under_any_property(t
     assert not product["conforms"]
     # the datatypes' own standard is the source, not a paper on EV characterisation
     assert [s["label"] for s in ill_formed["sources"]] == ["W3C XML Schema 1.1 Part 2: Datatypes"]
+
+
+def test_a_jurisdiction_stated_on_the_product_is_said_to_have_no_effect(tmp_path):
+    """`jurisdiction: KR` on a product restricted nothing and was accepted without a word; evkg classifies for the
+    jurisdictions chosen at check time, so the statement is named as having no effect."""
+    from evkg.io.load import load_rdf
+    from evkg.validation.engine import validate
+
+    source = Path(__file__).resolve().parent.parent / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml"
+    text = source.read_text(encoding="utf-8")
+    stated = tmp_path / "with-jurisdiction.yaml"
+    stated.write_text(text.replace("\nlabel:", "\njurisdiction: KR\nlabel:", 1), encoding="utf-8")
+    findings = [(r.constraint_id, r.severity) for p in validate(load_rdf(stated)).products for r in p.results]
+    assert ("S-productJurisdiction", "Warning") in findings
+    plain = [r.constraint_id for p in validate(load_rdf(source)).products for r in p.results]
+    assert "S-productJurisdiction" not in plain
