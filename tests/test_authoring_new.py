@@ -196,3 +196,19 @@ def test_a_template_says_what_a_fact_is_not_what_a_finding_would_say_of_it():
     model_fields = {f.key: f for s in description_model().slots.values() for f in s.fields}
     assert model_fields["hospitalPreparationDetails"].message.startswith(
         "The hospital, Member State and prescription basis of a non-routine hospital preparation.")
+
+
+def test_a_template_is_the_same_in_every_process(tmp_path):
+    """A fact checked by two shapes with different names (genetically modified) took whichever name the set of
+    shapes gave first, which changed with Python's hash seed from one process to the next."""
+    import os
+    import subprocess
+    import sys
+
+    written = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"t{seed}.yaml"
+        subprocess.run([sys.executable, "-m", "evkg.cli", "new", "--kind", "msc-ev", "-o", str(out)], check=True,
+                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        written.append(out.read_text(encoding="utf-8"))
+    assert written[0] == written[1] == written[2]

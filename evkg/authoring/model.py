@@ -322,7 +322,8 @@ def _level(reader: _Reader, shapes: list) -> str:
 
 def _field(reader: _Reader, slot: str | None, key: str, shapes: list) -> Field:
     prop = EVKG[key]
-    label = next((str(reader.shapes.value(s, SH.name)) for s in shapes if reader.shapes.value(s, SH.name)), "") \
+    in_order = sorted(shapes, key=lambda s: (reader.shapes.value(s, SH.path) is None, str(s)))   # the same every run
+    label = next((str(reader.shapes.value(s, SH.name)) for s in in_order if reader.shapes.value(s, SH.name)), "") \
         or reader.label(prop)
     # The words and sources shown are those of the requirement itself: a property shape before a conditional
     # SPARQL check, the strictest level first.
