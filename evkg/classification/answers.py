@@ -13,6 +13,7 @@ from evkg.classification.outcomes import (
     _IN_SCOPE,
     EVKG_NS,
     JURISDICTION_NS,
+    RANK_STATUS,
     ConsistencyError,
     Outcome,
     _nt,
@@ -137,6 +138,16 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
                     missing.setdefault(prop, set()).update(waiting | {rule.id})
         return missing
 
+    # each product's own undecided and contested outcomes, looked up once instead of per question
+    undecided_by_product: dict[str, list] = {}
+    contested_by_product: dict[str, list] = {}
+    index = run.index
+    for o in sorted(index.outcomes()):
+        if index.category[o] == EVKG_NS + "Undecided":
+            undecided_by_product.setdefault(index.product[o], []).append(o)
+    for o in sorted(index.alternatives):
+        if o in index.product and RANK_STATUS.get(run.effective.get(o)) == "contested":
+            contested_by_product.setdefault(index.product[o], []).append(o)
     outcomes = []
     for product, q_iri in wanted:
         question = kb.questions[q_iri]
@@ -153,8 +164,9 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         })
         for prop in missing:
             triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
-        contested_gate = _contested_gate(run, product, rules_by_question.get(q_iri, []))
-        open_gate = _open_gate(run, product, rules_by_question.get(q_iri, []))
+        contested_gate = _contested_gate(run, product, rules_by_question.get(q_iri, []),
+                                         contested_by_product.get(product, ()))
+        open_gate = _open_gate(run, product, rules_by_question.get(q_iri, []), undecided_by_product.get(product, ()))
         if not missing and (contested_gate or open_gate):
             rationale = (f"{contested_gate or open_gate} Ask "
                          f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
@@ -192,20 +204,17 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
     return outcomes
 
 
-def _contested_gate(run, product: str, rules: list) -> str | None:
+def _contested_gate(run, product: str, rules: list, contested: list) -> str | None:
     """Why a question no missing fact can decide is open when the answer it waits for is only the alternative
     reading of a contested answer (EU-31 waits for a biological medicinal product, which EU-06 offers only as
-    an alternative): that contested answer, in words, or None."""
-    from evkg.classification.outcomes import RANK_STATUS
-
+    an alternative): that contested answer, in words, or None. `contested`: the product's contested outcomes
+    with alternatives, in IRI order."""
     index = run.index
     needed: dict[str, set] = {}
     for rule in rules:
         for c in rule.needs_categories:
             needed.setdefault(c, set()).add(rule.id)
-    for o in sorted(index.alternatives):
-        if index.product.get(o) != product or RANK_STATUS.get(run.effective.get(o)) != "contested":
-            continue
+    for o in contested:
         for category in sorted(set(needed) & index.alternatives[o]):
             contested_rule = run.kb.rules_by_iri.get(index.rule.get(o, ""))
             asked = sorted(label_of(q) for q in index.questions.get(o, ()))
@@ -218,17 +227,16 @@ def _contested_gate(run, product: str, rules: list) -> str | None:
     return None
 
 
-def _open_gate(run, product: str, rules: list) -> str | None:
+def _open_gate(run, product: str, rules: list, undecided: list) -> str | None:
     """Why a question no missing fact can decide is open when the answer it waits for was left open by a rule
     (KR-02 waits for an EV therapy product, which KR-03 leaves open for plant vesicles): that rule and its
-    reason, or None."""
+    reason, or None. `undecided`: the product's undecided outcomes, in IRI order."""
     index = run.index
     for rule in rules:
         for category in rule.needs_categories:
             gate_questions = set(run.kb.category_questions.get(category, ()))
-            for o in sorted(index.outcomes()):
-                if (index.product.get(o) != product or index.category[o] != EVKG_NS + "Undecided"
-                        or not index.questions.get(o, set()) & gate_questions):
+            for o in undecided:
+                if not index.questions.get(o, set()) & gate_questions:
                     continue
                 leaving = run.kb.rules_by_iri.get(index.rule[o])
                 asked = sorted(label_of(q) for q in index.questions[o] & gate_questions)

@@ -10,13 +10,11 @@ name the facts to add. The caller's graph is never modified; outcome IRIs are st
 """
 from __future__ import annotations
 
-import functools
-
 import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from evkg.core.conclusions import conclusion_classes, conclusion_pattern, conclusion_properties
+from evkg.core.conclusions import conclusion_class_iris, conclusion_pattern, conclusion_property_iris
 from evkg.core.closure import reachable
 from evkg.core.sparql_patterns import Needs
 from evkg.core.store_loading import load_serialized
@@ -52,7 +50,6 @@ from evkg.classification.outcomes import (
     Outcome,
     _nt,
     _sparql_term,
-    _value,
 )
 
 _P = {name: ox.NamedNode(EVKG_NS + name) for name in (
@@ -63,16 +60,6 @@ _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _DCT_SOURCE = ox.NamedNode(str(DCTERMS.source))
 _RDFS_LABEL = ox.NamedNode(str(RDFS.label))
 _OUTCOME_TYPE = _P["ClassificationOutcome"]
-@functools.cache
-def _conclusion_predicates() -> frozenset:
-    return frozenset(str(p) for p in conclusion_properties())
-
-
-@functools.cache
-def _conclusion_class_iris() -> frozenset:
-    return frozenset(str(c) for c in conclusion_classes())
-
-
 # what the engine itself writes into the working store while the rules run
 _ENGINE_WRITES = Needs(frozenset({EVKG_NS + "status", EVKG_NS + "supersededBy", _IN_SCOPE.value}))
 
@@ -82,6 +69,15 @@ _ENGINE_WRITES = Needs(frozenset({EVKG_NS + "status", EVKG_NS + "supersededBy", 
 
 def _as_nt(graph: Graph) -> bytes:
     return graph.serialize(format="nt", encoding="utf-8")
+
+
+# predicate -> (_Index field, one value per outcome?)
+_INDEX_FIELDS = {EVKG_NS + "ofProduct": ("product", True), EVKG_NS + "category": ("category", True),
+                 EVKG_NS + "derivedByRule": ("rule", True), EVKG_NS + "question": ("questions", False),
+                 EVKG_NS + "jurisdiction": ("jurisdiction", True), EVKG_NS + "premise": ("premises", False),
+                 EVKG_NS + "respondsTo": ("responds_to", False),
+                 EVKG_NS + "alternativeCategory": ("alternatives", False), str(DCTERMS.source): ("sources", False),
+                 EVKG_NS + "supersededBy": ("precedence", False)}
 
 
 class _Index:
@@ -100,26 +96,13 @@ class _Index:
         self.precedence: dict[str, set] = {}    # supersededBy written by rules (statutory precedence)
 
     def add(self, s: str, p: str, o: str) -> None:
-        if p == EVKG_NS + "ofProduct":
-            self.product[s] = o
-        elif p == EVKG_NS + "category":
-            self.category[s] = o
-        elif p == EVKG_NS + "derivedByRule":
-            self.rule[s] = o
-        elif p == EVKG_NS + "question":
-            self.questions.setdefault(s, set()).add(o)
-        elif p == EVKG_NS + "jurisdiction":
-            self.jurisdiction[s] = o
-        elif p == EVKG_NS + "premise":
-            self.premises.setdefault(s, set()).add(o)
-        elif p == EVKG_NS + "respondsTo":
-            self.responds_to.setdefault(s, set()).add(o)
-        elif p == EVKG_NS + "alternativeCategory":
-            self.alternatives.setdefault(s, set()).add(o)
-        elif p == str(DCTERMS.source):
-            self.sources.setdefault(s, set()).add(o)
-        elif p == EVKG_NS + "supersededBy":
-            self.precedence.setdefault(s, set()).add(o)
+        field, single = _INDEX_FIELDS.get(p, (None, False))
+        if field is None:
+            return
+        if single:
+            getattr(self, field)[s] = o
+        else:
+            getattr(self, field).setdefault(s, set()).add(o)
 
     def outcomes(self) -> list[str]:
         return [o for o in self.category if o in self.product and o in self.rule]
@@ -132,8 +115,8 @@ class _Run:
         self.store = ox.Store()
         load_serialized(self.store, ntriples, ox.RdfFormat.N_TRIPLES)
         self.predicates, self.pairs = self._stated()
-        if self.predicates & _conclusion_predicates() or any(
-                p == _RDF_TYPE.value and o in _conclusion_class_iris() for p, o in self.pairs):
+        if self.predicates & conclusion_property_iris() or any(
+                p == _RDF_TYPE.value and o in conclusion_class_iris() for p, o in self.pairs):
             # facts only, no conclusions (a submission's are never trusted)
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")
         set_aside_undefined_values(self.store, kb.labels)
@@ -226,7 +209,7 @@ class _Run:
         last_run: dict[str, int] = {}
         changed_at: dict[str, int] = {}           # category -> clock of its last change
         status_changed_at = any_changed_at = -1
-        category = EVKG_NS + "category"
+        category, status = EVKG_NS + "category", EVKG_NS + "status"
         concluded: set = set()                    # categories some outcome has
         required = self.required_categories(rules)
 
@@ -245,12 +228,11 @@ class _Run:
             conclusions = checked_conclusions(rule, hierarchy_conclusions(
                 self.kb, self.index, self.in_scope, self.hierarchy_seen) if rule is hierarchy
                 else self.store.query(rule.query), self.in_scope)
-            for triple in conclusions:
-                if triple.predicate == _P["status"] or triple in self.derived:
+            for triple, s, p, o in conclusions:
+                if p == status or triple in self.derived:
                     continue
                 self.derived.add(triple)
                 batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
-                s, p, o = triple.subject.value, triple.predicate.value, _value(triple.object)
                 self.index.add(s, p, o)
                 if p == category:
                     changed_at[o] = any_changed_at = clock

@@ -105,13 +105,13 @@ _OUTCOME_PREDICATES = frozenset("https://w3id.org/evkg#" + name for name in (
 
 
 def checked_conclusions(rule, conclusions, in_scope: set):
-    """The triples a rule concludes, stopping it (and Oxigraph's evaluation with it) at the first it may not
+    """The triples a rule concludes, each with its subject, predicate and object as strings, stopping it (and Oxigraph's evaluation with it) at the first it may not
     conclude or once it concludes far more than a few outcomes per product (a cartesian product in its WHERE
     filled memory)."""
-    from evkg.core.conclusions import conclusion_classes
+    from evkg.core.conclusions import conclusion_class_iris
 
     limit = MAX_CONCLUSIONS_PER_PRODUCT * max(len(in_scope), 1)
-    classes = {str(c) for c in conclusion_classes()}
+    classes = conclusion_class_iris()
     for count, triple in enumerate(conclusions):
         if count >= limit:
             raise _stopped(rule, f"concluded more than {limit:,} statements about {len(in_scope)} product(s) in one "
@@ -129,7 +129,7 @@ def checked_conclusions(rule, conclusions, in_scope: set):
             raise _stopped(rule, f"states a fact instead of a conclusion ({subject} <{predicate}> {value})",
                            "A rule's CONSTRUCT writes only about the outcome it mints: its type, product, category, "
                            "question, jurisdiction, premises, alternatives and sources.")
-        yield triple
+        yield triple, subject, predicate, value
 
 
 def endless_rules(pending: list, passes: int):

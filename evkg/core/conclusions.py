@@ -41,6 +41,16 @@ def conclusion_properties() -> frozenset:
     return frozenset(found)
 
 
+@functools.cache
+def conclusion_class_iris() -> frozenset:
+    return frozenset(str(c) for c in conclusion_classes())
+
+
+@functools.cache
+def conclusion_property_iris() -> frozenset:
+    return frozenset(str(p) for p in conclusion_properties())
+
+
 def conclusion_pattern(graph_clause: str = "") -> str:
     """A SPARQL group binding ?s ?p ?o to every conclusion triple (inside `GRAPH <g>` when one is given)."""
     classes = " ".join(f"<{c}>" for c in sorted(conclusion_classes(), key=str))
