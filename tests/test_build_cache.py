@@ -244,3 +244,22 @@ def test_processes_started_together_on_an_empty_cache_leave_the_ontology_and_its
     assert run(SAME_ONTOLOGY_IN_STORE) == "True"
     assert run(SAME_ONTOLOGY_IN_STORE) == "True"
     assert len(list((tmp_path / "cache").glob("ontology-quads-*.pickle"))) == 2       # the second run used the cache
+
+
+def test_a_chosen_cache_folder_others_may_write_in_is_named_once_with_the_fix(tmp_path):
+    shared = tmp_path / "team-cache"
+    shared.mkdir()
+    shared.chmod(0o775)
+    environment = dict(os.environ, EVKG_CACHE_DIR=str(shared))
+    example = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", str(example)],
+                          capture_output=True, text=True, env=environment, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count(f"EVKG_CACHE_DIR={shared} is not used") == 1, done.stderr
+    assert f"chmod 700 {shared}" in done.stderr
+    assert not list(shared.glob("*.pickle"))        # nothing is written where others could change it
+    shared.chmod(0o700)
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", str(example)],
+                          capture_output=True, text=True, env=environment, cwd=ROOT)
+    assert done.returncode == 0 and "EVKG_CACHE_DIR" not in done.stderr, done.stderr
+    assert list(shared.glob("*.pickle"))

@@ -60,21 +60,42 @@ def cache_folder() -> Path:
 def private_cache_folder() -> Path | None:
     """The cache folder, made if missing, when only this user may write in it; else None (build without cache).
 
-    evkg's own default folder, if an earlier version made it writable by the user's group, is made private."""
+    evkg's own default folder, if an earlier version made it writable by the user's group, is made private.
+    A folder the user chose (EVKG_CACHE_DIR) that cannot be used is named once on stderr, with the fix."""
     folder = cache_folder()
     try:
         folder.mkdir(mode=_PRIVATE, parents=True, exist_ok=True)
         status = folder.stat()
         if not hasattr(os, "getuid"):
-            return folder if stat.S_ISDIR(status.st_mode) else None
-        if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
-            return None
+            return folder if stat.S_ISDIR(status.st_mode) else _unusable(folder, "it is not a folder")
+        if not stat.S_ISDIR(status.st_mode):
+            return _unusable(folder, "it is not a folder")
+        if status.st_uid != os.getuid():
+            return _unusable(folder, "it belongs to another user")
         if status.st_mode & _OTHERS_MAY_WRITE and not os.environ.get("EVKG_CACHE_DIR"):
             folder.chmod(_PRIVATE)
             status = folder.stat()
-    except OSError:
-        return None
-    return None if status.st_mode & _OTHERS_MAY_WRITE else folder
+    except OSError as exc:
+        return _unusable(folder, f"it cannot be made or read ({exc.strerror or exc})")
+    if status.st_mode & _OTHERS_MAY_WRITE:
+        return _unusable(folder, f"others may write in it (chmod 700 {folder} makes it private)")
+    return folder
+
+
+_told_unusable: set = set()
+
+
+def _unusable(folder: Path, why: str) -> None:
+    """None, after telling the user once why the cache folder they chose is not used (evkg still works, only
+    slower: every bundled file is read again on each run)."""
+    if os.environ.get("EVKG_CACHE_DIR") and str(folder) not in _told_unusable:
+        _told_unusable.add(str(folder))
+        import sys
+
+        print(f"evkg: the cache folder EVKG_CACHE_DIR={folder} is not used because {why}; evkg works without it, "
+              "but reads its bundled files again on every run. Choose a folder only you may write in.",
+              file=sys.stderr)
+    return None
 
 
 def cache_file(kind: str, paths: list[Path], key: str = "") -> Path:
