@@ -356,7 +356,22 @@ EXPECTED = {
         "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED,
         "absent": ["US_RFDRecommended"],
     },
+    # TargomiRs: bacterial minicells carrying a synthetic miR-16 mimic, targeted by a recombinant bispecific
+    # antibody recorded as an active substance formulated with them. The antibody is a biotechnology active
+    # substance, so the product is biological whatever the carrier is (Annex I Part I 3.2.1.1(b)); the synthetic
+    # mimic leaves the GTMP question contested (Annex I Part IV 2.1(a)). Made with a modified strain: centralised
+    # procedure (Reg. 726/2004 Annex I point 1, provisional) and the GMO question. US: a protein of more than 40
+    # amino acids makes it a biological product (21 CFR 600.3(h)(6)), so a BLA, with no NDA reading; miRNA acts by
+    # RNA interference, not gene therapy (provisional). Bacterial: no human starting material, not an HCT/P.
+    "targomirs-mesomir": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "contested",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_BiologicalProduct": "settled", "US_BLARequired": "settled",
+        "US_NotGeneTherapy": "provisional", "US_NotHCTP": "settled",
+        "absent": ["EU_NonBiologicalMedicinalProduct", "US_NDARequired"],
+    },
 }
+
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
 # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
 # MFDS 2024 §1-2): four vesicle components are not a combination product (21 CFR 3.2(e) needs different kinds).
@@ -568,3 +583,29 @@ def test_an_open_question_says_when_a_catch_all_value_may_be_what_leaves_it_open
     assert "If a more specific value fits, give it" in combination.rationale
     _, outcomes = _answers("menzb")           # nothing vague stated: the plain wording stays where it applies
     assert all("no rule can place" not in o.rationale for o in outcomes if o.status == UNDECIDED)
+
+
+def test_a_settled_biological_product_needs_a_bla_with_no_nda_reading():
+    """TargomiRs carries a recombinant antibody (a protein, so biological: 21 CFR 600.3(h)(6)) and a drug cargo in
+    bacterial minicells, whose own biological status US-15 contests. The application answer follows the settled
+    premise: a BLA, without the NDA that only the contested reading of the carrier would need."""
+    _, outcomes = _answers("targomirs-mesomir")
+    bla = [o for o in outcomes if o.category == str(EVKG.US_BLARequired) and o.status != "superseded"]
+    assert bla and all(not o.alternatives for o in bla if o.status == "settled")
+    best = _best(outcomes, "US_BLARequired")
+    assert best.status == "settled" and not best.alternatives
+
+
+def test_a_recombinant_protein_formulated_beside_the_vesicles_makes_the_product_biological(tmp_path):
+    """A recombinant protein active substance is a biotechnology product (Annex I Part I 3.2.1.1(b)) whether the
+    vesicles carry it or it is formulated beside them; the excipient reading of the carrier (EU-06) then leaves no
+    non-biological medicinal product. Without the antibody the carrier question is contested again."""
+    _, outcomes = _answers("targomirs-mesomir")
+    biological = _best(outcomes, "EU_BiologicalMedicinalProduct")
+    assert (biological.rule, biological.status) == ("EU-05", "settled")
+    assert _best(outcomes, "EU_NonBiologicalMedicinalProduct") is None
+    text = (FIXTURES / "targomirs-mesomir.yaml").read_text()
+    block = text[text.index("coFormulatedActiveSubstance:"):]
+    _, without = _variant(tmp_path, "targomirs-mesomir", block, "")
+    assert _best(without, "EU_NonBiologicalMedicinalProduct").status == "contested"
+
