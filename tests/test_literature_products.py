@@ -370,6 +370,18 @@ EXPECTED = {
         "US_NotGeneTherapy": "provisional", "US_NotHCTP": "settled",
         "absent": ["EU_NonBiologicalMedicinalProduct", "US_NDARequired"],
     },
+    # CTX0E03 exosomes: native vesicles of a neural stem-cell line immortalised with a c-mycER(TAM) transgene, for
+    # repair. Biological (human cells, Annex I Part I 3.2.1.1(b)); cell-free: not an sCTMP or TEP. Whether the
+    # vesicles carry transgene-derived nucleic acid is not reported, so GTMP and ATMP stay open; but with no
+    # integral medical device the product cannot be a combined ATMP whatever the ATMP answer (Reg. 1394/2007 Art.
+    # 2(1)(d)). Modified producer: centralised procedure (Reg. 726/2004 Annex I point 1, provisional), GMO question
+    # (contested), a candidate gene-therapy product in Korea (provisional). US: biological product, not an HCT/P.
+    "ctx0e03-nsc-exo": {
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "EU_NotCombinedATMP": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_GMOAssessmentQuestion": "contested", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "Q_US_GeneTherapy": UNDECIDED, "KR_EVTherapyProduct": "settled", "KR_GeneTherapyProduct": "provisional",
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
@@ -608,4 +620,14 @@ def test_a_recombinant_protein_formulated_beside_the_vesicles_makes_the_product_
     block = text[text.index("coFormulatedActiveSubstance:"):]
     _, without = _variant(tmp_path, "targomirs-mesomir", block, "")
     assert _best(without, "EU_NonBiologicalMedicinalProduct").status == "contested"
+
+
+def test_without_an_integral_device_the_product_is_not_a_combined_atmp_whatever_its_atmp_answer():
+    """CTX0E03 exosomes: the ATMP question waits for whether the vesicles carry transgene-derived nucleic acid, but
+    a combined ATMP must incorporate a medical device (Reg. 1394/2007 Art. 2(1)(d)) and none is. The answer is
+    given at once from the device alone, instead of waiting for a nucleic-acid fact that cannot change it."""
+    _, outcomes = _answers("ctx0e03-nsc-exo")
+    combined = _best(outcomes, "EU_NotCombinedATMP")
+    assert (combined.rule, combined.status, combined.premises) == ("EU-21c", "settled", ["integral medical device: no"])
+    assert not [o for o in outcomes if o.question == str(EVKG.Q_EU_CombinedATMP) and o.status == UNDECIDED]
 
