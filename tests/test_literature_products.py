@@ -382,6 +382,18 @@ EXPECTED = {
         "EU_GMOAssessmentQuestion": "contested", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
         "Q_US_GeneTherapy": UNDECIDED, "KR_EVTherapyProduct": "settled", "KR_GeneTherapyProduct": "provisional",
     },
+    # ExoOA-1: native allogeneic MSC exosomes injected into the knee for osteoarthritis: medicinal by presentation
+    # (Art. 1(2)(a)), biological (Annex I Part I 3.2.1.1(b)); cell-free, nothing genetic: not an ATMP, so not a
+    # combined ATMP; human cells: Dir. 2004/23/EC for the donation. Osteoarthritis is not an Annex I point 3
+    # disease: centralised procedure optional. US: biological product (PHS Act 351(i)), not an HCT/P (1271.3(d));
+    # BLA. Korea: EV therapy product (MFDS 2024 §1-2), not a gene-therapy product.
+    "exo-oa1-knee": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled",
+        "EU_NotCombinedATMP": "settled", "EU_HumanStartingMaterialRules": "settled",
+        "EU_CentralisedProcedureOptional": "provisional", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "KR_EVTherapyProduct": "settled",
+        "KR_NotGeneTherapyProduct": "provisional",
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
@@ -630,4 +642,16 @@ def test_without_an_integral_device_the_product_is_not_a_combined_atmp_whatever_
     combined = _best(outcomes, "EU_NotCombinedATMP")
     assert (combined.rule, combined.status, combined.premises) == ("EU-21c", "settled", ["integral medical device: no"])
     assert not [o for o in outcomes if o.question == str(EVKG.Q_EU_CombinedATMP) and o.status == UNDECIDED]
+
+
+def test_a_tissue_given_as_the_producer_cell_type_is_named_with_the_search_that_finds_a_cell_type(tmp_path):
+    """ExoOA-1's producer written as bone marrow (UBERON), a common slip for "bone-marrow MSCs": the finding reads
+    as English ("an anatomical entity term") and shows the search the docs teach, `--for producerCellType`, which
+    offers cell types and cell lines alike, not `--kind cellline`, which would hide the MSC cell types."""
+    path, _ = _variant(tmp_path, "exo-oa1-knee", "producerCellType: CL:0000134", "producerCellType: UBERON:0002371")
+    messages = [r.message for p in validate(load_rdf(path), profile="published").products for r in p.results
+                if r.constraint_id == "TERM-04"]
+    assert len(messages) == 1
+    assert "which is an anatomical entity term; the producer cell type needs a cell line or cell type term" in messages[0]
+    assert "`evkg terms search TEXT --for producerCellType`" in messages[0]
 
