@@ -356,7 +356,46 @@ EXPECTED = {
         "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED,
         "absent": ["US_RFDRecommended"],
     },
+    # TargomiRs: bacterial minicells carrying a synthetic miR-16 mimic, targeted by a recombinant bispecific
+    # antibody recorded as an active substance formulated with them. The antibody is a biotechnology active
+    # substance, so the product is biological whatever the carrier is (Annex I Part I 3.2.1.1(b)); the synthetic
+    # mimic leaves the GTMP question contested (Annex I Part IV 2.1(a)). Made with a modified strain: centralised
+    # procedure (Reg. 726/2004 Annex I point 1, provisional) and the GMO question. US: a protein of more than 40
+    # amino acids makes it a biological product (21 CFR 600.3(h)(6)), so a BLA, with no NDA reading; miRNA acts by
+    # RNA interference, not gene therapy (provisional). Bacterial: no human starting material, not an HCT/P.
+    "targomirs-mesomir": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "contested",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_BiologicalProduct": "settled", "US_BLARequired": "settled",
+        "US_NotGeneTherapy": "provisional", "US_NotHCTP": "settled",
+        "absent": ["EU_NonBiologicalMedicinalProduct", "US_NDARequired"],
+    },
+    # CTX0E03 exosomes: native vesicles of a neural stem-cell line immortalised with a c-mycER(TAM) transgene, for
+    # repair. Biological (human cells, Annex I Part I 3.2.1.1(b)); cell-free: not an sCTMP or TEP. Whether the
+    # vesicles carry transgene-derived nucleic acid is not reported, so GTMP and ATMP stay open; but with no
+    # integral medical device the product cannot be a combined ATMP whatever the ATMP answer (Reg. 1394/2007 Art.
+    # 2(1)(d)). Modified producer: centralised procedure (Reg. 726/2004 Annex I point 1, provisional), GMO question
+    # (contested), a candidate gene-therapy product in Korea (provisional). US: biological product, not an HCT/P.
+    "ctx0e03-nsc-exo": {
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "EU_NotCombinedATMP": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_GMOAssessmentQuestion": "contested", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "Q_US_GeneTherapy": UNDECIDED, "KR_EVTherapyProduct": "settled", "KR_GeneTherapyProduct": "provisional",
+    },
+    # ExoOA-1: native allogeneic MSC exosomes injected into the knee for osteoarthritis: medicinal by presentation
+    # (Art. 1(2)(a)), biological (Annex I Part I 3.2.1.1(b)); cell-free, nothing genetic: not an ATMP, so not a
+    # combined ATMP; human cells: Dir. 2004/23/EC for the donation. Osteoarthritis is not an Annex I point 3
+    # disease: centralised procedure optional. US: biological product (PHS Act 351(i)), not an HCT/P (1271.3(d));
+    # BLA. Korea: EV therapy product (MFDS 2024 §1-2), not a gene-therapy product.
+    "exo-oa1-knee": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled",
+        "EU_NotCombinedATMP": "settled", "EU_HumanStartingMaterialRules": "settled",
+        "EU_CentralisedProcedureOptional": "provisional", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "KR_EVTherapyProduct": "settled",
+        "KR_NotGeneTherapyProduct": "provisional",
+    },
 }
+
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
 # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
 # MFDS 2024 §1-2): four vesicle components are not a combination product (21 CFR 3.2(e) needs different kinds).
@@ -568,3 +607,51 @@ def test_an_open_question_says_when_a_catch_all_value_may_be_what_leaves_it_open
     assert "If a more specific value fits, give it" in combination.rationale
     _, outcomes = _answers("menzb")           # nothing vague stated: the plain wording stays where it applies
     assert all("no rule can place" not in o.rationale for o in outcomes if o.status == UNDECIDED)
+
+
+def test_a_settled_biological_product_needs_a_bla_with_no_nda_reading():
+    """TargomiRs carries a recombinant antibody (a protein, so biological: 21 CFR 600.3(h)(6)) and a drug cargo in
+    bacterial minicells, whose own biological status US-15 contests. The application answer follows the settled
+    premise: a BLA, without the NDA that only the contested reading of the carrier would need."""
+    _, outcomes = _answers("targomirs-mesomir")
+    bla = [o for o in outcomes if o.category == str(EVKG.US_BLARequired) and o.status != "superseded"]
+    assert bla and all(not o.alternatives for o in bla if o.status == "settled")
+    best = _best(outcomes, "US_BLARequired")
+    assert best.status == "settled" and not best.alternatives
+
+
+def test_a_recombinant_protein_formulated_beside_the_vesicles_makes_the_product_biological(tmp_path):
+    """A recombinant protein active substance is a biotechnology product (Annex I Part I 3.2.1.1(b)) whether the
+    vesicles carry it or it is formulated beside them; the excipient reading of the carrier (EU-06) then leaves no
+    non-biological medicinal product. Without the antibody the carrier question is contested again."""
+    _, outcomes = _answers("targomirs-mesomir")
+    biological = _best(outcomes, "EU_BiologicalMedicinalProduct")
+    assert (biological.rule, biological.status) == ("EU-05", "settled")
+    assert _best(outcomes, "EU_NonBiologicalMedicinalProduct") is None
+    text = (FIXTURES / "targomirs-mesomir.yaml").read_text()
+    block = text[text.index("coFormulatedActiveSubstance:"):]
+    _, without = _variant(tmp_path, "targomirs-mesomir", block, "")
+    assert _best(without, "EU_NonBiologicalMedicinalProduct").status == "contested"
+
+
+def test_without_an_integral_device_the_product_is_not_a_combined_atmp_whatever_its_atmp_answer():
+    """CTX0E03 exosomes: the ATMP question waits for whether the vesicles carry transgene-derived nucleic acid, but
+    a combined ATMP must incorporate a medical device (Reg. 1394/2007 Art. 2(1)(d)) and none is. The answer is
+    given at once from the device alone, instead of waiting for a nucleic-acid fact that cannot change it."""
+    _, outcomes = _answers("ctx0e03-nsc-exo")
+    combined = _best(outcomes, "EU_NotCombinedATMP")
+    assert (combined.rule, combined.status, combined.premises) == ("EU-21c", "settled", ["integral medical device: no"])
+    assert not [o for o in outcomes if o.question == str(EVKG.Q_EU_CombinedATMP) and o.status == UNDECIDED]
+
+
+def test_a_tissue_given_as_the_producer_cell_type_is_named_with_the_search_that_finds_a_cell_type(tmp_path):
+    """ExoOA-1's producer written as bone marrow (UBERON), a common slip for "bone-marrow MSCs": the finding reads
+    as English ("an anatomical entity term") and shows the search the docs teach, `--for producerCellType`, which
+    offers cell types and cell lines alike, not `--kind cellline`, which would hide the MSC cell types."""
+    path, _ = _variant(tmp_path, "exo-oa1-knee", "producerCellType: CL:0000134", "producerCellType: UBERON:0002371")
+    messages = [r.message for p in validate(load_rdf(path), profile="published").products for r in p.results
+                if r.constraint_id == "TERM-04"]
+    assert len(messages) == 1
+    assert "which is an anatomical entity term; the producer cell type needs a cell line or cell type term" in messages[0]
+    assert "`evkg terms search TEXT --for producerCellType`" in messages[0]
+

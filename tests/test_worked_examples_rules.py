@@ -30,15 +30,16 @@ EXAMPLES = {
                setting=None, device=None, annex3=None, donor=None),
 }
 
-# Rules that fire on each worked example (EU and EV-role rules).
+# Rules that fire on each worked example (EU and EV-role rules). EU-21c answers the combined-ATMP question
+# from the absent integral device alone (Reg. 1394/2007 Art. 2(1)(d)), beside EU-21b, whatever the ATMP answer.
 FIRED = {
-    "E1": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-21b", "EU-27", "ROLE-04"},
+    "E1": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-21b", "EU-21c", "EU-27", "ROLE-04"},
     "E2": {"EU-01", "ROLE-02", "EU-09", "EU-10", "EU-15", "EU-21c", "EU-25", "EU-26", "EU-28"},
-    "E3": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-08", "EU-21b", "EU-24", "EU-26b", "EU-27",
-           "ROLE-04"},
-    "E4": {"EU-01", "ROLE-01", "EU-02", "EU-07", "EU-09", "EU-13", "EU-14", "EU-21b", "EU-26", "EU-28"},
-    "E5": {"EU-01", "ROLE-02", "EU-06", "EU-09", "EU-12", "EU-14", "EU-21b"},
-    "E6": {"EU-01", "ROLE-03", "EU-02", "EU-09", "EU-11", "EU-14", "EU-21b", "EU-26b"},
+    "E3": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-08", "EU-21b", "EU-21c", "EU-24", "EU-26b",
+           "EU-27", "ROLE-04"},
+    "E4": {"EU-01", "ROLE-01", "EU-02", "EU-07", "EU-09", "EU-13", "EU-14", "EU-21b", "EU-21c", "EU-26", "EU-28"},
+    "E5": {"EU-01", "ROLE-02", "EU-06", "EU-09", "EU-12", "EU-14", "EU-21b", "EU-21c"},
+    "E6": {"EU-01", "ROLE-03", "EU-02", "EU-09", "EU-11", "EU-14", "EU-21b", "EU-21c", "EU-26b"},
     "E7": {"EU-01", "ROLE-01", "EU-02", "EU-27", "EU-31"},
 }
 
@@ -90,7 +91,7 @@ CONCLUDED = {
     "E5": [("EU_MedicinalProduct", "settled"), ("EU_NonBiologicalMedicinalProduct", "contested"),
            ("EU_NotATMP", "settled"), ("EU_NotCombinedATMP", "settled")],
     "E6": [("EU_BiologicalMedicinalProduct", "settled"), ("EU_NotGTMP", "contested"), ("EU_NotATMP", "contested"),
-           ("EU_NotCombinedATMP", "contested"), ("EU_CentralisedProcedureMandatory", "provisional"),
+           ("EU_NotCombinedATMP", "settled"), ("EU_CentralisedProcedureMandatory", "provisional"),
            ("EVAndCargoAreActiveSubstances", "provisional")],
     "E7": [("EU_MedicinalProduct", "settled"), ("EU_BiologicalMedicinalProduct", "settled"),
            ("EU_HumanStartingMaterialRules", "settled"), ("EU_BloodDerivedMedicinalProduct", "contested")],

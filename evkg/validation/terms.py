@@ -17,7 +17,7 @@ import re
 from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
-from evkg.core.namespaces import EVSH
+from evkg.core.namespaces import EVKG, EVSH
 from evkg.io.context import loosely_named
 from evkg.terms.index import OBO_PURL, TERM_NAMESPACES, TermIndex, curie_of, default_index, id_prefix, iri_for_identifier, \
     term_kinds
@@ -178,8 +178,20 @@ def _wrong_kind_message(submitted, index, predicate, iri, shown, kinds, expected
     label = index.label(iri) or submitted.labels.get(URIRef(iri)) or ""
     close = index.closest(label, expected, strict=True) if label else []
     hint = (" Closest " + needs + " terms by label: " + "; ".join(f"{t.label} <{t.iri}>" for t in close) + "."
-            ) if close else " Find one with `evkg terms search TEXT --kind " + _kind_name(expected[0]) + "`."
-    return f"The {prop} is {shown}, which is a {is_kind} term; the {prop} needs a {needs} term.{hint}"
+            ) if close else f" Find one with `evkg terms search TEXT {_search_option(predicate, expected)}`."
+    return (f"The {prop} is {shown}, which is {_article(is_kind)} {is_kind} term; the {prop} needs "
+            f"{_article(needs)} {needs} term.{hint}")
+
+
+def _search_option(predicate, expected) -> str:
+    """The search option that offers every kind the fact takes: `--for` the property, as the docs teach."""
+    if str(predicate).startswith(str(EVKG)):
+        return "--for " + str(predicate)[len(str(EVKG)):]
+    return "--kind " + _kind_name(expected[0])
+
+
+def _article(words: str) -> str:
+    return "an" if words[:1].lower() in "aeiou" else "a"
 
 
 def _kind_name(kind_iri: str) -> str:
