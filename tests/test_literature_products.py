@@ -121,15 +121,15 @@ EXPECTED = {
         "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "KR_EVTherapyProduct": "settled",
     },
     # The same kind of exosome solution as a "skin booster" for skin ageing, no disease named, spread on the skin.
-    # EU: medicinal only by function, to be shown (CJEU C-140/07); the alternative is a cosmetic (Reg. 1223/2009
-    # Art. 2(1)(a)) — closed in fact to human-origin material (Annex II entry 416) — never a food supplement, which
-    # must be eaten (Dir. 2002/46/EC Art. 2). US: not ingested, so no dietary supplement (21 U.S.C. 321(ff)(2)(A));
+    # EU: medicinal only by function, to be shown (CJEU C-140/07; provisional, EU-01e); a cosmetic (Reg. 1223/2009
+    # Art. 2(1)(a)) cannot contain human-origin material (Annex II entry 416), and it is never a food supplement,
+    # which must be eaten (Dir. 2002/46/EC Art. 2). US: not ingested, so no dietary supplement (21 U.S.C. 321(ff)(2)(A));
     # meant to change the skin's structure, so a drug whatever cosmetic claim it also makes (321(g)(1)(C), 321(i)),
     # and as a human exosome product a biological product (351(i)). Korea: a drug only if it acts pharmacologically
     # (PAA Art. 2(4)); otherwise a cosmetic (Cosmetics Act Art. 2(1)): EV therapy product contested; cell-free, so
     # not a cell therapy product either way.
     "park-hacs-skin-booster": {
-        "EU_MedicinalProduct": "contested", "EU_NotATMP": "settled", "US_Drug": "settled",
+        "EU_MedicinalProduct": "provisional", "EU_NotATMP": "settled", "US_Drug": "settled",
         "US_BiologicalProduct": "settled", "US_NotHCTP": "settled", "US_BLARequired": "settled",
         "KR_EVTherapyProduct": "contested", "KR_NotCellTherapyProduct": "settled",
         "absent": ["EU_FoodSupplement", "US_DietarySupplement", "US_RFDRecommended"],

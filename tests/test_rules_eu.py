@@ -105,9 +105,14 @@ CASES = {
     "EU-01": ({}, dict(uses=("Treatment", "NonMedical"), disease_claim=False)),
     "EU-01b": (dict(uses=("Treatment", "NonMedical"), disease_claim=False, routes=("Oral",)),
                dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",))),
-    # Regulation (EC) No 1223/2009 Art. 2(1)(a): only a product for the external parts of the body is a cosmetic
-    "EU-01c": (dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",)),
-               dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical", "Intradermal"))),
+    # Regulation (EC) No 1223/2009 Art. 2(1)(a): only a product for the external parts of the body is a cosmetic,
+    # and Annex II entry 416 bans products of human origin from cosmetics
+    "EU-01c": (dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",),
+                    origin="PlantOrigin", material="PlantMaterial"),
+               dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",))),
+    "EU-01e": (dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",)),
+               dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",),
+                    origin="PlantOrigin", material="PlantMaterial")),
     "EU-01d": (dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical", "Intradermal")),
                dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Intradermal", "Oral"))),
     "EU-02": ({}, dict(origin="PlantOrigin", material="PlantMaterial")),
@@ -248,13 +253,34 @@ def test_a_skin_product_without_a_disease_claim_is_not_read_as_a_food_supplement
     """A food supplement is a foodstuff taken by mouth (Directive 2002/46/EC Art. 2); a product spread on the skin
     can instead be a cosmetic (Regulation (EC) No 1223/2009 Art. 2(1)(a)), a route human-origin material cannot
     take (Annex II entry 416); an injected product is neither, so it is medicinal by function, to confirm."""
-    topical = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",)).outcomes
+    topical = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",),
+                              origin="PlantOrigin", material="PlantMaterial").outcomes
                if o.category == str(EVKG.EU_MedicinalProduct)]
     assert [(o.rule, o.status) for o in topical] == [("EU-01c", "contested")]
     assert [a for a, _ in topical[0].alternatives] == [str(EVKG.EU_Cosmetic)]
+    human = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical",)).outcomes
+             if o.category == str(EVKG.EU_MedicinalProduct)]
+    assert [(o.rule, o.status, o.alternatives) for o in human] == [("EU-01e", "provisional", [])]
+    assert any(s["iri"].endswith("eu-reg-1223-2009/annex-ii-416") for s in human[0].sources)
+    assert "EV origin kind: human origin" in human[0].premises
     injected = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Intradermal",)).outcomes
                 if o.category == str(EVKG.EU_MedicinalProduct)]
     assert [(o.rule, o.status, o.alternatives) for o in injected] == [("EU-01d", "provisional", [])]
     unstated = [o for o in run(uses=("Regenerative", "NonMedical"), disease_claim=False).outcomes
                 if o.category == str(EVKG.EU_MedicinalProduct)]
     assert [a for o in unstated for a, _ in o.alternatives] == [str(EVKG.EU_FoodSupplement)]
+
+
+def test_a_human_origin_product_with_only_a_non_medical_use_is_told_it_cannot_be_an_eu_cosmetic():
+    """Out of scope for medicinal-product law, but the non-medical route a skin product would take is closed to
+    vesicles of human origin (Regulation (EC) No 1223/2009, Annex II entry 416); plant vesicles are not told so."""
+    def scope_outcome(**facts):
+        result = run(uses=("NonMedical",), routes=("Topical",), **facts)
+        return next(o for o in result.outcomes if o.jurisdiction == "EU" and o.status == "out-of-scope")
+
+    human = scope_outcome()
+    assert "cannot be a cosmetic in the EU" in human.rationale
+    assert any(s["iri"].endswith("eu-reg-1223-2009/annex-ii-416") for s in human.sources)
+    plant = scope_outcome(origin="PlantOrigin", material="PlantMaterial")
+    assert "cosmetic in the EU" not in plant.rationale
+    assert not any(s["iri"].endswith("annex-ii-416") for s in plant.sources)

@@ -264,14 +264,38 @@ _SCOPE_SOURCES = {"EU": str(EVD) + "act/eu-dir-2001-83/art-1-2",
                   "KR": str(EVD) + "act/kr-mfds-ev-guideline-2024"}
 
 
+_HUMAN_ORIGIN_BANNED_IN_COSMETICS = str(EVD) + "act/eu-reg-1223-2009/annex-ii-416"
+
+
+def _of_human_origin(run, products: list[str]) -> set[str]:
+    """The products with vesicles of human origin."""
+    if not products:
+        return set()
+    values = " ".join(f"<{p}>" for p in products)
+    rows = run.store.query(f"SELECT DISTINCT ?p WHERE {{ VALUES ?p {{ {values} }} "
+                           f"?p <{EVKG_NS}hasEVComponent>/<{EVKG_NS}evOriginKind> <{EVKG_NS}HumanOrigin> }}")
+    return {row[0].value for row in rows}
+
+
 def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
     outcomes = []
+    human = _of_human_origin(run, products) if "EU" in run.jurisdictions else set()
     for product in products:
         for jurisdiction in run.jurisdictions:
             rule_id = f"SCOPE-{jurisdiction}"
             iri = _outcome_iri(product, rule_id, "OutOfScope")
             node = _nt(iri)
             source = _SCOPE_SOURCES[jurisdiction]
+            sources = [source_info(source)]
+            rationale = ("Every intended use stated is non-medical (cosmetic, food, research), so no "
+                         "medicinal-product question is asked. Add a medical intended use if the product is "
+                         "presented or studied for a disease.")
+            if jurisdiction == "EU" and product in human:
+                # the non-medical use a reader most likely means is closed to these vesicles
+                rationale += (" Note that vesicles of human origin cannot be a cosmetic in the EU: products of "
+                              "human origin are on the list of substances banned from cosmetic products.")
+                sources.append(source_info(_HUMAN_ORIGIN_BANNED_IN_COSMETICS))
+                triples.add((node, _nt(str(DCTERMS.source)), _nt(_HUMAN_ORIGIN_BANNED_IN_COSMETICS)))
             triples.update({
                 (node, _nt(str(RDF.type)), _nt(EVKG_NS + "ClassificationOutcome")),
                 (node, _nt(EVKG_NS + "ofProduct"), _nt(product)),
@@ -284,12 +308,8 @@ def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
                 iri=iri, product=product, jurisdiction=jurisdiction, question=None, question_label=None,
                 category=EVKG_NS + "OutOfScope", category_label=label_of(EVKG_NS + "OutOfScope") or "out of scope",
                 status="out-of-scope", rule=rule_id,
-                rule_label="Only a non-medical use is stated",
-                rationale="Every intended use stated is non-medical (cosmetic, food, research), so no "
-                          "medicinal-product question is asked. Add a medical intended use if the product is "
-                          "presented or studied for a disease.",
-                premises=["intended use: non-medical only"],
-                sources=[source_info(source)]))
+                rule_label="Only a non-medical use is stated", rationale=rationale,
+                premises=["intended use: non-medical only"], sources=sources))
     return outcomes
 
 
