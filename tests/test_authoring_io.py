@@ -104,6 +104,23 @@ def test_findings_point_to_the_yaml_line_and_key(tmp_path, capsys):
     assert "(line 20: hasEVComponent › measurement #2 › valeu)" in markdown
 
 
+def test_a_misspelt_name_key_suggests_label_in_yaml_and_rdfs_label_in_turtle(tmp_path, capsys):
+    # `label` is rdfs:label, not an evkg property: it was missing from the suggestions ("Did you mean value?")
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("label: Bone", "lable: Bone"), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    typo = next(r for r in results if r["field"] == "/lable")
+    assert typo["constraint"] == "TERM-01" and typo["line"] == 3
+    assert typo["message"].endswith("Did you mean label or altLabel or value?")
+    turtle = tmp_path / "knee.ttl"
+    assert run_cli("convert", str(path), "--to", "ttl", "-o", str(turtle), capsys=capsys)[0] == 0
+    code, out, _ = run_cli("check", str(turtle), "--format", "json", capsys=capsys)
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    typo = next(r for r in results if r["constraint"] == "TERM-01")
+    assert "Did you mean rdfs:label or skos:altLabel or evkg:value?" in typo["message"]
+
+
 def test_json_description_reads_like_yaml(tmp_path):
     yaml_path, json_path = tmp_path / "knee.yaml", tmp_path / "knee.json"
     yaml_path.write_text(KNEE_YAML, encoding="utf-8")

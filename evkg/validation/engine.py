@@ -412,7 +412,7 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
         local = str(term)[len(str(EVKG)):]
         close = closest_evkg_names(local, predicate, as_property=term == predicate)
-        hint = (" Did you mean " + " or ".join(f"evkg:{c}" for c in close) + "?") if close else ""
+        hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
         messages = frozenset(m.replace("{?value}", f"evkg:{local}") + hint for m in general)
         path = predicate if term != predicate else None
         results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
