@@ -257,3 +257,27 @@ def test_a_particle_kind_is_read_by_the_name_of_its_class(capsys, tmp_path):
     assert not [r for r in check(capsys, form)["results"] if r["constraint"] == "Q-01"]
     unknown = variant(tmp_path, "blob.yaml", "particleKind: SmallEV", "particleKind: vesicle blob")
     assert [r for r in check(capsys, unknown)["results"] if r["constraint"] == "Q-01"]
+
+
+@pytest.mark.parametrize("written", ["Treatment, Regenerative", "'• Treatment • Regenerative'",
+                                     "\n  - Treatment\n   - Regenerative"])
+def test_several_values_in_one_text_are_named_with_the_list_to_write(capsys, tmp_path, written):
+    # a comma list, a bulleted list pasted from a word processor, a list item indented one space too far
+    path = variant(tmp_path, "e1.yaml", "intendedUse:\n- Regenerative\n- Treatment\n",
+                   f"intendedUse: {written}\n")
+    product = check(capsys, path)
+    use = [r for r in product["results"] if r["field"] == "/intendedUse"]
+    assert [r["severity"] for r in use] == ["Violation"]
+    assert use[0]["message"].endswith(
+        "The text names several values in one (Treatment, Regenerative): give each on its own, as a list, "
+        "`intendedUse: [Treatment, Regenerative]` (or one per line under `intendedUse:`, each starting with '- ' "
+        "at the same indentation).")
+
+
+def test_several_values_for_a_fact_that_takes_one_say_it_takes_one(capsys, tmp_path):
+    product = check(capsys, variant(tmp_path, "e1.yaml", "cellContent: NoCells",
+                                    "cellContent: no cells; viable cells"))
+    cells = [r["message"] for r in product["results"] if r["field"] == "/cellContent"]
+    assert len(cells) == 1 and cells[0].endswith(
+        "The text names several values (NoCells, ViableCells), but cellContent takes one: keep the one that "
+        "applies, e.g. `cellContent: NoCells`.")
