@@ -169,6 +169,32 @@ def test_malformed_or_hostile_yaml_exits_2_with_a_located_reason(tmp_path, capsy
     assert "internal error" not in out + err
 
 
+@pytest.mark.parametrize("old, new, words", [
+    # a block's first line not indented under its key: was "repeats the key 'type'; give each key once"
+    ("  hasSource:\n    type: CellCultureSource\n", "  hasSource:\n  type: CellCultureSource\n",
+     "line 12, column 3: repeats the key 'type' in one block. The key 'hasSource' at line 11 has no value, so the "
+     "lines after it are read as keys of the block around it: indent the lines that belong to 'hasSource' further"),
+    # no space after the colon: was "line 7: could not find expected ':'", the line after the mistake
+    ("cellContent: NoCells\n", "cellContent:NoCells\n",
+     "line 6, column 1: is not valid YAML: this line is neither a key with its value nor part of the value above. "
+     "Write a key, a colon and a space before the value"),
+    # a key indented further than its block: was "mapping values are not allowed in this context"
+    ("label: Bone", "  label: Bone", "line 3, column 8: is not valid YAML: this ':' cannot start a key here. "
+     "Line the key up with the other keys of its block"),
+    # a list item's key indented less than its first key: was "did not find expected '-' indicator"
+    ("      quantityKind: ModalDiameter\n", "     quantityKind: ModalDiameter\n",
+     "line 16, column 6: is not valid YAML: this line does not line up with the list that starts at line 15. "
+     "A line of a list item is indented as far as the item's first key (the text after '- ')"),
+])
+def test_a_misindented_or_misspaced_yaml_line_is_told_where_and_how_to_fix_it(tmp_path, capsys, old, new, words):
+    assert old in KNEE_YAML
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace(old, new, 1), encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2
+    assert words in out + err
+
+
 @pytest.mark.parametrize("name, text", [
     ("dashes.yaml", "---\n# to fill in\n"), ("braces.yaml", "{}\n"), ("nothing.yaml", ""),
     ("null.json", "null"), ("braces.json", "{}"), ("nothing.json", "  \n"),
