@@ -281,3 +281,21 @@ def test_several_values_for_a_fact_that_takes_one_say_it_takes_one(capsys, tmp_p
     assert len(cells) == 1 and cells[0].endswith(
         "The text names several values (NoCells, ViableCells), but cellContent takes one: keep the one that "
         "applies, e.g. `cellContent: NoCells`.")
+
+
+@pytest.mark.parametrize("written, words", [
+    ("mg/ml", "evkg has no unit mg/ml: give the amount in MicrogramPerMillilitre (`unit: MicrogramPerMillilitre`) "
+              "and multiply the value by 1,000 (1 mg/ml = 1,000 µg/mL)."),
+    ("ng/mL", "evkg has no unit ng/mL: give the amount in MicrogramPerMillilitre (`unit: MicrogramPerMillilitre`) "
+              "and divide the value by 1,000 (1,000 ng/mL = 1 µg/mL)."),
+    ("µg/mL", "µg/mL is written MicrogramPerMillilitre in evkg: `unit: MicrogramPerMillilitre`, with the value "
+              "as it is."),
+])
+def test_a_unit_written_as_a_lab_writes_it_is_one_finding_naming_the_evkg_unit_and_factor(
+        capsys, tmp_path, written, words):
+    # µ, '/' in a unit: the form check and the declared-unit check both fired, two violations for one mistake
+    product = check(capsys, variant(tmp_path, "e1.yaml", "unit: MicrogramPerMillilitre", f"unit: {written}"))
+    units = [r for r in product["results"] if r["field"].endswith("/unit")]
+    assert len(units) == 1 and units[0]["constraint"] == "S-unit" and units[0]["severity"] == "Violation"
+    assert units[0]["message"].endswith(words)
+    assert product["counts"]["Violation"] == 1

@@ -1,5 +1,5 @@
 """One finding for one mistake: where several checks fail the same value of a submission, the report keeps the
-check that says most."""
+check that says most, and a check made of several shapes reports one value once."""
 from __future__ import annotations
 
 import dataclasses
@@ -50,4 +50,17 @@ def one_finding_per_mistake(results: list) -> list:
             continue                  # one shape failing a value twice (its datatype and its range): said once
         seen.add(key)
         kept.append(result)
-    return kept
+    return _one_per_check(kept)
+
+
+def _one_per_check(results: list) -> list:
+    """Two shapes of one check (same id and severity) failing the same value, such as S-unit's form and its
+    declared-unit test on `unit: µm`, are one mistake: the finding that says more (the longer message) stays."""
+    best: dict = {}
+    for result in results:
+        if result.value is not None and result.constraint_id:
+            key = (result.focus, result.path, result.value, result.constraint_id, result.severity)
+            if key not in best or len(result.message) > len(best[key].message):
+                best[key] = result
+    return [r for r in results if r.value is None or not r.constraint_id
+            or best[(r.focus, r.path, r.value, r.constraint_id, r.severity)] is r]
