@@ -284,11 +284,11 @@ def test_several_values_for_a_fact_that_takes_one_say_it_takes_one(capsys, tmp_p
 
 
 @pytest.mark.parametrize("written, words", [
-    ("mg/ml", "evkg has no unit mg/ml: give the amount in MicrogramPerMillilitre (`unit: MicrogramPerMillilitre`) "
+    ("mg/ml", "evkg has no unit mg/ml: give the amount in MicrogramPerMillilitre "
               "and multiply the value by 1,000 (1 mg/ml = 1,000 µg/mL)."),
-    ("ng/mL", "evkg has no unit ng/mL: give the amount in MicrogramPerMillilitre (`unit: MicrogramPerMillilitre`) "
+    ("ng/mL", "evkg has no unit ng/mL: give the amount in MicrogramPerMillilitre "
               "and divide the value by 1,000 (1,000 ng/mL = 1 µg/mL)."),
-    ("µg/mL", "µg/mL is written MicrogramPerMillilitre in evkg: `unit: MicrogramPerMillilitre`, with the value "
+    ("µg/mL", "µg/mL is written MicrogramPerMillilitre in evkg, with the value "
               "as it is."),
 ])
 def test_a_unit_written_as_a_lab_writes_it_is_one_finding_naming_the_evkg_unit_and_factor(

@@ -35,10 +35,10 @@ def unit_hint(path, value) -> str:
     if key not in _SCALES:
         return ""
     unit, symbol, factor = _SCALES[key]
-    if factor == 1:
-        return f" {written} is written {unit} in evkg: `unit: {unit}`, with the value as it is."
+    if factor == 1:               # evkg: names, which a YAML or JSON report shows without the prefix
+        return f" {written} is written evkg:{unit} in evkg, with the value as it is."
     if factor > 1:
         how = f"multiply the value by {factor:,} (1 {written} = {factor:,} {symbol})"
     else:
         how = f"divide the value by {round(1 / factor):,} (1,000 {written} = 1 {symbol})"
-    return f" evkg has no unit {written}: give the amount in {unit} (`unit: {unit}`) and {how}."
+    return f" evkg has no unit {written}: give the amount in evkg:{unit} and {how}."
