@@ -299,3 +299,15 @@ def test_a_unit_written_as_a_lab_writes_it_is_one_finding_naming_the_evkg_unit_a
     assert len(units) == 1 and units[0]["constraint"] == "S-unit" and units[0]["severity"] == "Violation"
     assert units[0]["message"].endswith(words)
     assert product["counts"]["Violation"] == 1
+
+
+def test_a_value_of_another_key_is_quoted_by_its_name_and_the_key_that_takes_it_is_named(capsys, tmp_path):
+    # was: found "engineered extracellular vesicle <https://w3id.org/evkg#EngineeredEV>", and no word that
+    # EngineeredEV is a particle kind
+    product = check(capsys, variant(tmp_path, "e1.yaml", "vesicleKind: NaturallyReleasedEV",
+                                    "vesicleKind: EngineeredEV"))
+    kind = [r for r in product["results"] if r["field"].endswith("/vesicleKind")]
+    assert len(kind) == 1 and kind[0]["value"] == "EngineeredEV"
+    assert kind[0]["message"].endswith(
+        "EngineeredEV is a value of particleKind, not of vesicleKind: if that is what you meant, move it there and "
+        "give vesicleKind one of its own values.")

@@ -324,6 +324,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.several_values import several_values_hint
     from evkg.validation.unit_spellings import unit_hint
+    from evkg.validation.misplaced_values import other_key_hint
     from evkg.validation.terms import conclusion_results, term_results
 
     submitted = SubmittedData(store, as_rdflib)
@@ -352,7 +353,8 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=submitted.readable(message) + several_values_hint(path, raw.value) + unit_hint(path, raw.value),
+            message=(submitted.readable(message) + several_values_hint(path, raw.value) + unit_hint(path, raw.value)
+                    + other_key_hint(path, raw.value)),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,
