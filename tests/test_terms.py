@@ -231,6 +231,16 @@ def test_words_given_to_terms_without_search_are_shown_the_search_that_finds_the
     assert "Did you mean: evkg terms search osteoarthritis?" in capsys.readouterr().err
 
 
+def test_a_mistyped_terms_command_asked_for_help_suggests_the_command_not_a_search_for_help(capsys):
+    """`evkg terms serach --help` suggested "evkg terms search --help ?" with a stray space, and `evkg terms list
+    --help` a search for the words "list --help"."""
+    assert main(["terms", "serach", "--help"]) == 2
+    assert "Did you mean: evkg terms search?" in capsys.readouterr().err
+    assert main(["terms", "list", "--help"]) == 2
+    said = capsys.readouterr().err
+    assert said.rstrip().endswith("To find a term by name: evkg terms search list"), said
+
+
 def test_a_pasted_page_given_to_terms_is_not_echoed_back_whole(capsys):
     assert main(["terms", "x" * 100_000]) == 2
     said = capsys.readouterr().err
