@@ -530,3 +530,12 @@ def test_a_search_that_finds_nothing_gives_an_identifier_of_the_ontology_the_key
     assert "MONDO:0005178" not in said and "NCBITaxon:" in said, said
     _, out, err = run(capsys, "terms", "search", "no such disease xyzzy", "--for", "indication")
     assert "MONDO:" in out + err
+
+
+@pytest.mark.parametrize("word, command", [("template", "new"), ("validate", "check"), ("init", "new"),
+                                           ("sparql", "query")])
+def test_a_command_named_as_other_tools_name_it_is_shown_the_evkg_command(capsys, word, command):
+    """`evkg template` listed all sixteen commands with nothing to say that `evkg new` writes templates."""
+    assert main([word]) == 2
+    said = capsys.readouterr().err
+    assert f"no command '{word}'. `evkg {command}` does that: " in said and f"See: evkg {command} --help." in said
