@@ -121,6 +121,21 @@ def test_a_misspelt_name_key_suggests_label_in_yaml_and_rdfs_label_in_turtle(tmp
     assert "Did you mean rdfs:label or skos:altLabel or evkg:value?" in typo["message"]
 
 
+@pytest.mark.parametrize("old, new, field", [("label: Bone", "lable: Bone", "/label"),
+                                              ("      value: 2.4e11\n", "      valeu: 2.4e11\n",
+                                               "/hasEVComponent/measurement/1/value")])
+def test_a_missing_fact_names_the_misspelt_key_beside_it(tmp_path, capsys, old, new, field):
+    # the missing fact (a violation at the block) and the unknown key (a warning at its line) read as unrelated
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace(old, new), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    missing = next(r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["field"] == field)
+    typo = new.split(":")[0].strip()
+    assert missing["severity"] == "Violation"
+    assert missing["message"].endswith(f"The key {typo} given here is not part of the vocabulary: if it is meant "
+                                       "as this fact, correct its spelling.")
+
+
 def test_json_description_reads_like_yaml(tmp_path):
     yaml_path, json_path = tmp_path / "knee.yaml", tmp_path / "knee.json"
     yaml_path.write_text(KNEE_YAML, encoding="utf-8")
