@@ -152,4 +152,4 @@ def test_a_graph_store_address_without_http_is_refused_with_an_example_like_the_
                                   "http://localhost:7878/store")
     with pytest.raises(UsageError) as refused:
         RemoteEndpoint("localhost:7878/update")
-    assert "give one like http://localhost:7878/query (Oxigraph: /query to ask, /update to load)" in str(refused.value)
+    assert "give one like http://localhost:7878/query (/update to load)" in str(refused.value)

@@ -118,12 +118,13 @@ def test_did_you_mean_offers_only_what_the_key_allows():
     from evkg.core.namespaces import EVKG
     from evkg.validation.terms import closest_evkg_names
 
-    approach = closest_evkg_names("Vaccine", EVKG.therapeuticApproach)
-    assert "PathogenVaccination" in approach
-    assert not {"US_Vaccine", "EU_Vaccine", "Q_US_Vaccine"} & set(approach)
-    assert closest_evkg_names("EVProdutc", RDF.type) == ["EVProduct"]
-    assert closest_evkg_names("SmallEv", EVKG.particleKind)[0] == "SmallEV"
-    assert "cellContent" in closest_evkg_names("cellcontent", as_property=True)
+    approach = closest_evkg_names("Vaccine", EVKG.therapeuticApproach)      # prefixed names, as messages give
+    assert "evkg:PathogenVaccination" in approach
+    assert not {"evkg:US_Vaccine", "evkg:EU_Vaccine", "evkg:Q_US_Vaccine"} & set(approach)
+    assert all(name.startswith("evkg:") for name in approach)
+    assert closest_evkg_names("EVProdutc", RDF.type) == ["evkg:EVProduct"]
+    assert closest_evkg_names("SmallEv", EVKG.particleKind)[0] == "evkg:SmallEV"
+    assert "evkg:cellContent" in closest_evkg_names("cellcontent", as_property=True)
 
 
 def test_identifiers_outside_obo_get_their_own_iris():

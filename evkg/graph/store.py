@@ -301,11 +301,9 @@ class RemoteEndpoint:
 
     def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, graph_store: str | None = None,
                  union_of_graphs: bool = True):
-        for what, address, example in (("endpoint", url, "http://localhost:7878/query (Oxigraph: /query to ask, "
-                                                           "/update to load)"),
-                                        ("graph store", graph_store, "http://localhost:7878/store")):
-            parsed = urllib.parse.urlparse(address) if address is not None else None
-            if parsed is not None and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+        for what, address, example in (("endpoint", url, "http://localhost:7878/query (/update to load)"),
+                                       ("graph store", graph_store, "http://localhost:7878/store")):
+            if address is not None and not re.match(r"https?://[^/?#\s]", address, re.IGNORECASE):
                 raise UsageError(f"the {what} {address!r} is not an http(s) URL; give one like {example}")
         if timeout <= 0:
             raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
