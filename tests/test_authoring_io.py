@@ -104,6 +104,38 @@ def test_findings_point_to_the_yaml_line_and_key(tmp_path, capsys):
     assert "(line 20: hasEVComponent › measurement #2 › valeu)" in markdown
 
 
+def test_a_misspelt_name_key_suggests_label_in_yaml_and_rdfs_label_in_turtle(tmp_path, capsys):
+    # `label` is rdfs:label, not an evkg property: it was missing from the suggestions ("Did you mean value?")
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("label: Bone", "lable: Bone"), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    typo = next(r for r in results if r["field"] == "/lable")
+    assert typo["constraint"] == "TERM-01" and typo["line"] == 3
+    assert typo["message"].endswith("Did you mean label or altLabel or value?")
+    turtle = tmp_path / "knee.ttl"
+    assert run_cli("convert", str(path), "--to", "ttl", "-o", str(turtle), capsys=capsys)[0] == 0
+    code, out, _ = run_cli("check", str(turtle), "--format", "json", capsys=capsys)
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    typo = next(r for r in results if r["constraint"] == "TERM-01")
+    assert "Did you mean rdfs:label or skos:altLabel or evkg:value?" in typo["message"]
+
+
+@pytest.mark.parametrize("old, new, field", [("label: Bone", "lable: Bone", "/label"),
+                                              ("      value: 2.4e11\n", "      valeu: 2.4e11\n",
+                                               "/hasEVComponent/measurement/1/value")])
+def test_a_missing_fact_names_the_misspelt_key_beside_it(tmp_path, capsys, old, new, field):
+    # the missing fact (a violation at the block) and the unknown key (a warning at its line) read as unrelated
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace(old, new), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    missing = next(r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["field"] == field)
+    typo = new.split(":")[0].strip()
+    assert missing["severity"] == "Violation"
+    assert missing["message"].endswith(f"The key {typo} given here is not part of the vocabulary: if it is meant "
+                                       "as this fact, correct its spelling.")
+
+
 def test_json_description_reads_like_yaml(tmp_path):
     yaml_path, json_path = tmp_path / "knee.yaml", tmp_path / "knee.json"
     yaml_path.write_text(KNEE_YAML, encoding="utf-8")
@@ -150,6 +182,32 @@ def test_malformed_or_hostile_yaml_exits_2_with_a_located_reason(tmp_path, capsy
     assert code == 2
     assert words in out + err
     assert "internal error" not in out + err
+
+
+@pytest.mark.parametrize("old, new, words", [
+    # a block's first line not indented under its key: was "repeats the key 'type'; give each key once"
+    ("  hasSource:\n    type: CellCultureSource\n", "  hasSource:\n  type: CellCultureSource\n",
+     "line 12, column 3: repeats the key 'type' in one block. The key 'hasSource' at line 11 has no value, so the "
+     "lines after it are read as keys of the block around it: indent the lines that belong to 'hasSource' further"),
+    # no space after the colon: was "line 7: could not find expected ':'", the line after the mistake
+    ("cellContent: NoCells\n", "cellContent:NoCells\n",
+     "line 6, column 1: is not valid YAML: this line is neither a key with its value nor part of the value above. "
+     "Write a key, a colon and a space before the value"),
+    # a key indented further than its block: was "mapping values are not allowed in this context"
+    ("label: Bone", "  label: Bone", "line 3, column 8: is not valid YAML: this ':' cannot start a key here. "
+     "Line the key up with the other keys of its block"),
+    # a list item's key indented less than its first key: was "did not find expected '-' indicator"
+    ("      quantityKind: ModalDiameter\n", "     quantityKind: ModalDiameter\n",
+     "line 16, column 6: is not valid YAML: this line does not line up with the list that starts at line 15. "
+     "A line of a list item is indented as far as the item's first key (the text after '- ')"),
+])
+def test_a_misindented_or_misspaced_yaml_line_is_told_where_and_how_to_fix_it(tmp_path, capsys, old, new, words):
+    assert old in KNEE_YAML
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace(old, new, 1), encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2
+    assert words in out + err
 
 
 @pytest.mark.parametrize("name, text", [
@@ -501,7 +559,9 @@ def test_a_kind_or_value_named_as_not_reported_is_a_violation_that_says_to_name_
                                                                   f"notReported: [{written}]"), encoding="utf-8")
         code, out, _ = run_cli("check", str(path), capsys=capsys)
         assert code == 1 and "S-notReported" in out, out
-        assert f"evkg#{written}>" in out and "a property such as vesicleKind" in out, out
+        # the value found is quoted as the YAML form writes it
+        assert f"found: {written}\n" in out and "a property such as vesicleKind" in out, out
+        assert "is a value of" not in out, out
 
 
 @pytest.mark.parametrize("form", ["yaml", "ttl"])

@@ -33,15 +33,15 @@ def test_every_form_reads_back_as_the_same_graph(path):
 
 
 def _verdicts(run) -> list:
-    """What a check found, per product; messages in the words of the YAML form, in which findings on a YAML
-    description are written (the Turtle twin's say evkg:IdentityTest where the YAML's say IdentityTest)."""
-    from evkg.io.write import in_form_words
+    """What a check found, per product; messages and values in the words of the YAML form, in which findings on
+    a YAML description are written (the Turtle twin's say evkg:IdentityTest where the YAML's say IdentityTest)."""
+    from evkg.io.write import in_form_words, value_in_form_words
 
     out = []
     for file in to_dict(run)["files"]:
         assert file["error"] is None, file["error"]
         out.append([(p["iri"], p["conforms"], p["completeness"],
-                     sorted((r["severity"], r["constraint"] or "", r["focus"], r["path"] or "", r["value"] or "",
+                     sorted((r["severity"], r["constraint"] or "", r["focus"], r["path"] or "", value_in_form_words(r["value"]) or "",
                              in_form_words(r["message"])) for r in p["results"]),
                      sorted((c["jurisdiction"] or "", c["question"] or "", c["category"] or "", c["status"] or "")
                             for c in p["classifications"])) for p in file["products"]])

@@ -257,3 +257,57 @@ def test_a_particle_kind_is_read_by_the_name_of_its_class(capsys, tmp_path):
     assert not [r for r in check(capsys, form)["results"] if r["constraint"] == "Q-01"]
     unknown = variant(tmp_path, "blob.yaml", "particleKind: SmallEV", "particleKind: vesicle blob")
     assert [r for r in check(capsys, unknown)["results"] if r["constraint"] == "Q-01"]
+
+
+@pytest.mark.parametrize("written", ["Treatment, Regenerative", "'• Treatment • Regenerative'",
+                                     "\n  - Treatment\n   - Regenerative"])
+def test_several_values_in_one_text_are_named_with_the_list_to_write(capsys, tmp_path, written):
+    # a comma list, a bulleted list pasted from a word processor, a list item indented one space too far
+    path = variant(tmp_path, "e1.yaml", "intendedUse:\n- Regenerative\n- Treatment\n",
+                   f"intendedUse: {written}\n")
+    product = check(capsys, path)
+    use = [r for r in product["results"] if r["field"] == "/intendedUse"]
+    assert [r["severity"] for r in use] == ["Violation"]
+    assert use[0]["message"].endswith(
+        "The text names several values in one (Treatment, Regenerative): give each on its own, as a list, "
+        "`intendedUse: [Treatment, Regenerative]` (or one per line under `intendedUse:`, each starting with '- ' "
+        "at the same indentation).")
+
+
+def test_several_values_for_a_fact_that_takes_one_say_it_takes_one(capsys, tmp_path):
+    product = check(capsys, variant(tmp_path, "e1.yaml", "cellContent: NoCells",
+                                    "cellContent: no cells; viable cells"))
+    cells = [r["message"] for r in product["results"] if r["field"] == "/cellContent"]
+    assert len(cells) == 1 and cells[0].endswith(
+        "The text names several values (NoCells, ViableCells), but cellContent takes one: keep the one that "
+        "applies, e.g. `cellContent: NoCells`.")
+
+
+@pytest.mark.parametrize("written, words", [
+    ("mg/ml", "evkg has no unit mg/ml: give the amount in MicrogramPerMillilitre "
+              "and multiply the value by 1,000 (1 mg/ml = 1,000 µg/mL)."),
+    ("ng/mL", "evkg has no unit ng/mL: give the amount in MicrogramPerMillilitre "
+              "and divide the value by 1,000 (1,000 ng/mL = 1 µg/mL)."),
+    ("µg/mL", "µg/mL is written MicrogramPerMillilitre in evkg, with the value "
+              "as it is."),
+])
+def test_a_unit_written_as_a_lab_writes_it_is_one_finding_naming_the_evkg_unit_and_factor(
+        capsys, tmp_path, written, words):
+    # µ, '/' in a unit: the form check and the declared-unit check both fired, two violations for one mistake
+    product = check(capsys, variant(tmp_path, "e1.yaml", "unit: MicrogramPerMillilitre", f"unit: {written}"))
+    units = [r for r in product["results"] if r["field"].endswith("/unit")]
+    assert len(units) == 1 and units[0]["constraint"] == "S-unit" and units[0]["severity"] == "Violation"
+    assert units[0]["message"].endswith(words)
+    assert product["counts"]["Violation"] == 1
+
+
+def test_a_value_of_another_key_is_quoted_by_its_name_and_the_key_that_takes_it_is_named(capsys, tmp_path):
+    # was: found "engineered extracellular vesicle <https://w3id.org/evkg#EngineeredEV>", and no word that
+    # EngineeredEV is a particle kind
+    product = check(capsys, variant(tmp_path, "e1.yaml", "vesicleKind: NaturallyReleasedEV",
+                                    "vesicleKind: EngineeredEV"))
+    kind = [r for r in product["results"] if r["field"].endswith("/vesicleKind")]
+    assert len(kind) == 1 and kind[0]["value"] == "EngineeredEV"
+    assert kind[0]["message"].endswith(
+        "EngineeredEV is a value of particleKind, not of vesicleKind: if that is what you meant, move it there and "
+        "give vesicleKind one of its own values.")

@@ -373,7 +373,25 @@ def test_a_missing_extra_is_named_in_a_sentence_that_reads(capsys):
     with pytest.raises(UsageError) as refused:
         import_extra("evkg_web_package_not_installed", "`evkg serve` needs its web packages", "serve")
     assert str(refused.value).startswith("`evkg serve` needs its web packages; evkg_web_package_not_installed is "
-                                         "not installed. Install it with: pip install 'evkg[serve]'")
+                                         "not installed. Install it with: ")
+
+
+def test_a_missing_extra_is_installed_with_this_environments_pip_from_the_folder_evkg_came_from():
+    """'pip install evkg[serve]' asked PyPI, which has no evkg, and a bare pip may be another environment's:
+    the README installs from a clone into .venv."""
+    import sys
+    from importlib import metadata
+
+    from evkg.core.errors import UsageError, import_extra
+
+    with pytest.raises(UsageError) as refused:
+        import_extra("evkg_web_package_not_installed", "`evkg serve` needs its web packages", "serve")
+    command = str(refused.value).partition("Install it with: ")[2]
+    assert command.startswith(f"{sys.executable} -m pip install ")
+    origin = json.loads(metadata.distribution("evkg").read_text("direct_url.json") or "{}")
+    assert origin.get("url", "").startswith("file://"), "the test environment installs evkg from its folder"
+    folder = origin["url"][len("file://"):]
+    assert command.endswith(f"{folder}[serve]'") and "evkg[serve]" not in command
 
 
 # --- values a rule cannot read ----------------------------------------------------------------------------
@@ -512,3 +530,12 @@ def test_a_search_that_finds_nothing_gives_an_identifier_of_the_ontology_the_key
     assert "MONDO:0005178" not in said and "NCBITaxon:" in said, said
     _, out, err = run(capsys, "terms", "search", "no such disease xyzzy", "--for", "indication")
     assert "MONDO:" in out + err
+
+
+@pytest.mark.parametrize("word, command", [("template", "new"), ("validate", "check"), ("init", "new"),
+                                           ("sparql", "query")])
+def test_a_command_named_as_other_tools_name_it_is_shown_the_evkg_command(capsys, word, command):
+    """`evkg template` listed all sixteen commands with nothing to say that `evkg new` writes templates."""
+    assert main([word]) == 2
+    said = capsys.readouterr().err
+    assert f"no command '{word}'. `evkg {command}` does that: " in said and f"See: evkg {command} --help." in said

@@ -139,3 +139,17 @@ def test_unwritable_store_location(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="could not be opened"):
         EmbeddedStore(blocker / "store")
+
+
+def test_a_graph_store_address_without_http_is_refused_with_an_example_like_the_endpoint():
+    """`evkg load --graph-store localhost:7878/store` said "cannot reach the graph store … (unknown url type:
+    localhost)" after building the store; the endpoint example named /query even for loading."""
+    from evkg.graph.store import RemoteEndpoint
+
+    with pytest.raises(UsageError) as refused:
+        RemoteEndpoint("http://localhost:7878/update", graph_store="localhost:7878/store")
+    assert str(refused.value) == ("the graph store 'localhost:7878/store' is not an http(s) URL; give one like "
+                                  "http://localhost:7878/store")
+    with pytest.raises(UsageError) as refused:
+        RemoteEndpoint("localhost:7878/update")
+    assert "give one like http://localhost:7878/query (/update to load)" in str(refused.value)

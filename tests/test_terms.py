@@ -118,12 +118,13 @@ def test_did_you_mean_offers_only_what_the_key_allows():
     from evkg.core.namespaces import EVKG
     from evkg.validation.terms import closest_evkg_names
 
-    approach = closest_evkg_names("Vaccine", EVKG.therapeuticApproach)
-    assert "PathogenVaccination" in approach
-    assert not {"US_Vaccine", "EU_Vaccine", "Q_US_Vaccine"} & set(approach)
-    assert closest_evkg_names("EVProdutc", RDF.type) == ["EVProduct"]
-    assert closest_evkg_names("SmallEv", EVKG.particleKind)[0] == "SmallEV"
-    assert "cellContent" in closest_evkg_names("cellcontent", as_property=True)
+    approach = closest_evkg_names("Vaccine", EVKG.therapeuticApproach)      # prefixed names, as messages give
+    assert "evkg:PathogenVaccination" in approach
+    assert not {"evkg:US_Vaccine", "evkg:EU_Vaccine", "evkg:Q_US_Vaccine"} & set(approach)
+    assert all(name.startswith("evkg:") for name in approach)
+    assert closest_evkg_names("EVProdutc", RDF.type) == ["evkg:EVProduct"]
+    assert closest_evkg_names("SmallEv", EVKG.particleKind)[0] == "evkg:SmallEV"
+    assert "evkg:cellContent" in closest_evkg_names("cellcontent", as_property=True)
 
 
 def test_identifiers_outside_obo_get_their_own_iris():
@@ -229,6 +230,16 @@ def test_words_given_to_terms_without_search_are_shown_the_search_that_finds_the
     assert "evkg terms search 'pancreatic cancer'" in said and "add, search" in said
     assert main(["terms", "serch", "osteoarthritis"]) == 2
     assert "Did you mean: evkg terms search osteoarthritis?" in capsys.readouterr().err
+
+
+def test_a_mistyped_terms_command_asked_for_help_suggests_the_command_not_a_search_for_help(capsys):
+    """`evkg terms serach --help` suggested "evkg terms search --help ?" with a stray space, and `evkg terms list
+    --help` a search for the words "list --help"."""
+    assert main(["terms", "serach", "--help"]) == 2
+    assert "Did you mean: evkg terms search?" in capsys.readouterr().err
+    assert main(["terms", "list", "--help"]) == 2
+    said = capsys.readouterr().err
+    assert said.rstrip().endswith("To find a term by name: evkg terms search list"), said
 
 
 def test_a_pasted_page_given_to_terms_is_not_echoed_back_whole(capsys):

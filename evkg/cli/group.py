@@ -33,6 +33,16 @@ COMMANDS = {
 }
 
 
+# words newcomers type for a command, from other tools (`init`, `validate`), -> the evkg command that does it
+OTHER_NAMES = {
+    "template": "new", "init": "new", "create": "new", "scaffold": "new", "start": "new",
+    "validate": "check", "verify": "check", "lint": "check", "classify": "check",
+    "search": "terms", "lookup": "terms", "find": "terms",
+    "export": "convert", "translate": "convert", "why": "explain", "derivation": "explain",
+    "sparql": "query", "server": "serve", "web": "serve",
+}
+
+
 class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return list(COMMANDS)
@@ -59,8 +69,13 @@ class LazyGroup(click.Group):
         if name and not name.startswith("-") and name not in COMMANDS:
             import difflib
 
-            close = difflib.get_close_matches(name, list(COMMANDS), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else f" Commands: {', '.join(COMMANDS)}."
+            if (other := OTHER_NAMES.get(name.lower())) is not None:
+                hint = f" `evkg {other}` does that: {COMMANDS[other][1][:1].lower()}{COMMANDS[other][1][1:]}"
+                hint += f" See: evkg {other} --help."
+            elif close := difflib.get_close_matches(name, list(COMMANDS), n=3):
+                hint = f" Did you mean: {', '.join(close)}?"
+            else:
+                hint = f" Commands: {', '.join(COMMANDS)}."
             from evkg.core.safe_text import shortened
 
             raise click.UsageError(f"no command {shortened(name)!r}.{hint}", ctx)

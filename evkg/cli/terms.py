@@ -18,8 +18,10 @@ class _TermsGroup(click.Group):
             from evkg.core.safe_text import shortened
 
             close = difflib.get_close_matches(name, list(self.commands), n=1)
-            words = shortened(" ".join(shlex.quote(a) for a in (args[1:] if close else args)), 200)
-            hint = (f"Did you mean: evkg terms {close[0]} {words}?" if close else
+            # the words to search for, not options given to the mistyped command (`evkg terms lst --help`)
+            words = shortened(" ".join(shlex.quote(a) for a in (args[1:] if close else args)
+                                       if a not in ("-h", "--help")), 200)
+            hint = (f"Did you mean: {' '.join(filter(None, ('evkg terms', close[0], words)))}?" if close else
                     f"To find a term by name: evkg terms search {words}")
             raise click.UsageError(f"no command {shortened(name)!r} under `evkg terms` (its commands: add, "
                                    f"search). {hint}", ctx)

@@ -67,4 +67,24 @@ def import_extra(module: str, needed_for: str, extra: str):
         return importlib.import_module(module)
     except ModuleNotFoundError as missing:
         raise UsageError(f"{needed_for}; {missing.name} is not installed. "
-                         f"Install it with: pip install 'evkg[{extra}]'") from None
+                         f"Install it with: {install_command(extra)}") from None
+
+
+def install_command(extra: str) -> str:
+    """The command that adds an extra to the evkg this interpreter runs: its own pip (a bare `pip` may belong to
+    another environment), from the folder evkg was installed from when it was (evkg is not on PyPI)."""
+    import json
+    import shlex
+    import sys
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+
+    target, editable = f"evkg[{extra}]", False
+    try:
+        origin = json.loads(metadata.distribution("evkg").read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        origin = {}
+    url = urlparse(origin.get("url", ""))
+    if url.scheme == "file" and "dir_info" in origin:
+        target, editable = f"{unquote(url.path)}[{extra}]", bool(origin["dir_info"].get("editable"))
+    return f"{shlex.quote(sys.executable)} -m pip install {'-e ' if editable else ''}{shlex.quote(target)}"

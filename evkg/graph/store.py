@@ -301,10 +301,10 @@ class RemoteEndpoint:
 
     def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, graph_store: str | None = None,
                  union_of_graphs: bool = True):
-        parsed = urllib.parse.urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise UsageError(f"the endpoint {url!r} is not an http(s) URL; give one like "
-                             "http://localhost:7878/query")
+        for what, address, example in (("endpoint", url, "http://localhost:7878/query (/update to load)"),
+                                       ("graph store", graph_store, "http://localhost:7878/store")):
+            if address is not None and not re.match(r"https?://[^/?#\s]", address, re.IGNORECASE):
+                raise UsageError(f"the {what} {address!r} is not an http(s) URL; give one like {example}")
         if timeout <= 0:
             raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
         self.url = url

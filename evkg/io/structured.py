@@ -225,13 +225,24 @@ def _add(stack: list, root: list, value, event, tree: _Tree) -> None:
         if value == "<<" and not getattr(event, "style", None):          # plain, not quoted
             raise _refuse(event, "uses a YAML merge key (<<), which evkg does not read.", "Write its keys out here.")
         if value in container:
-            raise _refuse(event, f"repeats the key '{value}' in one block.",
-                          "Give each key once; list several values under it as '- value' lines.")
+            raise _refuse(event, f"repeats the key '{value}' in one block.", _repeated_key_hint(container, tree))
         frame[1] = value
         tree.key_positions[(id(container), value)] = (event.start_mark.line + 1, event.start_mark.column + 1)
         return
     container[frame[1]] = value
     frame[1] = None
+
+
+def _repeated_key_hint(container: dict, tree: _Tree) -> str:
+    """A key given twice right after a key left without a value is, as a rule, a line of that key's block not
+    indented under it (`hasSource:` then `type:` in the same column)."""
+    last = next(reversed(container), None)
+    if last is not None and container[last] is None:
+        line = tree.key_positions.get((id(container), last), (None,))[0]
+        return (f"The key '{last}'{f' at line {line}' if line else ''} has no value, so the lines after it are "
+                f"read as keys of the block around it: indent the lines that belong to '{last}' further than "
+                f"'{last}' itself (two more spaces).")
+    return "Give each key once; list several values under it as '- value' lines."
 
 
 # --------------------------------------------------------------------------------------------- JSON

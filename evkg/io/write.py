@@ -16,7 +16,7 @@ import re
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from evkg.core.namespaces import bind_prefixes
+from evkg.core.namespaces import EVKG, bind_prefixes
 from evkg.io.context import BORROWED_PROPERTIES, CONTEXT_URL, DATA_PREFIXES, READ_ONLY_PREFIXES, bundled_context
 from evkg.io.numbers import NumberTooLong, refuse_long_integer
 from evkg.io.rdf import quiet_about_ill_typed_booleans
@@ -117,8 +117,15 @@ def in_form_words(text: str) -> str:
 
 def value_in_form_words(value: str | None) -> str | None:
     """A value a finding quotes, as the YAML and JSON forms write it: an IRI as its name or CURIE (the form
-    writes `industrial` where the graph holds https://w3id.org/evkg#industrial); text as it is."""
-    if value is None or not re.fullmatch(r"https?://\S+", value):
+    writes `industrial` where the graph holds https://w3id.org/evkg#industrial), a declared evkg term by its
+    name (EngineeredEV, not "engineered extracellular vesicle <https://w3id.org/evkg#EngineeredEV>"), an
+    external one as its CURIE with its label; text as it is."""
+    if value is None:
+        return value
+    if labelled := re.fullmatch(r"(.+) <(https?://\S+)>", value):        # a declared term: "label <IRI>"
+        name = without_evkg_prefix(_shared_compactor().curie(labelled.group(2)))
+        return name if labelled.group(2).startswith(str(EVKG)) else f"{name} ({labelled.group(1)})"
+    if not re.fullmatch(r"https?://\S+", value):
         return value
     return without_evkg_prefix(_shared_compactor().curie(value))
 

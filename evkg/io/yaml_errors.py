@@ -4,11 +4,29 @@ from __future__ import annotations
 
 def yaml_error_place(exc) -> tuple:
     """(mark, reason, hint) of a YAML error: a quote or bracket left open runs on to the end of the file, so
-    its place is where it opens, not the end."""
+    its place is where it opens, not the end; the parser's words for a misplaced line are told as the
+    indentation or spacing that causes them."""
     reason = (exc.problem or exc.context or "syntax error").strip().rstrip(".")
-    opened = _OPENED.get((exc.context or "").strip())
+    context = (exc.context or "").strip()
+    opened = _OPENED.get(context)
     if opened and exc.context_mark and ("end of stream" in reason or "did not find expected ','" in reason):
         return exc.context_mark, f"the {opened[0]} that starts here is never closed", opened[1]
+    if reason == "could not find expected ':'" and context == "while scanning a simple key" and exc.context_mark:
+        # the parser stops on the next line; the key without ': ' is where it started
+        return exc.context_mark, "this line is neither a key with its value nor part of the value above", \
+            "Write a key, a colon and a space before the value (`cellContent: NoCells`, not `cellContent:NoCells`)."
+    if reason == "mapping values are not allowed in this context":
+        return exc.problem_mark or exc.context_mark, "this ':' cannot start a key here", \
+            ("Line the key up with the other keys of its block (the same number of spaces before it); a line "
+             "indented further than the key above it is read as part of that key's value. If the value itself "
+             "holds ': ', put the value in quotes.")
+    if reason == "did not find expected '-' indicator" and exc.context_mark:
+        start = exc.context_mark.line + 1
+        return exc.problem_mark or exc.context_mark, f"this line does not line up with the list that starts at " \
+            f"line {start}", \
+            ("A line of a list item is indented as far as the item's first key (the text after '- '); a new "
+             "item starts with '- ' in the same column as the others; a key of the block that holds the list "
+             "is indented as far as the list's own key.")
     return exc.problem_mark or exc.context_mark, reason, "Check the indentation (spaces, not tabs) and that each key ends with ':'."
 
 

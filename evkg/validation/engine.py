@@ -322,6 +322,9 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.cited_sources import unresolved_source_results
     from evkg.validation.not_reported import facts_named_as_text
+    from evkg.validation.several_values import several_values_hint
+    from evkg.validation.unit_spellings import unit_hint
+    from evkg.validation.misplaced_values import other_key_hint
     from evkg.validation.terms import conclusion_results, term_results
 
     submitted = SubmittedData(store, as_rdflib)
@@ -350,7 +353,8 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=submitted.readable(message),
+            message=(submitted.readable(message) + several_values_hint(path, raw.value) + unit_hint(path, raw.value)
+                    + other_key_hint(path, raw.value)),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,
@@ -412,7 +416,7 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
         local = str(term)[len(str(EVKG)):]
         close = closest_evkg_names(local, predicate, as_property=term == predicate)
-        hint = (" Did you mean " + " or ".join(f"evkg:{c}" for c in close) + "?") if close else ""
+        hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
         messages = frozenset(m.replace("{?value}", f"evkg:{local}") + hint for m in general)
         path = predicate if term != predicate else None
         results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,

@@ -1,5 +1,5 @@
 """One finding for one mistake: where several checks fail the same value of a submission, the report keeps the
-check that says most."""
+check that says most, and a check made of several shapes reports one value once."""
 from __future__ import annotations
 
 import dataclasses
@@ -50,4 +50,52 @@ def one_finding_per_mistake(results: list) -> list:
             continue                  # one shape failing a value twice (its datatype and its range): said once
         seen.add(key)
         kept.append(result)
-    return kept
+    return _missing_fact_beside_its_misspelt_key(_one_per_check(kept))
+
+
+def _missing_fact_beside_its_misspelt_key(results: list) -> list:
+    """A required fact reported missing on a node that carries a misspelt key close to it (`lable:` beside a
+    missing name) says so: the two findings are one mistake, told apart by severity and line."""
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.terms import closest_evkg_names
+
+    meant: dict = {}                         # (focus, property IRI) -> the misspelt keys that may mean it
+    for typo in results:
+        if typo.shape != str(UNKNOWN_TERM_SHAPE) or typo.path is not None or typo.value_term is None:
+            continue
+        local = str(typo.value_term)[len(str(EVKG)):]
+        for name in closest_evkg_names(local, None, as_property=True):
+            meant.setdefault((typo.focus, _expanded(name)), []).append(f"evkg:{local}")
+    if not meant:
+        return results
+    told = []
+    for result in results:
+        keys = meant.get((result.focus, result.path)) if result.value is None else None
+        if keys:
+            result = dataclasses.replace(result, message=f"{result.message} The key {' or '.join(keys)} given "
+                                         f"here is not part of the vocabulary: if it is meant as this fact, "
+                                         f"correct its spelling.")
+        told.append(result)
+    return told
+
+
+def _expanded(prefixed: str) -> str:
+    from evkg.core.namespaces import EVKG
+    from evkg.io.context import bundled_context
+
+    prefix, _, local = prefixed.partition(":")
+    base = str(EVKG) if prefix == "evkg" else bundled_context()["@context"].get(prefix)
+    return f"{base}{local}" if isinstance(base, str) else prefixed
+
+
+def _one_per_check(results: list) -> list:
+    """Two shapes of one check (same id and severity) failing the same value, such as S-unit's form and its
+    declared-unit test on `unit: µm`, are one mistake: the finding that says more (the longer message) stays."""
+    best: dict = {}
+    for result in results:
+        if result.value is not None and result.constraint_id:
+            key = (result.focus, result.path, result.value, result.constraint_id, result.severity)
+            if key not in best or len(result.message) > len(best[key].message):
+                best[key] = result
+    return [r for r in results if r.value is None or not r.constraint_id
+            or best[(r.focus, r.path, r.value, r.constraint_id, r.severity)] is r]

@@ -18,7 +18,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
 from evkg.core.namespaces import EVKG, EVSH
-from evkg.io.context import loosely_named
+from evkg.io.context import BORROWED_PROPERTIES, loosely_named
 from evkg.terms.index import OBO_PURL, TERM_NAMESPACES, TermIndex, curie_of, default_index, id_prefix, iri_for_identifier, \
     term_kinds
 
@@ -254,12 +254,20 @@ def conclusion_results(submitted) -> list:
 # ------------------------------------------------------------------------------------------ did you mean
 
 def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False, limit: int = 3) -> list[str]:
-    """The declared evkg names closest to a misspelt one, among those that may stand where it was written (all
-    those it names in other case or spacing or by a label, else the closest spellings):
-    properties for a predicate; classes a description may type a node with for rdf:type; for a value, the
+    """The declared names closest to a misspelt one, among those that may stand where it was written (all
+    those it names in other case or spacing or by a label, else the closest spellings), as prefixed names:
+    properties for a predicate (evkg's own and those a description borrows, such as rdfs:label, which a YAML
+    `lable:` means); classes a description may type a node with for rdf:type; for a value, the
     values its property allows (its sh:in lists, else the individuals of its range). Never a classification
     outcome, category, question or rule: a description may not state those."""
+    close = _closest_local_names(local, predicate, as_property, limit)
+    return [BORROWED_PROPERTIES.get(name) or f"evkg:{name}" for name in close]
+
+
+def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -> list[str]:
     candidates = _allowed_names(str(predicate) if predicate is not None else None, as_property)
+    if as_property:                   # a borrowed key by its YAML name (label), never shadowing an evkg name
+        candidates = candidates + sorted(set(BORROWED_PROPERTIES) - set(candidates))
     same = loosely_named(local, _names_and_labels(str(predicate) if predicate is not None else None, as_property))
     if same:                                   # the same name in other case or spacing, or a synonym
         return same
