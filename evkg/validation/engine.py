@@ -84,6 +84,8 @@ class ProductValidation:
 class ValidationReport:
     products: list[ProductValidation]
     unattributed: list[ValidationResult]
+    # statements of the submission about the vocabulary, taken out before the checks (evkg.core.redefinitions)
+    redefinitions: list = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -277,9 +279,16 @@ def validate(data: Graph, *, engine: str = "compiled", profile: str = DEFAULT_PR
     check_profile(profile)
     store = store_of_graph(data)
     if engine == "pyshacl":
+        from evkg.core.redefinitions import take_redefining_statements
+        from evkg.io.rdf import to_rdflib
         from evkg.validation.compiled import run_pyshacl
 
-        return report_for_store(store, run_pyshacl(data), profile=profile)
+        redefinitions = take_redefining_statements(store, DATA_GRAPH)
+        if redefinitions:
+            data = Graph() + data
+            for quad in redefinitions:
+                data.remove((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return report_for_store(store, run_pyshacl(data), profile=profile, redefinitions=redefinitions)
     return validate_store(store, data, profile=profile)
 
 
@@ -292,13 +301,19 @@ def check_profile(profile: str) -> str:
 
 
 def validate_store(store: ox.Store, data: Graph | None = None, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
-    """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
+    """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH). Statements of the data
+    about the vocabulary itself are taken out of the store first (evkg.core.redefinitions) and reported."""
+    from evkg.core.redefinitions import take_redefining_statements
     from evkg.validation import compiled as sparql_validation
 
+    redefinitions = take_redefining_statements(store, DATA_GRAPH)
+    if redefinitions and data is not None:
+        data = None                  # the fallback engine reads the store's data, now without them
     as_rdflib = RdflibTerms()
     focus_nodes = sparql_validation.focus_nodes_by_shape(store, as_rdflib)
     raw = sparql_validation.validate_store(store, data, focus_nodes, as_rdflib)
-    return report_for_store(store, raw, profile=profile, focus_nodes=focus_nodes, as_rdflib=as_rdflib)
+    return report_for_store(store, raw, profile=profile, focus_nodes=focus_nodes, as_rdflib=as_rdflib,
+                            redefinitions=redefinitions)
 
 
 def profile_severity(shape, severity, profile: str) -> str:
@@ -317,17 +332,18 @@ def _submission_severity(shape) -> str | None:
 
 
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
-                     focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None) -> ValidationReport:
+                     focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None,
+                     redefinitions: list = ()) -> ValidationReport:
     from evkg.validation.findings import one_finding_per_mistake
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.cited_sources import unresolved_source_results
     from evkg.validation.not_reported import facts_named_as_text
-    from evkg.validation.terms import conclusion_results, term_results
+    from evkg.validation.terms import conclusion_results, redefinition_results, term_results
 
     submitted = SubmittedData(store, as_rdflib)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
                    + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted)
-                   + facts_named_as_text(submitted))
+                   + facts_named_as_text(submitted) + redefinition_results(submitted, redefinitions))
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
@@ -369,7 +385,8 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     for report in by_product.values():
         report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
-                            unattributed=sorted(one_finding_per_mistake(unattributed), key=ValidationResult.sort_key))
+                            unattributed=sorted(one_finding_per_mistake(unattributed), key=ValidationResult.sort_key),
+                            redefinitions=list(redefinitions))
 
 
 def _component_iri(component) -> str | None:
