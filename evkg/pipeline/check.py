@@ -262,15 +262,18 @@ def _no_product_hint(store, redefinitions=()) -> str:
     from rdflib.namespace import RDF
 
     from evkg.core.namespaces import EVKG, curie
-
+    from evkg.core.safe_text import ascii_name, look_alike_note
     from evkg.validation.engine import SubmittedData, unknown_term_results
 
     typos = []
     for result in unknown_term_results(SubmittedData(store)):
         if result.path == RDF.type:
-            name = "evkg:" + str(result.value).rsplit("#", 1)[-1]
+            name = ascii_name("evkg:" + str(result.value).rsplit("#", 1)[-1])
             close = max(result.messages).partition("Did you mean ")[2].rstrip("?")
-            typos.append(f"{name} is not an evkg class" + (f" (did you mean {close}?)" if close else ""))
+            close = close.partition("? The name written")[0]
+            typos.append(f"{name} is not an evkg class" + (f" (did you mean {close}?)" if close else "")
+                         + look_alike_note("evkg:" + str(result.value).rsplit("#", 1)[-1]).rstrip("."))
+
     def written(iri: str) -> str:
         return curie(iri) if curie(iri) != iri else f"<{iri}>"
 

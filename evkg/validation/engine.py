@@ -239,6 +239,10 @@ class SubmittedData:
             return shown(str(value))
         if isinstance(value, URIRef):
             label = self.known_label(value)
+            if label is None and str(value).startswith(str(EVKG)):        # an undeclared evkg name
+                from evkg.core.safe_text import ascii_name
+
+                return shown(ascii_name(str(value)))
             return shown(f"{label} <{value}>" if label else str(value))
         return self.label(value)
 
@@ -418,6 +422,7 @@ def _declared_terms() -> frozenset:
 def unknown_term_results(submitted: SubmittedData) -> list:
     """A warning for every evkg: term the ontology does not declare, naming the closest declared ones that may
     stand where it was written."""
+    from evkg.core.safe_text import ascii_name, look_alike_note
     from evkg.validation.compiled import RawResult
     from evkg.validation.terms import UNKNOWN_TERM_SHAPE, closest_evkg_names
 
@@ -430,7 +435,8 @@ def unknown_term_results(submitted: SubmittedData) -> list:
         local = str(term)[len(str(EVKG)):]
         close = closest_evkg_names(local, predicate, as_property=term == predicate)
         hint = (" Did you mean " + " or ".join(f"evkg:{c}" for c in close) + "?") if close else ""
-        messages = frozenset(m.replace("{?value}", f"evkg:{local}") + hint for m in general)
+        hint += look_alike_note(f"evkg:{local}")
+        messages = frozenset(m.replace("{?value}", ascii_name(f"evkg:{local}")) + hint for m in general)
         path = predicate if term != predicate else None
         results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
                                  severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent))
