@@ -256,6 +256,14 @@ def redefinition_results(submitted, statements) -> list:
     by_node: dict = {}
     for quad in statements:
         by_node.setdefault(quad.subject, []).append(quad)
+    named = [n for n in by_node if isinstance(n, ox.NamedNode)]
+    users: dict = {}                     # node -> (the first owned node that uses it, the property it uses)
+    if named:
+        rows = submitted.store.query(f"SELECT ?o ?s ?p WHERE {{ VALUES ?o {{ {' '.join(map(str, named))} }} "
+                                     f"GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }} }} ORDER BY ?o ?s ?p")
+        for used, user, link in rows:
+            if used not in users and as_rdflib[user] in submitted.owners:
+                users[used] = (as_rdflib[user], as_rdflib[link])
     results = []
     for node, quads in by_node.items():
         said = "; ".join(f"{curie(q.predicate.value)} {_written(q.object, shown)}" for q in quads[:5])
@@ -272,22 +280,19 @@ def redefinition_results(submitted, statements) -> list:
                        "a description uses the vocabulary's terms as they are defined and cannot rename, retype "
                        "or alias them, so evkg ignored these statements. Remove them; give names to your own "
                        "nodes only.")
-        focus, path, value = as_rdflib[node], as_rdflib[quads[0].predicate], as_rdflib[quads[0].object]
-        users = submitted.store.query(f"SELECT ?s ?p WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s ?p {node} }} }} "
-                                      "ORDER BY ?s ?p") if isinstance(node, ox.NamedNode) else []
-        for user, link in users:
-            if as_rdflib[user] in submitted.owners:      # shown where the description uses it
-                focus, path, value = as_rdflib[user], as_rdflib[link], as_rdflib[node]
-                break
+        if node in users:                    # shown where the description uses it
+            (focus, path), value = users[node], as_rdflib[node]
+        else:
+            focus, path, value = as_rdflib[node], as_rdflib[quads[0].predicate], as_rdflib[quads[0].object]
         results.append(_raw(focus, path, value, REDEFINITION_IN_SUBMISSION, SH.Violation, message))
     return results
 
 
 def _written(term, shown) -> str:
     """A term as a description writes it: a CURIE or <IRI>, or a quoted text (shortened)."""
-    from evkg.core.namespaces import curie
-
     import pyoxigraph as ox
+
+    from evkg.core.namespaces import curie
 
     if isinstance(term, ox.NamedNode):
         short = curie(term.value)
