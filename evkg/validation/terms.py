@@ -249,8 +249,11 @@ def redefinition_results(submitted, statements) -> list:
 
     from evkg.core.namespaces import curie
     from evkg.core.redefinitions import SCHEMA_PREDICATES, is_vocabulary_term
+    from evkg.core.safe_text import shortened
     from evkg.validation.compiled import DATA_GRAPH
-    from evkg.validation.engine import shown
+
+    def shown(text: str) -> str:
+        return shortened(text, 200)
 
     as_rdflib = submitted.as_rdflib
     by_node: dict = {}
