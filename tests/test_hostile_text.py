@@ -144,3 +144,32 @@ def test_a_table_of_an_endpoint_s_answer_shows_its_control_characters_escaped(tm
     finally:
         server.shutdown()
         server.server_close()
+
+
+E1 = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+
+
+def test_a_name_with_a_look_alike_letter_is_shown_with_that_letter_named(tmp_path):
+    """evkg:ActiveSubstanceRоle with a Cyrillic о reads exactly like the name it is not; the finding shows the
+    letter as an escape and names it, instead of 'found X, did you mean X?'."""
+    text = E1.read_text(encoding="utf-8").replace("evkg:evRole evkg:ActiveSubstanceRole",
+                                                   "evkg:evRole evkg:ActiveSubstanceR\u043ele")
+    path = tmp_path / "look-alike.ttl"
+    path.write_text(text, encoding="utf-8")
+    answer = evkg("check", path)
+    out = answer.stdout.decode("utf-8")
+    assert answer.returncode == 1, out
+    assert "ActiveSubstanceR\u043ele" not in out
+    assert "found: https://w3id.org/evkg#ActiveSubstanceR\\u043ele" in out
+    assert "\\u043e (CYRILLIC SMALL LETTER O)" in out and "Did you mean evkg:ActiveSubstanceRole?" in out
+
+
+def test_a_product_typed_with_a_look_alike_letter_is_told_which_letter(tmp_path):
+    path = tmp_path / "look-alike-type.ttl"
+    path.write_text(E1.read_text(encoding="utf-8").replace("    a evkg:EVProduct ;", "    a evkg:EV\u03a1roduct ;", 1),
+                    encoding="utf-8")
+    answer = evkg("check", path)
+    out = answer.stdout.decode("utf-8") + answer.stderr.decode("utf-8")
+    assert answer.returncode == 2, out
+    assert "evkg:EV\\u03a1roduct is not an evkg class (did you mean evkg:EVProduct" in out
+    assert "GREEK CAPITAL LETTER RHO" in out and "EV\u03a1roduct" not in out

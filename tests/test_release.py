@@ -373,3 +373,52 @@ def test_every_release_file_is_the_same_bytes_from_any_process(tmp_path):
     for name in ("evkg.ttl", "evkg.owl", "evkg.jsonld", "evkg-base.ttl", "evkg-shapes.ttl", "evkg-rules.ttl"):
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
         assert (tmp_path / "first" / name).read_bytes() == (ROOT / "release" / name).read_bytes(), name
+
+
+# ------------------------------------------------------------------------------------------- where a release writes
+
+def test_a_release_into_a_folder_of_other_files_is_refused_and_leaves_it_as_it_was(tmp_path):
+    from evkg.core.errors import UsageError
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "CHANGELOG.md").write_text("my own changelog\n", encoding="utf-8")
+    (project / "README.md").write_text("my project\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a release folder: it holds README.md"):
+        build_release(project, history=ROOT / "release" / "history", obo=False)
+    assert sorted(p.name for p in project.iterdir()) == ["CHANGELOG.md", "README.md"]
+    assert (project / "CHANGELOG.md").read_text(encoding="utf-8") == "my own changelog\n"
+
+
+@pytest.mark.parametrize("link", ["evkg.ttl", ".htaccess", "history/evkg-0.1.0.ttl"])
+def test_a_release_never_writes_through_a_link_in_its_folder(tmp_path, link):
+    from evkg.core.errors import UsageError
+
+    precious = tmp_path / "precious.txt"
+    precious.write_text("not an ontology\n", encoding="utf-8")
+    out = tmp_path / "release"
+    (out / "history").mkdir(parents=True)
+    (out / link).symlink_to(precious)
+    with pytest.raises(UsageError, match="link"):
+        build_release(out, history=ROOT / "release" / "history", obo=False)
+    assert precious.read_text(encoding="utf-8") == "not an ontology\n"
+
+
+def test_a_release_over_an_earlier_one_keeps_its_history_and_leaves_no_staging_folder(tmp_path):
+    out = tmp_path / "release"
+    build_release(out, history=ROOT / "release" / "history", obo=False)
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    again = build_release(out, obo=False)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == first
+    assert all(p.parent in (out, out / "history") for p in again.files)
+    assert not [p for p in out.iterdir() if p.name.startswith(".release-")]
+
+
+@pytest.mark.parametrize("site", ["https://x.org [R=303,L]\nRewriteRule ^(.*)$ https://evil.example/$1",
+                                  "javascript:alert(1)", 'https://x.org/"onmouseover'])
+def test_a_site_that_is_no_plain_web_address_is_refused_before_anything_is_written(tmp_path, site):
+    from evkg.core.errors import UsageError
+
+    with pytest.raises(UsageError, match="is not a web address"):
+        build_release(tmp_path / "out", history=ROOT / "release" / "history", site=site, obo=False)
+    assert not (tmp_path / "out").exists()

@@ -1,8 +1,10 @@
 """A submission states facts, never conclusions: pasted outcomes are refused and never reach the classifier."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from rdflib import Graph
 
 from evkg.classification.engine import classify
@@ -60,3 +62,70 @@ def test_an_agency_determination_is_a_fact_and_stays():
     graph = Graph().parse(E1).parse(data=AGENCY_DECISION, format="turtle")
     products, _ = check(graph, classify=False)
     assert not [r for p in products for r in p.results if r.constraint_id == "TRUST-01"]
+
+
+# ------------------------------------------------------------------------------- the vocabulary is not the submission's
+
+NOT_APPLICABLE = ROOT / "examples" / "invalid" / "not-applicable-role-on-human-ev.ttl"
+RELABELLED = """
+@prefix evkg: <https://w3id.org/evkg#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+evkg:NotApplicableRole rdfs:label "active substance (verified by EMA)" .
+evkg:evRole rdfs:label "approved role" .
+"""
+
+
+def run_check(path: Path, capsys, *options) -> tuple[int, str]:
+    from evkg.cli import main
+
+    code = main(["check", str(path), *options])
+    return code, capsys.readouterr().out
+
+
+def test_a_description_cannot_rename_the_vocabulary_s_terms_in_its_report(tmp_path, capsys):
+    relabelled = tmp_path / "relabelled.ttl"
+    relabelled.write_text(NOT_APPLICABLE.read_text(encoding="utf-8") + RELABELLED, encoding="utf-8")
+    code, out = run_check(relabelled, capsys, "--format", "json")
+    results = [r for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    role = [r for r in results if r["constraint"] == "V-09"]
+    assert role and role[0]["path_label"] == "EV role"
+    assert role[0]["value"] == "no EV role <https://w3id.org/evkg#NotApplicableRole>"
+    assert not [r for r in results if "verified by EMA" in (r["value"] or "") or "approved" in r["path_label"]]
+    refused = [r for r in results if r["constraint"] == "TRUST-02"]
+    assert [r["severity"] for r in refused] == ["Violation"]
+    assert "evkg:NotApplicableRole" in refused[0]["message"] and "rdfs:label" in refused[0]["message"]
+    assert refused[0]["path"] == "https://w3id.org/evkg#evRole"         # where the description uses the term
+    assert code == 1
+
+
+def test_a_kind_of_product_a_description_declares_is_not_a_product(tmp_path, capsys):
+    text = E1.read_text(encoding="utf-8").replace("    a evkg:EVProduct ;", "    a <https://example.org/Gadget> ;", 1)
+    declared = tmp_path / "gadget.ttl"
+    declared.write_text(text + "\n<https://example.org/Gadget> rdfs:subClassOf evkg:EVProduct .\n", encoding="utf-8")
+    code, out = run_check(declared, capsys)
+    assert code == 2
+    assert "describes no product" in out
+    assert "declares its own kind of product (<https://example.org/Gadget> rdfs:subClassOf evkg:EVProduct)" in out
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_both_engines_refuse_a_redefinition_and_validate_without_it(engine):
+    from evkg.validation.engine import validate
+
+    graph = Graph().parse(E1).parse(data="""
+        @prefix evkg: <https://w3id.org/evkg#> .
+        evkg:Measurement <http://www.w3.org/2000/01/rdf-schema#subClassOf> evkg:EVProduct .""", format="turtle")
+    report = validate(graph, engine=engine)
+    assert [p.iri for p in report.products] == ["https://w3id.org/evkg/data/product/example-e1"]   # no dose as product
+    found = report.unattributed + [r for p in report.products for r in p.results]
+    refused = [r for r in found if r.constraint_id == "TRUST-02"]
+    assert len(refused) == 1 and "evkg:Measurement" in refused[0].message and not report.conforms
+    assert len(graph) == len(Graph().parse(E1)) + 1                  # the caller's graph is left as it was
+
+
+def test_a_vocabulary_term_typed_as_a_product_is_not_classified():
+    graph = Graph().parse(E1).parse(data="""
+        @prefix evkg: <https://w3id.org/evkg#> .
+        evkg:Treatment a evkg:EVProduct ; evkg:intendedUse evkg:Treatment ; evkg:diseaseClaim true .""",
+                                    format="turtle")
+    assert {o.product for o in classify(graph).outcomes} == {"https://w3id.org/evkg/data/product/example-e1"}

@@ -254,7 +254,10 @@ def _missing_prompt(run, kb, product: str, prop: str, not_reported: set) -> str:
     prompt = kb.prompts.get(prop) or f"State {label_of(prop)}."
     undefined = run.stated.undefined_values(product, prop)
     if undefined:
-        return (f"The value stated ({', '.join(undefined)}) is not a term of the evkg vocabulary, so no rule "
+        from evkg.core.safe_text import ascii_name
+
+        stated = ", ".join(map(ascii_name, undefined))          # a look-alike letter shown as an escape
+        return (f"The value stated ({stated}) is not a term of the evkg vocabulary, so no rule "
                 f"can read it (see the validation finding on {_local(prop)}). {prompt}")
     return prompt
 

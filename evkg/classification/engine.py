@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from evkg.core.conclusions import conclusion_class_iris, conclusion_pattern, conclusion_property_iris
 from evkg.core.closure import reachable
+from evkg.core.redefinitions import take_redefining_statements
 from evkg.core.sparql_patterns import Needs
 from evkg.core.store_loading import load_serialized
 from evkg.classification.answers import _contradictions, _out_of_scope, _undecided
@@ -119,6 +120,7 @@ class _Run:
                 p == _RDF_TYPE.value and o in conclusion_class_iris() for p, o in self.pairs):
             # facts only, no conclusions (a submission's are never trusted)
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")
+        take_redefining_statements(self.store)       # nor what the vocabulary means (evkg.core.redefinitions)
         set_aside_undefined_values(self.store, kb.labels)
         self.predicates, self.pairs = self._stated()
         self.index = _Index()

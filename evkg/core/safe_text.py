@@ -72,3 +72,19 @@ def json_visible(json_text: str) -> str:
     if json_text.isascii() and "\x7f" not in json_text:
         return json_text                # nothing to escape: skip the scan (a product line is about 45 KB)
     return _JSON_CANDIDATE.sub(escape, json_text)
+
+
+def ascii_name(name: str) -> str:
+    """A name of the vocabulary as written, with every character outside ASCII as an escape (\\u043e): evkg's
+    names are ASCII, so a letter of another script that looks like a Latin one shows as what it is."""
+    return re.sub(r"[^\x20-\x7e]", lambda m: _escape(m.group()), name)
+
+
+def look_alike_note(name: str) -> str:
+    """For a name holding characters outside ASCII, a sentence naming them; '' for an ASCII name."""
+    foreign = sorted({c for c in name if not " " <= c <= "~"})
+    if not foreign:
+        return ""
+    named = ", ".join(f"{_escape(c)} ({unicodedata.name(c, 'an unnamed character')})" for c in foreign)
+    return (f" The name written, {ascii_name(name)}, holds {named}, which may look like a Latin letter but is "
+            "not one; evkg names are written in Latin letters and digits only.")

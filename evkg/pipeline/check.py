@@ -224,7 +224,7 @@ def check_chunk_store(store, classify: bool, explain: bool = False, require_prod
     report = validate_store(store, profile=check_profile(profile))
     if not report.products and require_product:
         raise InputError("describes no product: no node is typed evkg:EVProduct.", path=source,
-                         hint=_no_product_hint(store))
+                         hint=_no_product_hint(store, report.redefinitions))
     outcomes_by_product: dict = {}
     errors_by_product: dict = {}
     errors: list = []
@@ -256,18 +256,32 @@ def _explanation(classification, iri: str, label: str) -> str:
     return explain_product(classification, iri, label)
 
 
-def _no_product_hint(store) -> str:
-    """Name the mistyped evkg classes with the closest declared ones (`a evkg:EvProduct` → evkg:EVProduct)."""
+def _no_product_hint(store, redefinitions=()) -> str:
+    """Name the mistyped evkg classes with the closest declared ones (`a evkg:EvProduct` → evkg:EVProduct), and
+    the kinds of product the description declared itself (`ex:Gadget rdfs:subClassOf evkg:EVProduct`)."""
     from rdflib.namespace import RDF
 
+    from evkg.core.namespaces import EVKG, curie
+    from evkg.core.safe_text import ascii_name, look_alike_note
     from evkg.validation.engine import SubmittedData, unknown_term_results
 
     typos = []
     for result in unknown_term_results(SubmittedData(store)):
         if result.path == RDF.type:
-            name = "evkg:" + str(result.value).rsplit("#", 1)[-1]
+            name = ascii_name("evkg:" + str(result.value).rsplit("#", 1)[-1])
             close = max(result.messages).partition("Did you mean ")[2].rstrip("?")
-            typos.append(f"{name} is not an evkg class" + (f" (did you mean {close}?)" if close else ""))
+            close = close.partition("? The name written")[0]
+            typos.append(f"{name} is not an evkg class" + (f" (did you mean {close}?)" if close else "")
+                         + look_alike_note("evkg:" + str(result.value).rsplit("#", 1)[-1]).rstrip("."))
+
+    def written(iri: str) -> str:
+        return curie(iri) if curie(iri) != iri else f"<{iri}>"
+
+    declared = sorted({f"{written(q.subject.value)} {curie(q.predicate.value)} {curie(q.object.value)}"
+                       for q in redefinitions if q.object.value == str(EVKG.EVProduct)})
+    if declared:
+        typos.append(f"The description declares its own kind of product ({', '.join(declared)}), which evkg "
+                     "ignores: a description uses the vocabulary's terms and cannot add to them")
     if typos:
         return "; ".join(sorted(set(typos))) + f". Type the product node {_PRODUCT_TYPE_FORMS}."
     return f"Type the product node {_PRODUCT_TYPE_FORMS}."

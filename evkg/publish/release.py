@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -187,7 +189,71 @@ def build_release(out: Path, *, history: Path | None = None, site: str = DEFAULT
         history = default_folder() / "history"       # the checkout's record of earlier releases
     for folder in dict.fromkeys(f for f in (history, out / "history") if f is not None):
         check_version_is_new_or_unchanged(merged, version, folder)
+    check_site(site)
+    check_release_folder(out)
     out.mkdir(parents=True, exist_ok=True)
+    # written into a folder of its own inside `out`, then moved in file by file: a move replaces a link of the
+    # same name instead of writing where it points, and a failed release leaves the previous one whole
+    staging = Path(tempfile.mkdtemp(prefix=".release-", dir=out))
+    try:
+        earlier = [folder for folder in (out / "history", history) if folder is not None and folder.is_dir()]
+        release = _write_release(staging, merged, version, earlier, site, obo)
+        (out / "history").mkdir(exist_ok=True)
+        for written in sorted(f for f in staging.rglob("*") if f.is_file()):
+            os.replace(written, out / written.relative_to(staging))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Release(out, version, [out / f.relative_to(staging) for f in release.files], release.skipped)
+
+
+# what a release folder holds; another file there means --out names a folder of something else
+RELEASE_FILES = frozenset({"evkg.ttl", "evkg.owl", "evkg.jsonld", "evkg.obo", "evkg-base.ttl", "evkg-base.owl",
+                           "evkg-shapes.ttl", "evkg-rules.ttl", "evkg.sssom.tsv", "history", "CHANGELOG.md",
+                           "LICENSE-CC-BY-4.0.txt", ".htaccess"})
+
+
+def check_site(site: str) -> None:
+    """Raise UsageError unless `site` is an http(s) address that a redirect rule can hold as it is: a space, a
+    line break or a quote would end the rule there and let the rest of the text become rules of its own."""
+    import re
+
+    from evkg.core.errors import UsageError
+    from evkg.core.safe_text import visible
+
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?", site):
+        raise UsageError(f"--site '{visible(site)[:200]}' is not a web address the redirect rules can point to; "
+                         "give the address of the evkg serve deployment, e.g. --site https://evkg.example.org "
+                         "(http or https, no spaces or quotes).")
+
+
+def check_release_folder(out: Path) -> None:
+    """Raise UsageError unless `out` is new, empty or a release folder: a folder holding other files (a
+    project's own CHANGELOG.md beside its sources) is not overwritten, nor is a link inside it followed."""
+    from evkg.core.errors import UsageError
+
+    if not out.is_dir():
+        return
+    for entry in sorted(out.iterdir()):
+        if entry.name.startswith(".release-"):          # left by a release that was killed
+            continue
+        if entry.is_symlink() and entry.name in RELEASE_FILES:
+            raise UsageError(f"{entry} is a link to {os.readlink(entry)}; evkg release writes its files in the "
+                             "release folder itself and never through a link. Remove the link and run it again.")
+        if entry.name not in RELEASE_FILES:
+            raise UsageError(f"{out} is not a release folder: it holds {entry.name}, which evkg release does not "
+                             "write, so its files (CHANGELOG.md, .htaccess …) would replace yours. Give --out a "
+                             "new or empty folder, or the release folder of an earlier release.")
+    history = out / "history"
+    links = sorted(e.name for e in history.iterdir() if e.is_symlink()) if history.is_dir() else []
+    if links:
+        raise UsageError(f"{history} holds links ({', '.join(links)}); evkg release reads and writes the "
+                         "history of releases as files of its own. Replace the links by the files.")
+
+
+def _write_release(out: Path, merged: Graph, version: str, histories: list[Path], site: str, obo: bool
+                   ) -> Release:
+    """Write the release into the empty folder `out`, with the earlier releases' merged ontologies of
+    `histories` (the last one given wins)."""
     release = Release(out, version)
 
     def write(name: str, graph: Graph, fmt: str, **options) -> Path:
@@ -209,7 +275,7 @@ def build_release(out: Path, *, history: Path | None = None, site: str = DEFAULT
 
     history_out = out / "history"
     history_out.mkdir(exist_ok=True)
-    if history is not None and history.resolve() != history_out.resolve():
+    for history in histories:
         for earlier in sorted(history.glob("evkg-*.ttl")):
             if earlier.name != f"evkg-{version}.ttl":
                 shutil.copyfile(earlier, history_out / earlier.name)

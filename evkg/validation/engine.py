@@ -84,6 +84,8 @@ class ProductValidation:
 class ValidationReport:
     products: list[ProductValidation]
     unattributed: list[ValidationResult]
+    # statements of the submission about the vocabulary, taken out before the checks (evkg.core.redefinitions)
+    redefinitions: list = field(default_factory=list)
 
     @property
     def conforms(self) -> bool:
@@ -237,6 +239,10 @@ class SubmittedData:
             return shown(str(value))
         if isinstance(value, URIRef):
             label = self.known_label(value)
+            if label is None and str(value).startswith(str(EVKG)):        # an undeclared evkg name
+                from evkg.core.safe_text import ascii_name
+
+                return shown(ascii_name(str(value)))
             return shown(f"{label} <{value}>" if label else str(value))
         return self.label(value)
 
@@ -277,9 +283,16 @@ def validate(data: Graph, *, engine: str = "compiled", profile: str = DEFAULT_PR
     check_profile(profile)
     store = store_of_graph(data)
     if engine == "pyshacl":
+        from evkg.core.redefinitions import take_redefining_statements
+        from evkg.io.rdf import to_rdflib
         from evkg.validation.compiled import run_pyshacl
 
-        return report_for_store(store, run_pyshacl(data), profile=profile)
+        redefinitions = take_redefining_statements(store, DATA_GRAPH)
+        if redefinitions:
+            data = Graph() + data
+            for quad in redefinitions:
+                data.remove((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        return report_for_store(store, run_pyshacl(data), profile=profile, redefinitions=redefinitions)
     return validate_store(store, data, profile=profile)
 
 
@@ -292,13 +305,19 @@ def check_profile(profile: str) -> str:
 
 
 def validate_store(store: ox.Store, data: Graph | None = None, *, profile: str = DEFAULT_PROFILE) -> ValidationReport:
-    """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH)."""
+    """Validate the data in a store made by new_store() (submitted data in DATA_GRAPH). Statements of the data
+    about the vocabulary itself are taken out of the store first (evkg.core.redefinitions) and reported."""
+    from evkg.core.redefinitions import take_redefining_statements
     from evkg.validation import compiled as sparql_validation
 
+    redefinitions = take_redefining_statements(store, DATA_GRAPH)
+    if redefinitions and data is not None:
+        data = None                  # the fallback engine reads the store's data, now without them
     as_rdflib = RdflibTerms()
     focus_nodes = sparql_validation.focus_nodes_by_shape(store, as_rdflib)
     raw = sparql_validation.validate_store(store, data, focus_nodes, as_rdflib)
-    return report_for_store(store, raw, profile=profile, focus_nodes=focus_nodes, as_rdflib=as_rdflib)
+    return report_for_store(store, raw, profile=profile, focus_nodes=focus_nodes, as_rdflib=as_rdflib,
+                            redefinitions=redefinitions)
 
 
 def profile_severity(shape, severity, profile: str) -> str:
@@ -317,7 +336,8 @@ def _submission_severity(shape) -> str | None:
 
 
 def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PROFILE,
-                     focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None) -> ValidationReport:
+                     focus_nodes: dict | None = None, as_rdflib: RdflibTerms | None = None,
+                     redefinitions: list = ()) -> ValidationReport:
     from evkg.validation.findings import one_finding_per_mistake
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.cited_sources import unresolved_source_results
@@ -325,12 +345,12 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.several_values import several_values_hint
     from evkg.validation.unit_spellings import unit_hint
     from evkg.validation.misplaced_values import other_key_hint
-    from evkg.validation.terms import conclusion_results, term_results
+    from evkg.validation.terms import conclusion_results, redefinition_results, term_results
 
     submitted = SubmittedData(store, as_rdflib)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
                    + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted)
-                   + facts_named_as_text(submitted))
+                   + facts_named_as_text(submitted) + redefinition_results(submitted, redefinitions))
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
@@ -373,7 +393,8 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     for report in by_product.values():
         report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],
-                            unattributed=sorted(one_finding_per_mistake(unattributed), key=ValidationResult.sort_key))
+                            unattributed=sorted(one_finding_per_mistake(unattributed), key=ValidationResult.sort_key),
+                            redefinitions=list(redefinitions))
 
 
 def _component_iri(component) -> str | None:
@@ -405,6 +426,7 @@ def _declared_terms() -> frozenset:
 def unknown_term_results(submitted: SubmittedData) -> list:
     """A warning for every evkg: term the ontology does not declare, naming the closest declared ones that may
     stand where it was written."""
+    from evkg.core.safe_text import ascii_name, look_alike_note
     from evkg.validation.compiled import RawResult
     from evkg.validation.terms import UNKNOWN_TERM_SHAPE, closest_evkg_names
 
@@ -417,7 +439,8 @@ def unknown_term_results(submitted: SubmittedData) -> list:
         local = str(term)[len(str(EVKG)):]
         close = closest_evkg_names(local, predicate, as_property=term == predicate)
         hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
-        messages = frozenset(m.replace("{?value}", f"evkg:{local}") + hint for m in general)
+        hint += look_alike_note(f"evkg:{local}")
+        messages = frozenset(m.replace("{?value}", ascii_name(f"evkg:{local}")) + hint for m in general)
         path = predicate if term != predicate else None
         results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
                                  severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent))

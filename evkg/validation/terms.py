@@ -251,6 +251,72 @@ def conclusion_results(submitted) -> list:
     return results
 
 
+REDEFINITION_IN_SUBMISSION = EVSH["TRUST-02-VocabularyRedefined"]
+
+
+def redefinition_results(submitted, statements) -> list:
+    """One Violation per node the submitted data redefines or ties to the vocabulary (statements taken out of it
+    by evkg.core.redefinitions), placed where the description uses that node when it does."""
+    import pyoxigraph as ox
+
+    from evkg.core.namespaces import curie
+    from evkg.core.redefinitions import SCHEMA_PREDICATES, is_vocabulary_term
+    from evkg.core.safe_text import shortened
+    from evkg.validation.compiled import DATA_GRAPH
+
+    def shown(text: str) -> str:
+        return shortened(text, 200)
+
+    as_rdflib = submitted.as_rdflib
+    by_node: dict = {}
+    for quad in statements:
+        by_node.setdefault(quad.subject, []).append(quad)
+    named = [n for n in by_node if isinstance(n, ox.NamedNode)]
+    users: dict = {}                     # node -> (the first owned node that uses it, the property it uses)
+    if named:
+        rows = submitted.store.query(f"SELECT ?o ?s ?p WHERE {{ VALUES ?o {{ {' '.join(map(str, named))} }} "
+                                     f"GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }} }} ORDER BY ?o ?s ?p")
+        for used, user, link in rows:
+            if used not in users and as_rdflib[user] in submitted.owners:
+                users[used] = (as_rdflib[user], as_rdflib[link])
+    results = []
+    for node, quads in by_node.items():
+        said = "; ".join(f"{curie(q.predicate.value)} {_written(q.object, shown)}" for q in quads[:5])
+        said += f"; and {len(quads) - 5} more" if len(quads) > 5 else ""
+        tied = [q for q in quads if q.predicate.value in SCHEMA_PREDICATES]
+        if len(tied) == len(quads) and not (isinstance(node, ox.NamedNode) and is_vocabulary_term(node.value)):
+            targets = ", ".join(sorted({curie(q.object.value) for q in tied}))
+            message = (f"The description makes {_written(node, shown)} a kind, part or alias of {targets} "
+                       f"({said}); a description uses the terms of the vocabulary and cannot add to what they "
+                       f"cover, so evkg ignored this. Use the term itself, e.g. `a {targets.split(', ')[0]}` "
+                       "on the node.")
+        else:
+            message = (f"The description redefines {_written(node, shown)}, a term of the vocabulary ({said}); "
+                       "a description uses the vocabulary's terms as they are defined and cannot rename, retype "
+                       "or alias them, so evkg ignored these statements. Remove them; give names to your own "
+                       "nodes only.")
+        if node in users:                    # shown where the description uses it
+            (focus, path), value = users[node], as_rdflib[node]
+        else:
+            focus, path, value = as_rdflib[node], as_rdflib[quads[0].predicate], as_rdflib[quads[0].object]
+        results.append(_raw(focus, path, value, REDEFINITION_IN_SUBMISSION, SH.Violation, message))
+    return results
+
+
+def _written(term, shown) -> str:
+    """A term as a description writes it: a CURIE or <IRI>, or a quoted text (shortened)."""
+    import pyoxigraph as ox
+
+    from evkg.core.namespaces import curie
+
+    if isinstance(term, ox.NamedNode):
+        short = curie(term.value)
+        return short if short != term.value else f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return '"' + shown(term.value) + '"'
+    return "an unnamed node"
+
+
 # ------------------------------------------------------------------------------------------ did you mean
 
 def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False, limit: int = 3) -> list[str]:

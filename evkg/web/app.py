@@ -28,6 +28,7 @@ from evkg.web.errors import update_refused
 from evkg.web.http import (
     BodyLimit,
     TrailingSlashRedirect,
+    UploadBudget,
     _accept,
     _error_response,
     _format_for_upload,
@@ -114,8 +115,10 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
 
     from starlette.formparsers import MultiPartException
 
+    uploads = UploadBudget(max_bytes * (workers + 2))     # a body for each check worker and two waiting
     app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(BodyLimit, max_bytes=max_bytes, read_timeout=read_timeout)],
+                    middleware=[Middleware(BodyLimit, max_bytes=max_bytes, read_timeout=read_timeout,
+                                       budget=uploads)],
                     exception_handlers={ServiceError: service_error, HTTPException: http_error,
                                         EvkgError: evkg_error, MultiPartException: malformed,
                                         UnicodeDecodeError: malformed})
@@ -123,6 +126,7 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     app.router.redirect_slashes = False
     app.add_middleware(TrailingSlashRedirect, base=(url or "").rstrip("/"))
     app.state.service = service
+    app.state.uploads = uploads
     return app
 
 
@@ -404,7 +408,8 @@ def _routes(service: Service) -> list:
         return json_response({"status": "ok" if service.ready else "starting", "version": __version__,
                               "products": len(service.products), "queries": len(service.catalogue()),
                               "max_bytes": service.max_bytes, "timeout_seconds": service.timeout,
-                              "workers": pools})
+                              "workers": pools, "uploads": {"bytes_held": request.app.state.uploads.held,
+                                                            "max_bytes_held": request.app.state.uploads.limit}})
 
     async def openapi(request):
         spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))

@@ -137,22 +137,62 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
                                 + ").") from None
 
 
+class UploadBudget:
+    """The bytes of request bodies held at once, from their first byte until their answer is sent, and their
+    limit: past it a body is refused (503), so that many uploads at once, each under --max-bytes, cannot take
+    all the server's memory. One event loop updates it: no lock."""
+
+    def __init__(self, limit: int):
+        self.limit, self.held = limit, 0
+        self._by_request: dict = {}
+
+    def hold(self, request, size: int) -> bool:
+        """Count `size` bytes for `request` (what it declared, then what arrived); False, and nothing more
+        counted, when that would pass the limit."""
+        more = size - self._by_request.get(request, 0)
+        if more <= 0:
+            return True
+        if self.held + more > self.limit:
+            return False
+        self.held += more
+        self._by_request[request] = size
+        return True
+
+    def release(self, request) -> None:
+        self.held -= self._by_request.pop(request, 0)
+
+
 class BodyLimit:
     """ASGI middleware: refuse a request body over max_bytes with 413, whether or not it declares its length,
-    one that trickles in slower than ``read_timeout`` seconds per part (or in total) with 408, and one whose
-    length is ambiguous with 400."""
+    one that trickles in slower than ``read_timeout`` seconds per part (or in total) with 408, one whose
+    length is ambiguous with 400, one sent compressed (Content-Encoding) with 415, and one that would take the
+    bodies held at once past their ``budget`` with 503 and Retry-After."""
 
-    def __init__(self, app, max_bytes: int, read_timeout: float = 20.0):
+    def __init__(self, app, max_bytes: int, read_timeout: float = 20.0, budget: UploadBudget | None = None):
         self.app, self.max_bytes, self.read_timeout = app, max_bytes, read_timeout
+        self.budget = budget if budget is not None else UploadBudget(4 * max_bytes)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and _ambiguous_length(scope["headers"]):
             return await self._ambiguous(scope, receive, send)
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
-        declared = dict(scope["headers"]).get(b"content-length")
+        headers = dict(scope["headers"])
+        coding = headers.get(b"content-encoding", b"identity").strip().lower()
+        if coding not in (b"", b"identity"):
+            return await self._compressed(scope, receive, send, coding.decode("latin-1"))
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             return await self._too_large(scope, receive, send, int(declared))
+        request = object()                   # this request's share of the budget
+        try:
+            if not self.budget.hold(request, int(declared) if declared is not None and declared.isdigit() else 0):
+                return await self._busy(scope, receive, send)
+            return await self._buffered(scope, receive, send, request)
+        finally:
+            self.budget.release(request)
+
+    async def _buffered(self, scope, receive, send, request):
         import asyncio
         import time
 
@@ -169,9 +209,12 @@ class BodyLimit:
             size += len(chunks[-1])
             if size > self.max_bytes:
                 return await self._too_large(scope, receive, send, size)
+            if not self.budget.hold(request, size):
+                return await self._busy(scope, receive, send)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        del chunks
         replayed = False
 
         async def replay():
@@ -182,6 +225,31 @@ class BodyLimit:
             return await receive()
 
         return await self.app(scope, replay, send)
+
+    async def _compressed(self, scope, receive, send, coding: str):
+        from starlette.requests import Request
+
+        from evkg.core.safe_text import visible
+
+        error = ServiceError(415, "unsupported-encoding", f"the request body is compressed (Content-Encoding: "
+                             f"{visible(coding)[:100]}); evkg serve reads descriptions and queries as they are. "
+                             "Send the file uncompressed.", headers={"Accept-Encoding": "identity"})
+        response = _error_response(Request(scope), error)
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+    async def _busy(self, scope, receive, send):
+        from starlette.requests import Request
+
+        from evkg.web.service import RETRY_AFTER_SECONDS
+
+        error = ServiceError(503, "busy", f"the server is receiving other uploads ({self.budget.held:,} bytes at "
+                             f"once; it holds up to {self.budget.limit:,}); send the description again in a few "
+                             "seconds.", headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                             retry_after_seconds=RETRY_AFTER_SECONDS)
+        response = _error_response(Request(scope), error)
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
 
     async def _ambiguous(self, scope, receive, send):
         """Both Content-Length and Transfer-Encoding: a proxy in front may have read the body
