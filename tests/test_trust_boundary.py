@@ -92,7 +92,7 @@ def test_a_description_cannot_rename_the_vocabulary_s_terms_in_its_report(tmp_pa
     assert role[0]["value"] == "no EV role <https://w3id.org/evkg#NotApplicableRole>"
     assert not [r for r in results if "verified by EMA" in (r["value"] or "") or "approved" in r["path_label"]]
     refused = [r for r in results if r["constraint"] == "TRUST-02"]
-    assert [r["severity"] for r in refused] == ["Violation"]
+    assert [r["severity"] for r in refused] == ["Warning"]         # ignored: a name changes nothing once dropped
     assert "evkg:NotApplicableRole" in refused[0]["message"] and "rdfs:label" in refused[0]["message"]
     assert refused[0]["path"] == "https://w3id.org/evkg#evRole"         # where the description uses the term
     assert code == 1
@@ -129,3 +129,27 @@ def test_a_vocabulary_term_typed_as_a_product_is_not_classified():
         evkg:Treatment a evkg:EVProduct ; evkg:intendedUse evkg:Treatment ; evkg:diseaseClaim true .""",
                                     format="turtle")
     assert {o.product for o in classify(graph).outcomes} == {"https://w3id.org/evkg/data/product/example-e1"}
+
+
+def test_a_description_labelling_the_ontology_terms_it_uses_still_conforms_and_is_told_the_labels_are_ignored(
+        tmp_path, capsys):
+    """Turtle written by hand or exported by an editor often names the CL and UBERON terms it uses; those names
+    are ignored (the report uses the vocabulary's own) and warned about, not held against the product. Retyping
+    a term stays a violation."""
+    labelled = tmp_path / "labelled.ttl"
+    labelled.write_text(E1.read_text(encoding="utf-8") + """
+<http://purl.obolibrary.org/obo/CL_0000134> <http://www.w3.org/2000/01/rdf-schema#label> "MSC" .
+""", encoding="utf-8")
+    code, out = run_check(labelled, capsys, "--format", "json")
+    results = [r for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    named = [r for r in results if r["constraint"] == "TRUST-02"]
+    assert [r["severity"] for r in named] == ["Warning"] and "obo:CL_0000134" in named[0]["message"]
+    assert code == 0
+    retyped = tmp_path / "retyped.ttl"
+    retyped.write_text(E1.read_text(encoding="utf-8") + """
+<http://purl.obolibrary.org/obo/CL_0000134> a <https://w3id.org/evkg#EVProduct> .
+""", encoding="utf-8")
+    code, out = run_check(retyped, capsys, "--format", "json")
+    results = [r for f in json.loads(out)["files"] for p in f["products"] for r in p["results"]]
+    assert [r["severity"] for r in results if r["constraint"] == "TRUST-02"] == ["Violation"]
+    assert code == 1

@@ -254,9 +254,19 @@ def conclusion_results(submitted) -> list:
 REDEFINITION_IN_SUBMISSION = EVSH["TRUST-02-VocabularyRedefined"]
 
 
+# predicates that only name or describe a term: given to a vocabulary term they are ignored, with a warning
+NAMING_PREDICATES = frozenset(("http://www.w3.org/2000/01/rdf-schema#label",
+                               "http://www.w3.org/2000/01/rdf-schema#comment",
+                               "http://www.w3.org/2004/02/skos/core#prefLabel",
+                               "http://www.w3.org/2004/02/skos/core#altLabel",
+                               "http://www.w3.org/2004/02/skos/core#definition",
+                               "http://purl.obolibrary.org/obo/IAO_0000115"))
+
+
 def redefinition_results(submitted, statements) -> list:
     """One Violation per node the submitted data redefines or ties to the vocabulary (statements taken out of it
-    by evkg.core.redefinitions), placed where the description uses that node when it does."""
+    by evkg.core.redefinitions), placed where the description uses that node when it does; a Warning when it only
+    names or describes a term."""
     import pyoxigraph as ox
 
     from evkg.core.namespaces import curie
@@ -284,7 +294,15 @@ def redefinition_results(submitted, statements) -> list:
         said = "; ".join(f"{curie(q.predicate.value)} {_written(q.object, shown)}" for q in quads[:5])
         said += f"; and {len(quads) - 5} more" if len(quads) > 5 else ""
         tied = [q for q in quads if q.predicate.value in SCHEMA_PREDICATES]
-        if len(tied) == len(quads) and not (isinstance(node, ox.NamedNode) and is_vocabulary_term(node.value)):
+        severity = SH.Violation
+        if all(q.predicate.value in NAMING_PREDICATES for q in quads):
+            # a name or note given to a term (a Turtle file labelling the CL or UBERON terms it uses) changes
+            # nothing once ignored: the report names terms in the vocabulary's words
+            severity = SH.Warning
+            message = (f"The description gives its own name or note to {_written(node, shown)}, a term of the "
+                       f"vocabulary ({said}); evkg names vocabulary terms in the vocabulary's own words, so it "
+                       "ignored these statements. They can be removed.")
+        elif len(tied) == len(quads) and not (isinstance(node, ox.NamedNode) and is_vocabulary_term(node.value)):
             targets = ", ".join(sorted({curie(q.object.value) for q in tied}))
             message = (f"The description makes {_written(node, shown)} a kind, part or alias of {targets} "
                        f"({said}); a description uses the terms of the vocabulary and cannot add to what they "
@@ -299,7 +317,7 @@ def redefinition_results(submitted, statements) -> list:
             (focus, path), value = users[node], as_rdflib[node]
         else:
             focus, path, value = as_rdflib[node], as_rdflib[quads[0].predicate], as_rdflib[quads[0].object]
-        results.append(_raw(focus, path, value, REDEFINITION_IN_SUBMISSION, SH.Violation, message))
+        results.append(_raw(focus, path, value, REDEFINITION_IN_SUBMISSION, severity, message))
     return results
 
 
