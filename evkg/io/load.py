@@ -295,7 +295,7 @@ def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_r
 def load_into_store(path: str | Path, store, graph_name, *, input_format: str | None = None,
                     allow_remote: bool = False, max_bytes: int | None = None):
     """Parse a file straight into a pyoxigraph store's named graph, with the same checks and messages;
-    return the SourceMap of a YAML/JSON description (None for other formats).
+    return the SourceMap of a YAML/JSON or Turtle description (None for other formats).
 
     Turtle, N-Triples and RDF/XML are parsed by Oxigraph (fast, for large batches); when Oxigraph refuses a
     file, rdflib parses it again, so the user gets the same located message as from load_rdf. Other formats
@@ -308,13 +308,15 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
 
     text, fmt = _checked_file_text(path, input_format, allow_remote, max_bytes)
     shown, base = str(path), _base_of(path)
-    ox_format = _OXIGRAPH_FORMATS.get(fmt)
-    source_map = None
+    ox_format, source_map = _OXIGRAPH_FORMATS.get(fmt), None
     if ox_format is not None:
         try:
             load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=base, to_graph=graph_name)
         except (SyntaxError, ValueError, OSError):
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
+    if ox_format == "TURTLE":                   # where each node and property was written, for the findings
+        from evkg.io.turtle_positions import source_map_of
+        source_map = source_map_of(text, base, store, graph_name)
     if ox_format is None:
         graph, source_map = _parse_text(text, fmt, shown, base, allow_remote)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in quads_of(graph))

@@ -76,6 +76,7 @@ class SourceMap:
 
     nodes: dict[str, Located] = field(default_factory=dict)
     keys: dict[tuple[str, str], Located] = field(default_factory=dict)
+    form: bool = True      # written as a YAML/JSON form (findings then quote values in the form's words)
 
     def locate(self, focus: str | None, path: str | None, value: str | None = None) -> Located | None:
         if focus is None:

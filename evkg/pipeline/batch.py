@@ -139,7 +139,8 @@ def check_path(path: str, options: Options) -> Part:
         whole, chunks, source_map = _whole_or_chunks(path, options)
         if whole is not None:
             return whole
-        part = Part([], [], [], source_map=source_map)
+        # a Turtle file's lines name its blank nodes by the ids of the whole file's store, which chunks renew
+        part = Part([], [], [], source_map=source_map if source_map is not None and source_map.form else None)
         for chunk in chunks:                  # the file's store is released by now: one copy of the data
             _add(part, check_ntriples(chunk.ntriples, options))
         return part
@@ -180,7 +181,7 @@ def _whole_or_chunks(path: str, options: Options):
             products, others, errors = check_chunk_store(
                 store, options.classify, options.explain, source=path, jurisdictions=options.jurisdictions,
                 rule_files=options.rule_files, profile=options.profile)
-            if source_map is not None:        # written in YAML or JSON: findings in the words of that form
+            if source_map is not None and source_map.form:   # written in YAML or JSON: findings in the words of that form
                 products, others = in_the_words_of_the_form(products, others)
             return Part(products, others, errors, source_map=source_map), None, source_map
         return None, split(store, options.chunk_products), source_map

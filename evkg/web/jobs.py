@@ -52,7 +52,7 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
             raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
         raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
                            f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
-    if source_map is not None:                # written in YAML or JSON: findings in the words of that form
+    if source_map is not None and source_map.form:   # written in YAML or JSON: findings in the words of that form
         products, others = in_the_words_of_the_form(products, others)
     return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others,
                                      source_map=source_map)], profile=profile)
