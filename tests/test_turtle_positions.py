@@ -76,3 +76,20 @@ def test_a_turtle_file_the_scanner_cannot_follow_is_checked_the_same_without_lin
     assert not [r for r in without if r["line"]]
     assert sorted((r["constraint"], r["message"]) for r in without) == \
         sorted((r["constraint"], r["message"]) for r in with_lines)
+
+
+def test_many_bracketed_parts_on_one_property_are_left_without_lines_and_the_check_is_not_held_up(tmp_path, capsys):
+    """Matching brackets to blank nodes compares siblings with each other: past MAX_SIBLINGS on one property they
+    get no lines (thousands of them once took minutes); the product itself still points to its line."""
+    from evkg.io.turtle_positions import MAX_SCANNED_CHARS, MAX_SIBLINGS
+
+    hub = tmp_path / "hub.ttl"
+    parts = " ,\n".join(f"    [ <https://example.org/rank> {i} ]" for i in range(9_000))
+    hub.write_text("@prefix evkg: <https://w3id.org/evkg#> .\n"
+                   f"<https://example.org/hub> a evkg:EVProduct ;\n    <https://example.org/part>\n{parts} .\n",
+                   encoding="utf-8")
+    assert 9_000 > MAX_SIBLINGS and hub.stat().st_size < MAX_SCANNED_CHARS
+    results = check_json(hub, capsys)
+    on_product = [r for r in results if r["focus"] == "https://example.org/hub"]
+    assert on_product and {r["line"] for r in on_product if not r["path"] or "example.org" not in r["path"]} == {2}
+    assert not [r for r in results if r["focus"] != "https://example.org/hub" and r["line"]]

@@ -17,6 +17,8 @@ from evkg.io.structured import Located, SourceMap
 # a description of up to some 80 products gets positions; a larger register is checked without them (the scan
 # costs about 2 ms per product)
 MAX_SCANNED_CHARS = 500_000
+# bracketed parts hanging from one node by one property, beyond which they are left without lines
+MAX_SIBLINGS = 64
 
 _TOKEN = re.compile(r'''
     (?P<ws>\s+)
@@ -202,15 +204,21 @@ def _place_brackets(state: _Scan, store, graph, source: SourceMap) -> None:
     import pyoxigraph as ox
 
     placed: dict[int, str] = {}                               # id of a bracket -> blank node id
+    siblings: dict[tuple, list] = {}                          # (parent, property) -> the blank nodes it holds
     pointers: dict[int, str] = {}
     for bracket in state.brackets:                            # in text order: parents come before children
         parent = bracket["parent"]
         parent_node = placed.get(parent) if isinstance(parent, int) else parent
         if parent_node is None:
             continue
-        subject = ox.BlankNode(parent_node) if isinstance(parent, int) else ox.NamedNode(parent_node)
-        candidates = [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(bracket["property"]), None,
-                                                                graph) if isinstance(q.object, ox.BlankNode)]
+        hung_from = (parent_node, bracket["property"])
+        if hung_from not in siblings:
+            subject = ox.BlankNode(parent_node) if isinstance(parent, int) else ox.NamedNode(parent_node)
+            siblings[hung_from] = [q.object for q in store.quads_for_pattern(
+                subject, ox.NamedNode(bracket["property"]), None, graph) if isinstance(q.object, ox.BlankNode)]
+        candidates = siblings[hung_from]
+        if len(candidates) > MAX_SIBLINGS:
+            continue                                          # matching would cost siblings squared
         best = _best_match(bracket, candidates, store, graph, set(placed.values()))
         if best is None:
             continue
