@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -90,8 +91,6 @@ def _unusable(folder: Path, why: str) -> None:
     slower: every bundled file is read again on each run)."""
     if os.environ.get("EVKG_CACHE_DIR") and str(folder) not in _told_unusable:
         _told_unusable.add(str(folder))
-        import sys
-
         print(f"evkg: the cache folder EVKG_CACHE_DIR={folder} is not used because {why}; evkg works without it, "
               "but reads its bundled files again on every run. Choose a folder only you may write in.",
               file=sys.stderr)

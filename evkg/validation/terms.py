@@ -73,7 +73,6 @@ def term_results(submitted, index: TermIndex | None = None) -> list:
 def _text_for_terms(submitted, index: TermIndex) -> list:
     """TERM-06 for free text, and for names the evkg vocabulary does not declare, given to a property that
     takes ontology terms, with the closest terms of the kinds it takes."""
-    from evkg.core.namespaces import EVKG
     from evkg.terms.index import expected_kinds
     from evkg.validation.compiled import DATA_GRAPH
 
@@ -117,7 +116,6 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
 @functools.cache
 def _declared_evkg_terms() -> frozenset:
     from evkg.core import resources
-    from evkg.core.namespaces import EVKG
 
     return frozenset(str(s) for s in resources.ontology_graph().subjects() if str(s).startswith(str(EVKG)))
 
@@ -367,7 +365,6 @@ def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -
 @functools.cache
 def _names_and_labels(predicate: str | None, as_property: bool) -> dict[str, tuple[str, ...]]:
     from evkg.core import resources
-    from evkg.core.namespaces import EVKG
     from evkg.io.context import value_names
 
     allowed = [EVKG[name] for name in _allowed_names(predicate, as_property)]
@@ -380,7 +377,6 @@ def _allowed_names(predicate: str | None, as_property: bool) -> list[str]:
 
     from evkg.core import resources
     from evkg.core.conclusions import conclusion_classes, conclusion_properties
-    from evkg.core.namespaces import EVKG
 
     ontology, shapes = resources.ontology_graph(), resources.shapes_graph()
     refused = set(conclusion_classes()) | set(conclusion_properties())
