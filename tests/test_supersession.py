@@ -8,6 +8,7 @@ report format leaves it out, and `evkg explain` still shows it as superseded, wi
 from __future__ import annotations
 
 import functools
+import re
 import json
 
 import pyoxigraph as ox
@@ -80,9 +81,17 @@ def _runs():
             yield name, {}
 
 
+_QUOTED = re.compile(r'^"(.*)"(@[A-Za-z0-9-]+|\^\^<[^>]*>)?$', re.DOTALL)
+
+
 def _cell(value):
-    # GROUP_CONCAT joins in no fixed order, so compare the joined tokens as a set
-    return " ".join(sorted(value.split(" "))) if isinstance(value, str) else value
+    # GROUP_CONCAT joins in no fixed order, so compare the joined tokens of a literal's text as a set
+    if not isinstance(value, str):
+        return value
+    quoted = _QUOTED.match(value)
+    if quoted is None:
+        return " ".join(sorted(value.split(" ")))
+    return '"' + " ".join(sorted(quoted.group(1).split(" "))) + '"' + (quoted.group(2) or "")
 
 
 def _answers(store: EmbeddedStore) -> dict:
