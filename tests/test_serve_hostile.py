@@ -169,6 +169,45 @@ def test_a_check_that_overruns_is_stopped_and_the_next_check_is_served(server):
     assert answer.status_code == 200 and answer.json()["files"][0]["products"]
 
 
+def _hang_up_during(server, request: bytes) -> float:
+    """Send a whole request on a raw connection, close it a second later, and return when that was."""
+    with _raw_connection(server) as connection:
+        connection.sendall(request)
+        time.sleep(1.0)
+    return time.monotonic()
+
+
+def _wait_for_stop(server, pool: str, before: dict) -> float:
+    """Seconds until the pool reports a worker stopped for a gone client (or TIMEOUT + 5 s have passed)."""
+    started = time.monotonic()
+    while time.monotonic() - started < TIMEOUT + 5:
+        if health(server)[pool]["stopped_for_gone_clients"] > before["stopped_for_gone_clients"]:
+            break
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("pool, request_bytes", [
+    ("checks", lambda: b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\nContent-Length: %d\r\n\r\n%s"
+     % (len(body := slow_description().encode()), body)),
+    ("queries", lambda: b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+     b"Content-Length: %d\r\n\r\n%s" % (len(RUNAWAY), RUNAWAY.encode())),
+])
+def test_a_client_that_hangs_up_stops_its_work_well_before_the_time_limit(server, pool, request_bytes):
+    """Each check or query ran on until --timeout after its client had gone: a client could keep every worker
+    busy for nobody by sending and hanging up."""
+    before = health(server)[pool]
+    _hang_up_during(server, request_bytes())
+    waited = _wait_for_stop(server, pool, before)
+    after = health(server)[pool]
+    assert after["stopped_for_gone_clients"] == before["stopped_for_gone_clients"] + 1, (waited, after)
+    assert after["killed_for_overrunning"] == before["killed_for_overrunning"]
+    assert waited < TIMEOUT - 1.5                # the work would otherwise have run to TIMEOUT (4 s) from its start
+    answer = server.post("/check", content=E1.read_bytes(), headers={"Content-Type": "text/turtle",
+                                                                      "Accept": "application/json"})
+    assert answer.status_code == 200 and answer.json()["files"][0]["products"]
+
+
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">'
           '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;">]><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
           'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#"><rdf:Description rdf:about="http://e.org/x">'

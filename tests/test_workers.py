@@ -5,11 +5,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 
-from evkg.core.workers import WorkerPool, WorkerTimeout
+from evkg.core.workers import WorkerCancelled, WorkerPool, WorkerTimeout
 
 SCRIPT = """
 import sys, time
@@ -39,6 +40,42 @@ def test_an_overrunning_call_kills_its_worker_and_the_next_call_is_served():
         assert not alive(first) and pool.killed == 1
         assert pool.call(sum, [1, 2, 3], timeout=120) == 6          # served by the replacement
     finally:
+        pool.close()
+
+
+def test_a_call_whose_caller_gives_up_kills_its_worker_long_before_its_time_limit():
+    pool = WorkerPool(1)
+    pool.start(wait=True)
+    try:
+        (first,) = pool.pids()
+        cancelled = threading.Event()
+        threading.Timer(0.5, cancelled.set).start()
+        started = time.monotonic()
+        with pytest.raises(WorkerCancelled):
+            pool.call(time.sleep, 60, timeout=60, cancelled=cancelled)
+        assert time.monotonic() - started < 5
+        assert not alive(first) and pool.cancelled == 1 and pool.killed == 0
+        assert pool.call(sum, [1, 2], timeout=120, cancelled=threading.Event()) == 3   # the replacement serves
+    finally:
+        pool.close()
+
+
+def test_a_call_waiting_for_a_worker_stops_waiting_when_its_caller_gives_up():
+    pool = WorkerPool(1)
+    pool.start(wait=True)
+    busy = threading.Thread(target=lambda: pool.call(time.sleep, 3, timeout=60))
+    busy.start()
+    try:
+        time.sleep(0.3)
+        cancelled = threading.Event()
+        threading.Timer(0.3, cancelled.set).start()
+        started = time.monotonic()
+        with pytest.raises(WorkerCancelled):
+            pool.call(sum, [1], timeout=60, cancelled=cancelled)
+        assert time.monotonic() - started < 2.5             # did not wait for the busy worker (3 s)
+        assert pool.cancelled == 0                          # it never had a worker to kill
+    finally:
+        busy.join()
         pool.close()
 
 

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 STARTUP_TIMEOUT = 300.0
+CANCEL_POLL_SECONDS = 0.1              # how often a cancellable call looks whether its caller gave up
 MAX_FAILED_STARTS = 5                  # in a row; then the pool stops trying (calls wait, then WorkerBusy)
 
 
@@ -33,6 +34,10 @@ class WorkerTimeout(WorkerError):
 
 class WorkerBusy(WorkerError):
     """No worker became free within the wait allowed."""
+
+
+class WorkerCancelled(WorkerError):
+    """The caller gave up (e.g. its client went away) before the call finished; its worker was killed."""
 
 
 class WorkerCrashed(WorkerError):
@@ -117,6 +122,7 @@ class WorkerPool:
         self._failed_starts = 0
         self._claimed = 0                    # calls running or waiting for a worker right now
         self.killed = 0                      # workers killed for overrunning (for health and tests)
+        self.cancelled = 0                   # workers killed because their caller gave up
 
     # --- life cycle ------------------------------------------------------------------------------------------
     def start(self, wait: bool = False) -> None:
@@ -202,13 +208,15 @@ class WorkerPool:
             return sorted(w.process.pid for w in self._all if w.process.pid)
 
     # --- calls -----------------------------------------------------------------------------------------------
-    def call(self, function, *args, timeout: float, wait: float | None = None):
+    def call(self, function, *args, timeout: float, wait: float | None = None,
+             cancelled: threading.Event | None = None):
         """Run ``function(*args)`` in a worker and return its result (or raise its exception).
 
         Waits up to ``wait`` seconds (default: ``timeout``) for a free worker, then WorkerBusy; with ``wait=0``
         it refuses at once when every worker is running a call, but waits (up to ``timeout``) for a worker
         that is still starting, e.g. the replacement of one killed a moment ago. A call that runs past
-        ``timeout`` seconds kills its worker and raises WorkerTimeout."""
+        ``timeout`` seconds kills its worker and raises WorkerTimeout. Once ``cancelled`` is set, a call still
+        waiting for a worker stops waiting and a running one has its worker killed: WorkerCancelled."""
         if self._closed:
             raise WorkerError(f"{self.name}: the pool is closed")
         with self._lock:
@@ -218,21 +226,33 @@ class WorkerPool:
         deadline = time.monotonic() + (timeout if wait is None or wait <= 0 else wait)
         while True:
             try:
-                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
+                worker = self._idle.get(timeout=_slice(deadline, cancelled))
             except queue.Empty:
+                given_up = cancelled is not None and cancelled.is_set()
+                if not given_up and time.monotonic() < deadline:
+                    continue
                 with self._lock:
                     self._claimed -= 1
+                if given_up:
+                    raise WorkerCancelled(f"{self.name}: the caller gave up while waiting for a worker") from None
                 raise WorkerBusy(f"{self.name}: every worker is busy") from None
             if worker.process.is_alive():
                 break
             self._replace(worker)             # died while idle (killed from outside): not this call's fault
         try:
             worker.connection.send((function, args))
-            if not worker.connection.poll(timeout):
-                self.killed += 1
-                self._replace(worker)
-                worker = None
-                raise WorkerTimeout(f"{self.name}: the call did not finish within {timeout:g} s")
+            finished = time.monotonic() + timeout
+            while not worker.connection.poll(_slice(finished, cancelled)):
+                if cancelled is not None and cancelled.is_set():
+                    self.cancelled += 1
+                    self._replace(worker)
+                    worker = None
+                    raise WorkerCancelled(f"{self.name}: the caller gave up; the call was stopped")
+                if time.monotonic() >= finished:
+                    self.killed += 1
+                    self._replace(worker)
+                    worker = None
+                    raise WorkerTimeout(f"{self.name}: the call did not finish within {timeout:g} s")
             status, value = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             if worker is not None:
@@ -249,3 +269,10 @@ class WorkerPool:
         if status == "error":
             raise value
         return value
+
+
+def _slice(deadline: float, cancelled: threading.Event | None) -> float:
+    """How long to block before looking again: until the deadline, or a short slice when the call can be
+    cancelled (never negative, never zero: a zero wait would spin)."""
+    left = max(deadline - time.monotonic(), 0.001)
+    return left if cancelled is None else min(left, CANCEL_POLL_SECONDS)

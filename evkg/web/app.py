@@ -27,6 +27,7 @@ from evkg.report.views import product_id_of, term_dict, term_index
 from evkg.web.errors import update_refused
 from evkg.web.http import (
     BodyLimit,
+    ClientWatch,
     TrailingSlashRedirect,
     UploadBudget,
     _accept,
@@ -125,6 +126,7 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     # Redirects name the configured address (or stay relative), never the Host header a client sent.
     app.router.redirect_slashes = False
     app.add_middleware(TrailingSlashRedirect, base=(url or "").rstrip("/"))
+    app.add_middleware(ClientWatch)                    # outermost: sees the connection's own messages
     app.state.service = service
     app.state.uploads = uploads
     return app
@@ -403,7 +405,8 @@ def _routes(service: Service) -> list:
                       lambda request, iri: _page(request, "term.html", {"term": term_dict(iri)}), not_found)
 
     async def health(request):
-        pools = {name: {"workers": pool.size, "idle": pool.idle, "killed_for_overrunning": pool.killed}
+        pools = {name: {"workers": pool.size, "idle": pool.idle, "killed_for_overrunning": pool.killed,
+                        "stopped_for_gone_clients": pool.cancelled}
                  for name, pool in (("checks", service.check_pool), ("queries", service.query_pool)) if pool}
         return json_response({"status": "ok" if service.ready else "starting", "version": __version__,
                               "products": len(service.products), "queries": len(service.catalogue()),

@@ -1,12 +1,12 @@
-"""HTTP helpers of `evkg serve`: content negotiation, upload formats, the request-body limit, page templates and
-the trailing-slash redirect."""
+"""HTTP helpers of `evkg serve`: content negotiation, upload formats, the request-body limit, the watch on
+clients that leave, page templates and the trailing-slash redirect."""
 from __future__ import annotations
 
 from evkg import __version__
 from evkg.classification.outcomes import JURISDICTION_NAMES
 from evkg.core.errors import InputError
 from evkg.core.namespaces import curie
-from evkg.web.service import FORM_FORMATS, WEB_FOLDER, ServiceError
+from evkg.web.service import CLIENT_GONE, FORM_FORMATS, WEB_FOLDER, ServiceError
 
 # ------------------------------------------------------------------------------------------- HTTP helpers
 
@@ -280,6 +280,26 @@ class BodyLimit:
                              "raise the limit (evkg serve --max-bytes).", max_bytes=self.max_bytes)
         response = _error_response(Request(scope), error)
         await response(scope, receive, send)
+
+
+class ClientWatch:
+    """ASGI middleware, outermost: tells the work a request starts (CLIENT_GONE) how to see that its client has
+    closed the connection. It reads the connection's own messages, which past the body (read by BodyLimit
+    beneath it) can only be the disconnect."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        from starlette.requests import Request
+
+        token = CLIENT_GONE.set(Request(scope, receive).is_disconnected)
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            CLIENT_GONE.reset(token)
 
 
 def _ambiguous_length(headers) -> bool:

@@ -5,7 +5,9 @@ Errors become ServiceError with an HTTP status and a code the routes turn into J
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,6 +25,10 @@ DEFAULT_WORKER_MEMORY_MB = 3072      # address-space ceiling of each worker proc
 DEFAULT_MAX_ANSWER_BYTES = 50 * 1024 * 1024
 MAX_PAGE_ANSWER_BYTES = 2 * 1024 * 1024   # an answer shown as an HTML table is rendered in the server itself
 RETRY_AFTER_SECONDS = 5
+DISCONNECT_POLL_SECONDS = 0.25       # how often work for a request looks whether its client is still there
+# For the request being served: an async function answering whether its client has closed the connection
+# (set by the ClientWatch middleware), so that work done for nobody is stopped.
+CLIENT_GONE: ContextVar[Callable | None] = ContextVar("evkg_client_gone", default=None)
 WEB_FOLDER = Path(__file__).parent
 
 # request Content-Type -> rdflib format name understood by evkg.io.load.parse_rdf_bytes
@@ -185,13 +191,21 @@ class Service:
             raise self._timeout_error(what) from None
 
     async def _in_worker(self, pool, what: str, function, *args, wait: float):
-        from evkg.core.workers import WorkerBusy, WorkerCrashed, WorkerTimeout
+        """Run the job in a worker of ``pool`` under the time limit. A client that closes its connection
+        meanwhile stops the job (its worker is killed), as does the request's own end for any other reason."""
+        from evkg.core.workers import WorkerBusy, WorkerCancelled, WorkerCrashed, WorkerTimeout
 
         import functools
 
-        call = functools.partial(pool.call, function, *args, timeout=self.timeout, wait=wait)
+        cancelled = threading.Event()
+        call = functools.partial(pool.call, function, *args, timeout=self.timeout, wait=wait, cancelled=cancelled)
+        client_gone = CLIENT_GONE.get()
+        watcher = asyncio.ensure_future(_watch_client(client_gone, cancelled)) if client_gone else None
         try:
             return await asyncio.get_running_loop().run_in_executor(self._waiters, call)
+        except WorkerCancelled:
+            raise ServiceError(499, "client-gone", f"the client closed the connection; the {what} was "
+                               "stopped.") from None
         except WorkerTimeout:
             raise self._timeout_error(what) from None
         except WorkerBusy:
@@ -201,6 +215,10 @@ class Service:
         except WorkerCrashed:
             raise ServiceError(413, "too-complex", f"the {what} needed more memory than one request may use and "
                                "was stopped. Split the description or narrow the query.") from None
+        finally:
+            cancelled.set()               # a request ended early (cancelled) must not leave its job running
+            if watcher is not None:
+                watcher.cancel()
 
     def _answer_limit(self, fmt: str | None) -> int:
         return self.max_answer_bytes if fmt else min(self.max_answer_bytes, MAX_PAGE_ANSWER_BYTES)
@@ -352,3 +370,12 @@ def _results_of(answer: bytes, wire: str):
     if wire == "ntriples":
         return Results(kind="graph", triples=list(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)))
     return Results.from_pyoxigraph(ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON))
+
+
+async def _watch_client(client_gone, cancelled: threading.Event) -> None:
+    """Set ``cancelled`` once the client has closed its connection."""
+    while not cancelled.is_set():
+        if await client_gone():
+            cancelled.set()
+            return
+        await asyncio.sleep(DISCONNECT_POLL_SECONDS)
