@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import NamedPath
+from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
 
 
 @click.command("build")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
-              help="Embedded store folder (default: the store folder in your evkg data folder, "
-                   "~/.local/share/evkg/store on Linux).")
+              help=f"Embedded store folder to build (default: {DEFAULT_STORE_WORDS}).")
 @click.option("--out", metavar="FILE.nq|FILE.trig", type=NamedPath(dir_okay=False),
               help="Also export the whole graph (N-Quads or TriG, by extension).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary line.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import NamedPath
+from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
 
 
 @click.command("load")
@@ -12,7 +12,7 @@ from evkg.cli.options import NamedPath
 @click.option("--graph-store", metavar="URL",
               help="SPARQL Graph Store Protocol URL (Oxigraph: /store); each named graph is replaced by PUT.")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
-              help="Embedded store to read from (default: the user's data folder; built if needed).")
+              help=f"Embedded store folder to read from (default: {DEFAULT_STORE_WORDS}; built if needed).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
               help="Seconds to wait for the server (connecting and each read).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")

@@ -7,6 +7,8 @@ from evkg.io.load import input_format_names
 
 JURISDICTION_CHOICES = ("EU", "US", "KR")
 # Report and result formats: `ttl` and `turtle` name the same thing, as they do for input.
+# one wording of the embedded store's default folder for every command that takes --store
+DEFAULT_STORE_WORDS = "the store folder in your evkg data folder, ~/.local/share/evkg/store on Linux"
 FORMAT_ALIASES = {"turtle": "ttl", "md": "markdown", "jsonld": "json-ld"}
 
 

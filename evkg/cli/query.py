@@ -7,7 +7,7 @@ import time
 
 import click
 
-from evkg.cli.options import NamedPath, format_option, output_option, write_output
+from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath, format_option, output_option, write_output
 from evkg.core.errors import UsageError
 
 
@@ -31,7 +31,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @output_option()
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
-              help="Embedded store folder (default: the user's data folder; built on first use).")
+              help=f"Embedded store folder to ask (default: {DEFAULT_STORE_WORDS}; built on first use).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
               help="Seconds allowed: to wait for an endpoint (connecting and each read), or to run the query on "
                    "the embedded store (building the store on first use is not counted).")

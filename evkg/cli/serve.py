@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import NamedPath
+from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
 
 
 @click.command(name="serve")
@@ -11,9 +11,10 @@ from evkg.cli.options import NamedPath
               help="Address to listen on. The default accepts connections from this machine only.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on; 0 lets the system choose a free one (the address is printed).")
-@click.option("--store", "store_path", type=NamedPath(file_okay=False, path_type=str), default=None,
-              help="A store built by `evkg build` to serve (a copy is held in memory). "
-                   "Default: build the graph in memory from the bundled data.")
+@click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False, path_type=str), default=None,
+              help="Embedded store folder built by `evkg build` to serve (a copy is held in memory). Without it "
+                   f"the graph is built in memory from the bundled data ({DEFAULT_STORE_WORDS}, is read only "
+                   "when named here).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest request body accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES; the same limit as `evkg check`).")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
