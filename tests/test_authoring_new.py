@@ -212,3 +212,29 @@ def test_a_template_is_the_same_in_every_process(tmp_path):
                        capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
         written.append(out.read_text(encoding="utf-8"))
     assert written[0] == written[1] == written[2]
+
+
+def _comment_above(text: str, key: str) -> str:
+    """The comment block written just above ``key:`` in a YAML template, as one line."""
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() in (f"{key}:", f"# {key}:"))
+    block = []
+    for line in reversed(lines[:at]):
+        stripped = line.strip()
+        if not stripped.startswith("# ") or re.fullmatch(r"# \w+:", stripped):
+            break
+        block.insert(0, stripped[2:])
+        if re.search(r" — (REQUIRED|needed for the classification|recommended|optional)\b", stripped):
+            break                      # the first line of a field's comment: "name — level. ..."
+    return " ".join(block)
+
+
+@pytest.mark.parametrize("key, for_which", [("lengthAminoAcids", "protein or antigen"),
+                                            ("nucleicAcidMechanism", "nucleic-acid cargo"),
+                                            ("effectIsGenetic", "nucleic acid"),
+                                            ("manufacture", "antigen or nucleic-acid cargo")])
+def test_a_cargo_fact_asked_for_some_kinds_of_cargo_says_for_which(key, for_which):
+    """The loaded-ev template asked every cargo for its length in amino acids, an siRNA too: a fact the
+    classification asks of some cargo only is written in the words of the check that asks it."""
+    comment = _comment_above(template("loaded-ev", "yaml"), key)
+    assert "needed for the classification" in comment and for_which in comment, comment

@@ -326,21 +326,27 @@ def _field(reader: _Reader, slot: str | None, key: str, shapes: list) -> Field:
     label = next((str(reader.shapes.value(s, SH.name)) for s in in_order if reader.shapes.value(s, SH.name)), "") \
         or reader.label(prop)
     # The words and sources shown are those of the requirement itself: a property shape before a conditional
-    # SPARQL check, the strictest level first.
-    ranked = sorted(((reader.shapes.value(s, SH.path) is None, LEVEL_ORDER[_level(reader, [s])], str(s)), s)
-                    for s in shapes if reader.shapes.value(s, SH.message) is not None)
+    # SPARQL check, the strictest level first; but a fact asked only for some products (level classification)
+    # is shown in the words of the check that asks it, which say for which ("this protein or antigen") and why.
+    level = _level(reader, shapes)
+
+    def asks_the_fact(shape) -> bool:
+        return level == "classification" and str(reader.shapes.value(shape, _CONSTRAINT_ID) or "").startswith("F-")
+
+    ranked = sorted(((not asks_the_fact(s), reader.shapes.value(s, SH.path) is None, LEVEL_ORDER[_level(reader, [s])],
+                      str(s)), s) for s in shapes if reader.shapes.value(s, SH.message) is not None)
     chosen = ranked[0][1] if ranked else None
     messages = [(0, 0, str(reader.shapes.value(chosen, SH.message)).replace("{?path}", key))] if chosen else []
     sources = sorted({str(o) for o in reader.shapes.objects(chosen, DCT.source)}) if chosen else sorted(
         {str(o) for s in shapes for o in reader.shapes.objects(s, DCT.source)})
     constraints = sorted({str(reader.shapes.value(s, _CONSTRAINT_ID)) for s in shapes
                           if reader.shapes.value(s, _CONSTRAINT_ID) is not None})
-    field_ = Field(key=key, iri=str(prop), label=label, kind="text", level=_level(reader, shapes),
+    field_ = Field(key=key, iri=str(prop), label=label, kind="text", level=level,
                    many=not _functional(reader, prop), message="",
                    sources=sources, constraints=constraints, definition=reader.definition(prop))
     if messages:
         field_.message = messages[0][2]
-        if reader.shapes.value(chosen, SH.path) is None and field_.definition:
+        if reader.shapes.value(chosen, SH.path) is None and field_.definition and not asks_the_fact(chosen):
             # a conditional check speaks of a finding ("no mycoplasma test is reported"), not of this product
             field_.message = f"{field_.definition} When it applies, evkg check says: {field_.message}"
     _value_kind(reader, field_, shapes)
