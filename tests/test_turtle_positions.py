@@ -93,3 +93,89 @@ def test_many_bracketed_parts_on_one_property_are_left_without_lines_and_the_che
     on_product = [r for r in results if r["focus"] == "https://example.org/hub"]
     assert on_product and {r["line"] for r in on_product if not r["path"] or "example.org" not in r["path"]} == {2}
     assert not [r for r in results if r["focus"] != "https://example.org/hub" and r["line"]]
+
+
+def test_a_labelled_node_written_before_a_bracket_lends_it_none_of_its_lines(tmp_path, capsys):
+    """A bracket could take the number of a labelled node (_:x) written before it, and with it that node's lines:
+    the first preparation, which states no particle kind, was sent to line 5, where _:earlier states one."""
+    path = tmp_path / "labelled.ttl"
+    path.write_text(BRACKETS.replace("@prefix ex: <https://example.org/> .\n", "@prefix ex: <https://example.org/> .\n"
+                                     "_:note rdfs:comment \"a note\" .\n"
+                                     "_:earlier evkg:particleKind evkg:HumanOrigin .\n"), encoding="utf-8")
+    results = check_json(path, capsys)
+    assert {r["line"] for r in results if r["line"]} <= {7, 9, 13, 17}, sorted({r["line"] for r in results})
+    first = [r for r in results if r["focus_label"] == "first preparation" and r["path"]
+             and r["path"].endswith("particleKind")]
+    assert first and {r["line"] for r in first} == {9}
+
+
+def test_lines_end_at_a_lone_carriage_return_as_in_old_mac_files(tmp_path, capsys):
+    """A file saved with CR line ends had every finding on line 1."""
+    unix, mac = tmp_path / "unix.ttl", tmp_path / "mac.ttl"
+    unix.write_text(BRACKETS, encoding="utf-8")
+    mac.write_bytes(BRACKETS.replace("\n", "\r").encode("utf-8"))
+    expected = sorted((r["constraint"], r["focus_label"], r["line"]) for r in check_json(unix, capsys))
+    assert sorted((r["constraint"], r["focus_label"], r["line"]) for r in check_json(mac, capsys)) == expected
+    assert {line for *_, line in expected} >= {5, 7, 11, 15}
+
+
+def source_map(text: str, tmp_path):
+    """The positions `evkg check` finds in a Turtle text, loaded into a real store."""
+    import pyoxigraph as ox
+
+    from evkg.io.load import load_into_store
+
+    path = tmp_path / "positions.ttl"
+    path.write_text(text, encoding="utf-8")
+    return load_into_store(path, ox.Store(), ox.NamedNode("urn:evkg:positions"))
+
+
+def test_an_escaped_character_in_a_name_does_not_move_the_rest_of_its_line_into_a_comment(tmp_path):
+    r"""`ex:a\#b` is one name; the scanner read `\#b …` as a comment and gave the next line's property, written
+    about ex:y, to ex:x."""
+    found = source_map('@prefix ex: <https://example.org/> .\n'
+                       'ex:x ex:see ex:a\\#b . ex:y ex:p "1" ;\n'
+                       '    ex:q "2" .\n'
+                       'ex:x ex:q "3" .\n', tmp_path)
+    lines = {(node.rsplit("/", 1)[-1], key.rsplit("/", 1)[-1]): at.line for (node, key), at in found.keys.items()}
+    assert lines == {("x", "see"): 2, ("y", "p"): 2, ("y", "q"): 3, ("x", "q"): 4}
+
+
+def test_brackets_written_without_spaces_get_their_lines(tmp_path):
+    found = source_map('@prefix ex: <https://example.org/> .\n'
+                       'ex:x ex:part [ex:rank 1;ex:name "one"],\n'
+                       '  [ex:rank .5] .\n', tmp_path)
+    assert sorted(at.line for node, at in found.nodes.items() if not node.startswith("http")) == [2, 3]
+
+
+class CountingStore:
+    """A real store that counts the lookups made in it."""
+
+    def __init__(self):
+        import pyoxigraph as ox
+
+        self.store, self.lookups = ox.Store(), 0
+
+    def quads_for_pattern(self, *pattern):
+        self.lookups += 1
+        return self.store.quads_for_pattern(*pattern)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_groups_of_alike_brackets_are_matched_without_reading_each_node_once_per_sibling(tmp_path):
+    """Each bracket was compared with each of its siblings by reading the sibling again from the store: a file of
+    thousands of groups of 64 empty brackets took over twenty seconds to place, before being checked."""
+    import pyoxigraph as ox
+
+    from evkg.io.load import load_into_store
+
+    groups = 150
+    path = tmp_path / "alike.ttl"
+    path.write_text("@prefix ex: <https://example.org/> .\n"
+                    + "".join(f"ex:n{g} ex:part " + ", ".join(["[]"] * 64) + " .\n" for g in range(groups)),
+                    encoding="utf-8")
+    store = CountingStore()
+    load_into_store(path, store, ox.NamedNode("urn:evkg:positions"))
+    assert store.lookups <= 2 * groups * 64 + groups

@@ -19,16 +19,20 @@ from evkg.io.structured import Located, SourceMap
 MAX_SCANNED_CHARS = 500_000
 # bracketed parts hanging from one node by one property, beyond which they are left without lines
 MAX_SIBLINGS = 64
+# bracket-to-blank-node comparisons in one file, beyond which the remaining brackets are left without lines (a
+# file of thousands of groups of alike brackets took tens of seconds)
+MAX_COMPARISONS = 200_000
 
+_NAME = r'''(?:[^\s<>"'\[\]();,#.\\]|\\[^\s])'''     # a character of a prefixed name, or one escaped (\#)
 _TOKEN = re.compile(r'''
     (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
+  | (?P<comment>\#[^\r\n]*)
   | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<directive>@prefix|@base|PREFIX\b|BASE\b)
-  | (?P<punct>\^\^|[\[\]();,.](?![0-9A-Za-z_]))
-  | (?P<word>[^\s<>"'\[\]();,#.]+(?:\.[^\s<>"'\[\]();,#.]+)*)
-''', re.VERBOSE)
+  | (?P<punct>\^\^|[\[\]();,]|\.(?![0-9]))
+  | (?P<word>[+-]?\.[0-9]+(?:[eE][+-]?[0-9]+)?|NAME+(?:\.NAME+)*)
+'''.replace("NAME", _NAME), re.VERBOSE)
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -46,7 +50,7 @@ def _tokens(text: str):
         kind, value = match.lastgroup, match.group()
         if kind not in ("ws", "comment"):
             yield kind, value, line
-        line += value.count("\n")
+        line += value.count("\n") + value.count("\r") - value.count("\r\n")   # LF, CRLF or a lone CR
         position = match.end()
 
 
@@ -108,7 +112,7 @@ def _statements(tokens: list, state: _Scan) -> None:
 def _subject(kind: str, value: str, line: int, state: _Scan):
     """The IRI of a subject, or a placeholder for one written as a labelled blank node (not followed)."""
     if value.startswith("_:"):
-        return {"label": value}
+        return ("label", value)
     iri = state.term(kind, value)
     if iri is None:
         raise _Unreadable                                       # a bracketed subject or a collection
@@ -119,7 +123,7 @@ def _subject(kind: str, value: str, line: int, state: _Scan):
 def _predicate_list(tokens: list, i: int, node, state: _Scan, bracket: dict | None) -> int:
     """Read `p o, o ; p o` about `node` (an IRI, or the dict of a bracket) from token i; return the index of
     the token that ends it ('.' or ']')."""
-    node_key = id(node) if isinstance(node, dict) else node
+    node_key = node["id"] if isinstance(node, dict) else node
     while True:
         kind, value, line = tokens[i]
         if value in (".", "]"):
@@ -144,8 +148,9 @@ def _object(tokens: list, i: int, node_key, predicate: str, state: _Scan):
     """(index after the object, what it states as a comparable value, or None)."""
     kind, value, line = tokens[i]
     if value == "[":
-        bracket = {"parent": node_key, "property": predicate, "line": line, "stated": set()}
-        bracket["id"] = id(bracket)
+        # numbered in text order: an id() is reused once its object is freed, joining two nodes' lines
+        bracket = {"id": len(state.brackets), "parent": node_key, "property": predicate, "line": line,
+                   "stated": set()}
         state.brackets.append(bracket)
         end = _predicate_list(tokens, i + 1, bracket, state, bracket)
         if tokens[end][1] != "]":
@@ -204,52 +209,55 @@ def _place_brackets(state: _Scan, store, graph, source: SourceMap) -> None:
     import pyoxigraph as ox
 
     placed: dict[int, str] = {}                               # id of a bracket -> blank node id
-    siblings: dict[tuple, list] = {}                          # (parent, property) -> the blank nodes it holds
+    siblings: dict[tuple, list] = {}                          # (parent, property) -> [blank node id, its values]
     pointers: dict[int, str] = {}
+    budget = MAX_COMPARISONS
     for bracket in state.brackets:                            # in text order: parents come before children
-        parent = bracket["parent"]
-        parent_node = placed.get(parent) if isinstance(parent, int) else parent
+        parent = bracket["parent"]                            # a bracket's number, an IRI or a labelled node
+        parent_node = placed.get(parent) if isinstance(parent, int) else parent if isinstance(parent, str) else None
         if parent_node is None:
             continue
         hung_from = (parent_node, bracket["property"])
         if hung_from not in siblings:
             subject = ox.BlankNode(parent_node) if isinstance(parent, int) else ox.NamedNode(parent_node)
-            siblings[hung_from] = [q.object for q in store.quads_for_pattern(
-                subject, ox.NamedNode(bracket["property"]), None, graph) if isinstance(q.object, ox.BlankNode)]
+            found = [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(bracket["property"]), None,
+                                                               graph) if isinstance(q.object, ox.BlankNode)]
+            # each blank node's values are read once, not once per bracket compared with it
+            siblings[hung_from] = ([[b.value, _values(b, store, graph)] for b in found]
+                                   if len(found) <= MAX_SIBLINGS else None)   # past it: siblings squared
         candidates = siblings[hung_from]
-        if len(candidates) > MAX_SIBLINGS:
-            continue                                          # matching would cost siblings squared
-        best = _best_match(bracket, candidates, store, graph, set(placed.values()))
+        if not candidates or len(candidates) > budget:
+            continue
+        budget -= len(candidates)
+        best = _best_match(bracket, candidates)
         if best is None:
             continue
-        placed[bracket["id"]] = best
+        candidates.remove(best)                               # placed: no other bracket is this node
+        placed[bracket["id"]] = best[0]
         parent_pointer = pointers.get(parent, "") if isinstance(parent, int) else "/" + _local(parent)
         pointers[bracket["id"]] = f"{parent_pointer}/{_local(bracket['property'])}"
-        source.nodes[best] = Located(bracket["line"], 1, pointers[bracket["id"]])
+        source.nodes[best[0]] = Located(bracket["line"], 1, pointers[bracket["id"]])
     for (node, predicate), line in state.keys.items():
         if isinstance(node, int) and node in placed:
             source.keys[(placed[node], predicate)] = Located(line, 1, f"{pointers[node]}/{_local(predicate)}")
 
 
-def _best_match(bracket: dict, candidates: list, store, graph, taken: set) -> str | None:
-    """The candidate blank node stating the bracket's values; None when two fit equally (no guessing)."""
+def _values(node, store, graph) -> set:
+    """What a blank node states, comparable with what a bracket states."""
     import pyoxigraph as ox
 
-    scored = []
-    for candidate in candidates:
-        if candidate.value in taken:
-            continue
-        stated = set()
-        for quad in store.quads_for_pattern(candidate, None, None, graph):
-            kind = "iri" if isinstance(quad.object, ox.NamedNode) else "text"
-            stated.add((quad.predicate.value, (kind, quad.object.value)))
-        scored.append((len(bracket["stated"] & stated), candidate.value))
-    if not scored:
-        return None
-    scored.sort(reverse=True)
+    return {(q.predicate.value, ("iri" if isinstance(q.object, ox.NamedNode) else "text", q.object.value))
+            for q in store.quads_for_pattern(node, None, None, graph)}
+
+
+def _best_match(bracket: dict, candidates: list):
+    """The candidate (blank node id, values) stating the bracket's values; None when two fit equally (no
+    guessing)."""
+    scored = sorted(((len(bracket["stated"] & values), i) for i, (_, values) in enumerate(candidates)),
+                    reverse=True)
     if len(scored) > 1 and scored[0][0] == scored[1][0]:
         return None
-    return scored[0][1]
+    return candidates[scored[0][1]]
 
 
 @functools.lru_cache(maxsize=4096)
