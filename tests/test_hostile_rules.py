@@ -104,6 +104,20 @@ def test_a_rule_calling_a_remote_endpoint_is_refused_before_anything_is_sent(tmp
     assert not listener.connected
 
 
+@pytest.mark.parametrize("hiding", [
+    # an escaped '#' in a prefixed name was read as the start of a comment that blanked the rest of the line
+    "OPTIONAL {{ ?u ?b ex:a\\\\#b }} SERVICE <{url}> {{ ?a ?b ?c\n}}",
+    # a comment ends at a carriage return for Oxigraph, but was read to the next line feed
+    "# a note\\rSERVICE <{url}> {{ ?a ?b ?c }}\n",
+], ids=["escaped-hash", "carriage-return"])
+def test_a_remote_call_hidden_behind_a_comment_the_parser_does_not_see_is_refused(tmp_path, capsys, listener, hiding):
+    where = f"$this evkg:intendedUse ?u . {hiding.format(url=f'http://127.0.0.1:{listener.port}/sparql')} {OUTCOME}"
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where))
+    whatif_refuses(path, capsys, "rule X-01: its sh:construct calls a remote SPARQL endpoint (SERVICE)")
+    time.sleep(0.5)
+    assert not listener.connected
+
+
 def test_a_question_of_a_rule_file_calling_a_remote_endpoint_is_refused(tmp_path, capsys, listener):
     question = (f'evkg:Q_EU_GTMP evkg:askedWhen "SERVICE <http://127.0.0.1:{listener.port}/sparql> '
                 '{ ?this ?b ?c }" .\n')

@@ -10,8 +10,12 @@ from evkg.core.errors import UsageError
 
 # A string's closing quote is optional: an unterminated string is then blanked once, to the end of its line
 # (or of the text), instead of being tried again from every later quote, which made masking quadratic.
+# A comment ends at a line feed or a carriage return, as in SPARQL's grammar; an escaped character of a prefixed
+# name (ex:a\#b, ex:a\'b) is read as itself, not as the start of a comment or a string. Reading either otherwise
+# blanked what followed, a SERVICE call included, while Oxigraph ran it.
 _TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)"""
+    r"""(?P<escape>\\.)"""
+    r"""|(?P<comment>\#[^\r\n]*)"""
     r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
     r"""|(?P<string>'{3}(?:[^'\\]|\\.|'(?!''))*+(?:'{3})?|"{3}(?:[^"\\]|\\.|"(?!""))*+(?:"{3})?"""
     r"""|'(?:[^'\\\n]|\\.)*+'?|"(?:[^"\\\n]|\\.)*+"?)""",
