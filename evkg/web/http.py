@@ -203,6 +203,8 @@ class BodyLimit:
                 message = await asyncio.wait_for(receive(), timeout=max(deadline - time.monotonic(), 0.001))
             except (TimeoutError, asyncio.TimeoutError):
                 return await self._too_slow(scope, receive, send)
+            if message["type"] == "http.disconnect":
+                return                       # the client left mid-body: nobody to answer, nothing to check
             if message["type"] != "http.request":
                 break
             chunks.append(message.get("body", b""))
