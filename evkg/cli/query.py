@@ -91,6 +91,14 @@ def _stoppable(run, timeout: float | None):
         try:
             outcome["value"] = run()
         except BaseException as exc:  # noqa: BLE001  (handed to the main thread and raised there)
+            # the frames' variables are let go here: an Oxigraph answer may be freed only by its own thread
+            # (freed by the main thread, it printed "RuntimeError: … is unsendable" under the message)
+            import traceback
+
+            seen = exc
+            while seen is not None:
+                traceback.clear_frames(seen.__traceback__)
+                seen = seen.__cause__ or seen.__context__
             outcome["error"] = exc
 
     worker = threading.Thread(target=target, daemon=True, name="evkg-query")

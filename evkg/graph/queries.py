@@ -129,15 +129,34 @@ def query_folder() -> Path:
     return resources.folder("queries")
 
 
-def load_query(path: Path, name: str | None = None) -> NamedQuery:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read the query file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+def load_query(path: Path, name: str | None = None, text: str | None = None) -> NamedQuery:
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read the query file {path}: {getattr(exc, 'strerror', None) or exc}") from None
     header = parse_header(text)
     return NamedQuery(name=name or path.stem, title=header["title"], description=header["description"],
                       params=header["params"], sources=header["sources"], path=path, text=text,
                       columns=header["columns"])
+
+
+def _user_query_text(path: Path) -> str:
+    """The text of a user's query file: a regular file (a folder, a device or a pipe named .rq was reported as
+    missing; /dev/zero would be read for ever), in UTF-8."""
+    from evkg.core.files import default_limit, read_limited
+
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"the query file {path} does not exist")
+    raw = read_limited(path, default_limit(), what="query file", stdin_ok=False,
+                       limit_hint="A query is rarely over a few kilobytes: check that this is the query file.")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise UsageError(f"the query file {path}, line {line}: is not UTF-8 text (the byte 0x{raw[exc.start]:02x} is "
+                         "not a character). Save the file as UTF-8 (most editors offer this under 'Save as' or "
+                         "'Encoding').") from None
 
 
 def catalogue() -> dict[str, NamedQuery]:
@@ -149,9 +168,7 @@ def get_query(name_or_file: str) -> NamedQuery:
     """A catalogue query by name, or a user's .rq file by path."""
     path = Path(name_or_file)
     if name_or_file.endswith(".rq") or path.exists() and path.is_file():
-        if not path.is_file():
-            raise UsageError(f"the query file {name_or_file} does not exist")
-        return load_query(path, name=str(path))
+        return load_query(path, name=str(path), text=_user_query_text(path))
     queries = catalogue()
     if name_or_file in queries:
         return queries[name_or_file]

@@ -1,0 +1,47 @@
+"""`evkg query FILE.rq` with a path that is not a plain query file, and a query whose remote call fails: each is
+one plain error line, saying what the path is, never a line of Python."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from evkg.cli import main
+
+
+def query_error(capsys, *args) -> str:
+    assert main(["query", *args]) == 2
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda path: path.symlink_to("/dev/zero"), "is a device, not a regular query file"),
+    (lambda path: os.mkfifo(path), "is a pipe (FIFO), not a regular query file"),
+    (lambda path: path.mkdir(), "is a folder, not a file"),
+    (lambda path: path.symlink_to(path), "Too many levels of symbolic links"),
+    (lambda path: path.write_bytes(b"SELECT * WHERE { ?s ?p ?o }\n# caf\xe9\n"), "line 2: is not UTF-8 text"),
+], ids=["device", "fifo", "folder", "symlink-loop", "latin-1"])
+def test_a_query_file_that_is_not_a_plain_text_file_is_named_for_what_it_is(tmp_path, capsys, built_store_path,
+                                                                            make, words):
+    """Each was reported as a file that 'does not exist', or with Python's decoding message."""
+    path = tmp_path / "question.rq"
+    make(path)
+    err = query_error(capsys, str(path), "--store", str(built_store_path))
+    assert words in err and "does not exist" not in err and "codec" not in err, err
+
+
+def test_a_remote_call_that_fails_is_one_error_line(tmp_path, built_store_path):
+    """The error was followed by "RuntimeError: pyoxigraph::sparql::PyQuerySolutions is unsendable, but is being
+    dropped on another thread"."""
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]
+    query = tmp_path / "remote.rq"
+    query.write_text(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}\n")
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "query", str(query), "--store", str(built_store_path),
+                           "--timeout", "20"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert [line for line in done.stderr.splitlines() if line.strip()] == [done.stderr.strip()], done.stderr
+    assert done.stderr.startswith("error: ") and "RuntimeError" not in done.stderr, done.stderr
