@@ -94,3 +94,20 @@ def test_workers_die_with_the_process_that_started_them():
     finally:
         if owner.poll() is None:
             owner.kill()
+
+
+def test_a_call_given_up_before_it_has_a_worker_leaves_the_idle_worker_warm():
+    """A call that reached the pool after its caller had gone (queued behind others) took the idle worker, sent
+    it the work and killed it at once: each such call cost a worker's restart."""
+    pool = WorkerPool(1)
+    pool.start(wait=True)
+    try:
+        (first,) = pool.pids()
+        gone = threading.Event()
+        gone.set()
+        with pytest.raises(WorkerCancelled):
+            pool.call(time.sleep, 60, timeout=60, cancelled=gone)
+        assert pool.pids() == [first] and alive(first) and pool.cancelled == 0
+        assert pool.call(sum, [1, 2], timeout=60, wait=0) == 3           # at once: the worker is idle, not claimed
+    finally:
+        pool.close()

@@ -236,6 +236,13 @@ class WorkerPool:
                 if given_up:
                     raise WorkerCancelled(f"{self.name}: the caller gave up while waiting for a worker") from None
                 raise WorkerBusy(f"{self.name}: every worker is busy") from None
+            if cancelled is not None and cancelled.is_set():
+                # given up before its work was sent: the warm worker goes back, nothing is killed (a call
+                # queued behind others whose client had left took the next free worker only to kill it)
+                self._idle.put(worker)
+                with self._lock:
+                    self._claimed -= 1
+                raise WorkerCancelled(f"{self.name}: the caller gave up while waiting for a worker")
             if worker.process.is_alive():
                 break
             self._replace(worker)             # died while idle (killed from outside): not this call's fault
