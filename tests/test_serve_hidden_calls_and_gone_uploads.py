@@ -1,7 +1,9 @@
-"""`evkg serve` against a query that hides a remote call from the endpoint's reading of it, and a client that
-leaves in the middle of sending a description: a real server in a child process on 127.0.0.1."""
+"""`evkg serve` against a query that hides a remote call from the endpoint's reading of it, a client that leaves
+in the middle of sending a description, and a small description whose report is huge: a real server in a child
+process on 127.0.0.1."""
 from __future__ import annotations
 
+import json
 import socket
 import time
 from pathlib import Path
@@ -13,11 +15,13 @@ from evkg.web.app import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 E1 = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+MAX_ANSWER = 1_000_000
 
 
 @pytest.fixture(scope="module")
 def server():
-    with running_server("--timeout", "20", "--workers", "1", "--max-bytes", "3000000") as url:
+    with running_server("--timeout", "20", "--workers", "1", "--max-bytes", "3000000",
+                        "--max-answer-bytes", str(MAX_ANSWER)) as url:
         with httpx.Client(base_url=url, timeout=60) as client:
             yield client
 
@@ -72,3 +76,24 @@ def test_a_client_that_leaves_while_sending_its_description_has_nothing_checked(
                                                           "Accept": "application/json"})
     assert answer.status_code == 200 and answer.json()["files"][0]["products"]
     assert workers(server)["stopped_for_gone_clients"] == before["stopped_for_gone_clients"]
+
+
+SMALL_PRODUCTS = ("@prefix evkg: <https://w3id.org/evkg#> .\n"      # 2 kB, whose report is over 1 MB
+                  + "".join(f"<http://example.org/p{i}> a evkg:EVProduct .\n" for i in range(40)))
+
+
+@pytest.mark.parametrize("path, body, media", [
+    ("/check", SMALL_PRODUCTS, "text/turtle"),
+    ("/api/describe", json.dumps({"text": SMALL_PRODUCTS, "format": "ttl"}), "application/json"),
+], ids=["check", "describe"])
+def test_a_report_over_the_answer_limit_is_refused_in_its_worker(server, path, body, media):
+    """A few kilobytes of small products gave a report a thousand times larger (48 kB of them, 87 MB), which the
+    server process held, unpickled and sent whole, under no limit."""
+    response = server.post(path, content=body.encode(), headers={"Content-Type": media, "Accept": "application/json"})
+    assert response.status_code == 413, (response.status_code, len(response.content))
+    answer = response.json()
+    assert answer["error"] == "answer-too-large" and answer["max_answer_bytes"] == MAX_ANSWER
+    assert "split the description" in answer["message"] and "--max-answer-bytes" in answer["message"]
+    within = server.post("/check", content=E1.read_bytes(), headers={"Content-Type": "text/turtle",
+                                                                     "Accept": "application/json"})
+    assert within.status_code == 200 and within.json()["files"][0]["products"]

@@ -24,9 +24,12 @@ from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
                    "503 with Retry-After).")
 @click.option("--worker-memory", type=click.IntRange(min=256), default=3072, show_default=True, metavar="MB",
               help="Memory ceiling of each worker process, in MB.")
+@click.option("--max-answer-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024, show_default=True,
+              metavar="BYTES", help="Largest answer sent at once (a check's report, a query's results); past it "
+                                    "the work is stopped with 413.")
 @click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="S",
               help="Seconds allowed for a request's headers, and again for its body.")
-def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, read_timeout):
+def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes, read_timeout):
     """Run the submission service and web page.
 
     Reviewers paste or upload a product description and get the same report as `evkg check`; analysts
@@ -47,7 +50,7 @@ def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, 
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url, workers=workers,
-                     worker_memory_mb=worker_memory, read_timeout=read_timeout)
+                     worker_memory_mb=worker_memory, read_timeout=read_timeout, max_answer_bytes=max_answer_bytes)
     click.echo(f"evkg serve: starting on {url} (press Ctrl+C to stop)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)

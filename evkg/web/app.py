@@ -42,6 +42,7 @@ from evkg.web.http import (
 )
 from evkg.web.service import (
     CONTENT_TYPES,
+    DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_TIMEOUT,
     DEFAULT_WORKER_MEMORY_MB,
     DEFAULT_WORKERS,
@@ -61,7 +62,8 @@ MAX_QUERY_CHARACTERS = 1_000_000
 def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = None,
                timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
                url: str | None = None, workers: int = DEFAULT_WORKERS,
-               worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB, read_timeout: float = 10.0):
+               worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB, read_timeout: float = 10.0,
+               max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES):
     """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
     memory from the bundled data). Start-up (store, checking the curated products) completes before the
     server accepts requests.
@@ -80,7 +82,7 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
         raise UsageError("--timeout must be a positive number of seconds")
     service = Service(store_path, max_bytes, timeout,
                       progress or (lambda message: print(message, file=sys.stderr, flush=True)), url,
-                      workers=workers, worker_memory_mb=worker_memory_mb)
+                      workers=workers, worker_memory_mb=worker_memory_mb, max_answer_bytes=max_answer_bytes)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -220,8 +222,6 @@ def _routes(service: Service) -> list:
     async def post_check(request):
         media = _accept(request, list(REPORT_MEDIA))
         answer = await service.check_report(*await submission_and_profile(request), REPORT_MEDIA[media])
-        if REPORT_MEDIA[media] == "json":
-            return json_response(answer)
         return Response(answer, media_type=media)
 
     # --- web pages --------------------------------------------------------------------------------------

@@ -66,6 +66,13 @@ def describe(raw: bytes, fmt: str, profile: str = "submission") -> dict:
     }
 
 
+def described(raw: bytes, fmt: str, profile: str, max_bytes: int | None = None) -> bytes:
+    """describe() as the JSON the page receives, refused over ``max_bytes`` (in the worker, like a report)."""
+    from evkg.web.jobs import capped_json
+
+    return capped_json(describe(raw, fmt, profile), max_bytes)
+
+
 def convert(raw: bytes, fmt: str, to: str) -> dict:
     from evkg.io.load import parse_located
     from evkg.io.write import serialise, to_tree
@@ -166,8 +173,8 @@ def authoring_routes(service) -> list:
         if profile not in ("submission", "published"):
             raise ServiceError(400, "bad-profile", f"unknown profile {shown(repr(profile))}: use submission (the "
                                "default) or published.")
-        answer = await service.in_check_worker("check", describe, raw, fmt, profile)
-        return JSONResponse(answer)
+        answer = await service.in_check_worker("check", described, raw, fmt, profile, service.max_answer_bytes)
+        return Response(answer, media_type="application/json")
 
     async def post_convert(request):
         body, raw, fmt = await text_request(request)

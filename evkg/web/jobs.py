@@ -58,13 +58,35 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
                                      source_map=source_map)], profile=profile)
 
 
-def rendered_check(raw: bytes, fmt: str, source_name: str, profile: str, report_format: str):
-    """A submission checked and its report rendered (a dict for JSON, text otherwise), both in the worker, so
-    the time limit stops the rendering of a hostile description's report too."""
+def rendered_check(raw: bytes, fmt: str, source_name: str, profile: str, report_format: str,
+                   max_bytes: int | None = None) -> bytes:
+    """A submission checked and its report rendered (UTF-8 bytes), both in the worker, so the time limit stops
+    the rendering of a hostile description's report too; a report over ``max_bytes`` is refused."""
     from evkg.report import render
 
     run = check_description(raw, fmt, source_name, profile)
-    return render.to_dict(run) if report_format == "json" else render.render(run, report_format)
+    if report_format == "json":
+        return capped_json(render.to_dict(run), max_bytes)
+    return capped(render.render(run, report_format).encode("utf-8"), max_bytes)
+
+
+def capped_json(answer, max_bytes: int | None) -> bytes:
+    """An answer as the JSON the server sends (Starlette's JSONResponse form), refused over ``max_bytes``."""
+    import json
+
+    return capped(json.dumps(answer, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8"),
+                  max_bytes)
+
+
+def capped(body: bytes, max_bytes: int | None) -> bytes:
+    """The body, or a 413 when it is over ``max_bytes``: a few kilobytes of small products give a report a
+    thousand times larger (48 kB, 87 MB), which the server held and sent whole."""
+    if max_bytes is not None and len(body) > max_bytes:
+        raise ServiceError(413, "answer-too-large", f"the answer would be {len(body):,} bytes, over the "
+                           f"{max_bytes:,} bytes this server sends at once. Check fewer products at a time (split "
+                           "the description into several submissions), or ask the operator to raise the limit "
+                           "(evkg serve --max-answer-bytes).", max_answer_bytes=max_bytes)
+    return body
 
 
 def checked_page(raw: bytes, fmt: str, source_name: str, profile: str):

@@ -232,7 +232,7 @@ class Service:
         from evkg.web.jobs import rendered_check
 
         return await self._in_worker(self.check_pool, "check", rendered_check, raw, fmt, source_name, profile,
-                                     report_format, wait=self.timeout)
+                                     report_format, self.max_answer_bytes, wait=self.timeout)
 
     async def check_page(self, raw: bytes, fmt: str, source_name: str, profile: str):
         """(run, HTML fragment of each product) for the report page, made in a worker."""
