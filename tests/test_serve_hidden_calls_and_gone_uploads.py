@@ -97,3 +97,12 @@ def test_a_report_over_the_answer_limit_is_refused_in_its_worker(server, path, b
     within = server.post("/check", content=E1.read_bytes(), headers={"Content-Type": "text/turtle",
                                                                      "Accept": "application/json"})
     assert within.status_code == 200 and within.json()["files"][0]["products"]
+
+
+def test_a_report_page_over_the_answer_limit_is_an_error_page_not_held_by_the_server(server):
+    """The report page of the same 2 kB (1.5 MB of HTML fragments, and the whole check) came back to the server
+    process to be put together, under no limit."""
+    response = server.post("/report", data={"text": SMALL_PRODUCTS, "format": "turtle"},
+                           headers={"Accept": "text/html"})
+    assert response.status_code == 413 and response.headers["content-type"].startswith("text/html")
+    assert "--max-answer-bytes" in response.text and "Traceback" not in response.text

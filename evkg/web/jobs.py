@@ -81,20 +81,27 @@ def capped_json(answer, max_bytes: int | None) -> bytes:
 def capped(body: bytes, max_bytes: int | None) -> bytes:
     """The body, or a 413 when it is over ``max_bytes``: a few kilobytes of small products give a report a
     thousand times larger (48 kB, 87 MB), which the server held and sent whole."""
-    if max_bytes is not None and len(body) > max_bytes:
-        raise ServiceError(413, "answer-too-large", f"the answer would be {len(body):,} bytes, over the "
-                           f"{max_bytes:,} bytes this server sends at once. Check fewer products at a time (split "
-                           "the description into several submissions), or ask the operator to raise the limit "
-                           "(evkg serve --max-answer-bytes).", max_answer_bytes=max_bytes)
+    refuse_over(len(body), max_bytes)
     return body
 
 
-def checked_page(raw: bytes, fmt: str, source_name: str, profile: str):
-    """A submission checked, with each product's report as an HTML fragment for the report page."""
+def refuse_over(size: int, max_bytes: int | None) -> None:
+    if max_bytes is not None and size > max_bytes:
+        raise ServiceError(413, "answer-too-large", f"the answer would be {size:,} bytes, over the "
+                           f"{max_bytes:,} bytes this server sends at once. Check fewer products at a time (split "
+                           "the description into several submissions), or ask the operator to raise the limit "
+                           "(evkg serve --max-answer-bytes).", max_answer_bytes=max_bytes)
+
+
+def checked_page(raw: bytes, fmt: str, source_name: str, profile: str, max_bytes: int | None = None):
+    """A submission checked, with each product's report as an HTML fragment for the report page; refused when
+    the fragments are over ``max_bytes`` (the page is put together in the server itself)."""
     from evkg.report import render
 
     run = check_description(raw, fmt, source_name, profile)
-    return run, [render.product_html(p, level=2) for p in run.files[0].products]
+    fragments = [render.product_html(p, level=2) for p in run.files[0].products]
+    refuse_over(sum(len(f.encode("utf-8")) for f in fragments), max_bytes)
+    return run, fragments
 
 
 def whatif_comparison(rule_set: str) -> dict:

@@ -239,7 +239,7 @@ class Service:
         from evkg.web.jobs import checked_page
 
         return await self._in_worker(self.check_pool, "check", checked_page, raw, fmt, source_name, profile,
-                                     wait=self.timeout)
+                                     self.max_answer_bytes, wait=self.timeout)
 
     async def sparql(self, sparql: str, graph_fmt: str | None, results_fmt: str | None, dataset=None):
         """(query form, answer) of a client's query: bytes in ``graph_fmt`` (CONSTRUCT, DESCRIBE) or
