@@ -55,4 +55,5 @@ def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)
     serve(app, sock, header_timeout=read_timeout)
+    click.echo("evkg serve: stopped.", err=True)
     return 0

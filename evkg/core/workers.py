@@ -58,7 +58,12 @@ def _die_with_parent() -> None:
 
 def _serve(connection, initializer, initargs, memory_limit, nice) -> None:
     """The worker's loop: run each (function, args) received, send back ("ok", result) or ("error", exc)."""
+    import signal
+
     _die_with_parent()
+    # Ctrl+C in a terminal reaches the whole process group: the pool stops its workers, and an idle worker
+    # interrupted in its wait printed a Python traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_limit:
         import resource
 

@@ -297,9 +297,24 @@ class ClientWatch:
             return await self.app(scope, receive, send)
         from starlette.requests import Request
 
+        import asyncio
+
         token = CLIENT_GONE.set(Request(scope, receive).is_disconnected)
         try:
             return await self.app(scope, receive, send)
+        except asyncio.CancelledError:
+            # the server is stopping (Ctrl+C) and cut the request short, its work stopped with it: the client
+            # is told so, and uvicorn prints no traceback
+            from evkg.web.service import RETRY_AFTER_SECONDS
+
+            error = ServiceError(503, "stopping", "the server is stopping, and the work for this request was stopped "
+                                 "with it. Send the request again once the server is back.",
+                                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+            try:
+                await _error_response(Request(scope), error)(scope, receive, send)
+            except Exception:             # noqa: BLE001  (an answer had already begun, or the client is gone)
+                pass
+            return None
         finally:
             CLIENT_GONE.reset(token)
 

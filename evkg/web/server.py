@@ -15,6 +15,9 @@ import socket
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 HEADER_TIMEOUT = 10.0
+# on Ctrl+C or SIGTERM, seconds that running requests may take to finish; then they are cancelled and their
+# checks and queries stopped (uvicorn waited for them without end: up to --timeout for a runaway query)
+SHUTDOWN_GRACE = 3.0
 MAX_CONNECTIONS = 200
 MAX_HEADER_BYTES = 64 * 1024
 
@@ -100,5 +103,8 @@ def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT) -
     protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout})
     config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,
                             limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
-                            timeout_keep_alive=5)
-    uvicorn.Server(config).run(sockets=[sock])
+                            timeout_keep_alive=5, timeout_graceful_shutdown=SHUTDOWN_GRACE)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:             # uvicorn raises the Ctrl+C again once it has shut down cleanly
+        pass
