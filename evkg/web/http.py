@@ -212,7 +212,7 @@ class BodyLimit:
             if size > self.max_bytes:
                 return await self._too_large(scope, receive, send, size)
             if not self.budget.hold(request, size):
-                return await self._busy(scope, receive, send)
+                return await self._busy(scope, receive, send, body_left=message.get("more_body", False))
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
@@ -238,9 +238,10 @@ class BodyLimit:
                              "Send the file uncompressed.", headers={"Accept-Encoding": "identity"})
         response = _error_response(Request(scope), error)
         response.headers["Connection"] = "close"
+        await self._drain(receive)
         await response(scope, receive, send)
 
-    async def _busy(self, scope, receive, send):
+    async def _busy(self, scope, receive, send, body_left: bool = True):
         from starlette.requests import Request
 
         from evkg.web.service import RETRY_AFTER_SECONDS
@@ -251,7 +252,26 @@ class BodyLimit:
                              retry_after_seconds=RETRY_AFTER_SECONDS)
         response = _error_response(Request(scope), error)
         response.headers["Connection"] = "close"
+        if body_left:
+            await self._drain(receive)
         await response(scope, receive, send)
+
+    async def _drain(self, receive) -> None:
+        """Read and drop what is left of a refused body (at most --max-bytes, within --read-timeout): a server
+        that closes the connection with unread bytes resets it, and the client, still sending, then gets a
+        reset connection instead of the refusal and its Retry-After."""
+        import asyncio
+        import time
+
+        deadline, dropped = time.monotonic() + self.read_timeout, 0
+        while dropped <= self.max_bytes:
+            try:
+                message = await asyncio.wait_for(receive(), timeout=max(deadline - time.monotonic(), 0.001))
+            except (TimeoutError, asyncio.TimeoutError):
+                return
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return
+            dropped += len(message.get("body", b""))
 
     async def _ambiguous(self, scope, receive, send):
         """Both Content-Length and Transfer-Encoding: a proxy in front may have read the body
