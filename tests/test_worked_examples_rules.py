@@ -57,7 +57,9 @@ CLOSING = {
     "E3": {"EU-07b": ("EU_NotVaccineAgainstInfectiousDisease", "settled"),
            "EU-28b": ("EU_NoGMOAssessmentQuestion", "settled")},
     "E4": {"EU-23b": ("EU_HospitalExemptionNotAvailable", "settled"),
-           "EU-27b": ("EU_NoHumanStartingMaterialRules", "settled")},
+           "EU-27b": ("EU_NoHumanStartingMaterialRules", "settled"),
+           # bacterial material only: no human or animal cells for an sCTMP or TEP (Reg. 1394/2007 Art. 2(1))
+           "EU-09c": ("EU_NotSCTMP", "settled")},
     "E5": {"EU-07b": ("EU_NotVaccineAgainstInfectiousDisease", "settled"),
            "EU-08b": ("EU_NotImmunologicalMedicinalProduct", "provisional"),
            "EU-23b": ("EU_HospitalExemptionNotAvailable", "settled"),
