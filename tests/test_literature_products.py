@@ -737,3 +737,15 @@ def test_a_tissue_given_as_the_producer_cell_type_is_named_with_the_search_that_
     assert "`evkg terms search TEXT --for producerCellType`" in messages[0]
 
 
+
+def test_an_unreported_fact_of_one_cargo_item_names_that_item():
+    """Cas9 RNP exosomes carry two items: the Cas9 protein, stated as recombinant, and a guide RNA whose
+    manufacture the paper's record leaves open. The open GTMP and combination questions say whose manufacture is
+    not reported, not only 'manufacture', which would leave a describer to guess between the two items."""
+    _, outcomes = _answers("wan-exo-cas9-rnp-liver")
+    combination = next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
+    manufacture = next(m for m in combination.missing if m["property"].endswith("#manufacture"))
+    assert manufacture["not_reported"] and manufacture["of"] == ["Single guide RNA against the target gene"]
+    assert manufacture["prompt"] == "Not reported by the source: manufacture (of Single guide RNA against the target gene)."
+    cells = next(m for o in outcomes if o.question == str(EVKG.Q_US_HCTP) for m in o.missing)
+    assert cells["not_reported"] and cells["of"] == []          # stated on the product itself: nothing to add
