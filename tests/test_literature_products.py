@@ -394,6 +394,87 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "KR_EVTherapyProduct": "settled",
         "KR_NotGeneTherapyProduct": "provisional",
     },
+    # citraVes: lemon-juice vesicles taken by mouth as a food supplement, studied on LDL cholesterol in healthy people
+    # without a disease claim. EU: medicinal only by function, which is not established, so the food-supplement
+    # reading stands beside it (Art. 1(2)(b), 2(2) as read in CJEU C-140/07; Dir. 2002/46/EC Art. 2: contested).
+    # Plant material holds none of the human or animal cells the ATMP definitions need (Reg. 1394/2007 Art. 2(1),
+    # taking "cells" from Dir. 2004/23/EC Art. 3(a); Art. 2(1)(b)), and nothing genetic: not an ATMP although the
+    # powder's cell content is not reported. No human material, no GMO. US: taken by mouth for a structure or
+    # function aim: drug or dietary supplement (21 U.S.C. 321(g)(1), 321(ff); contested); plant, so no HCT/P.
+    # Korea: plant vesicles are outside the guideline's core scope (KR-03).
+    "citraves-lemon-ev": {
+        "EU_MedicinalProduct": "contested", "EU_NotSCTMP": "settled", "EU_NotTEP": "settled", "EU_NotATMP": "settled",
+        "EU_NotGTMP": "settled", "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled",
+        "US_Drug": "contested", "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled",
+        "US_NotCombinationProduct": "settled", "Q_KR_GeneTherapy": UNDECIDED,
+    },
+    # Bovine milk exosomes spread on the face against skin ageing, no disease named. EU: medicinal by function or a
+    # cosmetic (Reg. 1223/2009 Art. 2(1)(a); the Annex II entry 416 ban covers human material only: contested);
+    # never a food supplement. Animal cells could make a TEP (Reg. 1394/2007 Art. 2(1)(b)) and the cell content is not
+    # reported: ATMP stays open; nothing genetic: not a GTMP. US: meant to change the skin's structure (collagen,
+    # wrinkles), so a drug whatever cosmetic claim it makes (21 U.S.C. 321(g)(1)(C)); animal vesicles as a
+    # therapeutic: biological product or not is contested (US-10), so a request for designation; not an HCT/P
+    # (1271.3(d)(6)). Korea: cell content not reported.
+    "lu-milk-exo-skin-ageing": {
+        "EU_MedicinalProduct": "contested", "EU_NotGTMP": "settled", "Q_EU_ATMP": UNDECIDED,
+        "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled", "US_Drug": "settled",
+        "US_BiologicalProduct": "contested", "US_NotHCTP": "settled", "US_RFDRecommended": "settled",
+        "Q_KR_EVTherapy": UNDECIDED, "absent": ["EU_FoodSupplement", "US_DietarySupplement"],
+    },
+    # Milk exosomes carrying an in-vitro-transcribed RBD mRNA as an oral COVID-19 vaccine. EU: a vaccine against an
+    # infectious disease (Art. 1(4)), so immunological and biological and never a GTMP (Annex I Part IV 2.1, last
+    # sentence); a recombinant part and a viral disease: centralised procedure (Reg. 726/2004 Annex I points 1, 3;
+    # provisional); recombinant nucleic acid: GMO question (contested); animal material only. US: a vaccine, which
+    # section 351(i) names as a biological product, so a BLA; the reviewing office is unconfirmed (provisional);
+    # no statutory vaccine exclusion from gene therapy and no FDA text on it: gene therapy open; not an HCT/P.
+    "milk-exo-rbd-mrna-vaccine": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "Q_EU_ATMP": UNDECIDED,
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+        "US_BLARequired": "settled", "US_LeadCenterCBER": "provisional", "US_NotHCTP": "settled",
+        "US_NotCombinationProduct": "settled", "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Human cell-line exosomes delivering Cas9 ribonucleoprotein. EU: Cas9 is a recombinant protein, a biotechnology
+    # active substance (Annex I Part I 3.2.1.1(b)), so biological, and centrally authorised (Reg. 726/2004 Annex I
+    # point 1, provisional); a GTMP needs a recombinant nucleic acid (Annex I Part IV 2.1(a)) and the guide RNA's
+    # manufacture is not reported: GTMP and ATMP open; banked human line: EU-27c contested. US: gene editing by a
+    # site-specific nuclease alters host sequences, so a gene therapy product (FDA, "What is Gene Therapy?";
+    # provisional); Cas9 is a protein of more than 40 amino acids, a biological product (21 CFR 600.3(h)(6)), BLA.
+    # Whether the guide is a drug constituent waits for its manufacture (combination open). Cells not reported.
+    "wan-exo-cas9-rnp-liver": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_NoHumanStartingMaterialRules": "contested", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_HumanGeneTherapyProduct": "provisional",
+        "US_BLARequired": "settled", "Q_US_Combination": UNDECIDED, "Q_US_HCTP": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Micrococcus luteus vesicles for neutrophilic asthma: medicinal by presentation, biological (bacterial source,
+    # Annex I Part I 3.2.1.1(b)); bacterial material holds no ATMP cells (Reg. 1394/2007 Art. 2(1), 2(1)(b)); whether
+    # the strain is modified is not reported, so GTMP, ATMP and GMO stay open. US: a drug; a bacterial therapeutic is
+    # a biological product or not (US-10, contested), so a request for designation; not an HCT/P; nothing loaded,
+    # no device: not a combination product. Korea: microbial vesicles, cell content not reported.
+    "sim-mlev-neutrophilic-asthma": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+        "EU_NotTEP": "settled", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+        "EU_NoHumanStartingMaterialRules": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_BiologicalProduct": "contested", "US_NotHCTP": "settled",
+        "US_RFDRecommended": "settled", "US_NotCombinationProduct": "settled", "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # StealthX: exosomes of an engineered HEK293 line displaying SARS-CoV-2 spike, a protein vaccine. EU: vaccine
+    # against an infectious disease, immunological and biological, never a GTMP (Annex I Part IV 2.1); modified
+    # producer and a viral disease: centralised (Reg. 726/2004 Annex I points 1, 3; provisional), GMO question
+    # (contested); banked human line: EU-27c contested; cell content not reported: ATMP open. US: a vaccine and a
+    # biological product (PHS Act 351(i)); two biological parts, no drug or device: not a combination product.
+    "stealthx-spike-exo-vaccine": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "Q_EU_ATMP": UNDECIDED,
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "contested", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+        "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_RFDRecommended"],
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
@@ -655,3 +736,16 @@ def test_a_tissue_given_as_the_producer_cell_type_is_named_with_the_search_that_
     assert "which is an anatomical entity term; the producer cell type needs a cell line or cell type term" in messages[0]
     assert "`evkg terms search TEXT --for producerCellType`" in messages[0]
 
+
+
+def test_an_unreported_fact_of_one_cargo_item_names_that_item():
+    """Cas9 RNP exosomes carry two items: the Cas9 protein, stated as recombinant, and a guide RNA whose
+    manufacture the paper's record leaves open. The open GTMP and combination questions say whose manufacture is
+    not reported, not only 'manufacture', which would leave a describer to guess between the two items."""
+    _, outcomes = _answers("wan-exo-cas9-rnp-liver")
+    combination = next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
+    manufacture = next(m for m in combination.missing if m["property"].endswith("#manufacture"))
+    assert manufacture["not_reported"] and manufacture["of"] == ["Single guide RNA against the target gene"]
+    assert manufacture["prompt"] == "Not reported by the source: manufacture (of Single guide RNA against the target gene)."
+    cells = next(m for o in outcomes if o.question == str(EVKG.Q_US_HCTP) for m in o.missing)
+    assert cells["not_reported"] and cells["of"] == []          # stated on the product itself: nothing to add

@@ -127,6 +127,10 @@ CASES = {
     "EU-07": (dict(uses=("InfectiousDiseaseVaccine",)), {}),
     "EU-08": (dict(uses=("AntiTumourImmunotherapy",)), {}),
     "EU-09": ({}, dict(cells="ViableCells", engineered=True)),
+    # Reg. 1394/2007 Art. 2(1) takes "cells" from Dir. 2004/23/EC Art. 3(a) (human cells); Art. 2(1)(b) allows
+    # human or animal cells in a TEP: plant or bacterial material answers at once, whatever the cell content
+    "EU-09c": (dict(origin="PlantOrigin", material="PlantMaterial", cells=None),
+               dict(origin="AnimalOrigin", material="AnimalMaterial", cells=None)),
     "EU-10": (GTMP, dict(GTMP, uses=("InfectiousDiseaseVaccine",))),
     "EU-11": (dict(role="CombinedRole", cargo=[SIRNA]), dict(role="CombinedRole", cargo=[MRNA])),
     "EU-12": ({}, dict(modified=True)),
@@ -180,6 +184,7 @@ NOT_STATED = {
     "EU-26c": dict(annex3=None),
     "EU-26c-NO-ORPHAN": dict(orphan=None),
     "EU-26d": dict(orphan=None),
+    "EU-09c": dict(origin=None, material=None, cells=None),
     "EU-27b": dict(origin=None, material=None),
     "EU-27c": dict(material=None),
     "EU-28b": dict(modified=None),

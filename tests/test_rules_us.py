@@ -435,3 +435,17 @@ def test_a_product_not_taken_by_mouth_is_a_drug_without_a_disease_claim():
     drug = best(result, "US_Drug")
     assert (drug.rule, drug.status, drug.alternatives) == ("US-01c", "settled", [])
     assert best(result, "US_BiologicalProduct").status == "settled"
+
+
+def test_a_vesicle_vaccine_is_a_vaccine_and_biological_product_at_once():
+    """Animal-milk vesicles delivering an mRNA against an infectious disease: a vaccine is named in section 351(i) of
+    the PHS Act, so the product is a vaccine and a biological product (BLA) whatever carries the antigen; only the
+    reviewing office is unconfirmed (US-16b, provisional). Without the infectious-disease use US-08 must not fire."""
+    vaccine = dict(intendedUse="evkg:InfectiousDiseaseVaccine", evRole="evkg:DeliveryVehicleRole",
+                   prep_evOriginKind="evkg:AnimalOrigin", prep_evSourceMaterial="evkg:AnimalMaterial",
+                   hasNoLoadedCargo=None, cargo=[MRNA])
+    result = run(describe(**vaccine))
+    assert derived(result, "US-08", "US_Vaccine")
+    assert_statuses(result, {"US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_BLARequired": "settled",
+                             "US_LeadCenterCBER": "provisional"})
+    assert not derived(run(describe(**dict(vaccine, intendedUse="evkg:Treatment"))), "US-08", "US_Vaccine")

@@ -335,3 +335,18 @@ def test_a_jurisdiction_stated_on_the_product_is_said_to_have_no_effect(tmp_path
     assert ("S-productJurisdiction", "Warning") in findings
     plain = [r.constraint_id for p in validate(load_rdf(source)).products for r in p.results]
     assert "S-productJurisdiction" not in plain
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_a_named_cell_line_without_a_cell_type_is_asked_for_the_kind_of_cell_it_came_from(engine):
+    """A source naming HEK293 under cellLine already says which cells were cultured; the finding names the line
+    and asks for the kind of cell it was derived from, instead of asking 'which cells the vesicles come from'."""
+    line = ("<https://www.cellosaurus.org/CVCL_0045>")
+    named = findings(e1_with(f"DELETE {{ {SOURCE} evkg:producerCellType ?c }} INSERT {{ {SOURCE} evkg:cellLine {line} }}"
+                             f" WHERE {{ {SOURCE} evkg:producerCellType ?c }}"), "F-producerCellType", engine)
+    assert len(named) == 1
+    assert "names the cell line" in named[0].message and "CVCL_0045" in named[0].message
+    assert "CL:0002518" in named[0].message and "Say which cells" not in named[0].message
+    unnamed = findings(e1_with(f"DELETE {{ {SOURCE} evkg:producerCellType ?c }} WHERE {{ {SOURCE} evkg:producerCellType ?c }}"),
+                       "F-producerCellType", engine)
+    assert len(unnamed) == 1 and unnamed[0].message.startswith("Say which cells the vesicles come from")

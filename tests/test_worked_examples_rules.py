@@ -37,7 +37,9 @@ FIRED = {
     "E2": {"EU-01", "ROLE-02", "EU-09", "EU-10", "EU-15", "EU-21c", "EU-25", "EU-26", "EU-28"},
     "E3": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-08", "EU-21b", "EU-21c", "EU-24", "EU-26b",
            "EU-27", "ROLE-04"},
-    "E4": {"EU-01", "ROLE-01", "EU-02", "EU-07", "EU-09", "EU-13", "EU-14", "EU-21b", "EU-21c", "EU-26", "EU-28"},
+    # EU-09c: bacterial material only, no human or animal cells for an sCTMP or TEP (Reg. 1394/2007 Art. 2(1))
+    "E4": {"EU-01", "ROLE-01", "EU-02", "EU-07", "EU-09", "EU-09c", "EU-13", "EU-14", "EU-21b", "EU-21c", "EU-26",
+           "EU-28"},
     "E5": {"EU-01", "ROLE-02", "EU-06", "EU-09", "EU-12", "EU-14", "EU-21b", "EU-21c"},
     "E6": {"EU-01", "ROLE-03", "EU-02", "EU-09", "EU-11", "EU-14", "EU-21b", "EU-21c", "EU-26b"},
     "E7": {"EU-01", "ROLE-01", "EU-02", "EU-27", "EU-31"},

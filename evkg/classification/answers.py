@@ -194,10 +194,7 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
             question_label=question.label, category=EVKG_NS + "Undecided",
             category_label=label_of(EVKG_NS + "Undecided") or "undecided", status="undecided",
             rationale=rationale,
-            missing=[{"property": prop, "label": label_of(prop),
-                      "prompt": _missing_prompt(run, kb, product, prop, not_reported),
-                      "not_reported": prop in not_reported,
-                      "rules": sorted(missing[prop], key=_rule_sort_key)}
+            missing=[_missing_entry(run, kb, product, prop, not_reported, missing[prop])
                      for prop in sorted(missing, key=lambda p: label_of(p) or p)],
             other_derivations=[], premises=[], sources=[],
         ))
@@ -248,9 +245,29 @@ def _open_gate(run, product: str, rules: list, undecided: list) -> str | None:
     return None
 
 
-def _missing_prompt(run, kb, product: str, prop: str, not_reported: set) -> str:
+def _parts_not_reporting(run, product: str, prop: str) -> list[str]:
+    """The named parts of the product (a cargo item, a vesicle preparation or its source) that mark `prop` as
+    not reported: with two cargo items, 'manufacture' alone does not say whose is unknown."""
+    rows = run.store.query(f"""
+        SELECT DISTINCT ?label WHERE {{
+          {{ <{product}> ?a ?part }} UNION {{ <{product}> ?a ?step . ?step ?b ?part }}
+          ?part <{EVKG_NS}notReported> <{prop}> ; <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+          FILTER(?part != <{product}>)
+        }}""", use_default_graph_as_union=True)
+    return sorted(row[0].value for row in rows)
+
+
+def _missing_entry(run, kb, product: str, prop: str, not_reported: set, rules) -> dict:
+    parts = _parts_not_reporting(run, product, prop) if prop in not_reported else []
+    return {"property": prop, "label": label_of(prop),
+            "prompt": _missing_prompt(run, kb, product, prop, not_reported, parts),
+            "not_reported": prop in not_reported, "of": parts, "rules": sorted(rules, key=_rule_sort_key)}
+
+
+def _missing_prompt(run, kb, product: str, prop: str, not_reported: set, parts=()) -> str:
     if prop in not_reported:
-        return f"Not reported by the source: {label_of(prop)}."
+        whose = f" (of {'; '.join(parts)})" if parts else ""
+        return f"Not reported by the source: {label_of(prop)}{whose}."
     prompt = kb.prompts.get(prop) or f"State {label_of(prop)}."
     undefined = run.stated.undefined_values(product, prop)
     if undefined:

@@ -83,7 +83,8 @@ def explain_product(result, product: str, label: str | None = None) -> str:
             if outcome.status == "undecided":
                 out.append(f"       A: undecided — {outcome.rationale}")
                 for missing in outcome.missing:
-                    head = ("not reported by the source" if missing.get("not_reported") else
+                    whose = f" for {'; '.join(missing['of'])}" if missing.get("of") else ""
+                    head = (f"not reported by the source{whose}" if missing.get("not_reported") else
                             f"add: {missing['prompt']}")
                     out.append(f"         {head} (property {missing['label']}; "
                                f"waiting rules: {', '.join(missing['rules'])})")

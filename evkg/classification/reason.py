@@ -28,9 +28,10 @@ OWL2_DATATYPES = {XSD[name] for name in (
     "unsignedLong", "unsignedShort", "unsignedByte", "normalizedString", "token", "anyURI", "dateTime")}
 
 # Properties whose listed values the rules read as complete (docs/vocabulary.md: "a listed set is complete";
-# the rules test absence of a use with FILTER NOT EXISTS). The cross-check states that closure
-# explicitly, so that OWL definitions using universal restrictions can fire under the open world.
-CLOSED_PROPERTIES = (EVKG.intendedUse, EVKG.loadedCargo)
+# the rules test absence of a use with FILTER NOT EXISTS, and EU-09c reads every vesicle component). The
+# cross-check states that closure explicitly, so that OWL definitions using universal restrictions can fire
+# under the open world.
+CLOSED_PROPERTIES = (EVKG.intendedUse, EVKG.loadedCargo, EVKG.hasEVComponent)
 
 RULE_OUTCOME_STATUSES_COUNTED = {"settled", "provisional", "contested", "superseded"}
 
@@ -221,8 +222,10 @@ def description_facts(data: Graph, ontology: Graph) -> Graph:
             values = sorted(set(data.objects(product, prop)), key=str)
             if prop == EVKG.loadedCargo and not values and not _stated_true(data, product, EVKG.hasNoLoadedCargo):
                 continue
-            if prop == EVKG.intendedUse and not values:
+            if prop in (EVKG.intendedUse, EVKG.hasEVComponent) and not values:
                 continue
+            if prop == EVKG.hasEVComponent and any(not isinstance(value, URIRef) for value in values):
+                continue   # a nominal needs named individuals
             facts.add((product, RDF.type, _only(facts, prop, values)))
     return facts
 

@@ -177,7 +177,8 @@ def _open_text(outcome) -> str:
 
 def _missing_line(missing: dict) -> str:
     if missing.get("not_reported"):
-        return f"not reported by the source: {missing.get('label')}"
+        whose = f" (of {'; '.join(missing['of'])})" if missing.get("of") else ""
+        return f"not reported by the source: {missing.get('label')}{whose}"
     return f"add: {missing.get('prompt') or missing.get('label')}"
 
 
