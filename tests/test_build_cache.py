@@ -89,7 +89,7 @@ def test_a_check_answered_from_the_cache_is_the_check_built_from_scratch(tmp_pat
 
     from_scratch = check()
     kinds = {p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.pickle")}
-    assert {"rules", "compiled"} <= kinds
+    assert {"rules", "compiled", "source", "described"} <= kinds     # source-table, described-terms too
     assert check() == from_scratch
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
 from evkg.classification.schedule import (
     HIERARCHY_RULE_ID,
@@ -453,38 +453,23 @@ def _ancestors(graph: Graph, node: URIRef) -> set[str]:
     return seen
 
 
-@functools.cache
-def _source_table() -> dict:
-    """Label and web address of each legal act, provision or document in the curated graph."""
-    data = resources.data_graph()
-    table = {}
-    url_props = [URIRef("http://xmlns.com/foaf/0.1/page"), URIRef("https://schema.org/url"),
-                 URIRef("http://schema.org/url"), URIRef("http://www.w3.org/ns/dcat#landingPage"),
-                 RDFS.seeAlso, URIRef(EVKG_NS + "url")]
-    for s in set(data.subjects()):
-        if not isinstance(s, URIRef):
-            continue
-        label = data.value(s, RDFS.label) or data.value(s, SKOS.prefLabel) or data.value(s, DCTERMS.title)
-        url = next((data.value(s, p) for p in url_props if data.value(s, p) is not None), None)
-        parent = data.value(s, EVKG.provisionOf) or data.value(s, DCTERMS.isPartOf)
-        table[str(s)] = (str(label) if label is not None else None, str(url) if url is not None else None,
-                         str(parent) if parent is not None else None)
-    return table
-
-
 def source_info(iri: str) -> dict:
     """dict(iri, label, url) for a cited act, provision or document; falls back to the enclosing act."""
-    table = _source_table()
-    label, url, parent = table.get(iri, (None, None, None))
+    from evkg.core.source_table import source_table
+
+    table = source_table()
+    entry = table.get(iri, {})
+    label, url, parent = entry.get("name"), entry.get("page"), entry.get("part_of")
     if url is None:
         candidate = parent
         if candidate is None and iri.startswith(str(EVD) + "act/"):
             candidate = iri.rsplit("/", 1)[0]
         while candidate is not None and candidate in table and url is None:
-            parent_label, url, next_parent = table[candidate]
-            if label is None and parent_label is not None:
-                label = f"{parent_label}, {_local(iri)}"
-            candidate = next_parent
+            above = table[candidate]
+            url = above["page"]
+            if label is None and above["name"] is not None:
+                label = f"{above['name']}, {_local(iri)}"
+            candidate = above["part_of"]
     return {"iri": iri, "label": label or knowledge().labels.get(iri) or iri, "url": url}
 
 

@@ -5,13 +5,9 @@ import functools
 import html
 import json
 
-from rdflib import URIRef
-from rdflib.namespace import RDFS
-
 from evkg.classification.outcomes import (JURISDICTION_NAMES, decision_rank, jurisdiction_rank, outcome_dict,
                                            standing)
-from evkg.core import resources
-from evkg.core.namespaces import BIBO, EVD, EVKG, FOAF
+from evkg.core.namespaces import EVD, EVKG
 from evkg.core.safe_text import json_visible, visible
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
@@ -35,19 +31,19 @@ def render(run, fmt: str = "text") -> str:
 @functools.cache
 def source_info(iri: str) -> dict:
     """Label and URL of a paper or legal act from the curated graph; the IRI itself when unknown."""
-    data = resources.data_graph()
-    node = URIRef(iri)
-    label = data.value(node, RDFS.label)
-    url = data.value(node, EVKG.officialUrl) or data.value(node, FOAF.page)
-    doi = data.value(node, BIBO.doi)
-    if url is None and doi is not None:
-        url = f"https://doi.org/{doi}"
+    from evkg.core.source_table import source_table
+
+    table = source_table()
+    entry = table.get(iri, {})
+    url = entry.get("official_url") or entry.get("foaf_page")
+    if url is None and entry.get("doi") is not None:
+        url = f"https://doi.org/{entry['doi']}"
     if url is None and iri.startswith(str(EVD) + "paper/doi/"):
         url = "https://doi.org/" + iri[len(str(EVD) + "paper/doi/"):]
-    act = data.value(node, EVKG.provisionOf)
-    if url is None and act is not None:
-        url = data.value(act, EVKG.officialUrl) or data.value(act, FOAF.page)
-    return {"iri": iri, "label": str(label) if label else _short(iri), "url": str(url) if url else None}
+    act = table.get(entry.get("provision_of") or "", {})
+    if url is None and act:
+        url = act.get("official_url") or act.get("foaf_page")
+    return {"iri": iri, "label": entry.get("label") or _short(iri), "url": url or None}
 
 
 def _short(iri: str) -> str:
