@@ -45,3 +45,5 @@ def test_a_remote_call_that_fails_is_one_error_line(tmp_path, built_store_path):
     assert done.returncode == 2
     assert [line for line in done.stderr.splitlines() if line.strip()] == [done.stderr.strip()], done.stderr
     assert done.stderr.startswith("error: ") and "RuntimeError" not in done.stderr, done.stderr
+    # it names the call that failed (it said "cannot read or write: Connection refused")
+    assert f"SERVICE call to <http://127.0.0.1:{port}/sparql> failed" in done.stderr, done.stderr

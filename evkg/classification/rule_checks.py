@@ -47,7 +47,7 @@ def refuse_unreadable_rule(construct: str, prefixes: str, rule_id: str, origin: 
 
 
 # SERVICE as a keyword, not as the local part of a prefixed name (ex:SERVICE)
-_SERVICE = re.compile(r"(?i)(?<![\w:.?$-])SERVICE\b")
+SERVICE_KEYWORD = re.compile(r"(?i)(?<![\w:.?$-])SERVICE\b")
 
 
 def refuse_remote_pattern(sparql: str, what: str, origin: str) -> None:
@@ -56,7 +56,7 @@ def refuse_remote_pattern(sparql: str, what: str, origin: str) -> None:
     from evkg.core.errors import InputError
     from evkg.core.sparql_nesting import mask
 
-    if _SERVICE.search(mask(sparql)):
+    if SERVICE_KEYWORD.search(mask(sparql)):
         raise InputError(f"{what} calls a remote SPARQL endpoint (SERVICE); classification rules read only the "
                          "descriptions being checked and never reach the network.", path=origin,
                          hint="Remove the SERVICE block; to use data from elsewhere, add it to the description "

@@ -51,8 +51,15 @@ def command(name, pairs, fmt, output, endpoint, store_path, timeout):
     params = parse_params(pairs)
     prepared_text(name, params)                      # a bad name or parameter is reported before any build
     target = open_target(store_path, endpoint, timeout)    # built on first use, outside the time limit
-    result = _stoppable(lambda: run_serialized(name, fmt, store=target, timeout=timeout, params=params),
-                        None if endpoint else timeout)
+    try:
+        result = _stoppable(lambda: run_serialized(name, fmt, store=target, timeout=timeout, params=params),
+                            None if endpoint else timeout)
+    except OSError as exc:
+        called = _remote_endpoints(prepared_text(name, params))
+        if not called:
+            raise
+        raise UsageError(f"the query's SERVICE call to {' or '.join(called)} failed: {exc}. The embedded store "
+                         "makes such calls as written; check the address, or remove the SERVICE block.") from None
     if isinstance(result, bytes):
         if output:
             with open(output, "wb") as handle:
@@ -66,6 +73,18 @@ def command(name, pairs, fmt, output, endpoint, store_path, timeout):
         if fmt == "table" and result.endswith("(0 rows)\n") and name.endswith(".rq"):
             _say_unknown_names(name, target)
     return 0
+
+
+def _remote_endpoints(sparql: str) -> list[str]:
+    """The endpoints a query's SERVICE blocks name, as written (comments and strings left out)."""
+    import re
+
+    from evkg.classification.rule_checks import SERVICE_KEYWORD
+    from evkg.graph.store import mask
+
+    target = re.compile(r"\s+(?:SILENT\s+)?(<[^>\s]*>|[^\s{]+)", re.IGNORECASE)
+    found = (target.match(sparql, hit.end()) for hit in SERVICE_KEYWORD.finditer(mask(sparql)))
+    return list(dict.fromkeys(match.group(1)[:200] for match in found if match))
 
 
 def _say_unknown_names(name: str, target) -> None:
