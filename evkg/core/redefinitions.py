@@ -30,16 +30,29 @@ SCHEMA_PREDICATES = tuple(str(p) for p in (
 
 
 @functools.cache
-def described_terms() -> frozenset:
-    """The IRIs the bundled ontology and shapes say anything about (from the build cache: reading every
-    statement of both graphs took a cold check some 40 ms)."""
+def _subjects() -> tuple[frozenset, frozenset]:
+    """The IRIs the bundled ontology, and the bundled shapes, say anything about (from the build cache: reading
+    every statement of both graphs took a cold check some 40 ms)."""
     return resources.cached_build("described-terms", resources.turtle_files("ontology") + resources.shape_files(),
-                                  _described_terms, code=True)
+                                  _build_subjects, code=True)
 
 
-def _described_terms() -> frozenset:
-    return frozenset(str(s) for graph in (resources.ontology_graph(), resources.shapes_graph())
-                     for s in graph.subjects() if isinstance(s, URIRef))
+def _build_subjects() -> tuple[frozenset, frozenset]:
+    return tuple(frozenset(str(s) for s in graph.subjects() if isinstance(s, URIRef))
+                 for graph in (resources.ontology_graph(), resources.shapes_graph()))
+
+
+@functools.cache
+def described_terms() -> frozenset:
+    """The IRIs the bundled ontology and shapes say anything about."""
+    ontology, shapes = _subjects()
+    return ontology | shapes
+
+
+@functools.cache
+def declared_evkg_terms() -> frozenset:
+    """The evkg: IRIs the bundled ontology says anything about: the names a description may use."""
+    return frozenset(term for term in _subjects()[0] if term.startswith(str(EVKG)))
 
 
 def is_vocabulary_term(iri: str) -> bool:

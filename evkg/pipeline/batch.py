@@ -71,14 +71,14 @@ class Part:
 def warm() -> None:
     """Parse the bundled ontology, shapes and rules and compile them, once per process."""
     from evkg.classification.knowledge import knowledge
+    from evkg.core.redefinitions import declared_evkg_terms
     from evkg.validation.compiled import bundled_compiled_shapes
-    from evkg.validation.engine import _declared_terms
     from evkg.validation.store import _ontology_quads
 
     bundled_compiled_shapes()
     knowledge(())
     _ontology_quads()
-    _declared_terms()
+    declared_evkg_terms()
 
 
 @contextlib.contextmanager

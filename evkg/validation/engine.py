@@ -17,6 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg.core import resources
+from evkg.core.redefinitions import declared_evkg_terms
 from evkg.core.resources import subclass_closure
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import RdflibTerms, to_ox
@@ -205,7 +206,7 @@ class SubmittedData:
         if isinstance(node, URIRef):
             local = str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
             written_under = _KEY_SEGMENT.fullmatch(local)   # a node a YAML/JSON form left unnamed: key-N
-            if written_under and str(EVKG[written_under.group(1)]) in _declared_terms():
+            if written_under and str(EVKG[written_under.group(1)]) in declared_evkg_terms():
                 return self.unnamed_label(node, written_under.group(2) or "")
             return shown(local)
         if isinstance(node, Literal):
@@ -417,12 +418,6 @@ def product_iris(graph: Graph) -> list[URIRef]:
     return sorted(found, key=str)
 
 
-@functools.cache
-def _declared_terms() -> frozenset:
-    ontology = resources.ontology_graph()
-    return frozenset(str(s) for s in ontology.subjects() if str(s).startswith(str(EVKG)))
-
-
 def unknown_term_results(submitted: SubmittedData) -> list:
     """A warning for every evkg: term the ontology does not declare, naming the closest declared ones that may
     stand where it was written."""
@@ -430,7 +425,7 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     from evkg.validation.compiled import RawResult
     from evkg.validation.terms import UNKNOWN_TERM_SHAPE, closest_evkg_names
 
-    declared = _declared_terms()
+    declared = declared_evkg_terms()
     shapes = resources.shapes_graph()
     general = [str(m) for m in shapes.objects(UNKNOWN_TERM_SHAPE, SH.message)]
     results = []

@@ -18,6 +18,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SH
 
 from evkg.core.namespaces import EVKG, EVSH
+from evkg.core.redefinitions import declared_evkg_terms
 from evkg.io.context import BORROWED_PROPERTIES, loosely_named
 from evkg.terms.index import OBO_PURL, TERM_NAMESPACES, TermIndex, curie_of, default_index, id_prefix, iri_for_identifier, \
     term_kinds
@@ -83,7 +84,7 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
     rows = submitted.store.query(f"""
         SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {properties} }} GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }}
           FILTER(isLiteral(?o) || STRSTARTS(STR(?o), "{EVKG}")) }}""", use_default_graph_as_union=True)
-    declared = _declared_evkg_terms()
+    declared = declared_evkg_terms()
     results = []
     for row in rows:
         subject, predicate, value = (submitted.as_rdflib[t] for t in row)
@@ -111,13 +112,6 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
                             f"The {prop} is {written}, so no check or rule can recognise it: the {prop} takes an "
                             f"ontology term, written as its CURIE. {hint}"))
     return results
-
-
-@functools.cache
-def _declared_evkg_terms() -> frozenset:
-    from evkg.core import resources
-
-    return frozenset(str(s) for s in resources.ontology_graph().subjects() if str(s).startswith(str(EVKG)))
 
 
 @functools.cache
