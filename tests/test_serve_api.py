@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from evkg.core.namespaces import EVKG, EVSH
-from evkg.io.load import parse_rdf_bytes
+from evkg.io.load import parse_located
 from evkg.pipeline import CheckRun, FileCheck, check
 from evkg.report.render import to_dict
 from evkg.web.app import running_server
@@ -126,8 +126,10 @@ def test_valid_example_conforms_and_is_classified(server, path):
 def test_check_gives_the_same_report_as_the_library(server):
     raw = valid_example().read_bytes()
     served = server.post("/check", content=raw, headers=TURTLE).json()
-    products, others = check(parse_rdf_bytes(raw, "turtle", source_name="submission.ttl"))
-    expected = to_dict(CheckRun(files=[FileCheck(path="submission.ttl", products=products, other_results=others)]))
+    graph, source_map = parse_located(raw, "turtle", source_name="submission.ttl")
+    products, others = check(graph)
+    expected = to_dict(CheckRun(files=[FileCheck(path="submission.ttl", products=products, other_results=others,
+                                                 source_map=source_map)]))
     assert served == json.loads(json.dumps(expected))
 
 
@@ -143,6 +145,22 @@ def test_invalid_example_reports_its_mistake(server, path):
         assert any(("shape" not in wanted or r["shape"] == expand(wanted["shape"]))
                    and ("severity" not in wanted or r["severity"] == wanted["severity"])
                    and ("path" not in wanted or r["path"] == expand(wanted["path"])) for r in results), wanted
+
+
+@pytest.mark.parametrize("path", INVALID or NONE_FOUND, ids=lambda p: p.stem)
+def test_findings_on_posted_turtle_point_to_the_lines_evkg_check_gives(server, path, capsys):
+    from evkg.cli import main
+
+    assert path is not None, "examples/invalid holds no example to submit"
+    main(["check", "--format", "json", str(path)])
+    on_the_command_line = json.loads(capsys.readouterr().out)
+    served = server.post("/check", content=path.read_bytes(), headers=TURTLE).json()
+
+    def lines(report):
+        return sorted((r["shape"], r["focus"], r["path"] or "", r["line"] or 0)
+                      for f in report["files"] for p in f["products"] for r in p["results"])
+    assert [line for *_, line in lines(served) if line], "no finding has a line"
+    assert lines(served) == lines(on_the_command_line)
 
 
 def test_non_conforming_example_gives_conforms_false_with_violations(server):

@@ -26,43 +26,22 @@ from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEF
 logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 FORMATS = {
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "ntriples": "nt",
-    "nt": "nt",
-    "nquads": "nquads",
-    "nq": "nquads",
-    "trig": "trig",
-    "json-ld": "json-ld",
-    "jsonld": "json-ld",
+    "turtle": "turtle", "ttl": "turtle", "ntriples": "nt", "nt": "nt", "nquads": "nquads", "nq": "nquads",
+    "trig": "trig", "json-ld": "json-ld", "jsonld": "json-ld",
     "json": "json-ld",      # plain JSON without @context is read through the evkg context, as a .json file is
-    "rdfxml": "xml",
-    "xml": "xml",
-    "n3": "n3",
-    "yaml": "yaml",
-    "yml": "yaml",
+    "rdfxml": "xml", "xml": "xml", "n3": "n3", "yaml": "yaml", "yml": "yaml",
 }
 
 EXTENSIONS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-    ".n3": "n3",
-    ".yaml": "yaml",
-    ".yml": "yaml",
+    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld",
+    ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3", ".yaml": "yaml", ".yml": "yaml",
 }
 
 _QUAD_FORMATS = {"nquads", "trig"}
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
                  "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "Notation3", "yaml": "YAML"}
 _STRUCTURED_FORMATS = {"json-ld", "yaml"}      # read through evkg.io.structured and the evkg context
+_DEFAULT_BASE = "urn:evkg:input:"
 
 
 def is_structured_format(fmt: str) -> bool:
@@ -152,7 +131,9 @@ def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = Fa
 def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
                     allow_remote: bool = False) -> Graph:
     """Parse RDF held in memory (an upload, a request body) with the same checks as load_rdf."""
-    return parse_located(raw, fmt, source_name=source_name, base=base, allow_remote=allow_remote)[0]
+    if fmt not in _FORMAT_NAMES:
+        fmt = guess_format(source_name, fmt)
+    return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base, allow_remote)[0]
 
 
 def parse_located(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
@@ -160,7 +141,12 @@ def parse_located(raw: bytes, fmt: str, *, source_name: str = "input", base: str
     """(graph, SourceMap or None): parse_rdf_bytes that also says where a YAML/JSON description put each fact."""
     if fmt not in _FORMAT_NAMES:
         fmt = guess_format(source_name, fmt)
-    return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base, allow_remote)
+    text = checked_text(raw, fmt, source_name, allow_remote)
+    graph, source_map = _parse_text(text, fmt, source_name, base, allow_remote)
+    if fmt == "turtle":                         # where each node and property was written, for the findings
+        from evkg.io.turtle_positions import source_map_of_graph
+        source_map = source_map_of_graph(text, base or _DEFAULT_BASE, graph)
+    return graph, source_map
 
 
 def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_remote: bool = False):
@@ -176,7 +162,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
         fmt_name = fmt
     graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
-        parse_as_written(graph, data=text, format=fmt, publicID=base or "urn:evkg:input:")
+        parse_as_written(graph, data=text, format=fmt, publicID=base or _DEFAULT_BASE)
     except InputError:
         raise
     except SAXParseException as exc:

@@ -189,6 +189,20 @@ def source_map_of(text: str, base: str, store, graph) -> SourceMap | None:
         return None
 
 
+def source_map_of_graph(text: str, base: str, graph) -> SourceMap | None:
+    """A SourceMap of a Turtle description parsed by rdflib into `graph` (the web service's path): its blank
+    nodes keep their ids in the store the check makes, so the lines found here are the findings' lines."""
+    if len(text) > MAX_SCANNED_CHARS:
+        return None
+    import pyoxigraph as ox
+
+    from evkg.io.rdf import quads_of
+
+    store = ox.Store()
+    store.bulk_extend(quads_of(graph))
+    return source_map_of(text, base, store, ox.DefaultGraph())
+
+
 def _source_map(text: str, base: str, store, graph) -> SourceMap | None:
     state = scan(text, base)
     if state is None:
