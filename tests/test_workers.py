@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from evkg.core.workers import WorkerCancelled, WorkerPool, WorkerTimeout
+from evkg.core.workers import GONE_GRACE_SECONDS, WorkerCancelled, WorkerPool, WorkerTimeout
 
 SCRIPT = """
 import sys, time
@@ -107,6 +107,23 @@ def test_a_call_given_up_before_it_has_a_worker_leaves_the_idle_worker_warm():
         gone.set()
         with pytest.raises(WorkerCancelled):
             pool.call(time.sleep, 60, timeout=60, cancelled=gone)
+        assert pool.pids() == [first] and alive(first) and pool.cancelled == 0
+        assert pool.call(sum, [1, 2], timeout=60, wait=0) == 3           # at once: the worker is idle, not claimed
+    finally:
+        pool.close()
+
+
+def test_a_call_that_ends_soon_after_its_caller_gives_up_keeps_its_worker():
+    """A client that hung up during a short check had its worker killed a moment before the check would have
+    ended, and every such hang-up cost a worker's restart (about a second of CPU)."""
+    pool = WorkerPool(1)
+    pool.start(wait=True)
+    try:
+        (first,) = pool.pids()
+        cancelled = threading.Event()
+        threading.Timer(0.2, cancelled.set).start()
+        with pytest.raises(WorkerCancelled):
+            pool.call(time.sleep, 0.2 + GONE_GRACE_SECONDS / 2, timeout=60, cancelled=cancelled)
         assert pool.pids() == [first] and alive(first) and pool.cancelled == 0
         assert pool.call(sum, [1, 2], timeout=60, wait=0) == 3           # at once: the worker is idle, not claimed
     finally:

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 
 STARTUP_TIMEOUT = 300.0
 CANCEL_POLL_SECONDS = 0.1              # how often a cancellable call looks whether its caller gave up
+# how long a call whose caller gave up may still run before its worker is killed: most checks end within it,
+# and a worker killed costs a new one about a second of CPU to start and warm
+GONE_GRACE_SECONDS = 0.5
 MAX_FAILED_STARTS = 5                  # in a row; then the pool stops trying (calls wait, then WorkerBusy)
 
 
@@ -221,7 +224,8 @@ class WorkerPool:
         it refuses at once when every worker is running a call, but waits (up to ``timeout``) for a worker
         that is still starting, e.g. the replacement of one killed a moment ago. A call that runs past
         ``timeout`` seconds kills its worker and raises WorkerTimeout. Once ``cancelled`` is set, a call still
-        waiting for a worker stops waiting and a running one has its worker killed: WorkerCancelled."""
+        waiting for a worker stops waiting, and a running one gets GONE_GRACE_SECONDS to finish (its result is
+        dropped and its worker kept) before its worker is killed: WorkerCancelled either way."""
         if self._closed:
             raise WorkerError(f"{self.name}: the pool is closed")
         with self._lock:
@@ -253,9 +257,11 @@ class WorkerPool:
             self._replace(worker)             # died while idle (killed from outside): not this call's fault
         try:
             worker.connection.send((function, args))
-            finished = time.monotonic() + timeout
+            finished, gone_at = time.monotonic() + timeout, None
             while not worker.connection.poll(_slice(finished, cancelled)):
                 if cancelled is not None and cancelled.is_set():
+                    gone_at = gone_at or time.monotonic()
+                if gone_at is not None and time.monotonic() - gone_at >= GONE_GRACE_SECONDS:
                     self.cancelled += 1
                     self._replace(worker)
                     worker = None
@@ -266,6 +272,8 @@ class WorkerPool:
                     worker = None
                     raise WorkerTimeout(f"{self.name}: the call did not finish within {timeout:g} s")
             status, value = worker.connection.recv()
+            if cancelled is not None and cancelled.is_set():
+                raise WorkerCancelled(f"{self.name}: the caller gave up; the call had finished")
         except (EOFError, OSError, BrokenPipeError):
             if worker is not None:
                 self._replace(worker)
