@@ -363,3 +363,30 @@ def test_premises_name_a_described_item_by_its_own_label():
     result = classify(Graph().parse(data=turtle, format="turtle"), jurisdictions=("EU",))
     words = [w for o in result.outcomes for w in o.premises if w.startswith("loaded cargo:")]
     assert words and all(w == "loaded cargo: Doxorubicin" for w in words), words
+
+
+def test_explain_names_each_premise_category_once_by_its_strongest_derivation():
+    """A category reached by a rule and by the category hierarchy was shown twice under every answer resting on
+    it, the hierarchy's way round (medicinal, from biological, from medicinal) looking like a circle."""
+    import re
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from evkg.cli.explain import command
+
+    examples = sorted(str(p) for p in (Path(__file__).parent.parent / "examples" / "valid").glob("*.ttl"))
+    output = CliRunner().invoke(command, examples).output
+    assert "also derived by HIERARCHY" in output             # the examples do reach categories both ways
+    lines = output.splitlines()
+    depth = [len(line) - len(line.lstrip()) for line in lines]
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("rule "):
+            continue
+        end = next((j for j in range(i + 1, len(lines)) if lines[j].strip() and depth[j] <= depth[i]), len(lines))
+        premises = [lines[j].strip() for j in range(i + 1, end)
+                    if depth[j] == depth[i] + 2 and lines[j].lstrip().startswith("from: ")]
+        assert len(premises) == len(set(premises)), (line, premises)
+    for status in re.findall(r"status: .*", output):
+        named = re.findall(r"premise '([^']+)'", status)
+        assert len(named) == len(set(named)), status

@@ -1,7 +1,8 @@
 """The full derivation of every classification answer, in plain words (used by `evkg explain` and `check --explain`)."""
 from __future__ import annotations
 
-from evkg.classification.outcomes import JURISDICTION_NAMES, decision_rank, jurisdiction_rank
+from evkg.classification.outcomes import JURISDICTION_NAMES, STATUS_RANK, decision_rank, jurisdiction_rank
+from evkg.classification.schedule import HIERARCHY_RULE_ID
 from evkg.core.safe_text import visible
 
 _STATUS_WORDS = {
@@ -21,6 +22,23 @@ def _source_line(source: dict) -> str:
     return text
 
 
+def _shown_premises(result, outcome) -> list:
+    """Each premise category of an outcome once, by its strongest derivation (a rule's before the category
+    hierarchy's): a category reached both ways is one premise, and the hierarchy's way round, through a
+    narrower category that itself rests on this one, would look like a circle. Its other derivations are
+    named under it ("also derived by")."""
+    strongest: dict = {}
+    for iri in outcome.premise_outcomes:
+        premise = result.derivation(iri)
+        if premise is None:
+            continue
+        strength = (STATUS_RANK.get(premise.status, 0), premise.rule != HIERARCHY_RULE_ID)
+        held = strongest.get(premise.category)
+        if held is None or strength > held[0]:
+            strongest[premise.category] = (strength, iri, premise)
+    return [(iri, premise) for _, iri, premise in strongest.values()]
+
+
 def _weakest_link(result, outcome) -> str:
     """Why the outcome has its status: its rule's own status and the best status of each premise."""
     from evkg.classification.knowledge import knowledge
@@ -28,10 +46,8 @@ def _weakest_link(result, outcome) -> str:
     rules = getattr(result, "rules_by_iri", None) or knowledge().rules_by_iri
     rule = rules.get(outcome.rule_iri or "")
     parts = [f"rule {outcome.rule} is {rule.status}" if rule else f"rule {outcome.rule}"]
-    for premise_iri in outcome.premise_outcomes:
-        premise = result.derivation(premise_iri)
-        if premise is not None:
-            parts.append(f"premise '{premise.category_label}' ({premise.rule}) is {premise.status}")
+    for _, premise in _shown_premises(result, outcome):
+        parts.append(f"premise '{premise.category_label}' ({premise.rule}) is {premise.status}")
     if outcome.superseded_by:
         parts.append("overridden by " + ", ".join(
             f"{(result.derivation(i).rule if result.derivation(i) else i)}" for i in outcome.superseded_by))
@@ -52,10 +68,7 @@ def _derivation_lines(result, outcome, indent: str, seen: set) -> list[str]:
         lines.append(f"{indent}  alternative reading: {label}")
     for rule_id, status in outcome.other_derivations:
         lines.append(f"{indent}  also derived by {rule_id} ({status})")
-    for premise_iri in outcome.premise_outcomes:
-        premise = result.derivation(premise_iri)
-        if premise is None:
-            continue
+    for premise_iri, premise in _shown_premises(result, outcome):
         lines.append(f"{indent}  from: {premise.category_label} [{premise.status}]")
         if premise_iri in seen:
             lines.append(f"{indent}    (explained above)")
