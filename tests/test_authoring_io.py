@@ -184,6 +184,19 @@ def test_malformed_or_hostile_yaml_exits_2_with_a_located_reason(tmp_path, capsy
     assert "internal error" not in out + err
 
 
+@pytest.mark.parametrize("text, words", [
+    ('{"id": "p1", "label": "a", "label": "b"}', "line 1, column 28: repeats the key 'label' in one object"),
+    ('{\n  "id": "p1",\n  "hasSource": {\n    "type": "CellCultureSource",\n    "type": "TissueSource"\n  }\n}\n',
+     "line 5, column 5: repeats the key 'type' in one object"),
+])
+def test_a_key_repeated_in_a_json_description_is_told_with_its_line(tmp_path, capsys, text, words):
+    """The repeated key was named without a line: in a long JSON file the reader had to search for it."""
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run_cli("check", str(path), capsys=capsys)
+    assert code == 2 and words in out + err
+
+
 @pytest.mark.parametrize("old, new, words", [
     # a block's first line not indented under its key: was "repeats the key 'type'; give each key once"
     ("  hasSource:\n    type: CellCultureSource\n", "  hasSource:\n  type: CellCultureSource\n",

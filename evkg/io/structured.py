@@ -272,8 +272,9 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
         seen = {}
         for key, value in pairs:
             if key in seen:
-                raise InputError(f"repeats the key '{key}' in one object.", path=source_name,
-                                 hint="Give each key once; put several values in a list.")
+                line, column = _repeated_key_place(text, key)
+                raise InputError(f"repeats the key '{key}' in one object.", path=source_name, line=line,
+                                 column=column, hint="Give each key once; put several values in a list.")
             seen[key] = value
         return seen
 
@@ -293,6 +294,19 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
     except InputError:
         pass
     return value, _Tree()
+
+
+def _repeated_key_place(text: str, key: str) -> tuple[int | None, int | None]:
+    """(line, column) of a repeated JSON key, as YAML's reader finds it (JSON is YAML flow); (None, None) when
+    that reader cannot follow the text or stops first at another problem."""
+    try:
+        read_yaml(text, "")
+    except InputError as exc:
+        if exc.reason == f"repeats the key '{key}' in one block.":
+            return exc.line, exc.column
+    except Exception:                           # noqa: BLE001  (only a position is lost)
+        pass
+    return None, None
 
 
 # --------------------------------------------------------------------------------------------- to JSON-LD
