@@ -475,6 +475,19 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
         "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_RFDRecommended"],
     },
+    # Methotrexate-loaded microvesicles from apoptotic human tumour cells, infused into the bile duct for
+    # cholangiocarcinoma; the vesicles also act themselves (neutrophil recruitment), so role both. EU: human
+    # vesicles acting themselves, biological (Annex I Part I 3.2.1.1(b)); producer modification and cell content not
+    # reported: GTMP, ATMP open. US: the vesicles are a biological product (PHS Act 351(i); FDA 2019 exosome notice)
+    # and methotrexate a drug, combined as one entity: a drug/biologic combination product (21 CFR 3.2(e)(1)),
+    # whose primary mode of action the description cannot tell (21 CFR 3.2(m), 3.4): request for designation.
+    "mtx-tmp-cholangiocarcinoma": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "EU_NotVaccineAgainstInfectiousDisease": "settled", "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_CombinationProduct": "settled", "US_PMOAUndecided": "provisional",
+        "US_RFDRecommended": "provisional", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_NotCombinationProduct"],
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
