@@ -488,6 +488,23 @@ EXPECTED = {
         "US_RFDRecommended": "provisional", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
         "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_NotCombinationProduct"],
     },
+    # E. coli outer membrane vesicles given intravenously as an anti-tumour immunotherapy (not a vaccine against an
+    # infection). EU: medicinal by presentation, biological (bacterial source, Annex I Part I 3.2.1.1(b)); bacterial
+    # material holds no ATMP cells (Reg. 1394/2007 Art. 2(1), 2(1)(b)); strain modification not reported, so GTMP and
+    # ATMP stay open; cancer, new active substance: centralised (Reg. 726/2004 Annex I point 3). US: a drug whose
+    # biological status is contested for bacterial vesicles (US-10), so a request for designation; not an HCT/P.
+    # Korea: cell therapy is treatment with cells of humans or animals (Enforcement Decree of the Advanced
+    # Regenerative Bio Act, Art. 2(1)1), so not a cell therapy product whatever the cell content; the EV-therapy
+    # category waits for the cell content.
+    "kim-ecoli-omv-tumour": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+        "EU_NotTEP": "settled", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+        "EU_NotVaccineAgainstInfectiousDisease": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled", "US_BiologicalProduct": "contested",
+        "US_NotHCTP": "settled", "US_NotVaccine": "settled", "US_NotCombinationProduct": "settled",
+        "US_RFDRecommended": "settled", "Q_US_GeneTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
