@@ -505,6 +505,52 @@ EXPECTED = {
         "US_RFDRecommended": "settled", "Q_US_GeneTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
         "Q_KR_EVTherapy": UNDECIDED,
     },
+    # Exosomes of human CAR-T cells carrying the chimeric antigen receptor (a recombinant protein far above 40 amino
+    # acids) and cytotoxic molecules, against tumours. EU: human vesicles acting themselves, biological (Annex I Part
+    # I 3.2.1.1(b)); a recombinant part and cancer: centralised (Reg. 726/2004 Annex I points 1, 3; provisional);
+    # modified producer: GMO question (contested); donated T cells: tissues-and-cells rules (Dir. 2004/23/EC Art.
+    # 2(1)). Whether transgene nucleic acid reaches the vesicles and the cell content are not reported: GTMP and ATMP
+    # open. US: a biological product (PHS Act 351(i); a protein, 21 CFR 600.3(h)(6)), BLA; vesicles and CAR are two
+    # biological constituents, no drug, no device: not a combination product (21 CFR 3.2(e)); HCT/P and gene therapy
+    # open.
+    "fu-car-t-exosomes": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_NotVaccineAgainstInfectiousDisease": "settled", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_HumanStartingMaterialRules": "settled",
+        "EU_GMOAssessmentQuestion": "contested", "EU_NotCombinedATMP": "settled", "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_NotVaccine": "settled", "US_NotCombinationProduct": "settled",
+        "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_RFDRecommended"],
+    },
+    # Vesicles of murine induced pluripotent stem cells injected into the infarcted heart: animal material acting
+    # itself, so biological in the EU (Annex I Part I 3.2.1.1(b)) with no tissues-and-cells rules (human material
+    # only); how the iPSCs were reprogrammed (so whether they are modified) and the cell content are not reported:
+    # GTMP and ATMP open; infarction is not an Annex I point 3 disease. US: animal vesicles as a therapeutic are a
+    # biological product or not (US-10, contested), so a request for designation; not an HCT/P (1271.3(d) is human
+    # only); nothing loaded, no device: not a combination product.
+    "adamiak-ipsc-ev-cardiac": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "EU_NoHumanStartingMaterialRules": "settled",
+        "EU_NotVaccineAgainstInfectiousDisease": "settled", "US_Drug": "settled", "US_BiologicalProduct": "contested",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_RFDRecommended": "settled",
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Exosomes carrying PTEN mRNA transcribed from plasmid DNA in the producer cells, to restore the tumour
+    # suppressor in glioma. EU: a recombinant nucleic acid given to add a gene product, its effect the expression of
+    # that sequence, not a vaccine: a GTMP (Annex I Part IV 2.1), so an ATMP (Reg. 1394/2007 Art. 2(1)(a)) and
+    # biological, centrally authorised (Reg. 726/2004 Annex I point 1a); GMO question contested. US: a product that
+    # mediates its effect by transcription or translation of transferred genetic material is a gene therapy product
+    # (FDA, "What is Gene Therapy?"; provisional), a biological product, BLA; recombinant nucleic acid alone, no drug
+    # and no device: not a combination product. The producer cells, and so their organism and the cell content, are
+    # not reported: starting-material, HCT/P and MFDS questions open.
+    "yang-pten-mrna-exosomes": {
+        "EU_MedicinalProduct": "settled", "EU_GTMP": "settled", "EU_ATMP": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "settled",
+        "EU_GMOAssessmentQuestion": "contested", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_HumanGeneTherapyProduct": "provisional", "US_BiologicalProduct": "provisional",
+        "US_NotCombinationProduct": "settled", "US_BLARequired": "provisional", "US_LeadCenterCBER": "provisional",
+        "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["EU_NotGTMP", "US_NotGeneTherapy"],
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
