@@ -538,14 +538,15 @@ EXPECTED = {
     # Exosomes carrying PTEN mRNA transcribed from plasmid DNA in the producer cells, to restore the tumour
     # suppressor in glioma. EU: a recombinant nucleic acid given to add a gene product, its effect the expression of
     # that sequence, not a vaccine: a GTMP (Annex I Part IV 2.1), so an ATMP (Reg. 1394/2007 Art. 2(1)(a)) and
-    # biological, centrally authorised (Reg. 726/2004 Annex I point 1a); GMO question contested. US: a product that
+    # biological, centrally authorised (Reg. 726/2004 Annex I point 1a); GMO question contested. Whatever cells it
+    # holds, a product that could also be an sCTMP or TEP is considered a GTMP (Reg. 1394/2007 Art. 2(5)). US: a product that
     # mediates its effect by transcription or translation of transferred genetic material is a gene therapy product
     # (FDA, "What is Gene Therapy?"; provisional), a biological product, BLA; recombinant nucleic acid alone, no drug
     # and no device: not a combination product. The producer cells, and so their organism and the cell content, are
     # not reported: starting-material, HCT/P and MFDS questions open.
     "yang-pten-mrna-exosomes": {
-        "EU_MedicinalProduct": "settled", "EU_GTMP": "settled", "EU_ATMP": "settled",
-        "EU_BiologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "settled",
+        "EU_MedicinalProduct": "settled", "EU_GTMP": "settled", "EU_ATMP": "settled", "EU_NotSCTMP": "settled",
+        "EU_NotTEP": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "settled",
         "EU_GMOAssessmentQuestion": "contested", "EU_NotVaccineAgainstInfectiousDisease": "settled",
         "US_Drug": "settled", "US_HumanGeneTherapyProduct": "provisional", "US_BiologicalProduct": "provisional",
         "US_NotCombinationProduct": "settled", "US_BLARequired": "provisional", "US_LeadCenterCBER": "provisional",
