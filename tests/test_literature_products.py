@@ -475,6 +475,83 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
         "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_RFDRecommended"],
     },
+    # Methotrexate-loaded microvesicles from apoptotic human tumour cells, infused into the bile duct for
+    # cholangiocarcinoma; the vesicles also act themselves (neutrophil recruitment), so role both. EU: human
+    # vesicles acting themselves, biological (Annex I Part I 3.2.1.1(b)); producer modification and cell content not
+    # reported: GTMP, ATMP open. US: the vesicles are a biological product (PHS Act 351(i); FDA 2019 exosome notice)
+    # and methotrexate a drug, combined as one entity: a drug/biologic combination product (21 CFR 3.2(e)(1)),
+    # whose primary mode of action the description cannot tell (21 CFR 3.2(m), 3.4): request for designation.
+    "mtx-tmp-cholangiocarcinoma": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "EU_NotVaccineAgainstInfectiousDisease": "settled", "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_CombinationProduct": "settled", "US_PMOAUndecided": "provisional",
+        "US_RFDRecommended": "provisional", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_NotCombinationProduct"],
+    },
+    # E. coli outer membrane vesicles given intravenously as an anti-tumour immunotherapy (not a vaccine against an
+    # infection). EU: medicinal by presentation, biological (bacterial source, Annex I Part I 3.2.1.1(b)); bacterial
+    # material holds no ATMP cells (Reg. 1394/2007 Art. 2(1), 2(1)(b)); strain modification not reported, so GTMP and
+    # ATMP stay open; cancer, new active substance: centralised (Reg. 726/2004 Annex I point 3). US: a drug whose
+    # biological status is contested for bacterial vesicles (US-10), so a request for designation; not an HCT/P.
+    # Korea: cell therapy is treatment with cells of humans or animals (Enforcement Decree of the Advanced
+    # Regenerative Bio Act, Art. 2(1)1), so not a cell therapy product whatever the cell content; the EV-therapy
+    # category waits for the cell content.
+    "kim-ecoli-omv-tumour": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+        "EU_NotTEP": "settled", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+        "EU_NotVaccineAgainstInfectiousDisease": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled", "US_BiologicalProduct": "contested",
+        "US_NotHCTP": "settled", "US_NotVaccine": "settled", "US_NotCombinationProduct": "settled",
+        "US_RFDRecommended": "settled", "Q_US_GeneTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Exosomes of human CAR-T cells carrying the chimeric antigen receptor (a recombinant protein far above 40 amino
+    # acids) and cytotoxic molecules, against tumours. EU: human vesicles acting themselves, biological (Annex I Part
+    # I 3.2.1.1(b)); a recombinant part and cancer: centralised (Reg. 726/2004 Annex I points 1, 3; provisional);
+    # modified producer: GMO question (contested); donated T cells: tissues-and-cells rules (Dir. 2004/23/EC Art.
+    # 2(1)). Whether transgene nucleic acid reaches the vesicles and the cell content are not reported: GTMP and ATMP
+    # open. US: a biological product (PHS Act 351(i); a protein, 21 CFR 600.3(h)(6)), BLA; vesicles and CAR are two
+    # biological constituents, no drug, no device: not a combination product (21 CFR 3.2(e)); HCT/P and gene therapy
+    # open.
+    "fu-car-t-exosomes": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_NotVaccineAgainstInfectiousDisease": "settled", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_HumanStartingMaterialRules": "settled",
+        "EU_GMOAssessmentQuestion": "contested", "EU_NotCombinedATMP": "settled", "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_NotVaccine": "settled", "US_NotCombinationProduct": "settled",
+        "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_RFDRecommended"],
+    },
+    # Vesicles of murine induced pluripotent stem cells injected into the infarcted heart: animal material acting
+    # itself, so biological in the EU (Annex I Part I 3.2.1.1(b)) with no tissues-and-cells rules (human material
+    # only); how the iPSCs were reprogrammed (so whether they are modified) and the cell content are not reported:
+    # GTMP and ATMP open; infarction is not an Annex I point 3 disease. US: animal vesicles as a therapeutic are a
+    # biological product or not (US-10, contested), so a request for designation; not an HCT/P (1271.3(d) is human
+    # only); nothing loaded, no device: not a combination product.
+    "adamiak-ipsc-ev-cardiac": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_GTMP": UNDECIDED,
+        "Q_EU_ATMP": UNDECIDED, "EU_NoHumanStartingMaterialRules": "settled",
+        "EU_NotVaccineAgainstInfectiousDisease": "settled", "US_Drug": "settled", "US_BiologicalProduct": "contested",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_RFDRecommended": "settled",
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Exosomes carrying PTEN mRNA transcribed from plasmid DNA in the producer cells, to restore the tumour
+    # suppressor in glioma. EU: a recombinant nucleic acid given to add a gene product, its effect the expression of
+    # that sequence, not a vaccine: a GTMP (Annex I Part IV 2.1), so an ATMP (Reg. 1394/2007 Art. 2(1)(a)) and
+    # biological, centrally authorised (Reg. 726/2004 Annex I point 1a); GMO question contested. Whatever cells it
+    # holds, a product that could also be an sCTMP or TEP is considered a GTMP (Reg. 1394/2007 Art. 2(5)). US: a product that
+    # mediates its effect by transcription or translation of transferred genetic material is a gene therapy product
+    # (FDA, "What is Gene Therapy?"; provisional), a biological product, BLA; recombinant nucleic acid alone, no drug
+    # and no device: not a combination product. The producer cells, and so their organism and the cell content, are
+    # not reported: starting-material, HCT/P and MFDS questions open.
+    "yang-pten-mrna-exosomes": {
+        "EU_MedicinalProduct": "settled", "EU_GTMP": "settled", "EU_ATMP": "settled", "EU_NotSCTMP": "settled",
+        "EU_NotTEP": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_CentralisedProcedureMandatory": "settled",
+        "EU_GMOAssessmentQuestion": "contested", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "US_Drug": "settled", "US_HumanGeneTherapyProduct": "provisional", "US_BiologicalProduct": "provisional",
+        "US_NotCombinationProduct": "settled", "US_BLARequired": "provisional", "US_LeadCenterCBER": "provisional",
+        "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["EU_NotGTMP", "US_NotGeneTherapy"],
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB

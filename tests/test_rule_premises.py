@@ -56,7 +56,7 @@ def _branch_cases() -> list[tuple[str, str, str]]:
         ("US-12", "US_NonBiologicDrug", us.describe(**dict(us.SYNTHETIC, evRole="evkg:DeliveryVehicleRole",
                                                            cargo=[dict(us.MRNA, effectIsGenetic="false")]))),
         ("US-14b", "US_NotGeneTherapy", us.describe(**dict(us.SYNTHETIC, source_geneticallyModified=None))),
-        ("US-15", "US_CombinationProduct", us.describe(evRole="evkg:CombinedRole", cargo=[us.SYNTHETIC_SIRNA])),
+        ("US-15", "US_CombinationProduct", us.describe(evRole="evkg:DeliveryVehicleRole", cargo=[us.SYNTHETIC_SIRNA])),
         ("US-15c", "US_NotCombinationProduct", us.describe(evRole="evkg:CombinedRole", cargo=[us.MRNA])),
         ("US-15f", "US_CombinationProduct", us.describe(coform=[us.SYNTHETIC_SIRNA])),
     ]

@@ -146,6 +146,9 @@ CASES = {
     "EU-17b": (dict(cells="NonViableCells", engineered=True, uses=("Treatment",)),
                dict(cells="ViableCells", engineered=True, uses=("Treatment",))),
     "EU-18": (dict(cells="ViableCells", engineered=False), dict(cells="ViableCells", engineered=True)),
+    # Reg. 1394/2007 Art. 2(5): a product that could also be an sCTMP or TEP is considered a GTMP, so the lower
+    # questions are answered once the GTMP is, even with the cell content unknown
+    "EU-19b": (dict(GTMP, cells=None), dict(role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE], cells=None)),
     "EU-19": (dict(cells="ViableCells", engineered=True, role="CombinedRole", cargo=[MRNA], modified=True),
               dict(cells="ViableCells", engineered=True)),
     "EU-20": (dict(cells="ViableCells", engineered=True, device=True),
@@ -289,3 +292,18 @@ def test_a_human_origin_product_with_only_a_non_medical_use_is_told_it_cannot_be
     plant = scope_outcome(origin="PlantOrigin", material="PlantMaterial")
     assert "cosmetic in the EU" not in plant.rationale
     assert not any(s["iri"].endswith("annex-ii-416") for s in plant.sources)
+
+
+def test_a_gene_therapy_product_answers_the_cell_therapy_and_tissue_engineering_questions():
+    """Exosomes carrying a recombinant mRNA whose cell content is not stated: a GTMP (Annex I Part IV 2.1), and a
+    product that could also be an sCTMP or a TEP is considered a GTMP (Reg. 1394/2007 Art. 2(5)), so neither
+    question waits for the cell content. With engineered cells stated as well, the sCTMP answer is overridden
+    (EU-19) and no contradiction is reported."""
+    unknown_cells = run(**dict(GTMP, cells=None))
+    answers = {(o.category.split("#")[1], o.status, o.rule) for o in unknown_cells.outcomes}
+    assert {("EU_NotSCTMP", "settled", "EU-19b"), ("EU_NotTEP", "settled", "EU-19b")} <= answers
+    assert not [o for o in unknown_cells.outcomes if o.status == "undecided"
+                and o.question.split("#")[1] in ("Q_EU_SCTMP", "Q_EU_TEP")]
+    with_cells = run(**dict(GTMP, cells="ViableCells", engineered=True, role="CombinedRole"))
+    assert not with_cells.consistency_errors
+    assert any(o.rule == "EU-17" and o.status == "superseded" for o in with_cells.outcomes)

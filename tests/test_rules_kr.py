@@ -63,6 +63,12 @@ CASES = [
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(cellContent=None)),
     ("KR-01c", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin"),
      dict(prep_evOriginKind="evkg:PlantOrigin", cellContent=None)),
+    # cell therapy uses cells of humans or animals (Enforcement Decree Art. 2(1)1): plant or bacterial material
+    # answers at once, whatever the cell content
+    ("KR-01e", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:BacterialOrigin", cellContent=None),
+     dict(prep_evOriginKind="evkg:AnimalOrigin", cellContent=None)),
+    ("KR-01e", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin", cellContent="evkg:ViableCells"),
+     dict(prep_evOriginKind=None, cellContent=None)),
     # also meant for a non-medical use (a skin booster sold as a cosmetic): a drug only with a disease claim
     ("KR-01", "KR_EVTherapyProduct", dict(intendedUse=BORDERLINE_USE, diseaseClaim="true"),
      dict(intendedUse=BORDERLINE_USE, diseaseClaim="false")),
@@ -85,7 +91,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
     assert graph.value(EVSH.KRRules, SH.targetClass) == EVKG.EVProduct
 

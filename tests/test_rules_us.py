@@ -140,8 +140,10 @@ CASES = [
     ("US-14b", "US_NotGeneTherapy", dict(source_geneticallyModified="true", prep_incidentalRecombinantNucleicAcid="false"),
      dict(source_geneticallyModified="true", prep_incidentalRecombinantNucleicAcid="true")),
     ("US-15", "US_CombinationProduct", VEHICLE_DRUG, dict(cargo=[SMALL_MOLECULE])),
-    ("US-15", "US_CombinationProduct", dict(evRole="evkg:CombinedRole", cargo=[PEPTIDE_9]),
-     dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120])),
+    ("US-15", "US_CombinationProduct", dict(evRole="evkg:DeliveryVehicleRole", cargo=[PEPTIDE_9]),
+     dict(evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])),
+    # vesicles that act beside their cargo are no inactive carrier: US-15f, not US-15's drug-only reading
+    ("US-15", "US_CombinationProduct", VEHICLE_DRUG, dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE])),
     ("US-15b", "US_NotCombinationProduct", dict(PLANT, **VEHICLE_DRUG),
      dict(PLANT, evRole="evkg:DeliveryVehicleRole", cargo=[MRNA])),
     ("US-15b", "US_NonBiologicDrug", dict(PLANT, **VEHICLE_DRUG), VEHICLE_DRUG),
@@ -157,6 +159,9 @@ CASES = [
     ("US-15f", "US_CombinationProduct", dict(coform=[SMALL_MOLECULE]), dict(coform=[PLASMA_PROTEIN])),
     ("US-15f", "US_CombinationProduct", dict(coform=[PEPTIDE_9]),
      dict(coform=[SMALL_MOLECULE], evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE])),
+    ("US-15f", "US_CombinationProduct", dict(evRole="evkg:CombinedRole", cargo=[PEPTIDE_9]),
+     dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120])),
+    ("US-15f", "US_CombinationProduct", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
     ("US-16", "US_LeadCenterCDER", VEHICLE_DRUG, dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE])),
     ("US-16", "US_PMOAUndecided", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
     ("US-16", "US_RFDRecommended", dict(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]), VEHICLE_DRUG),
@@ -316,8 +321,13 @@ def test_e3_autologous_dendritic_cell_evs_with_synthetic_peptides():
         "US_INDRequired", "US_BLARequired")})
     assert "Q_US_Combination" in undecided_questions(result)
     assert_not_concluded(result, "US_CombinationProduct", "US_NotCombinationProduct")
+    # vesicles acting beside the peptide: a drug/biologic combination (21 CFR 3.2(e)(1)) whose primary mode of
+    # action the description cannot tell, hence a request for designation
     sensitivity = run(describe(**dict(E3, evRole="evkg:CombinedRole")))
-    assert_statuses(sensitivity, {"US_CombinationProduct": "contested", "US_RFDRecommended": "settled"})
+    assert_statuses(sensitivity, {"US_CombinationProduct": "settled", "US_PMOAUndecided": "provisional",
+                                  "US_RFDRecommended": "provisional"})
+    assert derived(sensitivity, "US-15f", "US_CombinationProduct")
+    assert not derived(sensitivity, "US-15", "US_CombinationProduct")
 
 
 def test_e4_outer_membrane_vesicle_vaccine():
@@ -353,8 +363,8 @@ def test_e5_bovine_milk_evs_with_paclitaxel():
 def test_e6_msc_evs_with_synthetic_sirna():
     result = run(describe(**E6))
     assert_statuses(result, {"US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
-                             "US_NotGeneTherapy": "provisional", "US_CombinationProduct": "contested",
-                             "US_PMOAUndecided": "contested", "US_RFDRecommended": "settled",
+                             "US_NotGeneTherapy": "provisional", "US_CombinationProduct": "settled",
+                             "US_PMOAUndecided": "provisional", "US_RFDRecommended": "provisional",
                              "US_INDRequired": "settled", "US_BLARequired": "settled"})
     assert derived(result, "US-02", "US_BiologicalProduct") and derived(result, "US-14", "US_NotGeneTherapy")
     assert_not_concluded(result, "US_HumanGeneTherapyProduct")
@@ -449,3 +459,17 @@ def test_a_vesicle_vaccine_is_a_vaccine_and_biological_product_at_once():
     assert_statuses(result, {"US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_BLARequired": "settled",
                              "US_LeadCenterCBER": "provisional"})
     assert not derived(run(describe(**dict(vaccine, intendedUse="evkg:Treatment"))), "US-08", "US_Vaccine")
+
+
+def test_vesicles_acting_beside_a_loaded_drug_make_a_combination_product_as_sure_as_their_own_biologic_status():
+    """Vesicles stated to act beside a loaded small molecule (role both) are a biological constituent, not an
+    inactive carrier: human vesicles (US-02, settled) and the drug are a single-entity drug/biologic combination
+    product at once (21 CFR 3.2(e)(1)), as they are when the drug is formulated beside them. Bacterial vesicles
+    are a biological product only on a contested reading (US-10), and the combination answer carries that
+    contest instead of settling it."""
+    human = run(describe(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]))
+    assert_statuses(human, {"US_BiologicalProduct": "settled", "US_CombinationProduct": "settled"})
+    assert_not_concluded(human, "US_NotCombinationProduct")
+    bacterial = run(describe(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE], prep_evOriginKind="evkg:BacterialOrigin",
+                             prep_evSourceMaterial="evkg:MicrobialCulture"))
+    assert_statuses(bacterial, {"US_BiologicalProduct": "contested", "US_CombinationProduct": "contested"})

@@ -34,7 +34,8 @@ EXAMPLES = {
 # from the absent integral device alone (Reg. 1394/2007 Art. 2(1)(d)), beside EU-21b, whatever the ATMP answer.
 FIRED = {
     "E1": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-21b", "EU-21c", "EU-27", "ROLE-04"},
-    "E2": {"EU-01", "ROLE-02", "EU-09", "EU-10", "EU-15", "EU-21c", "EU-25", "EU-26", "EU-28"},
+    # EU-19b: a GTMP is considered neither an sCTMP nor a TEP (Reg. 1394/2007 Art. 2(5)), beside EU-09 (no cells)
+    "E2": {"EU-01", "ROLE-02", "EU-09", "EU-10", "EU-15", "EU-19b", "EU-21c", "EU-25", "EU-26", "EU-28"},
     "E3": {"EU-01", "ROLE-01", "EU-02", "EU-09", "EU-12", "EU-14", "EU-08", "EU-21b", "EU-21c", "EU-24", "EU-26b",
            "EU-27", "ROLE-04"},
     # EU-09c: bacterial material only, no human or animal cells for an sCTMP or TEP (Reg. 1394/2007 Art. 2(1))
