@@ -1,0 +1,42 @@
+"""What a developer meets when first describing a product in YAML: a value written in words where a term is
+needed, a name the vocabulary does not have, and the hints that say what to write instead."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from evkg.cli import main
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# A loaded MSC-EV product whose nucleic-acid mechanism is written in words, not as a term of the list.
+MIRNA_IN_WORDS = """id: knee-mir140
+type: EVProduct
+label: MSC small EVs loaded with miR-140-5p for knee osteoarthritis
+intendedUse: Treatment
+evRole: DeliveryVehicleRole
+loadedCargo:
+  - type: CargoItem
+    cargoKind: NucleicAcid
+    effectIsGenetic: true
+    manufacture: ChemicallySynthesised
+    nucleicAcidMechanism: microRNA mimic
+"""
+
+
+def test_text_where_a_term_is_needed_leaves_the_question_asking_for_that_fact(tmp_path, capsys):
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", MIRNA_IN_WORDS))
+    question = out.split("US: is it a human gene therapy product? — undecided", 1)[1].split("\n      ", 2)[1]
+    assert "no missing fact could change that" not in question, question
+    assert "The value stated (microRNA mimic) is not a term of the evkg vocabulary" in question, question
+    assert "(nucleicAcidMechanism)" in question, question
