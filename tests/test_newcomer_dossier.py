@@ -40,3 +40,9 @@ def test_text_where_a_term_is_needed_leaves_the_question_asking_for_that_fact(tm
     assert "no missing fact could change that" not in question, question
     assert "The value stated (microRNA mimic) is not a term of the evkg vocabulary" in question, question
     assert "(nucleicAcidMechanism)" in question, question
+
+
+def test_search_hint_for_an_unknown_name_keeps_the_name_as_written(tmp_path, capsys):
+    text = MIRNA_IN_WORDS.replace("    manufacture:", "    cargoIdentity: miR-140-5p\n    manufacture:")
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    assert '`evkg terms search "miR-140-5p" --for cargoIdentity`' in out, out

@@ -95,11 +95,13 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
                 continue
             local = str(value)[len(str(EVKG)):]
             written = f"evkg:{local}, a name the evkg vocabulary does not declare"
-            words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", local)
+            # BoneMarrowMSC and bone-marrow read as words; miR-140-5p and CL_0002540 stay as written
+            words = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Za-z])[_-]+(?=[A-Za-z])", " ", local)
         else:
             written = f"the text \"{value}\""
             words = str(value)
-        exact = iri_for_identifier(words.replace(" ", "_")) if isinstance(value, URIRef) else None
+        exact = (iri_for_identifier(re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", "_", local))
+                 if isinstance(value, URIRef) else None)
         kinds = wanted[str(predicate)]
         close = [exact] if exact else [t.iri for t in index.closest(words, kinds)]
         if close:
