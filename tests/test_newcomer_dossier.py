@@ -46,3 +46,16 @@ def test_search_hint_for_an_unknown_name_keeps_the_name_as_written(tmp_path, cap
     text = MIRNA_IN_WORDS.replace("    manufacture:", "    cargoIdentity: miR-140-5p\n    manufacture:")
     _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
     assert '`evkg terms search "miR-140-5p" --for cargoIdentity`' in out, out
+
+
+def test_text_close_to_a_listed_value_is_answered_with_that_value(tmp_path, capsys):
+    text = MIRNA_IN_WORDS + """hasEVComponent:
+  - type: EVPreparation
+    particleKind: small EVs
+    vesicleKind: natural release
+"""
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    particle = out.split("› particleKind\n", 1)[1].splitlines()[0]
+    assert particle.endswith("Did you mean SmallEV?"), particle
+    formed = out.split("› vesicleKind\n", 1)[1].splitlines()[0]
+    assert formed.endswith("Did you mean NaturallyReleasedEV?"), formed

@@ -343,9 +343,6 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.cited_sources import unresolved_source_results
     from evkg.validation.not_reported import facts_named_as_text
-    from evkg.validation.several_values import several_values_hint
-    from evkg.validation.unit_spellings import unit_hint
-    from evkg.validation.misplaced_values import other_key_hint
     from evkg.validation.terms import conclusion_results, redefinition_results, term_results
 
     submitted = SubmittedData(store, as_rdflib)
@@ -374,8 +371,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             path=str(path) if isinstance(path, URIRef) else None,
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=(submitted.readable(message) + several_values_hint(path, raw.value) + unit_hint(path, raw.value)
-                    + other_key_hint(path, raw.value)),
+            message=_with_hints(submitted.readable(message), path, raw.value),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,
@@ -440,6 +436,17 @@ def unknown_term_results(submitted: SubmittedData) -> list:
         results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
                                  severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent))
     return results
+
+
+def _with_hints(message: str, path, value) -> str:
+    """The message with what the value may have meant: several values in one text, another unit, another key, or
+    else the closest value of its list."""
+    from evkg.validation.misplaced_values import other_key_hint
+    from evkg.validation.several_values import close_value_hint, several_values_hint
+    from evkg.validation.unit_spellings import unit_hint
+
+    said = several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
+    return message + (said or close_value_hint(path, value, message))
 
 
 def _most_specific(messages: list[str]) -> str:
