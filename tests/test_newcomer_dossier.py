@@ -59,3 +59,11 @@ def test_text_close_to_a_listed_value_is_answered_with_that_value(tmp_path, caps
     assert particle.endswith("Did you mean SmallEV?"), particle
     formed = out.split("› vesicleKind\n", 1)[1].splitlines()[0]
     assert formed.endswith("Did you mean NaturallyReleasedEV?"), formed
+
+
+def test_a_key_the_vocabulary_lacks_is_named_as_such_with_a_place_for_the_fact(tmp_path, capsys):
+    text = MIRNA_IN_WORDS + "cultureSystem: hollow-fibre bioreactor\n"
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    head = next(line for line in out.splitlines() if "TERM-01" in line)
+    assert head.split("TERM-01", 1)[1].strip() == "unknown property", head
+    assert "give it as text in comment, which the checks leave as it is" in out, out

@@ -8,6 +8,7 @@ a slower in-Python graph.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -343,7 +344,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.cited_sources import unresolved_source_results
     from evkg.validation.not_reported import facts_named_as_text
-    from evkg.validation.terms import conclusion_results, redefinition_results, term_results
+    from evkg.validation.terms import UNKNOWN_TERM_SHAPE, conclusion_results, redefinition_results, term_results
 
     submitted = SubmittedData(store, as_rdflib)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
@@ -369,7 +370,8 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             focus=str(focus),
             focus_label=submitted.label(focus),
             path=str(path) if isinstance(path, URIRef) else None,
-            path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
+            path_label=name or (submitted.label(path) if isinstance(path, URIRef) else
+                                ("unknown property" if shape == UNKNOWN_TERM_SHAPE else None)),   # a misspelt key
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
             message=_with_hints(submitted.readable(message), path, raw.value),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
@@ -430,6 +432,11 @@ def unknown_term_results(submitted: SubmittedData) -> list:
         local = str(term)[len(str(EVKG)):]
         close = closest_evkg_names(local, predicate, as_property=term == predicate)
         hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
+        if term == predicate and not any(       # no misspelling: a fact the vocabulary has no property for
+                difflib.SequenceMatcher(None, local.lower(), c.partition(":")[2].lower()).ratio() >= 0.75
+                for c in close):
+            hint += (" If no evkg property says what you mean, give it as text in rdfs:comment, which the "
+                     "checks leave as it is.")
         hint += look_alike_note(f"evkg:{local}")
         messages = frozenset(m.replace("{?value}", ascii_name(f"evkg:{local}")) + hint for m in general)
         path = predicate if term != predicate else None
