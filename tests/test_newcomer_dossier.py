@@ -67,3 +67,15 @@ def test_a_key_the_vocabulary_lacks_is_named_as_such_with_a_place_for_the_fact(t
     head = next(line for line in out.splitlines() if "TERM-01" in line)
     assert head.split("TERM-01", 1)[1].strip() == "unknown property", head
     assert "give it as text in comment, which the checks leave as it is" in out, out
+
+
+def test_cite_takes_the_check_id_a_report_shows(capsys):
+    code, out, err = run(capsys, "cite", "Q-34")
+    assert code == 0, err
+    assert "evsh:Q-34-PotencyAssay" in out and "doi:10.1080/20013078.2019.1609206" in out, out
+    # one id, two shapes (a sterility and a mycoplasma test): both are named and cited
+    code, out, err = run(capsys, "cite", "Q-28")
+    assert code == 0, err
+    head = out.splitlines()[0]
+    assert head.startswith("Sources for check Q-28: ") and "mycoplasma" in head and "sterility" in head, head
+    assert "doi:10.3390/ijms18061190" in out, out
