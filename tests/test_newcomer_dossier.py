@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from evkg.cli import main
 
 
@@ -79,3 +81,17 @@ def test_cite_takes_the_check_id_a_report_shows(capsys):
     head = out.splitlines()[0]
     assert head.startswith("Sources for check Q-28: ") and "mycoplasma" in head and "sterility" in head, head
     assert "doi:10.3390/ijms18061190" in out, out
+
+
+COMMANDS = ["check", "new", "convert", "terms add", "terms search", "explain", "reason", "whatif", "rules", "build",
+            "queries", "query", "load", "literature import", "cite", "serve", "release"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_examples_stay_whole_command_lines(capsys, command):
+    # an example rewrapped into the paragraph runs two commands into one line, or cuts one in two
+    code, out, _ = run(capsys, *command.split(), "--help")
+    assert code == 0
+    examples = out.split("Example", 1)[1].split("Options:", 1)[0].splitlines()[1:]
+    for line in filter(str.strip, examples):
+        assert line.strip().startswith("evkg ") and line.count("evkg ") == 1, (command, line)

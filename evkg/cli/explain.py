@@ -22,7 +22,9 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
     derivation: rule, facts used, earlier conclusions, status and why, legal sources, alternatives and the
     facts still missing.
 
-    Example:  evkg explain examples/valid/*.ttl -j EU --format markdown -o derivation.md
+    \b
+    Example:
+      evkg explain examples/valid/*.ttl -j EU --format markdown -o derivation.md
     """
     from evkg.classification.engine import JURISDICTIONS, classify
     from evkg.classification.explain import explain_document

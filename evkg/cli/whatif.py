@@ -25,8 +25,10 @@ def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, 
     chosen with --rules, and lists every answer that changes, before and after, with the rules and legal
     sources on each side. Answers that stay the same are not listed.
 
-    Examples:  evkg whatif --rules eu-reform-proposal-2023
-               evkg whatif --rules my-overlay.ttl examples/valid/*.ttl --format markdown
+    \b
+    Examples:
+      evkg whatif --rules eu-reform-proposal-2023
+      evkg whatif --rules my-overlay.ttl examples/valid/*.ttl --format markdown
     """
     from evkg.core.errors import UsageError
     from evkg.pipeline import whatif
