@@ -95,3 +95,11 @@ def test_help_examples_stay_whole_command_lines(capsys, command):
     examples = out.split("Example", 1)[1].split("Options:", 1)[0].splitlines()[1:]
     for line in filter(str.strip, examples):
         assert line.strip().startswith("evkg ") and line.count("evkg ") == 1, (command, line)
+
+
+def test_terms_search_for_a_listed_fact_names_the_values_to_write(capsys):
+    code, _, err = run(capsys, "terms", "search", "knee", "--for", "routeOfAdministration")
+    assert code == 2
+    assert "routeOfAdministration takes one of evkg's own values" in err and "IntraArticular" in err, err
+    code, _, err = run(capsys, "terms", "search", "arthritis", "--for", "indicaton")
+    assert code == 2 and "Did you mean indication" in err, err
