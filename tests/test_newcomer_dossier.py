@@ -2,11 +2,14 @@
 needed, a name the vocabulary does not have, and the hints that say what to write instead."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from evkg.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(capsys, *args):
@@ -103,3 +106,20 @@ def test_terms_search_for_a_listed_fact_names_the_values_to_write(capsys):
     assert "routeOfAdministration takes one of evkg's own values" in err and "IntraArticular" in err, err
     code, _, err = run(capsys, "terms", "search", "arthritis", "--for", "indicaton")
     assert code == 2 and "Did you mean indication" in err, err
+
+
+def test_web_form_reads_pasted_yaml_as_yaml_and_offers_yaml_files(tmp_path):
+    import httpx
+
+    from evkg.web.app import running_server
+
+    yaml_text = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_text(encoding="utf-8")
+    with running_server() as url, httpx.Client(base_url=url, timeout=120) as client:
+        home = client.get("/").text
+        assert re.search(r'type="file" accept="[^"]*\.yaml', home), "the file chooser hides YAML files"
+        page = client.post("/report", data={"text": yaml_text}, headers={"Accept": "text/html"})
+        assert page.status_code == 200, page.text[:2000]
+        assert "not valid Turtle" not in page.text and "The description conforms." in page.text
+        turtle = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl").read_text(encoding="utf-8")
+        page = client.post("/report", data={"text": turtle}, headers={"Accept": "text/html"})
+        assert "The description conforms." in page.text
