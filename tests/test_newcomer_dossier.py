@@ -123,3 +123,18 @@ def test_web_form_reads_pasted_yaml_as_yaml_and_offers_yaml_files(tmp_path):
         turtle = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl").read_text(encoding="utf-8")
         page = client.post("/report", data={"text": turtle}, headers={"Accept": "text/html"})
         assert "The description conforms." in page.text
+
+
+def test_the_40_amino_acid_line_cites_the_regulation_that_draws_it(capsys):
+    # PHS Act 351(i) names "protein"; the 40-amino-acid threshold is 21 CFR 600.3(h)(6)
+    _, out, _ = run(capsys, "check", ROOT / "examples" / "invalid" / "antigen-without-length.ttl")
+    finding = re.split(r"\n    \S", out.split("F-cargoLength", 1)[1])[0]
+    assert "source: 21 CFR 600.3(h)(6) <https://www.ecfr.gov/" in finding, finding
+    assert "source: PHS Act section 351(i)" in finding, finding
+
+
+def test_missing_potency_assay_asks_for_the_mechanism_it_should_measure(tmp_path, capsys):
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", MIRNA_IN_WORDS))
+    finding = re.split(r"\n    \S", out.split("Q-34", 1)[1])[0]
+    assert "(mechanismOfAction). State the mechanisms" in finding, finding
+
