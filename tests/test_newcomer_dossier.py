@@ -138,3 +138,12 @@ def test_missing_potency_assay_asks_for_the_mechanism_it_should_measure(tmp_path
     finding = re.split(r"\n    \S", out.split("Q-34", 1)[1])[0]
     assert "(mechanismOfAction). State the mechanisms" in finding, finding
 
+
+@pytest.mark.parametrize("example, check, meant", [
+    ("trial-id-with-prefix", "S-trialRegistryId", 'Did you mean "NCT04276987" (ClinicalTrials.gov)?'),
+    ("indication-not-mondo-or-ncit", "S-indication", "Did you mean MONDO:0100096 (COVID-19)?"),
+])
+def test_a_value_in_the_wrong_form_is_answered_with_the_one_to_write(capsys, example, check, meant):
+    _, out, _ = run(capsys, "check", ROOT / "examples" / "invalid" / f"{example}.ttl")
+    finding = re.split(r"\n    \S", out.split(f"  {check}", 1)[1])[0]
+    assert meant in finding, finding
