@@ -147,3 +147,11 @@ def test_a_value_in_the_wrong_form_is_answered_with_the_one_to_write(capsys, exa
     _, out, _ = run(capsys, "check", ROOT / "examples" / "invalid" / f"{example}.ttl")
     finding = re.split(r"\n    \S", out.split(f"  {check}", 1)[1])[0]
     assert meant in finding, finding
+
+
+@pytest.mark.parametrize("written", ["Directive 2001/83/EC", "2001/83/EC", "CELEX 32001L0083", "eu-dir-2001-83"])
+def test_an_act_parameter_takes_the_name_a_reviewer_writes(written):
+    from evkg.graph.queries import parse_value
+
+    assert parse_value("act", written) == "<https://w3id.org/evkg/data/act/eu-dir-2001-83>"
+    assert parse_value("act", "1394/2007") == "<https://w3id.org/evkg/data/act/eu-reg-1394-2007>"
