@@ -155,3 +155,13 @@ def test_an_act_parameter_takes_the_name_a_reviewer_writes(written):
 
     assert parse_value("act", written) == "<https://w3id.org/evkg/data/act/eu-dir-2001-83>"
     assert parse_value("act", "1394/2007") == "<https://w3id.org/evkg/data/act/eu-reg-1394-2007>"
+
+
+def test_a_rule_parameter_takes_the_check_id_a_report_shows():
+    from evkg.graph.queries import parse_value
+    from evkg.graph.parameters import BadValue
+
+    assert parse_value("rule", "Q-19") == "<https://w3id.org/evkg/shapes#Q-19-TransmembraneMarker>"
+    assert parse_value("rule", "EU-10") == "<https://w3id.org/evkg/shapes#EU-10>"
+    with pytest.raises(BadValue, match="Q-28-MycoplasmaTest, Q-28-SterilityTest"):
+        parse_value("rule", "Q-28")

@@ -33,7 +33,7 @@ ACCEPTED = {
     "class": "an evkg class name such as Exosome, a CURIE such as evkg:Exosome, or an IRI",
     "paper": "a DOI such as 10.3402/jev.v4.30087, pmid:<number>, a CURIE or an IRI",
     "trial": "a registry id such as NCT04493242, a CURIE or an IRI",
-    "rule": "a rule id such as EU-10, a CURIE such as evsh:EU-10, or an IRI",
+    "rule": "a rule id such as EU-10, a check id such as Q-19, a CURIE such as evsh:EU-10, or an IRI",
     "ruleset": "the name of a rule set, as `evkg rules` lists them, such as eu-in-force",
     "status": "Settled, Provisional or Contested (or evkg:Settled …)",
     "role": "ActiveSubstance, DeliveryVehicle, Combined or NotApplicable (or evkg:DeliveryVehicleRole …)",
@@ -139,6 +139,12 @@ def parse_value(kind: str, raw: str) -> str:
             return _iri_term(f"{EVD}trial/{value}")
         raise BadValue(f"{value!r} is not a trial registry id")
     if kind == "rule":
+        shapes = _shapes_with_check_id(value)      # Q-19, as a report shows it, for evsh:Q-19-TransmembraneMarker
+        if len(shapes) == 1:
+            return _iri_term(shapes[0])
+        if shapes:
+            names = ", ".join(s.removeprefix(PREFIXES["evsh"]) for s in shapes)
+            raise BadValue(f"{value!r} is the check id of several shapes ({names}); give one of them")
         if re.fullmatch(r"[A-Za-z]+-[\w-]+", value):
             return _iri_term(PREFIXES["evsh"] + value)
         raise BadValue(f"{value!r} is not a rule id")
@@ -164,6 +170,15 @@ def parse_value(kind: str, raw: str) -> str:
     if value in ("true", "false"):
         return str(ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean")))
     return str(ox.Literal(value))
+
+
+def _shapes_with_check_id(check_id: str) -> list[str]:
+    from rdflib import Literal
+
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG as EVKG_NS
+
+    return sorted(str(s) for s in resources.shapes_graph().subjects(EVKG_NS.constraintId, Literal(check_id)))
 
 
 def _acts_named(text: str) -> list[str]:
