@@ -165,3 +165,9 @@ def test_a_rule_parameter_takes_the_check_id_a_report_shows():
     assert parse_value("rule", "EU-10") == "<https://w3id.org/evkg/shapes#EU-10>"
     with pytest.raises(BadValue, match="Q-28-MycoplasmaTest, Q-28-SterilityTest"):
         parse_value("rule", "Q-28")
+
+
+def test_whatif_without_rules_names_the_rule_sets_to_try(capsys):
+    code, _, err = run(capsys, "whatif")
+    assert code == 2
+    assert "--rules: eu-reform-proposal-2023" in err and "evkg rules" in err, err

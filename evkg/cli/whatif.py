@@ -9,7 +9,7 @@ from evkg.report.whatif import WHATIF_FORMATS
 
 @click.command(name="whatif")
 @click.argument("files", nargs=-1, type=NamedPath(dir_okay=False, path_type=str))
-@click.option("--rules", "-r", "rules", required=True, metavar="NAME|FILE.ttl",
+@click.option("--rules", "-r", "rules", default=None, metavar="NAME|FILE.ttl",
               help="The rule set to try: a name from `evkg rules` or a Turtle file of your own overlay rules.")
 @click.option("--against", "baseline", default=None, metavar="NAME|FILE.ttl",
               help="The rule set to compare with (default: the law in force).")
@@ -34,6 +34,13 @@ def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, 
     from evkg.pipeline import whatif
     from evkg.report.whatif import render_whatif
 
+    if not rules:                # which rule sets there are to try, not only that the option is missing
+        from evkg.classification.rule_sets import bundled_rule_sets
+
+        overlays = sorted(name for name, rule_set in bundled_rule_sets().items() if not rule_set.default)
+        raise UsageError(f"say which rule set to try with --rules: {', '.join(overlays)}, or a Turtle file of "
+                         f"your own rules, e.g. evkg whatif --rules {overlays[0] if overlays else 'my-rules.ttl'} "
+                         "(`evkg rules` lists them with their legal basis).")
     if no_curated and no_examples and not files:
         raise UsageError("--no-curated and --no-examples leave nothing to compare; give product description files.")
     run = whatif(rules, files, baseline=baseline, curated=not no_curated, examples=not no_examples,
