@@ -171,3 +171,12 @@ def test_whatif_without_rules_names_the_rule_sets_to_try(capsys):
     code, _, err = run(capsys, "whatif")
     assert code == 2
     assert "--rules: eu-reform-proposal-2023" in err and "evkg rules" in err, err
+
+
+def test_the_template_offers_every_product_fact_a_rule_needs(tmp_path, capsys):
+    # EU-26d asks for the orphan designation; no shape does, so the template never offered it
+    target = tmp_path / "knee.yaml"
+    code, _, err = run(capsys, "new", "--kind", "msc-ev", "-o", target)
+    assert code == 0, err
+    text = target.read_text(encoding="utf-8")
+    assert "\norphanDesignation:\n" in text and "# orphan designation — needed for the classification." in text
