@@ -180,3 +180,18 @@ def test_the_template_offers_every_product_fact_a_rule_needs(tmp_path, capsys):
     assert code == 0, err
     text = target.read_text(encoding="utf-8")
     assert "\norphanDesignation:\n" in text and "# orphan designation — needed for the classification." in text
+
+
+def test_a_unit_written_another_way_is_explained_once(tmp_path, capsys):
+    text = MIRNA_IN_WORDS + """hasEVComponent:
+  - type: EVPreparation
+    measurement:
+      - type: Measurement
+        quantityKind: ParticleConcentration
+        value: 1.2e10
+        unit: particles/ml
+        method: NanoparticleTrackingAnalysis
+"""
+    _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    finding = re.split(r"\n    \S", out.split("  S-unit", 1)[1])[0]
+    assert finding.count("particles/ml is written ParticlesPerMillilitre in evkg") == 1, finding
