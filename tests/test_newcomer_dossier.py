@@ -195,3 +195,14 @@ def test_a_unit_written_another_way_is_explained_once(tmp_path, capsys):
     _, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
     finding = re.split(r"\n    \S", out.split("  S-unit", 1)[1])[0]
     assert finding.count("particles/ml is written ParticlesPerMillilitre in evkg") == 1, finding
+
+
+def test_new_writes_the_form_its_file_name_says_so_check_can_read_it(tmp_path, capsys):
+    target = tmp_path / "knee.ttl"
+    code, _, err = run(capsys, "new", "--kind", "msc-ev", "-o", target)
+    assert code == 0, err
+    code, out, _ = run(capsys, "check", target)
+    assert code == 1 and "not valid Turtle" not in out and "17 violation(s)" in out, out
+    code, _, err = run(capsys, "new", "--format", "yaml", "-o", tmp_path / "other.ttl")
+    assert code == 2 and "--format yaml writes YAML, but evkg check would read" in err, err
+    assert not (tmp_path / "other.ttl").exists()
