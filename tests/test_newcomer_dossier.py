@@ -206,3 +206,15 @@ def test_new_writes_the_form_its_file_name_says_so_check_can_read_it(tmp_path, c
     code, _, err = run(capsys, "new", "--format", "yaml", "-o", tmp_path / "other.ttl")
     assert code == 2 and "--format yaml writes YAML, but evkg check would read" in err, err
     assert not (tmp_path / "other.ttl").exists()
+
+
+def test_a_report_file_is_written_in_the_format_its_name_says(tmp_path, capsys):
+    example = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    run(capsys, "check", example, "-o", tmp_path / "report.html")
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    run(capsys, "check", example, "-o", tmp_path / "report.json")
+    assert (tmp_path / "report.json").read_text(encoding="utf-8").startswith("{")
+    run(capsys, "check", example, "-o", tmp_path / "plain.md", "--format", "text")    # --format still decides
+    assert not (tmp_path / "plain.md").read_text(encoding="utf-8").startswith("#")
+    run(capsys, "explain", example, "-o", tmp_path / "why.md")
+    assert (tmp_path / "why.md").read_text(encoding="utf-8").startswith("## ")

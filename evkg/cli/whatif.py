@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import NamedPath, format_option, input_format_option, output_option, write_output
+from evkg.cli.options import (NamedPath, format_for_output, format_option, input_format_option, output_option,
+                               write_output)
 from evkg.report.whatif import WHATIF_FORMATS
 
 
@@ -45,6 +46,7 @@ def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, 
         raise UsageError("--no-curated and --no-examples leave nothing to compare; give product description files.")
     run = whatif(rules, files, baseline=baseline, curated=not no_curated, examples=not no_examples,
                  input_format=input_format)
+    fmt = format_for_output(fmt, output)
     write_output(render_whatif(run, fmt), output)
     from evkg.core.safe_text import visible_lines
 
