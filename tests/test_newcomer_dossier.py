@@ -218,3 +218,16 @@ def test_a_report_file_is_written_in_the_format_its_name_says(tmp_path, capsys):
     assert not (tmp_path / "plain.md").read_text(encoding="utf-8").startswith("#")
     run(capsys, "explain", example, "-o", tmp_path / "why.md")
     assert (tmp_path / "why.md").read_text(encoding="utf-8").startswith("## ")
+
+
+@pytest.mark.parametrize("key, written, misleading", [
+    ("intendedUse", "therapy", "evkg:AntiTumourImmunotherapy"),
+    ("mechanismOfAction", "anti-inflammatory", "evkg:AntigenPresentation"),
+])
+def test_no_value_is_suggested_for_letters_that_happen_to_sit_inside_its_name(key, written, misleading):
+    # "therapy" suggested an anti-tumour use, "anti-inflammatory" antigen presentation: a writer may take them
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.terms import closest_evkg_names
+
+    assert misleading not in closest_evkg_names(written, EVKG[key])
+    assert "evkg:PathogenVaccination" in closest_evkg_names("Vaccine", EVKG.therapeuticApproach)

@@ -352,9 +352,11 @@ def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -
     close = difflib.get_close_matches(local, candidates, n=limit, cutoff=0.6)
     close += [n for n in candidates if n.lower() == local.lower() and n not in close]
     if len(close) < limit:                     # a word of the name, e.g. Vaccine in PathogenVaccination
-        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[0-9]+", local) if len(w) > 3}
+        # a whole word, not letters inside one: therapy is no hint of AntiTumourImmunotherapy, nor anti of Antigen
+        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[0-9]+", local) if len(w) > 4}
         close += [n for n in candidates if n not in close
-                  and any(w[:-1] in n.lower() for w in words)][:limit - len(close)]
+                  and any(part.lower().startswith(w[:-1]) for w in words
+                          for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+", n))][:limit - len(close)]
     return close
 
 
