@@ -209,6 +209,8 @@ def description_model() -> Model:
                 fields.append(_field(reader, name, child, []))
         for extra in sorted(_used_keys(reader, name) - {f.key for f in fields}):
             fields.append(_field(reader, name, extra, []))
+        for needed in sorted(_rule_facts(reader, name) - {f.key for f in fields}):
+            fields.append(_rule_fact_field(reader, name, needed))
         for f in fields:
             if f.key in slot_names and parents.get(f.key) == name:
                 f.kind, f.slot, f.term_spaces, f.choices = "node", f.key, [], []
@@ -251,6 +253,23 @@ def _used_keys(reader: _Reader, slot: str | None) -> set[str]:
             if str(predicate).startswith(E) and not _is_link(reader, predicate):
                 keys.add(str(predicate)[len(E):])
     return keys
+
+
+def _rule_facts(reader: _Reader, slot: str | None) -> set[str]:
+    """Product facts a classification rule needs that no shape asks for (orphanDesignation): without them in
+    the template a question stays undecided for a fact the writer was never offered."""
+    if slot is not None:
+        return set()
+    needed = resources.rules_graph().objects(None, EVKG.needsFact)
+    return {str(p)[len(E):] for p in needed if (p, RDFS.domain, EVKG.EVProduct) in reader.ontology}
+
+
+def _rule_fact_field(reader: _Reader, slot: str | None, key: str) -> Field:
+    field_ = _field(reader, slot, key, [])
+    field_.level = "classification"
+    field_.message = str(reader.ontology.value(EVKG[key], EVKG.missingFactPrompt) or field_.definition)
+    field_.sources = sorted(str(o) for o in reader.ontology.objects(EVKG[key], DCT.source))
+    return field_
 
 
 def _is_link(reader: _Reader, predicate) -> bool:

@@ -24,8 +24,25 @@ def _compactor():
 def _known_property(property_key: str) -> None:
     from evkg.authoring.model import description_model
 
-    if not any(f.key == property_key for slot in description_model().slots.values() for f in slot.fields):
-        raise UsageError(f"no property {property_key!r} in the evkg vocabulary; see docs/vocabulary.md.")
+    keys = {f.key for slot in description_model().slots.values() for f in slot.fields}
+    if property_key not in keys:
+        import difflib
+
+        close = difflib.get_close_matches(property_key, sorted(keys), n=3)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"no property {property_key!r} in the evkg vocabulary.{hint} See docs/vocabulary.md.")
+
+
+def _takes_no_terms(property_key: str) -> str:
+    """What a property that takes no ontology term takes instead: the values of its list, or text."""
+    from evkg.io.context import closed_list_names
+
+    names = sorted(closed_list_names(str(EVKG[property_key])))
+    if names:
+        return (f"{property_key} takes one of evkg's own values, not an ontology term; write the name itself: "
+                f"{', '.join(names)}.")
+    return (f"{property_key} takes no ontology terms (a number, true/false or text: see docs/vocabulary.md); "
+            "search without --for, or for a property such as indication.")
 
 
 def kinds_for(property_key: str) -> tuple[str, ...]:
@@ -80,8 +97,7 @@ def search_terms(query: str, *, for_property: str | None = None, kinds: list[str
         raise UsageError("give some words to search for, e.g. evkg terms search \"osteoarthritis\".")
     wanted = list(kinds or []) + (list(kinds_for(for_property)) if for_property else [])
     if for_property and not kinds_for(for_property):
-        raise UsageError(f"{for_property} takes no ontology terms (it takes a value of its own: see "
-                         "docs/vocabulary.md); search without it, or for a property such as indication.")
+        raise UsageError(_takes_no_terms(for_property))
     unknown = sorted({s for s in spaces or []} - _known_spaces())
     if unknown:
         from evkg.core.identifiers import identifier_stems

@@ -328,7 +328,7 @@ class WhatCouldDecide:
                 if kind == "outcome":
                     conclusions.setdefault(node_category.get(s, ""), []).append(f"<{subject}> {p} {obj} .")
                     continue
-                if self.run.stated.defined(o):     # a value no rule reads (RNAi) leaves the fact to try
+                if self.run.stated.defined(o, p.value):     # a value no rule reads (RNAi) leaves the fact to try
                     stated.add((subject, p.value))
                 lines.append(f"<{subject}> {p} {obj} .")
             parts["stated"] = stated

@@ -121,7 +121,7 @@ class _Run:
             # facts only, no conclusions (a submission's are never trusted)
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")
         take_redefining_statements(self.store)       # nor what the vocabulary means (evkg.core.redefinitions)
-        set_aside_undefined_values(self.store, kb.labels)
+        set_aside_undefined_values(self.store, kb.labels, kb.term_properties)
         self.predicates, self.pairs = self._stated()
         self.index = _Index()
         self.derived: set = set()

@@ -21,10 +21,13 @@ _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 UNREADABLE_GRAPH = ox.NamedNode("urn:evkg:engine#unreadable")
 
 
-def set_aside_undefined_values(store, defined_terms) -> None:
-    """Move every statement whose value is an undefined evkg name into UNREADABLE_GRAPH."""
-    rows = store.query(f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), "{EVKG_NS}")) }}')
-    unreadable = [ox.Quad(s, p, o) for s, p, o in rows if o.value not in defined_terms]
+def set_aside_undefined_values(store, defined_terms, term_properties=frozenset()) -> None:
+    """Move every statement whose value is an undefined evkg name, or text where a term is needed
+    ("microRNA mimic" as the nucleic-acid mechanism), into UNREADABLE_GRAPH."""
+    rows = store.query(f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) || '
+                       f'(isIRI(?o) && STRSTARTS(STR(?o), "{EVKG_NS}"))) }}')
+    unreadable = [ox.Quad(s, p, o) for s, p, o in rows
+                  if (o.value not in defined_terms if isinstance(o, ox.NamedNode) else p.value in term_properties)]
     for quad in unreadable:
         store.remove(quad)
         store.add(ox.Quad(quad.subject, quad.predicate, quad.object, UNREADABLE_GRAPH))
@@ -81,7 +84,7 @@ class DescriptionFacts:
             entry = items.setdefault(key, {"kinds": set(), "props": set()})
             if row["kind"] is not None:
                 entry["kinds"].add(row["kind"].value)
-            if row["prop"] is not None and self.defined(row["any"]):      # RNAi for RNAInterference still waits
+            if row["prop"] is not None and self.defined(row["any"], row["prop"].value):      # RNAi for RNAInterference still waits
                 entry["props"].add(row["prop"].value)
         needs = self.kb.fact_requirements
         gaps: dict[str, set] = {}
@@ -118,24 +121,27 @@ class DescriptionFacts:
             return False
         if prop in needs.cargo_item_facts:
             return prop in self.cargo_gaps.get(product, set())
-        readable = {p for p, values in stated.items() if any(self.defined(v) for v in values)}
+        readable = {p for p, values in stated.items() if any(self.defined(v, p) for v in values)}
         return not ({prop} | needs.alternatives.get(prop, set())) & readable
 
-    def defined(self, value) -> bool:
+    def defined(self, value, prop: str | None = None) -> bool:
         """False for a name in the evkg vocabulary that the vocabulary does not define (a typo such as
-        evkg:NoCell): no rule can read it, so the fact still waits for a value."""
+        evkg:NoCell), or for text as the value of `prop` where a term is needed: no rule can read it, so the
+        fact still waits for a value."""
+        if isinstance(value, ox.Literal):
+            return prop not in self.kb.term_properties
         return not (isinstance(value, ox.NamedNode) and value.value.startswith(EVKG_NS)
                     and value.value not in self.kb.labels)
 
-    def readable(self, value) -> bool:
+    def readable(self, value, prop: str | None = None) -> bool:
         """Whether a rule can read the value: a defined name, and a true/false value written as one."""
-        return self.defined(value) and not (isinstance(value, ox.Literal) and value.datatype.value == _BOOLEAN
+        return self.defined(value, prop) and not (isinstance(value, ox.Literal) and value.datatype.value == _BOOLEAN
                                             and value.value not in ("true", "false", "1", "0"))
 
     def undefined_values(self, product: str, prop: str) -> list[str]:
         """The values of `prop` the description states that the evkg vocabulary does not define."""
         return sorted(v.value.removeprefix(EVKG_NS) for v in self.facts.get(product, {}).get(prop, ())
-                      if not self.defined(v))
+                      if not self.defined(v, prop))
 
     def catch_all_words(self, product: str, props) -> list[str]:
         """The stated facts among `props` whose value is the vocabulary's catch-all for its list ("other
@@ -181,7 +187,7 @@ class DescriptionFacts:
             values = stated.get(prop)
             if prop == EVKG_NS + "agencyDetermination":
                 values = [v for v in values or () if not self._elsewhere(v, jurisdiction)]
-            values = [v for v in values or () if self.readable(v)]      # what no rule could read is no premise
+            values = [v for v in values or () if self.readable(v, prop)]      # what no rule could read is no premise
             if not values:
                 continue
             shown = sorted(self.item_labels.get(v.value) if isinstance(v, ox.NamedNode) and v.value not in self.kb.labels

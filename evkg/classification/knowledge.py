@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 
 from evkg.classification.schedule import (
     HIERARCHY_RULE_ID,
@@ -116,6 +116,7 @@ class Knowledge:
     prefixes: str
     fact_requirements: FactRequirements
     changes: list = ()                # RuleChange items, in the order the overlays made them
+    term_properties: frozenset = frozenset()    # evkg properties whose value is a term, never text
 
     def work_out(self) -> None:
         """Work out now what is otherwise worked out when first asked for (so that it is kept in a cache)."""
@@ -439,7 +440,9 @@ def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     return Knowledge(rules=rules, rules_by_iri={r.iri: r for r in rules + [hierarchy]}, questions=questions,
                      category_questions=category_questions, subsumption=subsumption, labels=labels,
                      prompts=prompts, prefixes=prefixes,
-                     fact_requirements=fact_requirements(ontology), changes=changes)
+                     fact_requirements=fact_requirements(ontology), changes=changes,
+                     term_properties=frozenset(str(p) for p in ontology.subjects(RDF.type, OWL.ObjectProperty)
+                                               if str(p).startswith(EVKG_NS)))
 
 
 def _ancestors(graph: Graph, node: URIRef) -> set[str]:

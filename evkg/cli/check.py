@@ -5,6 +5,7 @@ import click
 
 from evkg.cli.options import (
     NamedPath,
+    format_for_output,
     format_option,
     input_format_option,
     jurisdiction_option,
@@ -89,7 +90,7 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
         for note in folder_notes(files):
             click.echo(visible_lines(f"evkg check: {note}"), err=True)
     classify = not no_classify
-    report_format = fmt
+    report_format = format_for_output(fmt, output)
     check_profile(profile)
     check_fail_on(fail_on)
     rule_files = rule_files_of(rules) if classify else ()

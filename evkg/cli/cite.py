@@ -13,10 +13,10 @@ FORMATS = ("text", "bibtex", "csl-json")
 def command(name, output_format):
     """Print the papers and legal acts behind a term, product, rule or shape.
 
-    NAME is a term (evkg:EU_GTMP), a shape (evsh:Q-19-...), a rule id (EU-10), a product id (exoflo), a
-    citation key (lener2015), a paper's DOI (10.3402/jev.v4.30087) or PubMed ID (pmid:37356708) or a full
-    IRI. Exit code 0, or 2 when the name is unknown (the closest names
-    are suggested).
+    NAME is a term (evkg:EU_GTMP), a check id as a report shows it (Q-19, TERM-06) or its shape
+    (evsh:Q-19-...), a rule id (EU-10), a curated product's id (exoflo), a citation key (lener2015), a
+    paper's DOI (10.3402/jev.v4.30087) or PubMed ID (pmid:37356708) or a full IRI. Exit code 0, or 2 when
+    the name is unknown (the closest names are suggested).
 
     Example:  evkg cite exoflo --format bibtex > exoflo.bib
     """

@@ -30,7 +30,9 @@ def command(file, to_format, input_format, output, max_bytes):
     -o never writes over FILE itself nor under an extension of another format, and a write that fails (a full
     disk) leaves any file already there as it was.
 
-    Example:  evkg convert examples/valid/e1-ucmsc-sev-neonatal-lung.ttl --to yaml -o e1.yaml
+    \b
+    Example:
+      evkg convert examples/valid/e1-ucmsc-sev-neonatal-lung.ttl --to yaml -o e1.yaml
     """
     from evkg.io.load import load_rdf
     from evkg.io.write import serialise

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import (
-    NamedPath,format_option, input_format_option, jurisdiction_option, output_option, rules_option,
-                              write_output)
+from evkg.cli.options import (NamedPath, format_for_output, format_option, input_format_option, jurisdiction_option,
+                              output_option, rules_option, write_output)
 
 EXPLAIN_FORMATS = ("text", "markdown", "json")
 
@@ -22,7 +21,9 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
     derivation: rule, facts used, earlier conclusions, status and why, legal sources, alternatives and the
     facts still missing.
 
-    Example:  evkg explain examples/valid/*.ttl -j EU --format markdown -o derivation.md
+    \b
+    Example:
+      evkg explain examples/valid/*.ttl -j EU --format markdown -o derivation.md
     """
     from evkg.classification.engine import JURISDICTIONS, classify
     from evkg.classification.explain import explain_document
@@ -38,5 +39,5 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
         documents.append((path, graph, classify(graph, jurisdictions=jurisdictions or JURISDICTIONS,
                                                 rule_files=rule_files)))
     in_form = {path for path in files if is_structured_format(guess_format(path, input_format))}
-    write_output(explain_document(documents, fmt, in_form_paths=in_form), output)
+    write_output(explain_document(documents, format_for_output(fmt, output), in_form_paths=in_form), output)
     return 0

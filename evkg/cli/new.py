@@ -14,7 +14,8 @@ from evkg.authoring.template import TEMPLATE_FORMATS
 @description_form_option("--format", "-f", "fmt", forms=TEMPLATE_FORMATS, default="yaml", show_default=True,
                          help="Form of the description.")
 @click.option("--output", "-o", type=NamedPath(dir_okay=False, writable=True),
-              help="Write to this file instead of the screen (an existing file is never overwritten).")
+              help="Write to this file instead of the screen (an existing file is never overwritten); without "
+                   "--format, its extension (.yaml, .ttl, .jsonld) chooses the form.")
 @click.option("--list-kinds", is_flag=True, help="List the kinds of product and exit.")
 def command(kind, fmt, output, list_kinds):
     """Write a commented starting description for a kind of product.
@@ -31,6 +32,8 @@ def command(kind, fmt, output, list_kinds):
         for name, title in kinds().items():
             click.echo(f"{name:16} {title}")
         return 0
+    if output:
+        fmt = _form_for(output, fmt, click.get_current_context().get_parameter_source("fmt"))
     text = template(kind, fmt.lower())
     if output:
         from evkg.core.files import create_text_file
@@ -40,3 +43,29 @@ def command(kind, fmt, output, list_kinds):
     else:
         click.echo(text, nl=False)
     return 0
+
+
+_FORM_NAMES = {"yaml": "YAML", "ttl": "Turtle", "jsonld": "JSON-LD"}
+
+
+def _form_for(output: str, fmt: str, source) -> str:
+    """The form to write to `output`: the one `evkg check` will read it as (by its extension), so that the
+    file written can be checked as the message says; a contradicting --format is refused."""
+    from click.core import ParameterSource
+
+    from evkg.core.errors import InputError, UsageError
+    from evkg.io.load import guess_format
+
+    try:
+        read_as = {"yaml": "yaml", "turtle": "ttl", "json-ld": "jsonld"}.get(guess_format(output))
+    except InputError:
+        read_as = None
+    if read_as is None:
+        raise UsageError(f"evkg check reads a description by its extension, and would not read {output} as one "
+                         f"the template can be written in: name it .yaml, .ttl or .jsonld.")
+    if source in (ParameterSource.DEFAULT, None):
+        return read_as
+    if fmt.lower() != read_as:
+        raise UsageError(f"--format {fmt} writes {_FORM_NAMES[fmt.lower()]}, but evkg check would read {output} "
+                         f"as {_FORM_NAMES[read_as]}: name the file for its form, or leave out --format.")
+    return fmt

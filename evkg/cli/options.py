@@ -55,7 +55,28 @@ def input_format_option():
 
 
 def output_option():
-    return click.option("--output", "-o", type=NamedPath(dir_okay=False), help="Write to this file instead of the screen.")
+    return click.option("--output", "-o", type=NamedPath(dir_okay=False),
+                        help="Write to this file instead of the screen; without --format, its extension (.html, .md, "
+                             ".json …) chooses the format.")
+
+
+_FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".jsonl": "jsonl",
+                     ".ttl": "ttl", ".csv": "csv", ".tsv": "tsv", ".xml": "xml", ".txt": "text"}
+
+
+def format_for_output(fmt: str, output) -> str:
+    """The report format: --format when given, else the one the output file's extension names (report.html is
+    written as HTML, not as text under an .html name), else the default."""
+    from pathlib import Path
+
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    if output is None or context.get_parameter_source("fmt") not in (ParameterSource.DEFAULT, None):
+        return fmt
+    named = _FORMAT_BY_SUFFIX.get(Path(str(output)).suffix.lower())
+    choices = next((p.type.choices for p in context.command.params if p.name == "fmt"), ())
+    return named if named in choices else fmt
 
 
 def jurisdiction_option():

@@ -7,7 +7,8 @@ import time
 
 import click
 
-from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath, format_option, output_option, write_output
+from evkg.cli.options import (DEFAULT_STORE_WORDS, NamedPath, format_for_output, format_option, output_option,
+                               write_output)
 from evkg.core.errors import UsageError
 
 
@@ -48,6 +49,7 @@ def command(name, pairs, fmt, output, endpoint, store_path, timeout):
 
     if not timeout > 0:
         raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
+    fmt = format_for_output(fmt, output)
     params = parse_params(pairs)
     prepared_text(name, params)                      # a bad name or parameter is reported before any build
     target = open_target(store_path, endpoint, timeout)    # built on first use, outside the time limit

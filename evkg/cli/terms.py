@@ -68,9 +68,11 @@ def search_command(words, kind, for_property, limit, as_json):
     """Find ontology terms by label, synonym or identifier, in the bundled and the added indexes. Several words
     are searched as one phrase, with or without quotes.
 
-    Examples:  evkg terms search "mesenchymal stem" --kind celltype
-               evkg terms search bone marrow --for producerCellType
-               evkg terms search osteoarthritis --for indication
+    \b
+    Examples:
+      evkg terms search "mesenchymal stem" --kind celltype
+      evkg terms search bone marrow --for producerCellType
+      evkg terms search osteoarthritis --for indication
     """
     text = " ".join(words)
     if not text.strip():

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import NamedPath, format_option, input_format_option, output_option, write_output
+from evkg.cli.options import (NamedPath, format_for_output, format_option, input_format_option, output_option,
+                               write_output)
 from evkg.report.whatif import WHATIF_FORMATS
 
 
 @click.command(name="whatif")
 @click.argument("files", nargs=-1, type=NamedPath(dir_okay=False, path_type=str))
-@click.option("--rules", "-r", "rules", required=True, metavar="NAME|FILE.ttl",
+@click.option("--rules", "-r", "rules", default=None, metavar="NAME|FILE.ttl",
               help="The rule set to try: a name from `evkg rules` or a Turtle file of your own overlay rules.")
 @click.option("--against", "baseline", default=None, metavar="NAME|FILE.ttl",
               help="The rule set to compare with (default: the law in force).")
@@ -25,17 +26,27 @@ def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, 
     chosen with --rules, and lists every answer that changes, before and after, with the rules and legal
     sources on each side. Answers that stay the same are not listed.
 
-    Examples:  evkg whatif --rules eu-reform-proposal-2023
-               evkg whatif --rules my-overlay.ttl examples/valid/*.ttl --format markdown
+    \b
+    Examples:
+      evkg whatif --rules eu-reform-proposal-2023
+      evkg whatif --rules my-overlay.ttl examples/valid/*.ttl --format markdown
     """
     from evkg.core.errors import UsageError
     from evkg.pipeline import whatif
     from evkg.report.whatif import render_whatif
 
+    if not rules:                # which rule sets there are to try, not only that the option is missing
+        from evkg.classification.rule_sets import bundled_rule_sets
+
+        overlays = sorted(name for name, rule_set in bundled_rule_sets().items() if not rule_set.default)
+        raise UsageError(f"say which rule set to try with --rules: {', '.join(overlays)}, or a Turtle file of "
+                         f"your own rules, e.g. evkg whatif --rules {overlays[0] if overlays else 'my-rules.ttl'} "
+                         "(`evkg rules` lists them with their legal basis).")
     if no_curated and no_examples and not files:
         raise UsageError("--no-curated and --no-examples leave nothing to compare; give product description files.")
     run = whatif(rules, files, baseline=baseline, curated=not no_curated, examples=not no_examples,
                  input_format=input_format)
+    fmt = format_for_output(fmt, output)
     write_output(render_whatif(run, fmt), output)
     from evkg.core.safe_text import visible_lines
 

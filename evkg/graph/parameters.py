@@ -28,11 +28,12 @@ _KIND_BY_NAME = {
 ACCEPTED = {
     "jurisdiction": "EU, US or KR, or a jurisdiction IRI",
     "product": "a product id such as exoflo, a CURIE such as evd:product/exoflo, or an IRI",
-    "act": "an act id such as eu-dir-2001-83 (or a provision such as eu-dir-2001-83/art-1-2), a CURIE or an IRI",
+    "act": "an act id such as eu-dir-2001-83 (or a provision such as eu-dir-2001-83/art-1-2), the act's name or "
+           "number (Directive 2001/83/EC, 2001/83/EC, 21 CFR Part 1271), a CURIE or an IRI",
     "class": "an evkg class name such as Exosome, a CURIE such as evkg:Exosome, or an IRI",
     "paper": "a DOI such as 10.3402/jev.v4.30087, pmid:<number>, a CURIE or an IRI",
     "trial": "a registry id such as NCT04493242, a CURIE or an IRI",
-    "rule": "a rule id such as EU-10, a CURIE such as evsh:EU-10, or an IRI",
+    "rule": "a rule id such as EU-10, a check id such as Q-19, a CURIE such as evsh:EU-10, or an IRI",
     "ruleset": "the name of a rule set, as `evkg rules` lists them, such as eu-in-force",
     "status": "Settled, Provisional or Contested (or evkg:Settled …)",
     "role": "ActiveSubstance, DeliveryVehicle, Combined or NotApplicable (or evkg:DeliveryVehicleRole …)",
@@ -119,9 +120,16 @@ def parse_value(kind: str, raw: str) -> str:
             return _iri_term(f"{EVD}product/{value.lower()}")
         raise BadValue(f"{value!r} is not a product id (lower-case letters, digits and hyphens)")
     if kind == "act":
-        if re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", value.lower()):
+        slug = re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", value.lower())
+        if slug and re.match(r"[a-z]+-", value.lower()):      # eu-dir-2001-83, us-21-cfr-1271/1271-3-d
             return _iri_term(f"{EVD}act/{value.lower()}")
-        raise BadValue(f"{value!r} is not an act id")
+        named = _acts_named(value)
+        if len(named) == 1:                      # as the act calls itself: Directive 2001/83/EC, 21 CFR Part 600
+            return _iri_term(named[0])
+        if slug and not named:
+            return _iri_term(f"{EVD}act/{value.lower()}")
+        raise BadValue(f"{value!r} is not an act id" + (f" (it names several acts: {', '.join(named)})"
+                                                        if named else ""))
     if kind == "class":
         if re.fullmatch(r"[A-Za-z_][\w-]*", value):
             return _iri_term(EVKG + value)
@@ -131,6 +139,12 @@ def parse_value(kind: str, raw: str) -> str:
             return _iri_term(f"{EVD}trial/{value}")
         raise BadValue(f"{value!r} is not a trial registry id")
     if kind == "rule":
+        shapes = _shapes_with_check_id(value)      # Q-19, as a report shows it, for evsh:Q-19-TransmembraneMarker
+        if len(shapes) == 1:
+            return _iri_term(shapes[0])
+        if shapes:
+            names = ", ".join(s.removeprefix(PREFIXES["evsh"]) for s in shapes)
+            raise BadValue(f"{value!r} is the check id of several shapes ({names}); give one of them")
         if re.fullmatch(r"[A-Za-z]+-[\w-]+", value):
             return _iri_term(PREFIXES["evsh"] + value)
         raise BadValue(f"{value!r} is not a rule id")
@@ -156,6 +170,34 @@ def parse_value(kind: str, raw: str) -> str:
     if value in ("true", "false"):
         return str(ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "boolean")))
     return str(ox.Literal(value))
+
+
+def _shapes_with_check_id(check_id: str) -> list[str]:
+    from rdflib import Literal
+
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG as EVKG_NS
+
+    return sorted(str(s) for s in resources.shapes_graph().subjects(EVKG_NS.constraintId, Literal(check_id)))
+
+
+def _acts_named(text: str) -> list[str]:
+    """The bundled acts whose name or official identifier is `text` or ends with it as whole words
+    ("2001/83/EC" for Directive 2001/83/EC, "CELEX 32001L0083")."""
+    from rdflib.namespace import RDF, RDFS
+
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG as EVKG_NS
+
+    wanted = " ".join(text.split()).casefold()
+    data = resources.data_graph()
+    found = set()
+    for act in data.subjects(RDF.type, EVKG_NS.LegalAct):
+        for name in [*data.objects(act, RDFS.label), *data.objects(act, EVKG_NS.officialIdentifier)]:
+            name = " ".join(str(name).split()).casefold()
+            if name == wanted or name.endswith(" " + wanted):
+                found.add(str(act))
+    return sorted(found)
 
 
 # Parameter kinds that name one thing of the graph: what it is called, a graph pattern that holds for each such

@@ -56,6 +56,8 @@ def _known_names(graphs: list[Graph]) -> dict[str, URIRef]:
                 names.setdefault(curie(str(subject)), subject)
         for subject, rule_id in graph.subject_objects(EVKG.ruleId):
             names.setdefault(str(rule_id), subject)
+        for check_id in sorted({str(o) for o in graph.objects(None, EVKG.constraintId)}):   # Q-34, as a report shows
+            names.setdefault(check_id, min(graph.subjects(EVKG.constraintId, Literal(check_id)), key=str))
         for subject, key in graph.subject_objects(EVKG.citationKey):
             names.setdefault(str(key), subject)
         for subject in graph.subjects(RDF.type, EVKG.EVProduct):
@@ -144,8 +146,18 @@ def citation_sources(name: str) -> Citation:
     if resolve_source(thing) is not None:  # a paper or act: its own record is the citation
         resolved = resolve_source(thing)
         return Citation(thing=thing, label=resolved["label"], kind=resolved["kind"], sources=[resolved])
+    label = None
     for graph in graphs:
         add(sources_of(graph, thing))
+        check_id = graph.value(thing, EVKG.constraintId)
+        siblings = sorted(set(graph.subjects(EVKG.constraintId, check_id)) - {thing}, key=str) if check_id else []
+        if siblings:                   # one check id, several shapes (Q-28: sterility and mycoplasma)
+            shapes = [thing] + siblings
+            label = f"check {check_id}: " + "; ".join(str(graph.value(s, RDFS.label) or curie(str(s))) for s in shapes)
+            for sibling in siblings:
+                add(sources_of(graph, sibling))
+                for part in graph.objects(sibling, SH.sparql):
+                    add(sources_of(graph, part))
         if (thing, RDF.type, EVKG.EVProduct) in graph:
             kind = "product"
             for trial in graph.subjects(EVKG.investigatesProduct, thing):
@@ -178,7 +190,7 @@ def citation_sources(name: str) -> Citation:
                 records.append(act)
     order = {"paper": 0, "trial": 1, "registry-record": 2, "act": 3, "provision": 3, "ontology": 4, "unresolved": 5}
     records.sort(key=lambda r: order.get(r["kind"], 5))  # stable: papers first, in the order cited
-    return Citation(thing=thing, label=_label_of(graphs + [bibliographic_graph()], thing), kind=kind,
+    return Citation(thing=thing, label=label or _label_of(graphs + [bibliographic_graph()], thing), kind=kind,
                     sources=records)
 
 

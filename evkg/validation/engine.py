@@ -8,6 +8,7 @@ a slower in-Python graph.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass, field
@@ -343,10 +344,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.literals import ill_typed_results
     from evkg.validation.cited_sources import unresolved_source_results
     from evkg.validation.not_reported import facts_named_as_text
-    from evkg.validation.several_values import several_values_hint
-    from evkg.validation.unit_spellings import unit_hint
-    from evkg.validation.misplaced_values import other_key_hint
-    from evkg.validation.terms import conclusion_results, redefinition_results, term_results
+    from evkg.validation.terms import UNKNOWN_TERM_SHAPE, conclusion_results, redefinition_results, term_results
 
     submitted = SubmittedData(store, as_rdflib)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
@@ -372,10 +370,10 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             focus=str(focus),
             focus_label=submitted.label(focus),
             path=str(path) if isinstance(path, URIRef) else None,
-            path_label=name or (submitted.label(path) if isinstance(path, URIRef) else None),
+            path_label=name or (submitted.label(path) if isinstance(path, URIRef) else
+                                ("unknown property" if shape == UNKNOWN_TERM_SHAPE else None)),   # a misspelt key
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=(submitted.readable(message) + several_values_hint(path, raw.value) + unit_hint(path, raw.value)
-                    + other_key_hint(path, raw.value)),
+            message=_with_hints(submitted.readable(message), path, raw.value),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,
@@ -434,12 +432,31 @@ def unknown_term_results(submitted: SubmittedData) -> list:
         local = str(term)[len(str(EVKG)):]
         close = closest_evkg_names(local, predicate, as_property=term == predicate)
         hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
+        if term == predicate and not any(       # no misspelling: a fact the vocabulary has no property for
+                difflib.SequenceMatcher(None, local.lower(), c.partition(":")[2].lower()).ratio() >= 0.75
+                for c in close):
+            hint += (" If no evkg property says what you mean, give it as text in rdfs:comment, which the "
+                     "checks leave as it is.")
         hint += look_alike_note(f"evkg:{local}")
         messages = frozenset(m.replace("{?value}", ascii_name(f"evkg:{local}")) + hint for m in general)
         path = predicate if term != predicate else None
         results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
                                  severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent))
     return results
+
+
+def _with_hints(message: str, path, value) -> str:
+    """The message with what the value may have meant: several values in one text, another unit, another key, the
+    registry number inside the text, the term of the right code system, or else the closest value of its list."""
+    from evkg.validation.misplaced_values import other_key_hint
+    from evkg.validation.other_code_system import other_code_system_hint
+    from evkg.validation.registry_ids import registry_id_hint
+    from evkg.validation.several_values import close_value_hint, several_values_hint
+    from evkg.validation.unit_spellings import unit_hint
+
+    said = (several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
+            + registry_id_hint(path, value) + other_code_system_hint(path, value))
+    return message + (said or close_value_hint(path, value, message))
 
 
 def _most_specific(messages: list[str]) -> str:

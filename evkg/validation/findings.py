@@ -3,6 +3,7 @@ check that says most, and a check made of several shapes reports one value once.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from evkg.validation.literals import ILL_TYPED_SHAPE
 from evkg.validation.terms import NOT_INDEXED, TERM_CHECK_SHAPES, UNKNOWN_TERM_SHAPE
@@ -42,7 +43,10 @@ def one_finding_per_mistake(results: list) -> list:
             dropped.update(unknown)
             for other in others:
                 if hint and "Did you mean" not in other.message:
-                    replaced[other] = dataclasses.replace(other, message=f"{other.message} Did you mean{hint}")
+                    # a sentence both messages carry (how a unit is written in evkg) is said once
+                    told = [s for s in re.split(r"(?<=[.?!])\s+", f"Did you mean{hint}".strip())
+                            if s and s not in other.message]
+                    replaced[other] = dataclasses.replace(other, message=" ".join([other.message, *told]))
     kept, seen = [], set()
     for result in (replaced.get(r, r) for r in results if r not in dropped):
         key = (result.focus, result.path, result.value, result.shape)

@@ -51,3 +51,17 @@ def _takes_one(prop: str) -> bool:
     shapes = resources.shapes_graph()
     return any(int(shapes.value(shape, SH.maxCount)) <= 1
                for shape in shapes.subjects(SH.path, URIRef(prop)) if shapes.value(shape, SH.maxCount) is not None)
+
+
+def close_value_hint(prop, value, message: str) -> str:
+    """' Did you mean evkg:SmallEV?' for text on a closed-list property that is close to one value of its list
+    (`particleKind: small EVs`), when the message does not already offer one; '' otherwise."""
+    from evkg.core.namespaces import EVKG
+    from evkg.io.context import closed_list_names
+    from evkg.validation.terms import closest_evkg_names
+
+    if ("Did you mean" in message or not isinstance(value, Literal) or not isinstance(prop, URIRef)
+            or not str(prop).startswith(str(EVKG)) or not closed_list_names(str(prop))):
+        return ""
+    close = closest_evkg_names(str(value).strip(), prop)
+    return (" Did you mean " + " or ".join(close) + "?") if close else ""

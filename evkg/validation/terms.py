@@ -95,11 +95,13 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
                 continue
             local = str(value)[len(str(EVKG)):]
             written = f"evkg:{local}, a name the evkg vocabulary does not declare"
-            words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", " ", local)
+            # BoneMarrowMSC and bone-marrow read as words; miR-140-5p and CL_0002540 stay as written
+            words = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])|(?<=[A-Za-z])[_-]+(?=[A-Za-z])", " ", local)
         else:
             written = f"the text \"{value}\""
             words = str(value)
-        exact = iri_for_identifier(words.replace(" ", "_")) if isinstance(value, URIRef) else None
+        exact = (iri_for_identifier(re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", "_", local))
+                 if isinstance(value, URIRef) else None)
         kinds = wanted[str(predicate)]
         close = [exact] if exact else [t.iri for t in index.closest(words, kinds)]
         if close:
@@ -350,9 +352,11 @@ def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -
     close = difflib.get_close_matches(local, candidates, n=limit, cutoff=0.6)
     close += [n for n in candidates if n.lower() == local.lower() and n not in close]
     if len(close) < limit:                     # a word of the name, e.g. Vaccine in PathogenVaccination
-        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[0-9]+", local) if len(w) > 3}
+        # a whole word, not letters inside one: therapy is no hint of AntiTumourImmunotherapy, nor anti of Antigen
+        words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[0-9]+", local) if len(w) > 4}
         close += [n for n in candidates if n not in close
-                  and any(w[:-1] in n.lower() for w in words)][:limit - len(close)]
+                  and any(part.lower().startswith(w[:-1]) for w in words
+                          for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+", n))][:limit - len(close)]
     return close
 
 

@@ -35,6 +35,7 @@ from evkg.web.http import (
     _format_for_upload,
     _media_type,
     _page,
+    pasted_format,
     _wants_html,
     protocol_dataset,
     read_form,
@@ -201,7 +202,7 @@ def _routes(service: Service) -> list:
                     return raw, _format_for_upload(upload.filename, chosen), Path(upload.filename).name
             text = str(form.get("text") or "")
             if text.strip():
-                fmt = _format_for_upload("", chosen or "turtle")
+                fmt = _format_for_upload("", chosen or pasted_format(text))
                 shown = next(name for _, name, f, _ in FORM_FORMATS if f == fmt)
                 return text.encode("utf-8"), fmt, f"the pasted description ({shown})"
             raise ServiceError(400, "no-description", "the form holds no description: paste it into the text "

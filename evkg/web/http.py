@@ -2,6 +2,8 @@
 clients that leave, page templates and the trailing-slash redirect."""
 from __future__ import annotations
 
+import re
+
 from evkg import __version__
 from evkg.classification.outcomes import JURISDICTION_NAMES
 from evkg.core.errors import InputError
@@ -135,6 +137,20 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
                            hint="Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose "
                                 "its format in the field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS)
                                 + ").") from None
+
+
+def pasted_format(text: str) -> str:
+    """The form format of text pasted without a chosen format: YAML when its first statement is a plain
+    `key:` or a list item, JSON-LD when it opens with a brace, else Turtle (a pasted YAML file read as Turtle
+    fails on its first line with 'Prefix "id:" not bound')."""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or line == "---":
+            continue
+        if line.startswith(("{", "[")):
+            return "json-ld"
+        return "yaml" if re.match(r"(?:[A-Za-z_][\w-]*:(?:\s|$)|- )", line) else "turtle"
+    return "turtle"
 
 
 class UploadBudget:
