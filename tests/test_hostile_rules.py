@@ -247,3 +247,27 @@ def test_a_signal_stops_a_command_stuck_in_a_runaway_rule_at_once(tmp_path, sign
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("statement, words", [
+    # every EU medicinal product came out a GTMP and an ATMP, "settled; follows from a narrower category",
+    # citing Directive 2009/120/EC, while the file listed no changed rule
+    ("evkg:EU_MedicinalProduct rdfs:subClassOf evkg:EU_GTMP .",
+     "evkg:EU_MedicinalProduct rdfs:subClassOf evkg:EU_GTMP"),
+    ('evkg:Q_EU_ATMP evkg:positiveCategory evkg:EU_NotATMP .', "bundled term Q_EU_ATMP"),
+    ('evkg:EU_ATMP rdfs:label "not an ATMP"@en .', "bundled term EU_ATMP"),
+], ids=["hierarchy", "question", "label"])
+def test_a_rule_file_may_not_change_the_bundled_vocabulary(tmp_path, capsys, statement, words):
+    path = overlay(tmp_path, "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + statement
+                   + rule("X-01", outcome("ex:X-01"), PLAIN))
+    whatif_refuses(path, capsys, words, "cannot change the category hierarchy", "Remove that statement")
+    assert main(["check", "--rules", path, E1]) == 2
+
+
+def test_a_rule_file_may_restate_the_bundled_vocabulary_and_add_terms_of_its_own(tmp_path, capsys):
+    text = ("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            "evkg:EU_GTMP rdfs:subClassOf evkg:EU_ATMP .\n"
+            'evkg:EU_Narrow rdfs:subClassOf evkg:EU_GTMP ; rdfs:label "a narrower GTMP"@en .\n'
+            + rule("X-01", outcome("ex:X-01", "EU_Narrow"), PLAIN, category="EU_Narrow"))
+    assert main(["whatif", "--rules", overlay(tmp_path, text), "--no-curated", "--no-examples", E1]) == 0, \
+        capsys.readouterr().err

@@ -30,7 +30,7 @@ from evkg.classification.schedule import (
 )
 from evkg.classification.schedule import where_part as _where_part
 from evkg.classification.rule_checks import (refuse_ambiguous_rules, refuse_deep_rule, refuse_remote_pattern,
-                                             refuse_unreadable_rule)
+                                             refuse_unreadable_rule, refuse_vocabulary_changes)
 from evkg.classification.hierarchy import hierarchy_query
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, _local
 from evkg.core import resources
@@ -372,6 +372,7 @@ def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     for path, overlay in overlays:
         for question, pattern in overlay.subject_objects(EVKG.askedWhen):
             refuse_remote_pattern(str(pattern), f"the question {_local(question)}: its evkg:askedWhen", path)
+        refuse_vocabulary_changes(overlay, resources.ontology_graph(), path)
         ontology = ontology + overlay
     prefixes = _prefix_block([rules_graph, *(g for _, g in overlays), resources.shapes_graph()])
 
