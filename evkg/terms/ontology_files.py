@@ -40,10 +40,12 @@ def read_ontology_file(path: str | Path) -> LocalOntology:
     if path.suffix.lower() not in SUFFIXES:
         raise InputError(f"not an ontology file this command reads ({', '.join(SUFFIXES)}).", path=str(path),
                          hint="Give an OBO file, an OWL file in RDF/XML, or an OBO-Graph JSON file.")
+    _refuse_compressed(path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ontology = pronto.Ontology(str(path))
+            # import_depth=0: an `import:` or owl:imports line was fetched from the network, unasked
+            ontology = pronto.Ontology(str(path), import_depth=0)
             terms = {}
             for term in ontology.terms():
                 iri = iri_of(term.id)
@@ -65,6 +67,24 @@ def read_ontology_file(path: str | Path) -> LocalOntology:
         raise InputError("contains no ontology terms with identifiers evkg recognises.", path=str(path))
     return LocalOntology(name=path.name, path=str(path.resolve()), prefixes=_covered_prefixes(declared, terms),
                          terms={iri: Term(**{**t.__dict__, "source": path.name}) for iri, t in terms.items()})
+
+
+_COMPRESSED = {b"\x1f\x8b": "gzip", b"\xfd7zXZ\x00": "xz", b"BZh": "bzip2"}
+
+
+def _refuse_compressed(path: Path) -> None:
+    """pronto unpacks a compressed file behind its name: 3.6 MB named .obo grew past 5 GB of memory."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(6)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}).", path=str(path)) from None
+    for magic, kind in _COMPRESSED.items():
+        if head.startswith(magic):
+            raise InputError(f"is a compressed ({kind}) file, not an ontology file as such.", path=str(path),
+                             hint=f"Unpack it first (e.g. {'gunzip' if kind == 'gzip' else 'unxz' if kind == 'xz' else 'bunzip2'} "
+                                  "-c FILE > ontology.obo), check that its size is what you expect, and add the "
+                                  "unpacked file.")
 
 
 def _covered_prefixes(declared: str, terms: dict) -> tuple[str, ...]:
