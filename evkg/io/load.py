@@ -59,7 +59,7 @@ EXTENSIONS = {
     ".yml": "yaml",
 }
 
-_QUAD_FORMATS = {"nquads", "trig"}
+_QUAD_FORMATS = {"nquads", "trig", "json-ld"}   # JSON-LD too: a node with @graph names a graph
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
                  "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "Notation3", "yaml": "YAML"}
 _STRUCTURED_FORMATS = {"json-ld", "yaml"}      # read through evkg.io.structured and the evkg context
