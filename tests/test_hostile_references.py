@@ -56,3 +56,15 @@ def test_each_entry_of_a_large_export_is_placed_on_its_own_line(tmp_path):
     lines = export.read_text(encoding="utf-8").splitlines()
     for ref in (refs[0], refs[1234], refs[-1]):
         assert ref.line is not None and f'"id": "{ref.key}"' in lines[ref.line - 1], ref
+
+
+def test_text_outside_the_records_of_an_ris_export_is_reported_once_per_stretch(tmp_path):
+    """A file of 600 lines that are no RIS was reported line by line (600 'skipped' lines on the screen)."""
+    export = tmp_path / "library.ris"
+    export.write_text("junk\n" + "TY  - JOUR\nDO  - 10.5555/evkg.ris\nTI  - A paper\nER  - \n"
+                      + "".join(f"stray line {n}\n" for n in range(600)), encoding="utf-8")
+    refs, problems = read_references(export)
+    assert len(refs) == 1
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "text outside any record (line 1; records start with 'TY  -')"),
+        (6, "text outside any record (lines 6 to 605; records start with 'TY  -')")]
