@@ -620,3 +620,23 @@ def test_a_typed_value_is_shown_as_yaml_writes_it_not_in_turtle(tmp_path, capsys
     assert main(["new", "--kind", "msc-ev"]) == 0
     template = capsys.readouterr().out
     assert "P12M" in template and "^^" not in template
+
+
+@pytest.mark.parametrize("name, data, words", [
+    # PyYAML's own words: 'unacceptable character #x000c: control characters are not allowed\n  in
+    # "<unicode string>", position 39', with no line
+    ("page-break.yaml", b"id: product:x\ntype: EVProduct\nlabel: x\n\x0cshelfLife: P1M\n",
+     ", line 4, column 1: holds the control character code 12, which YAML does not allow in text. Remove it"),
+    ("bell.yaml", b'id: product:x\ntype: EVProduct\nlabel: "a\x07b"\n',
+     ", line 3, column 10: holds the control character code 7"),
+    # was said to be UTF-16
+    ("wide.yaml", "id: product:x\ntype: EVProduct\n".encode("utf-32"),
+     ": is UTF-32 text (it starts with a UTF-32 byte-order mark), not UTF-8"),
+], ids=["form-feed", "bell", "utf-32"])
+def test_a_control_character_or_a_wide_encoding_is_named_with_its_place(tmp_path, capsys, name, data, words):
+    path = tmp_path / name
+    path.write_bytes(data)
+    assert main(["check", str(path)]) == 2
+    out = capsys.readouterr()
+    said = out.out + out.err
+    assert f"{path}{words}" in said and "<unicode string>" not in said and "Traceback" not in said, said

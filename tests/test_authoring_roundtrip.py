@@ -199,3 +199,21 @@ def test_yes_for_a_boolean_in_yaml_converts_to_turtle_that_reads_back(tmp_path, 
     back = tmp_path / "back.yaml"
     assert main(["convert", str(turtle), "--to", "yaml", "-o", str(back)]) == 0
     assert isomorphic(load_rdf(written), load_rdf(back))
+
+
+@pytest.mark.parametrize("name, text", [
+    ("beside.yaml", '"@graph":\n- id: product:tucked-away\n  type: EVProduct\n  label: tucked away\n'
+                    "id: product:in-sight\ntype: EVProduct\nlabel: in sight\n"),
+    ("named.jsonld", '{"@context": {"evkg": "https://w3id.org/evkg#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}, '
+                     '"@id": "https://w3id.org/evkg/data/product/in-sight", "@type": "evkg:EVProduct", '
+                     '"rdfs:label": "in sight", "@graph": [{"@id": "https://w3id.org/evkg/data/product/tucked-away", '
+                     '"@type": "evkg:EVProduct", "rdfs:label": "tucked away"}]}'),
+], ids=["yaml-graph-beside-a-product", "json-ld-named-graph"])
+def test_products_in_a_graph_beside_a_product_are_checked_and_converted(tmp_path, name, text):
+    """A 'graph:' list beside the keys of a product (in JSON-LD, a named graph) was dropped without a word: its
+    products were never checked, and `evkg convert` lost them, as TriG's named graphs are not."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report = to_dict(check_files([path]))
+    assert sorted(p["iri"].rsplit("/", 1)[-1] for p in report["files"][0]["products"]) == ["in-sight", "tucked-away"]
+    assert "tucked-away" in serialise(load_rdf(path), "ttl")

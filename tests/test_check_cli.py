@@ -366,3 +366,19 @@ def test_a_curated_product_id_given_for_a_file_points_to_its_description(capsys,
                 f"{curated}: give that path instead") in out + err, (command, out, err)
     assert main(["explain", "exofloo"]) == 2
     assert "exofloo: no such file. Check the path and spelling." in capsys.readouterr().err
+
+
+def test_output_read_only_in_part_stops_the_check_with_141_not_with_a_finding_code():
+    """`evkg check … --format jsonl | head -1` ended with 1, the code for 'some finding at the --fail-on level',
+    when every product conformed."""
+    valid = sorted(str(p) for p in VALID)
+    proc = subprocess.Popen([sys.executable, "-m", "evkg.cli", "check", *valid, *valid, "--format", "jsonl"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()             # the reader goes away, as `head -1` does, long before the last product
+    code = proc.wait(timeout=300)
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert json.loads(first)["file"] == valid[0]
+    assert code == 141, (code, err)
+    assert "Traceback" not in err and "Exception ignored" not in err, err

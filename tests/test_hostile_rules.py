@@ -247,3 +247,77 @@ def test_a_signal_stops_a_command_stuck_in_a_runaway_rule_at_once(tmp_path, sign
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("statement, words", [
+    # every EU medicinal product came out a GTMP and an ATMP, "settled; follows from a narrower category",
+    # citing Directive 2009/120/EC, while the file listed no changed rule
+    ("evkg:EU_MedicinalProduct rdfs:subClassOf evkg:EU_GTMP .",
+     "evkg:EU_MedicinalProduct rdfs:subClassOf evkg:EU_GTMP"),
+    ('evkg:Q_EU_ATMP evkg:positiveCategory evkg:EU_NotATMP .', "bundled term Q_EU_ATMP"),
+    ('evkg:EU_ATMP rdfs:label "not an ATMP"@en .', "bundled term EU_ATMP"),
+], ids=["hierarchy", "question", "label"])
+def test_a_rule_file_may_not_change_the_bundled_vocabulary(tmp_path, capsys, statement, words):
+    path = overlay(tmp_path, "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + statement
+                   + rule("X-01", outcome("ex:X-01"), PLAIN))
+    whatif_refuses(path, capsys, words, "cannot change the category hierarchy", "Remove that statement")
+    assert main(["check", "--rules", path, E1]) == 2
+
+
+def test_a_rule_file_may_restate_the_bundled_vocabulary_and_add_terms_of_its_own(tmp_path, capsys):
+    text = ("@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            "evkg:EU_GTMP rdfs:subClassOf evkg:EU_ATMP .\n"
+            'evkg:EU_Narrow rdfs:subClassOf evkg:EU_GTMP ; rdfs:label "a narrower GTMP"@en .\n'
+            + rule("X-01", outcome("ex:X-01", "EU_Narrow"), PLAIN, category="EU_Narrow"))
+    assert main(["whatif", "--rules", overlay(tmp_path, text), "--no-curated", "--no-examples", E1]) == 0, \
+        capsys.readouterr().err
+
+
+def test_a_rule_file_far_larger_than_any_rule_set_is_refused_before_it_is_read(tmp_path, capsys):
+    """A 40 MB file given as rules took 2 GB of memory while rdflib read it, before any rule was looked at."""
+    path = tmp_path / "rules.ttl"
+    with path.open("wb") as handle:         # sparse: the size is refused from the file system, nothing is read
+        handle.truncate(6 * 1024 * 1024)
+    whatif_refuses(str(path), capsys, "over the size limit of 5,242,880 bytes", "A rule file holds rules")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_rule_path_that_is_no_regular_file_says_what_it_is(tmp_path, capsys, kind):
+    """A FIFO or folder was said not to exist."""
+    path = tmp_path / "rules.ttl"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+    assert main(["whatif", "--rules", str(path), "--no-curated", "--no-examples", E1]) == 2
+    err = capsys.readouterr().err
+    assert ("is a pipe (FIFO)" if kind == "fifo" else "is a folder") in err and "does not exist" not in err, err
+
+
+def test_a_rule_file_saved_with_a_byte_order_mark_or_in_another_encoding(tmp_path, capsys):
+    """A UTF-8 file with a byte-order mark (as some Windows editors save) was 'not valid Turtle' at line 1; a
+    Latin-1 file was 'not valid Turtle' with no place given."""
+    text = PREFIXES + rule("X-01", outcome("ex:X-01"), PLAIN).replace("evkg:ruleId", 'rdfs:label "règle" ; evkg:ruleId')
+    text = "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n" + text
+    marked = tmp_path / "marked.ttl"
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert main(["whatif", "--rules", str(marked), "--no-curated", "--no-examples", E1]) == 0, capsys.readouterr().err
+    latin = tmp_path / "latin.ttl"
+    latin.write_bytes(text.encode("latin-1"))
+    assert main(["whatif", "--rules", str(latin), "--no-curated", "--no-examples", E1]) == 2
+    err = capsys.readouterr().err
+    assert f"error: {latin}, line 7, column 66: is not UTF-8 text (byte 0xe8" in err and "Save the file as UTF-8" in err, err
+
+
+def test_a_rule_id_or_label_that_looks_like_a_formula_stays_text_in_the_csv(tmp_path, capsys):
+    """The what-if CSV (for spreadsheets) wrote a rule id '=HYPERLINK("http://…","x")' as a cell that a
+    spreadsheet runs as a formula when the file is opened."""
+    import csv
+    import io
+
+    formula = '=HYPERLINK("http://example.org/x","x")'
+    path = overlay(tmp_path, rule(formula.replace('"', '\\"'), outcome("ex:X-01"), PLAIN, node="ex:X-01"))
+    assert main(["whatif", "--rules", path, "--no-curated", "--no-examples", E1, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert "'" + formula in {row["after_rules"] for row in rows}
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())

@@ -106,3 +106,18 @@ def test_a_report_page_over_the_answer_limit_is_an_error_page_not_held_by_the_se
                            headers={"Accept": "text/html"})
     assert response.status_code == 413 and response.headers["content-type"].startswith("text/html")
     assert "--max-answer-bytes" in response.text and "Traceback" not in response.text
+
+
+def test_a_conversion_over_the_answer_limit_is_refused_in_its_worker(server):
+    """/api/convert sent back the whole conversion whatever --max-answer-bytes said (2.6 MB of JSON-LD under a
+    limit of 200 kB), held whole by the server process."""
+    products = ("@prefix evkg: <https://w3id.org/evkg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                + "".join(f'<https://w3id.org/evkg/data/product/p{i}> a evkg:EVProduct ; rdfs:label "product {i} '
+                          f'{"x" * 60}" .\n' for i in range(12_000)))
+    assert len(products) < 2_000_000
+    response = server.post("/api/convert", json={"text": products, "format": "ttl", "to": "jsonld"})
+    assert response.status_code == 413, (response.status_code, len(response.content))
+    answer = response.json()
+    assert answer["error"] == "answer-too-large" and answer["max_answer_bytes"] == MAX_ANSWER
+    small = server.post("/api/convert", json={"text": E1.read_text(encoding="utf-8"), "format": "ttl", "to": "yaml"})
+    assert small.status_code == 200 and small.json()["text"].startswith("id: product:example-e1")

@@ -64,6 +64,29 @@ def test_an_agency_determination_is_a_fact_and_stays():
     assert not [r for p in products for r in p.results if r.constraint_id == "TRUST-01"]
 
 
+CAT_SAYS_GTMP = """
+@prefix evkg: <https://w3id.org/evkg#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix product: <https://w3id.org/evkg/data/product/> .
+product:example-e1 evkg:agencyDetermination <https://w3id.org/evkg/data/example/cat-2> .
+<https://w3id.org/evkg/data/example/cat-2> a evkg:AgencyDetermination ; evkg:determiningBody evkg:CAT ;
+    evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ; evkg:determinedCategory evkg:EU_GTMP {source} .
+"""
+
+
+def test_an_agency_determination_must_name_the_decision_it_records():
+    """A CAT 'determination' written into E1 with nothing to look it up by made E1 an EU GTMP and an ATMP,
+    settled, with no finding: a conclusion passed off as a fact."""
+    unsourced = Graph().parse(E1).parse(data=CAT_SAYS_GTMP.replace("{source}", ""), format="turtle")
+    products, _ = check(unsourced, classify=False)
+    found = [r for p in products for r in p.results if r.constraint_id == "S-determinationSource"]
+    assert len(found) == 1 and found[0].severity == "Violation" and "Link the decision" in found[0].message
+    sourced = Graph().parse(E1).parse(data=CAT_SAYS_GTMP.replace(
+        "{source}", "; dct:source <https://www.ema.europa.eu/en/documents/example-recommendation.pdf>"), format="turtle")
+    products, _ = check(sourced, classify=False)
+    assert not [r for p in products for r in p.results if r.constraint_id.startswith("S-determination")]
+
+
 # ------------------------------------------------------------------------------- the vocabulary is not the submission's
 
 NOT_APPLICABLE = ROOT / "examples" / "invalid" / "not-applicable-role-on-human-ev.ttl"

@@ -165,3 +165,22 @@ def test_a_huge_or_odd_format_name_is_refused_without_being_echoed_whole(server)
         answer = server.post("/api/describe" if "profile" in body else "/api/convert", json=body)
         assert answer.status_code == 400, answer.text[:300]
         assert len(answer.content) < 2_000
+
+
+@pytest.mark.parametrize("kind", ["../../examples/valid/e1-ucmsc-sev-neonatal-lung", "elsewhere", "a" * 300],
+                         ids=["path-in-the-project", "path-anywhere", "long-name"])
+def test_a_kind_is_a_name_never_a_path_to_a_file_of_the_server(server, kind, tmp_path):
+    """'../../examples/valid/e1-…' (or the path of any .yaml file) made /api/new read that file of the server's
+    disk and send its values back in the template; a long name was a 500 (file name too long)."""
+    import os
+
+    from evkg.core import resources
+
+    if kind == "elsewhere":
+        (tmp_path / "private.yaml").write_text("label: not-for-the-web-page\n", encoding="utf-8")
+        kind = os.path.relpath(tmp_path / "private", resources.folder("ontology") / "kinds")
+    answer = server.get("/api/new", params={"kind": kind})
+    assert answer.status_code == 400, answer.text[:300]
+    message = answer.json()["message"]
+    assert "no kind of product" in message and "msc-ev" in message and len(message) < 400
+    assert "example-e1" not in answer.text and "not-for-the-web-page" not in answer.text

@@ -37,9 +37,12 @@ def kinds() -> dict[str, str]:
 
 
 def _seed(kind: str) -> tuple[dict, list[str]]:
+    known = kinds()
+    if kind not in known:       # a name, never a path: '../../x' read any .yaml file of the server's disk
+        from evkg.core.safe_text import shortened
+
+        raise UsageError(f"no kind of product {shortened(repr(kind), 80)}; choose one of: {', '.join(known)}.")
     path = resources.folder("ontology") / "kinds" / f"{kind}.yaml"
-    if not path.exists():
-        raise UsageError(f"no kind of product {kind!r}; choose one of: {', '.join(kinds())}.")
     text = path.read_text(encoding="utf-8")
     notes = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
     seed, _ = read_yaml(text, str(path))

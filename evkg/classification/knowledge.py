@@ -30,7 +30,7 @@ from evkg.classification.schedule import (
 )
 from evkg.classification.schedule import where_part as _where_part
 from evkg.classification.rule_checks import (refuse_ambiguous_rules, refuse_deep_rule, refuse_remote_pattern,
-                                             refuse_unreadable_rule)
+                                             refuse_unreadable_rule, refuse_vocabulary_changes)
 from evkg.classification.hierarchy import hierarchy_query
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS, EVSH_NS, IRI_STATUS, JURISDICTION_NS, _local
 from evkg.core import resources
@@ -263,15 +263,23 @@ def _read_rules(rules_graph: Graph, prefixes: str, origin: str | None = None) ->
     return rules
 
 
+MAX_RULE_FILE_BYTES = 5 * 1024 * 1024        # every bundled rule file together is under 0.5 MB
+
+
 def _parse_overlay(path: str) -> Graph:
     from evkg.core.errors import InputError
+    from evkg.core.files import read_limited
 
+    # a data file given as rules took 2 GB of memory per 40 MB before the first rule was read
+    raw = read_limited(path, MAX_RULE_FILE_BYTES, what="rule file", stdin_ok=False,
+                       limit_hint="A rule file holds rules, a few kilobytes each; give the rules alone, and the "
+                                  "product descriptions as FILE arguments.")
+    from evkg.io.load import _decode
+
+    text = _decode(raw, path)          # a byte-order mark dropped, another encoding named as such
     graph = Graph()
     try:
-        graph.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise InputError("this rule file does not exist.", path=path,
-                         hint="Give the path of a Turtle file, or a rule set name from `evkg rules`.") from None
+        graph.parse(data=text, format="turtle", publicID=Path(path).resolve().as_uri())
     except Exception as exc:
         text = str(exc)
         line = re.search(r"at line (\d+)", text)
@@ -287,7 +295,7 @@ def _turtle_prefixes(path: str, known: str) -> str:
     """The file's own @prefix declarations that the SPARQL prefix block lacks, so that a user's rules may use
     the prefixes of their Turtle file in their CONSTRUCT text (declared with sh:declare or not)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return ""
     have = set(re.findall(r"PREFIX (\w*):", known))
@@ -373,6 +381,7 @@ def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     for path, overlay in overlays:
         for question, pattern in overlay.subject_objects(EVKG.askedWhen):
             refuse_remote_pattern(str(pattern), f"the question {_local(question)}: its evkg:askedWhen", path)
+        refuse_vocabulary_changes(overlay, resources.ontology_graph(), path)
         ontology = ontology + overlay
     prefixes = _prefix_block([rules_graph, *(g for _, g in overlays), resources.shapes_graph()])
 

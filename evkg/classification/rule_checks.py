@@ -97,6 +97,26 @@ def refuse_ambiguous_rules(overlay, by_iri: dict, origin: str) -> None:
                              f"reported as those of {other.id}.", path=origin, hint=hint)
 
 
+def refuse_vocabulary_changes(overlay, ontology, origin: str) -> None:
+    """A rule file may add rules and new terms, but not change what the bundled vocabulary says of its own terms:
+    a category hierarchy, question or label changed there changed answers with no rule to show for it (the
+    report gave them as settled, citing the broader category's act)."""
+    from evkg.classification.outcomes import _local
+    from evkg.core.errors import InputError
+
+    bundled = set(ontology.subjects())
+    for subject, predicate, value in sorted(overlay, key=lambda t: tuple(map(str, t))):
+        if subject in bundled and (subject, predicate, value) not in ontology:
+            said = " ".join(term.n3(overlay.namespace_manager) for term in (subject, predicate, value))
+            raise InputError(
+                f"the file states something new about the bundled term {_local(subject)} ({said[:300]}); a rule "
+                "file adds, replaces "
+                "or retires rules, and cannot change the category hierarchy, the questions or the other terms "
+                "of the evkg vocabulary, which every answer rests on.", path=origin,
+                hint="Remove that statement; to change an answer, add or replace the rule that draws it (see "
+                     "'Rule sets' in docs/rules.md), or give a new category a name of its own.")
+
+
 MAX_CONCLUSIONS_PER_PRODUCT = 1000        # in one run of one rule; the bundled rules write about 12 per outcome
 # what a rule may write about the outcome it mints (the engine drops evkg:status and sets it itself)
 _OUTCOME_PREDICATES = frozenset("https://w3id.org/evkg#" + name for name in (

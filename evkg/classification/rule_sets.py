@@ -137,7 +137,11 @@ def resolve(choice: str | None) -> tuple[RuleSet | None, tuple[str, ...]]:
         return chosen, overlay_chain(chosen, known)
     path = Path(choice)
     if path.suffix.lower() in (".ttl", ".turtle") or path.exists():
-        if not path.is_file():
+        if path.exists():
+            from evkg.core.files import regular_file_status
+
+            regular_file_status(path, what="rule file")      # a folder or a device is said to be one
+        else:
             raise UsageError(f"the rule file {choice} does not exist; give a Turtle file of rules, or one of "
                              f"the rule sets {', '.join(known)} (see `evkg rules`).")
         from evkg.classification.knowledge import _parse_overlay

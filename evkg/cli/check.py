@@ -53,7 +53,8 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     over --jobs worker processes; the results are the same, in the same order, whatever the number of jobs.
     With --format jsonl each product is written as one line of JSON as soon as it is checked. Exit code:
     0 no finding at the --fail-on level or above (by default: every product conforms), 1 some finding is,
-    2 a file could not be read or the command was misused, 3 internal error.
+    2 a file could not be read or the command was misused, 3 internal error, 141 the output's reader stopped
+    reading (`| head -1`) and the check was stopped.
 
     \b
     Finding ids say what kind of check spoke:

@@ -43,7 +43,21 @@ OTHER_NAMES = {
 }
 
 
+EXIT_READER_GONE = 141         # 128 + SIGPIPE, as shells report a writer whose reader went away (`| head -1`)
+
+
+class ReaderGone(Exception):
+    """Standard output was closed by the program reading it; not an OSError, which click turns into exit 1."""
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # click ended with 1, which `evkg check` uses for "a finding at the --fail-on level"
+            raise ReaderGone() from None
+
     def list_commands(self, ctx):
         return list(COMMANDS)
 
@@ -125,8 +139,14 @@ def main(argv=None) -> int:
 
         click.echo("Interrupted.", err=True)
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 0
+    except (ReaderGone, BrokenPipeError):
+        import os
+
+        try:        # what is still buffered cannot be written either: no second error at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_READER_GONE
     except OSError as exc:  # the environment, not evkg: a full disk, a read-only place, a missing folder
         from evkg.core.files import describe_os_error
 

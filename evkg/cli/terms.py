@@ -41,7 +41,8 @@ def add_command(files):
 
     Once an ontology is added, `evkg check` knows every one of its terms: a term of its prefix that the file
     lacks is reported as nonexistent, an obsolete one as obsolete. Adding a file of the same name again
-    replaces it. The index lives in your evkg data folder (EVKG_TERMS_DIR to choose another).
+    replaces it. Imports the file declares are not fetched: add each imported ontology file on its own. The
+    index lives in your evkg data folder (EVKG_TERMS_DIR to choose another).
 
     Example:  evkg terms add mondo.owl cl.obo uberon.json
     """

@@ -37,7 +37,7 @@ EXTENSIONS = {
     ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3", ".yaml": "yaml", ".yml": "yaml",
 }
 
-_QUAD_FORMATS = {"nquads", "trig"}
+_QUAD_FORMATS = {"nquads", "trig", "json-ld"}   # JSON-LD too: a node with @graph names a graph
 _FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
                  "json-ld": "JSON-LD", "xml": "RDF/XML", "n3": "Notation3", "yaml": "YAML"}
 _STRUCTURED_FORMATS = {"json-ld", "yaml"}      # read through evkg.io.structured and the evkg context
@@ -315,15 +315,15 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
 def _decode(raw: bytes, source_name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8.", path=source_name,
-                         hint="Save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding').")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        width = "32" if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "16"
+        raise InputError(f"is UTF-{width} text (it starts with a UTF-{width} byte-order mark), not UTF-8.",
+                         path=source_name, hint="Save the file as UTF-8 (most editors offer this under 'Save as' or 'Encoding').")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
         raise InputError(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded).",
                          path=source_name, line=line, column=column,
                          hint="Save the file as UTF-8 (most editors offer this under 'Save as').") from exc

@@ -202,6 +202,12 @@ def read_yaml(text: str, source_name: str) -> tuple[object, _Tree]:
         raise InputError(f"is not valid YAML: {reason}.", path=source_name,
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint=hint) from None
+    except yaml.reader.ReaderError as exc:        # a control character: PyYAML gives only an offset
+        before = text[:exc.position]
+        raise InputError(f"holds the control character code {exc.character}, which YAML does not allow in text.",
+                         path=source_name, line=before.count("\n") + 1, column=len(before.rsplit("\n", 1)[-1]) + 1,
+                         hint="Remove it (it is often pasted from a word processor or a PDF along with the text)."
+                         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"is not valid YAML: {exc}.", path=source_name) from None
     if not root:

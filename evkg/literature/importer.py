@@ -45,6 +45,16 @@ def _set_if_missing(graph: Graph, node, prop, value) -> None:
         graph.add((node, prop, value))
 
 
+# characters an IRI may not hold raw (RFC 3987); a link written with them stopped the import at saving
+_IRI_UNSAFE = set('<>"{}|\\^`')
+
+
+def _iri_safe(url: str) -> str:
+    """A link with the characters an IRI may not hold percent-encoded, as a browser sends it."""
+    return "".join("".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+                   if ch in _IRI_UNSAFE or ord(ch) < 0x21 or 0x7F <= ord(ch) <= 0x9F else ch for ch in url)
+
+
 RETRACTED = "Retracted according to the imported export"
 
 
@@ -73,8 +83,8 @@ def _write_reference(graph: Graph, node: URIRef, ref: Reference) -> None:
     _set_if_missing(graph, node, FABIO.hasPubMedCentralId, Literal(ref.pmcid) if ref.pmcid else None)
     if ref.key and graph.value(node, EVKG.citationKey) is None and re.fullmatch(r"[\w:./+-]{1,100}", ref.key):
         graph.add((node, EVKG.citationKey, Literal(ref.key)))
-    if ref.url and graph.value(node, RDFS.seeAlso) is None and re.match(r"https?://\S+$", ref.url):
-        graph.add((node, RDFS.seeAlso, URIRef(ref.url)))
+    if ref.url and graph.value(node, RDFS.seeAlso) is None and re.fullmatch(r"https?://\S+", ref.url):
+        graph.add((node, RDFS.seeAlso, URIRef(_iri_safe(ref.url))))
     if ref.retraction and not any(str(c).startswith(RETRACTED) for c in graph.objects(node, RDFS.comment)):
         graph.add((node, RDFS.comment, Literal(f"{RETRACTED} ({ref.retraction}).")))
 
@@ -108,15 +118,16 @@ class _PaperIndex:
     def find(self, doi, pmid):
         return (doi and self.by_doi.get(doi)) or (pmid and self.by_pmid.get(pmid)) or None
 
-    def remember(self, node, doi, pmid):
+    def remember(self, node, doi, pmid, renamed=None):
         if doi:
             self.by_doi[doi] = node
         if pmid:
             self.by_pmid[pmid] = node
-        for table in (self.by_doi, self.by_pmid):
-            for key, value in list(table.items()):
-                if value != node and value in (self.by_doi.get(doi), self.by_pmid.get(pmid)):
-                    table[key] = node
+        if renamed is not None:     # only then: a pass over every paper per entry took hours for a large export
+            for table in (self.by_doi, self.by_pmid):
+                for key, value in list(table.items()):
+                    if value == renamed:
+                        table[key] = node
 
 
 def _checked_identifiers(ref: Reference, report: ImportReport) -> tuple[str | None, str | None] | None:
@@ -188,7 +199,7 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
                                               f"already present in evkg's bibliography as {curie(str(known))}"
                                               + (f" ({label})" if label else "") + "; cite it by that name."))
                 continue
-            node = index.find(doi, pmid)
+            node, renamed = index.find(doi, pmid), None
             if node is None:
                 node = paper_iri(doi=doi, pmid=pmid)
                 _write_reference(graph, node, ref)
@@ -205,12 +216,13 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
                                       pmid=pmid or graph.value(node, FABIO.hasPubMedId))
                 if preferred != node and str(node).startswith(PAPER_PMID_BASE):
                     _rename(graph, node, preferred)  # a DOI became known: the DOI name wins
+                    renamed = node
                     report.added = [preferred if n == node else n for n in report.added]
                     report.merged = [preferred if n == node else n for n in report.merged]
                     node = preferred
                 _write_reference(graph, node, ref)
                 report.merged.append(node)
-            index.remember(node, doi, pmid)
+            index.remember(node, doi, pmid, renamed)
     return report
 
 

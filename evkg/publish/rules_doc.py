@@ -158,7 +158,8 @@ def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = 
                 "`evkg:ruleId` and an IRI of its own, names itself in `evkg:derivedByRule`, writes only about the "
                 "outcomes it mints (never facts about the product), calls no remote endpoint (`SERVICE`), "
                 "concludes a few outcomes per product and reaches a fixpoint; a rule that does not is refused, "
-                "naming the file and the rule.", ""]
+                "naming the file and the rule. The file may define new terms but changes nothing the bundled "
+                "vocabulary says of its own (category hierarchy, questions, labels).", ""]
         out += _rule_set_rows([r for r, _ in rule_sets], data, ontology)
         out.append("")
     for heading, rule_set, jurisdiction in GROUPS:

@@ -111,15 +111,21 @@ CSV_COLUMNS = ["origin", "product", "product_label", "jurisdiction", "question",
                "after", "after_status", "after_rules", "after_sources"]
 
 
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a label or rule id of someone else's file starting with '=', '+', '-',
+    '@' (=HYPERLINK(…), =cmd|…) was run as a formula when the CSV was opened."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def render_csv(run) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for c in run.changes:
-        writer.writerow([c.origin, c.product, c.product_label, c.jurisdiction, c.question or "",
+        writer.writerow([_inert(str(cell)) for cell in [c.origin, c.product, c.product_label, c.jurisdiction, c.question or "",
                          c.question_label or "", c.before.summary, c.before.status, _rules(c.before),
                          " ".join(s["iri"] for s in c.before.sources), c.after.summary, c.after.status,
-                         _rules(c.after), " ".join(s["iri"] for s in c.after.sources)])
+                         _rules(c.after), " ".join(s["iri"] for s in c.after.sources)]])
     return out.getvalue()
 
 

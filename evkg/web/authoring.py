@@ -94,6 +94,13 @@ def convert(raw: bytes, fmt: str, to: str) -> dict:
     return {"tree": to_tree(graph)} if to == "tree" else {"text": serialise(graph, to)}
 
 
+def converted(raw: bytes, fmt: str, to: str, max_bytes: int | None = None) -> bytes:
+    """convert() as the JSON the page receives, refused over ``max_bytes`` in the worker, as a report is."""
+    from evkg.web.jobs import capped_json
+
+    return capped_json(convert(raw, fmt, to), max_bytes)
+
+
 def authoring_routes(service) -> list:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
@@ -178,8 +185,9 @@ def authoring_routes(service) -> list:
 
     async def post_convert(request):
         body, raw, fmt = await text_request(request)
-        answer = await service.in_check_worker("conversion", convert, raw, fmt, str(body.get("to") or "yaml").lower())
-        return JSONResponse(answer)
+        answer = await service.in_check_worker("conversion", converted, raw, fmt, str(body.get("to") or "yaml").lower(),
+                                               service.max_answer_bytes)
+        return Response(answer, media_type="application/json")
 
     return [
         Route("/write", write_page, methods=["GET"]),

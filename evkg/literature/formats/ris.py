@@ -14,8 +14,18 @@ def read_ris(path: str, text: str):
     lines = text.splitlines()
     start, chunk = None, []
     records: list[tuple[int, list[str]]] = []
+    stray: list[int] = []            # first and last line of text outside any record, reported once per stretch
+
+    def flush_stray():
+        if stray:
+            where = f"line {stray[0]}" if stray[0] == stray[-1] else f"lines {stray[0]} to {stray[-1]}"
+            problems.append(Problem(path, stray[0], None, f"text outside any record ({where}; records start "
+                                    "with 'TY  -')"))
+            stray.clear()
+
     for number, line in enumerate(lines, 1):
         if re.match(r"^TY  -", line):
+            flush_stray()
             if start is not None:
                 problems.append(Problem(path, start, None, "record has no closing 'ER  -' line before the "
                                         "next record starts; add 'ER  -' at its end."))
@@ -26,7 +36,8 @@ def read_ris(path: str, text: str):
                 records.append((start, chunk))
                 start, chunk = None, []
         elif line.strip():
-            problems.append(Problem(path, number, None, "text outside any record (records start with 'TY  -')"))
+            stray[1:] = [number] if stray else [number, number]
+    flush_stray()
     if start is not None:
         problems.append(Problem(path, start, None, "record has no closing 'ER  -' line; add one at its end."))
     for start, chunk in records:
