@@ -218,7 +218,9 @@ def test_a_jurisdiction_is_written_by_its_code(tmp_path, capsys, written):
     path = tmp_path / "determined.yaml"
     path.write_text(E1_YAML.read_text(encoding="utf-8") + "agencyDetermination:\n  - type: AgencyDetermination\n"
                     f"    jurisdiction: {written}\n    determiningBody: CAT\n"
-                    "    determinedCategory: EU_NotATMP\n    date: 2024-03-12\n", encoding="utf-8")
+                    "    determinedCategory: EU_NotATMP\n    date: 2024-03-12\n"
+                    "    source: https://www.ema.europa.eu/en/human-regulatory-overview/advanced-therapy-medicinal-"
+                    "products-overview\n", encoding="utf-8")
     determination = next(load_rdf(path).objects(PRODUCT, EVKG.agencyDetermination))
     assert (determination, EVKG.jurisdiction, URIRef("https://w3id.org/evkg/data/jurisdiction/EU")) \
         in load_rdf(path)
