@@ -231,3 +231,16 @@ def test_no_value_is_suggested_for_letters_that_happen_to_sit_inside_its_name(ke
 
     assert misleading not in closest_evkg_names(written, EVKG[key])
     assert "evkg:PathogenVaccination" in closest_evkg_names("Vaccine", EVKG.therapeuticApproach)
+
+
+@pytest.mark.parametrize("written, meant, bookkeeping", [
+    ("indicationRot", "evkg:indication", "evkg:indicationRoot"),
+    ("missingFact", None, "evkg:missingFactPrompt"),
+])
+def test_a_misspelt_key_is_never_offered_the_vocabularys_own_bookkeeping(written, meant, bookkeeping):
+    # indicationRoot says which diseases an intended use covers; a description that writes it states nothing
+    from evkg.validation.terms import closest_evkg_names
+
+    offered = closest_evkg_names(written, as_property=True)
+    assert bookkeeping not in offered
+    assert meant is None or meant in offered

@@ -388,6 +388,11 @@ def _allowed_names(predicate: str | None, as_property: bool) -> list[str]:
 
     if as_property:
         kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+        # the vocabulary's own bookkeeping (indicationRoot, missingFactPrompt …): said of its terms and shapes,
+        # never a fact a description is checked for
+        paths = set(shapes.objects(None, SH.path))
+        refused |= {p for p in ontology.subjects(RDF.type, OWL.AnnotationProperty) if p not in paths
+                    and (next(ontology.triples((None, p, None)), None) or next(shapes.triples((None, p, None)), None))}
         return names(p for kind in kinds for p in ontology.subjects(RDF.type, kind))
     if predicate == str(RDF.type):
         return names(c for c in ontology.subjects(RDF.type, OWL.Class)
