@@ -379,6 +379,14 @@ def test_cite_of_text_with_spaces_is_an_unknown_name_without_noise():
                                   "exoflo, exoil12, iexosomes."), run.stderr
 
 
+def test_cite_of_an_id_not_in_the_graph_points_to_explain_for_a_product_of_ones_own(capsys):
+    # the id of one's own product got only a list of unrelated names
+    from evkg.cli import main
+
+    assert main(["cite", "my-knee-ev"]) == 2
+    assert "`evkg explain YOUR-FILE` gives the rules and legal sources" in capsys.readouterr().err
+
+
 def test_a_query_on_an_imported_paper_says_imports_are_not_in_the_built_graph(tmp_path, monkeypatch, capsys,
                                                                               built_store_path):
     imported(tmp_path, monkeypatch, capsys, "mine.bib",

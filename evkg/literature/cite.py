@@ -116,6 +116,9 @@ def find_citable(name: str) -> URIRef:
     hint = f" Closest names: {', '.join(close)}." if close else (
         " Give a product id (e.g. exoflo), a rule id (e.g. EU-10), a term (e.g. evkg:EU_GTMP), a paper's DOI "
         "or pmid:<number>, or a full IRI.")
+    if re.fullmatch(r"[\w.-]+", name):        # perhaps the id of the user's own product
+        hint += (" A product you describe yourself is not in it: `evkg explain YOUR-FILE` gives the rules and "
+                 "legal sources behind its answers, and `evkg cite` any rule it names.")
     raise UsageError(f"nothing called {name!r} is in the knowledge graph.{hint}")
 
 
