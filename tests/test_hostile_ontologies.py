@@ -3,8 +3,6 @@ nor take the machine's memory, and what it cannot be is said in plain words."""
 from __future__ import annotations
 
 import gzip
-import socket
-import threading
 import time
 from pathlib import Path
 
@@ -13,40 +11,6 @@ import pytest
 from evkg.cli import main
 
 ONTOLOGIES = Path(__file__).resolve().parent / "fixtures" / "ontologies"
-
-
-class Listener:
-    """A real TCP socket on 127.0.0.1 that records whether anything connected to it."""
-
-    def __init__(self):
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connected = False
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connected = True
-            connection.close()
-
-    def close(self):
-        self.running = False
-        self.thread.join(5)
-        self.socket.close()
-
-
-@pytest.fixture
-def listener():
-    opened = Listener()
-    yield opened
-    opened.close()
 
 
 @pytest.fixture()

@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import resource
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -56,40 +54,6 @@ def whatif_refuses(path: str, capsys, *words) -> None:
     assert f"error: {path}: " in err, err
     for word in words:
         assert word in err, (word, err)
-
-
-class Listener:
-    """A real TCP socket on 127.0.0.1 that records whether anything connected to it."""
-
-    def __init__(self):
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.socket.settimeout(0.2)
-        self.port = self.socket.getsockname()[1]
-        self.connected = False
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        while self.running:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                continue
-            self.connected = True
-            connection.close()
-
-    def close(self):
-        self.running = False
-        self.thread.join(5)
-        self.socket.close()
-
-
-@pytest.fixture
-def listener():
-    opened = Listener()
-    yield opened
-    opened.close()
 
 
 def test_a_rule_calling_a_remote_endpoint_is_refused_before_anything_is_sent(tmp_path, capsys, listener):

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cli_session import run, write
 from evkg.cli import main
 from evkg.web.app import running_server
 
@@ -25,18 +26,6 @@ UNNAMED_PARTS = PREFIXES + """
     evkg:hasEVComponent [ a evkg:EVPreparation ; evkg:particleKind evkg:SmallEV ;
                           evkg:separationStep [ a evkg:SeparationStep ] ] .
 """
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def write(tmp_path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- the text report ------------------------------------------------------------------------------------

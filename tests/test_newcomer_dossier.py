@@ -7,21 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from evkg.cli import main
+from cli_session import run, write
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def write(tmp_path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # A loaded MSC-EV product whose nucleic-acid mechanism is written in words, not as a term of the list.
