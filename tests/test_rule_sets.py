@@ -362,6 +362,13 @@ def test_cli_unknown_rule_set_exits_2_with_the_known_names(capsys):
     assert "no rule set named 'eu-reform-2099'" in err and REFORM in err
 
 
+def test_a_rule_set_name_longer_than_any_file_name_is_an_unknown_name_quoted_short(capsys):
+    # it was "cannot read or write" (the file system's "name too long") followed by all 3,000 characters
+    assert main(["whatif", "--rules", "b" * 3000]) == 2
+    err = capsys.readouterr().err
+    assert "no rule set named 'bbb" in err and REFORM in err and len(err) < 600
+
+
 def test_cli_rules_lists_each_rule_set_with_legal_basis_and_status(capsys):
     assert main(["rules"]) == 0
     out = capsys.readouterr().out

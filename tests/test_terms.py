@@ -283,3 +283,10 @@ def test_a_damaged_file_in_the_term_index_is_named_with_its_fix_not_an_internal_
     term_index._default_index.cache_clear()
     assert main(["terms", "search", "cell by histology"]) == 0
     term_index._default_index.cache_clear()
+
+
+def test_a_long_unknown_property_in_terms_search_is_quoted_short(capsys):
+    # the web look-up (/api/terms?for=…) sent back whatever it was given, in full
+    assert main(["terms", "search", "knee", "--for", "a" * 3000]) == 2
+    err = capsys.readouterr().err
+    assert "no property 'aaa" in err and len(err) < 400

@@ -30,7 +30,10 @@ def _known_property(property_key: str) -> None:
 
         close = difflib.get_close_matches(property_key, sorted(keys), n=3)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
-        raise UsageError(f"no property {property_key!r} in the evkg vocabulary.{hint} See docs/vocabulary.md.")
+        from evkg.core.safe_text import shortened
+
+        raise UsageError(f"no property {shortened(property_key)!r} in the evkg vocabulary.{hint} "
+                         "See docs/vocabulary.md.")
 
 
 def _takes_no_terms(property_key: str) -> str:

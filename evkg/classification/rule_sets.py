@@ -135,14 +135,20 @@ def resolve(choice: str | None) -> tuple[RuleSet | None, tuple[str, ...]]:
     if choice in known:
         chosen = known[choice]
         return chosen, overlay_chain(chosen, known)
-    path = Path(choice)
-    if path.suffix.lower() in (".ttl", ".turtle") or path.exists():
-        if path.exists():
+    from evkg.core.safe_text import shortened
+
+    path, shown = Path(choice), shortened(choice, 120)
+    try:
+        exists = path.exists()
+    except OSError:                             # a name longer than any file name: no such file
+        exists = False
+    if path.suffix.lower() in (".ttl", ".turtle") or exists:
+        if exists:
             from evkg.core.files import regular_file_status
 
             regular_file_status(path, what="rule file")      # a folder or a device is said to be one
         else:
-            raise UsageError(f"the rule file {choice} does not exist; give a Turtle file of rules, or one of "
+            raise UsageError(f"the rule file {shown} does not exist; give a Turtle file of rules, or one of "
                              f"the rule sets {', '.join(known)} (see `evkg rules`).")
         from evkg.classification.knowledge import _parse_overlay
 
@@ -162,7 +168,7 @@ def resolve(choice: str | None) -> tuple[RuleSet | None, tuple[str, ...]]:
 
     close = [n for n in known if n.startswith(choice)] or difflib.get_close_matches(choice, list(known), n=2)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    raise UsageError(f"no rule set named {choice!r}.{hint} Known rule sets: {', '.join(known)}; or give the "
+    raise UsageError(f"no rule set named {shown!r}.{hint} Known rule sets: {', '.join(known)}; or give the "
                      "path of a Turtle file of your own rules (`evkg rules` lists them with their legal basis).")
 
 
