@@ -101,14 +101,6 @@ def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote:
     return parse_rdf_bytes(raw, fmt, source_name=str(path), base=_base_of(path), allow_remote=allow_remote)
 
 
-def load_located(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
-                 max_bytes: int | None = None):
-    """Parse one file into a new graph, with the SourceMap of a YAML/JSON description (else None)."""
-    raw, fmt = read_checked(path, input_format=input_format, max_bytes=max_bytes)
-    return parse_located(raw, fmt, source_name=str(path), base=_base_of(path),
-                         allow_remote=allow_remote)
-
-
 def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = False) -> str:
     """Decoded text that is safe to parse: not empty, no remote JSON-LD context, no external XML entity."""
     text = _decode(raw, source_name)

@@ -74,7 +74,7 @@ def described(raw: bytes, fmt: str, profile: str, max_bytes: int | None = None) 
 
 
 def convert(raw: bytes, fmt: str, to: str) -> dict:
-    from evkg.io.load import parse_located
+    from evkg.io.load import parse_rdf_bytes
     from evkg.io.write import serialise, to_tree
 
     rdf_format = EDITOR_FORMATS.get(fmt)
@@ -86,7 +86,7 @@ def convert(raw: bytes, fmt: str, to: str) -> dict:
         raise ServiceError(400, "unknown-format", f"unknown format {shown(repr(to))} to convert to; use one of: "
                            f"{', '.join(CONVERT_TARGETS)}.")
     try:
-        graph, _ = parse_located(raw, rdf_format, source_name=f"description.{fmt}")
+        graph = parse_rdf_bytes(raw, rdf_format, source_name=f"description.{fmt}")
     except InputError as exc:
         raise _located_error(exc) from None
     except (RecursionError, MemoryError) as exc:
