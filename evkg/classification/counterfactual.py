@@ -30,6 +30,10 @@ _ABSENT = None
 # More copies than this for one rule and one description, or a missing fact whose values the vocabulary does
 # not list: the rule is not tried, and all its missing facts are kept.
 _MAX_COPIES = 256
+# Characters of copies made for one description: the copies repeat the whole description, so a description of
+# hundreds of alike parts made gigabytes (100 parts: 66 MB of text, 780 MB of memory). Past it, a rule is not
+# tried and all its missing facts are kept. The largest real description makes about 3 MB.
+_MAX_COPIED_CHARS = 16_000_000
 
 _XSD_BOOLEAN = ox.NamedNode(str(XSD.boolean))
 _XSD_INTEGER = ox.NamedNode(str(XSD.integer))
@@ -135,6 +139,7 @@ class WhatCouldDecide:
         self.run = run
         self.kb = run.kb
         self._results: dict[tuple, tuple] = {}     # (product, rule IRI) -> (possible, relevant facts)
+        self._untried: set[tuple] = set()           # (product, rule IRI) past the copy budget
 
     @property
     def space(self) -> dict:
@@ -168,12 +173,18 @@ class WhatCouldDecide:
         self._evaluate([pair for key, pair in tried.items() if known[key] is None])
         for key, pair in tried.items():
             result = self._results.get((pair[0], pair[1].iri))
-            if known[key] is None and result is not None and len(_TRIED) < _TRIED_LIMIT:
+            if (known[key] is None and result is not None and (pair[0], pair[1].iri) not in self._untried
+                    and len(_TRIED) < _TRIED_LIMIT):
                 _TRIED[(id(self.kb), key)] = result
+        retried = []
         for key, products in followers.items():
-            leader, rule = tried[key][0], tried[key][1]
+            leader, rule, missing, assumed = tried[key]
             for product in products:
-                self._results[(product, rule.iri)] = self._results[(leader, rule.iri)]
+                if (leader, rule.iri) in self._untried:      # too large to try: a smaller alike one is tried
+                    retried.append((product, rule, missing, assumed))
+                else:
+                    self._results[(product, rule.iri)] = self._results[(leader, rule.iri)]
+        self._evaluate(retried)
 
     def _signatures(self, products: list[str]) -> dict[str, tuple]:
         """product -> what the rules can read of it: the facts of the vocabulary they mention (per part of the
@@ -228,9 +239,17 @@ class WhatCouldDecide:
             key = (product, tuple(facts for facts, _ in dimensions), frozenset(assumed))
             plans[(product, rule.iri)] = (dimensions, key)
             groups.setdefault(key, [dimensions, combos, []])[2].append(rule)
+        copied: dict[str, int] = {}
         for key, (dimensions, combos, group_rules) in groups.items():
             product, _, assumed = key
             template, parts = templates.get(product, ("", {"stated": set()}))
+            copied[product] = copied.get(product, 0) + len(template) * len(combos)
+            if copied[product] > _MAX_COPIED_CHARS:
+                for rule in group_rules:
+                    del plans[(product, rule.iri)]
+                    self._untried.add((product, rule.iri))
+                    self._results[(product, rule.iri)] = (True, {f for facts, _ in dimensions for f in facts})
+                continue
             # only the conclusions these rules read are copied with the description
             read = set().union(*(r.reads_categories for r in group_rules))
             fixed = [line for category, lines in parts.get("conclusions", {}).items() if category in read
