@@ -512,9 +512,11 @@ EXPECTED = {
     # 2(1)). Whether transgene nucleic acid reaches the vesicles and the cell content are not reported: GTMP and ATMP
     # open. US: a biological product (PHS Act 351(i); a protein, 21 CFR 600.3(h)(6)), BLA; vesicles and CAR are two
     # biological constituents, no drug, no device: not a combination product (21 CFR 3.2(e)); HCT/P and gene therapy
-    # open.
+    # open. The vesicles kill tumour cells themselves and prime no immunity: not an immunological medicinal product
+    # (Dir. 2001/83/EC Art. 1(4); provisional, as an antibody-derived receptor might be read as passive immunity).
     "fu-car-t-exosomes": {
         "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_NotImmunologicalMedicinalProduct": "provisional",
         "EU_NotVaccineAgainstInfectiousDisease": "settled", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
         "EU_CentralisedProcedureMandatory": "provisional", "EU_HumanStartingMaterialRules": "settled",
         "EU_GMOAssessmentQuestion": "contested", "EU_NotCombinedATMP": "settled", "US_Drug": "settled",

@@ -16,7 +16,7 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
              vesicle="NaturallyReleasedEV", material="PrimaryHumanCells", modified=False, incidental=None,
              cargo=(), no_cargo=True, role="ActiveSubstanceRole", cells="NoCells", engineered=None,
              donor="Allogeneic", setting="IndustrialManufacture", device=False, annex3=False,
-             scaffold=False, coformulated=(), determinations=(), orphan=None, routes=()) -> str:
+             scaffold=False, coformulated=(), determinations=(), orphan=None, routes=(), mechanisms=()) -> str:
     """Turtle for one product; None leaves a fact out (open world). The default is worked example E1."""
     def val(v):
         if isinstance(v, bool):
@@ -28,6 +28,7 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
     lines = [f"<{product}> a evkg:EVProduct ; rdfs:label \"test product\" ;",
              f"    evkg:hasEVComponent <{product}/prep> ;"]
     product_facts = [("intendedUse", u) for u in uses or ()] + [("routeOfAdministration", r) for r in routes] + [
+        ("mechanismOfAction", m) for m in mechanisms] + [
         ("diseaseClaim", disease_claim), ("evRole", role), ("cellContent", cells), ("cellsEngineered", engineered),
         ("manufacturingSetting", setting), ("integralMedicalDevice", device), ("annexI3Indication", annex3),
         ("orphanDesignation", orphan)]
@@ -69,6 +70,9 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
                      f" dct:source <https://example.org/decision/{i}> .")
     return ("@prefix evkg: <https://w3id.org/evkg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
             "@prefix dct: <http://purl.org/dc/terms/> .\n" + "\n".join(lines) + "\n")
+
+
+CYTOTOXIC = ("DirectCytotoxicity",)
 
 
 def run(**facts):
@@ -125,7 +129,11 @@ CASES = {
     "EU-06b": (dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE]),
                dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[MRNA])),
     "EU-07": (dict(uses=("InfectiousDiseaseVaccine",)), {}),
-    "EU-08": (dict(uses=("AntiTumourImmunotherapy",)), {}),
+    "EU-08": (dict(uses=("AntiTumourImmunotherapy",)), dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC)),
+    # vesicles that kill tumour cells themselves (CAR exosomes) produce no immunity, unless another stated
+    # mechanism primes it
+    "EU-08c": (dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC),
+               dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC + ("AntigenPresentation",))),
     "EU-09": ({}, dict(cells="ViableCells", engineered=True)),
     # Reg. 1394/2007 Art. 2(1) takes "cells" from Dir. 2004/23/EC Art. 3(a) (human cells); Art. 2(1)(b) allows
     # human or animal cells in a TEP: plant or bacterial material answers at once, whatever the cell content
@@ -183,6 +191,7 @@ CASES = {
 NOT_STATED = {
     "EU-07b": dict(uses=()),
     "EU-08b": dict(uses=()),
+    "EU-08c": dict(uses=("AntiTumourImmunotherapy",)),
     "EU-23b": dict(setting=None),
     "EU-26c": dict(annex3=None),
     "EU-26c-NO-ORPHAN": dict(orphan=None),
