@@ -552,6 +552,49 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_BLARequired": "provisional", "US_LeadCenterCBER": "provisional",
         "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["EU_NotGTMP", "US_NotGeneTherapy"],
     },
+    # Salmonella Typhimurium and Enteritidis GMMA from genetically modified strains, against invasive salmonellosis:
+    # a vaccine against an infectious disease (Art. 1(4)), so immunological, biological and never a GTMP (Annex I
+    # Part IV 2.1, last sentence); bacterial material holds no human or animal cells, so not an sCTMP or TEP whatever
+    # the cell content: not an ATMP. Modified strains: centralised procedure (Reg. 726/2004 Annex I point 1,
+    # provisional) and the GMO question (Dir. 2001/18/EC; contested). US: vaccine, biological product (PHS Act
+    # 351(i)), not an HCT/P; the adjuvant is no drug constituent. Korea: whether the product is free of bacterial
+    # cells is not reported, so the EV-therapy and gene-therapy questions stay open (MFDS 2024 §1-2).
+    "ints-gmma-salvo": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "Q_KR_GeneTherapy": UNDECIDED,
+    },
+    # Native placenta-MSC exosomes injected into perianal fistulas: biological (Annex I Part I 3.2.1.1(b)); placenta
+    # donated for manufacture: tissues-and-cells rules for the starting material (Dir. 2004/23/EC Art. 2(1)). Cell
+    # content and producer modification not reported: ATMP, GTMP, GMO and so the centralised-procedure question
+    # (Reg. 726/2004 Annex I point 1a for an ATMP) stay open, as do HCT/P, US gene therapy and MFDS. US: a drug and
+    # biological product (PHS Act 351(i)), BLA to market; nothing loaded, no device: not a combination product.
+    "pak-pmsc-exo-anal-fistula": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_HumanStartingMaterialRules": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED,
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled",
+        "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Ginger exosomes studied against inflammatory bowel disease: a disease claim makes them medicinal by
+    # presentation (Art. 1(2)(a)) and a US drug (21 U.S.C. 321(g)(1)(B)) whatever food they come from. The plant
+    # vesicle acting itself is a biological substance or a herbal preparation (Art. 1(30)-(32); EU-03, contested);
+    # plant cells are not human or animal cells and nothing genetic is added: not an ATMP; a new active substance
+    # for an immune dysfunction: centralised (Annex I point 3, provisional). US: no 351(i) category fits plant
+    # material, so a drug, not a biologic (provisional), NDA through CDER; not an HCT/P (human cells only).
+    "ginger-exo-ibd": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotGTMP": "settled",
+        "EU_NotSCTMP": "settled", "EU_NotATMP": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled", "US_Drug": "settled",
+        "US_NonBiologicDrug": "provisional", "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled",
+        "US_NotCombinationProduct": "settled", "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional",
+        "KR_NotCellTherapyProduct": "settled",
+        "absent": ["EU_FoodSupplement", "US_DietarySupplement", "US_BiologicalProduct", "US_RFDRecommended"],
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
