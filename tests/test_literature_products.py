@@ -594,8 +594,7 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional",
         "KR_NotCellTherapyProduct": "settled",
         "absent": ["EU_FoodSupplement", "US_DietarySupplement", "US_BiologicalProduct", "US_RFDRecommended"],
-    },
-}
+    },}
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
 # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
@@ -869,3 +868,16 @@ def test_an_unreported_fact_of_one_cargo_item_names_that_item():
     assert manufacture["prompt"] == "Not reported by the source: manufacture (of Single guide RNA against the target gene)."
     cells = next(m for o in outcomes if o.question == str(EVKG.Q_US_HCTP) for m in o.missing)
     assert cells["not_reported"] and cells["of"] == []          # stated on the product itself: nothing to add
+
+
+def test_ginger_exosomes_formulated_with_curcumin_are_two_drugs_not_a_combination(tmp_path):
+    """The trial's third arm gives the ginger exosomes with curcumin. Were curcumin formulated with them, the
+    product would hold two drugs (the plant vesicles, US-11, and a small molecule) and no device: not a
+    combination product (21 CFR 3.2(e)), as firm as the plant vesicles' drug status, reviewed by CDER."""
+    _, outcomes = _variant(tmp_path, "ginger-exo-ibd", "hasNoLoadedCargo: true\n",
+                           "hasNoLoadedCargo: true\ncoFormulatedActiveSubstance:\n  - type: CoFormulatedActiveSubstance\n"
+                           "    label: Curcumin\n    cargoKind: SmallMolecule\n    manufacture: ExtractedNatural\n")
+    single = _best(outcomes, "US_NotCombinationProduct")
+    assert (single.rule, single.status) == ("US-15g", "provisional")
+    assert _best(outcomes, "US_LeadCenterCDER").status == "provisional"
+    assert _best(outcomes, "US_CombinationProduct") is None
