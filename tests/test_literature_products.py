@@ -594,7 +594,21 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional",
         "KR_NotCellTherapyProduct": "settled",
         "absent": ["EU_FoodSupplement", "US_DietarySupplement", "US_BiologicalProduct", "US_RFDRecommended"],
-    },}
+    },    # The cell-free secretome of the volunteer's own irradiated blood mononuclear cells, exosomes with soluble factors,
+    # on wounds: medicinal and biological (Art. 1(2); Annex I Part I 3.2.1.1(b)); cell-free, nothing genetic: not an
+    # ATMP (Reg. 1394/2007 Art. 2(1)), so no mandatory centralised route; cells donated from the body: donation and
+    # testing rules for the starting material. US: a drug and biological product (PHS Act 351(i)); cell-free, so not
+    # an HCT/P (1271.3(d)), and being autologous changes nothing. Whether the hydrogel is supplied with it as one
+    # product is not reported, so the combination question stays open (21 CFR 3.2(e)).
+    "aposec-marsyas-i": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled",
+        "EU_NotCombinedATMP": "settled", "EU_HumanStartingMaterialRules": "settled",
+        "EU_NoGMOAssessmentQuestion": "settled", "EU_CentralisedProcedureOptional": "provisional",
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled", "US_Not361HCTP": "settled",
+        "US_NotGeneTherapy": "settled", "US_BLARequired": "settled", "Q_US_Combination": UNDECIDED,
+        "KR_NotCellTherapyProduct": "settled", "absent": ["US_HCTP", "EU_ATMP"],
+    },
+}
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
 # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
