@@ -607,6 +607,14 @@ EXPECTED = {
         "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled", "US_Not361HCTP": "settled",
         "US_NotGeneTherapy": "settled", "US_BLARequired": "settled", "Q_US_Combination": UNDECIDED,
         "KR_NotCellTherapyProduct": "settled", "absent": ["US_HCTP", "EU_ATMP"],
+    },    # The same placental-MSC exosomes for fistulas of Crohn's disease: as pak-pmsc-exo-anal-fistula, except that a new
+    # active substance for an immune dysfunction must take the centralised procedure (Reg. 726/2004 Annex I point 3,
+    # provisional) whether or not it proves to be an ATMP, so that question no longer waits for the cell content.
+    "pmsc-exo-crohn-fistula": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_HumanStartingMaterialRules": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "US_BiologicalProduct": "settled",
+        "US_NotCombinationProduct": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     },
 }
 
