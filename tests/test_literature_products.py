@@ -554,6 +554,70 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_BLARequired": "provisional", "US_LeadCenterCBER": "provisional",
         "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["EU_NotGTMP", "US_NotGeneTherapy"],
     },
+    # Salmonella Typhimurium and Enteritidis GMMA from genetically modified strains, against invasive salmonellosis:
+    # a vaccine against an infectious disease (Art. 1(4)), so immunological, biological and never a GTMP (Annex I
+    # Part IV 2.1, last sentence); bacterial material holds no human or animal cells, so not an sCTMP or TEP whatever
+    # the cell content: not an ATMP. Modified strains: centralised procedure (Reg. 726/2004 Annex I point 1,
+    # provisional) and the GMO question (Dir. 2001/18/EC; contested). US: vaccine, biological product (PHS Act
+    # 351(i)), not an HCT/P; the adjuvant is no drug constituent. Korea: whether the product is free of bacterial
+    # cells is not reported, so the EV-therapy and gene-therapy questions stay open (MFDS 2024 §1-2).
+    "ints-gmma-salvo": {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "Q_KR_GeneTherapy": UNDECIDED,
+    },
+    # Native placenta-MSC exosomes injected into perianal fistulas: biological (Annex I Part I 3.2.1.1(b)); placenta
+    # donated for manufacture: tissues-and-cells rules for the starting material (Dir. 2004/23/EC Art. 2(1)). Cell
+    # content and producer modification not reported: ATMP, GTMP, GMO and so the centralised-procedure question
+    # (Reg. 726/2004 Annex I point 1a for an ATMP) stay open, as do HCT/P, US gene therapy and MFDS. US: a drug and
+    # biological product (PHS Act 351(i)), BLA to market; nothing loaded, no device: not a combination product.
+    "pak-pmsc-exo-anal-fistula": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_HumanStartingMaterialRules": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED,
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled",
+        "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # Ginger exosomes studied against inflammatory bowel disease: a disease claim makes them medicinal by
+    # presentation (Art. 1(2)(a)) and a US drug (21 U.S.C. 321(g)(1)(B)) whatever food they come from. The plant
+    # vesicle acting itself is a biological substance or a herbal preparation (Art. 1(30)-(32); EU-03, contested);
+    # plant cells are not human or animal cells and nothing genetic is added: not an ATMP; a new active substance
+    # for an immune dysfunction: centralised (Annex I point 3, provisional). US: no 351(i) category fits plant
+    # material, so a drug, not a biologic (provisional), NDA through CDER; not an HCT/P (human cells only).
+    "ginger-exo-ibd": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotGTMP": "settled",
+        "EU_NotSCTMP": "settled", "EU_NotATMP": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled", "US_Drug": "settled",
+        "US_NonBiologicDrug": "provisional", "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled",
+        "US_NotCombinationProduct": "settled", "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional",
+        "KR_NotCellTherapyProduct": "settled",
+        "absent": ["EU_FoodSupplement", "US_DietarySupplement", "US_BiologicalProduct", "US_RFDRecommended"],
+    },    # The cell-free secretome of the volunteer's own irradiated blood mononuclear cells, exosomes with soluble factors,
+    # on wounds: medicinal and biological (Art. 1(2); Annex I Part I 3.2.1.1(b)); cell-free, nothing genetic: not an
+    # ATMP (Reg. 1394/2007 Art. 2(1)), so no mandatory centralised route; cells donated from the body: donation and
+    # testing rules for the starting material. US: a drug and biological product (PHS Act 351(i)); cell-free, so not
+    # an HCT/P (1271.3(d)), and being autologous changes nothing. Whether the hydrogel is supplied with it as one
+    # product is not reported, so the combination question stays open (21 CFR 3.2(e)).
+    "aposec-marsyas-i": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotATMP": "settled",
+        "EU_NotCombinedATMP": "settled", "EU_HumanStartingMaterialRules": "settled",
+        "EU_NoGMOAssessmentQuestion": "settled", "EU_CentralisedProcedureOptional": "provisional",
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled", "US_Not361HCTP": "settled",
+        "US_NotGeneTherapy": "settled", "US_BLARequired": "settled", "Q_US_Combination": UNDECIDED,
+        "KR_NotCellTherapyProduct": "settled", "absent": ["US_HCTP", "EU_ATMP"],
+    },    # The same placental-MSC exosomes for fistulas of Crohn's disease: as pak-pmsc-exo-anal-fistula, except that a new
+    # active substance for an immune dysfunction must take the centralised procedure (Reg. 726/2004 Annex I point 3,
+    # provisional) whether or not it proves to be an ATMP, so that question no longer waits for the cell content.
+    "pmsc-exo-crohn-fistula": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_HumanStartingMaterialRules": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "US_BiologicalProduct": "settled",
+        "US_NotCombinationProduct": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    },
 }
 
 # Four GMMA preparations (S. sonnei, S. flexneri 1b, 2a, 3a) in one vaccine: each component answers as 1790GAHB
@@ -828,3 +892,16 @@ def test_an_unreported_fact_of_one_cargo_item_names_that_item():
     assert manufacture["prompt"] == "Not reported by the source: manufacture (of Single guide RNA against the target gene)."
     cells = next(m for o in outcomes if o.question == str(EVKG.Q_US_HCTP) for m in o.missing)
     assert cells["not_reported"] and cells["of"] == []          # stated on the product itself: nothing to add
+
+
+def test_ginger_exosomes_formulated_with_curcumin_are_two_drugs_not_a_combination(tmp_path):
+    """The trial's third arm gives the ginger exosomes with curcumin. Were curcumin formulated with them, the
+    product would hold two drugs (the plant vesicles, US-11, and a small molecule) and no device: not a
+    combination product (21 CFR 3.2(e)), as firm as the plant vesicles' drug status, reviewed by CDER."""
+    _, outcomes = _variant(tmp_path, "ginger-exo-ibd", "hasNoLoadedCargo: true\n",
+                           "hasNoLoadedCargo: true\ncoFormulatedActiveSubstance:\n  - type: CoFormulatedActiveSubstance\n"
+                           "    label: Curcumin\n    cargoKind: SmallMolecule\n    manufacture: ExtractedNatural\n")
+    single = _best(outcomes, "US_NotCombinationProduct")
+    assert (single.rule, single.status) == ("US-15g", "provisional")
+    assert _best(outcomes, "US_LeadCenterCDER").status == "provisional"
+    assert _best(outcomes, "US_CombinationProduct") is None

@@ -59,6 +59,8 @@ def _branch_cases() -> list[tuple[str, str, str]]:
         ("US-15", "US_CombinationProduct", us.describe(evRole="evkg:DeliveryVehicleRole", cargo=[us.SYNTHETIC_SIRNA])),
         ("US-15c", "US_NotCombinationProduct", us.describe(evRole="evkg:CombinedRole", cargo=[us.MRNA])),
         ("US-15f", "US_CombinationProduct", us.describe(coform=[us.SYNTHETIC_SIRNA])),
+        ("US-11", "US_NonBiologicDrug", us.describe(**us.PLANT, coform=[us.SYNTHETIC_SIRNA])),
+        ("US-15g", "US_NotCombinationProduct", us.describe(**us.PLANT, coform=[us.SYNTHETIC_SIRNA])),
     ]
 
 

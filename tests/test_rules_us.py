@@ -199,7 +199,17 @@ CASES = [
     ("US-20", "US_BiologicalProduct", dict(determinations=[det("FDA_Licence", "US_BiologicalProduct")]),
      dict(determinations=[det("FDA_Enforcement", "US_BiologicalProduct")])),
     ("US-21", "US_BiologicalProduct", dict(determinations=[det("FDA_Enforcement", "US_Drug", "US_BiologicalProduct")]),
-     dict(determinations=[det("FDA_Licence", "US_BiologicalProduct")])),
+     dict(determinations=[det("FDA_Licence", "US_BiologicalProduct")])),    # active plant vesicles are a drug (US-11): a drug beside them adds no second kind of article, a protein does
+    ("US-15g", "US_NotCombinationProduct", dict(PLANT, coform=[SMALL_MOLECULE]),
+     dict(PLANT, coform=[SMALL_MOLECULE], integralMedicalDevice=None)),
+    ("US-15g", "US_NotCombinationProduct", dict(PLANT, coform=[PEPTIDE_9]), dict(PLANT, coform=[PROTEIN_120])),
+    ("US-15h", "US_CombinationProduct", dict(PLANT, coform=[PROTEIN_120]), dict(PLANT, coform=[PEPTIDE_9])),
+    ("US-15h", "US_CombinationProduct", dict(PLANT, evRole="evkg:CombinedRole", cargo=[PROTEIN_120]),
+     dict(PLANT, evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])),
+    ("US-15c", "US_NotCombinationProduct", PLANT, dict(PLANT, coform=[PLASMA_PROTEIN])),
+    ("US-11", "US_NonBiologicDrug", dict(PLANT, coform=[PEPTIDE_9]), dict(PLANT, coform=[PROTEIN_120])),
+    ("US-16e", "US_LeadCenterCBER", dict(integralMedicalDevice="true", coform=[PROTEIN_120]),
+     dict(PLANT, integralMedicalDevice="true", coform=[PROTEIN_120])),
 ]
 
 
@@ -224,10 +234,10 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     graph = _rules_file()
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
     assert set(US_RULE_IDS) <= ids
-    # US-14-BIO splits US-14's two readings; US-15e, US-15f and US-16f close questions the table leaves open
-    # (combination status of synthetic carriers and of active vesicles formulated with a drug, lead centre of
-    # gene-therapy carriers)
-    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-16f"}
+    # US-14-BIO splits US-14's two readings; US-15e, US-15f, US-15g, US-15h and US-16f close questions the table
+    # leaves open (combination status of synthetic carriers, of active vesicles formulated with a drug and of active
+    # plant vesicles with another active substance, lead centre of gene-therapy carriers)
+    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f"}
     assert {c[0] for c in CASES} == ids
 
 
@@ -473,3 +483,21 @@ def test_vesicles_acting_beside_a_loaded_drug_make_a_combination_product_as_sure
     bacterial = run(describe(evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE], prep_evOriginKind="evkg:BacterialOrigin",
                              prep_evSourceMaterial="evkg:MicrobialCulture"))
     assert_statuses(bacterial, {"US_BiologicalProduct": "contested", "US_CombinationProduct": "contested"})
+
+
+def test_active_plant_vesicles_with_another_active_substance_are_a_combination_only_when_it_is_a_biologic():
+    """Plant vesicles that act are a drug, not a biological product (US-11, provisional). Formulated with a small
+    molecule (ginger exosomes with curcumin, NCT04879810) they are two drugs and no device: not a combination
+    product, as sure as the plant vesicle's drug status, and CDER leads (21 CFR 3.2(e)); the question was left to
+    FDA as if the law were silent. Formulated with a protein above 40 amino acids they are a drug and a biological
+    product in one entity, a combination product (21 CFR 3.2(e)(1); 600.3(h)(6)), where a single-kind rule said
+    'not a combination product, settled' and the product was called both a biological product and not one."""
+    with_drug = run(describe(**PLANT, coform=[SMALL_MOLECULE]))
+    assert_statuses(with_drug, {"US_NotCombinationProduct": "provisional", "US_LeadCenterCDER": "provisional",
+                                "US_NonBiologicDrug": "provisional"})
+    assert "Q_US_Combination" not in undecided_questions(with_drug)
+    with_protein = run(describe(**PLANT, coform=[PROTEIN_120]))
+    assert_statuses(with_protein, {"US_CombinationProduct": "provisional", "US_BiologicalProduct": "settled"})
+    assert_not_concluded(with_protein, "US_NotCombinationProduct")
+    assert_not_concluded(with_protein, "US_NonBiologicDrug")
+    assert_not_concluded(with_protein, "US_LeadCenterCBER")
