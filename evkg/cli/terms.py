@@ -80,14 +80,9 @@ def search_command(words, kind, for_property, limit, as_json):
         from evkg.core.errors import UsageError
 
         raise UsageError("give a word, a name or an identifier to search for, e.g. evkg terms search ginger")
-    if for_property:
-        from evkg.authoring.terms import search_terms
+    from evkg.authoring.terms import search_terms
 
-        hits = search_terms(text, for_property=for_property, kinds=[kind] if kind else None, limit=limit)
-    else:
-        from evkg.terms import search_terms
-
-        hits = search_terms(text, kind=kind, limit=limit)
+    hits = search_terms(text, for_property=for_property, kinds=[kind] if kind else None, limit=limit)
     if as_json:
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
         return 0
@@ -98,8 +93,13 @@ def search_command(words, kind, for_property, limit, as_json):
         return 1
     from evkg.core.safe_text import visible
 
+    phrase = " ".join(text.split()).lower()
     for hit in hits:
         flag = " (obsolete)" if hit["obsolete"] else ""
-        click.echo(visible(f"{hit['curie']:<18} {hit['label']}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}]  "
-                           f"<{hit['iri']}>  from {hit['source']}"))
+        # the synonym that matched, so "MSC" shows why mesenchymal stem cell came up
+        also = [n for n in hit.get("synonyms", ()) if phrase in n.lower() and phrase not in hit["label"].lower()]
+        called = f" (also called {', '.join(also)})" if also else ""
+        write = f"; write {' or '.join(hit['write'])}" if hit.get("write") else ""
+        click.echo(visible(f"{hit['curie']:<18} {hit['label']}{called}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}"
+                           f"{write}]  <{hit['iri']}>  from {hit['source']}"))
     return 0
