@@ -1,0 +1,59 @@
+"""What a product developer, a reviewer and a researcher ran into when following README.md and docs/ alone:
+each test is one place where the program said nothing, or the wrong thing, about what was wrong."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cli_session import run
+
+ROOT = Path(__file__).resolve().parent.parent
+E1 = ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+E2 = ROOT / "examples" / "valid" / "e2-hek293-mrna-liver.ttl"
+
+
+def test_an_output_file_named_for_a_format_the_command_cannot_write_is_refused(capsys, tmp_path):
+    # `explain -o derivation.html` wrote plain text into an .html file, though --help says the extension chooses
+    code, _, err = run(capsys, "explain", E1, "-o", tmp_path / "derivation.html")
+    assert code == 2
+    assert "cannot write HTML" in err and ".md" in err and "--format" in err
+    assert not (tmp_path / "derivation.html").exists()
+    code, _, _ = run(capsys, "explain", E1, "-o", tmp_path / "derivation.md")
+    assert code == 0 and (tmp_path / "derivation.md").read_text().startswith("## ")
+    code, _, _ = run(capsys, "explain", E1, "-o", tmp_path / "derivation.txt")
+    assert code == 0 and (tmp_path / "derivation.txt").read_text().startswith("== ")
+
+
+def test_a_product_typed_with_a_regulatory_category_is_a_conclusion_refused(capsys, tmp_path):
+    # the submitter calls the product a combination product and not an ATMP: nothing said so before
+    text = E2.read_text(encoding="utf-8").replace(
+        "    a evkg:EVProduct ;", "    a evkg:EVProduct , evkg:US_CombinationProduct , evkg:EU_NotATMP ;", 1)
+    claimed = tmp_path / "claimed.ttl"
+    claimed.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "check", claimed, "--format", "json")
+    assert code == 1
+    product = json.loads(out)["files"][0]["products"][0]
+    trust = [r for r in product["results"] if r["constraint"] == "TRUST-01"]
+    assert len(trust) == 1 and trust[0]["severity"] == "Violation"
+    assert "evkg:US_CombinationProduct" in trust[0]["message"] and "evkg:EU_NotATMP" in trust[0]["message"]
+    # and the classification is the one of the facts alone
+    code, plain, _ = run(capsys, "check", E2, "--format", "json")
+    assert json.loads(plain)["files"][0]["products"][0]["classifications"] == product["classifications"]
+
+
+def test_an_undeclared_prefix_evkg_knows_is_answered_with_the_line_to_add(capsys, tmp_path):
+    text = E1.read_text(encoding="utf-8")
+    declaration = next(line for line in text.splitlines() if line.startswith("@prefix obo:"))
+    missing = tmp_path / "no-obo.ttl"
+    missing.write_text(text.replace(declaration + "\n", ""), encoding="utf-8")
+    code, out, _ = run(capsys, "check", missing)
+    assert code == 2
+    assert "@prefix obo: <http://purl.obolibrary.org/obo/> ." in out, out
+
+
+def test_a_spreadsheet_of_facts_is_told_how_to_become_a_description(capsys, tmp_path):
+    table = tmp_path / "product.csv"
+    table.write_text("key,value\nlabel,My EV product\nintendedUse,Treatment\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", table)
+    assert code == 2
+    assert "table (CSV)" in out and "evkg new" in out and "rename" not in out.lower(), out
