@@ -57,3 +57,23 @@ def test_a_spreadsheet_of_facts_is_told_how_to_become_a_description(capsys, tmp_
     code, out, _ = run(capsys, "check", table)
     assert code == 2
     assert "table (CSV)" in out and "evkg new" in out and "rename" not in out.lower(), out
+
+
+def test_a_fact_written_on_the_wrong_node_is_named_where_it_is_missing(capsys, tmp_path):
+    # the particle kind on the product and the intended use on the preparation: both were reported missing,
+    # with no word that they had been written, one level off
+    description = tmp_path / "levels.yaml"
+    description.write_text("id: p\ntype: EVProduct\nlabel: Knee EVs\nparticleKind: SmallEV\n"
+                           "hasEVComponent:\n  - type: EVPreparation\n    intendedUse: Treatment\n"
+                           "    measurement:\n      - type: Measurement\n        quantityKind: ModalDiameter\n"
+                           "      - type: Measurement\n        quantityKind: ParticleConcentration\n"
+                           "        value: 2.0e10\n        unit: ParticlesPerMillilitre\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    assert code == 1
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    by_check = {r["constraint"]: r["message"] for r in results}
+    assert "You gave particleKind (small extracellular vesicle) on Knee EVs" in by_check["Q-01"]
+    assert "You gave intendedUse (treatment) on the EV preparation #1 of Knee EVs" in by_check["F-intendedUse"]
+    # a fact one measurement has and another lacks is not "misplaced"
+    assert any(r["constraint"] == "S-measurementValue" for r in results)
+    assert not any("You gave value" in r["message"] for r in results)
