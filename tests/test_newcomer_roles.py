@@ -77,3 +77,15 @@ def test_a_fact_written_on_the_wrong_node_is_named_where_it_is_missing(capsys, t
     # a fact one measurement has and another lacks is not "misplaced"
     assert any(r["constraint"] == "S-measurementValue" for r in results)
     assert not any("You gave value" in r["message"] for r in results)
+
+
+def test_the_writing_page_words_findings_of_yaml_as_yaml(tmp_path):
+    # the page's check of a YAML description said "evkg:IndustrialManufacture" and '"P12M"^^xsd:duration',
+    # where `evkg check` of the same file says IndustrialManufacture and P12M
+    from evkg.web.authoring import describe
+
+    text = ("id: p\ntype: EVProduct\nlabel: Knee EVs\nmanufacturingSetting: industrial\nshelfLife: 12 months\n")
+    messages = {r["constraint"]: r["message"] for r in describe(text.encode(), "yaml")["file"]["products"][0]["results"]}
+    assert "as IndustrialManufacture or HospitalNonRoutinePreparation" in messages["S-manufacturingSetting"]
+    assert "e.g. P12M for twelve months" in messages["S-shelfLife"]
+    assert not any("evkg:" in m or "^^xsd:" in m for m in messages.values()), messages
