@@ -89,3 +89,12 @@ def test_the_writing_page_words_findings_of_yaml_as_yaml(tmp_path):
     assert "as IndustrialManufacture or HospitalNonRoutinePreparation" in messages["S-manufacturingSetting"]
     assert "e.g. P12M for twelve months" in messages["S-shelfLife"]
     assert not any("evkg:" in m or "^^xsd:" in m for m in messages.values()), messages
+
+
+def test_cite_takes_a_source_by_the_name_a_report_prints(capsys):
+    # a report prints "source: Lener et al. 2015"; `evkg cite "Lener et al. 2015"` said nothing was called so
+    code, out, err = run(capsys, "cite", "Lener et al. 2015")
+    assert code == 0, err
+    assert "Applying extracellular vesicles based therapeutics in clinical trials" in out
+    code, out, err = run(capsys, "cite", "directive 2001/83/EC, article 1(2)")
+    assert code == 0 and "CELEX:32001L0083" in out, err
