@@ -98,3 +98,15 @@ def test_cite_takes_a_source_by_the_name_a_report_prints(capsys):
     assert "Applying extracellular vesicles based therapeutics in clinical trials" in out
     code, out, err = run(capsys, "cite", "directive 2001/83/EC, article 1(2)")
     assert code == 0 and "CELEX:32001L0083" in out, err
+
+
+def test_a_query_takes_an_ev_type_by_its_name_or_abbreviation(capsys, built_store_path):
+    # `--param type=OMV` or "bacterial membrane vesicle" was "no class in the knowledge graph"
+    for name in ("bacterial membrane vesicle", "BacterialMembraneVesicle"):
+        code, out, err = run(capsys, "query", "ev-subtypes", "--param", f"type={name}", "--store", built_store_path,
+                             "--format", "csv")
+        assert code == 0, err
+        assert "OuterMembraneVesicle" in out
+    code, out, err = run(capsys, "query", "ev-subtypes", "--param", "type=microvesicle", "--store",
+                         built_store_path, "--format", "csv")
+    assert code == 0 and "LargeOncosome" in out, err        # microvesicle is MISEV's other name of ectosome
