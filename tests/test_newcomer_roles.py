@@ -110,3 +110,14 @@ def test_a_query_takes_an_ev_type_by_its_name_or_abbreviation(capsys, built_stor
     code, out, err = run(capsys, "query", "ev-subtypes", "--param", "type=microvesicle", "--store",
                          built_store_path, "--format", "csv")
     assert code == 0 and "LargeOncosome" in out, err        # microvesicle is MISEV's other name of ectosome
+
+
+def test_importing_into_a_file_of_ones_own_says_check_and_cite_will_not_see_it(capsys, tmp_path):
+    # the papers were "saved in myrefs.ttl", and then `evkg cite dominici2006` found nothing
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{dominici2006,\n  title = {Minimal criteria for defining multipotent mesenchymal "
+                   "stromal cells},\n  author = {Dominici, M},\n  journal = {Cytotherapy},\n  year = {2006},\n"
+                   "  doi = {10.1080/14653240600855905}\n}\n", encoding="utf-8")
+    code, out, err = run(capsys, "literature", "import", bib, "--into", tmp_path / "myrefs.ttl")
+    assert code == 0, err
+    assert "read your references from" in out and "without --into" in out
