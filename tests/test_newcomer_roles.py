@@ -121,3 +121,18 @@ def test_importing_into_a_file_of_ones_own_says_check_and_cite_will_not_see_it(c
     code, out, err = run(capsys, "literature", "import", bib, "--into", tmp_path / "myrefs.ttl")
     assert code == 0, err
     assert "read your references from" in out and "without --into" in out
+
+
+def test_a_doi_written_bare_as_a_source_is_answered_with_its_link(capsys, tmp_path):
+    # `source: 10.1002/jev2.12404` (MISEV2023, bundled) was told the paper could not be found and to import it
+    description = tmp_path / "cited.yaml"
+    description.write_text("id: p\ntype: EVProduct\nlabel: X\nsource: 10.1002/jev2.12404\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    message = next(r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"]
+                   if r["constraint"] == "SRC-01")
+    assert "https://doi.org/10.1002/jev2.12404" in message and "evkg knows this paper" in message
+    assert "cannot be found" not in message
+    description.write_text("id: p\ntype: EVProduct\nlabel: X\nsource: https://doi.org/10.1002/jev2.12404\n",
+                           encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    assert not [r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "SRC-01"]
