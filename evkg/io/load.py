@@ -16,6 +16,7 @@ from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError, line_and_column
 from evkg.io.rdf import parse_as_written
+from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
 
@@ -58,12 +59,6 @@ def max_bytes_default() -> int:
     return default_limit()
 
 
-# files people keep product facts in that are not descriptions: said so, rather than "rename the file"
-_NOT_DESCRIPTIONS = {".csv": "a table (CSV)", ".tsv": "a table (TSV)", ".xlsx": "a spreadsheet",
-                     ".xls": "a spreadsheet", ".ods": "a spreadsheet", ".docx": "a word-processor document",
-                     ".doc": "a word-processor document", ".pdf": "a PDF document", ".txt": "plain text"}
-
-
 def guess_format(path: str | Path, explicit: str | None = None) -> str:
     """rdflib format name for a file, from --format or the file extension."""
     if explicit:
@@ -74,9 +69,9 @@ def guess_format(path: str | Path, explicit: str | None = None) -> str:
     suffix = Path(path).suffix.lower()
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
-    if suffix in _NOT_DESCRIPTIONS:
+    if suffix in NOT_DESCRIPTIONS:
         raise InputError(
-            f"is {_NOT_DESCRIPTIONS[suffix]}, which evkg does not read: a description is written as YAML, JSON-LD "
+            f"is {NOT_DESCRIPTIONS[suffix]}, which evkg does not read: a description is written as YAML, JSON-LD "
             f"or Turtle.", path=str(path),
             hint="Start one with `evkg new -o my-product.yaml` and copy your facts into it (docs/authoring.md), or "
                  "fill in the form at /write of `evkg serve`.")
@@ -179,7 +174,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
         _refuse_long_integer_at(exc, text, source_name)
         line, column, reason = _locate(exc, text)
         raise InputError(f"is not valid {_FORMAT_NAMES[fmt_name]}: {reason}", path=source_name, line=line,
-                         column=column, hint=_prefix_hint(reason) or _hint(fmt)) from exc
+                         column=column, hint=prefix_hint(reason) or _hint(fmt)) from exc
     if isinstance(graph, Dataset):
         flat = Graph()
         for s, p, o, _ in graph.quads((None, None, None, None)):
@@ -479,23 +474,6 @@ def _refuse_long_integer_at(exc: Exception, text: str, source_name: str) -> None
     except NumberTooLong as too_long:
         line, column = line_and_column(text, found.start())
         raise InputError(too_long.reason, path=source_name, line=line, column=column, hint=too_long.hint) from None
-
-
-def _prefix_hint(reason: str) -> str:
-    """For a prefix evkg knows but the file does not declare, the line that declares it."""
-    found = re.search(r'Prefix "([A-Za-z][\w.-]*):" not bound', reason)
-    if not found:
-        return ""
-    from evkg.core.namespaces import PREFIXES
-    from evkg.io.context import bundled_context
-
-    known = {**{k: v for k, v in bundled_context()["@context"].items() if isinstance(v, str) and k[:1] != "@"},
-             **{k: v["@id"] for k, v in bundled_context()["@context"].items()
-                if isinstance(v, dict) and v.get("@prefix") and isinstance(v.get("@id"), str)}, **PREFIXES}
-    iri = known.get(found.group(1))
-    if not iri:
-        return ""
-    return f"Declare the prefix at the top of the file: @prefix {found.group(1)}: <{iri}> ."
 
 
 def _hint(fmt: str) -> str:
