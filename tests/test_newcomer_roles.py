@@ -136,3 +136,12 @@ def test_a_doi_written_bare_as_a_source_is_answered_with_its_link(capsys, tmp_pa
                            encoding="utf-8")
     code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
     assert not [r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "SRC-01"]
+
+
+def test_a_query_value_given_without_param_is_answered_with_the_line_to_type(capsys):
+    # `evkg query evidence-for-product exoflo` was click's "Got unexpected extra argument (exoflo)"
+    code, _, err = run(capsys, "query", "evidence-for-product", "exoflo")
+    assert code == 2
+    assert "evkg query evidence-for-product --param product=exoflo" in err, err
+    code, _, err = run(capsys, "query", "classification-matrix", "exoflo")
+    assert code == 2 and "takes no parameters" in err, err
