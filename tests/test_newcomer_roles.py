@@ -145,3 +145,16 @@ def test_a_query_value_given_without_param_is_answered_with_the_line_to_type(cap
     assert "evkg query evidence-for-product --param product=exoflo" in err, err
     code, _, err = run(capsys, "query", "classification-matrix", "exoflo")
     assert code == 2 and "takes no parameters" in err, err
+
+
+def test_explain_of_a_description_that_fails_its_checks_says_so(capsys, tmp_path):
+    # a reviewer reading only the derivation saw settled answers and no word of the ten violations
+    description = tmp_path / "knee.yaml"
+    description.write_text("id: knee\ntype: EVProduct\nlabel: Knee EVs\nintendedUse: [Treatment]\n"
+                           "manufacturingSetting: industrial\n", encoding="utf-8")
+    code, out, _ = run(capsys, "explain", description, "-j", "EU")
+    assert code == 0
+    header = out.split("Product Knee EVs", 1)[0]
+    assert "does NOT conform" in header and f"evkg check {description}" in header, header
+    code, out, _ = run(capsys, "explain", E1, "-j", "EU")
+    assert "does NOT conform" not in out
