@@ -158,3 +158,10 @@ def test_explain_of_a_description_that_fails_its_checks_says_so(capsys, tmp_path
     assert "does NOT conform" in header and f"evkg check {description}" in header, header
     code, out, _ = run(capsys, "explain", E1, "-j", "EU")
     assert "does NOT conform" not in out
+
+
+def test_a_kind_of_product_is_found_in_any_case_and_by_its_word(capsys):
+    code, out, err = run(capsys, "new", "--kind", "MSC-EV")
+    assert code == 0 and out.startswith("# evkg description — kind: msc-ev."), err
+    code, _, err = run(capsys, "new", "--kind", "omv")
+    assert code == 2 and "Did you mean omv-vaccine?" in err, err
