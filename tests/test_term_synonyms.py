@@ -81,3 +81,9 @@ def test_the_term_index_page_filters_by_synonyms(server):
     page = server.get("/terms", headers={"Accept": "text/html"}).text
     row = next(line for line in page.splitlines() if 'href="/terms/evkg:OuterMembraneVesicle"' in line)
     assert " omv " in row.split('data-text="', 1)[1].split('"', 1)[0]
+
+
+def test_the_help_says_what_the_search_finds(capsys):
+    code, out, _ = run(capsys, "terms", "search", "--help")
+    assert code == 0
+    assert "abbreviation" in out and "evkg's own values" in out and "--for particleKind" in out

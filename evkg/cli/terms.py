@@ -61,12 +61,14 @@ def add_command(files):
                    "gene, chemicalentity, sequencefeature.")
 @click.option("--for", "for_property", default=None, metavar="PROPERTY",
               help="Only terms of the kinds this property of a description takes, e.g. --for indication or "
-                   "--for producerCellType; the CURIE shown is the one to write.")
+                   "--for producerCellType; the CURIE shown is the one to write. For a property of evkg's own "
+                   "values (--for particleKind), its values whose names match.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True,
               help="Show at most this many terms, best matches first, e.g. -n 5.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 def search_command(words, kind, for_property, limit, as_json):
-    """Find ontology terms by label, synonym or identifier, in the bundled and the added indexes. Several words
+    """Find ontology terms by label, synonym, abbreviation or identifier, in the bundled and the added indexes,
+    and evkg's own values (particle kinds, methods, routes …) with the key to write them under. Several words
     are searched as one phrase, with or without quotes.
 
     \b
@@ -74,6 +76,8 @@ def search_command(words, kind, for_property, limit, as_json):
       evkg terms search "mesenchymal stem" --kind celltype
       evkg terms search bone marrow --for producerCellType
       evkg terms search osteoarthritis --for indication
+      evkg terms search MSC
+      evkg terms search sEV --for particleKind
     """
     text = " ".join(words)
     if not text.strip():
