@@ -165,3 +165,14 @@ def test_a_kind_of_product_is_found_in_any_case_and_by_its_word(capsys):
     assert code == 0 and out.startswith("# evkg description — kind: msc-ev."), err
     code, _, err = run(capsys, "new", "--kind", "omv")
     assert code == 2 and "Did you mean omv-vaccine?" in err, err
+
+
+def test_a_yes_or_no_word_on_a_true_false_fact_is_answered_with_the_value_to_write(capsys, tmp_path):
+    # `annexI3Indication: no` was told not to write text "such as \"yes\"", and not what to write instead
+    description = tmp_path / "words.yaml"
+    description.write_text("id: p\ntype: EVProduct\nlabel: X\nannexI3Indication: no\ndiseaseClaim: yes\n",
+                           encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    messages = {r["constraint"]: r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"]}
+    assert messages["S-annexI3Indication"].endswith('For "no", write false.')
+    assert messages["S-diseaseClaim"].endswith('For "yes", write true.')

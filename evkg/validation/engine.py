@@ -454,11 +454,11 @@ def _with_hints(message: str, path, value) -> str:
     from evkg.validation.misplaced_values import other_key_hint
     from evkg.validation.other_code_system import other_code_system_hint
     from evkg.validation.registry_ids import registry_id_hint
-    from evkg.validation.several_values import close_value_hint, several_values_hint
+    from evkg.validation.several_values import close_value_hint, several_values_hint, yes_no_hint
     from evkg.validation.unit_spellings import unit_hint
 
     said = (several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
-            + registry_id_hint(path, value) + other_code_system_hint(path, value))
+            + registry_id_hint(path, value) + other_code_system_hint(path, value) + yes_no_hint(path, value))
     return message + (said or close_value_hint(path, value, message))
 
 
