@@ -41,7 +41,11 @@ def _seed(kind: str) -> tuple[dict, list[str]]:
     if kind not in known:       # a name, never a path: '../../x' read any .yaml file of the server's disk
         from evkg.core.safe_text import shortened
 
-        raise UsageError(f"no kind of product {shortened(repr(kind), 80)}; choose one of: {', '.join(known)}.")
+        # msc or omv: the kinds whose name holds the word, then the whole list with its titles
+        close = [k for k in known if kind.strip().lower() and kind.strip().lower() in k.split("-")]
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise UsageError(f"no kind of product {shortened(repr(kind), 80)}.{hint} Choose one of: {', '.join(known)} "
+                         "(`evkg new --list-kinds` says what each is).")
     path = resources.folder("ontology") / "kinds" / f"{kind}.yaml"
     text = path.read_text(encoding="utf-8")
     notes = [line[1:].strip() for line in text.splitlines() if line.startswith("#")]
@@ -348,4 +352,5 @@ def template(kind: str = "generic", fmt: str = "yaml") -> str:
     fmt = {"turtle": "ttl", "json-ld": "jsonld", "yml": "yaml"}.get(fmt, fmt)
     if fmt not in TEMPLATE_FORMATS:
         raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(TEMPLATE_FORMATS)}")
+    kind = kind.lower() if isinstance(kind, str) and kind.lower() in kinds() else kind      # MSC-EV for msc-ev
     return {"yaml": template_yaml, "jsonld": template_jsonld, "ttl": template_turtle}[fmt](kind)

@@ -77,15 +77,70 @@ def _known_spaces() -> frozenset:
     return frozenset(identifier_stems()) | frozenset(prefix for prefix, _ in _compactor().prefixes)
 
 
-def _rank(label: str, phrase: str) -> int:
-    text = label.lower()
-    if text == phrase:
-        return 0
-    if text.startswith(phrase):
-        return 1
-    if re.search(r"\b" + re.escape(phrase), text):
-        return 2
-    return 3
+def _rank(hit: dict, phrase: str) -> float:
+    """0 for the whole label, 1 its start, 2 the start of a word, 3 elsewhere; a synonym (MSC for mesenchymal
+    stem cell) ranks half a step below the label at the same level."""
+    best = 3.0
+    for offset, name in ((0.0, hit["label"]), *((0.5, s) for s in hit.get("synonyms", ()))):
+        text = name.lower()
+        level = (0 if text == phrase else 1 if text.startswith(phrase) else
+                 2 if re.search(r"\b" + re.escape(phrase), text) else None)
+        if level is not None:
+            best = min(best, level + offset)
+    return best
+
+
+@functools.cache
+def _vocabulary() -> tuple[dict, ...]:
+    """evkg's own classes and values (particle kinds, methods, routes, regulatory categories …) as search hits:
+    each with its labels and synonyms, what kind of thing it is, and the keys of a description that take it."""
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+    from evkg.authoring.model import description_model
+    from evkg.core import resources
+
+    graph = resources.ontology_graph()
+    writes: dict[str, list[str]] = {}
+    for slot in description_model().slots.values():
+        for field in slot.fields:
+            for name, _ in field.choices:
+                entry = f"{field.key}: {name}"
+                if entry not in writes.setdefault(name, []):
+                    writes[name].append(entry)
+    categories = resources.subclass_closure(EVKG.RegulatoryCategory)
+    helpers = set(graph.subjects(EVKG.mirrorsRule, None))
+    hits = []
+    for node in sorted({s for t in (OWL.Class, OWL.NamedIndividual) for s in graph.subjects(RDF.type, t)
+                        if isinstance(s, URIRef) and str(s).startswith(str(EVKG)) and s not in helpers}):
+        label = graph.value(node, RDFS.label)
+        if label is None or (node, OWL.deprecated, None) in graph:
+            continue
+        local = str(node)[len(str(EVKG)):]
+        write = writes.get(local, [])
+        if node in categories:
+            # a conclusion: a description states it only as a regulator's decision (TRUST-01 refuses the rest)
+            kinds = ["regulatory category, concluded by evkg's classification"]
+            write = [f"a regulator's decision only, as {w}" for w in write]
+        else:
+            parents = [graph.value(o, RDFS.label) for t in (RDF.type, RDFS.subClassOf) for o in graph.objects(node, t)
+                       if isinstance(o, URIRef) and str(o).startswith(str(EVKG))]
+            kinds = [f"evkg {', '.join(sorted(str(p) for p in parents if p))}"] if any(parents) else ["evkg term"]
+        hits.append({"iri": str(node), "curie": f"evkg:{local}", "label": str(label),
+                     "synonyms": sorted(str(s) for s in graph.objects(node, SKOS.altLabel)), "kinds": kinds,
+                     "obsolete": False, "replaced_by": [], "source": "evkg", "space": "evkg",
+                     "write": write})
+    return tuple(hits)
+
+
+def _vocabulary_hits(phrase: str) -> list[dict]:
+    """evkg's own terms whose label, synonym or name holds the phrase at the start of a word (sEV, OMV, ATMP)."""
+    found = []
+    for hit in _vocabulary():
+        names = [hit["label"], *hit["synonyms"], hit["curie"].split(":", 1)[1]]
+        if any(re.search(r"(?<![a-z0-9])" + re.escape(phrase), n.lower()) for n in names):
+            found.append(hit)
+    return found
 
 
 def search_terms(query: str, *, for_property: str | None = None, kinds: list[str] | None = None,
@@ -100,6 +155,12 @@ def search_terms(query: str, *, for_property: str | None = None, kinds: list[str
         raise UsageError("give some words to search for, e.g. evkg terms search \"osteoarthritis\".")
     wanted = list(kinds or []) + (list(kinds_for(for_property)) if for_property else [])
     if for_property and not kinds_for(for_property):
+        # a property of evkg's own values (particleKind: SmallEV): its values whose names match, else what it takes
+        named = [h for h in _vocabulary_hits(phrase)
+                 if any(w.split(": ", 1)[0] == for_property for w in h["write"])]
+        if named:
+            return [{**h, "write": [w for w in h["write"] if w.split(": ", 1)[0] == for_property]}
+                    for h in sorted(named, key=lambda h: _rank(h, phrase))[:limit]]
         raise UsageError(_takes_no_terms(for_property))
     unknown = sorted({s for s in spaces or []} - _known_spaces())
     if unknown:
@@ -107,24 +168,28 @@ def search_terms(query: str, *, for_property: str | None = None, kinds: list[str
 
         raise UsageError(f"no terms are known under the prefix {', '.join(unknown)}; ontology prefixes: "
                          f"{', '.join(sorted(identifier_stems(), key=str.lower))}.")
+    wanted_spaces = {s.lower() for s in spaces or []}
     found: dict[str, dict] = {}
     for kind in wanted or [None]:
         for hit in index_search(query, kind=kind, limit=max(limit * 2, 20)):
             found.setdefault(hit["iri"], hit)
-    wanted_spaces = {s.lower() for s in spaces or []}
     patterns = accepted_patterns(for_property) if for_property else ()
+    if not wanted and not spaces or "evkg" in wanted_spaces:
+        for hit in _vocabulary_hits(phrase):           # evkg's own values: written by name, not as a CURIE
+            found.setdefault(hit["iri"], hit)
     hits = []
     for order, hit in enumerate(found.values()):
         if not all(pattern.search(hit["iri"]) for pattern in patterns):
             continue
         if for_property and hit.get("obsolete"):
             continue                  # the checks refuse an obsolete term (TERM-03): not one to write
-        curie = _compactor().curie(hit["iri"])
+        curie = hit["curie"] if hit.get("source") == "evkg" else _compactor().curie(hit["iri"])
         space = curie.split(":", 1)[0] if curie != hit["iri"] else ""
         if wanted_spaces and space.lower() not in wanted_spaces:
             continue
-        hits.append((hit.get("obsolete", False), _rank(hit["label"], phrase), order,
-                     {**hit, "curie": curie, "space": space}))
+        if hit.get("source") != "evkg":
+            hit = {**hit, "curie": curie, "space": space}
+        hits.append((hit.get("obsolete", False), _rank(hit, phrase), order, hit))
     hits.sort(key=lambda item: item[:3])
     return [item[3] for item in hits[:limit]]
 

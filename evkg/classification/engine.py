@@ -14,7 +14,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from evkg.core.conclusions import conclusion_class_iris, conclusion_pattern, conclusion_property_iris
+from evkg.core.conclusions import (category_class_iris, category_type_pattern, conclusion_class_iris,
+                                   conclusion_pattern, conclusion_property_iris)
 from evkg.core.closure import reachable
 from evkg.core.redefinitions import take_redefining_statements
 from evkg.core.sparql_patterns import Needs
@@ -120,6 +121,9 @@ class _Run:
                 p == _RDF_TYPE.value and o in conclusion_class_iris() for p, o in self.pairs):
             # facts only, no conclusions (a submission's are never trusted)
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")
+        if any(p == _RDF_TYPE.value and o in category_class_iris() for p, o in self.pairs):
+            # a node typed with a category is stated to be one: only the type goes, the node's facts stay
+            self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {category_type_pattern()} }}")
         take_redefining_statements(self.store)       # nor what the vocabulary means (evkg.core.redefinitions)
         set_aside_undefined_values(self.store, kb.labels, kb.term_properties)
         self.predicates, self.pairs = self._stated()

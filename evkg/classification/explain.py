@@ -132,9 +132,10 @@ def explain_run(run) -> str:
     return "\n".join(parts)
 
 
-def explain_document(documents, fmt: str = "text", in_form_paths=()) -> str:
+def explain_document(documents, fmt: str = "text", in_form_paths=(), notes=None) -> str:
     """`evkg explain` output for (path, graph, ClassificationResult) triples: text, Markdown or JSON. The
-    explanations of `in_form_paths` (descriptions written in YAML or JSON) name evkg terms as that form does."""
+    explanations of `in_form_paths` (descriptions written in YAML or JSON) name evkg terms as that form does;
+    `notes` (path → text) are said under a file's name (that its description does not pass the checks)."""
     import json
 
     from rdflib import RDFS
@@ -155,10 +156,11 @@ def explain_document(documents, fmt: str = "text", in_form_paths=()) -> str:
             from evkg.io.write import without_evkg_prefix
 
             body = without_evkg_prefix(body)
+        note = (notes or {}).get(path)
         if fmt == "markdown":
-            parts.append(f"## {visible(path)}\n\n{_markdown(body)}")
+            parts.append(f"## {visible(path)}\n\n" + (f"{note}\n\n" if note else "") + _markdown(body))
         else:
-            parts.append(f"== {visible(path)}\n{body}")
+            parts.append(f"== {visible(path)}\n" + (f"{note}\n" if note else "") + body)
     return "\n".join(parts)
 
 

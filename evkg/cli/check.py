@@ -65,7 +65,8 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
       TERM-…  a term the ontology or the term index does not know, an obsolete term, a term of the wrong
               kind, or an identifier written as text (with the closest names)
       C-…     an organism or source that contradicts the stated origin or source material
-      TRUST-… a conclusion (classification outcome, rule, validation result) stated in the description
+      TRUST-… a conclusion (classification outcome, rule, validation result, regulatory category as a
+              type) stated in the description
       SRC-…   a source (dct:source) that resolves to no known paper or act
 
     Example:  evkg check examples/valid/*.ttl --format markdown -o report.md

@@ -15,8 +15,9 @@ def command(name, output_format):
 
     NAME is a term (evkg:EU_GTMP), a check id as a report shows it (Q-19, TERM-06) or its shape
     (evsh:Q-19-...), a rule id (EU-10), a curated product's id (exoflo), a citation key (lener2015), a
-    paper's DOI (10.3402/jev.v4.30087) or PubMed ID (pmid:37356708) or a full IRI. Exit code 0, or 2 when
-    the name is unknown (the closest names are suggested).
+    paper's DOI (10.3402/jev.v4.30087) or PubMed ID (pmid:37356708), a source's name as a report prints it
+    ("Lener et al. 2015", "Directive 2001/83/EC, Article 1(2)") or a full IRI. Exit code 0, or 2 when the
+    name is unknown (the closest names are suggested).
 
     Example:  evkg cite exoflo --format bibtex > exoflo.bib
     """

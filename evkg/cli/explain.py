@@ -39,5 +39,25 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
         documents.append((path, graph, classify(graph, jurisdictions=jurisdictions or JURISDICTIONS,
                                                 rule_files=rule_files)))
     in_form = {path for path in files if is_structured_format(guess_format(path, input_format))}
-    write_output(explain_document(documents, format_for_output(fmt, output), in_form_paths=in_form), output)
+    notes = {path: _checks_note(path, graph) for path, graph, _ in documents}
+    write_output(explain_document(documents, format_for_output(fmt, output), in_form_paths=in_form,
+                                  notes={p: n for p, n in notes.items() if n}), output)
+
+
+def _checks_note(path: str, graph) -> str:
+    """A line saying that the description fails its checks: the derivation alone reads as if all were well,
+    while a fact given as text, or on the wrong node, is left out of every answer."""
+    import shlex
+
+    from evkg.validation.engine import validate
+
+    report = validate(graph)
+    if report.conforms:
+        return ""
+    results = [r for p in report.products for r in p.results] + list(report.unattributed)
+    violations = sum(r.severity == "Violation" for r in results)
+    warnings = sum(r.severity == "Warning" for r in results)
+    return (f"Checks: this description does NOT conform ({violations} violation(s), {warnings} warning(s)); the "
+            f"answers below use only the facts the checks could read. `evkg check {shlex.quote(path)}` lists the "
+            f"findings.")
     return 0

@@ -1,6 +1,8 @@
 """`evkg literature import FILE... [--into PATH.ttl]`"""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from evkg.cli.options import NamedPath
@@ -15,7 +17,7 @@ def command():
 @click.argument("files", nargs=-1, required=True, type=NamedPath(dir_okay=False, path_type=str))
 @click.option("--into", "target", type=NamedPath(dir_okay=False, path_type=str), default=None,
               help="Turtle file to add the references to (default: references.ttl in your evkg data folder, "
-                   "the same folder as the store).")
+                   "the same folder as the store, which is the file evkg check and evkg cite read).")
 def import_command(files, target):
     """Import references from BibTeX (.bib), RIS (.ris), CSL-JSON (.json), PubMed MEDLINE (.nbib) or
     PubMed XML (.xml) exports.
@@ -32,6 +34,12 @@ def import_command(files, target):
     click.echo(report.summary())
     if report.added or report.merged:
         click.echo(f"References saved in {path}.")
+        from evkg.literature.sources import user_references_path
+
+        if Path(path).resolve() != user_references_path().resolve():
+            # a file of one's own is not read by check and cite: say so, or the papers look lost
+            click.echo(f"evkg check and evkg cite read your references from {user_references_path()} only: to cite "
+                       f"these papers in descriptions, import them again without --into.")
     else:
         click.echo("Nothing was saved.")
     return report.exit_code

@@ -74,9 +74,19 @@ def format_for_output(fmt: str, output) -> str:
     context = click.get_current_context()
     if output is None or context.get_parameter_source("fmt") not in (ParameterSource.DEFAULT, None):
         return fmt
-    named = _FORMAT_BY_SUFFIX.get(Path(str(output)).suffix.lower())
+    suffix = Path(str(output)).suffix.lower()
+    named = _FORMAT_BY_SUFFIX.get(suffix)
     choices = next((p.type.choices for p in context.command.params if p.name == "fmt"), ())
-    return named if named in choices else fmt
+    if named == "text" and "table" in choices:           # a query's plain-text form is its table
+        named = "table"
+    if named is None or named in choices:
+        return named or fmt
+    # a format this command cannot write: say so rather than write another one under a misleading name
+    offered = [c for c in choices if c not in FORMAT_ALIASES]
+    suffixes = sorted({s for s, f in _FORMAT_BY_SUFFIX.items() if f in offered or (f == "text" and "table" in offered)})
+    raise click.UsageError(f"`evkg {context.command.name}` cannot write {named.upper() if len(named) < 5 else named} "
+                           f"({output}); it writes {', '.join(offered)}. Name the file with one of "
+                           f"{', '.join(suffixes)}, or give --format.", context)
 
 
 def jurisdiction_option():

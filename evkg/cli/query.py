@@ -12,6 +12,23 @@ from evkg.cli.options import (DEFAULT_STORE_WORDS, NamedPath, format_for_output,
 from evkg.core.errors import UsageError
 
 
+def _extra_words(name: str, extra: tuple[str, ...]) -> str:
+    """`evkg query evidence-for-product exoflo`: a value given without --param, said with the line to type."""
+    import shlex
+
+    from evkg.graph.queries import get_query
+
+    params = [p.name for p in get_query(name).params]       # an unknown name is reported as such first
+    if not params:
+        return f"`evkg query` takes one query name, and {name} takes no parameters: run evkg query {shlex.quote(name)}"
+    pairs = [w if "=" in w else f"{params[0]}={w}" if len(params) == 1 and len(extra) == 1 else None for w in extra]
+    example = (" ".join(f"--param {shlex.quote(p)}" for p in pairs) if all(pairs) else
+               f"--param {params[0] if params else 'NAME'}=VALUE")
+    accepts = f" (it accepts: {', '.join(params)})" if params else ""
+    return (f"`evkg query` takes one query name; give the query's parameters with --param{accepts}: "
+            f"evkg query {shlex.quote(name)} {example}")
+
+
 def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
@@ -26,6 +43,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("query")
 @click.argument("name")
+@click.argument("extra", nargs=-1, metavar="")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
 @format_option(("table", "csv", "tsv", "json", "xml"), "table",
                "table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
@@ -36,7 +54,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
               help="Seconds allowed: to wait for an endpoint (connecting and each read), or to run the query on "
                    "the embedded store (building the store on first use is not counted).")
-def command(name, pairs, fmt, output, endpoint, store_path, timeout):
+def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
     """Run the named query NAME (see `evkg queries`) or the SPARQL query in FILE.rq.
 
     \b
@@ -47,6 +65,8 @@ def command(name, pairs, fmt, output, endpoint, store_path, timeout):
     """
     from evkg.graph.queries import open_target, prepared_text, run_serialized
 
+    if extra:
+        raise UsageError(_extra_words(name, extra))
     if not timeout > 0:
         raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
     fmt = format_for_output(fmt, output)

@@ -61,12 +61,14 @@ def add_command(files):
                    "gene, chemicalentity, sequencefeature.")
 @click.option("--for", "for_property", default=None, metavar="PROPERTY",
               help="Only terms of the kinds this property of a description takes, e.g. --for indication or "
-                   "--for producerCellType; the CURIE shown is the one to write.")
+                   "--for producerCellType; the CURIE shown is the one to write. For a property of evkg's own "
+                   "values (--for particleKind), its values whose names match.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True,
               help="Show at most this many terms, best matches first, e.g. -n 5.")
 @click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
 def search_command(words, kind, for_property, limit, as_json):
-    """Find ontology terms by label, synonym or identifier, in the bundled and the added indexes. Several words
+    """Find ontology terms by label, synonym, abbreviation or identifier, in the bundled and the added indexes,
+    and evkg's own values (particle kinds, methods, routes …) with the key to write them under. Several words
     are searched as one phrase, with or without quotes.
 
     \b
@@ -74,20 +76,17 @@ def search_command(words, kind, for_property, limit, as_json):
       evkg terms search "mesenchymal stem" --kind celltype
       evkg terms search bone marrow --for producerCellType
       evkg terms search osteoarthritis --for indication
+      evkg terms search MSC
+      evkg terms search sEV --for particleKind
     """
     text = " ".join(words)
     if not text.strip():
         from evkg.core.errors import UsageError
 
         raise UsageError("give a word, a name or an identifier to search for, e.g. evkg terms search ginger")
-    if for_property:
-        from evkg.authoring.terms import search_terms
+    from evkg.authoring.terms import search_terms
 
-        hits = search_terms(text, for_property=for_property, kinds=[kind] if kind else None, limit=limit)
-    else:
-        from evkg.terms import search_terms
-
-        hits = search_terms(text, kind=kind, limit=limit)
+    hits = search_terms(text, for_property=for_property, kinds=[kind] if kind else None, limit=limit)
     if as_json:
         click.echo(json.dumps(hits, indent=2, ensure_ascii=False))
         return 0
@@ -98,8 +97,13 @@ def search_command(words, kind, for_property, limit, as_json):
         return 1
     from evkg.core.safe_text import visible
 
+    phrase = " ".join(text.split()).lower()
     for hit in hits:
         flag = " (obsolete)" if hit["obsolete"] else ""
-        click.echo(visible(f"{hit['curie']:<18} {hit['label']}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}]  "
-                           f"<{hit['iri']}>  from {hit['source']}"))
+        # the synonym that matched, so "MSC" shows why mesenchymal stem cell came up
+        also = [n for n in hit.get("synonyms", ()) if phrase in n.lower() and phrase not in hit["label"].lower()]
+        called = f" (also called {', '.join(also)})" if also else ""
+        write = f"; write {' or '.join(hit['write'])}" if hit.get("write") else ""
+        click.echo(visible(f"{hit['curie']:<18} {hit['label']}{called}{flag}  [{', '.join(hit['kinds']) or 'kind unknown'}"
+                           f"{write}]  <{hit['iri']}>  from {hit['source']}"))
     return 0

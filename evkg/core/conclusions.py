@@ -58,3 +58,17 @@ def conclusion_pattern(graph_clause: str = "") -> str:
     inner = (f"{{ VALUES ?conclusionClass {{ {classes} }} ?s <{RDF.type}> ?conclusionClass . ?s ?p ?o }} "
              f"UNION {{ VALUES ?p {{ {props} }} ?s ?p ?o }}")
     return f"GRAPH {graph_clause} {{ {inner} }}" if graph_clause else inner
+
+
+@functools.cache
+def category_class_iris() -> frozenset:
+    """The regulatory categories (EU_ATMP, US_CombinationProduct …): the classifier types a product with those
+    it concludes, so a description that types a node with one states a conclusion."""
+    return frozenset(str(c) for c in resources.subclass_closure(EVKG.RegulatoryCategory))
+
+
+def category_type_pattern(graph_clause: str = "") -> str:
+    """A SPARQL group binding ?s ?p ?o to every statement typing a node with a regulatory category."""
+    classes = " ".join(f"<{c}>" for c in sorted(category_class_iris()))
+    inner = f"VALUES ?o {{ {classes} }} ?s ?p ?o . FILTER(?p = <{RDF.type}>)"
+    return f"GRAPH {graph_clause} {{ {inner} }}" if graph_clause else inner

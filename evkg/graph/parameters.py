@@ -30,7 +30,8 @@ ACCEPTED = {
     "product": "a product id such as exoflo, a CURIE such as evd:product/exoflo, or an IRI",
     "act": "an act id such as eu-dir-2001-83 (or a provision such as eu-dir-2001-83/art-1-2), the act's name or "
            "number (Directive 2001/83/EC, 2001/83/EC, 21 CFR Part 1271), a CURIE or an IRI",
-    "class": "an evkg class name such as Exosome, a CURIE such as evkg:Exosome, or an IRI",
+    "class": "an evkg class name such as Exosome, its label or abbreviation such as sEV, a CURIE such as "
+             "evkg:Exosome, or an IRI",
     "paper": "a DOI such as 10.3402/jev.v4.30087, pmid:<number>, a CURIE or an IRI",
     "trial": "a registry id such as NCT04493242, a CURIE or an IRI",
     "rule": "a rule id such as EU-10, a check id such as Q-19, a CURIE such as evsh:EU-10, or an IRI",
@@ -131,6 +132,9 @@ def parse_value(kind: str, raw: str) -> str:
         raise BadValue(f"{value!r} is not an act id" + (f" (it names several acts: {', '.join(named)})"
                                                         if named else ""))
     if kind == "class":
+        named = _classes_named(value)
+        if len(named) == 1:                      # by its label or a synonym: sEV, OMV, exosome
+            return _iri_term(named[0])
         if re.fullmatch(r"[A-Za-z_][\w-]*", value):
             return _iri_term(EVKG + value)
         raise BadValue(f"{value!r} is not a class name")
@@ -198,6 +202,23 @@ def _acts_named(text: str) -> list[str]:
             if name == wanted or name.endswith(" " + wanted):
                 found.add(str(act))
     return sorted(found)
+
+
+def _classes_named(text: str) -> list[str]:
+    """The evkg classes whose label or synonym (skos:altLabel) is `text`, in any case ("sEV" for SmallEV,
+    "outer-membrane vesicle" or "OMV" for OuterMembraneVesicle); a class's own name is taken as it is."""
+    from rdflib import URIRef
+    from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+    from evkg.core import resources
+
+    wanted = " ".join(text.split()).casefold()
+    ontology = resources.ontology_graph()
+    if (URIRef(EVKG + text.strip()), RDF.type, OWL.Class) in ontology:
+        return [EVKG + text.strip()]
+    return sorted({str(c) for prop in (RDFS.label, SKOS.altLabel) for c, name in ontology.subject_objects(prop)
+                   if str(c).startswith(EVKG) and (c, RDF.type, OWL.Class) in ontology
+                   and " ".join(str(name).split()).casefold() == wanted})
 
 
 # Parameter kinds that name one thing of the graph: what it is called, a graph pattern that holds for each such

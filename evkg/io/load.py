@@ -16,6 +16,7 @@ from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError, line_and_column
 from evkg.io.rdf import parse_as_written
+from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
 
@@ -68,6 +69,12 @@ def guess_format(path: str | Path, explicit: str | None = None) -> str:
     suffix = Path(path).suffix.lower()
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
+    if suffix in NOT_DESCRIPTIONS:
+        raise InputError(
+            f"is {NOT_DESCRIPTIONS[suffix]}, which evkg does not read: a description is written as YAML, JSON-LD "
+            f"or Turtle.", path=str(path),
+            hint="Start one with `evkg new -o my-product.yaml` and copy your facts into it (docs/authoring.md), or "
+                 "fill in the form at /write of `evkg serve`.")
     raise InputError(
         f"cannot tell the RDF format from the extension {suffix or '(none)'!r}.", path=str(path),
         hint=f"Rename the file (.ttl, .yaml, .json, .jsonld, .nt, .nq, .trig, .rdf) or pass --input-format "
@@ -167,7 +174,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
         _refuse_long_integer_at(exc, text, source_name)
         line, column, reason = _locate(exc, text)
         raise InputError(f"is not valid {_FORMAT_NAMES[fmt_name]}: {reason}", path=source_name, line=line,
-                         column=column, hint=_hint(fmt)) from exc
+                         column=column, hint=prefix_hint(reason) or _hint(fmt)) from exc
     if isinstance(graph, Dataset):
         flat = Graph()
         for s, p, o, _ in graph.quads((None, None, None, None)):

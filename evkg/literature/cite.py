@@ -98,6 +98,7 @@ def find_citable(name: str) -> URIRef:
     names = _known_names(graphs + [users])
     if name in names:
         candidates.append(names[name])
+    candidates += _sources_named(name, everything)     # "Lener et al. 2015", as a report prints a source
     if re.fullmatch(r"[\w.-]+", name):   # a bare id; text with spaces or brackets names no IRI
         candidates += [EVD["product/" + name], EVKG[name], EVSH_NS[name]]
     for candidate in candidates:
@@ -120,6 +121,16 @@ def find_citable(name: str) -> URIRef:
         hint += (" A product you describe yourself is not in it: `evkg explain YOUR-FILE` gives the rules and "
                  "legal sources behind its answers, and `evkg cite` any rule it names.")
     raise UsageError(f"nothing called {name!r} is in the knowledge graph.{hint}")
+
+
+def _sources_named(name: str, graphs: list[Graph]) -> list[URIRef]:
+    """The papers and legal acts or provisions whose label is `name` (in any case): the names reports print
+    beside "source:", such as "Lener et al. 2015" or "Directive 2001/83/EC, Article 1(2)"."""
+    wanted = " ".join(name.split()).casefold()
+    sources = (str(EVD) + "paper/", str(EVD) + "act/")
+    return sorted({s for g in graphs for s, label in g.subject_objects(RDFS.label)
+                   if isinstance(s, URIRef) and str(s).startswith(sources)
+                   and " ".join(str(label).split()).casefold() == wanted}, key=str)
 
 
 EVSH_NS = Namespace("https://w3id.org/evkg/shapes#")

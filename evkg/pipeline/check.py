@@ -171,6 +171,8 @@ def check_text(raw: bytes, fmt: str, *, source_name: str = "description", classi
     graph, source_map = parse_located(raw, fmt, source_name=source_name)
     with working_store_holding(graph) as store:
         products, others, errors = check_chunk_store(store, classify, source=source_name, profile=profile)
+    if source_map is not None and source_map.form:         # written in YAML or JSON: its words, as check_files does
+        products, others = in_the_words_of_the_form(products, others)
     entry = FileCheck(path=source_name, products=products, other_results=others, consistency_errors=errors,
                       source_map=source_map)
     return CheckRun(files=[entry], profile=profile), graph

@@ -202,7 +202,8 @@ def term_index() -> list[dict]:
                          key=lambda n: (_label_of(n) or str(n)).lower())
         seen.update(members)
         groups.append({"title": title, "terms": [{"curie": curie(str(n)), "label": _label_of(n) or curie(str(n)),
-                                                   "definition": str(ontology.value(n, SKOS.definition) or "")}
+                                                   "definition": str(ontology.value(n, SKOS.definition) or ""),
+                                                   "synonyms": sorted(str(s) for s in ontology.objects(n, SKOS.altLabel))}
                                                   for n in members]})
     rules = [r for r in knowledge().rules if r.id != "HIERARCHY"]
     groups.append({"title": "Classification rules", "terms": [

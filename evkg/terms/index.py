@@ -227,7 +227,8 @@ class TermIndex:
         scored.sort(key=lambda item: item[0])
         kinds_by_iri = term_kinds()
         return [{"iri": term.iri, "curie": curie_of(term.iri), "label": term.label,
-                 "kinds": sorted(kinds_by_iri[k].label for k in kinds), "obsolete": term.obsolete,
+                 "synonyms": list(term.synonyms), "kinds": sorted(kinds_by_iri[k].label for k in kinds),
+                 "obsolete": term.obsolete,
                  "replaced_by": list(term.replaced_by), "source": term.source}
                 for _, term, kinds in scored[:limit]]
 
@@ -315,20 +316,30 @@ def kind_names() -> list[str]:
     return sorted(k.iri.rsplit("#", 1)[-1].removesuffix("TermKind").lower() for k in term_kinds().values())
 
 
-def _match_score(term: Term, needle: str, as_iri: str | None) -> int | None:
+def _match_score(term: Term, needle: str, as_iri: str | None) -> float | None:
+    """How well a term matches: its IRI or CURIE, then its label, then a synonym (MSC, microRNA) at each level:
+    the whole name, its start, the start of one of its words, anywhere in it. A search of three letters or
+    fewer matches inside a word only when it holds a digit ("293" in HEK293), or EV would find cerevisiae."""
     if as_iri and term.iri == as_iri:
         return 0
-    label = term.label.lower()
-    if label == needle:
-        return 1
-    if label.startswith(needle):
-        return 2
-    if re.search(r"\b" + re.escape(needle), label):
-        return 3
-    if needle in label:
-        return 4
-    if any(needle in s.lower() for s in term.synonyms):
-        return 5
+    inside_words = len(needle) > 3 or any(ch.isdigit() for ch in needle)
+    best = None
+    for offset, name in ((0.0, term.label), *((0.5, s) for s in term.synonyms)):
+        text = name.lower()
+        if text == needle:
+            level = 1
+        elif text.startswith(needle):
+            level = 2
+        elif re.search(r"\b" + re.escape(needle), text):
+            level = 3
+        elif inside_words and needle in text:
+            level = 4
+        else:
+            continue
+        score = level + offset
+        best = score if best is None else min(best, score)
+    if best is not None:
+        return best
     if needle in curie_of(term.iri).lower():
         return 6
     return None

@@ -3,7 +3,9 @@ imported by the user), a curated trial, or a trial registry record. The bibliogr
 data, so this check runs here; its shape (SRC-01) carries the general wording, severity and source."""
 from __future__ import annotations
 
-from rdflib import Literal
+import re
+
+from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
 from evkg.core import resources
@@ -22,6 +24,12 @@ def unresolved_source_results(submitted) -> list:
 
     def said(source) -> frozenset:   # text names no paper; a trial evkg lacks is cited by its registry record
         link = None if isinstance(source, Literal) else registry_link(source)
+        doi = None if isinstance(source, Literal) else _doi_written_as_a_name(str(source))
+        if doi:                        # `source: 10.1002/jev2.12404` in YAML reads as a name, not the paper
+            link = f"https://doi.org/{doi}"
+            known = ("evkg knows this paper" if is_known_source(URIRef(link)) else
+                     "then import the paper if evkg does not know it, with `evkg literature import refs.bib`")
+            return frozenset({DOI_AS_NAME.format(doi=doi, link=link, known=known)})
         return (frozenset({SOURCE_AS_TEXT}) if isinstance(source, Literal) else
                 frozenset({TRIAL_NOT_CURATED.format(link=link)}) if link else messages)
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
@@ -35,3 +43,12 @@ TRIAL_NOT_CURATED = ("This trial is not among the trials evkg holds (a trial: na
 SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give it "
                   "as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without spaces "
                   "(write a space as %20). Import references the graph lacks with `evkg literature import refs.bib`.")
+DOI_AS_NAME = ("This source is the DOI {doi} written so that it reads as a name, not as the paper. Write it as its "
+               "link, {link} ({known}).")
+
+
+def _doi_written_as_a_name(iri: str) -> str | None:
+    """The DOI inside a source IRI that is not a DOI link: doi:10.…, or a bare 10.… that the YAML reader made an
+    evkg name (…#10.1002/jev2.12404)."""
+    found = re.fullmatch(r"(?:doi:|info:doi/|[^#]*#)(10\.\d{4,9}/\S+)", iri, re.IGNORECASE)
+    return found.group(1) if found else None

@@ -350,6 +350,9 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
                    + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted)
                    + facts_named_as_text(submitted) + redefinition_results(submitted, redefinitions))
+    from evkg.validation.misplaced_facts import misplaced_fact_hints
+
+    misplaced = misplaced_fact_hints(submitted, raw_results)          # a missing fact written on another node
     by_product = {p: ProductValidation(str(p), submitted.label(p)) for p in submitted.products}
     unattributed: list[ValidationResult] = []
     failed_checks: dict = {p: set() for p in submitted.products}
@@ -373,7 +376,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             path_label=name or (submitted.label(path) if isinstance(path, URIRef) else
                                 ("unknown property" if shape == UNKNOWN_TERM_SHAPE else None)),   # a misspelt key
             value=None if raw.value == focus else submitted.value_text(raw.value),   # SHACL repeats the focus
-            message=_with_hints(submitted.readable(message), path, raw.value),
+            message=_with_hints(submitted.readable(message), path, raw.value) + misplaced.get((focus, path), ""),
             shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
             constraint_id=constraint_id,
             sources=sources,
@@ -451,11 +454,11 @@ def _with_hints(message: str, path, value) -> str:
     from evkg.validation.misplaced_values import other_key_hint
     from evkg.validation.other_code_system import other_code_system_hint
     from evkg.validation.registry_ids import registry_id_hint
-    from evkg.validation.several_values import close_value_hint, several_values_hint
+    from evkg.validation.several_values import close_value_hint, several_values_hint, yes_no_hint
     from evkg.validation.unit_spellings import unit_hint
 
     said = (several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
-            + registry_id_hint(path, value) + other_code_system_hint(path, value))
+            + registry_id_hint(path, value) + other_code_system_hint(path, value) + yes_no_hint(path, value))
     return message + (said or close_value_hint(path, value, message))
 
 

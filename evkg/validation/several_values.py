@@ -65,3 +65,21 @@ def close_value_hint(prop, value, message: str) -> str:
         return ""
     close = closest_evkg_names(str(value).strip(), prop)
     return (" Did you mean " + " or ".join(close) + "?") if close else ""
+
+
+_YES, _NO = {"yes", "y", "on"}, {"no", "n", "off"}
+
+
+def yes_no_hint(prop, value) -> str:
+    """' For "no", write false.' for a yes/no word on a true/false property: YAML 1.2 reads `no` as a word, and the
+    message of the check speaks only of "text such as \"yes\""."""
+    from rdflib.namespace import RDFS, XSD
+
+    from evkg.core import resources
+
+    word = str(value).strip().lower() if isinstance(value, Literal) else ""
+    if word not in _YES | _NO or not isinstance(prop, URIRef):
+        return ""
+    if resources.ontology_graph().value(prop, RDFS.range) != XSD.boolean:
+        return ""
+    return f' For "{str(value).strip()}", write {"true" if word in _YES else "false"}.'

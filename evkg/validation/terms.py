@@ -217,7 +217,7 @@ CONCLUSION_IN_SUBMISSION = EVSH["TRUST-01-ConclusionInSubmission"]
 def conclusion_results(submitted) -> list:
     """One Violation per node of the submitted data that carries conclusions (outcomes, rules, validation
     results), naming its types and conclusion properties; attributed to the product it concerns."""
-    from evkg.core.conclusions import conclusion_classes, conclusion_pattern
+    from evkg.core.conclusions import category_class_iris, category_type_pattern, conclusion_classes, conclusion_pattern
     from evkg.core.namespaces import EVKG, curie
     from evkg.validation.compiled import DATA_GRAPH
 
@@ -227,8 +227,12 @@ def conclusion_results(submitted) -> list:
     for row in rows:
         subject, predicate, value = (submitted.as_rdflib[t] for t in row)
         by_node.setdefault(subject, []).append((predicate, value))
+    for row in submitted.store.query(f"SELECT ?s ?p ?o WHERE {{ {category_type_pattern(f'<{DATA_GRAPH.value}>')} }}",
+                                     use_default_graph_as_union=True):
+        subject, predicate, value = (submitted.as_rdflib[t] for t in row)
+        by_node.setdefault(subject, []).append((predicate, value))
     results = []
-    classes = conclusion_classes()
+    classes = conclusion_classes() | {URIRef(c) for c in category_class_iris()}
     for node, triples in by_node.items():
         types = sorted({curie(str(o)) for p, o in triples if p == RDF.type and o in classes})
         props = sorted({curie(str(p)) for p, _ in triples if p != RDF.type})
