@@ -285,3 +285,43 @@ def test_a_rule_id_or_label_that_looks_like_a_formula_stays_text_in_the_csv(tmp_
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert "'" + formula in {row["after_rules"] for row in rows}
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
+
+
+def _stopped_at_limit(done, path: str, words: str) -> str:
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "Traceback" not in err and "internal error" not in err, err[-2000:]
+    assert f"error: {path}: rule X-01 {words} and was stopped, with the command" in err, err[-2000:]
+    return err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_runaway_rule_is_stopped_at_its_time_limit_naming_it(tmp_path, jobs):
+    """A rule that never yields a conclusion ran until someone pressed Ctrl+C."""
+    path = overlay(tmp_path, RUNAWAY)
+    report = tmp_path / "report.txt"
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "check", "-q", "--jobs", jobs, "--rules", path,
+                                "--rule-timeout", "2", E1, E6, "-o", str(report)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    assert "--rule-timeout SECONDS" in _stopped_at_limit(done, path, "ran for more than 2 s on one batch of descriptions")
+    assert not report.exists() and not list(tmp_path.glob(".report.txt.*"))
+    time.sleep(0.5)
+    assert not _children(process.pid)
+
+
+def test_a_rule_that_fills_memory_is_stopped_at_its_memory_limit_naming_it(tmp_path):
+    """A grouping over every triple three times over grew without end (no conclusion, so the cap on
+    conclusions never spoke)."""
+    everything = ("$this evkg:intendedUse ?u . { SELECT (GROUP_CONCAT(CONCAT(STR(?c), STR(?f), STR(?i))) AS ?all) "
+                  "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } } FILTER(STRLEN(?all) = 1) " + OUTCOME)
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), everything))
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "whatif", "--rules", path, "--no-curated",
+                           "--no-examples", "--rule-memory", "600", "--rule-timeout", "0", E1],
+                          capture_output=True, timeout=300, preexec_fn=_memory_ceiling)
+    assert "--rule-memory MB" in _stopped_at_limit(done, path, "took more than 600 MB of memory")
