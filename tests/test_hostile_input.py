@@ -465,3 +465,26 @@ def test_a_product_of_hundreds_of_alike_parts_is_checked_in_bounded_memory(tmp_p
     assert done.returncode == 1, done.stderr.decode("utf-8", "replace")[-2000:]      # findings, no crash
     report = json.loads(done.stdout)
     assert {c["jurisdiction"] for c in report["files"][0]["products"][0]["classifications"]} >= {"EU", "US"}
+
+
+def test_a_compressed_description_is_named_as_such_with_how_to_unpack_it(tmp_path):
+    """A gzip file named .ttl was 'not UTF-8 text (byte 0x8b)', and one named .ttl.gz 'cannot tell the RDF
+    format from the extension': neither said the file was packed."""
+    import bz2
+    import gzip
+
+    packed = tmp_path / "product.ttl"
+    packed.write_bytes(gzip.compress(GOOD.read_bytes()))
+    named = tmp_path / "product.ttl.gz"
+    named.write_bytes(packed.read_bytes())
+    yaml = tmp_path / "product.yaml"
+    yaml.write_bytes(bz2.compress(b"product:\n  label: x\n"))
+    done = evkg("check", "-q", packed, named, yaml)
+    assert_refused(done, f"{packed}: is a compressed (gzip) file", "gunzip -c FILE",
+                   f"{named}: is a compressed (.gz) file", f"{yaml}: is a compressed (bzip2) file", "bunzip2 -c")
+    assert "UTF-8" not in done.stdout.decode()
+    from evkg.pipeline.check import check_text
+
+    with pytest.raises(Exception) as caught:          # the web service's /check reads its body the same way
+        check_text(packed.read_bytes(), "ttl", source_name="submission.ttl")
+    assert "is a compressed (gzip) file" in str(caught.value)
