@@ -325,3 +325,28 @@ def test_a_rule_that_fills_memory_is_stopped_at_its_memory_limit_naming_it(tmp_p
                            "--no-examples", "--rule-memory", "600", "--rule-timeout", "0", E1],
                           capture_output=True, timeout=300, preexec_fn=_memory_ceiling)
     assert "--rule-memory MB" in _stopped_at_limit(done, path, "took more than 600 MB of memory")
+
+
+@pytest.mark.parametrize("where", [
+    " ".join(f"$this evkg:p{i} ?v{i} ." for i in range(20_000)),                 # 480 kB in one group
+    "$this evkg:intendedUse ?u . FILTER(" + " || ".join(f"?u = evkg:x{i}" for i in range(10_000)) + ")",
+], ids=["patterns", "alternatives"])
+def test_a_rule_too_large_for_the_query_engine_is_refused_not_a_crash(tmp_path, where):
+    """Oxigraph plans a query recursively: the command died of a segmentation fault, with no word of why."""
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where + " " + OUTCOME))
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--rules", path, E1],
+                          capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "Traceback" not in err, (done.returncode, err[-2000:])
+    assert (f"error: {path}: rule X-01: its sh:construct holds" in err and "more than the 2,000 a rule may hold"
+            in err and "split it into several rules" in err), err[-2000:]
+
+
+def test_a_rule_whose_query_takes_minutes_to_plan_is_stopped_at_its_time_limit(tmp_path):
+    """150 patterns in one group took Oxigraph 15 s to plan (300 took minutes), before any limit applied."""
+    where = " ".join(f"$this evkg:p{i} ?v{i} ." for i in range(150)) + " " + OUTCOME
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where))
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--rules", path, "--rule-timeout", "2",
+                           E1], capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
+    err = _stopped_at_limit(done, path, "took more than 2 s to read and plan its query")
+    assert "split the rule" in err

@@ -22,7 +22,7 @@ WORKER_STOPPED = signal.SIGUSR1
 _POLL_SECONDS = 0.1
 
 _limits: tuple | None = None        # (seconds, memory bytes, pid of the command's process) once set
-_running: tuple | None = None       # (rule id, file, started) of the watched rule running now
+_running: tuple | None = None       # (rule id, file, started, planning) of the watched rule running now
 _watcher_of: int | None = None      # the process whose watcher thread runs
 
 
@@ -33,14 +33,15 @@ def set_limits(seconds: float | None, memory_mb: int | None) -> None:
 
 
 @contextlib.contextmanager
-def watched(rule):
-    """Run the body under the limits when ``rule`` comes from a rule file."""
+def watched(rule, planning: bool = False):
+    """Run the body under the limits when ``rule`` comes from a rule file (``planning``: its query is being
+    read and planned, which for a few hundred patterns in one group takes Oxigraph minutes)."""
     global _running
     if _limits is None or getattr(rule, "origin", None) is None:
         yield
         return
     _start_watcher()
-    _running = (rule.id, rule.origin, time.monotonic())
+    _running = (rule.id, rule.origin, time.monotonic(), planning)
     try:
         yield
     finally:
@@ -69,11 +70,13 @@ def _watch() -> None:
         running, limits = _running, _limits
         if running is None or limits is None:
             continue
-        rule_id, origin, started = running
+        rule_id, origin, started, planning = running
         seconds, memory, _ = limits
         if seconds and time.monotonic() - started > seconds:
-            _stop(origin, f"rule {rule_id} ran for more than {seconds:g} s on one batch of descriptions and was "
-                          "stopped, with the command", "--rule-timeout SECONDS")
+            doing = ("took more than {} s to read and plan its query" if planning else
+                     "ran for more than {} s on one batch of descriptions")
+            _stop(origin, f"rule {rule_id} {doing.format(f'{seconds:g}')} and was stopped, with the command",
+                  "--rule-timeout SECONDS")
         elif memory and _resident_bytes() > memory:
             _stop(origin, f"rule {rule_id} took more than {memory // 1024 // 1024:,} MB of memory and was "
                           "stopped, with the command", "--rule-memory MB")
@@ -83,7 +86,8 @@ def _stop(origin: str, what: str, option: str) -> None:
     from evkg.core.safe_text import visible_lines
 
     text = (f"error: {origin}: {what}. A rule that joins patterns not tied to $this (?a ?b ?c . ?d ?e ?f) "
-            "compares every statement with every other: join each pattern of its WHERE to $this. If the rule "
+            "compares every statement with every other: join each pattern of its WHERE to $this; a group of "
+            "hundreds of patterns takes minutes to plan: split the rule. If the rule "
             f"is right, allow more with {option} (0: no limit).\n")
     os.write(2, visible_lines(text).encode("utf-8", "replace"))
     owner = _limits[2]

@@ -96,11 +96,11 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     report_format = format_for_output(fmt, output)
     check_profile(profile)
     check_fail_on(fail_on)
-    rule_files = rule_files_of(rules) if classify else ()
-    if rule_files:
+    if classify and rules:
         from evkg.cli.options import apply_rule_limits
 
-        apply_rule_limits(rule_timeout, rule_memory)      # before the worker processes are forked
+        apply_rule_limits(rule_timeout, rule_memory)      # before the rules are read and the workers forked
+    rule_files = rule_files_of(rules) if classify else ()
     settings = {"profile": profile, "fail_on": fail_on,
                 "rule_set": rule_set_words(rules) if rule_files else None}
     with Progress("evkg check", quiet=quiet) as bar:
