@@ -222,6 +222,19 @@ def test_a_query_nested_100000_deep_is_refused_not_a_crash(tmp_path, text):
     assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "levels deep")
 
 
+@pytest.mark.parametrize("link", ["||", "&&", "+"])
+def test_a_query_chaining_12000_operators_is_refused_not_a_crash(tmp_path, link):
+    """Oxigraph recurses once per link of an operator chain: the command died of a segmentation fault (exit
+    139) with no word of why."""
+    path = tmp_path / "long.rq"
+    path.write_text("SELECT * WHERE { ?s ?p ?o FILTER(" + link.join(["?o"] * 12_000) + ") }", encoding="utf-8")
+    assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120),
+                   "joins 11,999 conditions, alternatives or terms", "VALUES or IN")
+    union = tmp_path / "union.rq"
+    union.write_text("SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 12_000) + " }", encoding="utf-8")
+    assert_refused(evkg("query", union, "--store", tmp_path / "store", timeout=120), "UNION")
+
+
 def test_a_rule_file_nested_thousands_deep_is_refused_not_a_crash(tmp_path):
     """A rule file is the user's SPARQL too: a rule nested 3,000 deep took the process down with a
     segmentation fault in Oxigraph's parser; it is refused with the file and the rule named."""

@@ -32,6 +32,10 @@ def mask(sparql: str) -> str:
 
 
 MAX_QUERY_NESTING = 64
+# Oxigraph also recurses once per link of a chain of operators: 10,000 conditions joined by || or &&, 12,000
+# alternatives joined by UNION or 12,000 terms added with + overflowed its stack
+MAX_OPERATOR_CHAIN = 3000
+_CHAINING = re.compile(r"\|\||&&|\bUNION\b|\+", re.IGNORECASE)
 
 
 def refuse_deep_nesting(sparql: str) -> None:
@@ -51,3 +55,8 @@ def refuse_deep_nesting(sparql: str) -> None:
                 raise error
         elif char in "})]":
             depth = max(depth - 1, 0)
+    links = len(_CHAINING.findall(masked))
+    if links > MAX_OPERATOR_CHAIN:
+        raise UsageError(f"the query joins {links:,} conditions, alternatives or terms with ||, &&, UNION or +, more "
+                         f"than the {MAX_OPERATOR_CHAIN:,} evkg's query engine survives; give a list of values with "
+                         "VALUES or IN (…) instead, or split the query.")
