@@ -229,10 +229,17 @@ def test_a_query_chaining_12000_operators_is_refused_not_a_crash(tmp_path, link)
     path = tmp_path / "long.rq"
     path.write_text("SELECT * WHERE { ?s ?p ?o FILTER(" + link.join(["?o"] * 12_000) + ") }", encoding="utf-8")
     assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120),
-                   "joins 11,999 conditions, alternatives or terms", "VALUES or IN")
+                   "joins 11,999 patterns, conditions, alternatives or terms", "VALUES or IN")
     union = tmp_path / "union.rq"
     union.write_text("SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 12_000) + " }", encoding="utf-8")
     assert_refused(evkg("query", union, "--store", tmp_path / "store", timeout=120), "UNION")
+
+
+def test_a_query_of_10000_triple_patterns_is_refused_not_a_crash(tmp_path):
+    path = tmp_path / "wide.rq"
+    path.write_text("SELECT * WHERE { " + " ".join(f"?s <http://e.org/p{i}> ?v{i} ." for i in range(10_000)) + " }",
+                    encoding="utf-8")
+    assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "joins 10,000 patterns")
 
 
 def test_a_rule_file_nested_thousands_deep_is_refused_not_a_crash(tmp_path):
