@@ -327,19 +327,20 @@ def test_a_rule_that_fills_memory_is_stopped_at_its_memory_limit_naming_it(tmp_p
     assert "--rule-memory MB" in _stopped_at_limit(done, path, "took more than 600 MB of memory")
 
 
-@pytest.mark.parametrize("where", [
-    " ".join(f"$this evkg:p{i} ?v{i} ." for i in range(20_000)),                 # 480 kB in one group
-    "$this evkg:intendedUse ?u . FILTER(" + " || ".join(f"?u = evkg:x{i}" for i in range(10_000)) + ")",
-], ids=["patterns", "alternatives"])
-def test_a_rule_too_large_for_the_query_engine_is_refused_not_a_crash(tmp_path, where):
+@pytest.mark.parametrize("where, words", [
+    (" ".join(f"$this evkg:p{i} ?v{i} ." for i in range(20_000)), "the query joins 20,00"),     # 480 kB
+    ("$this evkg:intendedUse ?u . FILTER(" + " || ".join(f"?u = evkg:x{i}" for i in range(10_000)) + ")",
+     "the query joins 10,00"),
+    (" ".join(f"$this evkg:p{i} ?v{i} ." for i in range(1_000)), "more than the 2,000 a rule may hold"),
+], ids=["patterns", "alternatives", "terms"])
+def test_a_rule_too_large_for_the_query_engine_is_refused_not_a_crash(tmp_path, where, words):
     """Oxigraph plans a query recursively: the command died of a segmentation fault, with no word of why."""
     path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where + " " + OUTCOME))
     done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--rules", path, E1],
                           capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
     err = done.stderr.decode()
     assert done.returncode == 2 and "Traceback" not in err, (done.returncode, err[-2000:])
-    assert (f"error: {path}: rule X-01: its sh:construct holds" in err and "more than the 2,000 a rule may hold"
-            in err and "split it into several rules" in err), err[-2000:]
+    assert f"error: {path}: rule X-01: " in err and words in err, err[-2000:]
 
 
 def test_a_rule_whose_query_takes_minutes_to_plan_is_stopped_at_its_time_limit(tmp_path):
