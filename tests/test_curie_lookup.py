@@ -44,3 +44,14 @@ def test_a_term_under_an_unknown_prefix_is_refused_with_the_known_ones():
     with pytest.raises(UsageError) as caught:
         term_dict("nope:EU_GTMP")
     assert "evkg:" in str(caught.value) and "obo:" in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["evkg:" + "a" * 100_000, "nope:" + "a" * 100_000, "a" * 100_000])
+def test_a_long_unknown_term_is_quoted_back_cut_short(text):
+    """GET /terms/ with a 100,000-character name answered 100 kB: the name, quoted back whole."""
+    from evkg.web.linked_data import term_graph
+
+    for look_up in (term_dict, lambda t: term_graph(expand_curie(t, default_prefix="evkg") or t)):
+        with pytest.raises(UsageError) as caught:
+            look_up(text)
+        assert len(str(caught.value)) < 700 and "..." in str(caught.value), str(caught.value)[:300]

@@ -222,6 +222,26 @@ def test_a_query_nested_100000_deep_is_refused_not_a_crash(tmp_path, text):
     assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "levels deep")
 
 
+@pytest.mark.parametrize("link", ["||", "&&", "+"])
+def test_a_query_chaining_12000_operators_is_refused_not_a_crash(tmp_path, link):
+    """Oxigraph recurses once per link of an operator chain: the command died of a segmentation fault (exit
+    139) with no word of why."""
+    path = tmp_path / "long.rq"
+    path.write_text("SELECT * WHERE { ?s ?p ?o FILTER(" + link.join(["?o"] * 12_000) + ") }", encoding="utf-8")
+    assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120),
+                   "joins 11,999 patterns, conditions, alternatives or terms", "VALUES or IN")
+    union = tmp_path / "union.rq"
+    union.write_text("SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 12_000) + " }", encoding="utf-8")
+    assert_refused(evkg("query", union, "--store", tmp_path / "store", timeout=120), "UNION")
+
+
+def test_a_query_of_10000_triple_patterns_is_refused_not_a_crash(tmp_path):
+    path = tmp_path / "wide.rq"
+    path.write_text("SELECT * WHERE { " + " ".join(f"?s <http://e.org/p{i}> ?v{i} ." for i in range(10_000)) + " }",
+                    encoding="utf-8")
+    assert_refused(evkg("query", path, "--store", tmp_path / "store", timeout=120), "joins 10,000 patterns")
+
+
 def test_a_rule_file_nested_thousands_deep_is_refused_not_a_crash(tmp_path):
     """A rule file is the user's SPARQL too: a rule nested 3,000 deep took the process down with a
     segmentation fault in Oxigraph's parser; it is refused with the file and the rule named."""
@@ -465,3 +485,26 @@ def test_a_product_of_hundreds_of_alike_parts_is_checked_in_bounded_memory(tmp_p
     assert done.returncode == 1, done.stderr.decode("utf-8", "replace")[-2000:]      # findings, no crash
     report = json.loads(done.stdout)
     assert {c["jurisdiction"] for c in report["files"][0]["products"][0]["classifications"]} >= {"EU", "US"}
+
+
+def test_a_compressed_description_is_named_as_such_with_how_to_unpack_it(tmp_path):
+    """A gzip file named .ttl was 'not UTF-8 text (byte 0x8b)', and one named .ttl.gz 'cannot tell the RDF
+    format from the extension': neither said the file was packed."""
+    import bz2
+    import gzip
+
+    packed = tmp_path / "product.ttl"
+    packed.write_bytes(gzip.compress(GOOD.read_bytes()))
+    named = tmp_path / "product.ttl.gz"
+    named.write_bytes(packed.read_bytes())
+    yaml = tmp_path / "product.yaml"
+    yaml.write_bytes(bz2.compress(b"product:\n  label: x\n"))
+    done = evkg("check", "-q", packed, named, yaml)
+    assert_refused(done, f"{packed}: is a compressed (gzip) file", "gunzip -c FILE",
+                   f"{named}: is a compressed (.gz) file", f"{yaml}: is a compressed (bzip2) file", "bunzip2 -c")
+    assert "UTF-8" not in done.stdout.decode()
+    from evkg.pipeline.check import check_text
+
+    with pytest.raises(Exception) as caught:          # the web service's /check reads its body the same way
+        check_text(packed.read_bytes(), "ttl", source_name="submission.ttl")
+    assert "is a compressed (gzip) file" in str(caught.value)

@@ -3,6 +3,10 @@ nor take the machine's memory, and what it cannot be is said in plain words."""
 from __future__ import annotations
 
 import gzip
+import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -59,3 +63,94 @@ def test_a_json_ontology_nested_deeper_than_any_obo_graph_is_refused_before_it_i
     assert main(["terms", "add", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"error: {path}: is nested more than 100 levels deep" in err and "Traceback" not in err, err
+
+
+def _flat_obo(path: Path, terms: int) -> Path:
+    """A plain OBO ontology of ``terms`` terms, each under one of a few broader ones (as real ones are)."""
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("format-version: 1.2\nontology: mondo\n\n[Term]\nid: MONDO:0000001\nname: disease\n\n")
+        for i in range(2, terms + 1):
+            handle.write(f'[Term]\nid: MONDO:{i:07d}\nname: disease number {i}\nsynonym: "illness {i}" EXACT []\n'
+                         f"is_a: MONDO:{max(i // 10, 1):07d}\n\n")
+    return path
+
+
+def test_an_ontology_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, terms_dir, capsys, monkeypatch):
+    """Nothing bounded the file: reading takes about 45 times its size in memory (43 MB of OBO took 2.5 GB)."""
+    path = tmp_path / "ncbitaxon.obo"
+    with path.open("wb") as handle:         # sparse: refused from its size, nothing is read
+        handle.truncate(201 * 1024 * 1024)
+    assert main(["terms", "add", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (f"error: {path}: is 210,763,776 bytes, over the size limit of 209,715,200 bytes" in err
+            and "--max-bytes" in err and "Traceback" not in err), err
+    small = _flat_obo(tmp_path / "small.obo", 50)
+    monkeypatch.setenv("EVKG_TERMS_MAX_BYTES", "1000")
+    assert main(["terms", "add", str(small)]) == 2
+    assert "over the size limit of 1,000 bytes" in capsys.readouterr().err
+    assert main(["terms", "add", "--max-bytes", "100000", str(small)]) == 0, capsys.readouterr().err
+    assert not terms_dir.joinpath("ncbitaxon.obo.json").exists()
+
+
+def test_reading_an_ontology_past_its_memory_ceiling_is_stopped_with_a_plain_message(tmp_path, terms_dir, capsys):
+    path = _flat_obo(tmp_path / "mondo.obo", 20_000)
+    assert main(["terms", "add", "--max-memory", "256", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (f"error: {path}: reading it needed more than the 256 MB of memory allowed and was stopped" in err
+            and "--max-memory" in err), err
+    assert "Traceback" not in err and "memory allocation" not in err and "leaked" not in err, err
+    assert not terms_dir.exists() or not any(terms_dir.iterdir())
+
+
+@pytest.mark.parametrize("signal_number, code, words", [
+    (signal.SIGINT, 130, "interrupted (Ctrl+C)"), (signal.SIGTERM, 143, "stopped (SIGTERM)")])
+def test_a_signal_stops_the_reading_of_a_large_ontology_at_once(tmp_path, terms_dir, signal_number, code, words):
+    """The native parser held the interpreter: Ctrl+C was heard only between its stages, seconds apart, and
+    a real ontology of hundreds of MB would have been read to the end first."""
+    path = _flat_obo(tmp_path / "mondo.obo", 400_000)            # 43 MB: about 30 s of parsing
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "terms", "add", str(path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "EVKG_TERMS_DIR": str(terms_dir)})
+    readers: set[int] = set()
+    try:
+        for _ in range(600):                                     # the parse runs in a child process
+            readers = _children(process.pid)
+            if readers or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert readers, "no reader process"
+        time.sleep(2)                                            # inside the parser
+        assert process.poll() is None
+        process.send_signal(signal_number)
+        _, err = process.communicate(timeout=10)
+        assert process.returncode == code and words in err.decode() and "Traceback" not in err.decode(), err
+        time.sleep(0.5)
+        assert not [pid for pid in readers if _alive(pid)]
+        assert not terms_dir.exists() or not any(terms_dir.iterdir())
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pid in readers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

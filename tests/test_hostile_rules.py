@@ -285,3 +285,69 @@ def test_a_rule_id_or_label_that_looks_like_a_formula_stays_text_in_the_csv(tmp_
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert "'" + formula in {row["after_rules"] for row in rows}
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
+
+
+def _stopped_at_limit(done, path: str, words: str) -> str:
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "Traceback" not in err and "internal error" not in err, err[-2000:]
+    assert f"error: {path}: rule X-01 {words} and was stopped, with the command" in err, err[-2000:]
+    return err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_runaway_rule_is_stopped_at_its_time_limit_naming_it(tmp_path, jobs):
+    """A rule that never yields a conclusion ran until someone pressed Ctrl+C."""
+    path = overlay(tmp_path, RUNAWAY)
+    report = tmp_path / "report.txt"
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "check", "-q", "--jobs", jobs, "--rules", path,
+                                "--rule-timeout", "2", E1, E6, "-o", str(report)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+    assert "--rule-timeout SECONDS" in _stopped_at_limit(done, path, "ran for more than 2 s on one batch of descriptions")
+    assert not report.exists() and not list(tmp_path.glob(".report.txt.*"))
+    time.sleep(0.5)
+    assert not _children(process.pid)
+
+
+def test_a_rule_that_fills_memory_is_stopped_at_its_memory_limit_naming_it(tmp_path):
+    """A grouping over every triple three times over grew without end (no conclusion, so the cap on
+    conclusions never spoke)."""
+    everything = ("$this evkg:intendedUse ?u . { SELECT (GROUP_CONCAT(CONCAT(STR(?c), STR(?f), STR(?i))) AS ?all) "
+                  "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } } FILTER(STRLEN(?all) = 1) " + OUTCOME)
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), everything))
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "whatif", "--rules", path, "--no-curated",
+                           "--no-examples", "--rule-memory", "600", "--rule-timeout", "0", E1],
+                          capture_output=True, timeout=300, preexec_fn=_memory_ceiling)
+    assert "--rule-memory MB" in _stopped_at_limit(done, path, "took more than 600 MB of memory")
+
+
+@pytest.mark.parametrize("where, words", [
+    (" ".join(f"$this evkg:p{i} ?v{i} ." for i in range(20_000)), "the query joins 20,00"),     # 480 kB
+    ("$this evkg:intendedUse ?u . FILTER(" + " || ".join(f"?u = evkg:x{i}" for i in range(10_000)) + ")",
+     "the query joins 10,00"),
+    (" ".join(f"$this evkg:p{i} ?v{i} ." for i in range(1_000)), "more than the 2,000 a rule may hold"),
+], ids=["patterns", "alternatives", "terms"])
+def test_a_rule_too_large_for_the_query_engine_is_refused_not_a_crash(tmp_path, where, words):
+    """Oxigraph plans a query recursively: the command died of a segmentation fault, with no word of why."""
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where + " " + OUTCOME))
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--rules", path, E1],
+                          capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
+    err = done.stderr.decode()
+    assert done.returncode == 2 and "Traceback" not in err, (done.returncode, err[-2000:])
+    assert f"error: {path}: rule X-01: " in err and words in err, err[-2000:]
+
+
+def test_a_rule_whose_query_takes_minutes_to_plan_is_stopped_at_its_time_limit(tmp_path):
+    """150 patterns in one group took Oxigraph 15 s to plan (300 took minutes), before any limit applied."""
+    where = " ".join(f"$this evkg:p{i} ?v{i} ." for i in range(150)) + " " + OUTCOME
+    path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where))
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--rules", path, "--rule-timeout", "2",
+                           E1], capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
+    err = _stopped_at_limit(done, path, "took more than 2 s to read and plan its query")
+    assert "split the rule" in err

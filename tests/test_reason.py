@@ -137,3 +137,62 @@ def test_a_value_not_readable_as_its_datatype_is_left_out_and_named_not_a_crash(
     assert code in (0, 1), err
     assert "Traceback" not in err and "internal error" not in err
     assert "'200 nm'" in out and "size cut-off" in out and "evkg check" in out, out
+
+
+def test_sigterm_stops_hermit_with_the_command():
+    """HermiT's Java process went on reasoning (with its 2 GB heap) after `evkg reason` had been stopped."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "reason",
+                                str(ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl")],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    java: list[int] = []
+    try:
+        for _ in range(1200):
+            java = [pid for pid in _children(process.pid) if b"java" in _command(pid)]
+            if java or process.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert java, "HermiT never started"
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=10)
+        assert process.returncode == 143 and b"stopped (SIGTERM)" in err, err
+        time.sleep(0.5)
+        assert not [pid for pid in java if _running(pid)]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for pid in java:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _command(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -20,6 +20,7 @@ from rdflib.namespace import XSD
 from evkg.core import resources
 from evkg.core.store_loading import load_serialized
 from evkg.classification.outcomes import _IN_SCOPE, EVKG_NS
+from evkg.classification.rule_limits import watched
 
 _VARIANT_OF = "urn:evkg:engine#variantOf"
 _TEMPLATE = "urn:evkg:copy:TEMPLATE"
@@ -276,9 +277,10 @@ class WhatCouldDecide:
         marker = f"?this <{_IN_SCOPE.value}> true"
         for iri, rule in rules.items():
             query = rule.query.replace(marker, f"?this <{_VARIANT_OF}> <{iri}>")   # in every branch
-            for triple in store.query(query):
-                if triple.predicate.value == EVKG_NS + "ofProduct" and triple.object.value in copies:
-                    fired.setdefault(iri, set()).add(triple.object.value)
+            with watched(rule):
+                for triple in store.query(query):
+                    if triple.predicate.value == EVKG_NS + "ofProduct" and triple.object.value in copies:
+                        fired.setdefault(iri, set()).add(triple.object.value)
         for (product, rule_iri), (dimensions, key) in plans.items():
             firing = {copies[c][2] for c in fired.get(rule_iri, ()) if copies[c][1] == key}
             relevant: set = set()

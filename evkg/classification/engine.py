@@ -25,6 +25,7 @@ from evkg.classification.facts import DescriptionFacts, set_aside_undefined_valu
 from evkg.classification.hierarchy import hierarchy_conclusions
 from evkg.classification.ranks import rank_plans, ranks
 from evkg.classification.rule_checks import checked_conclusions, endless_rules
+from evkg.classification.rule_limits import watched
 from evkg.classification.knowledge import (
     HIERARCHY_RULE_ID,
     Knowledge,
@@ -231,18 +232,19 @@ class _Run:
             if not required[rule.iri] <= concluded:
                 return          # its WHERE needs a category no outcome has yet: no solution, nothing to send
             batch = []
-            conclusions = checked_conclusions(rule, hierarchy_conclusions(
-                self.kb, self.index, self.in_scope, self.hierarchy_seen) if rule is hierarchy
-                else self.store.query(rule.query), self.in_scope)
-            for triple, s, p, o in conclusions:
-                if p == status or triple in self.derived:
-                    continue
-                self.derived.add(triple)
-                batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
-                self.index.add(s, p, o)
-                if p == category:
-                    changed_at[o] = any_changed_at = clock
-                    concluded.add(o)
+            with watched(rule):          # a rule of a user's file may run away inside Oxigraph
+                conclusions = checked_conclusions(rule, hierarchy_conclusions(
+                    self.kb, self.index, self.in_scope, self.hierarchy_seen) if rule is hierarchy
+                    else self.store.query(rule.query), self.in_scope)
+                for triple, s, p, o in conclusions:
+                    if p == status or triple in self.derived:
+                        continue
+                    self.derived.add(triple)
+                    batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
+                    self.index.add(s, p, o)
+                    if p == category:
+                        changed_at[o] = any_changed_at = clock
+                        concluded.add(o)
             if batch:
                 self.store.extend(batch)
 

@@ -30,10 +30,16 @@ def refuse_unreadable_rule(construct: str, prefixes: str, rule_id: str, origin: 
 
     from evkg.core.errors import InputError
 
+    from types import SimpleNamespace
+
+    from evkg.classification.rule_limits import watched
+
     hint = "Write the rule's sh:construct as CONSTRUCT { … } WHERE { … } (see 'Rule sets' in docs/rules.md)."
     refuse_remote_pattern(construct, f"rule {rule_id}: its sh:construct", origin)
+    refuse_large_rule(construct, rule_id, origin)
     try:
-        answer = ox.Store().query(prefixes + construct.replace("$this", "?this"))
+        with watched(SimpleNamespace(id=rule_id, origin=origin), planning=True):
+            answer = ox.Store().query(prefixes + construct.replace("$this", "?this"))
     except SyntaxError as exc:
         where = re.search(r"error at (\d+):(\d+)", str(exc))
         reason = str(exc).split(": ", 1)[-1] if where else str(exc)
@@ -44,6 +50,25 @@ def refuse_unreadable_rule(construct: str, prefixes: str, rule_id: str, origin: 
     if not isinstance(answer, ox.QueryTriples) or not re.search(r"\bWHERE\s*\{", construct, re.IGNORECASE):
         raise InputError(f"rule {rule_id}: its sh:construct is not a CONSTRUCT query with a WHERE clause.",
                          path=origin, hint=hint)
+
+
+MAX_RULE_TERMS = 2000          # the largest bundled rule holds about 300
+_TERM = re.compile(r"[?$]\w+|<[^>\s]*>|[A-Za-z][\w-]*:[\w-]*|\|\||&&|\b(?:UNION|OPTIONAL|MINUS|FILTER|BIND|VALUES)\b",
+                   re.IGNORECASE)
+
+
+def refuse_large_rule(construct: str, rule_id: str, origin: str) -> None:
+    """Oxigraph plans and evaluates a query recursively: 20,000 patterns in one group (480 kB) or a FILTER of
+    10,000 alternatives (70 kB) overflowed its stack and killed the process (a segmentation fault)."""
+    from evkg.core.errors import InputError
+    from evkg.core.sparql_nesting import mask
+
+    terms = len(_TERM.findall(mask(construct)))
+    if terms > MAX_RULE_TERMS:
+        raise InputError(f"rule {rule_id}: its sh:construct holds {terms:,} variables, terms and operators, more "
+                         f"than the {MAX_RULE_TERMS:,} a rule may hold (the largest bundled rule holds about 300).",
+                         path=origin, hint="A rule tests a few facts of a product: split it into several rules, "
+                                           "each concluding one answer.")
 
 
 # SERVICE as a keyword, not as the local part of a prefixed name (ex:SERVICE)

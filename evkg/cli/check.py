@@ -10,6 +10,7 @@ from evkg.cli.options import (
     input_format_option,
     jurisdiction_option,
     output_option,
+    rule_limit_options,
     rules_option,
 )
 from evkg.report.lines import STREAM_FORMATS
@@ -32,6 +33,7 @@ from evkg.report.render import REPORT_FORMATS
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest input file accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES).")
 @rules_option()
+@rule_limit_options
 @click.option("--profile", type=click.Choice(["submission", "published"]), default="submission", show_default=True,
               help="submission: the facts a regulator needs and the MISEV minimal requirements are violations; "
                    "published: for products described from the literature, the same gaps are warnings.")
@@ -41,7 +43,7 @@ from evkg.report.render import REPORT_FORMATS
               help="Worker processes for large files and many files (default and most: the number of cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
 def command(files, fmt, input_format, output, jurisdictions, explain, no_classify, allow_remote, max_bytes, rules,
-            profile, fail_on, jobs, quiet):
+            rule_timeout, rule_memory, profile, fail_on, jobs, quiet):
     """Validate EV product descriptions (Turtle, YAML, JSON, JSON-LD, RDF/XML …) and infer their regulatory
     classification. YAML and JSON use the evkg context (plain keys, value names, CURIEs; see `evkg new`), and
     their findings name the line and key.
@@ -95,6 +97,10 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
     report_format = format_for_output(fmt, output)
     check_profile(profile)
     check_fail_on(fail_on)
+    if classify and rules:
+        from evkg.cli.options import apply_rule_limits
+
+        apply_rule_limits(rule_timeout, rule_memory)      # before the rules are read and the workers forked
     rule_files = rule_files_of(rules) if classify else ()
     settings = {"profile": profile, "fail_on": fail_on,
                 "rule_set": rule_set_words(rules) if rule_files else None}

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 import threading
 
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 _STOPPING = {signal.SIGINT: ("interrupted (Ctrl+C)", EXIT_INTERRUPTED),
-             signal.SIGTERM: ("stopped (SIGTERM)", EXIT_TERMINATED)}
+             signal.SIGTERM: ("stopped (SIGTERM)", EXIT_TERMINATED),
+             # a worker process whose rule overran its limit (evkg.classification.rule_limits); it said which
+             signal.SIGUSR1: ("a rule overran its limit", 2)}
 _DONE = b"\0"                         # written by the command's end to let the watcher go
 
 
@@ -61,17 +62,6 @@ def _watch(read_end: int) -> None:
 
 
 def _stop(what: str, code: int) -> None:
-    import multiprocessing
+    from evkg.core.ending import end_now
 
-    from evkg.core.files import remove_partial_files
-
-    for child in multiprocessing.active_children():    # worker processes (--jobs) stuck in the same work
-        child.kill()
-    removed = remove_partial_files()
-    note = "; its half-written output was removed, an earlier file of that name is unchanged" if removed else ""
-    try:
-        sys.stdout.flush()
-    except (OSError, ValueError):
-        pass
-    os.write(2, f"\nevkg: {what}: the command was stopped before it finished{note}.\n".encode())
-    os._exit(code)
+    end_now(what, code)

@@ -113,3 +113,20 @@ def write_output(text: str, output: str | None, quiet: bool = False) -> None:
             click.echo(f"Written to {output}.", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def rule_limit_options(function):
+    """`--rule-timeout` and `--rule-memory`: the limits on each run of a rule of a user's rule file."""
+    function = click.option("--rule-memory", type=click.IntRange(min=0), default=3072, show_default=True,
+                            metavar="MB", help="Memory a rule of a rule file (--rules FILE) may take while it runs; "
+                            "past it the command is stopped (0: no limit).")(function)
+    return click.option("--rule-timeout", type=click.FloatRange(min=0), default=60, show_default=True,
+                        metavar="SECONDS", help="Time one run of a rule of a rule file (--rules FILE) may take; "
+                        "past it the command is stopped, naming the rule (0: no limit). The rules of the law in "
+                        "force are not limited.")(function)
+
+
+def apply_rule_limits(rule_timeout: float, rule_memory: int) -> None:
+    from evkg.classification.rule_limits import set_limits
+
+    set_limits(rule_timeout, rule_memory)

@@ -35,7 +35,12 @@ def command():
 
 @command.command(name="add")
 @click.argument("files", nargs=-1, required=True, type=NamedPath(dir_okay=False, path_type=str))
-def add_command(files):
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest ontology file accepted, in bytes (default 200 MB, or EVKG_TERMS_MAX_BYTES).")
+@click.option("--max-memory", type=click.IntRange(min=256), default=None, metavar="MB",
+              help="Memory allowed for reading one file, in MB (default 8192, or EVKG_TERMS_MAX_MEMORY); past it "
+                   "the reading is stopped.")
+def add_command(files, max_bytes, max_memory):
     """Add whole ontologies to your local term index: OBO (.obo), OWL in RDF/XML (.owl, .rdf) or OBO-Graph
     JSON (.json).
 
@@ -44,11 +49,14 @@ def add_command(files):
     replaces it. Imports the file declares are not fetched: add each imported ontology file on its own. The
     index lives in your evkg data folder (EVKG_TERMS_DIR to choose another).
 
+    Reading takes about 45 times a file's size in memory, so a file over --max-bytes is refused and each is
+    read in a process of its own, stopped past --max-memory or by Ctrl+C.
+
     Example:  evkg terms add mondo.owl cl.obo uberon.json
     """
     from evkg.terms.ontology_files import add_ontology_files
 
-    for ontology, path in add_ontology_files(files):
+    for ontology, path in add_ontology_files(files, max_bytes=max_bytes, max_memory_mb=max_memory):
         covers = ", ".join(ontology.prefixes) or "no single prefix"
         click.echo(f"{ontology.name}: {len(ontology.terms)} terms (covers {covers}), saved in {path}.")
     return 0

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import (NamedPath, format_for_output, format_option, input_format_option, output_option,
-                               write_output)
+from evkg.cli.options import (NamedPath, apply_rule_limits, format_for_output, format_option, input_format_option,
+                               output_option, rule_limit_options, write_output)
 from evkg.report.whatif import WHATIF_FORMATS
 
 
@@ -19,7 +19,8 @@ from evkg.report.whatif import WHATIF_FORMATS
 @click.option("--no-examples", is_flag=True, help="Leave out the worked examples (examples/valid/).")
 @input_format_option()
 @output_option()
-def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, output):
+@rule_limit_options
+def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, output, rule_timeout, rule_memory):
     """Show which classification answers change if the law changes.
 
     Classifies the curated products, the worked examples and each FILE given under the law in force and under the rule set
@@ -44,6 +45,7 @@ def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, 
                          "(`evkg rules` lists them with their legal basis).")
     if no_curated and no_examples and not files:
         raise UsageError("--no-curated and --no-examples leave nothing to compare; give product description files.")
+    apply_rule_limits(rule_timeout, rule_memory)
     run = whatif(rules, files, baseline=baseline, curated=not no_curated, examples=not no_examples,
                  input_format=input_format)
     fmt = format_for_output(fmt, output)

@@ -32,6 +32,11 @@ def mask(sparql: str) -> str:
 
 
 MAX_QUERY_NESTING = 64
+# Oxigraph also recurses once per link of a chain: 10,000 conditions joined by || or &&, 12,000 alternatives
+# joined by UNION, 12,000 terms added with + or 10,000 triple patterns (ended by . ; or ,) overflowed its stack.
+# The bundled rules and queries hold at most 110 links.
+MAX_OPERATOR_CHAIN = 3000
+_CHAINING = re.compile(r"\|\||&&|\bUNION\b|\+|[.;,](?=[\s}])", re.IGNORECASE)
 
 
 def refuse_deep_nesting(sparql: str) -> None:
@@ -51,3 +56,8 @@ def refuse_deep_nesting(sparql: str) -> None:
                 raise error
         elif char in "})]":
             depth = max(depth - 1, 0)
+    links = len(_CHAINING.findall(masked))
+    if links > MAX_OPERATOR_CHAIN:
+        raise UsageError(f"the query joins {links:,} patterns, conditions, alternatives or terms (with . ; , ||, &&, "
+                         f"UNION or +), more than the {MAX_OPERATOR_CHAIN:,} evkg's query engine survives; give a list "
+                         "of values with VALUES or IN (…) instead, or split the query.")

@@ -75,6 +75,9 @@ def guess_format(path: str | Path, explicit: str | None = None) -> str:
             f"or Turtle.", path=str(path),
             hint="Start one with `evkg new -o my-product.yaml` and copy your facts into it (docs/authoring.md), or "
                  "fill in the form at /write of `evkg serve`.")
+    if suffix in _PACKED_SUFFIXES:
+        raise InputError(f"is a compressed ({suffix}) file; evkg reads descriptions unpacked.", path=str(path),
+                         hint="Unpack it first (e.g. gunzip -k, unxz -k, unzip) and check the unpacked file.")
     raise InputError(
         f"cannot tell the RDF format from the extension {suffix or '(none)'!r}.", path=str(path),
         hint=f"Rename the file (.ttl, .yaml, .json, .jsonld, .nt, .nq, .trig, .rdf) or pass --input-format "
@@ -311,7 +314,16 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     return source_map
 
 
+_PACKED_SUFFIXES = (".gz", ".gzip", ".xz", ".bz2", ".zip", ".zst", ".tgz")
+_PACKED_MAGIC = {b"\x1f\x8b": ("gzip", "gunzip -c"), b"\xfd7zXZ\x00": ("xz", "unxz -c"),
+                 b"BZh": ("bzip2", "bunzip2 -c"), b"PK\x03\x04": ("zip", "unzip -p"), b"\x28\xb5\x2f\xfd": ("zstd", "unzstd -c")}
+
+
 def _decode(raw: bytes, source_name: str) -> str:
+    packed = next((kind for magic, kind in _PACKED_MAGIC.items() if raw.startswith(magic)), None)
+    if packed:                   # named like a description, but packed: its bytes were reported as bad UTF-8
+        raise InputError(f"is a compressed ({packed[0]}) file, not a description as such.", path=source_name,
+                         hint=f"Unpack it first ({packed[1]} FILE > unpacked-FILE) and check the unpacked file.")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):

@@ -158,8 +158,15 @@ def rules_markdown(rules: Graph, ontology: Graph, data: Graph, examples: Path = 
                 "`evkg:ruleId` and an IRI of its own, names itself in `evkg:derivedByRule`, writes only about the "
                 "outcomes it mints (never facts about the product), calls no remote endpoint (`SERVICE`), "
                 "concludes a few outcomes per product and reaches a fixpoint; a rule that does not is refused, "
-                "naming the file and the rule. The file may define new terms but changes nothing the bundled "
-                "vocabulary says of its own (category hierarchy, questions, labels).", ""]
+                "naming the file and the rule. A rule holds at most 2,000 variables, terms and operators (the "
+                "largest bundled rule about 300; larger ones overflowed Oxigraph's stack). Each run of one of its "
+                "rules, and the planning of its query, may take at most 60 s "
+                "(`--rule-timeout SECONDS`) and 3072 MB of memory (`--rule-memory MB`; 0 for no limit, on `evkg "
+                "check` and `evkg whatif`): Oxigraph cannot cancel a query, so past either limit the whole command "
+                "is stopped (its worker processes with it, half-written output removed, exit code 2), naming the "
+                "rule and the file (the rules of the law in force are not limited). The file may define new terms "
+                "but changes nothing the bundled vocabulary says of its own (category hierarchy, questions, "
+                "labels).", ""]
         out += _rule_set_rows([r for r, _ in rule_sets], data, ontology)
         out.append("")
     for heading, rule_set, jurisdiction in GROUPS:

@@ -12,6 +12,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from evkg.core.errors import UnknownTermError
 from evkg.core.namespaces import CITO, DCT, EVD, EVKG, PREFIXES, bind_prefixes, curie, expand_curie
+from evkg.core.safe_text import shortened
 
 
 def product_id_of(iri: str) -> str:
@@ -95,7 +96,7 @@ def term_iri(curie_text: str) -> str:
         iri = iri_for_identifier(curie_text) or iri
     if iri is None:
         known = ", ".join(f"{p}:" for p in PREFIXES)
-        raise UnknownTermError(f"{curie_text!r} uses a prefix evkg does not know ({known}).")
+        raise UnknownTermError(f"{shortened(curie_text, 200)!r} uses a prefix evkg does not know ({known}).")
     return iri
 
 
@@ -110,7 +111,7 @@ def term_dict(curie_text: str) -> dict:
               resources.shapes_graph())
     graph = next((g for g in graphs if (node, None, None) in g), None)
     if graph is None:
-        raise UnknownTermError(f"{curie(iri)} is not defined in the evkg ontology or the "
+        raise UnknownTermError(f"{shortened(curie(iri), 200)} is not defined in the evkg ontology or the "
                                "curated data. Check the spelling (names are case-sensitive).")
 
     helpers = _helper_classes()

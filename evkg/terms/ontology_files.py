@@ -8,6 +8,7 @@ three answers; fastobo alone reads only OBO.
 """
 from __future__ import annotations
 
+import os
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -60,7 +61,7 @@ def read_ontology_file(path: str | Path) -> LocalOntology:
                                   replaced_by=tuple(sorted(iri_of(r.id) for r in term.replaced_by)),
                                   source=path.name)
             declared = ontology.metadata.ontology or ""
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception as exc:                     # pronto raises several exception types on a malformed file
         raise InputError(f"could not be read as an ontology: {exc}", path=str(path),
@@ -118,10 +119,107 @@ def _covered_prefixes(declared: str, terms: dict) -> tuple[str, ...]:
     return (prefix,) if prefix and count * 2 > len(terms) else ()
 
 
-def add_ontology_files(paths, folder: Path | None = None) -> list[tuple[LocalOntology, Path]]:
-    """Read each file and store it in the local index (replacing an earlier file of the same name)."""
+# pronto holds about 45 times an OBO file's size in memory while it parses (43 MB took 2 GB), inside native code
+# that Ctrl+C cannot reach; the file is refused over MAX_BYTES and parsed in a child process under a memory
+# ceiling, which Ctrl+C, SIGTERM or the ceiling kill
+MAX_BYTES = 200 * 1024 * 1024
+MAX_MEMORY_MB = 8192
+_POLL_SECONDS = 0.2
+
+
+def _limit_from_environment(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise InputError(f"{name}={value[:40]!r} is not a positive whole number.", path=name,
+                         hint=f"Give a number, e.g. {name}={default}, or unset it.")
+    return int(value)
+
+
+def add_ontology_files(paths, folder: Path | None = None, *, max_bytes: int | None = None,
+                       max_memory_mb: int | None = None) -> list[tuple[LocalOntology, Path]]:
+    """Read each file and store it in the local index (replacing an earlier file of the same name). A file over
+    ``max_bytes`` is refused unread; each is parsed in a child process of at most ``max_memory_mb``."""
+    max_bytes = max_bytes or _limit_from_environment("EVKG_TERMS_MAX_BYTES", MAX_BYTES)
+    max_memory_mb = max_memory_mb or _limit_from_environment("EVKG_TERMS_MAX_MEMORY", MAX_MEMORY_MB)
+    for path in paths:                       # every file is looked at before the first is parsed
+        _refuse_oversized(Path(path), max_bytes)
     added = []
     for path in paths:
-        ontology = read_ontology_file(path)
+        ontology = read_in_child(path, max_memory_mb)
         added.append((ontology, save_local_ontology(ontology, folder)))
     return added
+
+
+def _refuse_oversized(path: Path, max_bytes: int) -> None:
+    size = regular_file_status(path).st_size
+    if size > max_bytes:
+        raise InputError(f"is {size:,} bytes, over the size limit of {max_bytes:,} bytes for an ontology file "
+                         "(reading one takes about 45 times its size in memory).", path=str(path),
+                         hint="Add the ontology's base or slim release, or its .obo file (smaller than its .owl), "
+                              "or raise the limit with --max-bytes (or EVKG_TERMS_MAX_BYTES) if the machine has "
+                              "the memory.")
+
+
+def _read_here(connection, path: str, memory_bytes: int) -> None:
+    """The child: parse under an address-space ceiling, send back ("ok", ontology) or ("error", exception)."""
+    import resource
+    import signal
+
+    from evkg.core.workers import _die_with_parent
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent hears Ctrl+C and kills this process
+    # the parent says what went wrong; Rust's own words on an allocation that met the ceiling would only puzzle
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    try:
+        reply = ("ok", read_ontology_file(path))
+    except BaseException as exc:
+        if "can't start new thread" in str(exc):        # the parser's threads met the ceiling
+            exc = MemoryError()
+        reply = ("error", exc if isinstance(exc, (InputError, MemoryError)) else RuntimeError(str(exc)))
+    try:
+        connection.send(reply)
+    except MemoryError:
+        connection.send(("error", MemoryError()))
+
+
+def read_in_child(path: str | Path, max_memory_mb: int = MAX_MEMORY_MB) -> LocalOntology:
+    """read_ontology_file in a child process, so that it can be stopped and its memory is bounded."""
+    import multiprocessing
+
+    # fork: the child's own helpers (the parser's thread pool registers semaphores) report to the child, whose
+    # messages are silenced, not to the terminal when the ceiling stops it
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    parent, child = context.Pipe(duplex=False)
+    process = context.Process(target=_read_here, args=(child, str(path), max_memory_mb * 1024 * 1024),
+                              name="evkg-ontology-reader", daemon=True)
+    process.start()
+    child.close()
+    try:
+        while not parent.poll(_POLL_SECONDS):
+            if not process.is_alive() and not parent.poll(0):
+                break
+        status, value = parent.recv() if parent.poll(0) else (None, None)
+    except (EOFError, OSError):
+        status, value = None, None
+    finally:
+        process.join(timeout=5 if process.exitcode is None else 0)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        parent.close()
+    if status == "ok":
+        return value
+    if isinstance(value, InputError):
+        raise value
+    # Rust aborts (SIGABRT) when an allocation meets the ceiling; the kernel's out-of-memory killer sends SIGKILL
+    if isinstance(value, MemoryError) or status is None and process.exitcode in (-6, -9):
+        raise InputError(f"reading it needed more than the {max_memory_mb:,} MB of memory allowed and was stopped.",
+                         path=str(path), hint="Add the ontology's base or slim release, or its .obo file (smaller "
+                         "than its .owl), or allow more with --max-memory MB (or EVKG_TERMS_MAX_MEMORY).")
+    reason = value if status else f"the ontology reader stopped unexpectedly (exit code {process.exitcode})"
+    raise InputError(f"could not be read as an ontology: {reason}", path=str(path),
+                     hint="Check that the file is a complete OBO, OWL (RDF/XML) or OBO-Graph JSON file.")

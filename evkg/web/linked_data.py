@@ -52,7 +52,9 @@ def term_graph(iri: str) -> Graph:
     for graph in graphs:
         found = add_bounded_description(graph, [node], out) or found
     if not found:
-        raise UnknownTermError(f"{curie(iri)} is not defined in the evkg ontology or the curated data. "
+        from evkg.core.safe_text import shortened
+
+        raise UnknownTermError(f"{shortened(curie(iri), 200)} is not defined in the evkg ontology or the curated data. "
                                "Check the spelling (names are case-sensitive).")
     for o in set(out.objects()):
         if isinstance(o, URIRef) and o != node:
