@@ -5,6 +5,8 @@ Art. 2. Every question of each jurisdiction is answered by that finding, and a p
 people is classified by that other use."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph
 from test_every_question import QUESTIONS
 from test_rules_eu import describe
@@ -12,6 +14,7 @@ from test_rules_eu import describe
 from evkg.classification.engine import classify
 from evkg.classification.explain import explain_text
 from evkg.core.namespaces import EVKG
+from evkg.io.load import load_rdf
 
 E = str(EVKG)
 ACT = "https://w3id.org/evkg/data/act/"
@@ -39,6 +42,17 @@ def test_a_urine_exosome_test_is_an_in_vitro_diagnostic_device_for_every_questio
             assert not [o for o in answers if o.status == "undecided"], question
     assert not [o for o in result.outcomes if o.category in {E + c for c in MEDICINAL}]
     assert not result.consistency_errors
+
+
+def test_exodx_prostate_from_its_publication_gets_every_question_answered():
+    # McKiernan et al. 2016 (tests/fixtures/products/exodx-prostate.yaml): only the use is stated
+    result = classify(load_rdf(Path(__file__).resolve().parent / "fixtures" / "products" / "exodx-prostate.yaml"))
+    outcomes = result.for_product(next(iter(result.products)))
+    assert not [o for o in outcomes if o.status in ("undecided", "out-of-scope")]
+    for jurisdiction, questions in QUESTIONS.items():
+        rule, category, _ = DEVICE[jurisdiction]
+        for question in questions:
+            assert any(o.question == E + "Q_" + question and o.category == E + category for o in outcomes), question
 
 
 def test_the_explanation_names_the_rule_and_the_acts():
