@@ -84,3 +84,13 @@ def test_in_vivo_diagnosis_stays_a_medicinal_use():
     categories = {o.category for o in result.outcomes}
     assert E + "EU_MedicinalProduct" in categories and E + "US_Drug" in categories
     assert not categories & {E + c for _, c, _ in DEVICE.values()}
+
+
+def test_vesicles_in_a_urine_specimen_are_no_starting_material_donated_for_use_in_people():
+    # Directive 2004/23/EC covers human tissues and cells meant for application to people (EU-27); a test's
+    # specimen is not, so the starting-material question is answered by EU-01f alone
+    result = run(uses=("DiagnosticInVitro",), material="OtherHumanBodyFluidOrTissue")
+    answers = {o.category for o in result.outcomes if o.question == E + "Q_EU_StartingMaterial"}
+    assert answers == {E + "EU_InVitroDiagnosticMedicalDevice"}
+    treated = run(material="OtherHumanBodyFluidOrTissue")
+    assert any(o.category == E + "EU_HumanStartingMaterialRules" for o in treated.outcomes)
