@@ -531,11 +531,10 @@ def test_a_command_named_as_other_tools_name_it_is_shown_the_evkg_command(capsys
 
 
 def test_the_intended_use_prompt_tells_a_sample_test_from_an_in_vivo_diagnostic(capsys, tmp_path):
-    """A urine test that measures exosomal RNA (ExoDx Prostate) gives nothing to a patient. The only diagnostic
-    value on offer is DiagnosticInVivo, which made such a test a medicinal product, a drug and a biological product
-    needing a BLA. The template says what that value means and that a test run on a sample taken from the body is an
-    in vitro diagnostic medical device (Regulation (EU) 2017/746 Art. 2(2); 21 CFR 809.3(a)), which evkg does not
-    classify."""
+    """A urine test that measures exosomal RNA (ExoDx Prostate) gives nothing to a patient. When the only diagnostic
+    value on offer was DiagnosticInVivo, such a test became a medicinal product, a drug and a biological product
+    needing a BLA. The template says what each diagnostic value means: a test run on a sample taken from the body is
+    DiagnosticInVitro, an in vitro diagnostic medical device (Regulation (EU) 2017/746 Art. 2(2); 21 CFR 809.3(a))."""
     template = tmp_path / "new.yaml"
     code, _, _ = run(capsys, "new", "--kind", "generic", "-o", template)
     assert code == 0
@@ -545,3 +544,4 @@ def test_the_intended_use_prompt_tells_a_sample_test_from_an_in_vivo_diagnostic(
     prompt = " ".join(line.lstrip("# ") for line in lines[start:end])
     assert "a test run on a sample taken from the body" in prompt
     assert "in vitro diagnostic medical device" in prompt and "21 CFR 809.3(a)" in prompt
+    assert "DiagnosticInVitro means a test run on a sample taken from the body" in prompt

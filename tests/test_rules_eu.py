@@ -119,6 +119,10 @@ CASES = {
                     origin="PlantOrigin", material="PlantMaterial")),
     "EU-01d": (dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Topical", "Intradermal")),
                dict(uses=("Regenerative", "NonMedical"), disease_claim=False, routes=("Intradermal", "Oral"))),
+    # Regulation (EU) 2017/746 Art. 2(2): a test on specimens taken from the body; given to people as well, it is
+    # classified by that use
+    "EU-01f": (dict(uses=("DiagnosticInVitro", "NonMedical"), disease_claim=False),
+               dict(uses=("DiagnosticInVitro", "Treatment"))),
     "EU-02": ({}, dict(origin="PlantOrigin", material="PlantMaterial")),
     "EU-03": (dict(origin="PlantOrigin", material="PlantMaterial"), {}),
     "EU-04": (dict(vesicle="CellDerivedMimetic"), {}),

@@ -61,6 +61,9 @@ CASES = [
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(source_geneticallyModified=None)),
     ("KR-02b", "KR_NotGeneTherapyProduct", dict(cargo=SYNTHETIC_RNA), dict(cargo=RECOMBINANT_RNA)),
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(cellContent=None)),
+    # In Vitro Diagnostic Medical Devices Act Art. 2: a test on specimens taken from people
+    ("KR-01f", "KR_InVitroDiagnosticMedicalDevice", dict(intendedUse="evkg:DiagnosticInVitro"),
+     dict(intendedUse=["evkg:DiagnosticInVitro", "evkg:Regenerative"])),
     ("KR-01c", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin"),
      dict(prep_evOriginKind="evkg:PlantOrigin", cellContent=None)),
     # cell therapy uses cells of humans or animals (Enforcement Decree Art. 2(1)1): plant or bacterial material
@@ -91,7 +94,8 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-02", "KR-02b", "KR-03"} == {c[0] for c in CASES}
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-03"} == \
+        {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
     assert graph.value(EVSH.KRRules, SH.targetClass) == EVKG.EVProduct
 

@@ -174,7 +174,7 @@ def test_severities_follow_the_kind_of_constraint():
         by_id.setdefault(str(graph.value(shape, EVKG.constraintId)), set()).add(graph.value(shape, SH.severity))
     for cid in ("V-01", "V-03", "V-05", "V-09"):
         assert by_id[cid] == {SH.Violation}, cid
-    for cid in ("V-02", "V-04", "V-06", "V-07", "V-08"):
+    for cid in ("V-02", "V-04", "V-06", "V-07", "V-08", "V-11"):
         assert by_id[cid] == {SH.Warning}, cid
     assert by_id["V-10"] == {SH.Info}       # advice on the role, which only the submitter can decide
     for cid, severities in by_id.items():
@@ -641,6 +641,11 @@ CASES = [
     ("V-08", "supplement-and-treatment-without-disease-claim",
      _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical") + _delete("ex:msc-ev evkg:diseaseClaim true"),
      {_result("V-08-MixedMedicalAndNonMedicalUse", W, "intendedUse"), _result("Fact-diseaseClaim", W, "diseaseClaim")}),
+    ("V-11", "urine-test-and-treatment", _insert("ex:msc-ev evkg:intendedUse evkg:DiagnosticInVitro"),
+     {_result("V-11-InVitroDiagnosisWithAnotherMedicalUse", W, "intendedUse")}),
+    ("V-11", "urine-test-only",
+     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment") + _insert("ex:msc-ev evkg:intendedUse evkg:DiagnosticInVitro"),
+     set()),
     ("V-09", "synthetic-comparator-with-no-role",
      _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:vesicleKind evkg:NaturallyReleasedEV",
              "ex:msc-ev evkg:evRole evkg:ActiveSubstanceRole")

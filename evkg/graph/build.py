@@ -71,8 +71,10 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _ntriples(graph) -> bytes:
-    return graph.serialize(format="nt", encoding="utf-8")
+def _ntriples(graph) -> list[bytes]:
+    from evkg.core.store_loading import ntriples_pieces
+
+    return ntriples_pieces(graph)
 
 
 def graphs_to_build(progress=_stderr):

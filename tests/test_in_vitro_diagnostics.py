@@ -1,0 +1,96 @@
+"""A test run on specimens taken from the body (evkg:DiagnosticInVitro, e.g. exosomal RNA measured in urine) is
+an in vitro diagnostic medical device, not a medicinal product: Regulation (EU) 2017/746 Art. 2(2) with Directive
+2001/83/EC Art. 1(2); FD&C Act 201(h) with 21 CFR 809.3(a); the Korean In Vitro Diagnostic Medical Devices Act,
+Art. 2. Every question of each jurisdiction is answered by that finding, and a product that is also given to
+people is classified by that other use."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+from test_every_question import QUESTIONS
+from test_rules_eu import describe
+
+from evkg.classification.engine import classify
+from evkg.classification.explain import explain_text
+from evkg.core.namespaces import EVKG
+from evkg.io.load import load_rdf
+
+E = str(EVKG)
+ACT = "https://w3id.org/evkg/data/act/"
+DEVICE = {"EU": ("EU-01f", "EU_InVitroDiagnosticMedicalDevice", {"eu-reg-2017-746/art-2-2", "eu-dir-2001-83/art-1-2"}),
+          "US": ("US-01d", "US_InVitroDiagnosticProduct", {"us-fdca/201-h", "us-21-cfr-809/809-3-a"}),
+          "KR": ("KR-01f", "KR_InVitroDiagnosticMedicalDevice", {"kr-ivd-act/art-2"})}
+MEDICINAL = ("EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "US_Drug", "US_BiologicalProduct",
+             "KR_EVTherapyProduct", "KR_BiologicalProduct")
+
+
+def run(**facts):
+    return classify(Graph().parse(data=describe(**facts), format="turtle"))
+
+
+def test_a_urine_exosome_test_is_an_in_vitro_diagnostic_device_for_every_question_in_every_jurisdiction():
+    result = run(uses=("DiagnosticInVitro",))
+    for jurisdiction, questions in QUESTIONS.items():
+        rule, category, acts = DEVICE[jurisdiction]
+        for question in questions:
+            answers = [o for o in result.outcomes if o.question == E + "Q_" + question]
+            device = [o for o in answers if o.category == E + category]
+            assert device, f"{question} not answered as an in vitro diagnostic device"
+            assert all(o.status == "settled" and o.rule == rule for o in device), question
+            assert {s["iri"] for s in device[0].sources} >= {ACT + a for a in acts}, question
+            assert not [o for o in answers if o.status == "undecided"], question
+    assert not [o for o in result.outcomes if o.category in {E + c for c in MEDICINAL}]
+    assert not result.consistency_errors
+
+
+def test_exodx_prostate_from_its_publication_gets_every_question_answered():
+    # McKiernan et al. 2016 (tests/fixtures/products/exodx-prostate.yaml): only the use is stated
+    result = classify(load_rdf(Path(__file__).resolve().parent / "fixtures" / "products" / "exodx-prostate.yaml"))
+    outcomes = result.for_product(next(iter(result.products)))
+    assert not [o for o in outcomes if o.status in ("undecided", "out-of-scope")]
+    for jurisdiction, questions in QUESTIONS.items():
+        rule, category, _ = DEVICE[jurisdiction]
+        for question in questions:
+            assert any(o.question == E + "Q_" + question and o.category == E + category for o in outcomes), question
+
+
+def test_the_explanation_names_the_rule_and_the_acts():
+    text = explain_text(run(uses=("DiagnosticInVitro",)))
+    for rule, label in (("EU-01f", "Regulation (EU) 2017/746, Article 2(2)"),
+                        ("US-01d", "21 CFR 809.3(a)"), ("US-01d", "FD&C Act section 201(h)"),
+                        ("KR-01f", "In Vitro Diagnostic Medical Devices Act (Korea), Article 2")):
+        assert f"rule {rule}:" in text and label in text, (rule, label)
+    assert "not a medicinal product" in text
+
+
+def test_a_research_use_beside_the_diagnostic_one_does_not_make_it_medicinal():
+    result = run(uses=("DiagnosticInVitro", "NonMedical"), disease_claim=False)
+    for rule, category, _ in DEVICE.values():
+        assert any(o.category == E + category and o.rule == rule for o in result.outcomes), rule
+    assert not [o for o in result.outcomes if o.category in {E + c for c in MEDICINAL}]
+
+
+def test_a_product_also_given_to_patients_is_classified_by_that_use_not_as_a_device():
+    # contradictory uses: the shapes warn (V-11); the rules read the use in people
+    result = run(uses=("DiagnosticInVitro", "Treatment"), disease_claim=True)
+    categories = {o.category for o in result.outcomes if o.status != "undecided"}
+    assert {E + "EU_MedicinalProduct", E + "US_Drug", E + "KR_EVTherapyProduct"} <= categories
+    assert not categories & {E + c for _, c, _ in DEVICE.values()}
+
+
+def test_in_vivo_diagnosis_stays_a_medicinal_use():
+    result = run(uses=("DiagnosticInVivo",))
+    categories = {o.category for o in result.outcomes}
+    assert E + "EU_MedicinalProduct" in categories and E + "US_Drug" in categories
+    assert not categories & {E + c for _, c, _ in DEVICE.values()}
+
+
+def test_vesicles_in_a_urine_specimen_are_no_starting_material_donated_for_use_in_people():
+    # Directive 2004/23/EC covers human tissues and cells meant for application to people (EU-27); a test's
+    # specimen is not, so the starting-material question is answered by EU-01f alone
+    result = run(uses=("DiagnosticInVitro",), material="OtherHumanBodyFluidOrTissue")
+    answers = {o.category for o in result.outcomes if o.question == E + "Q_EU_StartingMaterial"}
+    assert answers == {E + "EU_InVitroDiagnosticMedicalDevice"}
+    treated = run(material="OtherHumanBodyFluidOrTissue")
+    assert any(o.category == E + "EU_HumanStartingMaterialRules" for o in treated.outcomes)
