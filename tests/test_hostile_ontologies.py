@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from evkg.cli import main
+from process_tree import alive, children
 
 ONTOLOGIES = Path(__file__).resolve().parent / "fixtures" / "ontologies"
 
@@ -102,6 +103,20 @@ def test_reading_an_ontology_past_its_memory_ceiling_is_stopped_with_a_plain_mes
     assert not terms_dir.exists() or not any(terms_dir.iterdir())
 
 
+def test_the_memory_ceiling_counts_only_what_reading_adds(tmp_path, terms_dir, capsys):
+    """The reader is forked from evkg's own process and inherits its address space: a ceiling on the whole of it
+    was met at once by a process already holding more (in a long session a 50-term ontology 'needed more than
+    512 MB'), so the ceiling now comes on top of what the process holds."""
+    import mmap
+
+    held = mmap.mmap(-1, 2 * 1024 ** 3)             # 2 GB of address space, never touched
+    try:
+        path = _flat_obo(tmp_path / "tiny.obo", 50)
+        assert main(["terms", "add", "--max-memory", "512", str(path)]) == 0, capsys.readouterr().err
+    finally:
+        held.close()
+
+
 @pytest.mark.parametrize("signal_number, code, words", [
     (signal.SIGINT, 130, "interrupted (Ctrl+C)"), (signal.SIGTERM, 143, "stopped (SIGTERM)")])
 def test_a_signal_stops_the_reading_of_a_large_ontology_at_once(tmp_path, terms_dir, signal_number, code, words):
@@ -114,7 +129,7 @@ def test_a_signal_stops_the_reading_of_a_large_ontology_at_once(tmp_path, terms_
     readers: set[int] = set()
     try:
         for _ in range(600):                                     # the parse runs in a child process
-            readers = _children(process.pid)
+            readers = children(process.pid)
             if readers or process.poll() is not None:
                 break
             time.sleep(0.1)
@@ -125,32 +140,12 @@ def test_a_signal_stops_the_reading_of_a_large_ontology_at_once(tmp_path, terms_
         _, err = process.communicate(timeout=10)
         assert process.returncode == code and words in err.decode() and "Traceback" not in err.decode(), err
         time.sleep(0.5)
-        assert not [pid for pid in readers if _alive(pid)]
+        assert not [pid for pid in readers if alive(pid)]
         assert not terms_dir.exists() or not any(terms_dir.iterdir())
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
         for pid in readers:
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False

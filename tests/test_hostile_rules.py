@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from evkg.cli import main
+from process_tree import alive, children
 
 ROOT = Path(__file__).resolve().parents[1]
 E1 = str(ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl")
@@ -159,27 +160,6 @@ RUNAWAY = rule("X-01", outcome("ex:X-01"), "$this evkg:intendedUse ?u . ?a ?b ?c
                'FILTER(CONCAT(STR(?c), STR(?f), STR(?i)) = "never") ' + OUTCOME)
 
 
-def _children(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 @pytest.mark.parametrize("signal_number, code, words, jobs", [
     (signal.SIGINT, 130, "interrupted (Ctrl+C)", "1"),
     (signal.SIGTERM, 143, "stopped (SIGTERM)", "2"),
@@ -195,7 +175,7 @@ def test_a_signal_stops_a_command_stuck_in_a_runaway_rule_at_once(tmp_path, sign
     try:
         time.sleep(8)                                    # started, the rule file read, the rule running
         assert process.poll() is None
-        workers = _children(process.pid)
+        workers = children(process.pid)
         assert len(workers) == int(jobs) - 1 or jobs == "2" and len(workers) >= 1
         process.send_signal(signal_number)
         _, err = process.communicate(timeout=10)
@@ -203,13 +183,13 @@ def test_a_signal_stops_a_command_stuck_in_a_runaway_rule_at_once(tmp_path, sign
         assert words in err.decode() and "Traceback" not in err.decode()
         assert not report.exists() and not list(tmp_path.glob(".report.txt.*"))
         time.sleep(0.5)
-        assert not [pid for pid in workers if _alive(pid)]
+        assert not [pid for pid in workers if alive(pid)]
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
         for pid in workers:
-            if _alive(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
 
@@ -312,7 +292,7 @@ def test_a_runaway_rule_is_stopped_at_its_time_limit_naming_it(tmp_path, jobs):
     assert "--rule-timeout SECONDS" in _stopped_at_limit(done, path, "ran for more than 2 s on one batch of descriptions")
     assert not report.exists() and not list(tmp_path.glob(".report.txt.*"))
     time.sleep(0.5)
-    assert not _children(process.pid)
+    assert not children(process.pid)
 
 
 def test_a_rule_that_fills_memory_is_stopped_at_its_memory_limit_naming_it(tmp_path):

@@ -7,6 +7,7 @@ from rdflib import Graph
 
 from evkg.classification.reason import cross_check, defined_categories, labels, ontology_graph, owl_categories
 from evkg.cli import main
+from process_tree import alive, children
 
 ROOT = Path(__file__).resolve().parent.parent
 EVKG = "https://w3id.org/evkg#"
@@ -153,7 +154,7 @@ def test_sigterm_stops_hermit_with_the_command():
     java: list[int] = []
     try:
         for _ in range(1200):
-            java = [pid for pid in _children(process.pid) if b"java" in _command(pid)]
+            java = [pid for pid in children(process.pid) if b"java" in _command(pid)]
             if java or process.poll() is not None:
                 break
             time.sleep(0.1)
@@ -162,26 +163,14 @@ def test_sigterm_stops_hermit_with_the_command():
         _, err = process.communicate(timeout=10)
         assert process.returncode == 143 and b"stopped (SIGTERM)" in err, err
         time.sleep(0.5)
-        assert not [pid for pid in java if _running(pid)]
+        assert not [pid for pid in java if alive(pid)]
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
         for pid in java:
-            if _running(pid):
+            if alive(pid):
                 os.kill(pid, signal.SIGKILL)
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
 
 
 def _command(pid: int) -> bytes:
@@ -189,10 +178,3 @@ def _command(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
-
-
-def _running(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False

@@ -173,17 +173,31 @@ def _read_here(connection, path: str, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent hears Ctrl+C and kills this process
     # the parent says what went wrong; Rust's own words on an allocation that met the ceiling would only puzzle
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    # the ceiling is on top of what the process holds already: a fork inherits its parent's mappings
+    ceiling = _mapped_bytes() + memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     try:
         reply = ("ok", read_ontology_file(path))
     except BaseException as exc:
-        if "can't start new thread" in str(exc):        # the parser's threads met the ceiling
-            exc = MemoryError()
+        if any(words in str(exc) for words in ("can't start new thread", "failed to map segment")):
+            exc = MemoryError()                         # the parser's threads or library met the ceiling
         reply = ("error", exc if isinstance(exc, (InputError, MemoryError)) else RuntimeError(str(exc)))
     try:
         connection.send(reply)
     except MemoryError:
         connection.send(("error", MemoryError()))
+
+
+def _mapped_bytes() -> int:
+    """The address space this process has mapped (VmSize), 0 where the system does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def read_in_child(path: str | Path, max_memory_mb: int = MAX_MEMORY_MB) -> LocalOntology:
