@@ -94,7 +94,7 @@ def test_an_ontology_file_over_the_size_limit_is_refused_before_it_is_read(tmp_p
 
 
 def test_reading_an_ontology_past_its_memory_ceiling_is_stopped_with_a_plain_message(tmp_path, terms_dir, capsys):
-    path = _flat_obo(tmp_path / "mondo.obo", 20_000)
+    path = _flat_obo(tmp_path / "mondo.obo", 200_000)    # 21 MB: about 1 GB to read
     assert main(["terms", "add", "--max-memory", "256", str(path)]) == 2
     err = capsys.readouterr().err
     assert (f"error: {path}: reading it needed more than the 256 MB of memory allowed and was stopped" in err
