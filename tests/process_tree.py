@@ -24,3 +24,17 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def end_all(process, pids) -> None:
+    """Kill `process` (a subprocess.Popen) if it still runs, and every one of `pids` still alive: a failed test
+    leaves nothing running behind it."""
+    import os
+    import signal
+
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from evkg.cli import main
-from process_tree import alive, children
+from process_tree import alive, children, end_all
 
 ONTOLOGIES = Path(__file__).resolve().parent / "fixtures" / "ontologies"
 
@@ -143,9 +143,4 @@ def test_a_signal_stops_the_reading_of_a_large_ontology_at_once(tmp_path, terms_
         assert not [pid for pid in readers if alive(pid)]
         assert not terms_dir.exists() or not any(terms_dir.iterdir())
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for pid in readers:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        end_all(process, readers)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from evkg.cli import main
-from process_tree import alive, children
+from process_tree import alive, children, end_all
 
 ROOT = Path(__file__).resolve().parents[1]
 E1 = str(ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl")
@@ -185,12 +185,7 @@ def test_a_signal_stops_a_command_stuck_in_a_runaway_rule_at_once(tmp_path, sign
         time.sleep(0.5)
         assert not [pid for pid in workers if alive(pid)]
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for pid in workers:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        end_all(process, workers)
 
 
 @pytest.mark.parametrize("statement, words", [

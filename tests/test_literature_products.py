@@ -554,21 +554,6 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_BLARequired": "provisional", "US_LeadCenterCBER": "provisional",
         "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "absent": ["EU_NotGTMP", "US_NotGeneTherapy"],
     },
-    # Salmonella Typhimurium and Enteritidis GMMA from genetically modified strains, against invasive salmonellosis:
-    # a vaccine against an infectious disease (Art. 1(4)), so immunological, biological and never a GTMP (Annex I
-    # Part IV 2.1, last sentence); bacterial material holds no human or animal cells, so not an sCTMP or TEP whatever
-    # the cell content: not an ATMP. Modified strains: centralised procedure (Reg. 726/2004 Annex I point 1,
-    # provisional) and the GMO question (Dir. 2001/18/EC; contested). US: vaccine, biological product (PHS Act
-    # 351(i)), not an HCT/P; the adjuvant is no drug constituent. Korea: whether the product is free of bacterial
-    # cells is not reported, so the EV-therapy and gene-therapy questions stay open (MFDS 2024 §1-2).
-    "ints-gmma-salvo": {
-        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
-        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
-        "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
-        "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
-        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
-        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "Q_KR_GeneTherapy": UNDECIDED,
-    },
     # Native placenta-MSC exosomes injected into perianal fistulas: biological (Annex I Part I 3.2.1.1(b)); placenta
     # donated for manufacture: tissues-and-cells rules for the starting material (Dir. 2004/23/EC Art. 2(1)). Cell
     # content and producer modification not reported: ATMP, GTMP, GMO and so the centralised-procedure question
@@ -638,6 +623,15 @@ NOT_GIVEN_TO_PEOPLE = {"exodx-prostate"}
 # does, and so does the product (Art. 1(4); Annex I Part IV 2.1; Reg. 726/2004 Annex I point 1; PHS Act 351(i);
 # MFDS 2024 §1-2): four vesicle components are not a combination product (21 CFR 3.2(e) needs different kinds).
 EXPECTED["altsonflex-1-2-3"] = EXPECTED["gmma-1790gahb"]
+# Salmonella Typhimurium and Enteritidis GMMA from genetically modified strains, against invasive salmonellosis:
+# a vaccine against an infectious disease (Art. 1(4)), so immunological, biological and never a GTMP (Annex I
+# Part IV 2.1, last sentence); bacterial material holds no human or animal cells, so not an sCTMP or TEP whatever
+# the cell content: not an ATMP. Modified strains: centralised procedure (Reg. 726/2004 Annex I point 1,
+# provisional) and the GMO question (Dir. 2001/18/EC; contested). US: vaccine, biological product (PHS Act
+# 351(i)), not an HCT/P; the adjuvant is no drug constituent. Korea: whether the product is free of bacterial
+# cells is not reported, so the EV-therapy and gene-therapy questions stay open (MFDS 2024 §1-2).
+# The same answers as the NOMV vaccine's.
+EXPECTED["ints-gmma-salvo"] = EXPECTED["nomv-fhbp-wrair"]
 
 
 def _answers(name: str):

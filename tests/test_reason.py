@@ -7,7 +7,7 @@ from rdflib import Graph
 
 from evkg.classification.reason import cross_check, defined_categories, labels, ontology_graph, owl_categories
 from evkg.cli import main
-from process_tree import alive, children
+from process_tree import alive, children, end_all
 
 ROOT = Path(__file__).resolve().parent.parent
 EVKG = "https://w3id.org/evkg#"
@@ -165,12 +165,7 @@ def test_sigterm_stops_hermit_with_the_command():
         time.sleep(0.5)
         assert not [pid for pid in java if alive(pid)]
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for pid in java:
-            if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+        end_all(process, java)
 
 
 def _command(pid: int) -> bytes:
