@@ -117,6 +117,12 @@ def test_the_memory_ceiling_counts_only_what_reading_adds(tmp_path, terms_dir, c
         held.close()
 
 
+def test_a_memory_ceiling_past_what_the_system_can_set_is_no_ceiling(tmp_path, terms_dir):
+    """--max-memory 10^14 MB made the reader fail before reading: 'the ontology reader stopped unexpectedly'."""
+    path = _flat_obo(tmp_path / "tiny.obo", 50)
+    assert main(["terms", "add", "--max-memory", str(10 ** 14), str(path)]) == 0
+
+
 @pytest.mark.parametrize("signal_number, code, words", [
     (signal.SIGINT, 130, "interrupted (Ctrl+C)"), (signal.SIGTERM, 143, "stopped (SIGTERM)")])
 def test_a_signal_stops_the_reading_of_a_large_ontology_at_once(tmp_path, terms_dir, signal_number, code, words):

@@ -175,7 +175,10 @@ def _read_here(connection, path: str, memory_bytes: int) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     # the ceiling is on top of what the process holds already: a fork inherits its parent's mappings
     ceiling = _mapped_bytes() + memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    except (ValueError, OverflowError, OSError):
+        pass                                            # past what the system can set: no ceiling
     try:
         reply = ("ok", read_ontology_file(path))
     except BaseException as exc:
