@@ -3,10 +3,8 @@ and outcomes in graphs of their own, fingerprinted rebuilds, export."""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -15,8 +13,6 @@ from evkg.cli import main
 from evkg.core.errors import UsageError
 from evkg.graph.build import BUILD_INFO_FILE, build, ensure_built, fingerprint, recorded_fingerprint
 from evkg.graph.store import EmbeddedStore, StoreError, all_graphs, rule_set_graphs
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_build_fills_the_named_graphs(built_store, built_store_path):
@@ -157,34 +153,3 @@ def test_a_graph_store_address_without_http_is_refused_with_an_example_like_the_
     with pytest.raises(UsageError) as refused:
         RemoteEndpoint("localhost:7878/update")
     assert "give one like http://localhost:7878/query (/update to load)" in str(refused.value)
-
-
-def test_a_large_graph_is_loaded_in_pieces_side_by_side_and_keeps_every_blank_node(tmp_path):
-    """`evkg build` cuts a large graph into one piece per core for the bulk loader; every blank node's
-    statements stay in one piece, so the store holds exactly the graph (a blank node cut in two would make the
-    loaded graph differ)."""
-    from rdflib import BNode, Literal, URIRef
-
-    from evkg.core.store_loading import PIECE_MIN_TRIPLES, ntriples_pieces
-
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from make_products import make_products
-
-    graph = make_products(500, seed=3)
-    chain = [BNode() for _ in range(2000)]          # one long component, its links listed out of order
-    link = URIRef("https://example.org/next")
-    for node, following in reversed(list(zip(chain, chain[1:]))):
-        graph.add((node, link, following))
-    graph.add((chain[-1], URIRef("https://example.org/end"), Literal("end of the chain")))
-    assert len(graph) >= PIECE_MIN_TRIPLES
-    pieces = ntriples_pieces(graph, 3)
-    assert len(pieces) == 3
-    labels = [set(re.findall(rb"_:\w+", piece)) for piece in pieces]
-    assert not (labels[0] & labels[1] or labels[0] & labels[2] or labels[1] & labels[2])
-    store = EmbeddedStore(tmp_path / "store")
-    store.bulk_load_graph(pieces, "https://example.org/graph")
-    assert len(store.store) == len(graph)
-    blank_nodes = {term for triple in graph for term in triple if isinstance(term, BNode)}
-    stored = store.store.query("SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH ?g { { ?b ?p ?o } UNION "
-                               "{ ?s ?p ?b } FILTER(isBlank(?b)) } }")
-    assert int(next(iter(stored))["n"].value) == len(blank_nodes)

@@ -61,10 +61,10 @@ def test_the_overridden_atmp_conclusion_has_the_superseded_status_and_names_its_
 def _store(outcomes: Graph) -> EmbeddedStore:
     store = EmbeddedStore(store=ox.Store())
     for name, graph in (("ontology", resources.ontology_graph()), ("curated", resources.data_graph())):
-        store.bulk_load_graph([graph.serialize(format="nt", encoding="utf-8")], GRAPHS[name])
+        store.bulk_load_graph(graph.serialize(format="nt", encoding="utf-8"), GRAPHS[name])
     product = Graph().parse(data=description(), format="turtle")
-    store.bulk_load_graph([product.serialize(format="nt", encoding="utf-8")], GRAPHS["curated"])
-    store.bulk_load_graph([outcomes.serialize(format="nt", encoding="utf-8")], GRAPHS["inferred"])
+    store.bulk_load_graph(product.serialize(format="nt", encoding="utf-8"), GRAPHS["curated"])
+    store.bulk_load_graph(outcomes.serialize(format="nt", encoding="utf-8"), GRAPHS["inferred"])
     return store
 
 

@@ -71,10 +71,8 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _ntriples(graph) -> list[bytes]:
-    from evkg.core.store_loading import ntriples_pieces
-
-    return ntriples_pieces(graph)
+def _ntriples(graph) -> bytes:
+    return graph.serialize(format="nt", encoding="utf-8")
 
 
 def graphs_to_build(progress=_stderr):

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import PREFIXES
-from evkg.core.store_loading import load_pieces
+from evkg.core.store_loading import load_serialized
 from evkg.graph.limits import (  # noqa: F401  (other modules import mask from here)
     _CappedBuffer,
     mask,
@@ -270,8 +270,8 @@ class EmbeddedStore:
     def clear(self) -> None:
         self.store.clear()
 
-    def bulk_load_graph(self, pieces: list[bytes], graph_iri: str) -> None:    # N-Triples sharing no blank node
-        load_pieces(self.store, pieces, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph_iri))
+    def bulk_load_graph(self, data: bytes, graph_iri: str, rdf_format=ox.RdfFormat.N_TRIPLES) -> None:
+        load_serialized(self.store, data, rdf_format, to_graph=ox.NamedNode(graph_iri))
 
     def graph_counts(self) -> dict[str, int]:
         answer = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
