@@ -16,6 +16,7 @@ from pathlib import Path
 from evkg.core.errors import InputError
 from evkg.core.files import regular_file_status
 from evkg.terms.index import OBO_PURL, PREFIX_STEMS, LocalOntology, Term, id_prefix, save_local_ontology
+from evkg.terms.reader_process import read_in_child
 
 SUFFIXES = (".obo", ".owl", ".rdf", ".xml", ".json")
 
@@ -124,7 +125,6 @@ def _covered_prefixes(declared: str, terms: dict) -> tuple[str, ...]:
 # ceiling, which Ctrl+C, SIGTERM or the ceiling kill
 MAX_BYTES = 200 * 1024 * 1024
 MAX_MEMORY_MB = 8192
-_POLL_SECONDS = 0.2
 
 
 def _limit_from_environment(name: str, default: int) -> int:
@@ -160,83 +160,3 @@ def _refuse_oversized(path: Path, max_bytes: int) -> None:
                          hint="Add the ontology's base or slim release, or its .obo file (smaller than its .owl), "
                               "or raise the limit with --max-bytes (or EVKG_TERMS_MAX_BYTES) if the machine has "
                               "the memory.")
-
-
-def _read_here(connection, path: str, memory_bytes: int) -> None:
-    """The child: parse under an address-space ceiling, send back ("ok", ontology) or ("error", exception)."""
-    import resource
-    import signal
-
-    from evkg.core.workers import _die_with_parent
-
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent hears Ctrl+C and kills this process
-    # the parent says what went wrong; Rust's own words on an allocation that met the ceiling would only puzzle
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-    # the ceiling is on top of what the process holds already: a fork inherits its parent's mappings
-    ceiling = _mapped_bytes() + memory_bytes
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
-    except (ValueError, OverflowError, OSError):
-        pass                                            # past what the system can set: no ceiling
-    try:
-        reply = ("ok", read_ontology_file(path))
-    except BaseException as exc:
-        if any(words in str(exc) for words in ("can't start new thread", "failed to map segment")):
-            exc = MemoryError()                         # the parser's threads or library met the ceiling
-        reply = ("error", exc if isinstance(exc, (InputError, MemoryError)) else RuntimeError(str(exc)))
-    try:
-        connection.send(reply)
-    except MemoryError:
-        connection.send(("error", MemoryError()))
-
-
-def _mapped_bytes() -> int:
-    """The address space this process has mapped (VmSize), 0 where the system does not say."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError):
-        pass
-    return 0
-
-
-def read_in_child(path: str | Path, max_memory_mb: int = MAX_MEMORY_MB) -> LocalOntology:
-    """read_ontology_file in a child process, so that it can be stopped and its memory is bounded."""
-    import multiprocessing
-
-    # fork: the child's own helpers (the parser's thread pool registers semaphores) report to the child, whose
-    # messages are silenced, not to the terminal when the ceiling stops it
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_read_here, args=(child, str(path), max_memory_mb * 1024 * 1024),
-                              name="evkg-ontology-reader", daemon=True)
-    process.start()
-    child.close()
-    try:
-        while not parent.poll(_POLL_SECONDS):
-            if not process.is_alive() and not parent.poll(0):
-                break
-        status, value = parent.recv() if parent.poll(0) else (None, None)
-    except (EOFError, OSError):
-        status, value = None, None
-    finally:
-        process.join(timeout=5 if process.exitcode is None else 0)
-        if process.is_alive():
-            process.kill()
-            process.join()
-        parent.close()
-    if status == "ok":
-        return value
-    if isinstance(value, InputError):
-        raise value
-    # Rust aborts (SIGABRT) when an allocation meets the ceiling; the kernel's out-of-memory killer sends SIGKILL
-    if isinstance(value, MemoryError) or status is None and process.exitcode in (-6, -9):
-        raise InputError(f"reading it needed more than the {max_memory_mb:,} MB of memory allowed and was stopped.",
-                         path=str(path), hint="Add the ontology's base or slim release, or its .obo file (smaller "
-                         "than its .owl), or allow more with --max-memory MB (or EVKG_TERMS_MAX_MEMORY).")
-    reason = value if status else f"the ontology reader stopped unexpectedly (exit code {process.exitcode})"
-    raise InputError(f"could not be read as an ontology: {reason}", path=str(path),
-                     hint="Check that the file is a complete OBO, OWL (RDF/XML) or OBO-Graph JSON file.")
