@@ -94,3 +94,60 @@ def test_vesicles_in_a_urine_specimen_are_no_starting_material_donated_for_use_i
     assert answers == {E + "EU_InVitroDiagnosticMedicalDevice"}
     treated = run(material="OtherHumanBodyFluidOrTissue")
     assert any(o.category == E + "EU_HumanStartingMaterialRules" for o in treated.outcomes)
+
+
+# ---------------------------------------------------------------- what is asked of a test on specimens
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "products" / "exodx-prostate.yaml"
+# Asked only of a product given to people: the vesicles' role and approach, the facts that decide a medicine's
+# category, release tests, dose, route and studies (Dir. 2001/83/EC Annex I); none is a fact of a urine test.
+FOR_USE_IN_PEOPLE = {"Q-37", "F-annexI3Indication", "F-cargoStatement", "F-cellContent", "F-hasEVComponent",
+                     "F-integralMedicalDevice", "F-manufacturingSetting", "Q-28", "Q-29", "Q-30", "Q-32", "Q-34",
+                     "Q-40"}
+
+
+def test_a_test_on_specimens_is_not_asked_what_a_medicine_given_to_people_is_asked():
+    for engine in ("compiled", "pyshacl"):
+        report = validate_yaml(FIXTURE.read_text(), engine=engine)
+        asked = {r.constraint_id for r in report.results}
+        assert not asked & FOR_USE_IN_PEOPLE, (engine, asked & FOR_USE_IN_PEOPLE)
+        assert report.conforms, [r.message for r in report.results if r.severity == "Violation"]
+        assert "release tests" not in report.completeness_by_section, report.completeness_by_section
+
+
+def test_a_test_on_specimens_also_given_to_people_is_asked_everything():
+    """A second, medical use makes it a product given to people: every check applies, and V-11 names the mix."""
+    text = FIXTURE.read_text().replace("intendedUse: [DiagnosticInVitro]", "intendedUse: [DiagnosticInVitro, Treatment]")
+    report = validate_yaml(text)
+    required = {r.constraint_id for r in report.results if r.severity == "Violation"}
+    assert {"Q-37", "F-cellContent", "F-hasEVComponent"} <= required, required
+    assert "V-11" in {r.constraint_id for r in report.results}
+    assert not report.conforms
+
+
+def test_a_test_on_specimens_is_still_checked_for_what_it_does_state():
+    """Only the questions of a medicine are dropped: a wrong value it does state is still a finding."""
+    text = FIXTURE.read_text() + "evRole: SomethingElse\n"
+    report = validate_yaml(text)
+    assert not report.conforms
+    assert any("SomethingElse" in (r.value or "") + r.message for r in report.results), report.results
+
+
+def validate_yaml(text: str, **options):
+    import tempfile
+
+    from evkg.validation.engine import validate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "description.yaml"
+        path.write_text(text)
+        return validate(load_rdf(path), **options).products[0]
+
+
+def test_the_text_report_tells_a_conclusion_that_answers_every_question_once(capsys):
+    from evkg.cli import main
+
+    main(["check", str(FIXTURE)])
+    out = capsys.readouterr().out
+    for rule in ("EU-01f", "US-01d", "KR-01f"):
+        assert out.count(f"rule {rule}]") == 1, out

@@ -271,9 +271,15 @@ def to_text(run) -> str:
                     short = [o.category_label + ("" if o.status == "settled" else f" ({o.status})")
                              for o in outcomes if _is_positive(o)]
                     if short and jurisdiction != "ALL":
-                        out.append("      In short: " + "; ".join(short))
+                        out.append("      In short: " + "; ".join(dict.fromkeys(short)))
+                    # one conclusion answering several questions (an in vitro diagnostic is no medicine of any
+                    # kind) is told once, not once per question
+                    shown: set = set()
                     for outcome in outcomes:
-                        out.extend(_outcome_lines(outcome, "      ", product.classifications))
+                        lines = _outcome_lines(outcome, "      ", product.classifications)
+                        if tuple(lines) not in shown:
+                            shown.add(tuple(lines))
+                            out.extend(lines)
             out.append("")
         for result in file.other_results:
             out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")
