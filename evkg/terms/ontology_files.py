@@ -147,7 +147,7 @@ def add_ontology_files(paths, folder: Path | None = None, *, max_bytes: int | No
         _refuse_oversized(Path(path), max_bytes)
     added = []
     for path in paths:
-        ontology = read_in_child(path, max_memory_mb)
+        ontology = read_in_child(read_ontology_file, path, max_memory_mb)
         added.append((ontology, save_local_ontology(ontology, folder)))
     return added
 

@@ -46,14 +46,13 @@ def _near_ceiling(peak: int, ceiling: int | None, memory_bytes: int) -> bool:
     return ceiling is not None and peak >= ceiling - memory_bytes // 4
 
 
-def _read_here(connection, path: str, memory_bytes: int, ceiling: int | None) -> None:
+def _read_here(connection, read, path: str, memory_bytes: int, ceiling: int | None) -> None:
     """The child: parse under the address-space ``ceiling``, send back ("ok", ontology) or ("error", exception)."""
     import faulthandler
     import resource
     import signal
 
     from evkg.core.workers import _die_with_parent
-    from evkg.terms.ontology_files import read_ontology_file
 
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)      # the parent hears Ctrl+C and kills this process
@@ -66,7 +65,7 @@ def _read_here(connection, path: str, memory_bytes: int, ceiling: int | None) ->
         except (ValueError, OverflowError, OSError):
             ceiling = None                              # past what the system can set: no ceiling
     try:
-        reply = ("ok", read_ontology_file(path))
+        reply = ("ok", read(path))
     except BaseException as exc:
         if isinstance(exc, MemoryError) or _near_ceiling(_status_bytes("VmPeak"), ceiling, memory_bytes):
             exc = MemoryError()
@@ -77,8 +76,9 @@ def _read_here(connection, path: str, memory_bytes: int, ceiling: int | None) ->
         connection.send(("error", MemoryError()))
 
 
-def read_in_child(path: str | Path, max_memory_mb: int):
-    """read_ontology_file in a child process, so that it can be stopped and its memory is bounded."""
+def read_in_child(read, path: str | Path, max_memory_mb: int):
+    """``read(path)`` (reading an ontology file) in a child process, so that it can be stopped and its memory is
+    bounded."""
     import multiprocessing
     import time
 
@@ -89,7 +89,7 @@ def read_in_child(path: str | Path, max_memory_mb: int):
     # messages are silenced, not to the terminal when the ceiling stops it
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_read_here, args=(child, str(path), memory_bytes, ceiling),
+    process = context.Process(target=_read_here, args=(child, read, str(path), memory_bytes, ceiling),
                               name="evkg-ontology-reader", daemon=True)
     process.start()
     child.close()
