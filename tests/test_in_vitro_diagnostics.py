@@ -151,3 +151,15 @@ def test_the_text_report_tells_a_conclusion_that_answers_every_question_once(cap
     out = capsys.readouterr().out
     for rule in ("EU-01f", "US-01d", "KR-01f"):
         assert out.count(f"rule {rule}]") == 1, out
+
+
+def test_a_test_on_specimens_gets_only_the_device_answers_and_hermit_agrees():
+    """US-08b also answered 'not a vaccine' for a urine test, which the OWL definition of that category (a
+    product with a medical use) does not reach: `evkg reason` reported a disagreement."""
+    from evkg.classification.reason import cross_check, labels
+
+    data = load_rdf(FIXTURE)
+    settled = {(o.rule, o.category.split("#")[1]) for o in classify(data).outcomes if o.status == "settled"}
+    assert settled == {(rule, category) for rule, category, _ in DEVICE.values()}, settled
+    result = cross_check(data)
+    assert result.consistent and result.disagreements == [], [d.describe(labels()) for d in result.disagreements]
