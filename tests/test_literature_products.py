@@ -664,6 +664,20 @@ EXPECTED = {
         "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
         "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     },
+    # iPSC exosomes against atopic dermatitis: medicinal by presentation (Art. 1(2)(a)), biological (Annex I Part I
+    # 3.2.1.1(b)); a new active substance for an immune-mediated disease: centralised (Reg. 726/2004 Annex I point 3,
+    # provisional). How the iPSCs were reprogrammed is not reported, so whether the producer is a GMO, and with it
+    # GTMP (Annex I Part IV 2.1), the GMO question (Dir. 2001/18/EC Art. 2(2)) and US gene therapy, stay open, as do
+    # ATMP (cell content) and HCT/P. US: a drug and biological product (PHS Act 351(i)); nothing loaded, no device:
+    # not a combination product (21 CFR 3.2(e)).
+    "gd-iexo-001-atopic-dermatitis": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+        "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+        "absent": ["EU_NotGTMP", "US_NotGeneTherapy"],
+    },
 }
 
 # A urine test measuring exosomal RNA (McKiernan et al. 2016): examines specimens taken from the body and gives
