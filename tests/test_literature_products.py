@@ -603,6 +603,81 @@ EXPECTED = {
         "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "US_BiologicalProduct": "settled",
         "US_NotCombinationProduct": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     },
+    # MSC exosome ointment developed for psoriasis (first given to healthy volunteers): presented as treating a
+    # disease, so a medicinal product (Dir. 2001/83/EC Art. 1(2)(a)) and a US drug (FD&C Act 201(g)(1)(B)); native
+    # human vesicles acting themselves: biological (Annex I Part I 3.2.1.1(b); PHS Act 351(i)), BLA to market. A new
+    # active substance for an immune-mediated disease: centralised (Reg. 726/2004 Annex I point 3, provisional, as
+    # the listed group needs confirming). Cell content and producer modification not reported: sCTMP/TEP/GTMP and so
+    # ATMP (Reg. 1394/2007 Art. 2(1)), HCT/P (21 CFR 1271.3(d)), US gene therapy and the MFDS EV category stay open;
+    # the source material is not reported either, so whether Dir. 2004/23/EC governs it stays open. Nothing loaded,
+    # no device, the moisturising cream a separate product: not a combination product (21 CFR 3.2(e)).
+    "ptd2021p-msc-exo-ointment": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "EU_NotCombinedATMP": "settled", "EU_HospitalExemptionNotAvailable": "settled", "Q_EU_ATMP": UNDECIDED,
+        "Q_EU_GTMP": UNDECIDED, "Q_EU_StartingMaterial": UNDECIDED, "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+        "US_LeadCenterCBER": "provisional", "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED,
+        "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_RFDRecommended", "EU_CentralisedProcedureOptional"],
+    },
+    # Allogeneic placenta-MSC exosomes injected into the brain after a malignant MCA infarct: medicinal (Art. 1(2)(a))
+    # and biological (Annex I Part I 3.2.1.1(b)); placenta cells donated for manufacture: Dir. 2004/23/EC Art. 2(1).
+    # Stroke is not an Annex I point 3 disease (not neurodegenerative), so the centralised procedure is mandatory
+    # only if it is an ATMP (Annex I point 1a), which waits for the cell content, as do GTMP (producer modification),
+    # HCT/P, '361' status and MFDS. US: a drug and biological product (PHS Act 351(i)); nothing loaded, no device:
+    # not a combination product.
+    "dehghani-pmsc-exo-stroke": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_HumanStartingMaterialRules": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED,
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled",
+        "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_US_361HCTP": UNDECIDED,
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+        "absent": ["EU_CentralisedProcedureMandatory", "US_NotHCTP"],
+    },
+    # Rose-cell vesicles studied on melasma and other hyperpigmentation beside cosmetic aims: a disease claim makes
+    # them medicinal by presentation, and in doubt the medicines law applies (Art. 1(2)(a), 2(2)), so not a cosmetic
+    # (Reg. (EC) 1223/2009 Art. 2(1)(a)); a US drug (FD&C Act 201(g)(1)(B)). Plant vesicle acting itself: biological
+    # substance or herbal preparation (Art. 1(30)-(32); contested). Plant cells are not the human or animal cells of
+    # an sCTMP/TEP (Annex I Part IV 2.2; Reg. 1394/2007 Art. 2(1)(b)), nor an HCT/P; rose-cell modification not
+    # reported, so GTMP, ATMP and the centralised question (Annex I point 1a) stay open. US: no 351(i) category fits a
+    # plant vesicle (provisional), so NDA and CDER. Korea: cell therapy means human or animal cells (Enforcement
+    # Decree of the Advanced Regenerative Bio Act, Art. 2(1)1); plant material is outside the MFDS EV guideline.
+    "rsce-rose-exo-pigmentation": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotSCTMP": "settled",
+        "EU_NotTEP": "settled", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+        "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled", "US_NonBiologicDrug": "provisional",
+        "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_NDARequired": "provisional",
+        "Q_US_GeneTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
+        "absent": ["EU_Cosmetic", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+    },
+    # Nebulised umbilical-cord MSC exosomes for COVID-19 pneumonia: medicinal and biological as the other native MSC
+    # vesicles; cord cells donated for manufacture: Dir. 2004/23/EC Art. 2(1). Treatment, not active immunisation: not
+    # an Art. 1(4) vaccine. A new active substance for a viral disease: centralised (Reg. 726/2004 Annex I point 3,
+    # provisional). Cell content and producer modification not reported: ATMP, GTMP, HCT/P and MFDS stay open. US: a
+    # drug and biological product, BLA; nebuliser not supplied with it: not a combination product.
+    "chu-ucmsc-exo-covid-nebulised": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_HumanStartingMaterialRules": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "Q_EU_ATMP": UNDECIDED, "Q_EU_GTMP": UNDECIDED,
+        "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotVaccine": "settled",
+        "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
+        "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    },
+    # iPSC exosomes against atopic dermatitis: medicinal by presentation (Art. 1(2)(a)), biological (Annex I Part I
+    # 3.2.1.1(b)); a new active substance for an immune-mediated disease: centralised (Reg. 726/2004 Annex I point 3,
+    # provisional). How the iPSCs were reprogrammed is not reported, so whether the producer is a GMO, and with it
+    # GTMP (Annex I Part IV 2.1), the GMO question (Dir. 2001/18/EC Art. 2(2)) and US gene therapy, stay open, as do
+    # ATMP (cell content) and HCT/P. US: a drug and biological product (PHS Act 351(i)); nothing loaded, no device:
+    # not a combination product (21 CFR 3.2(e)).
+    "gd-iexo-001-atopic-dermatitis": {
+        "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+        "EU_CentralisedProcedureMandatory": "provisional", "EU_NotVaccineAgainstInfectiousDisease": "settled",
+        "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "US_Drug": "settled",
+        "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+        "Q_US_HCTP": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+        "absent": ["EU_NotGTMP", "US_NotGeneTherapy"],
+    },
 }
 
 # A urine test measuring exosomal RNA (McKiernan et al. 2016): examines specimens taken from the body and gives
