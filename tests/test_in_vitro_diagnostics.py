@@ -163,3 +163,17 @@ def test_a_test_on_specimens_gets_only_the_device_answers_and_hermit_agrees():
     assert settled == {(rule, category) for rule, category, _ in DEVICE.values()}, settled
     result = cross_check(data)
     assert result.consistent and result.disagreements == [], [d.describe(labels()) for d in result.disagreements]
+
+
+def test_a_test_on_specimens_given_a_route_or_a_dose_is_told_it_reads_as_given_to_people():
+    """Declaring in vitro diagnosis alone drops the checks of a product given to people, so a description that
+    also says how the product is given to people contradicts itself (V-12) instead of passing unasked."""
+    for addition, where in (("routeOfAdministration: [Intravenous]\n", "routeOfAdministration"),
+                            ("dose:\n  - value: 2.0e9\n    unit: Particles\n    quantityKind: ParticleNumber\n", "dose")):
+        report = validate_yaml(FIXTURE.read_text() + addition)
+        found = [r for r in report.results if r.constraint_id == "V-12"]
+        assert found and found[0].severity == "Violation" and found[0].path.endswith(where), report.results
+        assert "add that use" in found[0].message and not report.conforms
+    assert "V-12" not in {r.constraint_id for r in validate_yaml(FIXTURE.read_text()).results}
+    both = FIXTURE.read_text().replace("[DiagnosticInVitro]", "[DiagnosticInVitro, DiagnosticInVivo]")
+    assert "V-12" not in {r.constraint_id for r in validate_yaml(both + "routeOfAdministration: [Intravenous]\n").results}

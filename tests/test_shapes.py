@@ -645,7 +645,9 @@ CASES = [
      {_result("V-11-InVitroDiagnosisWithAnotherMedicalUse", W, "intendedUse")}),
     ("V-11", "urine-test-only",
      _delete("ex:msc-ev evkg:intendedUse evkg:Treatment") + _insert("ex:msc-ev evkg:intendedUse evkg:DiagnosticInVitro"),
-     set()),
+     # the product keeps the route and dose of the medicine it was: a test on specimens has neither
+     {_result("V-12-InVitroDiagnosisGivenToPeople", V, "routeOfAdministration"),
+      _result("V-12-InVitroDiagnosisGivenToPeople", V, "dose")}),
     ("V-09", "synthetic-comparator-with-no-role",
      _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:vesicleKind evkg:NaturallyReleasedEV",
              "ex:msc-ev evkg:evRole evkg:ActiveSubstanceRole")
