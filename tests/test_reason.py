@@ -173,3 +173,14 @@ def _command(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_hermit_agrees_that_a_gene_therapy_product_is_neither_a_cell_therapy_nor_tissue_engineered():
+    """EU-19b answers the somatic-cell and tissue-engineering questions of a GTMP (Reg. 1394/2007 Art. 2(5));
+    the ontology had no definition to match, so `evkg reason` reported two disagreements for the PTEN-mRNA
+    exosomes."""
+    from evkg.io.load import load_rdf
+
+    data = load_rdf(ROOT / "tests" / "fixtures" / "products" / "yang-pten-mrna-exosomes.yaml")
+    result = cross_check(data)
+    assert result.consistent and result.disagreements == [], [d.describe(labels()) for d in result.disagreements]
