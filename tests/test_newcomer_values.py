@@ -28,3 +28,31 @@ def test_a_number_where_a_term_or_block_belongs_is_a_finding_at_its_line_not_an_
     at_key = [r for r in file["products"][0]["results"] if r["field"] == f"/{key}" and r["value"] == value]
     if key in ("organism", "indication"):
         assert at_key and at_key[0]["line"] == 4 and "ontology term" in at_key[0]["message"], file
+
+
+SIRNA = HEAD + """evRole: DeliveryVehicleRole
+intendedUse: Treatment
+diseaseClaim: true
+hasEVComponent:
+  - type: EVPreparation
+    evOriginKind: HumanOrigin
+    hasSource:
+      type: CellCultureSource
+      geneticallyModified: true
+loadedCargo:
+  - type: CargoItem
+    cargoKind: NucleicAcid
+"""
+
+
+def test_a_premise_names_an_unnamed_cargo_item_as_the_findings_do_not_by_its_yaml_key(capsys, tmp_path):
+    path = write(tmp_path, "sirna.yaml", SIRNA)
+    _, text, _ = run(capsys, "check", path)
+    _, explained, _ = run(capsys, "explain", path)
+    _, as_json, _ = run(capsys, "check", "-f", "json", path)
+    premises = [p for c in json.loads(as_json)["files"][0]["products"][0]["classifications"]
+                for p in c["premises"]]
+    assert "loaded cargo: cargo item #1" in premises
+    for out in (text, explained, as_json):
+        assert "loadedCargo-1" not in out.replace("/loadedCargo-1", "")
+        assert "loaded cargo: cargo item #1" in out
