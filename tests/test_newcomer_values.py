@@ -56,3 +56,25 @@ def test_a_premise_names_an_unnamed_cargo_item_as_the_findings_do_not_by_its_yam
     for out in (text, explained, as_json):
         assert "loadedCargo-1" not in out.replace("/loadedCargo-1", "")
         assert "loaded cargo: cargo item #1" in out
+
+
+@pytest.mark.parametrize("line, meant, told", [
+    ("indication: MONDO:005178", "MONDO:0005178 (osteoarthritis)", "has 6 digits after 'MONDO:'"),
+    ("indication: MONDO:00005178", "MONDO:0005178 (osteoarthritis)", "has 8 digits after 'MONDO:'"),
+    ("indication: NCIT:2926", "NCIT:C2926", ""),
+    ("indication: 5178", "MONDO:0005178 (osteoarthritis)", "`indication: MONDO:0005178`"),
+    ("organism: 9606", "NCBITaxon:9606 (Homo sapiens)", "`organism: NCBITaxon:9606`")])
+def test_a_term_id_with_its_digits_miscounted_or_alone_is_told_the_term_it_stands_for(
+        capsys, tmp_path, line, meant, told):
+    file = check_json(capsys, tmp_path, HEAD + line + "\n")
+    key = line.partition(":")[0]
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"] == f"/{key}" and r["line"] == 4]
+    assert any(f"Did you mean {meant}" in m and told in m for m in messages), messages
+
+
+def test_a_miscounted_cell_type_id_in_a_source_is_told_the_cell_type(capsys, tmp_path):
+    text = HEAD + ("hasEVComponent:\n  - type: EVPreparation\n    hasSource:\n      type: CellCultureSource\n"
+                   "      producerCellType: CL:000134\n")
+    file = check_json(capsys, tmp_path, text)
+    messages = [r["message"] for r in file["products"][0]["results"] if r["constraint"] == "S-producerCellType"]
+    assert any("Did you mean CL:0000134 (mesenchymal stem cell)?" in m for m in messages), messages

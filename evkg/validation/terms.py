@@ -76,6 +76,7 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
     takes ontology terms, with the closest terms of the kinds it takes."""
     from evkg.terms.index import expected_kinds
     from evkg.validation.compiled import DATA_GRAPH
+    from evkg.validation.id_digits import padded_term
 
     wanted = expected_kinds()
     if not wanted:
@@ -102,6 +103,7 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
             words = str(value)
         exact = (iri_for_identifier(re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", "_", local))
                  if isinstance(value, URIRef) else None)
+        exact = exact or padded_term(predicate, value)      # `indication: 5178`, the number of MONDO:0005178
         kinds = wanted[str(predicate)]
         close = [exact] if exact else [t.iri for t in index.closest(words, kinds)]
         if close:
