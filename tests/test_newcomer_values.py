@@ -78,3 +78,11 @@ def test_a_miscounted_cell_type_id_in_a_source_is_told_the_cell_type(capsys, tmp
     file = check_json(capsys, tmp_path, text)
     messages = [r["message"] for r in file["products"][0]["results"] if r["constraint"] == "S-producerCellType"]
     assert any("Did you mean CL:0000134 (mesenchymal stem cell)?" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("written, meant", [("NCT 04223622", "NCT04223622"), ("ISRCTN 12345678", "ISRCTN12345678"),
+                                            ("'EudraCT: 2020-001978-29'", "2020-001978-29")])
+def test_a_trial_number_parted_from_its_registry_prefix_is_told_the_number_to_write(capsys, tmp_path, written, meant):
+    file = check_json(capsys, tmp_path, HEAD + f"trialRegistryId: {written}\n")
+    messages = [r["message"] for r in file["products"][0]["results"] if r["constraint"] == "S-trialRegistryId"]
+    assert any(f'Did you mean "{meant}"' in m for m in messages), messages
