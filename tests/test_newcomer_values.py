@@ -86,3 +86,14 @@ def test_a_trial_number_parted_from_its_registry_prefix_is_told_the_number_to_wr
     file = check_json(capsys, tmp_path, HEAD + f"trialRegistryId: {written}\n")
     messages = [r["message"] for r in file["products"][0]["results"] if r["constraint"] == "S-trialRegistryId"]
     assert any(f'Did you mean "{meant}"' in m for m in messages), messages
+
+
+@pytest.mark.parametrize("written, told", [
+    ("12/03/2025", "12/03/2025 is 2025-03-12 if the day comes first and 2025-12-03 if the month does"),
+    ("31/12/2025", "Write it as 2025-12-31."), ("12 March 2025", "Write it as 2025-03-12."),
+    ("2025/3/12", "Write it as 2025-03-12."), ("March 2025", "A date needs the day")])
+def test_a_date_written_as_people_write_it_is_told_the_date_to_write(capsys, tmp_path, written, told):
+    text = HEAD + f"releaseTest:\n  - type: ReleaseTest\n    testType: SterilityTest\n    date: {written}\n"
+    file = check_json(capsys, tmp_path, text)
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"].endswith("/date")]
+    assert any(told in m for m in messages), messages

@@ -456,6 +456,7 @@ def unknown_term_results(submitted: SubmittedData) -> list:
 def _with_hints(message: str, path, value) -> str:
     """The message with what the value may have meant: several values in one text, another unit, another key, the
     registry number inside the text, the term of the right code system, or else the closest value of its list."""
+    from evkg.validation.date_spellings import date_hint
     from evkg.validation.id_digits import id_digits_hint
     from evkg.validation.misplaced_values import other_key_hint
     from evkg.validation.other_code_system import other_code_system_hint
@@ -465,7 +466,7 @@ def _with_hints(message: str, path, value) -> str:
 
     said = (several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
             + registry_id_hint(path, value) + other_code_system_hint(path, value) + yes_no_hint(path, value)
-            + id_digits_hint(path, value))
+            + id_digits_hint(path, value) + date_hint(path, value))
     return message + (said or close_value_hint(path, value, message))
 
 
