@@ -97,3 +97,19 @@ def test_a_date_written_as_people_write_it_is_told_the_date_to_write(capsys, tmp
     file = check_json(capsys, tmp_path, text)
     messages = [r["message"] for r in file["products"][0]["results"] if r["field"].endswith("/date")]
     assert any(told in m for m in messages), messages
+
+
+@pytest.mark.parametrize("line, key, kind", [('dose: "2 ml"', "dose", "Measurement"),
+                                            ("releaseTest: sterile", "releaseTest", "ReleaseTest"),
+                                            ("hasSource: cells", "hasSource", "CellCultureSource"),
+                                            ("hasEVComponent: 3", "hasEVComponent", "EVPreparation")])
+def test_text_where_a_block_belongs_is_one_finding_at_its_line_not_checks_run_on_the_text(
+        capsys, tmp_path, line, key, kind):
+    path = write(tmp_path, "knee.yaml", HEAD + line + "\n")
+    _, out, _ = run(capsys, "check", path)
+    assert not [row for row in out.splitlines() if row.startswith(("  VIOLATION on", "  WARNING on", "  INFO on"))]
+    file = check_json(capsys, tmp_path, HEAD + line + "\n")
+    assert file["other_results"] == []
+    [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "S-blockAsText"]
+    assert told["line"] == 4 and told["field"] == f"/{key}"
+    assert f"directly under {key}, where a block of facts is expected" in told["message"] and kind in told["message"]

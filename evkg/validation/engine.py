@@ -348,10 +348,14 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.terms import UNKNOWN_TERM_SHAPE, conclusion_results, redefinition_results, term_results
 
+    from evkg.validation.text_for_blocks import block_text_results, is_check_of_text_block
+
     submitted = SubmittedData(store, as_rdflib)
+    block_texts, texts = block_text_results(submitted)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
                    + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted)
                    + facts_named_as_text(submitted) + redefinition_results(submitted, redefinitions))
+    raw_results = [r for r in raw_results if not is_check_of_text_block(r, texts)] + block_texts
     from evkg.validation.misplaced_facts import misplaced_fact_hints
 
     misplaced = misplaced_fact_hints(submitted, raw_results)          # a missing fact written on another node
