@@ -113,3 +113,20 @@ def test_text_where_a_block_belongs_is_one_finding_at_its_line_not_checks_run_on
     [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "S-blockAsText"]
     assert told["line"] == 4 and told["field"] == f"/{key}"
     assert f"directly under {key}, where a block of facts is expected" in told["message"] and kind in told["message"]
+
+
+@pytest.mark.parametrize("words, meant", [("MONDO:005178", "MONDO:0005178 (osteoarthritis)"),
+                                          ("MONDO 0005178", "MONDO:0005178 (osteoarthritis)"),
+                                          ("CL:000134", "CL:0000134 (mesenchymal stem cell)")])
+def test_a_term_search_for_a_mistyped_identifier_names_the_term_it_stands_for(capsys, words, meant):
+    code, out, _ = run(capsys, "terms", "search", words)
+    assert f"Did you mean {meant}?" in out
+
+
+def test_an_identifier_written_with_a_space_for_the_colon_is_told_the_term(capsys, tmp_path):
+    file = check_json(capsys, tmp_path, HEAD + "indication: MONDO 0005178\n")
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"] == "/indication"]
+    assert any("Write it as `indication: MONDO:0005178`" in m for m in messages), messages
+    file = check_json(capsys, tmp_path, HEAD + "indication: CL 0000134\n")          # a cell type is no disease
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"] == "/indication"]
+    assert messages and not any("CL:0000134" in m for m in messages), messages

@@ -85,3 +85,24 @@ def _compactor():
 
 def _curie(iri: str) -> str:
     return _compactor().curie(iri)
+
+
+def padded_identifier(text: str) -> str | None:
+    """The known term an identifier typed with its digits miscounted or its separator changed stands for
+    (MONDO:005178, MONDO 0005178, mondo_0005178 for MONDO:0005178), as its IRI, or None."""
+    from evkg.core.identifiers import identifier_stems
+    from evkg.terms.index import default_index
+
+    found = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9]*)\s*[:_ ]\s*([A-Za-z]?)([0-9]+)\s*", text)
+    if not found:
+        return None
+    stems = {space.lower(): stem for space, stem in identifier_stems().items()}
+    stem = stems.get(found.group(1).lower())
+    if stem is None:
+        return None
+    index, number = default_index(), found.group(3).lstrip("0") or "0"
+    for width in range(len(number), 11):
+        iri = stem + found.group(2).upper() + number.zfill(width)
+        if index.label(iri):
+            return iri
+    return None
