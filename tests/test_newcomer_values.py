@@ -130,3 +130,15 @@ def test_an_identifier_written_with_a_space_for_the_colon_is_told_the_term(capsy
     file = check_json(capsys, tmp_path, HEAD + "indication: CL 0000134\n")          # a cell type is no disease
     messages = [r["message"] for r in file["products"][0]["results"] if r["field"] == "/indication"]
     assert messages and not any("CL:0000134" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("line, told", [
+    ("shelfLife: 12 months", "Write it as P12M."), ("shelfLife: 1 year", "Write it as P1Y."),
+    ("shelfLife: 6 months at -80 C", "Write it as P6M, and give the rest (at -80 C) as the storage condition"),
+    ("sizeCutoffNm: 1,5", "Write it as 1.5, with a decimal point."),
+    ("sizeCutoffNm: 1,000", "Write 1000 if the comma separates thousands, or 1.000 if it is a decimal comma")])
+def test_a_duration_in_words_or_a_decimal_comma_is_told_the_value_to_write(capsys, tmp_path, line, told):
+    file = check_json(capsys, tmp_path, HEAD + line + "\n")
+    key = line.partition(":")[0]
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"] == f"/{key}"]
+    assert any(told in m for m in messages), messages
