@@ -142,3 +142,11 @@ def test_a_duration_in_words_or_a_decimal_comma_is_told_the_value_to_write(capsy
     key = line.partition(":")[0]
     messages = [r["message"] for r in file["products"][0]["results"] if r["field"] == f"/{key}"]
     assert any(told in m for m in messages), messages
+
+
+def test_yaml_read_as_turtle_is_not_told_to_declare_a_keyword_as_a_prefix(capsys, tmp_path):
+    code, out, err = run(capsys, "check", write(tmp_path, "knee.ttl", HEAD))
+    assert code == 2
+    assert "<@id>" not in out + err and "@prefix id:" not in out + err
+    assert "is not valid Turtle" in out + err
+    assert "It looks like YAML" in out + err and "name the file .yaml, or add --input-format yaml" in out + err
