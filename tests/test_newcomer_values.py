@@ -3,6 +3,7 @@ with what to write instead; none makes the file unreadable."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -150,3 +151,14 @@ def test_yaml_read_as_turtle_is_not_told_to_declare_a_keyword_as_a_prefix(capsys
     assert "<@id>" not in out + err and "@prefix id:" not in out + err
     assert "is not valid Turtle" in out + err
     assert "It looks like YAML" in out + err and "name the file .yaml, or add --input-format yaml" in out + err
+
+
+def test_the_summary_gives_the_same_counts_in_text_markdown_and_html(capsys, tmp_path):
+    path = write(tmp_path, "sirna.yaml", SIRNA)
+    summaries = []
+    for fmt in ("text", "markdown", "html"):
+        _, out, _ = run(capsys, "check", "-f", fmt, path, tmp_path / "missing.yaml")
+        line = next(row for row in out.splitlines() if "Summary:" in row)
+        summaries.append(re.sub(r"<[^>]+>|\*\*", "", line).strip())
+    assert summaries[0] == summaries[1] == summaries[2], summaries
+    assert "note(s)" in summaries[0] and "1 file(s) could not be read" in summaries[0]
