@@ -162,3 +162,9 @@ def test_the_summary_gives_the_same_counts_in_text_markdown_and_html(capsys, tmp
         summaries.append(re.sub(r"<[^>]+>|\*\*", "", line).strip())
     assert summaries[0] == summaries[1] == summaries[2], summaries
     assert "note(s)" in summaries[0] and "1 file(s) could not be read" in summaries[0]
+
+
+@pytest.mark.parametrize("written, meant", [("delivery", "DeliveryVehicle"), ("active", "ActiveSubstance")])
+def test_a_query_parameter_given_part_of_a_role_name_is_told_the_role(capsys, written, meant):
+    code, out, err = run(capsys, "query", "ev-role", "--param", f"role={written}")
+    assert code == 2 and f"(did you mean {meant}?)" in err
