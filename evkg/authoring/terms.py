@@ -227,6 +227,13 @@ def no_match_message(text: str, for_property: str | None = None) -> str:
             return (f"No term that {for_property} accepts matches {shown}; other terms do: "
                     f"{', '.join(offered(h) for h in elsewhere)}.")
     close = _closest_words(text, for_property)
+    from evkg.validation.id_digits import padded_identifier
+
+    meant = padded_identifier(text)
+    if meant:                                     # MONDO:005178: the digits miscounted, or a space for ':'
+        from evkg.terms.index import default_index
+
+        close = f" Did you mean {_compactor().curie(meant)} ({default_index().label(meant)})?" + close
     return (f"No term matches {shown} among the terms evkg knows (a selection of each ontology, and the "
             f"ontologies you added).{close} If you know the term's identifier, write it as a CURIE "
             f"({_example_curie(for_property)}): "

@@ -6,6 +6,7 @@ of the vocabulary (knowledge.FactRequirements), never a table in code.
 from __future__ import annotations
 
 import functools
+import re
 
 import pyoxigraph as ox
 
@@ -13,6 +14,7 @@ from evkg.classification.knowledge import _jurisdiction_code, label_of
 from evkg.classification.outcomes import _IN_SCOPE, ALL_JURISDICTIONS, EVKG_NS, _sparql_term, _value, _value_words
 
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_KEY_SEGMENT = re.compile(r"[a-z][A-Za-z0-9]*(?:-([0-9]+))?")     # an unnamed part's IRI ends key or key-N
 
 
 # Statements whose value is an evkg name the vocabulary does not define (evkg:siRNA for evkg:NucleicAcid) are
@@ -68,6 +70,24 @@ class DescriptionFacts:
               FILTER(isIRI(?item) && STRSTARTS(STR(?prop), "{EVKG_NS}"))
             }} GROUP BY ?item""")
         return {row["item"].value: row["label"].value for row in rows}
+
+    @functools.cached_property
+    def part_names(self) -> dict:
+        """IRI -> "cargo item #1" for the parts a YAML or JSON form left unnamed (their IRIs end in the key and
+        number they were written under, .../loadedCargo-1), as the findings name them."""
+        rows = self.store.query(f"""
+            SELECT ?item (MIN(STR(?kind)) AS ?type) WHERE {{
+              ?this <{_IN_SCOPE.value}> true ; ?prop ?item .
+              ?item a ?kind .
+              FILTER(isIRI(?item) && STRSTARTS(STR(?item), CONCAT(STR(?this), "/")))
+            }} GROUP BY ?item""", use_default_graph_as_union=True)
+        names = {}
+        for row in rows:
+            written = _KEY_SEGMENT.fullmatch(row["item"].value.rsplit("/", 1)[-1])
+            kind = self.kb.labels.get(row["type"].value)
+            if written and kind:
+                names[row["item"].value] = kind + (f" #{written.group(1)}" if written.group(1) else "")
+        return names
 
     @functools.cached_property
     def cargo_gaps(self) -> dict:
@@ -190,8 +210,13 @@ class DescriptionFacts:
             values = [v for v in values or () if self.readable(v, prop)]      # what no rule could read is no premise
             if not values:
                 continue
-            shown = sorted(self.item_labels.get(v.value) if isinstance(v, ox.NamedNode) and v.value not in self.kb.labels
-                           and v.value in self.item_labels else _value_words(v, self.kb.labels) for v in values)
+            shown = sorted(self._item_words(v) for v in values)
             words.append(f"{label_of(prop)}: {', '.join(shown)}")
         return words
 
+    def _item_words(self, value) -> str:
+        if isinstance(value, ox.NamedNode) and value.value not in self.kb.labels:
+            named = self.item_labels.get(value.value) or self.part_names.get(value.value)
+            if named:
+                return named
+        return _value_words(value, self.kb.labels)

@@ -163,7 +163,8 @@ def parse_value(kind: str, raw: str) -> str:
         key = re.sub(r"[\s_-]", "", value.lower()).removesuffix("role")
         if key in names:
             return _iri_term(EVKG + names[key])
-        raise BadValue(f"{value!r} is not an EV role")
+        meant = [names[k].removesuffix("Role") for k in names if key and key in k]    # `delivery`, `active`
+        raise BadValue(f"{value!r} is not an EV role" + (f" (did you mean {' or '.join(meant)}?)" if meant else ""))
     if kind == "paper":
         raise BadValue(f"{value!r} is not a DOI or pmid:<number>")
     # any term: numbers and booleans as typed literals, anything else as text

@@ -22,6 +22,6 @@ def prefix_hint(reason: str) -> str:
              **{k: v["@id"] for k, v in bundled_context()["@context"].items()
                 if isinstance(v, dict) and v.get("@prefix") and isinstance(v.get("@id"), str)}, **PREFIXES}
     iri = known.get(found.group(1))
-    if not iri:
+    if not iri or iri.startswith("@"):             # `id:`, `type:`: keywords of the YAML form, not prefixes
         return ""
     return f"Declare the prefix at the top of the file: @prefix {found.group(1)}: <{iri}> ."

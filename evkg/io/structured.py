@@ -510,9 +510,19 @@ class _Preparer:
         coerced = self.context.get(key, {}).get("@type") if isinstance(self.context.get(key), dict) else None
         if coerced == "@vocab" and isinstance(value, str):
             return self.vocab_value(key, value)
+        if coerced == "@vocab" and isinstance(value, (bool, int, float)):
+            # a number or true/false where a term or block belongs (`organism: 9606`) is no IRI: kept as the text
+            # it reads as, so the checks say at its line what the key takes, instead of the file being unreadable
+            return {"@value": _written_number(value)}
         if coerced in _NUMERIC_TYPES and isinstance(value, (int, float)) and not isinstance(value, bool):
             return lexical_form(value, coerced)
         return value
+
+
+def _written_number(value: bool | int | float) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return format(value, "g") if isinstance(value, float) else str(value)
 
 
 def _only_graph(node: dict) -> bool:

@@ -11,6 +11,7 @@ from evkg.core.files import STDIN
 
 # Lines that only Turtle (or SPARQL) writes: prefix and base declarations.
 _TURTLE_DECLARATION = re.compile(r"(?im)^\s*(@prefix|@base|prefix|base)\s+[\w.-]*:?\s*<")
+_YAML_KEY_LINE = re.compile(r"[A-Za-z][\w-]*:(\s|$)")          # `id: knee-ev`, `hasEVComponent:`
 
 
 def with_format_hint(error: InputError, path: str, input_format: str | None) -> InputError:
@@ -22,6 +23,9 @@ def with_format_hint(error: InputError, path: str, input_format: str | None) -> 
     elif reason.startswith("is not valid YAML") and path != STDIN and _looks_like_turtle(path):
         hint = ("It looks like Turtle (it has @prefix or PREFIX lines), not YAML: name the file .ttl, or add "
                 "--input-format turtle.")          # the YAML advice on indentation would mislead here
+    elif reason.startswith("is not valid Turtle") and path != STDIN and input_format is None and _looks_like_yaml(path):
+        hint = ("It looks like YAML (it starts with 'key: value' lines), not Turtle: name the file .yaml, or add "
+                "--input-format yaml.")            # the Turtle advice on prefixes would mislead here
     else:
         return error
     return InputError(reason, path=error.path, line=error.line, column=error.column, hint=hint)
@@ -29,12 +33,23 @@ def with_format_hint(error: InputError, path: str, input_format: str | None) -> 
 
 def _looks_like_turtle(path: str) -> bool:
     """Whether the start of a regular file declares prefixes as Turtle does (never blocks on a FIFO)."""
+    return bool(_TURTLE_DECLARATION.search(_head(path)))
+
+
+def _looks_like_yaml(path: str) -> bool:
+    """Whether a regular file declares no prefix and its first statement is a YAML `key: value` line."""
+    head = _head(path)
+    first = next((line for line in head.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    return not _TURTLE_DECLARATION.search(head) and bool(_YAML_KEY_LINE.match(first))
+
+
+def _head(path: str) -> str:
+    """The first 64 KiB of a regular file as text, or ''."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
-        return False
+        return ""
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            return False
-        head = handle.read(64 * 1024).decode("utf-8", "replace")
-    return bool(_TURTLE_DECLARATION.search(head))
+            return ""
+        return handle.read(64 * 1024).decode("utf-8", "replace")

@@ -334,8 +334,9 @@ def to_markdown(run) -> str:
     s = run.summary()
     if getattr(run, "rule_set", None):
         out.append(f"Classified under the rule set {_md(run.rule_set)}, not the law in force.\n")
-    out.append(f"**Summary:** {s['products']} product(s), {s['products_conforming']} conform, "
-               f"{s['violations']} violation(s), {s['warnings']} warning(s).")
+    out.append(f"**Summary:** {s['products']} product(s) in {s['files']} file(s); {s['products_conforming']} "
+               f"conform; {s['violations']} violation(s), {s['warnings']} warning(s), {s['infos']} note(s); "
+               f"{s['files_with_errors']} file(s) could not be read.")
     return "\n".join(out) + "\n"
 
 
@@ -475,8 +476,9 @@ def to_html(run) -> str:
             continue
         body.extend(product_html(p, level=3) for p in file.products)
     s = run.summary()
-    body.append(f"<p><strong>Summary:</strong> {s['products']} product(s), {s['products_conforming']} conform, "
-                f"{s['violations']} violation(s), {s['warnings']} warning(s).</p>")
+    body.append(f"<p><strong>Summary:</strong> {s['products']} product(s) in {s['files']} file(s); "
+                f"{s['products_conforming']} conform; {s['violations']} violation(s), {s['warnings']} warning(s), "
+                f"{s['infos']} note(s); {s['files_with_errors']} file(s) could not be read.</p>")
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>evkg check report</title>"
             f"<style>{_CSS}</style></head><body>" + "\n".join(body) + "</body></html>\n")
 

@@ -348,10 +348,14 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     from evkg.validation.not_reported import facts_named_as_text
     from evkg.validation.terms import UNKNOWN_TERM_SHAPE, conclusion_results, redefinition_results, term_results
 
+    from evkg.validation.text_for_blocks import block_text_results, is_check_of_text_block
+
     submitted = SubmittedData(store, as_rdflib)
+    block_texts, texts = block_text_results(submitted)
     raw_results = (list(raw_results) + unresolved_source_results(submitted) + unknown_term_results(submitted)
                    + term_results(submitted) + conclusion_results(submitted) + ill_typed_results(submitted)
                    + facts_named_as_text(submitted) + redefinition_results(submitted, redefinitions))
+    raw_results = [r for r in raw_results if not is_check_of_text_block(r, texts)] + block_texts
     from evkg.validation.misplaced_facts import misplaced_fact_hints
 
     misplaced = misplaced_fact_hints(submitted, raw_results)          # a missing fact written on another node
@@ -456,14 +460,18 @@ def unknown_term_results(submitted: SubmittedData) -> list:
 def _with_hints(message: str, path, value) -> str:
     """The message with what the value may have meant: several values in one text, another unit, another key, the
     registry number inside the text, the term of the right code system, or else the closest value of its list."""
+    from evkg.validation.date_spellings import date_hint
+    from evkg.validation.id_digits import id_digits_hint
     from evkg.validation.misplaced_values import other_key_hint
+    from evkg.validation.number_spellings import number_hint
     from evkg.validation.other_code_system import other_code_system_hint
     from evkg.validation.registry_ids import registry_id_hint
     from evkg.validation.several_values import close_value_hint, several_values_hint, yes_no_hint
     from evkg.validation.unit_spellings import unit_hint
 
     said = (several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
-            + registry_id_hint(path, value) + other_code_system_hint(path, value) + yes_no_hint(path, value))
+            + registry_id_hint(path, value) + other_code_system_hint(path, value) + yes_no_hint(path, value)
+            + id_digits_hint(path, value) + date_hint(path, value) + number_hint(path, value))
     return message + (said or close_value_hint(path, value, message))
 
 

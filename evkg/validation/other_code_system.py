@@ -3,9 +3,6 @@ Ontology term, DOID:0080600, where MONDO or NCIt is needed): the finding names t
 that has the same name, when the term index knows one."""
 from __future__ import annotations
 
-import functools
-import re
-
 from rdflib import URIRef
 
 
@@ -13,6 +10,7 @@ def other_code_system_hint(prop, value) -> str:
     """' Did you mean MONDO:0100096 (COVID-19)?' or ''."""
     from evkg.core.namespaces import EVKG
     from evkg.terms.index import default_index, expected_kinds
+    from evkg.validation.id_digits import property_patterns as _patterns
     from evkg.validation.terms import _curie
 
     if not (isinstance(prop, URIRef) and isinstance(value, URIRef) and str(prop).startswith(str(EVKG))
@@ -28,15 +26,3 @@ def other_code_system_hint(prop, value) -> str:
     close = [t.iri for t in index.closest(label, expected_kinds().get(str(prop), ()), limit=5)
              if all(p.search(t.iri) for p in patterns)]
     return f" Did you mean {_curie(close[0])} ({index.label(close[0])})?" if close else ""
-
-
-@functools.cache
-def _patterns(prop: str) -> tuple:
-    """The patterns the shapes require of the property's values (sh:pattern on a shape with that path)."""
-    from rdflib.namespace import SH
-
-    from evkg.core import resources
-
-    shapes = resources.shapes_graph()
-    return tuple(re.compile(str(p)) for shape in shapes.subjects(SH.path, URIRef(prop))
-                 for p in shapes.objects(shape, SH.pattern))

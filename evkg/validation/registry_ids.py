@@ -14,8 +14,10 @@ def registry_id_hint(prop, value) -> str:
 
     if prop != EVKG.trialRegistryId or not isinstance(value, Literal):
         return ""
-    for word in re.split(r"[\s,;:()\[\]]+", str(value)):
-        word = word.strip(".")
+    words = [w.strip(".") for w in re.split(r"[\s,;:()\[\]]+", str(value))]
+    # a registry prefix parted from its number by a space or a colon ("NCT 04223622", "ISRCTN: 123…") is one word
+    joined = [a + b for a, b in zip(words, words[1:]) if re.fullmatch(r"[A-Za-z]+", a)]
+    for word in words + joined:
         for registry, pattern in _patterns():
             if word and word != str(value) and pattern.search(word):
                 return f' Did you mean "{word}" ({registry})?'

@@ -14,7 +14,7 @@ import difflib
 import functools
 import re
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from evkg.core.namespaces import EVKG, EVSH
@@ -76,6 +76,7 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
     takes ontology terms, with the closest terms of the kinds it takes."""
     from evkg.terms.index import expected_kinds
     from evkg.validation.compiled import DATA_GRAPH
+    from evkg.validation.id_digits import padded_identifier, padded_term
 
     wanted = expected_kinds()
     if not wanted:
@@ -102,6 +103,8 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
             words = str(value)
         exact = (iri_for_identifier(re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[_-]+", "_", local))
                  if isinstance(value, URIRef) else None)
+        exact = exact or padded_term(predicate, value) or (   # `indication: 5178` or `MONDO 0005178`
+            _taken(predicate, padded_identifier(str(value))) if isinstance(value, Literal) else None)
         kinds = wanted[str(predicate)]
         close = [exact] if exact else [t.iri for t in index.closest(words, kinds)]
         if close:
@@ -114,6 +117,13 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
                             f"The {prop} is {written}, so no check or rule can recognise it: the {prop} takes an "
                             f"ontology term, written as its CURIE. {hint}"))
     return results
+
+
+def _taken(prop, iri: str | None) -> str | None:
+    """The IRI when the shapes' patterns for the property let it through."""
+    from evkg.validation.id_digits import property_patterns
+
+    return iri if iri and all(p.search(iri) for p in property_patterns(str(prop))) else None
 
 
 @functools.cache
