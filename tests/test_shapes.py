@@ -648,6 +648,13 @@ CASES = [
      # the product keeps the route and dose of the medicine it was: a test on specimens has neither
      {_result("V-12-InVitroDiagnosisGivenToPeople", V, "routeOfAdministration"),
       _result("V-12-InVitroDiagnosisGivenToPeople", V, "dose")}),
+    ("V-13", "sold-as-non-medical-but-presented-for-a-disease",
+     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment") + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical"),
+     {_result("V-13-DiseaseClaimWithoutMedicalUse", V, "intendedUse")}),
+    ("V-13", "non-medical-without-a-disease-claim",
+     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:diseaseClaim true")
+     + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:diseaseClaim false"),
+     set()),
     ("V-09", "synthetic-comparator-with-no-role",
      _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:vesicleKind evkg:NaturallyReleasedEV",
              "ex:msc-ev evkg:evRole evkg:ActiveSubstanceRole")

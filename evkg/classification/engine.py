@@ -141,15 +141,16 @@ class _Run:
     # -- scope -------------------------------------------------------------------------------------------
     def scope(self) -> tuple[list[str], list[str]]:
         rows = self.store.query(f"""
-            SELECT ?p (SAMPLE(?medical) AS ?m) (SAMPLE(?use) AS ?u) WHERE {{
+            SELECT ?p (SAMPLE(?medical) AS ?m) (SAMPLE(?use) AS ?u) (SAMPLE(?claim) AS ?c) WHERE {{
               ?p a <{EVKG_NS}EVProduct> . FILTER(isIRI(?p))
               OPTIONAL {{ ?p <{EVKG_NS}intendedUse> ?use }}
               OPTIONAL {{ ?p <{EVKG_NS}intendedUse> ?medical FILTER(?medical != <{EVKG_NS}NonMedical>) }}
+              OPTIONAL {{ ?p <{EVKG_NS}diseaseClaim> ?claim FILTER(?claim = true) }}
             }} GROUP BY ?p""")
         in_scope, out_of_scope = [], []
-        for row in rows:
+        for row in rows:        # a product presented for a disease is in scope whatever its stated uses (V-13)
             product = row["p"].value
-            if row["u"] is not None and row["m"] is None:
+            if row["u"] is not None and row["m"] is None and row["c"] is None:
                 out_of_scope.append(product)
             else:
                 in_scope.append(product)

@@ -41,16 +41,17 @@ def merge_tallies(tallies) -> dict:
 
 
 def tally_checks(store: ox.Store, owners: dict, by_product: dict, failed_checks: dict, severity_of_shape,
-                 focus_nodes: dict | None = None, not_given_to_people: set = frozenset()) -> None:
+                 focus_nodes: dict | None = None, use_scopes=None) -> None:
     """Tally applicable and failed (shape, focus node) checks per product, report section and severity;
     `severity_of_shape` gives a shape's severity name under the profile in use; `focus_nodes` are those of
-    focus_nodes_by_shape when the caller has them already; a product of `not_given_to_people` is not asked the
-    checks of a product given to people (evkg.validation.use_scope)."""
+    focus_nodes_by_shape when the caller has them already; `use_scopes` leaves out the checks a product's intended
+    uses do not call for (evkg.validation.use_scope)."""
     from evkg.validation.compiled import focus_nodes_by_shape
-    from evkg.validation.use_scope import is_asked
+    from evkg.validation.use_scope import UseScopes
 
     # (shape, focus) -> severity of its failure, per product; each is taken out once counted, so what is
     # left are failures of checks the shapes' targets do not reach (counted as applicable too)
+    scopes = use_scopes if use_scopes is not None else UseScopes()
     failed_of = {product: {(shape, focus): severity for shape, focus, severity in failures}
                  for product, failures in failed_checks.items()}
     tallies = {product: {label: {} for label in _section_labels()} for product in failed_checks}
@@ -64,7 +65,7 @@ def tally_checks(store: ox.Store, owners: dict, by_product: dict, failed_checks:
         severity = section = None
         for focus in nodes:
             product = owners.get(focus)
-            if product is None or not is_asked(shape, product, not_given_to_people):
+            if product is None or not scopes.asks(shape, product):
                 continue
             if severity is None:           # asked once per shape, not once per focus node
                 severity, section = severity_of_shape(shape), _shape_section(shape)

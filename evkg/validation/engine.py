@@ -23,7 +23,7 @@ from evkg.core.resources import subclass_closure
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import RdflibTerms, to_ox
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
-from evkg.validation.use_scope import in_vitro_diagnostics, is_asked
+from evkg.validation.use_scope import use_scopes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 from evkg.validation.completeness import SEVERITY_WEIGHT  # noqa: E402,F401  (one weight table)
@@ -148,7 +148,7 @@ class SubmittedData:
                 SELECT DISTINCT ?p WHERE {{ GRAPH {data} {{ ?p a ?type }}
                   ?type <{RDFS.subClassOf}>* <{EVKG.EVProduct}> }}""")), key=str)
         self.owners = self._owners(data)
-        self.not_given_to_people = {as_rdflib[p] for p in in_vitro_diagnostics(store, DATA_GRAPH.value)}
+        self.use_scopes = use_scopes(store, DATA_GRAPH.value, as_rdflib.__getitem__)
         # facts each product's description marks as not reported by its sources (on any of its nodes)
         self.not_reported: dict = {}
         for row in _rows(store, f"SELECT ?n ?f WHERE {{ GRAPH {data} {{ ?n <{EVKG.notReported}> ?f }} }}"):
@@ -365,7 +365,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
     for raw in raw_results:
         focus, shape, path = raw.focus, raw.shape, raw.path
         product = submitted.owners.get(focus)
-        if raw.value in (None, focus) and not is_asked(shape, product, submitted.not_given_to_people):
+        if raw.value in (None, focus) and not submitted.use_scopes.asks(shape, product):
             continue                    # a fact not asked of this product is missing (one it states is checked)
         severity = profile_severity(shape, raw.severity, profile)
         constraint_id, sources, name, _ = _shape_info(shape)
@@ -400,7 +400,7 @@ def report_for_store(store: ox.Store, raw_results, *, profile: str = DEFAULT_PRO
             failed_checks[product].add((shape, focus, severity))
     tally_checks(store, submitted.owners, by_product, failed_checks,
                  lambda shape: profile_severity(shape, _shape_severity_term(shape), profile), focus_nodes,
-                 not_given_to_people=submitted.not_given_to_people)
+                 use_scopes=submitted.use_scopes)
     for report in by_product.values():
         report.results = sorted(one_finding_per_mistake(report.results), key=ValidationResult.sort_key)
     return ValidationReport(products=[by_product[p] for p in submitted.products],

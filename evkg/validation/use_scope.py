@@ -4,13 +4,21 @@ An in vitro diagnostic examines specimens taken from the body and is never given
 2017/746, Article 2(2); 21 CFR 809.3(a)); the facts that decide a medicinal product's category (the vesicles'
 role, therapeutic approach, cells in the final product, manufacturing setting) and the release tests, dose and
 studies of a product given to people (Directive 2001/83/EC, Annex I) are not asked of it. A shape that asks only
-for those carries evkg:onlyForUseInPeople true. For a product whose every stated intended use is
-evkg:DiagnosticInVitro its checks are not counted and a fact it finds missing is not reported, while a value the
-product does state is checked as ever. A product with any other use is asked everything.
+for those carries evkg:onlyForUseInPeople true.
+
+A product whose every intended use is non-medical (a cosmetic, a food, a research reagent) is outside the
+medicinal-product rules (Directive 2001/83/EC, Article 1(2)): no classification question is asked of it, so
+neither are the facts that decide one nor the tests and studies of a medicine (shapes marked
+evkg:onlyForMedicalUse true). The vesicles themselves are still checked against MISEV, and its shelf life and
+storage are still asked.
+
+A fact such a shape finds missing is not reported and its check is not counted, while a value the product does
+state is checked as ever. A product with any other use is asked everything.
 """
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 from rdflib import Literal
 
@@ -18,23 +26,37 @@ from evkg.core import resources
 from evkg.core.namespaces import EVKG
 
 IN_VITRO = str(EVKG.DiagnosticInVitro)
+NON_MEDICAL = str(EVKG.NonMedical)
 
 
 @functools.cache
-def only_for_use_in_people(shape) -> bool:
-    return resources.shapes_graph().value(shape, EVKG.onlyForUseInPeople) == Literal(True)
+def _marked(shape, annotation) -> bool:
+    return resources.shapes_graph().value(shape, annotation) == Literal(True)
 
 
-def in_vitro_diagnostics(store, data_graph: str) -> set:
-    """The products (pyoxigraph terms) of `data_graph` in `store` whose every intended use is an in vitro
-    diagnosis."""
+@dataclass(frozen=True)
+class UseScopes:
+    """The products whose stated uses leave some checks unasked."""
+    in_vitro_only: frozenset = frozenset()        # every use an in vitro diagnosis: given to no one
+    non_medical_only: frozenset = frozenset()     # every use non-medical: no medicinal question is asked
+
+    def asks(self, shape, product) -> bool:
+        """Whether `shape` applies to `product`."""
+        if product in self.in_vitro_only and _marked(shape, EVKG.onlyForUseInPeople):
+            return False
+        return not (product in self.non_medical_only and _marked(shape, EVKG.onlyForMedicalUse))
+
+
+def use_scopes(store, data_graph: str, term=lambda node: node) -> UseScopes:
+    """The use scopes of the products of `data_graph` in the pyoxigraph `store`; `term` turns a pyoxigraph node
+    into the caller's kind of term."""
     uses: dict = {}
     query = f"SELECT ?p ?u WHERE {{ GRAPH <{data_graph}> {{ ?p <{EVKG.intendedUse}> ?u }} }}"
     for product, use in store.query(query):
         uses.setdefault(product, set()).add(use.value)
-    return {product for product, stated in uses.items() if stated == {IN_VITRO}}
-
-
-def is_asked(shape, product, not_given_to_people: set) -> bool:
-    """Whether `shape` applies to `product`."""
-    return product not in not_given_to_people or not only_for_use_in_people(shape)
+    # presented for a disease, a product is a medicinal one whatever its stated uses (V-13)
+    claimed = {product for (product,) in store.query(
+        f"SELECT ?p WHERE {{ GRAPH <{data_graph}> {{ ?p <{EVKG.diseaseClaim}> ?claim FILTER(?claim = true) }} }}")}
+    return UseScopes(
+        in_vitro_only=frozenset(term(p) for p, stated in uses.items() if stated == {IN_VITRO}),
+        non_medical_only=frozenset(term(p) for p, stated in uses.items() if stated == {NON_MEDICAL} and p not in claimed))

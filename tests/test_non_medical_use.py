@@ -1,0 +1,85 @@
+"""A product whose every intended use is non-medical (a cosmetic, a food) is outside the medicinal-product rules
+(Directive 2001/83/EC Art. 1(2)): it is classified out of scope and not asked the facts and tests of a medicine
+(shapes marked evkg:onlyForMedicalUse), while its vesicles are still checked against MISEV. Presented for a
+disease, it is a medicinal product whatever it is sold as (V-13), and asked everything."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from evkg.classification.engine import classify
+from evkg.core.namespaces import EVKG
+from evkg.io.load import load_rdf
+from evkg.validation.engine import validate
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "products" / "lu-milk-exo-skin-ageing.yaml"
+# the bovine milk exosomes of the fixture, sold as a skincare ingredient only (the fixture also claims a
+# regenerative use, which makes it a product with a medical use)
+COSMETIC = (FIXTURE.read_text().replace("intendedUse: [NonMedical, Regenerative]", "intendedUse: [NonMedical]")
+            .replace("therapeuticApproach: ImmunomodulatoryRegenerativeTherapy\n", "")
+            .replace("evRole: ActiveSubstanceRole\n", "").replace("manufacturingSetting: IndustrialManufacture\n", "")
+            .replace("integralMedicalDevice: false\n", "").replace("annexI3Indication: false\n", "")
+            .replace("notReported: [cellContent]\n", ""))
+# asked only of a product with a medical use: the facts that decide a medicine's category, role and approach,
+# indication, route, release tests, dose, potency and non-clinical studies
+FOR_MEDICAL_USE = {"F-annexI3Indication", "F-cellContent", "F-integralMedicalDevice", "F-manufacturingSetting",
+                   "Q-37", "Q-28", "Q-29", "Q-30", "Q-34", "Q-39", "Q-40", "S-indication"}
+
+
+def checked(text: str, **options):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "description.yaml"
+        path.write_text(text)
+        data = load_rdf(path)
+        return validate(data, **options).products[0], classify(data)
+
+
+def test_the_cosmetic_description_states_none_of_the_medicinal_facts():
+    for absent in ("therapeuticApproach", "evRole", "manufacturingSetting", "integralMedicalDevice",
+                   "annexI3Indication", "cellContent", "indication:", "routeOfAdministration: [Intra"):
+        assert absent not in COSMETIC, absent
+    assert "intendedUse: [NonMedical]\n" in COSMETIC and "diseaseClaim: false" in COSMETIC
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_a_cosmetic_is_not_asked_what_a_medicine_is_asked_and_its_vesicles_are_still_checked(engine):
+    report, result = checked(COSMETIC, engine=engine)
+    asked = {r.constraint_id for r in report.results}
+    assert not asked & FOR_MEDICAL_USE, asked & FOR_MEDICAL_USE
+    assert {"Q-19", "Q-20", "Q-32"} <= asked, asked          # MISEV markers; shelf life and storage
+    assert {o.category for o in result.outcomes} == {str(EVKG.OutOfScope)}
+
+
+def test_a_cosmetic_is_asked_everything_once_it_names_a_medical_use():
+    report, result = checked(COSMETIC.replace("intendedUse: [NonMedical]", "intendedUse: [NonMedical, Regenerative]"))
+    asked = {r.constraint_id for r in report.results}
+    assert {"F-cellContent", "F-manufacturingSetting", "Q-37", "Q-28", "Q-34", "Q-40"} <= asked, asked
+    assert str(EVKG.OutOfScope) not in {o.category for o in result.outcomes}
+
+
+def test_a_value_a_cosmetic_does_state_is_still_checked():
+    report, _ = checked(COSMETIC + "evRole: SomethingElse\n")
+    assert any("SomethingElse" in (r.value or "") + r.message for r in report.results), report.results
+
+
+def test_a_cosmetic_presented_for_a_disease_is_told_so_and_classified_as_a_medicine():
+    """Sold as a cosmetic but presented as treating a disease, it is a medicinal product by presentation
+    (Dir. 2001/83/EC Art. 1(2)(a)): no longer out of scope, asked everything, and the medicinal-product question
+    waits for the medical use the claim presents instead of saying the law leaves it open."""
+    report, result = checked(COSMETIC.replace("diseaseClaim: false", "diseaseClaim: true"))
+    by_id = {r.constraint_id: r for r in report.results}
+    assert by_id["V-13"].severity == "Violation" and not report.conforms
+    assert {"F-cellContent", "Q-37", "Q-34"} <= set(by_id), set(by_id)
+    assert str(EVKG.OutOfScope) not in {o.category for o in result.outcomes}
+    medicinal = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_Medicinal)]
+    assert [o.status for o in medicinal] == ["undecided"]
+    assert str(EVKG.intendedUse) in {m["property"] for m in medicinal[0].missing}, medicinal[0].missing
+
+
+def test_a_cosmetic_presented_for_a_disease_with_its_medical_use_is_a_medicinal_product():
+    _, result = checked(COSMETIC.replace("diseaseClaim: false", "diseaseClaim: true")
+                        .replace("intendedUse: [NonMedical]", "intendedUse: [NonMedical, Treatment]"))
+    medicinal = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_Medicinal)]
+    assert [(o.category, o.status, o.rule) for o in medicinal] == [(str(EVKG.EU_MedicinalProduct), "settled", "EU-01")]
