@@ -128,3 +128,51 @@ def test_a_call_that_ends_soon_after_its_caller_gives_up_keeps_its_worker():
         assert pool.call(sum, [1, 2], timeout=60, wait=0) == 3           # at once: the worker is idle, not claimed
     finally:
         pool.close()
+
+
+def _fault() -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _abort() -> None:
+    os.abort()
+
+
+def test_a_worker_killed_by_a_fault_is_told_apart_from_one_that_ran_out_of_memory():
+    """A crash in native code (SIGSEGV) was reported as "needed more memory"; an allocation failure under the
+    memory limit ends in SIGABRT (native code) or SIGKILL (the kernel's out-of-memory killer)."""
+    from evkg.core.workers import WorkerCrashed
+
+    pool = WorkerPool(1)
+    pool.start(wait=True)
+    try:
+        with pytest.raises(WorkerCrashed) as crash:
+            pool.call(_fault, timeout=60)
+        assert not crash.value.out_of_memory and crash.value.signal_name == "SIGSEGV"
+        with pytest.raises(WorkerCrashed) as crash:
+            pool.call(_abort, timeout=60)
+        assert crash.value.out_of_memory and crash.value.signal_name == "SIGABRT"
+        assert pool.call(sum, [1, 2], timeout=120) == 3            # served by the replacement
+    finally:
+        pool.close()
+
+
+def test_the_server_tells_a_crashed_check_from_one_that_needed_more_memory():
+    import asyncio
+
+    from evkg.web.errors import ServiceError
+    from evkg.web.service import Service
+
+    service = Service(None, max_bytes=1000, timeout=60, progress=lambda message: None)
+    service.check_pool = WorkerPool(1)
+    service.check_pool.start(wait=True)
+    try:
+        told = {}
+        for function in (_fault, _abort):
+            with pytest.raises(ServiceError) as error:
+                asyncio.run(service.in_check_worker("check", function))
+            told[function.__name__] = (error.value.status, error.value.code, str(error.value))
+        assert told["_fault"][:2] == (500, "worker-crashed") and "SIGSEGV" in told["_fault"][2], told
+        assert told["_abort"][:2] == (413, "too-complex") and "more memory" in told["_abort"][2], told
+    finally:
+        service.close()

@@ -24,6 +24,7 @@ CANCEL_POLL_SECONDS = 0.1              # how often a cancellable call looks whet
 # how long a call whose caller gave up may still run before its worker is killed: most checks end within it,
 # and a worker killed costs a new one about a second of CPU to start and warm
 GONE_GRACE_SECONDS = 0.5
+EXIT_CODE_WAIT_SECONDS = 2.0           # for a worker whose connection broke to be reaped, so its exit code is known
 MAX_FAILED_STARTS = 5                  # in a row; then the pool stops trying (calls wait, then WorkerBusy)
 
 
@@ -44,7 +45,32 @@ class WorkerCancelled(WorkerError):
 
 
 class WorkerCrashed(WorkerError):
-    """The worker died during the call (out of memory, a crash in native code)."""
+    """The worker died during the call (out of memory, a crash in native code). ``out_of_memory`` is False
+    when the worker was stopped by a fault signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE), which running out of
+    memory does not raise: under the address-space limit an allocation fails, and native code aborts (SIGABRT)
+    or Python exits; the kernel's out-of-memory killer sends SIGKILL."""
+
+    def __init__(self, message: str, exitcode: int | None = None):
+        super().__init__(message)
+        self.exitcode = exitcode
+
+    @property
+    def out_of_memory(self) -> bool:
+        return self.exitcode is None or -self.exitcode not in _FAULT_SIGNALS
+
+    @property
+    def signal_name(self) -> str | None:
+        import signal
+
+        if self.exitcode is None or self.exitcode >= 0:
+            return None
+        try:
+            return signal.Signals(-self.exitcode).name
+        except ValueError:
+            return f"signal {-self.exitcode}"
+
+
+_FAULT_SIGNALS = frozenset({11, 7, 4, 8})      # SIGSEGV, SIGBUS, SIGILL, SIGFPE (the same numbers on Linux)
 
 
 def _die_with_parent() -> None:
@@ -275,10 +301,14 @@ class WorkerPool:
             if cancelled is not None and cancelled.is_set():
                 raise WorkerCancelled(f"{self.name}: the caller gave up; the call had finished")
         except (EOFError, OSError, BrokenPipeError):
+            exitcode = None
             if worker is not None:
+                worker.process.join(EXIT_CODE_WAIT_SECONDS)       # why it died decides what the caller is told
+                exitcode = worker.process.exitcode
                 self._replace(worker)
                 worker = None
-            raise WorkerCrashed(f"{self.name}: the worker stopped during the call") from None
+            raise WorkerCrashed(f"{self.name}: the worker stopped during the call (exit code {exitcode})",
+                                exitcode) from None
         finally:
             with self._lock:
                 self._claimed -= 1

@@ -212,7 +212,11 @@ class Service:
             raise ServiceError(503, "busy", f"the server is busy with other {what}s; try again in a few seconds.",
                                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
                                retry_after_seconds=RETRY_AFTER_SECONDS) from None
-        except WorkerCrashed:
+        except WorkerCrashed as crash:
+            if not crash.out_of_memory:
+                raise ServiceError(500, "worker-crashed", f"the {what} stopped unexpectedly: the process running "
+                                   f"it failed ({crash.signal_name}). Other requests are not affected; please "
+                                   "report it to the operator with the description or query that caused it.") from None
             raise ServiceError(413, "too-complex", f"the {what} needed more memory than one request may use and "
                                "was stopped. Split the description or narrow the query.") from None
         finally:
