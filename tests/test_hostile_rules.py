@@ -119,6 +119,17 @@ def test_a_rule_may_not_pass_its_conclusions_off_as_a_rule_in_force(tmp_path, ca
                                  "(https://w3id.org/evkg/shapes#EU-01)", "evkg:derivedByRule <https://example.org/hostile#X-01>")
 
 
+def test_a_rule_may_not_add_to_an_outcome_of_a_bundled_rule(tmp_path, capsys):
+    """A rule minting EU-01's own outcome node and restating its rule would add a category to EU-01's
+    conclusion; the triple it restates was already concluded by EU-01, and is checked all the same."""
+    eu01 = ('BIND(IRI(CONCAT("https://w3id.org/evkg/data/outcome/", '
+            'SHA1(CONCAT(STR($this), "|EU-01|EU_MedicinalProduct")))) AS ?new)')
+    text = rule("X-01", "?new evkg:derivedByRule evsh:EU-01 ; evkg:category evkg:EU_GTMP .",
+                f"$this evkg:intendedUse ?use . {eu01}") + "ex:X-01 sh:order 1000 .\n"
+    whatif_refuses(overlay(tmp_path, text), capsys, "rule X-01 attributes its conclusions to another rule "
+                                                    "(https://w3id.org/evkg/shapes#EU-01)")
+
+
 def test_a_rule_may_not_change_the_facts_it_classifies(tmp_path, capsys):
     path = overlay(tmp_path, rule("X-01", outcome("ex:X-01", extra="$this evkg:intendedUse evkg:NonMedical ."),
                                   PLAIN))

@@ -236,12 +236,12 @@ class _Run:
             with watched(rule):          # a rule of a user's file may run away inside Oxigraph
                 conclusions = checked_conclusions(rule, hierarchy_conclusions(
                     self.kb, self.index, self.in_scope, self.hierarchy_seen) if rule is hierarchy
-                    else self.store.query(rule.query), self.in_scope)
-                for triple, s, p, o in conclusions:
+                    else self.store.query(rule.query), self.in_scope, self.derived)
+                for triple, terms, s, p, o in conclusions:
                     if p == status or triple in self.derived:
                         continue
                     self.derived.add(triple)
-                    batch.append(ox.Quad(triple.subject, triple.predicate, triple.object))
+                    batch.append(ox.Quad(*terms))
                     self.index.add(s, p, o)
                     if p == category:
                         changed_at[o] = any_changed_at = clock

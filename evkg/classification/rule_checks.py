@@ -149,21 +149,28 @@ _OUTCOME_PREDICATES = frozenset("https://w3id.org/evkg#" + name for name in (
     "supersededBy", "jurisdiction", "missingFact", "status")) | {"http://purl.org/dc/terms/source", _RDF_TYPE}
 
 
-def checked_conclusions(rule, conclusions, in_scope: set):
-    """The triples a rule concludes, each with its subject, predicate and object as strings, stopping it (and Oxigraph's evaluation with it) at the first it may not
-    conclude or once it concludes far more than a few outcomes per product (a cartesian product in its WHERE
-    filled memory)."""
+def checked_conclusions(rule, conclusions, in_scope: set, seen=frozenset()):
+    """The new triples a rule concludes, each with its subject, predicate and object as terms and as strings,
+    stopping it (and Oxigraph's evaluation with it) at the first it may not conclude or once it concludes far
+    more than a few outcomes per product (a cartesian product in its WHERE filled memory). A bundled rule's
+    triples already in `seen` are passed over unchecked; a rule from a user's file has every triple checked
+    (one attributing an existing outcome to its own rule would otherwise add to that outcome)."""
     from evkg.core.conclusions import conclusion_class_iris
 
     limit = MAX_CONCLUSIONS_PER_PRODUCT * max(len(in_scope), 1)
+    if rule.origin is not None:
+        seen = frozenset()
     classes = conclusion_class_iris()
     for count, triple in enumerate(conclusions):
         if count >= limit:
             raise _stopped(rule, f"concluded more than {limit:,} statements about {len(in_scope)} product(s) in one "
                                  "run and was stopped", "A rule concludes a few outcomes per product: join every "
                            "pattern of its WHERE to $this, and mint one ?outcome per product and answer.")
-        subject, predicate = triple.subject.value, triple.predicate.value
-        value = getattr(triple.object, "value", str(triple.object))      # a triple term has no value
+        if triple in seen:
+            continue
+        terms = triple.subject, triple.predicate, triple.object        # each access builds a new Python object
+        subject, predicate = terms[0].value, terms[1].value
+        value = getattr(terms[2], "value", str(terms[2]))              # a triple term has no value
         if predicate.endswith("#derivedByRule") and value != rule.iri:
             # the report would give the conclusion that rule's legal sources and status
             raise _stopped(rule, f"attributes its conclusions to another rule ({value})",
@@ -174,7 +181,7 @@ def checked_conclusions(rule, conclusions, in_scope: set):
             raise _stopped(rule, f"states a fact instead of a conclusion ({subject} <{predicate}> {value})",
                            "A rule's CONSTRUCT writes only about the outcome it mints: its type, product, category, "
                            "question, jurisdiction, premises, alternatives and sources.")
-        yield triple, subject, predicate, value
+        yield triple, terms, subject, predicate, value
 
 
 def endless_rules(pending: list, passes: int):
