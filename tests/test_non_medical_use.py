@@ -83,3 +83,26 @@ def test_a_cosmetic_presented_for_a_disease_with_its_medical_use_is_a_medicinal_
                         .replace("intendedUse: [NonMedical]", "intendedUse: [NonMedical, Treatment]"))
     medicinal = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_Medicinal)]
     assert [(o.category, o.status, o.rule) for o in medicinal] == [(str(EVKG.EU_MedicinalProduct), "settled", "EU-01")]
+
+
+@pytest.mark.parametrize("route", ["Intravenous", "Inhalation", "TopicalOnWound"])
+def test_a_cosmetic_injected_inhaled_or_put_on_a_wound_is_told_so_and_classified_as_a_medicine(route):
+    """No cosmetic or food is injected, inhaled or put on a wound (Reg. 1223/2009 Art. 2(1)(a), Reg. 178/2002
+    Art. 2): given that way to act on the body it is a medicinal product by function, and the EU question waits
+    for the medical use that EU-01d needs instead of the product being out of scope."""
+    report, result = checked(COSMETIC.replace("routeOfAdministration: [Topical]", f"routeOfAdministration: [{route}]"))
+    assert "routeOfAdministration: [Topical]" in COSMETIC
+    v14 = [r for r in report.results if r.constraint_id == "V-14"]
+    assert [(r.severity, r.value_term) for r in v14] == [("Violation", EVKG[route])], report.results
+    assert {"F-cellContent", "Q-37", "Q-34"} <= {r.constraint_id for r in report.results}
+    medicinal = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_Medicinal)]
+    assert [o.status for o in medicinal] == ["undecided"], medicinal
+    waiting = {rule for m in medicinal[0].missing if m["property"] == str(EVKG.intendedUse) for rule in m["rules"]}
+    assert "EU-01d" in waiting, medicinal[0].missing
+
+
+def test_a_cosmetic_or_food_taken_by_mouth_or_put_on_the_skin_stays_out_of_scope():
+    for route in ("Topical", "Oral"):
+        report, result = checked(COSMETIC.replace("routeOfAdministration: [Topical]", f"routeOfAdministration: [{route}]"))
+        assert "V-14" not in {r.constraint_id for r in report.results}
+        assert {o.category for o in result.outcomes} == {str(EVKG.OutOfScope)}, route

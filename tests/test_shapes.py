@@ -649,12 +649,19 @@ CASES = [
      {_result("V-12-InVitroDiagnosisGivenToPeople", V, "routeOfAdministration"),
       _result("V-12-InVitroDiagnosisGivenToPeople", V, "dose")}),
     ("V-13", "sold-as-non-medical-but-presented-for-a-disease",
-     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment") + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical"),
+     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
+     + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:routeOfAdministration evkg:Topical"),
      {_result("V-13-DiseaseClaimWithoutMedicalUse", V, "intendedUse")}),
-    ("V-13", "non-medical-without-a-disease-claim",
+    ("V-13", "non-medical-without-a-disease-claim-applied-to-the-skin",
+     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:diseaseClaim true",
+             "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
+     + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:diseaseClaim false ; "
+               "evkg:routeOfAdministration evkg:Topical"),
+     set()),
+    ("V-14", "sold-as-non-medical-but-injected",
      _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:diseaseClaim true")
      + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:diseaseClaim false"),
-     set()),
+     {_result("V-14-NonMedicalUseGivenAsAMedicine", V, "routeOfAdministration")}),
     ("V-09", "synthetic-comparator-with-no-role",
      _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:vesicleKind evkg:NaturallyReleasedEV",
              "ex:msc-ev evkg:evRole evkg:ActiveSubstanceRole")

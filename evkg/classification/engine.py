@@ -17,6 +17,8 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from evkg.core.conclusions import (category_class_iris, category_type_pattern, conclusion_class_iris,
                                    conclusion_pattern, conclusion_property_iris)
 from evkg.core.closure import reachable
+from evkg.core.intended_use import facts_of, stated_by_product, use_facts_query
+from evkg.core.intended_use import out_of_scope as is_out_of_scope
 from evkg.core.redefinitions import take_redefining_statements
 from evkg.core.sparql_patterns import Needs
 from evkg.core.store_loading import load_serialized
@@ -140,20 +142,15 @@ class _Run:
 
     # -- scope -------------------------------------------------------------------------------------------
     def scope(self) -> tuple[list[str], list[str]]:
-        rows = self.store.query(f"""
-            SELECT ?p (SAMPLE(?medical) AS ?m) (SAMPLE(?use) AS ?u) (SAMPLE(?claim) AS ?c) WHERE {{
-              ?p a <{EVKG_NS}EVProduct> . FILTER(isIRI(?p))
-              OPTIONAL {{ ?p <{EVKG_NS}intendedUse> ?use }}
-              OPTIONAL {{ ?p <{EVKG_NS}intendedUse> ?medical FILTER(?medical != <{EVKG_NS}NonMedical>) }}
-              OPTIONAL {{ ?p <{EVKG_NS}diseaseClaim> ?claim FILTER(?claim = true) }}
-            }} GROUP BY ?p""")
+        """(in scope, out of scope): a product stating only non-medical uses is out of scope, unless it is
+        a medicine all the same (evkg.core.intended_use)."""
+        products = [p.value for (p,) in self.store.query(
+            f"SELECT DISTINCT ?p WHERE {{ ?p a <{EVKG_NS}EVProduct> . FILTER(isIRI(?p)) }}")]
+        stated = stated_by_product(self.store.query(use_facts_query()))
         in_scope, out_of_scope = [], []
-        for row in rows:        # a product presented for a disease is in scope whatever its stated uses (V-13)
-            product = row["p"].value
-            if row["u"] is not None and row["m"] is None and row["c"] is None:
-                out_of_scope.append(product)
-            else:
-                in_scope.append(product)
+        for product in products:
+            facts = facts_of(stated.get(ox.NamedNode(product), {}))
+            (out_of_scope if is_out_of_scope(*facts) else in_scope).append(product)
         self.store.extend([ox.Quad(ox.NamedNode(p), _IN_SCOPE, _TRUE) for p in in_scope])
         self.in_scope = set(in_scope)
         return sorted(in_scope), sorted(out_of_scope)

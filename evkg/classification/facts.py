@@ -11,10 +11,10 @@ import re
 import pyoxigraph as ox
 
 from evkg.classification.knowledge import _jurisdiction_code, label_of
+from evkg.core.intended_use import DISEASE_CLAIM, INTENDED_USE, ROUTE, medicinal_all_the_same
 from evkg.classification.outcomes import _IN_SCOPE, ALL_JURISDICTIONS, EVKG_NS, _sparql_term, _value, _value_words
 
 _BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_INTENDED_USE = EVKG_NS + "intendedUse"
 _KEY_SEGMENT = re.compile(r"[a-z][A-Za-z0-9]*(?:-([0-9]+))?")     # an unnamed part's IRI ends key or key-N
 
 
@@ -142,9 +142,9 @@ class DescriptionFacts:
             return False
         if prop in needs.cargo_item_facts:
             return prop in self.cargo_gaps.get(product, set())
-        if prop == _INTENDED_USE and holds((EVKG_NS + "diseaseClaim", "true")) and {
-                _value(v) for v in stated.get(prop, ())} == {EVKG_NS + "NonMedical"}:
-            return True         # presented for a disease: the rules wait for the medical use it is presented for
+        if prop == INTENDED_USE and medicinal_all_the_same(*(
+                {_value(v) for v in stated.get(p, ())} for p in (INTENDED_USE, DISEASE_CLAIM, ROUTE))):
+            return True         # a medicine all the same: the rules wait for the medical use it is one for
         readable = {p for p, values in stated.items() if any(self.defined(v, p) for v in values)}
         return not ({prop} | needs.alternatives.get(prop, set())) & readable
 

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from rdflib import Literal
 
 from evkg.core import resources
+from evkg.core.intended_use import (IN_VITRO, INTENDED_USE, facts_of, out_of_scope, stated_by_product,
+                                    use_facts_query)
 from evkg.core.namespaces import EVKG
-
-IN_VITRO = str(EVKG.DiagnosticInVitro)
-NON_MEDICAL = str(EVKG.NonMedical)
 
 
 @functools.cache
@@ -50,13 +49,8 @@ class UseScopes:
 def use_scopes(store, data_graph: str, term=lambda node: node) -> UseScopes:
     """The use scopes of the products of `data_graph` in the pyoxigraph `store`; `term` turns a pyoxigraph node
     into the caller's kind of term."""
-    uses: dict = {}
-    query = f"SELECT ?p ?u WHERE {{ GRAPH <{data_graph}> {{ ?p <{EVKG.intendedUse}> ?u }} }}"
-    for product, use in store.query(query):
-        uses.setdefault(product, set()).add(use.value)
-    # presented for a disease, a product is a medicinal one whatever its stated uses (V-13)
-    claimed = {product for (product,) in store.query(
-        f"SELECT ?p WHERE {{ GRAPH <{data_graph}> {{ ?p <{EVKG.diseaseClaim}> ?claim FILTER(?claim = true) }} }}")}
+    stated = stated_by_product(store.query(use_facts_query(data_graph)))
     return UseScopes(
-        in_vitro_only=frozenset(term(p) for p, stated in uses.items() if stated == {IN_VITRO}),
-        non_medical_only=frozenset(term(p) for p, stated in uses.items() if stated == {NON_MEDICAL} and p not in claimed))
+        in_vitro_only=frozenset(term(p) for p, facts in stated.items() if facts[INTENDED_USE] == {IN_VITRO}),
+        # presented for a disease or given as no cosmetic or food is, a product is a medicine (V-13, V-14)
+        non_medical_only=frozenset(term(p) for p, facts in stated.items() if out_of_scope(*facts_of(facts))))
