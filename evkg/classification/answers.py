@@ -307,10 +307,10 @@ def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
             node = _nt(iri)
             source = _SCOPE_SOURCES[jurisdiction]
             sources = [source_info(source)]
-            rationale = ("Every intended use stated is non-medical (cosmetic, food, research) and no disease claim "
-                         "is made, so no medicinal-product question is asked, nor the facts and tests only a "
-                         "medicinal product needs. Add a medical intended use if the product is presented or "
-                         "studied for a disease.")
+            rationale = ("Every intended use stated is non-medical (cosmetic, food, research), no disease claim is "
+                         "made and the product is put on the skin or taken by mouth, if a route is given, so no "
+                         "medicinal-product question is asked, nor the facts and tests only a medicinal product "
+                         "needs. Add a medical intended use if the product is presented or studied for a disease.")
             if jurisdiction == "EU" and product in human:
                 # the non-medical use a reader most likely means is closed to these vesicles
                 rationale += (" Note that vesicles of human origin cannot be a cosmetic in the EU: products of "
