@@ -168,3 +168,25 @@ def test_the_summary_gives_the_same_counts_in_text_markdown_and_html(capsys, tmp
 def test_a_query_parameter_given_part_of_a_role_name_is_told_the_role(capsys, written, meant):
     code, out, err = run(capsys, "query", "ev-role", "--param", f"role={written}")
     assert code == 2 and f"(did you mean {meant}?)" in err
+
+
+URINE_SOURCE = HEAD + """hasEVComponent:
+  - type: EVPreparation
+    hasSource:
+      type: {kind}
+      organism: NCBITaxon:9606
+"""
+
+
+def test_a_body_fluid_or_tissue_source_is_asked_about_its_donor_not_about_producer_cells(capsys, tmp_path):
+    for kind in ("BiofluidSource", "TissueSource"):
+        file = check_json(capsys, tmp_path, URINE_SOURCE.format(kind=kind))
+        [asked] = [r for r in file["products"][0]["results"] if r["constraint"] == "F-geneticallyModified"]
+        assert asked["line"] == 7 and "body fluid or tissue, not from cultured cells" in asked["message"], asked
+        assert "producer cells" not in asked["message"] and "GMO" not in asked["message"]
+    file = check_json(capsys, tmp_path, URINE_SOURCE.format(kind="CellCultureSource"))
+    [asked] = [r for r in file["products"][0]["results"] if r["constraint"] == "F-geneticallyModified"]
+    assert asked["message"].startswith("Say whether the producer cells or organism carry a transgene")
+    stated = URINE_SOURCE.format(kind="BiofluidSource") + "      geneticallyModified: false\n"
+    file = check_json(capsys, tmp_path, stated)
+    assert not [r for r in file["products"][0]["results"] if r["constraint"] == "F-geneticallyModified"]
