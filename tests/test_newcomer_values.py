@@ -190,3 +190,13 @@ def test_a_body_fluid_or_tissue_source_is_asked_about_its_donor_not_about_produc
     stated = URINE_SOURCE.format(kind="BiofluidSource") + "      geneticallyModified: false\n"
     file = check_json(capsys, tmp_path, stated)
     assert not [r for r in file["products"][0]["results"] if r["constraint"] == "F-geneticallyModified"]
+
+
+@pytest.mark.parametrize("written", ["urine", "Urine", "urin"])
+def test_a_body_fluid_written_as_a_word_is_offered_its_term_alone_not_a_term_merely_spelled_alike(
+        capsys, tmp_path, written):
+    text = URINE_SOURCE.format(kind="BiofluidSource") + f"      biofluid: {written}\n"
+    file = check_json(capsys, tmp_path, text)
+    [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "TERM-06"]
+    assert "Did you mean UBERON:0001088 (urine)? Write it as `biofluid: UBERON:0001088`." in told["message"]
+    assert "brain" not in told["message"]
