@@ -200,3 +200,29 @@ def test_a_body_fluid_written_as_a_word_is_offered_its_term_alone_not_a_term_mer
     [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "TERM-06"]
     assert "Did you mean UBERON:0001088 (urine)? Write it as `biofluid: UBERON:0001088`." in told["message"]
     assert "brain" not in told["message"]
+
+
+@pytest.mark.parametrize("written, meant", [("IV", "Intravenous"), ("i.v.", "Intravenous"), ("SC", "Subcutaneous"),
+                                            ("s.c.", "Subcutaneous"), ("IP", "Intraperitoneal"),
+                                            ("i.m.", "Intramuscular"), ("PO", "Oral")])
+def test_a_route_written_as_its_standard_abbreviation_is_read_as_that_route(capsys, tmp_path, written, meant):
+    path = write(tmp_path, "route.yaml", HEAD + f"routeOfAdministration: {written}\n")
+    file = check_json(capsys, tmp_path, HEAD + f"routeOfAdministration: {written}\n")
+    assert not [r for r in file["products"][0]["results"] if r["field"] == "/routeOfAdministration"]
+    code, out, _ = run(capsys, "convert", path, "--to", "yaml")
+    assert f"routeOfAdministration: {meant}\n" in out
+
+
+def test_an_abbreviation_that_names_two_routes_is_not_guessed(capsys, tmp_path):
+    # IT is intrathecal or intratumoural, IA intra-arterial (no route of the list) or intra-articular
+    for written in ("IT", "IA"):
+        file = check_json(capsys, tmp_path, HEAD + f"routeOfAdministration: {written}\n")
+        assert [r for r in file["products"][0]["results"] if r["constraint"] == "S-routeOfAdministration"]
+
+
+@pytest.mark.parametrize("written", ["siRNA", "miRNA", "mRNA", "miR-146a", "plasmid DNA", "ASO"])
+def test_a_nucleic_acid_named_as_the_cargo_kind_is_told_to_write_nucleic_acid(capsys, tmp_path, written):
+    text = HEAD + f"loadedCargo:\n  - type: CargoItem\n    label: the cargo\n    cargoKind: {written}\n"
+    file = check_json(capsys, tmp_path, text)
+    [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "S-cargoKind"]
+    assert told["line"] == 7 and told["message"].endswith("Did you mean NucleicAcid?"), told
