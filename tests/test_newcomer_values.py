@@ -226,3 +226,11 @@ def test_a_nucleic_acid_named_as_the_cargo_kind_is_told_to_write_nucleic_acid(ca
     file = check_json(capsys, tmp_path, text)
     [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "S-cargoKind"]
     assert told["line"] == 7 and told["message"].endswith("Did you mean NucleicAcid?"), told
+
+
+@pytest.mark.parametrize("kind, key", [("BiofluidSource", "biofluid"), ("TissueSource", "anatomicalOrigin")])
+def test_a_body_fluid_or_tissue_source_that_names_none_is_pointed_to_its_own_key(capsys, tmp_path, kind, key):
+    # it was asked for a producer cell type, which such a source does not have
+    file = check_json(capsys, tmp_path, URINE_SOURCE.format(kind=kind))
+    [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "Q-03"]
+    assert told["field"] == f"/hasEVComponent/0/hasSource/{key}" and told["line"] == 7, told

@@ -7,11 +7,12 @@ template therefore lists exactly the facts still to fill in, each by its plain n
 """
 from __future__ import annotations
 
+
 import functools
 import json
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evkg.authoring.model import Field, Slot, description_model, source_label
 from evkg.core import resources
@@ -77,6 +78,18 @@ def _fact_checks_by_type(slot_name: str) -> dict[str, frozenset]:
     type, linked from a product as in a description, for a fact. A check that asks nodes of some types only
     (the producer cell type of a cell-culture source, not of a bacterial one) is told apart from one that waits
     for other facts (it asks no lone node)."""
+    return {kind: frozenset(i for i, _ in asked if i.startswith("F-"))
+            for kind, asked in _lone_node_findings(slot_name).items()}
+
+
+def _keys_asked_by_type(slot_name: str, node_type: str) -> frozenset:
+    """The keys the checks ask a lone node of this type for (the body fluid of a body-fluid source)."""
+    return frozenset(key for _, key in _lone_node_findings(slot_name).get(node_type, ()))
+
+
+@functools.cache
+def _lone_node_findings(slot_name: str) -> dict[str, frozenset]:
+    """For each type a node of this slot may have: (check id, key) of each finding on a lone node of that type."""
     from rdflib import BNode, Graph
     from rdflib.namespace import RDF
 
@@ -101,9 +114,9 @@ def _fact_checks_by_type(slot_name: str) -> dict[str, frozenset]:
             graph.add((holder, EVKG[link.name], node))
             graph.add((node, RDF.type, EVKG[kind]))
             holder = node
-        ids = {str(shapes.value(r.shape, EVKG.constraintId) or "")
-               for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == holder}
-        asked[type_name] = frozenset(i for i in ids if i.startswith("F-"))
+        asked[type_name] = frozenset(
+            (str(shapes.value(r.shape, EVKG.constraintId) or ""), str(r.path or "").rsplit("#", 1)[-1])
+            for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == holder)
     return asked
 
 
@@ -150,6 +163,9 @@ def _walk(slot: Slot, seed: dict, model) -> Node:
             entries.append(Entry(field_, "fill"))
         elif field_.level == "recommended" or either:       # either suffices: the other one is asked above
             entries.append(Entry(field_, "suggest"))
+        elif "type" in seed and field_.key in _keys_asked_by_type(slot.name, node_type):
+            # a key the checks ask this type of node for (the body fluid of a body-fluid source)
+            entries.append(Entry(replace(field_, level="recommended"), "suggest"))
         else:
             others.append(field_.key)
     return Node(slot, node_type, entries, others)
