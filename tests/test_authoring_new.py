@@ -247,7 +247,8 @@ EXAMPLE_VALUES = {
     "evRole": "ActiveSubstanceRole", "integralMedicalDevice": "false", "manufacturingSetting": "IndustrialManufacture",
     "roleJustification": "The vesicles themselves are the ingredient; nothing is loaded into them.",
     "therapeuticApproach": "ImmunomodulatoryRegenerativeTherapy", "diseaseClaim": "false", "hasNoLoadedCargo": "true",
-    "orphanDesignation": "false", "particleKind": "SmallEV", "sizeCutoffNm": "200", "vesicleKind": "NaturallyReleasedEV",
+    "orphanDesignation": "false", "particleKind": "SmallEV", "sizeCutoffNm": "200",
+    "vesicleKind": "NaturallyReleasedEV",
     "evOriginKind": "HumanOrigin", "evSourceMaterial": "PrimaryHumanCells", "detected": "true",
     "markerCategory": "TransmembraneMarker", "method": "NanoparticleTrackingAnalysis", "quantityKind": "ModalDiameter",
     "value": "120", "geneticallyModified": "false", "producerCellType": "CL:0000134",
@@ -262,8 +263,8 @@ def _filled(text: str, values: dict) -> str:
     out = []
     for number, line in enumerate(lines):
         match = re.match(r"^(\s*(?:- )?)(\w+):\s*$", line)
-        following = next((later for later in lines[number + 1:] if later.strip() and not later.lstrip().startswith("#")),
-                         "")
+        following = next((later for later in lines[number + 1:]
+                          if later.strip() and not later.lstrip().startswith("#")), "")
         opens_block = len(following) - len(following.lstrip()) > len(line) - len(line.lstrip())
         if match and not opens_block:
             line = f"{match.group(1)}{match.group(2)}: {values[match.group(2)]}"
