@@ -282,3 +282,11 @@ def test_a_diagnostic_cosmetic_or_supplement_template_filled_with_example_values
     path.write_text(_filled(template(kind, "yaml"), {**EXAMPLE_VALUES, **KIND_VALUES[kind]}), encoding="utf-8")
     _, results = _findings(path, capsys)
     assert not [(r["constraint"], r["field"], r["message"]) for r in results if r["severity"] == "Violation"]
+
+
+def test_a_body_fluid_source_in_a_template_is_asked_about_its_donor_and_offered_its_fluid_key():
+    text = template("ivd-test", "yaml")
+    source = text.split("    hasSource:\n", 1)[1]
+    asked = source.split("      geneticallyModified:\n", 1)[0].rsplit("      # genetically modified", 1)[1]
+    assert "not from cultured cells" in asked and "producer cells" not in asked, asked
+    assert re.search(r"^      # biofluid:$", source, re.MULTILINE)
