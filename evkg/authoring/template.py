@@ -7,7 +7,6 @@ template therefore lists exactly the facts still to fill in, each by its plain n
 """
 from __future__ import annotations
 
-
 import functools
 import json
 import re

@@ -151,10 +151,8 @@ def _jsonl_to(output: str | None, events, settings: dict):
 
 def _stream_jsonl(events, write, settings: dict):
     """Write each product as soon as it is checked; keep only the counts."""
-    from evkg.pipeline.check import Tally
+    from evkg.pipeline.check import FileCheck, Tally
     from evkg.report.lines import file_line, product_line, summary_line
-
-    from evkg.pipeline.check import FileCheck
 
     tally, errors, written_at = Tally(settings["profile"], settings["fail_on"]), [], {}
     for kind, path, item in events:
