@@ -238,3 +238,55 @@ def test_a_cargo_fact_asked_for_some_kinds_of_cargo_says_for_which(key, for_whic
     classification asks of some cargo only is written in the words of the check that asks it."""
     comment = _comment_above(template("loaded-ev", "yaml"), key)
     assert "needed for the classification" in comment and for_which in comment, comment
+
+
+# The values a writer would give the keys a template leaves empty, for the kinds whose products are no medicine
+# (in vitro diagnostic, cosmetic, food supplement); a kind's own values come first.
+EXAMPLE_VALUES = {
+    "label": "Example product", "annexI3Indication": "false", "cellContent": "NoCells",
+    "evRole": "ActiveSubstanceRole", "integralMedicalDevice": "false", "manufacturingSetting": "IndustrialManufacture",
+    "roleJustification": "The vesicles themselves are the ingredient; nothing is loaded into them.",
+    "therapeuticApproach": "ImmunomodulatoryRegenerativeTherapy", "diseaseClaim": "false", "hasNoLoadedCargo": "true",
+    "orphanDesignation": "false", "particleKind": "SmallEV", "sizeCutoffNm": "200",
+    "vesicleKind": "NaturallyReleasedEV",
+    "evOriginKind": "HumanOrigin", "evSourceMaterial": "PrimaryHumanCells", "detected": "true",
+    "markerCategory": "TransmembraneMarker", "method": "NanoparticleTrackingAnalysis", "quantityKind": "ModalDiameter",
+    "value": "120", "geneticallyModified": "false", "producerCellType": "CL:0000134",
+}
+KIND_VALUES = {"ivd-test": {"evSourceMaterial": "OtherHumanBodyFluidOrTissue"}, "cosmetic-ev": {},
+               "supplement-ev": {}}
+
+
+def _filled(text: str, values: dict) -> str:
+    """The template with every key it leaves empty given its example value."""
+    lines = text.splitlines()
+    out = []
+    for number, line in enumerate(lines):
+        match = re.match(r"^(\s*(?:- )?)(\w+):\s*$", line)
+        following = next((later for later in lines[number + 1:]
+                          if later.strip() and not later.lstrip().startswith("#")), "")
+        opens_block = len(following) - len(following.lstrip()) > len(line) - len(line.lstrip())
+        if match and not opens_block:
+            line = f"{match.group(1)}{match.group(2)}: {values[match.group(2)]}"
+        out.append(line)
+        if match and match.group(2) == "value":           # a size needs its unit (S-measurementUnit)
+            out.append(" " * len(match.group(1)) + "unit: Nanometre")
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_VALUES))
+def test_a_diagnostic_cosmetic_or_supplement_template_filled_with_example_values_has_no_violation(
+        kind, tmp_path, capsys):
+    assert kind in KINDS
+    path = tmp_path / f"{kind}.yaml"
+    path.write_text(_filled(template(kind, "yaml"), {**EXAMPLE_VALUES, **KIND_VALUES[kind]}), encoding="utf-8")
+    _, results = _findings(path, capsys)
+    assert not [(r["constraint"], r["field"], r["message"]) for r in results if r["severity"] == "Violation"]
+
+
+def test_a_body_fluid_source_in_a_template_is_asked_about_its_donor_and_offered_its_fluid_key():
+    text = template("ivd-test", "yaml")
+    source = text.split("    hasSource:\n", 1)[1]
+    asked = source.split("      geneticallyModified:\n", 1)[0].rsplit("      # genetically modified", 1)[1]
+    assert "not from cultured cells" in asked and "producer cells" not in asked, asked
+    assert re.search(r"^      # biofluid:$", source, re.MULTILINE)

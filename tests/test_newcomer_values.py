@@ -168,3 +168,69 @@ def test_the_summary_gives_the_same_counts_in_text_markdown_and_html(capsys, tmp
 def test_a_query_parameter_given_part_of_a_role_name_is_told_the_role(capsys, written, meant):
     code, out, err = run(capsys, "query", "ev-role", "--param", f"role={written}")
     assert code == 2 and f"(did you mean {meant}?)" in err
+
+
+URINE_SOURCE = HEAD + """hasEVComponent:
+  - type: EVPreparation
+    hasSource:
+      type: {kind}
+      organism: NCBITaxon:9606
+"""
+
+
+def test_a_body_fluid_or_tissue_source_is_asked_about_its_donor_not_about_producer_cells(capsys, tmp_path):
+    for kind in ("BiofluidSource", "TissueSource"):
+        file = check_json(capsys, tmp_path, URINE_SOURCE.format(kind=kind))
+        [asked] = [r for r in file["products"][0]["results"] if r["constraint"] == "F-geneticallyModified"]
+        assert asked["line"] == 7 and "body fluid or tissue, not from cultured cells" in asked["message"], asked
+        assert "producer cells" not in asked["message"] and "GMO" not in asked["message"]
+    file = check_json(capsys, tmp_path, URINE_SOURCE.format(kind="CellCultureSource"))
+    [asked] = [r for r in file["products"][0]["results"] if r["constraint"] == "F-geneticallyModified"]
+    assert asked["message"].startswith("Say whether the producer cells or organism carry a transgene")
+    stated = URINE_SOURCE.format(kind="BiofluidSource") + "      geneticallyModified: false\n"
+    file = check_json(capsys, tmp_path, stated)
+    assert not [r for r in file["products"][0]["results"] if r["constraint"] == "F-geneticallyModified"]
+
+
+@pytest.mark.parametrize("written", ["urine", "Urine", "urin"])
+def test_a_body_fluid_written_as_a_word_is_offered_its_term_alone_not_a_term_merely_spelled_alike(
+        capsys, tmp_path, written):
+    text = URINE_SOURCE.format(kind="BiofluidSource") + f"      biofluid: {written}\n"
+    file = check_json(capsys, tmp_path, text)
+    [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "TERM-06"]
+    assert "Did you mean UBERON:0001088 (urine)? Write it as `biofluid: UBERON:0001088`." in told["message"]
+    assert "brain" not in told["message"]
+
+
+@pytest.mark.parametrize("written, meant", [("IV", "Intravenous"), ("i.v.", "Intravenous"), ("SC", "Subcutaneous"),
+                                            ("s.c.", "Subcutaneous"), ("IP", "Intraperitoneal"),
+                                            ("i.m.", "Intramuscular"), ("PO", "Oral")])
+def test_a_route_written_as_its_standard_abbreviation_is_read_as_that_route(capsys, tmp_path, written, meant):
+    path = write(tmp_path, "route.yaml", HEAD + f"routeOfAdministration: {written}\n")
+    file = check_json(capsys, tmp_path, HEAD + f"routeOfAdministration: {written}\n")
+    assert not [r for r in file["products"][0]["results"] if r["field"] == "/routeOfAdministration"]
+    code, out, _ = run(capsys, "convert", path, "--to", "yaml")
+    assert f"routeOfAdministration: {meant}\n" in out
+
+
+def test_an_abbreviation_that_names_two_routes_is_not_guessed(capsys, tmp_path):
+    # IT is intrathecal or intratumoural, IA intra-arterial (no route of the list) or intra-articular
+    for written in ("IT", "IA"):
+        file = check_json(capsys, tmp_path, HEAD + f"routeOfAdministration: {written}\n")
+        assert [r for r in file["products"][0]["results"] if r["constraint"] == "S-routeOfAdministration"]
+
+
+@pytest.mark.parametrize("written", ["siRNA", "miRNA", "mRNA", "miR-146a", "plasmid DNA", "ASO"])
+def test_a_nucleic_acid_named_as_the_cargo_kind_is_told_to_write_nucleic_acid(capsys, tmp_path, written):
+    text = HEAD + f"loadedCargo:\n  - type: CargoItem\n    label: the cargo\n    cargoKind: {written}\n"
+    file = check_json(capsys, tmp_path, text)
+    [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "S-cargoKind"]
+    assert told["line"] == 7 and told["message"].endswith("Did you mean NucleicAcid?"), told
+
+
+@pytest.mark.parametrize("kind, key", [("BiofluidSource", "biofluid"), ("TissueSource", "anatomicalOrigin")])
+def test_a_body_fluid_or_tissue_source_that_names_none_is_pointed_to_its_own_key(capsys, tmp_path, kind, key):
+    # it was asked for a producer cell type, which such a source does not have
+    file = check_json(capsys, tmp_path, URINE_SOURCE.format(kind=kind))
+    [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "Q-03"]
+    assert told["field"] == f"/hasEVComponent/0/hasSource/{key}" and told["line"] == 7, told

@@ -209,7 +209,12 @@ def check_rules_by_status(store):
     assert "EU-11" in {r["ruleId"] for r in contested}
     settled = {r["ruleId"] for r in rows(run(store, "rules-by-status", status="Settled"))}
     eu11 = next(r for r in contested if r["ruleId"] == "EU-11")
-    assert eu11["conclusions"] and eu11["legalSources"]
+    # categories and provisions by their names, not their IRIs
+    assert eu11["conclusions"] == "not an EU gene therapy medicinal product"
+    assert eu11["legalSources"] == "Directive 2001/83/EC, Annex I, Part IV, 2.1"
+    eu01c = next(r for r in contested if r["ruleId"] == "EU-01c")
+    assert "; Directive 2001/83/EC, Article 1(2); " in eu01c["legalSources"]
+    assert not [r for r in contested if "://" in r["conclusions"] + r["legalSources"]]
     assert {"EU-01", "EU-10", "EU-14"} <= settled
 
 

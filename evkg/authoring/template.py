@@ -11,7 +11,7 @@ import functools
 import json
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from evkg.authoring.model import Field, Slot, description_model, source_label
 from evkg.core import resources
@@ -77,8 +77,30 @@ def _fact_checks_by_type(slot_name: str) -> dict[str, frozenset]:
     type, linked from a product as in a description, for a fact. A check that asks nodes of some types only
     (the producer cell type of a cell-culture source, not of a bacterial one) is told apart from one that waits
     for other facts (it asks no lone node)."""
+    return {kind: frozenset(i for i, _, _ in asked if i.startswith("F-"))
+            for kind, asked in _lone_node_findings(slot_name).items()}
+
+
+def _keys_asked_by_type(slot_name: str, node_type: str) -> frozenset:
+    """The keys the checks ask a lone node of this type for (the body fluid of a body-fluid source)."""
+    return frozenset(key for _, key, _ in _lone_node_findings(slot_name).get(node_type, ()))
+
+
+def _own_words(field_: Field, slot: Slot, node_type: str) -> Field:
+    """The field in the words its check has for this type of node, where they differ from the check's general
+    words: a body-fluid source is asked about its donor, not about producer cells."""
+    if node_type == slot.node_types[0][0]:
+        return field_
+    said = sorted(m for _, key, m in _lone_node_findings(slot.name).get(node_type, ()) if key == field_.key and m)
+    return replace(field_, message=said[0]) if len(said) == 1 else field_
+
+
+@functools.cache
+def _lone_node_findings(slot_name: str) -> dict[str, frozenset]:
+    """For each type a node of this slot may have: (check id, key, its own words or "") of each finding on a lone
+    node of that type; the words are those of the SPARQL constraint that spoke, when not the shape's general ones."""
     from rdflib import BNode, Graph
-    from rdflib.namespace import RDF
+    from rdflib.namespace import RDF, SH
 
     from evkg.core.namespaces import EVKG
     from evkg.validation.compiled import bundled_compiled_shapes, run_compiled
@@ -101,9 +123,10 @@ def _fact_checks_by_type(slot_name: str) -> dict[str, frozenset]:
             graph.add((holder, EVKG[link.name], node))
             graph.add((node, RDF.type, EVKG[kind]))
             holder = node
-        ids = {str(shapes.value(r.shape, EVKG.constraintId) or "")
-               for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == holder}
-        asked[type_name] = frozenset(i for i in ids if i.startswith("F-"))
+        asked[type_name] = frozenset(
+            (str(shapes.value(r.shape, EVKG.constraintId) or ""), str(r.path or "").rsplit("#", 1)[-1],
+             next(iter(r.messages - {str(m) for m in shapes.objects(r.shape, SH.message)}), ""))
+            for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == holder)
     return asked
 
 
@@ -147,9 +170,12 @@ def _walk(slot: Slot, seed: dict, model) -> Node:
         if seeded is not None:
             entries.append(Entry(field_, "set", seeded))
         elif field_.level in ("required", "classification") and not either:
-            entries.append(Entry(field_, "fill"))
+            entries.append(Entry(_own_words(field_, slot, node_type), "fill"))
         elif field_.level == "recommended" or either:       # either suffices: the other one is asked above
             entries.append(Entry(field_, "suggest"))
+        elif "type" in seed and field_.key in _keys_asked_by_type(slot.name, node_type):
+            # a key the checks ask this type of node for (the body fluid of a body-fluid source)
+            entries.append(Entry(replace(field_, level="recommended"), "suggest"))
         else:
             others.append(field_.key)
     return Node(slot, node_type, entries, others)

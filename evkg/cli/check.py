@@ -151,15 +151,19 @@ def _jsonl_to(output: str | None, events, settings: dict):
 
 def _stream_jsonl(events, write, settings: dict):
     """Write each product as soon as it is checked; keep only the counts."""
-    from evkg.pipeline.check import Tally
+    from evkg.pipeline.check import FileCheck, Tally
     from evkg.report.lines import file_line, product_line, summary_line
 
-    tally, errors = Tally(settings["profile"], settings["fail_on"]), []
+    tally, errors, written_at = Tally(settings["profile"], settings["fail_on"]), [], {}
     for kind, path, item in events:
+        if kind == "source":
+            written_at[path] = FileCheck(path=path, source_map=item)
+            continue
         if kind == "product":
             tally.add_product(item)
-            write(product_line(path, item))
+            write(product_line(path, item, written_at.get(path)))
             continue
+        written_at.pop(path, None)
         tally.add_file(item)
         write(file_line(item))
         if item.error:

@@ -483,7 +483,7 @@ class _Preparer:
             if iri:
                 out["@id"] = iri
         self.ids.claim(node, id_key, iri)
-        position = self.tree.positions.get(id(node), (1, 1))
+        position = self._own_line(node, id_key)
         if iri and iri not in self.map.nodes:
             self.map.nodes[iri] = Located(position[0], position[1], pointer)
         for key, value in node.items():
@@ -493,6 +493,13 @@ class _Preparer:
                 self.map.keys.setdefault((iri, self.key_iri(key)), Located(where[0], where[1], key_pointer))
             out[key] = self.value(key, value, iri, key_pointer)
         return out
+
+    def _own_line(self, node: dict, id_key: str | None) -> tuple[int, int]:
+        """Where a block names itself (its id, type or label key, the first written): a fact missing from it is
+        placed there, not at the '{' of a JSON object, which is line 1 for the product of a JSON file."""
+        named = [self.tree.key_positions[(id(node), k)] for k in (id_key, "@type", "type", "label")
+                 if k is not None and (id(node), k) in self.tree.key_positions]
+        return min(named) if named else self.tree.positions.get(id(node), (1, 1))
 
     def value(self, key: str, value, iri: str | None, pointer: str, index: int | None = None):
         if key in ("@context",) or (key.startswith("@") and key not in ("@graph",)) or key in self.aliases:

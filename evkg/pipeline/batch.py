@@ -382,9 +382,9 @@ def stream_checks(paths, *, input_format: str | None = None, allow_remote: bool 
                   chunk_products: int | None = None, jobs: int = 1, pool: CheckPool | None = None,
                   progress=None, keep_products: bool = True, jurisdictions=None, rule_files: tuple = (),
                   profile: str = "submission"):
-    """Yield ("product", path, ProductCheck) for every product as soon as it is checked, and ("file", path,
-    FileCheck) when a file is done (its products sorted by IRI, unless keep_products is False: then it
-    holds none)."""
+    """Yield ("product", path, ProductCheck) for every product as soon as it is checked, after ("source", path,
+    SourceMap) when its file says where each fact was written, and ("file", path, FileCheck) when a file is
+    done (its products sorted by IRI, unless keep_products is False: then it holds none)."""
     options = Options(input_format, allow_remote, max_bytes, classify, explain,
                       chunk_products or DEFAULT_CHUNK_PRODUCTS, tuple(jurisdictions) if jurisdictions else None,
                       tuple(rule_files), profile)
@@ -435,6 +435,7 @@ class _Reader:
             yield "file", path, self.finish(path, self.split_files.pop(path, Part([], [], [])))
             return
         part = job.result()
+        yield from [("source", path, part.source_map)] if part.source_map is not None and part.products else []
         for product in part.products:
             if not product.conforms:
                 self.failing.add(path)

@@ -245,11 +245,18 @@ class TermIndex:
         for term in candidates:
             by_label.setdefault(term.label.lower(), term)
         if strict:
+            if text.lower() in by_label:             # the exact name answers alone
+                return [by_label[text.lower()]]
             names = difflib.get_close_matches(text.lower(), list(by_label), n=limit, cutoff=0.7)
             return [by_label[n] for n in names]
         for term in candidates:
             for synonym in term.synonyms:
                 by_label.setdefault(synonym.lower(), term)
+        # a name that is a term's label or synonym answers alone: `urine` is spelled enough like "brain" to be
+        # offered beside urine, and a term spelled like the name is no better answer than the name's own
+        named = [t for t in candidates if text.lower() in (t.label.lower(), *(s.lower() for s in t.synonyms))]
+        if named:
+            return named[:limit]
         found: list[Term] = []
         for name in _by_likeness(text.lower(), list(by_label)):
             if by_label[name] not in found:
@@ -292,8 +299,11 @@ def _by_likeness(text: str, names: list[str]) -> list[str]:
         spelling = difflib.SequenceMatcher(None, text, name).ratio()
         shared = sum(weight[w] * max((likeness[w].get(h, 0.0) for h in held), default=0.0) for w in words)
         if spelling >= _SPELLED_ALIKE or shared > 0:
-            scored.append((-(spelling / 2 + shared / total), name))
-    return [name for _, name in sorted(scored)]
+            scored.append((-(spelling / 2 + shared / total), shared == 0, name))
+    # a name only spelled alike (brain for "urin") is offered only when no name holds one of the words
+    if any(not alike_only for _, alike_only, _ in scored):
+        scored = [entry for entry in scored if not entry[1]]
+    return [name for _, _, name in sorted(scored)]
 
 
 def _kind_iri(kind: str | None) -> str | None:

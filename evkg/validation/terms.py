@@ -356,6 +356,12 @@ def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False,
     return [BORROWED_PROPERTIES.get(name) or f"evkg:{name}" for name in close]
 
 
+# the name of a DNA or RNA molecule (evkg:NucleicAcid's definition): siRNA, miRNA, mRNA, plasmid DNA, miR-21,
+# an antisense oligonucleotide (ASO)
+_NUCLEIC_ACID_NAME = re.compile(r"^(?:(?:[A-Za-z]+ )*[A-Za-z]{0,6}(?:RNA|DNA)s?|miR-\S+|micro ?RNAs?|(?:antisense )?"
+                                r"oligo(?:deoxy)?nucleotides?|ASOs?)$")
+
+
 def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -> list[str]:
     candidates = _allowed_names(str(predicate) if predicate is not None else None, as_property)
     if as_property:                   # a borrowed key by its YAML name (label), never shadowing an evkg name
@@ -363,6 +369,8 @@ def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -
     same = loosely_named(local, _names_and_labels(str(predicate) if predicate is not None else None, as_property))
     if same:                                   # the same name in other case or spacing, or a synonym
         return same
+    if "NucleicAcid" in candidates and _NUCLEIC_ACID_NAME.match(local.strip()):
+        return ["NucleicAcid"]                 # siRNA, mRNA, pDNA: a kind of DNA or RNA molecule, no other value
     close = difflib.get_close_matches(local, candidates, n=limit, cutoff=0.6)
     close += [n for n in candidates if n.lower() == local.lower() and n not in close]
     if len(close) < limit:                     # a word of the name, e.g. Vaccine in PathogenVaccination
