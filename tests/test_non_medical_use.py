@@ -83,3 +83,15 @@ def test_a_cosmetic_presented_for_a_disease_with_its_medical_use_is_a_medicinal_
                         .replace("intendedUse: [NonMedical]", "intendedUse: [NonMedical, Treatment]"))
     medicinal = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_Medicinal)]
     assert [(o.category, o.status, o.rule) for o in medicinal] == [(str(EVKG.EU_MedicinalProduct), "settled", "EU-01")]
+
+
+def test_a_cosmetic_is_not_asked_whether_its_producer_cells_are_genetically_modified():
+    """Whether the producer is modified decides only medicinal questions (recombinant DNA, Reg. 726/2004 Annex I
+    point 1; the GMO and gene-therapy questions), none of which is asked of a product with no medical use: the
+    cosmetic with that fact left out is not told that those questions stay undecided. Given a medical use, it is."""
+    unstated = COSMETIC.replace("      geneticallyModified: false\n", "")
+    assert unstated != COSMETIC
+    report, _ = checked(unstated)
+    assert "F-geneticallyModified" not in {r.constraint_id for r in report.results}
+    report, _ = checked(unstated.replace("intendedUse: [NonMedical]", "intendedUse: [NonMedical, Regenerative]"))
+    assert "F-geneticallyModified" in {r.constraint_id for r in report.results}
