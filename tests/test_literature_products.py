@@ -985,3 +985,23 @@ def test_ginger_exosomes_formulated_with_curcumin_are_two_drugs_not_a_combinatio
     assert (single.rule, single.status) == ("US-15g", "provisional")
     assert _best(outcomes, "US_LeadCenterCDER").status == "provisional"
     assert _best(outcomes, "US_CombinationProduct") is None
+
+
+def test_a_protein_displayed_as_v10_advises_is_not_questioned_again_by_v02(tmp_path):
+    """V-10 tells a describer whose protein is displayed through producer engineering to call the engineered vesicle
+    the active substance and keep the protein as cargo; V-02 then asked to confirm that in the reason for the role,
+    which exoIL-12, the spike-displaying StealthX vaccine and the CAR-T exosomes give, and kept asking. It now asks
+    only when no reason is given, or when the cargo is not a protein put there by the producer cells."""
+    def v02(path):
+        return [r for p in validate(load_rdf(path), profile="published").products for r in p.results
+                if r.constraint_id == "V-02"]
+    for name in ("exoil12-cdk003-ctcl", "stealthx-spike-exo-vaccine", "fu-car-t-exosomes", "dexafp-hcc"):
+        assert not v02(FIXTURES / f"{name}.yaml"), name
+    text = (FIXTURES / "exoil12-cdk003-ctcl.yaml").read_text()
+    reason = text[text.index("roleJustification:"):text.index("\n", text.index("roleJustification:")) + 1]
+    unexplained = tmp_path / "exoil12-no-reason.yaml"
+    unexplained.write_text(text.replace(reason, ""))
+    assert v02(unexplained)
+    loaded_after = tmp_path / "exoil12-loaded-after.yaml"
+    loaded_after.write_text(text.replace("loadedBy: ProducerCellEngineering", "loadedBy: Electroporation"))
+    assert v02(loaded_after)
