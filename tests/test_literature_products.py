@@ -680,6 +680,24 @@ EXPECTED = {
     },
 }
 
+# exoIL-12: engineered exosomes displaying recombinant single-chain IL-12 (far above 40 amino acids) fused to a vesicle
+# membrane protein, injected into cutaneous T-cell lymphoma lesions. The displayed protein makes the engineered
+# vesicle, the active substance, a product of recombinant DNA technology, so biological whatever organism releases
+# it (Dir. 2001/83/EC Annex I Part I 3.2.1.1(b); EU-05); recombinant and cancer: centralised (Reg. 726/2004 Annex I
+# points 1, 3; provisional); modified producer: GMO question (contested). The producer organism, transgene nucleic
+# acid in the vesicles and cell content are not reported: GTMP, ATMP, starting material, HCT/P, US gene therapy and
+# MFDS stay open. US: a protein of more than 40 amino acids, so a biological product (21 CFR 600.3(h)(6)), BLA; one
+# engineered biological entity, no drug, no device: not a combination product (21 CFR 3.2(e)).
+EXPECTED["exoil12-cdk003-ctcl"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+    "EU_NotVaccineAgainstInfectiousDisease": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+    "EU_GMOAssessmentQuestion": "contested", "EU_NotCombinedATMP": "settled", "Q_EU_GTMP": UNDECIDED,
+    "Q_EU_ATMP": UNDECIDED, "Q_EU_StartingMaterial": UNDECIDED, "US_Drug": "settled",
+    "US_BiologicalProduct": "settled", "US_NotVaccine": "settled", "US_NotCombinationProduct": "settled",
+    "US_BLARequired": "settled", "US_LeadCenterCBER": "provisional", "Q_US_HCTP": UNDECIDED,
+    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_RFDRecommended", "EU_NonBiologicalMedicinalProduct"],
+}
 # A urine test measuring exosomal RNA (McKiernan et al. 2016): examines specimens taken from the body and gives
 # nothing to the patient, so an in vitro diagnostic medical device and no medicinal product (Reg. (EU) 2017/746
 # Art. 2(2); Dir. 2001/83/EC Art. 1(2)), a device and no drug (FD&C Act 201(h); 21 CFR 809.3(a)), and in Korea an
@@ -985,6 +1003,20 @@ def test_ginger_exosomes_formulated_with_curcumin_are_two_drugs_not_a_combinatio
     assert (single.rule, single.status) == ("US-15g", "provisional")
     assert _best(outcomes, "US_LeadCenterCDER").status == "provisional"
     assert _best(outcomes, "US_CombinationProduct") is None
+
+
+def test_a_displayed_recombinant_protein_makes_the_engineered_vesicle_biological_whatever_organism_releases_it(tmp_path):
+    """exoIL-12's producer organism is not reported, so EU-02 cannot read the vesicles' origin; but the IL-12 it
+    displays is made by recombinant DNA technology in the engineered producer cells, so the engineered vesicle, the
+    active substance, is a biotechnology product and the product biological (Dir. 2001/83/EC Annex I Part I
+    3.2.1.1(b)). A recombinant protein loaded into the vesicles after isolation, beside vesicles acting themselves,
+    leaves the question to the vesicles' origin."""
+    _, outcomes = _answers("exoil12-cdk003-ctcl")
+    biological = _best(outcomes, "EU_BiologicalMedicinalProduct")
+    assert (biological.rule, biological.status) == ("EU-05", "settled")
+    _, loaded_after = _variant(tmp_path, "exoil12-cdk003-ctcl", "loadedBy: ProducerCellEngineering",
+                               "loadedBy: Electroporation")
+    assert _best(loaded_after, "EU_BiologicalMedicinalProduct") is None
 
 
 def test_a_protein_displayed_as_v10_advises_is_not_questioned_again_by_v02(tmp_path):
