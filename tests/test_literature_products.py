@@ -698,6 +698,31 @@ EXPECTED["exoil12-cdk003-ctcl"] = {
     "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     "absent": ["US_RFDRecommended", "EU_NonBiologicalMedicinalProduct"],
 }
+# Bexsero: MeNZB's outer-membrane vesicles with three recombinant meningococcal proteins, centrally authorised in the
+# EU and licensed in the US as a vaccine. EU: the authorisation is adopted (EU-30): a vaccine against an infectious
+# disease, so immunological, biological and never a GTMP (Art. 1(4); Annex I Part IV 2.1); no cells: not an ATMP;
+# recombinant proteins: centralised (Reg. 726/2004 Annex I point 1, provisional); wild-type strain and no organism
+# in the product: no GMO question; bacterial: no human starting material. US: the licence is adopted (US-20): a
+# vaccine and biological product, BLA; vesicles and protein antigens are all biological, no drug or device: not a
+# combination product (21 CFR 3.2(e)); bacterial, not an HCT/P. Korea: how the vesicles formed is not classified.
+EXPECTED["bexsero-4cmenb"] = {
+    "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+    "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_NoGMOAssessmentQuestion": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+    "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled", "US_NotCombinationProduct": "settled",
+    "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
+    "absent": ["US_RFDRecommended", "EU_NonBiologicalMedicinalProduct"],
+}
+# Adipose stem-cell exosomes in a cosmetic formulation for skin brightening, no disease named: every use non-medical
+# and no disease claim, so outside the medicinal-product rules in each jurisdiction (Dir. 2001/83/EC Art. 1(2);
+# FD&C Act 201(g)(1), 201(i); PAA Art. 2(4), Korean Cosmetics Act Art. 2, which counts skin whitening among the uses
+# of functional cosmetics). Nothing medicinal is concluded.
+EXPECTED["cho-asce-skin-brightening"] = {
+    "OutOfScope": "out-of-scope",
+    "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+}
+
 # A urine test measuring exosomal RNA (McKiernan et al. 2016): examines specimens taken from the body and gives
 # nothing to the patient, so an in vitro diagnostic medical device and no medicinal product (Reg. (EU) 2017/746
 # Art. 2(2); Dir. 2001/83/EC Art. 1(2)), a device and no drug (FD&C Act 201(h); 21 CFR 809.3(a)), and in Korea an
@@ -742,7 +767,7 @@ def _variant(tmp_path, name: str, old: str, new: str):
 
 
 def _best(outcomes, category: str):
-    rank = {"settled": 3, "provisional": 2, "contested": 1}
+    rank = {"settled": 3, "provisional": 2, "contested": 1, "out-of-scope": 0}
     found = [o for o in outcomes if o.category == str(EVKG[category]) and o.status in rank]
     return max(found, key=lambda o: rank[o.status]) if found else None
 
