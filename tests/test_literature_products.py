@@ -723,6 +723,18 @@ EXPECTED["cho-asce-skin-brightening"] = {
     "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
 }
 
+# Umbilical-cord MSC exosomes and exosome gels sold online, described from FDA's warning letter alone (as XoGlo):
+# FDA's finding that they are drugs and biological products (21 U.S.C. 321(g)(1); 42 U.S.C. 262(i)) is adopted
+# (US-21), so a BLA (262(a)). EU: the medical use FDA describes makes them medicinal (Art. 1(2)); human cell-released
+# vesicles acting themselves: biological (Annex I Part I 3.2.1.1(b)); industrially made, so no hospital exemption.
+# Cells, a device and the source material are not stated: ATMP, HCT/P, combination product and MFDS stay open.
+EXPECTED["supreme-rejuvenation-ucmsc-exo"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED,
+    "EU_HospitalExemptionNotAvailable": "settled", "US_Drug": "settled", "US_BiologicalProduct": "settled",
+    "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_US_Combination": UNDECIDED,
+    "Q_KR_EVTherapy": UNDECIDED,
+}
+
 # A urine test measuring exosomal RNA (McKiernan et al. 2016): examines specimens taken from the body and gives
 # nothing to the patient, so an in vitro diagnostic medical device and no medicinal product (Reg. (EU) 2017/746
 # Art. 2(2); Dir. 2001/83/EC Art. 1(2)), a device and no drug (FD&C Act 201(h); 21 CFR 809.3(a)), and in Korea an
