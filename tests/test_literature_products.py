@@ -735,6 +735,22 @@ EXPECTED["supreme-rejuvenation-ucmsc-exo"] = {
     "Q_KR_EVTherapy": UNDECIDED,
 }
 
+# exoSTING: exosomes of producer cells engineered to over-express PTGFRN, carrying a synthetic STING agonist into
+# tumour antigen-presenting cells. The agonist is the active substance; whether the carrier is an excipient or
+# co-active (EU-06), and with it EU biological status, US biological status and the US combination question, waits
+# for the producer organism, which the sources as read do not give, as do GTMP, ATMP and MFDS (with transgene nucleic
+# acid and cell content). Known already: medicinal and a drug (disease claim); cancer and a modified producer make
+# the centralised procedure mandatory (Reg. 726/2004 Annex I points 1, 3; provisional); GMO question contested; no
+# device, so not a combined ATMP (Reg. 1394/2007 Art. 2(1)(d)).
+EXPECTED["exosting-cdk002"] = {
+    "EU_MedicinalProduct": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled", "Q_EU_Biological": UNDECIDED,
+    "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED, "EU_NotCombinedATMP": "settled",
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested", "US_Drug": "settled",
+    "US_NotVaccine": "settled", "Q_US_Biological": UNDECIDED, "Q_US_Combination": UNDECIDED,
+    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_BiologicalProduct", "US_BLARequired"],
+}
+
 # A urine test measuring exosomal RNA (McKiernan et al. 2016): examines specimens taken from the body and gives
 # nothing to the patient, so an in vitro diagnostic medical device and no medicinal product (Reg. (EU) 2017/746
 # Art. 2(2); Dir. 2001/83/EC Art. 1(2)), a device and no drug (FD&C Act 201(h); 21 CFR 809.3(a)), and in Korea an
