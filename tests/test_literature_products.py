@@ -1090,3 +1090,19 @@ def test_a_protein_displayed_as_v10_advises_is_not_questioned_again_by_v02(tmp_p
     loaded_after = tmp_path / "exoil12-loaded-after.yaml"
     loaded_after.write_text(text.replace("loadedBy: ProducerCellEngineering", "loadedBy: Electroporation"))
     assert v02(loaded_after)
+
+
+def test_the_brightening_cosmetic_presented_for_a_disease_is_a_medicine_in_each_jurisdiction(tmp_path):
+    """The adipose-exosome cosmetic, were it presented as treating a disease while still sold only as a cosmetic
+    (V-13), is a medicinal product by presentation (Dir. 2001/83/EC Art. 1(2)(a)), a drug (FD&C Act 201(g)(1)(B))
+    and, cell-free human vesicles, an EV therapy product in Korea (PAA Art. 2(4); MFDS 2024 §1-2): no longer out of
+    scope, although the describer is still asked to add the medical use presented."""
+    text = (FIXTURES / "cho-asce-skin-brightening.yaml").read_text()
+    path, outcomes = _variant(tmp_path, "cho-asce-skin-brightening", "diseaseClaim: false\n",
+                              "diseaseClaim: true\ncellContent: NoCells\n")
+    assert "intendedUse: [NonMedical]\n" in text
+    for category in ("EU_MedicinalProduct", "US_Drug", "KR_EVTherapyProduct"):
+        assert _best(outcomes, category).status == "settled", category
+    assert not any(o.category == str(EVKG.OutOfScope) for o in outcomes)
+    assert any(r.constraint_id == "V-13" for p in validate(load_rdf(path), profile="published").products
+               for r in p.results)
