@@ -680,6 +680,77 @@ EXPECTED = {
     },
 }
 
+# exoIL-12: engineered exosomes displaying recombinant single-chain IL-12 (far above 40 amino acids) fused to a vesicle
+# membrane protein, injected into cutaneous T-cell lymphoma lesions. The displayed protein makes the engineered
+# vesicle, the active substance, a product of recombinant DNA technology, so biological whatever organism releases
+# it (Dir. 2001/83/EC Annex I Part I 3.2.1.1(b); EU-05); recombinant and cancer: centralised (Reg. 726/2004 Annex I
+# points 1, 3; provisional); modified producer: GMO question (contested). The producer organism, transgene nucleic
+# acid in the vesicles and cell content are not reported: GTMP, ATMP, starting material, HCT/P, US gene therapy and
+# MFDS stay open. US: a protein of more than 40 amino acids, so a biological product (21 CFR 600.3(h)(6)), BLA; one
+# engineered biological entity, no drug, no device: not a combination product (21 CFR 3.2(e)).
+EXPECTED["exoil12-cdk003-ctcl"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+    "EU_NotVaccineAgainstInfectiousDisease": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+    "EU_GMOAssessmentQuestion": "contested", "EU_NotCombinedATMP": "settled", "Q_EU_GTMP": UNDECIDED,
+    "Q_EU_ATMP": UNDECIDED, "Q_EU_StartingMaterial": UNDECIDED, "US_Drug": "settled",
+    "US_BiologicalProduct": "settled", "US_NotVaccine": "settled", "US_NotCombinationProduct": "settled",
+    "US_BLARequired": "settled", "US_LeadCenterCBER": "provisional", "Q_US_HCTP": UNDECIDED,
+    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_RFDRecommended", "EU_NonBiologicalMedicinalProduct"],
+}
+# Bexsero: MeNZB's outer-membrane vesicles with three recombinant meningococcal proteins, centrally authorised in the
+# EU and licensed in the US as a vaccine. EU: the authorisation is adopted (EU-30): a vaccine against an infectious
+# disease, so immunological, biological and never a GTMP (Art. 1(4); Annex I Part IV 2.1); no cells: not an ATMP;
+# recombinant proteins: centralised (Reg. 726/2004 Annex I point 1, provisional); wild-type strain and no organism
+# in the product: no GMO question; bacterial: no human starting material. US: the licence is adopted (US-20): a
+# vaccine and biological product, BLA; vesicles and protein antigens are all biological, no drug or device: not a
+# combination product (21 CFR 3.2(e)); bacterial, not an HCT/P. Korea: how the vesicles formed is not classified.
+EXPECTED["bexsero-4cmenb"] = {
+    "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+    "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_NoGMOAssessmentQuestion": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
+    "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled", "US_NotCombinationProduct": "settled",
+    "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
+    "absent": ["US_RFDRecommended", "EU_NonBiologicalMedicinalProduct"],
+}
+# Adipose stem-cell exosomes in a cosmetic formulation for skin brightening, no disease named: every use non-medical
+# and no disease claim, so outside the medicinal-product rules in each jurisdiction (Dir. 2001/83/EC Art. 1(2);
+# FD&C Act 201(g)(1), 201(i); PAA Art. 2(4), Korean Cosmetics Act Art. 2, which counts skin whitening among the uses
+# of functional cosmetics). Nothing medicinal is concluded.
+EXPECTED["cho-asce-skin-brightening"] = {
+    "OutOfScope": "out-of-scope",
+    "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+}
+
+# Umbilical-cord MSC exosomes and exosome gels sold online, described from FDA's warning letter alone (as XoGlo):
+# FDA's finding that they are drugs and biological products (21 U.S.C. 321(g)(1); 42 U.S.C. 262(i)) is adopted
+# (US-21), so a BLA (262(a)). EU: the medical use FDA describes makes them medicinal (Art. 1(2)); human cell-released
+# vesicles acting themselves: biological (Annex I Part I 3.2.1.1(b)); industrially made, so no hospital exemption.
+# Cells, a device and the source material are not stated: ATMP, HCT/P, combination product and MFDS stay open.
+EXPECTED["supreme-rejuvenation-ucmsc-exo"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED,
+    "EU_HospitalExemptionNotAvailable": "settled", "US_Drug": "settled", "US_BiologicalProduct": "settled",
+    "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_US_Combination": UNDECIDED,
+    "Q_KR_EVTherapy": UNDECIDED,
+}
+
+# exoSTING: exosomes of producer cells engineered to over-express PTGFRN, carrying a synthetic STING agonist into
+# tumour antigen-presenting cells. The agonist is the active substance; whether the carrier is an excipient or
+# co-active (EU-06), and with it EU biological status, US biological status and the US combination question, waits
+# for the producer organism, which the sources as read do not give, as do GTMP, ATMP and MFDS (with transgene nucleic
+# acid and cell content). Known already: medicinal and a drug (disease claim); cancer and a modified producer make
+# the centralised procedure mandatory (Reg. 726/2004 Annex I points 1, 3; provisional); GMO question contested; no
+# device, so not a combined ATMP (Reg. 1394/2007 Art. 2(1)(d)).
+EXPECTED["exosting-cdk002"] = {
+    "EU_MedicinalProduct": "settled", "EU_NotVaccineAgainstInfectiousDisease": "settled", "Q_EU_Biological": UNDECIDED,
+    "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED, "EU_NotCombinedATMP": "settled",
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested", "US_Drug": "settled",
+    "US_NotVaccine": "settled", "Q_US_Biological": UNDECIDED, "Q_US_Combination": UNDECIDED,
+    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_BiologicalProduct", "US_BLARequired"],
+}
+
 # A urine test measuring exosomal RNA (McKiernan et al. 2016): examines specimens taken from the body and gives
 # nothing to the patient, so an in vitro diagnostic medical device and no medicinal product (Reg. (EU) 2017/746
 # Art. 2(2); Dir. 2001/83/EC Art. 1(2)), a device and no drug (FD&C Act 201(h); 21 CFR 809.3(a)), and in Korea an
@@ -724,7 +795,7 @@ def _variant(tmp_path, name: str, old: str, new: str):
 
 
 def _best(outcomes, category: str):
-    rank = {"settled": 3, "provisional": 2, "contested": 1}
+    rank = {"settled": 3, "provisional": 2, "contested": 1, "out-of-scope": 0}
     found = [o for o in outcomes if o.category == str(EVKG[category]) and o.status in rank]
     return max(found, key=lambda o: rank[o.status]) if found else None
 
@@ -985,3 +1056,53 @@ def test_ginger_exosomes_formulated_with_curcumin_are_two_drugs_not_a_combinatio
     assert (single.rule, single.status) == ("US-15g", "provisional")
     assert _best(outcomes, "US_LeadCenterCDER").status == "provisional"
     assert _best(outcomes, "US_CombinationProduct") is None
+
+
+def test_a_displayed_recombinant_protein_makes_the_engineered_vesicle_biological_whatever_organism_releases_it(tmp_path):
+    """exoIL-12's producer organism is not reported, so EU-02 cannot read the vesicles' origin; but the IL-12 it
+    displays is made by recombinant DNA technology in the engineered producer cells, so the engineered vesicle, the
+    active substance, is a biotechnology product and the product biological (Dir. 2001/83/EC Annex I Part I
+    3.2.1.1(b)). A recombinant protein loaded into the vesicles after isolation, beside vesicles acting themselves,
+    leaves the question to the vesicles' origin."""
+    _, outcomes = _answers("exoil12-cdk003-ctcl")
+    biological = _best(outcomes, "EU_BiologicalMedicinalProduct")
+    assert (biological.rule, biological.status) == ("EU-05", "settled")
+    _, loaded_after = _variant(tmp_path, "exoil12-cdk003-ctcl", "loadedBy: ProducerCellEngineering",
+                               "loadedBy: Electroporation")
+    assert _best(loaded_after, "EU_BiologicalMedicinalProduct") is None
+
+
+def test_a_protein_displayed_as_v10_advises_is_not_questioned_again_by_v02(tmp_path):
+    """V-10 tells a describer whose protein is displayed through producer engineering to call the engineered vesicle
+    the active substance and keep the protein as cargo; V-02 then asked to confirm that in the reason for the role,
+    which exoIL-12, the spike-displaying StealthX vaccine and the CAR-T exosomes give, and kept asking. It now asks
+    only when no reason is given, or when the cargo is not a protein put there by the producer cells."""
+    def v02(path):
+        return [r for p in validate(load_rdf(path), profile="published").products for r in p.results
+                if r.constraint_id == "V-02"]
+    for name in ("exoil12-cdk003-ctcl", "stealthx-spike-exo-vaccine", "fu-car-t-exosomes", "dexafp-hcc"):
+        assert not v02(FIXTURES / f"{name}.yaml"), name
+    text = (FIXTURES / "exoil12-cdk003-ctcl.yaml").read_text()
+    reason = text[text.index("roleJustification:"):text.index("\n", text.index("roleJustification:")) + 1]
+    unexplained = tmp_path / "exoil12-no-reason.yaml"
+    unexplained.write_text(text.replace(reason, ""))
+    assert v02(unexplained)
+    loaded_after = tmp_path / "exoil12-loaded-after.yaml"
+    loaded_after.write_text(text.replace("loadedBy: ProducerCellEngineering", "loadedBy: Electroporation"))
+    assert v02(loaded_after)
+
+
+def test_the_brightening_cosmetic_presented_for_a_disease_is_a_medicine_in_each_jurisdiction(tmp_path):
+    """The adipose-exosome cosmetic, were it presented as treating a disease while still sold only as a cosmetic
+    (V-13), is a medicinal product by presentation (Dir. 2001/83/EC Art. 1(2)(a)), a drug (FD&C Act 201(g)(1)(B))
+    and, cell-free human vesicles, an EV therapy product in Korea (PAA Art. 2(4); MFDS 2024 §1-2): no longer out of
+    scope, although the describer is still asked to add the medical use presented."""
+    text = (FIXTURES / "cho-asce-skin-brightening.yaml").read_text()
+    path, outcomes = _variant(tmp_path, "cho-asce-skin-brightening", "diseaseClaim: false\n",
+                              "diseaseClaim: true\ncellContent: NoCells\n")
+    assert "intendedUse: [NonMedical]\n" in text
+    for category in ("EU_MedicinalProduct", "US_Drug", "KR_EVTherapyProduct"):
+        assert _best(outcomes, category).status == "settled", category
+    assert not any(o.category == str(EVKG.OutOfScope) for o in outcomes)
+    assert any(r.constraint_id == "V-13" for p in validate(load_rdf(path), profile="published").products
+               for r in p.results)

@@ -66,16 +66,24 @@ def test_a_value_a_cosmetic_does_state_is_still_checked():
 
 def test_a_cosmetic_presented_for_a_disease_is_told_so_and_classified_as_a_medicine():
     """Sold as a cosmetic but presented as treating a disease, it is a medicinal product by presentation
-    (Dir. 2001/83/EC Art. 1(2)(a)): no longer out of scope, asked everything, and the medicinal-product question
-    waits for the medical use the claim presents instead of saying the law leaves it open."""
+    (Dir. 2001/83/EC Art. 1(2)(a)) and a drug by its claim (FD&C Act 201(g)(1)(B)), as V-13 tells the describer:
+    no longer out of scope, asked everything, and so classified, where before both questions waited for the
+    medical use although the claim alone decides them. Which medical use it presents is still unsaid, so what
+    turns on it (a vaccine or not, an immunological product or not) waits for it instead of reading the non-medical
+    use as the whole story."""
     report, result = checked(COSMETIC.replace("diseaseClaim: false", "diseaseClaim: true"))
     by_id = {r.constraint_id: r for r in report.results}
     assert by_id["V-13"].severity == "Violation" and not report.conforms
     assert {"F-cellContent", "Q-37", "Q-34"} <= set(by_id), set(by_id)
     assert str(EVKG.OutOfScope) not in {o.category for o in result.outcomes}
-    medicinal = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_Medicinal)]
-    assert [o.status for o in medicinal] == ["undecided"]
-    assert str(EVKG.intendedUse) in {m["property"] for m in medicinal[0].missing}, medicinal[0].missing
+    for question, category, rule in ((EVKG.Q_EU_Medicinal, EVKG.EU_MedicinalProduct, "EU-01"),
+                                     (EVKG.Q_US_Drug, EVKG.US_Drug, "US-01")):
+        answers = [(o.category, o.status, o.rule) for o in result.outcomes if o.question == str(question)]
+        assert answers == [(str(category), "settled", rule)], answers
+    for question in (EVKG.Q_EU_Vaccine, EVKG.Q_EU_Immunological):
+        waiting = [o for o in result.outcomes if o.question == str(question)]
+        assert [o.status for o in waiting] == ["undecided"], waiting
+        assert str(EVKG.intendedUse) in {m["property"] for m in waiting[0].missing}, waiting[0].missing
 
 
 def test_a_cosmetic_presented_for_a_disease_with_its_medical_use_is_a_medicinal_product():
@@ -106,3 +114,15 @@ def test_a_cosmetic_or_food_taken_by_mouth_or_put_on_the_skin_stays_out_of_scope
         report, result = checked(COSMETIC.replace("routeOfAdministration: [Topical]", f"routeOfAdministration: [{route}]"))
         assert "V-14" not in {r.constraint_id for r in report.results}
         assert {o.category for o in result.outcomes} == {str(EVKG.OutOfScope)}, route
+
+
+def test_a_cosmetic_is_not_asked_whether_its_producer_cells_are_genetically_modified():
+    """Whether the producer is modified decides only medicinal questions (recombinant DNA, Reg. 726/2004 Annex I
+    point 1; the GMO and gene-therapy questions), none of which is asked of a product with no medical use: the
+    cosmetic with that fact left out is not told that those questions stay undecided. Given a medical use, it is."""
+    unstated = COSMETIC.replace("      geneticallyModified: false\n", "")
+    assert unstated != COSMETIC
+    report, _ = checked(unstated)
+    assert "F-geneticallyModified" not in {r.constraint_id for r in report.results}
+    report, _ = checked(unstated.replace("intendedUse: [NonMedical]", "intendedUse: [NonMedical, Regenerative]"))
+    assert "F-geneticallyModified" in {r.constraint_id for r in report.results}
