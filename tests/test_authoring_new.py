@@ -290,3 +290,27 @@ def test_a_body_fluid_source_in_a_template_is_asked_about_its_donor_and_offered_
     asked = source.split("      geneticallyModified:\n", 1)[0].rsplit("      # genetically modified", 1)[1]
     assert "not from cultured cells" in asked and "producer cells" not in asked, asked
     assert re.search(r"^      # biofluid:$", source, re.MULTILINE)
+
+
+def _keys_to_fill(text: str) -> set[str]:
+    return set(re.findall(r"^(\w+):", text, flags=re.M))
+
+
+# what the checks do not ask of a product of the kind (shapes marked evkg:onlyForMedicalUse or
+# evkg:onlyForUseInPeople), so its template does not offer it to fill
+@pytest.mark.parametrize("kind, unasked, asked", [
+    ("cosmetic-ev", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
+                     "integralMedicalDevice", "annexI3Indication", "orphanDesignation", "hasNoLoadedCargo"},
+     {"label", "diseaseClaim", "hasEVComponent"}),
+    ("supplement-ev", {"therapeuticApproach", "evRole", "cellContent", "manufacturingSetting"},
+     {"label", "diseaseClaim", "hasEVComponent"}),
+    ("ivd-test", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
+                  "integralMedicalDevice", "annexI3Indication", "routeOfAdministration"},
+     {"label", "hasEVComponent"}),
+    ("msc-ev", set(), {"cellContent", "manufacturingSetting", "integralMedicalDevice", "annexI3Indication",
+                       "roleJustification"}),
+])
+def test_a_template_does_not_offer_what_the_checks_do_not_ask_of_its_kind(kind, unasked, asked):
+    keys = _keys_to_fill(template(kind))
+    assert not keys & unasked, keys & unasked
+    assert asked <= keys, asked - keys

@@ -141,8 +141,67 @@ def _asked_of(field_: Field, slot: Slot, node_type: str) -> bool:
     return bool(checks & by_type.get(node_type, frozenset()))
 
 
-def _walk(slot: Slot, seed: dict, model) -> Node:
+def _listed(value) -> list:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+def _unasked_marks_of_kind(seed: dict) -> frozenset:
+    """The marks of the checks a product of this kind is not asked, from the uses, claim and routes the kind
+    sets (a cosmetic is asked no therapeutic approach; evkg.validation.use_scope)."""
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.use_scope import unasked_marks
+
+    def iris(key: str) -> set:
+        return {str(EVKG[str(v)]) for v in _listed(seed.get(key))}
+
+    return unasked_marks(iris("intendedUse"), {str(v).lower() for v in _listed(seed.get("diseaseClaim"))},
+                         iris("routeOfAdministration"))
+
+
+@functools.cache
+def _product_findings(uses: tuple, routes: tuple) -> frozenset:
+    """(check id, key) of each finding on a product that states only these uses and routes."""
+    from rdflib import BNode, Graph
+    from rdflib.namespace import RDF
+
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.compiled import bundled_compiled_shapes, run_compiled
+    from evkg.validation.store import store_of_graph
+
+    graph, product = Graph(), BNode()
+    graph.add((product, RDF.type, EVKG.EVProduct))
+    for prop, values in ((EVKG.intendedUse, uses), (EVKG.routeOfAdministration, routes)):
+        for value in values:
+            graph.add((product, prop, EVKG[value]))
+    shapes = resources.shapes_graph()
+    return frozenset((str(shapes.value(r.shape, EVKG.constraintId) or ""), str(r.path or "").rsplit("#", 1)[-1])
+                     for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == product)
+
+
+def _asked_of_kind(field_: Field, slot: Slot, seed: dict, unasked: frozenset) -> bool:
+    """False when every check that asks for the field is one a product of this kind is not asked (a cosmetic
+    is asked no therapeutic approach, a test on specimens no route); a fact only a classification rule waits
+    for is not asked of a product no medicinal question is asked of."""
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.use_scope import constraint_marked
+
+    if not unasked:
+        return True
+    if slot.name == "product":
+        findings = _product_findings(tuple(map(str, _listed(seed.get("intendedUse")))),
+                                     tuple(map(str, _listed(seed.get("routeOfAdministration")))))
+        asking = {check for check, key in findings if key == field_.key}
+    else:
+        asking = {check for check in field_.constraints if check.startswith("F-")}
+    if asking:
+        return not all(any(constraint_marked(check, mark) for mark in unasked) for check in asking)
+    return not (field_.level == "classification" and EVKG.onlyForMedicalUse in unasked)
+
+
+def _walk(slot: Slot, seed: dict, model, unasked: frozenset | None = None) -> Node:
     node_type = seed.get("type") or slot.node_types[0][0]
+    if unasked is None:
+        unasked = _unasked_marks_of_kind(seed)
     entries = []
     others = []
     for field_ in slot.fields:
@@ -151,6 +210,9 @@ def _walk(slot: Slot, seed: dict, model) -> Node:
                 and not _asked_of(field_, slot, node_type)):
             others.append(field_.key)          # asked of other kinds of node only (no cell type for bacteria)
             continue
+        if seeded is None and not _asked_of_kind(field_, slot, seed, unasked):
+            others.append(field_.key)          # not asked of this kind of product
+            continue
         if seeded is None and any(seed.get(a) is not None for a in field_.alternatives):
             others.append(field_.key)          # the kind states the other way of answering the same question
             continue
@@ -158,11 +220,12 @@ def _walk(slot: Slot, seed: dict, model) -> Node:
             child_slot = model.slots[field_.slot]
             if seeded is not None:
                 items = seeded if isinstance(seeded, list) else [seeded]
-                entries.append(Entry(field_, "set", children=[_walk(child_slot, item, model) for item in items]))
+                entries.append(Entry(field_, "set", children=[_walk(child_slot, item, model, unasked)
+                                                             for item in items]))
             elif field_.level in ("required", "classification") and not field_.alternatives:
-                entries.append(Entry(field_, "fill", children=[_walk(child_slot, {}, model)]))
+                entries.append(Entry(field_, "fill", children=[_walk(child_slot, {}, model, unasked)]))
             elif field_.level != "optional":
-                entries.append(Entry(field_, "suggest", children=[_walk(child_slot, {}, model)]))
+                entries.append(Entry(field_, "suggest", children=[_walk(child_slot, {}, model, unasked)]))
             else:
                 others.append(field_.key)
             continue

@@ -18,13 +18,12 @@ state is checked as ever. A product with any other use is asked everything.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Literal
 
 from evkg.core import resources
-from evkg.core.intended_use import (IN_VITRO, INTENDED_USE, facts_of, out_of_scope, stated_by_product,
-                                    use_facts_query)
+from evkg.core.intended_use import IN_VITRO, facts_of, out_of_scope, stated_by_product, use_facts_query
 from evkg.core.namespaces import EVKG
 
 
@@ -33,24 +32,36 @@ def _marked(shape, annotation) -> bool:
     return resources.shapes_graph().value(shape, annotation) == Literal(True)
 
 
+@functools.cache
+def constraint_marked(constraint_id: str, annotation) -> bool:
+    """Every shape of this constraint id (one or more) carries `annotation` true."""
+    shapes = list(resources.shapes_graph().subjects(EVKG.constraintId, Literal(constraint_id)))
+    return bool(shapes) and all(_marked(shape, annotation) for shape in shapes)
+
+
+def unasked_marks(uses: set, disease_claims: set, routes: set) -> frozenset:
+    """The marks of the checks a product stating these uses, disease claims and routes is not asked."""
+    marks = set()
+    if uses == {IN_VITRO}:
+        marks.add(EVKG.onlyForUseInPeople)          # given to no one
+    if out_of_scope(uses, disease_claims, routes):
+        marks.add(EVKG.onlyForMedicalUse)           # no medicinal question is asked (V-13, V-14 say when it is)
+    return frozenset(marks)
+
+
 @dataclass(frozen=True)
 class UseScopes:
     """The products whose stated uses leave some checks unasked."""
-    in_vitro_only: frozenset = frozenset()        # every use an in vitro diagnosis: given to no one
-    non_medical_only: frozenset = frozenset()     # every use non-medical: no medicinal question is asked
+    unasked: dict = field(default_factory=dict)     # product -> marks of the checks it is not asked
 
     def asks(self, shape, product) -> bool:
         """Whether `shape` applies to `product`."""
-        if product in self.in_vitro_only and _marked(shape, EVKG.onlyForUseInPeople):
-            return False
-        return not (product in self.non_medical_only and _marked(shape, EVKG.onlyForMedicalUse))
+        return not any(_marked(shape, mark) for mark in self.unasked.get(product, ()))
 
 
 def use_scopes(store, data_graph: str, term=lambda node: node) -> UseScopes:
     """The use scopes of the products of `data_graph` in the pyoxigraph `store`; `term` turns a pyoxigraph node
     into the caller's kind of term."""
     stated = stated_by_product(store.query(use_facts_query(data_graph)))
-    return UseScopes(
-        in_vitro_only=frozenset(term(p) for p, facts in stated.items() if facts[INTENDED_USE] == {IN_VITRO}),
-        # presented for a disease or given as no cosmetic or food is, a product is a medicine (V-13, V-14)
-        non_medical_only=frozenset(term(p) for p, facts in stated.items() if out_of_scope(*facts_of(facts))))
+    unasked = {term(product): unasked_marks(*facts_of(facts)) for product, facts in stated.items()}
+    return UseScopes({product: marks for product, marks in unasked.items() if marks})
