@@ -186,3 +186,32 @@ def test_a_reader_that_stops_making_progress_is_stopped_and_said_so(tmp_path, te
         assert not terms_dir.exists() or not any(terms_dir.iterdir())
     finally:
         end_all(process, readers)
+
+
+def _fill_and_spin(path: str):
+    """A reader pressed against its ceiling that keeps using the processor instead of failing."""
+    import resource
+
+    ceiling = resource.getrlimit(resource.RLIMIT_AS)[0]
+    held = []
+    try:
+        while True:
+            held.append(bytearray(8 * 1024 * 1024))
+    except MemoryError:
+        pass
+    while True:                        # spins at the ceiling: neither stuck nor failing
+        sum(range(1000))
+    return ceiling, held
+
+
+def test_a_reader_spinning_at_its_memory_ceiling_is_stopped_as_over_the_ceiling(tmp_path):
+    """A reader whose allocations meet the ceiling may retry for ever instead of failing; only one that used no
+    processor time was stopped, so this one held its caller until CI gave up."""
+    from evkg.core.errors import InputError
+    from evkg.terms.reader_process import STALL_SECONDS, read_in_child
+
+    started = time.monotonic()
+    with pytest.raises(InputError) as error:
+        read_in_child(_fill_and_spin, tmp_path / "x.obo", 200)
+    assert "needed more than the 200 MB of memory allowed and was stopped" in str(error.value), error.value
+    assert STALL_SECONDS < time.monotonic() - started < STALL_SECONDS + 20

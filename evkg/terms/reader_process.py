@@ -94,15 +94,21 @@ def read_in_child(read, path: str | Path, max_memory_mb: int):
     process.start()
     child.close()
     status, value, stuck_peak = None, None, None
-    ticks, since = None, time.monotonic()
+    ticks, since, at_ceiling_since = None, time.monotonic(), None
     try:
         while not parent.poll(_POLL_SECONDS):
             if not process.is_alive() and not parent.poll(0):
                 break
-            now_ticks = _processor_ticks(process.pid)
+            now, now_ticks = time.monotonic(), _processor_ticks(process.pid)
             if now_ticks is None or now_ticks != ticks:
-                ticks, since = now_ticks, time.monotonic()
-            elif time.monotonic() - since > STALL_SECONDS:
+                ticks, since = now_ticks, now
+            # a child pressed against the ceiling may spin instead of failing (a pool retrying a thread it
+            # cannot start): held there for STALL_SECONDS, it is stopped as one that used no processor time is
+            if _near_ceiling(_status_bytes("VmSize", process.pid), ceiling, memory_bytes // 2):
+                at_ceiling_since = at_ceiling_since or now
+            else:
+                at_ceiling_since = None
+            if now - since > STALL_SECONDS or (at_ceiling_since and now - at_ceiling_since > STALL_SECONDS):
                 stuck_peak = _status_bytes("VmPeak", process.pid)
                 process.kill()
                 break
