@@ -100,11 +100,9 @@ def _lone_node_findings(slot_name: str) -> dict[str, frozenset]:
     """For each type a node of this slot may have: (check id, key, its own words or "") of each finding on a lone
     node of that type; the words are those of the SPARQL constraint that spoke, when not the shape's general ones."""
     from rdflib import BNode, Graph
-    from rdflib.namespace import RDF, SH
+    from rdflib.namespace import RDF
 
     from evkg.core.namespaces import EVKG
-    from evkg.validation.compiled import bundled_compiled_shapes, run_compiled
-    from evkg.validation.store import store_of_graph
 
     model = description_model()
     chain = []
@@ -112,7 +110,6 @@ def _lone_node_findings(slot_name: str) -> dict[str, frozenset]:
     while name is not None:
         chain.append(model.slots[name])
         name = model.slots[name].parent
-    shapes = resources.shapes_graph()
     asked = {}
     for type_name, _ in model.slots[slot_name].node_types:
         graph, holder = Graph(), BNode()
@@ -123,11 +120,24 @@ def _lone_node_findings(slot_name: str) -> dict[str, frozenset]:
             graph.add((holder, EVKG[link.name], node))
             graph.add((node, RDF.type, EVKG[kind]))
             holder = node
-        asked[type_name] = frozenset(
-            (str(shapes.value(r.shape, EVKG.constraintId) or ""), str(r.path or "").rsplit("#", 1)[-1],
-             next(iter(r.messages - {str(m) for m in shapes.objects(r.shape, SH.message)}), ""))
-            for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == holder)
+        asked[type_name] = _findings_on(graph, holder)
     return asked
+
+
+def _findings_on(graph, node) -> frozenset:
+    """(check id, key, its own words or "") of each finding the bundled shapes make on `node` of `graph`; the
+    words are those of the SPARQL constraint that spoke, when not the shape's general ones."""
+    from rdflib.namespace import SH
+
+    from evkg.core.namespaces import EVKG
+    from evkg.validation.compiled import bundled_compiled_shapes, run_compiled
+    from evkg.validation.store import store_of_graph
+
+    shapes = resources.shapes_graph()
+    return frozenset(
+        (str(shapes.value(r.shape, EVKG.constraintId) or ""), str(r.path or "").rsplit("#", 1)[-1],
+         next(iter(r.messages - {str(m) for m in shapes.objects(r.shape, SH.message)}), ""))
+        for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == node)
 
 
 def _asked_of(field_: Field, slot: Slot, node_type: str) -> bool:
@@ -165,17 +175,13 @@ def _product_findings(uses: tuple, routes: tuple) -> frozenset:
     from rdflib.namespace import RDF
 
     from evkg.core.namespaces import EVKG
-    from evkg.validation.compiled import bundled_compiled_shapes, run_compiled
-    from evkg.validation.store import store_of_graph
 
     graph, product = Graph(), BNode()
     graph.add((product, RDF.type, EVKG.EVProduct))
     for prop, values in ((EVKG.intendedUse, uses), (EVKG.routeOfAdministration, routes)):
         for value in values:
             graph.add((product, prop, EVKG[value]))
-    shapes = resources.shapes_graph()
-    return frozenset((str(shapes.value(r.shape, EVKG.constraintId) or ""), str(r.path or "").rsplit("#", 1)[-1])
-                     for r in run_compiled(store_of_graph(graph), bundled_compiled_shapes()) if r.focus == product)
+    return frozenset((check, key) for check, key, _ in _findings_on(graph, product))
 
 
 def _asked_of_kind(field_: Field, slot: Slot, seed: dict, unasked: frozenset) -> bool:
