@@ -220,3 +220,18 @@ def test_a_folder_holding_only_a_link_to_a_missing_description_says_so(tmp_path,
     shown = capsys.readouterr()
     assert code == 2
     assert f"{tmp_path / 'moved.yaml'} is no file to read (a link to a missing file" in shown.out + shown.err
+
+
+def test_an_ill_typed_true_or_false_checked_in_worker_processes_is_a_finding_not_a_python_warning(tmp_path):
+    """Results read back from the workers rebuilt their literals, and rdflib printed its own warning with its
+    file and line ('Parsing weird boolean') beside the finding that already says it in the user's words."""
+    import subprocess
+
+    for i in range(3):
+        (tmp_path / f"w{i}.yaml").write_text(f"id: w{i}\ntype: EVProduct\nlabel: x\nintendedUse: [NonMedical]\n"
+                                             "diseaseClaim: maybe\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "evkg.cli", "check", str(tmp_path), "--jobs", "2", "-q",
+                           "--format", "jsonl"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "weird boolean" not in done.stderr and "Warning" not in done.stderr, done.stderr
+    assert done.stdout.count('"constraint": "S-diseaseClaim"') == 3, done.stdout[:2000]

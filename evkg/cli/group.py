@@ -113,8 +113,11 @@ def main(argv=None) -> int:
 
     from evkg.cli.interrupt import run_stoppable
 
+    from evkg.io.rdf import ignore_ill_typed_boolean_warnings
+
     args = list(sys.argv[1:] if argv is None else argv)
     command_name = next((a for a in args if not a.startswith("-")), None)
+    ignore_ill_typed_boolean_warnings()      # the checks report such a value at its line, in the user's words
 
     def run():
         return cli.main(args=args, prog_name="evkg", standalone_mode=False)

@@ -25,8 +25,14 @@ def quiet_about_ill_typed_booleans():
     """rdflib warns ("Parsing weird boolean", with its own file and line) on "yes"^^xsd:boolean; the checks
     report such a value at its line and in the user's words, so on stderr the warning is only noise."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
+        ignore_ill_typed_boolean_warnings()
         yield
+
+
+def ignore_ill_typed_boolean_warnings() -> None:
+    """From now on (a command's whole run): results read back from worker processes rebuild their literals,
+    and rdflib warns again then, outside any parse."""
+    warnings.filterwarnings("ignore", message="Parsing weird boolean", category=UserWarning)
 
 
 @contextlib.contextmanager
