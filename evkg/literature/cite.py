@@ -71,6 +71,7 @@ def find_citable(name: str) -> URIRef:
     from evkg.core.errors import UsageError
 
     from evkg.literature.identifiers import normalise_doi
+    from evkg.literature.web_addresses import named_by_link
 
     graphs = _bundled_graphs()
     users = user_references_graph()
@@ -84,6 +85,7 @@ def find_citable(name: str) -> URIRef:
     if re.match(r"^https?://", name):
         doi = _doi_from_resolver(name)
         candidates.append(paper_iri(doi=doi) if doi else URIRef(name))
+        candidates += [n for n in (named_by_link(name, g) for g in everything) if n is not None]
     elif re.match(r"^(?:doi:\s*)?10\.\d", name, re.IGNORECASE):   # a bare DOI
         try:
             candidates.append(paper_iri(doi=normalise_doi(re.sub(r"^doi:\s*", "", name, flags=re.I))))

@@ -22,6 +22,7 @@ from evkg.literature.identifiers import (
     normalise_doi,
     paper_iri,
 )
+from evkg.literature.web_addresses import named_by_link
 
 
 # ---------------------------------------------------------------------------------------------- resolving
@@ -139,6 +140,9 @@ def _locate(iri, user_references=None) -> tuple | None:
     for graph in (bibliographic_graph(), user_references_graph(user_references)):
         if (node, None, None) in graph:
             return "graph", graph, node
+        named = named_by_link(text, graph)      # a PubMed, EUR-Lex or eCFR page of what the graph holds
+        if named is not None:
+            return "graph", graph, named
     if text.startswith(TRIAL_BASE):
         from evkg.core import resources
 

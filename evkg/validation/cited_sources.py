@@ -30,8 +30,11 @@ def unresolved_source_results(submitted) -> list:
             known = ("evkg knows this paper" if is_known_source(URIRef(link)) else
                      "then import the paper if evkg does not know it, with `evkg literature import refs.bib`")
             return frozenset({DOI_AS_NAME.format(doi=doi, link=link, known=known)})
-        return (frozenset({SOURCE_AS_TEXT}) if isinstance(source, Literal) else
-                frozenset({TRIAL_NOT_CURATED.format(link=link)}) if link else messages)
+        if isinstance(source, Literal):
+            return frozenset({SOURCE_AS_TEXT})
+        if link:
+            return frozenset({TRIAL_NOT_CURATED.format(link=link)})
+        return frozenset({WEB_PAGE}) if str(source).startswith(("http://", "https://")) else messages
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
                       severity=SH.Warning, messages=said(source), component=SH.SPARQLConstraintComponent)
             for subject, source in submitted.cited_sources()
@@ -43,6 +46,11 @@ TRIAL_NOT_CURATED = ("This trial is not among the trials evkg holds (a trial: na
 SOURCE_AS_TEXT = ("This source is written as text, which names no paper or act, so nobody can look it up. Give it "
                   "as a link: the paper's DOI link (https://doi.org/10.…) or another web address, without spaces "
                   "(write a space as %20). Import references the graph lacks with `evkg literature import refs.bib`.")
+WEB_PAGE = ("This web page is not a paper or legal act evkg holds, so reports can give only its address, not what it "
+            "is. A paper: cite its DOI link (https://doi.org/10.…) or PubMed page, and import it with `evkg literature "
+            "import refs.bib` if evkg does not know it. A law or guideline: find the name evkg gives it with `evkg "
+            "cite \"Regulation (EC) No 1394/2007\"` (its title as reports print it) and cite that name; an EUR-Lex, "
+            "ELI or eCFR address of an act evkg holds is understood as that act.")
 DOI_AS_NAME = ("This source is the DOI {doi} written so that it reads as a name, not as the paper. Write it as its "
                "link, {link} ({known}).")
 
