@@ -65,3 +65,10 @@ def test_cite_takes_a_pubmed_or_eur_lex_address(capsys):
     assert code == 0 and "Lener" in out, err
     code, out, err = run(capsys, "cite", "https://eur-lex.europa.eu/eli/dir/2001/83/oj")
     assert code == 0 and "Directive 2001/83/EC" in out, err
+
+
+def test_a_home_page_or_a_page_several_acts_give_names_no_act(capsys, tmp_path):
+    # the MFDS home page is the only address evkg has of the EV guideline; citing it is not citing the guideline
+    shared = "https://www.law.go.kr/LSW/eng/engMain.do"                    # the page of three Korean acts
+    warned = _source_warnings(capsys, tmp_path, "https://www.mfds.go.kr", shared)
+    assert set(warned) == {"https://www.mfds.go.kr", shared}

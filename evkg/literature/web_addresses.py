@@ -4,7 +4,7 @@ found them, so `https://pubmed.ncbi.nlm.nih.gov/26725829/` must name the same pa
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -55,12 +55,17 @@ def _acts_by_address(graph: Graph) -> tuple[dict, dict]:
     kept = _ADDRESS_INDEXES.get(id(graph))
     if kept is not None and kept[0] is graph:
         return kept[1]
-    pages, identifiers = {}, {}
+    pages, identifiers, shared = {}, {}, set()
     for act in graph.subjects(RDF.type, EVKG.LegalAct):
         for page in graph.objects(act, FOAF.page):
+            # a site's home page, or a page several acts give, names none of them
+            if urlsplit(str(page)).path in ("", "/") or pages.get(str(page), act) != act:
+                shared.add(str(page))
             pages.setdefault(str(page), act)
         for identifier in graph.objects(act, EVKG.officialIdentifier):
             identifiers.setdefault(str(identifier), act)
+    for page in shared:
+        pages.pop(page, None)
     if len(_ADDRESS_INDEXES) > 8:           # graphs come and go (a user's references file is read again)
         _ADDRESS_INDEXES.clear()
     _ADDRESS_INDEXES[id(graph)] = (graph, (pages, identifiers))
