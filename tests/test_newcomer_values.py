@@ -234,3 +234,17 @@ def test_a_body_fluid_or_tissue_source_that_names_none_is_pointed_to_its_own_key
     file = check_json(capsys, tmp_path, URINE_SOURCE.format(kind=kind))
     [told] = [r for r in file["products"][0]["results"] if r["constraint"] == "Q-03"]
     assert told["field"] == f"/hasEVComponent/0/hasSource/{key}" and told["line"] == 7, told
+
+
+def test_an_unknown_key_is_answered_with_the_keys_of_its_own_kind_of_node_first(capsys, tmp_path):
+    # `cargo:` on the product was offered cargoKind, cargoAmountPerDose and cargoIdentity, which a cargo item
+    # takes; `kind:` on a cargo item was offered nothing
+    description = tmp_path / "keys.yaml"
+    description.write_text("id: p\ntype: EVProduct\nlabel: X\ncargo: siRNA against TNF\nloadedCargo:\n"
+                           "  type: CargoItem\n  kind: NucleicAcid\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", description, "--format", "json", "--no-classify")
+    assert code in (0, 1), err
+    hints = {r["value"]: r["message"].partition("Did you mean ")[2].partition("?")[0]
+             for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "TERM-01"}
+    assert hints["cargo"].startswith("loadedCargo or hasNoLoadedCargo")
+    assert hints["kind"].startswith("cargoKind")

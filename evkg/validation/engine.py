@@ -442,7 +442,8 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     unknown = [t for t in submitted.evkg_terms() if str(t) not in declared]
     for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
         local = str(term)[len(str(EVKG)):]
-        close = closest_evkg_names(local, predicate, as_property=term == predicate)
+        close = closest_evkg_names(local, predicate, as_property=term == predicate,
+                                   on_types=submitted._types_of(subject) if term == predicate else ())
         hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
         if term == predicate and not any(       # no misspelling: a fact the vocabulary has no property for
                 difflib.SequenceMatcher(None, local.lower(), c.partition(":")[2].lower()).ratio() >= 0.75

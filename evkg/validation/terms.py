@@ -15,7 +15,7 @@ import functools
 import re
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from evkg.core.namespaces import EVKG, EVSH
 from evkg.core.redefinitions import declared_evkg_terms
@@ -345,14 +345,18 @@ def _written(term, shown) -> str:
 
 # ------------------------------------------------------------------------------------------ did you mean
 
-def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False, limit: int = 3) -> list[str]:
+def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False, limit: int = 3,
+                       on_types=()) -> list[str]:
     """The declared names closest to a misspelt one, among those that may stand where it was written (all
     those it names in other case or spacing or by a label, else the closest spellings), as prefixed names:
     properties for a predicate (evkg's own and those a description borrows, such as rdfs:label, which a YAML
     `lable:` means); classes a description may type a node with for rdf:type; for a value, the
     values its property allows (its sh:in lists, else the individuals of its range). Never a classification
-    outcome, category, question or rule: a description may not state those."""
-    close = _closest_local_names(local, predicate, as_property, limit)
+    outcome, category, question or rule: a description may not state those. For a property said of a node of
+    `on_types`, the properties said of such nodes come first (`cargo:` on a product: loadedCargo, not the
+    cargo item's cargoKind)."""
+    fitting = properties_of_types(frozenset(map(str, on_types))) if as_property and on_types else frozenset()
+    close = _closest_local_names(local, predicate, as_property, limit, fitting)
     return [BORROWED_PROPERTIES.get(name) or f"evkg:{name}" for name in close]
 
 
@@ -362,7 +366,8 @@ _NUCLEIC_ACID_NAME = re.compile(r"^(?:(?:[A-Za-z]+ )*[A-Za-z]{0,6}(?:RNA|DNA)s?|
                                 r"oligo(?:deoxy)?nucleotides?|ASOs?)$")
 
 
-def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -> list[str]:
+def _closest_local_names(local: str, predicate, as_property: bool, limit: int,
+                         fitting: frozenset = frozenset()) -> list[str]:
     candidates = _allowed_names(str(predicate) if predicate is not None else None, as_property)
     if as_property:                   # a borrowed key by its YAML name (label), never shadowing an evkg name
         candidates = candidates + sorted(set(BORROWED_PROPERTIES) - set(candidates))
@@ -371,15 +376,35 @@ def _closest_local_names(local: str, predicate, as_property: bool, limit: int) -
         return same
     if "NucleicAcid" in candidates and _NUCLEIC_ACID_NAME.match(local.strip()):
         return ["NucleicAcid"]                 # siRNA, mRNA, pDNA: a kind of DNA or RNA molecule, no other value
+    own = [c for c in candidates if c in fitting]
+    own = list(dict.fromkeys(_sharing_a_word(local, own) + _closest_among(local, own, limit)))[:limit]
+    return (own + [c for c in _closest_among(local, candidates, limit) if c not in own])[:limit]
+
+
+def _closest_among(local: str, candidates: list[str], limit: int) -> list[str]:
     close = difflib.get_close_matches(local, candidates, n=limit, cutoff=0.6)
     close += [n for n in candidates if n.lower() == local.lower() and n not in close]
     if len(close) < limit:                     # a word of the name, e.g. Vaccine in PathogenVaccination
         # a whole word, not letters inside one: therapy is no hint of AntiTumourImmunotherapy, nor anti of Antigen
         words = {w.lower() for w in re.findall(r"[A-Z]?[a-z]+|[0-9]+", local) if len(w) > 4}
-        close += [n for n in candidates if n not in close
-                  and any(part.lower().startswith(w[:-1]) for w in words
-                          for part in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+", n))][:limit - len(close)]
+        close += _most_alike(local, [n for n in candidates if n not in close
+                                     and any(part.lower().startswith(w[:-1]) for w in words
+                                             for part in _WORD_PARTS.findall(n))])[:limit - len(close)]
     return close
+
+
+_WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def _most_alike(local: str, names: list[str]) -> list[str]:
+    """`names` with those spelt most like `local` (in any case) first."""
+    return sorted(names, key=lambda n: -difflib.SequenceMatcher(None, local.lower(), n.lower()).ratio())
+
+
+def _sharing_a_word(local: str, candidates: list[str]) -> list[str]:
+    """The candidates with a whole word of `local` in their name (kind: cargoKind), most alike first."""
+    words = {w.lower() for w in _WORD_PARTS.findall(local) if len(w) > 2}
+    return _most_alike(local, [n for n in candidates if words & {p.lower() for p in _WORD_PARTS.findall(n)}])
 
 
 @functools.cache
@@ -392,6 +417,26 @@ def _names_and_labels(predicate: str | None, as_property: bool) -> dict[str, tup
 
 
 @functools.cache
+@functools.cache
+def properties_of_types(types: frozenset) -> frozenset:
+    """The evkg property names said of nodes of these classes: their domain is one of the classes or a broader
+    one, a shape checks them on nodes of such a class, or they are facts of a cargo item."""
+    from evkg.core import resources
+
+    ontology, shapes = resources.ontology_graph(), resources.shapes_graph()
+    classes = {URIRef(t) for t in types}
+    classes |= {broader for c in list(classes) for broader in ontology.transitive_objects(c, RDFS.subClassOf)}
+    found = {p for c in classes for p in ontology.subjects(RDFS.domain, c)}
+    for cls in classes:
+        for shape in shapes.subjects(SH.targetClass, cls):
+            found |= set(shapes.objects(shape, SH.path))
+            for part in shapes.objects(shape, SH.property):
+                found |= set(shapes.objects(part, SH.path))
+    if EVKG.CargoItem in classes:
+        found |= set(ontology.subjects(EVKG.factOfCargoItem, Literal(True)))
+    return frozenset(str(p)[len(str(EVKG)):] for p in found if str(p).startswith(str(EVKG)))
+
+
 def _allowed_names(predicate: str | None, as_property: bool) -> list[str]:
     from rdflib.namespace import OWL, RDFS
 
