@@ -297,14 +297,48 @@ def _of_human_origin(run, products: list[str]) -> set[str]:
     return {row[0].value for row in rows}
 
 
+# a product meant only for animals: human medicinal-product law does not apply, veterinary law does
+_VETERINARY_SOURCES = {"EU": (str(EVD) + "act/eu-dir-2001-83/art-1-2", str(EVD) + "act/eu-reg-2019-6/art-4-1"),
+                       "US": (str(EVD) + "act/us-phs-act-351/351-i", str(EVD) + "act/us-fdca/201-v",
+                              str(EVD) + "act/us-virus-serum-toxin-act"),
+                       "KR": (str(EVD) + "act/kr-pharmaceutical-affairs-act/art-85",)}
+_VETERINARY_LAW = {
+    "EU": "Medicinal products for human use are those for human beings; a product meant for animals is a veterinary "
+          "medicinal product under Regulation (EU) 2019/6.",
+    "US": "A biological product under PHS Act 351 is one for a human disease or condition; a product meant for "
+          "animals is a new animal drug needing FDA approval (Center for Veterinary Medicine), or, as a vaccine or "
+          "other virus, serum, toxin or analogous product, a veterinary biologic licensed by the Department of "
+          "Agriculture.",
+    "KR": "Drugs for animal use (veterinary drugs) fall under the Minister of Agriculture, Food and Rural Affairs (Animal and Plant "
+          "Quarantine Agency), not under the Ministry of Food and Drug Safety, whose EV guideline is for medicines "
+          "for people.",
+}
+
+
+def _for_animals_only(run, products: list[str]) -> set[str]:
+    """The products meant for animals other than people, and not for people."""
+    if not products:
+        return set()
+    values = " ".join(f"<{p}>" for p in products)
+    rows = run.store.query(f"SELECT DISTINCT ?p WHERE {{ VALUES ?p {{ {values} }} "
+                           f"?p <{EVKG_NS}targetSpecies> <{EVKG_NS}NonHumanAnimals> "
+                           f"FILTER NOT EXISTS {{ ?p <{EVKG_NS}targetSpecies> ?other "
+                           f"FILTER(?other != <{EVKG_NS}NonHumanAnimals>) }} }}")
+    return {row[0].value for row in rows}
+
+
 def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
     outcomes = []
     human = _of_human_origin(run, products) if "EU" in run.jurisdictions else set()
+    veterinary = _for_animals_only(run, products)
     for product in products:
         for jurisdiction in run.jurisdictions:
             rule_id = f"SCOPE-{jurisdiction}"
             iri = _outcome_iri(product, rule_id, "OutOfScope")
             node = _nt(iri)
+            if product in veterinary:
+                outcomes.append(_veterinary(product, jurisdiction, rule_id, iri, triples))
+                continue
             source = _SCOPE_SOURCES[jurisdiction]
             sources = [source_info(source)]
             rationale = ("Every intended use stated is non-medical (cosmetic, food, research), no disease claim is "
@@ -317,14 +351,7 @@ def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
                               "human origin are on the list of substances banned from cosmetic products.")
                 sources.append(source_info(_HUMAN_ORIGIN_BANNED_IN_COSMETICS))
                 triples.add((node, _nt(str(DCTERMS.source)), _nt(_HUMAN_ORIGIN_BANNED_IN_COSMETICS)))
-            triples.update({
-                (node, _nt(str(RDF.type)), _nt(EVKG_NS + "ClassificationOutcome")),
-                (node, _nt(EVKG_NS + "ofProduct"), _nt(product)),
-                (node, _nt(EVKG_NS + "jurisdiction"), _nt(JURISDICTION_NS + jurisdiction)),
-                (node, _nt(EVKG_NS + "category"), _nt(EVKG_NS + "OutOfScope")),
-                (node, _nt(str(DCTERMS.source)), _nt(source)),
-                (_nt(product), _nt(str(RDF.type)), _nt(EVKG_NS + "OutOfScope")),
-            })
+            _add_out_of_scope_triples(triples, node, product, jurisdiction, [source])
             outcomes.append(Outcome(
                 iri=iri, product=product, jurisdiction=jurisdiction, question=None, question_label=None,
                 category=EVKG_NS + "OutOfScope", category_label=label_of(EVKG_NS + "OutOfScope") or "out of scope",
@@ -332,6 +359,31 @@ def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
                 rule_label="Only a non-medical use is stated", rationale=rationale,
                 premises=["intended use: non-medical only"], sources=sources))
     return outcomes
+
+
+def _veterinary(product: str, jurisdiction: str, rule_id: str, iri: str, triples: set) -> Outcome:
+    sources = _VETERINARY_SOURCES[jurisdiction]
+    _add_out_of_scope_triples(triples, _nt(iri), product, jurisdiction, sources)
+    rationale = (f"The product is meant only for animals other than people. {_VETERINARY_LAW[jurisdiction]} evkg "
+                 "applies human medicinal-product law, so no classification question is asked, nor the facts and "
+                 "tests only a medicine for people needs; the quality characterisation of the vesicles is still "
+                 "checked. State target species HumanPatients as well if the product is also meant for people.")
+    return Outcome(
+        iri=iri, product=product, jurisdiction=jurisdiction, question=None, question_label=None,
+        category=EVKG_NS + "OutOfScope", category_label=label_of(EVKG_NS + "OutOfScope") or "out of scope",
+        status="out-of-scope", rule=rule_id, rule_label="Meant only for animals: a veterinary product",
+        rationale=rationale, premises=["target species: animals other than people only"],
+        sources=[source_info(s) for s in sources])
+
+
+def _add_out_of_scope_triples(triples: set, node, product: str, jurisdiction: str, sources) -> None:
+    triples.update({
+        (node, _nt(str(RDF.type)), _nt(EVKG_NS + "ClassificationOutcome")),
+        (node, _nt(EVKG_NS + "ofProduct"), _nt(product)),
+        (node, _nt(EVKG_NS + "jurisdiction"), _nt(JURISDICTION_NS + jurisdiction)),
+        (node, _nt(EVKG_NS + "category"), _nt(EVKG_NS + "OutOfScope")),
+        (_nt(product), _nt(str(RDF.type)), _nt(EVKG_NS + "OutOfScope")),
+    } | {(node, _nt(str(DCTERMS.source)), _nt(source)) for source in sources})
 
 
 def _contradictions(run, outcomes: list[Outcome]) -> list[ConsistencyError]:

@@ -11,7 +11,7 @@ _STATUS_WORDS = {
     "contested": "contested: authorities or texts diverge (every alternative the sources name is listed), or a premise is contested",
     "superseded": "superseded: an agency determination or a statutory precedence overrides it (kept for the record)",
     "undecided": "undecided: the description lacks facts the rules need",
-    "out-of-scope": "out of scope: only non-medical uses are stated",
+    "out-of-scope": "out of scope: outside the human medicinal-product law evkg applies (the rule says why)",
 }
 
 

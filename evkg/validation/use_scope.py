@@ -39,12 +39,13 @@ def constraint_marked(constraint_id: str, annotation) -> bool:
     return bool(shapes) and all(_marked(shape, annotation) for shape in shapes)
 
 
-def unasked_marks(uses: set, disease_claims: set, routes: set) -> frozenset:
-    """The marks of the checks a product stating these uses, disease claims and routes is not asked."""
+def unasked_marks(uses: set, disease_claims: set, routes: set, species: set = frozenset()) -> frozenset:
+    """The marks of the checks a product stating these uses, disease claims, routes and target species is not
+    asked."""
     marks = set()
     if uses == {IN_VITRO}:
         marks.add(EVKG.onlyForUseInPeople)          # given to no one
-    if out_of_scope(uses, disease_claims, routes):
+    if out_of_scope(uses, disease_claims, routes, species):
         marks.add(EVKG.onlyForMedicalUse)           # no medicinal question is asked (V-13, V-14 say when it is)
     return frozenset(marks)
 
