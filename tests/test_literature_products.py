@@ -776,6 +776,21 @@ EXPECTED["altsonflex-1-2-3"] = EXPECTED["gmma-1790gahb"]
 # The same answers as the NOMV vaccine's.
 EXPECTED["ints-gmma-salvo"] = EXPECTED["nomv-fhbp-wrair"]
 
+# RVG exosomes: mouse dendritic cells engineered to display the RVG peptide on Lamp2b, the vesicles loaded with siRNA
+# against BACE1 (Alzheimer's disease target). The siRNA is the active substance (ROLE-02); how it was made is not
+# reported, so whether the carrier makes the product biological (EU-06; 351(i)) and the GTMP and combination
+# questions stay open. The Lamp2b-RVG fusion is expressed from a transgene: made with recombinant DNA technology, so
+# the centralised procedure (Reg. 726/2004 Annex I point 1, provisional) and the GMO question (Dir. 2001/18/EC,
+# contested). Mouse cells: no human starting material, not an HCT/P (1271.3(d)). RNA interference: not gene
+# therapy in FDA's sense (provisional). Cells in the product not reported: ATMP and MFDS stay open.
+EXPECTED["alvarez-erviti-rvg-exo-sibace1"] = {
+    "EU_MedicinalProduct": "settled", "Q_EU_Biological": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+    "EU_NoHumanStartingMaterialRules": "settled", "EU_NotCombinedATMP": "settled", "US_Drug": "settled",
+    "US_NotHCTP": "settled", "US_NotGeneTherapy": "provisional", "Q_US_Biological": UNDECIDED,
+    "Q_US_Combination": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_BiologicalProduct", "EU_GTMP", "US_HumanGeneTherapyProduct"],
+}
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1106,3 +1121,13 @@ def test_the_brightening_cosmetic_presented_for_a_disease_is_a_medicine_in_each_
     assert not any(o.category == str(EVKG.OutOfScope) for o in outcomes)
     assert any(r.constraint_id == "V-13" for p in validate(load_rdf(path), profile="published").products
                for r in p.results)
+
+def test_how_a_displayed_peptide_was_made_is_not_offered_as_how_the_siRNA_was_made():
+    """RVG exosomes: the paper says the targeting peptide is expressed from a transgene (manufacture on the engineered
+    component, where the shapes check it and EU-26 reads it) and not how the siRNA was made. The finding on the
+    siRNA's missing manufacture must not tell the author to move the peptide's manufacture onto the siRNA."""
+    report = validate(load_rdf(FIXTURES / "alvarez-erviti-rvg-exo-sibace1.yaml"), profile="published")
+    messages = [r.message for p in report.products for r in p.results if r.constraint_id == "F-cargoManufacture"]
+    assert len(messages) == 1 and "Not reported by the source" in messages[0]
+    assert "move it here" not in messages[0]
+
