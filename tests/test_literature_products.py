@@ -791,6 +791,16 @@ EXPECTED["alvarez-erviti-rvg-exo-sibace1"] = {
     "Q_US_Combination": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     "absent": ["US_BiologicalProduct", "EU_GTMP", "US_HumanGeneTherapyProduct"],
 }
+# A plasma test reading exosomal nucleic acids for EGFR mutations in lung cancer: examines specimens and gives
+# nothing to the patient, so an in vitro diagnostic device in each jurisdiction (Reg. (EU) 2017/746 Art. 2(2);
+# 21 CFR 809.3(a); Korean IVD Medical Devices Act Art. 2). Describing the plasma vesicles it reads changes nothing:
+# no blood-derived, starting-material or biological answer is given.
+EXPECTED["short-exotna-egfr-nsclc"] = {
+    "EU_InVitroDiagnosticMedicalDevice": "settled", "US_InVitroDiagnosticProduct": "settled",
+    "KR_InVitroDiagnosticMedicalDevice": "settled",
+    "absent": ["EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_BloodDerivedMedicinalProduct",
+               "EU_HumanStartingMaterialRules", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+}
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
