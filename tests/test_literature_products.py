@@ -801,6 +801,18 @@ EXPECTED["short-exotna-egfr-nsclc"] = {
     "absent": ["EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_BloodDerivedMedicinalProduct",
                "EU_HumanStartingMaterialRules", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
 }
+# Stem-cell conditioned medium on laser wounds, presented for faster healing and no disease: a product restoring a
+# physiological function put on a wound is medicinal (Art. 1(2)(b)) and, being of human origin, never a cosmetic
+# (Reg. 1223/2009 Annex II entry 416); human-cell vesicles acting themselves: biological (Annex I Part I
+# 3.2.1.1(b); PHS Act 351(i)), BLA; donated adipose tissue: Dir. 2004/23/EC. Nothing genetic: not a GTMP, not gene
+# therapy. Cells in the medium not reported: ATMP, HCT/P and MFDS stay open.
+EXPECTED["zhou-adsc-cm-laser-wound"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled",
+    "EU_HumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled", "Q_EU_ATMP": UNDECIDED,
+    "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotGeneTherapy": "settled",
+    "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["EU_Cosmetic", "EU_NonBiologicalMedicinalProduct"],
+}
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1140,4 +1152,17 @@ def test_how_a_displayed_peptide_was_made_is_not_offered_as_how_the_siRNA_was_ma
     messages = [r.message for p in report.products for r in p.results if r.constraint_id == "F-cargoManufacture"]
     assert len(messages) == 1 and "Not reported by the source" in messages[0]
     assert "move it here" not in messages[0]
+
+
+def test_a_product_presented_for_no_disease_is_not_asked_which_disease_it_is_for(tmp_path):
+    """Conditioned medium put on laser wounds to speed their healing, presented for no disease (diseaseClaim
+    false): asking it to "say which disease the product is meant for" contradicted what it states. Once it
+    claims a disease, the indication is asked again."""
+    def asked(path):
+        report = validate(load_rdf(path), profile="published")
+        return {r.constraint_id for p in report.products for r in p.results}
+
+    assert "S-indication" not in asked(FIXTURES / "zhou-adsc-cm-laser-wound.yaml")
+    claimed, _ = _variant(tmp_path, "zhou-adsc-cm-laser-wound", "diseaseClaim: false", "diseaseClaim: true")
+    assert "S-indication" in asked(claimed)
 
