@@ -801,6 +801,21 @@ EXPECTED["short-exotna-egfr-nsclc"] = {
     "absent": ["EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_BloodDerivedMedicinalProduct",
                "EU_HumanStartingMaterialRules", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
 }
+# Pertussis outer-membrane-vesicle vaccine: a vaccine against an infectious disease (Art. 1(4)), so immunological,
+# biological and never a GTMP (Annex I Part IV 2.1); bacterial, so neither sCTMP nor TEP: not an ATMP; no human
+# starting material. Whether the strain is modified is not reported: GMO and centralised-procedure questions stay
+# open. US: vaccine and biological product (PHS Act 351(i)), BLA; bacterial, not an HCT/P; vesicles alone, not a
+# combination product. Korea: microbial vesicles, so no cell therapy (ARBA Decree Art. 2(1)1); cells in the product
+# not reported, so the EV-therapy question stays open.
+EXPECTED["raeven-omvpv-pertussis"] = {
+    "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+    "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "Q_EU_GMO": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED,
+    "US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+    "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED,
+    "KR_NotCellTherapyProduct": "settled",
+    "absent": ["US_RFDRecommended", "EU_NonBiologicalMedicinalProduct"],
+}
 # Stem-cell conditioned medium on laser wounds, presented for faster healing and no disease: a product restoring a
 # physiological function put on a wound is medicinal (Art. 1(2)(b)) and, being of human origin, never a cosmetic
 # (Reg. 1223/2009 Annex II entry 416); human-cell vesicles acting themselves: biological (Annex I Part I
@@ -813,6 +828,16 @@ EXPECTED["zhou-adsc-cm-laser-wound"] = {
     "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     "absent": ["EU_Cosmetic", "EU_NonBiologicalMedicinalProduct"],
 }
+# A titanium implant carrying rabbit stromal-cell exosomes in fibrin: the implant is integral, so a combination
+# product in the US (21 CFR 3.2(e)(1)); animal material, not an HCT/P; no human starting material and nothing
+# genetic in the EU. Not asserted, because the description cannot say which action is principal: in the EU a device
+# whose medicinal substance only assists it is a device under Reg. (EU) 2017/745 Art. 1(8), not a medicinal product,
+# and in the US the primary mode of action names the lead centre (21 CFR 3.4).
+EXPECTED["cui-bmsc-exo-fibrin-ta-implant"] = {
+    "EU_NoHumanStartingMaterialRules": "settled", "EU_NotGTMP": "settled", "EU_NoGMOAssessmentQuestion": "settled",
+    "US_CombinationProduct": "settled", "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled",
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1144,6 +1169,7 @@ def test_the_brightening_cosmetic_presented_for_a_disease_is_a_medicine_in_each_
     assert any(r.constraint_id == "V-13" for p in validate(load_rdf(path), profile="published").products
                for r in p.results)
 
+
 def test_how_a_displayed_peptide_was_made_is_not_offered_as_how_the_siRNA_was_made():
     """RVG exosomes: the paper says the targeting peptide is expressed from a transgene (manufacture on the engineered
     component, where the shapes check it and EU-26 reads it) and not how the siRNA was made. The finding on the
@@ -1165,4 +1191,3 @@ def test_a_product_presented_for_no_disease_is_not_asked_which_disease_it_is_for
     assert "S-indication" not in asked(FIXTURES / "zhou-adsc-cm-laser-wound.yaml")
     claimed, _ = _variant(tmp_path, "zhou-adsc-cm-laser-wound", "diseaseClaim: false", "diseaseClaim: true")
     assert "S-indication" in asked(claimed)
-
