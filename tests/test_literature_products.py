@@ -1191,3 +1191,25 @@ def test_a_product_presented_for_no_disease_is_not_asked_which_disease_it_is_for
     assert "S-indication" not in asked(FIXTURES / "zhou-adsc-cm-laser-wound.yaml")
     claimed, _ = _variant(tmp_path, "zhou-adsc-cm-laser-wound", "diseaseClaim: false", "diseaseClaim: true")
     assert "S-indication" in asked(claimed)
+
+
+
+def test_an_open_question_on_an_other_substance_without_a_length_asks_for_it_if_it_is_a_protein():
+    """Conditioned medium: the secreted factors beside the vesicles are written 'other substance', extracted, length
+    not reported. Above 40 amino acids they are a protein, a second biological constituent and not a drug (21 CFR
+    600.3(h)(6); 3.2(e)), which US-15c reads. The open combination question said that no missing fact could
+    change it and only asked for 'a more specific value'; it now asks for the length if it is a protein, and
+    says the sources do not report it. A polysaccharide (VA-MENGOC-BC) is told the same conditionally, and a
+    substance with its length stated is not."""
+    def combination(name):
+        _, outcomes = _answers(name)
+        return next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
+
+    medium = combination("zhou-adsc-cm-laser-wound")
+    assert medium.status == UNDECIDED
+    assert "no missing fact could change that" not in medium.rationale
+    assert "if it is a protein or peptide, give its length in amino acids" in medium.rationale
+    assert "which the sources consulted do not report" in medium.rationale
+    polysaccharide = combination("va-mengoc-bc").rationale
+    assert "if it is a protein or peptide" in polysaccharide and "do not report" not in polysaccharide
+    assert combination("rion-pep-tisseel").status != UNDECIDED
