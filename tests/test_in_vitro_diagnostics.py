@@ -115,6 +115,22 @@ def test_a_test_on_specimens_is_not_asked_what_a_medicine_given_to_people_is_ask
         assert "release tests" not in report.completeness_by_section, report.completeness_by_section
 
 
+def test_a_plasma_test_describing_the_vesicles_it_reads_is_not_asked_whether_the_patient_is_genetically_modified():
+    """The lung-cancer plasma test describes the vesicles it reads (human plasma, autologous). Whether the person
+    they come from carries a transgene decides only the recombinant-DNA, GMO and gene-therapy questions of a product
+    given to people; for a test on specimens every question is answered by the device finding, so it is not asked.
+    The vesicles are still checked against MISEV."""
+    lung = FIXTURE.with_name("short-exotna-egfr-nsclc.yaml").read_text()
+    for engine in ("compiled", "pyshacl"):
+        asked = {r.constraint_id for r in validate_yaml(lung, engine=engine).results}
+        assert "F-geneticallyModified" not in asked, (engine, asked)
+        assert {"Q-12", "Q-19"} <= asked, (engine, asked)
+    given = validate_yaml(lung.replace("intendedUse: [DiagnosticInVitro]", "intendedUse: [DiagnosticInVitro, Treatment]"))
+    modified = [r.message for r in given.results if r.constraint_id == "F-geneticallyModified"]
+    # asked of the body fluid in the words for a body fluid, not for producer cells
+    assert len(modified) == 1 and "not from cultured cells" in modified[0] and "producer cells" not in modified[0]
+
+
 def test_a_test_on_specimens_also_given_to_people_is_asked_everything():
     """A second, medical use makes it a product given to people: every check applies, and V-11 names the mix."""
     text = FIXTURE.read_text().replace("intendedUse: [DiagnosticInVitro]", "intendedUse: [DiagnosticInVitro, Treatment]")

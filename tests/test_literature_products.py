@@ -776,6 +776,68 @@ EXPECTED["altsonflex-1-2-3"] = EXPECTED["gmma-1790gahb"]
 # The same answers as the NOMV vaccine's.
 EXPECTED["ints-gmma-salvo"] = EXPECTED["nomv-fhbp-wrair"]
 
+# RVG exosomes: mouse dendritic cells engineered to display the RVG peptide on Lamp2b, the vesicles loaded with siRNA
+# against BACE1 (Alzheimer's disease target). The siRNA is the active substance (ROLE-02); how it was made is not
+# reported, so whether the carrier makes the product biological (EU-06; 351(i)) and the GTMP and combination
+# questions stay open. The Lamp2b-RVG fusion is expressed from a transgene: made with recombinant DNA technology, so
+# the centralised procedure (Reg. 726/2004 Annex I point 1, provisional) and the GMO question (Dir. 2001/18/EC,
+# contested). Mouse cells: no human starting material, not an HCT/P (1271.3(d)). RNA interference: not gene
+# therapy in FDA's sense (provisional). Cells in the product not reported: ATMP and MFDS stay open.
+EXPECTED["alvarez-erviti-rvg-exo-sibace1"] = {
+    "EU_MedicinalProduct": "settled", "Q_EU_Biological": UNDECIDED, "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+    "EU_NoHumanStartingMaterialRules": "settled", "EU_NotCombinedATMP": "settled", "US_Drug": "settled",
+    "US_NotHCTP": "settled", "US_NotGeneTherapy": "provisional", "Q_US_Biological": UNDECIDED,
+    "Q_US_Combination": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_BiologicalProduct", "EU_GTMP", "US_HumanGeneTherapyProduct"],
+}
+# A plasma test reading exosomal nucleic acids for EGFR mutations in lung cancer: examines specimens and gives
+# nothing to the patient, so an in vitro diagnostic device in each jurisdiction (Reg. (EU) 2017/746 Art. 2(2);
+# 21 CFR 809.3(a); Korean IVD Medical Devices Act Art. 2). Describing the plasma vesicles it reads changes nothing:
+# no blood-derived, starting-material or biological answer is given.
+EXPECTED["short-exotna-egfr-nsclc"] = {
+    "EU_InVitroDiagnosticMedicalDevice": "settled", "US_InVitroDiagnosticProduct": "settled",
+    "KR_InVitroDiagnosticMedicalDevice": "settled",
+    "absent": ["EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_BloodDerivedMedicinalProduct",
+               "EU_HumanStartingMaterialRules", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+}
+# Pertussis outer-membrane-vesicle vaccine: a vaccine against an infectious disease (Art. 1(4)), so immunological,
+# biological and never a GTMP (Annex I Part IV 2.1); bacterial, so neither sCTMP nor TEP: not an ATMP; no human
+# starting material. Whether the strain is modified is not reported: GMO and centralised-procedure questions stay
+# open. US: vaccine and biological product (PHS Act 351(i)), BLA; bacterial, not an HCT/P; vesicles alone, not a
+# combination product. Korea: microbial vesicles, so no cell therapy (ARBA Decree Art. 2(1)1); cells in the product
+# not reported, so the EV-therapy question stays open.
+EXPECTED["raeven-omvpv-pertussis"] = {
+    "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+    "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "Q_EU_GMO": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED,
+    "US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+    "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_KR_EVTherapy": UNDECIDED,
+    "KR_NotCellTherapyProduct": "settled",
+    "absent": ["US_RFDRecommended", "EU_NonBiologicalMedicinalProduct"],
+}
+# Stem-cell conditioned medium on laser wounds, presented for faster healing and no disease: a product restoring a
+# physiological function put on a wound is medicinal (Art. 1(2)(b)) and, being of human origin, never a cosmetic
+# (Reg. 1223/2009 Annex II entry 416); human-cell vesicles acting themselves: biological (Annex I Part I
+# 3.2.1.1(b); PHS Act 351(i)), BLA; donated adipose tissue: Dir. 2004/23/EC. Nothing genetic: not a GTMP, not gene
+# therapy. Cells in the medium not reported: ATMP, HCT/P and MFDS stay open.
+EXPECTED["zhou-adsc-cm-laser-wound"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled",
+    "EU_HumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled", "Q_EU_ATMP": UNDECIDED,
+    "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotGeneTherapy": "settled",
+    "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["EU_Cosmetic", "EU_NonBiologicalMedicinalProduct"],
+}
+# A titanium implant carrying rabbit stromal-cell exosomes in fibrin: the implant is integral, so a combination
+# product in the US (21 CFR 3.2(e)(1)); animal material, not an HCT/P; no human starting material and nothing
+# genetic in the EU. Not asserted, because the description cannot say which action is principal: in the EU a device
+# whose medicinal substance only assists it is a device under Reg. (EU) 2017/745 Art. 1(8), not a medicinal product,
+# and in the US the primary mode of action names the lead centre (21 CFR 3.4).
+EXPECTED["cui-bmsc-exo-fibrin-ta-implant"] = {
+    "EU_NoHumanStartingMaterialRules": "settled", "EU_NotGTMP": "settled", "EU_NoGMOAssessmentQuestion": "settled",
+    "US_CombinationProduct": "settled", "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled",
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1106,3 +1168,48 @@ def test_the_brightening_cosmetic_presented_for_a_disease_is_a_medicine_in_each_
     assert not any(o.category == str(EVKG.OutOfScope) for o in outcomes)
     assert any(r.constraint_id == "V-13" for p in validate(load_rdf(path), profile="published").products
                for r in p.results)
+
+
+def test_how_a_displayed_peptide_was_made_is_not_offered_as_how_the_siRNA_was_made():
+    """RVG exosomes: the paper says the targeting peptide is expressed from a transgene (manufacture on the engineered
+    component, where the shapes check it and EU-26 reads it) and not how the siRNA was made. The finding on the
+    siRNA's missing manufacture must not tell the author to move the peptide's manufacture onto the siRNA."""
+    report = validate(load_rdf(FIXTURES / "alvarez-erviti-rvg-exo-sibace1.yaml"), profile="published")
+    messages = [r.message for p in report.products for r in p.results if r.constraint_id == "F-cargoManufacture"]
+    assert len(messages) == 1 and "Not reported by the source" in messages[0]
+    assert "move it here" not in messages[0]
+
+
+def test_a_product_presented_for_no_disease_is_not_asked_which_disease_it_is_for(tmp_path):
+    """Conditioned medium put on laser wounds to speed their healing, presented for no disease (diseaseClaim
+    false): asking it to "say which disease the product is meant for" contradicted what it states. Once it
+    claims a disease, the indication is asked again."""
+    def asked(path):
+        report = validate(load_rdf(path), profile="published")
+        return {r.constraint_id for p in report.products for r in p.results}
+
+    assert "S-indication" not in asked(FIXTURES / "zhou-adsc-cm-laser-wound.yaml")
+    claimed, _ = _variant(tmp_path, "zhou-adsc-cm-laser-wound", "diseaseClaim: false", "diseaseClaim: true")
+    assert "S-indication" in asked(claimed)
+
+
+
+def test_an_open_question_on_an_other_substance_without_a_length_asks_for_it_if_it_is_a_protein():
+    """Conditioned medium: the secreted factors beside the vesicles are written 'other substance', extracted, length
+    not reported. Above 40 amino acids they are a protein, a second biological constituent and not a drug (21 CFR
+    600.3(h)(6); 3.2(e)), which US-15c reads. The open combination question said that no missing fact could
+    change it and only asked for 'a more specific value'; it now asks for the length if it is a protein, and
+    says the sources do not report it. A polysaccharide (VA-MENGOC-BC) is told the same conditionally, and a
+    substance with its length stated is not."""
+    def combination(name):
+        _, outcomes = _answers(name)
+        return next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
+
+    medium = combination("zhou-adsc-cm-laser-wound")
+    assert medium.status == UNDECIDED
+    assert "no missing fact could change that" not in medium.rationale
+    assert "if it is a protein or peptide, give its length in amino acids" in medium.rationale
+    assert "which the sources consulted do not report" in medium.rationale
+    polysaccharide = combination("va-mengoc-bc").rationale
+    assert "if it is a protein or peptide" in polysaccharide and "do not report" not in polysaccharide
+    assert combination("rion-pep-tisseel").status != UNDECIDED

@@ -173,13 +173,16 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         elif not missing:
             # under an overlay (a reform proposal, a user's rules) it is that rule set, not the law, that is silent
             silent = "the rules of this rule set leave it open" if kb.changes else "the law leaves it open"
-            vague = run.stated.catch_all_words(
-                product, [f for rule in rules_by_question.get(q_iri, []) for f in rule.needs_facts])
+            needed = [f for rule in rules_by_question.get(q_iri, []) for f in rule.needs_facts]
+            vague = run.stated.catch_all_words(product, needed)
+            length = _protein_length_hint(run, product, needed, not_reported) if vague else ""
             if vague:       # the description, not the law, may be what is silent
-                silent = (f"the description gives {'; '.join(vague)}, which no rule can place. If a more specific "
-                          f"value fits, give it; if none does, {silent}")
-            rationale = ("No rule answers this question for the facts as stated, and no missing fact could "
-                         f"change that: {silent}. Ask "
+                alone = " on its own" if length else ""
+                silent = (f"the description gives {'; '.join(vague)}, which no rule can place{alone}. If a more "
+                          f"specific value fits, give it{length}; if none does, {silent}")
+            # a length the rules would read is a fact that could change it
+            unchangeable = "" if length else ", and no missing fact could change that"
+            rationale = (f"No rule answers this question for the facts as stated{unchangeable}: {silent}. Ask "
                          f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
         elif set(missing) <= not_reported:
             rationale = ("The sources consulted do not report the facts listed, so no rule can answer this "
@@ -222,6 +225,21 @@ def _contested_gate(run, product: str, rules: list, contested: list) -> str | No
                     f"({contested_rule.id if contested_rule else '?'}, contested). Only under the reading "
                     f"'{label_of(category)}' would {', '.join(waiting)} answer this question.")
     return None
+
+
+def _protein_length_hint(run, product: str, needed: list, not_reported: set) -> str:
+    """An extracted protein is written 'other substance' with its length: the rules read the length of such a
+    substance (above 40 amino acids a protein, 21 CFR 600.3(h)(6)), so without one the catch-all alone is not
+    what leaves the question open."""
+    length, at_least = EVKG_NS + "lengthAminoAcids", EVKG_NS + "minimumLengthAminoAcids"
+    stated = run.stated.facts.get(product, {})
+    kinds = {getattr(v, "value", None) for v in stated.get(EVKG_NS + "cargoKind", ())}
+    if (EVKG_NS + "OtherSubstanceKind" not in kinds or length not in needed
+            or stated.get(length) or stated.get(at_least)):
+        return ""
+    unknown = ", which the sources consulted do not report" if length in not_reported else ""
+    return (f"; if it is a protein or peptide, give its length in amino acids (lengthAminoAcids, or "
+            f"minimumLengthAminoAcids for a lower bound){unknown}: above 40 the rules place it as a protein")
 
 
 def _open_gate(run, product: str, rules: list, undecided: list) -> str | None:

@@ -1,11 +1,34 @@
 """A fact written on the wrong node of a description (particleKind on the product instead of the vesicle
 preparation, intendedUse on the preparation instead of the product): no check or rule reads it there, so the
-node it belongs to is reported as lacking it. The finding about the missing fact says where it was written."""
+node it belongs to is reported as lacking it. The finding about the missing fact says where it was written.
+A node the shapes check the fact on (how an engineered vesicle component was made, beside a cargo that does
+not say how it was made) holds it rightly, and is never offered as where it was misplaced."""
 from __future__ import annotations
 
-from rdflib import RDF, URIRef
+import functools
+
+from rdflib import RDF, RDFS, URIRef
+from rdflib.namespace import SH
 
 from evkg.core.namespaces import EVKG, curie
+
+
+@functools.cache
+def _checked_on(path: URIRef) -> tuple[frozenset, frozenset]:
+    """(classes, properties): the shapes check the fact on nodes of these classes (or their subclasses) and on
+    the values of these properties."""
+    from evkg.core import resources
+
+    shapes, ontology = resources.shapes_graph(), resources.ontology_graph()
+    classes, properties = set(), set()
+    for shape in shapes.subjects(SH.path, path):
+        for holder in [shape, *shapes.subjects(SH.property, shape)]:
+            classes.update(shapes.objects(holder, SH.targetClass))
+            properties.update(shapes.objects(holder, SH.targetObjectsOf))
+    narrower = set(classes)
+    for cls in classes:
+        narrower.update(ontology.transitive_subjects(RDFS.subClassOf, cls))
+    return frozenset(narrower), frozenset(properties)
 
 
 def misplaced_fact_hints(submitted, raw_results) -> dict:
@@ -32,7 +55,15 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
     types: dict = {}
     for s, t in submitted.store.query(f"SELECT ?s ?t WHERE {{ GRAPH {data} {{ ?s <{RDF.type}> ?t }} }}",
                                       use_default_graph_as_union=True):
-        types.setdefault(as_rdflib[s], set()).add(t)
+        types.setdefault(as_rdflib[s], set()).add(as_rdflib[t])
+    reached_by: dict = {}
+    for p, o in submitted.store.query(f"SELECT ?p ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}",
+                                      use_default_graph_as_union=True):
+        reached_by.setdefault(as_rdflib[o], set()).add(as_rdflib[p])
+
+    def checked_there(node, path) -> bool:
+        classes, properties = _checked_on(path)
+        return bool(types.get(node, set()) & classes or reached_by.get(node, set()) & properties)
     hints = {}
     for raw in raw_results:
         if not missing(raw):
@@ -40,7 +71,8 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
         kinds = types.get(raw.focus, set())
         # another node of the same kind (a second measurement) holding the fact is not a misplaced one
         elsewhere = [(node, value) for node, value in stated.get((submitted.owners.get(raw.focus), raw.path), ())
-                     if node != raw.focus and not types.get(node, set()) & kinds]
+                     if node != raw.focus and not types.get(node, set()) & kinds
+                     and not checked_there(node, raw.path)]
         if elsewhere:
             node, value = elsewhere[0]
             hints[(raw.focus, raw.path)] = (f" You gave {curie(str(raw.path))} ({submitted.label(value)}) on "
