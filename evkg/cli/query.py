@@ -41,13 +41,16 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+
 @click.command("query")
 @click.argument("name")
 @click.argument("extra", nargs=-1, metavar="")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@format_option(("table", "csv", "tsv", "json", "xml"), "table",
+@format_option(QUERY_FORMATS, "table",
                "table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
-@output_option()
+@output_option(QUERY_FORMATS)
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help=f"Embedded store folder to ask (default: {DEFAULT_STORE_WORDS}; built on first use).")
