@@ -71,3 +71,51 @@ def test_sigterm_stops_the_server_as_ctrl_c_does_and_it_says_so(tmp_path):
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+DOSES = """id: dose-forms
+type: EVProduct
+label: Dose forms
+dose:
+  - type: Measurement
+    quantityKind: ParticleNumber
+    value: 2 x 10^9
+    unit: Particles
+  - type: Measurement
+    quantityKind: ParticleNumber
+    value: 2×10⁹ particles
+  - type: Measurement
+    quantityKind: ProteinMass
+    value: 1.5 mg
+  - type: Measurement
+    quantityKind: ProteinMass
+    value: about 120
+hasEVComponent:
+  - type: EVPreparation
+    measurement:
+      - type: Measurement
+        quantityKind: ModalDiameter
+        value: 120 nm
+        method: NanoparticleTrackingAnalysis
+"""
+
+
+def test_a_number_written_with_its_unit_or_as_a_power_of_ten_is_answered_with_what_to_write(capsys, tmp_path):
+    """A developer's `value: 120 nm` or `2 x 10^9` was told only "one number without quotes or units"."""
+    import json
+
+    path = write(tmp_path, "doses.yaml", DOSES)
+    _, out, _ = run(capsys, "check", "-q", "--no-classify", "-f", "json", path)
+    said = {r["value"]: r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"]
+            if r["constraint"] == "S-measurementValue"}
+    assert said["2 x 10^9"].endswith(" Write it as 2.0e9.")
+    assert said["2×10⁹ particles"].endswith(" Write the number alone (2.0e9) and the unit on its own (unit Particles).")
+    assert said["120 nm"].endswith(" Write the number alone (120) and the unit on its own (unit Nanometre).")
+    assert "1.5 mg is 1500 in Microgram (value 1500, unit Microgram)." in said["1.5 mg"]
+    assert said["about 120"].endswith("with the unit in unit.")          # nothing is guessed from other words
+    turtle = write(tmp_path, "dose.ttl", "@prefix evkg: <https://w3id.org/evkg#> .\n"
+                   "<https://w3id.org/evkg/data/product/t> a evkg:EVProduct ; evkg:dose [ a evkg:Measurement ;\n"
+                   '  evkg:quantityKind evkg:ParticleNumber ; evkg:value "2e9"^^<http://www.w3.org/2001/XMLSchema#decimal> ;\n'
+                   "  evkg:unit evkg:Particles ] .\n")
+    _, text, _ = run(capsys, "check", "--no-classify", turtle)
+    assert "with the unit in evkg:unit. Write it as 2.0e9.\n      found: 2e9" in text

@@ -463,7 +463,7 @@ def _with_hints(message: str, path, value) -> str:
     from evkg.validation.date_spellings import date_hint
     from evkg.validation.id_digits import id_digits_hint
     from evkg.validation.misplaced_values import other_key_hint
-    from evkg.validation.number_spellings import number_hint
+    from evkg.validation.number_spellings import number_hint, number_with_unit_hint
     from evkg.validation.other_code_system import other_code_system_hint
     from evkg.validation.registry_ids import registry_id_hint
     from evkg.validation.several_values import close_value_hint, several_values_hint, yes_no_hint
@@ -471,7 +471,8 @@ def _with_hints(message: str, path, value) -> str:
 
     said = (several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
             + registry_id_hint(path, value) + other_code_system_hint(path, value) + yes_no_hint(path, value)
-            + id_digits_hint(path, value) + date_hint(path, value) + number_hint(path, value))
+            + id_digits_hint(path, value) + date_hint(path, value) + number_hint(path, value)
+            + number_with_unit_hint(path, value))
     return message + (said or close_value_hint(path, value, message))
 
 
