@@ -119,3 +119,14 @@ def test_a_number_written_with_its_unit_or_as_a_power_of_ten_is_answered_with_wh
                    "  evkg:unit evkg:Particles ] .\n")
     _, text, _ = run(capsys, "check", "--no-classify", turtle)
     assert "with the unit in evkg:unit. Write it as 2.0e9.\n      found: 2e9" in text
+
+
+def test_a_dose_is_named_as_a_dose_not_as_the_measurement_its_preparation_also_has(capsys, tmp_path):
+    """Both findings read "(on the measurement #1 of Dose forms)": the dose and the preparation's first
+    measurement could not be told apart but by the location line."""
+    path = write(tmp_path, "doses.yaml", DOSES)
+    _, text, _ = run(capsys, "check", "--no-classify", path)
+    assert "measured value (on the dose #1 of Dose forms)\n      at line 7: dose #1 › value" in text
+    assert "(on the dose #3 of Dose forms)" in text
+    assert "measured value (on the measurement #1 of Dose forms)\n      at line 23: hasEVComponent #1 › measurement #1" \
+        in text
