@@ -130,3 +130,19 @@ def test_a_dose_is_named_as_a_dose_not_as_the_measurement_its_preparation_also_h
     assert "(on the dose #3 of Dose forms)" in text
     assert "measured value (on the measurement #1 of Dose forms)\n      at line 23: hasEVComponent #1 › measurement #1" \
         in text
+
+
+def test_the_walk_through_shows_the_completeness_the_untouched_template_gets(capsys, tmp_path):
+    """docs/authoring.md step 2 said "product and claims 46 %" where `evkg check` says 47 %."""
+    from pathlib import Path
+
+    from evkg.authoring.template import template
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "authoring.md").read_text(encoding="utf-8")
+    shown = text.split("$ evkg check knee.yaml\n", 1)[1].split("```", 1)[0]
+    lines = [line.strip().rstrip("…").rstrip(", ") for line in shown.splitlines()
+             if line.strip().startswith("Completeness by section")]
+    assert len(lines) == 1
+    path = write(tmp_path, "knee.yaml", template("msc-ev", "yaml"))
+    _, out, _ = run(capsys, "check", path)
+    assert lines[0] in out
