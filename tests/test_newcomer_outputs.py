@@ -146,3 +146,18 @@ def test_the_walk_through_shows_the_completeness_the_untouched_template_gets(cap
     path = write(tmp_path, "knee.yaml", template("msc-ev", "yaml"))
     _, out, _ = run(capsys, "check", path)
     assert lines[0] in out
+
+
+def test_every_fact_a_rule_waits_for_is_asked_for_in_a_sentence(capsys, tmp_path):
+    """An anti-tumour product without a mechanism of action was told only "add: State mechanism of action.": the
+    facts a rule needs and no prompt asks for got a bare label."""
+    from evkg.classification.knowledge import knowledge
+
+    kb = knowledge(())
+    needed = {str(fact) for rule in kb.rules for fact in rule.needs_facts}
+    assert needed and sorted(needed - set(kb.prompts)) == []
+    path = write(tmp_path, "dc.yaml", "id: dc-ev\ntype: EVProduct\nlabel: DC EVs\nintendedUse: [AntiTumourImmunotherapy]\n"
+                 "diseaseClaim: true\nevRole: ActiveSubstanceRole\nhasNoLoadedCargo: true\n")
+    _, text, _ = run(capsys, "explain", path)
+    assert "State mechanism of action" not in text
+    assert "Say how the product is claimed to act, e.g. AntigenPresentation" in text
