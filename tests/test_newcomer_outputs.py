@@ -161,3 +161,20 @@ def test_every_fact_a_rule_waits_for_is_asked_for_in_a_sentence(capsys, tmp_path
     _, text, _ = run(capsys, "explain", path)
     assert "State mechanism of action" not in text
     assert "Say how the product is claimed to act, e.g. AntigenPresentation" in text
+
+
+def test_a_wrong_query_parameter_over_http_points_to_the_service_catalogue_not_to_a_command():
+    """GET /queries/ev-role?rol=… answered "`evkg queries` lists each query's parameters": a command the web
+    client cannot run; a misspelt query name was already pointed to GET /queries."""
+    import httpx
+
+    from evkg.web.app import running_server
+
+    with running_server() as url:
+        answer = httpx.get(f"{url}/queries/ev-role", params={"rol": "ActiveSubstance"}, timeout=120)
+        assert answer.status_code == 400 and answer.json()["error"] == "bad-parameter"
+        message = answer.json()["message"]
+        assert "has no parameter 'rol'; it accepts: role." in message
+        assert "GET /queries lists each query's parameters" in message and "evkg queries" not in message
+        answer = httpx.get(f"{url}/queries/ev-rol", timeout=120)
+        assert answer.status_code == 404 and "GET /queries lists them" in answer.json()["message"]
