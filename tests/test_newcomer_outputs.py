@@ -178,3 +178,24 @@ def test_a_wrong_query_parameter_over_http_points_to_the_service_catalogue_not_t
         assert "GET /queries lists each query's parameters" in message and "evkg queries" not in message
         answer = httpx.get(f"{url}/queries/ev-rol", timeout=120)
         assert answer.status_code == 404 and "GET /queries lists them" in answer.json()["message"]
+
+
+TYPO_TURTLE = """@prefix evkg: <https://w3id.org/evkg#> .
+@prefix product: <https://w3id.org/evkg/data/product/> .
+product:typo a evkg:EVProduct ; evkg:intendedUse evkg:Treatement .
+"""
+
+
+@pytest.mark.parametrize("fmt, shown", [("text", "found: evkg:Treatement\n"), ("markdown", "| evkg:Treatement |"),
+                                        ("html", "found: evkg:Treatement</span>")])
+def test_a_misspelt_evkg_name_in_turtle_is_quoted_as_written(fmt, shown, capsys, tmp_path):
+    """The finding said "Did you mean evkg:Treatment?" and then "found: https://w3id.org/evkg#Treatement"; the
+    JSON report keeps the IRI, for programs."""
+    import json
+
+    path = write(tmp_path, "typo.ttl", TYPO_TURTLE)
+    _, out, _ = run(capsys, "check", "--no-classify", "-f", fmt, path)
+    assert shown in out and "https://w3id.org/evkg#Treatement" not in out
+    _, out, _ = run(capsys, "check", "--no-classify", "-f", "json", path)
+    values = {r["value"] for r in json.loads(out)["files"][0]["products"][0]["results"]}
+    assert "https://w3id.org/evkg#Treatement" in values
