@@ -199,3 +199,15 @@ def test_a_misspelt_evkg_name_in_turtle_is_quoted_as_written(fmt, shown, capsys,
     _, out, _ = run(capsys, "check", "--no-classify", "-f", "json", path)
     values = {r["value"] for r in json.loads(out)["files"][0]["products"][0]["results"]}
     assert "https://w3id.org/evkg#Treatement" in values
+
+
+@pytest.mark.parametrize("kind, conditional", [("msc-ev", True), ("dc-ev", True), ("cosmetic-ev", False)])
+def test_a_template_does_not_say_the_product_names_a_non_medical_use_when_its_kind_does_not(kind, conditional):
+    """The MSC-EV template told its author "The product names a non-medical use but does not say …" above the
+    disease claim; only the cosmetic and food kinds name one."""
+    from evkg.authoring.template import template
+
+    text = " ".join(line.lstrip("# ") for line in template(kind, "yaml").split("\ndiseaseClaim:", 1)[0]
+                    .rsplit("# disease claim", 1)[1].splitlines())
+    assert ("When it applies, evkg check says: The product names a non-medical use" in text) == conditional
+    assert "The product names a non-medical use" in text
