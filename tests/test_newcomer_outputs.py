@@ -211,3 +211,12 @@ def test_a_template_does_not_say_the_product_names_a_non_medical_use_when_its_ki
                     .rsplit("# disease claim", 1)[1].splitlines())
     assert ("When it applies, evkg check says: The product names a non-medical use" in text) == conditional
     assert "The product names a non-medical use" in text
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_the_facts_an_undecided_answer_waits_for_read_as_one_list(fmt, capsys, tmp_path):
+    """The markdown and HTML tables joined the sentences with '.;' ("… (intendedUse).; add: State …")."""
+    path = write(tmp_path, "dc.yaml", "id: dc-ev\ntype: EVProduct\nlabel: DC EVs\nintendedUse: [AntiTumourImmunotherapy]\n"
+                 "diseaseClaim: true\nevRole: ActiveSubstanceRole\nhasNoLoadedCargo: true\n")
+    _, out, _ = run(capsys, "check", "-f", fmt, path)
+    assert "; add: " in out and ".; add:" not in out

@@ -181,7 +181,8 @@ def _missing_line(missing: dict) -> str:
 def _missing_text(outcome) -> str:
     if not outcome.missing:
         return _open_text(outcome)
-    return "; ".join(_missing_line(m) for m in outcome.missing)
+    parts = [_missing_line(m) for m in outcome.missing]         # "… (intendedUse); add: …", not ".; add:"
+    return "; ".join([p.removesuffix(".") for p in parts[:-1]] + parts[-1:])
 
 
 def contested_reason(outcome, outcomes) -> str | None:
