@@ -220,3 +220,23 @@ def test_the_facts_an_undecided_answer_waits_for_read_as_one_list(fmt, capsys, t
                  "diseaseClaim: true\nevRole: ActiveSubstanceRole\nhasNoLoadedCargo: true\n")
     _, out, _ = run(capsys, "check", "-f", fmt, path)
     assert "; add: " in out and ".; add:" not in out
+
+
+def test_a_json_list_of_products_written_with_evkg_keys_is_checked_product_by_product(capsys, tmp_path):
+    """A developer's JSON file holding a list of two products was read as JSON-LD without a context: "holds no
+    RDF statements", and neither product was checked."""
+    import json
+
+    products = [{"id": "first-ev", "type": "EVProduct", "label": "First EV", "intendedUse": ["Treatment"]},
+                {"id": "second-ev", "type": "EVProduct", "label": "Second EV", "diseaseClaim": "yes"}]
+    path = write(tmp_path, "two.json", json.dumps(products, indent=2))
+    _, out, err = run(capsys, "check", "-q", "-f", "json", path)
+    file = json.loads(out)["files"][0]
+    assert file["error"] is None, err
+    assert [p["label"] for p in file["products"]] == ["First EV", "Second EV"]
+    second = {r["constraint"]: r for r in file["products"][1]["results"]}
+    assert second["S-diseaseClaim"]["value"] == "yes" and second["S-diseaseClaim"]["line"] == 14
+    expanded = [{"@id": "https://w3id.org/evkg/data/product/x", "@type": ["https://w3id.org/evkg#EVProduct"]}]
+    path = write(tmp_path, "expanded.json", json.dumps(expanded))     # JSON-LD as RDF tools write it: as before
+    _, out, _ = run(capsys, "check", "-q", "-f", "json", path)
+    assert [p["iri"] for p in json.loads(out)["files"][0]["products"]] == ["https://w3id.org/evkg/data/product/x"]
