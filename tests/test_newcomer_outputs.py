@@ -240,3 +240,15 @@ def test_a_json_list_of_products_written_with_evkg_keys_is_checked_product_by_pr
     path = write(tmp_path, "expanded.json", json.dumps(expanded))     # JSON-LD as RDF tools write it: as before
     _, out, _ = run(capsys, "check", "-q", "-f", "json", path)
     assert [p["iri"] for p in json.loads(out)["files"][0]["products"]] == ["https://w3id.org/evkg/data/product/x"]
+
+
+def test_whatif_says_an_answer_follows_from_a_narrower_category_instead_of_naming_hierarchy(capsys):
+    """`evkg whatif` listed "rules HIERARCHY, EU-06": an id no rule of the law has and no page explains;
+    `evkg check` says "follows from a narrower category". The CSV keeps the ids, for programs."""
+    code, text, _ = run(capsys, "whatif", "--rules", "eu-reform-proposal-2023", "--no-examples")
+    assert code == 0 and "HIERARCHY" not in text
+    assert "rules EU-06 (also follows from a narrower category)" in text
+    _, markdown, _ = run(capsys, "whatif", "--rules", "eu-reform-proposal-2023", "--no-examples", "-f", "markdown")
+    assert "HIERARCHY" not in markdown and "narrower category" in markdown
+    _, csv, _ = run(capsys, "whatif", "--rules", "eu-reform-proposal-2023", "--no-examples", "-f", "csv")
+    assert "HIERARCHY" in csv
