@@ -252,3 +252,18 @@ def test_whatif_says_an_answer_follows_from_a_narrower_category_instead_of_namin
     assert "HIERARCHY" not in markdown and "narrower category" in markdown
     _, csv, _ = run(capsys, "whatif", "--rules", "eu-reform-proposal-2023", "--no-examples", "-f", "csv")
     assert "HIERARCHY" in csv
+
+
+def test_a_source_written_as_text_gets_one_finding_that_guesses_no_type(capsys, tmp_path):
+    """`hasSource: bone-marrow MSCs` was told to write `hasSource: [{type: BacterialSource, …}]` (the first type
+    of the list, and a list for a fact given once), and a second finding (Q-03) quoted the same text."""
+    import json
+
+    path = write(tmp_path, "source.yaml", "id: src\ntype: EVProduct\nhasEVComponent:\n  - type: EVPreparation\n"
+                 "    hasSource: bone-marrow MSCs from two donors\n")
+    _, out, _ = run(capsys, "check", "-q", "--no-classify", "-f", "json", path)
+    on_text = [r for r in json.loads(out)["files"][0]["products"][0]["results"]
+               if r["value"] == "bone-marrow MSCs from two donors"]
+    assert [r["constraint"] for r in on_text] == ["S-blockAsText"]
+    assert "Write it as a block: `hasSource: {type: …, …}`" in on_text[0]["message"]
+    assert "CellCultureSource" in on_text[0]["message"]
