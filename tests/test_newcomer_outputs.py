@@ -267,3 +267,15 @@ def test_a_source_written_as_text_gets_one_finding_that_guesses_no_type(capsys, 
     assert [r["constraint"] for r in on_text] == ["S-blockAsText"]
     assert "Write it as a block: `hasSource: {type: …, …}`" in on_text[0]["message"]
     assert "CellCultureSource" in on_text[0]["message"]
+
+
+@pytest.mark.parametrize("args, said", [
+    (("ev-role", "--param", "role"), "write it like --param role=DeliveryVehicle"),
+    (("products-by-category", "-p", "US"), "write it like --param jurisdiction=EU"),
+    (("gm-producer-cells", "-p", "x"), "the query gm-producer-cells takes no parameters: run it without --param"),
+    (("ev-rol", "-p", "role"), "there is no named query 'ev-rol'. Did you mean: ev-role?")])
+def test_a_parameter_without_a_value_is_answered_with_the_querys_own_parameter(args, said, capsys):
+    """`evkg query ev-role --param role` was told to write it like `--param jurisdiction=EU`, a parameter ev-role
+    does not take."""
+    code, _, err = run(capsys, "query", *args)
+    assert code == 2 and said in err, err
