@@ -160,7 +160,7 @@ def test_a_name_with_a_look_alike_letter_is_shown_with_that_letter_named(tmp_pat
     out = answer.stdout.decode("utf-8")
     assert answer.returncode == 1, out
     assert "ActiveSubstanceR\u043ele" not in out
-    assert "found: https://w3id.org/evkg#ActiveSubstanceR\\u043ele" in out
+    assert "found: evkg:ActiveSubstanceR\\u043ele" in out
     assert "\\u043e (CYRILLIC SMALL LETTER O)" in out and "Did you mean evkg:ActiveSubstanceRole?" in out
 
 

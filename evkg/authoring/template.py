@@ -204,6 +204,28 @@ def _asked_of_kind(field_: Field, slot: Slot, seed: dict, unasked: frozenset) ->
     return not (field_.level == "classification" and EVKG.onlyForMedicalUse in unasked)
 
 
+def _in_kind_words(field_: Field, slot: Slot, seed: dict) -> Field:
+    """A product fact asked by a check that speaks of a condition ("The product names a non-medical use but …"),
+    in the words of a condition when the kind does not meet it (an MSC-EV product names no non-medical use)."""
+    from rdflib import Literal
+    from rdflib.namespace import SH
+
+    from evkg.core.namespaces import EVKG
+
+    if slot.name != "product" or field_.level != "classification" or not field_.definition:
+        return field_
+    shapes = resources.shapes_graph()
+    speaking = [s for c in field_.constraints for s in shapes.subjects(EVKG.constraintId, Literal(c))
+                if str(shapes.value(s, SH.message) or "").replace("{?path}", field_.key) == field_.message]
+    if not speaking or any(shapes.value(s, SH.path) is not None for s in speaking):
+        return field_                           # the check asks for the fact itself, not on a condition
+    findings = _product_findings(tuple(map(str, _listed(seed.get("intendedUse")))),
+                                 tuple(map(str, _listed(seed.get("routeOfAdministration")))))
+    if any(key == field_.key and check in field_.constraints for check, key in findings):
+        return field_                           # the kind meets the condition (a cosmetic names a non-medical use)
+    return replace(field_, message=f"{field_.definition} When it applies, evkg check says: {field_.message}")
+
+
 def _walk(slot: Slot, seed: dict, model, unasked: frozenset | None = None) -> Node:
     node_type = seed.get("type") or slot.node_types[0][0]
     if unasked is None:
@@ -239,7 +261,7 @@ def _walk(slot: Slot, seed: dict, model, unasked: frozenset | None = None) -> No
         if seeded is not None:
             entries.append(Entry(field_, "set", seeded))
         elif field_.level in ("required", "classification") and not either:
-            entries.append(Entry(_own_words(field_, slot, node_type), "fill"))
+            entries.append(Entry(_in_kind_words(_own_words(field_, slot, node_type), slot, seed), "fill"))
         elif field_.level == "recommended" or either:       # either suffices: the other one is asked above
             entries.append(Entry(field_, "suggest"))
         elif "type" in seed and field_.key in _keys_asked_by_type(slot.name, node_type):

@@ -22,7 +22,7 @@ from evkg.report.render import REPORT_FORMATS
 @format_option(REPORT_FORMATS + STREAM_FORMATS, "text",
                "Report format (ttl: a SHACL-style results graph; jsonl: one JSON line per product, as checked).")
 @input_format_option()
-@output_option()
+@output_option(REPORT_FORMATS + STREAM_FORMATS)
 @jurisdiction_option()
 @click.option("--explain", is_flag=True,
               help="Also give the full derivation of each classification: after the report in text and "

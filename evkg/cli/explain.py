@@ -14,7 +14,7 @@ EXPLAIN_FORMATS = ("text", "markdown", "json")
 @input_format_option()
 @jurisdiction_option()
 @format_option(EXPLAIN_FORMATS, "text", "Output format.")
-@output_option()
+@output_option(EXPLAIN_FORMATS)
 @rules_option("Explain")
 def command(files, input_format, jurisdictions, fmt, output, rules):
     """Print, for each product and jurisdiction, every classification question with its answer and the full

@@ -54,14 +54,21 @@ def input_format_option():
                              "yaml/yml, json, json-ld/jsonld, turtle/ttl, ntriples/nt, nquads/nq, trig, rdfxml/xml, n3.")
 
 
-def output_option():
-    return click.option("--output", "-o", type=NamedPath(dir_okay=False),
-                        help="Write to this file instead of the screen; without --format, its extension (.html, .md, "
-                             ".json …) chooses the format.")
-
-
 _FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".jsonl": "jsonl",
                      ".ttl": "ttl", ".csv": "csv", ".tsv": "tsv", ".xml": "xml", ".txt": "text"}
+
+
+def _suffixes_of(formats) -> list[str]:
+    """The file extensions that choose one of these formats (.txt for a query's table)."""
+    return [s for s, f in _FORMAT_BY_SUFFIX.items() if f in formats or (f == "text" and "table" in formats)]
+
+
+def output_option(formats):
+    """`--output/-o`; its help names the extensions that choose one of the command's own `formats` (a query
+    writes no HTML, so its help must not offer .html)."""
+    return click.option("--output", "-o", type=NamedPath(dir_okay=False),
+                        help="Write to this file instead of the screen; without --format, its extension ("
+                             + ", ".join(_suffixes_of(formats)) + ") chooses the format.")
 
 
 def format_for_output(fmt: str, output) -> str:
@@ -83,7 +90,7 @@ def format_for_output(fmt: str, output) -> str:
         return named or fmt
     # a format this command cannot write: say so rather than write another one under a misleading name
     offered = [c for c in choices if c not in FORMAT_ALIASES]
-    suffixes = sorted({s for s, f in _FORMAT_BY_SUFFIX.items() if f in offered or (f == "text" and "table" in offered)})
+    suffixes = sorted(_suffixes_of(offered))
     raise click.UsageError(f"`evkg {context.command.name}` cannot write {named.upper() if len(named) < 5 else named} "
                            f"({output}); it writes {', '.join(offered)}. Name the file with one of "
                            f"{', '.join(suffixes)}, or give --format.", context)

@@ -29,25 +29,42 @@ def _extra_words(name: str, extra: tuple[str, ...]) -> str:
             f"evkg query {shlex.quote(name)} {example}")
 
 
-def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+def _param_example(query_name: str | None, written: str) -> str:
+    """`role=DeliveryVehicle`: the parameter written (or the query's first) with its default, as an example."""
+    from evkg.graph.queries import get_query
+
+    query = get_query(query_name) if query_name else None          # an unknown name is reported as such first
+    if query is not None and not query.params and not query.is_file:
+        raise UsageError(f"the query {query_name} takes no parameters: run it without --param "
+                         f"(evkg query {query_name}).")
+    params = query.params if query is not None else []
+    chosen = next((p for p in params if p.name == written.strip()), params[0] if params else None)
+    return f"{chosen.name}={chosen.default or 'VALUE'}" if chosen else "NAME=VALUE"
+
+
+def parse_params(pairs: tuple[str, ...], query_name: str | None = None) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--param {pair!r} is not name=value; write it like --param jurisdiction=EU")
+            raise UsageError(f"--param {pair!r} is not name=value; write it like --param "
+                             f"{_param_example(query_name, pair)}")
         if name.strip() in params:
             raise UsageError(f"the parameter {name.strip()!r} is given twice")
         params[name.strip()] = value
     return params
 
 
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+
 @click.command("query")
 @click.argument("name")
 @click.argument("extra", nargs=-1, metavar="")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@format_option(("table", "csv", "tsv", "json", "xml"), "table",
+@format_option(QUERY_FORMATS, "table",
                "table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
-@output_option()
+@output_option(QUERY_FORMATS)
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help=f"Embedded store folder to ask (default: {DEFAULT_STORE_WORDS}; built on first use).")
@@ -70,7 +87,7 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
     if not timeout > 0:
         raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
     fmt = format_for_output(fmt, output)
-    params = parse_params(pairs)
+    params = parse_params(pairs, name)
     prepared_text(name, params)                      # a bad name or parameter is reported before any build
     target = open_target(store_path, endpoint, timeout)    # built on first use, outside the time limit
     try:

@@ -18,7 +18,7 @@ from evkg.report.whatif import WHATIF_FORMATS
 @click.option("--no-curated", is_flag=True, help="Leave out the curated products.")
 @click.option("--no-examples", is_flag=True, help="Leave out the worked examples (examples/valid/).")
 @input_format_option()
-@output_option()
+@output_option(WHATIF_FORMATS)
 @rule_limit_options
 def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, output, rule_timeout, rule_memory):
     """Show which classification answers change if the law changes.

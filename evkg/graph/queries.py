@@ -222,6 +222,10 @@ def _where_brace(masked: str) -> int:
 _BIND_HERE = re.compile(r"#[ \t]*parameters are bound here\b")
 
 
+# where a wrong parameter name is told to look; the web service names its own page instead
+PARAMETERS_LISTED = " `evkg queries` lists each query's parameters."
+
+
 def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
     """The runnable text (prefixes injected, parameters bound) and the number of characters added to line 1."""
     text = query.text
@@ -233,7 +237,7 @@ def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
                "it has no variable that can be given a value." if query.is_file else
                "it takes no parameters: run it without any.")
         raise UsageError(f"the query {query.name} has no parameter {unknown[0]!r}; {fix}"
-                         + ("" if query.is_file else " `evkg queries` lists each query's parameters."))
+                         + ("" if query.is_file else PARAMETERS_LISTED))
     bindings: list[tuple[str, str]] = []
     for name in list(declared) + [n for n in params if n not in declared]:
         spec = declared.get(name) or Param(name, "", None)

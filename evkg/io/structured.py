@@ -333,10 +333,11 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
               base: str = DEFAULT_BASE, json_ld: bool = False) -> tuple[dict | list, SourceMap | None]:
     """The JSON-LD document to parse, with the evkg context in place and ids given to unnamed nodes.
 
-    A list of node objects at the top is a graph: in a JSON(-LD) file it is read as plain JSON-LD (the form
-    RDF tools write), in YAML as the nodes of a 'graph:' in the evkg context."""
+    A list of node objects at the top is a graph: in a JSON(-LD) file whose nodes use JSON-LD keywords (@id,
+    @type, @context) it is read as plain JSON-LD (the form RDF tools write); otherwise, as in YAML, as the nodes
+    of a 'graph:' in the evkg context (a JSON list of products written with the keys `evkg new` uses)."""
     if isinstance(document, list) and document and all(isinstance(item, dict) for item in document):
-        if json_ld:
+        if json_ld and any(str(key).startswith("@") for item in document for key in item):
             _resolve_evkg_contexts(document)
             _refuse_remote_imports(document, source_name, allow_remote)
             return document, None

@@ -181,7 +181,8 @@ def _missing_line(missing: dict) -> str:
 def _missing_text(outcome) -> str:
     if not outcome.missing:
         return _open_text(outcome)
-    return "; ".join(_missing_line(m) for m in outcome.missing)
+    parts = [_missing_line(m) for m in outcome.missing]         # "… (intendedUse); add: …", not ".; add:"
+    return "; ".join([p.removesuffix(".") for p in parts[:-1]] + parts[-1:])
 
 
 def contested_reason(outcome, outcomes) -> str | None:
@@ -259,7 +260,7 @@ def to_text(run) -> str:
                     out += [f"{body}at {located}"] if (located := file.locate(result)) else []
                     out.append(f"{body}{result.message}")
                     if result.value is not None:
-                        out.append(f"{body}found: {result.value}")
+                        out.append(f"{body}found: {_found(result.value)}")
                     for source in result.sources:
                         out.append(f"{body}source: {_source_text(source_info(source))}")
             for error in product.consistency_errors:
@@ -296,6 +297,13 @@ def to_text(run) -> str:
 
 # ---------------------------------------------------------------- Markdown
 
+def _found(value):
+    """A value a finding quotes, as a Turtle author wrote it: a name evkg lacks as evkg:Treatement, which the
+    message beside it offers to correct (evkg:Treatment), not as its whole IRI."""
+    local = value[len(str(EVKG)):] if isinstance(value, str) and value.startswith(str(EVKG)) else ""
+    return f"evkg:{local}" if local and not any(c.isspace() for c in local) else value
+
+
 def _md(text) -> str:
     return visible(str(text or "").replace("|", "\\|").replace("\n", " "))
 
@@ -317,7 +325,7 @@ def to_markdown(run) -> str:
                     sources = "; ".join(_source_text(source_info(s)) for s in r.sources)
                     where = f"{r.path_label or ''} ({located})" if (located := file.locate(r)) else r.path_label
                     out.append(f"| {r.severity} | {_md(r.constraint_id)} | {_md(where)} | {_md(r.focus_label)} "
-                               f"| {_md(r.value)} | {_md(r.message)} | {_md(sources)} |")
+                               f"| {_md(_found(r.value))} | {_md(r.message)} | {_md(sources)} |")
                 out.append("")
             if product.classifications:
                 out += ["| jurisdiction | question | answer | status | rule | why | source |", "|---|---|---|---|---|---|---|"]
@@ -413,7 +421,7 @@ def _findings_html(product, level: int) -> str:
                        '</summary><ul class="findings">')
             for r in chosen:
                 sources = "; ".join(_link(source_info(s)) for s in r.sources)
-                found = f'<br><span class="small">found: {_e(r.value)}</span>' if r.value is not None else ""
+                found = f'<br><span class="small">found: {_e(_found(r.value))}</span>' if r.value is not None else ""
                 out.append(f'<li><span class="check-id">{_e(r.constraint_id)}</span> '
                            f"<strong>{_e(r.path_label or 'description')}</strong>: {_e(r.message)}{found}"
                            f'{f"<br><span class=small>source: {sources}</span>" if sources else ""}</li>')

@@ -14,8 +14,13 @@ from evkg.core.safe_text import visible
 WHATIF_FORMATS = ("text", "json", "markdown", "csv")
 
 
-def _rules(side) -> str:
-    text = ", ".join(r["id"] for r in side.rules) or "none"
+def _rules(side, words: bool = True) -> str:
+    """The rules behind one side; for people, an answer implied by a narrower one is said so, not by the id of
+    the engine's own hierarchy step (HIERARCHY), which names no rule of the law."""
+    ids = [r["id"] for r in side.rules if not words or r["id"] != "HIERARCHY"]
+    text = ", ".join(ids) or "none"
+    if len(ids) < len(side.rules):
+        text += " (also follows from a narrower category)" if ids else " (follows from a narrower category)"
     if side.waiting:
         text += " (waiting: " + ", ".join(side.waiting) + ")"
     return text
@@ -123,9 +128,9 @@ def render_csv(run) -> str:
     writer.writerow(CSV_COLUMNS)
     for c in run.changes:
         writer.writerow([_inert(str(cell)) for cell in [c.origin, c.product, c.product_label, c.jurisdiction, c.question or "",
-                         c.question_label or "", c.before.summary, c.before.status, _rules(c.before),
+                         c.question_label or "", c.before.summary, c.before.status, _rules(c.before, False),
                          " ".join(s["iri"] for s in c.before.sources), c.after.summary, c.after.status,
-                         _rules(c.after), " ".join(s["iri"] for s in c.after.sources)]])
+                         _rules(c.after, False), " ".join(s["iri"] for s in c.after.sources)]])
     return out.getvalue()
 
 

@@ -23,6 +23,7 @@ from evkg.core.resources import subclass_closure
 from evkg.core.namespaces import DCT, EVKG, EVSH, curie
 from evkg.io.rdf import RdflibTerms, to_ox
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
+from evkg.validation.part_names import part_name
 from evkg.validation.use_scope import use_scopes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -210,7 +211,7 @@ class SubmittedData:
             local = str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
             written_under = _KEY_SEGMENT.fullmatch(local)   # a node a YAML/JSON form left unnamed: key-N
             if written_under and str(EVKG[written_under.group(1)]) in declared_evkg_terms():
-                return self.unnamed_label(node, written_under.group(2) or "")
+                return self.unnamed_label(node, written_under.group(2) or "", written_under.group(1))
             return shown(local)
         if isinstance(node, Literal):
             return shown(str(node))
@@ -224,9 +225,10 @@ class SubmittedData:
             return (f"{label} ({curie(iri)})" if label else curie(iri)) + match.group(0)[len(iri):]
         return _IRI_IN_TEXT.sub(name, message)
 
-    def unnamed_label(self, node, number: str | None = None) -> str:
+    def unnamed_label(self, node, number: str | None = None, key: str | None = None) -> str:
         kinds = self.kinds.get(node) or (self._types_of(node) if number is not None else ())
         kind = next((label for label in (self.known_label(k) for k in kinds) if label), None)
+        kind = (number and key and part_name(key, tuple(map(str, kinds)))) or kind      # "the dose #1"
         owner = self.owners.get(node)
         whose = f" of {self.label(owner)}" if owner is not None and owner != node else ""
         nth = f" #{number}" if number else ""
@@ -464,7 +466,7 @@ def _with_hints(message: str, path, value) -> str:
     from evkg.validation.date_spellings import date_hint
     from evkg.validation.id_digits import id_digits_hint
     from evkg.validation.misplaced_values import other_key_hint
-    from evkg.validation.number_spellings import number_hint
+    from evkg.validation.number_spellings import number_hint, number_with_unit_hint
     from evkg.validation.other_code_system import other_code_system_hint
     from evkg.validation.registry_ids import registry_id_hint
     from evkg.validation.several_values import close_value_hint, several_values_hint, yes_no_hint
@@ -472,7 +474,8 @@ def _with_hints(message: str, path, value) -> str:
 
     said = (several_values_hint(path, value) + unit_hint(path, value) + other_key_hint(path, value)
             + registry_id_hint(path, value) + other_code_system_hint(path, value) + yes_no_hint(path, value)
-            + id_digits_hint(path, value) + date_hint(path, value) + number_hint(path, value))
+            + id_digits_hint(path, value) + date_hint(path, value) + number_hint(path, value)
+            + number_with_unit_hint(path, value))
     return message + (said or close_value_hint(path, value, message))
 
 

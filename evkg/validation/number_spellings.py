@@ -2,6 +2,7 @@
 duration in words (12 months, 1 year) where ISO 8601 (P12M, P1Y) is: the finding gives the value to write."""
 from __future__ import annotations
 
+import functools
 import re
 
 from rdflib import Literal
@@ -33,3 +34,89 @@ def number_hint(prop, value) -> str:
                     " is a decimal comma: numbers take no thousands separator and a decimal point.")
         return f" Write it as {found[1]}.{found[2]}, with a decimal point."
     return ""
+
+
+# a number as a lab writes it: 2 x 10^9, 2×10⁹, 2*10**9, 2E9, 1.5e10; then perhaps its unit (120 nm, 5 µg)
+_NUMBER_AND_UNIT = re.compile(r"\s*(?P<mantissa>[-+]?\d+(?:\.\d+)?)"
+                              r"(?:\s*[x×X*·]\s*10\s*(?:\^|\*\*)\s*(?P<power>[-−+]?\d+)|[eE](?P<e>[-+]?\d+))?"
+                              r"(?:\s*(?P<unit>[^\d\s].*?))?\s*")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+# evkg units by the symbols and words a lab writes for them (the other scales are in evkg.validation.unit_spellings)
+_UNIT_WORDS = {"nm": "Nanometre", "nanometre": "Nanometre", "nanometer": "Nanometre", "ml": "Millilitre",
+               "millilitre": "Millilitre", "milliliter": "Millilitre", "ug": "Microgram", "microgram": "Microgram",
+               "particle": "Particles", "particles": "Particles", "p": "Particles", "cell": "Cells", "cells": "Cells",
+               "ev": "Particles", "evs": "Particles", "vesicles": "Particles"}
+
+
+def number_with_unit_hint(prop, value) -> str:
+    """' Write the number alone (120) and the unit on its own (evkg:unit evkg:Nanometre).' for a number written
+    with its unit, ' Write it as 2.0e9.' for a power of ten written as people write it, or ''."""
+    if not isinstance(value, Literal) or not (value.datatype in _NUMERIC or _takes_a_number(prop)):
+        return ""
+    text = re.sub(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), str(value))
+    found = _NUMBER_AND_UNIT.fullmatch(text)
+    if not found:
+        return ""
+    exponent = (found["power"] or found["e"] or "").replace("−", "-").lstrip("+")
+    mantissa = found["mantissa"].lstrip("+")
+    written = f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}" if exponent else mantissa
+    unit = (found["unit"] or "").strip()
+    if not unit:
+        return f" Write it as {written}." if exponent else ""
+    evkg_unit, factor = _evkg_unit(unit)
+    if evkg_unit is None:
+        return f" Write the number alone ({written}) and give its unit on its own, in evkg:unit."
+    if factor == 1:
+        return f" Write the number alone ({written}) and the unit on its own (evkg:unit evkg:{evkg_unit})."
+    from decimal import Decimal
+
+    scaled = _as_written(Decimal(mantissa) * Decimal(10) ** int(exponent or 0) * Decimal(str(factor)))
+    return (f" Write the number alone and the unit on its own, in an evkg unit: {str(value).strip()} is {scaled} in "
+            f"evkg:{evkg_unit} (evkg:value {scaled}, evkg:unit evkg:{evkg_unit}).")
+
+
+def _evkg_unit(written: str) -> tuple[str | None, float]:
+    from evkg.validation.unit_spellings import _SCALES
+
+    key = re.sub(r"\s+", "", written.replace("µ", "u").replace("μ", "u").casefold()).rstrip(".")
+    key = key.replace("per", "/") if key.startswith(("particles", "p")) and "per" in key else key
+    if key in _UNIT_WORDS:
+        return _UNIT_WORDS[key], 1
+    if key.rstrip("s") in _UNIT_WORDS:
+        return _UNIT_WORDS[key.rstrip("s")], 1
+    if key in _SCALES:
+        return _SCALES[key][0], _SCALES[key][2]
+    return None, 1
+
+
+def _as_written(number) -> str:
+    """A Decimal as a description writes it: 150000, 0.5, or 2.0e12 for a large or small one."""
+    if number == number.to_integral_value() and abs(number) < 10 ** 7:
+        return str(int(number))
+    if 10 ** -3 <= abs(number) < 10 ** 7:
+        return format(number.normalize(), "f")
+    mantissa, _, exponent = f"{float(number):.6e}".partition("e")
+    mantissa = mantissa.rstrip("0")
+    return f"{mantissa}0e{int(exponent)}" if mantissa.endswith(".") else f"{mantissa}e{int(exponent)}"
+
+
+@functools.cache
+def _numeric_properties() -> frozenset:
+    """The properties the shapes give a numeric datatype (evkg:value, evkg:sizeCutoffNm …)."""
+    from rdflib.namespace import SH
+
+    from evkg.core import resources
+
+    shapes = resources.shapes_graph()
+    found = set()
+    for shape, prop in shapes.subject_objects(SH.path):
+        types = {shapes.value(shape, SH.datatype)}
+        for options in shapes.objects(shape, SH["or"]):
+            types.update(shapes.value(o, SH.datatype) for o in shapes.items(options))
+        if types & _NUMERIC:
+            found.add(prop)
+    return frozenset(found)
+
+
+def _takes_a_number(prop) -> bool:
+    return prop in _numeric_properties()

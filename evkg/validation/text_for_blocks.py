@@ -35,8 +35,12 @@ def block_text_results(submitted) -> tuple[list, set]:
         key = str(predicate)[len(str(EVKG)):]
         written = str(value)[len(str(EVKG)):] if isinstance(value, URIRef) else str(value)   # one word: evkg:word
         kinds = _block_kinds(str(predicate))
+        # one block, or a list of them, as the property takes; a type guessed from a list of several (the first
+        # one, BacterialSource for "bone-marrow MSCs") misleads, so the type is left for the author to choose
+        block = f"{{type: {kinds[0] if len(kinds) == 1 else '…'}, …}}"
+        block = block if _takes_one(str(predicate)) else f"[{block}]"
         message = (f"The text \"{written}\" is written directly under {key}, where a block of facts is "
-                   f"expected, so no check or rule reads it. Write it as a block: `{key}: [{{type: {kinds[0]}, …}}]`"
+                   f"expected, so no check or rule reads it. Write it as a block: `{key}: {block}`"
                    f" with the keys that block takes (`evkg new` shows them)"
                    + (f"; its type is one of {', '.join(kinds)}." if len(kinds) > 1 else "."))
         results.append(RawResult(focus=subject, path=predicate, value=value, shape=BLOCK_AS_TEXT_SHAPE,
@@ -47,10 +51,11 @@ def block_text_results(submitted) -> tuple[list, set]:
 
 
 def is_check_of_text_block(raw, texts: set) -> bool:
-    """A block's own check run on text written in its place (the text is the focus), or the unknown-name
-    warning on a word written there."""
-    return raw.focus in texts or (raw.value in texts and raw.shape != BLOCK_AS_TEXT_SHAPE
-                                  and isinstance(raw.value, URIRef) and raw.value != raw.path)
+    """A block's own check run on text written in its place (the text is the focus), a check of the property
+    quoting that text (a source that is no source node: the finding above says what to write), or the
+    unknown-name warning on a word written there."""
+    return raw.focus in texts or (raw.value in texts and raw.shape != BLOCK_AS_TEXT_SHAPE and (
+        isinstance(raw.value, URIRef) and raw.value != raw.path or str(raw.path) in _block_properties()))
 
 
 @functools.cache
@@ -60,6 +65,15 @@ def _block_properties() -> tuple:
     shapes = resources.shapes_graph()
     return tuple(sorted({str(p) for p in shapes.objects(None, SH.targetObjectsOf) if isinstance(p, URIRef)}
                         - {str(EVKG.hasGeneticModification)}))   # text there has a finding of its own (Q-08)
+
+
+@functools.cache
+def _takes_one(prop: str) -> bool:
+    from evkg.core import resources
+
+    shapes = resources.shapes_graph()
+    return any(int(shapes.value(shape, SH.maxCount)) <= 1
+               for shape in shapes.subjects(SH.path, URIRef(prop)) if shapes.value(shape, SH.maxCount) is not None)
 
 
 @functools.cache

@@ -161,14 +161,16 @@ def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_byte
 
 def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:
     """A catalogue query's answer with its parameters bound."""
-    from evkg.graph.queries import _retitle, check_named_things, get_query, prepared_text
+    from evkg.graph.queries import PARAMETERS_LISTED, _retitle, check_named_things, get_query, prepared_text
     from evkg.graph.store import query_kind
 
     try:
         text = prepared_text(name, params)
         check_named_things(get_query(name), params, _STORE)
     except UsageError as exc:
-        raise ServiceError(400, "bad-parameter", str(exc)) from None
+        # a web client has no `evkg queries` to run: it is pointed to the catalogue of this service
+        raise ServiceError(400, "bad-parameter", str(exc).replace(
+            PARAMETERS_LISTED, " GET /queries lists each query's parameters.")) from None
     if query_kind(text) in ("construct", "describe"):
         fmt = "ntriples"
     answer = sparql_answer(text, fmt, max_bytes)

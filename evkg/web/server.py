@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import errno
 import json
+import signal
 import socket
+import threading
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -104,7 +106,22 @@ def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT) -
     config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,
                             limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
                             timeout_keep_alive=5, timeout_graceful_shutdown=SHUTDOWN_GRACE)
+    # uvicorn raises the signal that stopped it again once it has shut down cleanly: Ctrl+C as KeyboardInterrupt,
+    # and SIGTERM, left to its default, ended the process there, before `evkg serve` could say it had stopped
+    previous = signal.signal(signal.SIGTERM, _terminated) if threading.current_thread() is threading.main_thread() \
+        else None
     try:
         uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:             # uvicorn raises the Ctrl+C again once it has shut down cleanly
+    except (KeyboardInterrupt, _Terminated):
         pass
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised again by uvicorn after its clean shutdown."""
+
+
+def _terminated(signum, frame) -> None:
+    raise _Terminated
