@@ -350,3 +350,26 @@ def test_a_named_cell_line_without_a_cell_type_is_asked_for_the_kind_of_cell_it_
     unnamed = findings(e1_with(f"DELETE {{ {SOURCE} evkg:producerCellType ?c }} WHERE {{ {SOURCE} evkg:producerCellType ?c }}"),
                        "F-producerCellType", engine)
     assert len(unnamed) == 1 and unnamed[0].message.startswith("Say which cells the vesicles come from")
+
+
+DOSE = "<https://w3id.org/evkg/data/product/example-e1/dose-1>"
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+@pytest.mark.parametrize("unit, wrong", [("evkg:Microgram", True), ("obo:UO_0000018", True),   # UO's nanometre
+                                         ("evkg:Particles", False), ("obo:UO_0000022", False)])  # a UO unit evkg does not map
+def test_a_dose_in_a_unit_that_does_not_measure_its_quantity_is_a_violation(unit, wrong, engine):
+    # `quantityKind: ParticleNumber` with `unit: Microgram` passed every check: the number cannot be read as stated
+    found = findings(e1_with(f"DELETE {{ {DOSE} evkg:unit ?u }} INSERT {{ {DOSE} evkg:unit {unit} }} "
+                             f"WHERE {{ {DOSE} evkg:unit ?u }}"), "S-unitQuantity", engine)
+    assert [r.severity for r in found] == (["Violation"] if wrong else [])
+    if wrong and engine == "compiled":
+        assert "particle number" in found[0].message and "Correct the unit" in found[0].message
+
+
+def test_every_amount_in_the_examples_and_fixtures_is_given_in_a_unit_of_its_quantity():
+    files = [*sorted((ROOT / "examples").rglob("*.ttl")), *sorted((ROOT / "tests" / "fixtures" / "products").glob("*.yaml"))]
+    from evkg.io.load import load_rdf
+
+    wrong = [(f.name, r.message) for f in files for r in findings(load_rdf(f), "S-unitQuantity")]
+    assert not wrong
