@@ -15,6 +15,7 @@ user text never becomes SPARQL syntax.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -283,9 +284,13 @@ def prepared_text(name_or_file: str, params: dict[str, str] | None = None) -> st
     return text
 
 
+@functools.lru_cache(maxsize=16)
 def _syntax_check(text: str, source: str, shift: int) -> None:
+    """Oxigraph has no parse-only call: the text is run on an empty store. Its SERVICE calls are read as GRAPH
+    (the same grammar), so checking never contacts another host; a part needing no data (an aggregate over
+    VALUES) is still computed, so callers with a time limit check within it. A text that passed is not run again."""
     try:
-        ox.Store().query(text)
+        ox.Store().query(_without_remote_calls(text))
     except SyntaxError as exc:
         message = str(exc)
         where = re.match(r"error at 1:(\d+):", message)
@@ -293,7 +298,19 @@ def _syntax_check(text: str, source: str, shift: int) -> None:
             message = message.replace(f"at 1:{where.group(1)}", f"at 1:{max(int(where.group(1)) - shift, 1)}", 1)
         raise syntax_error(message, source, sparql=text[shift:]) from None
     except OSError:
-        pass  # valid syntax; the empty store just could not evaluate something (e.g. SERVICE)
+        pass  # valid syntax; the empty store just could not evaluate something
+
+
+def _without_remote_calls(text: str) -> str:
+    """``SERVICE [SILENT] x {…}`` written as ``GRAPH x {…}``, padded so that error lines and columns stay."""
+    from evkg.classification.rule_checks import SERVICE_KEYWORD
+
+    masked = mask(text)
+    for hit in reversed(list(SERVICE_KEYWORD.finditer(masked))):
+        silent = re.compile(r"\s+SILENT\b", re.IGNORECASE).match(masked, hit.end())
+        end = silent.end() if silent else hit.end()
+        text = text[:hit.start()] + "GRAPH" + re.sub(r"[^\n]", " ", text[hit.start() + 5:end]) + text[end:]
+    return text
 
 
 def run_named_query(name: str, store=None, endpoint: str | None = None, timeout: float = DEFAULT_TIMEOUT,
