@@ -80,3 +80,47 @@ def test_a_syntax_error_inside_a_service_call_is_still_refused_as_such(tmp_path)
     query.write_text("SELECT * WHERE {\n  SERVICE\n  SILENT <http://127.0.0.1:9/> { ?s ?p ?o , , }\n}\n",
                      encoding="utf-8")
     assert_refused(evkg("query", query, timeout=60), "broken.rq", "not valid SPARQL")
+
+
+# --- numbers a float cannot hold as written ----------------------------------------------------------------
+
+def _decimals(path):
+    from rdflib.namespace import XSD
+
+    from evkg.core.namespaces import EVKG
+    from evkg.io.load import load_rdf
+
+    graph = load_rdf(path)
+    found = {str(o) for p in (EVKG.sizeCutoffNm, EVKG.value) for o in graph.objects(None, p)}
+    assert all(o.datatype == XSD.decimal for p in (EVKG.sizeCutoffNm, EVKG.value) for o in graph.objects(None, p))
+    return found
+
+
+@pytest.mark.parametrize("suffix, written", [
+    (".yaml", "sizeCutoffNm: 12345678901234567.89\n  measurement:\n    value: 0.30000000000000000001\n"),
+    (".json", '"sizeCutoffNm": 12345678901234567.89, "measurement": {"value": 0.30000000000000000001}}')])
+def test_a_decimal_fact_is_recorded_with_every_digit_written(tmp_path, suffix, written):
+    """Read through a float, these were recorded as 12345678901234568.0 and 0.3: not the facts submitted."""
+    path = tmp_path / f"knee{suffix}"
+    if suffix == ".yaml":
+        path.write_text(f"id: knee-ev\ntype: EVProduct\nhasEVComponent:\n  {written}", encoding="utf-8")
+    else:
+        path.write_text('{"id": "knee-ev", "type": "EVProduct",\n "hasEVComponent": {' + written + "}\n",
+                        encoding="utf-8")
+    assert _decimals(path) == {"12345678901234567.89", "0.30000000000000000001"}
+
+
+def test_usual_numbers_and_a_written_zero_keep_their_usual_form(tmp_path):
+    path = tmp_path / "knee.yaml"
+    path.write_text("id: knee-ev\ntype: EVProduct\nhasEVComponent:\n  sizeCutoffNm: 2.5E+2\n  measurement:\n"
+                    "  - value: 0.0e-99999999\n  - value: 2.4e11\n", encoding="utf-8")
+    assert _decimals(path) == {"250.0", "0.0", "240000000000.0"}
+
+
+@pytest.mark.parametrize("name, text, line", [
+    ("knee.yaml", "id: knee-ev\ntype: EVProduct\nhasEVComponent:\n  sizeCutoffNm: 1e-400\n", 4),
+    ("knee.json", '{"id": "knee-ev", "type": "EVProduct",\n "hasEVComponent": {"sizeCutoffNm": 1e-400}}\n', 2)])
+def test_a_number_a_float_rounds_to_zero_is_refused_at_its_line_not_recorded_as_zero(tmp_path, name, text, line):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert_refused(evkg("convert", path, "--to", "ttl", timeout=60), f"{name}, line {line}", "too close to zero")
