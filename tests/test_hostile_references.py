@@ -68,3 +68,15 @@ def test_text_outside_the_records_of_an_ris_export_is_reported_once_per_stretch(
     assert [(p.line, p.message) for p in problems] == [
         (1, "text outside any record (line 1; records start with 'TY  -')"),
         (6, "text outside any record (lines 6 to 605; records start with 'TY  -')")]
+
+
+def test_a_bibtex_field_longer_than_any_bibliography_holds_is_reported_before_it_is_decoded(tmp_path):
+    """LaTeX decoding takes time growing with the square of a field's length: a 20 MB title ran for hours."""
+    export = tmp_path / "library.bib"
+    export.write_text("@article{long,\n  title = {" + "x" * 150_000 + "},\n  doi = {10.5555/evkg.long}\n}\n"
+                      "@article{good,\n  title = {Caf\\'e},\n  author = {M{\\\"u}ller, Anna},\n"
+                      "  doi = {10.5555/evkg.good}\n}\n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [(ref.key, ref.title, ref.authors) for ref in refs] == [("good", "Café", ["Müller A"])]
+    assert [(p.line, p.key) for p in problems] == [(1, "long")]
+    assert "field 'title' of 150,000 characters" in problems[0].message
