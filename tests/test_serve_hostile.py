@@ -128,6 +128,17 @@ def test_reading_hostile_query_texts_costs_the_server_process_nothing(server):
     assert assert_json_error(remote, 403)["error"] == "remote-refused"
 
 
+@pytest.mark.parametrize("query", ["SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+                                   "PREFIX schema: <http://schema.org/> ASK { ?s schema:service ?o }"])
+def test_a_variable_or_property_named_service_is_no_federated_query(server, query):
+    """Any word 'service' was refused as a SERVICE call (403 remote-refused)."""
+    assert server.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+                      ).status_code == 200
+    remote = server.get("/sparql", params={"query": "SELECT * WHERE { VALUES ?x {1} .SERVICE <http://127.0.0.1:9/> "
+                                                    "{ ?s ?p ?o } }"})
+    assert assert_json_error(remote, 403)["error"] == "remote-refused"
+
+
 def test_a_query_given_twice_is_refused_not_one_of_them_chosen(server):
     """The last of two `query` parameters was run: a client could not tell which answer it got."""
     twice = server.get("/sparql", params=[("query", "ASK { ?s ?p ?o }"), ("query", "ASK { <urn:x:none> ?p ?o }")],
