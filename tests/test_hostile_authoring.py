@@ -124,3 +124,33 @@ def test_a_number_a_float_rounds_to_zero_is_refused_at_its_line_not_recorded_as_
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     assert_refused(evkg("convert", path, "--to", "ttl", timeout=60), f"{name}, line {line}", "too close to zero")
+
+
+def test_an_endpoint_that_sends_its_answer_a_byte_at_a_time_is_stopped_at_the_time_limit(tmp_path):
+    """Each read arrived within --timeout, so a trickle of one byte a second never ended the command."""
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+
+    def trickle():
+        try:
+            connection = server.accept()[0]
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                               b"Transfer-Encoding: chunked\r\n\r\n")
+            while True:
+                connection.sendall(b"1\r\n \r\n")
+                time.sleep(0.2)
+        except OSError:
+            return
+
+    threading.Thread(target=trickle, daemon=True).start()
+    query = tmp_path / "ask.rq"
+    query.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    try:
+        assert_refused(evkg("query", query, "--endpoint", f"http://127.0.0.1:{server.getsockname()[1]}/sparql",
+                            "--timeout", "1", timeout=60), "did not finish within 1 s")
+    finally:
+        server.close()

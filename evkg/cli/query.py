@@ -52,8 +52,8 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help=f"Embedded store folder to ask (default: {DEFAULT_STORE_WORDS}; built on first use).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
-              help="Seconds allowed: to wait for an endpoint (connecting and each read), or to run the query on "
-                   "the embedded store (building the store on first use is not counted).")
+              help="Seconds allowed to run the query, on the embedded store or an endpoint, to the last byte of "
+                   "its answer (building the store on first use is not counted).")
 def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
     """Run the named query NAME (see `evkg queries`) or the SPARQL query in FILE.rq.
 
@@ -79,7 +79,7 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
     target = open_target(store_path, endpoint, timeout)    # built on first use, outside the time limit
     try:
         result = _stoppable(lambda: run_serialized(name, fmt, store=target, timeout=timeout, params=params),
-                            None if endpoint else max(timeout - spent, 0.01), said=timeout)
+                            max(timeout - spent, 0.01), said=timeout)
     except OSError as exc:
         called = _remote_endpoints(prepared_text(name, params))
         if not called:
