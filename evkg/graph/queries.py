@@ -439,7 +439,11 @@ def catalogue_markdown() -> str:
              "endpoint through `named-graph-uri`; the queries that compare rule sets read them with `GRAPH`. "
              "A query that names its own dataset (`FROM`, `FROM NAMED`) is answered on that dataset instead (evkg "
              "then sends no `default-graph-uri`), here and at `evkg serve`'s `/sparql`; a graph the store does "
-             "not hold is refused with the list of the graphs it holds.",
+             "not hold is refused with the list of the graphs it holds. `--timeout` (30 s) bounds the whole "
+             "query, from checking its syntax to the last byte of its answer, on the embedded store or an endpoint "
+             "(an endpoint that sends its answer a byte at a time is cut there too); past it the command stops with "
+             "exit code 2. Checking a query's syntax never contacts the hosts its `SERVICE` blocks name; running "
+             "it on the embedded store does, as written.",
              "", "Parameter values are read by kind:", ""]
     lines += [f"- **{kind}**: {text}" for kind, text in ACCEPTED.items()]
     lines += ["", "| name | title | parameters |", "|---|---|---|"]
