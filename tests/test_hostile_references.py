@@ -80,3 +80,15 @@ def test_a_bibtex_field_longer_than_any_bibliography_holds_is_reported_before_it
     assert [(ref.key, ref.title, ref.authors) for ref in refs] == [("good", "Café", ["Müller A"])]
     assert [(p.line, p.key) for p in problems] == [(1, "long")]
     assert "field 'title' of 150,000 characters" in problems[0].message
+
+
+def test_an_export_saved_as_utf16_with_a_byte_order_mark_is_read_with_its_accents(tmp_path):
+    """Read as Latin-1, a UTF-16 RIS export was 'text outside any record' and a BibTeX one 'no references'."""
+    ris = tmp_path / "library.ris"
+    ris.write_bytes("TY  - JOUR\nTI  - Café\nDO  - 10.5555/evkg.ris16\nPY  - 2020\nER  - \n".encode("utf-16"))
+    bib = tmp_path / "library.bib"
+    bib.write_bytes(b"\xfe\xff" + "@article{k1, title = {Café}, doi = {10.5555/evkg.bib16}, year = 2020}\n"
+                    .encode("utf-16-be"))                     # big-endian, as some tools write it
+    for export in (ris, bib):
+        refs, problems = read_references(export)
+        assert not problems and [ref.title for ref in refs] == ["Café"], (export, problems)
