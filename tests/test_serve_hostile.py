@@ -300,6 +300,13 @@ def _raw_connection(server) -> socket.socket:
     return socket.create_connection((host, port), timeout=10)
 
 
+def test_an_upload_whose_part_header_is_too_long_to_read_is_a_bad_request(server):
+    """A file name of 20,000 characters: Starlette's 400 was answered with the error code 'error'."""
+    response = server.post("/check", files={"file": ("a" * 20_000 + ".ttl", E1.read_bytes(), "text/turtle")},
+                           headers={"Accept": "application/json"})
+    assert assert_json_error(response, 400)["error"] == "bad-request"
+
+
 @pytest.mark.parametrize("sent, location", [
     # decoded, the line break went into the Location header: the server dropped the connection with a traceback
     (b"/products%0d%0aSet-Cookie:%20a=b/", b"/products%0d%0aSet-Cookie:%20a=b"),
