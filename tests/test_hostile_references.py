@@ -92,3 +92,24 @@ def test_an_export_saved_as_utf16_with_a_byte_order_mark_is_read_with_its_accent
     for export in (ris, bib):
         refs, problems = read_references(export)
         assert not problems and [ref.title for ref in refs] == ["Café"], (export, problems)
+
+
+def test_imports_into_one_file_run_at_once_keep_every_record(tmp_path):
+    """Each import saved only what it had read, so three of four exports were lost while each said 'added'."""
+    import subprocess
+    import sys
+
+    exports = []
+    for n in range(4):
+        export = tmp_path / f"library-{n}.bib"
+        export.write_text("".join(f"@article{{k{n}-{i}, title = {{Paper {i}}}, doi = {{10.5555/evkg.{n}.{i}}}, "
+                                  f"year = 2020}}\n" for i in range(200)), encoding="utf-8")
+        exports.append(export)
+    into = tmp_path / "references.ttl"
+    running = [subprocess.Popen([sys.executable, "-m", "evkg.cli", "literature", "import", str(export), "--into",
+                                 str(into)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) for export in exports]
+    for process in running:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0 and b"200 added" in out, (out, err)
+    saved = Graph().parse(into, format="turtle")
+    assert all((paper_iri(doi=f"10.5555/evkg.{n}.{i}"), None, None) in saved for n in range(4) for i in range(200))
