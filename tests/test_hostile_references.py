@@ -68,3 +68,48 @@ def test_text_outside_the_records_of_an_ris_export_is_reported_once_per_stretch(
     assert [(p.line, p.message) for p in problems] == [
         (1, "text outside any record (line 1; records start with 'TY  -')"),
         (6, "text outside any record (lines 6 to 605; records start with 'TY  -')")]
+
+
+def test_a_bibtex_field_longer_than_any_bibliography_holds_is_reported_before_it_is_decoded(tmp_path):
+    """LaTeX decoding takes time growing with the square of a field's length: a 20 MB title ran for hours."""
+    export = tmp_path / "library.bib"
+    export.write_text("@article{long,\n  title = {" + "x" * 150_000 + "},\n  doi = {10.5555/evkg.long}\n}\n"
+                      "@article{good,\n  title = {Caf\\'e},\n  author = {M{\\\"u}ller, Anna},\n"
+                      "  doi = {10.5555/evkg.good}\n}\n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [(ref.key, ref.title, ref.authors) for ref in refs] == [("good", "Café", ["Müller A"])]
+    assert [(p.line, p.key) for p in problems] == [(1, "long")]
+    assert "field 'title' of 150,000 characters" in problems[0].message
+
+
+def test_an_export_saved_as_utf16_with_a_byte_order_mark_is_read_with_its_accents(tmp_path):
+    """Read as Latin-1, a UTF-16 RIS export was 'text outside any record' and a BibTeX one 'no references'."""
+    ris = tmp_path / "library.ris"
+    ris.write_bytes("TY  - JOUR\nTI  - Café\nDO  - 10.5555/evkg.ris16\nPY  - 2020\nER  - \n".encode("utf-16"))
+    bib = tmp_path / "library.bib"
+    bib.write_bytes(b"\xfe\xff" + "@article{k1, title = {Café}, doi = {10.5555/evkg.bib16}, year = 2020}\n"
+                    .encode("utf-16-be"))                     # big-endian, as some tools write it
+    for export in (ris, bib):
+        refs, problems = read_references(export)
+        assert not problems and [ref.title for ref in refs] == ["Café"], (export, problems)
+
+
+def test_imports_into_one_file_run_at_once_keep_every_record(tmp_path):
+    """Each import saved only what it had read, so three of four exports were lost while each said 'added'."""
+    import subprocess
+    import sys
+
+    exports = []
+    for n in range(4):
+        export = tmp_path / f"library-{n}.bib"
+        export.write_text("".join(f"@article{{k{n}-{i}, title = {{Paper {i}}}, doi = {{10.5555/evkg.{n}.{i}}}, "
+                                  f"year = 2020}}\n" for i in range(200)), encoding="utf-8")
+        exports.append(export)
+    into = tmp_path / "references.ttl"
+    running = [subprocess.Popen([sys.executable, "-m", "evkg.cli", "literature", "import", str(export), "--into",
+                                 str(into)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) for export in exports]
+    for process in running:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0 and b"200 added" in out, (out, err)
+    saved = Graph().parse(into, format="turtle")
+    assert all((paper_iri(doi=f"10.5555/evkg.{n}.{i}"), None, None) in saved for n in range(4) for i in range(200))

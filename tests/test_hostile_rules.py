@@ -74,7 +74,9 @@ def test_a_rule_calling_a_remote_endpoint_is_refused_before_anything_is_sent(tmp
     "OPTIONAL {{ ?u ?b ex:a\\\\#b }} SERVICE <{url}> {{ ?a ?b ?c\n}}",
     # a comment ends at a carriage return for Oxigraph, but was read to the next line feed
     "# a note\\rSERVICE <{url}> {{ ?a ?b ?c }}\n",
-], ids=["escaped-hash", "carriage-return"])
+    # a "." right before SERVICE ends the pattern before it, but was read as part of a prefixed name
+    "OPTIONAL {{ ?u ?b ?c }}.SERVICE <{url}> {{ ?a ?b ?c }}",
+], ids=["escaped-hash", "carriage-return", "dot-before"])
 def test_a_remote_call_hidden_behind_a_comment_the_parser_does_not_see_is_refused(tmp_path, capsys, listener, hiding):
     where = f"$this evkg:intendedUse ?u . {hiding.format(url=f'http://127.0.0.1:{listener.port}/sparql')} {OUTCOME}"
     path = overlay(tmp_path, rule("X-01", outcome("ex:X-01"), where))

@@ -128,6 +128,47 @@ def test_reading_hostile_query_texts_costs_the_server_process_nothing(server):
     assert assert_json_error(remote, 403)["error"] == "remote-refused"
 
 
+@pytest.mark.parametrize("query", ["SELECT ?service WHERE { ?service ?p ?o } LIMIT 1",
+                                   "PREFIX schema: <http://schema.org/> ASK { ?s schema:service ?o }"])
+def test_a_variable_or_property_named_service_is_no_federated_query(server, query):
+    """Any word 'service' was refused as a SERVICE call (403 remote-refused)."""
+    assert server.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+                      ).status_code == 200
+    remote = server.get("/sparql", params={"query": "SELECT * WHERE { VALUES ?x {1} .SERVICE <http://127.0.0.1:9/> "
+                                                    "{ ?s ?p ?o } }"})
+    assert assert_json_error(remote, 403)["error"] == "remote-refused"
+
+
+def _server_peak_memory_kb(server, reset: bool = False) -> int:
+    """The peak resident memory of the server's main process (VmHWM) from /proc; ``reset``: from now on."""
+    import os
+
+    port = f"--port\0{server.base_url.port}\0".encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if port in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if reset:
+                    Path(f"/proc/{pid}/clear_refs").write_text("5")       # the peak starts again from here
+                status = Path(f"/proc/{pid}/status").read_text()
+                return int(status.split("VmHWM:", 1)[1].split()[0])
+        except (OSError, IndexError):
+            continue
+    raise AssertionError("the server process was not found")
+
+
+def test_a_page_request_of_a_million_empty_objects_is_read_outside_the_server_process(server):
+    """The JSON around a description was read in the server process: 3 MB of [{}, {}, …] took some 100 MB
+    there (50 MB bodies, six at once, several gigabytes)."""
+    body = b'{"text": "id: x", "format": "yaml", "pad": [' + b"{}," * 990_000 + b"{}]}"
+    before = _server_peak_memory_kb(server, reset=True)
+    for path in ("/api/describe", "/api/convert"):
+        response = server.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code < 500, response.text[:300]
+    assert _server_peak_memory_kb(server) - before < 40_000
+    empty = server.post("/api/describe", json={"text": " ", "format": "yaml"})
+    assert assert_json_error(empty, 400)["error"] == "empty-description"
+
+
 def test_a_query_given_twice_is_refused_not_one_of_them_chosen(server):
     """The last of two `query` parameters was run: a client could not tell which answer it got."""
     twice = server.get("/sparql", params=[("query", "ASK { ?s ?p ?o }"), ("query", "ASK { <urn:x:none> ?p ?o }")],
@@ -287,6 +328,13 @@ def test_an_upload_cut_short_is_400_saying_so_not_an_empty_form(server):
 def _raw_connection(server) -> socket.socket:
     host, port = server.base_url.host, server.base_url.port
     return socket.create_connection((host, port), timeout=10)
+
+
+def test_an_upload_whose_part_header_is_too_long_to_read_is_a_bad_request(server):
+    """A file name of 20,000 characters: Starlette's 400 was answered with the error code 'error'."""
+    response = server.post("/check", files={"file": ("a" * 20_000 + ".ttl", E1.read_bytes(), "text/turtle")},
+                           headers={"Accept": "application/json"})
+    assert assert_json_error(response, 400)["error"] == "bad-request"
 
 
 @pytest.mark.parametrize("sent, location", [

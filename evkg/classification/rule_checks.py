@@ -71,8 +71,9 @@ def refuse_large_rule(construct: str, rule_id: str, origin: str) -> None:
                                            "each concluding one answer.")
 
 
-# SERVICE as a keyword, not as the local part of a prefixed name (ex:SERVICE)
-SERVICE_KEYWORD = re.compile(r"(?i)(?<![\w:.?$-])SERVICE\b")
+# SERVICE as a keyword, not part of a variable (?service) or prefixed name (ex:service); a "." before it may end
+# the pattern before (`VALUES ?x {1} .SERVICE <…>` calls out), so it is no sign of a name (ex:a.service is refused)
+SERVICE_KEYWORD = re.compile(r"(?i)(?<![\w:?$-])SERVICE\b")
 
 
 def refuse_remote_pattern(sparql: str, what: str, origin: str) -> None:

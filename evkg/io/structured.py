@@ -28,7 +28,8 @@ import yaml
 from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context, loosely_named_value
 from evkg.io.ids import BlockIds
-from evkg.io.numbers import NumberTooLong, finite_number_reader, refuse_long_integer, whole_number_reader
+from evkg.io.numbers import (TOO_SMALL_HINT, NumberTooLong, WrittenNumber, finite_number_reader, refuse_long_integer,
+                              vanishes, whole_number_reader)
 from evkg.io.yaml_errors import yaml_error_place
 
 MAX_DEPTH = 64
@@ -117,6 +118,11 @@ def _scalar(event) -> object:
         raise _refuse(event, f"holds the number {event.value}, a number out of range (infinite or not a number), "
                       "which no fact can take.", "Write a finite number, e.g. 200 or 2.4e11; to keep it as "
                       f"text, put it in quotes ('{event.value}').")
+    if isinstance(value, float):
+        value = WrittenNumber(event.value)
+        if vanishes(event.value, value):
+            raise _refuse(event, f"holds the number {event.value}, too close to zero for evkg to hold (it would be "
+                          "recorded as 0).", TOO_SMALL_HINT)
     return value
 
 
@@ -530,6 +536,8 @@ class _Preparer:
 def _written_number(value: bool | int | float) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, WrittenNumber):
+        return value.text
     return format(value, "g") if isinstance(value, float) else str(value)
 
 
@@ -545,7 +553,10 @@ def lexical_form(number: int | float, datatype: str) -> str:
         return repr(number)
     from decimal import Decimal
 
-    text = format(Decimal(repr(number)), "f")
+    # every digit as written; a finite non-zero float bounds the exponent, so the form stays about as long as the
+    # text (a zero is written 0.0, not with the zeros of 0e-999999)
+    written = number.text if isinstance(number, WrittenNumber) and number != 0 else repr(number)
+    text = format(Decimal(written), "f")
     return text if "." in text else text + ".0"
 
 

@@ -1,6 +1,8 @@
 """Import references into a FaBiO/BIBO graph, de-duplicated by DOI and PubMed ID."""
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from pathlib import Path
 
@@ -229,9 +231,6 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
 
 def import_into_file(paths, target=None) -> tuple[ImportReport, Path]:
     """Import reference exports and save the result in `target` (default: the user's references file)."""
-    from evkg.core.files import default_limit, read_limited, write_text_file
-    from evkg.literature.sources import bibliographic_graph
-
     target = Path(target) if target else user_references_path()
     graph = Graph()
     if target.exists() and not target.is_file():
@@ -242,6 +241,36 @@ def import_into_file(paths, target=None) -> tuple[ImportReport, Path]:
                          "references in, not an export to read.", path=str(target),
                          hint=f"Name a .ttl file, e.g. --into my-references.ttl; to import {target.name}, give it "
                               "without --into.")
+    with _folder_locked(target):
+        report = _import_locked(paths, target, graph)
+    _user_graph.cache_clear()
+    return report, target
+
+
+@contextlib.contextmanager
+def _folder_locked(target: Path):
+    """Hold the folder of ``target`` locked (flock) while its file is read, added to and written: imports into
+    one file run at once each saved only what it had read, so all but the last were lost, each said 'added'."""
+    try:
+        import fcntl
+    except ImportError:                   # no flock (Windows): as before
+        yield
+        return
+    folder = target.parent
+    while not folder.is_dir() and folder != folder.parent:  # not made yet: its nearest existing folder
+        folder = folder.parent
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)                  # releases the lock
+
+
+def _import_locked(paths, target: Path, graph: Graph) -> ImportReport:
+    from evkg.core.files import default_limit, read_limited, write_text_file
+    from evkg.literature.sources import bibliographic_graph
+
     if target.exists():
         raw = read_limited(target, default_limit(), what="references file", stdin_ok=False)
         try:
@@ -256,7 +285,6 @@ def import_into_file(paths, target=None) -> tuple[ImportReport, Path]:
         if not target.parent.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
         write_text_file(target, graph.serialize(format="turtle"), what="the references")
-    _user_graph.cache_clear()
-    return report, target
+    return report
 
 

@@ -103,8 +103,10 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
         return _error_response(request, exc)
 
     async def http_error(request, exc: HTTPException):
-        codes = {404: "not-found", 405: "method-not-allowed"}
-        message = {404: f"there is nothing at {request.url.path}. GET /openapi.json lists the endpoints.",
+        # 400: Starlette's own refusal of a form it cannot read (a part header longer than it takes)
+        codes = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}
+        message = {400: f"the request could not be read: {exc.detail}",
+                   404: f"there is nothing at {request.url.path}. GET /openapi.json lists the endpoints.",
                    405: f"{request.method} is not accepted at {request.url.path}."}.get(exc.status_code,
                                                                                        str(exc.detail))
         return _error_response(request, ServiceError(exc.status_code, codes.get(exc.status_code, "error"),

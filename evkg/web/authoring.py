@@ -101,6 +101,37 @@ def converted(raw: bytes, fmt: str, to: str, max_bytes: int | None = None) -> by
     return capped_json(convert(raw, fmt, to), max_bytes)
 
 
+def _envelope(body: bytes) -> tuple[dict, bytes, str]:
+    """The JSON object {"text": …, "format": …} a page sends. Read in the check worker: JSON of a few megabytes
+    can stand for a gigabyte of objects ([{}, {}, …]), which the server process would have held."""
+    try:
+        envelope = json.loads(body)
+    except (ValueError, RecursionError):   # not JSON, not UTF-8, or a number too long to read
+        raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.") from None
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("text"), str):
+        raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.")
+    if not envelope["text"].strip():
+        raise ServiceError(400, "empty-description", "the description is empty: fill in the form or paste "
+                           "a description into the editor.")
+    return envelope, envelope["text"].encode("utf-8"), str(envelope.get("format") or "yaml").lower()
+
+
+def described_request(body: bytes, max_bytes: int | None = None) -> bytes:
+    """POST /api/describe's answer for its request body (in a check worker)."""
+    envelope, raw, fmt = _envelope(body)
+    profile = str(envelope.get("profile") or "submission")
+    if profile not in ("submission", "published"):
+        raise ServiceError(400, "bad-profile", f"unknown profile {shown(repr(profile))}: use submission (the "
+                           "default) or published.")
+    return described(raw, fmt, profile, max_bytes)
+
+
+def converted_request(body: bytes, max_bytes: int | None = None) -> bytes:
+    """POST /api/convert's answer for its request body (in a check worker)."""
+    envelope, raw, fmt = _envelope(body)
+    return converted(raw, fmt, str(envelope.get("to") or "yaml").lower(), max_bytes)
+
+
 def authoring_routes(service) -> list:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
@@ -162,30 +193,13 @@ def authoring_routes(service) -> list:
             raise ServiceError(400, "bad-template", str(exc)) from None
         return JSONResponse({"kind": kind, "format": fmt, "text": text})
 
-    async def text_request(request) -> tuple[dict, bytes, str]:
-        try:
-            body = json.loads(await request.body())
-        except (ValueError, RecursionError):   # not JSON, not UTF-8, or a number too long to read
-            raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.") from None
-        if not isinstance(body, dict) or not isinstance(body.get("text"), str):
-            raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.")
-        if not body["text"].strip():
-            raise ServiceError(400, "empty-description", "the description is empty: fill in the form or paste "
-                               "a description into the editor.")
-        return body, body["text"].encode("utf-8"), str(body.get("format") or "yaml").lower()
-
     async def post_describe(request):
-        body, raw, fmt = await text_request(request)
-        profile = str(body.get("profile") or "submission")
-        if profile not in ("submission", "published"):
-            raise ServiceError(400, "bad-profile", f"unknown profile {shown(repr(profile))}: use submission (the "
-                               "default) or published.")
-        answer = await service.in_check_worker("check", described, raw, fmt, profile, service.max_answer_bytes)
+        answer = await service.in_check_worker("check", described_request, await request.body(),
+                                               service.max_answer_bytes)
         return Response(answer, media_type="application/json")
 
     async def post_convert(request):
-        body, raw, fmt = await text_request(request)
-        answer = await service.in_check_worker("conversion", converted, raw, fmt, str(body.get("to") or "yaml").lower(),
+        answer = await service.in_check_worker("conversion", converted_request, await request.body(),
                                                service.max_answer_bytes)
         return Response(answer, media_type="application/json")
 

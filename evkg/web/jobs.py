@@ -146,14 +146,13 @@ def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_byte
     """(query form, answer) of a query a client sent: read here, in the worker, so that the time limit also
     covers reading a hostile text (masking a query of a million characters takes a second of CPU). Updates and
     SERVICE calls are refused; CONSTRUCT and DESCRIBE answer in ``graph_fmt``, the others in ``results_fmt``."""
-    import re
-
+    from evkg.classification.rule_checks import SERVICE_KEYWORD
     from evkg.graph.store import mask, query_kind
 
     kind = query_kind(sparql)
     if kind == "update":
         raise update_refused()
-    if re.search(r"(?i)\bSERVICE\b", mask(sparql)):
+    if SERVICE_KEYWORD.search(mask(sparql)):      # a variable ?service or a name ex:service is no call
         raise remote_refused()
     return kind, sparql_answer(sparql, graph_fmt if kind in ("construct", "describe") else results_fmt, max_bytes,
                                dataset)

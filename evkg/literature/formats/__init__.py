@@ -49,8 +49,8 @@ def read_references(path) -> tuple[list[Reference], list[Problem]]:
     path = Path(path)
     raw = read_limited(path, default_limit(), what="reference file", stdin_ok=False,
                        limit_hint="Split the export into smaller files, or raise EVKG_MAX_BYTES.")
-    try:
-        text = raw.decode("utf-8-sig")
+    try:   # some reference managers export UTF-16 with a byte order mark; read as Latin-1, nothing was found
+        text = raw.decode("utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("latin-1")
     fmt = detect_format(path, text)

@@ -8,14 +8,27 @@ from evkg.literature.formats import _clean, _pmcid, _year
 from evkg.literature.records import Problem, Reference, _split_free_name, author_name, retraction_sign
 
 
+MAX_FIELD_CHARACTERS = 100_000   # an author list of some 3,000 names; abstracts run to a few thousand
+
+
 def read_bibtex(path: str, text: str):
     import bibtexparser
     from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)  # we report failed blocks ourselves
-    library = bibtexparser.parse_string(
-        text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()])
+    library = bibtexparser.parse_string(text)
     refs, problems = [], []
+    # LaTeX decoding takes time growing with the square of a field's length (a 20 MB title ran for hours), so
+    # an entry with a field longer than any bibliography holds is reported and left out before decoding
+    for entry in list(library.entries):
+        longest = max(entry.fields, key=lambda f: len(str(f.value)), default=None)
+        if longest is not None and len(str(longest.value)) > MAX_FIELD_CHARACTERS:
+            library.remove(entry)
+            problems.append(Problem(path, entry.start_line + 1, entry.key,
+                                    f"has a field '{longest.key}' of {len(str(longest.value)):,} characters; evkg "
+                                    f"reads fields of up to {MAX_FIELD_CHARACTERS:,}. Check the entry."))
+    for middleware in (LatexDecodingMiddleware(), SeparateCoAuthors(), SplitNameParts()):
+        library = middleware.transform(library)
     for entry in library.entries:
         fields = {k.lower(): f.value for k, f in entry.fields_dict.items()}
         authors, more_authors = [], False
