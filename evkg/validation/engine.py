@@ -438,8 +438,7 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     from evkg.validation.terms import UNKNOWN_TERM_SHAPE, closest_evkg_names
 
     declared = declared_evkg_terms()
-    shapes = resources.shapes_graph()
-    general = [str(m) for m in shapes.objects(UNKNOWN_TERM_SHAPE, SH.message)]
+    general = [str(m) for m in resources.shapes_graph().objects(UNKNOWN_TERM_SHAPE, SH.message)]
     results = []
     unknown = [t for t in submitted.evkg_terms() if str(t) not in declared]
     for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
