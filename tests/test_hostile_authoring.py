@@ -151,6 +151,6 @@ def test_an_endpoint_that_sends_its_answer_a_byte_at_a_time_is_stopped_at_the_ti
     query.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
     try:
         assert_refused(evkg("query", query, "--endpoint", f"http://127.0.0.1:{server.getsockname()[1]}/sparql",
-                            "--timeout", "1", timeout=60), "did not finish within 1 s")
+                            "--timeout", "1", timeout=60), "did not answer within 1 s (to the last byte")
     finally:
         server.close()

@@ -96,7 +96,10 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
     target = open_target(store_path, endpoint, timeout)    # built on first use, outside the time limit
     try:
         result = _stoppable(lambda: run_serialized(name, fmt, store=target, timeout=timeout, params=params),
-                            max(timeout - spent, 0.01), said=timeout)
+                            max(timeout - spent, 0.01), said=timeout,
+                            abandon=endpoint and f"{endpoint} did not answer within {timeout:g} s (to the last byte "
+                                                 "of its answer); check it is running, narrow the query, or allow "
+                                                 "more time with --timeout")
     except OSError as exc:
         called = _remote_endpoints(prepared_text(name, params))
         if not called:
@@ -141,11 +144,13 @@ def _say_unknown_names(name: str, target) -> None:
                    err=True)
 
 
-def _stoppable(run, timeout: float | None, said: float | None = None):
+def _stoppable(run, timeout: float | None, said: float | None = None, *, abandon: str | None = None):
     """The answer of ``run()``, computed in a thread so that Ctrl+C and the time limit stop it: Oxigraph cannot
     be cancelled and does not look at signals, so a runaway query (a cartesian product) ignored Ctrl+C and kept
     a core busy for hours. On either, the process exits at once, which ends the query. ``said``: the limit the
-    user gave, when ``timeout`` is what is left of it."""
+    user gave, when ``timeout`` is what is left of it. ``abandon``: for a query sent to an endpoint, the message
+    of the error raised at the time limit instead; the thread waiting for the answer ends by itself, as every
+    read it makes is bounded by the same limit, and the query's work is the server's."""
     import os
 
     outcome: dict = {}
@@ -171,6 +176,10 @@ def _stoppable(run, timeout: float | None, said: float | None = None):
         while worker.is_alive():
             worker.join(0.1)
             if deadline is not None and time.monotonic() > deadline and worker.is_alive():
+                if abandon:
+                    from evkg.graph.store import EndpointError
+
+                    raise EndpointError(abandon)
                 click.echo(f"error: the query did not finish within {said or timeout:g} s and was stopped. Narrow it "
                            "(fewer unbound patterns, a LIMIT) or allow more time with --timeout.", err=True)
                 sys.stderr.flush()
