@@ -48,3 +48,19 @@ def product_turtle(defaults: tuple[dict, dict, dict], name: str = "p", **changes
         lines += [f"{node} {p if ':' in p else 'evkg:' + p} {_objects(v)} ." for p, v in facts.items()
                   if v is not None]
     return "\n".join(lines) + "\n"
+
+
+def checked_yaml(text: str, **options):
+    """(validation report of the first product, classification result) of a YAML description."""
+    import tempfile
+    from pathlib import Path
+
+    from evkg.classification.engine import classify
+    from evkg.io.load import load_rdf
+    from evkg.validation.engine import validate
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "description.yaml"
+        path.write_text(text)
+        data = load_rdf(path)
+        return validate(data, **options).products[0], classify(data)

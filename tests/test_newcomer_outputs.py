@@ -33,16 +33,14 @@ def test_the_output_help_of_each_command_offers_its_own_formats(command, writes,
 def test_sigterm_stops_the_server_as_ctrl_c_does_and_it_says_so(tmp_path):
     """docs/serve.md: Ctrl+C or SIGTERM ... the server says `evkg serve: stopped.`; on SIGTERM (a service manager,
     `kill PID`) uvicorn raised the signal again after its clean shutdown and the process died of it, silently."""
-    import json
     import os
     import signal
     import subprocess
     import sys
     import time
-    import urllib.request
 
     from evkg.graph.oxigraph_server import free_port
-    from test_serve_stop import group_members
+    from test_serve_stop import group_members, wait_until_serving
 
     port = free_port()
     log = tmp_path / "serve.log"
@@ -50,15 +48,7 @@ def test_sigterm_stops_the_server_as_ctrl_c_does_and_it_says_so(tmp_path):
         server = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--port", str(port), "--workers", "1"],
                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert server.poll() is None and time.monotonic() < deadline, log.read_text()[-2000:]
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
-                    if json.loads(answer.read())["status"] == "ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_serving(server, port, lambda: log.read_text()[-2000:])
         server.send_signal(signal.SIGTERM)                 # to the server alone, as `kill PID` does
         assert server.wait(timeout=60) == 0, log.read_text()[-2000:]
         output = log.read_text()

@@ -4,15 +4,12 @@
 disease, it is a medicinal product whatever it is sold as (V-13), and asked everything."""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from evkg.classification.engine import classify
+from descriptions import checked_yaml
 from evkg.core.namespaces import EVKG
-from evkg.io.load import load_rdf
-from evkg.validation.engine import validate
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "products" / "lu-milk-exo-skin-ageing.yaml"
 # the bovine milk exosomes of the fixture, sold as a skincare ingredient only (the fixture also claims a
@@ -28,12 +25,7 @@ FOR_MEDICAL_USE = {"F-annexI3Indication", "F-cellContent", "F-integralMedicalDev
                    "Q-37", "Q-28", "Q-29", "Q-30", "Q-34", "Q-39", "Q-40", "S-indication"}
 
 
-def checked(text: str, **options):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "description.yaml"
-        path.write_text(text)
-        data = load_rdf(path)
-        return validate(data, **options).products[0], classify(data)
+checked = checked_yaml
 
 
 def test_the_cosmetic_description_states_none_of_the_medicinal_facts():

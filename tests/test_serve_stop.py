@@ -34,6 +34,19 @@ def group_members(group: int) -> list[int]:
     return members
 
 
+def wait_until_serving(server: subprocess.Popen, port: int, said=lambda: "the server did not start") -> None:
+    """Return once `evkg serve` answers /health; fail, with `said()`, if it stops or takes over 300 s."""
+    deadline = time.monotonic() + 300
+    while True:
+        assert server.poll() is None and time.monotonic() < deadline, said()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+                if json.loads(answer.read())["status"] == "ok":
+                    return
+        except OSError:
+            time.sleep(0.2)
+
+
 def test_ctrl_c_stops_the_server_and_its_running_query_at_once():
     """The server waited for the runaway query to reach --timeout before it stopped, and the idle check worker,
     interrupted too, printed 'Traceback … KeyboardInterrupt'."""
@@ -43,15 +56,7 @@ def test_ctrl_c_stops_the_server_and_its_running_query_at_once():
                                "--timeout", str(TIMEOUT), "--workers", "1"], stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
-                    if json.loads(answer.read())["status"] == "ok":
-                        break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_serving(server, port)
 
         answers = []
 

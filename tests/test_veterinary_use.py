@@ -4,15 +4,12 @@ Korea's agriculture ministry (Pharmaceutical Affairs Act Art. 85): outside the h
 applies. It is classified out of scope naming that law, and asked only what a non-medical product is asked."""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from evkg.classification.engine import classify
+from descriptions import checked_yaml
 from evkg.core.namespaces import EVKG
-from evkg.io.load import load_rdf
-from evkg.validation.engine import validate
 
 E1 = (Path(__file__).resolve().parent.parent / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_text()
 # E1 for horses: the facts only a medicine for people needs are left out, and the vesicles' tetraspanin result
@@ -26,12 +23,7 @@ def for_species(*species: str, text: str = E1) -> str:
                         "routeOfAdministration: Intravenous\ntargetSpecies: [" + ", ".join(species) + "]\n")
 
 
-def checked(text: str, **options):
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "description.yaml"
-        path.write_text(text)
-        data = load_rdf(path)
-        return validate(data, **options).products[0], classify(data)
+checked = checked_yaml
 
 
 def test_the_example_states_the_facts_the_test_leaves_out():
