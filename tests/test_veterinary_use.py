@@ -79,3 +79,17 @@ def test_explain_says_why_a_product_for_animals_is_out_of_scope(capsys, tmp_path
     assert code == 0, err
     assert out.count("Meant only for animals: a veterinary product") == 3
     assert "only non-medical uses" not in out
+
+
+def test_the_owl_cross_check_agrees_that_a_product_for_animals_is_out_of_scope(tmp_path):
+    # HermiT inferred every human category for the product while the rules concluded none
+    from evkg.classification.reason import cross_check
+    from evkg.io.load import load_rdf
+
+    for species in (("NonHumanAnimals",), ("HumanPatients", "NonHumanAnimals")):
+        path = tmp_path / "equine.yaml"
+        path.write_text(for_species(*species))
+        result = cross_check(load_rdf(path))
+        assert result.agree, [d.describe() for d in result.disagreements][:3]
+        owl = set().union(*result.owl_types.values())
+        assert (str(EVKG.EU_MedicinalProduct) in owl) == ("HumanPatients" in species)

@@ -218,6 +218,8 @@ def description_facts(data: Graph, ontology: Graph) -> Graph:
         if isinstance(node, URIRef) and node not in classes:
             facts.add((node, RDF.type, OWL.NamedIndividual))
     for product in set(data.subjects(RDF.type, EVKG.EVProduct)):
+        if (product, EVKG.targetSpecies, None) not in data:    # the rules read an unstated species as people
+            facts.add((product, EVKG.targetSpecies, EVKG.HumanPatients))
         for prop in CLOSED_PROPERTIES:
             values = sorted(set(data.objects(product, prop)), key=str)
             if prop == EVKG.loadedCargo and not values and not _stated_true(data, product, EVKG.hasNoLoadedCargo):
