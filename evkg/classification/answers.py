@@ -333,22 +333,10 @@ _VETERINARY_LAW = {
 }
 
 
-def _for_animals_only(run, products: list[str]) -> set[str]:
-    """The products meant for animals other than people, and not for people."""
-    if not products:
-        return set()
-    values = " ".join(f"<{p}>" for p in products)
-    rows = run.store.query(f"SELECT DISTINCT ?p WHERE {{ VALUES ?p {{ {values} }} "
-                           f"?p <{EVKG_NS}targetSpecies> <{EVKG_NS}NonHumanAnimals> "
-                           f"FILTER NOT EXISTS {{ ?p <{EVKG_NS}targetSpecies> ?other "
-                           f"FILTER(?other != <{EVKG_NS}NonHumanAnimals>) }} }}")
-    return {row[0].value for row in rows}
-
-
 def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
     outcomes = []
     human = _of_human_origin(run, products) if "EU" in run.jurisdictions else set()
-    veterinary = _for_animals_only(run, products)
+    veterinary = run.for_animals
     for product in products:
         for jurisdiction in run.jurisdictions:
             rule_id = f"SCOPE-{jurisdiction}"

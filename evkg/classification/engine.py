@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS
 from evkg.core.conclusions import (category_class_iris, category_type_pattern, conclusion_class_iris,
                                    conclusion_pattern, conclusion_property_iris)
 from evkg.core.closure import reachable
-from evkg.core.intended_use import facts_of, stated_by_product, use_facts_query
+from evkg.core.intended_use import facts_of, only_for_animals, stated_by_product, use_facts_query
 from evkg.core.intended_use import out_of_scope as is_out_of_scope
 from evkg.core.redefinitions import take_redefining_statements
 from evkg.core.sparql_patterns import Needs
@@ -138,6 +138,7 @@ class _Run:
         self.superseded_by: dict[str, list] = {}
         self.stated = DescriptionFacts(self.store, kb)
         self.in_scope: set = set()
+        self.for_animals: set = set()              # out of scope as veterinary products (scope() finds them)
         self.hierarchy_seen: set = set()          # outcomes the hierarchy step has looked at
 
     # -- scope -------------------------------------------------------------------------------------------
@@ -151,6 +152,8 @@ class _Run:
         for product in products:
             facts = facts_of(stated.get(ox.NamedNode(product), {}))
             (out_of_scope if is_out_of_scope(*facts) else in_scope).append(product)
+            if only_for_animals(facts[3]):
+                self.for_animals.add(product)
         self.store.extend([ox.Quad(ox.NamedNode(p), _IN_SCOPE, _TRUE) for p in in_scope])
         self.in_scope = set(in_scope)
         return sorted(in_scope), sorted(out_of_scope)
