@@ -72,3 +72,18 @@ def test_a_home_page_or_a_page_several_acts_give_names_no_act(capsys, tmp_path):
     shared = "https://www.law.go.kr/LSW/eng/engMain.do"                    # the page of three Korean acts
     warned = _source_warnings(capsys, tmp_path, "https://www.mfds.go.kr", shared)
     assert set(warned) == {"https://www.mfds.go.kr", shared}
+
+
+def test_a_paper_or_act_name_evkg_lacks_is_told_so_not_called_a_web_page(capsys, tmp_path):
+    warned = _source_warnings(capsys, tmp_path, "paper:doi/10.3390/cosmetics7040090", "paper:pmid/1",
+                              "act:eu-dir-2001-83-typo")
+    doi_paper, pmid_paper = warned["paper:doi/10.3390/cosmetics7040090"], warned["paper:pmid/1"]
+    act = warned["act:eu-dir-2001-83-typo"]
+    assert not any("web page" in message for message in warned.values())
+    assert "does not hold the paper" in doi_paper and "evkg literature import" in doi_paper
+    assert "https://doi.org/10.3390/cosmetics7040090" in doi_paper
+    assert "https://pubmed.ncbi.nlm.nih.gov/1" in pmid_paper
+    assert "no law or guideline named act:eu-dir-2001-83-typo" in act
+    assert "evkg cite act:eu-dir-2001-83-typo" in act
+    code, out, err = run(capsys, "cite", "act:eu-dir-2001-83-typo")    # the command the message names helps
+    assert code == 2 and "eu-dir-2001-83" in err

@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SH
 
 from evkg.core import resources
-from evkg.core.namespaces import DCT, EVSH
+from evkg.core.namespaces import DCT, EVD, EVSH
 
 UNRESOLVED_SOURCE_SHAPE = EVSH["SRC-01-UnresolvedSource"]
 
@@ -34,6 +34,9 @@ def unresolved_source_results(submitted) -> list:
             return frozenset({SOURCE_AS_TEXT})
         if link:
             return frozenset({TRIAL_NOT_CURATED.format(link=link)})
+        held = _name_evkg_lacks(str(source))
+        if held:
+            return frozenset({held})
         return frozenset({WEB_PAGE}) if str(source).startswith(("http://", "https://")) else messages
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
                       severity=SH.Warning, messages=said(source), component=SH.SPARQLConstraintComponent)
@@ -51,8 +54,28 @@ WEB_PAGE = ("This web page is not a paper or legal act evkg holds, so reports ca
             "import refs.bib` if evkg does not know it. A law or guideline: find the name evkg gives it with `evkg "
             "cite \"Regulation (EC) No 1394/2007\"` (its title as reports print it) and cite that name; an EUR-Lex, "
             "ELI or eCFR address of an act evkg holds is understood as that act.")
+PAPER_NOT_HELD = ("evkg does not hold the paper {name}, so reports cannot say what it is. Import it with `evkg "
+                  "literature import refs.bib` (a BibTeX or RIS export of the reference){link}.")
+ACT_NOT_HELD = ("evkg holds no law or guideline named {name}. `evkg cite {name}` lists the closest names it holds, "
+                "and `evkg cite \"Regulation (EC) No 1394/2007\"` finds an act by its title as reports print it; cite "
+                "the act by that name.")
 DOI_AS_NAME = ("This source is the DOI {doi} written so that it reads as a name, not as the paper. Write it as its "
                "link, {link} ({known}).")
+
+
+def _name_evkg_lacks(iri: str) -> str | None:
+    """The message for an evkg name of a paper (paper:doi/…, paper:pmid/…) or act (act:…) that the graph and the
+    user's references lack; such a name is not a web page anyone can open."""
+    name = iri[len(EVD):] if iri.startswith(EVD) else ""
+    kind, _, rest = name.partition("/")
+    if kind == "paper" and rest:
+        scheme, _, number = rest.partition("/")
+        link = {"doi": "https://doi.org/", "pmid": "https://pubmed.ncbi.nlm.nih.gov/"}.get(scheme.lower())
+        return PAPER_NOT_HELD.format(name=f"paper:{rest}",
+                                     link=f", or cite its link, {link}{number}, which reports can at least point to" if link and number else "")
+    if kind == "act" and rest:
+        return ACT_NOT_HELD.format(name=f"act:{rest}")
+    return None
 
 
 def _doi_written_as_a_name(iri: str) -> str | None:
