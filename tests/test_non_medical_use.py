@@ -118,3 +118,16 @@ def test_a_cosmetic_is_not_asked_whether_its_producer_cells_are_genetically_modi
     assert "F-geneticallyModified" not in {r.constraint_id for r in report.results}
     report, _ = checked(unstated.replace("intendedUse: [NonMedical]", "intendedUse: [NonMedical, Regenerative]"))
     assert "F-geneticallyModified" in {r.constraint_id for r in report.results}
+
+
+def test_a_cosmetic_is_told_where_a_cosmetic_claim_makes_a_drug_in_the_us_and_korea():
+    """A cosmetic's maker asks next which claim would make it a drug: the US (FD&C Act 201(i) with 201(g)(1)(C))
+    and Korea (Cosmetics Act Art. 2(1)) draw that line, and the out-of-scope answer says so and cites them."""
+    _, result = checked(COSMETIC)
+    by_jurisdiction = {o.jurisdiction: o for o in result.outcomes}
+    us, kr, eu = by_jurisdiction["US"], by_jurisdiction["KR"], by_jurisdiction["EU"]
+    assert "structure or a function of the body" in us.rationale and "drug as well" in us.rationale
+    assert "FD&C Act section 201(i), 21 U.S.C. 321(i)" in {s["label"] for s in us.sources}
+    assert "mild action" in kr.rationale
+    assert "Cosmetics Act (Korea), Article 2(1)" in {s["label"] for s in kr.sources}
+    assert "drug as well" not in eu.rationale

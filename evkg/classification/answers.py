@@ -315,6 +315,16 @@ def _of_human_origin(run, products: list[str]) -> set[str]:
     return {row[0].value for row in rows}
 
 
+_COSMETIC_BOUNDARY = {
+    "US": ("If it is a cosmetic (put on the body to clean or beautify it or alter its appearance): one also meant to "
+           "affect the structure or a function of the body, for example to reduce melanin or build collagen, is a "
+           "drug as well, so state such a claim as a medical intended use.", str(EVD) + "act/us-fdca/201-i"),
+    "KR": ("If it is a cosmetic: a cosmetic has only a mild action on the skin or hair; an article that is a drug "
+           "(used against disease, or meant to act pharmacologically on the body's structure or function) is not "
+           "a cosmetic, so state such a claim as a medical intended use.", str(EVD) + "act/kr-cosmetics-act/art-2-1"),
+}
+
+
 # a product meant only for animals: human medicinal-product law does not apply, veterinary law does
 _VETERINARY_SOURCES = {"EU": (str(EVD) + "act/eu-dir-2001-83/art-1-2", str(EVD) + "act/eu-reg-2019-6/art-4-1"),
                        "US": (str(EVD) + "act/us-phs-act-351/351-i", str(EVD) + "act/us-fdca/201-v",
@@ -357,6 +367,12 @@ def _out_of_scope(run, products: list[str], triples: set) -> list[Outcome]:
                               "human origin are on the list of substances banned from cosmetic products.")
                 sources.append(source_info(_HUMAN_ORIGIN_BANNED_IN_COSMETICS))
                 triples.add((node, _nt(str(DCTERMS.source)), _nt(_HUMAN_ORIGIN_BANNED_IN_COSMETICS)))
+            if jurisdiction in _COSMETIC_BOUNDARY:
+                # where a cosmetic claim stops and a drug begins is what a cosmetic's maker asks next
+                boundary_note, boundary_source = _COSMETIC_BOUNDARY[jurisdiction]
+                rationale += " " + boundary_note
+                sources.append(source_info(boundary_source))
+                triples.add((node, _nt(str(DCTERMS.source)), _nt(boundary_source)))
             _add_out_of_scope_triples(triples, node, product, jurisdiction, [source])
             outcomes.append(Outcome(
                 iri=iri, product=product, jurisdiction=jurisdiction, question=None, question_label=None,
