@@ -9,6 +9,7 @@ from evkg.classification.outcomes import (JURISDICTION_NAMES, decision_rank, jur
                                            standing)
 from evkg.core.namespaces import EVD, EVKG
 from evkg.core.safe_text import json_visible, visible
+from evkg.report.open_questions import missing_line, open_question_lines, waiting_for_facts
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
 _STATUS_MARK = {"settled": "settled", "provisional": "provisional — confirm with the regulator",
@@ -171,17 +172,10 @@ def _open_text(outcome) -> str:
     return outcome.rationale or NO_RULE_APPLIES
 
 
-def _missing_line(missing: dict) -> str:
-    if missing.get("not_reported"):
-        whose = f" (of {'; '.join(missing['of'])})" if missing.get("of") else ""
-        return f"not reported by the source: {missing.get('label')}{whose}"
-    return f"add: {missing.get('prompt') or missing.get('label')}"
-
-
 def _missing_text(outcome) -> str:
     if not outcome.missing:
         return _open_text(outcome)
-    parts = [_missing_line(m) for m in outcome.missing]         # "… (intendedUse); add: …", not ".; add:"
+    parts = [missing_line(m) for m in outcome.missing]         # "… (intendedUse); add: …", not ".; add:"
     return "; ".join([p.removesuffix(".") for p in parts[:-1]] + parts[-1:])
 
 
@@ -210,7 +204,7 @@ def _outcome_lines(outcome, indent: str, outcomes=()) -> list[str]:
         lines = [f"{indent}? {outcome.question_label or outcome.question} — undecided"]
         for missing in outcome.missing or []:
             waiting = ", ".join(missing.get("rules", []) or [])
-            lines.append(f"{indent}    {_missing_line(missing)}" + (f" (needed by {waiting})" if waiting else ""))
+            lines.append(f"{indent}    {missing_line(missing)}" + (f" (needed by {waiting})" if waiting else ""))
         if not outcome.missing:
             lines.append(f"{indent}    {_open_text(outcome)}")
         return lines
@@ -276,11 +270,17 @@ def to_text(run) -> str:
                     # one conclusion answering several questions (an in vitro diagnostic is no medicine of any
                     # kind) is told once, not once per question
                     shown: set = set()
+                    waiting = waiting_for_facts(outcomes)
+                    grouped = waiting if len(waiting) > 1 else []      # one open question is told as it is
                     for outcome in outcomes:
+                        if outcome in grouped:
+                            continue
                         lines = _outcome_lines(outcome, "      ", product.classifications)
                         if tuple(lines) not in shown:
                             shown.add(tuple(lines))
                             out.extend(lines)
+                    if grouped:
+                        out.extend(open_question_lines(grouped, "      "))
             out.append("")
         for result in file.other_results:
             out.append(f"  {result.severity.upper()} on {result.focus_label}: {result.message}")

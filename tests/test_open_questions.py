@@ -1,0 +1,55 @@
+"""A description that leaves many questions open is told each missing fact once per jurisdiction, with the
+questions it decides, instead of the same sentence under every question (an untouched template's report ran to
+about 300 lines, most of them repeats)."""
+from __future__ import annotations
+
+import re
+
+from cli_session import run
+
+
+def _section(out: str, heading: str, next_heading: str) -> str:
+    return out.split(f"    {heading}:\n", 1)[1].split(f"    {next_heading}:\n", 1)[0]
+
+
+def test_an_untouched_template_names_each_missing_fact_once_with_the_questions_it_decides(capsys, tmp_path):
+    template = tmp_path / "knee.yaml"
+    code, _, err = run(capsys, "new", "--kind", "msc-ev", "-o", template)
+    assert code == 0, err
+    code, out, _ = run(capsys, "check", template)
+    assert code == 1
+    eu = _section(out, "European Union", "United States")
+    header = next(line for line in eu.splitlines() if "questions undecided" in line)
+    questions = dict(re.findall(r"\((\d+)\) ([^;]+\?)", header))
+    assert "is it a medicinal product?" in questions.values() and len(questions) > 5
+    asks = [line.strip() for line in eu.splitlines() if line.strip().startswith("add: ")]
+    assert len(asks) == len(set(asks))                                    # each fact once
+    intended_use = [line for line in asks if "(intendedUse)" in line]
+    assert len(intended_use) == 1 and "needed for all of them" in intended_use[0]
+    orphan = next(line for line in asks if "(orphanDesignation)" in line)
+    centralised = next(n for n, q in questions.items() if q == "is the centralised procedure mandatory?")
+    assert re.search(rf"needed for \({centralised}\) \(rules EU-26d\)$", orphan), orphan
+    assert "— undecided" not in eu                                      # no question repeated on its own line
+    assert out.count("(intendedUse)") <= 4     # once per jurisdiction, plus the finding that asks for it
+
+
+def test_a_single_open_question_is_told_as_it_is(capsys, tmp_path):
+    # every fact the EU questions need but the Annex I point 3 indication (and the orphan designation, which only
+    # matters without it): only the centralised-procedure question stays open in the EU
+    description = tmp_path / "one-open.yaml"
+    description.write_text(
+        "id: one-open\ntype: EVProduct\nlabel: One open question\nintendedUse: [Regenerative]\ndiseaseClaim: true\n"
+        "evRole: ActiveSubstanceRole\ntherapeuticApproach: ImmunomodulatoryRegenerativeTherapy\n"
+        "hasNoLoadedCargo: true\ncellContent: NoCells\nintegralMedicalDevice: false\n"
+        "manufacturingSetting: IndustrialManufacture\n"
+        "hasEVComponent:\n  - type: EVPreparation\n    evOriginKind: HumanOrigin\n    vesicleKind: NaturallyReleasedEV\n"
+        "    evSourceMaterial: PrimaryHumanCells\n    incidentalRecombinantNucleicAcid: false\n"
+        "    hasSource:\n      type: CellCultureSource\n      geneticallyModified: false\n"
+        "      donorRelation: Allogeneic\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", description)
+    eu = _section(out, "European Union", "United States")
+    assert "questions undecided" not in eu, eu
+    lines = eu.splitlines()
+    at = lines.index("      ? EU: is the centralised procedure mandatory? — undecided")
+    assert "(annexI3Indication). (needed by EU-26b, EU-26c)" in lines[at + 1], lines[at + 1]
+    assert "(orphanDesignation). (needed by EU-26d)" in lines[at + 2], lines[at + 2]
