@@ -35,11 +35,13 @@ def test_each_ontology_format_is_read_with_labels_ancestors_and_its_prefix(name,
 
 
 def test_ancestors_are_transitive_and_obsolete_terms_are_flagged():
-    cl = read_ontology_file(ONTOLOGIES / "cl-excerpt.obo").terms
-    assert f"{OBO}CL_0000000" in cl[f"{OBO}CL_0002570"].ancestors          # through MSC, stem cell, animal cell
+    cl_file = read_ontology_file(ONTOLOGIES / "cl-excerpt.obo")
+    cl = cl_file.terms
+    assert f"{OBO}CL_0000000" in TermIndex(local=[cl_file]).ancestors(f"{OBO}CL_0002570")  # through MSC, stem cell…
     assert cl[f"{OBO}CL_0000063"].obsolete and not cl[f"{OBO}CL_0000134"].obsolete
-    mondo = read_ontology_file(ONTOLOGIES / "mondo-excerpt.owl").terms
-    assert f"{OBO}MONDO_0005265" in mondo[f"{OBO}MONDO_0005011"].ancestors
+    mondo_file = read_ontology_file(ONTOLOGIES / "mondo-excerpt.owl")
+    mondo = mondo_file.terms
+    assert f"{OBO}MONDO_0005265" in TermIndex(local=[mondo_file]).ancestors(f"{OBO}MONDO_0005011")
     assert "degenerative joint disease" in mondo[f"{OBO}MONDO_0005178"].synonyms
 
 
@@ -290,3 +292,44 @@ def test_a_long_unknown_property_in_terms_search_is_quoted_short(capsys):
     assert main(["terms", "search", "knee", "--for", "a" * 3000]) == 2
     err = capsys.readouterr().err
     assert "no property 'aaa" in err and len(err) < 400
+
+
+def _chain_obo(path: Path, levels: int, cycle: bool = False) -> Path:
+    """A disease chain: MONDO:9000000 under the disease root, each next term under the one before; with `cycle`,
+    the first two terms are each other's superclass too (malformed, but it happens)."""
+    lines = ["format-version: 1.2", "ontology: mondo", ""]
+    for n in range(levels):
+        parent = "MONDO:0000001" if n == 0 else f"MONDO:{9000000 + n - 1:07d}"
+        lines += ["[Term]", f"id: MONDO:{9000000 + n:07d}", f"name: chain disease {n}", f"is_a: {parent}"]
+        if cycle and n == 0:
+            lines.append("is_a: MONDO:9000001")
+        lines.append("")
+    lines += ["[Term]", "id: MONDO:0000001", "name: disease", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cycle", [False, True])
+def test_a_deep_is_a_chain_is_stored_and_walked_in_linear_size(terms_dir, tmp_path, cycle):
+    """Every term's whole ancestry was stored: a 20,000-level chain (1.4 MB of OBO) took minutes and 4.6 GB to
+    add. Only the direct superclasses are stored now, and kinds are found by one remembered walk."""
+    levels = 3000
+    add_ontology_files([_chain_obo(tmp_path / "chain.obo", levels, cycle)])
+    saved = json.loads(next(terms_dir.glob("*.json")).read_text(encoding="utf-8"))
+    links = sum(len(t.get("parents", [])) + len(t.get("ancestors", [])) for t in saved["terms"])
+    assert links == levels + (1 if cycle else 0)             # one per is_a line, not one per ancestor
+    index = TermIndex()
+    disease = "https://w3id.org/evkg#DiseaseTermKind"
+    deepest = f"{OBO}MONDO_{9000000 + levels - 1:07d}"
+    assert index.kinds_of(deepest) == {disease}
+    assert index.kinds_of(f"{OBO}MONDO_9000000") == {disease} == index.kinds_of(f"{OBO}MONDO_9000001")
+    assert len(index.ancestors(deepest)) == levels                # the chain above it and the root
+    assert search_terms("chain disease 2999", kind="disease")[0]["iri"] == deepest
+
+
+def test_an_index_written_with_every_ancestor_still_gives_kinds(terms_dir):
+    terms_dir.mkdir(parents=True)
+    (terms_dir / "old.json").write_text(json.dumps({"name": "old.obo", "path": "", "prefixes": ["MONDO"], "terms": [
+        {"iri": f"{OBO}MONDO_9000002", "label": "old disease", "synonyms": [], "obsolete": False, "replaced_by": [],
+         "ancestors": [f"{OBO}MONDO_9000001", f"{OBO}MONDO_0000001"]}]}), encoding="utf-8")
+    assert TermIndex().kinds_of(f"{OBO}MONDO_9000002") == {"https://w3id.org/evkg#DiseaseTermKind"}

@@ -1,4 +1,4 @@
-"""The term index: labels, kinds, ancestors and obsolete flags of external ontology terms.
+"""The term index: labels, kinds, parents and obsolete flags of external ontology terms.
 
 Two sources: the terms bundled with the package (ontology/imports/external.ttl, with the kinds of
 ontology/term-kinds.ttl) and the local index that `evkg terms add` builds from whole ontology files. A local
@@ -39,14 +39,14 @@ class Term:
     iri: str
     label: str
     synonyms: tuple[str, ...] = ()
-    ancestors: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()             # the direct superclasses; ancestors are walked from them
     obsolete: bool = False
     replaced_by: tuple[str, ...] = ()
     source: str = "bundled"                   # "bundled" or the name of the added ontology file
 
     def to_json(self) -> dict:
         return {"iri": self.iri, "label": self.label, "synonyms": list(self.synonyms),
-                "ancestors": list(self.ancestors), "obsolete": self.obsolete,
+                "parents": list(self.parents), "obsolete": self.obsolete,
                 "replaced_by": list(self.replaced_by)}
 
 
@@ -101,6 +101,21 @@ def term_kinds() -> dict[str, TermKind]:
 
 
 @functools.cache
+def _all_kind_roots() -> frozenset:
+    return frozenset().union(*(kind.roots for kind in term_kinds().values()))
+
+
+class _ParentLinks:
+    """An index's parent links as the mapping `reachable` walks."""
+
+    def __init__(self, index: "TermIndex"):
+        self.index = index
+
+    def get(self, iri: str, default=()):
+        return self.index.parents_of(iri) or default
+
+
+@functools.cache
 def expected_kinds() -> dict[str, tuple[str, ...]]:
     """Property IRI → the term kinds it accepts."""
     graph = resources.ontology_graph()
@@ -124,7 +139,7 @@ def bundled_terms() -> dict[str, Term]:
             continue
         synonyms = tuple(sorted({str(s) for s in graph.objects(subject, SKOS.altLabel)}))
         terms[iri] = Term(iri=iri, label=str(label), synonyms=synonyms,
-                          ancestors=tuple(sorted(reachable(parents.get(iri, ()), parents))),
+                          parents=tuple(sorted(parents.get(iri, ()))),
                           obsolete=graph.value(subject, OWL.deprecated) == Literal(True),
                           replaced_by=tuple(sorted(str(r) for r in graph.objects(subject, REPLACED_BY))))
     return terms
@@ -149,7 +164,9 @@ def load_local_ontologies(folder: Path | None = None) -> list[LocalOntology]:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             terms = {t["iri"]: Term(iri=t["iri"], label=t["label"], synonyms=tuple(t.get("synonyms", ())),
-                                    ancestors=tuple(t.get("ancestors", ())), obsolete=bool(t.get("obsolete")),
+                                    # an index written before held every ancestor, which walks the same
+                                    parents=tuple(t.get("parents", t.get("ancestors", ()))),
+                                    obsolete=bool(t.get("obsolete")),
                                     replaced_by=tuple(t.get("replaced_by", ())), source=data["name"])
                      for t in data["terms"]}
             ontologies.append(LocalOntology(name=data["name"], path=data.get("path", ""),
@@ -183,6 +200,7 @@ class TermIndex:
         self.local = load_local_ontologies() if local is None else local
         self.terms: dict[str, Term] = dict(bundled_terms())
         self.covered: dict[str, str] = {}               # prefix → name of the ontology that covers it
+        self._roots_reached: dict[str, frozenset] = {}  # term → the kind roots among it and its ancestors
         for ontology in self.local:
             self.terms.update(ontology.terms)
             for prefix in ontology.prefixes:
@@ -195,15 +213,64 @@ class TermIndex:
         prefix = id_prefix(iri)
         return self.covered.get(prefix) if prefix else None
 
+    def parents_of(self, iri: str) -> tuple[str, ...]:
+        term = self.terms.get(iri)
+        return term.parents if term else ()
+
+    def ancestors(self, iri: str) -> set[str]:
+        """Every superclass of a term, however far up."""
+        return reachable(self.parents_of(iri), _ParentLinks(self))
+
     def kinds_of(self, iri: str) -> set[str]:
         """The kinds of a term: by its ancestors, or by its prefix when no ancestor reaches a kind root."""
-        term = self.terms.get(iri)
-        lineage = {iri} | set(term.ancestors if term else ())
-        kinds = {k.iri for k in term_kinds().values() if k.roots & lineage}
+        reached = self._kind_roots_reached(iri)
+        kinds = {k.iri for k in term_kinds().values() if k.roots & reached}
         if not kinds:
             prefix = id_prefix(iri)
             kinds = {k.iri for k in term_kinds().values() if prefix in k.prefixes}
         return kinds
+
+    def _kind_roots_reached(self, start: str) -> frozenset:
+        """The kind roots among a term and its ancestors, remembered for every term the walk passes: walking up
+        from each term on its own made a deep is_a chain quadratic (20,000 levels: minutes and gigabytes). The
+        walk is Tarjan's, so the terms of an is_a cycle share one answer and stay linear too."""
+        memo = self._roots_reached
+        if start in memo:
+            return memo[start]
+        roots = _all_kind_roots()
+        order: dict[str, int] = {start: 0}
+        low = {start: 0}
+        path, on_path = [start], {start}
+        work = [(start, iter(self.parents_of(start)))]
+        while work:
+            node, parents = work[-1]
+            for parent in parents:
+                if parent in memo:
+                    continue
+                if parent not in order:
+                    order[parent] = low[parent] = len(order)
+                    path.append(parent)
+                    on_path.add(parent)
+                    work.append((parent, iter(self.parents_of(parent))))
+                    break
+                if parent in on_path:
+                    low[node] = min(low[node], order[parent])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == order[node]:              # node heads a group of terms that reach each other
+                    group = set()
+                    while not group or member != node:
+                        member = path.pop()
+                        on_path.discard(member)
+                        group.add(member)
+                    reached = set(group & roots)
+                    for member in group:
+                        reached.update(*(memo[p] for p in self.parents_of(member) if p not in group))
+                    for member in group:
+                        memo[member] = frozenset(reached)
+        return memo[start]
 
     def label(self, iri: str) -> str | None:
         term = self.terms.get(iri)

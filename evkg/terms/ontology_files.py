@@ -2,7 +2,7 @@
 
 pronto does the parsing: it reads all three formats behind one API (OBO through fastobo, a validating parser
 written in Rust; OWL through its RDF/XML reader; OBO-Graph JSON natively), gives each term's label,
-synonyms, obsolete flag, replacements and transitive superclasses, and is maintained and released
+synonyms, obsolete flag, replacements and direct superclasses, and is maintained and released
 regularly. oaklib covers more back ends but pulls in a far larger dependency tree for the same
 three answers; fastobo alone reads only OBO.
 """
@@ -55,10 +55,11 @@ def read_ontology_file(path: str | Path) -> LocalOntology:
                 iri = iri_of(term.id)
                 if id_prefix(iri) is None:
                     continue
-                ancestors = sorted({iri_of(a.id) for a in term.superclasses(with_self=False)})
+                # direct superclasses only: every term's full ancestry made a deep chain quadratic
+                parents = sorted({iri_of(a.id) for a in term.superclasses(distance=1, with_self=False)})
                 terms[iri] = Term(iri=iri, label=term.name or term.id,
                                   synonyms=tuple(sorted({s.description for s in term.synonyms})),
-                                  ancestors=tuple(ancestors), obsolete=bool(term.obsolete),
+                                  parents=tuple(parents), obsolete=bool(term.obsolete),
                                   replaced_by=tuple(sorted(iri_of(r.id) for r in term.replaced_by)),
                                   source=path.name)
             declared = ontology.metadata.ontology or ""
