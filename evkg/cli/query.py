@@ -149,8 +149,8 @@ def _stoppable(run, timeout: float | None, said: float | None = None, *, abandon
     be cancelled and does not look at signals, so a runaway query (a cartesian product) ignored Ctrl+C and kept
     a core busy for hours. On either, the process exits at once, which ends the query. ``said``: the limit the
     user gave, when ``timeout`` is what is left of it. ``abandon``: for a query sent to an endpoint, the message
-    of the error raised at the time limit instead; the thread waiting for the answer ends by itself, as every
-    read it makes is bounded by the same limit, and the query's work is the server's."""
+    of the error raised at the time limit instead; the thread waiting for the answer ends with it, as the
+    endpoint's connection is shut at the same limit, and the query's work is the server's."""
     import os
 
     outcome: dict = {}
