@@ -1,6 +1,8 @@
 """Careless paths and values given to the command line: each is named, with what is wrong and how to fix it."""
 from __future__ import annotations
 
+import pytest
+
 from tests.cli_session import run
 
 
@@ -23,3 +25,19 @@ def test_a_folder_where_a_file_is_needed_says_to_name_a_file_inside_it(capsys, t
     code, _, err = run(capsys, "literature", "import", tmp_path)
     assert code == 2
     assert f"{tmp_path} is a folder, where a file is needed: name a file inside it" in err
+
+
+THOUSAND_NINES = "9" * 1000
+
+
+@pytest.mark.parametrize("name, text, shown", [
+    ("knee.yaml", f"id: knee-ev\ntype: EVProduct\nhasEVComponent:\n  sizeCutoffNm: {THOUSAND_NINES}.5e999\n",
+     "(1,006 characters), a number out of range"),
+    ("knee.json", '{"id": "knee-ev", "type": "EVProduct", "hasEVComponent": {"sizeCutoffNm": 1'
+     + "0" * 1000 + 'e-99999}}', "(1,008 characters), too close to zero")])
+def test_a_thousand_digit_number_is_quoted_shortened_in_the_message(capsys, tmp_path, name, text, shown):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", path)
+    assert code == 2 and shown in out + err
+    assert "9" * 100 not in out + err and "0" * 100 not in out + err
