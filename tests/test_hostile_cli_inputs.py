@@ -41,3 +41,14 @@ def test_a_thousand_digit_number_is_quoted_shortened_in_the_message(capsys, tmp_
     code, out, err = run(capsys, "check", path)
     assert code == 2 and shown in out + err
     assert "9" * 100 not in out + err and "0" * 100 not in out + err
+
+
+@pytest.mark.parametrize("param, said", [
+    ("product=" + THOUSAND_NINES, "there is no product '999999999"),
+    ("jurisdiction=" + THOUSAND_NINES, "is not a jurisdiction evkg knows"),
+    (THOUSAND_NINES + "=EU", "has no parameter '999999999")])
+def test_a_pasted_page_as_a_query_parameter_is_quoted_shortened(capsys, built_store_path, param, said):
+    query = "evidence-for-product" if param.startswith("product") else "products-by-category"
+    code, out, err = run(capsys, "query", query, "--param", param, "--store", built_store_path)
+    assert code == 2 and said in err and "..." in err
+    assert "9" * 100 not in out + err
