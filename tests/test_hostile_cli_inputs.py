@@ -52,3 +52,11 @@ def test_a_pasted_page_as_a_query_parameter_is_quoted_shortened(capsys, built_st
     code, out, err = run(capsys, "query", query, "--param", param, "--store", built_store_path)
     assert code == 2 and said in err and "..." in err
     assert "9" * 100 not in out + err
+
+
+def test_a_graph_answer_that_cannot_be_written_names_the_file(capsys, tmp_path, built_store_path):
+    """It said only 'cannot read or write: the disk is full', naming no file."""
+    query = tmp_path / "graph.rq"
+    query.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5\n", encoding="utf-8")
+    code, _, err = run(capsys, "query", query, "--store", built_store_path, "-f", "json", "-o", "/dev/full")
+    assert code == 2 and "cannot write the answer to /dev/full: the disk is full" in err, err

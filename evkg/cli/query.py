@@ -108,8 +108,9 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
                          "makes such calls as written; check the address, or remove the SERVICE block.") from None
     if isinstance(result, bytes):
         if output:
-            with open(output, "wb") as handle:
-                handle.write(result)
+            from evkg.core.files import write_text_file
+
+            write_text_file(output, result, what="the answer")
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(result)

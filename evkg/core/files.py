@@ -120,11 +120,11 @@ class OutputError(EvkgError):
     """A report or data file could not be written (missing folder, read-only place, full disk)."""
 
 
-def write_text_file(path: str | Path, text: str, *, what: str = "the report") -> None:
-    """Write ``text`` to ``path`` completely (through a temporary file beside it for regular files), or raise
-    OutputError saying why; a half-written file never replaces a complete one."""
+def write_text_file(path: str | Path, text: str | bytes, *, what: str = "the report") -> None:
+    """Write ``text`` (or bytes) to ``path`` completely (through a temporary file beside it for regular files),
+    or raise OutputError saying why; a half-written file never replaces a complete one."""
     path = Path(path)
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if not path.parent.is_dir():
         raise OutputError(f"cannot write {what} to {path}: the folder {path.parent} does not exist. "
                           "Create it first or choose another place.")
