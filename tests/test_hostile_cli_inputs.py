@@ -60,3 +60,17 @@ def test_a_graph_answer_that_cannot_be_written_names_the_file(capsys, tmp_path, 
     query.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5\n", encoding="utf-8")
     code, _, err = run(capsys, "query", query, "--store", built_store_path, "-f", "json", "-o", "/dev/full")
     assert code == 2 and "cannot write the answer to /dev/full: the disk is full" in err, err
+
+
+def test_a_finding_on_no_product_is_counted_in_the_summary(capsys, tmp_path):
+    """A redefinition of a vocabulary term that no product reaches failed the check (exit 1) while the summary
+    said '0 violation(s)'."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    path = tmp_path / "e1.ttl"
+    path.write_text(example.read_text(encoding="utf-8") + "\nevkg:intendedUse rdfs:subPropertyOf "
+                    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> .\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", path)
+    assert code == 1 and "redefines evkg:intendedUse" in out
+    assert "; 1 violation(s)," in out.splitlines()[-1]
