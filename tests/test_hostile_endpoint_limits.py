@@ -44,12 +44,12 @@ def _readers():
     return [t for t in threading.enumerate() if t.name == "evkg-query" and t.is_alive()]
 
 
-def _assert_stopped(capsys, tmp_path, head: bytes):
+def _assert_stopped(capsys, tmp_path, head: bytes, *command):
     server = TricklingServer(head)
     query = tmp_path / "ask.rq"
     query.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
     try:
-        code, _, err = run(capsys, "query", query, "--endpoint", server.url, "--timeout", "1")
+        code, _, err = run(capsys, *(command or ("query", query)), "--endpoint", server.url, "--timeout", "1")
         assert code == 2 and "did not answer within 1 s" in err and "Traceback" not in err, err
         # the connection is closed by evkg, not left to a reader that would go on until the byte cap
         assert server.hung_up.wait(30), "evkg kept reading after the time limit"
@@ -67,3 +67,8 @@ def test_a_trickled_answer_body_is_cut_at_the_time_limit(capsys, tmp_path):
 
 def test_trickled_headers_are_cut_at_the_time_limit(capsys, tmp_path):
     _assert_stopped(capsys, tmp_path, b"HTTP/1.1 200 OK\r\nX-Slow: ")
+
+
+def test_loading_into_a_store_that_trickles_its_answer_is_cut_at_the_time_limit(capsys, tmp_path, built_store_path):
+    _assert_stopped(capsys, tmp_path, b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n",
+                    "load", "--store", built_store_path, "--quiet")
