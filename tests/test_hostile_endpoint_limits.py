@@ -6,6 +6,8 @@ import socket
 import threading
 import time
 
+import pytest
+
 from tests.cli_session import run
 
 
@@ -72,3 +74,21 @@ def test_trickled_headers_are_cut_at_the_time_limit(capsys, tmp_path):
 def test_loading_into_a_store_that_trickles_its_answer_is_cut_at_the_time_limit(capsys, tmp_path, built_store_path):
     _assert_stopped(capsys, tmp_path, b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n",
                     "load", "--store", built_store_path, "--quiet")
+
+
+def test_a_time_limit_under_a_second_holds(capsys, tmp_path):
+    """SPARQLWrapper keeps whole seconds: --timeout 0.5 became 0, no limit on the socket at all."""
+    server = TricklingServer(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+    query = tmp_path / "ask.rq"
+    query.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    try:
+        code, _, err = run(capsys, "query", query, "--endpoint", server.url, "--timeout", "0.5")
+        assert code == 2 and "did not answer within 0.5 s" in err, err
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("command", [("query", "products-by-category"), ("load",)])
+def test_an_endless_time_limit_for_an_endpoint_is_refused_in_words(capsys, command):
+    code, _, err = run(capsys, *command, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "inf")
+    assert code == 2 and "at most 86,400 (a day) for an endpoint, not inf" in err and "Traceback" not in err, err

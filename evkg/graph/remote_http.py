@@ -73,8 +73,9 @@ def _shut(sock: socket.socket) -> None:
         pass
 
 
-def sparql_client(url: str, deadline: Deadline, **kwargs):
-    """A SPARQLWrapper client whose requests go through ``deadline`` (SPARQLWrapper opens them itself)."""
+def sparql_client(url: str, deadline: Deadline, timeout: float, **kwargs):
+    """A SPARQLWrapper client whose requests go through ``deadline`` (SPARQLWrapper opens them itself), each
+    read waiting ``timeout`` seconds (SPARQLWrapper's own setting is in whole seconds: 0.5 became no limit)."""
     from SPARQLWrapper import SPARQLExceptions, SPARQLWrapper
 
     errors = {400: SPARQLExceptions.QueryBadFormed, 401: SPARQLExceptions.Unauthorized,
@@ -85,7 +86,7 @@ def sparql_client(url: str, deadline: Deadline, **kwargs):
         def _query(self):
             request = self._createRequest()
             try:
-                return deadline.opener().open(request, timeout=self.timeout), self.returnFormat
+                return deadline.opener().open(request, timeout=timeout), self.returnFormat
             except urllib.error.HTTPError as exc:
                 if exc.code in errors:
                     raise errors[exc.code](exc.read()) from None

@@ -39,6 +39,7 @@ GRAPHS = {
     "inferred": GRAPH_BASE + "inferred",
 }
 DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 86_400
 
 
 @dataclass(frozen=True)
@@ -306,8 +307,9 @@ class RemoteEndpoint:
                                        ("graph store", graph_store, "http://localhost:7878/store")):
             if address is not None and not re.match(r"https?://[^/?#\s]", address, re.IGNORECASE):
                 raise UsageError(f"the {what} {address!r} is not an http(s) URL; give one like {example}")
-        if timeout <= 0:
-            raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
+        if not 0 < timeout <= MAX_TIMEOUT:             # past a day, the system's clocks overflow
+            raise UsageError(f"the timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:,} (a day) "
+                             f"for an endpoint, not {timeout:g}; e.g. --timeout 300")
         self.url = url
         self.timeout = timeout
         self.graph_store = graph_store
@@ -321,10 +323,9 @@ class RemoteEndpoint:
         from SPARQLWrapper import POST, URLENCODED
 
         with Deadline(self.timeout) as deadline:
-            client = sparql_client(self.url, deadline)
+            client = sparql_client(self.url, deadline, self.timeout)
             client.setMethod(POST)
             client.setRequestMethod(URLENCODED)
-            client.setTimeout(self.timeout)
             client.setQuery(sparql)
             # SPARQLWrapper guesses the query form with a regex that mistakes names such as loadedCargo for LOAD
             client.queryType = query_kind(sparql).upper()
@@ -469,9 +470,8 @@ class RemoteEndpoint:
         from SPARQLWrapper import POST, URLENCODED
 
         with Deadline(self.timeout) as deadline:
-            client = sparql_client(self.url, deadline, updateEndpoint=self.url)
+            client = sparql_client(self.url, deadline, self.timeout, updateEndpoint=self.url)
             client.setMethod(POST)
             client.setRequestMethod(URLENCODED)
-            client.setTimeout(self.timeout)
             client.setQuery(sparql)
             self._within(deadline, lambda: client.query().response.read())
