@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from evkg.cli import main
+from evkg.core.errors import InputError
 from evkg.literature.formats import read_references
 from evkg.literature.identifiers import paper_iri
 
@@ -113,3 +115,37 @@ def test_imports_into_one_file_run_at_once_keep_every_record(tmp_path):
         assert process.returncode == 0 and b"200 added" in out, (out, err)
     saved = Graph().parse(into, format="turtle")
     assert all((paper_iri(doi=f"10.5555/evkg.{n}.{i}"), None, None) in saved for n in range(4) for i in range(200))
+
+
+def test_bibtex_values_joined_with_hash_and_string_abbreviations_are_expanded(tmp_path):
+    """bibtexparser left `"10.1080/" # "2001..."` as written: the DOI was refused as 'not a DOI'."""
+    export = tmp_path / "library.bib"
+    export.write_text('@string{JEV = "Journal of Extracellular Vesicles"}\n'
+                      '@string{pre = "Minimal information " # "for "}\n'
+                      '@article{made,\n  title = pre # {studies of {EV} cargo} # " in " # 2099,\n'
+                      '  journal = jev,\n  year = 2099,\n  doi = "10.5555/" # "evkg.made"\n}\n'
+                      '@article{sharp,\n  title = {C# in biology},\n  doi = {10.5555/evkg.sharp}\n}\n'
+                      '@article{unknown,\n  journal = jrnl,\n  doi = {10.5555/evkg.unknown}\n}\n', encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [(r.key, r.title, r.journal, r.doi) for r in refs] == [
+        ("made", "Minimal information for studies of EV cargo in 2099", "Journal of Extracellular Vesicles",
+         "10.5555/evkg.made"),
+        ("sharp", "C# in biology", None, "10.5555/evkg.sharp")]
+    assert [(p.line, p.key) for p in problems] == [(13, "unknown")]
+    assert "its field 'journal' uses the abbreviation 'jrnl', which no @string in the file defines" in \
+        problems[0].message
+
+
+def test_bibtex_abbreviations_that_double_each_other_are_stopped_not_expanded_to_gigabytes(tmp_path):
+    lines = ['@string{a0 = "xxxxxxxxxx"}'] + [f"@string{{a{i} = {' # '.join([f'a{i - 1}'] * 10)}}}"
+                                            for i in range(1, 30)]
+    export = tmp_path / "library.bib"
+    export.write_text("\n".join(lines + ["@article{boom, title = a29, doi = {10.5555/evkg.boom}}",
+                                         "@article{fine, title = a1, doi = {10.5555/evkg.fine}}"]), encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [r.key for r in refs] == ["fine"] and [p.key for p in problems] == ["boom"]
+    assert "over 100,000 characters once its @string abbreviations are expanded" in problems[0].message
+    many = tmp_path / "many.bib"
+    many.write_text("\n".join(lines[:5] + [f"@string{{b{i} = a4}}" for i in range(3000)]), encoding="utf-8")
+    with pytest.raises(InputError, match="expand to far more text than the file holds"):
+        read_references(many)

@@ -171,7 +171,7 @@ def test_cli_import_exit_codes_and_default_location(tmp_path, monkeypatch, capsy
     bad = tmp_path / "broken.json"
     bad.write_text('[{"id": "x", "title": "unterminated}', encoding="utf-8")
     assert main(["literature", "import", str(bad), "--into", str(target)]) == 2
-    assert "broken.json, line 1" in capsys.readouterr().out
+    assert "error: " in (said := capsys.readouterr()).err and "broken.json, line 1" in said.err  # errors: stderr
     assert main(["literature", "import", str(tmp_path / "missing.bib"), "--into", str(target)]) == 2
 
 

@@ -127,6 +127,29 @@ def test_term_look_up_refuses_what_it_cannot_honour(server, query, words):
     assert response.status_code == 400 and words in response.json()["message"], response.text
 
 
+@pytest.mark.parametrize("path, words", [
+    ("/api/new?kind=msc-ev&kind=loaded-ev", "the parameter kind is given more than once"),
+    ("/api/new?kind=msc-ev&format=ttl&format=yaml", "the parameter format is given more than once"),
+    ("/api/new?knd=msc-ev", "'knd' is not one this address takes; it takes kind, format"),
+    ("/api/terms?q=lung&q=knee", "the parameter q is given more than once"),
+    ("/api/terms?q=lung&for=indication&for=producerCellType", "the parameter for is given more than once"),
+])
+def test_a_parameter_given_twice_or_misspelt_is_refused_not_silently_replaced(server, path, words):
+    """?kind=msc-ev&kind=loaded-ev answered with the loaded-ev template, and ?knd= with the generic one."""
+    response = server.get(path)
+    assert response.status_code == 400 and words in response.json()["message"], response.text
+
+
+def test_a_profile_given_twice_is_refused(server):
+    response = server.post("/check?profile=published&profile=submission", content=b"@prefix x: <http://e.org/> .",
+                           headers={"Content-Type": "text/turtle"})
+    assert response.status_code == 400 and "profile is given more than once" in response.json()["message"]
+
+
+def test_term_look_up_still_takes_several_spaces(server):
+    assert server.get("/api/terms?q=lung&space=MONDO&space=UBERON").status_code == 200
+
+
 def test_a_look_up_that_finds_nothing_says_what_to_do_as_the_command_line_does(server, capsys):
     """A species searched under a disease key, and a disease no bundled index holds: the page's look-up
     gives the same guidance as `evkg terms search`, not a bare empty list."""

@@ -31,6 +31,10 @@ def import_command(files, target):
     from evkg.literature.importer import import_into_file
 
     report, path = import_into_file(files, target)
+    if len(report.file_errors) == len(files):       # not one file read: the errors, not a count of nothing
+        for problem in report.file_errors:
+            click.echo(f"error: {problem}", err=True)
+        return report.exit_code
     click.echo(report.summary())
     if report.added or report.merged:
         click.echo(f"References saved in {path}.")

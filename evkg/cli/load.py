@@ -14,7 +14,7 @@ from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help=f"Embedded store folder to read from (default: {DEFAULT_STORE_WORDS}; built if needed).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
-              help="Seconds to wait for the server (connecting and each read).")
+              help="Seconds allowed for each request to the server, to the last byte of its answer.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
 def command(endpoint, graph_store, store_path, timeout, quiet):
     """Push the built graph (ontology, shapes, curated, inferred) to a SPARQL 1.1 store, replacing each of

@@ -1,6 +1,8 @@
 """Options shared by several commands, so the same flag takes the same values everywhere."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from evkg.io.load import input_format_names
@@ -21,6 +23,9 @@ class NamedPath(click.Path):
         if isinstance(value, str) and not value.strip():
             self.fail("an empty name was given where a file or folder is needed (is a shell variable unset?). "
                       "Give it by name.", param, ctx)
+        if isinstance(value, str) and not self.dir_okay and os.path.isdir(value):
+            self.fail(f"{value} is a folder, where a file is needed: name a file inside it "
+                      f"(e.g. {os.path.join(value, 'NAME')}).", param, ctx)
         return super().convert(value, param, ctx)
 
 

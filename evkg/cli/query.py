@@ -108,8 +108,9 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
                          "makes such calls as written; check the address, or remove the SERVICE block.") from None
     if isinstance(result, bytes):
         if output:
-            with open(output, "wb") as handle:
-                handle.write(result)
+            from evkg.core.files import write_text_file
+
+            write_text_file(output, result, what="the answer")
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(result)
@@ -149,8 +150,8 @@ def _stoppable(run, timeout: float | None, said: float | None = None, *, abandon
     be cancelled and does not look at signals, so a runaway query (a cartesian product) ignored Ctrl+C and kept
     a core busy for hours. On either, the process exits at once, which ends the query. ``said``: the limit the
     user gave, when ``timeout`` is what is left of it. ``abandon``: for a query sent to an endpoint, the message
-    of the error raised at the time limit instead; the thread waiting for the answer ends by itself, as every
-    read it makes is bounded by the same limit, and the query's work is the server's."""
+    of the error raised at the time limit instead; the thread waiting for the answer ends with it, as the
+    endpoint's connection is shut at the same limit, and the query's work is the server's."""
     import os
 
     outcome: dict = {}

@@ -40,6 +40,14 @@ def _missing_file_hint(name: str) -> str:
     return "Check the path and spelling."
 
 
+def _missing_what(path: Path) -> str:
+    """'no such file', naming the first folder on the way that is missing, if one is (a mistyped folder)."""
+    missing, folder = None, path.parent
+    while folder != folder.parent and not folder.exists():
+        missing, folder = folder, folder.parent
+    return f"no such file: the folder {missing} does not exist." if missing else "no such file."
+
+
 def regular_file_status(path: str | Path, *, what: str = "file", stdin_ok: bool = False) -> os.stat_result:
     """The status of a regular file, else an InputError saying what the name is instead (nothing, a folder, a
     device, a pipe)."""
@@ -47,7 +55,7 @@ def regular_file_status(path: str | Path, *, what: str = "file", stdin_ok: bool 
     try:
         info = Path(path).stat()
     except FileNotFoundError:
-        raise InputError("no such file.", path=shown, hint=_missing_file_hint(shown)) from None
+        raise InputError(_missing_what(Path(path)), path=shown, hint=_missing_file_hint(shown)) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from None
     if stat.S_ISDIR(info.st_mode):
@@ -112,11 +120,11 @@ class OutputError(EvkgError):
     """A report or data file could not be written (missing folder, read-only place, full disk)."""
 
 
-def write_text_file(path: str | Path, text: str, *, what: str = "the report") -> None:
-    """Write ``text`` to ``path`` completely (through a temporary file beside it for regular files), or raise
-    OutputError saying why; a half-written file never replaces a complete one."""
+def write_text_file(path: str | Path, text: str | bytes, *, what: str = "the report") -> None:
+    """Write ``text`` (or bytes) to ``path`` completely (through a temporary file beside it for regular files),
+    or raise OutputError saying why; a half-written file never replaces a complete one."""
     path = Path(path)
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     if not path.parent.is_dir():
         raise OutputError(f"cannot write {what} to {path}: the folder {path.parent} does not exist. "
                           "Create it first or choose another place.")

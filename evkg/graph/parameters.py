@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from evkg.core.errors import UsageError
 from evkg.core.namespaces import PREFIXES
+from evkg.core.safe_text import shortened
 from evkg.graph.store import prefixed
 
 EVD = PREFIXES["evd"]
@@ -73,7 +74,7 @@ def _iri_term(iri: str) -> str:
     try:
         return str(ox.NamedNode(iri))
     except ValueError as exc:
-        raise BadValue(f"{iri!r} is not a valid IRI ({exc})") from None
+        raise BadValue(f"{shortened(iri, 80)!r} is not a valid IRI ({exc})") from None
 
 
 def _as_iri(raw: str) -> str | None:
@@ -96,11 +97,12 @@ def parse_value(kind: str, raw: str) -> str:
     value = raw.strip()
     if not value:
         raise BadValue("the value is empty")
+    said = shortened(value, 80)                 # quoted back in messages: a pasted page is not echoed whole
     if kind in ("string", "ruleset"):
         return str(ox.Literal(value))
     if kind == "integer":
         if not re.fullmatch(r"[+-]?\d{1,18}", value):
-            raise BadValue(f"{value!r} is not a whole number")
+            raise BadValue(f"{said!r} is not a whole number")
         return str(ox.Literal(str(int(value)), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")))
     if kind == "paper" and re.match(r"^(doi:)?10\.\d{4,9}/\S+$", value, re.IGNORECASE):
         doi = re.sub(r"^doi:", "", value, flags=re.IGNORECASE).lower()
@@ -108,18 +110,18 @@ def parse_value(kind: str, raw: str) -> str:
     if kind == "paper" and re.match(r"^pmid:\d+$", value, re.IGNORECASE):
         return _iri_term(f"{EVD}paper/pmid/{value.split(':', 1)[1]}")
     if kind == "paper" and value.lower().startswith("pmid:"):
-        raise BadValue(f"{value!r} is not a PubMed id: write pmid: followed by its digits, e.g. pmid:26725829")
+        raise BadValue(f"{said!r} is not a PubMed id: write pmid: followed by its digits, e.g. pmid:26725829")
     iri = _as_iri(value)
     if iri is not None:
         return _iri_term(iri)
     if kind == "jurisdiction":
         if value.upper() in JURISDICTIONS:
             return _iri_term(f"{EVD}jurisdiction/{value.upper()}")
-        raise BadValue(f"{value!r} is not a jurisdiction evkg knows")
+        raise BadValue(f"{said!r} is not a jurisdiction evkg knows")
     if kind == "product":
         if _SLUG.match(value.lower()):
             return _iri_term(f"{EVD}product/{value.lower()}")
-        raise BadValue(f"{value!r} is not a product id (lower-case letters, digits and hyphens)")
+        raise BadValue(f"{said!r} is not a product id (lower-case letters, digits and hyphens)")
     if kind == "act":
         slug = re.fullmatch(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?", value.lower())
         if slug and re.match(r"[a-z]+-", value.lower()):      # eu-dir-2001-83, us-21-cfr-1271/1271-3-d
@@ -129,7 +131,7 @@ def parse_value(kind: str, raw: str) -> str:
             return _iri_term(named[0])
         if slug and not named:
             return _iri_term(f"{EVD}act/{value.lower()}")
-        raise BadValue(f"{value!r} is not an act id" + (f" (it names several acts: {', '.join(named)})"
+        raise BadValue(f"{said!r} is not an act id" + (f" (it names several acts: {', '.join(named)})"
                                                         if named else ""))
     if kind == "class":
         named = _classes_named(value)
@@ -137,26 +139,26 @@ def parse_value(kind: str, raw: str) -> str:
             return _iri_term(named[0])
         if re.fullmatch(r"[A-Za-z_][\w-]*", value):
             return _iri_term(EVKG + value)
-        raise BadValue(f"{value!r} is not a class name")
+        raise BadValue(f"{said!r} is not a class name")
     if kind == "trial":
         if re.fullmatch(r"[A-Za-z0-9][\w.-]*", value):
             return _iri_term(f"{EVD}trial/{value}")
-        raise BadValue(f"{value!r} is not a trial registry id")
+        raise BadValue(f"{said!r} is not a trial registry id")
     if kind == "rule":
         shapes = _shapes_with_check_id(value)      # Q-19, as a report shows it, for evsh:Q-19-TransmembraneMarker
         if len(shapes) == 1:
             return _iri_term(shapes[0])
         if shapes:
             names = ", ".join(s.removeprefix(PREFIXES["evsh"]) for s in shapes)
-            raise BadValue(f"{value!r} is the check id of several shapes ({names}); give one of them")
+            raise BadValue(f"{said!r} is the check id of several shapes ({names}); give one of them")
         if re.fullmatch(r"[A-Za-z]+-[\w-]+", value):
             return _iri_term(PREFIXES["evsh"] + value)
-        raise BadValue(f"{value!r} is not a rule id")
+        raise BadValue(f"{said!r} is not a rule id")
     if kind == "status":
         names = {"settled": "Settled", "provisional": "Provisional", "contested": "Contested"}
         if value.lower() in names:
             return _iri_term(EVKG + names[value.lower()])
-        raise BadValue(f"{value!r} is not a rule status")
+        raise BadValue(f"{said!r} is not a rule status")
     if kind == "role":
         names = {"activesubstance": "ActiveSubstanceRole", "deliveryvehicle": "DeliveryVehicleRole",
                  "combined": "CombinedRole", "notapplicable": "NotApplicableRole"}
@@ -164,9 +166,9 @@ def parse_value(kind: str, raw: str) -> str:
         if key in names:
             return _iri_term(EVKG + names[key])
         meant = [names[k].removesuffix("Role") for k in names if key and key in k]    # `delivery`, `active`
-        raise BadValue(f"{value!r} is not an EV role" + (f" (did you mean {' or '.join(meant)}?)" if meant else ""))
+        raise BadValue(f"{said!r} is not an EV role" + (f" (did you mean {' or '.join(meant)}?)" if meant else ""))
     if kind == "paper":
-        raise BadValue(f"{value!r} is not a DOI or pmid:<number>")
+        raise BadValue(f"{said!r} is not a DOI or pmid:<number>")
     # any term: numbers and booleans as typed literals, anything else as text
     if re.fullmatch(r"[+-]?\d{1,18}", value):
         return str(ox.Literal(value, datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")))
@@ -305,4 +307,5 @@ def check_named_things(query, params: dict[str, str] | None, target) -> None:
         given = str(raw).strip()
         close = _closest(_thing_name(ox.NamedNode(term[1:-1])) if term.startswith("<") else given, names)
         closest = f" Closest names: {', '.join(close)}." if close else ""
-        raise UsageError(f"parameter {name!r}: there is no {what} {given!r} in the knowledge graph.{closest} {hint}")
+        raise UsageError(f"parameter {name!r}: there is no {what} {shortened(given, 80)!r} in the knowledge graph."
+                         f"{closest} {hint}")

@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from evkg.core.errors import UsageError
 from evkg.core.namespaces import PREFIXES
+from evkg.core.safe_text import shortened
 from evkg.graph.parameters import (  # noqa: F401  (callers import the parameter kinds from here)
     ACCEPTED,
     BadValue,
@@ -237,7 +238,7 @@ def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
         fix = (f"it accepts: {', '.join(accepted)}." if accepted else
                "it has no variable that can be given a value." if query.is_file else
                "it takes no parameters: run it without any.")
-        raise UsageError(f"the query {query.name} has no parameter {unknown[0]!r}; {fix}"
+        raise UsageError(f"the query {query.name} has no parameter {shortened(unknown[0], 60)!r}; {fix}"
                          + ("" if query.is_file else PARAMETERS_LISTED))
     bindings: list[tuple[str, str]] = []
     for name in list(declared) + [n for n in params if n not in declared]:
@@ -249,7 +250,7 @@ def prepare(query: NamedQuery, params: dict[str, str]) -> tuple[str, int]:
         try:
             term = parse_value(spec.kind, str(raw))
         except BadValue as exc:
-            raise UsageError(f"parameter {name!r}: {exc}. Accepted: {spec.accepted}.") from None
+            raise UsageError(f"parameter {shortened(name, 60)!r}: {exc}. Accepted: {spec.accepted}.") from None
         bindings.append((name, term))
     if bindings:
         values = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in bindings)

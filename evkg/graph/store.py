@@ -29,6 +29,7 @@ from evkg.graph.limits import (  # noqa: F401  (other modules import mask from h
 )
 from evkg.graph.query_forms import (_first_line, dataset_clause, has_dataset_clause, query_kind, refuse_updates,
                                     syntax_error)
+from evkg.graph.remote_http import Deadline, http_message, reason_text, sparql_client
 
 GRAPH_BASE = "https://w3id.org/evkg/graph/"
 GRAPHS = {
@@ -38,6 +39,7 @@ GRAPHS = {
     "inferred": GRAPH_BASE + "inferred",
 }
 DEFAULT_TIMEOUT = 30.0
+MAX_TIMEOUT = 86_400
 
 
 @dataclass(frozen=True)
@@ -297,7 +299,7 @@ class EmbeddedStore:
 
 class RemoteEndpoint:
     """A SPARQL 1.1 endpoint: queries through SPARQLWrapper, loading through the Graph Store Protocol or
-    SPARQL Update. Every call gives up after ``timeout`` seconds (connecting and each read)."""
+    SPARQL Update. Every call gives up after ``timeout`` seconds, to the last byte of its answer."""
 
     def __init__(self, url: str, *, timeout: float = DEFAULT_TIMEOUT, graph_store: str | None = None,
                  union_of_graphs: bool = True):
@@ -305,8 +307,9 @@ class RemoteEndpoint:
                                        ("graph store", graph_store, "http://localhost:7878/store")):
             if address is not None and not re.match(r"https?://[^/?#\s]", address, re.IGNORECASE):
                 raise UsageError(f"the {what} {address!r} is not an http(s) URL; give one like {example}")
-        if timeout <= 0:
-            raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
+        if not 0 < timeout <= MAX_TIMEOUT:             # past a day, the system's clocks overflow
+            raise UsageError(f"the timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:,} (a day) "
+                             f"for an endpoint, not {timeout:g}; e.g. --timeout 300")
         self.url = url
         self.timeout = timeout
         self.graph_store = graph_store
@@ -317,23 +320,35 @@ class RemoteEndpoint:
 
     # --- queries -------------------------------------------------------------------------------------------
     def _request(self, sparql: str, accept: str) -> bytes:
-        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper import POST, URLENCODED
 
-        client = SPARQLWrapper(self.url)
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setTimeout(self.timeout)
-        client.setQuery(sparql)
-        # SPARQLWrapper guesses the query form with a regex that mistakes names such as loadedCargo for LOAD
-        client.queryType = query_kind(sparql).upper()
-        client.setOnlyConneg(True)
-        client.addCustomHttpHeader("Accept", accept)
-        if self.union_of_graphs and not has_dataset_clause(sparql):      # the protocol's graphs would override it
-            for iri in GRAPHS.values():
-                client.addDefaultGraph(iri)
-            for iri in all_graphs():
-                client.addNamedGraph(iri)
-        return self._call(lambda: self._read_capped(client.query().response))
+        with Deadline(self.timeout) as deadline:
+            client = sparql_client(self.url, deadline, self.timeout)
+            client.setMethod(POST)
+            client.setRequestMethod(URLENCODED)
+            client.setQuery(sparql)
+            # SPARQLWrapper guesses the query form with a regex that mistakes names such as loadedCargo for LOAD
+            client.queryType = query_kind(sparql).upper()
+            client.setOnlyConneg(True)
+            client.addCustomHttpHeader("Accept", accept)
+            if self.union_of_graphs and not has_dataset_clause(sparql):    # the protocol's graphs would override
+                for iri in GRAPHS.values():
+                    client.addDefaultGraph(iri)
+                for iri in all_graphs():
+                    client.addNamedGraph(iri)
+            return self._within(deadline, lambda: self._read_capped(client.query().response))
+
+    def _within(self, deadline: Deadline, action):
+        """``action()``, or the time-limit error when the deadline cut it short (a cut read looks like an end)."""
+        try:
+            result = self._call(action)
+        except EndpointError:
+            if not deadline.expired:
+                raise
+        if deadline.expired:
+            raise EndpointError(f"{self.describe()} did not answer within {self.timeout:g} s (to the last byte of "
+                                "its answer); check it is running, or allow more time with --timeout") from None
+        return result
 
     def _read_capped(self, response) -> bytes:
         """The whole answer, or EndpointError once it grows past the byte cap (an endless stream stops there)."""
@@ -360,7 +375,7 @@ class RemoteEndpoint:
         try:
             return action()
         except SPARQLWrapperException as exc:
-            raise EndpointError(self._http_message(exc)) from None
+            raise EndpointError(http_message(exc, self.describe(), self.url)) from None
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace") if exc.fp else ""
             raise EndpointError(f"{self.describe()} answered HTTP {exc.code} {exc.reason}: "
@@ -373,7 +388,7 @@ class RemoteEndpoint:
             if isinstance(reason, (TimeoutError, socket.timeout)):
                 raise EndpointError(f"{self.describe()} did not answer within {self.timeout:g} s; check it "
                                     "is running, or allow more time with --timeout") from None
-            raise EndpointError(f"cannot reach {self.describe()} ({_reason_text(reason)}); check the URL and "
+            raise EndpointError(f"cannot reach {self.describe()} ({reason_text(reason)}); check the URL and "
                                 "that the server is running") from None
         except (ConnectionError, OSError) as exc:
             raise EndpointError(f"cannot reach {self.describe()} ({exc}); check the URL and that the server "
@@ -381,27 +396,6 @@ class RemoteEndpoint:
         except http.client.HTTPException as exc:
             raise EndpointError(f"{self.describe()} broke off or garbled its answer ({type(exc).__name__}); "
                                 "try again, or check the server") from None
-
-    def _http_message(self, exc) -> str:
-        text = str(exc)
-        name = type(exc).__name__
-        if name == "QueryBadFormed":
-            detail = _server_detail(text)
-            base = re.sub(r"/(query|update|sparql)/?$", "", self.url)
-            if re.search(r"\bupdate\b.*\bmust be (set|given)", detail, re.IGNORECASE):
-                return (f"{self.describe()} is a service for changing data (SPARQL Update), not for queries: ask "
-                        f"its query service instead, e.g. --endpoint {base}/query (Oxigraph)")
-            if re.search(r"\bquery\b.*\bmust be (set|given)", detail, re.IGNORECASE):
-                return (f"{self.describe()} is a query service and does not take changes: load through its update "
-                        f"service, e.g. --endpoint {base}/update (Oxigraph), or add --graph-store {base}/store")
-            return f"{self.describe()} rejected the query as malformed: {detail}"
-        if name == "EndPointNotFound":
-            return f"{self.describe()} was not found (HTTP 404); check the URL (Oxigraph uses /query)"
-        if name == "Unauthorized":
-            return f"{self.describe()} refused access (HTTP 401); it needs credentials"
-        if name == "URITooLong":
-            return f"{self.describe()} found the request too long (HTTP 414)"
-        return f"{self.describe()} answered with an error: {_server_detail(text)}"
 
     def query(self, sparql: str) -> Results:
         kind = query_kind(sparql)
@@ -461,40 +455,23 @@ class RemoteEndpoint:
                                          headers={"Content-Type": "application/n-triples"})
         where = f"the graph store {self.graph_store}"
 
-        def send():
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read()
+        with Deadline(self.timeout) as deadline:
+            def send():
+                with deadline.opener().open(request, timeout=self.timeout) as response:
+                    response.read()
 
-        try:
-            self._call(send)
-        except EndpointError as exc:
-            raise EndpointError(str(exc).replace(self.describe(), where)) from None
+            try:
+                self._within(deadline, send)
+            except EndpointError as exc:
+                raise EndpointError(str(exc).replace(self.describe(), where)) from None
 
     def update(self, sparql: str) -> None:
         """Send one SPARQL Update request to the endpoint URL."""
-        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper import POST, URLENCODED
 
-        client = SPARQLWrapper(self.url, updateEndpoint=self.url)
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED)
-        client.setTimeout(self.timeout)
-        client.setQuery(sparql)
-        self._call(lambda: client.query().response.read())
-
-
-def _server_detail(text: str) -> str:
-    marker = "Response:"
-    if marker in text:
-        text = text.split(marker, 1)[1]
-        if text.startswith(" b'") or text.startswith("\nb'") or "b'" in text[:5]:
-            text = text.strip()[2:-1].encode().decode("unicode_escape", "replace")
-    return _first_line(text)
-
-
-def _reason_text(reason) -> str:
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(reason, socket.gaierror):
-        return "unknown host name"
-    return str(reason)
-
+        with Deadline(self.timeout) as deadline:
+            client = sparql_client(self.url, deadline, self.timeout, updateEndpoint=self.url)
+            client.setMethod(POST)
+            client.setRequestMethod(URLENCODED)
+            client.setQuery(sparql)
+            self._within(deadline, lambda: client.query().response.read())

@@ -44,6 +44,13 @@ def vanishes(text: str, number: float) -> bool:
 TOO_SMALL_HINT = "Check the value, or write it in a larger unit."
 
 
+def shown_number(text: str, limit: int = 40) -> str:
+    """A number as quoted back in a message: a thousand digits are cut, with how many there were."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 12]}...{text[-6:]} ({len(text):,} characters)"
+
+
 def refuse_long_integer(text: str) -> None:
     """Raise NumberTooLong for the digits of a whole number that int() would refuse."""
     limit = sys.get_int_max_str_digits()
@@ -71,13 +78,13 @@ def finite_number_reader(text: str, source_name: str):
         if not math.isfinite(float(number)):
             where = text.find(number)
             line = text.count("\n", 0, where) + 1 if where >= 0 else None
-            raise InputError(f"holds the number {number}, a number out of range (infinite or not a number), "
+            raise InputError(f"holds the number {shown_number(number)}, a number out of range (infinite or not a number), "
                              "which no fact can take.", path=source_name, line=line,
                              hint="Write a finite number, e.g. 200 or 2.4e11.")
         written = WrittenNumber(number)
         if vanishes(number, written):
             line, column = line_and_column(text, max(text.find(number), 0))
-            raise InputError(f"holds the number {number}, too close to zero for evkg to hold (it would be recorded "
+            raise InputError(f"holds the number {shown_number(number)}, too close to zero for evkg to hold (it would be recorded "
                              "as 0).", path=source_name, line=line, column=column, hint=TOO_SMALL_HINT)
         return written
 

@@ -29,7 +29,7 @@ from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context, loosely_named_value
 from evkg.io.ids import BlockIds
 from evkg.io.numbers import (TOO_SMALL_HINT, NumberTooLong, WrittenNumber, finite_number_reader, refuse_long_integer,
-                              vanishes, whole_number_reader)
+                              shown_number, vanishes, whole_number_reader)
 from evkg.io.yaml_errors import yaml_error_place
 
 MAX_DEPTH = 64
@@ -115,13 +115,13 @@ def _scalar(event) -> object:
     except NumberTooLong as exc:
         raise _refuse(event, exc.reason, exc.hint) from None
     if isinstance(value, float) and not math.isfinite(value):
-        raise _refuse(event, f"holds the number {event.value}, a number out of range (infinite or not a number), "
+        raise _refuse(event, f"holds the number {shown_number(event.value)}, a number out of range (infinite or not a number), "
                       "which no fact can take.", "Write a finite number, e.g. 200 or 2.4e11; to keep it as "
-                      f"text, put it in quotes ('{event.value}').")
+                      "text, put it in quotes" + (f" ('{event.value}')." if len(event.value) <= 40 else "."))
     if isinstance(value, float):
         value = WrittenNumber(event.value)
         if vanishes(event.value, value):
-            raise _refuse(event, f"holds the number {event.value}, too close to zero for evkg to hold (it would be "
+            raise _refuse(event, f"holds the number {shown_number(event.value)}, too close to zero for evkg to hold (it would be "
                           "recorded as 0).", TOO_SMALL_HINT)
     return value
 

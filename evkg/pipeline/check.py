@@ -98,6 +98,12 @@ class Tally:
         self.counts["files_with_errors"] += bool(entry.error)
         self.internal = self.internal or entry.internal
         self.all_conform = self.all_conform and entry.conforms
+        # findings on no product (a vocabulary term redefined) count too: the summary said "0 violation(s)"
+        # beside an exit code saying there was one
+        for result in entry.other_results:
+            key = {"Violation": "violations", "Warning": "warnings", "Info": "infos"}.get(result.severity)
+            if key:
+                self.counts[key] += 1
         self.failing = self.failing or any(r.severity in _FAILING[self.fail_on] for r in entry.other_results)
 
     @property

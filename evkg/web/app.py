@@ -216,6 +216,8 @@ def _routes(service: Service) -> list:
 
     async def submission_and_profile(request) -> tuple[bytes, str, str, str]:
         raw, fmt, name = await submission(request)
+        if len(request.query_params.getlist("profile")) > 1:      # the last one would silently win
+            raise ServiceError(400, "bad-parameter", "the parameter profile is given more than once; give it once.")
         profile = request.query_params.get("profile", "submission")
         if profile not in ("submission", "published"):
             raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "

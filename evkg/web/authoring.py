@@ -159,34 +159,38 @@ def authoring_routes(service) -> list:
     async def terms(request):
         from evkg.authoring.terms import search_terms
 
-        query = request.query_params.get("q", "")
+        from evkg.web.http import single_values
+
+        values = single_values(request, known=("q", "space", "for", "limit"), repeatable=("space",))
+        query = values.get("q", "")
         if len(query) > 200:
             raise ServiceError(400, "query-too-long", "search with at most 200 characters.")
         spaces = [s for s in request.query_params.getlist("space") if s]
         try:
-            limit = int(request.query_params.get("limit", "20"))
+            limit = int(values.get("limit", "20"))
         except ValueError:
             limit = 0
         if not 1 <= limit <= MAX_TERM_RESULTS:
             raise ServiceError(400, "bad-limit", f"limit must be a whole number from 1 to {MAX_TERM_RESULTS}.")
         try:
             matches = await service.run("term search", lambda: search_terms(
-                query, spaces=spaces, for_property=request.query_params.get("for") or None, limit=limit))
+                query, spaces=spaces, for_property=values.get("for"), limit=limit))
         except UsageError as exc:
             raise ServiceError(400, "bad-term-search", str(exc)) from None
         answer = {"query": query, "terms": matches}
         if not matches:
             from evkg.authoring.terms import no_match_message
 
-            answer["message"] = await service.run("term search", no_match_message, query,
-                                                  request.query_params.get("for") or None)
+            answer["message"] = await service.run("term search", no_match_message, query, values.get("for"))
         return JSONResponse(answer)
 
     async def new(request):
         from evkg.authoring.template import template
 
-        kind = request.query_params.get("kind", "generic")
-        fmt = request.query_params.get("format", "yaml")
+        from evkg.web.http import single_values
+
+        values = single_values(request, known=("kind", "format"))     # a second kind would silently win
+        kind, fmt = values.get("kind", "generic"), values.get("format", "yaml")
         try:
             text = await service.run("template", template, kind, fmt)
         except EvkgError as exc:

@@ -41,11 +41,20 @@ def _accept(request, offers: list[str]) -> str:
     return offer if q > 0 else offers[0]
 
 
-def single_values(request, formats=None) -> dict:
+def single_values(request, formats=None, *, known=None, repeatable=()) -> dict:
     """The query parameters, each given once and not empty, and `format` one of `formats` when given: a
-    repeated, empty or unknown value is refused rather than quietly replaced by another."""
+    repeated, empty or unknown value is refused rather than quietly replaced by another. ``known``: the only
+    names taken (a misspelt one is refused, not ignored); ``repeatable``: names that may come more than once
+    (left out of the answer: read them with getlist)."""
     values: dict = {}
     for key, value in request.query_params.multi_items():
+        if known is not None and key not in known:
+            from evkg.core.safe_text import shortened, visible
+
+            raise ServiceError(400, "bad-parameter", f"the parameter {shortened(visible(key), 60)!r} is not one "
+                               f"this address takes; it takes {', '.join(known)}.")
+        if key in repeatable:
+            continue
         if key in values:
             raise ServiceError(400, "bad-parameter", f"the parameter {key} is given more than once; give it once.")
         if not value.strip():

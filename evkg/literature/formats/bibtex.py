@@ -5,6 +5,7 @@ import logging
 import re
 
 from evkg.literature.formats import _clean, _pmcid, _year
+from evkg.literature.formats.bibtex_strings import Expander, ValueProblem
 from evkg.literature.records import Problem, Reference, _split_free_name, author_name, retraction_sign
 
 
@@ -16,8 +17,20 @@ def read_bibtex(path: str, text: str):
     from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 
     logging.getLogger("bibtexparser").setLevel(logging.ERROR)  # we report failed blocks ourselves
-    library = bibtexparser.parse_string(text)
+    # read as written: the values are expanded here (bibtexparser's own step leaves `a # b` as written)
+    library = bibtexparser.parse_string(text, parse_stack=[])
     refs, problems = [], []
+    expander = Expander(MAX_FIELD_CHARACTERS, max(10 * len(text), 1_000_000), path)
+    for string in library.strings:
+        expander.define(string.key, str(string.value))
+    for entry in list(library.entries):
+        for field in entry.fields:
+            try:
+                field.value = expander.expand(str(field.value))
+            except ValueProblem as exc:
+                library.remove(entry)
+                problems.append(Problem(path, entry.start_line + 1, entry.key, f"its field '{field.key}' {exc}"))
+                break
     # LaTeX decoding takes time growing with the square of a field's length (a 20 MB title ran for hours), so
     # an entry with a field longer than any bibliography holds is reported and left out before decoding
     for entry in list(library.entries):

@@ -1,0 +1,76 @@
+"""Careless paths and values given to the command line: each is named, with what is wrong and how to fix it."""
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_session import run
+
+
+def test_importing_a_missing_reference_file_is_an_error_not_a_count_of_nothing(capsys, tmp_path):
+    code, out, err = run(capsys, "literature", "import", tmp_path / "my-library.bib",
+                         "--into", tmp_path / "refs.ttl")
+    assert code == 2
+    assert "0 added" not in out + err
+    assert f"error: {tmp_path / 'my-library.bib'}: no such file. Check the path and spelling." in err
+
+
+def test_a_missing_folder_on_the_way_is_named_as_the_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "literature", "import", tmp_path / "exports" / "pubmed" / "my-library.bib",
+                       "--into", tmp_path / "refs.ttl")
+    assert code == 2
+    assert f"no such file: the folder {tmp_path / 'exports'} does not exist." in err
+
+
+def test_a_folder_where_a_file_is_needed_says_to_name_a_file_inside_it(capsys, tmp_path):
+    code, _, err = run(capsys, "literature", "import", tmp_path)
+    assert code == 2
+    assert f"{tmp_path} is a folder, where a file is needed: name a file inside it" in err
+
+
+THOUSAND_NINES = "9" * 1000
+
+
+@pytest.mark.parametrize("name, text, shown", [
+    ("knee.yaml", f"id: knee-ev\ntype: EVProduct\nhasEVComponent:\n  sizeCutoffNm: {THOUSAND_NINES}.5e999\n",
+     "(1,006 characters), a number out of range"),
+    ("knee.json", '{"id": "knee-ev", "type": "EVProduct", "hasEVComponent": {"sizeCutoffNm": 1'
+     + "0" * 1000 + 'e-99999}}', "(1,008 characters), too close to zero")])
+def test_a_thousand_digit_number_is_quoted_shortened_in_the_message(capsys, tmp_path, name, text, shown):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", path)
+    assert code == 2 and shown in out + err
+    assert "9" * 100 not in out + err and "0" * 100 not in out + err
+
+
+@pytest.mark.parametrize("param, said", [
+    ("product=" + THOUSAND_NINES, "there is no product '999999999"),
+    ("jurisdiction=" + THOUSAND_NINES, "is not a jurisdiction evkg knows"),
+    (THOUSAND_NINES + "=EU", "has no parameter '999999999")])
+def test_a_pasted_page_as_a_query_parameter_is_quoted_shortened(capsys, built_store_path, param, said):
+    query = "evidence-for-product" if param.startswith("product") else "products-by-category"
+    code, out, err = run(capsys, "query", query, "--param", param, "--store", built_store_path)
+    assert code == 2 and said in err and "..." in err
+    assert "9" * 100 not in out + err
+
+
+def test_a_graph_answer_that_cannot_be_written_names_the_file(capsys, tmp_path, built_store_path):
+    """It said only 'cannot read or write: the disk is full', naming no file."""
+    query = tmp_path / "graph.rq"
+    query.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5\n", encoding="utf-8")
+    code, _, err = run(capsys, "query", query, "--store", built_store_path, "-f", "json", "-o", "/dev/full")
+    assert code == 2 and "cannot write the answer to /dev/full: the disk is full" in err, err
+
+
+def test_a_finding_on_no_product_is_counted_in_the_summary(capsys, tmp_path):
+    """A redefinition of a vocabulary term that no product reaches failed the check (exit 1) while the summary
+    said '0 violation(s)'."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl"
+    path = tmp_path / "e1.ttl"
+    path.write_text(example.read_text(encoding="utf-8") + "\nevkg:intendedUse rdfs:subPropertyOf "
+                    "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> .\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", path)
+    assert code == 1 and "redefines evkg:intendedUse" in out
+    assert "; 1 violation(s)," in out.splitlines()[-1]

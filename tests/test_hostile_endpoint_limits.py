@@ -1,0 +1,94 @@
+"""A remote endpoint cannot hold evkg past its time limit: at the limit the read itself ends, so no thread keeps
+reading from a server that trickles its answer (run inside another program, such a thread would read for days)."""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+
+from tests.cli_session import run
+
+
+class TricklingServer:
+    """A local HTTP server that answers one byte at a time, without end, and notes when the client hangs up."""
+
+    def __init__(self, head: bytes):
+        self.head = head
+        self.hung_up = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(4)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/sparql"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        try:
+            connection = self.listener.accept()[0]
+        except OSError:
+            return
+        with connection:
+            try:
+                connection.recv(65536)
+                connection.sendall(self.head)
+                while True:
+                    connection.sendall(b" ")
+                    time.sleep(0.2)
+            except OSError:
+                self.hung_up.set()
+
+    def close(self):
+        self.listener.close()
+
+
+def _readers():
+    return [t for t in threading.enumerate() if t.name == "evkg-query" and t.is_alive()]
+
+
+def _assert_stopped(capsys, tmp_path, head: bytes, *command):
+    server = TricklingServer(head)
+    query = tmp_path / "ask.rq"
+    query.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    try:
+        code, _, err = run(capsys, *(command or ("query", query)), "--endpoint", server.url, "--timeout", "1")
+        assert code == 2 and "did not answer within 1 s" in err and "Traceback" not in err, err
+        # the connection is closed by evkg, not left to a reader that would go on until the byte cap
+        assert server.hung_up.wait(30), "evkg kept reading after the time limit"
+        for thread in _readers():
+            thread.join(30)
+        assert not _readers()
+    finally:
+        server.close()
+
+
+def test_a_trickled_answer_body_is_cut_at_the_time_limit(capsys, tmp_path):
+    _assert_stopped(capsys, tmp_path, b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                                      b"Content-Length: 100000000\r\n\r\n")
+
+
+def test_trickled_headers_are_cut_at_the_time_limit(capsys, tmp_path):
+    _assert_stopped(capsys, tmp_path, b"HTTP/1.1 200 OK\r\nX-Slow: ")
+
+
+def test_loading_into_a_store_that_trickles_its_answer_is_cut_at_the_time_limit(capsys, tmp_path, built_store_path):
+    _assert_stopped(capsys, tmp_path, b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n",
+                    "load", "--store", built_store_path, "--quiet")
+
+
+def test_a_time_limit_under_a_second_holds(capsys, tmp_path):
+    """SPARQLWrapper keeps whole seconds: --timeout 0.5 became 0, no limit on the socket at all."""
+    server = TricklingServer(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+    query = tmp_path / "ask.rq"
+    query.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    try:
+        code, _, err = run(capsys, "query", query, "--endpoint", server.url, "--timeout", "0.5")
+        assert code == 2 and "did not answer within 0.5 s" in err, err
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("command", [("query", "products-by-category"), ("load",)])
+def test_an_endless_time_limit_for_an_endpoint_is_refused_in_words(capsys, command):
+    code, _, err = run(capsys, *command, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "inf")
+    assert code == 2 and "at most 86,400 (a day) for an endpoint, not inf" in err and "Traceback" not in err, err
