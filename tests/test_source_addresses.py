@@ -72,3 +72,16 @@ def test_a_home_page_or_a_page_several_acts_give_names_no_act(capsys, tmp_path):
     shared = "https://www.law.go.kr/LSW/eng/engMain.do"                    # the page of three Korean acts
     warned = _source_warnings(capsys, tmp_path, "https://www.mfds.go.kr", shared)
     assert set(warned) == {"https://www.mfds.go.kr", shared}
+
+
+def test_a_paper_evkg_lacks_cited_by_its_doi_link_or_identifier_is_told_to_import_it_not_to_cite_its_doi_link(
+        capsys, tmp_path):
+    # Gorringe et al. 2009 (N. lactamica OMV vaccine), not bundled: the DOI link, evkg's paper name and the PubMed
+    # page were each called "a web page" and told to "cite its DOI link", which the first already is
+    doi, pmid = "10.1128/CVI.00118-09", "19553555"
+    warned = _source_warnings(capsys, tmp_path, f"https://doi.org/{doi}", f"paper:doi/{doi}",
+                              f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", f"paper:pmid/{pmid}")
+    assert len(warned) == 4, warned
+    for source, message in warned.items():
+        assert "web page" not in message and "cite its DOI link" not in message, source
+        assert "evkg literature import" in message and ("DOI " + doi in message or "PMID " + pmid in message), message

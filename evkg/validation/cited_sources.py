@@ -4,6 +4,7 @@ data, so this check runs here; its shape (SRC-01) carries the general wording, s
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import SH
@@ -34,6 +35,9 @@ def unresolved_source_results(submitted) -> list:
             return frozenset({SOURCE_AS_TEXT})
         if link:
             return frozenset({TRIAL_NOT_CURATED.format(link=link)})
+        paper = _paper_named(str(source))
+        if paper:
+            return frozenset({PAPER_NOT_HELD.format(paper=paper)})
         return frozenset({WEB_PAGE}) if str(source).startswith(("http://", "https://")) else messages
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
                       severity=SH.Warning, messages=said(source), component=SH.SPARQLConstraintComponent)
@@ -51,8 +55,25 @@ WEB_PAGE = ("This web page is not a paper or legal act evkg holds, so reports ca
             "import refs.bib` if evkg does not know it. A law or guideline: find the name evkg gives it with `evkg "
             "cite \"Regulation (EC) No 1394/2007\"` (its title as reports print it) and cite that name; an EUR-Lex, "
             "ELI or eCFR address of an act evkg holds is understood as that act.")
+PAPER_NOT_HELD = ("This paper ({paper}) is cited in a form evkg reads, but it is not among the papers evkg holds or "
+                  "you imported, so reports can name it only by that identifier, not by its authors, title and year. "
+                  "Import its "
+                  "reference with `evkg literature import refs.bib` (BibTeX, RIS, CSL-JSON or MEDLINE, e.g. exported "
+                  "from PubMed or the publisher's page).")
 DOI_AS_NAME = ("This source is the DOI {doi} written so that it reads as a name, not as the paper. Write it as its "
                "link, {link} ({known}).")
+
+
+def _paper_named(iri: str) -> str | None:
+    """"DOI …" or "PMID …" when the IRI names a paper: a DOI link, a PubMed page or evkg's paper IRI."""
+    from evkg.literature.identifiers import PAPER_DOI_BASE, PAPER_PMID_BASE
+    from evkg.literature.web_addresses import pmid_in_link
+
+    doi = re.match(r"https?://(?:dx\.)?doi\.org/(10\.\S+)", iri)
+    if doi or iri.startswith(PAPER_DOI_BASE):
+        return "DOI " + unquote(doi.group(1) if doi else iri[len(PAPER_DOI_BASE):])
+    pmid = iri[len(PAPER_PMID_BASE):] if iri.startswith(PAPER_PMID_BASE) else pmid_in_link(iri)
+    return f"PMID {pmid}" if pmid else None
 
 
 def _doi_written_as_a_name(iri: str) -> str | None:
