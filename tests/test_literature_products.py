@@ -872,10 +872,13 @@ EXPECTED["menpf1-feta-omv"] = {
 # Canine stem-cell exosomes given to dogs: a veterinary medicinal product (Reg. (EU) 2019/6 Art. 4(1)), a new animal
 # drug (FD&C Act 201(v)) and an animal drug under the agriculture ministry in Korea (Pharmaceutical Affairs Act Art.
 # 85): outside the human medicinal-product law evkg applies, in every jurisdiction, with no question left open.
-EXPECTED["kim-canine-asc-exo-atopic-dermatitis"] = {
-    "OutOfScope": "out-of-scope",
-    "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
-}
+# The study's human stem-cell exosomes given to the same dogs: human origin changes nothing, the product is still
+# meant only for animals (and a human cell product for animals is no HCT/P, 21 CFR 1271.3(d): for a human recipient).
+for _name in ("kim-canine-asc-exo-atopic-dermatitis", "kim-human-asc-exo-canine-atopic-dermatitis"):
+    EXPECTED[_name] = {
+        "OutOfScope": "out-of-scope",
+        "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+    }
 # A plasma test reading the surface proteins of tumour vesicles: an in vitro diagnostic medical device (Reg. (EU)
 # 2017/746 Art. 2(2); 21 CFR 809.3(a); Korea's In Vitro Diagnostic Medical Devices Act Art. 2): nothing is given
 # to a patient, so it is no medicine anywhere.
