@@ -1271,3 +1271,14 @@ def test_an_open_question_on_an_other_substance_without_a_length_asks_for_it_if_
     polysaccharide = combination("va-mengoc-bc").rationale
     assert "if it is a protein or peptide" in polysaccharide and "do not report" not in polysaccharide
     assert combination("rion-pep-tisseel").status != UNDECIDED
+
+
+def test_the_hcc_vesicle_test_and_the_dogs_name_terms_evkg_knows():
+    """Hepatocellular carcinoma (MONDO:0007256) and the dog (NCBITaxon:9615) were not in the bundled term index, so
+    `evkg terms search "hepatocellular carcinoma"` found nothing and both descriptions were told their term could not
+    be checked (TERM-02)."""
+    for name, term in (("sun-hcc-ev-ecg-score", "MONDO:0007256"), ("kim-canine-asc-exo-atopic-dermatitis",
+                                                                   "NCBITaxon:9615")):
+        report = validate(load_rdf(FIXTURES / f"{name}.yaml"), profile="published")
+        unchecked = [r for p in report.products for r in p.results if r.constraint_id == "TERM-02"]
+        assert not unchecked, (name, [r.message for r in unchecked])
