@@ -316,3 +316,14 @@ def test_a_template_does_not_offer_what_the_checks_do_not_ask_of_its_kind(kind, 
     keys = _keys_to_fill(template(kind))
     assert not keys & unasked, keys & unasked
     assert asked <= keys, asked - keys
+
+
+def test_the_omv_vaccine_template_leaves_how_the_vesicles_formed_to_the_describer():
+    """The kind preset NaturallyReleasedEV, yet the licensed vaccine it names as its example (Bexsero) and MenBvac
+    (tests/fixtures/products/menbvac-normandy.yaml) use vesicles extracted with detergent, whose formation their
+    descriptions leave open: a describer keeping the preset told MFDS's scope question a fact the source never gave.
+    The template now asks for it and says how extracted vesicles differ; the facts that define the kind stay set."""
+    text = template("omv-vaccine", "yaml")
+    assert re.search(r"^\s*vesicleKind:\s*$", text, re.MULTILINE)
+    assert "NaturallyReleasedEV    #" not in text and "detergent" in text
+    assert re.search(r"^\s*particleKind: OuterMembraneVesicle\s+# .*set for this kind", text, re.MULTILINE)

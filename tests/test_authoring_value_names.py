@@ -103,6 +103,16 @@ def test_a_name_of_no_value_stays_as_written_and_is_reported(capsys, tmp_path):
     assert [r["severity"] for r in route] == ["Violation"] and route[0]["value"] == "IV infusion"
 
 
+def test_a_source_material_written_as_the_culture_medium_is_told_to_name_the_cells_grown(capsys, tmp_path):
+    """The canine stem-cell exosomes of Kim et al. 2024 (doi:10.3390/ani14020282) come from conditioned medium. Written
+    so, the finding listed the values and guessed MicrobialCulture from the shared word "Culture"; it now says that
+    the source material is the cells grown, and which value each kind of cell takes."""
+    path = variant(tmp_path, "medium.yaml", "evSourceMaterial: PrimaryHumanCells",
+                   "evSourceMaterial: CellCultureConditionedMedium")
+    [medium] = [r["message"] for r in check(capsys, path)["results"] if r["constraint"] == "S-evSourceMaterial"]
+    assert "name the cells grown" in medium and "AnimalMaterial for cells of an animal" in medium
+
+
 def test_json_without_context_is_lenient_and_json_ld_with_the_context_stays_exact(tmp_path):
     """The plain JSON form (no @context) reads `No Cells` as NoCells; a JSON-LD document that names the evkg
     context gets JSON-LD's reading of it: not a term of the context, so text, which the checks reject."""

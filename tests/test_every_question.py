@@ -42,9 +42,6 @@ LAW_LEAVES_OPEN = {
     ("exosting", "Q_EU_Immunological"):
         "an anti-tumour product whose active substance is a small-molecule STING agonist, not the vesicle",
     ("caelyx-doxil", "Q_KR_GeneTherapy"): "a synthetic carrier outside the MFDS guideline's scope",
-    ("ginger-exo-pcos", "Q_KR_GeneTherapy"): "plant vesicles need additional considerations (MFDS guideline)",
-    ("grape-exo-mucositis", "Q_KR_GeneTherapy"): "plant vesicles need additional considerations (MFDS guideline)",
-    ("plant-exo-curcumin", "Q_KR_GeneTherapy"): "plant vesicles need additional considerations (MFDS guideline)",
 }
 AUTHORITY = {"EU": "competent authority", "US": "FDA", "KR": "MFDS"}
 

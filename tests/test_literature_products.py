@@ -401,12 +401,13 @@ EXPECTED = {
     # taking "cells" from Dir. 2004/23/EC Art. 3(a); Art. 2(1)(b)), and nothing genetic: not an ATMP although the
     # powder's cell content is not reported. No human material, no GMO. US: taken by mouth for a structure or
     # function aim: drug or dietary supplement (21 U.S.C. 321(g)(1), 321(ff); contested); plant, so no HCT/P.
-    # Korea: plant vesicles are outside the guideline's core scope (KR-03).
+    # Korea: plant vesicles are outside the guideline's core scope (KR-03), but nothing genetic is introduced, so not a
+    # gene therapy product whatever the scope (Enforcement Decree of the Advanced Regenerative Bio Act Art. 2(1)2).
     "citraves-lemon-ev": {
         "EU_MedicinalProduct": "contested", "EU_NotSCTMP": "settled", "EU_NotTEP": "settled", "EU_NotATMP": "settled",
         "EU_NotGTMP": "settled", "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled",
         "US_Drug": "contested", "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled",
-        "US_NotCombinationProduct": "settled", "Q_KR_GeneTherapy": UNDECIDED,
+        "US_NotCombinationProduct": "settled", "KR_NotGeneTherapyProduct": "provisional",
     },
     # Bovine milk exosomes spread on the face against skin ageing, no disease named. EU: medicinal by function or a
     # cosmetic (Reg. 1223/2009 Art. 2(1)(a); the Annex II entry 416 ban covers human material only: contested);
@@ -839,6 +840,54 @@ EXPECTED["cui-bmsc-exo-fibrin-ta-implant"] = {
 }
 
 
+# Wild-type meningococcal outer-membrane vesicles (MenBvac) and those of the commensal N. lactamica, extracted with
+# detergent, as vaccines against meningococcal disease: vaccines against an infectious disease (Dir. 2001/83/EC
+# Art. 1(4)), so immunological and biological and never a GTMP (Annex I Part IV 2.1, last sentence); no cells, not
+# an ATMP; bacterial, no human starting material; unmodified strains: no GMO question. US: vaccines, biological
+# products (PHS Act 351(i)); bacterial, not HCT/Ps (21 CFR 1271.3(d)). Korea: whether extracted vesicles are in the
+# MFDS guideline's scope is open; bacterial material holds no human or animal cells (Enforcement Decree Art.
+# 2(1)1), and nothing genetic is introduced, so no gene therapy whatever the scope (Art. 2(1)2).
+for _name in ("menbvac-normandy", "nlactamica-omv"):
+    EXPECTED[_name] = {
+        "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
+        "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+        "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled",
+        "US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+        "US_NotGeneTherapy": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+        "Q_KR_EVTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled", "KR_NotGeneTherapyProduct": "provisional",
+        "absent": ["EU_GMOAssessmentQuestion", "US_RFDRecommended"],
+    }
+# MenPF-1: the same kind of vaccine from a strain modified to express FetA. Still a vaccine against an infectious
+# disease, so not a GTMP whatever DNA the strain leaves; made with a modified organism: centralised procedure
+# (Reg. 726/2004 Annex I point 1, provisional) and the GMO question (Dir. 2001/18/EC; contested). US: a vaccine; whether
+# the vesicles carry transgene DNA is not reported, so the gene-therapy question stays open (as for GMMA). Korea:
+# the scope is open, and a modified producer makes a gene-therapy candidate only of an EV therapy product (KR-02).
+EXPECTED["menpf1-feta-omv"] = {
+    "EU_VaccineAgainstInfectiousDisease": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
+    "US_Vaccine": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED, "Q_KR_GeneTherapy": UNDECIDED,
+    "KR_NotCellTherapyProduct": "settled", "absent": ["KR_NotGeneTherapyProduct"],
+}
+# Canine stem-cell exosomes given to dogs: a veterinary medicinal product (Reg. (EU) 2019/6 Art. 4(1)), a new animal
+# drug (FD&C Act 201(v)) and an animal drug under the agriculture ministry in Korea (Pharmaceutical Affairs Act Art.
+# 85): outside the human medicinal-product law evkg applies, in every jurisdiction, with no question left open.
+# The study's human stem-cell exosomes given to the same dogs: human origin changes nothing, the product is still
+# meant only for animals (and a human cell product for animals is no HCT/P, 21 CFR 1271.3(d): for a human recipient).
+for _name in ("kim-canine-asc-exo-atopic-dermatitis", "kim-human-asc-exo-canine-atopic-dermatitis"):
+    EXPECTED[_name] = {
+        "OutOfScope": "out-of-scope",
+        "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+    }
+# A plasma test reading the surface proteins of tumour vesicles: an in vitro diagnostic medical device (Reg. (EU)
+# 2017/746 Art. 2(2); 21 CFR 809.3(a); Korea's In Vitro Diagnostic Medical Devices Act Art. 2): nothing is given
+# to a patient, so it is no medicine anywhere.
+EXPECTED["sun-hcc-ev-ecg-score"] = {
+    "EU_InVitroDiagnosticMedicalDevice": "settled", "US_InVitroDiagnosticProduct": "settled",
+    "KR_InVitroDiagnosticMedicalDevice": "settled",
+    "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
+}
+
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
     result = classify(graph)
@@ -968,17 +1017,26 @@ def test_a_fact_the_registry_does_not_report_is_named_in_a_sentence_that_reads_f
     assert messages["F-cellContent"].startswith("Not reported by the source: cells in the final product. ")
 
 
-def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which():
-    """Plant vesicles are outside the MFDS guideline's core scope, so KR-03 leaves the EV-therapy question open,
-    and the gene-therapy question (KR-02, KR-02b need an EV therapy product) cannot be answered. The report names
-    that gate instead of saying the law leaves the gene-therapy question open."""
-    _, outcomes = _answers("wang-gdn-mtx-colitis")
+def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which(tmp_path):
+    """Plant vesicles are outside the MFDS guideline's core scope, so KR-03 leaves the EV-therapy question open;
+    were the ginger genetically modified, the gene-therapy question (KR-02 needs an EV therapy product) could not
+    be answered. The report names that gate instead of saying the law leaves the gene-therapy question open."""
+    _, outcomes = _variant(tmp_path, "wang-gdn-mtx-colitis", "geneticallyModified: false", "geneticallyModified: true")
     scope = next(o for o in outcomes if o.rule == "KR-03")
     assert (scope.category.split("#")[1], scope.status) == ("Undecided", "provisional")
     gene = next(o for o in outcomes if o.question == str(EVKG.Q_KR_GeneTherapy) and o.status == "undecided")
     assert not gene.missing
-    assert "KR-03 leaves open" in gene.rationale and "KR-02, KR-02b" in gene.rationale
+    assert "KR-03 leaves open" in gene.rationale and "would KR-02 answer" in gene.rationale
     assert "the law leaves it open" not in gene.rationale
+
+
+def test_plant_vesicles_with_nothing_genetic_introduced_are_no_gene_therapy_product_in_korea():
+    """Ginger vesicles carrying methotrexate, the ginger unmodified: KR-03 leaves the EV-therapy question open, but
+    Korean law defines gene therapy as transferring genetic material (Enforcement Decree of the Advanced
+    Regenerative Bio Act, Art. 2(1)2), and nothing genetic is introduced, so the answer does not wait for the scope."""
+    _, outcomes = _answers("wang-gdn-mtx-colitis")
+    gene = [(o.category.split("#")[1], o.status, o.rule) for o in outcomes if o.question == str(EVKG.Q_KR_GeneTherapy)]
+    assert gene == [("KR_NotGeneTherapyProduct", "provisional", "KR-02b")]
 
 
 def test_a_trial_evkg_does_not_hold_is_answered_with_its_registry_link(tmp_path):
@@ -1213,3 +1271,14 @@ def test_an_open_question_on_an_other_substance_without_a_length_asks_for_it_if_
     polysaccharide = combination("va-mengoc-bc").rationale
     assert "if it is a protein or peptide" in polysaccharide and "do not report" not in polysaccharide
     assert combination("rion-pep-tisseel").status != UNDECIDED
+
+
+def test_the_hcc_vesicle_test_and_the_dogs_name_terms_evkg_knows():
+    """Hepatocellular carcinoma (MONDO:0007256) and the dog (NCBITaxon:9615) were not in the bundled term index, so
+    `evkg terms search "hepatocellular carcinoma"` found nothing and both descriptions were told their term could not
+    be checked (TERM-02)."""
+    for name, term in (("sun-hcc-ev-ecg-score", "MONDO:0007256"), ("kim-canine-asc-exo-atopic-dermatitis",
+                                                                   "NCBITaxon:9615")):
+        report = validate(load_rdf(FIXTURES / f"{name}.yaml"), profile="published")
+        unchecked = [r for p in report.products for r in p.results if r.constraint_id == "TERM-02"]
+        assert not unchecked, (name, [r.message for r in unchecked])

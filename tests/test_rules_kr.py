@@ -60,7 +60,13 @@ CASES = [
      dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:HybridVesicle")),
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(source_geneticallyModified=None)),
     ("KR-02b", "KR_NotGeneTherapyProduct", dict(cargo=SYNTHETIC_RNA), dict(cargo=RECOMBINANT_RNA)),
-    ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(cellContent=None)),
+    # nothing genetic introduced answers the question whether or not the vesicles are in the guideline's core scope
+    # (Enforcement Decree Art. 2(1)2): cell content unstated, plant or extracted vesicles; not for a synthetic carrier
+    ("KR-02b", "KR_NotGeneTherapyProduct", dict(cellContent=None), dict(intendedUse="evkg:DiagnosticInVitro")),
+    ("KR-02b", "KR_NotGeneTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin"),
+     dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle")),
+    ("KR-02b", "KR_NotGeneTherapyProduct", dict(prep_evOriginKind="evkg:BacterialOrigin", prep_vesicleKind=None),
+     dict(prep_evOriginKind=None)),
     # In Vitro Diagnostic Medical Devices Act Art. 2: a test on specimens taken from people
     ("KR-01f", "KR_InVitroDiagnosticMedicalDevice", dict(intendedUse="evkg:DiagnosticInVitro"),
      dict(intendedUse=["evkg:DiagnosticInVitro", "evkg:Regenerative"])),
@@ -116,7 +122,7 @@ def test_cell_free_msc_evs_are_ev_therapy_products_not_cell_therapy():
 
 
 def test_gene_therapy_question_behind_an_open_gate_names_the_gates_missing_fact():
-    result = run(describe(cellContent=None))
+    result = run(describe(cellContent=None, source_geneticallyModified="true"))
     answer = next(o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_GeneTherapy))
     assert answer.status == "undecided"
     assert {m["property"] for m in answer.missing} == {str(EVKG.cellContent)}

@@ -74,16 +74,23 @@ def test_a_home_page_or_a_page_several_acts_give_names_no_act(capsys, tmp_path):
     assert set(warned) == {"https://www.mfds.go.kr", shared}
 
 
-def test_a_paper_or_act_name_evkg_lacks_is_told_so_not_called_a_web_page(capsys, tmp_path):
-    warned = _source_warnings(capsys, tmp_path, "paper:doi/10.3390/cosmetics7040090", "paper:pmid/1",
-                              "act:eu-dir-2001-83-typo")
-    doi_paper, pmid_paper = warned["paper:doi/10.3390/cosmetics7040090"], warned["paper:pmid/1"]
-    act = warned["act:eu-dir-2001-83-typo"]
-    assert not any("web page" in message for message in warned.values())
-    assert "does not hold the paper" in doi_paper and "evkg literature import" in doi_paper
-    assert "https://doi.org/10.3390/cosmetics7040090" in doi_paper
-    assert "https://pubmed.ncbi.nlm.nih.gov/1" in pmid_paper
+def test_an_act_name_evkg_lacks_is_told_so_not_called_a_web_page(capsys, tmp_path):
+    act = _source_warnings(capsys, tmp_path, "act:eu-dir-2001-83-typo")["act:eu-dir-2001-83-typo"]
+    assert "web page" not in act
     assert "no law or guideline named act:eu-dir-2001-83-typo" in act
     assert "evkg cite act:eu-dir-2001-83-typo" in act
     code, out, err = run(capsys, "cite", "act:eu-dir-2001-83-typo")    # the command the message names helps
     assert code == 2 and "eu-dir-2001-83" in err
+
+
+def test_a_paper_evkg_lacks_cited_by_its_doi_link_or_identifier_is_told_to_import_it_not_to_cite_its_doi_link(
+        capsys, tmp_path):
+    # Gorringe et al. 2009 (N. lactamica OMV vaccine), not bundled: the DOI link, evkg's paper name and the PubMed
+    # page were each called "a web page" and told to "cite its DOI link", which the first already is
+    doi, pmid = "10.1128/CVI.00118-09", "19553555"
+    warned = _source_warnings(capsys, tmp_path, f"https://doi.org/{doi}", f"paper:doi/{doi}",
+                              f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/", f"paper:pmid/{pmid}")
+    assert len(warned) == 4, warned
+    for source, message in warned.items():
+        assert "web page" not in message and "cite its DOI link" not in message, source
+        assert "evkg literature import" in message and ("DOI " + doi in message or "PMID " + pmid in message), message

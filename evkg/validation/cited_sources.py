@@ -4,6 +4,7 @@ data, so this check runs here; its shape (SRC-01) carries the general wording, s
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import SH
@@ -34,9 +35,12 @@ def unresolved_source_results(submitted) -> list:
             return frozenset({SOURCE_AS_TEXT})
         if link:
             return frozenset({TRIAL_NOT_CURATED.format(link=link)})
-        held = _name_evkg_lacks(str(source))
-        if held:
-            return frozenset({held})
+        paper = _paper_named(str(source))
+        if paper:
+            return frozenset({PAPER_NOT_HELD.format(paper=paper)})
+        act = _act_named(str(source))
+        if act:
+            return frozenset({ACT_NOT_HELD.format(name=act)})
         return frozenset({WEB_PAGE}) if str(source).startswith(("http://", "https://")) else messages
     return [RawResult(focus=subject, path=DCT.source, value=source, shape=UNRESOLVED_SOURCE_SHAPE,
                       severity=SH.Warning, messages=said(source), component=SH.SPARQLConstraintComponent)
@@ -54,8 +58,11 @@ WEB_PAGE = ("This web page is not a paper or legal act evkg holds, so reports ca
             "import refs.bib` if evkg does not know it. A law or guideline: find the name evkg gives it with `evkg "
             "cite \"Regulation (EC) No 1394/2007\"` (its title as reports print it) and cite that name; an EUR-Lex, "
             "ELI or eCFR address of an act evkg holds is understood as that act.")
-PAPER_NOT_HELD = ("evkg does not hold the paper {name}, so reports cannot say what it is. Import it with `evkg "
-                  "literature import refs.bib` (a BibTeX or RIS export of the reference){link}.")
+PAPER_NOT_HELD = ("This paper ({paper}) is cited in a form evkg reads, but it is not among the papers evkg holds or "
+                  "you imported, so reports can name it only by that identifier, not by its authors, title and year. "
+                  "Import its "
+                  "reference with `evkg literature import refs.bib` (BibTeX, RIS, CSL-JSON or MEDLINE, e.g. exported "
+                  "from PubMed or the publisher's page).")
 ACT_NOT_HELD = ("evkg holds no law or guideline named {name}. `evkg cite {name}` lists the closest names it holds, "
                 "and `evkg cite \"Regulation (EC) No 1394/2007\"` finds an act by its title as reports print it; cite "
                 "the act by that name.")
@@ -63,19 +70,21 @@ DOI_AS_NAME = ("This source is the DOI {doi} written so that it reads as a name,
                "link, {link} ({known}).")
 
 
-def _name_evkg_lacks(iri: str) -> str | None:
-    """The message for an evkg name of a paper (paper:doi/…, paper:pmid/…) or act (act:…) that the graph and the
-    user's references lack; such a name is not a web page anyone can open."""
-    name = iri[len(EVD):] if iri.startswith(EVD) else ""
-    kind, _, rest = name.partition("/")
-    if kind == "paper" and rest:
-        scheme, _, number = rest.partition("/")
-        link = {"doi": "https://doi.org/", "pmid": "https://pubmed.ncbi.nlm.nih.gov/"}.get(scheme.lower())
-        return PAPER_NOT_HELD.format(name=f"paper:{rest}",
-                                     link=f", or cite its link, {link}{number}, which reports can at least point to" if link and number else "")
-    if kind == "act" and rest:
-        return ACT_NOT_HELD.format(name=f"act:{rest}")
-    return None
+def _paper_named(iri: str) -> str | None:
+    """"DOI …" or "PMID …" when the IRI names a paper: a DOI link, a PubMed page or evkg's paper IRI."""
+    from evkg.literature.identifiers import PAPER_DOI_BASE, PAPER_PMID_BASE
+    from evkg.literature.web_addresses import pmid_in_link
+
+    doi = re.match(r"https?://(?:dx\.)?doi\.org/(10\.\S+)", iri)
+    if doi or iri.startswith(PAPER_DOI_BASE):
+        return "DOI " + unquote(doi.group(1) if doi else iri[len(PAPER_DOI_BASE):])
+    pmid = iri[len(PAPER_PMID_BASE):] if iri.startswith(PAPER_PMID_BASE) else pmid_in_link(iri)
+    return f"PMID {pmid}" if pmid else None
+
+
+def _act_named(iri: str) -> str | None:
+    """"act:…" when the IRI is evkg's name for a law or guideline (one the graph lacks, as a typing error makes)."""
+    return f"act:{iri[len(EVD) + 4:]}" if iri.startswith(f"{EVD}act/") and len(iri) > len(EVD) + 4 else None
 
 
 def _doi_written_as_a_name(iri: str) -> str | None:
