@@ -4,15 +4,18 @@ the lead centre of the primary mode of action in the US (21 CFR 3.2(k), 3.2(m), 
 in Korea. The statement is a fact about the product's design; stated without a device it is a mistake."""
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from rdflib import Graph
 
 from descriptions import checked_yaml
 from evkg.authoring.model import description_model
 from evkg.authoring.template import template
+from evkg.classification.engine import classify
 from evkg.core.namespaces import EVKG
 from evkg.io.load import load_rdf
 from evkg.io.write import to_turtle, to_yaml
@@ -98,3 +101,10 @@ def test_the_principal_action_survives_conversion_to_turtle_and_back():
     turtle = to_turtle(graph)
     assert "evkg:principalAction evkg:DevicePrincipal" in turtle
     assert "principalAction: DevicePrincipal" in to_yaml(Graph().parse(data=turtle, format="turtle"))
+
+
+def test_the_json_form_takes_the_principal_action_as_the_yaml_form_does(tmp_path):
+    path = tmp_path / "implant.json"
+    path.write_text(json.dumps(yaml.safe_load(IMPLANT)))
+    result = classify(load_rdf(path))
+    assert answers(result, "Q_US_LeadCenter") == {("US_LeadCenterCDRH", "provisional", "US-16g")}
