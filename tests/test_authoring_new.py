@@ -252,6 +252,7 @@ EXAMPLE_VALUES = {
     "evOriginKind": "HumanOrigin", "evSourceMaterial": "PrimaryHumanCells", "detected": "true",
     "markerCategory": "TransmembraneMarker", "method": "NanoparticleTrackingAnalysis", "quantityKind": "ModalDiameter",
     "value": "120", "geneticallyModified": "false", "producerCellType": "CL:0000134",
+    "principalAction": "",          # left empty: with no integral device there is no principal action to state
 }
 KIND_VALUES = {"ivd-test": {"evSourceMaterial": "OtherHumanBodyFluidOrTissue"}, "cosmetic-ev": {},
                "supplement-ev": {}}

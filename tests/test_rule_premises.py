@@ -170,7 +170,10 @@ def _category_premises():
 # firing cases of EU-07b, EU-08b and EU-08c state no disease claim, so EU-01 concludes a medicinal product from
 # the medical use alone (a fact these rules read themselves); the only producer fact left to remove is the
 # EV origin, which only EU-01c and EU-01e read (a human-origin product cannot be a cosmetic).
-PREMISE_KEPT_BY = {("EU-07b", EVKG_NS + "EU_MedicinalProduct"): "EU-01",
+# US-16g reads the integral device itself, and with it US-15d concludes the combination product of any drug (the
+# premise is taken away through the drug instead: tests/test_rules_us.py, a test on specimens of device-led design).
+PREMISE_KEPT_BY = {("US-16g", EVKG_NS + "US_CombinationProduct"): "US-15d",
+                   ("EU-07b", EVKG_NS + "EU_MedicinalProduct"): "EU-01",
                    ("EU-08b", EVKG_NS + "EU_MedicinalProduct"): "EU-01",
                    ("EU-08c", EVKG_NS + "EU_MedicinalProduct"): "EU-01"}
 

@@ -16,7 +16,7 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
              vesicle="NaturallyReleasedEV", material="PrimaryHumanCells", modified=False, incidental=None,
              cargo=(), no_cargo=True, role="ActiveSubstanceRole", cells="NoCells", engineered=None,
              donor="Allogeneic", setting="IndustrialManufacture", device=False, annex3=False,
-             scaffold=False, coformulated=(), determinations=(), orphan=None, routes=(), mechanisms=()) -> str:
+             principal=None, scaffold=False, coformulated=(), determinations=(), orphan=None, routes=(), mechanisms=()) -> str:
     """Turtle for one product; None leaves a fact out (open world). The default is worked example E1."""
     def val(v):
         if isinstance(v, bool):
@@ -30,7 +30,8 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
     product_facts = [("intendedUse", u) for u in uses or ()] + [("routeOfAdministration", r) for r in routes] + [
         ("mechanismOfAction", m) for m in mechanisms] + [
         ("diseaseClaim", disease_claim), ("evRole", role), ("cellContent", cells), ("cellsEngineered", engineered),
-        ("manufacturingSetting", setting), ("integralMedicalDevice", device), ("annexI3Indication", annex3),
+        ("manufacturingSetting", setting), ("integralMedicalDevice", device), ("principalAction", principal),
+        ("annexI3Indication", annex3),
         ("orphanDesignation", orphan)]
     if no_cargo and not cargo:
         product_facts.append(("hasNoLoadedCargo", True))
@@ -94,6 +95,7 @@ SIRNA = {"cargoKind": "NucleicAcid", "manufacture": "ChemicallySynthesised", "nu
          "effectIsGenetic": True}
 PROTEIN = {"cargoKind": "RecombinantProtein", "manufacture": "Recombinant", "lengthAminoAcids": 150}
 GTMP = dict(role="DeliveryVehicleRole", cargo=[MRNA], material="EstablishedCellLine", modified=True)
+BOVINE = dict(origin="AnimalOrigin", material="AnimalMaterial")
 SYNTHETIC = dict(origin="NoBiologicalOrigin", vesicle="FullySyntheticVesicle", material="ChemicalSynthesis",
                  modified=None, donor=None)
 
@@ -169,6 +171,10 @@ CASES = {
     "EU-21b": ({}, GTMP),
     "EU-21c": (GTMP, dict(GTMP, device=True)),
     "EU-22": (dict(device=True), {}),
+    # Reg. (EU) 2017/745 Art. 1(8): the constituent the description says acts principally decides the law
+    "EU-22b": (dict(device=True, principal="VesiclesPrincipal"), dict(device=True, principal="DevicePrincipal")),
+    "EU-22c": (dict(BOVINE, device=True, principal="DevicePrincipal"), dict(device=True, principal="DevicePrincipal")),
+    "EU-22d": (dict(device=True, principal="DevicePrincipal"), dict(BOVINE, device=True, principal="DevicePrincipal")),
     "EU-23": (dict(GTMP, setting="HospitalNonRoutinePreparation"), GTMP),
     "EU-24": (dict(setting="HospitalNonRoutinePreparation"), dict(GTMP, setting="HospitalNonRoutinePreparation")),
     "EU-25": (GTMP, dict(GTMP, setting="HospitalNonRoutinePreparation")),
@@ -204,6 +210,9 @@ NOT_STATED = {
     "EU-27b": dict(origin=None, material=None),
     "EU-27c": dict(material=None),
     "EU-28b": dict(modified=None),
+    "EU-22b": dict(device=True),
+    "EU-22c": dict(BOVINE, device=True),
+    "EU-22d": dict(device=True),
 }
 
 
@@ -320,3 +329,47 @@ def test_a_gene_therapy_product_answers_the_cell_therapy_and_tissue_engineering_
     with_cells = run(**dict(GTMP, cells="ViableCells", engineered=True, role="CombinedRole"))
     assert not with_cells.consistency_errors
     assert any(o.rule == "EU-17" and o.status == "superseded" for o in with_cells.outcomes)
+
+
+def route(result):
+    """(category, status, rule, alternatives) of the EU answer on the law of a product with an integral device."""
+    answer = next(o for o in result.outcomes if o.question == str(EVKG.Q_EU_IntegralDeviceRoute))
+    return (answer.category.split("#")[1], answer.status, answer.rule,
+            tuple(iri.split("#")[1] for iri, _ in answer.alternatives))
+
+
+def test_a_titanium_implant_coated_with_msc_exosomes_to_aid_osseointegration_is_a_device():
+    """The implant gives mechanical support and the vesicles only aid its integration: under Reg. (EU) 2017/745
+    Art. 1(8) a device incorporating a medicinal substance with ancillary action, not a medicinal product. Human
+    vesicles are also a derivative of human cells (Art. 1(10)), so which consultation applies is contested; the
+    same implant coated with bovine milk vesicles is settled."""
+    implant = dict(uses=("Regenerative",), device=True, principal="DevicePrincipal")
+    assert route(run(**implant)) == ("EU_DeviceWithAncillaryMedicinalSubstance", "contested", "EU-22d",
+                                     ("EU_DeviceWithHumanCellDerivative",))
+    assert route(run(**implant, **BOVINE)) == ("EU_DeviceWithAncillaryMedicinalSubstance", "settled", "EU-22c", ())
+    assert not [o for o in run(**implant).outcomes if o.category == str(EVKG.EU_IntegralProductMedicinalRoute)]
+
+
+def test_a_hydrogel_whose_vesicles_act_principally_is_governed_by_medicinal_product_law():
+    hydrogel = run(uses=("Regenerative",), routes=("TopicalOnWound",), device=True, principal="VesiclesPrincipal")
+    assert route(hydrogel) == ("EU_IntegralProductMedicinalRoute", "settled", "EU-22b", ())
+    assert not [o for o in hydrogel.outcomes if o.category == str(EVKG.EU_DeviceWithAncillaryMedicinalSubstance)]
+
+
+def test_unstated_principal_action_keeps_both_routes_open_and_asks_which_part_acts():
+    """Both routes stay open as before (EU-22); the route question is undecided and names the fact that decides it
+    and the rules it would let fire."""
+    result = run(device=True)
+    assert any(o.rule == "EU-22" and o.category == str(EVKG.EU_MedicinalProductDeviceCombination)
+               and o.status == "settled" for o in result.outcomes)
+    answer = next(o for o in result.outcomes if o.question == str(EVKG.Q_EU_IntegralDeviceRoute))
+    assert answer.status == "undecided"
+    [missing] = answer.missing
+    assert missing["property"] == str(EVKG.principalAction)
+    assert set(missing["rules"]) == {"EU-22b", "EU-22d"}
+    assert "DevicePrincipal" in missing["prompt"] and "VesiclesPrincipal" in missing["prompt"]
+
+
+def test_the_route_question_is_not_asked_without_a_device_or_of_an_atmp():
+    for facts in (dict(), dict(GTMP, device=True, principal="DevicePrincipal")):
+        assert not [o for o in run(**facts).outcomes if o.question == str(EVKG.Q_EU_IntegralDeviceRoute)], facts

@@ -87,6 +87,15 @@ CASES = [
      dict(intendedUse=BORDERLINE_USE, diseaseClaim="true")),
     ("KR-01d", "KR_EVTherapyProduct", dict(intendedUse=BORDERLINE_USE, diseaseClaim="false"),
      dict(intendedUse=BORDERLINE_USE, diseaseClaim="false", prep_evOriginKind="evkg:PlantOrigin")),
+    # a product with an integral device, read by the constituent that acts principally (provisional)
+    ("KR-04", "KR_IntegralProductAsDrug", dict(integralMedicalDevice="true", principalAction="evkg:VesiclesPrincipal"),
+     dict(integralMedicalDevice="true", principalAction="evkg:DevicePrincipal")),
+    ("KR-04", "KR_IntegralProductAsDrug", dict(integralMedicalDevice="true", principalAction="evkg:VesiclesPrincipal"),
+     dict(integralMedicalDevice="false", principalAction="evkg:VesiclesPrincipal")),
+    ("KR-04b", "KR_IntegralProductAsDevice", dict(integralMedicalDevice="true", principalAction="evkg:DevicePrincipal"),
+     dict(integralMedicalDevice="true")),
+    ("KR-04b", "KR_IntegralProductAsDevice", dict(integralMedicalDevice="true", principalAction="evkg:DevicePrincipal"),
+     dict(integralMedicalDevice="true", principalAction="evkg:DevicePrincipal", prep_evOriginKind="evkg:PlantOrigin")),
 ]
 
 
@@ -100,7 +109,8 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-03"} == \
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-03", "KR-04",
+                   "KR-04b"} == \
         {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
     assert graph.value(EVSH.KRRules, SH.targetClass) == EVKG.EVProduct
@@ -170,3 +180,17 @@ def test_a_borderline_product_waits_for_its_disease_claim_and_is_contested_witho
     assert (border.category, border.status) == (str(EVKG.KR_EVTherapyProduct), "contested")
     assert str(EVKG.KR_NotEVTherapyProduct) in {iri for iri, _ in border.alternatives}
     assert answer(diseaseClaim="true").status == "settled"
+
+
+def test_the_korean_route_of_a_device_product_is_provisional_and_says_the_sources_are_silent():
+    """Neither the acts read for Korea nor the MFDS vesicle guideline say how a product joining a drug and a
+    device is assigned, so both readings are provisional and the rationale says so."""
+    device_led = run(describe(integralMedicalDevice="true", principalAction="evkg:DevicePrincipal"))
+    assert statuses(device_led)["KR_IntegralProductAsDevice"] == "provisional"
+    answer = next(o for o in device_led.for_product(EX + "p") if o.rule == "KR-04b")
+    assert "unverified" in answer.rationale and "MFDS" in answer.rationale
+    unstated = run(describe(integralMedicalDevice="true"))
+    open_question = next(o for o in unstated.for_product(EX + "p") if o.question == str(EVKG.Q_KR_IntegralDeviceRoute))
+    assert open_question.status == "undecided"
+    assert [m["property"] for m in open_question.missing] == [str(EVKG.principalAction)]
+

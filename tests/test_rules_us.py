@@ -73,6 +73,8 @@ VEHICLE_DRUG = dict(evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE])
 PLANT = dict(prep_evOriginKind="evkg:PlantOrigin", prep_evSourceMaterial="evkg:PlantMaterial")
 SYNTHETIC = dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle",
                  prep_evSourceMaterial="evkg:ChemicalSynthesis", source_donorRelation="evkg:DonorNotApplicable")
+DEVICE = dict(intendedUse="evkg:Regenerative", integralMedicalDevice="true")
+DEVICE_LED = dict(DEVICE, principalAction="evkg:DevicePrincipal")
 CELLS_PRESENT = dict(cellContent="evkg:ViableCells", hctpMinimallyManipulated="true", hctpHomologousUse="true",
                      hctpSystemicOrMetabolic="false")
 
@@ -213,6 +215,13 @@ CASES = [
     ("US-11", "US_NonBiologicDrug", dict(PLANT, coform=[PEPTIDE_9]), dict(PLANT, coform=[PROTEIN_120])),
     ("US-16e", "US_LeadCenterCBER", dict(integralMedicalDevice="true", coform=[PROTEIN_120]),
      dict(PLANT, integralMedicalDevice="true", coform=[PROTEIN_120])),
+    # 21 CFR 3.4(a): the centre of the primary mode of action leads; a device stated to act principally takes it
+    ("US-16e", "US_LeadCenterCBER", dict(DEVICE, principalAction="evkg:VesiclesPrincipal"), DEVICE_LED),
+    ("US-16", "US_LeadCenterCDER", dict(VEHICLE_DRUG, **DEVICE), dict(VEHICLE_DRUG, **DEVICE_LED)),
+    ("US-16g", "US_LeadCenterCDRH", DEVICE_LED, dict(DEVICE, principalAction="evkg:VesiclesPrincipal")),
+    ("US-16g", "US_LeadCenterCDRH", dict(VEHICLE_DRUG, **DEVICE_LED), DEVICE),
+    # no drug, so no combination product (21 CFR 3.2(e)): a test on specimens is a device alone (21 CFR 809.3(a))
+    ("US-16g", "US_LeadCenterCDRH", DEVICE_LED, dict(DEVICE_LED, intendedUse="evkg:DiagnosticInVitro")),
 ]
 
 
@@ -239,8 +248,8 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     assert set(US_RULE_IDS) <= ids
     # US-14-BIO splits US-14's two readings; US-15e, US-15f, US-15g, US-15h and US-16f close questions the table
     # leaves open (combination status of synthetic carriers, of active vesicles formulated with a drug and of active
-    # plant vesicles with another active substance, lead centre of gene-therapy carriers)
-    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f"}
+    # plant vesicles with another active substance, lead centre of gene-therapy carriers and of device-led products)
+    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g"}
     assert {c[0] for c in CASES} == ids
 
 
@@ -504,3 +513,28 @@ def test_active_plant_vesicles_with_another_active_substance_are_a_combination_o
     assert_not_concluded(with_protein, "US_NotCombinationProduct")
     assert_not_concluded(with_protein, "US_NonBiologicDrug")
     assert_not_concluded(with_protein, "US_LeadCenterCBER")
+
+
+def lead_centres(result) -> set:
+    return {(o.category.split("#")[1], o.status, o.rule) for o in result.for_product(EX + "p")
+            if o.question == str(EVKG.Q_US_LeadCenter) and o.status != "undecided"}
+
+
+def test_a_titanium_implant_coated_with_msc_exosomes_to_aid_osseointegration_goes_to_cdrh():
+    """The implant's mechanical support is the primary mode of action (21 CFR 3.2(k), (m)); the exosome coating
+    only aids osseointegration, so CDRH leads (21 CFR 3.4(a)) and CBER's reading (US-16e) is not given."""
+    result = run(describe(**DEVICE_LED))
+    assert best(result, "US_CombinationProduct").status == "settled"
+    assert lead_centres(result) == {("US_LeadCenterCDRH", "provisional", "US-16g")}
+
+
+def test_a_hydrogel_whose_vesicles_act_principally_stays_with_cber():
+    result = run(describe(**DEVICE, principalAction="evkg:VesiclesPrincipal"))
+    assert lead_centres(result) == {("US_LeadCenterCBER", "provisional", "US-16e")}
+
+
+def test_unstated_principal_action_keeps_the_vesicle_led_reading():
+    """As before the principal action could be stated: a device beside active vesicles (a pre-filled syringe) is
+    read as vesicle-led."""
+    assert lead_centres(run(describe(**DEVICE))) == {("US_LeadCenterCBER", "provisional", "US-16e")}
+
