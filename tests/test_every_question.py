@@ -41,7 +41,6 @@ LAW_LEAVES_OPEN = {
         "a vaccine from a modified strain that may carry transgene DNA (worked example E4)",
     ("exosting", "Q_EU_Immunological"):
         "an anti-tumour product whose active substance is a small-molecule STING agonist, not the vesicle",
-    ("caelyx-doxil", "Q_KR_GeneTherapy"): "a synthetic carrier outside the MFDS guideline's scope",
 }
 AUTHORITY = {"EU": "competent authority", "US": "FDA", "KR": "MFDS"}
 

@@ -21,6 +21,9 @@ RECOMBINANT_RNA = {"cargoKind": "evkg:NucleicAcid", "manufacture": "evkg:Recombi
                    "nucleicAcidMechanism": "evkg:Expression", "effectIsGenetic": "true"}
 SYNTHETIC_RNA = dict(RECOMBINANT_RNA, manufacture="evkg:ChemicallySynthesised")
 BORDERLINE_USE = ["evkg:NonMedical", "evkg:Regenerative"]
+SYNTHETIC = dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle",
+                 prep_evSourceMaterial=None, source_geneticallyModified=None)
+SMALL_MOLECULE = {"cargoKind": "evkg:SmallMolecule", "manufacture": "evkg:ChemicallySynthesised"}
 
 
 def describe(**changes) -> str:
@@ -67,6 +70,12 @@ CASES = [
      dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle")),
     ("KR-02b", "KR_NotGeneTherapyProduct", dict(prep_evOriginKind="evkg:BacterialOrigin", prep_vesicleKind=None),
      dict(prep_evOriginKind=None)),
+    # a synthetic carrier with no nucleic acid has no genetic material to transfer (Enforcement Decree Art. 2(1)2)
+    ("KR-02c", "KR_NotGeneTherapyProduct", dict(SYNTHETIC),
+     dict(SYNTHETIC, hasNoLoadedCargo=None, cargo=SYNTHETIC_RNA)),
+    ("KR-02c", "KR_NotGeneTherapyProduct", dict(SYNTHETIC, hasNoLoadedCargo=None, cargo=SMALL_MOLECULE),
+     dict(SYNTHETIC, hasNoLoadedCargo=None, cargo={"manufacture": "evkg:ChemicallySynthesised"})),
+    ("KR-02c", "KR_NotGeneTherapyProduct", dict(SYNTHETIC), dict(SYNTHETIC, intendedUse="evkg:DiagnosticInVitro")),
     # In Vitro Diagnostic Medical Devices Act Art. 2: a test on specimens taken from people
     ("KR-01f", "KR_InVitroDiagnosticMedicalDevice", dict(intendedUse="evkg:DiagnosticInVitro"),
      dict(intendedUse=["evkg:DiagnosticInVitro", "evkg:Regenerative"])),
@@ -109,7 +118,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-03", "KR-04",
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-02c", "KR-03", "KR-04",
                    "KR-04b"} == \
         {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
@@ -139,8 +148,8 @@ def test_gene_therapy_question_behind_an_open_gate_names_the_gates_missing_fact(
     assert set(answer.missing[0]["rules"]) >= {"KR-01"}
 
 
-def test_gene_therapy_question_of_a_synthetic_carrier_is_left_to_mfds():
-    result = run(describe(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle"))
+def test_gene_therapy_question_of_a_synthetic_carrier_of_a_nucleic_acid_is_left_to_mfds():
+    result = run(describe(**dict(SYNTHETIC, hasNoLoadedCargo=None, cargo=SYNTHETIC_RNA)))
     answer = next(o for o in result.for_product(EX + "p") if o.question == str(EVKG.Q_KR_GeneTherapy))
     assert answer.status == "undecided" and not answer.missing
     assert "MFDS" in answer.rationale
