@@ -74,3 +74,12 @@ def test_a_finding_on_no_product_is_counted_in_the_summary(capsys, tmp_path):
     code, out, err = run(capsys, "check", path)
     assert code == 1 and "redefines evkg:intendedUse" in out
     assert "; 1 violation(s)," in out.splitlines()[-1]
+
+
+@pytest.mark.parametrize("args", [("serve", "--timeout", "nan"), ("serve", "--read-timeout", "inf"),
+                                  ("query", "products-by-category", "--timeout", "1e300"),
+                                  ("check", "x.ttl", "--rule-timeout", "nan")])
+def test_a_time_limit_that_is_no_number_of_seconds_is_refused(capsys, args):
+    """`evkg serve --timeout nan` started, then answered every request with 500 Internal Server Error."""
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "is not a time limit evkg can keep; give a number of seconds" in err, err

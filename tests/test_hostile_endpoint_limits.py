@@ -91,4 +91,12 @@ def test_a_time_limit_under_a_second_holds(capsys, tmp_path):
 @pytest.mark.parametrize("command", [("query", "products-by-category"), ("load",)])
 def test_an_endless_time_limit_for_an_endpoint_is_refused_in_words(capsys, command):
     code, _, err = run(capsys, *command, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "inf")
-    assert code == 2 and "at most 86,400 (a day) for an endpoint, not inf" in err and "Traceback" not in err, err
+    assert code == 2 and "inf is not a time limit evkg can keep" in err and "Traceback" not in err, err
+
+
+def test_an_endpoint_given_an_endless_time_limit_by_a_program_refuses_it_in_words():
+    from evkg.core.errors import UsageError
+    from evkg.graph.store import RemoteEndpoint
+
+    with pytest.raises(UsageError, match="at most 86,400 [(]a day[)] for an endpoint, not inf"):
+        RemoteEndpoint("http://127.0.0.1:9/query", timeout=float("inf"))
