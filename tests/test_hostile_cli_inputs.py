@@ -83,3 +83,14 @@ def test_a_time_limit_that_is_no_number_of_seconds_is_refused(capsys, args):
     """`evkg serve --timeout nan` started, then answered every request with 500 Internal Server Error."""
     code, _, err = run(capsys, *args)
     assert code == 2 and "is not a time limit evkg can keep; give a number of seconds" in err, err
+
+
+@pytest.mark.parametrize("args, said", [
+    (("query", "x" * 3000), "there is no named query 'xxxx"),
+    (("query", "x" * 3000 + ".rq"), "the name is longer than the file system allows; give a shorter one"),
+    (("check", "x" * 3000 + ".ttl"), "the name is longer than the file system allows; give a shorter one")])
+def test_a_name_longer_than_any_file_name_is_said_so_shortened(capsys, args, said):
+    """It ended in 'cannot read or write xxx…(3,000 characters): File name too long'."""
+    code, out, err = run(capsys, *args)
+    assert code == 2 and said in out + err, err[:500]
+    assert "x" * 200 not in out + err

@@ -207,3 +207,11 @@ def test_a_kind_is_a_name_never_a_path_to_a_file_of_the_server(server, kind, tmp
     message = answer.json()["message"]
     assert "no kind of product" in message and "msc-ev" in message and len(message) < 400
     assert "example-e1" not in answer.text and "not-for-the-web-page" not in answer.text
+
+
+@pytest.mark.parametrize("path", ["/products/{}", "/whatif?rules={}", "/queries/{}", "/{}"])
+def test_a_pasted_page_in_an_address_is_quoted_shortened(server, path):
+    """/products/ followed by 5,000 characters answered with all 5,000 in the message."""
+    response = server.get(path.format("x" * 5000))
+    assert response.status_code == 404 and "..." in response.json()["message"], response.text
+    assert "x" * 200 not in response.text

@@ -153,7 +153,9 @@ def main(argv=None) -> int:
     except OSError as exc:  # the environment, not evkg: a full disk, a read-only place, a missing folder
         from evkg.core.files import describe_os_error
 
-        where = f" {exc.filename}" if exc.filename else ""
+        from evkg.core.safe_text import shortened
+
+        where = f" {shortened(str(exc.filename), 120)}" if exc.filename else ""
         click.echo(visible_lines(f"error: cannot read or write{where}: {describe_os_error(exc)}."), err=True)
         return 2
     except Exception as exc:  # an internal error: say so plainly, keep the details for a bug report

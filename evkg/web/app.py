@@ -22,6 +22,7 @@ from typing import Callable
 from evkg import __version__
 from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import EVD, PREFIXES, curie
+from evkg.core.safe_text import shortened
 from evkg.io.load import max_bytes_default
 from evkg.report.views import product_id_of, term_dict, term_index
 from evkg.web.errors import update_refused
@@ -106,8 +107,8 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
         # 400: Starlette's own refusal of a form it cannot read (a part header longer than it takes)
         codes = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}
         message = {400: f"the request could not be read: {exc.detail}",
-                   404: f"there is nothing at {request.url.path}. GET /openapi.json lists the endpoints.",
-                   405: f"{request.method} is not accepted at {request.url.path}."}.get(exc.status_code,
+                   404: f"there is nothing at {shortened(request.url.path, 120)}. GET /openapi.json lists the endpoints.",
+                   405: f"{request.method} is not accepted at {shortened(request.url.path, 120)}."}.get(exc.status_code,
                                                                                        str(exc.detail))
         return _error_response(request, ServiceError(exc.status_code, codes.get(exc.status_code, "error"),
                                                      message))
