@@ -94,3 +94,13 @@ def test_a_name_longer_than_any_file_name_is_said_so_shortened(capsys, args, sai
     code, out, err = run(capsys, *args)
     assert code == 2 and said in out + err, err[:500]
     assert "x" * 200 not in out + err
+
+
+@pytest.mark.parametrize("args, said", [
+    (("new", "msc-ev"), "give the kind with --kind: evkg new --kind msc-ev -o my-product.yaml"),
+    (("new", "knee.yaml"), "give the kind with --kind (evkg new --list-kinds lists them) and the file to write "
+                           "with -o")])
+def test_a_kind_or_file_given_to_new_without_its_option_is_told_which_option(capsys, args, said):
+    """click said only 'Got unexpected extra argument (msc-ev)'."""
+    code, _, err = run(capsys, *args)
+    assert code == 2 and said in err, err
