@@ -104,3 +104,22 @@ def test_a_kind_or_file_given_to_new_without_its_option_is_told_which_option(cap
     """click said only 'Got unexpected extra argument (msc-ev)'."""
     code, _, err = run(capsys, *args)
     assert code == 2 and said in err, err
+
+
+@pytest.mark.parametrize("args, option", [
+    (("new", "--kind", "msc-ev", "-k", "plant-ev"), "--kind"),
+    (("check", "x.ttl", "--format", "json", "--format=html"), "--format"),
+    (("literature", "import", "a.bib", "--into", "x.ttl", "--into", "y.ttl"), "--into"),
+    (("terms", "search", "lung", "--for", "indication", "--for", "producerCellType"), "--for")])
+def test_an_option_of_one_value_given_twice_is_refused(capsys, args, option):
+    """click kept the last value without a word: `evkg new --kind msc-ev … --kind plant-ev` wrote a plant-EV
+    template."""
+    code, out, err = run(capsys, *args)
+    assert code == 2 and f"{option} is given twice; give it once" in err, err
+    assert not out
+
+
+def test_options_that_may_repeat_still_do(capsys):
+    code, _, err = run(capsys, "query", "products-by-category", "-p", "jurisdiction=EU", "--param",
+                       "jurisdiction=US")
+    assert code == 2 and "the parameter 'jurisdiction' is given twice" in err     # the query's own words

@@ -169,3 +169,32 @@ def apply_rule_limits(rule_timeout: float, rule_memory: int) -> None:
     from evkg.classification.rule_limits import set_limits
 
     set_limits(rule_timeout, rule_memory)
+
+
+def refuse_repeated_options(ctx, name: str, command, args: list[str]) -> None:
+    """An option that takes one value, given twice (`--kind msc-ev ... --kind plant-ev`): click kept the last
+    one without a word, so the command ran on a value other than the one the user read on their line."""
+    sub = click.Context(command, parent=ctx, info_name=name)
+    try:
+        _, _, order = command.make_parser(sub).parse_args(args=list(args))
+    except click.UsageError:
+        return                                  # the real parse reports it, in its own words
+    seen: set[str] = set()
+    for param in order:
+        if not isinstance(param, click.Option) or param.multiple or param.count or param.is_flag:
+            continue
+        if param.name in seen:
+            shown = max(param.opts, key=len)
+            raise click.UsageError(f"{shown} is given twice; give it once (only one of the values would be "
+                                   "used).", sub)
+        seen.add(param.name)
+
+
+class OneValueGroup(click.Group):
+    """A command group whose commands refuse an option of one value given twice."""
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            refuse_repeated_options(ctx, name, command, rest)
+        return name, command, rest
