@@ -100,3 +100,23 @@ def test_an_endpoint_given_an_endless_time_limit_by_a_program_refuses_it_in_word
 
     with pytest.raises(UsageError, match="at most 86,400 [(]a day[)] for an endpoint, not inf"):
         RemoteEndpoint("http://127.0.0.1:9/query", timeout=float("inf"))
+
+
+def test_an_endpoint_sending_evkg_on_to_an_ftp_address_is_not_followed(capsys, tmp_path):
+    """urllib follows a redirect to ftp://, a connection the time limit did not watch."""
+    ftp = socket.socket()
+    ftp.bind(("127.0.0.1", 0))
+    ftp.listen(1)
+    ftp.settimeout(0.5)
+    target = f"ftp://127.0.0.1:{ftp.getsockname()[1]}/answer"
+    server = TricklingServer(f"HTTP/1.1 302 Found\r\nLocation: {target}\r\nContent-Length: 0\r\n\r\n".encode())
+    query = tmp_path / "ask.rq"
+    query.write_text("ASK { ?s ?p ?o }\n", encoding="utf-8")
+    try:
+        code, _, err = run(capsys, "query", query, "--endpoint", server.url, "--timeout", "5")
+        assert code == 2 and f"it sent evkg on to {target}, which is not an http(s) address" in err, err
+        with pytest.raises(TimeoutError):
+            ftp.accept()                               # nothing came to the ftp address
+    finally:
+        server.close()
+        ftp.close()
