@@ -365,6 +365,25 @@ def test_slow_headers_are_cut_with_408(server):
         assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 5
 
 
+def test_a_request_line_over_the_header_limit_is_refused_in_json_saying_what_to_do(server):
+    """uvicorn answered with the bare text 'Invalid HTTP request received.'"""
+    with _raw_connection(server) as connection:
+        connection.sendall(b"GET /sparql?query=" + b"x" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head, answer[:300]
+    assert "larger than 64 KB. Send a long SPARQL query in the body of a POST" in json.loads(body)["message"]
+
+
+def test_a_long_word_where_a_query_form_belongs_is_quoted_shortened(server):
+    """The 70,000-character word came back whole in the message."""
+    response = server.get("/sparql", params={"query": "x" * 50_000})
+    assert response.status_code == 400 and "is not a query form" in response.json()["message"], response.text
+    assert len(response.content) < 2000
+
+
 def test_a_slow_body_is_cut_with_408(server):
     with _raw_connection(server) as connection:
         connection.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n"

@@ -45,6 +45,8 @@ class HeaderDeadline(H11Protocol):
             self._header_timer = None
 
     def data_received(self, data: bytes) -> None:
+        if getattr(self, "_discarding", False):
+            return
         super().data_received(data)
         if self.cycle is not None and not self.cycle.response_complete:
             self._disarm()                   # headers are in; the body has its own deadline
@@ -71,6 +73,25 @@ class HeaderDeadline(H11Protocol):
                                  + b"\r\n\r\n" + body)
         finally:
             self.transport.close()
+
+
+    def send_400_response(self, msg: str) -> None:
+        """A request h11 cannot read (a line and headers over MAX_HEADER_BYTES, or not HTTP): said in JSON like
+        every other refusal; uvicorn answered with the bare text 'Invalid HTTP request received.'"""
+        body = json.dumps({"status": 400, "error": "bad-request",
+                           "message": f"the request could not be read as HTTP: its line and headers are not "
+                                      f"well formed or are larger than {MAX_HEADER_BYTES // 1024} KB. Send a long "
+                                      "SPARQL query in the body of a POST to /sparql, not in the address."}).encode()
+        self.transport.write(b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+                             b"connection: close\r\ncontent-length: " + str(len(body)).encode()
+                             + b"\r\n\r\n" + body)
+        # closed at once with the rest of the request unread, the connection was reset and the client lost
+        # the answer: end the sending side, drop what still comes for a moment, then close
+        self._discarding = True
+        self._disarm()                                 # no 408 after this answer
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(1.0, self.transport.close)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
