@@ -262,15 +262,20 @@ def _routes(service: Service) -> list:
                                               "others": [r for r in file.other_results]})
 
     # --- curated products and trials -------------------------------------------------------------------
+    def _page_wanted(request) -> bool:
+        """?format=json or html (anything else is refused: format=csv answered with JSON), else Accept."""
+        single_values(request, formats=("json", "html"))
+        return _wants_html(request)
+
     async def list_products(request):
         summaries = [service.product_summary(p) for p in service.products.values()]
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "products.html", {"products": summaries})
         return json_response({"products": summaries})
 
     async def get_product(request):
         curated = service.product(request.path_params["product_id"])
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "product.html", {"product": curated, "summary": service.product_summary(curated),
                                                    "fragment": report.product_html(curated.check, level=2,
                                                                                    show_title=False)})
@@ -283,7 +288,7 @@ def _routes(service: Service) -> list:
 
     async def list_trials(request):
         trials = service.trials()
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "trials.html", {"trials": trials})
         return json_response({"trials": trials})
 
@@ -299,7 +304,7 @@ def _routes(service: Service) -> list:
     # --- named queries ----------------------------------------------------------------------------------
     async def list_queries(request):
         queries = [_query_dict(q) for q in service.catalogue().values()]
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "queries.html", {"queries": queries})
         return json_response({"queries": queries})
 
@@ -397,7 +402,7 @@ def _routes(service: Service) -> list:
     # --- terms (Linked Data), health, API description ------------------------------------------------------
     async def list_terms(request):
         groups = term_index()
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "terms.html", {"groups": groups})
         return json_response({"groups": groups})
 
