@@ -221,7 +221,7 @@ def _routes(service: Service) -> list:
             raise ServiceError(400, "bad-parameter", "the parameter profile is given more than once; give it once.")
         profile = request.query_params.get("profile", "submission")
         if profile not in ("submission", "published"):
-            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
+            raise ServiceError(400, "bad-profile", f"unknown profile {shortened(profile, 60)!r}: use submission (the default) "
                                "or published.")
         return raw, fmt, name, profile
 
