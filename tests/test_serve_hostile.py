@@ -384,6 +384,30 @@ def test_a_long_word_where_a_query_form_belongs_is_quoted_shortened(server):
     assert len(response.content) < 2000
 
 
+def test_past_the_connection_limit_the_answer_is_json_with_retry_after():
+    """uvicorn's 503 was the bare text 'Service Unavailable', with no word of when to come back."""
+    from evkg.web.server import MAX_CONNECTIONS
+
+    with running_server("--read-timeout", "60") as url:
+        host, port = httpx.URL(url).host, httpx.URL(url).port
+        held = []
+        try:
+            for _ in range(MAX_CONNECTIONS + 5):
+                connection = socket.create_connection((host, port), timeout=10)
+                connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")       # headers never finished
+                held.append(connection)
+            for _ in range(100):                    # until the server has taken them all in
+                response = httpx.get(f"{url.rstrip('/')}/health", timeout=30)
+                if response.status_code == 503:
+                    break
+                time.sleep(0.1)
+        finally:
+            for connection in held:
+                connection.close()
+    assert response.status_code == 503 and response.headers["retry-after"] == "5", response.text
+    assert "connections open, as many as it takes" in response.json()["message"]
+
+
 def test_a_slow_body_is_cut_with_408(server):
     with _raw_connection(server) as connection:
         connection.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n"

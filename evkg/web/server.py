@@ -119,9 +119,28 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+BUSY_RETRY_SECONDS = 5
+
+
+async def _too_many_connections(scope, receive, send) -> None:
+    """uvicorn's answer past `limit_concurrency`, in JSON with Retry-After like evkg's other 503s; uvicorn's own
+    was the bare text 'Service Unavailable'."""
+    body = json.dumps({"status": 503, "error": "busy",
+                       "message": f"the server has {MAX_CONNECTIONS} connections open, as many as it takes; try "
+                                  f"again in {BUSY_RETRY_SECONDS} seconds.",
+                       "retry_after_seconds": BUSY_RETRY_SECONDS}).encode()
+    await send({"type": "http.response.start", "status": 503,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            (b"retry-after", str(BUSY_RETRY_SECONDS).encode()), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT) -> None:
     """Serve `app` on a socket from `listening_socket` until interrupted."""
     import uvicorn
+    from uvicorn.protocols.http import h11_impl
+
+    h11_impl.service_unavailable = _too_many_connections      # the protocol answers past the limit with it
 
     protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout})
     config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,
