@@ -149,3 +149,15 @@ def test_bibtex_abbreviations_that_double_each_other_are_stopped_not_expanded_to
     many.write_text("\n".join(lines[:5] + [f"@string{{b{i} = a4}}" for i in range(3000)]), encoding="utf-8")
     with pytest.raises(InputError, match="expand to far more text than the file holds"):
         read_references(many)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("[" * 5000 + "]" * 5000, "nests lists and objects more than 64 levels deep"),
+    ('[{"id": "x", "DOI": "10.5555/evkg.x", "issued": {"date-parts": [[' + "9" * 5000 + "]]}}]",
+     "holds a number of 5,000 digits")])
+def test_a_csl_json_export_too_deep_or_with_a_too_long_number_is_said_in_words(tmp_path, text, said):
+    """Said as 'could not be read as csl-json (RecursionError)' or '(ValueError)'."""
+    export = tmp_path / "library.json"
+    export.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=said):
+        read_references(export)
