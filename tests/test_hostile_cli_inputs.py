@@ -74,3 +74,52 @@ def test_a_finding_on_no_product_is_counted_in_the_summary(capsys, tmp_path):
     code, out, err = run(capsys, "check", path)
     assert code == 1 and "redefines evkg:intendedUse" in out
     assert "; 1 violation(s)," in out.splitlines()[-1]
+
+
+@pytest.mark.parametrize("args", [("serve", "--timeout", "nan"), ("serve", "--read-timeout", "inf"),
+                                  ("query", "products-by-category", "--timeout", "1e300"),
+                                  ("check", "x.ttl", "--rule-timeout", "nan")])
+def test_a_time_limit_that_is_no_number_of_seconds_is_refused(capsys, args):
+    """`evkg serve --timeout nan` started, then answered every request with 500 Internal Server Error."""
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "is not a time limit evkg can keep; give a number of seconds" in err, err
+
+
+@pytest.mark.parametrize("args, said", [
+    (("query", "x" * 3000), "there is no named query 'xxxx"),
+    (("query", "x" * 3000 + ".rq"), "the name is longer than the file system allows; give a shorter one"),
+    (("check", "x" * 3000 + ".ttl"), "the name is longer than the file system allows; give a shorter one")])
+def test_a_name_longer_than_any_file_name_is_said_so_shortened(capsys, args, said):
+    """It ended in 'cannot read or write xxx…(3,000 characters): File name too long'."""
+    code, out, err = run(capsys, *args)
+    assert code == 2 and said in out + err, err[:500]
+    assert "x" * 200 not in out + err
+
+
+@pytest.mark.parametrize("args, said", [
+    (("new", "msc-ev"), "give the kind with --kind: evkg new --kind msc-ev -o my-product.yaml"),
+    (("new", "knee.yaml"), "give the kind with --kind (evkg new --list-kinds lists them) and the file to write "
+                           "with -o")])
+def test_a_kind_or_file_given_to_new_without_its_option_is_told_which_option(capsys, args, said):
+    """click said only 'Got unexpected extra argument (msc-ev)'."""
+    code, _, err = run(capsys, *args)
+    assert code == 2 and said in err, err
+
+
+@pytest.mark.parametrize("args, option", [
+    (("new", "--kind", "msc-ev", "-k", "plant-ev"), "--kind"),
+    (("check", "x.ttl", "--format", "json", "--format=html"), "--format"),
+    (("literature", "import", "a.bib", "--into", "x.ttl", "--into", "y.ttl"), "--into"),
+    (("terms", "search", "lung", "--for", "indication", "--for", "producerCellType"), "--for")])
+def test_an_option_of_one_value_given_twice_is_refused(capsys, args, option):
+    """click kept the last value without a word: `evkg new --kind msc-ev … --kind plant-ev` wrote a plant-EV
+    template."""
+    code, out, err = run(capsys, *args)
+    assert code == 2 and f"{option} is given twice; give it once" in err, err
+    assert not out
+
+
+def test_options_that_may_repeat_still_do(capsys):
+    code, _, err = run(capsys, "query", "products-by-category", "-p", "jurisdiction=EU", "--param",
+                       "jurisdiction=US")
+    assert code == 2 and "the parameter 'jurisdiction' is given twice" in err     # the query's own words

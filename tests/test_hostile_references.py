@@ -149,3 +149,27 @@ def test_bibtex_abbreviations_that_double_each_other_are_stopped_not_expanded_to
     many.write_text("\n".join(lines[:5] + [f"@string{{b{i} = a4}}" for i in range(3000)]), encoding="utf-8")
     with pytest.raises(InputError, match="expand to far more text than the file holds"):
         read_references(many)
+
+
+@pytest.mark.parametrize("text, said", [
+    ("[" * 5000 + "]" * 5000, "nests lists and objects more than 64 levels deep"),
+    ('[{"id": "x", "DOI": "10.5555/evkg.x", "issued": {"date-parts": [[' + "9" * 5000 + "]]}}]",
+     "holds a number of 5,000 digits")])
+def test_a_csl_json_export_too_deep_or_with_a_too_long_number_is_said_in_words(tmp_path, text, said):
+    """Said as 'could not be read as csl-json (RecursionError)' or '(ValueError)'."""
+    export = tmp_path / "library.json"
+    export.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=said):
+        read_references(export)
+
+
+def test_a_field_longer_than_any_bibliography_holds_is_reported_in_every_format(tmp_path, capsys):
+    """A RIS title of 5 MB was saved whole in the references file (BibTeX alone had the limit)."""
+    export = tmp_path / "library.ris"
+    export.write_text("TY  - JOUR\nTI  - " + "x" * 150_000 + "\nDO  - 10.5555/evkg.huge\nER  - \n"
+                      "TY  - JOUR\nTI  - Fine\nDO  - 10.5555/evkg.fine\nER  - \n", encoding="utf-8")
+    target = tmp_path / "refs.ttl"
+    assert main(["literature", "import", str(export), "--into", str(target)]) == 1
+    out = capsys.readouterr().out
+    assert "1 added, 0 merged, 1 skipped" in out and "has a field 'title' of 150,000 characters" in out
+    assert "x" * 1000 not in target.read_text(encoding="utf-8")

@@ -156,7 +156,7 @@ def test_bad_endpoint_urls(capsys):
     assert main(["query", "ev-role", "--endpoint", "localhost:7878"]) == 2
     assert "not an http(s) URL" in capsys.readouterr().err
     assert main(["query", "ev-role", "--endpoint", "http://127.0.0.1:1/q", "--timeout", "0"]) == 2
-    assert "positive number of seconds" in capsys.readouterr().err
+    assert "give a number of seconds above 0" in capsys.readouterr().err
 
 
 def test_a_query_to_a_server_nothing_was_loaded_into_says_to_load_it(tmp_path, built_store_path, capsys):

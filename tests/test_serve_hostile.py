@@ -365,6 +365,49 @@ def test_slow_headers_are_cut_with_408(server):
         assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 5
 
 
+def test_a_request_line_over_the_header_limit_is_refused_in_json_saying_what_to_do(server):
+    """uvicorn answered with the bare text 'Invalid HTTP request received.'"""
+    with _raw_connection(server) as connection:
+        connection.sendall(b"GET /sparql?query=" + b"x" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and b"application/json" in head, answer[:300]
+    assert "larger than 64 KB. Send a long SPARQL query in the body of a POST" in json.loads(body)["message"]
+
+
+def test_a_long_word_where_a_query_form_belongs_is_quoted_shortened(server):
+    """The 70,000-character word came back whole in the message."""
+    response = server.get("/sparql", params={"query": "x" * 50_000})
+    assert response.status_code == 400 and "is not a query form" in response.json()["message"], response.text
+    assert len(response.content) < 2000
+
+
+def test_past_the_connection_limit_the_answer_is_json_with_retry_after():
+    """uvicorn's 503 was the bare text 'Service Unavailable', with no word of when to come back."""
+    from evkg.web.server import MAX_CONNECTIONS
+
+    with running_server("--read-timeout", "60") as url:
+        host, port = httpx.URL(url).host, httpx.URL(url).port
+        held = []
+        try:
+            for _ in range(MAX_CONNECTIONS + 5):
+                connection = socket.create_connection((host, port), timeout=10)
+                connection.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")       # headers never finished
+                held.append(connection)
+            for _ in range(100):                    # until the server has taken them all in
+                response = httpx.get(f"{url.rstrip('/')}/health", timeout=30)
+                if response.status_code == 503:
+                    break
+                time.sleep(0.1)
+        finally:
+            for connection in held:
+                connection.close()
+    assert response.status_code == 503 and response.headers["retry-after"] == "5", response.text
+    assert "connections open, as many as it takes" in response.json()["message"]
+
+
 def test_a_slow_body_is_cut_with_408(server):
     with _raw_connection(server) as connection:
         connection.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: text/turtle\r\n"

@@ -207,3 +207,23 @@ def test_a_kind_is_a_name_never_a_path_to_a_file_of_the_server(server, kind, tmp
     message = answer.json()["message"]
     assert "no kind of product" in message and "msc-ev" in message and len(message) < 400
     assert "example-e1" not in answer.text and "not-for-the-web-page" not in answer.text
+
+
+@pytest.mark.parametrize("path", ["/products/{}", "/whatif?rules={}", "/queries/{}", "/{}", "/api/new?{}=1&{}=2",
+                                  "/api/terms?q=lung&{}=1", "/products?format={}", "/ontology?format={}",
+                                  "/check?profile={}"])
+def test_a_pasted_page_in_an_address_is_quoted_shortened(server, path):
+    """/products/ followed by 5,000 characters answered with all 5,000 in the message."""
+    response = (server.post(path.replace("{}", "x" * 5000), content=E1.with_suffix(".ttl").read_bytes(),
+                            headers={"Content-Type": "text/turtle"}) if path.startswith("/check")
+                else server.get(path.replace("{}", "x" * 5000)))
+    assert response.status_code in (400, 404) and "..." in response.json()["message"], response.text
+    assert "x" * 200 not in response.text
+
+
+@pytest.mark.parametrize("path", ["/products", "/trials", "/queries", "/terms"])
+def test_a_page_format_not_offered_is_refused_not_answered_in_another(server, path):
+    """/products?format=csv answered with JSON."""
+    response = server.get(path, params={"format": "csv"})
+    assert response.status_code == 400
+    assert "format=csv is not offered here; use one of json, html" in response.json()["message"]

@@ -11,6 +11,7 @@ import sys
 import click
 
 from evkg import __version__
+from evkg.cli.options import OneValueGroup
 
 # command name -> (module under evkg.cli, one-line help shown in `evkg --help`)
 COMMANDS = {
@@ -50,7 +51,7 @@ class ReaderGone(Exception):
     """Standard output was closed by the program reading it; not an OSError, which click turns into exit 1."""
 
 
-class LazyGroup(click.Group):
+class LazyGroup(OneValueGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -94,6 +95,7 @@ class LazyGroup(click.Group):
 
             raise click.UsageError(f"no command {shortened(name)!r}.{hint}", ctx)
         return super().resolve_command(ctx, args)
+
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,7 +155,9 @@ def main(argv=None) -> int:
     except OSError as exc:  # the environment, not evkg: a full disk, a read-only place, a missing folder
         from evkg.core.files import describe_os_error
 
-        where = f" {exc.filename}" if exc.filename else ""
+        from evkg.core.safe_text import shortened
+
+        where = f" {shortened(str(exc.filename), 120)}" if exc.filename else ""
         click.echo(visible_lines(f"error: cannot read or write{where}: {describe_os_error(exc)}."), err=True)
         return 2
     except Exception as exc:  # an internal error: say so plainly, keep the details for a bug report

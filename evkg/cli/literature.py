@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 
-from evkg.cli.options import NamedPath
+from evkg.cli.options import NamedPath, OneValueGroup
 
 
-@click.group(name="literature")
+@click.group(name="literature", cls=OneValueGroup)
 def command():
     """Manage your own references (papers you cite in product descriptions)."""
 

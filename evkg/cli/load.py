@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
+from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath, Seconds
 
 
 @click.command("load")
@@ -13,7 +13,7 @@ from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
               help="SPARQL Graph Store Protocol URL (Oxigraph: /store); each named graph is replaced by PUT.")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help=f"Embedded store folder to read from (default: {DEFAULT_STORE_WORDS}; built if needed).")
-@click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
+@click.option("--timeout", default=30.0, show_default=True, type=Seconds(min=0, min_open=True), metavar="S",
               help="Seconds allowed for each request to the server, to the last byte of its answer.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or messages.")
 def command(endpoint, graph_store, store_path, timeout, quiet):

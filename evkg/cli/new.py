@@ -9,6 +9,7 @@ from evkg.authoring.template import TEMPLATE_FORMATS
 
 
 @click.command(name="new")
+@click.argument("extra", nargs=-1, metavar="")
 @click.option("--kind", "-k", default="generic", show_default=True, metavar="KIND",
               help="Kind of product, e.g. msc-ev, loaded-ev or plant-ev; --list-kinds lists them all.")
 @description_form_option("--format", "-f", "fmt", forms=TEMPLATE_FORMATS, default="yaml", show_default=True,
@@ -17,7 +18,7 @@ from evkg.authoring.template import TEMPLATE_FORMATS
               help="Write to this file instead of the screen (an existing file is never overwritten); without "
                    "--format, its extension (.yaml, .ttl, .jsonld) chooses the form.")
 @click.option("--list-kinds", is_flag=True, help="List the kinds of product and exit.")
-def command(kind, fmt, output, list_kinds):
+def command(extra, kind, fmt, output, list_kinds):
     """Write a commented starting description for a kind of product.
 
     Every required fact is an empty key with its allowed values or an example and the source of the
@@ -28,6 +29,19 @@ def command(kind, fmt, output, list_kinds):
     """
     from evkg.authoring.template import kinds, template
 
+    if extra:                               # `evkg new msc-ev`: click said only "unexpected extra argument"
+        import shlex
+
+        from evkg.core.errors import UsageError
+        from evkg.core.safe_text import shortened
+
+        word = shortened(extra[0], 60)
+        if extra[0] in kinds() and len(extra) == 1:
+            raise UsageError(f"give the kind with --kind: evkg new --kind {extra[0]}"
+                             + (f" -o {shlex.quote(output)}" if output else " -o my-product.yaml"))
+        raise UsageError(f"`evkg new` takes no file or word {word!r} on its own: give the kind with --kind "
+                         f"(evkg new --list-kinds lists them) and the file to write with -o, e.g. "
+                         "evkg new --kind msc-ev -o my-product.yaml")
     if list_kinds:
         for name, title in kinds().items():
             click.echo(f"{name:16} {title}")

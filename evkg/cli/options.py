@@ -29,6 +29,33 @@ class NamedPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+MAX_SECONDS = 86_400
+
+
+class Seconds(click.ParamType):
+    """A time limit in seconds, from ``min`` (or above it, ``min_open``) to a day. Not a number (nan) passed
+    click's range checks and made each request of `evkg serve` fail; past a day, the system's clocks overflow."""
+
+    name = "seconds"
+
+    def __init__(self, min: float = 0.0, min_open: bool = False):
+        self.min, self.min_open = min, min_open
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds; give one such as 300.", param, ctx)
+        low_ok = number > self.min if self.min_open else number >= self.min
+        if not (low_ok and number <= MAX_SECONDS):       # false for nan too
+            bound = f"above {self.min:g}" if self.min_open else f"from {self.min:g}"
+            self.fail(f"{value} is not a time limit evkg can keep; give a number of seconds {bound} up to "
+                      f"{MAX_SECONDS:,} (a day), e.g. 300.", param, ctx)
+        return number
+
+
 def _normalise_format(ctx, param, value):
     return FORMAT_ALIASES.get(value.lower(), value.lower()) if isinstance(value, str) else value
 
@@ -132,7 +159,7 @@ def rule_limit_options(function):
     function = click.option("--rule-memory", type=click.IntRange(min=0), default=3072, show_default=True,
                             metavar="MB", help="Memory a rule of a rule file (--rules FILE) may take while it runs; "
                             "past it the command is stopped (0: no limit).")(function)
-    return click.option("--rule-timeout", type=click.FloatRange(min=0), default=60, show_default=True,
+    return click.option("--rule-timeout", type=Seconds(min=0), default=60, show_default=True,
                         metavar="SECONDS", help="Time one run of a rule of a rule file (--rules FILE) may take; "
                         "past it the command is stopped, naming the rule (0: no limit). The rules of the law in "
                         "force are not limited.")(function)
@@ -142,3 +169,32 @@ def apply_rule_limits(rule_timeout: float, rule_memory: int) -> None:
     from evkg.classification.rule_limits import set_limits
 
     set_limits(rule_timeout, rule_memory)
+
+
+def refuse_repeated_options(ctx, name: str, command, args: list[str]) -> None:
+    """An option that takes one value, given twice (`--kind msc-ev ... --kind plant-ev`): click kept the last
+    one without a word, so the command ran on a value other than the one the user read on their line."""
+    sub = click.Context(command, parent=ctx, info_name=name)
+    try:
+        _, _, order = command.make_parser(sub).parse_args(args=list(args))
+    except click.UsageError:
+        return                                  # the real parse reports it, in its own words
+    seen: set[str] = set()
+    for param in order:
+        if not isinstance(param, click.Option) or param.multiple or param.count or param.is_flag:
+            continue
+        if param.name in seen:
+            shown = max(param.opts, key=len)
+            raise click.UsageError(f"{shown} is given twice; give it once (only one of the values would be "
+                                   "used).", sub)
+        seen.add(param.name)
+
+
+class OneValueGroup(click.Group):
+    """A command group whose commands refuse an option of one value given twice."""
+
+    def resolve_command(self, ctx, args):
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            refuse_repeated_options(ctx, name, command, rest)
+        return name, command, rest

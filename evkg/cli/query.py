@@ -7,8 +7,8 @@ import time
 
 import click
 
-from evkg.cli.options import (DEFAULT_STORE_WORDS, NamedPath, format_for_output, format_option, output_option,
-                               write_output)
+from evkg.cli.options import (DEFAULT_STORE_WORDS, NamedPath, Seconds, format_for_output, format_option,
+                               output_option, write_output)
 from evkg.core.errors import UsageError
 
 
@@ -68,7 +68,7 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
               help=f"Embedded store folder to ask (default: {DEFAULT_STORE_WORDS}; built on first use).")
-@click.option("--timeout", default=30.0, show_default=True, type=float, metavar="S",
+@click.option("--timeout", default=30.0, show_default=True, type=Seconds(min=0, min_open=True), metavar="S",
               help="Seconds allowed to run the query, on the embedded store or an endpoint, to the last byte of "
                    "its answer (building the store on first use is not counted).")
 def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):

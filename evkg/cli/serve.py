@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
+from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath, Seconds
 
 
 @click.command(name="serve")
@@ -17,7 +17,7 @@ from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
                    "when named here).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Largest request body accepted, in bytes (default 50 MB, or EVKG_MAX_BYTES; the same limit as `evkg check`).")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=30.0, show_default=True,
+@click.option("--timeout", type=Seconds(min=0.001), default=30.0, show_default=True,
               help="Seconds allowed per check or query; past it the work is stopped.")
 @click.option("--workers", "--jobs", "workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Worker processes for checks (--jobs is the same option); as many again answer queries (more queries at once get "
@@ -27,7 +27,7 @@ from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath
 @click.option("--max-answer-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024, show_default=True,
               metavar="BYTES", help="Largest answer sent at once (a check's report, a query's results); past it "
                                     "the work is stopped with 413.")
-@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="S",
+@click.option("--read-timeout", type=Seconds(min=0.1), default=10.0, show_default=True, metavar="S",
               help="Seconds allowed for a request's headers, and again for its body.")
 def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes, read_timeout):
     """Run the submission service and web page.

@@ -5,10 +5,10 @@ import json
 
 import click
 
-from evkg.cli.options import NamedPath
+from evkg.cli.options import NamedPath, OneValueGroup
 
 
-class _TermsGroup(click.Group):
+class _TermsGroup(OneValueGroup):
     def resolve_command(self, ctx, args):
         name = args[0] if args else None
         if name and not name.startswith("-") and name not in self.commands:

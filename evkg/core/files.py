@@ -210,6 +210,7 @@ def describe_os_error(exc: OSError) -> str:
         errno.EPERM: "permission denied; choose a folder you can write to",
         errno.ENOENT: "the folder does not exist; create it first or choose another place",
         errno.EISDIR: "that is a folder; give a file name",
+        errno.ENAMETOOLONG: "the name is longer than the file system allows; give a shorter one",
     }
     if getattr(errno, "EDQUOT", None) is not None:
         reasons[errno.EDQUOT] = "the disk quota is exhausted; free some space or choose another place"

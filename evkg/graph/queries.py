@@ -169,7 +169,11 @@ def catalogue() -> dict[str, NamedQuery]:
 def get_query(name_or_file: str) -> NamedQuery:
     """A catalogue query by name, or a user's .rq file by path."""
     path = Path(name_or_file)
-    if name_or_file.endswith(".rq") or path.exists() and path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError:                        # a name too long to be a file's (ENAMETOOLONG): a query's name, then
+        is_file = False
+    if name_or_file.endswith(".rq") or is_file:
         return load_query(path, name=str(path), text=_user_query_text(path))
     queries = catalogue()
     if name_or_file in queries:
@@ -178,7 +182,7 @@ def get_query(name_or_file: str) -> NamedQuery:
     close = difflib.get_close_matches(name_or_file, names, n=3, cutoff=0.5)
     close += [n for n in names if name_or_file.lower() in n and n not in close][:3]
     hint = (f" Did you mean: {', '.join(close)}?" if close else "") + " `evkg queries` lists them all."
-    raise UsageError(f"there is no named query {name_or_file!r}.{hint}")
+    raise UsageError(f"there is no named query {shortened(name_or_file, 80)!r}.{hint}")
 
 
 # --- preparing the text -------------------------------------------------------------------------------------

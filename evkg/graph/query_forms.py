@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from evkg.core.errors import UsageError, line_and_column
+from evkg.core.safe_text import shortened
 from evkg.graph.limits import mask, refuse_deep_nesting
 
 
@@ -151,9 +152,9 @@ def _refuse_unknown_form(sparql: str, source: str) -> None:
     close = difflib.get_close_matches(word.upper(), [f.upper() for f in QUERY_FORMS] + ["PREFIX", "BASE"], n=1,
                                       cutoff=0.6)
     hint = f" Did you mean {close[0]}?" if close else ""
-    error = UsageError(f"{source}, line {line}, column {column}: not valid SPARQL here ({word!r} is not a query "
-                       f"form). A query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, after any PREFIX and BASE "
-                       f"lines.{hint}")
+    error = UsageError(f"{source}, line {line}, column {column}: not valid SPARQL here ({shortened(word, 60)!r} is "
+                       "not a query form). A query starts with SELECT, ASK, CONSTRUCT or DESCRIBE, after any PREFIX "
+                       f"and BASE lines.{hint}")
     error.line, error.column = line, column
     raise error
 

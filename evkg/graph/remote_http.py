@@ -10,6 +10,7 @@ import re
 import socket
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from evkg.graph.query_forms import _first_line
@@ -63,7 +64,23 @@ class Deadline:
             def do_open(self, http_class, req, **kwargs):
                 return super().do_open(watched(http_class), req, **kwargs)
 
-        return urllib.request.build_opener(HTTPHandler, HTTPSHandler)
+        # http(s) only: urllib's default opener follows a redirect to ftp://, a connection no deadline watches
+        opener = urllib.request.OpenerDirector()
+        for handler in (urllib.request.ProxyHandler(), HTTPHandler(), HTTPSHandler(), _HttpRedirects(),
+                        urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor(),
+                        urllib.request.UnknownHandler()):
+            opener.add_handler(handler)
+        return opener
+
+
+class _HttpRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            from evkg.core.safe_text import shortened
+
+            raise urllib.error.URLError(f"it sent evkg on to {shortened(newurl, 120)}, which is not an http(s) "
+                                        "address")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _shut(sock: socket.socket) -> None:

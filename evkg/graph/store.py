@@ -400,16 +400,16 @@ class RemoteEndpoint:
     def query(self, sparql: str) -> Results:
         kind = query_kind(sparql)
         refuse_updates(sparql)
-        if kind in ("construct", "describe"):
-            data = self._request(sparql, "application/n-triples")
-            return Results(kind="graph", triples=list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
-        data = self._request(sparql, "application/sparql-results+json")
-        try:
-            answer = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        graph = kind in ("construct", "describe")
+        data = self._request(sparql, "application/n-triples" if graph else "application/sparql-results+json")
+        try:       # the parsers are lazy: a fault deep in the answer is met while reading it, here too
+            if graph:
+                return Results(kind="graph", triples=list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
+            return Results.from_pyoxigraph(ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
         except (SyntaxError, ValueError) as exc:
-            raise EndpointError(f"{self.describe()} sent an answer that is not SPARQL JSON results ({exc})") \
-                from None
-        return Results.from_pyoxigraph(answer)
+            what = "N-Triples" if graph else "SPARQL JSON results"
+            raise EndpointError(f"{self.describe()} sent an answer that is not {what} ({_first_line(str(exc))}); "
+                                "check that the URL is the endpoint's query service") from None
 
     def query_serialized(self, sparql: str, fmt: str) -> bytes:
         kind = query_kind(sparql)

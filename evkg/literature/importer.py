@@ -152,6 +152,23 @@ def _checked_identifiers(ref: Reference, report: ImportReport) -> tuple[str | No
     return doi, pmid
 
 
+def _too_long(ref, report) -> bool:
+    """An entry with a field longer than any bibliography holds (BibTeX's limit, for every format): reported and
+    left out, as a RIS title of 5 MB was saved whole in the references file."""
+    from evkg.literature.formats.bibtex import MAX_FIELD_CHARACTERS
+
+    fields = {name: getattr(ref, name) for name in ("title", "journal", "journal_abbrev", "volume", "issue",
+                                                     "pages", "doi", "pmid", "pmcid", "url", "year")}
+    fields["author"] = "; ".join(ref.authors)
+    name, value = max(fields.items(), key=lambda item: len(item[1] or ""))
+    if len(value or "") <= MAX_FIELD_CHARACTERS:
+        return False
+    report.skipped.append(Problem(ref.path, ref.line, ref.key,
+                                  f"has a field '{name}' of {len(value):,} characters; evkg reads fields of up to "
+                                  f"{MAX_FIELD_CHARACTERS:,}. Check the entry."))
+    return True
+
+
 def import_references(paths, graph: Graph | None = None, bundled: Graph | None = None) -> ImportReport:
     """Read reference exports into `graph` (a new graph if None), one node per paper.
 
@@ -179,6 +196,8 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
             continue
         report.skipped.extend(problems)
         for ref in refs:
+            if _too_long(ref, report):
+                continue
             ids = _checked_identifiers(ref, report)
             if ids is None:
                 continue

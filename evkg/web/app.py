@@ -22,6 +22,7 @@ from typing import Callable
 from evkg import __version__
 from evkg.core.errors import EvkgError, UsageError
 from evkg.core.namespaces import EVD, PREFIXES, curie
+from evkg.core.safe_text import shortened
 from evkg.io.load import max_bytes_default
 from evkg.report.views import product_id_of, term_dict, term_index
 from evkg.web.errors import update_refused
@@ -106,8 +107,8 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
         # 400: Starlette's own refusal of a form it cannot read (a part header longer than it takes)
         codes = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}
         message = {400: f"the request could not be read: {exc.detail}",
-                   404: f"there is nothing at {request.url.path}. GET /openapi.json lists the endpoints.",
-                   405: f"{request.method} is not accepted at {request.url.path}."}.get(exc.status_code,
+                   404: f"there is nothing at {shortened(request.url.path, 120)}. GET /openapi.json lists the endpoints.",
+                   405: f"{request.method} is not accepted at {shortened(request.url.path, 120)}."}.get(exc.status_code,
                                                                                        str(exc.detail))
         return _error_response(request, ServiceError(exc.status_code, codes.get(exc.status_code, "error"),
                                                      message))
@@ -220,7 +221,7 @@ def _routes(service: Service) -> list:
             raise ServiceError(400, "bad-parameter", "the parameter profile is given more than once; give it once.")
         profile = request.query_params.get("profile", "submission")
         if profile not in ("submission", "published"):
-            raise ServiceError(400, "bad-profile", f"unknown profile {profile!r}: use submission (the default) "
+            raise ServiceError(400, "bad-profile", f"unknown profile {shortened(profile, 60)!r}: use submission (the default) "
                                "or published.")
         return raw, fmt, name, profile
 
@@ -261,15 +262,20 @@ def _routes(service: Service) -> list:
                                               "others": [r for r in file.other_results]})
 
     # --- curated products and trials -------------------------------------------------------------------
+    def _page_wanted(request) -> bool:
+        """?format=json or html (anything else is refused: format=csv answered with JSON), else Accept."""
+        single_values(request, formats=("json", "html"))
+        return _wants_html(request)
+
     async def list_products(request):
         summaries = [service.product_summary(p) for p in service.products.values()]
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "products.html", {"products": summaries})
         return json_response({"products": summaries})
 
     async def get_product(request):
         curated = service.product(request.path_params["product_id"])
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "product.html", {"product": curated, "summary": service.product_summary(curated),
                                                    "fragment": report.product_html(curated.check, level=2,
                                                                                    show_title=False)})
@@ -282,7 +288,7 @@ def _routes(service: Service) -> list:
 
     async def list_trials(request):
         trials = service.trials()
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "trials.html", {"trials": trials})
         return json_response({"trials": trials})
 
@@ -298,7 +304,7 @@ def _routes(service: Service) -> list:
     # --- named queries ----------------------------------------------------------------------------------
     async def list_queries(request):
         queries = [_query_dict(q) for q in service.catalogue().values()]
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "queries.html", {"queries": queries})
         return json_response({"queries": queries})
 
@@ -396,7 +402,7 @@ def _routes(service: Service) -> list:
     # --- terms (Linked Data), health, API description ------------------------------------------------------
     async def list_terms(request):
         groups = term_index()
-        if _wants_html(request):
+        if _page_wanted(request):
             return _page(request, "terms.html", {"groups": groups})
         return json_response({"groups": groups})
 

@@ -46,23 +46,24 @@ def single_values(request, formats=None, *, known=None, repeatable=()) -> dict:
     repeated, empty or unknown value is refused rather than quietly replaced by another. ``known``: the only
     names taken (a misspelt one is refused, not ignored); ``repeatable``: names that may come more than once
     (left out of the answer: read them with getlist)."""
+    from evkg.core.safe_text import shortened, visible
+
     values: dict = {}
     for key, value in request.query_params.multi_items():
+        said = shortened(visible(key), 60)          # a pasted page as a name is not echoed whole
         if known is not None and key not in known:
-            from evkg.core.safe_text import shortened, visible
-
-            raise ServiceError(400, "bad-parameter", f"the parameter {shortened(visible(key), 60)!r} is not one "
+            raise ServiceError(400, "bad-parameter", f"the parameter {said!r} is not one "
                                f"this address takes; it takes {', '.join(known)}.")
         if key in repeatable:
             continue
         if key in values:
-            raise ServiceError(400, "bad-parameter", f"the parameter {key} is given more than once; give it once.")
+            raise ServiceError(400, "bad-parameter", f"the parameter {said} is given more than once; give it once.")
         if not value.strip():
-            raise ServiceError(400, "bad-parameter", f"the parameter {key} is empty; give a value or leave it out.")
+            raise ServiceError(400, "bad-parameter", f"the parameter {said} is empty; give a value or leave it out.")
         values[key] = value.strip()
     if formats is not None and values.get("format", next(iter(formats))) not in formats:
-        raise ServiceError(400, "bad-format", f"format={values['format']} is not offered here; use one of "
-                                              f"{', '.join(formats)}.")
+        raise ServiceError(400, "bad-format", f"format={shortened(visible(values['format']), 60)} is not offered "
+                                              f"here; use one of {', '.join(formats)}.")
     return values
 
 

@@ -19,6 +19,7 @@ from rdflib.namespace import RDFS
 
 from evkg.core.errors import UnknownTermError
 from evkg.core.namespaces import PREFIXES, curie
+from evkg.core.safe_text import shortened
 from evkg.report.views import term_iri
 from evkg.web.errors import ServiceError
 
@@ -72,7 +73,7 @@ def chosen_media(request, offers: list[str]) -> str:
     if wanted is not None:
         named = sorted(ext for ext, media in BY_EXTENSION.items() if media in offers)
         if wanted not in named:
-            raise ServiceError(400, "bad-format", f"format={wanted} is not offered here; use one of "
+            raise ServiceError(400, "bad-format", f"format={shortened(wanted, 60)} is not offered here; use one of "
                                                   f"{', '.join(named)}.")
         return BY_EXTENSION[wanted]
     return _accept(request, offers)

@@ -45,6 +45,8 @@ class HeaderDeadline(H11Protocol):
             self._header_timer = None
 
     def data_received(self, data: bytes) -> None:
+        if getattr(self, "_discarding", False):
+            return
         super().data_received(data)
         if self.cycle is not None and not self.cycle.response_complete:
             self._disarm()                   # headers are in; the body has its own deadline
@@ -73,6 +75,25 @@ class HeaderDeadline(H11Protocol):
             self.transport.close()
 
 
+    def send_400_response(self, msg: str) -> None:
+        """A request h11 cannot read (a line and headers over MAX_HEADER_BYTES, or not HTTP): said in JSON like
+        every other refusal; uvicorn answered with the bare text 'Invalid HTTP request received.'"""
+        body = json.dumps({"status": 400, "error": "bad-request",
+                           "message": f"the request could not be read as HTTP: its line and headers are not "
+                                      f"well formed or are larger than {MAX_HEADER_BYTES // 1024} KB. Send a long "
+                                      "SPARQL query in the body of a POST to /sparql, not in the address."}).encode()
+        self.transport.write(b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+                             b"connection: close\r\ncontent-length: " + str(len(body)).encode()
+                             + b"\r\n\r\n" + body)
+        # closed at once with the rest of the request unread, the connection was reset and the client lost
+        # the answer: end the sending side, drop what still comes for a moment, then close
+        self._discarding = True
+        self._disarm()                                 # no 408 after this answer
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(1.0, self.transport.close)
+
+
 def listening_socket(host: str, port: int) -> socket.socket:
     """Bind the address before anything slow starts: a port in use is reported at once, in words, and port 0
     becomes the port the system chose, so the address printed is the one that answers."""
@@ -98,9 +119,28 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+BUSY_RETRY_SECONDS = 5
+
+
+async def _too_many_connections(scope, receive, send) -> None:
+    """uvicorn's answer past `limit_concurrency`, in JSON with Retry-After like evkg's other 503s; uvicorn's own
+    was the bare text 'Service Unavailable'."""
+    body = json.dumps({"status": 503, "error": "busy",
+                       "message": f"the server has {MAX_CONNECTIONS} connections open, as many as it takes; try "
+                                  f"again in {BUSY_RETRY_SECONDS} seconds.",
+                       "retry_after_seconds": BUSY_RETRY_SECONDS}).encode()
+    await send({"type": "http.response.start", "status": 503,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            (b"retry-after", str(BUSY_RETRY_SECONDS).encode()), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT) -> None:
     """Serve `app` on a socket from `listening_socket` until interrupted."""
     import uvicorn
+    from uvicorn.protocols.http import h11_impl
+
+    h11_impl.service_unavailable = _too_many_connections      # the protocol answers past the limit with it
 
     protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout})
     config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,

@@ -16,6 +16,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from evkg.core.namespaces import EVKG
+from evkg.core.safe_text import shortened
 from evkg.report.views import description_turtle, evidence_of, product_id_of, trial_view, trials_of
 from evkg.web.errors import ServiceError  # noqa: F401  (the routes import it from here)
 
@@ -274,7 +275,7 @@ class Service:
     # --- the curated graph -----------------------------------------------------------------------------
     def product(self, product_id: str) -> CuratedProduct:
         if product_id not in self.products:
-            raise ServiceError(404, "unknown-product", f"there is no curated product {product_id!r}. "
+            raise ServiceError(404, "unknown-product", f"there is no curated product {shortened(product_id, 80)!r}. "
                                "GET /products lists them.", known=sorted(self.products))
         return self.products[product_id]
 
@@ -330,7 +331,7 @@ class Service:
 
         known = bundled_rule_sets()
         if rule_set not in known:
-            raise ServiceError(404, "unknown-rule-set", f"there is no rule set {rule_set!r}. Known rule sets: "
+            raise ServiceError(404, "unknown-rule-set", f"there is no rule set {shortened(rule_set, 80)!r}. Known rule sets: "
                                f"{', '.join(known)}.", known=sorted(known))
         if rule_set not in self.whatif_cache:
             self.whatif_cache[rule_set] = await self.in_check_worker("what-if comparison", whatif_comparison,
@@ -359,7 +360,7 @@ class Service:
             import difflib
 
             close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
-            raise ServiceError(404, "unknown-query", f"there is no named query {name!r}."
+            raise ServiceError(404, "unknown-query", f"there is no named query {shortened(name, 80)!r}."
                                + (f" Did you mean: {', '.join(close)}?" if close else "")
                                + " GET /queries lists them.")
         return queries[name]

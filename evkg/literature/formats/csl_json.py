@@ -9,7 +9,28 @@ from evkg.literature.formats import _clean, _pmcid, _year
 from evkg.literature.records import Problem, Reference, author_name, retraction_sign
 
 
+MAX_DEPTH = 64          # a CSL-JSON export nests about 4 levels deep
+
+
+def _refuse_deep_or_long(text: str, path: str) -> None:
+    """Nesting and whole numbers json.loads fails on with a RecursionError or a ValueError, said in words."""
+    import sys
+    from itertools import accumulate
+
+    outside_strings = re.sub(r'"(?:[^"\\]|\\.)*+"?', '""', text)
+    brackets = re.sub(r"[^\[\]{}]", "", outside_strings)
+    if brackets and max(accumulate(1 if b in "[{" else -1 for b in brackets)) > MAX_DEPTH:
+        raise InputError(f"nests lists and objects more than {MAX_DEPTH} levels deep, which no CSL-JSON export "
+                         "does.", path=path, hint="Export the library again from the reference manager.")
+    limit = sys.get_int_max_str_digits()
+    longest = max((len(m) for m in re.findall(r"\d+", outside_strings)), default=0)
+    if limit and longest > limit:
+        raise InputError(f"holds a number of {longest:,} digits; evkg reads numbers of up to {limit:,} digits.",
+                         path=path, hint="Check the file: no year, volume or page runs to that many digits.")
+
+
 def read_csl_json(path: str, text: str):
+    _refuse_deep_or_long(text, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
