@@ -54,6 +54,8 @@ def test_a_titanium_implant_coated_with_msc_exosomes_is_classified_as_device_led
     assert answers(result, "Q_EU_IntegralDeviceRoute") == {
         ("EU_DeviceWithAncillaryMedicinalSubstance", "contested", "EU-22d")}
     assert answers(result, "Q_US_LeadCenter") == {("US_LeadCenterCDRH", "provisional", "US-16g")}
+    # not the BLA and IND of a vesicle product alone: the device lead's route, which FDA sets
+    assert answers(result, "Q_US_Application") == {("Undecided", "provisional", "US-17b")}
     assert answers(result, "Q_KR_IntegralDeviceRoute") == {("KR_IntegralProductAsDevice", "provisional", "KR-04b")}
 
 
@@ -62,6 +64,7 @@ def test_a_hydrogel_whose_vesicles_act_principally_is_classified_as_vesicle_led(
     assert report.conforms
     assert answers(result, "Q_EU_IntegralDeviceRoute") == {("EU_IntegralProductMedicinalRoute", "settled", "EU-22b")}
     assert answers(result, "Q_US_LeadCenter") == {("US_LeadCenterCBER", "provisional", "US-16e")}
+    assert {a[0] for a in answers(result, "Q_US_Application")} == {"US_INDRequired", "US_BLARequired"}
     assert answers(result, "Q_KR_IntegralDeviceRoute") == {("KR_IntegralProductAsDrug", "provisional", "KR-04")}
 
 

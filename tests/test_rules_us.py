@@ -222,6 +222,10 @@ CASES = [
     ("US-16g", "US_LeadCenterCDRH", dict(VEHICLE_DRUG, **DEVICE_LED), DEVICE),
     # no drug, so no combination product (21 CFR 3.2(e)): a test on specimens is a device alone (21 CFR 809.3(a))
     ("US-16g", "US_LeadCenterCDRH", DEVICE_LED, dict(DEVICE_LED, intendedUse="evkg:DiagnosticInVitro")),
+    # a device-led combination takes the device lead's applications (FDA combination-product premarket guidance)
+    ("US-17b", "Undecided", DEVICE_LED, dict(DEVICE, principalAction="evkg:VesiclesPrincipal")),
+    ("US-17", "US_BLARequired", dict(DEVICE, principalAction="evkg:VesiclesPrincipal"), DEVICE_LED),
+    ("US-17", "US_INDRequired", DEVICE, DEVICE_LED),
 ]
 
 
@@ -248,8 +252,10 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     assert set(US_RULE_IDS) <= ids
     # US-14-BIO splits US-14's two readings; US-15e, US-15f, US-15g, US-15h and US-16f close questions the table
     # leaves open (combination status of synthetic carriers, of active vesicles formulated with a drug and of active
-    # plant vesicles with another active substance, lead centre of gene-therapy carriers and of device-led products)
-    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g"}
+    # plant vesicles with another active substance, lead centre of gene-therapy carriers and of device-led products,
+    # applications of device-led products)
+    assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g",
+                                      "US-17b"}
     assert {c[0] for c in CASES} == ids
 
 
