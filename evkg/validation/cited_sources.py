@@ -84,7 +84,8 @@ def _paper_named(iri: str) -> str | None:
 
 def _act_named(iri: str) -> str | None:
     """"act:…" when the IRI is evkg's name for a law or guideline (one the graph lacks, as a typing error makes)."""
-    return f"act:{iri[len(EVD) + 4:]}" if iri.startswith(f"{EVD}act/") and len(iri) > len(EVD) + 4 else None
+    name = iri.removeprefix(f"{EVD}act/")
+    return f"act:{name}" if name and name != iri else None
 
 
 def _doi_written_as_a_name(iri: str) -> str | None:
