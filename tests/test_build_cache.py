@@ -263,3 +263,17 @@ def test_a_chosen_cache_folder_others_may_write_in_is_named_once_with_the_fix(tm
                           capture_output=True, text=True, env=environment, cwd=ROOT)
     assert done.returncode == 0 and "EVKG_CACHE_DIR" not in done.stderr, done.stderr
     assert list(shared.glob("*.pickle"))
+
+
+def test_a_file_rewritten_within_one_tick_of_the_file_clock_builds_again(tmp_path, cache_dir):
+    """Two writes of the same size inside one step of the file system's clock leave the same size and
+    modification time: the content of a recently written file must tell them apart."""
+    source = tmp_path / "rules.ttl"
+    source.write_text("# rule A\n")
+    written = source.stat()
+    calls: list = []
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 1}
+    source.write_text("# rule B\n")                                 # same size
+    os.utime(source, ns=(written.st_atime_ns, written.st_mtime_ns))  # same tick
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}
+    assert resources.cached_build("trial", [source], counting_build(calls)) == {"built": 2}

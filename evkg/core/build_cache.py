@@ -27,8 +27,9 @@ _OTHERS_MAY_WRITE = 0o022
 def cached_build(kind: str, paths: list[Path], build, *, code_files: list[Path] | None = None, key: str = ""):
     """build(), or the pickled result of an earlier build from the same files (and evkg source files).
 
-    The cache key covers every file's path, size and modification time, the evkg version and ``key`` (what
-    else the build depends on), so an edited file builds again. A cache that cannot be used (no safe folder, a damaged or foreign file, a full disk) only
+    The cache key covers every file's path, size and modification time (and the content of a file written in
+    the last seconds), the evkg version and ``key`` (what else the build depends on), so an edited file builds
+    again. A cache that cannot be used (no safe folder, a damaged or foreign file, a full disk) only
     means the build is made again."""
     cache = cache_file(kind, paths + (code_files or []), key)
     folder = private_cache_folder()
@@ -101,10 +102,19 @@ def cache_file(kind: str, paths: list[Path], key: str = "") -> Path:
     from evkg import __version__
 
     digest = hashlib.sha1(f"{__version__}|{key}\n".encode() if key else __version__.encode())
+    now = time.time_ns()
     for path in paths:
         status = path.stat()
         digest.update(f"{path}|{status.st_size}|{status.st_mtime_ns}\n".encode())
+        if now - status.st_mtime_ns < RECENT_NS and stat.S_ISREG(status.st_mode):
+            # a file written this recently may be written again within the same tick of the file clock, with
+            # the same size: its content decides the key (the key of a build made later differs from this one)
+            digest.update(hashlib.sha1(path.read_bytes()).digest())
     return cache_folder() / f"{kind}-{digest.hexdigest()}.pickle"
+
+
+# File modification times move in steps (a few milliseconds here, up to two seconds on some file systems).
+RECENT_NS = 3_000_000_000
 
 
 _MISSING = object()
