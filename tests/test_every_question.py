@@ -329,3 +329,35 @@ def test_under_another_rule_set_an_open_question_is_that_rule_sets_silence_not_t
     assert open_, "the question waits for a fact instead: pick another rule"
     assert all("rules of this rule set leave it open" in o.rationale and "the law" not in o.rationale
                for o in open_)
+
+
+def test_the_facts_asked_for_in_a_batch_are_those_asked_for_each_description_alone():
+    """Descriptions checked together share what a waiting rule could still use when they state alike what that
+    rule reads: sharing must not change what any of them is asked for."""
+    from evkg.classification import counterfactual
+
+    def asked(result, product) -> dict:
+        return {(o.question, o.category): sorted((m["property"], tuple(m["rules"])) for m in o.missing)
+                for o in result.for_product(product) if o.status == "undecided"}
+
+    together = Graph()
+    products = []
+    for path in DESCRIPTIONS:
+        graph = Graph().parse(path, format="turtle")
+        products.append((path.stem, graph, next(graph.subjects(RDF.type, EVKG.EVProduct))))
+        together += graph
+    counterfactual._TRIED.clear()
+    batch = classify(together)
+    for stem, graph, product in products:
+        counterfactual._TRIED.clear()
+        assert asked(batch, product) == asked(classify(graph), product), stem
+
+
+def test_a_rule_is_read_for_the_terms_it_mentions_under_any_prefix():
+    from evkg.classification.counterfactual import _query_terms
+
+    query = ("PREFIX e: <https://w3id.org/evkg#>\nPREFIX : <https://w3id.org/evkg#>\nPREFIX ex: <http://example.org/>\n"
+             "CONSTRUCT { ?o e:category e:EU_GTMP } WHERE { ?this e:loadedCargo ?c . ?c :cargoKind ?k . "
+             "?this <https://w3id.org/evkg#targetSpecies> ?s . ?this ex:other ?x . FILTER(?k != :Antigen) }")
+    assert _query_terms(query) == {E + name for name in (
+        "category", "EU_GTMP", "loadedCargo", "cargoKind", "targetSpecies", "Antigen")}

@@ -109,17 +109,29 @@ def _value_space() -> dict:
     return space
 
 
-_TERM = re.compile(r"evkg:([A-Za-z][A-Za-z0-9_]*)")
+_LOCAL = r"([A-Za-z][A-Za-z0-9_]*)"
+_FULL_TERM = re.compile("<" + re.escape(EVKG_NS) + _LOCAL + ">")
+_EVKG_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<" + re.escape(EVKG_NS) + ">", re.IGNORECASE)
 
 
 @functools.cache
-def _rule_terms(queries: tuple) -> frozenset:
-    return frozenset(EVKG_NS + t for q in queries for t in _TERM.findall(q))
+def _query_terms(query: str) -> frozenset:
+    """The vocabulary terms a query mentions, written in full or with any prefix it binds to evkg's namespace."""
+    found = set(_FULL_TERM.findall(query))
+    for prefix in {p or "" for p in _EVKG_PREFIX.findall(query)}:
+        found.update(re.findall(r"(?<![\w:])" + re.escape(prefix) + ":" + _LOCAL, query))
+    return frozenset(EVKG_NS + t for t in found)
 
 
 def _read_by_rules(kb) -> frozenset:
     """The vocabulary terms any rule's premises mention: all a rule can read of a description."""
-    return _rule_terms(tuple(rule.query for rule in kb.rules))
+    return frozenset().union(*(_query_terms(rule.query) for rule in kb.rules))
+
+
+def _read_by(rule, kb) -> frozenset:
+    """What one rule can read of a description: the terms its query mentions. A rule of a user's file may
+    read a term some other way (a variable predicate, a relative IRI), so it is taken to read what any rule does."""
+    return _query_terms(rule.query) if rule.origin is None else _read_by_rules(kb)
 
 
 def _is_value(term) -> bool:
@@ -153,15 +165,15 @@ class WhatCouldDecide:
     def evaluate(self, pairs: list[tuple[str, object, list, set]]) -> None:
         """pairs: (product, rule, missing facts, categories to assume). Tries every pair in one pass per rule.
 
-        Descriptions that state the same facts the rules read, with the same conclusions so far, get the same
-        answer: one of them is tried and the others share its result."""
+        Descriptions that state the same facts a rule reads, with the same conclusions it reads so far, get the
+        same answer from it: one of them is tried and the others share its result."""
         if not pairs:
             return
-        signatures = self._signatures(sorted({p for p, _, _, _ in pairs}))
+        described = self._described(sorted({p for p, _, _, _ in pairs}))
         tried: dict[tuple, tuple] = {}
         followers: dict[tuple, list] = {}
         for product, rule, missing, assumed in pairs:
-            key = (signatures[product], rule.iri, tuple(sorted(missing)), frozenset(assumed))
+            key = (self._signature(described[product], rule), rule.iri, tuple(sorted(missing)), frozenset(assumed))
             if key in tried:
                 followers.setdefault(key, []).append(product)
             else:
@@ -187,24 +199,33 @@ class WhatCouldDecide:
                     self._results[(product, rule.iri)] = self._results[(leader, rule.iri)]
         self._evaluate(retried)
 
-    def _signatures(self, products: list[str]) -> dict[str, tuple]:
-        """product -> what the rules can read of it: the facts of the vocabulary they mention (per part of the
-        description, cargo items as a multiset) and the categories concluded so far."""
+    def _described(self, products: list[str]) -> dict[str, tuple]:
+        """product -> what any rule can read of it: (property -> its values, of the product, its preparation and
+        source; (link, item facts) per linked item; the category, rule and status of its outcomes so far)."""
         read = _read_by_rules(self.kb)
         facts = self.run.stated.facts
         concluded: dict[str, set] = {}
         index = self.run.index
         for o in index.outcomes():
-            concluded.setdefault(index.product[o], set()).add((index.category[o], index.rule[o]))
+            concluded.setdefault(index.product[o], set()).add((index.category[o], index.rule[o],
+                                                               self.run.effective.get(o)))
         items = self._item_facts(products, read)
         table = {}
         for product in products:
             # values that name another node of the description (its preparation, source, items) are left out
-            stated = tuple(sorted((prop, tuple(sorted(str(v) for v in values if _is_value(v))))
-                                  for prop, values in facts.get(product, {}).items()
-                                  if prop in read and prop not in _ITEM_LINKS))
-            table[product] = (stated, items.get(product, ()), frozenset(concluded.get(product, ())))
+            stated = {prop: tuple(sorted(str(v) for v in values if _is_value(v)))
+                      for prop, values in facts.get(product, {}).items() if prop in read and prop not in _ITEM_LINKS}
+            table[product] = (stated, items.get(product, ()), concluded.get(product, set()))
         return table
+
+    def _signature(self, described: tuple, rule) -> tuple:
+        """What this rule can read of a description: the facts of the terms it mentions (cargo items as a
+        multiset) and the conclusions of the categories it reads."""
+        stated, items, concluded = described
+        read = _read_by(rule, self.kb)
+        return (tuple(sorted((prop, values) for prop, values in stated.items() if prop in read)),
+                tuple(sorted((link, tuple(f for f in facts if f[0] in read)) for link, facts in items)),
+                frozenset(c for c in concluded if c[0] in rule.reads_categories))
 
     def _item_facts(self, products: list[str], read: frozenset) -> dict[str, tuple]:
         values = " ".join(f"<{p}>" for p in products)
