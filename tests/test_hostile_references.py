@@ -173,3 +173,66 @@ def test_a_field_longer_than_any_bibliography_holds_is_reported_in_every_format(
     out = capsys.readouterr().out
     assert "1 added, 0 merged, 1 skipped" in out and "has a field 'title' of 150,000 characters" in out
     assert "x" * 1000 not in target.read_text(encoding="utf-8")
+
+
+PUBMED = ('<?xml version="1.0"{declaration}?>\n<PubmedArticleSet>\n<PubmedArticle>\n<MedlineCitation><PMID>123</PMID>'
+          '<Article><ArticleTitle>{title}</ArticleTitle></Article></MedlineCitation>\n</PubmedArticle>\n'
+          '</PubmedArticleSet>\n')
+
+
+def test_pubmed_xml_declaring_its_encoding_is_read_in_that_encoding(tmp_path):
+    """Re-encoded as UTF-8 before parsing, a file declared ISO-8859-1 was read as 'CafÃ©', one in UTF-16 was 'not
+    well-formed' and one naming an encoding no one knows ended in 'internal error: LookupError'."""
+    exports = {"latin": PUBMED.format(declaration=' encoding="ISO-8859-1"', title="Café").encode("latin-1"),
+               "utf16": PUBMED.format(declaration=' encoding="UTF-16"', title="Café").encode("utf-16"),
+               "unknown": PUBMED.format(declaration=' encoding="no-such-encoding"', title="Café").encode("utf-8")}
+    for name, data in exports.items():
+        export = tmp_path / f"{name}.xml"
+        export.write_bytes(data)
+        refs, problems = read_references(export)
+        assert not problems and [(ref.pmid, ref.title) for ref in refs] == [("123", "Café")], name
+
+
+def test_a_pubmed_xml_export_with_entity_declarations_is_refused_naming_the_entity_and_its_line(tmp_path, capsys):
+    """Said as '(EntitiesForbidden)', with no line."""
+    export = tmp_path / "laughs.xml"
+    export.write_text('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+                      ' <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n'
+                      + PUBMED.split("\n", 1)[1].format(title="&lol2;"), encoding="utf-8")
+    assert main(["literature", "import", str(export), "--into", str(tmp_path / "refs.ttl")]) == 2
+    err = capsys.readouterr().err
+    assert f"{export}, line 3: declares the XML entity 'lol', which evkg refuses" in err, err
+    assert "Remove the <!DOCTYPE" in err and "Forbidden" not in err and "lollol" not in err
+    assert not (tmp_path / "refs.ttl").exists()
+
+
+@pytest.mark.parametrize("text, said", [
+    (PUBMED.format(declaration="", title="T")[:120], "line 4, column 58: is not well-formed XML: the file ends "
+                                                      "inside a tag (was it cut short?)"),
+    (PUBMED.format(declaration="", title="A&nbsp;B"), "line 4, column 58: is not well-formed XML: it uses the "
+                                                       "entity &nbsp;, which XML does not define"),
+    (PUBMED.format(declaration="", title="T") * 2, "line 7, column 1: is not well-formed XML: there is more after "
+                                                    "the end of the root element (two exports joined in one file?)"),
+])
+def test_broken_pubmed_xml_says_what_is_wrong_where_and_how_to_mend_it(tmp_path, capsys, text, said):
+    """Said only as 'not well-formed XML Export the records again', with no reason and no column."""
+    export = tmp_path / "pubmed.xml"
+    export.write_text(text, encoding="utf-8")
+    assert main(["literature", "import", str(export), "--into", str(tmp_path / "refs.ttl")]) == 2
+    err = capsys.readouterr().err
+    assert f"{export}, {said}" in err and "Fix the file there, or export the records again" in err, err
+
+
+def test_xml_that_is_not_a_pubmed_export_and_pubmed_book_records_are_named(tmp_path):
+    """Both were 'no references found … Is it a bibliography?', with nothing said of what the file held."""
+    page = tmp_path / "page.xml"
+    page.write_text('<?xml version="1.0"?>\n<html><body>Papers</body></html>\n', encoding="utf-8")
+    with pytest.raises(InputError, match="it is XML, but its root element is <html>, where a PubMed export has "
+                                         "<PubmedArticleSet>"):
+        read_references(page)
+    books = tmp_path / "books.xml"
+    books.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedBookArticle><BookDocument><PMID>20301295'
+                     '</PMID></BookDocument></PubmedBookArticle>\n</PubmedArticleSet>\n', encoding="utf-8")
+    refs, problems = read_references(books)
+    assert not refs and [(p.line, p.key) for p in problems] == [(3, "PMID 20301295")]
+    assert "is a PubMed book record (<PubmedBookArticle>)" in problems[0].message

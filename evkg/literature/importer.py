@@ -192,7 +192,7 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
             continue
         except InputError as exc:
             report.file_errors.append(Problem(exc.path or str(path), exc.line, None,
-                                              exc.reason + (f" {exc.hint}" if exc.hint else "")))
+                                              exc.reason + (f" {exc.hint}" if exc.hint else ""), exc.column))
             continue
         report.skipped.extend(problems)
         for ref in refs:
