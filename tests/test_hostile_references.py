@@ -236,3 +236,45 @@ def test_xml_that_is_not_a_pubmed_export_and_pubmed_book_records_are_named(tmp_p
     refs, problems = read_references(books)
     assert not refs and [(p.line, p.key) for p in problems] == [(3, "PMID 20301295")]
     assert "is a PubMed book record (<PubmedBookArticle>)" in problems[0].message
+
+
+@pytest.mark.parametrize("name, data, said", [
+    ("library.ris", b"TY  - JOUR\nTI  - Exosomes\x00 and more\nDO  - 10.5555/evkg.bad\nER  - \n",
+     "entry 'record at line 1': its title holds the control character U+0000 (NUL) at character 9"),
+    ("library.ris", b"TY  - JOUR\nTI  - Exosomes\nAU  - Smith, J\nAU  - Doe\x1b[2K, K\nDO  - 10.5555/evkg.bad\nER  - \n",
+     "its author 2 holds the control character U+001B (ESC) at character 4"),
+    ("library.bib", b"@article{bad, title = {Exosomes\x00 and more}, doi = {10.5555/evkg.bad}}\n",
+     "entry 'bad': its title holds the control character U+0000 (NUL)"),
+    ("library.json", b'[{"id": "bad", "title": "Exosomes\\u0000", "DOI": "10.5555/evkg.bad"}]',
+     "entry 'bad': its title holds the control character U+0000 (NUL)"),
+    ("library.json", b'[{"id": "bad", "title": "Exosomes\\ud800", "DOI": "10.5555/evkg.bad"}]',
+     "entry 'bad': its title holds U+D800 at character 9, half of a UTF-16 surrogate pair"),
+    ("library.nbib", b"PMID- 12345\nTI  - Exosomes\x07\n", "entry 'PMID 12345': its title holds the control character "
+                                                        "U+0007 (BEL)"),
+    ("library.ris", b"TY  - JOUR\nTI  - Exosomes\nDO  - 10.5555/evkg.bad\x00\nER  - \n",
+     "its DOI holds the control character U+0000 (NUL) at character 17"),
+])
+def test_a_control_character_in_any_field_of_any_format_keeps_its_entry_out(tmp_path, capsys, name, data, said):
+    """A NUL in a title, author or DOI was saved in the references file (the DOI as the name …/doi/10.5555/x%00),
+    in BibTeX, RIS, CSL-JSON and MEDLINE alike."""
+    export = tmp_path / name
+    export.write_bytes(data)
+    into = tmp_path / "refs.ttl"
+    assert main(["literature", "import", str(export), "--into", str(into)]) == 1
+    out = capsys.readouterr().out
+    assert "0 added, 0 merged, 1 skipped" in out and f"skipped: {export}, line 1: " in out and said in out, out
+    assert "Remove it from the entry, or export the entry again." in out
+    assert not into.exists()
+
+
+def test_an_ris_author_line_with_no_value_is_no_author(tmp_path, capsys):
+    """'AU  -' became an author named "" (and the label "")."""
+    export = tmp_path / "library.ris"
+    export.write_text("TY  - JOUR\nTI  - Exosomes\nAU  -\nAU  - Smith, John\nPY  - 2020\nDO  - 10.5555/evkg.au\n"
+                      "ER  - \n", encoding="utf-8")
+    into = tmp_path / "refs.ttl"
+    assert main(["literature", "import", str(export), "--into", str(into)]) == 0, capsys.readouterr().out
+    saved = Graph().parse(into, format="turtle")
+    paper = paper_iri(doi="10.5555/evkg.au")
+    assert [str(a) for a in saved.objects(paper, URIRef("http://purl.org/dc/terms/creator"))] == ["Smith J"]
+    assert str(saved.value(paper, RDFS.label)) == "Smith 2020"
