@@ -278,3 +278,34 @@ def test_an_ris_author_line_with_no_value_is_no_author(tmp_path, capsys):
     paper = paper_iri(doi="10.5555/evkg.au")
     assert [str(a) for a in saved.objects(paper, URIRef("http://purl.org/dc/terms/creator"))] == ["Smith J"]
     assert str(saved.value(paper, RDFS.label)) == "Smith 2020"
+
+
+def test_an_ris_line_that_starts_like_a_tag_but_is_not_one_keeps_its_record_out(tmp_path):
+    """'AU - Doe, K' (one space) was saved as an author named 'AU - Doe K', 'TI - A title' was lost from the title
+    without a word, and a lowercase tag was read as part of the line before."""
+    export = tmp_path / "library.ris"
+    export.write_text("TY  - JOUR\nTI  - Exosomes\nAU  - Smith, John\nAU - Doe, Kim\nDO  - 10.5555/evkg.one\nER  - \n"
+                      "TY  - JOUR\nTI - A title\nDO  - 10.5555/evkg.two\nER  - \n"
+                      "TY  - JOUR\nti  - Small letters\nDO  - 10.5555/evkg.three\nER  - \n"
+                      "TY  - JOUR\nTI  - A long title that\n  goes on\nAB  - A UK\nUK - based study\n"
+                      "DO  - 10.5555/evkg.four\nER  - \n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [(ref.doi, ref.title) for ref in refs] == [("10.5555/evkg.four", "A long title that goes on")]
+    assert [(p.line, p.message.split(": ")[0]) for p in problems] == [
+        (4, "'AU - Doe, Kim'"), (8, "'TI - A title'"), (12, "'ti  - Small letters'")]
+    assert "it is not written as an RIS tag line, which is the tag, two spaces, a hyphen" in problems[1].message
+    assert "its tag 'ti' is in small letters; RIS writes tags in capitals ('TI')" in problems[2].message
+    assert "so the record that starts at line 1 was left out. Fix the line and import the file again." in \
+        problems[0].message
+
+
+def test_a_medline_line_that_is_no_tag_line_keeps_its_record_out(tmp_path):
+    """Bio.Medline takes any line as a tag of its own: the value of 'TI - A title' or of a stray line was lost."""
+    export = tmp_path / "pubmed.nbib"
+    export.write_text("PMID- 11111\nTI  - Kept title\n      goes on\nAU  - Smith J\n\nPMID- 22222\nTI - Lost title\n\n"
+                      "PMID- 33333\nTI  - Fine\nstray text\n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [(ref.pmid, ref.title) for ref in refs] == [("11111", "Kept title goes on")]
+    assert [(p.line, p.message[:40]) for p in problems] == [(7, "'TI - Lost title' is not a MEDLINE line:"),
+                                                           (11, "'stray text' is not a MEDLINE line: each")]
+    assert "The record that starts at line 6 was left out" in problems[0].message

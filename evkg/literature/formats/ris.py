@@ -7,10 +7,32 @@ from evkg.literature.formats import _clean, _pmcid, _year
 from evkg.literature.records import Problem, Reference, _split_free_name, retraction_sign
 
 
+# A line that starts like a tag but is not spaced as RIS spaces one ('TI - x', 'TI', 'ti  - x') is read by rispy
+# as going on from the line before: its value joined another field ('AU - Doe, K' became an author named so).
+_TAG_LINE = re.compile(r"[A-Z][A-Z0-9]  -( |$)")
+_LIKE_A_TAG = re.compile(r"([A-Za-z][A-Za-z0-9])\s*(-|$)")
+
+
+def _misspaced_tag(line: str) -> str | None:
+    """What is wrong with a line that starts like an RIS tag but is not written as one; None for other lines."""
+    import rispy
+
+    match = _LIKE_A_TAG.match(line)
+    # 'UK' is rispy's name for tags it does not know, not an RIS tag ('UK - based study' goes on a line before)
+    if _TAG_LINE.match(line) or not match or match.group(1).upper() not in set(rispy.TAG_KEY_MAPPING) - {"UK"}:
+        return None
+    tag = match.group(1).upper()
+    if match.group(1) != tag and line[2:6] in ("  - ", "  -"):
+        return f"its tag {match.group(1)!r} is in small letters; RIS writes tags in capitals ({tag!r})"
+    return (f"it is not written as an RIS tag line, which is the tag, two spaces, a hyphen and a space, then the "
+            f"value ('{tag}  - …')")
+
+
 def read_ris(path: str, text: str):
     import rispy
 
     refs, problems = [], []
+    misspaced: set[int] = set()      # records (by first line) with a line that starts like a tag but is not one
     lines = text.splitlines()
     start, chunk = None, []
     records: list[tuple[int, list[str]]] = []
@@ -32,8 +54,15 @@ def read_ris(path: str, text: str):
             start, chunk = number, [line]
         elif start is not None:
             chunk.append(line)
+            wrong = _misspaced_tag(line)
+            if wrong:
+                misspaced.add(start)
+                problems.append(Problem(path, number, None, f"{line[:60]!r}: {wrong}. Read as it is, its value "
+                                        "would join the line before, so the record that starts at line "
+                                        f"{start} was left out. Fix the line and import the file again."))
             if re.match(r"^ER  -", line):
-                records.append((start, chunk))
+                if start not in misspaced:
+                    records.append((start, chunk))
                 start, chunk = None, []
         elif line.strip():
             stray[1:] = [number] if stray else [number, number]
