@@ -309,3 +309,60 @@ def test_a_medline_line_that_is_no_tag_line_keeps_its_record_out(tmp_path):
     assert [(p.line, p.message[:40]) for p in problems] == [(7, "'TI - Lost title' is not a MEDLINE line:"),
                                                            (11, "'stray text' is not a MEDLINE line: each")]
     assert "The record that starts at line 6 was left out" in problems[0].message
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("library.ris", "@article{k1, title = {A paper}, doi = {10.5555/evkg.k1}}\n",
+     "holds BibTeX, not RIS as its name (.ris) says: it begins '@article{k1, title = {A paper}'. Rename it to "
+     "library.bib and import that, or export the library again as RIS."),
+    ("library.bib", "TY  - JOUR\nTI  - A paper\nDO  - 10.5555/evkg.k1\nER  - \n",
+     "holds RIS, not BibTeX as its name (.bib) says"),
+    ("library.json", '<?xml version="1.0"?>\n<PubmedArticleSet/>\n', "holds XML or HTML, not CSL-JSON as its name "
+                                                                      "(.json) says"),
+])
+def test_an_export_whose_name_says_one_format_and_whose_text_another_says_so(tmp_path, capsys, name, text, said):
+    """A BibTeX file named .ris was 'text outside any record (line 1; records start with TY  -)', an RIS file named
+    .bib 'no references found', a PubMed XML file named .json 'not valid JSON'."""
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    assert main(["literature", "import", str(export), "--into", str(tmp_path / "refs.ttl")]) == 2
+    assert f"error: {export}: {said}" in capsys.readouterr().err
+
+
+def test_an_ris_export_named_txt_is_read_as_ris(tmp_path):
+    """Its 'TY  -' lines made it MEDLINE, so its DOI was lost and the record 'has no usable DOI or PubMed ID'."""
+    export = tmp_path / "export.txt"
+    export.write_text("TY  - JOUR\nTI  - A paper\nDO  - 10.5555/evkg.txt\nER  - \n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert not problems and [(ref.title, ref.doi) for ref in refs] == [("A paper", "10.5555/evkg.txt")]
+
+
+@pytest.mark.parametrize("data, said", [
+    (b"", "no references found in {export}: the file is empty."),
+    (b"\n  \n\t\n", "no references found in {export}: the file is empty."),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "is a PDF document, not a reference export."),
+    ("TY  - JOUR\nTI  - A paper\nER  - \n".encode("utf-16-le"), "is not text (a tenth of it is NUL bytes: UTF-16 "
+                                                                "without a byte order mark, or a binary file)"),
+])
+def test_an_empty_or_binary_file_is_said_to_be_so(tmp_path, data, said):
+    """Said as 'no references found … Is it a bibliography?' or as 'text outside any record (lines 1 to …)'."""
+    export = tmp_path / "library.ris"
+    export.write_bytes(data)
+    with pytest.raises(InputError) as refused:
+        read_references(export)
+    assert said.format(export=export) in str(refused.value)
+
+
+def test_an_export_in_windows_1252_is_read_so_with_a_warning_naming_the_line(tmp_path, capsys):
+    """Read as Latin-1 without a word, its curly quotes became control characters in the title."""
+    export = tmp_path / "library.ris"
+    export.write_bytes("TY  - JOUR\nTI  - The “exosome” question – revisited\nDO  - 10.5555/evkg.cp\nER  - \n"
+                       .encode("cp1252"))
+    into = tmp_path / "refs.ttl"
+    assert main(["literature", "import", str(export), "--into", str(into)]) == 0
+    out = capsys.readouterr().out
+    assert f"warning: {export}, line 2: the file is not UTF-8 (byte 0x93 on this line is not UTF-8 text); it was " \
+           "read as Windows-1252, which makes that byte '“'. Check the accented letters" in out, out
+    title = Graph().parse(into, format="turtle").value(paper_iri(doi="10.5555/evkg.cp"),
+                                                        URIRef("http://purl.org/dc/terms/title"))
+    assert str(title) == "The “exosome” question – revisited"

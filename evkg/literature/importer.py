@@ -14,7 +14,7 @@ from evkg.core.errors import InputError
 from evkg.core.namespaces import BIBO, DCT, EVKG, FABIO, bind_prefixes
 from evkg.literature.formats import NoReferences, read_references
 from evkg.literature.identifiers import PAPER_PMID_BASE, PRISM, normalise_doi, normalise_pmid, paper_iri
-from evkg.literature.records import ImportReport, Problem, Reference, _family, _label
+from evkg.literature.records import ImportReport, Notice, Problem, Reference, _family, _label
 from evkg.literature.sources import _user_graph, user_references_path
 
 # ---------------------------------------------------------------------------------------------- import
@@ -227,7 +227,8 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
             report.file_errors.append(Problem(exc.path or str(path), exc.line, None,
                                               exc.reason + (f" {exc.hint}" if exc.hint else ""), exc.column))
             continue
-        report.skipped.extend(problems)
+        report.skipped.extend(p for p in problems if not isinstance(p, Notice))
+        report.warnings.extend(p for p in problems if isinstance(p, Notice))
         for ref in refs:
             if _too_long(ref, report) or _not_text(ref, report):
                 continue

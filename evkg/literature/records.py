@@ -68,6 +68,10 @@ class Problem:
         return f"{where}: {entry}{self.message}"
 
 
+class Notice(Problem):
+    """Something to check in what was read (an encoding guessed): a warning, not an entry left out."""
+
+
 @dataclass
 class ImportReport:
     """What an import did: new papers, entries merged into papers already known, entries rejected."""
