@@ -366,3 +366,33 @@ def test_an_export_in_windows_1252_is_read_so_with_a_warning_naming_the_line(tmp
     title = Graph().parse(into, format="turtle").value(paper_iri(doi="10.5555/evkg.cp"),
                                                         URIRef("http://purl.org/dc/terms/title"))
     assert str(title) == "The “exosome” question – revisited"
+
+
+def test_a_csl_json_field_written_as_an_object_or_list_keeps_its_entry_out_naming_the_field(tmp_path):
+    """A title written {"a": 1} was saved as the title "{'a': 1}", a family name ["Sm"] as the author "['Sm'] J"."""
+    export = tmp_path / "library.json"
+    export.write_text('[\n {"id": "obj", "title": {"a": 1}, "DOI": "10.5555/evkg.obj"},\n'
+                      ' {"id": "list", "title": "B", "DOI": "10.5555/evkg.list", "author": [{"family": ["Sm"]}]},\n'
+                      ' {"id": "fine", "title": "C", "DOI": "10.5555/evkg.fine", "volume": 3}\n]\n', encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [(ref.key, ref.volume) for ref in refs] == [("fine", "3")]
+    assert [(p.line, p.key, p.message.split(". ")[0]) for p in problems] == [
+        (2, "obj", "could not be read: its field 'title' holds an object, where CSL-JSON has a text"),
+        (3, "list", "could not be read: its field 'family' of author 1 holds a list, where CSL-JSON has a text")]
+
+
+@pytest.mark.parametrize("text, said", [
+    ('{"items": 5}', "holds an 'items' that is not a list, where a CSL-JSON export has a list of reference objects."),
+    ('"a title"', "holds a single text, where a CSL-JSON export has a list of reference objects."),
+    ('[{"id": "x", "title": "A\tB"}]', "line 1, column 25: is not valid JSON: a text holds a control character (a "
+                                       "line break, tab or NUL written as it is); write a line break as \\n"),
+    ('[{"id": "x"}] [{"id": "y"}]', "line 1, column 15: is not valid JSON: there is more after the end of the list "
+                                    "(two exports joined in one file?)"),
+])
+def test_a_csl_json_file_of_the_wrong_shape_says_what_it_holds(tmp_path, text, said):
+    """Said as 'could not be read as csl-json (TypeError)' or as json's own 'Invalid control character at'."""
+    export = tmp_path / "library.json"
+    export.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_references(export)
+    assert f"{export}, {said}" in str(refused.value) or f"{export}: {said}" in str(refused.value), refused.value
