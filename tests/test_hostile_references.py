@@ -396,3 +396,28 @@ def test_a_csl_json_file_of_the_wrong_shape_says_what_it_holds(tmp_path, text, s
     with pytest.raises(InputError) as refused:
         read_references(export)
     assert f"{export}, {said}" in str(refused.value) or f"{export}: {said}" in str(refused.value), refused.value
+
+
+def test_a_bibtex_entry_that_cannot_be_read_is_said_in_the_words_of_the_file(tmp_path):
+    """The reasons were bibtexparser's own ('Note: The entry (containing duplicates) is available as
+    `failed_block.ignore_error_block`', 'Cannot split the following name … into parts'), or 'it is not valid BibTeX';
+    a missing comma made the title 'A doi = 10.5555/…' and lost the DOI."""
+    export = tmp_path / "library.bib"
+    export.write_text("@article{twice, title = {A}, title = {B}, doi = {10.5555/evkg.1}}\n"
+                      "@article{same, title = {A}, doi = {10.5555/evkg.2}}\n"
+                      "@article{same, title = {C}, doi = {10.5555/evkg.3}}\n"
+                      "@article{names, title = {A}, author = {Smith, J, Jr, Extra and Doe, K}, doi = {10.5555/evkg.4}}\n"
+                      "@article{comma, title = {A} doi = {10.5555/evkg.5}, pmid = {12345}}\n"
+                      "@article{equals, title {A}, doi = {10.5555/evkg.6}}\n"
+                      "@article{open, title = {A, doi = {10.5555/evkg.7}\n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert [ref.key for ref in refs] == ["same"]
+    assert sorted((p.line, p.key, p.message.split(" Check that")[0]) for p in problems) == [
+        (1, "twice", "has the field 'title' more than once; keep one and import the file again."),
+        (3, "same", "uses the key 'same', which the entry at line 2 already uses; give each entry a key of its own."),
+        (4, "names", "has the author name 'Smith, J, Jr, Extra', which cannot be split into family and given names "
+                     "(too many commas). Write each name 'Family, Given' and separate names with 'and'."),
+        (5, "comma", "its field 'title' runs on into 'doi = …': a comma is missing between the two fields. Add it "
+                     "after the value of 'title'."),
+        (6, "equals", "could not be read: a field name is not followed by '=' (write 'title = {…}')."),
+        (7, "open", "could not be read: the file ends before the entry is closed (a '}' is missing).")]
