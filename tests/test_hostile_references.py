@@ -421,3 +421,13 @@ def test_a_bibtex_entry_that_cannot_be_read_is_said_in_the_words_of_the_file(tmp
                      "after the value of 'title'."),
         (6, "equals", "could not be read: a field name is not followed by '=' (write 'title = {…}')."),
         (7, "open", "could not be read: the file ends before the entry is closed (a '}' is missing).")]
+
+
+def test_medline_records_run_together_without_a_blank_line_are_read_as_two(tmp_path):
+    """They were one record with the PMID '11111 22222', not a PubMed ID, so neither paper was imported."""
+    export = tmp_path / "pubmed.nbib"
+    export.write_text("PMID- 11111\nTI  - One\nPMID- 22222\nTI  - Two\n\nPMID- 33333\nTI  - Three\n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert not problems and [(r.pmid, r.title, r.line) for r in refs] == [("11111", "One", 1), ("22222", "Two", 3),
+                                                                          ("33333", "Three", 6)]
+

@@ -22,11 +22,14 @@ def read_medline(path: str, text: str):
     blocks: list[tuple[int, list[str]]] = []
     start, chunk = None, []
     for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+        # a blank line ends a record, and so does the next PMID line: every record begins with one, and two
+        # records run together were one record with the PMID '1 2' (not a PubMed ID, so neither was imported)
+        if not line.strip() or (line.startswith("PMID-") and chunk):
             if chunk:
                 blocks.append((start, chunk))
             start, chunk = None, []
-            continue
+            if not line.strip():
+                continue
         if start is None:
             start = number
         chunk.append(line + "\n")
