@@ -431,3 +431,16 @@ def test_medline_records_run_together_without_a_blank_line_are_read_as_two(tmp_p
     assert not problems and [(r.pmid, r.title, r.line) for r in refs] == [("11111", "One", 1), ("22222", "Two", 3),
                                                                           ("33333", "Three", 6)]
 
+
+@pytest.mark.parametrize("text, said", [
+    ('[{"id": "x", "title" "A"}]', "line 1, column 22: is not valid JSON: a ':' is missing after a field name."),
+    ('[{"id": "x", }]', "line 1, column 14: is not valid JSON: a field name is not in double quotes (or a comma is "
+                        "left before a closing brace)."),
+])
+def test_more_csl_json_syntax_errors_are_said_in_words(tmp_path, text, said):
+    """Said as json's own "Expecting ':' delimiter" and "Expecting property name enclosed in double quotes"."""
+    export = tmp_path / "library.json"
+    export.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_references(export)
+    assert f"{export}, {said}" in str(refused.value), refused.value

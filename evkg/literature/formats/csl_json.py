@@ -37,6 +37,9 @@ _JSON_ERRORS = {
     "Unterminated string starting at": "a text is not closed with a quote (was the file cut short?)",
     "Expecting ',' delimiter": "a comma is missing between two values (or the file was cut short)",
     "Extra data": "there is more after the end of the list (two exports joined in one file?)",
+    "Expecting ':' delimiter": "a ':' is missing after a field name",
+    "Expecting property name enclosed in double quotes": "a field name is not in double quotes (or a comma is left "
+                                                         "before a closing brace)",
 }
 _KINDS = {str: "text", int: "number", float: "number", bool: "true or false", type(None): "null"}
 
