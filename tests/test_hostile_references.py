@@ -444,3 +444,19 @@ def test_more_csl_json_syntax_errors_are_said_in_words(tmp_path, text, said):
     with pytest.raises(InputError) as refused:
         read_references(export)
     assert f"{export}, {said}" in str(refused.value), refused.value
+
+
+def test_an_override_or_invisible_character_in_an_imported_title_is_shown_as_an_escape(tmp_path, monkeypatch, capsys):
+    """A right-to-left override in a title or note reached the terminal as it is: 'evkg cite' showed a title
+    reading otherwise than it is stored, and the import's retraction warning likewise."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    export = tmp_path / "library.ris"
+    export.write_text("TY  - JOUR\nID  - bidi2020\nTI  - Safe\u202eevil\u200b title\nAU  - Smith, John\nPY  - 2020\n"
+                      "N1  - Retracted\u202e: see notice\nDO  - 10.5555/evkg.bidi\nER  - \n", encoding="utf-8")
+    assert main(["literature", "import", str(export)]) == 0
+    out = capsys.readouterr().out
+    assert "note: Retracted\\u202e: see notice" in out and "\u202e" not in out, out
+    for fmt in ("text", "bibtex", "csl-json"):
+        assert main(["cite", "bidi2020", "--format", fmt]) == 0
+        shown = capsys.readouterr().out
+        assert "Safe\\u202eevil\\u200b title" in shown and "\u202e" not in shown and "\u200b" not in shown, shown
