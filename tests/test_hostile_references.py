@@ -460,3 +460,19 @@ def test_an_override_or_invisible_character_in_an_imported_title_is_shown_as_an_
         assert main(["cite", "bidi2020", "--format", fmt]) == 0
         shown = capsys.readouterr().out
         assert "Safe\\u202eevil\\u200b title" in shown and "\u202e" not in shown and "\u200b" not in shown, shown
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("references.ttl", "@prefix dct: <http://purl.org/dc/terms/> .\n<https://example.org/p> dct:title \"A\" .\n",
+     "it is Turtle (RDF), evkg's own format, not a reference export."),
+    ("bibliography.rtf", "{\\rtf1\\ansi Smith J. A paper. 2020.}\n", "it is an RTF (rich text) document, such as a "
+                                                                      "formatted bibliography, not a reference export."),
+])
+def test_a_turtle_or_rtf_file_is_said_to_be_no_export(tmp_path, name, text, said):
+    """A Turtle file was 'no references found … Is it a bibliography?', an RTF one 'not valid JSON', its '{' taken
+    for CSL-JSON."""
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        read_references(export)
+    assert f"no references found in {export}: {said}" in str(refused.value), refused.value

@@ -28,9 +28,19 @@ _STARTS = {"bibtex": re.compile(r"@\s*[A-Za-z]+\s*[{(]"), "ris": re.compile(r"TY
            "medline": re.compile(r"PMID- ?\d"), "csl-json": re.compile(r"[\[{]"), "pubmed-xml": re.compile(r"<")}
 
 
+# text files that are no export, said so (an RTF bibliography was 'not valid JSON', its '{' taken for CSL-JSON)
+_NOT_EXPORTS = ((re.compile(r"\{\\rtf"), "an RTF (rich text) document, such as a formatted bibliography"),
+                (re.compile(r"@prefix\s|@base\s|(?i:prefix)\s+[\w-]*:\s*<"), "Turtle (RDF), evkg's own format"))
+
+
 def detect_format(path: Path, text: str) -> str:
     fmt = READERS.get(path.suffix.lower())
     head = text.lstrip()[:200]
+    for start, what in _NOT_EXPORTS:
+        if start.match(head):
+            raise NoReferences(f"no references found in {path}: it is {what}, not a reference export.",
+                               path=str(path), hint="Export the library from the reference manager as BibTeX (.bib), "
+                                                    "RIS, CSL-JSON or PubMed MEDLINE/XML and import that file.")
     if path.suffix.lower() == ".txt" and (_STARTS["ris"].match(head) or not re.match(r"PMID-|[A-Z]{2,4}\s*-", head)):
         fmt = None                      # a .txt file is MEDLINE or RIS (or anything): its text says which
     if fmt:
