@@ -241,7 +241,8 @@ def test_xml_that_is_not_a_pubmed_export_and_pubmed_book_records_are_named(tmp_p
 @pytest.mark.parametrize("name, data, said", [
     ("library.ris", b"TY  - JOUR\nTI  - Exosomes\x00 and more\nDO  - 10.5555/evkg.bad\nER  - \n",
      "entry 'record at line 1': its title holds the control character U+0000 (NUL) at character 9"),
-    ("library.ris", b"TY  - JOUR\nTI  - Exosomes\nAU  - Smith, J\nAU  - Doe\x1b[2K, K\nDO  - 10.5555/evkg.bad\nER  - \n",
+    ("library.ris",
+     b"TY  - JOUR\nTI  - Exosomes\nAU  - Smith, J\nAU  - Doe\x1b[2K, K\nDO  - 10.5555/evkg.bad\nER  - \n",
      "its author 2 holds the control character U+001B (ESC) at character 4"),
     ("library.bib", b"@article{bad, title = {Exosomes\x00 and more}, doi = {10.5555/evkg.bad}}\n",
      "entry 'bad': its title holds the control character U+0000 (NUL)"),
@@ -406,7 +407,8 @@ def test_a_bibtex_entry_that_cannot_be_read_is_said_in_the_words_of_the_file(tmp
     export.write_text("@article{twice, title = {A}, title = {B}, doi = {10.5555/evkg.1}}\n"
                       "@article{same, title = {A}, doi = {10.5555/evkg.2}}\n"
                       "@article{same, title = {C}, doi = {10.5555/evkg.3}}\n"
-                      "@article{names, title = {A}, author = {Smith, J, Jr, Extra and Doe, K}, doi = {10.5555/evkg.4}}\n"
+                      "@article{names, title = {A}, author = {Smith, J, Jr, Extra and Doe, K},"
+                      " doi = {10.5555/evkg.4}}\n"
                       "@article{comma, title = {A} doi = {10.5555/evkg.5}, pmid = {12345}}\n"
                       "@article{equals, title {A}, doi = {10.5555/evkg.6}}\n"
                       "@article{open, title = {A, doi = {10.5555/evkg.7}\n", encoding="utf-8")
@@ -465,8 +467,8 @@ def test_an_override_or_invisible_character_in_an_imported_title_is_shown_as_an_
 @pytest.mark.parametrize("name, text, said", [
     ("references.ttl", "@prefix dct: <http://purl.org/dc/terms/> .\n<https://example.org/p> dct:title \"A\" .\n",
      "it is Turtle (RDF), evkg's own format, not a reference export."),
-    ("bibliography.rtf", "{\\rtf1\\ansi Smith J. A paper. 2020.}\n", "it is an RTF (rich text) document, such as a "
-                                                                      "formatted bibliography, not a reference export."),
+    ("bibliography.rtf", "{\\rtf1\\ansi Smith J. A paper. 2020.}\n",
+     "it is an RTF (rich text) document, such as a formatted bibliography, not a reference export."),
 ])
 def test_a_turtle_or_rtf_file_is_said_to_be_no_export(tmp_path, name, text, said):
     """A Turtle file was 'no references found … Is it a bibliography?', an RTF one 'not valid JSON', its '{' taken
@@ -476,3 +478,17 @@ def test_a_turtle_or_rtf_file_is_said_to_be_no_export(tmp_path, name, text, said
     with pytest.raises(InputError) as refused:
         read_references(export)
     assert f"no references found in {export}: {said}" in str(refused.value), refused.value
+
+
+@pytest.mark.parametrize("name, first, second", [
+    ("library.ris", "TY  - JOUR\nTI  - A\nDO  - 10.5555/evkg.bom1\nER  - \n",
+     "TY  - JOUR\nTI  - B\nDO  - 10.5555/evkg.bom2\nER  - \n"),
+    ("pubmed.nbib", "PMID- 11111\nTI  - A\n\n", "PMID- 22222\nTI  - B\n"),
+])
+def test_exports_joined_with_their_byte_order_marks_are_read_whole(tmp_path, name, first, second):
+    """The second export's byte order mark, at the start of a line, hid its first record ('text outside any
+    record', 'is not a MEDLINE record')."""
+    export = tmp_path / name
+    export.write_bytes(first.encode("utf-8-sig") + second.encode("utf-8-sig"))
+    refs, problems = read_references(export)
+    assert not problems and [ref.title for ref in refs] == ["A", "B"]

@@ -126,6 +126,9 @@ def read_references(path) -> tuple[list[Reference], list[Problem]]:
     raw = read_limited(path, default_limit(), what="reference file", stdin_ok=False,
                        limit_hint="Split the export into smaller files, or raise EVKG_MAX_BYTES.")
     text, notices = _decode(path, raw)
+    # exports joined with `cat` keep each one's byte order mark at the start of a line, where it hid the first
+    # record of the second ('text outside any record', 'not a MEDLINE record')
+    text = re.sub("(^|[\r\n])\ufeff", r"\1", text)
     if not text.strip():
         raise NoReferences(f"no references found in {path}: the file is empty.", path=str(path),
                            hint="Check that the export finished and that this is the file it wrote.")
