@@ -97,7 +97,8 @@ def _check_kinds(item: dict) -> None:
     """Text fields written as objects or lists were saved as their Python spelling ("{'a': 1}" as a title)."""
     people = item.get("author") if isinstance(item.get("author"), list) else []
     named = [(f"field '{name}'", item.get(name)) for name in _TEXT_FIELDS] + [
-        (f"field '{part}' of author {n}", person.get(part)) for n, person in enumerate(people, 1) if isinstance(person, dict)
+        (f"field '{part}' of author {n}", person.get(part))
+        for n, person in enumerate(people, 1) if isinstance(person, dict)
         for part in ("family", "given", "suffix", "literal")]
     for name, value in named:
         if type(value) in _CONTAINERS:
