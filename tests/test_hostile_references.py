@@ -492,3 +492,14 @@ def test_exports_joined_with_their_byte_order_marks_are_read_whole(tmp_path, nam
     export.write_bytes(first.encode("utf-8-sig") + second.encode("utf-8-sig"))
     refs, problems = read_references(export)
     assert not problems and [ref.title for ref in refs] == ["A", "B"]
+
+
+def test_a_pubmed_article_without_its_article_element_is_named_with_what_to_do(tmp_path):
+    """Said as 'has no <MedlineCitation>/<Article> element.', with no entry named and no way out."""
+    export = tmp_path / "pubmed.xml"
+    export.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><PMID>123</PMID>'
+                      '</MedlineCitation></PubmedArticle>\n</PubmedArticleSet>\n', encoding="utf-8")
+    refs, problems = read_references(export)
+    assert not refs and [(p.line, p.key) for p in problems] == [(3, "PMID 123")]
+    assert problems[0].message.endswith("(a record cut short?); export the records again from PubMed (Send to > "
+                                        "File > Format: PubMed XML).")

@@ -82,7 +82,10 @@ def read_pubmed_xml(path: str, text: str):
         citation = article.find("MedlineCitation")
         art = citation.find("Article") if citation is not None else None
         if art is None:
-            problems.append(Problem(path, line, None, "has no <MedlineCitation>/<Article> element."))
+            pmid = _clean(citation.findtext("PMID")) if citation is not None else None
+            problems.append(Problem(path, line, f"PMID {pmid}" if pmid else f"article {index + 1}",
+                                    "has no <MedlineCitation>/<Article> element, so there is no paper to read in it "
+                                    f"(a record cut short?); {AGAIN}."))
             continue
         pmid = _clean(citation.findtext("PMID"))
         authors = []
