@@ -503,3 +503,14 @@ def test_a_pubmed_article_without_its_article_element_is_named_with_what_to_do(t
     assert not refs and [(p.line, p.key) for p in problems] == [(3, "PMID 123")]
     assert problems[0].message.endswith("(a record cut short?); export the records again from PubMed (Send to > "
                                         "File > Format: PubMed XML).")
+
+
+def test_pubmed_markup_in_a_title_is_read_as_its_text_and_an_article_without_pmid_goes_by_its_doi(tmp_path):
+    export = tmp_path / "pubmed.xml"
+    export.write_text('<?xml version="1.0"?>\n<PubmedArticleSet>\n<PubmedArticle><MedlineCitation><Article>'
+                      '<ArticleTitle>CD63<sup>+</sup> EVs &amp; <i>in vivo</i> uptake</ArticleTitle>'
+                      '<ELocationID EIdType="doi">10.5555/evkg.markup</ELocationID></Article></MedlineCitation>'
+                      '</PubmedArticle>\n</PubmedArticleSet>\n', encoding="utf-8")
+    refs, problems = read_references(export)
+    assert not problems and [(r.key, r.title, r.doi, r.pmid) for r in refs] == [
+        ("article 1", "CD63+ EVs & in vivo uptake", "10.5555/evkg.markup", None)]
