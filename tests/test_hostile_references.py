@@ -330,6 +330,14 @@ def test_an_export_whose_name_says_one_format_and_whose_text_another_says_so(tmp
     assert f"error: {export}: {said}" in capsys.readouterr().err
 
 
+def test_a_numbered_list_of_references_is_not_taken_for_csl_json(tmp_path):
+    export = tmp_path / "library.bib"
+    export.write_text("[1] Smith J. A paper. J Extracell Vesicles. 2020;9:1.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no references found in .*Is it a bibliography") as refused:
+        read_references(export)
+    assert "CSL-JSON, not" not in str(refused.value)
+
+
 def test_an_ris_export_named_txt_is_read_as_ris(tmp_path):
     """Its 'TY  -' lines made it MEDLINE, so its DOI was lost and the record 'has no usable DOI or PubMed ID'."""
     export = tmp_path / "export.txt"

@@ -21,9 +21,8 @@ def command(name, output_format):
 
     Example:  evkg cite exoflo --format bibtex > exoflo.bib
     """
-    from evkg.literature.cite import citation_sources, format_bibtex, format_csl_json, format_text
-
     from evkg.core.safe_text import json_visible, visible_lines
+    from evkg.literature.cite import citation_sources, format_bibtex, format_csl_json, format_text
 
     citation = citation_sources(name)
     render = {"text": format_text, "bibtex": format_bibtex, "csl-json": format_csl_json}[output_format]

@@ -25,7 +25,8 @@ NAMES = {"bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON", "medline": "P
 _EXTENSIONS = {"bibtex": ".bib", "ris": ".ris", "csl-json": ".json", "medline": ".nbib", "pubmed-xml": ".xml"}
 # how each format's files begin, for a file whose name says one format and whose text another
 _STARTS = {"bibtex": re.compile(r"@\s*[A-Za-z]+\s*[{(]"), "ris": re.compile(r"TY  - "),
-           "medline": re.compile(r"PMID- ?\d"), "csl-json": re.compile(r"[\[{]"), "pubmed-xml": re.compile(r"<")}
+           "medline": re.compile(r"PMID- ?\d"), "pubmed-xml": re.compile(r"<"),
+           "csl-json": re.compile(r"\[\s*[{\]]|\{\s*\"")}     # not '[1] Smith J…', a numbered list of references
 
 
 # text files that are no export, said so (an RTF bibliography was 'not valid JSON', its '{' taken for CSL-JSON)
