@@ -288,7 +288,8 @@ def test_an_ris_line_that_starts_like_a_tag_but_is_not_one_keeps_its_record_out(
     export.write_text("TY  - JOUR\nTI  - Exosomes\nAU  - Smith, John\nAU - Doe, Kim\nDO  - 10.5555/evkg.one\nER  - \n"
                       "TY  - JOUR\nTI - A title\nDO  - 10.5555/evkg.two\nER  - \n"
                       "TY  - JOUR\nti  - Small letters\nDO  - 10.5555/evkg.three\nER  - \n"
-                      "TY  - JOUR\nTI  - A long title that\n  goes on\nAB  - A UK\nUK - based study\n"
+                      "TY  - JOUR\nTI  - A long title that\n  goes on\nAB  - A UK\nUK - based study of\n"
+                      "AU-rich elements in\nTi-based implants\n"
                       "DO  - 10.5555/evkg.four\nER  - \n", encoding="utf-8")
     refs, problems = read_references(export)
     assert [(ref.doi, ref.title) for ref in refs] == [("10.5555/evkg.four", "A long title that goes on")]

@@ -10,7 +10,9 @@ from evkg.literature.records import Problem, Reference, _split_free_name, retrac
 # A line that starts like a tag but is not spaced as RIS spaces one ('TI - x', 'TI', 'ti  - x') is read by rispy
 # as going on from the line before: its value joined another field ('AU - Doe, K' became an author named so).
 _TAG_LINE = re.compile(r"[A-Z][A-Z0-9]  -( |$)")
-_LIKE_A_TAG = re.compile(r"([A-Za-z][A-Za-z0-9])\s*(-|$)")
+# a capital tag with a hyphen spaced otherwise, or alone on its line ('AU-rich elements' and 'Ti-based' going on
+# from the line before are words, not tags); a tag in small letters only as RIS spaces one
+_LIKE_A_TAG = re.compile(r"([A-Z][A-Z0-9])(\s+-|\s*-(\s|$)|\s*$)|([a-z][a-z0-9])  -( |$)")
 
 
 def _misspaced_tag(line: str) -> str | None:
@@ -18,12 +20,13 @@ def _misspaced_tag(line: str) -> str | None:
     import rispy
 
     match = _LIKE_A_TAG.match(line)
+    written = match and (match.group(1) or match.group(4))
     # 'UK' is rispy's name for tags it does not know, not an RIS tag ('UK - based study' goes on a line before)
-    if _TAG_LINE.match(line) or not match or match.group(1).upper() not in set(rispy.TAG_KEY_MAPPING) - {"UK"}:
+    if _TAG_LINE.match(line) or not written or written.upper() not in set(rispy.TAG_KEY_MAPPING) - {"UK"}:
         return None
-    tag = match.group(1).upper()
-    if match.group(1) != tag and line[2:6] in ("  - ", "  -"):
-        return f"its tag {match.group(1)!r} is in small letters; RIS writes tags in capitals ({tag!r})"
+    tag = written.upper()
+    if written != tag:
+        return f"its tag {written!r} is in small letters; RIS writes tags in capitals ({tag!r})"
     return (f"it is not written as an RIS tag line, which is the tag, two spaces, a hyphen and a space, then the "
             f"value ('{tag}  - …')")
 
