@@ -523,3 +523,11 @@ def test_pubmed_markup_in_a_title_is_read_as_its_text_and_an_article_without_pmi
     refs, problems = read_references(export)
     assert not problems and [(r.key, r.title, r.doi, r.pmid) for r in refs] == [
         ("article 1", "CD63+ EVs & in vivo uptake", "10.5555/evkg.markup", None)]
+
+
+def test_a_medline_line_going_on_indented_otherwise_than_by_six_spaces_goes_on(tmp_path):
+    """Indented by a tab (an editor's), the rest of a title was taken for a tag of its own and lost."""
+    export = tmp_path / "pubmed.nbib"
+    export.write_text("PMID- 11111\nTI  - A title that\n\tgoes on\n  and on\nAU  - Smith J\n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert not problems and [(r.title, r.authors) for r in refs] == [("A title that goes on and on", ["Smith J"])]

@@ -32,6 +32,8 @@ def read_medline(path: str, text: str):
                 continue
         if start is None:
             start = number
+        if line[:1] in (" ", "\t"):      # going on from the line before, however indented (an editor's tab)
+            line = "      " + line.strip()
         chunk.append(line + "\n")
     if chunk:
         blocks.append((start, chunk))
