@@ -531,3 +531,12 @@ def test_a_medline_line_going_on_indented_otherwise_than_by_six_spaces_goes_on(t
     export.write_text("PMID- 11111\nTI  - A title that\n\tgoes on\n  and on\nAU  - Smith J\n", encoding="utf-8")
     refs, problems = read_references(export)
     assert not problems and [(r.title, r.authors) for r in refs] == [("A title that goes on and on", ["Smith J"])]
+
+
+def test_an_ris_author_line_going_on_to_the_next_line_is_one_author(tmp_path):
+    """rispy makes a line going on from an author line an author of its own: 'Smith,' and 'John'."""
+    export = tmp_path / "library.ris"
+    export.write_text("TY  - JOUR\nTI  - A title\n  that goes on\nAU  - Smith,\n  John\nAU  - Doe, Kim\n"
+                      "DO  - 10.5555/evkg.wrap\nER  - \n", encoding="utf-8")
+    refs, problems = read_references(export)
+    assert not problems and [(r.title, r.authors) for r in refs] == [("A title that goes on", ["Smith J", "Doe K"])]

@@ -31,6 +31,18 @@ def _misspaced_tag(line: str) -> str | None:
             f"value ('{tag}  - …')")
 
 
+def _joined(chunk: list[str]) -> list[str]:
+    """The record's lines with each line that goes on from the one before joined to it: rispy makes such a line a
+    value of its own for a tag that may repeat, so a wrapped 'AU  - Smith,' / 'John' became two authors."""
+    lines: list[str] = []
+    for line in chunk:
+        if lines and line.strip() and not _TAG_LINE.match(line):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+        else:
+            lines.append(line)
+    return lines
+
+
 def read_ris(path: str, text: str):
     import rispy
 
@@ -74,7 +86,7 @@ def read_ris(path: str, text: str):
         problems.append(Problem(path, start, None, "record has no closing 'ER  -' line; add one at its end."))
     for start, chunk in records:
         try:
-            parsed = rispy.loads("\n".join(chunk) + "\n")
+            parsed = rispy.loads("\n".join(_joined(chunk)) + "\n")
         except Exception as exc:  # rispy raises plain exceptions on malformed tags
             problems.append(Problem(path, start, None, f"could not be read as RIS ({exc})."))
             continue
