@@ -21,9 +21,13 @@ def command(name, output_format):
 
     Example:  evkg cite exoflo --format bibtex > exoflo.bib
     """
+    from evkg.core.safe_text import json_visible, visible_lines
     from evkg.literature.cite import citation_sources, format_bibtex, format_csl_json, format_text
 
     citation = citation_sources(name)
     render = {"text": format_text, "bibtex": format_bibtex, "csl-json": format_csl_json}[output_format]
-    click.echo(render(citation).rstrip("\n"))
+    # imported references are the user's files: a right-to-left override or an invisible character in a title is
+    # shown as an escape (JSON keeps the exact value, escaped by JSON), so a citation shows what is stored
+    shown = json_visible if output_format == "csl-json" else visible_lines
+    click.echo(shown(render(citation).rstrip("\n")))
     return 0

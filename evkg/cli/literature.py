@@ -28,14 +28,16 @@ def import_command(files, target):
 
     Example:  evkg literature import my-library.bib pubmed-export.nbib
     """
+    from evkg.core.safe_text import visible_lines
     from evkg.literature.importer import import_into_file
 
     report, path = import_into_file(files, target)
+    # what an export holds is shown, never obeyed: escape sequences, overrides and the like as escapes
     if len(report.file_errors) == len(files):       # not one file read: the errors, not a count of nothing
         for problem in report.file_errors:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(visible_lines(f"error: {problem}"), err=True)
         return report.exit_code
-    click.echo(report.summary())
+    click.echo(visible_lines(report.summary()))
     if report.added or report.merged:
         click.echo(f"References saved in {path}.")
         from evkg.literature.sources import user_references_path

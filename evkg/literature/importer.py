@@ -14,7 +14,7 @@ from evkg.core.errors import InputError
 from evkg.core.namespaces import BIBO, DCT, EVKG, FABIO, bind_prefixes
 from evkg.literature.formats import NoReferences, read_references
 from evkg.literature.identifiers import PAPER_PMID_BASE, PRISM, normalise_doi, normalise_pmid, paper_iri
-from evkg.literature.records import ImportReport, Problem, Reference, _family, _label
+from evkg.literature.records import ImportReport, Notice, Problem, Reference, _family, _label
 from evkg.literature.sources import _user_graph, user_references_path
 
 # ---------------------------------------------------------------------------------------------- import
@@ -169,6 +169,39 @@ def _too_long(ref, report) -> bool:
     return True
 
 
+# control characters that are not white space (NUL, BEL, ESC, DEL, C1) and halves of UTF-16 surrogate pairs: no
+# bibliographic text holds one, and saved they hid the rest of a title or garbled a terminal showing it
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_CHARACTER_NAMES = {0: "NUL", 7: "BEL", 8: "backspace", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def _not_text(ref, report) -> bool:
+    """An entry with a control character or half a surrogate pair in any field (every format): reported and left
+    out, as BibTeX, RIS, CSL-JSON and MEDLINE alike saved a NUL in a title or an author's name."""
+    ref.authors = [" ".join(a.split()) for a in ref.authors if a and a.strip()]   # 'AU  -' saved an author ""
+    fields = {label: getattr(ref, name) for name, label in (
+        ("title", "title"), ("journal", "journal"), ("journal_abbrev", "journal abbreviation"), ("volume", "volume"),
+        ("issue", "issue"), ("pages", "pages"), ("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID"),
+        ("url", "link"), ("year", "year"), ("retraction", "note saying it is retracted"))}
+    fields.update({f"author {n}": a for n, a in enumerate(ref.authors, 1)})
+    for name, value in fields.items():
+        found = _NOT_TEXT.search(value or "")
+        if found:
+            code = ord(found.group())
+            if 0xD800 <= code <= 0xDFFF:
+                what = (f"U+{code:04X} at character {found.start() + 1}, half of a UTF-16 surrogate pair, which is "
+                        "no character at all and cannot be saved as text")
+            else:
+                what = (f"the control character U+{code:04X}" + (f" ({_CHARACTER_NAMES[code]})" if code in
+                        _CHARACTER_NAMES else "") + f" at character {found.start() + 1}, which no bibliographic "
+                        "text holds")
+            report.skipped.append(Problem(ref.path, ref.line, ref.key,
+                                          f"its {name} holds {what}; a damaged export is the usual cause. Remove it "
+                                          "from the entry, or export the entry again."))
+            return True
+    return False
+
+
 def import_references(paths, graph: Graph | None = None, bundled: Graph | None = None) -> ImportReport:
     """Read reference exports into `graph` (a new graph if None), one node per paper.
 
@@ -192,11 +225,12 @@ def import_references(paths, graph: Graph | None = None, bundled: Graph | None =
             continue
         except InputError as exc:
             report.file_errors.append(Problem(exc.path or str(path), exc.line, None,
-                                              exc.reason + (f" {exc.hint}" if exc.hint else "")))
+                                              exc.reason + (f" {exc.hint}" if exc.hint else ""), exc.column))
             continue
-        report.skipped.extend(problems)
+        report.skipped.extend(p for p in problems if not isinstance(p, Notice))
+        report.warnings.extend(p for p in problems if isinstance(p, Notice))
         for ref in refs:
-            if _too_long(ref, report):
+            if _too_long(ref, report) or _not_text(ref, report):
                 continue
             ids = _checked_identifiers(ref, report)
             if ids is None:

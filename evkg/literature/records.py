@@ -59,11 +59,17 @@ class Problem:
     line: int | None
     key: str | None
     message: str
+    column: int | None = None
 
     def __str__(self) -> str:
-        where = self.path + (f", line {self.line}" if self.line else "")
+        where = self.path + (f", line {self.line}" if self.line else "") + (
+            f", column {self.column}" if self.line and self.column else "")
         entry = f"entry {self.key!r}: " if self.key else ""
         return f"{where}: {entry}{self.message}"
+
+
+class Notice(Problem):
+    """Something to check in what was read (an encoding guessed): a warning, not an entry left out."""
 
 
 @dataclass

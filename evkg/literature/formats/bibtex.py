@@ -5,7 +5,7 @@ import logging
 import re
 
 from evkg.literature.formats import _clean, _pmcid, _year
-from evkg.literature.formats.bibtex_strings import Expander, ValueProblem
+from evkg.literature.formats.bibtex_strings import Expander, ValueProblem, runs_on
 from evkg.literature.records import Problem, Reference, _split_free_name, author_name, retraction_sign
 
 
@@ -25,6 +25,13 @@ def read_bibtex(path: str, text: str):
         expander.define(string.key, str(string.value))
     for entry in list(library.entries):
         for field in entry.fields:
+            following = runs_on(str(field.value))
+            if following:
+                library.remove(entry)
+                problems.append(Problem(path, entry.start_line + 1, entry.key,
+                                        f"its field '{field.key}' runs on into '{following} = …': a comma is missing "
+                                        f"between the two fields. Add it after the value of '{field.key}'."))
+                break
             try:
                 field.value = expander.expand(str(field.value))
             except ValueProblem as exc:
@@ -71,13 +78,49 @@ def read_bibtex(path: str, text: str):
     for block in library.failed_blocks:
         raw = getattr(block, "raw", "") or ""
         match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", raw)
-        key = match.group(1) if match else None
-        error_lines = str(getattr(block, "error", "") or "").strip().splitlines()
-        detail = error_lines[-1].strip() if error_lines else "it is not valid BibTeX"
-        problems.append(Problem(path, block.start_line + 1, key,
-                                f"could not be read ({detail}). Check that every field value is closed with "
-                                "a matching brace or quote and fields are separated by commas."))
+        problems.append(Problem(path, block.start_line + 1, match.group(1) if match else None, _failure(block)))
     return refs, problems
+
+
+_SYNTAX_HINT = ("Check that every field value is closed with a matching brace or quote and fields are separated by "
+                "commas.")
+
+
+def _failure(block) -> str:
+    """Why bibtexparser could not read a block, in the words of the file rather than of the library (it said 'Note:
+    The entry (containing duplicates) is available as `failed_block.ignore_error_block`')."""
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+
+    error = getattr(block, "error", None)
+    if isinstance(block, DuplicateFieldKeyBlock):
+        fields = ", ".join(f"'{key}'" for key in sorted(block.duplicate_keys))
+        return f"has the field {fields} more than once; keep one and import the file again."
+    if isinstance(block, DuplicateBlockKeyBlock):
+        first = getattr(block.previous_block, "start_line", None)
+        where = f"the entry at line {first + 1}" if first is not None else "an earlier entry"
+        return f"uses the key {block.key!r}, which {where} already uses; give each entry a key of its own."
+    name = re.match(r"Cannot split the following name `(.*)` into parts: (.*)", str(error or ""), re.DOTALL)
+    if name:
+        return (f"has the author name {' '.join(name.group(1).split())[:80]!r}, which cannot be split into family "
+                f"and given names ({name.group(2).strip().lower()}). Write each name 'Family, Given' and separate "
+                "names with 'and'.")
+    reason = str(getattr(error, "abort_reason", "") or "")
+    for start, said in _ABORTED.items():
+        if reason.startswith(start):
+            return f"could not be read: {said}. {_SYNTAX_HINT}"
+    lines = [line.strip() for line in (reason or str(error or "")).strip().splitlines() if line.strip()]
+    detail = lines[-1].replace("`", "'") if lines and not lines[-1].startswith("Middleware") else "not valid BibTeX"
+    return f"could not be read ({detail}). {_SYNTAX_HINT}"
+
+
+_ABORTED = {   # bibtexparser's reasons for giving up on an entry, said as what is wrong in it
+    "Unexpectedly reached end of file": "the file ends before the entry is closed (a '}' is missing)",
+    "Unexpected block start": "the next entry starts before this one is closed (a brace or quote of a field value "
+                              "is not closed, or a '}' is missing)",
+    "Expected a `=` after entry key": "a field name is not followed by '=' (write 'title = {…}')",
+    "Expected comma after entry key": "the key is not followed by a comma ('@article{key, title = {…}')",
+    "Expected equals sign after field key": "a field name is not followed by '=' (write 'title = {…}')",
+}
 
 
 def _is_others(name) -> bool:

@@ -51,6 +51,15 @@ def parts(raw: str) -> list[tuple[str, str]] | None:
         i += 1
 
 
+def runs_on(raw: str) -> str | None:
+    """The next field's name when a value runs on into it for want of a comma (`title = {A} doi = {…}`, which
+    bibtexparser reads as the title 'A doi = …' and no DOI); None otherwise."""
+    start = len(raw) - len(raw.lstrip())
+    end = _closing(raw, start) if raw[start:start + 1] in ("{", '"') else None
+    found = re.match(r"\s*([A-Za-z][\w-]*)\s*=", raw[end + 1:]) if end is not None else None
+    return found.group(1) if found else None
+
+
 def _closing(raw: str, start: int) -> int | None:
     """The index of the brace or quote that closes the piece opened at ``start`` (braces inside balanced)."""
     depth = 0

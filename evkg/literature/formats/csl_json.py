@@ -29,16 +29,34 @@ def _refuse_deep_or_long(text: str, path: str) -> None:
                          path=path, hint="Check the file: no year, volume or page runs to that many digits.")
 
 
+# json's reasons, said as what is wrong and what to do
+_JSON_ERRORS = {
+    "Invalid control character at": "a text holds a control character (a line break, tab or NUL written as it is); "
+                                    "write a line break as \\n and a tab as \\t, or remove it",
+    "Expecting value": "a value is missing here (a comma before a closing bracket, or the file cut short?)",
+    "Unterminated string starting at": "a text is not closed with a quote (was the file cut short?)",
+    "Expecting ',' delimiter": "a comma is missing between two values (or the file was cut short)",
+    "Extra data": "there is more after the end of the list (two exports joined in one file?)",
+    "Expecting ':' delimiter": "a ':' is missing after a field name",
+    "Expecting property name enclosed in double quotes": "a field name is not in double quotes (or a comma is left "
+                                                         "before a closing brace)",
+}
+_KINDS = {str: "text", int: "number", float: "number", bool: "true or false", type(None): "null"}
+
+
 def read_csl_json(path: str, text: str):
     _refuse_deep_or_long(text, path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno, column=exc.colno,
-                         hint="A CSL-JSON export is a list of objects, one per reference.") from None
+        raise InputError(f"is not valid JSON: {_JSON_ERRORS.get(exc.msg, exc.msg)}.", path=path, line=exc.lineno,
+                         column=exc.colno, hint="Fix the file there, or export the library again; a CSL-JSON export "
+                                                "is a list of objects, one per reference.") from None
     items = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
-    if items is None:
-        raise InputError("a CSL-JSON export must be a list of reference objects", path=path)
+    if not isinstance(items, list):
+        held = "an 'items' that is not a list" if isinstance(data, dict) else f"a single {_KINDS[type(data)]}"
+        raise InputError(f"holds {held}, where a CSL-JSON export has a list of reference objects.", path=path,
+                         hint="Export the library again as CSL-JSON: [{\"id\": …, \"title\": …}, …].")
     first_line = _id_lines(text)
 
     def line_of(item_id) -> int | None:
@@ -52,7 +70,11 @@ def read_csl_json(path: str, text: str):
         key = str(item.get("id") or f"item {index + 1}")
         line = line_of(item.get("id")) if item.get("id") is not None else None
         try:
+            _check_kinds(item)
             refs.append(_reference(path, item, key, line))
+        except WrongKind as exc:
+            problems.append(Problem(path, line, key, f"could not be read: {exc}. Fix the entry in the export, or "
+                                                     "export it again from the reference manager."))
         except (TypeError, ValueError, KeyError, AttributeError, IndexError):
             # one entry of the wrong shape used to make the whole export 'not a bibliography'
             problems.append(Problem(path, line, key, "could not be read: one of its fields holds a value of the "
@@ -60,6 +82,27 @@ def read_csl_json(path: str, text: str):
                                     "objects and 'issued' as {\"date-parts\": [[2020, 5]]}; fix the entry in the "
                                     "export, or export it again from the reference manager."))
     return refs, problems
+
+
+_TEXT_FIELDS = ("type", "title", "container-title", "container-title-short", "journalAbbreviation", "volume",
+                "issue", "page", "DOI", "PMID", "PMCID", "URL", "note")
+_CONTAINERS = {dict: "an object", list: "a list", bool: "true or false"}
+
+
+class WrongKind(ValueError):
+    """A field that holds an object, a list or true/false where CSL-JSON has a text or a number."""
+
+
+def _check_kinds(item: dict) -> None:
+    """Text fields written as objects or lists were saved as their Python spelling ("{'a': 1}" as a title)."""
+    people = item.get("author") if isinstance(item.get("author"), list) else []
+    named = [(f"field '{name}'", item.get(name)) for name in _TEXT_FIELDS] + [
+        (f"field '{part}' of author {n}", person.get(part))
+        for n, person in enumerate(people, 1) if isinstance(person, dict)
+        for part in ("family", "given", "suffix", "literal")]
+    for name, value in named:
+        if type(value) in _CONTAINERS:
+            raise WrongKind(f"its {name} holds {_CONTAINERS[type(value)]}, where CSL-JSON has a text")
 
 
 def _reference(path: str, item: dict, key: str, line: int | None) -> Reference:
