@@ -422,8 +422,9 @@ def _routes(service: Service) -> list:
         return json_response({"status": "ok" if service.ready else "starting", "version": __version__,
                               "products": len(service.products), "queries": len(service.catalogue()),
                               "max_bytes": service.max_bytes, "timeout_seconds": service.timeout,
-                              "workers": pools, "uploads": {"bytes_held": request.app.state.uploads.held,
-                                                            "max_bytes_held": request.app.state.uploads.limit}})
+                              "workers": pools, "light_work": dict(service.light_work),
+                              "uploads": {"bytes_held": request.app.state.uploads.held,
+                                          "max_bytes_held": request.app.state.uploads.limit}})
 
     async def openapi(request):
         spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))
