@@ -195,11 +195,16 @@ class Service:
                             f"{narrower}, or ask the operator to raise the limit (evkg serve --timeout).",
                             timeout_seconds=self.timeout)
 
-    async def run(self, what: str, function, *args):
+    async def run(self, what: str, function, *args, deadline: float | None = None):
         """A light step (a term search) in a thread of this process under the time limit. A thread cannot be
         killed: at the limit, or when the client leaves, the step is stopped at its next stop point
-        (evkg.core.stop_points) and the 504 is sent once it has ended, so no work goes on after it."""
+        (evkg.core.stop_points) and the 504 is sent once it has ended, so no work goes on after it.
+        ``deadline`` (time.monotonic()): the end of the request's time, shared by its steps."""
         from evkg.core.stop_points import WorkStopped, stoppable
+
+        left = self.timeout if deadline is None else deadline - time.monotonic()
+        if left <= 0:
+            raise self._timeout_error(what)
 
         stop, lock, started = threading.Event(), threading.Lock(), []
 
@@ -221,7 +226,7 @@ class Service:
         job = asyncio.ensure_future(asyncio.to_thread(step))
         job.add_done_callback(lambda done: done.cancelled() or done.exception())   # read, so none is logged
         try:
-            return await asyncio.wait_for(asyncio.shield(job), timeout=self.timeout)
+            return await asyncio.wait_for(asyncio.shield(job), timeout=left)
         except (TimeoutError, asyncio.TimeoutError):
             with lock:
                 stop.set()
