@@ -443,7 +443,8 @@ def catalogue_markdown() -> str:
              "Generated from the headers of `queries/*.rq` by `python -m evkg.publish.docs`; do not edit by hand.", "",
              "Run one with `evkg query NAME [--param name=value]... [--format table|csv|tsv|json|xml|ttl|nt]`: "
              "csv, tsv, json and xml are the SPARQL results formats of a SELECT or ASK; the graph a CONSTRUCT or "
-             "DESCRIBE gives is written as ttl (Turtle) or nt (N-Triples), and a results format is refused. Without `--endpoint` it reads the embedded store (built on first use); with `--endpoint URL` "
+             "DESCRIBE gives is written as ttl (Turtle) or nt (N-Triples), and a results format is refused. "
+             "Without `--endpoint` it reads the embedded store (built on first use); with `--endpoint URL` "
              "it asks a SPARQL 1.1 endpoint for the merge of evkg's named graphs (ontology, shapes, curated, "
              "inferred) through the protocol's `default-graph-uri`, so an Oxigraph, Fuseki or GraphDB server "
              "loaded with `evkg load` answers exactly like the embedded store, with no server option needed. "
