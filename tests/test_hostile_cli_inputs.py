@@ -58,7 +58,7 @@ def test_a_graph_answer_that_cannot_be_written_names_the_file(capsys, tmp_path, 
     """It said only 'cannot read or write: the disk is full', naming no file."""
     query = tmp_path / "graph.rq"
     query.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5\n", encoding="utf-8")
-    code, _, err = run(capsys, "query", query, "--store", built_store_path, "-f", "json", "-o", "/dev/full")
+    code, _, err = run(capsys, "query", query, "--store", built_store_path, "-f", "nt", "-o", "/dev/full")
     assert code == 2 and "cannot write the answer to /dev/full: the disk is full" in err, err
 
 

@@ -18,8 +18,11 @@ def test_every_extension_the_query_output_help_offers_is_written(capsys, tmp_pat
     """`evkg query --help` offered .html and .md, which the command then refused to write."""
     offered = _offered(capsys, "query")
     assert ".html" not in offered and ".md" not in offered and ".csv" in offered
+    graph = tmp_path / "graph.rq"            # .ttl and .nt hold the graph a CONSTRUCT gives
+    graph.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3\n", encoding="utf-8")
     for suffix in offered:
-        code, _, err = run(capsys, "query", "rules-by-status", "-o", tmp_path / f"rules{suffix}")
+        query = graph if suffix in (".ttl", ".nt") else "rules-by-status"
+        code, _, err = run(capsys, "query", query, "-o", tmp_path / f"rules{suffix}")
         assert code == 0 and (tmp_path / f"rules{suffix}").stat().st_size > 0, (suffix, err)
 
 

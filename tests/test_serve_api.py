@@ -445,6 +445,40 @@ def test_sparql_construct_gives_a_graph(server):
     assert len(Graph().parse(data=answer.text, format="turtle")) == server.get("/health").json()["products"]
 
 
+CONSTRUCT_PRODUCTS = ("PREFIX evkg: <https://w3id.org/evkg#> CONSTRUCT { ?p a evkg:EVProduct } WHERE "
+                      "{ ?p a evkg:EVProduct }")
+
+
+@pytest.mark.parametrize("fmt, media", [("csv", "text/csv"), ("tsv", "text/tab-separated-values"),
+                                        ("xml", "application/sparql-results+xml"),
+                                        ("json", "application/sparql-results+json"), ("html", "text/html")])
+def test_sparql_format_parameter_chooses_the_answer(server, fmt, media):
+    """format=csv, tsv, xml and even html were answered in SPARQL JSON."""
+    answer = server.get("/sparql", params={"query": SELECT_PRODUCTS, "format": fmt})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(media), answer.text[:300]
+
+
+@pytest.mark.parametrize("fmt, media", [("ttl", "text/turtle"), ("nt", "application/n-triples")])
+def test_sparql_construct_in_the_graph_format_asked(server, fmt, media):
+    answer = server.get("/sparql", params={"query": CONSTRUCT_PRODUCTS, "format": fmt})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith(media), answer.text[:300]
+    graph = Graph().parse(data=answer.text, format="turtle" if fmt == "ttl" else "nt")
+    assert len(graph) == server.get("/health").json()["products"]
+
+
+@pytest.mark.parametrize("query, fmt, words", [
+    (CONSTRUCT_PRODUCTS, "json", "is a CONSTRUCT query: its answer is a graph (RDF triples), not a table of results"),
+    (CONSTRUCT_PRODUCTS, "csv", "Ask for format=ttl (Turtle) or format=nt (N-Triples)"),
+    (SELECT_PRODUCTS, "ttl", "is a SELECT query: its answer is a table of results, not a graph"),
+    (SELECT_PRODUCTS, "rdf", "format=rdf is not offered here; use json, csv, tsv or xml for a SELECT or ASK"),
+])
+def test_sparql_format_the_query_cannot_be_written_in_is_refused_in_words(server, query, fmt, words):
+    """A CONSTRUCT asked for as format=json or csv was answered in Turtle, unsaid but in its header."""
+    answer = server.get("/sparql", params={"query": query, "format": fmt})
+    assert answer.status_code == 400 and answer.json()["error"] == "bad-format", answer.text[:300]
+    assert words in answer.json()["message"], answer.json()["message"]
+
+
 def test_sparql_updates_are_refused(server):
     insert = "INSERT DATA { <https://example.org/a> <https://example.org/b> <https://example.org/c> }"
     for response in (

@@ -11,7 +11,7 @@ JURISDICTION_CHOICES = ("EU", "US", "KR")
 # Report and result formats: `ttl` and `turtle` name the same thing, as they do for input.
 # one wording of the embedded store's default folder for every command that takes --store
 DEFAULT_STORE_WORDS = "the store folder in your evkg data folder, ~/.local/share/evkg/store on Linux"
-FORMAT_ALIASES = {"turtle": "ttl", "md": "markdown", "jsonld": "json-ld"}
+FORMAT_ALIASES = {"turtle": "ttl", "md": "markdown", "jsonld": "json-ld", "ntriples": "nt", "n-triples": "nt"}
 
 
 class NamedPath(click.Path):
@@ -87,7 +87,7 @@ def input_format_option():
 
 
 _FORMAT_BY_SUFFIX = {".html": "html", ".htm": "html", ".md": "markdown", ".json": "json", ".jsonl": "jsonl",
-                     ".ttl": "ttl", ".csv": "csv", ".tsv": "tsv", ".xml": "xml", ".txt": "text"}
+                     ".ttl": "ttl", ".nt": "nt", ".csv": "csv", ".tsv": "tsv", ".xml": "xml", ".txt": "text"}
 
 
 def _suffixes_of(formats) -> list[str]:

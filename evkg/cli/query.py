@@ -55,7 +55,7 @@ def parse_params(pairs: tuple[str, ...], query_name: str | None = None) -> dict[
     return params
 
 
-QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
 
 
 @click.command("query")
@@ -63,7 +63,8 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml")
 @click.argument("extra", nargs=-1, metavar="")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
 @format_option(QUERY_FORMATS, "table",
-               "table for people; csv, tsv, json, xml are the W3C SPARQL results formats.")
+               "table for people; csv, tsv, json, xml are the W3C SPARQL results formats (SELECT, ASK); ttl "
+               "(Turtle) and nt (N-Triples) write the graph a CONSTRUCT or DESCRIBE gives.")
 @output_option(QUERY_FORMATS)
 @click.option("--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to ask instead of the embedded store.")
 @click.option("--store", "store_path", metavar="PATH", type=NamedPath(file_okay=False),
@@ -91,7 +92,10 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
     # a bad name, parameter or syntax is reported before any build; checking the syntax computes what needs no
     # data (an aggregate over VALUES), so it runs within the time limit too
     started = time.monotonic()
-    _stoppable(lambda: prepared_text(name, params), timeout)
+    text = _stoppable(lambda: prepared_text(name, params), timeout)
+    from evkg.graph.query_forms import refuse_unfit_format
+
+    refuse_unfit_format(text, fmt, f"the query {name}")      # before the store is built
     spent = time.monotonic() - started
     target = open_target(store_path, endpoint, timeout)    # built on first use, outside the time limit
     try:

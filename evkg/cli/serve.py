@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath, Seconds
+from evkg.web import MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT
 
 
 @click.command(name="serve")
@@ -29,7 +30,13 @@ from evkg.cli.options import DEFAULT_STORE_WORDS, NamedPath, Seconds
                                     "the work is stopped with 413.")
 @click.option("--read-timeout", type=Seconds(min=0.1), default=10.0, show_default=True, metavar="S",
               help="Seconds allowed for a request's headers, and again for its body.")
-def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes, read_timeout):
+@click.option("--max-connections-per-client", "per_client", type=click.IntRange(1, MAX_CONNECTIONS),
+              default=MAX_CONNECTIONS_PER_CLIENT, show_default=True, metavar="N",
+              help=f"Connections one client address may hold open at once (of {MAX_CONNECTIONS} in all); one more "
+                   "is answered 503 and closed. Behind a reverse proxy every client has the proxy's address: raise it "
+                   "there.")
+def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes, read_timeout,
+            per_client):
     """Run the submission service and web page.
 
     Reviewers paste or upload a product description and get the same report as `evkg check`; analysts
@@ -54,6 +61,6 @@ def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, 
     click.echo(f"evkg serve: starting on {url} (press Ctrl+C to stop)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)
-    serve(app, sock, header_timeout=read_timeout)
+    serve(app, sock, header_timeout=read_timeout, per_client=per_client)
     click.echo("evkg serve: stopped.", err=True)
     return 0

@@ -34,7 +34,7 @@ from evkg.graph.parameters import (  # noqa: F401  (callers import the parameter
 )
 from evkg.graph.store import DEFAULT_TIMEOUT, Results, mask, prefixed, refuse_updates, syntax_error
 
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
 
 
 @dataclass(frozen=True)
@@ -344,20 +344,22 @@ def _require_loaded(target, text: str) -> None:
 
 def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
                    timeout: float = DEFAULT_TIMEOUT, params: dict | None = None, progress=None) -> bytes | str:
-    """The answer in a W3C results format (csv, tsv, json, xml) or as a table for people."""
+    """The answer in a W3C results format (csv, tsv, json, xml), as a graph (ttl, nt: CONSTRUCT and DESCRIBE)
+    or as a table for people."""
+    from evkg.graph.query_forms import refuse_unfit_format
+
     if fmt not in OUTPUT_FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
     text = prepared_text(name, params)
+    refuse_unfit_format(text, fmt, f"the query {name}")
     target = open_target(store, endpoint, timeout, progress)
     _require_loaded(target, text)
     check_named_things(get_query(name), params, target)
     query = get_query(name)
     if fmt == "table":
         return render_table(target.query(text), query.column_title)
-    from evkg.graph.store import query_kind
-
-    if query_kind(text) in ("construct", "describe"):
-        return target.query_serialized(text, "turtle" if fmt == "table" else "ntriples")
+    if fmt in ("ttl", "nt"):
+        return target.query_serialized(text, {"ttl": "turtle", "nt": "ntriples"}[fmt])
     answer = target.query_serialized(text, fmt)
     if fmt == "csv":
         # Column titles for people in the spreadsheet format; TSV, JSON and XML keep the W3C variable names
@@ -439,7 +441,9 @@ def catalogue_markdown() -> str:
     """docs/queries.md: the catalogue, generated from the query headers."""
     lines = ["# Named queries", "",
              "Generated from the headers of `queries/*.rq` by `python -m evkg.publish.docs`; do not edit by hand.", "",
-             "Run one with `evkg query NAME [--param name=value]... [--format table|csv|tsv|json|xml]`. "
+             "Run one with `evkg query NAME [--param name=value]... [--format table|csv|tsv|json|xml|ttl|nt]`: "
+             "csv, tsv, json and xml are the SPARQL results formats of a SELECT or ASK; the graph a CONSTRUCT or "
+             "DESCRIBE gives is written as ttl (Turtle) or nt (N-Triples), and a results format is refused. "
              "Without `--endpoint` it reads the embedded store (built on first use); with `--endpoint URL` "
              "it asks a SPARQL 1.1 endpoint for the merge of evkg's named graphs (ontology, shapes, curated, "
              "inferred) through the protocol's `default-graph-uri`, so an Oxigraph, Fuseki or GraphDB server "

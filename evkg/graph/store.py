@@ -74,6 +74,14 @@ GRAPH_FORMATS = {
 }
 
 
+def _graph_format(fmt: str) -> tuple:
+    """A graph format; a results format for a CONSTRUCT's answer is refused, never replaced by N-Triples."""
+    if fmt not in GRAPH_FORMATS:
+        raise UsageError(f"format {fmt!r} is for results; a CONSTRUCT or DESCRIBE query gives a graph, written as "
+                         f"{' or '.join(GRAPH_FORMATS)}")
+    return GRAPH_FORMATS[fmt]
+
+
 class StoreError(EvkgError):
     """The store or endpoint could not be opened, reached or read."""
 
@@ -255,7 +263,7 @@ class EmbeddedStore:
         answer = self._run(sparql, dataset)
         sink = _CappedBuffer(max_bytes) if max_bytes else None
         if isinstance(answer, ox.QueryTriples):
-            rdf_format = GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ntriples"])[0]
+            rdf_format = _graph_format(fmt)[0]
             prefixes = PREFIXES if fmt == "turtle" else None
             if sink is None:
                 return ox.serialize(answer, format=rdf_format, prefixes=prefixes)
@@ -415,7 +423,7 @@ class RemoteEndpoint:
         kind = query_kind(sparql)
         refuse_updates(sparql)
         if kind in ("construct", "describe"):
-            return self._request(sparql, GRAPH_FORMATS.get(fmt, GRAPH_FORMATS["ntriples"])[1])
+            return self._request(sparql, _graph_format(fmt)[1])
         if fmt not in RESULT_FORMATS:
             raise UsageError(f"format {fmt!r} is for graphs; a SELECT or ASK query gives results as "
                              f"{', '.join(RESULT_FORMATS)} or table")

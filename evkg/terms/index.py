@@ -22,6 +22,7 @@ from evkg.core.closure import reachable
 from evkg.core.errors import InputError
 from evkg.core.identifiers import PREFIX_STEMS, identifier_stems, iri_for_identifier  # noqa: F401 (re-exported)
 from evkg.core.namespaces import EVKG, OBO
+from evkg.core.stop_points import stopping
 
 OBO_PURL = str(OBO)
 REPLACED_BY = OBO["IAO_0100001"]
@@ -283,7 +284,7 @@ class TermIndex:
             return []
         as_iri = iri_for_identifier(text) or (text.strip() if text.strip().startswith("http") else None)
         scored = []
-        for term in self.terms.values():
+        for term in stopping(self.terms.values()):      # a server's search stops at its time limit
             score = _match_score(term, needle, as_iri)
             if score is None:
                 continue
@@ -306,7 +307,7 @@ class TermIndex:
         to "pancreatic ductal adenocarcinoma" than to "breast cancer", "HEK239 cells" to "HEK293"."""
         import difflib
 
-        candidates = [t for t in self.terms.values() if not t.obsolete
+        candidates = [t for t in stopping(self.terms.values()) if not t.obsolete
                       and (not kinds or self.kinds_of(t.iri) & set(kinds))]
         by_label = {}
         for term in candidates:
@@ -316,12 +317,12 @@ class TermIndex:
                 return [by_label[text.lower()]]
             names = difflib.get_close_matches(text.lower(), list(by_label), n=limit, cutoff=0.7)
             return [by_label[n] for n in names]
-        for term in candidates:
+        for term in stopping(candidates):
             for synonym in term.synonyms:
                 by_label.setdefault(synonym.lower(), term)
         # a name that is a term's label or synonym answers alone: `urine` is spelled enough like "brain" to be
         # offered beside urine, and a term spelled like the name is no better answer than the name's own
-        named = [t for t in candidates if text.lower() in (t.label.lower(), *(s.lower() for s in t.synonyms))]
+        named = [t for t in stopping(candidates) if text.lower() in (t.label.lower(), *(s.lower() for s in t.synonyms))]
         if named:
             return named[:limit]
         found: list[Term] = []
@@ -345,24 +346,24 @@ def _by_likeness(text: str, names: list[str]) -> list[str]:
     import math
 
     words = re.findall(r"[a-z0-9]+", text)
-    name_words = {name: set(re.findall(r"[a-z0-9]+", name)) for name in names}
+    name_words = {name: set(re.findall(r"[a-z0-9]+", name)) for name in stopping(names)}
     vocabulary = set().union(*name_words.values()) if name_words else set()
     likeness: dict[str, dict[str, float]] = {}
     for word in set(words):
         alike = {word: 1.0} if word in vocabulary else {}
         if len(word) > 3:
             matcher = difflib.SequenceMatcher(None, "", word)          # b, the side difflib indexes
-            for other in vocabulary:
+            for other in stopping(vocabulary):
                 matcher.set_seq1(other)
                 if other != word and matcher.real_quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
                     alike[other] = matcher.ratio()
         likeness[word] = alike
-    weight = {word: math.log((len(names) + 1) / (1 + sum(1 for held in name_words.values()
+    weight = {word: math.log((len(names) + 1) / (1 + sum(1 for held in stopping(name_words.values())
                                                           if held & likeness[word].keys())))
               for word in likeness}
     total = sum(weight[w] for w in words) or 1.0
     scored = []
-    for name, held in name_words.items():
+    for name, held in stopping(name_words.items()):
         spelling = difflib.SequenceMatcher(None, text, name).ratio()
         shared = sum(weight[w] * max((likeness[w].get(h, 0.0) for h in held), default=0.0) for w in words)
         if spelling >= _SPELLED_ALIKE or shared > 0:

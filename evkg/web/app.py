@@ -21,11 +21,11 @@ from typing import Callable
 
 from evkg import __version__
 from evkg.core.errors import EvkgError, UsageError
-from evkg.core.namespaces import EVD, PREFIXES, curie
 from evkg.core.safe_text import shortened
 from evkg.io.load import max_bytes_default
-from evkg.report.views import product_id_of, term_dict, term_index
-from evkg.web.errors import update_refused
+from evkg.report.views import term_dict, term_index
+from evkg.web.errors import UNFIT, update_refused
+from evkg.web.results import sparql_media, table
 from evkg.web.http import (
     BodyLimit,
     ClientWatch,
@@ -139,36 +139,6 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
 
 
 # ------------------------------------------------------------------------------------------- routes
-
-def _cell(term) -> dict:
-    """A result cell for the HTML table: its short text and, for IRIs, where to look it up."""
-    import pyoxigraph as ox
-
-    from evkg.graph.store import prefixed
-
-    text = prefixed(term)
-    href = None
-    if isinstance(term, ox.NamedNode):
-        iri = term.value
-        if iri.startswith(f"{EVD}product/"):
-            href = f"/products/{product_id_of(iri)}"
-        elif iri.startswith((PREFIXES["evkg"], PREFIXES["evsh"], str(EVD))):
-            href = f"/terms/{curie(iri)}"
-        elif iri.startswith(("http://", "https://")):
-            href = iri
-    return {"text": text, "href": href}
-
-
-def _table(results, title=None) -> dict:
-    """Rows for the HTML table; `title` names the columns of a named query (raw variables otherwise)."""
-    if results.kind == "ask":
-        return {"kind": "ask", "boolean": results.boolean, "variables": [], "rows": []}
-    if results.kind == "graph":
-        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in results.triples]
-        return {"kind": "graph", "variables": ["subject", "predicate", "object"], "rows": rows}
-    variables = [title(v) for v in results.variables] if title else results.variables
-    return {"kind": "select", "variables": variables, "rows": [[_cell(t) for t in row] for row in results.rows]}
-
 
 def _query_dict(query) -> dict:
     return {"name": query.name, "title": query.title, "description": query.description,
@@ -325,7 +295,7 @@ def _routes(service: Service) -> list:
             context = {"query": _query_dict(query), "values": params, "table": None, "error": None}
             try:
                 results = await service.named(name, params, None)
-                context["table"] = _table(results, query.column_title)
+                context["table"] = table(results, query.column_title)
             except ServiceError as error:
                 if error.status != 400:
                     raise
@@ -368,7 +338,7 @@ def _routes(service: Service) -> list:
             else:
                 raise ServiceError(415, "unsupported-media-type", f"send the query as application/sparql-query "
                                    f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
-        html = _wants_html(request) and request.query_params.get("format") is None
+        graph_media, results_media, html = sparql_media(request, list(SPARQL_GRAPH_MEDIA), list(SPARQL_RESULT_MEDIA))
         if not sparql_text or not str(sparql_text).strip():
             if html and request.method == "GET":
                 return _page(request, "sparql.html", {"sparql": "", "table": None, "error": None})
@@ -383,16 +353,14 @@ def _routes(service: Service) -> list:
         if html:
             context = {"sparql": sparql_text, "table": None, "error": None}
             try:
-                context["table"] = _table((await service.sparql(sparql_text, None, None, dataset))[1])
+                context["table"] = table((await service.sparql(sparql_text, None, None, dataset))[1])
             except ServiceError as error:
                 if error.status != 400:
                     raise
                 context["error"] = error
             return _page(request, "sparql.html", context, status=400 if context["error"] else 200)
-        graph_media = _accept(request, list(SPARQL_GRAPH_MEDIA))
-        results_media = _accept(request, list(SPARQL_RESULT_MEDIA))
-        kind, body = await service.sparql(sparql_text, SPARQL_GRAPH_MEDIA[graph_media],
-                                          SPARQL_RESULT_MEDIA[results_media], dataset)
+        kind, body = await service.sparql(sparql_text, SPARQL_GRAPH_MEDIA.get(graph_media, UNFIT),
+                                          SPARQL_RESULT_MEDIA.get(results_media, UNFIT), dataset)
         if kind in ("construct", "describe"):
             media = graph_media
         else:
@@ -422,8 +390,9 @@ def _routes(service: Service) -> list:
         return json_response({"status": "ok" if service.ready else "starting", "version": __version__,
                               "products": len(service.products), "queries": len(service.catalogue()),
                               "max_bytes": service.max_bytes, "timeout_seconds": service.timeout,
-                              "workers": pools, "uploads": {"bytes_held": request.app.state.uploads.held,
-                                                            "max_bytes_held": request.app.state.uploads.limit}})
+                              "workers": pools, "light_work": dict(service.light_work),
+                              "uploads": {"bytes_held": request.app.state.uploads.held,
+                                          "max_bytes_held": request.app.state.uploads.limit}})
 
     async def openapi(request):
         spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ report in every format. Routes only; the work is done by evkg.authoring, evkg.io
 from __future__ import annotations
 
 import json
+import time
 
 from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, EvkgError, InputError, UsageError, value_over_parser_limit
 from evkg.validation.engine import shown
@@ -172,16 +173,18 @@ def authoring_routes(service) -> list:
             limit = 0
         if not 1 <= limit <= MAX_TERM_RESULTS:
             raise ServiceError(400, "bad-limit", f"limit must be a whole number from 1 to {MAX_TERM_RESULTS}.")
+        deadline = time.monotonic() + service.timeout       # one limit for the search and what it says
         try:
             matches = await service.run("term search", lambda: search_terms(
-                query, spaces=spaces, for_property=values.get("for"), limit=limit))
+                query, spaces=spaces, for_property=values.get("for"), limit=limit), deadline=deadline)
         except UsageError as exc:
             raise ServiceError(400, "bad-term-search", str(exc)) from None
         answer = {"query": query, "terms": matches}
         if not matches:
             from evkg.authoring.terms import no_match_message
 
-            answer["message"] = await service.run("term search", no_match_message, query, values.get("for"))
+            answer["message"] = await service.run("term search", no_match_message, query, values.get("for"),
+                                                  deadline=deadline)
         return JSONResponse(answer)
 
     async def new(request):

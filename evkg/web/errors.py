@@ -4,6 +4,10 @@ from __future__ import annotations
 from evkg.core.errors import InputError
 
 
+# what the query worker is given for the form whose answer cannot be written in the format asked for
+UNFIT = "unfit"
+
+
 class ServiceError(Exception):
     """An error answered as JSON (or an HTML page for browsers) with a status code."""
 
@@ -37,3 +41,15 @@ def update_refused() -> ServiceError:
 def remote_refused() -> ServiceError:
     return ServiceError(403, "remote-refused", "federated queries (SERVICE) are refused: this endpoint never "
                         "contacts other servers. Query the local graph only.")
+
+
+def unfit_format(kind: str) -> ServiceError:
+    """The refusal of a format that cannot hold the answer of a query of this form."""
+    if kind in ("construct", "describe"):
+        return ServiceError(400, "bad-format", f"the query is a {kind.upper()} query: its answer is a graph (RDF "
+                            "triples), not a table of results, so it has no SPARQL results format (json, csv, tsv, "
+                            "xml). Ask for format=ttl (Turtle) or format=nt (N-Triples), or leave format out.")
+    answer = "yes or no" if kind == "ask" else "a table of results"
+    return ServiceError(400, "bad-format", f"the query is a {kind.upper()} query: its answer is {answer}, not a "
+                        "graph, so it cannot be written as Turtle or N-Triples. Ask for format=json, csv, tsv or "
+                        "xml, or leave format out.")

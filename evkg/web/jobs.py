@@ -7,7 +7,7 @@ watch the clock. Errors are ServiceError (pickled back to the server) or EvkgErr
 from __future__ import annotations
 
 from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, InputError, UsageError, value_over_parser_limit
-from evkg.web.errors import ServiceError, input_error, remote_refused, update_refused
+from evkg.web.errors import UNFIT, ServiceError, input_error, remote_refused, unfit_format, update_refused
 
 _STORE = None          # the query worker's own in-memory copy of the store
 SAMPLE = """@prefix evkg: <https://w3id.org/evkg#> .
@@ -145,7 +145,8 @@ def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_byte
                          dataset=None) -> tuple[str, bytes]:
     """(query form, answer) of a query a client sent: read here, in the worker, so that the time limit also
     covers reading a hostile text (masking a query of a million characters takes a second of CPU). Updates and
-    SERVICE calls are refused; CONSTRUCT and DESCRIBE answer in ``graph_fmt``, the others in ``results_fmt``."""
+    SERVICE calls are refused; CONSTRUCT and DESCRIBE answer in ``graph_fmt``, the others in ``results_fmt`` (UNFIT:
+    refused, the client asked for a format of the other forms)."""
     from evkg.classification.rule_checks import SERVICE_KEYWORD
     from evkg.graph.store import mask, query_kind
 
@@ -154,8 +155,10 @@ def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_byte
         raise update_refused()
     if SERVICE_KEYWORD.search(mask(sparql)):      # a variable ?service or a name ex:service is no call
         raise remote_refused()
-    return kind, sparql_answer(sparql, graph_fmt if kind in ("construct", "describe") else results_fmt, max_bytes,
-                               dataset)
+    fmt = graph_fmt if kind in ("construct", "describe") else results_fmt
+    if fmt == UNFIT:                              # ?format= asked for a form of answer this query has not
+        raise unfit_format(kind)
+    return kind, sparql_answer(sparql, fmt, max_bytes, dataset)
 
 
 def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:

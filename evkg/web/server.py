@@ -4,10 +4,13 @@ uvicorn's own limits are used where they exist: `limit_concurrency` (503 past th
 tasks), `h11_max_incomplete_event_size` (request line and headers size) and `timeout_keep_alive`. uvicorn has
 no deadline for a request's headers, so a client sending one header byte at a time could hold a connection
 for ever: HeaderDeadline adds one (408, then the connection is closed). Slow bodies are cut by the
-BodyLimit middleware (evkg.web.http).
+BodyLimit middleware (evkg.web.http). Within the deadline one address could still open every connection the
+server takes and leave their headers unfinished, so that everyone else got 503: each address may hold
+MAX_CONNECTIONS_PER_CLIENT connections, and one past that is answered 503 and closed without counting.
 """
 from __future__ import annotations
 
+import collections
 import errno
 import json
 import signal
@@ -16,23 +19,55 @@ import threading
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from evkg.web import MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT  # noqa: F401  (the serve command shows them)
+
 HEADER_TIMEOUT = 10.0
 # on Ctrl+C or SIGTERM, seconds that running requests may take to finish; then they are cancelled and their
 # checks and queries stopped (uvicorn waited for them without end: up to --timeout for a runaway query)
 SHUTDOWN_GRACE = 3.0
-MAX_CONNECTIONS = 200
 MAX_HEADER_BYTES = 64 * 1024
+# refused connections kept open for a moment, so that the refusal is read rather than lost to a reset
+REFUSED_LINGERING = 32
 
 
 class HeaderDeadline(H11Protocol):
-    """uvicorn's h11 protocol, with a deadline for each request's line and headers."""
+    """uvicorn's h11 protocol, with a deadline for each request's line and headers and a cap on the
+    connections each client address holds at once."""
 
     header_timeout = HEADER_TIMEOUT
+    per_client = MAX_CONNECTIONS_PER_CLIENT
+    open_by_client: collections.Counter = collections.Counter()   # each server gets its own (serve)
+    lingering = [0]
 
     def connection_made(self, transport) -> None:
+        peer = transport.get_extra_info("peername")
+        self._address = peer[0] if isinstance(peer, tuple) and peer else str(peer)
+        if self.open_by_client[self._address] >= self.per_client:
+            self._refuse(transport)
+            return
+        self.open_by_client[self._address] += 1
         super().connection_made(transport)
         self._header_timer = None
         self._arm()
+
+    def _refuse(self, transport) -> None:
+        """503 and close, outside uvicorn's count of connections: a refused one holds none of its slots."""
+        self._refused = True
+        body = json.dumps({"status": 503, "error": "too-many-connections",
+                           "message": f"your address ({self._address}) already has {self.per_client} connections "
+                                      "open to this server, as many as one client may hold at once. Finish or close "
+                                      f"some of them, then try again in {BUSY_RETRY_SECONDS} seconds.",
+                           "retry_after_seconds": BUSY_RETRY_SECONDS}).encode()
+        transport.write(b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: "
+                        + str(BUSY_RETRY_SECONDS).encode() + b"\r\nconnection: close\r\ncontent-length: "
+                        + str(len(body)).encode() + b"\r\n\r\n" + body)
+        if self.lingering[0] < REFUSED_LINGERING and transport.can_write_eof():
+            self.lingering[0] += 1
+            self._lingers = True
+            transport.write_eof()                       # what the client sends meanwhile is dropped unread
+            self.loop.call_later(1.0, transport.close)
+        else:
+            transport.close()
 
     def _arm(self) -> None:
         self._disarm()
@@ -45,7 +80,7 @@ class HeaderDeadline(H11Protocol):
             self._header_timer = None
 
     def data_received(self, data: bytes) -> None:
-        if getattr(self, "_discarding", False):
+        if getattr(self, "_discarding", False) or getattr(self, "_refused", False):
             return
         super().data_received(data)
         if self.cycle is not None and not self.cycle.response_complete:
@@ -57,6 +92,12 @@ class HeaderDeadline(H11Protocol):
             self._arm()                      # the next request on this connection gets the same deadline
 
     def connection_lost(self, exc) -> None:
+        if getattr(self, "_refused", False):
+            self.lingering[0] -= getattr(self, "_lingers", False)
+            return
+        self.open_by_client[self._address] -= 1
+        if self.open_by_client[self._address] <= 0:
+            del self.open_by_client[self._address]
         self._disarm()
         super().connection_lost(exc)
 
@@ -135,14 +176,18 @@ async def _too_many_connections(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT) -> None:
+def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT,
+          per_client: int = MAX_CONNECTIONS_PER_CLIENT) -> None:
     """Serve `app` on a socket from `listening_socket` until interrupted."""
     import uvicorn
     from uvicorn.protocols.http import h11_impl
 
     h11_impl.service_unavailable = _too_many_connections      # the protocol answers past the limit with it
 
-    protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout})
+    protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout,
+                                                              "per_client": per_client,
+                                                              "open_by_client": collections.Counter(),
+                                                              "lingering": [0]})
     config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,
                             limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
                             timeout_keep_alive=5, timeout_graceful_shutdown=SHUTDOWN_GRACE)

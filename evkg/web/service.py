@@ -101,6 +101,8 @@ class Service:
         self._waiters = ThreadPoolExecutor(max_workers=64, thread_name_prefix="evkg-wait")
         # what-if comparisons of the bundled rule sets, computed in a check worker once per name
         self.whatif_cache: dict[str, dict] = {}
+        # light steps run in threads of this process (Service.run): how many now, and how many were stopped
+        self.light_work = {"running": 0, "stopped_for_overrunning": 0}
 
     # --- start-up --------------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -109,6 +111,13 @@ class Service:
         started = time.perf_counter()
         resources.ontology_graph()
         resources.data_graph()
+        from evkg.authoring.terms import search_terms
+        from evkg.terms.index import default_index
+
+        # the term index, the description model and the shapes are read now: a term search's time limit is
+        # for the search alone
+        default_index()
+        search_terms("ev", for_property="particleKind")
         self.store = self._open_store()
         self._start_workers()
         self.products = self._check_curated()
@@ -180,16 +189,59 @@ class Service:
 
     # --- work under the time limit ------------------------------------------------------------------------
     def _timeout_error(self, what: str) -> ServiceError:
+        narrower = ("Search with more precise words or for one kind of term (for=…)" if what == "term search" else
+                    "Try a smaller description or a narrower query")
         return ServiceError(504, "timeout", f"the {what} did not finish within {self.timeout:g} s and was stopped. "
-                            "Try a smaller description or a narrower query, or ask the operator to raise the "
-                            "limit (evkg serve --timeout).", timeout_seconds=self.timeout)
+                            f"{narrower}, or ask the operator to raise the limit (evkg serve --timeout).",
+                            timeout_seconds=self.timeout)
 
-    async def run(self, what: str, function, *args):
-        """A light step (rendering a finished report) in a thread under the time limit."""
+    async def run(self, what: str, function, *args, deadline: float | None = None):
+        """A light step (a term search) in a thread of this process under the time limit. A thread cannot be
+        killed: at the limit, or when the client leaves, the step is stopped at its next stop point
+        (evkg.core.stop_points) and the 504 is sent once it has ended, so no work goes on after it.
+        ``deadline`` (time.monotonic()): the end of the request's time, shared by its steps."""
+        from evkg.core.stop_points import WorkStopped, stoppable
+
+        left = self.timeout if deadline is None else deadline - time.monotonic()
+        if left <= 0:
+            raise self._timeout_error(what)
+
+        stop, lock, started = threading.Event(), threading.Lock(), []
+
+        def step():
+            with lock:
+                if stop.is_set():
+                    raise WorkStopped             # given up while it waited for a thread
+                started.append(True)
+                self.light_work["running"] += 1
+            try:
+                with stoppable(stop):
+                    return function(*args)
+            finally:
+                with lock:
+                    self.light_work["running"] -= 1
+
+        client_gone = CLIENT_GONE.get()
+        watcher = asyncio.ensure_future(_watch_client(client_gone, stop)) if client_gone else None
+        job = asyncio.ensure_future(asyncio.to_thread(step))
+        job.add_done_callback(lambda done: done.cancelled() or done.exception())   # read, so none is logged
         try:
-            return await asyncio.wait_for(asyncio.to_thread(function, *args), timeout=self.timeout)
+            return await asyncio.wait_for(asyncio.shield(job), timeout=left)
         except (TimeoutError, asyncio.TimeoutError):
+            with lock:
+                stop.set()
+                running = bool(started)
+            if running:
+                await asyncio.wait([job])         # ends at its next stop point
+            self.light_work["stopped_for_overrunning"] += 1
             raise self._timeout_error(what) from None
+        except WorkStopped:
+            raise ServiceError(499, "client-gone", f"the client closed the connection; the {what} was "
+                               "stopped.") from None
+        finally:
+            stop.set()                            # a request cancelled (Ctrl+C) must not leave its step running
+            if watcher is not None:
+                watcher.cancel()
 
     async def _in_worker(self, pool, what: str, function, *args, wait: float):
         """Run the job in a worker of ``pool`` under the time limit. A client that closes its connection

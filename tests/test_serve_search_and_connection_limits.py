@@ -1,0 +1,167 @@
+"""`evkg serve` limits that must stop the work, not only the answer: a real server in a child process.
+
+A term search runs in a thread of the server process, which no one can kill: past the time limit the client
+got 504 while the search ran on to its end. One client address could open every connection the server takes
+and leave the headers unfinished, so that every other client got 503.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from evkg.web.app import running_server
+
+PER_CLIENT = 5
+TERMS = 200_000          # an added ontology of that many terms: one search over them takes seconds
+TIMEOUT = 5
+# matches no term: the search takes seconds, and the closest names it then looks for take far longer
+NOTHING = "zzqqx vesicular disordre"
+ATTACKER, OTHER = "127.0.0.2", "127.0.0.3"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from evkg.terms.index import LocalOntology, Term, save_local_ontology
+
+    folder = tmp_path_factory.mktemp("terms")
+    root = "http://purl.obolibrary.org/obo/MONDO_0000001"
+    terms = {f"http://purl.obolibrary.org/obo/MONDO_{i:07d}": Term(
+        iri=f"http://purl.obolibrary.org/obo/MONDO_{i:07d}", label=f"vesicle disorder number {i}",
+        synonyms=(f"ev disease {i}",), parents=(root,) if i > 1 else ()) for i in range(1, TERMS + 1)}
+    save_local_ontology(LocalOntology(name="mondo", path="mondo.obo", prefixes=("MONDO",), terms=terms), folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EVKG_TERMS_DIR", str(folder))
+        with running_server("--timeout", str(TIMEOUT), "--workers", "1",
+                            "--max-connections-per-client", str(PER_CLIENT)) as url:
+            yield url
+
+
+def light_work(url: str) -> dict:
+    return httpx.get(f"{url}/health", timeout=60).json()["light_work"]
+
+
+def test_a_term_search_past_the_time_limit_is_stopped_before_its_504(server):
+    """The 504 said 'was stopped' while the search thread ran on for seconds."""
+    before = light_work(server)["stopped_for_overrunning"]
+    for _ in range(2):
+        response = httpx.get(f"{server}/api/terms", params={"q": NOTHING}, timeout=60)
+        assert response.status_code == 504, response.text[:300]
+        body = response.json()
+        assert body["error"] == "timeout" and f"term search did not finish within {TIMEOUT} s" in body["message"]
+        assert "more precise words" in body["message"]
+        work = light_work(server)
+        assert work["running"] == 0, work           # nothing runs on after the answer
+    assert work["stopped_for_overrunning"] == before + 2
+
+
+def test_the_search_and_its_no_match_message_share_one_time_limit(server):
+    """The search and the message for a search that matched nothing each had the whole limit: the 504 came
+    after the search's time plus the limit."""
+    started = time.monotonic()
+    response = httpx.get(f"{server}/api/terms", params={"q": NOTHING}, timeout=60)
+    assert response.status_code == 504, response.text[:300]
+    assert time.monotonic() - started < TIMEOUT + 1.5
+
+
+def test_searches_cut_at_the_limit_leave_the_threads_free_for_the_next_request(server):
+    """Searches that overran filled the server's threads: a search that takes milliseconds waited behind them
+    and got 504 too."""
+    answers = []
+
+    def search(address):
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=60) as client:
+            answers.append(client.get(f"{server}/api/terms", params={"q": NOTHING}).status_code)
+
+    # more searches than the server has threads, each from its own address (within its connection cap)
+    crowd = [threading.Thread(target=search, args=(f"127.0.1.{i}",)) for i in range(1, 13)]
+    for thread in crowd:
+        thread.start()
+    for thread in crowd:
+        thread.join()
+    assert answers == [504] * 12
+    assert light_work(server)["running"] == 0
+    quick = httpx.get(f"{server}/api/terms", params={"q": "small", "for": "particleKind"}, timeout=60)
+    assert quick.status_code == 200 and quick.json()["terms"][0]["curie"] == "evkg:SmallEV", quick.text[:300]
+
+
+def connect(url: str, address: str) -> socket.socket:
+    sock = socket.socket()
+    sock.bind((address, 0))
+    sock.connect(("127.0.0.1", int(url.rsplit(":", 1)[1])))
+    return sock
+
+
+def answer_of(sock: socket.socket) -> bytes:
+    sock.settimeout(30)
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def test_one_client_cannot_take_every_connection_with_unfinished_headers(server):
+    """200 connections from one address, each with headers left unfinished, took every place: any other
+    client got 503 until --read-timeout passed, and the attacker could open them again at once."""
+    held = []
+    try:
+        for _ in range(200):
+            sock = connect(server, ATTACKER)
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: evkg\r\n")          # never finished
+            held.append(sock)
+        extra = connect(server, ATTACKER)
+        extra.sendall(b"GET /health HTTP/1.1\r\nHost: evkg\r\nConnection: close\r\n\r\n")
+        head, _, body = answer_of(extra).partition(b"\r\n\r\n")
+        extra.close()
+        assert head.startswith(b"HTTP/1.1 503"), head
+        assert b"retry-after: 5" in head.lower() and b"connection: close" in head.lower()
+        refusal = json.loads(body)
+        assert refusal["error"] == "too-many-connections" and refusal["status"] == 503
+        assert f"your address ({ATTACKER}) already has {PER_CLIENT} connections open" in refusal["message"]
+        assert "close some of them, then try again" in refusal["message"]
+        # another client is served while the attacker holds its share
+        with httpx.Client(transport=httpx.HTTPTransport(local_address=OTHER), timeout=30) as other:
+            answer = other.get(f"{server}/health")
+        assert answer.status_code == 200 and answer.json()["status"] == "ok"
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def test_a_client_whose_connections_closed_is_served_again(server):
+    """Each closed connection is given back to its address (a count that only grew would lock it out)."""
+    for _ in range(3):
+        held = [connect(server, ATTACKER) for _ in range(PER_CLIENT)]
+        for sock in held:
+            sock.close()
+    for _ in range(100):                 # the server sees the closes a moment after they happen
+        probe = connect(server, ATTACKER)
+        probe.sendall(b"GET /health HTTP/1.1\r\nHost: evkg\r\nConnection: close\r\n\r\n")
+        answer = answer_of(probe)
+        probe.close()
+        if answer.startswith(b"HTTP/1.1 200"):
+            break
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+
+
+def test_the_cap_is_in_the_help_and_must_be_a_whole_number_from_one(capsys):
+    from evkg.cli import main
+
+    assert main(["serve", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--max-connections-per-client N" in help_text and "[default: 20; 1<=x<=200]" in help_text
+    assert main(["serve", "--max-connections-per-client", "0"]) == 2
+    assert "0 is not in the range 1<=x<=200" in capsys.readouterr().err
+
+
+def test_the_documentation_lists_the_option():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "serve.md").read_text(encoding="utf-8")
+    assert "| `--max-connections-per-client` | 20 |" in text and "`too-many-connections`" in text
