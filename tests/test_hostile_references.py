@@ -398,9 +398,13 @@ def test_a_csl_json_field_written_as_an_object_or_list_keeps_its_entry_out_namin
                                        "line break, tab or NUL written as it is); write a line break as \\n"),
     ('[{"id": "x"}] [{"id": "y"}]', "line 1, column 15: is not valid JSON: there is more after the end of the list "
                                     "(two exports joined in one file?)"),
+    ('[{"id": "x", "title" "A"}]', "line 1, column 22: is not valid JSON: a ':' is missing after a field name."),
+    ('[{"id": "x", }]', "line 1, column 14: is not valid JSON: a field name is not in double quotes (or a comma is "
+                        "left before a closing brace)."),
 ])
 def test_a_csl_json_file_of_the_wrong_shape_says_what_it_holds(tmp_path, text, said):
-    """Said as 'could not be read as csl-json (TypeError)' or as json's own 'Invalid control character at'."""
+    """Said as 'could not be read as csl-json (TypeError)' or as json's own 'Invalid control character at',
+    "Expecting ':' delimiter" and "Expecting property name enclosed in double quotes"."""
     export = tmp_path / "library.json"
     export.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as refused:
@@ -441,20 +445,6 @@ def test_medline_records_run_together_without_a_blank_line_are_read_as_two(tmp_p
     refs, problems = read_references(export)
     assert not problems and [(r.pmid, r.title, r.line) for r in refs] == [("11111", "One", 1), ("22222", "Two", 3),
                                                                           ("33333", "Three", 6)]
-
-
-@pytest.mark.parametrize("text, said", [
-    ('[{"id": "x", "title" "A"}]', "line 1, column 22: is not valid JSON: a ':' is missing after a field name."),
-    ('[{"id": "x", }]', "line 1, column 14: is not valid JSON: a field name is not in double quotes (or a comma is "
-                        "left before a closing brace)."),
-])
-def test_more_csl_json_syntax_errors_are_said_in_words(tmp_path, text, said):
-    """Said as json's own "Expecting ':' delimiter" and "Expecting property name enclosed in double quotes"."""
-    export = tmp_path / "library.json"
-    export.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as refused:
-        read_references(export)
-    assert f"{export}, {said}" in str(refused.value), refused.value
 
 
 def test_an_override_or_invisible_character_in_an_imported_title_is_shown_as_an_escape(tmp_path, monkeypatch, capsys):
