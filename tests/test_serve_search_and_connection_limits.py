@@ -170,3 +170,20 @@ def test_the_cap_is_in_the_help_and_must_be_a_whole_number_from_one(capsys):
 def test_the_documentation_lists_the_option():
     text = (Path(__file__).resolve().parent.parent / "docs" / "serve.md").read_text(encoding="utf-8")
     assert "| `--max-connections-per-client` | 20 |" in text and "`too-many-connections`" in text
+
+
+@pytest.mark.parametrize("address, counted_as", [
+    ("127.0.0.2", "127.0.0.2"),
+    ("::ffff:127.0.0.2", "127.0.0.2"),                      # the same IPv4 client on a dual-stack socket
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),   # another address of the same subscriber
+    ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+    ("fe80::1%eth0", "fe80::/64"),
+    ("/run/evkg.sock", "/run/evkg.sock"),
+])
+def test_an_ipv6_client_is_counted_by_its_64_network(address, counted_as):
+    """One IPv6 subscriber holds a /64 of addresses: counted per address, it could open the connections of
+    a server many times over by changing the address for each."""
+    from evkg.web.server import client_key
+
+    assert client_key(address) == counted_as

@@ -32,9 +32,9 @@ from evkg.web import MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT
               help="Seconds allowed for a request's headers, and again for its body.")
 @click.option("--max-connections-per-client", "per_client", type=click.IntRange(1, MAX_CONNECTIONS),
               default=MAX_CONNECTIONS_PER_CLIENT, show_default=True, metavar="N",
-              help=f"Connections one client address may hold open at once (of {MAX_CONNECTIONS} in all); one more "
-                   "is answered 503 and closed. Behind a reverse proxy every client has the proxy's address: raise it "
-                   "there.")
+              help=f"Connections one client address (an IPv6 client: its /64 network) may hold open at once (of "
+                   f"{MAX_CONNECTIONS} in all); one more is answered 503 and closed. Behind a reverse proxy every "
+                   "client has the proxy's address: raise it there.")
 def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes, read_timeout,
             per_client):
     """Run the submission service and web page.

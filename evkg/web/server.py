@@ -6,12 +6,15 @@ no deadline for a request's headers, so a client sending one header byte at a ti
 for ever: HeaderDeadline adds one (408, then the connection is closed). Slow bodies are cut by the
 BodyLimit middleware (evkg.web.http). Within the deadline one address could still open every connection the
 server takes and leave their headers unfinished, so that everyone else got 503: each address may hold
-MAX_CONNECTIONS_PER_CLIENT connections, and one past that is answered 503 and closed without counting.
+MAX_CONNECTIONS_PER_CLIENT connections, and one past that is answered 503 and closed without counting. An IPv6
+client is counted by its /64 network, the block one subscriber is usually given, so that changing the
+address within it does not lift the cap.
 """
 from __future__ import annotations
 
 import collections
 import errno
+import ipaddress
 import json
 import signal
 import socket
@@ -30,6 +33,20 @@ MAX_HEADER_BYTES = 64 * 1024
 REFUSED_LINGERING = 32
 
 
+def client_key(address: str) -> str:
+    """What the per-client cap counts by: an IPv4 address (also when written as IPv4-mapped IPv6), the /64
+    network of an IPv6 address, anything else (a Unix socket) as it is."""
+    try:
+        parsed = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
 class HeaderDeadline(H11Protocol):
     """uvicorn's h11 protocol, with a deadline for each request's line and headers and a cap on the
     connections each client address holds at once."""
@@ -41,7 +58,7 @@ class HeaderDeadline(H11Protocol):
 
     def connection_made(self, transport) -> None:
         peer = transport.get_extra_info("peername")
-        self._address = peer[0] if isinstance(peer, tuple) and peer else str(peer)
+        self._address = client_key(peer[0] if isinstance(peer, tuple) and peer else str(peer))
         if self.open_by_client[self._address] >= self.per_client:
             self._refuse(transport)
             return
@@ -53,8 +70,9 @@ class HeaderDeadline(H11Protocol):
     def _refuse(self, transport) -> None:
         """503 and close, outside uvicorn's count of connections: a refused one holds none of its slots."""
         self._refused = True
+        whose = f"your {'network' if '/' in self._address else 'address'} ({self._address})"
         body = json.dumps({"status": 503, "error": "too-many-connections",
-                           "message": f"your address ({self._address}) already has {self.per_client} connections "
+                           "message": f"{whose} already has {self.per_client} connections "
                                       "open to this server, as many as one client may hold at once. Finish or close "
                                       f"some of them, then try again in {BUSY_RETRY_SECONDS} seconds.",
                            "retry_after_seconds": BUSY_RETRY_SECONDS}).encode()
