@@ -888,6 +888,24 @@ EXPECTED["sun-hcc-ev-ecg-score"] = {
     "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
 }
 
+# Mouse macrophage exosomes carrying catalase, an enzyme taken from animal tissue (527 amino acids), intranasally for
+# Parkinson's disease. EU: medicinal by presentation (Art. 1(2)(a)); the enzyme is the active substance and, extracted
+# from a biological source and characterised only with biological assays and control of its source, a biological
+# substance (Annex I Part I 3.2.1.1(b); provisional, no agency text on such a carried protein); Parkinson's disease is
+# neurodegenerative and the substance new: centralised (Reg. 726/2004 Annex I point 3, provisional); mouse and bovine
+# material: no tissues-and-cells rules. US: a protein above 40 amino acids is a biological product whatever carries it
+# (21 CFR 600.3(h)(6)), BLA; the vesicles are biological or an inactive carrier, and neither reading adds a drug or
+# device, so not a combination product (21 CFR 3.2(e)); not an HCT/P (animal). Whether the line is modified and cell
+# content are not reported: ATMP, GMO, gene therapy, the lead centre and MFDS stay open.
+EXPECTED["haney-macrophage-exo-catalase-pd"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "provisional",
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+    "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "US_Drug": "settled", "US_BiologicalProduct": "settled",
+    "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_RFDRecommended", "US_NDARequired", "EU_NonBiologicalMedicinalProduct"],
+}
+
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
     result = classify(graph)
@@ -1282,3 +1300,4 @@ def test_the_hcc_vesicle_test_and_the_dogs_name_terms_evkg_knows():
         report = validate(load_rdf(FIXTURES / f"{name}.yaml"), profile="published")
         unchecked = [r for p in report.products for r in p.results if r.constraint_id == "TERM-02"]
         assert not unchecked, (name, [r.message for r in unchecked])
+
