@@ -55,6 +55,10 @@ CASES = [
     ("KR-02", "KR_GeneTherapyProduct", dict(cargo=RECOMBINANT_RNA), dict(cargo=SYNTHETIC_RNA)),
     ("KR-02", "KR_GeneTherapyProduct", dict(source_geneticallyModified="true"),
      dict(source_geneticallyModified="true", prep_vesicleKind="evkg:HybridVesicle")),
+    # Enforcement Decree of the Advanced Regenerative Bio Act Art. 2(1)2: transferring genetic material into the body
+    # is gene therapy, whatever the cell content or the guideline's scope; an infectious-disease vaccine is not read so
+    ("KR-02d", "KR_GeneTherapyProduct", dict(cargo=RECOMBINANT_RNA, cellContent=None),
+     dict(cargo=RECOMBINANT_RNA, cellContent=None, intendedUse="evkg:InfectiousDiseaseVaccine")),
     ("KR-03", "Undecided", dict(prep_evOriginKind="evkg:PlantOrigin"), {}),
     ("KR-03", "Undecided", dict(prep_vesicleKind="evkg:CellDerivedMimetic"), dict(prep_vesicleKind="evkg:HybridVesicle")),
     # closing rules (rule table, second revision)
@@ -118,7 +122,8 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-02c", "KR-03", "KR-04",
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-02c", "KR-02d", "KR-03",
+                   "KR-04",
                    "KR-04b"} == \
         {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
