@@ -905,6 +905,21 @@ EXPECTED["haney-macrophage-exo-catalase-pd"] = {
     "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     "absent": ["US_RFDRecommended", "US_NDARequired", "EU_NonBiologicalMedicinalProduct"],
 }
+# Vesicles extruded from human monocytic U937 cells with doxorubicin, for colorectal tumours: MISEV2023's artificial
+# cell-derived vesicles. EU: doxorubicin is the active substance; the human-cell carrier is an excipient or co-active
+# (Art. 1(3a)-(3b); EU-06, contested); nothing genetic: not a GTMP and no GMO question; doxorubicin is authorised, so
+# no Annex I point 3 trigger; an established line: whether its founding donation brings Dir. 2004/23/EC is contested.
+# US: drug/biologic combination or drug with a biological inactive carrier (21 CFR 3.2(e)(1); contested), so a
+# request for designation (21 U.S.C. 360bbb-2). Korea: mimetics made by disrupting cells are outside the guideline's
+# core scope (MFDS 2024 §1; KR-03), but nothing genetic is introduced (Enforcement Decree Art. 2(1)2). Cell content
+# not reported: ATMP and HCT/P stay open.
+EXPECTED["jang-exo-mimetic-doxorubicin"] = {
+    "EU_MedicinalProduct": "settled", "EU_NonBiologicalMedicinalProduct": "contested", "EU_NotGTMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "contested", "EU_NoGMOAssessmentQuestion": "settled", "Q_EU_ATMP": UNDECIDED,
+    "US_Drug": "settled", "US_NotGeneTherapy": "settled", "US_CombinationProduct": "contested",
+    "US_RFDRecommended": "settled", "Q_US_HCTP": UNDECIDED, "KR_NotGeneTherapyProduct": "provisional",
+    "absent": ["KR_EVTherapyProduct"],
+}
 # Exosome-associated AAV1 carrying the Lhfpl5 transgene into the cochlea: a recombinant nucleic acid acting by
 # expression, so a GTMP (Annex I Part IV 2.1), an ATMP (Reg. 1394/2007 Art. 2(1)(a)) and, by precedence, neither sCTMP
 # nor TEP (Art. 2(4)-(5)); industrially made ATMP: centralised procedure (Reg. 726/2004 Annex I point 1a); made with
@@ -923,6 +938,36 @@ EXPECTED["gyorgy-exo-aav-hearing"] = {
     "Q_KR_EVTherapy": UNDECIDED, "KR_GeneTherapyProduct": "provisional",
     "absent": ["US_RFDRecommended", "US_NDARequired"],
 }
+# Exosomes of human cardiosphere-derived cells (CAP-2003) for Duchenne muscular dystrophy: native human vesicles acting
+# themselves, biological (Annex I Part I 3.2.1.1(b); PHS Act 351(i), FDA's 2019 exosome notice), BLA, CBER; nothing
+# loaded, no device: not a combination product; heart tissue donation: Dir. 2004/23/EC. Muscular dystrophy is not an
+# Annex I point 3 disease, but an orphan designation (not reported) would make the centralised procedure mandatory
+# (point 4): open. Producer modification and cell content not reported: GTMP, ATMP, HCT/P and MFDS stay open.
+EXPECTED["aminzadeh-cdc-exo-dmd"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+    "EU_HumanStartingMaterialRules": "settled", "EU_NotCombinedATMP": "settled", "Q_EU_ATMP": UNDECIDED,
+    "Q_EU_GTMP": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED, "US_Drug": "settled",
+    "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+    "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_RFDRecommended"],
+}
+# Akkermansia muciniphila vesicles by mouth for colitis: the disease claim makes them medicinal (Art. 1(2)(a)) and a US
+# drug, never a food supplement or dietary supplement although swallowed; bacterial vesicles acting themselves:
+# biological (Annex I Part I 3.2.1.1(b)); bacteria hold no human or animal cells, so neither sCTMP nor TEP (Reg.
+# 1394/2007 Art. 2(1)); colitis is an immune dysfunction: centralised (Annex I point 3, provisional); no human
+# material. US: whether bacterial vesicles as a therapeutic are a biological product is contested (21 CFR
+# 600.3(h)(5)(i)), so a request for designation; not an HCT/P; vesicles alone: not a combination product. Korea:
+# microbial vesicles, not cell therapy (Enforcement Decree Art. 2(1)1); cell content not reported: EV category open.
+# Strain modification not reported: GTMP and GMO open.
+EXPECTED["kang-akkermansia-ev-colitis"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+    "EU_NotTEP": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+    "EU_NoHumanStartingMaterialRules": "settled", "Q_EU_GMO": UNDECIDED, "US_Drug": "settled",
+    "US_NotHCTP": "settled", "US_BiologicalProduct": "contested", "US_NotCombinationProduct": "settled",
+    "US_RFDRecommended": "settled", "Q_KR_EVTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
+    "absent": ["EU_FoodSupplement", "US_DietarySupplement"],
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
