@@ -968,6 +968,17 @@ EXPECTED["kang-akkermansia-ev-colitis"] = {
     "absent": ["EU_FoodSupplement", "US_DietarySupplement"],
 }
 
+# Aethlon Hemopurifier: blood passes outside the body through a lectin cartridge that keeps circulating tumour exosomes.
+# Nothing is given to the patient, and the capture is physical, not pharmacological, immunological or metabolic action
+# in or on the body: a medical device and no medicinal product (Reg. (EU) 2017/745 Art. 2(1); Dir. 2001/83/EC Art.
+# 1(2)), a device and no drug (FD&C Act 201(h); reviewed by CDRH), a medical device in Korea (Medical Devices Act Art.
+# 2(1)). No medicinal-product question applies, however the vesicles it removes are described.
+EXPECTED["aethlon-hemopurifier"] = {
+    "EU_MedicalDevice": "settled", "US_Device": "settled", "KR_MedicalDevice": "settled",
+    "absent": ["EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_MedicinalProductDeviceCombination",
+               "US_Drug", "US_BiologicalProduct", "US_CombinationProduct", "US_INDRequired", "KR_EVTherapyProduct"],
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1364,3 +1375,33 @@ def test_the_hcc_vesicle_test_and_the_dogs_name_terms_evkg_knows():
         unchecked = [r for p in report.products for r in p.results if r.constraint_id == "TERM-02"]
         assert not unchecked, (name, [r.message for r in unchecked])
 
+
+def test_a_device_removing_vesicles_is_a_device_however_its_vesicles_and_cartridge_are_described(tmp_path):
+    """The Hemopurifier described with the facts of a product given to people as well (the cartridge as an integral
+    device acting principally, no cells, the patient's plasma exosomes it removes): those facts drew a medicinal
+    product-device combination, a US combination product and a Korean EV therapy product. The device answers of
+    EU-01g, US-01e and KR-01g outrank every such conclusion on the same questions (Reg. (EU) 2017/745 Art. 2(1);
+    FD&C Act 201(h)), and the EU question of the device route is not asked of a device."""
+    _, outcomes = _variant(tmp_path, "aethlon-hemopurifier", "indication: MONDO:0004992\n",
+                           "indication: MONDO:0004992\nintegralMedicalDevice: true\nprincipalAction: DevicePrincipal\n"
+                           "cellContent: NoCells\nmanufacturingSetting: IndustrialManufacture\nhasEVComponent:\n"
+                           "  - type: EVPreparation\n    evOriginKind: HumanOrigin\n    vesicleKind: NaturallyReleasedEV\n"
+                           "    particleKind: Exosome\n    evSourceMaterial: HumanBloodOrBloodComponent\n"
+                           "    hasSource:\n      type: BiofluidSource\n      organism: NCBITaxon:9606\n"
+                           "      geneticallyModified: false\n")
+    for category in ("EU_MedicinalProductDeviceCombination", "EU_NotATMP", "EU_HospitalExemptionNotAvailable",
+                     "US_NotHCTP", "US_CombinationProduct", "KR_NotCellTherapyProduct"):
+        assert _best(outcomes, category) is None, category
+    assert _best(outcomes, "EU_MedicalDevice").status == "settled"
+    assert not [o for o in outcomes if o.status == UNDECIDED and o.question.endswith("IntegralDeviceRoute")]
+
+
+def test_a_removal_device_also_written_as_a_treatment_is_told_to_state_the_removal_alone(tmp_path):
+    """Written with Treatment beside the removal, the product is classified by the use in people, as the rules read
+    the listed uses as complete; V-16 says why and what to write."""
+    path, outcomes = _variant(tmp_path, "aethlon-hemopurifier", "intendedUse: [ExtracorporealRemoval]",
+                              "intendedUse: [Treatment, ExtracorporealRemoval]")
+    assert _best(outcomes, "EU_MedicalDevice") is None and _best(outcomes, "EU_MedicinalProduct") is not None
+    [told] = [r.message for p in validate(load_rdf(path), profile="published").products for r in p.results
+              if r.constraint_id == "V-16"]
+    assert "state ExtracorporealRemoval alone" in told

@@ -127,6 +127,9 @@ CASES = {
     # classified by that use
     "EU-01f": (dict(uses=("DiagnosticInVitro", "NonMedical"), disease_claim=False),
                dict(uses=("DiagnosticInVitro", "Treatment"))),
+    # Regulation (EU) 2017/745 Art. 2(1): a cartridge removing vesicles from blood outside the body acts physically
+    "EU-01g": (dict(uses=("ExtracorporealRemoval",), disease_claim=True),
+               dict(uses=("ExtracorporealRemoval", "Treatment"), disease_claim=True)),
     "EU-02": ({}, dict(origin="PlantOrigin", material="PlantMaterial")),
     "EU-03": (dict(origin="PlantOrigin", material="PlantMaterial"), {}),
     "EU-04": (dict(vesicle="CellDerivedMimetic"), {}),
