@@ -255,7 +255,7 @@ EXAMPLE_VALUES = {
     "principalAction": "",          # left empty: with no integral device there is no principal action to state
 }
 KIND_VALUES = {"ivd-test": {"evSourceMaterial": "OtherHumanBodyFluidOrTissue"}, "cosmetic-ev": {},
-               "supplement-ev": {}}
+               "supplement-ev": {}, "removal-device": {}}
 
 
 def _filled(text: str, values: dict) -> str:
@@ -310,6 +310,10 @@ def _keys_to_fill(text: str) -> set[str]:
     ("ivd-test", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
                   "integralMedicalDevice", "annexI3Indication", "routeOfAdministration"},
      {"label", "hasEVComponent"}),
+    # a device taking vesicles out of the blood gives nothing to the patient, as a test on specimens does
+    ("removal-device", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
+                        "integralMedicalDevice", "annexI3Indication", "routeOfAdministration", "hasEVComponent"},
+     {"label", "diseaseClaim"}),
     ("msc-ev", set(), {"cellContent", "manufacturingSetting", "integralMedicalDevice", "annexI3Indication",
                        "roleJustification"}),
 ])
