@@ -924,8 +924,9 @@ EXPECTED["jang-exo-mimetic-doxorubicin"] = {
 # expression, so a GTMP (Annex I Part IV 2.1), an ATMP (Reg. 1394/2007 Art. 2(1)(a)) and, by precedence, neither sCTMP
 # nor TEP (Art. 2(4)-(5)); industrially made ATMP: centralised procedure (Reg. 726/2004 Annex I point 1a); made with
 # modified cells: GMO question (Dir. 2001/18/EC; contested); HEK293T, an established line: starting-material rules
-# contested. US: human gene therapy (FDA's definition; provisional) and so a biological product, BLA, CBER; vector and
-# vesicles are both biological, no drug or device: not a combination product (21 CFR 3.2(e)). Korea: transferring
+# contested. US: an AAV vector is prepared with a virus, so analogous to one and a biological product (21 CFR
+# 600.3(h)(5)(i); PHS Act 351(i)), BLA; human gene therapy (FDA's definition; provisional), CBER; vector and vesicles
+# are both biological, no drug or device: not a combination product (21 CFR 3.2(e)). Korea: transferring
 # genetic material into the body is gene therapy (Enforcement Decree of the Advanced Regenerative Bio Act Art. 2(1)2),
 # whatever the vesicles' place in the MFDS guideline; cell content not reported: HCT/P and the EV category stay open.
 EXPECTED["gyorgy-exo-aav-hearing"] = {
@@ -933,8 +934,9 @@ EXPECTED["gyorgy-exo-aav-hearing"] = {
     "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled", "EU_NotCombinedATMP": "settled",
     "EU_CentralisedProcedureMandatory": "settled", "EU_GMOAssessmentQuestion": "contested",
     "EU_NoHumanStartingMaterialRules": "contested", "EU_HospitalExemptionNotAvailable": "settled",
-    "US_Drug": "settled", "US_HumanGeneTherapyProduct": "provisional", "US_BiologicalProduct": "provisional",
-    "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional", "Q_US_HCTP": UNDECIDED,
+    "US_Drug": "settled", "US_HumanGeneTherapyProduct": "provisional", "US_BiologicalProduct": "settled",
+    "US_BLARequired": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+    "Q_US_HCTP": UNDECIDED,
     "Q_KR_EVTherapy": UNDECIDED, "KR_GeneTherapyProduct": "provisional",
     "absent": ["US_RFDRecommended", "US_NDARequired"],
 }
