@@ -307,13 +307,16 @@ def _keys_to_fill(text: str) -> set[str]:
      {"label", "diseaseClaim", "hasEVComponent"}),
     ("supplement-ev", {"therapeuticApproach", "evRole", "cellContent", "manufacturingSetting"},
      {"label", "diseaseClaim", "hasEVComponent"}),
+    # nor the facts only the rules of a medicine wait for: the device answer decides every question
     ("ivd-test", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
-                  "integralMedicalDevice", "annexI3Indication", "routeOfAdministration"},
+                  "integralMedicalDevice", "annexI3Indication", "routeOfAdministration", "orphanDesignation",
+                  "principalAction", "hasNoLoadedCargo"},
      {"label", "hasEVComponent"}),
     # a device taking vesicles out of the blood gives nothing to the patient, as a test on specimens does
     ("removal-device", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
-                        "integralMedicalDevice", "annexI3Indication", "routeOfAdministration", "hasEVComponent"},
-     {"label", "diseaseClaim"}),
+                        "integralMedicalDevice", "annexI3Indication", "routeOfAdministration", "hasEVComponent",
+                        "orphanDesignation", "principalAction", "hasNoLoadedCargo"},
+     {"label"}),
     ("msc-ev", set(), {"cellContent", "manufacturingSetting", "integralMedicalDevice", "annexI3Indication",
                        "roleJustification"}),
 ])

@@ -187,7 +187,8 @@ def _product_findings(uses: tuple, routes: tuple) -> frozenset:
 def _asked_of_kind(field_: Field, slot: Slot, seed: dict, unasked: frozenset) -> bool:
     """False when every check that asks for the field is one a product of this kind is not asked (a cosmetic
     is asked no therapeutic approach, a test on specimens no route); a fact only a classification rule waits
-    for is not asked of a product no medicinal question is asked of."""
+    for is not asked of a product no medicinal question is asked of, nor of one given to no one (a test on
+    specimens, a device removing vesicles from blood), whose device answer decides every question."""
     from evkg.core.namespaces import EVKG
     from evkg.validation.use_scope import constraint_marked
 
@@ -201,7 +202,8 @@ def _asked_of_kind(field_: Field, slot: Slot, seed: dict, unasked: frozenset) ->
         asking = {check for check in field_.constraints if check.startswith("F-")}
     if asking:
         return not all(any(constraint_marked(check, mark) for mark in unasked) for check in asking)
-    return not (field_.level == "classification" and EVKG.onlyForMedicalUse in unasked)
+    return not (field_.level == "classification"
+                and (EVKG.onlyForMedicalUse in unasked or EVKG.onlyForUseInPeople in unasked))
 
 
 def _in_kind_words(field_: Field, slot: Slot, seed: dict) -> Field:
