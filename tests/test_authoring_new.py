@@ -326,6 +326,19 @@ def test_a_template_does_not_offer_what_the_checks_do_not_ask_of_its_kind(kind, 
     assert asked <= keys, asked - keys
 
 
+
+@pytest.mark.parametrize("kind", ["ivd-test", "removal-device"])
+def test_a_template_of_a_product_given_to_no_one_recommends_no_fact_of_a_product_given_to_people(kind):
+    """The in vitro diagnostic template recommended a dose, which V-12 then calls a contradiction for a test on
+    specimens, and cell, hospital and mechanism facts no rule reads of such a product; the vesicles it measures
+    are still described as MISEV asks."""
+    text = template(kind)
+    offered = set(re.findall(r"^(?:# )?(\w+):\s*$", text, flags=re.M))
+    assert not offered & {"dose", "cellsEngineered", "hctpHomologousUse", "hospitalPreparationDetails",
+                          "mechanismOfAction"}, offered
+    if kind == "ivd-test":
+        assert re.search(r"^\s+markerResult:", text, flags=re.M)
+
 def test_the_omv_vaccine_template_leaves_how_the_vesicles_formed_to_the_describer():
     """The kind preset NaturallyReleasedEV, yet the licensed vaccine it names as its example (Bexsero) and MenBvac
     (tests/fixtures/products/menbvac-normandy.yaml) use vesicles extracted with detergent, whose formation their
