@@ -255,7 +255,7 @@ EXAMPLE_VALUES = {
     "principalAction": "",          # left empty: with no integral device there is no principal action to state
 }
 KIND_VALUES = {"ivd-test": {"evSourceMaterial": "OtherHumanBodyFluidOrTissue"}, "cosmetic-ev": {},
-               "supplement-ev": {}}
+               "supplement-ev": {}, "removal-device": {}}
 
 
 def _filled(text: str, values: dict) -> str:
@@ -307,9 +307,16 @@ def _keys_to_fill(text: str) -> set[str]:
      {"label", "diseaseClaim", "hasEVComponent"}),
     ("supplement-ev", {"therapeuticApproach", "evRole", "cellContent", "manufacturingSetting"},
      {"label", "diseaseClaim", "hasEVComponent"}),
+    # nor the facts only the rules of a medicine wait for: the device answer decides every question
     ("ivd-test", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
-                  "integralMedicalDevice", "annexI3Indication", "routeOfAdministration"},
+                  "integralMedicalDevice", "annexI3Indication", "routeOfAdministration", "orphanDesignation",
+                  "principalAction", "hasNoLoadedCargo"},
      {"label", "hasEVComponent"}),
+    # a device taking vesicles out of the blood gives nothing to the patient, as a test on specimens does
+    ("removal-device", {"therapeuticApproach", "evRole", "roleJustification", "cellContent", "manufacturingSetting",
+                        "integralMedicalDevice", "annexI3Indication", "routeOfAdministration", "hasEVComponent",
+                        "orphanDesignation", "principalAction", "hasNoLoadedCargo"},
+     {"label"}),
     ("msc-ev", set(), {"cellContent", "manufacturingSetting", "integralMedicalDevice", "annexI3Indication",
                        "roleJustification"}),
 ])
@@ -318,6 +325,19 @@ def test_a_template_does_not_offer_what_the_checks_do_not_ask_of_its_kind(kind, 
     assert not keys & unasked, keys & unasked
     assert asked <= keys, asked - keys
 
+
+
+@pytest.mark.parametrize("kind", ["ivd-test", "removal-device"])
+def test_a_template_of_a_product_given_to_no_one_recommends_no_fact_of_a_product_given_to_people(kind):
+    """The in vitro diagnostic template recommended a dose, which V-12 then calls a contradiction for a test on
+    specimens, and cell, hospital and mechanism facts no rule reads of such a product; the vesicles it measures
+    are still described as MISEV asks."""
+    text = template(kind)
+    offered = set(re.findall(r"^(?:# )?(\w+):\s*$", text, flags=re.M))
+    assert not offered & {"dose", "cellsEngineered", "hctpHomologousUse", "hospitalPreparationDetails",
+                          "mechanismOfAction"}, offered
+    if kind == "ivd-test":
+        assert re.search(r"^\s+markerResult:", text, flags=re.M)
 
 def test_the_omv_vaccine_template_leaves_how_the_vesicles_formed_to_the_describer():
     """The kind preset NaturallyReleasedEV, yet the licensed vaccine it names as its example (Bexsero) and MenBvac

@@ -888,6 +888,100 @@ EXPECTED["sun-hcc-ev-ecg-score"] = {
     "absent": ["EU_MedicinalProduct", "US_Drug", "US_BiologicalProduct", "KR_EVTherapyProduct"],
 }
 
+# Mouse macrophage exosomes carrying catalase, an enzyme taken from animal tissue (527 amino acids), intranasally for
+# Parkinson's disease. EU: medicinal by presentation (Art. 1(2)(a)); the enzyme is the active substance and, extracted
+# from a biological source and characterised only with biological assays and control of its source, a biological
+# substance (Annex I Part I 3.2.1.1(b); provisional, no agency text on such a carried protein); Parkinson's disease is
+# neurodegenerative and the substance new: centralised (Reg. 726/2004 Annex I point 3, provisional); mouse and bovine
+# material: no tissues-and-cells rules. US: a protein above 40 amino acids is a biological product whatever carries it
+# (21 CFR 600.3(h)(6)), BLA; the vesicles are biological or an inactive carrier, and neither reading adds a drug or
+# device, so not a combination product (21 CFR 3.2(e)); not an HCT/P (animal). Whether the line is modified and cell
+# content are not reported: ATMP, GMO, gene therapy, the lead centre and MFDS stay open.
+EXPECTED["haney-macrophage-exo-catalase-pd"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "provisional",
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+    "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "US_Drug": "settled", "US_BiologicalProduct": "settled",
+    "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_RFDRecommended", "US_NDARequired", "EU_NonBiologicalMedicinalProduct"],
+}
+# Vesicles extruded from human monocytic U937 cells with doxorubicin, for colorectal tumours: MISEV2023's artificial
+# cell-derived vesicles. EU: doxorubicin is the active substance; the human-cell carrier is an excipient or co-active
+# (Art. 1(3a)-(3b); EU-06, contested); nothing genetic: not a GTMP and no GMO question; doxorubicin is authorised, so
+# no Annex I point 3 trigger; an established line: whether its founding donation brings Dir. 2004/23/EC is contested.
+# US: drug/biologic combination or drug with a biological inactive carrier (21 CFR 3.2(e)(1); contested), so a
+# request for designation (21 U.S.C. 360bbb-2). Korea: mimetics made by disrupting cells are outside the guideline's
+# core scope (MFDS 2024 §1; KR-03), but nothing genetic is introduced (Enforcement Decree Art. 2(1)2). Cell content
+# not reported: ATMP and HCT/P stay open.
+EXPECTED["jang-exo-mimetic-doxorubicin"] = {
+    "EU_MedicinalProduct": "settled", "EU_NonBiologicalMedicinalProduct": "contested", "EU_NotGTMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "contested", "EU_NoGMOAssessmentQuestion": "settled", "Q_EU_ATMP": UNDECIDED,
+    "US_Drug": "settled", "US_NotGeneTherapy": "settled", "US_CombinationProduct": "contested",
+    "US_RFDRecommended": "settled", "Q_US_HCTP": UNDECIDED, "KR_NotGeneTherapyProduct": "provisional",
+    "absent": ["KR_EVTherapyProduct"],
+}
+# Exosome-associated AAV1 carrying the Lhfpl5 transgene into the cochlea: a recombinant nucleic acid acting by
+# expression, so a GTMP (Annex I Part IV 2.1), an ATMP (Reg. 1394/2007 Art. 2(1)(a)) and, by precedence, neither sCTMP
+# nor TEP (Art. 2(4)-(5)); industrially made ATMP: centralised procedure (Reg. 726/2004 Annex I point 1a); made with
+# modified cells: GMO question (Dir. 2001/18/EC; contested); HEK293T, an established line: starting-material rules
+# contested. US: an AAV vector is prepared with a virus, so analogous to one and a biological product (21 CFR
+# 600.3(h)(5)(i); PHS Act 351(i)), BLA; human gene therapy (FDA's definition; provisional), CBER; vector and vesicles
+# are both biological, no drug or device: not a combination product (21 CFR 3.2(e)). Korea: transferring
+# genetic material into the body is gene therapy (Enforcement Decree of the Advanced Regenerative Bio Act Art. 2(1)2),
+# whatever the vesicles' place in the MFDS guideline; cell content not reported: HCT/P and the EV category stay open.
+EXPECTED["gyorgy-exo-aav-hearing"] = {
+    "EU_MedicinalProduct": "settled", "EU_GTMP": "settled", "EU_ATMP": "settled",
+    "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled", "EU_NotCombinedATMP": "settled",
+    "EU_CentralisedProcedureMandatory": "settled", "EU_GMOAssessmentQuestion": "contested",
+    "EU_NoHumanStartingMaterialRules": "contested", "EU_HospitalExemptionNotAvailable": "settled",
+    "US_Drug": "settled", "US_HumanGeneTherapyProduct": "provisional", "US_BiologicalProduct": "settled",
+    "US_BLARequired": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+    "Q_US_HCTP": UNDECIDED,
+    "Q_KR_EVTherapy": UNDECIDED, "KR_GeneTherapyProduct": "provisional",
+    "absent": ["US_RFDRecommended", "US_NDARequired"],
+}
+# Exosomes of human cardiosphere-derived cells (CAP-2003) for Duchenne muscular dystrophy: native human vesicles acting
+# themselves, biological (Annex I Part I 3.2.1.1(b); PHS Act 351(i), FDA's 2019 exosome notice), BLA, CBER; nothing
+# loaded, no device: not a combination product; heart tissue donation: Dir. 2004/23/EC. Muscular dystrophy is not an
+# Annex I point 3 disease, but an orphan designation (not reported) would make the centralised procedure mandatory
+# (point 4): open. Producer modification and cell content not reported: GTMP, ATMP, HCT/P and MFDS stay open.
+EXPECTED["aminzadeh-cdc-exo-dmd"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled",
+    "EU_HumanStartingMaterialRules": "settled", "EU_NotCombinedATMP": "settled", "Q_EU_ATMP": UNDECIDED,
+    "Q_EU_GTMP": UNDECIDED, "Q_EU_CentralisedProcedure": UNDECIDED, "US_Drug": "settled",
+    "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+    "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "absent": ["US_RFDRecommended"],
+}
+# Akkermansia muciniphila vesicles by mouth for colitis: the disease claim makes them medicinal (Art. 1(2)(a)) and a US
+# drug, never a food supplement or dietary supplement although swallowed; bacterial vesicles acting themselves:
+# biological (Annex I Part I 3.2.1.1(b)); bacteria hold no human or animal cells, so neither sCTMP nor TEP (Reg.
+# 1394/2007 Art. 2(1)); colitis is an immune dysfunction: centralised (Annex I point 3, provisional); no human
+# material. US: whether bacterial vesicles as a therapeutic are a biological product is contested (21 CFR
+# 600.3(h)(5)(i)), so a request for designation; not an HCT/P; vesicles alone: not a combination product. Korea:
+# microbial vesicles, not cell therapy (Enforcement Decree Art. 2(1)1); cell content not reported: EV category open.
+# Strain modification not reported: GTMP and GMO open.
+EXPECTED["kang-akkermansia-ev-colitis"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+    "EU_NotTEP": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+    "EU_NoHumanStartingMaterialRules": "settled", "Q_EU_GMO": UNDECIDED, "US_Drug": "settled",
+    "US_NotHCTP": "settled", "US_BiologicalProduct": "contested", "US_NotCombinationProduct": "settled",
+    "US_RFDRecommended": "settled", "Q_KR_EVTherapy": UNDECIDED, "KR_NotCellTherapyProduct": "settled",
+    "absent": ["EU_FoodSupplement", "US_DietarySupplement"],
+}
+
+# Aethlon Hemopurifier: blood passes outside the body through a lectin cartridge that keeps circulating tumour exosomes.
+# Nothing is given to the patient, and the capture is physical, not pharmacological, immunological or metabolic action
+# in or on the body: a medical device and no medicinal product (Reg. (EU) 2017/745 Art. 2(1); Dir. 2001/83/EC Art.
+# 1(2)), a device and no drug (FD&C Act 201(h); reviewed by CDRH), a medical device in Korea (Medical Devices Act Art.
+# 2(1)). No medicinal-product question applies, however the vesicles it removes are described.
+EXPECTED["aethlon-hemopurifier"] = {
+    "EU_MedicalDevice": "settled", "US_Device": "settled", "KR_MedicalDevice": "settled",
+    "absent": ["EU_MedicinalProduct", "EU_BiologicalMedicinalProduct", "EU_MedicinalProductDeviceCombination",
+               "US_Drug", "US_BiologicalProduct", "US_CombinationProduct", "US_INDRequired", "KR_EVTherapyProduct"],
+}
+
+
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
     result = classify(graph)
@@ -1282,3 +1376,34 @@ def test_the_hcc_vesicle_test_and_the_dogs_name_terms_evkg_knows():
         report = validate(load_rdf(FIXTURES / f"{name}.yaml"), profile="published")
         unchecked = [r for p in report.products for r in p.results if r.constraint_id == "TERM-02"]
         assert not unchecked, (name, [r.message for r in unchecked])
+
+
+def test_a_device_removing_vesicles_is_a_device_however_its_vesicles_and_cartridge_are_described(tmp_path):
+    """The Hemopurifier described with the facts of a product given to people as well (the cartridge as an integral
+    device acting principally, no cells, the patient's plasma exosomes it removes): those facts drew a medicinal
+    product-device combination, a US combination product and a Korean EV therapy product. The device answers of
+    EU-01g, US-01e and KR-01g outrank every such conclusion on the same questions (Reg. (EU) 2017/745 Art. 2(1);
+    FD&C Act 201(h)), and the EU question of the device route is not asked of a device."""
+    _, outcomes = _variant(tmp_path, "aethlon-hemopurifier", "indication: MONDO:0004992\n",
+                           "indication: MONDO:0004992\nintegralMedicalDevice: true\nprincipalAction: DevicePrincipal\n"
+                           "cellContent: NoCells\nmanufacturingSetting: IndustrialManufacture\nhasEVComponent:\n"
+                           "  - type: EVPreparation\n    evOriginKind: HumanOrigin\n    vesicleKind: NaturallyReleasedEV\n"
+                           "    particleKind: Exosome\n    evSourceMaterial: HumanBloodOrBloodComponent\n"
+                           "    hasSource:\n      type: BiofluidSource\n      organism: NCBITaxon:9606\n"
+                           "      geneticallyModified: false\n")
+    for category in ("EU_MedicinalProductDeviceCombination", "EU_NotATMP", "EU_HospitalExemptionNotAvailable",
+                     "US_NotHCTP", "US_CombinationProduct", "KR_NotCellTherapyProduct"):
+        assert _best(outcomes, category) is None, category
+    assert _best(outcomes, "EU_MedicalDevice").status == "settled"
+    assert not [o for o in outcomes if o.status == UNDECIDED and o.question.endswith("IntegralDeviceRoute")]
+
+
+def test_a_removal_device_also_written_as_a_treatment_is_told_to_state_the_removal_alone(tmp_path):
+    """Written with Treatment beside the removal, the product is classified by the use in people, as the rules read
+    the listed uses as complete; V-16 says why and what to write."""
+    path, outcomes = _variant(tmp_path, "aethlon-hemopurifier", "intendedUse: [ExtracorporealRemoval]",
+                              "intendedUse: [Treatment, ExtracorporealRemoval]")
+    assert _best(outcomes, "EU_MedicalDevice") is None and _best(outcomes, "EU_MedicinalProduct") is not None
+    [told] = [r.message for p in validate(load_rdf(path), profile="published").products for r in p.results
+              if r.constraint_id == "V-16"]
+    assert "state ExtracorporealRemoval alone" in told

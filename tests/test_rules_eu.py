@@ -94,6 +94,8 @@ MRNA = {"cargoKind": "NucleicAcid", "manufacture": "Recombinant", "nucleicAcidMe
 SIRNA = {"cargoKind": "NucleicAcid", "manufacture": "ChemicallySynthesised", "nucleicAcidMechanism": "RNAInterference",
          "effectIsGenetic": True}
 PROTEIN = {"cargoKind": "RecombinantProtein", "manufacture": "Recombinant", "lengthAminoAcids": 150}
+# an enzyme purified from animal tissue (catalase, 527 amino acids), loaded into vesicles
+EXTRACTED_ENZYME = {"cargoKind": "OtherSubstanceKind", "manufacture": "ExtractedNatural", "lengthAminoAcids": 527}
 GTMP = dict(role="DeliveryVehicleRole", cargo=[MRNA], material="EstablishedCellLine", modified=True)
 BOVINE = dict(origin="AnimalOrigin", material="AnimalMaterial")
 SYNTHETIC = dict(origin="NoBiologicalOrigin", vesicle="FullySyntheticVesicle", material="ChemicalSynthesis",
@@ -125,10 +127,17 @@ CASES = {
     # classified by that use
     "EU-01f": (dict(uses=("DiagnosticInVitro", "NonMedical"), disease_claim=False),
                dict(uses=("DiagnosticInVitro", "Treatment"))),
+    # Regulation (EU) 2017/745 Art. 2(1): a cartridge removing vesicles from blood outside the body acts physically
+    "EU-01g": (dict(uses=("ExtracorporealRemoval",), disease_claim=True),
+               dict(uses=("ExtracorporealRemoval", "Treatment"), disease_claim=True)),
     "EU-02": ({}, dict(origin="PlantOrigin", material="PlantMaterial")),
     "EU-03": (dict(origin="PlantOrigin", material="PlantMaterial"), {}),
     "EU-04": (dict(vesicle="CellDerivedMimetic"), {}),
     "EU-05": (dict(role="DeliveryVehicleRole", cargo=[PROTEIN]), dict(role="ActiveSubstanceRole", cargo=[PROTEIN])),
+    # Dir. 2001/83/EC Annex I Part I 3.2.1.1(b): a protein extracted from a biological source is a biological
+    # substance; a peptide of 40 amino acids or fewer is left open
+    "EU-05b": (dict(BOVINE, role="DeliveryVehicleRole", cargo=[EXTRACTED_ENZYME]),
+               dict(BOVINE, role="DeliveryVehicleRole", cargo=[dict(EXTRACTED_ENZYME, lengthAminoAcids=30)])),
     "EU-06": (dict(role="DeliveryVehicleRole", origin="AnimalOrigin", material="AnimalMaterial",
                    cargo=[SMALL_MOLECULE]),
               dict(role="CombinedRole", origin="AnimalOrigin", material="AnimalMaterial", cargo=[SMALL_MOLECULE])),

@@ -55,6 +55,10 @@ CASES = [
     ("KR-02", "KR_GeneTherapyProduct", dict(cargo=RECOMBINANT_RNA), dict(cargo=SYNTHETIC_RNA)),
     ("KR-02", "KR_GeneTherapyProduct", dict(source_geneticallyModified="true"),
      dict(source_geneticallyModified="true", prep_vesicleKind="evkg:HybridVesicle")),
+    # Enforcement Decree of the Advanced Regenerative Bio Act Art. 2(1)2: transferring genetic material into the body
+    # is gene therapy, whatever the cell content or the guideline's scope; an infectious-disease vaccine is not read so
+    ("KR-02d", "KR_GeneTherapyProduct", dict(cargo=RECOMBINANT_RNA, cellContent=None),
+     dict(cargo=RECOMBINANT_RNA, cellContent=None, intendedUse="evkg:InfectiousDiseaseVaccine")),
     ("KR-03", "Undecided", dict(prep_evOriginKind="evkg:PlantOrigin"), {}),
     ("KR-03", "Undecided", dict(prep_vesicleKind="evkg:CellDerivedMimetic"), dict(prep_vesicleKind="evkg:HybridVesicle")),
     # closing rules (rule table, second revision)
@@ -79,6 +83,9 @@ CASES = [
     # In Vitro Diagnostic Medical Devices Act Art. 2: a test on specimens taken from people
     ("KR-01f", "KR_InVitroDiagnosticMedicalDevice", dict(intendedUse="evkg:DiagnosticInVitro"),
      dict(intendedUse=["evkg:DiagnosticInVitro", "evkg:Regenerative"])),
+    # Medical Devices Act Art. 2(1): an apparatus treating by removing vesicles from blood outside the body
+    ("KR-01g", "KR_MedicalDevice", dict(intendedUse="evkg:ExtracorporealRemoval"),
+     dict(intendedUse=["evkg:ExtracorporealRemoval", "evkg:Treatment"])),
     ("KR-01c", "KR_NotCellTherapyProduct", dict(prep_evOriginKind="evkg:PlantOrigin"),
      dict(prep_evOriginKind="evkg:PlantOrigin", cellContent=None)),
     # cell therapy uses cells of humans or animals (Enforcement Decree Art. 2(1)1): plant or bacterial material
@@ -118,7 +125,8 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-02", "KR-02b", "KR-02c", "KR-03", "KR-04",
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-02", "KR-02b", "KR-02c", "KR-02d", "KR-03",
+                   "KR-04",
                    "KR-04b"} == \
         {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}

@@ -92,6 +92,10 @@ CASES = [
     # 21 CFR 809.3(a): in vitro diagnostic products are devices (FD&C Act 201(h))
     ("US-01d", "US_InVitroDiagnosticProduct", dict(intendedUse="evkg:DiagnosticInVitro"),
      dict(intendedUse=["evkg:DiagnosticInVitro", "evkg:DiagnosticInVivo"])),
+    # FD&C Act 201(h): an apparatus removing vesicles from blood outside the body does not act by chemical action in
+    # the body; with a use in which a product is given to people, that use decides
+    ("US-01e", "US_Device", dict(intendedUse="evkg:ExtracorporealRemoval"),
+     dict(intendedUse=["evkg:ExtracorporealRemoval", "evkg:Treatment"])),
     ("US-01b", "US_Drug", SUPPLEMENT_BORDER, dict(intendedUse=["evkg:Treatment", "evkg:NonMedical"])),
     ("US-01b", "US_Drug", dict(SUPPLEMENT_BORDER, routeOfAdministration=["evkg:Oral", "evkg:Topical"]),
      dict(SUPPLEMENT_BORDER, routeOfAdministration="evkg:Topical")),
@@ -120,6 +124,9 @@ CASES = [
      dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine", cargo=[SMALL_MOLECULE])),
     ("US-08b", "US_NotVaccine", dict(intendedUse="evkg:AntiTumourImmunotherapy"),
      dict(intendedUse=["evkg:Treatment", "evkg:InfectiousDiseaseVaccine"])),
+    # 21 CFR 600.3(h)(5)(i): a vector prepared with a virus is analogous to a virus; free mRNA is not
+    ("US-09b", "US_BiologicalProduct", dict(evRole="evkg:DeliveryVehicleRole", cargo=[dict(MRNA, deliveredInViralVector="true")]),
+     dict(evRole="evkg:DeliveryVehicleRole", cargo=[dict(MRNA, deliveredInViralVector="false")])),
     ("US-09", "US_BiologicalProduct", dict(evRole="evkg:CombinedRole", cargo=[PROTEIN_120]),
      dict(evRole="evkg:CombinedRole", cargo=[dict(PROTEIN_120, lengthAminoAcids="30")])),
     ("US-09", "US_BiologicalProduct", dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE],
@@ -237,9 +244,9 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 
 
 US_RULE_IDS = ["US-01", "US-01b", "US-01c", "US-02", "US-03", "US-03b", "US-04", "US-05", "US-06", "US-07", "US-08", "US-08b",
-               "US-09", "US-10", "US-11", "US-12", "US-13", "US-14", "US-14b", "US-15", "US-15b", "US-15c", "US-16",
+               "US-09", "US-09b", "US-10", "US-11", "US-12", "US-13", "US-14", "US-14b", "US-15", "US-15b", "US-15c", "US-16",
                "US-17", "US-18", "US-19", "US-20", "US-21",
-               "US-05b", "US-15d", "US-16b", "US-16c", "US-16d", "US-16e", "US-01d"]
+               "US-05b", "US-15d", "US-16b", "US-16c", "US-16d", "US-16e", "US-01d", "US-01e"]
 
 
 def _rules_file() -> Graph:

@@ -174,7 +174,7 @@ def test_severities_follow_the_kind_of_constraint():
         by_id.setdefault(str(graph.value(shape, EVKG.constraintId)), set()).add(graph.value(shape, SH.severity))
     for cid in ("V-01", "V-03", "V-05", "V-09"):
         assert by_id[cid] == {SH.Violation}, cid
-    for cid in ("V-02", "V-04", "V-06", "V-07", "V-08", "V-11"):
+    for cid in ("V-02", "V-04", "V-06", "V-07", "V-08", "V-11", "V-16"):
         assert by_id[cid] == {SH.Warning}, cid
     assert by_id["V-10"] == {SH.Info}       # advice on the role, which only the submitter can decide
     for cid, severities in by_id.items():
@@ -648,6 +648,8 @@ CASES = [
      # the product keeps the route and dose of the medicine it was: a test on specimens has neither
      {_result("V-12-InVitroDiagnosisGivenToPeople", V, "routeOfAdministration"),
       _result("V-12-InVitroDiagnosisGivenToPeople", V, "dose")}),
+    ("V-16", "removal-device-and-treatment", _insert("ex:msc-ev evkg:intendedUse evkg:ExtracorporealRemoval"),
+     {_result("V-16-RemovalWithAnotherMedicalUse", W, "intendedUse")}),
     ("V-13", "sold-as-non-medical-but-presented-for-a-disease",
      _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
      + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:routeOfAdministration evkg:Topical"),

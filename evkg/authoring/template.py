@@ -187,7 +187,9 @@ def _product_findings(uses: tuple, routes: tuple) -> frozenset:
 def _asked_of_kind(field_: Field, slot: Slot, seed: dict, unasked: frozenset) -> bool:
     """False when every check that asks for the field is one a product of this kind is not asked (a cosmetic
     is asked no therapeutic approach, a test on specimens no route); a fact only a classification rule waits
-    for is not asked of a product no medicinal question is asked of."""
+    for is not asked of a product no medicinal question is asked of; a product given to no one (a test on
+    specimens, a device removing vesicles from blood), whose device answer decides every question, is offered
+    only what a check asks of it."""
     from evkg.core.namespaces import EVKG
     from evkg.validation.use_scope import constraint_marked
 
@@ -201,7 +203,10 @@ def _asked_of_kind(field_: Field, slot: Slot, seed: dict, unasked: frozenset) ->
         asking = {check for check in field_.constraints if check.startswith("F-")}
     if asking:
         return not all(any(constraint_marked(check, mark) for mark in unasked) for check in asking)
-    return not (field_.level == "classification" and EVKG.onlyForMedicalUse in unasked)
+    # a product given to no one is offered only the product facts a check asks of it: no dose, cells or hospital
+    # details (its vesicles are still described as MISEV asks)
+    return not ((slot.name == "product" and EVKG.onlyForUseInPeople in unasked)
+                or (field_.level == "classification" and EVKG.onlyForMedicalUse in unasked))
 
 
 def _in_kind_words(field_: Field, slot: Slot, seed: dict) -> Field:

@@ -277,17 +277,18 @@ class _Run:
         index, kb = self.index, self.kb
         outcomes = index.outcomes()
         superseded: dict[str, set] = {o: set(s) for o, s in index.precedence.items() if s}
-        # Agency determinations supersede every inferred conclusion on the same question.
+        # Agency determinations, and the answers of a rule placing the product under another law (a device given
+        # to no one), supersede every inferred conclusion on the same question.
         agency_by_question: dict[tuple, list] = {}
         for o in outcomes:
             rule = kb.rules_by_iri.get(index.rule[o])
-            if rule is not None and rule.agency:
+            if rule is not None and (rule.agency or rule.outranks):
                 for q in index.questions.get(o, ()):
                     agency_by_question.setdefault((index.product[o], q), []).append(o)
         if agency_by_question:
             for o in outcomes:
                 rule = kb.rules_by_iri.get(index.rule[o])
-                if rule is not None and rule.agency:
+                if rule is not None and (rule.agency or rule.outranks):
                     continue
                 for q in index.questions.get(o, ()):
                     agency = agency_by_question.get((index.product[o], q))

@@ -62,6 +62,7 @@ class Rule:
     any_premise: bool                 # a disjunction: one premise outcome suffices
     agency: bool                      # adopts a regulator's determination
     origin: str | None = None         # the overlay file that added or replaced it; None for a bundled rule
+    outranks: bool = False            # places a product outside these questions' law: other answers give way
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ def _read_rules(rules_graph: Graph, prefixes: str, origin: str | None = None) ->
             reads_status=bool(re.search(r"evkg:(status|supersededBy)\b", where)),
             any_premise=bool(any_premise is not None and any_premise.toPython() is True),
             agency=EVKG_NS + "agencyDetermination" in needs_facts,
-            origin=origin,
+            origin=origin, outranks=_is_true(rules_graph.value(node, EVKG.outranksInferredAnswers)),
         ))
     return rules
 

@@ -18,6 +18,9 @@ from evkg.core.namespaces import EVKG
 
 NON_MEDICAL = str(EVKG.NonMedical)
 IN_VITRO = str(EVKG.DiagnosticInVitro)
+REMOVAL = str(EVKG.ExtracorporealRemoval)
+# a test on specimens, or a device taking vesicles out of blood passed outside the body: nothing is given to anyone
+GIVEN_TO_NO_ONE = frozenset({IN_VITRO, REMOVAL})
 INTENDED_USE, DISEASE_CLAIM, ROUTE = str(EVKG.intendedUse), str(EVKG.diseaseClaim), str(EVKG.routeOfAdministration)
 TARGET_SPECIES, ANIMALS = str(EVKG.targetSpecies), str(EVKG.NonHumanAnimals)
 ROUTES_OF_A_COSMETIC_OR_FOOD = frozenset({str(EVKG.Oral), str(EVKG.Topical)})

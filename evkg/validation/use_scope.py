@@ -3,7 +3,9 @@
 An in vitro diagnostic examines specimens taken from the body and is never given to anyone (Regulation (EU)
 2017/746, Article 2(2); 21 CFR 809.3(a)); the facts that decide a medicinal product's category (the vesicles'
 role, therapeutic approach, cells in the final product, manufacturing setting) and the release tests, dose and
-studies of a product given to people (Directive 2001/83/EC, Annex I) are not asked of it. A shape that asks only
+studies of a product given to people (Directive 2001/83/EC, Annex I) are not asked of it. Nor are they of a device
+that takes vesicles out of the patient's blood outside the body and gives nothing back but the blood
+(Regulation (EU) 2017/745, Article 2(1); FD&C Act 201(h)). A shape that asks only
 for those carries evkg:onlyForUseInPeople true.
 
 A product whose every intended use is non-medical (a cosmetic, a food, a research reagent) is outside the
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal
 
 from evkg.core import resources
-from evkg.core.intended_use import IN_VITRO, facts_of, out_of_scope, stated_by_product, use_facts_query
+from evkg.core.intended_use import GIVEN_TO_NO_ONE, facts_of, out_of_scope, stated_by_product, use_facts_query
 from evkg.core.namespaces import EVKG
 
 
@@ -43,7 +45,7 @@ def unasked_marks(uses: set, disease_claims: set, routes: set, species: set = fr
     """The marks of the checks a product stating these uses, disease claims, routes and target species is not
     asked."""
     marks = set()
-    if uses == {IN_VITRO}:
+    if len(uses) == 1 and uses <= GIVEN_TO_NO_ONE:
         marks.add(EVKG.onlyForUseInPeople)          # given to no one
     if out_of_scope(uses, disease_claims, routes, species):
         marks.add(EVKG.onlyForMedicalUse)           # no medicinal question is asked (V-13, V-14 say when it is)
