@@ -282,13 +282,13 @@ class _Run:
         agency_by_question: dict[tuple, list] = {}
         for o in outcomes:
             rule = kb.rules_by_iri.get(index.rule[o])
-            if rule is not None and (rule.agency or rule.outranks):
+            if rule is not None and rule.supersedes_inferred:
                 for q in index.questions.get(o, ()):
                     agency_by_question.setdefault((index.product[o], q), []).append(o)
         if agency_by_question:
             for o in outcomes:
                 rule = kb.rules_by_iri.get(index.rule[o])
-                if rule is not None and (rule.agency or rule.outranks):
+                if rule is not None and rule.supersedes_inferred:
                     continue
                 for q in index.questions.get(o, ()):
                     agency = agency_by_question.get((index.product[o], q))

@@ -64,6 +64,12 @@ class Rule:
     origin: str | None = None         # the overlay file that added or replaced it; None for a bundled rule
     outranks: bool = False            # places a product outside these questions' law: other answers give way
 
+    @property
+    def supersedes_inferred(self) -> bool:
+        """Its answers supersede every other rule's on the same question: an agency determination, or a rule
+        placing the product under another law."""
+        return self.agency or self.outranks
+
 
 @dataclass(frozen=True)
 class Question:

@@ -119,19 +119,25 @@ RESULT_FORMATS = ("csv", "tsv", "json", "xml")
 GRAPH_FORMATS = {"ttl": "Turtle", "nt": "N-Triples"}
 
 
+def unfit_answer(kind: str, written_as: str) -> str:
+    """Why the answer of a query of this form cannot be written `written_as` (the middle of a refusal)."""
+    if kind in ("construct", "describe"):
+        return (f"is a {kind.upper()} query: its answer is a graph (RDF triples), not a table of results, so it "
+                f"cannot be written as {written_as}")
+    answer = "yes or no" if kind == "ask" else "a table of results"
+    return f"is a {kind.upper()} query: its answer is {answer}, not a graph, so it cannot be written as {written_as}"
+
+
 def refuse_unfit_format(sparql: str, fmt: str, source: str = "the query") -> None:
     """Refuse a format that cannot hold the answer: a CONSTRUCT's triples written as JSON came out as N-Triples,
     unsaid, and broke the reader of SPARQL results JSON they were meant for."""
     kind = query_kind(sparql)
     if kind in ("construct", "describe") and fmt in RESULT_FORMATS:
-        raise UsageError(f"{source} is a {kind.upper()} query: its answer is a graph (RDF triples), not a table of "
-                         f"results, so it cannot be written as {fmt.upper()}, a SPARQL results format. Write it as "
+        raise UsageError(f"{source} {unfit_answer(kind, f'{fmt.upper()}, a SPARQL results format')}. Write it as "
                          "ttl (Turtle), nt (N-Triples) or table (to read on screen): --format ttl.")
     if kind in ("select", "ask") and fmt in GRAPH_FORMATS:
-        answer = "yes or no" if kind == "ask" else "a table of results"
-        raise UsageError(f"{source} is a {kind.upper()} query: its answer is {answer}, not a graph, so it cannot "
-                         f"be written as {GRAPH_FORMATS[fmt]}. Write it as table, csv, tsv, json or xml: "
-                         "--format csv.")
+        raise UsageError(f"{source} {unfit_answer(kind, GRAPH_FORMATS[fmt])}. Write it as table, csv, tsv, json or "
+                         "xml: --format csv.")
 
 
 def refuse_unbalanced_braces(sparql: str, source: str = "the query") -> None:

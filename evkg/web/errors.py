@@ -45,11 +45,12 @@ def remote_refused() -> ServiceError:
 
 def unfit_format(kind: str) -> ServiceError:
     """The refusal of a format that cannot hold the answer of a query of this form."""
+    from evkg.graph.query_forms import unfit_answer
+
     if kind in ("construct", "describe"):
-        return ServiceError(400, "bad-format", f"the query is a {kind.upper()} query: its answer is a graph (RDF "
-                            "triples), not a table of results, so it has no SPARQL results format (json, csv, tsv, "
-                            "xml). Ask for format=ttl (Turtle) or format=nt (N-Triples), or leave format out.")
-    answer = "yes or no" if kind == "ask" else "a table of results"
-    return ServiceError(400, "bad-format", f"the query is a {kind.upper()} query: its answer is {answer}, not a "
-                        "graph, so it cannot be written as Turtle or N-Triples. Ask for format=json, csv, tsv or "
-                        "xml, or leave format out.")
+        written_as = "a SPARQL results format (json, csv, tsv, xml)"
+        remedy = "format=ttl (Turtle) or format=nt (N-Triples)"
+    else:
+        written_as, remedy = "Turtle or N-Triples", "format=json, csv, tsv or xml"
+    return ServiceError(400, "bad-format", f"the query {unfit_answer(kind, written_as)}. Ask for {remedy}, or leave "
+                        "format out.")

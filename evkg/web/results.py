@@ -11,6 +11,8 @@ RESULT_FORMATS = {"json": "application/sparql-results+json", "csv": "text/csv", 
                   "xml": "application/sparql-results+xml"}
 GRAPH_FORMATS = {"ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
                  "ntriples": "application/n-triples"}
+
+
 def sparql_media(request, graph_offers: list, result_offers: list) -> tuple:
     """(graph media or UNFIT, results media or UNFIT, page or not) for a /sparql request: ?format= decides, and
     the query forms it does not fit are refused in the worker (format=csv for a CONSTRUCT was answered in
