@@ -96,6 +96,28 @@ def test_explain_and_text_escapes_are_visible_for_every_kind_of_invisible_charac
     assert json.loads(dumped) == value and dumped.isascii()
 
 
+
+def test_every_character_is_escaped_exactly_when_its_category_is_one_shown_as_an_escape():
+    """Checked one code point at a time over all of Unicode, against the rule itself: controls, formatting
+    characters, line and paragraph separators and lone surrogates are escapes, every other character is itself
+    (the escapes are found from a precomputed list; one missed range would leave a character raw)."""
+    import unicodedata
+
+    from evkg.core.safe_text import json_visible, visible, visible_lines
+
+    escaped = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+    wrong = []
+    for code in range(0x110000):
+        character = chr(code)
+        is_escaped = unicodedata.category(character) in escaped
+        shown = visible(character)
+        if (shown != character) != is_escaped or (visible_lines(character) != character) != (
+                is_escaped and character not in "\n\t"):
+            wrong.append(f"U+{code:04X} as text")
+        if code >= 0x7F and (json_visible(character) != character) != is_escaped:
+            wrong.append(f"U+{code:04X} in JSON")
+    assert not wrong, wrong[:10]
+
 class _HostileEndpoint:
     """A SPARQL endpoint whose answer holds a literal that clears the line and reverses the rest of it."""
 

@@ -9,17 +9,16 @@ text cannot make a report say something it does not. JSON reports keep the exact
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 # Categories escaped: controls (C0, DEL, C1), formatting characters (bidi controls, zero-width characters,
 # the byte-order mark), line and paragraph separators, and lone surrogates (undecodable bytes).
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
-# Everything outside printable ASCII is a candidate; its category decides.
-_CANDIDATE = re.compile(r"[^\x20-\x7e]")
-# What json.dumps(ensure_ascii=False) leaves raw: DEL and everything past ASCII (it escapes C0 itself, and a
-# newline outside a string is the layout of the JSON text).
-_JSON_CANDIDATE = re.compile(r"[\x7f-\U0010ffff]")
+# Everything outside printable ASCII may need escaping; its category decides. What json.dumps(ensure_ascii=False)
+# leaves raw starts at DEL (it escapes C0 itself, and a newline outside a string is the layout of the JSON text).
+_CANDIDATES_FROM, _JSON_CANDIDATES_FROM = 0x00, 0x7F
 _SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -38,16 +37,42 @@ def _unsafe(character: str) -> bool:
     return unicodedata.category(character) in _ESCAPED_CATEGORIES
 
 
+@functools.cache
+def _escaped_ranges() -> tuple:
+    """(first, last) code points of the runs of Basic Multilingual Plane characters whose category is escaped."""
+    ranges, start = [], None
+    for code in range(0x10001):
+        unsafe = code < 0x10000 and unicodedata.category(chr(code)) in _ESCAPED_CATEGORIES
+        if unsafe and start is None:
+            start = code
+        elif not unsafe and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    return tuple(ranges)
+
+
+@functools.cache
+def _candidates(lowest: int) -> re.Pattern:
+    """The characters from `lowest` up that may need escaping: those of the Basic Multilingual Plane whose
+    category is escaped (listed once, in a few milliseconds) and every character past it (rare; its category
+    is looked up when met). A report line is tens of kilobytes with dashes and accented names in it: matching
+    only these spares a look-up for every other character outside ASCII."""
+    runs = "".join(f"\\u{max(first, lowest):04x}-\\u{last:04x}" for first, last in _escaped_ranges()
+                   if last >= lowest)
+    return re.compile("[" + runs + "\\U00010000-\\U0010ffff]")
+
+
 def visible(text) -> str:
     """One value on one line: every control and formatting character, newlines included, as an escape."""
     text = str(text)
-    return _CANDIDATE.sub(lambda m: _escape(m.group()) if _unsafe(m.group()) else m.group(), text)
+    return _candidates(_CANDIDATES_FROM).sub(lambda m: _escape(m.group()) if _unsafe(m.group()) else m.group(),
+                                             text)
 
 
 def visible_lines(text) -> str:
     """A message that may span lines: as `visible`, but its newlines and tabs kept."""
     text = str(text)
-    return _CANDIDATE.sub(lambda m: m.group() if m.group() in "\n\t" or not _unsafe(m.group())
+    return _candidates(_CANDIDATES_FROM).sub(lambda m: m.group() if m.group() in "\n\t" or not _unsafe(m.group())
                           else _escape(m.group()), text)
 
 
@@ -71,7 +96,7 @@ def json_visible(json_text: str) -> str:
 
     if json_text.isascii() and "\x7f" not in json_text:
         return json_text                # nothing to escape: skip the scan (a product line is about 45 KB)
-    return _JSON_CANDIDATE.sub(escape, json_text)
+    return _candidates(_JSON_CANDIDATES_FROM).sub(escape, json_text)
 
 
 def ascii_name(name: str) -> str:
