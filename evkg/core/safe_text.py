@@ -16,6 +16,7 @@ import unicodedata
 # Categories escaped: controls (C0, DEL, C1), formatting characters (bidi controls, zero-width characters,
 # the byte-order mark), line and paragraph separators, and lone surrogates (undecodable bytes).
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+# (str.isprintable() is False for every character of these categories: printable text needs no look at all.)
 # Everything outside printable ASCII may need escaping; its category decides. What json.dumps(ensure_ascii=False)
 # leaves raw starts at DEL (it escapes C0 itself, and a newline outside a string is the layout of the JSON text).
 _CANDIDATES_FROM, _JSON_CANDIDATES_FROM = 0x00, 0x7F
@@ -65,6 +66,8 @@ def _candidates(lowest: int) -> re.Pattern:
 def visible(text) -> str:
     """One value on one line: every control and formatting character, newlines included, as an escape."""
     text = str(text)
+    if text.isprintable():
+        return text
     return _candidates(_CANDIDATES_FROM).sub(lambda m: _escape(m.group()) if _unsafe(m.group()) else m.group(),
                                              text)
 
@@ -72,6 +75,8 @@ def visible(text) -> str:
 def visible_lines(text) -> str:
     """A message that may span lines: as `visible`, but its newlines and tabs kept."""
     text = str(text)
+    if text.isprintable():
+        return text
     return _candidates(_CANDIDATES_FROM).sub(lambda m: m.group() if m.group() in "\n\t" or not _unsafe(m.group())
                           else _escape(m.group()), text)
 
@@ -94,8 +99,8 @@ def json_visible(json_text: str) -> str:
         code -= 0x10000
         return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
-    if json_text.isascii() and "\x7f" not in json_text:
-        return json_text                # nothing to escape: skip the scan (a product line is about 45 KB)
+    if json_text.isprintable():         # nothing escaped is printable: skip the scan (a product line is ~45 KB)
+        return json_text
     return _candidates(_JSON_CANDIDATES_FROM).sub(escape, json_text)
 
 
