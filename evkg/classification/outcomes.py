@@ -195,24 +195,24 @@ class ClassificationResult:
         return graph
 
 
-def outcome_dict(outcome) -> dict:
-    get = functools.partial(getattr, outcome)
+def outcome_dict(outcome: Outcome) -> dict:
+    o = outcome
     return {
-        "jurisdiction": get("jurisdiction", None),
-        "question": _str(get("question", None)),
-        "question_label": get("question_label", None),
-        "category": _str(get("category", None)),
-        "category_label": get("category_label", None),
-        "status": get("status", None),
-        "rule": get("rule", None),
-        "rule_label": get("rule_label", None),
-        "rationale": get("rationale", None),
-        "alternatives": [{"category": _str(a[0]), "label": a[1]} for a in get("alternatives", []) or []],
-        "sources": list(get("sources", []) or []),
-        "premises": list(get("premises", []) or []),
-        "missing": [dict(m, property=_str(m.get("property"))) for m in get("missing", []) or []],
-        "other_derivations": [list(d) for d in get("other_derivations", []) or []],
-        "iri": _str(get("iri", None)),
+        "jurisdiction": o.jurisdiction,
+        "question": _str(o.question),
+        "question_label": o.question_label,
+        "category": _str(o.category),
+        "category_label": o.category_label,
+        "status": o.status,
+        "rule": o.rule,
+        "rule_label": o.rule_label,
+        "rationale": o.rationale,
+        "alternatives": [{"category": _str(a[0]), "label": a[1]} for a in o.alternatives or ()],
+        "sources": list(o.sources or ()),
+        "premises": list(o.premises or ()),
+        "missing": [dict(m, property=_str(m.get("property"))) for m in o.missing or ()],
+        "other_derivations": [list(d) for d in o.other_derivations or ()],
+        "iri": _str(o.iri),
     }
 
 
