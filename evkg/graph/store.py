@@ -281,7 +281,7 @@ class EmbeddedStore:
         self.store.clear()
 
     def bulk_load_graph(self, data: bytes, graph_iri: str, rdf_format=ox.RdfFormat.N_TRIPLES) -> None:
-        load_serialized(self.store, data, rdf_format, to_graph=ox.NamedNode(graph_iri))
+        load_serialized(self.store, data, rdf_format, to_graph=ox.NamedNode(graph_iri), parallel=True)
 
     def graph_counts(self) -> dict[str, int]:
         answer = self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
