@@ -83,9 +83,15 @@ def parts_keeping_blank_nodes(data: bytes, parts: int) -> list[bytes]:
                 other = root(label)
                 if other != first:
                     parent[other] = first
+    joined = {label: root(label) for label in parent}
+    share_of: dict[bytes, int] = {}             # by the label standing for its group
     shares: list[list[bytes]] = [[] for _ in range(parts)]
     for line, label in zip(with_labels, firsts):
-        shares[zlib.crc32(root(label) if label in parent else label) % parts].append(line)
+        group = joined.get(label, label)
+        share = share_of.get(group)
+        if share is None:
+            share = share_of[group] = zlib.crc32(group) % parts
+        shares[share].append(line)
     del with_labels, firsts
     step = -(-len(without) // parts)
     for index, share in enumerate(shares):
