@@ -981,6 +981,19 @@ EXPECTED["aethlon-hemopurifier"] = {
                "US_Drug", "US_BiologicalProduct", "US_CombinationProduct", "US_INDRequired", "KR_EVTherapyProduct"],
 }
 
+# Vesicles from human donor milk against necrotising enterocolitis: medicinal by presentation, native human vesicles
+# acting themselves, a biological medicinal product (Dir. 2001/83/EC Annex I Part I 3.2.1.1(b)); nothing genetic.
+# Milk is outside the tissues-and-cells and blood directives and comes under Reg. (EU) 2024/1938 from 7 August 2027
+# (provisional: it holds from that date). US: secreted or extracted human products such as milk are not HCT/Ps (21 CFR
+# 1271.3(d)(3)), whatever cells the milk holds, so the unreported cell content leaves no HCT/P question open; still a
+# drug and biological product (PHS Act 351(i)). The cell content keeps the ATMP and MFDS questions open.
+EXPECTED["pisano-human-milk-ev-nec"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled",
+    "EU_HumanStartingMaterialRules": "provisional", "Q_EU_ATMP": UNDECIDED, "US_NotHCTP": "settled",
+    "US_Not361HCTP": "settled", "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled",
+    "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_HCTP"],
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1407,3 +1420,15 @@ def test_a_removal_device_also_written_as_a_treatment_is_told_to_state_the_remov
     [told] = [r.message for p in validate(load_rdf(path), profile="published").products for r in p.results
               if r.constraint_id == "V-16"]
     assert "state ExtracorporealRemoval alone" in told
+
+
+def test_vesicles_from_human_milk_are_answered_as_a_secreted_product_whatever_their_cell_content(tmp_path):
+    """Human milk vesicles whose cell content the paper does not report: 21 CFR 1271.3(d)(3) takes milk, cells and all,
+    out of the HCT/P definition, so the HCT/P questions are answered (US-03c) instead of waiting for the cell content.
+    Stated to hold viable cells, the product is still no HCT/P (US-05b does not apply to milk)."""
+    _, outcomes = _answers("pisano-human-milk-ev-nec")
+    assert {o.rule for o in outcomes if o.category == str(EVKG.US_NotHCTP)} == {"US-03c"}
+    _, with_cells = _variant(tmp_path, "pisano-human-milk-ev-nec", "notReported: [cellContent, manufacturingSetting]",
+                             "cellContent: ViableCells\nnotReported: [manufacturingSetting]")
+    assert _best(with_cells, "US_NotHCTP").status == "settled" and _best(with_cells, "US_HCTP") is None
+
