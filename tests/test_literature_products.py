@@ -994,6 +994,19 @@ EXPECTED["pisano-human-milk-ev-nec"] = {
     "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_HCTP"],
 }
 
+# EXO@INS, milk exosomes carrying insulin by mouth for type 1 diabetes. Insulin (two chains held together as in
+# nature, 51 amino acids) is a protein and so a biological product in the US whatever carries it (21 CFR
+# 600.3(h)(6)); both constituents biological, no device: not a combination product (21 CFR 3.2(e)); animal origin:
+# not an HCT/P (1271.3(d)(6)). EU: whether the insulin is recombinant, extracted or synthesised is not reported, and
+# that decides whether its active substance is biological (Annex I Part I 3.2.1.1(b)): open, asking for it. No
+# nucleic acid: not a GTMP; animal material: no human starting-material rules.
+EXPECTED["wu-milk-exo-insulin-oral"] = {
+    "EU_MedicinalProduct": "settled", "Q_EU_Biological": UNDECIDED, "EU_NotGTMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled", "US_BiologicalProduct": "settled",
+    "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+    "absent": ["US_RFDRecommended", "EU_FoodSupplement", "US_DietarySupplement"],
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1432,3 +1445,15 @@ def test_vesicles_from_human_milk_are_answered_as_a_secreted_product_whatever_th
                              "cellContent: ViableCells\nnotReported: [manufacturingSetting]")
     assert _best(with_cells, "US_NotHCTP").status == "settled" and _best(with_cells, "US_HCTP") is None
 
+
+def test_an_open_eu_biological_question_on_a_protein_asks_how_the_protein_was_made():
+    """EXO@INS: insulin written as 'other substance' (the paper does not say whether it was made in cells, extracted
+    or synthesised), 51 amino acids. Extracted, it makes the product biological (EU-05b), so the open EU question
+    names the insulin's unreported manufacture; it said that no missing fact could change it and that the law
+    leaves it open."""
+    _, outcomes = _answers("wu-milk-exo-insulin-oral")
+    biological = next(o for o in outcomes if o.question == str(EVKG.Q_EU_Biological))
+    assert biological.status == UNDECIDED
+    manufacture = next(m for m in biological.missing if m["property"].endswith("#manufacture"))
+    assert manufacture["not_reported"] and manufacture["of"] == ["Insulin"]
+    assert "no missing fact could change that" not in biological.rationale
