@@ -1007,6 +1007,29 @@ EXPECTED["wu-milk-exo-insulin-oral"] = {
     "absent": ["US_RFDRecommended", "EU_FoodSupplement", "US_DietarySupplement"],
 }
 
+# SECRET-HF: the vesicle-enriched secretome of iPSC-derived cardiovascular progenitor cells, made under GMP for a
+# multi-patient trial. Human cell-derived vesicles acting themselves: biological medicinal product, no hospital
+# exemption (industrial, Art. 3(7) not applicable). A banked line: starting-material rules contested (EU-27c). How
+# the iPSCs were reprogrammed and the cell content are not reported: GTMP, ATMP, HCT/P and US gene-therapy questions
+# stay open, as does the combination question, since the length of the secreted factors beside the vesicles is
+# unreported (a protein above 40 amino acids would be a second biological constituent).
+EXPECTED["secret-hf-ipsc-cpc-ev"] = {
+    "EU_BiologicalMedicinalProduct": "settled", "EU_HospitalExemptionNotAvailable": "settled",
+    "EU_NoHumanStartingMaterialRules": "contested", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+    "US_BiologicalProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
+    "Q_US_GeneTherapy": UNDECIDED, "Q_US_Combination": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+}
+
+# Evox's exosomes for Niemann-Pick disease type C, known only from the partnership announcement: a medicine presented
+# for a disease (Art. 1(2); FD&C Act 201(g)(1)), made industrially (no hospital exemption), but whether the payload is a
+# protein or an mRNA, and what makes the vesicles, are not reported: the biological, gene-therapy, HCT/P and MFDS
+# questions stay open.
+EXPECTED["evox-npc-exosomes"] = {
+    "EU_MedicinalProduct": "settled", "EU_HospitalExemptionNotAvailable": "settled", "Q_EU_Biological": UNDECIDED,
+    "Q_EU_GTMP": UNDECIDED, "US_Drug": "settled", "Q_US_Biological": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED,
+    "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
