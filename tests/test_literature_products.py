@@ -1469,6 +1469,16 @@ def test_vesicles_from_human_milk_are_answered_as_a_secreted_product_whatever_th
     assert _best(with_cells, "US_NotHCTP").status == "settled" and _best(with_cells, "US_HCTP") is None
 
 
+def test_vesicles_from_an_unnamed_human_body_fluid_are_asked_which_fluid(tmp_path):
+    """Without the body fluid, the human milk vesicles of unreported cell content leave the HCT/P question open, and
+    the answer asks for the fluid in words that say why it matters in the US and in the EU."""
+    _, outcomes = _variant(tmp_path, "pisano-human-milk-ev-nec", "      biofluid: UBERON:0001913\n", "")
+    hctp = next(o for o in outcomes if o.question == str(EVKG.Q_US_HCTP))
+    assert hctp.status == UNDECIDED
+    fluid = next(m for m in hctp.missing if m["property"].endswith("#biofluid"))
+    assert "UBERON:0001913 for milk" in fluid["prompt"] and "not HCT/Ps in the US" in fluid["prompt"]
+    assert "substances-of-human-origin regulation from 7 August 2027" in fluid["prompt"]
+
 def test_an_open_eu_biological_question_on_a_protein_asks_how_the_protein_was_made():
     """EXO@INS: insulin written as 'other substance' (the paper does not say whether it was made in cells, extracted
     or synthesised), 51 amino acids. Extracted, it makes the product biological (EU-05b), so the open EU question
