@@ -1030,6 +1030,18 @@ EXPECTED["evox-npc-exosomes"] = {
     "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
 }
 
+# Shiitake mushroom nanoparticles against acute liver injury. A fungus is grouped with plants by medicinal-product law
+# (herbal substances include fungi, Dir. 2001/83/EC Art. 1(31); FDA's botanicals include fungi), so the plant-vesicle
+# answers apply: biological or herbal medicinal product (EU-03, contested), not an ATMP (no human or animal cells,
+# Reg. 1394/2007 Art. 2(1)(b)); in the US a drug, no biological-product category fitting botanical material (US-11,
+# provisional), not an HCT/P. Outside the MFDS guideline's core scope (KR-03).
+EXPECTED["liu-shiitake-eln-liver"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotATMP": "settled",
+    "EU_NotSCTMP": "settled", "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled",
+    "US_NonBiologicDrug": "provisional", "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled",
+    "KR_NotCellTherapyProduct": "settled", "absent": ["US_BiologicalProduct", "US_HCTP"],
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1490,3 +1502,18 @@ def test_an_open_eu_biological_question_on_a_protein_asks_how_the_protein_was_ma
     manufacture = next(m for m in biological.missing if m["property"].endswith("#manufacture"))
     assert manufacture["not_reported"] and manufacture["of"] == ["Insulin"]
     assert "no missing fact could change that" not in biological.rationale
+
+
+def test_vesicles_from_a_mushroom_are_written_with_plant_origin_without_contradiction(tmp_path):
+    """A mushroom is a fungus. The law groups fungi with plants (Dir. 2001/83/EC Art. 1(31); FDA botanicals), and
+    the vocabulary says PlantOrigin covers them, but C-01 called the kingdom Fungi a contradiction of PlantOrigin,
+    so the shiitake description could not conform whatever origin it gave. 'fungal origin' names the same value;
+    a fungus given animal origin is still a contradiction."""
+    report = validate(load_rdf(FIXTURES / "liu-shiitake-eln-liver.yaml"), profile="published")
+    assert not [r for p in report.products for r in p.results if r.constraint_id == "C-01"]
+    _, outcomes = _variant(tmp_path, "liu-shiitake-eln-liver", "evOriginKind: PlantOrigin",
+                               "evOriginKind: fungal origin")
+    assert _best(outcomes, "US_NonBiologicDrug").rule == "US-11"
+    animal, _ = _variant(tmp_path, "liu-shiitake-eln-liver", "evOriginKind: PlantOrigin", "evOriginKind: AnimalOrigin")
+    assert [r.constraint_id for p in validate(load_rdf(animal), profile="published").products for r in p.results
+            if r.severity == "Violation"] == ["C-01"]
