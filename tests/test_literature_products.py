@@ -1490,6 +1490,8 @@ def test_vesicles_from_an_unnamed_human_body_fluid_are_asked_which_fluid(tmp_pat
     fluid = next(m for m in hctp.missing if m["property"].endswith("#biofluid"))
     assert "UBERON:0001913 for milk" in fluid["prompt"] and "not HCT/Ps in the US" in fluid["prompt"]
     assert "substances-of-human-origin regulation from 7 August 2027" in fluid["prompt"]
+    starting = next(o for o in outcomes if o.question == str(EVKG.Q_EU_StartingMaterial))
+    assert starting.status == UNDECIDED and any(m["property"].endswith("#biofluid") for m in starting.missing)
 
 def test_an_open_eu_biological_question_on_a_protein_asks_how_the_protein_was_made():
     """EXO@INS: insulin written as 'other substance' (the paper does not say whether it was made in cells, extracted

@@ -283,6 +283,8 @@ def test_vesicles_from_human_milk_are_not_put_under_the_tissues_and_cells_direct
         ("EU-27d", str(EVKG.EU_HumanStartingMaterialRules), "provisional")]
     assert "7 August 2027" in answers[0].rationale
     assert fired(run(material="OtherHumanBodyFluidOrTissue", biofluid="UBERON_0001836"), "EU-27")
+    # a body fluid not named might be milk: the answer waits for it
+    assert not fired(run(material="OtherHumanBodyFluidOrTissue"), "EU-27")
 
 
 def test_open_world_no_negative_from_absence():

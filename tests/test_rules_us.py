@@ -118,6 +118,9 @@ CASES = [
     ("US-03c", "US_Not361HCTP", dict(HUMAN_MILK, **CELLS_PRESENT),
      dict(HUMAN_MILK, prep_evOriginKind="evkg:AnimalOrigin")),
     ("US-05b", "US_HCTP", dict(SALIVA, **CELLS_PRESENT), dict(HUMAN_MILK, **CELLS_PRESENT)),
+    # a body fluid not named might be milk: the HCT/P answer waits for it
+    ("US-05b", "US_HCTP", dict(SALIVA, **CELLS_PRESENT),
+     dict(CELLS_PRESENT, prep_evSourceMaterial="evkg:OtherHumanBodyFluidOrTissue")),
     ("US-04", "US_NotHCTP", dict(prep_evOriginKind="evkg:AnimalOrigin"), {}),
     ("US-04", "US_Not361HCTP", dict(prep_evOriginKind="evkg:BacterialOrigin"), dict(prep_evOriginKind=None)),
     ("US-05", "US_Not361HCTP", CELLS_PRESENT, dict(CELLS_PRESENT, prep_evOriginKind="evkg:AnimalOrigin")),
