@@ -981,6 +981,67 @@ EXPECTED["aethlon-hemopurifier"] = {
                "US_Drug", "US_BiologicalProduct", "US_CombinationProduct", "US_INDRequired", "KR_EVTherapyProduct"],
 }
 
+# Vesicles from human donor milk against necrotising enterocolitis: medicinal by presentation, native human vesicles
+# acting themselves, a biological medicinal product (Dir. 2001/83/EC Annex I Part I 3.2.1.1(b)); nothing genetic.
+# Milk is outside the tissues-and-cells and blood directives and comes under Reg. (EU) 2024/1938 from 7 August 2027
+# (provisional: it holds from that date). US: secreted or extracted human products such as milk are not HCT/Ps (21 CFR
+# 1271.3(d)(3)), whatever cells the milk holds, so the unreported cell content leaves no HCT/P question open; still a
+# drug and biological product (PHS Act 351(i)). The cell content keeps the ATMP and MFDS questions open.
+EXPECTED["pisano-human-milk-ev-nec"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled",
+    "EU_HumanStartingMaterialRules": "provisional", "Q_EU_ATMP": UNDECIDED, "US_NotHCTP": "settled",
+    "US_Not361HCTP": "settled", "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled",
+    "Q_KR_EVTherapy": UNDECIDED, "absent": ["US_HCTP"],
+}
+
+# EXO@INS, milk exosomes carrying insulin by mouth for type 1 diabetes. Insulin (two chains held together as in
+# nature, 51 amino acids) is a protein and so a biological product in the US whatever carries it (21 CFR
+# 600.3(h)(6)); both constituents biological, no device: not a combination product (21 CFR 3.2(e)); animal origin:
+# not an HCT/P (1271.3(d)(6)). EU: whether the insulin is recombinant, extracted or synthesised is not reported, and
+# that decides whether its active substance is biological (Annex I Part I 3.2.1.1(b)): open, asking for it. No
+# nucleic acid: not a GTMP; animal material: no human starting-material rules.
+EXPECTED["wu-milk-exo-insulin-oral"] = {
+    "EU_MedicinalProduct": "settled", "Q_EU_Biological": UNDECIDED, "EU_NotGTMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled", "US_BiologicalProduct": "settled",
+    "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
+    "absent": ["US_RFDRecommended", "EU_FoodSupplement", "US_DietarySupplement"],
+}
+
+# SECRET-HF: the vesicle-enriched secretome of iPSC-derived cardiovascular progenitor cells, made under GMP for a
+# multi-patient trial. Human cell-derived vesicles acting themselves: biological medicinal product, no hospital
+# exemption (industrial, Art. 3(7) not applicable). A banked line: starting-material rules contested (EU-27c). How
+# the iPSCs were reprogrammed and the cell content are not reported: GTMP, ATMP, HCT/P and US gene-therapy questions
+# stay open, as does the combination question, since the length of the secreted factors beside the vesicles is
+# unreported (a protein above 40 amino acids would be a second biological constituent).
+EXPECTED["secret-hf-ipsc-cpc-ev"] = {
+    "EU_BiologicalMedicinalProduct": "settled", "EU_HospitalExemptionNotAvailable": "settled",
+    "EU_NoHumanStartingMaterialRules": "contested", "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED,
+    "US_BiologicalProduct": "settled", "US_BLARequired": "settled", "Q_US_HCTP": UNDECIDED,
+    "Q_US_GeneTherapy": UNDECIDED, "Q_US_Combination": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+}
+
+# Evox's exosomes for Niemann-Pick disease type C, known only from the partnership announcement: a medicine presented
+# for a disease (Art. 1(2); FD&C Act 201(g)(1)), made industrially (no hospital exemption), but whether the payload is a
+# protein or an mRNA, and what makes the vesicles, are not reported: the biological, gene-therapy, HCT/P and MFDS
+# questions stay open.
+EXPECTED["evox-npc-exosomes"] = {
+    "EU_MedicinalProduct": "settled", "EU_HospitalExemptionNotAvailable": "settled", "Q_EU_Biological": UNDECIDED,
+    "Q_EU_GTMP": UNDECIDED, "US_Drug": "settled", "Q_US_Biological": UNDECIDED, "Q_US_GeneTherapy": UNDECIDED,
+    "Q_US_HCTP": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+}
+
+# Shiitake mushroom nanoparticles against acute liver injury. A fungus is grouped with plants by medicinal-product law
+# (herbal substances include fungi, Dir. 2001/83/EC Art. 1(31); FDA's botanicals include fungi), so the plant-vesicle
+# answers apply: biological or herbal medicinal product (EU-03, contested), not an ATMP (no human or animal cells,
+# Reg. 1394/2007 Art. 2(1)(b)); in the US a drug, no biological-product category fitting botanical material (US-11,
+# provisional), not an HCT/P. Outside the MFDS guideline's core scope (KR-03).
+EXPECTED["liu-shiitake-eln-liver"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotATMP": "settled",
+    "EU_NotSCTMP": "settled", "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled",
+    "US_NonBiologicDrug": "provisional", "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled",
+    "KR_NotCellTherapyProduct": "settled", "absent": ["US_BiologicalProduct", "US_HCTP"],
+}
+
 
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
@@ -1407,3 +1468,54 @@ def test_a_removal_device_also_written_as_a_treatment_is_told_to_state_the_remov
     [told] = [r.message for p in validate(load_rdf(path), profile="published").products for r in p.results
               if r.constraint_id == "V-16"]
     assert "state ExtracorporealRemoval alone" in told
+
+
+def test_vesicles_from_human_milk_are_answered_as_a_secreted_product_whatever_their_cell_content(tmp_path):
+    """Human milk vesicles whose cell content the paper does not report: 21 CFR 1271.3(d)(3) takes milk, cells and all,
+    out of the HCT/P definition, so the HCT/P questions are answered (US-03c) instead of waiting for the cell content.
+    Stated to hold viable cells, the product is still no HCT/P (US-05b does not apply to milk)."""
+    _, outcomes = _answers("pisano-human-milk-ev-nec")
+    assert {o.rule for o in outcomes if o.category == str(EVKG.US_NotHCTP)} == {"US-03c"}
+    _, with_cells = _variant(tmp_path, "pisano-human-milk-ev-nec", "notReported: [cellContent, manufacturingSetting]",
+                             "cellContent: ViableCells\nnotReported: [manufacturingSetting]")
+    assert _best(with_cells, "US_NotHCTP").status == "settled" and _best(with_cells, "US_HCTP") is None
+
+
+def test_vesicles_from_an_unnamed_human_body_fluid_are_asked_which_fluid(tmp_path):
+    """Without the body fluid, the human milk vesicles of unreported cell content leave the HCT/P question open, and
+    the answer asks for the fluid in words that say why it matters in the US and in the EU."""
+    _, outcomes = _variant(tmp_path, "pisano-human-milk-ev-nec", "      biofluid: UBERON:0001913\n", "")
+    hctp = next(o for o in outcomes if o.question == str(EVKG.Q_US_HCTP))
+    assert hctp.status == UNDECIDED
+    fluid = next(m for m in hctp.missing if m["property"].endswith("#biofluid"))
+    assert "UBERON:0001913 for milk" in fluid["prompt"] and "not HCT/Ps in the US" in fluid["prompt"]
+    assert "substances-of-human-origin regulation from 7 August 2027" in fluid["prompt"]
+    starting = next(o for o in outcomes if o.question == str(EVKG.Q_EU_StartingMaterial))
+    assert starting.status == UNDECIDED and any(m["property"].endswith("#biofluid") for m in starting.missing)
+
+def test_an_open_eu_biological_question_on_a_protein_asks_how_the_protein_was_made():
+    """EXO@INS: insulin written as 'other substance' (the paper does not say whether it was made in cells, extracted
+    or synthesised), 51 amino acids. Extracted, it makes the product biological (EU-05b), so the open EU question
+    names the insulin's unreported manufacture; it said that no missing fact could change it and that the law
+    leaves it open."""
+    _, outcomes = _answers("wu-milk-exo-insulin-oral")
+    biological = next(o for o in outcomes if o.question == str(EVKG.Q_EU_Biological))
+    assert biological.status == UNDECIDED
+    manufacture = next(m for m in biological.missing if m["property"].endswith("#manufacture"))
+    assert manufacture["not_reported"] and manufacture["of"] == ["Insulin"]
+    assert "no missing fact could change that" not in biological.rationale
+
+
+def test_vesicles_from_a_mushroom_are_written_with_plant_origin_without_contradiction(tmp_path):
+    """A mushroom is a fungus. The law groups fungi with plants (Dir. 2001/83/EC Art. 1(31); FDA botanicals), and
+    the vocabulary says PlantOrigin covers them, but C-01 called the kingdom Fungi a contradiction of PlantOrigin,
+    so the shiitake description could not conform whatever origin it gave. 'fungal origin' names the same value;
+    a fungus given animal origin is still a contradiction."""
+    report = validate(load_rdf(FIXTURES / "liu-shiitake-eln-liver.yaml"), profile="published")
+    assert not [r for p in report.products for r in p.results if r.constraint_id == "C-01"]
+    _, outcomes = _variant(tmp_path, "liu-shiitake-eln-liver", "evOriginKind: PlantOrigin",
+                               "evOriginKind: fungal origin")
+    assert _best(outcomes, "US_NonBiologicDrug").rule == "US-11"
+    animal, _ = _variant(tmp_path, "liu-shiitake-eln-liver", "evOriginKind: PlantOrigin", "evOriginKind: AnimalOrigin")
+    assert [r.constraint_id for p in validate(load_rdf(animal), profile="published").products for r in p.results
+            if r.severity == "Violation"] == ["C-01"]

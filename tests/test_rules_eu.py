@@ -16,7 +16,8 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
              vesicle="NaturallyReleasedEV", material="PrimaryHumanCells", modified=False, incidental=None,
              cargo=(), no_cargo=True, role="ActiveSubstanceRole", cells="NoCells", engineered=None,
              donor="Allogeneic", setting="IndustrialManufacture", device=False, annex3=False,
-             principal=None, scaffold=False, coformulated=(), determinations=(), orphan=None, routes=(), mechanisms=()) -> str:
+             principal=None, scaffold=False, coformulated=(), determinations=(), orphan=None, routes=(), mechanisms=(),
+             biofluid=None) -> str:
     """Turtle for one product; None leaves a fact out (open world). The default is worked example E1."""
     def val(v):
         if isinstance(v, bool):
@@ -57,6 +58,8 @@ def describe(product: str = PRODUCT, *, uses=("Treatment",), disease_claim=None,
     for prop, value in (("geneticallyModified", modified), ("donorRelation", donor)):
         if value is not None:
             source.append(f"evkg:{prop} {val(value)}")
+    if biofluid is not None:
+        source.append(f"evkg:biofluid <http://purl.obolibrary.org/obo/{biofluid}>")
     lines.append(" ;\n    ".join(source) + " .")
     for prefix, items in (("cargo", cargo), ("coform", coformulated)):
         for i, item in enumerate(items):
@@ -96,6 +99,7 @@ SIRNA = {"cargoKind": "NucleicAcid", "manufacture": "ChemicallySynthesised", "nu
 PROTEIN = {"cargoKind": "RecombinantProtein", "manufacture": "Recombinant", "lengthAminoAcids": 150}
 # an enzyme purified from animal tissue (catalase, 527 amino acids), loaded into vesicles
 EXTRACTED_ENZYME = {"cargoKind": "OtherSubstanceKind", "manufacture": "ExtractedNatural", "lengthAminoAcids": 527}
+HUMAN_MILK = dict(material="OtherHumanBodyFluidOrTissue", biofluid="UBERON_0001913", cells=None)
 GTMP = dict(role="DeliveryVehicleRole", cargo=[MRNA], material="EstablishedCellLine", modified=True)
 BOVINE = dict(origin="AnimalOrigin", material="AnimalMaterial")
 SYNTHETIC = dict(origin="NoBiologicalOrigin", vesicle="FullySyntheticVesicle", material="ChemicalSynthesis",
@@ -190,6 +194,8 @@ CASES = {
     "EU-26": (dict(scaffold=True), {}),
     "EU-26b": (dict(annex3=True), {}),
     "EU-27": ({}, dict(material="EstablishedCellLine")),
+    # Reg. (EU) 2024/1938 covers milk, which the tissues-and-cells directive does not, from 7 August 2027
+    "EU-27d": (HUMAN_MILK, dict(HUMAN_MILK, origin="AnimalOrigin")),
     "EU-28": (dict(modified=True, incidental=True), {}),
     "EU-29": (dict(determinations=[("CAT", "EU_GTMP")]), dict(determinations=[("EU_MarketingAuthorisation", "EU_GTMP")])),
     "EU-30": (dict(determinations=[("EU_MarketingAuthorisation", "EU_BiologicalMedicinalProduct")]),
@@ -266,6 +272,19 @@ def test_rules_conclude_their_categories(rule_id, category):
     result = run()
     assert any(o.rule == rule_id and o.category == str(EVKG[category]) for o in result.outcomes)
     assert (URIRef(PRODUCT), URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), EVKG[category]) in result.graph
+
+
+def test_vesicles_from_human_milk_are_not_put_under_the_tissues_and_cells_directive():
+    """Directive 2004/23/EC governs the donation and testing of human tissues and cells; milk is outside it and
+    outside the blood directive, and comes under Regulation (EU) 2024/1938 from 7 August 2027. Vesicles from
+    human milk were told the directives' rules apply (EU-27, settled); vesicles from another body fluid still are."""
+    answers = [o for o in run(**HUMAN_MILK).outcomes if o.question == str(EVKG.Q_EU_StartingMaterial)]
+    assert [(o.rule, o.category, o.status) for o in answers] == [
+        ("EU-27d", str(EVKG.EU_HumanStartingMaterialRules), "provisional")]
+    assert "7 August 2027" in answers[0].rationale
+    assert fired(run(material="OtherHumanBodyFluidOrTissue", biofluid="UBERON_0001836"), "EU-27")
+    # a body fluid not named might be milk: the answer waits for it
+    assert not fired(run(material="OtherHumanBodyFluidOrTissue"), "EU-27")
 
 
 def test_open_world_no_negative_from_absence():

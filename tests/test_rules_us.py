@@ -77,6 +77,10 @@ DEVICE = dict(intendedUse="evkg:Regenerative", integralMedicalDevice="true")
 DEVICE_LED = dict(DEVICE, principalAction="evkg:DevicePrincipal")
 CELLS_PRESENT = dict(cellContent="evkg:ViableCells", hctpMinimallyManipulated="true", hctpHomologousUse="true",
                      hctpSystemicOrMetabolic="false")
+# 21 CFR 1271.3(d)(3): secreted or extracted human products such as milk are not HCT/Ps, cells and all
+HUMAN_MILK = dict(prep_evSourceMaterial="evkg:OtherHumanBodyFluidOrTissue",
+                  source_biofluid="<http://purl.obolibrary.org/obo/UBERON_0001913>")
+SALIVA = dict(HUMAN_MILK, source_biofluid="<http://purl.obolibrary.org/obo/UBERON_0001836>")
 
 
 def det(body: str, *categories: str, jurisdiction: str = "US") -> dict:
@@ -110,6 +114,13 @@ CASES = [
     ("US-03b", "US_NotHCTP", dict(prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent"), {}),
     ("US-03b", "US_BiologicalProduct", dict(prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent"),
      dict(prep_evSourceMaterial="evkg:HumanBloodOrBloodComponent", cellContent="evkg:NonViableCells")),
+    ("US-03c", "US_NotHCTP", dict(HUMAN_MILK, cellContent=None), dict(SALIVA, cellContent=None)),
+    ("US-03c", "US_Not361HCTP", dict(HUMAN_MILK, **CELLS_PRESENT),
+     dict(HUMAN_MILK, prep_evOriginKind="evkg:AnimalOrigin")),
+    ("US-05b", "US_HCTP", dict(SALIVA, **CELLS_PRESENT), dict(HUMAN_MILK, **CELLS_PRESENT)),
+    # a body fluid not named might be milk: the HCT/P answer waits for it
+    ("US-05b", "US_HCTP", dict(SALIVA, **CELLS_PRESENT),
+     dict(CELLS_PRESENT, prep_evSourceMaterial="evkg:OtherHumanBodyFluidOrTissue")),
     ("US-04", "US_NotHCTP", dict(prep_evOriginKind="evkg:AnimalOrigin"), {}),
     ("US-04", "US_Not361HCTP", dict(prep_evOriginKind="evkg:BacterialOrigin"), dict(prep_evOriginKind=None)),
     ("US-05", "US_Not361HCTP", CELLS_PRESENT, dict(CELLS_PRESENT, prep_evOriginKind="evkg:AnimalOrigin")),
@@ -243,7 +254,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
     assert not derived(run(describe(**blocks)), rule_id, category), f"{rule_id} must not conclude {category}"
 
 
-US_RULE_IDS = ["US-01", "US-01b", "US-01c", "US-02", "US-03", "US-03b", "US-04", "US-05", "US-06", "US-07", "US-08", "US-08b",
+US_RULE_IDS = ["US-01", "US-01b", "US-01c", "US-02", "US-03", "US-03b", "US-03c", "US-04", "US-05", "US-06", "US-07", "US-08", "US-08b",
                "US-09", "US-09b", "US-10", "US-11", "US-12", "US-13", "US-14", "US-14b", "US-15", "US-15b", "US-15c", "US-16",
                "US-17", "US-18", "US-19", "US-20", "US-21",
                "US-05b", "US-15d", "US-16b", "US-16c", "US-16d", "US-16e", "US-01d", "US-01e"]

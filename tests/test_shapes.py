@@ -429,6 +429,17 @@ CASES = [
              "ex:msc-ev-source evkg:organism obo:NCBITaxon_9606", "ex:msc-ev-source evkg:donorRelation evkg:Allogeneic")
      + _insert("ex:msc-ev-prep evkg:evOriginKind evkg:AnimalOrigin", "ex:msc-ev-source evkg:organism obo:NCBITaxon_9913"),
      set()),
+    # Directive 2001/83/EC Art. 1(31): herbal substances include fungi; FDA's botanicals do too
+    ("C-01", "fungus-organism-for-plant-origin",
+     _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:evSourceMaterial evkg:PrimaryHumanCells",
+             "ex:msc-ev-source evkg:organism obo:NCBITaxon_9606", "ex:msc-ev-source evkg:donorRelation evkg:Allogeneic")
+     + _insert("ex:msc-ev-prep evkg:evOriginKind evkg:PlantOrigin", "ex:msc-ev-source evkg:organism obo:NCBITaxon_4751"),
+     set()),
+    ("C-01", "fungus-organism-for-animal-origin",
+     _delete("ex:msc-ev-prep evkg:evOriginKind evkg:HumanOrigin", "ex:msc-ev-prep evkg:evSourceMaterial evkg:PrimaryHumanCells",
+             "ex:msc-ev-source evkg:organism obo:NCBITaxon_9606", "ex:msc-ev-source evkg:donorRelation evkg:Allogeneic")
+     + _insert("ex:msc-ev-prep evkg:evOriginKind evkg:AnimalOrigin", "ex:msc-ev-source evkg:organism obo:NCBITaxon_4751"),
+     {_result("C-01-OrganismMatchesOrigin", V, "evOriginKind")}),
     ("C-01", "organism-without-known-lineage",
      _delete("ex:msc-ev-source evkg:organism obo:NCBITaxon_9606") + _insert("ex:msc-ev-source evkg:organism obo:NCBITaxon_9598"),
      set()),
