@@ -92,7 +92,7 @@ def test_vesicles_in_a_urine_specimen_are_no_starting_material_donated_for_use_i
     result = run(uses=("DiagnosticInVitro",), material="OtherHumanBodyFluidOrTissue")
     answers = {o.category for o in result.outcomes if o.question == E + "Q_EU_StartingMaterial"}
     assert answers == {E + "EU_InVitroDiagnosticMedicalDevice"}
-    treated = run(material="OtherHumanBodyFluidOrTissue")
+    treated = run(material="OtherHumanBodyFluidOrTissue", biofluid="UBERON_0001836")    # saliva, given to people
     assert any(o.category == E + "EU_HumanStartingMaterialRules" for o in treated.outcomes)
 
 
