@@ -1098,6 +1098,9 @@ def test_a_question_waiting_for_a_contested_reading_says_which():
     assert not blood.missing
     assert "EU-06, contested" in blood.rationale and "'EU biological medicinal product'" in blood.rationale
     assert "EU-31" in blood.rationale and "the law leaves it open" not in blood.rationale
+    # the contest is recorded in the law's own words: EU-06's sources are named, in the text and as sources
+    assert "Directive 2001/83/EC, Article 1(3a)" in blood.rationale
+    assert any(s["iri"].endswith("/art-1-3a") for s in blood.sources)
 
 
 def test_a_hospital_preparation_of_a_non_atmp_cannot_use_the_hospital_exemption(tmp_path):
@@ -1183,6 +1186,20 @@ def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which(tmp_path
     assert not gene.missing
     assert "KR-03 leaves open" in gene.rationale and "would KR-02 answer" in gene.rationale
     assert "the law leaves it open" not in gene.rationale
+    assert "source: MFDS EV therapy product guideline (2024)" in gene.rationale, gene.rationale
+    assert [s["iri"] for s in gene.sources] == [s["iri"] for s in scope.sources]
+
+
+def test_an_open_question_no_rule_decides_does_not_say_the_law_is_silent():
+    """Comirnaty, an mRNA vaccine against an infectious disease: no rule says whether FDA would also count it a
+    human gene therapy product, and no fact could change that, but nothing recorded says the law leaves the
+    question open. The answer says evkg's rules stop there and that FDA decides, not that the law is silent."""
+    _, outcomes = _answers("comirnaty")
+    gene = next(o for o in outcomes if o.question == str(EVKG.Q_US_GeneTherapy) and o.status == UNDECIDED)
+    assert not gene.missing and not gene.sources
+    assert "the law leaves it open" not in gene.rationale
+    assert "a limit of evkg's rules, not a finding that the law is silent" in gene.rationale
+    assert gene.rationale.endswith("Ask FDA (a request for designation under 21 CFR 3.7).")
 
 
 def test_plant_vesicles_with_nothing_genetic_introduced_are_no_gene_therapy_product_in_korea():
