@@ -31,9 +31,10 @@ QUESTIONS = {
     "KR": ["KR_EVTherapy", "KR_GeneTherapy"],
 }
 
-# Undecided answers with nothing to add, each where the law leaves the question open (the report names whom
-# to ask). Anything else undecided must name a fact that could decide it.
-LAW_LEAVES_OPEN = {
+# Undecided answers with nothing to add: no rule answers the question for the facts stated and none could with
+# more facts (the report says so and names whom to ask, without claiming the law itself is silent). Anything else
+# undecided must name a fact that could decide it.
+RULES_DO_NOT_DECIDE = {
     ("e3-dc-ev-peptide-hospital", "Q_US_Combination"):
         "an active vesicle carrying a synthetic 9-mer: neither reading of a carrier applies (worked example E3)",
     ("e3-dc-ev-peptide-hospital", "Q_US_LeadCenter"): "follows the open combination question",
@@ -85,15 +86,20 @@ def test_every_question_is_reported_in_every_jurisdiction(path):
 
 
 @pytest.mark.parametrize("path", DESCRIPTIONS, ids=[p.stem for p in DESCRIPTIONS])
-def test_nothing_to_add_only_where_the_law_leaves_the_question_open(path):
+def test_nothing_to_add_only_where_the_rules_do_not_decide_the_question(path):
     _, _, outcomes = classified(path)
     for o in outcomes:
         if o.status != "undecided" or o.missing:
             continue
         key = (path.stem, o.question[len(E):])
-        assert key in LAW_LEAVES_OPEN, f"{key}: undecided with nothing to add, but its facts are all stated"
-        # the law is silent, or the answer it waits for is one a rule leaves open (KR-03 for plant vesicles)
-        assert "leaves it open" in o.rationale or " leaves open (" in o.rationale
+        assert key in RULES_DO_NOT_DECIDE, f"{key}: undecided with nothing to add, but its facts are all stated"
+        # the answer it waits for is one a rule leaves open (KR-03 for plant vesicles), or contested (EU-06),
+        # each with its sources; otherwise it is evkg's rules that stop, which is not a claim about the law
+        if o.sources:
+            assert " leaves open (" in o.rationale or ", contested: " in o.rationale, o.rationale
+        else:
+            assert "a limit of evkg's rules, not a finding that the law is silent" in o.rationale, o.rationale
+        assert "the law leaves it open" not in o.rationale
         assert AUTHORITY[o.jurisdiction] in o.rationale
 
 
@@ -102,7 +108,7 @@ def test_the_open_questions_listed_are_still_open():
     for path in DESCRIPTIONS:
         _, _, outcomes = classified(path)
         found |= {(path.stem, o.question[len(E):]) for o in outcomes if o.status == "undecided" and not o.missing}
-    assert found == set(LAW_LEAVES_OPEN)
+    assert found == set(RULES_DO_NOT_DECIDE)
 
 
 # ---------------------------------------------------------------------------- each missing fact can move it
@@ -310,7 +316,7 @@ def test_the_curated_product_check_notices_an_unmarked_gap():
 
 def test_under_another_rule_set_an_open_question_is_that_rule_sets_silence_not_the_laws(tmp_path):
     """A rule file of the user's that retires the rule answering a question leaves the question open: the
-    answer says the rules of this rule set leave it open, since the law in force may well answer it."""
+    answer says the rules of this rule set do not decide it, since the law in force may well answer it."""
     from evkg.classification.knowledge import knowledge
 
     e1 = Graph().parse(ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl")
@@ -327,8 +333,8 @@ def test_under_another_rule_set_an_open_question_is_that_rule_sets_silence_not_t
     assert still and all(o.status == "undecided" for o in still), [(o.rule, o.status) for o in still]
     open_ = [o for o in still if not o.missing]
     assert open_, "the question waits for a fact instead: pick another rule"
-    assert all("rules of this rule set leave it open" in o.rationale and "the law" not in o.rationale
-               for o in open_)
+    assert all("a limit of the rules of this rule set, not a finding that the law is silent" in o.rationale
+               and "evkg's rules" not in o.rationale for o in open_)
 
 
 def test_the_facts_asked_for_in_a_batch_are_those_asked_for_each_description_alone():

@@ -896,13 +896,14 @@ EXPECTED["sun-hcc-ev-ecg-score"] = {
 # material: no tissues-and-cells rules. US: a protein above 40 amino acids is a biological product whatever carries it
 # (21 CFR 600.3(h)(6)), BLA; the vesicles are biological or an inactive carrier, and neither reading adds a drug or
 # device, so not a combination product (21 CFR 3.2(e)); not an HCT/P (animal). Whether the line is modified and cell
-# content are not reported: ATMP, GMO, gene therapy, the lead centre and MFDS stay open.
+# content are not reported: ATMP, GMO, gene therapy, the lead centre and MFDS stay open (a gene therapy product
+# stays at CBER; without one, the catalase would be a therapeutic protein that FDA moved to CDER in 2003, US-16h).
 EXPECTED["haney-macrophage-exo-catalase-pd"] = {
     "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "provisional",
     "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
     "Q_EU_ATMP": UNDECIDED, "Q_EU_GMO": UNDECIDED, "US_Drug": "settled", "US_BiologicalProduct": "settled",
     "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
-    "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+    "Q_US_GeneTherapy": UNDECIDED, "Q_US_LeadCenter": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
     "absent": ["US_RFDRecommended", "US_NDARequired", "EU_NonBiologicalMedicinalProduct"],
 }
 # Vesicles extruded from human monocytic U937 cells with doxorubicin, for colorectal tumours: MISEV2023's artificial
@@ -997,14 +998,17 @@ EXPECTED["pisano-human-milk-ev-nec"] = {
 # EXO@INS, milk exosomes carrying insulin by mouth for type 1 diabetes. Insulin (two chains held together as in
 # nature, 51 amino acids) is a protein and so a biological product in the US whatever carries it (21 CFR
 # 600.3(h)(6)); both constituents biological, no device: not a combination product (21 CFR 3.2(e)); animal origin:
-# not an HCT/P (1271.3(d)(6)). EU: whether the insulin is recombinant, extracted or synthesised is not reported, and
-# that decides whether its active substance is biological (Annex I Part I 3.2.1.1(b)): open, asking for it. No
-# nucleic acid: not a GTMP; animal material: no human starting-material rules.
+# not an HCT/P (1271.3(d)(6)). Lead centre: FDA moved therapeutic proteins to CDER in 2003 but keeps products made
+# of parts of animal cells at CBER, and the milk vesicles only carry the insulin: CDER or CBER (contested), so a
+# request for designation (21 CFR 3.7). EU: whether the insulin is recombinant, extracted or synthesised is not
+# reported, and that decides whether its active substance is biological (Annex I Part I 3.2.1.1(b)): open, asking
+# for it. No nucleic acid: not a GTMP; animal material: no human starting-material rules.
 EXPECTED["wu-milk-exo-insulin-oral"] = {
     "EU_MedicinalProduct": "settled", "Q_EU_Biological": UNDECIDED, "EU_NotGTMP": "settled",
     "EU_NoHumanStartingMaterialRules": "settled", "US_Drug": "settled", "US_BiologicalProduct": "settled",
     "US_NotHCTP": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
-    "absent": ["US_RFDRecommended", "EU_FoodSupplement", "US_DietarySupplement"],
+    "US_LeadCenterCDER": "contested", "US_RFDRecommended": "settled",
+    "absent": ["EU_FoodSupplement", "US_DietarySupplement", "US_LeadCenterCBER"],
 }
 
 # SECRET-HF: the vesicle-enriched secretome of iPSC-derived cardiovascular progenitor cells, made under GMP for a
@@ -1098,6 +1102,9 @@ def test_a_question_waiting_for_a_contested_reading_says_which():
     assert not blood.missing
     assert "EU-06, contested" in blood.rationale and "'EU biological medicinal product'" in blood.rationale
     assert "EU-31" in blood.rationale and "the law leaves it open" not in blood.rationale
+    # the contest is recorded in the law's own words: EU-06's sources are named, in the text and as sources
+    assert "Directive 2001/83/EC, Article 1(3a)" in blood.rationale
+    assert any(s["iri"].endswith("/art-1-3a") for s in blood.sources)
 
 
 def test_a_hospital_preparation_of_a_non_atmp_cannot_use_the_hospital_exemption(tmp_path):
@@ -1183,6 +1190,20 @@ def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which(tmp_path
     assert not gene.missing
     assert "KR-03 leaves open" in gene.rationale and "would KR-02 answer" in gene.rationale
     assert "the law leaves it open" not in gene.rationale
+    assert "source: MFDS EV therapy product guideline (2024)" in gene.rationale, gene.rationale
+    assert [s["iri"] for s in gene.sources] == [s["iri"] for s in scope.sources]
+
+
+def test_an_open_question_no_rule_decides_does_not_say_the_law_is_silent():
+    """Comirnaty, an mRNA vaccine against an infectious disease: no rule says whether FDA would also count it a
+    human gene therapy product, and no fact could change that, but nothing recorded says the law leaves the
+    question open. The answer says evkg's rules stop there and that FDA decides, not that the law is silent."""
+    _, outcomes = _answers("comirnaty")
+    gene = next(o for o in outcomes if o.question == str(EVKG.Q_US_GeneTherapy) and o.status == UNDECIDED)
+    assert not gene.missing and not gene.sources
+    assert "the law leaves it open" not in gene.rationale
+    assert "a limit of evkg's rules, not a finding that the law is silent" in gene.rationale
+    assert gene.rationale.endswith("Ask FDA (a request for designation under 21 CFR 3.7).")
 
 
 def test_plant_vesicles_with_nothing_genetic_introduced_are_no_gene_therapy_product_in_korea():

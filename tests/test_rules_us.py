@@ -74,6 +74,7 @@ PLANT = dict(prep_evOriginKind="evkg:PlantOrigin", prep_evSourceMaterial="evkg:P
 SYNTHETIC = dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle",
                  prep_evSourceMaterial="evkg:ChemicalSynthesis", source_donorRelation="evkg:DonorNotApplicable")
 DEVICE = dict(intendedUse="evkg:Regenerative", integralMedicalDevice="true")
+PROTEIN_CARRIER = dict(evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])
 DEVICE_LED = dict(DEVICE, principalAction="evkg:DevicePrincipal")
 CELLS_PRESENT = dict(cellContent="evkg:ViableCells", hctpMinimallyManipulated="true", hctpHomologousUse="true",
                      hctpSystemicOrMetabolic="false")
@@ -244,6 +245,14 @@ CASES = [
     ("US-17b", "Undecided", DEVICE_LED, dict(DEVICE, principalAction="evkg:VesiclesPrincipal")),
     ("US-17", "US_BLARequired", dict(DEVICE, principalAction="evkg:VesiclesPrincipal"), DEVICE_LED),
     ("US-17", "US_INDRequired", DEVICE, DEVICE_LED),
+    # FDA moved therapeutic proteins to CDER in 2003 but kept products of cells or parts of cells at CBER: a protein
+    # carried by vesicles that do not act goes to CDER, with CBER as the other reading
+    ("US-16h", "US_LeadCenterCDER", PROTEIN_CARRIER, dict(PROTEIN_CARRIER, evRole="evkg:ActiveSubstanceRole")),
+    ("US-16h", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, prep_evOriginKind="evkg:AnimalOrigin"),
+     dict(PROTEIN_CARRIER, cargo=[PEPTIDE_9])),
+    ("US-16h", "US_LeadCenterCDER", PROTEIN_CARRIER, dict(PROTEIN_CARRIER, **CELLS_PRESENT)),
+    ("US-16h", "US_LeadCenterCDER", PROTEIN_CARRIER, dict(PROTEIN_CARRIER, **SYNTHETIC)),
+    ("US-16h", "US_LeadCenterCDER", PROTEIN_CARRIER, dict(PROTEIN_CARRIER, cargo=[PROTEIN_120, MRNA])),
 ]
 
 
@@ -270,10 +279,10 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     assert set(US_RULE_IDS) <= ids
     # US-14-BIO splits US-14's two readings; US-15e, US-15f, US-15g, US-15h and US-16f close questions the table
     # leaves open (combination status of synthetic carriers, of active vesicles formulated with a drug and of active
-    # plant vesicles with another active substance, lead centre of gene-therapy carriers and of device-led products,
-    # applications of device-led products)
+    # plant vesicles with another active substance, lead centre of gene-therapy carriers, of device-led products
+    # and of therapeutic proteins in carrier vesicles, applications of device-led products)
     assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g",
-                                      "US-17b"}
+                                      "US-16h", "US-17b"}
     assert {c[0] for c in CASES} == ids
 
 
@@ -562,3 +571,18 @@ def test_unstated_principal_action_keeps_the_vesicle_led_reading():
     read as vesicle-led."""
     assert lead_centres(run(describe(**DEVICE))) == {("US_LeadCenterCBER", "provisional", "US-16e")}
 
+
+
+def test_a_therapeutic_protein_in_carrier_vesicles_goes_to_cder_with_cber_as_the_other_reading():
+    """FDA's 2003 list sends therapeutic proteins to CDER and keeps products of cells or of parts of cells at CBER:
+    for a protein carried by vesicles that do not act, the lead centre is CDER or CBER, and FDA is asked."""
+    result = run(describe(**PROTEIN_CARRIER))
+    lead = best(result, "US_LeadCenterCDER")
+    assert (lead.rule, lead.status) == ("US-16h", "contested")
+    assert [iri for iri, _ in lead.alternatives] == [str(EVKG.US_LeadCenterCBER)]
+    assert any(s["iri"].endswith("/us-fda-cder-transfer-2003") for s in lead.sources)
+    assert derived(result, "US-18", "US_RFDRecommended")
+    assert "Q_US_LeadCenter" not in undecided_questions(result)
+    # the same vesicles claimed to act are a vesicle biologic: CBER alone (US-16c)
+    active = run(describe(**dict(PROTEIN_CARRIER, evRole="evkg:ActiveSubstanceRole")))
+    assert {(c, r) for c, _, r in lead_centres(active)} == {("US_LeadCenterCBER", "US-16c")}

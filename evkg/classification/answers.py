@@ -46,7 +46,7 @@ def _asked_when_query(prefixes: str, asked_when: str) -> str:
                                            f"{asked_when} }}")
 
 
-# Who answers a question the law leaves open, per jurisdiction.
+# Who answers a question the rules leave open, per jurisdiction.
 _AUTHORITY = {
     "EU": "the competent authority (for ATMP questions, a CAT classification under Art. 17 of Regulation (EC) "
           "No 1394/2007)",
@@ -164,26 +164,32 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         })
         for prop in missing:
             triples.add((node, _nt(EVKG_NS + "missingFact"), _nt(prop)))
-        contested_gate = _contested_gate(run, product, rules_by_question.get(q_iri, []),
-                                         contested_by_product.get(product, ()))
-        open_gate = _open_gate(run, product, rules_by_question.get(q_iri, []), undecided_by_product.get(product, ()))
-        if not missing and (contested_gate or open_gate):
-            rationale = (f"{contested_gate or open_gate} Ask "
-                         f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
+        gate = (_contested_gate(run, product, rules_by_question.get(q_iri, []), contested_by_product.get(product, ()))
+                or _open_gate(run, product, rules_by_question.get(q_iri, []), undecided_by_product.get(product, ())))
+        sources: list = []
+        if not missing and gate:
+            # a rule records that the law leaves the answer open (contested, or left to the authority): say so
+            # with that rule's sources
+            why, sources = gate
+            rationale = f"{why} Ask {_AUTHORITY.get(question.jurisdiction, 'the competent authority')}."
         elif not missing:
-            # under an overlay (a reform proposal, a user's rules) it is that rule set, not the law, that is silent
-            silent = "the rules of this rule set leave it open" if kb.changes else "the law leaves it open"
+            # nothing recorded says the law is silent: it is evkg's rules (or an overlay's) that do not decide
+            rules = "the rules of this rule set" if kb.changes else "evkg's rules"
+            limit = (f"that is a limit of {rules}, not a finding that the law is silent: the authority decides. Ask "
+                     f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
             needed = [f for rule in rules_by_question.get(q_iri, []) for f in rule.needs_facts]
             vague = run.stated.catch_all_words(product, needed)
             length = _protein_length_hint(run, product, needed, not_reported) if vague else ""
-            if vague:       # the description, not the law, may be what is silent
+            if vague:       # the description, not the rules, may be what is silent
                 alone = " on its own" if length else ""
-                silent = (f"the description gives {'; '.join(vague)}, which no rule can place{alone}. If a more "
-                          f"specific value fits, give it{length}; if none does, {silent}")
-            # a length the rules would read is a fact that could change it
-            unchangeable = "" if length else ", and no missing fact could change that"
-            rationale = (f"No rule answers this question for the facts as stated{unchangeable}: {silent}. Ask "
-                         f"{_AUTHORITY.get(question.jurisdiction, 'the competent authority')}.")
+                # a length the rules would read is a fact that could change it
+                unchangeable = "" if length else ", and no missing fact could change that"
+                rationale = (f"No rule answers this question for the facts as stated{unchangeable}: the description "
+                             f"gives {'; '.join(vague)}, which no rule can place{alone}. If a more specific value "
+                             f"fits, give it{length}; if none does, {limit}")
+            else:
+                rationale = (f"No rule answers this question for the facts as stated, and no missing fact could "
+                             f"change that; {limit}")
         elif set(missing) <= not_reported:
             rationale = ("The sources consulted do not report the facts listed, so no rule can answer this "
                          "question yet.")
@@ -199,16 +205,22 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
             rationale=rationale,
             missing=[_missing_entry(run, kb, product, prop, not_reported, missing[prop])
                      for prop in sorted(missing, key=lambda p: label_of(p) or p)],
-            other_derivations=[], premises=[], sources=[],
+            other_derivations=[], premises=[], sources=sources,
         ))
     return outcomes
 
 
-def _contested_gate(run, product: str, rules: list, contested: list) -> str | None:
+def _gate_sources(rule) -> tuple[str, list]:
+    """The legal sources of the rule that leaves an answer open: in words for the rationale, and as entries."""
+    sources = [source_info(s) for s in (rule.sources if rule else ())]
+    return "; ".join(s["label"] for s in sources), sources
+
+
+def _contested_gate(run, product: str, rules: list, contested: list) -> tuple[str, list] | None:
     """Why a question no missing fact can decide is open when the answer it waits for is only the alternative
     reading of a contested answer (EU-31 waits for a biological medicinal product, which EU-06 offers only as
-    an alternative): that contested answer, in words, or None. `contested`: the product's contested outcomes
-    with alternatives, in IRI order."""
+    an alternative): that contested answer in words, with the contested rule's sources, or None. `contested`:
+    the product's contested outcomes with alternatives, in IRI order."""
     index = run.index
     needed: dict[str, set] = {}
     for rule in rules:
@@ -221,9 +233,11 @@ def _contested_gate(run, product: str, rules: list, contested: list) -> str | No
             readings = " or ".join([label_of(index.category[o])] +
                                    sorted(label_of(a) for a in index.alternatives[o]))
             waiting = sorted(needed[category])
+            cited, sources = _gate_sources(contested_rule)
             return (f"It turns on a contested answer{' to ' + repr(asked[0]) if asked else ''}: {readings} "
-                    f"({contested_rule.id if contested_rule else '?'}, contested). Only under the reading "
-                    f"'{label_of(category)}' would {', '.join(waiting)} answer this question.")
+                    f"({contested_rule.id if contested_rule else '?'}, contested{': ' + cited if cited else ''}), the "
+                    f"law being read both ways. Only under the reading '{label_of(category)}' would "
+                    f"{', '.join(waiting)} answer this question.", sources)
     return None
 
 
@@ -242,10 +256,10 @@ def _protein_length_hint(run, product: str, needed: list, not_reported: set) -> 
             f"minimumLengthAminoAcids for a lower bound){unknown}: above 40 the rules place it as a protein")
 
 
-def _open_gate(run, product: str, rules: list, undecided: list) -> str | None:
+def _open_gate(run, product: str, rules: list, undecided: list) -> tuple[str, list] | None:
     """Why a question no missing fact can decide is open when the answer it waits for was left open by a rule
-    (KR-02 waits for an EV therapy product, which KR-03 leaves open for plant vesicles): that rule and its
-    reason, or None. `undecided`: the product's undecided outcomes, in IRI order."""
+    (KR-02 waits for an EV therapy product, which KR-03 leaves open for plant vesicles): that rule, its reason
+    and its sources, or None. `undecided`: the product's undecided outcomes, in IRI order."""
     index = run.index
     for rule in rules:
         for category in rule.needs_categories:
@@ -256,10 +270,12 @@ def _open_gate(run, product: str, rules: list, undecided: list) -> str | None:
                 leaving = run.kb.rules_by_iri.get(index.rule[o])
                 asked = sorted(label_of(q) for q in index.questions[o] & gate_questions)
                 waiting = sorted({r.id for r in rules if category in r.needs_categories}, key=_rule_sort_key)
-                why = f" ({leaving.label[:1].lower()}{leaving.label[1:]})" if leaving and leaving.label else ""
+                why = f"{leaving.label[:1].lower()}{leaving.label[1:]}" if leaving and leaving.label else ""
+                cited, sources = _gate_sources(leaving)
+                said = "; ".join(filter(None, [why, f"source: {cited}" if cited else ""]))
                 return (f"It waits for the answer to {asked[0]!r}, which {leaving.id if leaving else 'a rule'} "
-                        f"leaves open{why}. Only if that answer were '{label_of(category)}' would "
-                        f"{', '.join(waiting)} answer this question.")
+                        f"leaves open{f' ({said})' if said else ''}. Only if that answer were "
+                        f"'{label_of(category)}' would {', '.join(waiting)} answer this question.", sources)
     return None
 
 
