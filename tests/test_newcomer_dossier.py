@@ -234,3 +234,17 @@ def test_a_misspelt_key_is_never_offered_the_vocabularys_own_bookkeeping(written
     offered = closest_evkg_names(written, as_property=True)
     assert bookkeeping not in offered
     assert meant is None or meant in offered
+
+
+def test_a_fact_written_so_no_rule_can_read_it_is_asked_for_not_called_beyond_the_law(tmp_path, capsys):
+    # "no" where true or false is needed is stated, but no rule can read it: the question it decides must
+    # ask for the fact again, naming what was written, not say that no missing fact could change it
+    example = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_text(encoding="utf-8")
+    assert "\nannexI3Indication: false\n" in example
+    text = example.replace("\nannexI3Indication: false\n", "\nannexI3Indication: no\n")
+    _, out, _ = run(capsys, "check", write(tmp_path, "e1.yaml", text))
+    eu = out.split("European Union:", 1)[1].split("United States:", 1)[0]
+    question = eu.split("is the centralised procedure mandatory? — undecided\n", 1)[1].splitlines()[0]
+    assert "no missing fact could change that" not in question, question
+    assert question.strip().startswith('add: The value stated, "no", is not true or false, so no rule can read it'), question
+    assert "(annexI3Indication)" in question, question

@@ -12,9 +12,9 @@ import pyoxigraph as ox
 
 from evkg.classification.knowledge import _jurisdiction_code, label_of
 from evkg.core.intended_use import DISEASE_CLAIM, INTENDED_USE, ROUTE, medicinal_all_the_same
+from evkg.core.lexical import well_formed
 from evkg.classification.outcomes import _IN_SCOPE, ALL_JURISDICTIONS, EVKG_NS, _sparql_term, _value, _value_words
 
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _KEY_SEGMENT = re.compile(r"[a-z][A-Za-z0-9]*(?:-([0-9]+))?")     # an unnamed part's IRI ends key or key-N
 
 
@@ -145,7 +145,8 @@ class DescriptionFacts:
         if prop == INTENDED_USE and medicinal_all_the_same(*(
                 {_value(v) for v in stated.get(p, ())} for p in (INTENDED_USE, DISEASE_CLAIM, ROUTE))):
             return True         # a medicine all the same: the rules wait for the medical use it is one for
-        readable = {p for p, values in stated.items() if any(self.defined(v, p) for v in values)}
+        # "no"^^xsd:boolean or "200 nm"^^xsd:decimal is stated but no rule can read it: the fact still waits
+        readable = {p for p, values in stated.items() if any(self.readable(v, p) for v in values)}
         return not ({prop} | needs.alternatives.get(prop, set())) & readable
 
     def defined(self, value, prop: str | None = None) -> bool:
@@ -158,9 +159,16 @@ class DescriptionFacts:
                     and value.value not in self.kb.labels)
 
     def readable(self, value, prop: str | None = None) -> bool:
-        """Whether a rule can read the value: a defined name, and a true/false value written as one."""
-        return self.defined(value, prop) and not (isinstance(value, ox.Literal) and value.datatype.value == _BOOLEAN
-                                            and value.value not in ("true", "false", "1", "0"))
+        """Whether a rule can read the value: a defined name, and a literal in its datatype's lexical space
+        (true/false written as one, a number without its unit)."""
+        return self.defined(value, prop) and not (isinstance(value, ox.Literal)
+                                                  and not well_formed(value.datatype.value, value.value))
+
+    def ill_typed_values(self, product: str, prop: str) -> list[tuple[str, str]]:
+        """(text, datatype IRI) of each value of `prop` the description states that is not readable as its
+        datatype ("no" as true or false, "200 nm" as a number)."""
+        return sorted((v.value, v.datatype.value) for v in self.facts.get(product, {}).get(prop, ())
+                      if isinstance(v, ox.Literal) and not well_formed(v.datatype.value, v.value))
 
     def undefined_values(self, product: str, prop: str) -> list[str]:
         """The values of `prop` the description states that the evkg vocabulary does not define."""
