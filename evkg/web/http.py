@@ -135,8 +135,10 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
         for value, _, fmt, _ in FORM_FORMATS:
             if chosen == value:
                 return fmt
-        raise ServiceError(415, "unsupported-format", f"unknown format {chosen!r}; choose one of "
-                           + ", ".join(v for v, *_ in FORM_FORMATS) + ".")
+        from evkg.core.safe_text import shortened, visible
+
+        raise ServiceError(415, "unsupported-format", f"unknown format {shortened(visible(repr(chosen)), 60)}; "
+                           "choose one of " + ", ".join(v for v, *_ in FORM_FORMATS) + ".")
     try:
         return guess_format(filename or "upload")
     except InputError as exc:
