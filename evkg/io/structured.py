@@ -28,6 +28,7 @@ import yaml
 from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context, loosely_named_value
 from evkg.io.ids import BlockIds
+from evkg.io.jsonld_terms import refuse_term_loops
 from evkg.io.numbers import (TOO_SMALL_HINT, NumberTooLong, WrittenNumber, finite_number_reader, refuse_long_integer,
                               shown_number, vanishes, whole_number_reader)
 from evkg.io.yaml_errors import yaml_error_place
@@ -346,6 +347,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
         if json_ld and any(str(key).startswith("@") for item in document for key in item):
             _resolve_evkg_contexts(document)
             _refuse_remote_imports(document, source_name, allow_remote)
+            refuse_term_loops(document, source_name, tree.key_positions)
             return document, None
         document = {"graph": document}
     if document is None or document == {}:               # '---' alone, 'null', '{}'
@@ -365,6 +367,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
                          hint=f"Use the evkg context ({CONTEXT_URL}, read from the copy evkg ships), inline "
                               "your context, or pass --allow-remote if you trust that address.")
     _refuse_remote_imports(document, source_name, allow_remote)
+    refuse_term_loops(document, source_name, tree.key_positions)
     if not uses:
         return document, None
     context = bundled_context()["@context"]
