@@ -248,3 +248,15 @@ def test_an_unknown_key_is_answered_with_the_keys_of_its_own_kind_of_node_first(
              for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "TERM-01"}
     assert hints["cargo"].startswith("loadedCargo or hasNoLoadedCargo")
     assert hints["kind"].startswith("cargoKind")
+
+
+@pytest.mark.parametrize("written", ["IL-6>10", "OA{knee}", "50%", "Crohn`s", "GvHD\\\\grade", "x^2"])
+def test_a_one_word_text_with_a_character_no_iri_holds_is_told_at_its_line(capsys, tmp_path, written):
+    """Such a value where a term is needed was read as an evkg name, an invalid IRI, and the whole file was
+    refused with "holds an IRI that is not valid: <https://w3id.org/evkg#IL-6>10>" and no line."""
+    shown = written.replace("\\\\", "\\")
+    report = check_json(capsys, tmp_path, HEAD + f'intendedUse: Treatment\nindication: "{written}"\n')
+    assert report["error"] is None, report["error"]
+    finding = next(r for p in report["products"] for r in p["results"] if r["path"].endswith("#indication"))
+    assert finding["constraint"] == "TERM-06" and finding["line"] == 5, finding
+    assert f'The indication is the text "{shown}"' in finding["message"], finding["message"]

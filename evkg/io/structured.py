@@ -45,6 +45,8 @@ _SPECIAL_FLOAT = {".inf", "-.inf", "+.inf", ".nan", ".Inf", ".NaN", ".INF", ".NA
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+# what no IRI holds (RFC 3987): white space, < > " { } | \ ^ `, control characters, a % without two hex digits
+_NOT_IN_AN_IRI = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
 _NUMERIC_TYPES = {"xsd:decimal", "xsd:integer", "xsd:double", "xsd:float", "xsd:nonNegativeInteger",
                   "xsd:positiveInteger"}
 
@@ -455,7 +457,8 @@ class _Preparer:
 
     def vocab_value(self, key: str, text: str):
         """A string value of an IRI-valued key as the context reads it, except an ontology ID written OBO-style
-        (CL_0002570) or in other case (cl:0002570): that term; and text with spaces: text, for the checks."""
+        (CL_0002570) or in other case (cl:0002570): that term; and text with spaces, or with a character no IRI
+        holds: text, for the checks."""
         entry = self.context.get(key)
         scoped = entry.get("@context") if isinstance(entry, dict) else None
         if text in (scoped or {}) or text in self.context:
@@ -470,7 +473,7 @@ class _Preparer:
             iri = iri_for_identifier(text)
             if iri is not None:
                 return iri
-        if re.search(r"\s", text):
+        if _NOT_IN_AN_IRI.search(text):     # `IL-6>10`, `50%`: text, not a name that would make the file unreadable
             return {"@value": text}
         return text
 
