@@ -248,3 +248,6 @@ def test_a_fact_written_so_no_rule_can_read_it_is_asked_for_not_called_beyond_th
     assert "no missing fact could change that" not in question, question
     assert question.strip().startswith('add: The value stated, "no", is not true or false, so no rule can read it'), question
     assert "(annexI3Indication)" in question, question
+    _, derivation, _ = run(capsys, "explain", tmp_path / "e1.yaml")
+    answer = derivation.split("Q: EU: is the centralised procedure mandatory?\n", 1)[1].splitlines()[0]
+    assert "or states them with values no rule can read" in answer, answer

@@ -190,7 +190,8 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         elif any(run.stated.undefined_values(product, prop) or run.stated.ill_typed_values(product, prop)
                  for prop in missing):
             rationale = ("No rule could answer this question because the description lacks the facts listed, "
-                         "or states them with values the evkg vocabulary does not define.")
+                         "or states them with values no rule can read (a name the evkg vocabulary does not "
+                         "define, or text where a term, true or false, or a number is needed).")
         else:
             rationale = "No rule could answer this question because the description lacks the facts listed."
         outcomes.append(Outcome(
