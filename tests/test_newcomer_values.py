@@ -260,3 +260,18 @@ def test_a_one_word_text_with_a_character_no_iri_holds_is_told_at_its_line(capsy
     finding = next(r for p in report["products"] for r in p["results"] if r["path"].endswith("#indication"))
     assert finding["constraint"] == "TERM-06" and finding["line"] == 5, finding
     assert f'The indication is the text "{shown}"' in finding["message"], finding["message"]
+
+
+@pytest.mark.parametrize("key, line, meant", [("intended use", 4, " Did you mean intendedUse?"),
+                                              ("    Particle Kind", 6, " Did you mean particleKind?"),
+                                              ("IL-6>10", 4, "")])
+def test_a_key_written_in_words_is_named_at_its_line_with_the_key_it_stands_for(capsys, tmp_path, key, line, meant):
+    """`intended use: Treatment` made the whole file unreadable with "holds an IRI that is not valid:
+    <https://w3id.org/evkg#intended use>", naming no line and no key."""
+    text = HEAD + (f"{key.strip()}: Treatment\n" if not key.startswith(" ") else
+                   f"hasEVComponent:\n  - type: EVPreparation\n{key}: SmallEV\n")
+    code, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    assert code == 2
+    assert (f"knee.yaml, line {line}, column {len(key) - len(key.lstrip()) + 1}: has the key '{key.strip()}', "
+            f"which holds a space or a character no key of a description has.{meant} Keys are single words") in out, out
+    assert "not valid" not in out

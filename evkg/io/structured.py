@@ -501,11 +501,31 @@ class _Preparer:
             self.map.nodes[iri] = Located(position[0], position[1], pointer)
         for key, value in node.items():
             key_pointer = f"{pointer}/{key}"
+            if not key.startswith("@") and key not in self.context and _NOT_IN_AN_IRI.search(key):
+                self._refuse_key_in_words(node, key)
             if iri:
                 where = self.tree.key_positions.get((id(node), key), position)
                 self.map.keys.setdefault((iri, self.key_iri(key)), Located(where[0], where[1], key_pointer))
             out[key] = self.value(key, value, iri, key_pointer)
         return out
+
+    def _refuse_key_in_words(self, node: dict, key: str) -> None:
+        """A key written in words (`intended use:`) names no property and makes no IRI: said at its line, with
+        the key it stands for, instead of the whole file being refused as holding an invalid IRI."""
+        from difflib import get_close_matches
+
+        from evkg.core.safe_text import shortened, visible
+        from evkg.io.context import loose_name
+
+        keys = {loose_name(k): k for k in self.context if k[:1].isalpha() and k[:1].islower()}
+        meant = keys.get(loose_name(key)) or next(iter(get_close_matches(loose_name(key), keys, 1, 0.8)), None)
+        meant = keys.get(meant, meant)
+        line, column = self.tree.key_positions.get((id(node), key), (None, None))
+        raise InputError(f"has the key {shortened(visible(repr(key)), 60)}, which holds a space or a character no "
+                         "key of a description has." + (f" Did you mean {meant}?" if meant else ""),
+                         path=self.source_name, line=line, column=column,
+                         hint="Keys are single words in camelCase, as `evkg new` writes them (intendedUse, "
+                              "particleKind); docs/vocabulary.md lists them all.")
 
     def _own_line(self, node: dict, id_key: str | None) -> tuple[int, int]:
         """Where a block names itself (its id, type or label key, the first written): a fact missing from it is
