@@ -275,3 +275,17 @@ def test_a_key_written_in_words_is_named_at_its_line_with_the_key_it_stands_for(
     assert (f"knee.yaml, line {line}, column {len(key) - len(key.lstrip()) + 1}: has the key '{key.strip()}', "
             f"which holds a space or a character no key of a description has.{meant} Keys are single words") in out, out
     assert "not valid" not in out
+
+
+@pytest.mark.parametrize("text, line, column, written, meant", [
+    ("id: k\ntype: EV Product\n", 2, 1, "EV Product", " Did you mean EVProduct?"),
+    (HEAD + "hasEVComponent:\n  - type: EV preparation\n    particleKind: SmallEV\n", 5, 5, "EV preparation",
+     " Did you mean EVPreparation?")])
+def test_a_type_written_in_words_is_named_at_its_line_not_dropped(capsys, tmp_path, text, line, column, written,
+                                                                  meant):
+    """`type: EV preparation` was dropped without a word (the node was read as untyped), and `type: EV Product`
+    gave only "describes no product"."""
+    code, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    assert code == 2
+    assert (f"knee.yaml, line {line}, column {column}: has the type '{written}', which holds a space or a "
+            f"character no type of a description has.{meant} Types are evkg class names") in out, out

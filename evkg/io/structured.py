@@ -18,6 +18,7 @@ JSON readers share this position bookkeeping and these refusals.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -503,29 +504,41 @@ class _Preparer:
             key_pointer = f"{pointer}/{key}"
             if not key.startswith("@") and key not in self.context and _NOT_IN_AN_IRI.search(key):
                 self._refuse_key_in_words(node, key)
+            if key == "@type" or self.context.get(key) == "@type":
+                for written in (value if isinstance(value, list) else [value]):
+                    if isinstance(written, str) and ":" not in written and _NOT_IN_AN_IRI.search(written):
+                        self._refuse_key_in_words(node, key, written)
             if iri:
                 where = self.tree.key_positions.get((id(node), key), position)
                 self.map.keys.setdefault((iri, self.key_iri(key)), Located(where[0], where[1], key_pointer))
             out[key] = self.value(key, value, iri, key_pointer)
         return out
 
-    def _refuse_key_in_words(self, node: dict, key: str) -> None:
-        """A key written in words (`intended use:`) names no property and makes no IRI: said at its line, with
-        the key it stands for, instead of the whole file being refused as holding an invalid IRI."""
+    def _refuse_key_in_words(self, node: dict, key: str, type_written: str | None = None) -> None:
+        """A key written in words (`intended use:`), or a type (`type: EV preparation`), names no property or
+        class and makes no IRI: said at its line, with the name it stands for, instead of the whole file being
+        refused as holding an invalid IRI (a key) or the type being dropped without a word."""
         from difflib import get_close_matches
 
         from evkg.core.safe_text import shortened, visible
         from evkg.io.context import loose_name
 
-        keys = {loose_name(k): k for k in self.context if k[:1].isalpha() and k[:1].islower()}
-        meant = keys.get(loose_name(key)) or next(iter(get_close_matches(loose_name(key), keys, 1, 0.8)), None)
-        meant = keys.get(meant, meant)
+        written = key if type_written is None else type_written
+        if type_written is None:
+            names = [k for k in self.context if k[:1].isalpha() and k[:1].islower()]
+            what, hint = "key", ("Keys are single words in camelCase, as `evkg new` writes them (intendedUse, "
+                                 "particleKind); docs/vocabulary.md lists them all.")
+        else:
+            names = _class_names()
+            what, hint = "type", ("Types are evkg class names, written as one word (EVProduct, EVPreparation, "
+                                  "CellCultureSource, MarkerResult); docs/vocabulary.md lists them all.")
+        loose = {loose_name(n): n for n in names}
+        meant = loose.get(loose_name(written)) or next(iter(get_close_matches(loose_name(written), loose, 1, 0.8)), None)
+        meant = loose.get(meant, meant)
         line, column = self.tree.key_positions.get((id(node), key), (None, None))
-        raise InputError(f"has the key {shortened(visible(repr(key)), 60)}, which holds a space or a character no "
-                         "key of a description has." + (f" Did you mean {meant}?" if meant else ""),
-                         path=self.source_name, line=line, column=column,
-                         hint="Keys are single words in camelCase, as `evkg new` writes them (intendedUse, "
-                              "particleKind); docs/vocabulary.md lists them all.")
+        raise InputError(f"has the {what} {shortened(visible(repr(written)), 60)}, which holds a space or a "
+                         f"character no {what} of a description has." + (f" Did you mean {meant}?" if meant else ""),
+                         path=self.source_name, line=line, column=column, hint=hint)
 
     def _own_line(self, node: dict, id_key: str | None) -> tuple[int, int]:
         """Where a block names itself (its id, type or label key, the first written): a fact missing from it is
@@ -557,6 +570,18 @@ class _Preparer:
         if coerced in _NUMERIC_TYPES and isinstance(value, (int, float)) and not isinstance(value, bool):
             return lexical_form(value, coerced)
         return value
+
+
+@functools.cache
+def _class_names() -> list[str]:
+    """The local names of the evkg classes: what a `type:` is written as."""
+    from rdflib import OWL, RDF
+
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG
+
+    return sorted(str(c)[len(str(EVKG)):] for c in resources.ontology_graph().subjects(RDF.type, OWL.Class)
+                  if str(c).startswith(str(EVKG)))
 
 
 def _written_number(value: bool | int | float) -> str:
