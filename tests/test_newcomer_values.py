@@ -289,3 +289,15 @@ def test_a_type_written_in_words_is_named_at_its_line_not_dropped(capsys, tmp_pa
     assert code == 2
     assert (f"knee.yaml, line {line}, column {column}: has the type '{written}', which holds a space or a "
             f"character no type of a description has.{meant} Types are evkg class names") in out, out
+
+
+@pytest.mark.parametrize("written, told", [("1,5", " Write it as 1.5, with a decimal point."),
+                                           ("1,5 nm", " Write the number alone (1.5) and the unit on its own "
+                                                      "(unit Nanometre).")])
+def test_a_decimal_comma_is_not_read_as_a_number_followed_by_its_unit(capsys, tmp_path, written, told):
+    """"1,5" was told both to write 1.5 and to write "the number alone (1)" with ",5" as its unit."""
+    file = check_json(capsys, tmp_path, HEAD + f"hasEVComponent:\n  - type: EVPreparation\n"
+                                               f"    sizeCutoffNm: {written}\n")
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"].endswith("/sizeCutoffNm")]
+    assert messages and all(m.endswith(told) for m in messages), messages
+    assert not any("(1)" in m for m in messages), messages
