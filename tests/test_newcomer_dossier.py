@@ -251,3 +251,18 @@ def test_a_fact_written_so_no_rule_can_read_it_is_asked_for_not_called_beyond_th
     _, derivation, _ = run(capsys, "explain", tmp_path / "e1.yaml")
     answer = derivation.split("Q: EU: is the centralised procedure mandatory?\n", 1)[1].splitlines()[0]
     assert "or states them with values no rule can read" in answer, answer
+
+
+@pytest.mark.parametrize("written", ['"no"', '"false"', '"0"^^xsd:integer', '"no"@en'])
+def test_text_where_true_or_false_is_needed_in_turtle_is_asked_for_again(tmp_path, capsys, written):
+    # a Turtle author's quoted "no" is text, not false: no rule reads it, so the question it decides asks for
+    # that fact again (it asked only for the other facts, as if annexI3Indication had been given)
+    example = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl").read_text(encoding="utf-8")
+    assert "evkg:annexI3Indication false ;" in example
+    text = example.replace("evkg:annexI3Indication false ;", f"evkg:annexI3Indication {written} ;")
+    _, out, _ = run(capsys, "check", write(tmp_path, "e1.ttl", text))
+    eu = out.split("European Union:", 1)[1].split("United States:", 1)[0]
+    question = eu.split("is the centralised procedure mandatory? — undecided\n", 1)[1].split("\n      ", 1)[0]
+    shown = written.split('"')[1]
+    assert f'add: The value stated, "{shown}", is not true or false, so no rule can read it' in question, question
+    assert "(evkg:annexI3Indication)" in question, question

@@ -36,6 +36,45 @@ def set_aside_undefined_values(store, defined_terms, term_properties=frozenset()
         store.add(ox.Quad(quad.subject, quad.predicate, quad.object, UNREADABLE_GRAPH))
 
 
+@functools.cache
+def _literal_kinds() -> dict[str, str]:
+    """property IRI -> the datatype IRI its literal values are read as (the evkg context's, from the ontology
+    and the shapes): boolean and numeric properties only, the kinds a rule compares."""
+    from evkg.io.context import bundled_context
+
+    context = bundled_context()["@context"]
+
+    def expanded(name: str) -> str:
+        prefix, _, local = name.partition(":")
+        base = context.get(prefix)
+        return base + local if isinstance(base, str) and local else name
+
+    kinds = {}
+    for entry in context.values():
+        if isinstance(entry, dict) and isinstance(entry.get("@id"), str) and isinstance(entry.get("@type"), str):
+            datatype = expanded(entry["@type"])
+            if datatype == _XSD + "boolean" or datatype in _NUMBERS:
+                kinds[expanded(entry["@id"])] = datatype
+    return kinds
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = {_XSD + n for n in ("decimal", "integer", "double", "float", "nonNegativeInteger", "positiveInteger",
+                               "int", "long")}
+
+
+def _misread(value: ox.Literal, prop: str | None) -> bool:
+    """Whether no rule reads the literal as the property's kind of value: outside its datatype's lexical space,
+    or text ("no", "12") where true or false or a number is needed."""
+    datatype = value.datatype.value
+    if not well_formed(datatype, value.value):
+        return True
+    wanted = _literal_kinds().get(prop)
+    if wanted is None:
+        return False
+    return datatype not in _NUMBERS if wanted in _NUMBERS else datatype != wanted
+
+
 class DescriptionFacts:
     def __init__(self, store, kb):
         self.store = store
@@ -159,16 +198,16 @@ class DescriptionFacts:
                     and value.value not in self.kb.labels)
 
     def readable(self, value, prop: str | None = None) -> bool:
-        """Whether a rule can read the value: a defined name, and a literal in its datatype's lexical space
-        (true/false written as one, a number without its unit)."""
-        return self.defined(value, prop) and not (isinstance(value, ox.Literal)
-                                                  and not well_formed(value.datatype.value, value.value))
+        """Whether a rule can read the value: a defined name, and a literal of the kind the property takes, in
+        its datatype's lexical space (true/false written as one, a number without its unit)."""
+        return self.defined(value, prop) and not (isinstance(value, ox.Literal) and _misread(value, prop))
 
     def ill_typed_values(self, product: str, prop: str) -> list[tuple[str, str]]:
-        """(text, datatype IRI) of each value of `prop` the description states that is not readable as its
-        datatype ("no" as true or false, "200 nm" as a number)."""
-        return sorted((v.value, v.datatype.value) for v in self.facts.get(product, {}).get(prop, ())
-                      if isinstance(v, ox.Literal) and not well_formed(v.datatype.value, v.value))
+        """(text, datatype IRI wanted) of each value of `prop` the description states that no rule can read as
+        the property's kind of value ("no" or "no"^^xsd:boolean as true or false, "200 nm" as a number)."""
+        return sorted((v.value, _literal_kinds().get(prop, v.datatype.value))
+                      for v in self.facts.get(product, {}).get(prop, ())
+                      if isinstance(v, ox.Literal) and _misread(v, prop))
 
     def undefined_values(self, product: str, prop: str) -> list[str]:
         """The values of `prop` the description states that the evkg vocabulary does not define."""
