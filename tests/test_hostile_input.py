@@ -342,6 +342,20 @@ def test_json_ld_terms_defined_through_one_another_are_named_not_a_recursion_err
     assert "recursion" not in done.stdout.decode() + done.stderr.decode()
 
 
+@pytest.mark.parametrize("node, words", [
+    ({"evkg:hasEVComponent": {"@id": "http://example.org/q", "@type": "evkg:EV Preparation"}},
+     "gives a type (@type) the value 'evkg:EV Preparation'"),
+    ({"evkg:hasEVComponent": {"@id": "http://example.org/q r", "evkg:particleKind": {"@id": "evkg:SmallEV"}}},
+     "gives a node name (@id) the value 'http://example.org/q r'")])
+def test_a_json_ld_name_with_a_space_is_named_not_dropped(tmp_path, node, words):
+    """rdflib dropped such a type, or the whole node it names, without a word."""
+    path = tmp_path / "spaced.jsonld"
+    path.write_text(json.dumps({"@context": {"evkg": "https://w3id.org/evkg#"}, **PRODUCT, **node}), encoding="utf-8")
+    for command in (("check",), ("convert", "--to", "ttl")):
+        done = evkg(command[0], path, *command[1:])
+        assert_refused(done, "spaced.jsonld, line 1, column ", words, "so a JSON-LD reader would drop it")
+
+
 LONG_NUMBER = "9" * 5000        # more digits than Python's int() converts (4,300 by default)
 
 

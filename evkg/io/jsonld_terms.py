@@ -1,8 +1,13 @@
-"""Term definitions of a JSON-LD @context that refer to one another: a loop ("a": "b", "b": "a", or "a": "a:x")
-never reaches an IRI, and a chain of hundreds of terms exhausts the reader's recursion. Both are refused
-before any JSON-LD processor sees them, naming the terms, where "maximum recursion depth exceeded" was said.
+"""What a JSON-LD reader would fail on or drop without a word, refused first and named.
+
+Term definitions of a @context that refer to one another: a loop ("a": "b", "b": "a", or "a": "a:x") never
+reaches an IRI, and a chain of hundreds of terms exhausts the reader's recursion ("maximum recursion depth
+exceeded" was all it said). An @id or @type holding a space ("evkg:EV Preparation") is no IRI: the reader
+dropped the node's type, or the whole node, silently.
 """
 from __future__ import annotations
+
+import re
 
 from evkg.core.errors import InputError
 
@@ -92,3 +97,32 @@ def _where(positions, context: _Context, term: str) -> dict:
         if place:
             return {"line": place[0], "column": place[1]}
     return {}
+
+
+_NOT_IN_AN_IRI = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]')
+
+
+def refuse_unreadable_ids(document, source_name: str, positions=None) -> None:
+    """Raise InputError for an @id or @type value holding a space or a character no IRI holds."""
+    from evkg.core.safe_text import shortened, visible
+
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                written = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+                bad = next((v for v in written if _NOT_IN_AN_IRI.search(v)), None) if key in ("@id", "@type") \
+                    else None
+                if bad is not None:
+                    place = (positions or {}).get((id(node), key))
+                    what = "node name (@id)" if key == "@id" else "type (@type)"
+                    raise InputError(f"gives a {what} the value {shortened(visible(repr(bad)), 80)}, which holds a "
+                                     "space or a character no IRI holds, so a JSON-LD reader would drop it without "
+                                     "a word.", path=source_name,
+                                     **({"line": place[0], "column": place[1]} if place else {}),
+                                     hint="Write it as one name without spaces (evkg:EVPreparation, "
+                                          "product:knee-ev), or percent-encode the character (%20 for a space).")
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)

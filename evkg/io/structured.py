@@ -29,7 +29,7 @@ import yaml
 from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context, loosely_named_value
 from evkg.io.ids import BlockIds
-from evkg.io.jsonld_terms import refuse_term_loops
+from evkg.io.jsonld_terms import refuse_term_loops, refuse_unreadable_ids
 from evkg.io.numbers import (TOO_SMALL_HINT, NumberTooLong, WrittenNumber, finite_number_reader, refuse_long_integer,
                               shown_number, vanishes, whole_number_reader)
 from evkg.io.yaml_errors import yaml_error_place
@@ -351,6 +351,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
             _resolve_evkg_contexts(document)
             _refuse_remote_imports(document, source_name, allow_remote)
             refuse_term_loops(document, source_name, tree.key_positions)
+            refuse_unreadable_ids(document, source_name, tree.key_positions)
             return document, None
         document = {"graph": document}
     if document is None or document == {}:               # '---' alone, 'null', '{}'
@@ -371,6 +372,7 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
                               "your context, or pass --allow-remote if you trust that address.")
     _refuse_remote_imports(document, source_name, allow_remote)
     refuse_term_loops(document, source_name, tree.key_positions)
+    refuse_unreadable_ids(document, source_name, tree.key_positions)
     if not uses:
         return document, None
     context = bundled_context()["@context"]
@@ -506,7 +508,7 @@ class _Preparer:
                 self._refuse_key_in_words(node, key)
             if key == "@type" or self.context.get(key) == "@type":
                 for written in (value if isinstance(value, list) else [value]):
-                    if isinstance(written, str) and ":" not in written and _NOT_IN_AN_IRI.search(written):
+                    if isinstance(written, str) and _NOT_IN_AN_IRI.search(written):
                         self._refuse_key_in_words(node, key, written)
             if iri:
                 where = self.tree.key_positions.get((id(node), key), position)
@@ -533,7 +535,8 @@ class _Preparer:
             what, hint = "type", ("Types are evkg class names, written as one word (EVProduct, EVPreparation, "
                                   "CellCultureSource, MarkerResult); docs/vocabulary.md lists them all.")
         loose = {loose_name(n): n for n in names}
-        meant = loose.get(loose_name(written)) or next(iter(get_close_matches(loose_name(written), loose, 1, 0.8)), None)
+        local = loose_name(written if type_written is None else written.removeprefix("evkg:"))
+        meant = loose.get(local) or next(iter(get_close_matches(local, loose, 1, 0.8)), None)
         meant = loose.get(meant, meant)
         line, column = self.tree.key_positions.get((id(node), key), (None, None))
         raise InputError(f"has the {what} {shortened(visible(repr(written)), 60)}, which holds a space or a "
