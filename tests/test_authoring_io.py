@@ -640,3 +640,18 @@ def test_a_control_character_or_a_wide_encoding_is_named_with_its_place(tmp_path
     out = capsys.readouterr()
     said = out.out + out.err
     assert f"{path}{words}" in said and "<unicode string>" not in said and "Traceback" not in said, said
+
+
+def test_convert_says_that_the_comments_of_the_file_are_not_carried_over(tmp_path, capsys):
+    """A YAML or Turtle file's comments (a person's notes beside the facts) were dropped without a word."""
+    noted = tmp_path / "noted.yaml"
+    noted.write_text("id: k\ntype: EVProduct\nlabel: K  # working name\n# TODO: ask QA about potency\n"
+                     "intendedUse: Treatment\n", encoding="utf-8")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("id: k\ntype: EVProduct\nlabel: K\nintendedUse: Treatment\n", encoding="utf-8")
+    code, out, err = run_cli("convert", str(noted), "--to", "ttl", capsys=capsys)
+    assert code == 0 and 'rdfs:label "K"' in out
+    assert err.startswith(f"note: the comments (# …) of {noted} are not carried over"), err
+    assert "rdfs:comment in Turtle" in err
+    code, out, err = run_cli("convert", str(plain), "--to", "ttl", capsys=capsys)
+    assert code == 0 and err == "", err

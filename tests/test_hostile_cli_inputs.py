@@ -123,3 +123,18 @@ def test_options_that_may_repeat_still_do(capsys):
     code, _, err = run(capsys, "query", "products-by-category", "-p", "jurisdiction=EU", "--param",
                        "jurisdiction=US")
     assert code == 2 and "the parameter 'jurisdiction' is given twice" in err     # the query's own words
+
+
+E1 = "examples/valid/e1-ucmsc-sev-neonatal-lung.ttl"
+
+
+@pytest.mark.parametrize("args", [("check", E1, "--format", "x" * 5000), ("check", E1, "--format=" + "x" * 5000),
+                                  ("check", E1, "--jobs", "9" * 5000 + "x"), ("check", E1, "--" + "y" * 5000),
+                                  ("query", "ev-role", "--param", "x" * 5000)])
+def test_a_pasted_page_as_an_option_value_is_quoted_shortened_in_the_usage_error(capsys, args):
+    """A 5,000-character value for --format (or --param) was echoed whole in the error, filling the screen."""
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    error = err.strip().splitlines()[-1]
+    assert error.lower().startswith("error: ") and len(error) < 300, error[:400]
+    assert "..." in error and ("x" * 60 in error or "y" * 60 in error or "9" * 60 in error), error

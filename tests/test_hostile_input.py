@@ -315,7 +315,45 @@ def test_a_literal_outside_its_datatype_is_a_finding_not_a_traceback(tmp_path):
     findings = [r for p in json.loads(done.stdout)["files"][0]["products"] for r in p["results"]]
     assert any(r["constraint"] == "S-sizeCutoffNm" and r["value"] == "abc" for r in findings), findings
     done = evkg("convert", path, "--to", "ttl")
-    assert done.returncode == 0 and done.stderr.decode() == "" and b'"abc"^^xsd:decimal' in done.stdout
+    assert done.returncode == 0 and b'"abc"^^xsd:decimal' in done.stdout
+    # nothing on stderr but the note that the file's comments are not carried over
+    assert [line[:24] for line in done.stderr.decode().splitlines()] in ([], ["note: the comments (# …)"])
+
+
+PRODUCT = {"@id": "http://example.org/p", "@type": "https://w3id.org/evkg#EVProduct"}
+
+
+@pytest.mark.parametrize("name, document, words", [
+    ("loop.jsonld", {"@context": {"a": "b", "b": "a"}, **PRODUCT, "a": "v"},
+     ["line 1, column 15", "in a loop ('a' \u2192 'b' \u2192 'a')", "Give 'a' a full IRI"]),
+    ("prefix-loop.jsonld", {"@context": {"a": "a:x"}, **PRODUCT, "a": "v"}, ["in a loop ('a' \u2192 'a')"]),
+    ("chain.jsonld", {"@context": {**{f"t{i}": f"t{i + 1}" for i in range(3000)}, "t3000": "http://e/p"},
+                      **PRODUCT, "t0": "v"}, ["through a chain of more than 64 other terms"]),
+    ("nested.jsonld", {"@context": [{"b": "a:y"}, {"a": "http://e/"}], **PRODUCT,
+                       "http://e/q": {"@context": {"a": "b:z"}, "@id": "http://e/q", "b": 1}},
+     ["its @context terms are defined through one another", "Define each term of your @context by its full IRI"]),
+])
+def test_json_ld_terms_defined_through_one_another_are_named_not_a_recursion_error(tmp_path, name, document, words):
+    """Such a context was refused with "is not valid JSON-LD: maximum recursion depth exceeded" and no hint."""
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    done = evkg("check", path)
+    assert_refused(done, name, *words)
+    assert "recursion" not in done.stdout.decode() + done.stderr.decode()
+
+
+@pytest.mark.parametrize("node, words", [
+    ({"evkg:hasEVComponent": {"@id": "http://example.org/q", "@type": "evkg:EV Preparation"}},
+     "gives a type (@type) the value 'evkg:EV Preparation'"),
+    ({"evkg:hasEVComponent": {"@id": "http://example.org/q r", "evkg:particleKind": {"@id": "evkg:SmallEV"}}},
+     "gives a node name (@id) the value 'http://example.org/q r'")])
+def test_a_json_ld_name_with_a_space_is_named_not_dropped(tmp_path, node, words):
+    """rdflib dropped such a type, or the whole node it names, without a word."""
+    path = tmp_path / "spaced.jsonld"
+    path.write_text(json.dumps({"@context": {"evkg": "https://w3id.org/evkg#"}, **PRODUCT, **node}), encoding="utf-8")
+    for command in (("check",), ("convert", "--to", "ttl")):
+        done = evkg(command[0], path, *command[1:])
+        assert_refused(done, "spaced.jsonld, line 1, column ", words, "so a JSON-LD reader would drop it")
 
 
 LONG_NUMBER = "9" * 5000        # more digits than Python's int() converts (4,300 by default)

@@ -5,6 +5,7 @@ lie; JSON keeps the exact value (escaped by JSON)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,16 +71,16 @@ def test_json_reports_keep_the_exact_value_with_nothing_invisible_in_the_text(ho
 
 
 def test_an_error_message_shows_the_characters_of_a_hostile_value_escaped(tmp_path):
-    """A YAML value with ESC and an override that makes an invalid IRI: the message names it, escaped, on the
-    report and on standard error."""
+    """A YAML value with ESC and an override where a listed name is needed: the finding at its line names it,
+    escaped (it made the whole file unreadable, as an invalid IRI)."""
     text = GOOD_YAML.read_text(encoding="utf-8").replace(
         "routeOfAdministration: Intravenous", 'routeOfAdministration: "Intra\\u202evenous\\e[2K"')
     path = tmp_path / "route.yaml"
     path.write_text(text, encoding="utf-8")
-    for fmt, stream in (("text", "stdout"), ("json", "stderr")):
+    for fmt in ("text", "json"):
         done = evkg("check", "-q", "-f", fmt, path)
-        shown = getattr(done, stream).decode("utf-8")
-        assert done.returncode == 2, shown
+        shown = done.stdout.decode("utf-8")
+        assert done.returncode == 1, shown          # told at its line as a finding; the file stays readable
         _nothing_obeyed(done.stdout.decode("utf-8") + done.stderr.decode("utf-8"))
         assert "Intra\\u202evenous\\x1b[2K" in shown or "Intra\\u202evenous\\u001b[2K" in shown, shown
 
@@ -195,3 +196,30 @@ def test_a_product_typed_with_a_look_alike_letter_is_told_which_letter(tmp_path)
     assert answer.returncode == 2, out
     assert "evkg:EV\\u03a1roduct is not an evkg class (did you mean evkg:EVProduct" in out
     assert "GREEK CAPITAL LETTER RHO" in out and "EV\u03a1roduct" not in out
+
+
+MARKUP_LABEL = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![t](http://tracker.example/p.gif)"
+E6 = ROOT / "examples" / "valid" / "e6-msc-ev-sirna-ibd.ttl"
+
+
+@pytest.mark.parametrize("args", [("check", "-q", "-f", "markdown"), ("check", "-q", "--explain", "-f", "markdown"),
+                                  ("explain", "-f", "markdown"),
+                                  ("whatif", "--rules", "eu-reform-proposal-2023", "--no-curated", "--no-examples",
+                                   "-f", "markdown")])
+def test_a_label_written_as_html_or_a_link_is_shown_not_obeyed_in_markdown(tmp_path, args):
+    """A Markdown report carried a description's label as it was written: rendered, "<img onerror=…>" ran and
+    "[click](javascript:…)" became a link in the reviewer's page."""
+    text = E6.read_text(encoding="utf-8")
+    real = "Example E6: immortalised MSC-line EVs loaded with synthetic TNF siRNA for inflammatory bowel disease"
+    assert f'"{real}"' in text
+    path = tmp_path / "e6<b>.ttl"
+    path.write_text(text.replace(f'"{real}"', json.dumps(MARKUP_LABEL)), encoding="utf-8")
+    done = evkg(*args, path)
+    out = done.stdout.decode("utf-8")
+    assert done.returncode in (0, 1), done.stderr.decode()[-2000:]
+    assert "&lt;img src=x onerror=alert(1)>" in out, out[:3000]
+    out = re.sub(r"(?ms)^(`{3,})text\n.*?^\1$", "", out)        # in a fenced block nothing is markup
+    assert "<img" not in out, out[:3000]
+    assert not re.search(r"(?<!\\)\]\(", out), out[:3000]          # no "](" left to close a link or image
+    # the file name is shown as written only inside a code span, where nothing is markup
+    assert not [line for line in out.splitlines() if "<b>" in line and not re.match("#+ `", line)], out[:3000]

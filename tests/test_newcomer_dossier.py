@@ -234,3 +234,35 @@ def test_a_misspelt_key_is_never_offered_the_vocabularys_own_bookkeeping(written
     offered = closest_evkg_names(written, as_property=True)
     assert bookkeeping not in offered
     assert meant is None or meant in offered
+
+
+def test_a_fact_written_so_no_rule_can_read_it_is_asked_for_not_called_beyond_the_law(tmp_path, capsys):
+    # "no" where true or false is needed is stated, but no rule can read it: the question it decides must
+    # ask for the fact again, naming what was written, not say that no missing fact could change it
+    example = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.yaml").read_text(encoding="utf-8")
+    assert "\nannexI3Indication: false\n" in example
+    text = example.replace("\nannexI3Indication: false\n", "\nannexI3Indication: no\n")
+    _, out, _ = run(capsys, "check", write(tmp_path, "e1.yaml", text))
+    eu = out.split("European Union:", 1)[1].split("United States:", 1)[0]
+    question = eu.split("is the centralised procedure mandatory? — undecided\n", 1)[1].splitlines()[0]
+    assert "no missing fact could change that" not in question, question
+    assert question.strip().startswith('add: The value stated, "no", is not true or false, so no rule can read it'), question
+    assert "(annexI3Indication)" in question, question
+    _, derivation, _ = run(capsys, "explain", tmp_path / "e1.yaml")
+    answer = derivation.split("Q: EU: is the centralised procedure mandatory?\n", 1)[1].splitlines()[0]
+    assert "or states them with values no rule can read" in answer, answer
+
+
+@pytest.mark.parametrize("written", ['"no"', '"false"', '"0"^^xsd:integer', '"no"@en'])
+def test_text_where_true_or_false_is_needed_in_turtle_is_asked_for_again(tmp_path, capsys, written):
+    # a Turtle author's quoted "no" is text, not false: no rule reads it, so the question it decides asks for
+    # that fact again (it asked only for the other facts, as if annexI3Indication had been given)
+    example = (ROOT / "examples" / "valid" / "e1-ucmsc-sev-neonatal-lung.ttl").read_text(encoding="utf-8")
+    assert "evkg:annexI3Indication false ;" in example
+    text = example.replace("evkg:annexI3Indication false ;", f"evkg:annexI3Indication {written} ;")
+    _, out, _ = run(capsys, "check", write(tmp_path, "e1.ttl", text))
+    eu = out.split("European Union:", 1)[1].split("United States:", 1)[0]
+    question = eu.split("is the centralised procedure mandatory? — undecided\n", 1)[1].split("\n      ", 1)[0]
+    shown = written.split('"')[1]
+    assert f'add: The value stated, "{shown}", is not true or false, so no rule can read it' in question, question
+    assert "(evkg:annexI3Indication)" in question, question

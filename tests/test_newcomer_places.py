@@ -41,3 +41,17 @@ def test_jsonl_findings_name_their_line_and_key_as_json_does(capsys, tmp_path):
     assert route["line"] == 3
     code, out, _ = run(capsys, "check", "-q", "-f", "json", path)
     assert json.loads(out)["files"][0]["products"][0]["results"] == product["results"]
+
+
+def test_preparation_facts_written_on_a_product_without_a_preparation_are_named_not_dropped(capsys, tmp_path):
+    """particleKind and hasSource written on the product itself were read by no check or rule, and the finding
+    about the missing vesicle preparation did not say that they had been written at all."""
+    text = ("id: c-ev\ntype: EVProduct\nlabel: C\nintendedUse: Treatment\nparticleKind: SmallEV\n"
+            "hasSource:\n  type: CellCultureSource\n  producerCellType: CL:0000134\n")
+    code, out, _ = run(capsys, "check", "--format", "json", write(tmp_path, "c.yaml", text))
+    assert code == 1
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    lacking = next(r for r in results if r["constraint"] == "F-hasEVComponent")
+    assert lacking["message"].endswith(" You gave hasSource and particleKind on C itself, where no check or rule "
+                                       "reads them: they describe the vesicle preparation, so move them into that "
+                                       "node."), lacking["message"]

@@ -248,3 +248,56 @@ def test_an_unknown_key_is_answered_with_the_keys_of_its_own_kind_of_node_first(
              for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "TERM-01"}
     assert hints["cargo"].startswith("loadedCargo or hasNoLoadedCargo")
     assert hints["kind"].startswith("cargoKind")
+
+
+@pytest.mark.parametrize("written", ["IL-6>10", "OA{knee}", "50%", "Crohn`s", "GvHD\\\\grade", "x^2"])
+def test_a_one_word_text_with_a_character_no_iri_holds_is_told_at_its_line(capsys, tmp_path, written):
+    """Such a value where a term is needed was read as an evkg name, an invalid IRI, and the whole file was
+    refused with "holds an IRI that is not valid: <https://w3id.org/evkg#IL-6>10>" and no line."""
+    shown = written.replace("\\\\", "\\")
+    report = check_json(capsys, tmp_path, HEAD + f'intendedUse: Treatment\nindication: "{written}"\n')
+    assert report["error"] is None, report["error"]
+    finding = next(r for p in report["products"] for r in p["results"] if r["path"].endswith("#indication"))
+    assert finding["constraint"] == "TERM-06" and finding["line"] == 5, finding
+    assert f'The indication is the text "{shown}"' in finding["message"], finding["message"]
+
+
+@pytest.mark.parametrize("key, line, meant", [("intended use", 4, " Did you mean intendedUse?"),
+                                              ("    Particle Kind", 6, " Did you mean particleKind?"),
+                                              ("IL-6>10", 4, "")])
+def test_a_key_written_in_words_is_named_at_its_line_with_the_key_it_stands_for(capsys, tmp_path, key, line, meant):
+    """`intended use: Treatment` made the whole file unreadable with "holds an IRI that is not valid:
+    <https://w3id.org/evkg#intended use>", naming no line and no key."""
+    text = HEAD + (f"{key.strip()}: Treatment\n" if not key.startswith(" ") else
+                   f"hasEVComponent:\n  - type: EVPreparation\n{key}: SmallEV\n")
+    code, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    assert code == 2
+    assert (f"knee.yaml, line {line}, column {len(key) - len(key.lstrip()) + 1}: has the key '{key.strip()}', "
+            f"which holds a space or a character no key of a description has.{meant} Keys are single words") in out, out
+    assert "not valid" not in out
+
+
+@pytest.mark.parametrize("text, line, column, written, meant", [
+    ("id: k\ntype: EV Product\n", 2, 1, "EV Product", " Did you mean EVProduct?"),
+    (HEAD + "hasEVComponent:\n  - type: EV preparation\n    particleKind: SmallEV\n", 5, 5, "EV preparation",
+     " Did you mean EVPreparation?")])
+def test_a_type_written_in_words_is_named_at_its_line_not_dropped(capsys, tmp_path, text, line, column, written,
+                                                                  meant):
+    """`type: EV preparation` was dropped without a word (the node was read as untyped), and `type: EV Product`
+    gave only "describes no product"."""
+    code, out, _ = run(capsys, "check", write(tmp_path, "knee.yaml", text))
+    assert code == 2
+    assert (f"knee.yaml, line {line}, column {column}: has the type '{written}', which holds a space or a "
+            f"character no type of a description has.{meant} Types are evkg class names") in out, out
+
+
+@pytest.mark.parametrize("written, told", [("1,5", " Write it as 1.5, with a decimal point."),
+                                           ("1,5 nm", " Write the number alone (1.5) and the unit on its own "
+                                                      "(unit Nanometre).")])
+def test_a_decimal_comma_is_not_read_as_a_number_followed_by_its_unit(capsys, tmp_path, written, told):
+    """"1,5" was told both to write 1.5 and to write "the number alone (1)" with ",5" as its unit."""
+    file = check_json(capsys, tmp_path, HEAD + f"hasEVComponent:\n  - type: EVPreparation\n"
+                                               f"    sizeCutoffNm: {written}\n")
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"].endswith("/sizeCutoffNm")]
+    assert messages and all(m.endswith(told) for m in messages), messages
+    assert not any("(1)" in m for m in messages), messages

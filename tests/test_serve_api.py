@@ -637,3 +637,15 @@ def test_check_of_yaml_names_the_line_and_key_of_each_finding_as_the_cli_does(se
 def test_a_repeated_empty_or_unknown_parameter_is_refused_not_replaced(server, path, words):
     response = server.get(path, headers={"Accept": "application/json"})
     assert response.status_code == 400 and words in response.json()["message"], response.text[:300]
+
+
+def test_a_pasted_page_as_a_format_is_quoted_shortened_in_the_error(server):
+    """A 5,000-character format of a starting description or an upload was echoed whole in the message."""
+    page = "x" * 5000
+    new = server.get("/api/new", params={"kind": "msc-ev", "format": page})
+    upload = server.post("/check", files={"file": ("mine.ttl", b"@prefix x: <http://x/> .", "text/turtle")},
+                         data={"format": page})
+    for response in (new, upload):
+        assert 400 <= response.status_code < 500, response.text[:300]
+        message = response.json()["message"]
+        assert "x" * 50 in message and len(message) < 300, message[:400]

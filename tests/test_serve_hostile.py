@@ -139,6 +139,50 @@ def test_a_variable_or_property_named_service_is_no_federated_query(server, quer
     assert assert_json_error(remote, 403)["error"] == "remote-refused"
 
 
+def test_a_query_page_of_thousands_of_rows_is_built_outside_the_server_process(server):
+    """The HTML table of a query's answer was built and rendered in the server process: 6,000 rows took some
+    0.4 s of its CPU, during which no other client was answered. The table is now made in the query worker."""
+    wanted = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 6000"
+    pages = [("/sparql", {"query": wanted, "format": "html"}),
+             ("/queries/ev-role", {"role": "ActiveSubstanceRole", "format": "html"})]
+    first = server.get(pages[0][0], params=pages[0][1])
+    assert first.status_code == 200 and first.text.count("<tr>") == 6001, first.text[:300]
+    assert '<td><a href="/terms/evkg:' in first.text and "<html" in first.text
+    named = server.get(pages[1][0], params=pages[1][1])
+    assert named.status_code == 200 and "<th scope=\"col\">Product</th>" in named.text, named.text[:300]
+    before = _server_cpu_seconds(server)
+    for _ in range(6):
+        assert server.get("/sparql", params={"query": wanted, "format": "html"}).status_code == 200
+    assert _server_cpu_seconds(server) - before < 0.6
+
+
+def test_a_client_that_stops_reading_its_answer_is_dropped_with_the_answer(server):
+    """A client that asked for a 28 MB answer and read none of it held the answer in the server's memory for as
+    long as it kept the connection open; now it must read some of it in every --read-timeout (1 s here)."""
+    from urllib.parse import urlencode
+
+    query = urlencode({"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000", "format": "csv"})
+    whole = len(server.get(f"/sparql?{query}").content)
+    assert whole > 20_000_000
+    reader = socket.socket()
+    reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    reader.connect((server.base_url.host, server.base_url.port))
+    reader.sendall(f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert reader.recv(12) == b"HTTP/1.1 200"
+    time.sleep(4)                        # reads nothing, far longer than the read timeout
+    received = 12
+    reader.settimeout(10)
+    try:
+        while chunk := reader.recv(1 << 20):
+            received += len(chunk)
+    except ConnectionResetError:
+        pass
+    finally:
+        reader.close()
+    assert received < whole / 2, (received, whole)
+    assert server.get("/health").status_code == 200
+
+
 def _server_peak_memory_kb(server, reset: bool = False) -> int:
     """The peak resident memory of the server's main process (VmHWM) from /proc; ``reset``: from now on."""
     import os

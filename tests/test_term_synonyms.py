@@ -87,3 +87,19 @@ def test_the_help_says_what_the_search_finds(capsys):
     code, out, _ = run(capsys, "terms", "search", "--help")
     assert code == 0
     assert "abbreviation" in out and "evkg's own values" in out and "--for particleKind" in out
+
+
+@pytest.mark.parametrize("words, curie", [("CD-63", "uniprot:P08962"), ("CD 63", "uniprot:P08962"),
+                                          ("TSG 101", "uniprot:Q99816"), ("HEK-293T", "CVCL:0063")])
+def test_a_name_written_with_a_space_or_hyphen_before_its_number_is_found(capsys, words, curie):
+    """"CD-63" or "TSG 101" found nothing, and the check's finding sent the user to exactly that search."""
+    assert hits(capsys, words)[0]["curie"] == curie
+
+
+def test_the_check_offers_the_term_for_a_marker_written_cd_63(capsys, tmp_path):
+    text = ("id: k\ntype: EVProduct\nhasEVComponent:\n  - type: EVPreparation\n    markerResult:\n"
+            "      - type: MarkerResult\n        marker: CD-63\n")
+    _, out, _ = run(capsys, "check", write(tmp_path, "k.yaml", text))
+    finding = out.split("› marker\n", 1)[1].splitlines()[0]
+    assert finding.endswith("Did you mean uniprot:P08962 (CD63 antigen (CD63))? Write it as `marker: uniprot:P08962`."), \
+        finding

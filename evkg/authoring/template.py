@@ -473,6 +473,9 @@ def template_turtle(kind: str = "generic") -> str:
 def template(kind: str = "generic", fmt: str = "yaml") -> str:
     fmt = {"turtle": "ttl", "json-ld": "jsonld", "yml": "yaml"}.get(fmt, fmt)
     if fmt not in TEMPLATE_FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; use one of: {', '.join(TEMPLATE_FORMATS)}")
+        from evkg.core.safe_text import shortened, visible
+
+        raise UsageError(f"unknown format {shortened(visible(repr(fmt)), 60)}; use one of: "
+                         f"{', '.join(TEMPLATE_FORMATS)}")
     kind = kind.lower() if isinstance(kind, str) and kind.lower() in kinds() else kind      # MSC-EV for msc-ev
     return {"yaml": template_yaml, "jsonld": template_jsonld, "ttl": template_turtle}[fmt](kind)

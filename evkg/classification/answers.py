@@ -193,9 +193,11 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
         elif set(missing) <= not_reported:
             rationale = ("The sources consulted do not report the facts listed, so no rule can answer this "
                          "question yet.")
-        elif any(run.stated.undefined_values(product, prop) for prop in missing):
+        elif any(run.stated.undefined_values(product, prop) or run.stated.ill_typed_values(product, prop)
+                 for prop in missing):
             rationale = ("No rule could answer this question because the description lacks the facts listed, "
-                         "or states them with values the evkg vocabulary does not define.")
+                         "or states them with values no rule can read (a name the evkg vocabulary does not "
+                         "define, or text where a term, true or false, or a number is needed).")
         else:
             rationale = "No rule could answer this question because the description lacks the facts listed."
         outcomes.append(Outcome(
@@ -298,6 +300,18 @@ def _missing_entry(run, kb, product: str, prop: str, not_reported: set, rules) -
             "not_reported": prop in not_reported, "of": parts, "rules": sorted(rules, key=_rule_sort_key)}
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DATATYPE_WORDS = {_XSD + "boolean": "true or false", _XSD + "decimal": "a number", _XSD + "double": "a number",
+                   _XSD + "float": "a number", _XSD + "integer": "a whole number",
+                   _XSD + "nonNegativeInteger": "a whole number", _XSD + "positiveInteger": "a whole number",
+                   _XSD + "int": "a whole number", _XSD + "long": "a whole number",
+                   _XSD + "date": "a date (2024-05-31)", _XSD + "dateTime": "a date and time", _XSD + "gYear": "a year"}
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _missing_prompt(run, kb, product: str, prop: str, not_reported: set, parts=()) -> str:
     if prop in not_reported:
         whose = f" (of {'; '.join(parts)})" if parts else ""
@@ -310,6 +324,15 @@ def _missing_prompt(run, kb, product: str, prop: str, not_reported: set, parts=(
         stated = ", ".join(map(ascii_name, undefined))          # a look-alike letter shown as an escape
         return (f"The value stated ({stated}) is not a term of the evkg vocabulary, so no rule "
                 f"can read it (see the validation finding on {_local(prop)}). {prompt}")
+    unreadable = run.stated.ill_typed_values(product, prop)
+    if unreadable:
+        from evkg.core.safe_text import ascii_name
+
+        stated = " and ".join(f'"{ascii_name(_shortened(text))}", is not '
+                              f'{_DATATYPE_WORDS.get(datatype, "a value of its datatype")}'
+                              for text, datatype in unreadable)
+        return (f"The value stated, {stated}, so no rule can read it (see the validation finding on "
+                f"{_local(prop)}). {prompt}")
     return prompt
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from evkg.classification.outcomes import JURISDICTION_NAMES, STATUS_RANK, decision_rank, jurisdiction_rank
 from evkg.classification.schedule import HIERARCHY_RULE_ID
-from evkg.core.safe_text import visible
+from evkg.core.safe_text import markdown_inert, visible
 
 _STATUS_WORDS = {
     "settled": "settled: follows from the legal text for the stated facts",
@@ -158,7 +158,8 @@ def explain_document(documents, fmt: str = "text", in_form_paths=(), notes=None)
             body = without_evkg_prefix(body)
         note = (notes or {}).get(path)
         if fmt == "markdown":
-            parts.append(f"## {visible(path)}\n\n" + (f"{note}\n\n" if note else "") + _markdown(body))
+            parts.append(f"## {markdown_inert(visible(path))}\n\n" + (f"{markdown_inert(note)}\n\n" if note else "")
+                         + _markdown(body))
         else:
             parts.append(f"== {visible(path)}\n" + (f"{note}\n" if note else "") + body)
     return "\n".join(parts)
@@ -175,7 +176,7 @@ def _markdown(text: str) -> str:
     """The text derivation as Markdown: products and jurisdictions as headings, questions as list items."""
     out = []
     for line in text.splitlines():
-        stripped = line.lstrip()
+        stripped = markdown_inert(line.lstrip())
         depth = len(line) - len(stripped)
         if not stripped:
             out.append("")

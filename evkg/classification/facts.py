@@ -12,9 +12,9 @@ import pyoxigraph as ox
 
 from evkg.classification.knowledge import _jurisdiction_code, label_of
 from evkg.core.intended_use import DISEASE_CLAIM, INTENDED_USE, ROUTE, medicinal_all_the_same
+from evkg.core.lexical import well_formed
 from evkg.classification.outcomes import _IN_SCOPE, ALL_JURISDICTIONS, EVKG_NS, _sparql_term, _value, _value_words
 
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _KEY_SEGMENT = re.compile(r"[a-z][A-Za-z0-9]*(?:-([0-9]+))?")     # an unnamed part's IRI ends key or key-N
 
 
@@ -34,6 +34,45 @@ def set_aside_undefined_values(store, defined_terms, term_properties=frozenset()
     for quad in unreadable:
         store.remove(quad)
         store.add(ox.Quad(quad.subject, quad.predicate, quad.object, UNREADABLE_GRAPH))
+
+
+@functools.cache
+def _literal_kinds() -> dict[str, str]:
+    """property IRI -> the datatype IRI its literal values are read as (the evkg context's, from the ontology
+    and the shapes): boolean and numeric properties only, the kinds a rule compares."""
+    from evkg.io.context import bundled_context
+
+    context = bundled_context()["@context"]
+
+    def expanded(name: str) -> str:
+        prefix, _, local = name.partition(":")
+        base = context.get(prefix)
+        return base + local if isinstance(base, str) and local else name
+
+    kinds = {}
+    for entry in context.values():
+        if isinstance(entry, dict) and isinstance(entry.get("@id"), str) and isinstance(entry.get("@type"), str):
+            datatype = expanded(entry["@type"])
+            if datatype == _XSD + "boolean" or datatype in _NUMBERS:
+                kinds[expanded(entry["@id"])] = datatype
+    return kinds
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_NUMBERS = {_XSD + n for n in ("decimal", "integer", "double", "float", "nonNegativeInteger", "positiveInteger",
+                               "int", "long")}
+
+
+def _misread(value: ox.Literal, prop: str | None) -> bool:
+    """Whether no rule reads the literal as the property's kind of value: outside its datatype's lexical space,
+    or text ("no", "12") where true or false or a number is needed."""
+    datatype = value.datatype.value
+    if not well_formed(datatype, value.value):
+        return True
+    wanted = _literal_kinds().get(prop)
+    if wanted is None:
+        return False
+    return datatype not in _NUMBERS if wanted in _NUMBERS else datatype != wanted
 
 
 class DescriptionFacts:
@@ -145,7 +184,8 @@ class DescriptionFacts:
         if prop == INTENDED_USE and medicinal_all_the_same(*(
                 {_value(v) for v in stated.get(p, ())} for p in (INTENDED_USE, DISEASE_CLAIM, ROUTE))):
             return True         # a medicine all the same: the rules wait for the medical use it is one for
-        readable = {p for p, values in stated.items() if any(self.defined(v, p) for v in values)}
+        # "no"^^xsd:boolean or "200 nm"^^xsd:decimal is stated but no rule can read it: the fact still waits
+        readable = {p for p, values in stated.items() if any(self.readable(v, p) for v in values)}
         return not ({prop} | needs.alternatives.get(prop, set())) & readable
 
     def defined(self, value, prop: str | None = None) -> bool:
@@ -158,9 +198,16 @@ class DescriptionFacts:
                     and value.value not in self.kb.labels)
 
     def readable(self, value, prop: str | None = None) -> bool:
-        """Whether a rule can read the value: a defined name, and a true/false value written as one."""
-        return self.defined(value, prop) and not (isinstance(value, ox.Literal) and value.datatype.value == _BOOLEAN
-                                            and value.value not in ("true", "false", "1", "0"))
+        """Whether a rule can read the value: a defined name, and a literal of the kind the property takes, in
+        its datatype's lexical space (true/false written as one, a number without its unit)."""
+        return self.defined(value, prop) and not (isinstance(value, ox.Literal) and _misread(value, prop))
+
+    def ill_typed_values(self, product: str, prop: str) -> list[tuple[str, str]]:
+        """(text, datatype IRI wanted) of each value of `prop` the description states that no rule can read as
+        the property's kind of value ("no" or "no"^^xsd:boolean as true or false, "200 nm" as a number)."""
+        return sorted((v.value, _literal_kinds().get(prop, v.datatype.value))
+                      for v in self.facts.get(product, {}).get(prop, ())
+                      if isinstance(v, ox.Literal) and _misread(v, prop))
 
     def undefined_values(self, product: str, prop: str) -> list[str]:
         """The values of `prop` the description states that the evkg vocabulary does not define."""

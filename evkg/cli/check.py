@@ -196,7 +196,7 @@ def _markdown_derivations(run) -> str:
     renderer would otherwise join its indented lines into one paragraph), per file."""
     import re
 
-    from evkg.core.safe_text import visible
+    from evkg.core.safe_text import markdown_code_span, markdown_inert, visible
 
     def fenced(text: str) -> str:
         longest = max((len(run_) for run_ in re.findall(r"`+", text)), default=0)
@@ -208,9 +208,9 @@ def _markdown_derivations(run) -> str:
         texts = [p.explanation for p in file.products if p.explanation is not None]
         if not texts:
             continue
-        parts.append(f"### `{visible(file.path)}`\n")
+        parts.append(f"### {markdown_code_span(visible(file.path))}\n")
         parts += [fenced(text) for text in texts]
-        parts += [f"**Consistency error:** {visible(error)}\n" for error in file.consistency_errors]
+        parts += [f"**Consistency error:** {markdown_inert(visible(error))}\n" for error in file.consistency_errors]
     if len(parts) == 1:
         parts.append("No product was classified, so there is no derivation to give.\n")
     return "\n".join(parts)

@@ -34,6 +34,7 @@ def command(file, to_format, input_format, output, max_bytes):
     Example:
       evkg convert examples/valid/e1-ucmsc-sev-neonatal-lung.ttl --to yaml -o e1.yaml
     """
+    from evkg.core.safe_text import visible
     from evkg.io.load import load_rdf
     from evkg.io.write import serialise
 
@@ -41,6 +42,10 @@ def command(file, to_format, input_format, output, max_bytes):
         _refuse_unfit_output(file, output, to_format.lower())
     graph = load_rdf(file, input_format=input_format, max_bytes=max_bytes)
     text = serialise(graph, to_format.lower())
+    if _has_comments(file):
+        click.echo(f"note: the comments (# …) of {visible(file)} are not carried over: the converted description holds "
+                   f"its statements only. Keep {visible(file)} for them, or state a note as a fact, which is kept "
+                   "(comment: … in YAML, rdfs:comment in Turtle).", err=True)
     if output:
         from evkg.core.files import write_text_file
 
@@ -50,6 +55,20 @@ def command(file, to_format, input_format, output, max_bytes):
     else:
         click.echo(text, nl=False)
     return 0
+
+
+def _has_comments(file: str) -> bool:
+    """Whether the file (already read and accepted, so of a bounded size) holds a comment line or a comment
+    after a value: YAML and Turtle comments are no statements, so no other form keeps them."""
+    import re
+
+    if file == "-":
+        return False
+    try:
+        text = Path(file).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"(?m)^[ \t]*#|[ \t]#[ \t]", text) is not None
 
 
 # the input format each --to writes, as guess_format names it from a file extension

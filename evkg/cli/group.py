@@ -108,6 +108,21 @@ def cli():
     """
 
 
+def _shorten_echoed_arguments(exc: click.ClickException, args: list) -> None:
+    """Click quotes an invalid value back whole ("Invalid value for '--format': 'xxx…' is not one of …"): a
+    pasted page of 5,000 characters filled the screen. Each argument over 80 characters that the message
+    repeats is cut, and control characters are shown as escapes."""
+    from evkg.core.safe_text import shortened, visible_lines
+
+    given = {a for a in args if isinstance(a, str)} | {a.split("=", 1)[1] for a in args
+                                                       if isinstance(a, str) and a.startswith("-") and "=" in a}
+    message = exc.message
+    for value in sorted(given, key=len, reverse=True):
+        if len(value) > 80:
+            message = message.replace(value, shortened(value, 80))
+    exc.message = visible_lines(message)
+
+
 def main(argv=None) -> int:
     """Entry point: 0 conforms, 1 does not conform, 2 bad input or usage, 3 internal error."""
     from evkg.core.errors import EvkgError
@@ -134,6 +149,7 @@ def main(argv=None) -> int:
         click.echo("Aborted.", err=True)
         return 2
     except click.ClickException as exc:
+        _shorten_echoed_arguments(exc, args)
         exc.show()
         return 2
     except EvkgError as exc:

@@ -10,6 +10,7 @@ import click
 from evkg.cli.options import (DEFAULT_STORE_WORDS, NamedPath, Seconds, format_for_output, format_option,
                                output_option, write_output)
 from evkg.core.errors import UsageError
+from evkg.core.safe_text import shortened
 
 
 def _extra_words(name: str, extra: tuple[str, ...]) -> str:
@@ -47,10 +48,10 @@ def parse_params(pairs: tuple[str, ...], query_name: str | None = None) -> dict[
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--param {pair!r} is not name=value; write it like --param "
+            raise UsageError(f"--param {shortened(repr(pair), 80)} is not name=value; write it like --param "
                              f"{_param_example(query_name, pair)}")
         if name.strip() in params:
-            raise UsageError(f"the parameter {name.strip()!r} is given twice")
+            raise UsageError(f"the parameter {shortened(repr(name.strip()), 80)} is given twice")
         params[name.strip()] = value
     return params
 

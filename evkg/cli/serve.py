@@ -29,7 +29,8 @@ from evkg.web import MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT
               metavar="BYTES", help="Largest answer sent at once (a check's report, a query's results); past it "
                                     "the work is stopped with 413.")
 @click.option("--read-timeout", type=Seconds(min=0.1), default=10.0, show_default=True, metavar="S",
-              help="Seconds allowed for a request's headers, and again for its body.")
+              help="Seconds allowed for a request's headers, and again for its body; a client reading less than 64 KB "
+                   "of its answer in that time is disconnected.")
 @click.option("--max-connections-per-client", "per_client", type=click.IntRange(1, MAX_CONNECTIONS),
               default=MAX_CONNECTIONS_PER_CLIENT, show_default=True, metavar="N",
               help=f"Connections one client address (an IPv6 client: its /64 network) may hold open at once (of "

@@ -81,6 +81,23 @@ def visible_lines(text) -> str:
                           else _escape(m.group()), text)
 
 
+_TAG_OPENER = re.compile(r"<(?!https?://[^\s<>]*>)")
+
+
+def markdown_inert(text: str) -> str:
+    """Text for a Markdown report that a renderer shows, never obeys: a '<' that does not open an http(s)
+    link is written &lt; (a description's label "<script>…" or "<img onerror=…>" is no HTML; neither is
+    <javascript:…> a link), and "](" is escaped so that "[see](javascript:…)" or "![](http://tracker)" is no
+    link or image."""
+    return _TAG_OPENER.sub("&lt;", text).replace("](", "\\](")
+
+
+def markdown_code_span(text: str) -> str:
+    """Text as a Markdown code span that a backtick in it cannot close early."""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if len(fence) > 1 else f"`{text}`"
+
+
 def shortened(text: str, limit: int = 80) -> str:
     """Text to quote back in a message, cut to `limit` characters: a pasted page is not echoed back whole."""
     return text if len(text) <= limit else text[:limit - 3] + "..."

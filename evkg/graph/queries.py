@@ -349,7 +349,10 @@ def run_serialized(name: str, fmt: str, store=None, endpoint: str | None = None,
     from evkg.graph.query_forms import refuse_unfit_format
 
     if fmt not in OUTPUT_FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
+        from evkg.core.safe_text import shortened, visible
+
+        raise UsageError(f"unknown format {shortened(visible(repr(fmt)), 60)}; choose one of "
+                         f"{', '.join(OUTPUT_FORMATS)}")
     text = prepared_text(name, params)
     refuse_unfit_format(text, fmt, f"the query {name}")
     target = open_target(store, endpoint, timeout, progress)

@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError, line_and_column
 from evkg.io.rdf import parse_as_written
-from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint
+from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint, too_deep_to_read
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
 
@@ -173,6 +173,9 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
     except json.JSONDecodeError as exc:
         raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
                          column=exc.colno) from exc
+    except RecursionError:
+        reason, hint = too_deep_to_read(_FORMAT_NAMES[fmt_name])
+        raise InputError(reason, path=source_name, hint=hint) from None
     except Exception as exc:  # rdflib raises many types; turn each into a located message
         _refuse_long_integer_at(exc, text, source_name)
         line, column, reason = _locate(exc, text)

@@ -25,3 +25,15 @@ def prefix_hint(reason: str) -> str:
     if not iri or iri.startswith("@"):             # `id:`, `type:`: keywords of the YAML form, not prefixes
         return ""
     return f"Declare the prefix at the top of the file: @prefix {found.group(1)}: <{iri}> ."
+
+
+def too_deep_to_read(format_name: str) -> tuple[str, str]:
+    """(reason, hint) for a file whose reader went deeper than Python allows; in JSON-LD, after the nesting
+    check, that is terms of @context objects defined through one another (across nested contexts)."""
+    if format_name == "JSON-LD":
+        return ("could not be read as JSON-LD: its @context terms are defined through one another more deeply "
+                "than evkg follows (a loop, or a long chain, across nested @context objects).",
+                "Define each term of your @context by its full IRI, or by a CURIE whose prefix is defined by "
+                "an IRI.")
+    return (f"is structured too deeply to read as {format_name}.",
+            "Describe deep structures with named nodes instead of nesting them.")

@@ -18,6 +18,7 @@ JSON readers share this position bookkeeping and these refusals.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -28,6 +29,7 @@ import yaml
 from evkg.core.errors import InputError
 from evkg.io.context import CONTEXT_URL, bundled_context, loosely_named_value
 from evkg.io.ids import BlockIds
+from evkg.io.jsonld_terms import refuse_term_loops, refuse_unreadable_ids
 from evkg.io.numbers import (TOO_SMALL_HINT, NumberTooLong, WrittenNumber, finite_number_reader, refuse_long_integer,
                               shown_number, vanishes, whole_number_reader)
 from evkg.io.yaml_errors import yaml_error_place
@@ -44,6 +46,8 @@ _SPECIAL_FLOAT = {".inf", "-.inf", "+.inf", ".nan", ".Inf", ".NaN", ".INF", ".NA
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+# what no IRI holds (RFC 3987): white space, < > " { } | \ ^ `, control characters, a % without two hex digits
+_NOT_IN_AN_IRI = re.compile(r'[\s<>"{}|\\^`\x00-\x1f\x7f]|%(?![0-9A-Fa-f]{2})')
 _NUMERIC_TYPES = {"xsd:decimal", "xsd:integer", "xsd:double", "xsd:float", "xsd:nonNegativeInteger",
                   "xsd:positiveInteger"}
 
@@ -346,6 +350,8 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
         if json_ld and any(str(key).startswith("@") for item in document for key in item):
             _resolve_evkg_contexts(document)
             _refuse_remote_imports(document, source_name, allow_remote)
+            refuse_term_loops(document, source_name, tree.key_positions)
+            refuse_unreadable_ids(document, source_name, tree.key_positions)
             return document, None
         document = {"graph": document}
     if document is None or document == {}:               # '---' alone, 'null', '{}'
@@ -365,6 +371,8 @@ def to_jsonld(document, tree: _Tree, source_name: str, *, allow_remote: bool = F
                          hint=f"Use the evkg context ({CONTEXT_URL}, read from the copy evkg ships), inline "
                               "your context, or pass --allow-remote if you trust that address.")
     _refuse_remote_imports(document, source_name, allow_remote)
+    refuse_term_loops(document, source_name, tree.key_positions)
+    refuse_unreadable_ids(document, source_name, tree.key_positions)
     if not uses:
         return document, None
     context = bundled_context()["@context"]
@@ -452,7 +460,8 @@ class _Preparer:
 
     def vocab_value(self, key: str, text: str):
         """A string value of an IRI-valued key as the context reads it, except an ontology ID written OBO-style
-        (CL_0002570) or in other case (cl:0002570): that term; and text with spaces: text, for the checks."""
+        (CL_0002570) or in other case (cl:0002570): that term; and text with spaces, or with a character no IRI
+        holds: text, for the checks."""
         entry = self.context.get(key)
         scoped = entry.get("@context") if isinstance(entry, dict) else None
         if text in (scoped or {}) or text in self.context:
@@ -467,7 +476,7 @@ class _Preparer:
             iri = iri_for_identifier(text)
             if iri is not None:
                 return iri
-        if re.search(r"\s", text):
+        if _NOT_IN_AN_IRI.search(text):     # `IL-6>10`, `50%`: text, not a name that would make the file unreadable
             return {"@value": text}
         return text
 
@@ -495,11 +504,44 @@ class _Preparer:
             self.map.nodes[iri] = Located(position[0], position[1], pointer)
         for key, value in node.items():
             key_pointer = f"{pointer}/{key}"
+            if not key.startswith("@") and key not in self.context and _NOT_IN_AN_IRI.search(key):
+                self._refuse_key_in_words(node, key)
+            if key == "@type" or self.context.get(key) == "@type":
+                for written in (value if isinstance(value, list) else [value]):
+                    if isinstance(written, str) and _NOT_IN_AN_IRI.search(written):
+                        self._refuse_key_in_words(node, key, written)
             if iri:
                 where = self.tree.key_positions.get((id(node), key), position)
                 self.map.keys.setdefault((iri, self.key_iri(key)), Located(where[0], where[1], key_pointer))
             out[key] = self.value(key, value, iri, key_pointer)
         return out
+
+    def _refuse_key_in_words(self, node: dict, key: str, type_written: str | None = None) -> None:
+        """A key written in words (`intended use:`), or a type (`type: EV preparation`), names no property or
+        class and makes no IRI: said at its line, with the name it stands for, instead of the whole file being
+        refused as holding an invalid IRI (a key) or the type being dropped without a word."""
+        from difflib import get_close_matches
+
+        from evkg.core.safe_text import shortened, visible
+        from evkg.io.context import loose_name
+
+        written = key if type_written is None else type_written
+        if type_written is None:
+            names = [k for k in self.context if k[:1].isalpha() and k[:1].islower()]
+            what, hint = "key", ("Keys are single words in camelCase, as `evkg new` writes them (intendedUse, "
+                                 "particleKind); docs/vocabulary.md lists them all.")
+        else:
+            names = _class_names()
+            what, hint = "type", ("Types are evkg class names, written as one word (EVProduct, EVPreparation, "
+                                  "CellCultureSource, MarkerResult); docs/vocabulary.md lists them all.")
+        loose = {loose_name(n): n for n in names}
+        local = loose_name(written if type_written is None else written.removeprefix("evkg:"))
+        meant = loose.get(local) or next(iter(get_close_matches(local, loose, 1, 0.8)), None)
+        meant = loose.get(meant, meant)
+        line, column = self.tree.key_positions.get((id(node), key), (None, None))
+        raise InputError(f"has the {what} {shortened(visible(repr(written)), 60)}, which holds a space or a "
+                         f"character no {what} of a description has." + (f" Did you mean {meant}?" if meant else ""),
+                         path=self.source_name, line=line, column=column, hint=hint)
 
     def _own_line(self, node: dict, id_key: str | None) -> tuple[int, int]:
         """Where a block names itself (its id, type or label key, the first written): a fact missing from it is
@@ -531,6 +573,18 @@ class _Preparer:
         if coerced in _NUMERIC_TYPES and isinstance(value, (int, float)) and not isinstance(value, bool):
             return lexical_form(value, coerced)
         return value
+
+
+@functools.cache
+def _class_names() -> list[str]:
+    """The local names of the evkg classes: what a `type:` is written as."""
+    from rdflib import OWL, RDF
+
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG
+
+    return sorted(str(c)[len(str(EVKG)):] for c in resources.ontology_graph().subjects(RDF.type, OWL.Class)
+                  if str(c).startswith(str(EVKG)))
 
 
 def _written_number(value: bool | int | float) -> str:

@@ -8,7 +8,7 @@ import json
 from evkg.classification.outcomes import (JURISDICTION_NAMES, decision_rank, jurisdiction_rank, outcome_dict,
                                            standing)
 from evkg.core.namespaces import EVD, EVKG
-from evkg.core.safe_text import json_visible, visible
+from evkg.core.safe_text import json_visible, markdown_code_span, markdown_inert, visible
 from evkg.report.open_questions import missing_line, open_question_lines, waiting_for_facts
 
 REPORT_FORMATS = ("text", "json", "markdown", "html", "ttl")
@@ -305,13 +305,13 @@ def _found(value):
 
 
 def _md(text) -> str:
-    return visible(str(text or "").replace("|", "\\|").replace("\n", " "))
+    return markdown_inert(visible(str(text or "").replace("|", "\\|").replace("\n", " ")))
 
 
 def to_markdown(run) -> str:
     out = ["# evkg check report", ""]
     for file in run.files:
-        out.append(f"## `{visible(file.path)}`")
+        out.append(f"## {markdown_code_span(visible(file.path))}")
         out.append("")
         if file.error:
             out += [f"**Error:** {_md(file.error)}", ""]

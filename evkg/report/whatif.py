@@ -9,7 +9,7 @@ import csv
 import io
 import json
 
-from evkg.core.safe_text import visible
+from evkg.core.safe_text import markdown_inert, visible
 
 WHATIF_FORMATS = ("text", "json", "markdown", "csv")
 
@@ -89,7 +89,7 @@ def render_json(run) -> str:
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return markdown_inert(str(text).replace("|", "\\|").replace("\n", " "))
 
 
 def render_markdown(run) -> str:

@@ -283,9 +283,12 @@ class TermIndex:
         if not needle:
             return []
         as_iri = iri_for_identifier(text) or (text.strip() if text.strip().startswith("http") else None)
+        # "CD 63", "TSG-101", "HEK-293T" as the names are written: CD63, TSG101, HEK293T
+        joined = re.sub(r"(?<=[a-z])[\s-]+(?=[0-9])|(?<=[0-9])[\s-]+(?=[a-z])", "", needle)
         scored = []
         for term in stopping(self.terms.values()):      # a server's search stops at its time limit
-            score = _match_score(term, needle, as_iri)
+            scores = [_match_score(term, n, as_iri) for n in {needle, joined}]
+            score = min((s for s in scores if s is not None), default=None)
             if score is None:
                 continue
             kinds = self.kinds_of(term.iri)

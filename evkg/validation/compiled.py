@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from evkg.core import resources
+from evkg.core.lexical import LEXICAL_SPACES
 from evkg.core.sparql_patterns import needs_of
 from evkg.io.rdf import RdflibTerms
 
@@ -30,24 +31,7 @@ DATA_GRAPH = ox.NamedNode("urn:evkg:graph:submitted")
 XSD_NS = str(XSD)
 
 # Lexical forms of the XSD datatypes SPARQL 1.1 knows; a literal outside them is ill-typed (SHACL 4.1.1).
-_LEXICAL = {
-    XSD.boolean: r"^(true|false|1|0)$",
-    XSD.integer: r"^[+-]?[0-9]+$",
-    XSD.nonNegativeInteger: r"^(\+?[0-9]+|-0+)$",
-    XSD.positiveInteger: r"^\+?0*[1-9][0-9]*$",
-    XSD.int: r"^[+-]?[0-9]+$",
-    XSD.long: r"^[+-]?[0-9]+$",
-    XSD.decimal: r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$",
-    XSD.double: r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
-    XSD.float: r"^([+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN)$",
-    XSD.date: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    XSD.dateTime: r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    XSD.gYear: r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$",
-    # No look-ahead: Oxigraph's regex() has none, and an error in a FILTER would silently pass the value.
-    XSD.duration: r"^-?P(([0-9]+Y([0-9]+M)?([0-9]+D)?|[0-9]+M([0-9]+D)?|[0-9]+D)(T([0-9]+H([0-9]+M)?([0-9]+(\.[0-9]+)?S)?"
-                  r"|[0-9]+M([0-9]+(\.[0-9]+)?S)?|[0-9]+(\.[0-9]+)?S))?|T([0-9]+H([0-9]+M)?([0-9]+(\.[0-9]+)?S)?"
-                  r"|[0-9]+M([0-9]+(\.[0-9]+)?S)?|[0-9]+(\.[0-9]+)?S))$",
-}
+_LEXICAL = {URIRef(datatype): lexical for datatype, lexical in LEXICAL_SPACES.items()}
 
 _VALUE_COMPONENTS = {SH.datatype, SH["in"], SH.nodeKind, SH.pattern, SH.flags, SH["class"], SH["or"],
                      SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive, SH.minLength,

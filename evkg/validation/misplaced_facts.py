@@ -43,6 +43,7 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
     wanted = {raw.path for raw in raw_results if missing(raw)}
     if not wanted:
         return {}
+    hints = _facts_of_a_missing_preparation(submitted, [raw for raw in raw_results if missing(raw)])
     data, as_rdflib = f"<{DATA_GRAPH.value}>", submitted.as_rdflib
     values = " ".join(f"<{p}>" for p in sorted(wanted, key=str))
     stated: dict = {}
@@ -51,7 +52,7 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
         node = as_rdflib[s]
         stated.setdefault((submitted.owners.get(node), as_rdflib[p]), []).append((node, as_rdflib[o]))
     if not stated:
-        return {}
+        return hints
     types: dict = {}
     for s, t in submitted.store.query(f"SELECT ?s ?t WHERE {{ GRAPH {data} {{ ?s <{RDF.type}> ?t }} }}",
                                       use_default_graph_as_union=True):
@@ -64,7 +65,6 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
     def checked_there(node, path) -> bool:
         classes, properties = _checked_on(path)
         return bool(types.get(node, set()) & classes or reached_by.get(node, set()) & properties)
-    hints = {}
     for raw in raw_results:
         if not missing(raw):
             continue
@@ -78,3 +78,34 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
             hints[(raw.focus, raw.path)] = (f" You gave {curie(str(raw.path))} ({submitted.label(value)}) on "
                                             f"{submitted.label(node)}, where no check or rule reads it: move it here.")
     return hints
+
+
+def _facts_of_a_missing_preparation(submitted, missing: list) -> dict:
+    """(product, hasEVComponent) → ' You gave particleKind (SmallEV) and hasSource on … itself …' for a
+    product without a vesicle preparation that states the preparation's own facts on itself: no check or rule
+    reads them there, and no finding about a missing fact of the preparation can say so (there is none)."""
+    from evkg.validation.store import DATA_GRAPH
+
+    products = [raw.focus for raw in missing if raw.path == EVKG.hasEVComponent]
+    hints = {}
+    for product in products:
+        rows = submitted.store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{DATA_GRAPH.value}> "
+                                     f"{{ <{product}> ?p ?o }} }}", use_default_graph_as_union=True)
+        written = sorted({submitted.as_rdflib[p] for (p,) in rows}, key=str)
+        placed = [p for p in written if str(p).startswith(str(EVKG)) and _only_on_a_preparation(p)]
+        if placed:
+            names = [curie(str(p)).removeprefix("evkg:") for p in placed]
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            hints[(product, EVKG.hasEVComponent)] = (
+                f" You gave {listed} on {submitted.label(product)} itself, where no check or rule reads "
+                f"{'it' if len(names) == 1 else 'them'}: {'it describes' if len(names) == 1 else 'they describe'} "
+                "the vesicle preparation, so move "
+                f"{'it' if len(names) == 1 else 'them'} into that node.")
+    return hints
+
+
+def _only_on_a_preparation(path: URIRef) -> bool:
+    """Whether the shapes check `path` on vesicle preparations and never on products."""
+    classes, properties = _checked_on(path)
+    return ((EVKG.EVPreparation in classes or EVKG.hasEVComponent in properties)
+            and EVKG.EVProduct not in classes)

@@ -37,7 +37,7 @@ def number_hint(prop, value) -> str:
 
 
 # a number as a lab writes it: 2 x 10^9, 2×10⁹, 2*10**9, 2E9, 1.5e10; then perhaps its unit (120 nm, 5 µg)
-_NUMBER_AND_UNIT = re.compile(r"\s*(?P<mantissa>[-+]?\d+(?:\.\d+)?)"
+_NUMBER_AND_UNIT = re.compile(r"\s*(?P<mantissa>[-+]?\d+(?:[.,]\d+)?)"
                               r"(?:\s*[x×X*·]\s*10\s*(?:\^|\*\*)\s*(?P<power>[-−+]?\d+)|[eE](?P<e>[-+]?\d+))?"
                               r"(?:\s*(?P<unit>[^\d\s].*?))?\s*")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
@@ -59,6 +59,10 @@ def number_with_unit_hint(prop, value) -> str:
         return ""
     exponent = (found["power"] or found["e"] or "").replace("−", "-").lstrip("+")
     mantissa = found["mantissa"].lstrip("+")
+    if "," in mantissa:        # a decimal comma (1,5 nm), not a number followed by a unit ",5 nm"
+        if len(mantissa.partition(",")[2]) == 3 or not (exponent or found["unit"]):
+            return ""          # 1,000 may be a thousand: number_hint asks which; 1,5 alone: number_hint says 1.5
+        mantissa = mantissa.replace(",", ".")
     written = f"{mantissa if '.' in mantissa else mantissa + '.0'}e{exponent}" if exponent else mantissa
     unit = (found["unit"] or "").strip()
     if not unit:

@@ -107,6 +107,9 @@ def _text_for_terms(submitted, index: TermIndex) -> list:
             _taken(predicate, padded_identifier(str(value))) if isinstance(value, Literal) else None)
         kinds = wanted[str(predicate)]
         close = [exact] if exact else [t.iri for t in index.closest(words, kinds)]
+        if not close:       # "CD-63", "TSG 101": the name as the search finds it (CD63, TSG101)
+            close = [hit["iri"] for hit in index.search(words, limit=20)
+                     if not hit["obsolete"] and (not kinds or index.kinds_of(hit["iri"]) & set(kinds))][:2]
         if close:
             hint = ("Did you mean " + " or ".join(
                 _curie(iri) + (f" ({index.label(iri)})" if index.label(iri) else "") for iri in close)

@@ -25,7 +25,7 @@ from evkg.core.safe_text import shortened
 from evkg.io.load import max_bytes_default
 from evkg.report.views import term_dict, term_index
 from evkg.web.errors import UNFIT, update_refused
-from evkg.web.results import sparql_media, table
+from evkg.web.results import sparql_media
 from evkg.web.http import (
     BodyLimit,
     ClientWatch,
@@ -294,8 +294,7 @@ def _routes(service: Service) -> list:
         if media == "text/html":
             context = {"query": _query_dict(query), "values": params, "table": None, "error": None}
             try:
-                results = await service.named(name, params, None)
-                context["table"] = table(results, query.column_title)
+                context["table"] = await service.named_table(name, params)
             except ServiceError as error:
                 if error.status != 400:
                     raise
@@ -353,7 +352,7 @@ def _routes(service: Service) -> list:
         if html:
             context = {"sparql": sparql_text, "table": None, "error": None}
             try:
-                context["table"] = table((await service.sparql(sparql_text, None, None, dataset))[1])
+                context["table"] = await service.sparql_table(sparql_text, dataset)
             except ServiceError as error:
                 if error.status != 400:
                     raise

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 
-from evkg import __version__
-from evkg.classification.outcomes import JURISDICTION_NAMES
 from evkg.core.errors import InputError
-from evkg.core.namespaces import curie
-from evkg.web.service import CLIENT_GONE, FORM_FORMATS, WEB_FOLDER, ServiceError
+from evkg.web.service import CLIENT_GONE, FORM_FORMATS, ServiceError
+from evkg.web.templating import templates
 
 # ------------------------------------------------------------------------------------------- HTTP helpers
 
@@ -137,8 +135,10 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
         for value, _, fmt, _ in FORM_FORMATS:
             if chosen == value:
                 return fmt
-        raise ServiceError(415, "unsupported-format", f"unknown format {chosen!r}; choose one of "
-                           + ", ".join(v for v, *_ in FORM_FORMATS) + ".")
+        from evkg.core.safe_text import shortened, visible
+
+        raise ServiceError(415, "unsupported-format", f"unknown format {shortened(visible(repr(chosen)), 60)}; "
+                           "choose one of " + ", ".join(v for v, *_ in FORM_FORMATS) + ".")
     try:
         return guess_format(filename or "upload")
     except InputError as exc:
@@ -373,42 +373,8 @@ def _ambiguous_length(headers) -> bool:
 
 # ------------------------------------------------------------------------------------------- the app
 
-def _templates():
-    import jinja2
-    from starlette.templating import Jinja2Templates
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB_FOLDER / "templates")), autoescape=True,
-                             finalize=_shown_on_page)
-    env.filters["verbatim"] = Verbatim
-    env.globals.update(version=__version__, curie=curie, jurisdiction_names=JURISDICTION_NAMES)
-    return Jinja2Templates(env=env)
-
-
-class Verbatim(str):
-    """Text a page gives back exactly as the user wrote it (the description in its text box)."""
-
-
-def _shown_on_page(value):
-    """Every value a template prints, with control and formatting characters (a right-to-left override that
-    reorders a label, a zero-width space) shown as escapes; HTML escaping follows. Already-built HTML
-    (fragments of the report, escaped the same way) and Verbatim text pass unchanged."""
-    from markupsafe import Markup
-
-    from evkg.core.safe_text import visible_lines
-
-    if isinstance(value, str) and not isinstance(value, (Markup, Verbatim)):
-        return visible_lines(value)
-    return value
-
-
-_TEMPLATES = None
-
-
 def _page(request, name: str, context: dict, status: int = 200):
-    global _TEMPLATES
-    if _TEMPLATES is None:
-        _TEMPLATES = _templates()
-    return _TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    return templates().TemplateResponse(request, name, context, status_code=status)
 
 
 def _error_response(request, error: ServiceError):

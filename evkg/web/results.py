@@ -1,8 +1,6 @@
-"""Query answers of `evkg serve`: the format /sparql answers in, and results as rows of the HTML table."""
+"""Query answers of `evkg serve`: the format /sparql answers in."""
 from __future__ import annotations
 
-from evkg.core.namespaces import EVD, PREFIXES, curie
-from evkg.report.views import product_id_of
 from evkg.web.errors import UNFIT, ServiceError
 
 # ?format= of /sparql: the SPARQL results formats of a SELECT or ASK, the graph formats of a CONSTRUCT or
@@ -35,33 +33,3 @@ def sparql_media(request, graph_offers: list, result_offers: list) -> tuple:
         return GRAPH_FORMATS[chosen], UNFIT, False
     raise ServiceError(400, "bad-format", f"format={shortened(visible(given[0]), 60)} is not offered here; use json, "
                        "csv, tsv or xml for a SELECT or ASK, ttl or nt for a CONSTRUCT or DESCRIBE, or html.")
-
-
-def _cell(term) -> dict:
-    """A result cell for the HTML table: its short text and, for IRIs, where to look it up."""
-    import pyoxigraph as ox
-
-    from evkg.graph.store import prefixed
-
-    text = prefixed(term)
-    href = None
-    if isinstance(term, ox.NamedNode):
-        iri = term.value
-        if iri.startswith(f"{EVD}product/"):
-            href = f"/products/{product_id_of(iri)}"
-        elif iri.startswith((PREFIXES["evkg"], PREFIXES["evsh"], str(EVD))):
-            href = f"/terms/{curie(iri)}"
-        elif iri.startswith(("http://", "https://")):
-            href = iri
-    return {"text": text, "href": href}
-
-
-def table(results, title=None) -> dict:
-    """Rows for the HTML table; `title` names the columns of a named query (raw variables otherwise)."""
-    if results.kind == "ask":
-        return {"kind": "ask", "boolean": results.boolean, "variables": [], "rows": []}
-    if results.kind == "graph":
-        rows = [[_cell(t.subject), _cell(t.predicate), _cell(t.object)] for t in results.triples]
-        return {"kind": "graph", "variables": ["subject", "predicate", "object"], "rows": rows}
-    variables = [title(v) for v in results.variables] if title else results.variables
-    return {"kind": "select", "variables": variables, "rows": [[_cell(t) for t in row] for row in results.rows]}

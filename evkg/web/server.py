@@ -4,7 +4,8 @@ uvicorn's own limits are used where they exist: `limit_concurrency` (503 past th
 tasks), `h11_max_incomplete_event_size` (request line and headers size) and `timeout_keep_alive`. uvicorn has
 no deadline for a request's headers, so a client sending one header byte at a time could hold a connection
 for ever: HeaderDeadline adds one (408, then the connection is closed). Slow bodies are cut by the
-BodyLimit middleware (evkg.web.http). Within the deadline one address could still open every connection the
+BodyLimit middleware (evkg.web.http). A client that stops reading its answer is dropped too: the answer waits
+in the server's memory until it is read, so one who read nothing held up to --max-answer-bytes for ever. Within the deadline one address could still open every connection the
 server takes and leave their headers unfinished, so that everyone else got 503: each address may hold
 MAX_CONNECTIONS_PER_CLIENT connections, and one past that is answered 503 and closed without counting. An IPv6
 client is counted by its /64 network, the block one subscriber is usually given, so that changing the
@@ -25,6 +26,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from evkg.web import MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT  # noqa: F401  (the serve command shows them)
 
 HEADER_TIMEOUT = 10.0
+# while an answer is sent, a client must read at least this much of it (or the rest) in every HEADER_TIMEOUT
+# seconds: one that stops reading held its answer (up to --max-answer-bytes) in the server's memory for ever
+MIN_READ_BYTES = 64 * 1024
 # on Ctrl+C or SIGTERM, seconds that running requests may take to finish; then they are cancelled and their
 # checks and queries stopped (uvicorn waited for them without end: up to --timeout for a runaway query)
 SHUTDOWN_GRACE = 3.0
@@ -117,7 +121,41 @@ class HeaderDeadline(H11Protocol):
         if self.open_by_client[self._address] <= 0:
             del self.open_by_client[self._address]
         self._disarm()
+        self._stop_watching_reads()
         super().connection_lost(exc)
+
+    # an answer the client does not read: the transport holds all of it until it does
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        self._unread = self.transport.get_write_buffer_size()
+        self._watch_reads()
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._stop_watching_reads()
+
+    def _watch_reads(self) -> None:
+        self._stop_watching_reads()
+        self._read_timer = self.loop.call_later(self.header_timeout, self._reading_too_slow)
+
+    def _stop_watching_reads(self) -> None:
+        timer = getattr(self, "_read_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._read_timer = None
+
+    def _reading_too_slow(self) -> None:
+        """Drop the connection, and the answer it holds, when the client read less than MIN_READ_BYTES of it
+        (and not the rest) since the last look."""
+        self._read_timer = None
+        if self.transport is None:       # closing still waits for the client to read what is buffered
+            return
+        unread = self.transport.get_write_buffer_size()
+        if unread and self._unread - unread < min(MIN_READ_BYTES, self._unread):
+            self.transport.abort()
+            return
+        self._unread = unread
+        self._watch_reads()
 
     def _headers_too_slow(self) -> None:
         self._header_timer = None

@@ -24,7 +24,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_WORKERS = 2                  # check workers; as many again answer queries
 DEFAULT_WORKER_MEMORY_MB = 3072      # address-space ceiling of each worker process
 DEFAULT_MAX_ANSWER_BYTES = 50 * 1024 * 1024
-MAX_PAGE_ANSWER_BYTES = 2 * 1024 * 1024   # an answer shown as an HTML table is rendered in the server itself
+MAX_PAGE_ANSWER_BYTES = 2 * 1024 * 1024   # an answer shown as an HTML table: built in a worker, sent as one page
 RETRY_AFTER_SECONDS = 5
 DISCONNECT_POLL_SECONDS = 0.25       # how often work for a request looks whether its client is still there
 # For the request being served: an async function answering whether its client has closed the connection
@@ -298,31 +298,37 @@ class Service:
         return await self._in_worker(self.check_pool, "check", checked_page, raw, fmt, source_name, profile,
                                      self.max_answer_bytes, wait=self.timeout)
 
-    async def sparql(self, sparql: str, graph_fmt: str | None, results_fmt: str | None, dataset=None):
+    async def sparql(self, sparql: str, graph_fmt: str, results_fmt: str, dataset=None):
         """(query form, answer) of a client's query: bytes in ``graph_fmt`` (CONSTRUCT, DESCRIBE) or
-        ``results_fmt`` (SELECT, ASK), or Results when the format is None (for HTML tables). Reading the text
-        happens in the worker too. Past the number of query workers, a query is refused at once (503 with
-        Retry-After). ``dataset``: the graphs named by the protocol's default-graph-uri and named-graph-uri."""
+        ``results_fmt`` (SELECT, ASK). Reading the text happens in the worker too. Past the number of query
+        workers, a query is refused at once (503 with Retry-After). ``dataset``: the graphs named by the
+        protocol's default-graph-uri and named-graph-uri."""
         from evkg.web.jobs import client_sparql_answer
 
-        kind, answer = await self._in_worker(self.query_pool, "query", client_sparql_answer, sparql,
-                                             graph_fmt or "ntriples", results_fmt or "json",
-                                             self._answer_limit(results_fmt), dataset, wait=0)
-        graph = kind in ("construct", "describe")
-        if (graph_fmt if graph else results_fmt) is None:
-            return kind, _results_of(answer, "ntriples" if graph else "json")
-        return kind, answer
+        return await self._in_worker(self.query_pool, "query", client_sparql_answer, sparql, graph_fmt,
+                                     results_fmt, self._answer_limit(results_fmt), dataset, wait=0)
 
-    async def named(self, name: str, params: dict, fmt: str | None):
-        from evkg.graph.store import query_kind
+    async def sparql_table(self, sparql: str, dataset=None):
+        """A client's query answered as the HTML table of the SPARQL page, built in the worker."""
+        from evkg.web.jobs import sparql_table
+
+        return await self._in_worker(self.query_pool, "query", sparql_table, sparql, self._answer_limit(None),
+                                     dataset, wait=0)
+
+    async def named(self, name: str, params: dict, fmt: str) -> bytes:
         from evkg.web.jobs import named_answer
 
-        query = self.named_query(name)
-        graph = query_kind(query.text) in ("construct", "describe")
-        wire = fmt or ("ntriples" if graph else "json")
-        answer = await self._in_worker(self.query_pool, "query", named_answer, name, params, wire,
-                                       self._answer_limit(fmt), wait=0)
-        return answer if fmt else _results_of(answer, "ntriples" if graph else wire)
+        self.named_query(name)
+        return await self._in_worker(self.query_pool, "query", named_answer, name, params, fmt,
+                                     self._answer_limit(fmt), wait=0)
+
+    async def named_table(self, name: str, params: dict):
+        """A catalogue query answered as the HTML table of its page, built in the worker."""
+        from evkg.web.jobs import named_table
+
+        self.named_query(name)
+        return await self._in_worker(self.query_pool, "query", named_table, name, params, self._answer_limit(None),
+                                     wait=0)
 
     # --- the curated graph -----------------------------------------------------------------------------
     def product(self, product_id: str) -> CuratedProduct:
@@ -416,17 +422,6 @@ class Service:
                                + (f" Did you mean: {', '.join(close)}?" if close else "")
                                + " GET /queries lists them.")
         return queries[name]
-
-
-def _results_of(answer: bytes, wire: str):
-    """Results (for HTML tables) from a worker's serialized answer."""
-    import pyoxigraph as ox
-
-    from evkg.graph.store import Results
-
-    if wire == "ntriples":
-        return Results(kind="graph", triples=list(ox.parse(answer, format=ox.RdfFormat.N_TRIPLES)))
-    return Results.from_pyoxigraph(ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON))
 
 
 async def _watch_client(client_gone, cancelled: threading.Event) -> None:
