@@ -43,16 +43,13 @@ def synthetic_ntriples(triples: int, seed: int) -> bytes:
 
 def build_store(location: Path | None, synthetic: bytes):
     """The built knowledge graph (ontology, shapes, curated, inferred) plus the synthetic products."""
-    import pyoxigraph as ox
-
-    from evkg.core.store_loading import load_serialized
     from evkg.graph.build import GRAPHS, build_into
     from evkg.graph.store import EmbeddedStore
 
     store = EmbeddedStore(location)
     build_into(store, progress=lambda message: None)
     start = time.perf_counter()
-    load_serialized(store.store, synthetic, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPHS["curated"]))
+    store.bulk_load_graph(synthetic, GRAPHS["curated"])          # as evkg build loads each graph
     store.flush()
     return store, time.perf_counter() - start
 
