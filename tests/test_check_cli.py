@@ -157,13 +157,33 @@ def test_turtle_cut_off_mid_statement_is_located_in_words(tmp_path, capsys, text
     assert "index out of range" not in out + err
 
 
+def test_a_description_on_standard_input_is_read_in_the_form_it_starts_like():
+    """Standard input has no file name to say its form: YAML (`id: ...` lines) and JSON (`{`) are read as such,
+    anything else as Turtle; each gives the findings and answers of the same description in a file."""
+    turtle = VALID[0]
+    yaml_text = turtle.with_suffix(".yaml").read_bytes()
+    json_text = subprocess.run([sys.executable, "-m", "evkg.cli", "convert", str(turtle), "--to", "jsonld"],
+                               capture_output=True, timeout=300, check=True).stdout
+    from_file = json.loads(subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--format", "json",
+                                           str(turtle)], capture_output=True, timeout=300).stdout)
+    expected = [(p["iri"], p["conforms"], sorted(c["category"] for c in p["classifications"]))
+                for f in from_file["files"] for p in f["products"]]
+    assert len(expected) == 1 and expected[0][2]
+    for text in (turtle.read_bytes(), b"# a comment first\n\n" + yaml_text, json_text):
+        on_stdin = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--format", "json", "-"],
+                                  input=text, capture_output=True, timeout=300)
+        report = json.loads(on_stdin.stdout)
+        assert [(p["iri"], p["conforms"], sorted(c["category"] for c in p["classifications"]))
+                for f in report["files"] for p in f["products"]] == expected, text[:40]
+
+
 def test_text_in_another_format_than_it_is_read_as_gets_a_hint(tmp_path):
-    yaml_twin = VALID[0].with_suffix(".yaml")
-    on_stdin = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-"], input=yaml_twin.read_bytes(),
+    listed_yaml = b"- " + VALID[0].with_suffix(".yaml").read_bytes().replace(b"\n", b"\n  ")   # starts like no form
+    on_stdin = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-"], input=listed_yaml,
                               capture_output=True, timeout=300)
     out = on_stdin.stdout.decode()
     assert on_stdin.returncode == 2 and "is not valid Turtle" in out
-    assert "if this is YAML, add --input-format yaml" in out
+    assert "if this is YAML or JSON, add --input-format yaml" in out
     turtle_as_yaml = tmp_path / "product.yaml"
     turtle_as_yaml.write_bytes(VALID[0].read_bytes())
     read_as_yaml = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", str(turtle_as_yaml)],

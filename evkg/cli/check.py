@@ -50,7 +50,8 @@ def command(files, fmt, input_format, output, jurisdictions, explain, no_classif
 
     Each FILE is checked on its own (a folder stands for the RDF and YAML descriptions in it, a YAML twin of
     an RDF file beside it left out; give - to read one description
-    from standard input, as Turtle unless --input-format says otherwise); a file that cannot be read gets its
+    from standard input, as YAML or JSON when it starts like them, else as Turtle, unless --input-format says
+    otherwise); a file that cannot be read gets its
     own error and the others are still checked. A large file is checked in chunks of whole products, spread
     over --jobs worker processes; the results are the same, in the same order, whatever the number of jobs.
     With --format jsonl each product is written as one line of JSON as soon as it is checked. Exit code:

@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph
 from evkg.core.errors import InputError, UsageError, line_and_column
 from evkg.io.rdf import parse_as_written
 from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint, too_deep_to_read
+from evkg.io.written_form import written_form
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
 
@@ -55,10 +56,6 @@ def input_format_names() -> list[str]:
     return sorted(FORMATS)
 
 
-def max_bytes_default() -> int:
-    return default_limit()
-
-
 def guess_format(path: str | Path, explicit: str | None = None) -> str:
     """rdflib format name for a file, from --format or the file extension."""
     if explicit:
@@ -87,12 +84,13 @@ def guess_format(path: str | Path, explicit: str | None = None) -> str:
 def read_checked(path: str | Path, *, input_format: str | None = None,
                  max_bytes: int | None = None) -> tuple[bytes, str]:
     """The bytes of a file and its rdflib format name, after the existence, kind, format and size checks.
-    ``-`` reads standard input (Turtle unless a format is given)."""
+    ``-`` reads standard input (YAML or JSON when it starts like them, else Turtle, unless a format is given)."""
     from evkg.core.files import STDIN, read_limited
 
-    limit = max_bytes_default() if max_bytes is None else max_bytes
-    if str(path) == STDIN:
-        return read_limited(path, limit), guess_format("stdin.ttl", input_format)
+    limit = default_limit() if max_bytes is None else max_bytes
+    if str(path) == STDIN:               # no name to tell the form: its first lines do (Turtle by default)
+        raw = read_limited(path, limit)
+        return raw, guess_format("stdin.ttl", input_format or written_form(raw[:65536].decode("utf-8", "replace")))
     if input_format is None and Path(path).is_file():
         guess_format(path)                  # a wrong extension is reported before a large file is read
     return read_limited(path, limit), guess_format(path, input_format)

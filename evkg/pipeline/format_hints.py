@@ -1,24 +1,22 @@
-"""Hints for a description read in another format than it is written in: YAML on standard input (read as
-Turtle unless --input-format says otherwise), or Turtle in a file named .yaml."""
+"""Hints for a description read in another format than it is written in: Turtle in a file named .yaml, YAML in a
+file named .ttl, or standard input whose first lines were misread (it is read as YAML or JSON when it starts like
+them, else as Turtle, unless --input-format says otherwise)."""
 from __future__ import annotations
 
 import os
-import re
 import stat
 
 from evkg.core.errors import InputError
 from evkg.core.files import STDIN
-
-# Lines that only Turtle (or SPARQL) writes: prefix and base declarations.
-_TURTLE_DECLARATION = re.compile(r"(?im)^\s*(@prefix|@base|prefix|base)\s+[\w.-]*:?\s*<")
-_YAML_KEY_LINE = re.compile(r"[A-Za-z][\w-]*:(\s|$)")          # `id: knee-ev`, `hasEVComponent:`
+from evkg.io.written_form import TURTLE_DECLARATION, looks_like_yaml
 
 
 def with_format_hint(error: InputError, path: str, input_format: str | None) -> InputError:
     """The error, with a hint when the text is likely in another format than it was read as."""
     reason = error.reason or ""
     if reason.startswith("is not valid Turtle") and path == STDIN and input_format is None:
-        guess = "Standard input is read as Turtle: if this is YAML, add --input-format yaml (json-ld for JSON)."
+        guess = ("Standard input that does not start like YAML or JSON is read as Turtle: if this is YAML or JSON, "
+                 "add --input-format yaml (json-ld for JSON).")
         hint = " ".join(h for h in (guess, error.hint) if h)
     elif reason.startswith("is not valid YAML") and path != STDIN and _looks_like_turtle(path):
         hint = ("It looks like Turtle (it has @prefix or PREFIX lines), not YAML: name the file .ttl, or add "
@@ -33,14 +31,12 @@ def with_format_hint(error: InputError, path: str, input_format: str | None) -> 
 
 def _looks_like_turtle(path: str) -> bool:
     """Whether the start of a regular file declares prefixes as Turtle does (never blocks on a FIFO)."""
-    return bool(_TURTLE_DECLARATION.search(_head(path)))
+    return bool(TURTLE_DECLARATION.search(_head(path)))
 
 
 def _looks_like_yaml(path: str) -> bool:
     """Whether a regular file declares no prefix and its first statement is a YAML `key: value` line."""
-    head = _head(path)
-    first = next((line for line in head.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    return not _TURTLE_DECLARATION.search(head) and bool(_YAML_KEY_LINE.match(first))
+    return looks_like_yaml(_head(path))
 
 
 def _head(path: str) -> str:

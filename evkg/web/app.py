@@ -21,8 +21,8 @@ from typing import Callable
 
 from evkg import __version__
 from evkg.core.errors import EvkgError, UsageError
+from evkg.core.files import default_limit
 from evkg.core.safe_text import shortened
-from evkg.io.load import max_bytes_default
 from evkg.report.views import term_dict, term_index
 from evkg.web.errors import UNFIT, update_refused
 from evkg.web.results import sparql_media
@@ -77,7 +77,7 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     from starlette.staticfiles import StaticFiles
 
     if max_bytes is None:
-        max_bytes = max_bytes_default()
+        max_bytes = default_limit()
     if max_bytes < 1:
         raise UsageError("--max-bytes must be at least 1")
     if timeout <= 0:
