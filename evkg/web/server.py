@@ -91,15 +91,21 @@ class HeaderDeadline(H11Protocol):
         else:
             transport.close()
 
-    def _arm(self) -> None:
-        self._disarm()
-        self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
+    def _start_timer(self, name: str, callback) -> None:
+        self._cancel_timer(name)
+        setattr(self, name, self.loop.call_later(self.header_timeout, callback))
 
-    def _disarm(self) -> None:
-        timer = getattr(self, "_header_timer", None)
+    def _cancel_timer(self, name: str) -> None:
+        timer = getattr(self, name, None)
         if timer is not None:
             timer.cancel()
-            self._header_timer = None
+            setattr(self, name, None)
+
+    def _arm(self) -> None:
+        self._start_timer("_header_timer", self._headers_too_slow)
+
+    def _disarm(self) -> None:
+        self._cancel_timer("_header_timer")
 
     def data_received(self, data: bytes) -> None:
         if getattr(self, "_discarding", False) or getattr(self, "_refused", False):
@@ -135,14 +141,10 @@ class HeaderDeadline(H11Protocol):
         self._stop_watching_reads()
 
     def _watch_reads(self) -> None:
-        self._stop_watching_reads()
-        self._read_timer = self.loop.call_later(self.header_timeout, self._reading_too_slow)
+        self._start_timer("_read_timer", self._reading_too_slow)
 
     def _stop_watching_reads(self) -> None:
-        timer = getattr(self, "_read_timer", None)
-        if timer is not None:
-            timer.cancel()
-            self._read_timer = None
+        self._cancel_timer("_read_timer")
 
     def _reading_too_slow(self) -> None:
         """Drop the connection, and the answer it holds, when the client read less than MIN_READ_BYTES of it
