@@ -17,10 +17,11 @@ take about half of it.
 from __future__ import annotations
 
 import io
-import os
 import re
 import threading
 import zlib
+
+from evkg.core.workers import usable_cores
 
 # Below this size one loader is about as fast: sharing out the lines costs about a second per 100 MB.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
@@ -47,13 +48,6 @@ def load_serialized(store, data: bytes | str, rdf_format, *, to_graph=None, base
         return
     reader = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else io.StringIO(data)
     store.bulk_load(reader, format=rdf_format, to_graph=to_graph, base_iri=base_iri, lenient=lenient)
-
-
-def usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
 
 
 def parts_keeping_blank_nodes(data: bytes, parts: int) -> list[bytes]:

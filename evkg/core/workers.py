@@ -28,6 +28,14 @@ EXIT_CODE_WAIT_SECONDS = 2.0           # for a worker whose connection broke to 
 MAX_FAILED_STARTS = 5                  # in a row; then the pool stops trying (calls wait, then WorkerBusy)
 
 
+def usable_cores() -> int:
+    """The processors this process may run on (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
 class WorkerError(Exception):
     """Base class of the pool's own failures."""
 

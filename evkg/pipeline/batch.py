@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evkg.core.errors import VALUE_OVER_PARSER_LIMIT, InputError, value_over_parser_limit
+from evkg.core.workers import usable_cores
 from evkg.pipeline.chunks import DEFAULT_CHUNK_PRODUCTS, product_count, split
 from evkg.pipeline.check import (
     CheckRun,
@@ -35,10 +36,7 @@ SPLIT_HERE_BYTES = 1024 * 1024
 
 
 def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
+    return usable_cores()
 
 
 @dataclass(frozen=True)
