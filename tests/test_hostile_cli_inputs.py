@@ -138,3 +138,22 @@ def test_a_pasted_page_as_an_option_value_is_quoted_shortened_in_the_usage_error
     error = err.strip().splitlines()[-1]
     assert error.lower().startswith("error: ") and len(error) < 300, error[:400]
     assert "..." in error and ("x" * 60 in error or "y" * 60 in error or "9" * 60 in error), error
+
+
+def test_explain_takes_a_folder_for_the_descriptions_in_it_as_check_does(capsys, tmp_path):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples" / "valid"
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    for name in ("e1-ucmsc-sev-neonatal-lung.yaml", "e2-hek293-mrna-liver.ttl"):
+        (folder / name).write_bytes((examples / name).read_bytes())
+    code, by_folder, _ = run(capsys, "explain", folder, "-j", "EU")
+    assert code == 0
+    code, by_files, _ = run(capsys, "explain", folder / "e1-ucmsc-sev-neonatal-lung.yaml",
+                            folder / "e2-hek293-mrna-liver.ttl", "-j", "EU")
+    assert code == 0 and by_folder == by_files and "Example E1" in by_folder and "Example E2" in by_folder
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run(capsys, "explain", empty)
+    assert code == 2 and f"{empty}: holds no description" in err and "start one with `evkg new`" in err

@@ -10,7 +10,7 @@ EXPLAIN_FORMATS = ("text", "markdown", "json")
 
 
 @click.command(name="explain")
-@click.argument("files", nargs=-1, required=True, type=NamedPath(exists=False, dir_okay=False, path_type=str))
+@click.argument("files", nargs=-1, required=True, type=NamedPath(exists=False, dir_okay=True, path_type=str))
 @input_format_option()
 @jurisdiction_option()
 @format_option(EXPLAIN_FORMATS, "text", "Output format.")
@@ -19,7 +19,7 @@ EXPLAIN_FORMATS = ("text", "markdown", "json")
 def command(files, input_format, jurisdictions, fmt, output, rules):
     """Print, for each product and jurisdiction, every classification question with its answer and the full
     derivation: rule, facts used, earlier conclusions, status and why, legal sources, alternatives and the
-    facts still missing.
+    facts still missing. A folder stands for the descriptions in it, as for `evkg check`.
 
     \b
     Example:
@@ -30,7 +30,14 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
     from evkg.classification.knowledge import knowledge
     from evkg.classification.rule_sets import resolve
     from evkg.io.load import guess_format, is_structured_format, load_rdf
+    from pathlib import Path
 
+    from evkg.pipeline.batch import expand, no_description_in
+
+    files = expand(files)
+    for path in files:
+        if Path(path).is_dir():                  # a folder with no description in it
+            raise no_description_in(Path(path))
     _, rule_files = resolve(rules)
     knowledge(rule_files)           # a broken rule file is reported before any description is read
     documents = []

@@ -132,7 +132,7 @@ def _failure_part(path: str, exc: BaseException) -> Part:
 def check_path(path: str, options: Options) -> Part:
     """Read and check one file; a file with more products than a chunk is checked chunk by chunk."""
     if os.path.isdir(path):                # a folder stands for its descriptions (expand): here it had none
-        return Part([], [], [], error=_no_description_in(Path(path)))
+        return Part([], [], [], error=no_description_in(Path(path)))
     try:
         whole, chunks, source_map = _whole_or_chunks(path, options)
         if whole is not None:
@@ -148,7 +148,7 @@ def check_path(path: str, options: Options) -> Part:
         return _failure_part(path, exc)
 
 
-def _no_description_in(folder: Path) -> InputError:
+def no_description_in(folder: Path) -> InputError:
     contents = folder_contents(folder)
     others = contents.others
     suffixes = ", ".join(FOLDER_SUFFIXES[:-1]) + " or " + FOLDER_SUFFIXES[-1]
