@@ -19,6 +19,7 @@ from evkg.classification.outcomes import (
     _nt,
     _outcome_iri,
 )
+from evkg.core.lexical import XSD as _XSD
 from evkg.core.namespaces import EVD
 
 
@@ -300,16 +301,11 @@ def _missing_entry(run, kb, product: str, prop: str, not_reported: set, rules) -
             "not_reported": prop in not_reported, "of": parts, "rules": sorted(rules, key=_rule_sort_key)}
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATATYPE_WORDS = {_XSD + "boolean": "true or false", _XSD + "decimal": "a number", _XSD + "double": "a number",
                    _XSD + "float": "a number", _XSD + "integer": "a whole number",
                    _XSD + "nonNegativeInteger": "a whole number", _XSD + "positiveInteger": "a whole number",
                    _XSD + "int": "a whole number", _XSD + "long": "a whole number",
                    _XSD + "date": "a date (2024-05-31)", _XSD + "dateTime": "a date and time", _XSD + "gYear": "a year"}
-
-
-def _shortened(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _missing_prompt(run, kb, product: str, prop: str, not_reported: set, parts=()) -> str:
@@ -326,9 +322,9 @@ def _missing_prompt(run, kb, product: str, prop: str, not_reported: set, parts=(
                 f"can read it (see the validation finding on {_local(prop)}). {prompt}")
     unreadable = run.stated.ill_typed_values(product, prop)
     if unreadable:
-        from evkg.core.safe_text import ascii_name
+        from evkg.core.safe_text import ascii_name, shortened
 
-        stated = " and ".join(f'"{ascii_name(_shortened(text))}", is not '
+        stated = " and ".join(f'"{ascii_name(shortened(text, 60))}", is not '
                               f'{_DATATYPE_WORDS.get(datatype, "a value of its datatype")}'
                               for text, datatype in unreadable)
         return (f"The value stated, {stated}, so no rule can read it (see the validation finding on "

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from evkg.classification.knowledge import _jurisdiction_code, label_of
 from evkg.core.intended_use import DISEASE_CLAIM, INTENDED_USE, ROUTE, medicinal_all_the_same
-from evkg.core.lexical import well_formed
+from evkg.core.lexical import XSD as _XSD, well_formed
 from evkg.classification.outcomes import _IN_SCOPE, ALL_JURISDICTIONS, EVKG_NS, _sparql_term, _value, _value_words
 
 _KEY_SEGMENT = re.compile(r"[a-z][A-Za-z0-9]*(?:-([0-9]+))?")     # an unnamed part's IRI ends key or key-N
@@ -58,7 +58,6 @@ def _literal_kinds() -> dict[str, str]:
     return kinds
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBERS = {_XSD + n for n in ("decimal", "integer", "double", "float", "nonNegativeInteger", "positiveInteger",
                                "int", "long")}
 
