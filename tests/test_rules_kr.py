@@ -24,6 +24,8 @@ BORDERLINE_USE = ["evkg:NonMedical", "evkg:Regenerative"]
 SYNTHETIC = dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle",
                  prep_evSourceMaterial=None, source_geneticallyModified=None)
 SMALL_MOLECULE = {"cargoKind": "evkg:SmallMolecule", "manufacture": "evkg:ChemicallySynthesised"}
+MFDS_NOT_EV_THERAPY = {"jurisdiction": "<https://w3id.org/evkg/data/jurisdiction/KR>", "determiningBody": "evkg:MFDS",
+                       "determinedCategory": "evkg:KR_NotEVTherapyProduct"}
 
 
 def describe(**changes) -> str:
@@ -112,6 +114,9 @@ CASES = [
      dict(integralMedicalDevice="true")),
     ("KR-04b", "KR_IntegralProductAsDevice", dict(integralMedicalDevice="true", principalAction="evkg:DevicePrincipal"),
      dict(integralMedicalDevice="true", principalAction="evkg:DevicePrincipal", prep_evOriginKind="evkg:PlantOrigin")),
+    # MFDS's own classification settles the question it answers; another body's determination is not MFDS's
+    ("KR-05", "KR_NotEVTherapyProduct", dict(determinations=[MFDS_NOT_EV_THERAPY]),
+     dict(determinations=[dict(MFDS_NOT_EV_THERAPY, determiningBody="evkg:CAT")])),
 ]
 
 
@@ -127,7 +132,7 @@ def test_every_korean_rule_is_implemented_attached_and_tested():
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
     assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-02", "KR-02b", "KR-02c", "KR-02d", "KR-03",
                    "KR-04",
-                   "KR-04b"} == \
+                   "KR-04b", "KR-05"} == \
         {c[0] for c in CASES}
     assert set(graph.objects(EVSH.KRRules, SH.rule)) == {EVSH[i] for i in ids}
     assert graph.value(EVSH.KRRules, SH.targetClass) == EVKG.EVProduct

@@ -661,6 +661,17 @@ CASES = [
       _result("V-12-InVitroDiagnosisGivenToPeople", V, "dose")}),
     ("V-16", "removal-device-and-treatment", _insert("ex:msc-ev evkg:intendedUse evkg:ExtracorporealRemoval"),
      {_result("V-16-RemovalWithAnotherMedicalUse", W, "intendedUse")}),
+    # Reg. (EC) No 1394/2007 Art. 17: CAT recommends on the ATMP classification, not on whether it is a vaccine
+    ("V-17", "cat-recommendation-on-a-vaccine", _insert(
+        "ex:msc-ev evkg:agencyDetermination ex:msc-ev-det", "ex:msc-ev-det a evkg:AgencyDetermination ; evkg:determiningBody evkg:CAT ; "
+        "evkg:determinedCategory evkg:EU_Vaccine ; evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ; "
+        "<http://purl.org/dc/terms/source> <https://w3id.org/evkg/data/act/eu-reg-1394-2007/art-17>"),
+     {_result("V-17-DeterminationNotAdopted", W, "determinedCategory")}),
+    ("V-17", "cat-recommendation-on-the-atmp-question", _insert(
+        "ex:msc-ev evkg:agencyDetermination ex:msc-ev-det", "ex:msc-ev-det a evkg:AgencyDetermination ; evkg:determiningBody evkg:CAT ; "
+        "evkg:determinedCategory evkg:EU_NotATMP ; evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ; "
+        "<http://purl.org/dc/terms/source> <https://w3id.org/evkg/data/act/eu-reg-1394-2007/art-17>"),
+     set()),
     ("V-13", "sold-as-non-medical-but-presented-for-a-disease",
      _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
      + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:routeOfAdministration evkg:Topical"),
