@@ -1540,3 +1540,27 @@ def test_vesicles_from_a_mushroom_are_written_with_plant_origin_without_contradi
     animal, _ = _variant(tmp_path, "liu-shiitake-eln-liver", "evOriginKind: PlantOrigin", "evOriginKind: AnimalOrigin")
     assert [r.constraint_id for p in validate(load_rdf(animal), profile="published").products for r in p.results
             if r.severity == "Violation"] == ["C-01"]
+
+
+def test_the_diseases_of_the_nec_heart_failure_and_niemann_pick_products_are_stated_as_terms_evkg_knows():
+    """NEC (MONDO:0005313), dilated cardiomyopathy (MONDO:0005021) and Niemann-Pick disease type C (MONDO:0018982)
+    were named only in the labels of these descriptions, as their identifiers had not been confirmed: the indication
+    was missing and no query by disease found the products. Each identifier is now confirmed and bundled, so the
+    descriptions state it and the term check accepts it."""
+    for name, term in (("pisano-human-milk-ev-nec", "MONDO:0005313"), ("secret-hf-ipsc-cpc-ev", "MONDO:0005021"),
+                       ("evox-npc-exosomes", "MONDO:0018982")):
+        graph = load_rdf(FIXTURES / f"{name}.yaml")
+        stated = {str(o) for o in graph.objects(None, EVKG.indication)}
+        assert stated == {"http://purl.obolibrary.org/obo/" + term.replace(":", "_")}, (name, stated)
+        report = validate(graph, profile="published")
+        unchecked = [r for p in report.products for r in p.results if r.constraint_id.startswith("TERM-")]
+        assert not unchecked, (name, [r.message for r in unchecked])
+
+
+def test_the_names_clinicians_use_find_the_bundled_disease_terms():
+    """A describer looks a disease up by the name in the paper: 'acute kidney injury' and 'NEC' found nothing."""
+    from evkg.terms.index import search_terms
+    assert search_terms("acute kidney injury", kind="disease")[0]["curie"] == "MONDO:0002492"
+    assert search_terms("necrotising enterocolitis", kind="disease")[0]["curie"] == "MONDO:0005313"
+    assert search_terms("dilated cardiomyopathy", kind="disease")[0]["curie"] == "MONDO:0005021"
+    assert search_terms("Niemann-Pick", kind="disease")[0]["curie"] == "MONDO:0018982"
