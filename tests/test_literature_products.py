@@ -1047,6 +1047,21 @@ EXPECTED["liu-shiitake-eln-liver"] = {
 }
 
 
+# Grapefruit lipid nanovectors carrying a therapeutic protein (an antibody) into tumour cells: the protein is the
+# active substance (Art. 1(3a)); no cells and nothing genetic: not an ATMP; cancer, new active substance: centralised
+# (Reg. 726/2004 Annex I point 3). Whether it is an EU biological medicinal product waits for how the protein was made
+# (Annex I Part I 3.2.1.1(b)). US: a protein above 40 amino acids is a biological product (21 CFR 600.3(h)(6)) carried
+# by an inactive botanical vehicle, so one article, not a combination product; CDER reviews recombinant therapeutic
+# proteins since 2003 while blood-derived proteins stay at CBER, so the lead centre waits for how the protein was made
+# (US-16i). Korea: plant material, outside the guideline's core scope (KR-03).
+EXPECTED["wang-gnv-protein"] = {
+    "EU_MedicinalProduct": "settled", "EU_NotATMP": "settled", "EU_NotGTMP": "settled", "Q_EU_Biological": UNDECIDED,
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+    "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+    "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_US_LeadCenter": UNDECIDED,
+    "KR_NotCellTherapyProduct": "settled", "absent": ["US_RFDRecommended", "US_NonBiologicDrug"],
+}
+
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
     result = classify(graph)
@@ -1564,3 +1579,17 @@ def test_the_names_clinicians_use_find_the_bundled_disease_terms():
     assert search_terms("necrotising enterocolitis", kind="disease")[0]["curie"] == "MONDO:0005313"
     assert search_terms("dilated cardiomyopathy", kind="disease")[0]["curie"] == "MONDO:0005021"
     assert search_terms("Niemann-Pick", kind="disease")[0]["curie"] == "MONDO:0018982"
+
+
+def test_a_therapeutic_protein_in_grapefruit_lipid_vesicles_waits_only_for_how_the_protein_was_made(tmp_path):
+    """The grapefruit nanovectors carry a protein; no rule gave the US lead centre and the answer said no missing fact
+    could change that. A recombinant protein in plant vesicles is a therapeutic protein CDER reviews (2003 transfer),
+    so the answer now names the one fact it waits for, and with it stated the lead centre is CDER (US-16i)."""
+    _, outcomes = _answers("wang-gnv-protein")
+    lead = next(o for o in outcomes if o.question == str(EVKG.Q_US_LeadCenter))
+    assert lead.status == "undecided"
+    assert [m["property"].rsplit("#", 1)[1] for m in lead.missing] == ["manufacture"]
+    _, stated = _variant(tmp_path, "wang-gnv-protein", "    notReported: [manufacture]", "    manufacture: Recombinant")
+    lead = _best(stated, "US_LeadCenterCDER")
+    assert (lead.rule, lead.status, lead.alternatives) == ("US-16i", "provisional", [])
+
