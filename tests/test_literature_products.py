@@ -1062,6 +1062,53 @@ EXPECTED["wang-gnv-protein"] = {
     "KR_NotCellTherapyProduct": "settled", "absent": ["US_RFDRecommended", "US_NonBiologicDrug"],
 }
 
+# EXOB-001, umbilical-cord MSC vesicles instilled through the breathing tube of extremely preterm infants: native human
+# vesicles acting themselves, a biological medicinal product (Annex I Part I 3.2.1.1(b)); the product is defined as
+# vesicles under 0.22 micrometres, so no cells: not an sCTMP or TEP; whether the producer cells were modified is not
+# reported, so the GTMP and ATMP questions stay open. Cord donation: tissues-and-cells rules for the starting material.
+# Made for a multinational trial: no hospital exemption. US: a biological product (PHS Act 351(i)), cell-free, not an
+# HCT/P (1271.3(d)). Korea: a cell-free vesicle therapy product (MFDS 2024 §1-2).
+EXPECTED["exob-001-bpd"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+    "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED, "EU_HumanStartingMaterialRules": "settled",
+    "EU_HospitalExemptionNotAvailable": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+    "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional", "Q_US_GeneTherapy": UNDECIDED,
+    "KR_EVTherapyProduct": "settled", "KR_NotCellTherapyProduct": "settled", "Q_KR_GeneTherapy": UNDECIDED,
+}
+
+# Human bone-marrow MSC microvesicles in acute kidney injury (mice): native human vesicles acting themselves, biological
+# (Annex I Part I 3.2.1.1(b)); unmodified producers and no cargo: not a GTMP, no GMO question; cell content not
+# reported: sCTMP, ATMP and HCT/P stay open. US: a biological product (PHS Act 351(i)). Korea: whether it is a vesicle
+# or a cell therapy product waits for the cell content, but either is a biological product (KR-01h, provisional).
+EXPECTED["bruno-msc-mv-aki"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled",
+    "Q_EU_ATMP": UNDECIDED, "Q_EU_SCTMP": UNDECIDED, "EU_NoGMOAssessmentQuestion": "settled",
+    "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotGeneTherapy": "settled", "Q_US_HCTP": UNDECIDED,
+    "KR_BiologicalProduct": "provisional", "Q_KR_EVTherapy": UNDECIDED,
+}
+
+# SNE-101, umbilical-cord MSC exosomes for acute ischaemic stroke under an MFDS-approved phase 1b plan: native human
+# vesicles, biological in the EU and the US; cell content and producer modification not reported, so the ATMP, HCT/P
+# and gene-therapy questions stay open. Korea: a biological product whichever of vesicle or cell therapy product it is
+# (KR-01h, provisional); the guideline's own category waits for the cell content.
+EXPECTED["sne-101-stroke"] = {
+    "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED, "EU_HospitalExemptionNotAvailable": "settled",
+    "US_BiologicalProduct": "settled", "Q_US_HCTP": UNDECIDED, "US_LeadCenterCBER": "provisional",
+    "KR_BiologicalProduct": "provisional", "Q_KR_EVTherapy": UNDECIDED, "Q_KR_CellTherapy": UNDECIDED,
+}
+
+# STX11102, adipose stem-cell exosomes in a nasal spray for acute ischaemic stroke: native human vesicles, biological
+# in the EU and the US; the spray container is an integral device that only delivers, so in the US a combination
+# product led by the biologic (21 CFR 3.2(e), 3.4; CBER). Cell content and producer modification not reported: ATMP,
+# HCT/P and gene-therapy questions stay open. Korea: a biological product either way (KR-01h), so with the vesicles
+# acting principally a drug with a device part (KR-04, provisional).
+EXPECTED["stx11102-adsc-exo-nasal-stroke"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED,
+    "US_BiologicalProduct": "settled", "US_CombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+    "Q_US_HCTP": UNDECIDED, "KR_BiologicalProduct": "provisional", "KR_IntegralProductAsDrug": "provisional",
+    "Q_KR_EVTherapy": UNDECIDED,
+}
+
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
     result = classify(graph)
