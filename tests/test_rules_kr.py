@@ -126,6 +126,10 @@ CASES = [
     ("KR-04", "KR_IntegralProductAsDrug",
      dict(cellContent=None, integralMedicalDevice="true", principalAction="evkg:VesiclesPrincipal"),
      dict(cellContent="evkg:NonViableCells", integralMedicalDevice="true", principalAction="evkg:VesiclesPrincipal")),
+    ("KR-04b", "KR_IntegralProductAsDevice",
+     dict(cellContent=None, integralMedicalDevice="true", principalAction="evkg:DevicePrincipal"),
+     dict(cellContent=None, integralMedicalDevice="true", principalAction="evkg:DevicePrincipal",
+          prep_evOriginKind="evkg:BacterialOrigin")),
 ]
 
 
