@@ -1109,6 +1109,19 @@ EXPECTED["stx11102-adsc-exo-nasal-stroke"] = {
     "Q_KR_EVTherapy": UNDECIDED,
 }
 
+# Broccoli nanoparticles acting through their own sulforaphane against colitis, by mouth: plant vesicles acting in
+# their own right, a medicinal product whose biological or herbal reading is contested (EU-03; Art. 1(30)-(32));
+# no human or animal cells and nothing genetic: not an ATMP; new active substance for an immune-mediated disease:
+# centralised (Annex I point 3). US: a drug, no biological-product category fitting botanical material (US-11,
+# provisional), reviewed by CDER under an NDA. Korea: plant vesicles, outside the guideline's core scope (KR-03).
+EXPECTED["deng-broccoli-bdn-colitis"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotATMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+    "US_Drug": "settled", "US_NonBiologicDrug": "provisional", "US_NotHCTP": "settled",
+    "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional", "KR_NotCellTherapyProduct": "settled",
+    "absent": ["US_BiologicalProduct", "KR_BiologicalProduct"],
+}
+
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
     result = classify(graph)
