@@ -1047,6 +1047,81 @@ EXPECTED["liu-shiitake-eln-liver"] = {
 }
 
 
+# Grapefruit lipid nanovectors carrying a therapeutic protein (an antibody) into tumour cells: the protein is the
+# active substance (Art. 1(3a)); no cells and nothing genetic: not an ATMP; cancer, new active substance: centralised
+# (Reg. 726/2004 Annex I point 3). Whether it is an EU biological medicinal product waits for how the protein was made
+# (Annex I Part I 3.2.1.1(b)). US: a protein above 40 amino acids is a biological product (21 CFR 600.3(h)(6)) carried
+# by an inactive botanical vehicle, so one article, not a combination product; CDER reviews recombinant therapeutic
+# proteins since 2003 while blood-derived proteins stay at CBER, so the lead centre waits for how the protein was made
+# (US-16i). Korea: plant material, outside the guideline's core scope (KR-03).
+EXPECTED["wang-gnv-protein"] = {
+    "EU_MedicinalProduct": "settled", "EU_NotATMP": "settled", "EU_NotGTMP": "settled", "Q_EU_Biological": UNDECIDED,
+    "EU_CentralisedProcedureMandatory": "provisional", "EU_NoHumanStartingMaterialRules": "settled",
+    "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+    "US_NotCombinationProduct": "settled", "US_BLARequired": "settled", "Q_US_LeadCenter": UNDECIDED,
+    "KR_NotCellTherapyProduct": "settled", "absent": ["US_RFDRecommended", "US_NonBiologicDrug"],
+}
+
+# EXOB-001, umbilical-cord MSC vesicles instilled through the breathing tube of extremely preterm infants: native human
+# vesicles acting themselves, a biological medicinal product (Annex I Part I 3.2.1.1(b)); the product is defined as
+# vesicles under 0.22 micrometres, so no cells: not an sCTMP or TEP; whether the producer cells were modified is not
+# reported, so the GTMP and ATMP questions stay open. Cord donation: tissues-and-cells rules for the starting material.
+# Made for a multinational trial: no hospital exemption. US: a biological product (PHS Act 351(i)), cell-free, not an
+# HCT/P (1271.3(d)). Korea: a cell-free vesicle therapy product (MFDS 2024 §1-2).
+EXPECTED["exob-001-bpd"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotSCTMP": "settled",
+    "Q_EU_GTMP": UNDECIDED, "Q_EU_ATMP": UNDECIDED, "EU_HumanStartingMaterialRules": "settled",
+    "EU_HospitalExemptionNotAvailable": "settled", "US_BiologicalProduct": "settled", "US_NotHCTP": "settled",
+    "US_NotCombinationProduct": "settled", "US_LeadCenterCBER": "provisional", "Q_US_GeneTherapy": UNDECIDED,
+    "KR_EVTherapyProduct": "settled", "KR_NotCellTherapyProduct": "settled", "Q_KR_GeneTherapy": UNDECIDED,
+}
+
+# Human bone-marrow MSC microvesicles in acute kidney injury (mice): native human vesicles acting themselves, biological
+# (Annex I Part I 3.2.1.1(b)); unmodified producers and no cargo: not a GTMP, no GMO question; cell content not
+# reported: sCTMP, ATMP and HCT/P stay open. US: a biological product (PHS Act 351(i)). Korea: whether it is a vesicle
+# or a cell therapy product waits for the cell content, but either is a biological product (KR-01h, provisional).
+EXPECTED["bruno-msc-mv-aki"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled",
+    "Q_EU_ATMP": UNDECIDED, "Q_EU_SCTMP": UNDECIDED, "EU_NoGMOAssessmentQuestion": "settled",
+    "US_Drug": "settled", "US_BiologicalProduct": "settled", "US_NotGeneTherapy": "settled", "Q_US_HCTP": UNDECIDED,
+    "KR_BiologicalProduct": "provisional", "Q_KR_EVTherapy": UNDECIDED,
+}
+
+# SNE-101, umbilical-cord MSC exosomes for acute ischaemic stroke under an MFDS-approved phase 1b plan: native human
+# vesicles, biological in the EU and the US; cell content and producer modification not reported, so the ATMP, HCT/P
+# and gene-therapy questions stay open. Korea: a biological product whichever of vesicle or cell therapy product it is
+# (KR-01h, provisional); the guideline's own category waits for the cell content.
+EXPECTED["sne-101-stroke"] = {
+    "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED, "EU_HospitalExemptionNotAvailable": "settled",
+    "US_BiologicalProduct": "settled", "Q_US_HCTP": UNDECIDED, "US_LeadCenterCBER": "provisional",
+    "KR_BiologicalProduct": "provisional", "Q_KR_EVTherapy": UNDECIDED, "Q_KR_CellTherapy": UNDECIDED,
+}
+
+# STX11102, adipose stem-cell exosomes in a nasal spray for acute ischaemic stroke: native human vesicles, biological
+# in the EU and the US; the spray container is an integral device that only delivers, so in the US a combination
+# product led by the biologic (21 CFR 3.2(e), 3.4; CBER). Cell content and producer modification not reported: ATMP,
+# HCT/P and gene-therapy questions stay open. Korea: a biological product either way (KR-01h), so with the vesicles
+# acting principally a drug with a device part (KR-04, provisional).
+EXPECTED["stx11102-adsc-exo-nasal-stroke"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "settled", "Q_EU_ATMP": UNDECIDED,
+    "US_BiologicalProduct": "settled", "US_CombinationProduct": "settled", "US_LeadCenterCBER": "provisional",
+    "Q_US_HCTP": UNDECIDED, "KR_BiologicalProduct": "provisional", "KR_IntegralProductAsDrug": "provisional",
+    "Q_KR_EVTherapy": UNDECIDED,
+}
+
+# Broccoli nanoparticles acting through their own sulforaphane against colitis, by mouth: plant vesicles acting in
+# their own right, a medicinal product whose biological or herbal reading is contested (EU-03; Art. 1(30)-(32));
+# no human or animal cells and nothing genetic: not an ATMP; new active substance for an immune-mediated disease:
+# centralised (Annex I point 3). US: a drug, no biological-product category fitting botanical material (US-11,
+# provisional), reviewed by CDER under an NDA. Korea: plant vesicles, outside the guideline's core scope (KR-03).
+EXPECTED["deng-broccoli-bdn-colitis"] = {
+    "EU_MedicinalProduct": "settled", "EU_BiologicalMedicinalProduct": "contested", "EU_NotATMP": "settled",
+    "EU_NoHumanStartingMaterialRules": "settled", "EU_CentralisedProcedureMandatory": "provisional",
+    "US_Drug": "settled", "US_NonBiologicDrug": "provisional", "US_NotHCTP": "settled",
+    "US_LeadCenterCDER": "provisional", "US_NDARequired": "provisional", "KR_NotCellTherapyProduct": "settled",
+    "absent": ["US_BiologicalProduct", "KR_BiologicalProduct"],
+}
+
 def _answers(name: str):
     graph = load_rdf(FIXTURES / f"{name}.yaml")
     result = classify(graph)
@@ -1540,3 +1615,41 @@ def test_vesicles_from_a_mushroom_are_written_with_plant_origin_without_contradi
     animal, _ = _variant(tmp_path, "liu-shiitake-eln-liver", "evOriginKind: PlantOrigin", "evOriginKind: AnimalOrigin")
     assert [r.constraint_id for p in validate(load_rdf(animal), profile="published").products for r in p.results
             if r.severity == "Violation"] == ["C-01"]
+
+
+def test_the_diseases_of_the_nec_heart_failure_and_niemann_pick_products_are_stated_as_terms_evkg_knows():
+    """NEC (MONDO:0005313), dilated cardiomyopathy (MONDO:0005021) and Niemann-Pick disease type C (MONDO:0018982)
+    were named only in the labels of these descriptions, as their identifiers had not been confirmed: the indication
+    was missing and no query by disease found the products. Each identifier is now confirmed and bundled, so the
+    descriptions state it and the term check accepts it."""
+    for name, term in (("pisano-human-milk-ev-nec", "MONDO:0005313"), ("secret-hf-ipsc-cpc-ev", "MONDO:0005021"),
+                       ("evox-npc-exosomes", "MONDO:0018982")):
+        graph = load_rdf(FIXTURES / f"{name}.yaml")
+        stated = {str(o) for o in graph.objects(None, EVKG.indication)}
+        assert stated == {"http://purl.obolibrary.org/obo/" + term.replace(":", "_")}, (name, stated)
+        report = validate(graph, profile="published")
+        unchecked = [r for p in report.products for r in p.results if r.constraint_id.startswith("TERM-")]
+        assert not unchecked, (name, [r.message for r in unchecked])
+
+
+def test_the_names_clinicians_use_find_the_bundled_disease_terms():
+    """A describer looks a disease up by the name in the paper: 'acute kidney injury' and 'NEC' found nothing."""
+    from evkg.terms.index import search_terms
+    assert search_terms("acute kidney injury", kind="disease")[0]["curie"] == "MONDO:0002492"
+    assert search_terms("necrotising enterocolitis", kind="disease")[0]["curie"] == "MONDO:0005313"
+    assert search_terms("dilated cardiomyopathy", kind="disease")[0]["curie"] == "MONDO:0005021"
+    assert search_terms("Niemann-Pick", kind="disease")[0]["curie"] == "MONDO:0018982"
+
+
+def test_a_therapeutic_protein_in_grapefruit_lipid_vesicles_waits_only_for_how_the_protein_was_made(tmp_path):
+    """The grapefruit nanovectors carry a protein; no rule gave the US lead centre and the answer said no missing fact
+    could change that. A recombinant protein in plant vesicles is a therapeutic protein CDER reviews (2003 transfer),
+    so the answer now names the one fact it waits for, and with it stated the lead centre is CDER (US-16i)."""
+    _, outcomes = _answers("wang-gnv-protein")
+    lead = next(o for o in outcomes if o.question == str(EVKG.Q_US_LeadCenter))
+    assert lead.status == "undecided"
+    assert [m["property"].rsplit("#", 1)[1] for m in lead.missing] == ["manufacture"]
+    _, stated = _variant(tmp_path, "wang-gnv-protein", "    notReported: [manufacture]", "    manufacture: Recombinant")
+    lead = _best(stated, "US_LeadCenterCDER")
+    assert (lead.rule, lead.status, lead.alternatives) == ("US-16i", "provisional", [])
+

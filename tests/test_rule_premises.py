@@ -61,6 +61,8 @@ def _branch_cases() -> list[tuple[str, str, str]]:
         ("US-15f", "US_CombinationProduct", us.describe(coform=[us.SYNTHETIC_SIRNA])),
         ("US-11", "US_NonBiologicDrug", us.describe(**us.PLANT, coform=[us.SYNTHETIC_SIRNA])),
         ("US-15g", "US_NotCombinationProduct", us.describe(**us.PLANT, coform=[us.SYNTHETIC_SIRNA])),
+        ("US-16i", "US_LeadCenterCDER", us.describe(**us.PLANT, evRole="evkg:DeliveryVehicleRole",
+                                                    cargo=[dict(us.PROTEIN_120, cargoKind="evkg:OtherSubstanceKind")])),
     ]
 
 

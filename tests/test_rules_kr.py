@@ -117,6 +117,24 @@ CASES = [
     # MFDS's own classification settles the question it answers; another body's determination is not MFDS's
     ("KR-05", "KR_NotEVTherapyProduct", dict(determinations=[MFDS_NOT_EV_THERAPY]),
      dict(determinations=[dict(MFDS_NOT_EV_THERAPY, determiningBody="evkg:CAT")])),
+    # cell-free human or animal vesicles are vesicle therapy products and living cells make a cell therapy product,
+    # both biological products (MFDS 2024 guideline, section 2): with cells not ruled out, a biological product
+    ("KR-01h", "KR_BiologicalProduct", dict(cellContent=None), {}),
+    ("KR-01h", "KR_BiologicalProduct", dict(cellContent="evkg:ViableCells"), dict(cellContent="evkg:NonViableCells")),
+    ("KR-01h", "KR_BiologicalProduct", dict(cellContent=None, prep_evOriginKind="evkg:AnimalOrigin"),
+     dict(cellContent=None, prep_evOriginKind="evkg:BacterialOrigin")),
+    ("KR-01h", "KR_BiologicalProduct", dict(cellContent=None),
+     dict(cellContent=None, prep_vesicleKind="evkg:CellDerivedMimetic")),
+    ("KR-01h", "KR_BiologicalProduct", dict(cellContent=None),
+     dict(cellContent=None, intendedUse=BORDERLINE_USE, diseaseClaim="false")),
+    # a biological product whichever therapy product it is (KR-01h) is a drug too: its integral device is read the same way
+    ("KR-04", "KR_IntegralProductAsDrug",
+     dict(cellContent=None, integralMedicalDevice="true", principalAction="evkg:VesiclesPrincipal"),
+     dict(cellContent="evkg:NonViableCells", integralMedicalDevice="true", principalAction="evkg:VesiclesPrincipal")),
+    ("KR-04b", "KR_IntegralProductAsDevice",
+     dict(cellContent=None, integralMedicalDevice="true", principalAction="evkg:DevicePrincipal"),
+     dict(cellContent=None, integralMedicalDevice="true", principalAction="evkg:DevicePrincipal",
+          prep_evOriginKind="evkg:BacterialOrigin")),
 ]
 
 
@@ -130,7 +148,8 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-02", "KR-02b", "KR-02c", "KR-02d", "KR-03",
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-01h", "KR-02", "KR-02b", "KR-02c",
+                   "KR-02d", "KR-03",
                    "KR-04",
                    "KR-04b", "KR-05"} == \
         {c[0] for c in CASES}
@@ -215,4 +234,14 @@ def test_the_korean_route_of_a_device_product_is_provisional_and_says_the_source
     open_question = next(o for o in unstated.for_product(EX + "p") if o.question == str(EVKG.Q_KR_IntegralDeviceRoute))
     assert open_question.status == "undecided"
     assert [m["property"] for m in open_question.missing] == [str(EVKG.principalAction)]
+
+
+def test_human_vesicles_whose_cell_content_is_not_stated_are_a_biological_product_either_way():
+    """A cell-free product is a vesicle therapy product and one with living cells a cell therapy product; MFDS
+    regulates both as biological products. With the cell content unstated no Korean answer was given at all,
+    although the Pharmaceutical Affairs Act answers the biological question either way."""
+    result = run(describe(cellContent=None))
+    assert statuses(result) == {"KR_BiologicalProduct": "provisional", "KR_NotGeneTherapyProduct": "provisional"}
+    undecided = {o.question.split("#")[1] for o in result.for_product(EX + "p") if o.status == "undecided"}
+    assert {"Q_KR_EVTherapy", "Q_KR_CellTherapy"} <= undecided
 

@@ -253,6 +253,16 @@ CASES = [
     ("US-16h", "US_LeadCenterCDER", PROTEIN_CARRIER, dict(PROTEIN_CARRIER, **CELLS_PRESENT)),
     ("US-16h", "US_LeadCenterCDER", PROTEIN_CARRIER, dict(PROTEIN_CARRIER, **SYNTHETIC)),
     ("US-16h", "US_LeadCenterCDER", PROTEIN_CARRIER, dict(PROTEIN_CARRIER, cargo=[PROTEIN_120, MRNA])),
+    # plant or synthetic vesicles are no parts of human, animal or bacterial cells: a recombinant therapeutic protein
+    # they carry is reviewed by CDER (2003 transfer); a protein extracted from a natural source may be a plasma
+    # protein, and an antigen a therapeutic vaccine, which stay at CBER
+    ("US-16i", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, **PLANT),
+     dict(PLANT, evRole="evkg:DeliveryVehicleRole", cargo=[PLASMA_PROTEIN])),
+    ("US-16i", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, **SYNTHETIC), PROTEIN_CARRIER),
+    ("US-16i", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, **PLANT),
+     dict(PLANT, evRole="evkg:DeliveryVehicleRole", cargo=[dict(PROTEIN_120, cargoKind="evkg:Antigen")])),
+    ("US-16i", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, **SYNTHETIC), dict(PROTEIN_CARRIER, **SYNTHETIC, **CELLS_PRESENT)),
+    ("US-16i", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, **PLANT), dict(PROTEIN_CARRIER, **PLANT, integralMedicalDevice="true")),
 ]
 
 
@@ -282,7 +292,7 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     # plant vesicles with another active substance, lead centre of gene-therapy carriers, of device-led products
     # and of therapeutic proteins in carrier vesicles, applications of device-led products)
     assert ids - set(US_RULE_IDS) == {"US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g",
-                                      "US-16h", "US-17b"}
+                                      "US-16h", "US-16i", "US-17b"}
     assert {c[0] for c in CASES} == ids
 
 
@@ -586,3 +596,24 @@ def test_a_therapeutic_protein_in_carrier_vesicles_goes_to_cder_with_cber_as_the
     # the same vesicles claimed to act are a vesicle biologic: CBER alone (US-16c)
     active = run(describe(**dict(PROTEIN_CARRIER, evRole="evkg:ActiveSubstanceRole")))
     assert {(c, r) for c, _, r in lead_centres(active)} == {("US_LeadCenterCBER", "US-16c")}
+
+
+def test_a_recombinant_protein_carried_by_plant_or_synthetic_vesicles_goes_to_cder():
+    """FDA moved therapeutic proteins to CDER in 2003 and kept at CBER only products of human, animal or bacterial
+    cells or their parts, vaccines and blood products. Plant vesicles or vesicles assembled from purified lipids
+    carrying a recombinant protein are none of these, yet no rule gave a lead centre: the answer was 'no rule
+    answers this question', although the plain reading is CDER."""
+    for carrier in (PLANT, SYNTHETIC):
+        result = run(describe(**dict(PROTEIN_CARRIER, **carrier)))
+        assert lead_centres(result) == {("US_LeadCenterCDER", "provisional", "US-16i")}
+        lead = best(result, "US_LeadCenterCDER")
+        assert not lead.alternatives
+        assert any(s["iri"].endswith("/us-fda-cder-transfer-2003") for s in lead.sources)
+        assert not derived(result, "US-18", "US_RFDRecommended")
+    # how the protein was made decides: a protein extracted from a natural source may be a plasma protein (CBER)
+    unstated = run(describe(**dict(PLANT, evRole="evkg:DeliveryVehicleRole",
+                                   cargo=[dict(PLASMA_PROTEIN, manufacture=None)])))
+    lead = next(o for o in unstated.for_product(EX + "p")
+                if o.question == str(EVKG.Q_US_LeadCenter) and o.status == "undecided")
+    assert any(m["property"].endswith("#manufacture") for m in lead.missing)
+

@@ -195,7 +195,7 @@ def test_a_wrong_number_names_the_registries_whose_formats_were_expected(number)
 
 @pytest.mark.parametrize("route", ["IntraArticular", "Intrapleural", "Intrathecal", "Intratumoural", "Intravitreal",
                                    "Intradermal", "Subretinal", "Intranasal", "Intraperitoneal", "TopicalOnWound",
-                                   "Ophthalmic"])
+                                   "Ophthalmic", "Endotracheopulmonary"])
 def test_routes_ev_products_use_are_accepted_and_mapped(route):
     from rdflib import URIRef
     from rdflib.namespace import RDFS, SKOS
