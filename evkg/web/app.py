@@ -24,6 +24,7 @@ from evkg.core.errors import EvkgError, UsageError
 from evkg.core.files import default_limit
 from evkg.core.safe_text import shortened
 from evkg.report.views import term_dict, term_index
+from evkg.web.answers import AnswerBudget, AnswerLimit
 from evkg.web.errors import UNFIT, update_refused
 from evkg.web.results import sparql_media
 from evkg.web.http import (
@@ -65,11 +66,13 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
                timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
                url: str | None = None, workers: int = DEFAULT_WORKERS,
                worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB, read_timeout: float = 10.0,
-               max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES):
+               max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES, max_held_answer_bytes: int | None = None):
     """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
     memory from the bundled data). Start-up (store, checking the curated products) completes before the
     server accepts requests.
-    ``workers``: the worker processes that check submissions side by side (as many again answer queries)."""
+    ``workers``: the worker processes that check submissions side by side (as many again answer queries).
+    ``max_held_answer_bytes``: the bytes of answers their clients have not read yet that the server holds at
+    once, over all connections (default: four answers of ``max_answer_bytes``); past it, 503."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
@@ -82,6 +85,12 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
         raise UsageError("--max-bytes must be at least 1")
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if max_held_answer_bytes is None:
+        max_held_answer_bytes = 4 * max_answer_bytes
+    if max_held_answer_bytes < max_answer_bytes:
+        raise UsageError(f"--max-held-answer-bytes ({max_held_answer_bytes:,}) is smaller than --max-answer-bytes "
+                         f"({max_answer_bytes:,}), so the largest answer allowed could never be sent. Give it at "
+                         f"least {max_answer_bytes}, or lower --max-answer-bytes.")
     service = Service(store_path, max_bytes, timeout,
                       progress or (lambda message: print(message, file=sys.stderr, flush=True)), url,
                       workers=workers, worker_memory_mb=worker_memory_mb, max_answer_bytes=max_answer_bytes)
@@ -123,9 +132,11 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     from starlette.formparsers import MultiPartException
 
     uploads = UploadBudget(max_bytes * (workers + 2))     # a body for each check worker and two waiting
+    answers = AnswerBudget(max_held_answer_bytes)          # the server's protocol registers its connections
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(BodyLimit, max_bytes=max_bytes, read_timeout=read_timeout,
-                                       budget=uploads)],
+                                       budget=uploads),
+                                Middleware(AnswerLimit, budget=answers)],
                     exception_handlers={ServiceError: service_error, HTTPException: http_error,
                                         EvkgError: evkg_error, MultiPartException: malformed,
                                         UnicodeDecodeError: malformed})
@@ -135,6 +146,7 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     app.add_middleware(ClientWatch)                    # outermost: sees the connection's own messages
     app.state.service = service
     app.state.uploads = uploads
+    app.state.answers = answers
     return app
 
 
@@ -391,7 +403,9 @@ def _routes(service: Service) -> list:
                               "max_bytes": service.max_bytes, "timeout_seconds": service.timeout,
                               "workers": pools, "light_work": dict(service.light_work),
                               "uploads": {"bytes_held": request.app.state.uploads.held,
-                                          "max_bytes_held": request.app.state.uploads.limit}})
+                                          "max_bytes_held": request.app.state.uploads.limit},
+                              "answers": {"bytes_held": request.app.state.answers.held,
+                                          "max_bytes_held": request.app.state.answers.limit}})
 
     async def openapi(request):
         spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))

@@ -59,6 +59,7 @@ class HeaderDeadline(H11Protocol):
     per_client = MAX_CONNECTIONS_PER_CLIENT
     open_by_client: collections.Counter = collections.Counter()   # each server gets its own (serve)
     lingering = [0]
+    answers = None              # the AnswerBudget (evkg.web.answers) that counts what connections hold unsent
 
     def connection_made(self, transport) -> None:
         peer = transport.get_extra_info("peername")
@@ -67,6 +68,8 @@ class HeaderDeadline(H11Protocol):
             self._refuse(transport)
             return
         self.open_by_client[self._address] += 1
+        if self.answers is not None:
+            self.answers.transports.add(transport)
         super().connection_made(transport)
         self._header_timer = None
         self._arm()
@@ -126,6 +129,8 @@ class HeaderDeadline(H11Protocol):
         self.open_by_client[self._address] -= 1
         if self.open_by_client[self._address] <= 0:
             del self.open_by_client[self._address]
+        if self.answers is not None:
+            self.answers.transports.discard(self.transport)
         self._disarm()
         self._stop_watching_reads()
         super().connection_lost(exc)
@@ -235,8 +240,10 @@ async def _too_many_connections(scope, receive, send) -> None:
 
 
 def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT,
-          per_client: int = MAX_CONNECTIONS_PER_CLIENT) -> None:
-    """Serve `app` on a socket from `listening_socket` until interrupted."""
+          per_client: int = MAX_CONNECTIONS_PER_CLIENT, answers=None) -> None:
+    """Serve `app` on a socket from `listening_socket` until interrupted. ``answers``: the app's AnswerBudget
+    (evkg.web.answers; `create_app` puts it in ``app.state.answers``), to which every connection reports the
+    bytes of answers it still holds."""
     import uvicorn
     from uvicorn.protocols.http import h11_impl
 
@@ -245,7 +252,7 @@ def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT,
     protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout,
                                                               "per_client": per_client,
                                                               "open_by_client": collections.Counter(),
-                                                              "lingering": [0]})
+                                                              "lingering": [0], "answers": answers})
     config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,
                             limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
                             timeout_keep_alive=5, timeout_graceful_shutdown=SHUTDOWN_GRACE)
