@@ -441,9 +441,10 @@ def _routes(service: Service) -> list:
 # ------------------------------------------------------------------------------------------- a child server
 
 @contextlib.contextmanager
-def running_server(*options: str, startup_timeout: float = 300.0):
-    """Run `evkg serve` in a child process on 127.0.0.1 and a free port; yield its base URL once /health
-    answers; stop the process afterwards. For tests, benchmarks and scripts."""
+def running_server(*options: str, startup_timeout: float = 300.0, host: str = "127.0.0.1"):
+    """Run `evkg serve` in a child process on `host` (127.0.0.1; `0.0.0.0` or `::` for every address of this
+    machine) and a free port; yield its base URL, on 127.0.0.1, once /health answers; stop the process
+    afterwards. For tests, benchmarks and scripts."""
     import os
     import subprocess
     import tempfile
@@ -455,7 +456,7 @@ def running_server(*options: str, startup_timeout: float = 300.0):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--host", "127.0.0.1",
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--host", host,
                                 "--port", str(port), *options], stdout=log, stderr=subprocess.STDOUT,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

@@ -9,7 +9,9 @@ in the server's memory until it is read, so one who read nothing held up to --ma
 server takes and leave their headers unfinished, so that everyone else got 503: each address may hold
 MAX_CONNECTIONS_PER_CLIENT connections, and one past that is answered 503 and closed without counting. An IPv6
 client is counted by its /64 network, the block one subscriber is usually given, so that changing the
-address within it does not lift the cap.
+address within it does not lift the cap; every loopback address (127.0.0.0/8, ::1, and these written as
+IPv4-mapped IPv6) is this machine, one client, so that a local user cannot lift it by connecting from
+127.0.0.2, 127.0.0.3 …
 """
 from __future__ import annotations
 
@@ -37,16 +39,22 @@ MAX_HEADER_BYTES = 64 * 1024
 REFUSED_LINGERING = 32
 
 
+# the client every loopback address stands for
+THIS_MACHINE = "this machine"
+
+
 def client_key(address: str) -> str:
-    """What the per-client cap counts by: an IPv4 address (also when written as IPv4-mapped IPv6), the /64
-    network of an IPv6 address, anything else (a Unix socket) as it is."""
+    """What the per-client cap counts by: THIS_MACHINE for every loopback address, an IPv4 address (also when
+    written as IPv4-mapped IPv6), the /64 network of an IPv6 address, anything else (a Unix socket) as it is."""
     try:
         parsed = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return address
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    if parsed.is_loopback:
+        return THIS_MACHINE
     if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return str(parsed)
 
@@ -77,7 +85,9 @@ class HeaderDeadline(H11Protocol):
     def _refuse(self, transport) -> None:
         """503 and close, outside uvicorn's count of connections: a refused one holds none of its slots."""
         self._refused = True
-        whose = f"your {'network' if '/' in self._address else 'address'} ({self._address})"
+        whose = ("this machine (its loopback addresses, 127.0.0.0/8 and ::1, count as one client)"
+                 if self._address == THIS_MACHINE else
+                 f"your {'network' if '/' in self._address else 'address'} ({self._address})")
         body = json.dumps({"status": 503, "error": "too-many-connections",
                            "message": f"{whose} already has {self.per_client} connections "
                                       "open to this server, as many as one client may hold at once. Finish or close "
