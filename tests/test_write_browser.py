@@ -264,3 +264,38 @@ def test_a_description_with_trials_keeps_them_when_edited_in_the_form(page):
     text = page.input_value("#editor-text")
     assert "ExoFlo, renamed in the form" in text
     assert text.count("type: ClinicalTrial") == 3                 # the trials are still there
+
+
+def test_switching_the_editor_format_warns_before_comments_are_lost_and_can_be_cancelled(page):
+    """The conversion keeps the facts, not the # comments: switching from YAML dropped a curator's notes
+    without a word, while the page said 'nothing is lost'."""
+    show(page, "editor")
+    commented = ("# donor batches from the 2024 audit: ask QA before changing\n"
+                 "id: knee-ev\ntype: EVProduct\nlabel: 'Knee EVs #2'   # the second lot\n"
+                 "intendedUse: [Treatment]\ncellContent: NoCells\nindication: MONDO:0005178\n")
+    page.fill("#editor-text", commented)
+    page.select_option("#editor-format", "ttl")
+    warning = page.locator("#comment-warning")
+    expect(warning).to_be_visible()
+    # the # inside the quoted label is not a comment; lines 1 and 4 hold one each
+    expect(warning).to_contain_text("Your YAML text has 2 lines with # comments (lines 1, 4)")
+    expect(warning).to_contain_text("Converting to Turtle keeps every fact but not the comments: they would be lost")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "write-comment-warning.png"))
+    # cancelled: the text and its form stay as they were
+    page.click("#comment-keep")
+    expect(warning).to_be_hidden()
+    assert page.input_value("#editor-text") == commented
+    assert page.input_value("#editor-format") == "yaml"
+    # asked again, and this time converted on the person's word
+    page.select_option("#editor-format", "jsonld")
+    expect(warning).to_contain_text("Converting to JSON-LD")
+    with page.expect_response("**/api/convert"):
+        page.click("#comment-convert")
+    expect(page.locator("#editor-text")).to_have_value(__import__("re").compile('"Knee EVs #2"'))
+    assert page.input_value("#editor-format") == "jsonld"
+    expect(warning).to_be_hidden()
+    # without comments the switch is made at once, with no question
+    page.select_option("#editor-format", "yaml")
+    expect(page.locator("#editor-text")).to_have_value(__import__("re").compile("label: 'Knee EVs #2'"))
+    expect(warning).to_be_hidden()
