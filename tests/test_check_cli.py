@@ -402,3 +402,26 @@ def test_output_read_only_in_part_stops_the_check_with_141_not_with_a_finding_co
     assert json.loads(first)["file"] == valid[0]
     assert code == 141, (code, err)
     assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("trailing.json", '{\n  "id": "knee-ev",\n  "type": "EVProduct",\n  "label": "Knee EVs",\n}\n',
+     "trailing.json, line 4, column 22: is not valid JSON: a comma is left after the last entry, before the closing "
+     "brace }; JSON allows none there: remove that comma."),
+    ("list.jsonld", '{"@context": "https://w3id.org/evkg/context.jsonld", "@id": "x",\n "intendedUse": ["Treatment", ]}',
+     "list.jsonld, line 2, column 29: is not valid JSON: a comma is left after the last entry, before the closing "
+     "bracket ]; JSON allows none there: remove that comma."),
+    ("unquoted.json", '{"id": "knee-ev", label: "Knee EVs"}',
+     "unquoted.json, line 1, column 19: is not valid JSON: a field name is not in double quotes"),
+    ("missing.json", '{"id": "knee-ev" "label": "Knee EVs"}',
+     "missing.json, line 1, column 18: is not valid JSON: a comma is missing between two values"),
+])
+def test_a_json_slip_is_said_in_words_at_its_place(tmp_path, capsys, name, text, said):
+    """A description with a comma before its closing brace was 'not valid JSON (Expecting property name enclosed
+    in double quotes)', at the brace: the parser's words, not the writer's."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = " ".join(capsys.readouterr().out.split())
+    assert said in err, err
+    assert "Expecting" not in err

@@ -169,8 +169,10 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
         raise InputError(f"is not well-formed RDF/XML ({exc.getMessage()}).", path=source_name,
                          line=exc.getLineNumber(), column=exc.getColumnNumber()) from exc
     except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
-                         column=exc.colno) from exc
+        from evkg.core.json_reasons import json_problem
+
+        reason, line, column = json_problem(exc)
+        raise InputError(f"is not valid JSON: {reason}.", path=source_name, line=line, column=column) from None
     except RecursionError:
         reason, hint = too_deep_to_read(_FORMAT_NAMES[fmt_name])
         raise InputError(reason, path=source_name, hint=hint) from None

@@ -299,8 +299,10 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
         value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite,
                            parse_int=whole_number_reader(text, source_name))
     except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
-                         column=exc.colno) from None
+        from evkg.core.json_reasons import json_problem
+
+        reason, line, column = json_problem(exc)
+        raise InputError(f"is not valid JSON: {reason}.", path=source_name, line=line, column=column) from None
     except RecursionError:
         raise InputError("is nested too deeply to read.", path=source_name) from None
     try:
