@@ -425,3 +425,18 @@ def test_a_json_slip_is_said_in_words_at_its_place(tmp_path, capsys, name, text,
     err = " ".join(capsys.readouterr().out.split())
     assert said in err, err
     assert "Expecting" not in err
+
+
+@pytest.mark.parametrize("label, quote", [("\u201cKnee EVs\u201d", "\u201c"), ('"Knee EVs\u2019', "\u2019")])
+def test_a_turtle_text_in_typographic_quotes_is_named_as_such(tmp_path, capsys, label, quote):
+    """A label pasted from a word processor, in “…”, was 'objectList expected' (or 'newline found in string
+    literal') with the generic hint about missing dots and prefixes."""
+    path = tmp_path / "pasted.ttl"
+    path.write_text("@prefix evkg: <https://w3id.org/evkg#> .\n@prefix product: <https://w3id.org/evkg/data/product/> .\n"
+                    f"product:knee-ev a evkg:EVProduct ;\n    evkg:label {label} ;\n    evkg:intendedUse evkg:Treatment .\n",
+                    encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"pasted.ttl, line 4, column" in out, out
+    assert f"Line 4 holds the typographic quote {quote}, as a word processor writes it; texts are enclosed in " \
+           'straight quotes ("Knee EVs"): replace it with "' in out, out

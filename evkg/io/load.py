@@ -16,7 +16,7 @@ from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError, line_and_column
 from evkg.io.rdf import parse_as_written
-from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint, too_deep_to_read
+from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint, quote_hint, too_deep_to_read
 from evkg.io.written_form import written_form
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
@@ -180,7 +180,7 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
         _refuse_long_integer_at(exc, text, source_name)
         line, column, reason = _locate(exc, text)
         raise InputError(f"is not valid {_FORMAT_NAMES[fmt_name]}: {reason}", path=source_name, line=line,
-                         column=column, hint=prefix_hint(reason) or _hint(fmt)) from exc
+                         column=column, hint=prefix_hint(reason) or quote_hint(text, line) or _hint(fmt)) from exc
     if isinstance(graph, Dataset):
         flat = Graph()
         for s, p, o, _ in graph.quads((None, None, None, None)):

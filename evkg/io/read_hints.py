@@ -1,5 +1,5 @@
-"""What to tell a person whose file could not be read: the prefix line a Turtle file lacks, and that a
-spreadsheet or document is not a description."""
+"""What to tell a person whose file could not be read: the prefix line a Turtle file lacks, the typographic
+quotes a word processor put in it, and that a spreadsheet or document is not a description."""
 from __future__ import annotations
 
 import re
@@ -25,6 +25,26 @@ def prefix_hint(reason: str) -> str:
     if not iri or iri.startswith("@"):             # `id:`, `type:`: keywords of the YAML form, not prefixes
         return ""
     return f"Declare the prefix at the top of the file: @prefix {found.group(1)}: <{iri}> ."
+
+
+TYPOGRAPHIC_QUOTES = "“”‘’„«»"
+
+
+def quote_hint(text: str, line: int | None) -> str:
+    """For a file that could not be read where a typographic quote stands (on the line of the problem or the
+    one before), that RDF texts are enclosed in straight quotes: text copied from a word processor has
+    “…”, which no RDF reader takes as quotes."""
+    if not line:
+        return ""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 0 < number <= len(lines):
+            found = next((c for c in lines[number - 1] if c in TYPOGRAPHIC_QUOTES), None)
+            if found:
+                return (f"Line {number} holds the typographic quote {found}, as a word processor writes it; texts "
+                        "are enclosed in straight quotes (\"Knee EVs\"): replace it with \", or write the file in a "
+                        "plain-text editor.")
+    return ""
 
 
 def too_deep_to_read(format_name: str) -> tuple[str, str]:
