@@ -440,3 +440,16 @@ def test_a_turtle_text_in_typographic_quotes_is_named_as_such(tmp_path, capsys, 
     assert f"pasted.ttl, line 4, column" in out, out
     assert f"Line 4 holds the typographic quote {quote}, as a word processor writes it; texts are enclosed in " \
            'straight quotes ("Knee EVs"): replace it with "' in out, out
+
+
+def test_yaml_nested_past_the_readers_own_limit_is_said_as_nesting(tmp_path, capsys):
+    """Brackets nested a thousand deep on one line reached the YAML reader's own limit before evkg's: 'exceeded
+    maximum nesting depth', with the hint about tabs and colons."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("id: knee-ev\ntype: EVProduct\nlabel: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "deep.yaml, line 3, column" in out
+    assert "its lists and blocks are nested more than 64 levels deep. A description needs only a few levels; " \
+           "check the [ and { brackets of this line." in out, out
+    assert "tabs" not in out and "exceeded" not in out

@@ -32,9 +32,8 @@ from evkg.io.ids import BlockIds
 from evkg.io.jsonld_terms import refuse_term_loops, refuse_unreadable_ids
 from evkg.io.numbers import (TOO_SMALL_HINT, NumberTooLong, WrittenNumber, finite_number_reader, refuse_long_integer,
                               shown_number, vanishes, whole_number_reader)
-from evkg.io.yaml_errors import yaml_error_place
+from evkg.io.yaml_errors import MAX_DEPTH, yaml_error_place
 
-MAX_DEPTH = 64
 MAX_NODES = 200_000
 DEFAULT_BASE = "https://w3id.org/evkg/data/product/"
 EMPTY_DESCRIPTION = ("is empty: it holds no description.",)

@@ -1,6 +1,8 @@
 """Where a YAML syntax error is fixed, and what to do, in the words of someone who writes YAML by hand."""
 from __future__ import annotations
 
+MAX_DEPTH = 64          # levels of lists and objects a description (YAML or JSON) may nest
+
 
 def yaml_error_place(exc) -> tuple:
     """(mark, reason, hint) of a YAML error: a quote or bracket left open runs on to the end of the file, so
@@ -27,6 +29,10 @@ def yaml_error_place(exc) -> tuple:
             ("A line of a list item is indented as far as the item's first key (the text after '- '); a new "
              "item starts with '- ' in the same column as the others; a key of the block that holds the list "
              "is indented as far as the list's own key.")
+    if "maximum nesting depth" in reason:
+        # the reader's own limit (1,000 levels of [ or {), met before evkg's (64) in a flow written on one line
+        return exc.problem_mark or exc.context_mark, f"its lists and blocks are nested more than {MAX_DEPTH} " \
+            "levels deep", "A description needs only a few levels; check the [ and { brackets of this line."
     return exc.problem_mark or exc.context_mark, reason, "Check the indentation (spaces, not tabs) and that each key ends with ':'."
 
 
