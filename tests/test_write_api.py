@@ -121,6 +121,9 @@ def test_the_check_page_form_takes_yaml_too(server):
 @pytest.mark.parametrize("query, words", [
     ("q=cell&limit=-1", "from 1 to 50"), ("q=cell&limit=51", "from 1 to 50"), ("q=cell&limit=x", "from 1 to 50"),
     ("q=cell&for=label", "label takes no ontology terms"), ("q=cell&space=XYZ", "prefix XYZ"),
+    # said as 'search with at most 200 characters.': neither what was wrong nor how to search instead
+    ("q=" + "cell+" * 60, "the search words (q) are 299 characters long; a term search takes at most 200. Search "
+                          "with a few words of the term's name"),
 ])
 def test_term_look_up_refuses_what_it_cannot_honour(server, query, words):
     response = server.get(f"/api/terms?{query}")

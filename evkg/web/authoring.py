@@ -165,7 +165,9 @@ def authoring_routes(service) -> list:
         values = single_values(request, known=("q", "space", "for", "limit"), repeatable=("space",))
         query = values.get("q", "")
         if len(query) > 200:
-            raise ServiceError(400, "query-too-long", "search with at most 200 characters.")
+            raise ServiceError(400, "query-too-long", f"the search words (q) are {len(query):,} characters long; a "
+                               "term search takes at most 200. Search with a few words of the term's name, e.g. "
+                               "q=mesenchymal stem cell.")
         spaces = [s for s in request.query_params.getlist("space") if s]
         try:
             limit = int(values.get("limit", "20"))
