@@ -280,6 +280,11 @@ def test_slow_check_is_504_and_limit_is_configurable(strict_server):
     response = strict_server.post("/check", content=small, headers=TURTLE)
     assert response.status_code == 504
     assert response.json()["error"] == "timeout"
+    # what to do, for a check (it said 'a smaller description or a narrower query' for both)
+    assert "Check fewer products at a time (split the description)" in response.json()["message"]
+    query = strict_server.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert query.status_code == 504 and "Narrow the query (fewer patterns matched at once, a LIMIT)" in \
+        query.json()["message"], query.text
 
     def chunks():  # no Content-Length: the limit must hold on the bytes actually sent
         for _ in range(10):
