@@ -250,3 +250,32 @@ def test_a_client_is_this_machine_an_ipv4_address_or_an_ipv6_64_network(address,
     from evkg.web.server import client_key
 
     assert client_key(address) == counted_as
+
+
+def test_connections_accepted_by_the_server_send_small_answers_at_once():
+    """The listening socket was made without naming TCP, so asyncio left Nagle's algorithm on for every
+    connection: on a kept-alive connection each answer's second part waited for the client's delayed
+    acknowledgement (about 40 ms a request, for /health as for a query)."""
+    import asyncio
+
+    from evkg.web.server import listening_socket
+
+    async def accepted_nodelay() -> int:
+        found = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport):
+                sock = transport.get_extra_info("socket")
+                found.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listening_socket("127.0.0.1", 0))
+        port = server.sockets[0].getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(found, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0
