@@ -443,6 +443,16 @@ def test_sparql_select_by_get_and_post(server):
     assert len(by_form.text.strip().splitlines()) == len(rows) + 1
 
 
+def test_sparql_head_answers_as_get_without_the_body(server):
+    """HEAD /sparql?query=… was read as a POST without a Content-Type: 415 'send the query as
+    application/sparql-query', for a request that is a GET without its body."""
+    by_get = server.get("/sparql", params={"query": SELECT_PRODUCTS})
+    head = server.head("/sparql", params={"query": SELECT_PRODUCTS})
+    assert head.status_code == 200 and head.content == b"", head.headers
+    assert head.headers["content-type"] == by_get.headers["content-type"]
+    assert server.head("/sparql", headers={"Accept": "text/html"}).status_code == 200      # the empty query page
+
+
 def test_sparql_construct_gives_a_graph(server):
     query = "CONSTRUCT { ?p a <https://w3id.org/evkg#EVProduct> } WHERE { ?p a <https://w3id.org/evkg#EVProduct> }"
     answer = server.get("/sparql", params={"query": query}, headers={"Accept": "text/turtle"})

@@ -68,8 +68,10 @@ def test_answers_past_the_memory_held_for_slow_readers_are_refused_until_they_ar
         assert said and abs(int(said.group(1).replace(",", "")) - size) < size // 100, body["message"]
         assert "clients have not read yet" in body["message"] and "Try again in 5 seconds" in body["message"]
         assert "--max-held-answer-bytes" in body["message"]
-        # small answers still fit beside them
+        # small answers still fit beside them, and so does the head of a large one (sent without its body)
         assert httpx.get(f"{server}/queries", timeout=60).status_code == 200
+        head = httpx.head(f"{server}{QUERY}", timeout=60)
+        assert head.status_code == 200 and int(head.headers["content-length"]) > LIMIT // 4, head.headers
     finally:
         for reader in readers:
             reader.close()

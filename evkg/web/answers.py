@@ -69,7 +69,8 @@ class AnswerLimit:
                 return
             if message["type"] == "http.response.body" and waiting is not None:
                 start, waiting = waiting, None
-                size = len(message.get("body", b""))
+                # the server sends no body for HEAD
+                size = 0 if scope["method"] == "HEAD" else len(message.get("body", b""))
                 if not budget.take(size):
                     refused = True
                     return await self._refuse(scope, receive, send, size)

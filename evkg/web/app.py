@@ -330,7 +330,7 @@ def _routes(service: Service) -> list:
     async def sparql(request):
         sparql_text = None
         dataset_sources = [request.query_params]
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):          # HEAD: a GET whose body is not sent
             if "update" in request.query_params:
                 raise update_refused()
             sparql_text = one_query(request.query_params.getlist("query"))
@@ -351,7 +351,7 @@ def _routes(service: Service) -> list:
                                    f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
         graph_media, results_media, html = sparql_media(request, list(SPARQL_GRAPH_MEDIA), list(SPARQL_RESULT_MEDIA))
         if not sparql_text or not str(sparql_text).strip():
-            if html and request.method == "GET":
+            if html and request.method in ("GET", "HEAD"):
                 return _page(request, "sparql.html", {"sparql": "", "table": None, "error": None})
             raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
                                "field 'query', or as an application/sparql-query body.")
