@@ -453,3 +453,14 @@ def test_yaml_nested_past_the_readers_own_limit_is_said_as_nesting(tmp_path, cap
     assert "its lists and blocks are nested more than 64 levels deep. A description needs only a few levels; " \
            "check the [ and { brackets of this line." in out, out
     assert "tabs" not in out and "exceeded" not in out
+
+
+def test_a_file_that_cannot_be_opened_says_what_to_do(tmp_path, capsys):
+    """'cannot be read (Too many levels of symbolic links).' said what the system met, not what to do."""
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.symlink_to(second)
+    second.symlink_to(first)
+    assert main(["check", str(first)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "a.ttl: cannot be read (Too many levels of symbolic links). It is a symbolic link that leads round in " \
+           "a circle (or through too many links): give the path of the file itself." in out, out
