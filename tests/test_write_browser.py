@@ -299,3 +299,20 @@ def test_switching_the_editor_format_warns_before_comments_are_lost_and_can_be_c
     page.select_option("#editor-format", "yaml")
     expect(page.locator("#editor-text")).to_have_value(__import__("re").compile("label: 'Knee EVs #2'"))
     expect(warning).to_be_hidden()
+
+
+def test_the_description_downloaded_in_the_editors_format_is_the_text_as_typed(page):
+    """Downloading the YAML typed in the editor gave the YAML written anew from its facts: the curator's
+    # comments and layout were gone from the file saved."""
+    show(page, "editor")
+    typed = ("# knee product, draft 3 — ask QA about the donor batches\nid: knee-ev\ntype: EVProduct\n"
+             "label: Knee EVs   # working name\nintendedUse: [Treatment]\ncellContent: NoCells\n")
+    page.fill("#editor-text", typed)
+    check(page)
+    with page.expect_download() as yaml_download:
+        page.click("button.download[data-kind=description][data-format=yaml]")
+    assert Path(yaml_download.value.path()).read_text(encoding="utf-8") == typed
+    with page.expect_download() as turtle_download:                     # another format: the conversion
+        page.click("button.download[data-kind=description][data-format=ttl]")
+    turtle = Path(turtle_download.value.path()).read_text(encoding="utf-8")
+    assert "evkg:NoCells" in turtle and "draft 3" not in turtle

@@ -530,7 +530,11 @@ async function runCheck() {
 }
 
 function download(kind, format) {
-  const text = kind === "description" ? page.last.description[format] : page.last.report[format];
+  // the description in the editor's own format is the text as typed, comments and layout included; in another
+  // format it is the conversion (facts only)
+  const asTyped = kind === "description" && page.mode === "editor" && format === page.editorFormat;
+  const text = asTyped ? $("editor-text").value
+    : kind === "description" ? page.last.description[format] : page.last.report[format];
   const name = (page.tree.id || "description") + (kind === "report" ? "-report" : "") + SUFFIX[format];
   const url = URL.createObjectURL(new Blob([text], {type: MEDIA[format]}));
   const link = el("a", {href: url, download: name});
