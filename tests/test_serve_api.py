@@ -223,6 +223,16 @@ def test_malformed_turtle_is_400_with_line_and_column(server):
     assert "line" in error["message"]
 
 
+def test_a_relative_iri_in_a_sent_description_is_named_at_its_line(server):
+    """Was 'Base <urn:evkg:input:> has no slash after colon - with relative 'p'', with no line and with the
+    server's own placeholder address in the message."""
+    body = b"@prefix evkg: <https://w3id.org/evkg#> .\n\n<knee-ev> a evkg:EVProduct .\n"
+    error = server.post("/check", content=body, headers=TURTLE).json()
+    assert error["error"] == "bad-rdf" and (error["line"], error["column"]) == (3, 1), error
+    assert "uses the relative IRI <knee-ev>, which names nothing by itself" in error["message"]
+    assert "@base <https://example.org/products/>" in error["hint"] and "urn:" not in error["message"]
+
+
 def test_too_large_body_is_413(strict_server):
     body = b"# " + b"x" * 5000 + b"\n"
     response = strict_server.post("/check", content=body, headers=TURTLE)

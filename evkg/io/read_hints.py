@@ -47,6 +47,35 @@ def quote_hint(text: str, line: int | None) -> str:
     return ""
 
 
+def syntax_hint(fmt: str) -> str:
+    """What usually breaks a file of this format, for a syntax error with no better hint."""
+    if fmt in ("turtle", "trig", "n3"):
+        return ("Common causes: a missing '.' or ';' at the end of a statement, an undeclared prefix, "
+                "or an unclosed quote or bracket.")
+    if fmt in ("nt", "nquads"):
+        return "Each line must be one statement: <subject> <predicate> object ."
+    return ""
+
+
+def relative_iri(reason: str, text: str) -> tuple[str, int | None, int | None, str] | None:
+    """(reason, line, column, hint) for a relative IRI the reader could not complete (text pasted or sent
+    without a file's address), said as such rather than as the reader's 'Base <urn:…> has no slash after
+    colon'; None for any other problem."""
+    found = re.search(r"has no slash after colon - with relative '([^']*)'", reason)
+    if not found:
+        return None
+    written = found.group(1)
+    place = text.find(f"<{written}>")
+    line = text.count("\n", 0, place) + 1 if place >= 0 else None
+    column = place - (text.rfind("\n", 0, place) + 1) + 1 if place >= 0 else None
+    from evkg.core.safe_text import shortened, visible
+
+    return (f"uses the relative IRI <{shortened(visible(written), 80)}>, which names nothing by itself: it has no "
+            "scheme such as https:, and a description sent without a file has no address to complete it from.",
+            line, column, "Write the full IRI, e.g. <https://example.org/products/knee-ev>, or declare a base at "
+                          "the top: @base <https://example.org/products/> .")
+
+
 def too_deep_to_read(format_name: str) -> tuple[str, str]:
     """(reason, hint) for a file whose reader went deeper than Python allows; in JSON-LD, after the nesting
     check, that is terms of @context objects defined through one another (across nested contexts)."""
