@@ -378,7 +378,23 @@ def test_an_upload_whose_part_header_is_too_long_to_read_is_a_bad_request(server
     """A file name of 20,000 characters: Starlette's 400 was answered with the error code 'error'."""
     response = server.post("/check", files={"file": ("a" * 20_000 + ".ttl", E1.read_bytes(), "text/turtle")},
                            headers={"Accept": "application/json"})
-    assert assert_json_error(response, 400)["error"] == "bad-request"
+    body = assert_json_error(response, 400)
+    assert body["error"] == "bad-request"
+    # what was wrong and what to do ('the request could not be read: Invalid multipart data.' said neither)
+    assert "could not be read as the multipart/form-data it says it is" in body["message"], body
+    assert "the file in the field 'file', under a short name" in body["message"]
+
+
+def test_a_method_a_route_does_not_take_is_answered_with_the_methods_it_takes(server):
+    body = assert_json_error(server.delete("/products"), 405)
+    assert body["message"] == "DELETE is not accepted at /products; it takes GET, HEAD.", body
+
+
+def test_a_compressed_upload_is_told_to_unpack_it_not_to_rename_it(server):
+    response = server.post("/check", files={"file": ("e1.ttl.gz", E1.read_bytes(), "application/gzip")},
+                           headers={"Accept": "application/json"})
+    body = assert_json_error(response, 415)
+    assert "is a compressed (.gz) file" in body["message"] and body["hint"].startswith("Unpack it first"), body
 
 
 @pytest.mark.parametrize("sent, location", [

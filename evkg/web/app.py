@@ -60,6 +60,10 @@ from evkg.web.service import (
 
 
 MAX_QUERY_CHARACTERS = 1_000_000
+# what to do with a body that is not what its Content-Type says
+RESEND = ("Send the form again as a browser makes it (the file in the field 'file', under a short name), or send "
+          "the description itself as the body with its Content-Type (text/turtle, application/yaml, "
+          "application/ld+json).")
 
 
 def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = None,
@@ -115,9 +119,11 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     async def http_error(request, exc: HTTPException):
         # 400: Starlette's own refusal of a form it cannot read (a part header longer than it takes)
         codes = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}
-        message = {400: f"the request could not be read: {exc.detail}",
+        message = {400: f"the request could not be read as the {_media_type(request) or 'form'} it says it is: "
+                        f"{exc.detail}. {RESEND}",
                    404: f"there is nothing at {shortened(request.url.path, 120)}. GET /openapi.json lists the endpoints.",
-                   405: f"{request.method} is not accepted at {shortened(request.url.path, 120)}."}.get(exc.status_code,
+                   405: f"{request.method} is not accepted at {shortened(request.url.path, 120)}; it takes "
+                        f"{', '.join(sorted((exc.headers or {}).get('Allow', 'other methods').split(', ')))}."}.get(exc.status_code,
                                                                                        str(exc.detail))
         return _error_response(request, ServiceError(exc.status_code, codes.get(exc.status_code, "error"),
                                                      message))
@@ -127,7 +133,9 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
 
     async def malformed(request, exc: Exception):
         # a body that is not what its Content-Type says (broken multipart, bad form encoding, bad UTF-8)
-        return _error_response(request, ServiceError(400, "bad-request", f"the request could not be read: {exc}"))
+        sent = _media_type(request) or "no Content-Type"
+        return _error_response(request, ServiceError(400, "bad-request", f"the request could not be read as the "
+                                                     f"{sent} it says it is: {exc}. {RESEND}"))
 
     from starlette.formparsers import MultiPartException
 

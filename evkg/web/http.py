@@ -142,11 +142,12 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
     try:
         return guess_format(filename or "upload")
     except InputError as exc:
-        # the command line's hint names --input-format; a form names the format in its field `format`
-        raise ServiceError(415, "unsupported-format", exc.reason,
-                           hint="Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose "
-                                "its format in the field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS)
-                                + ").") from None
+        # the command line's hint names --input-format; a form names the format in its field `format` (the
+        # other hints, to unpack a compressed file or to start from `evkg new`, hold for a form too)
+        hint = exc.hint if "--input-format" not in (exc.hint or "") else (
+            "Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose its format in the "
+            "field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS) + ").")
+        raise ServiceError(415, "unsupported-format", exc.reason, hint=hint) from None
 
 
 def pasted_format(text: str) -> str:
