@@ -316,3 +316,27 @@ def test_the_description_downloaded_in_the_editors_format_is_the_text_as_typed(p
         page.click("button.download[data-kind=description][data-format=ttl]")
     turtle = Path(turtle_download.value.path()).read_text(encoding="utf-8")
     assert "evkg:NoCells" in turtle and "draft 3" not in turtle
+
+
+def test_a_commented_text_rewritten_from_the_form_says_so_and_can_be_brought_back(page):
+    """Editing in the form rewrote the editor's text from the facts, and the # comments were gone without a
+    word."""
+    show(page, "editor")
+    typed = ("# knee product, draft 3\nid: knee-ev\ntype: EVProduct\nlabel: Knee EVs   # working name\n"
+             "intendedUse: [Treatment]\ncellContent: NoCells\n")
+    page.fill("#editor-text", typed)
+    show(page, "form")
+    label = by_id(page, "f:/label")
+    expect(label).to_have_value("Knee EVs")
+    label.fill("Knee EVs, lot 2")
+    label.dispatch_event("change")
+    show(page, "editor")
+    notice = page.locator("#rewrite-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("the # comments of your earlier text (lines 1, 4) are not in it")
+    assert "Knee EVs, lot 2" in page.input_value("#editor-text") and "draft 3" not in page.input_value("#editor-text")
+    page.click("#rewrite-undo")
+    expect(notice).to_be_hidden()
+    assert page.input_value("#editor-text") == typed
+    show(page, "form")                                  # the form follows the text brought back
+    expect(by_id(page, "f:/label")).to_have_value("Knee EVs")

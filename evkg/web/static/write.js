@@ -374,9 +374,20 @@ async function convertEditor(target) {
 
 async function showTab(mode) {
   hideError();
+  $("rewrite-notice").hidden = true;
   try {
     if (mode === "editor" && page.mode === "form" && (page.formChanged || !$("editor-text").value.trim())) {
+      const earlier = $("editor-text").value, earlierFormat = page.editorFormat;
+      const lines = commentLines(earlier, earlierFormat);
       await formToEditor(page.editorFormat);
+      if (lines.length) {
+        // the text is written anew from the form, which holds facts only: say so, and keep the earlier text
+        page.earlierText = earlier;
+        $("rewrite-notice-text").textContent = `The text was written anew from the form, which keeps the facts ` +
+          `only: the # comments of your earlier text (line${lines.length === 1 ? "" : "s"} ` +
+          `${lines.slice(0, 8).join(", ")}${lines.length > 8 ? ", …" : ""}) are not in it.`;
+        $("rewrite-notice").hidden = false;
+      }
     } else if (mode === "form" && page.mode === "editor" && $("editor-text").value !== page.editorSynced) {
       await editorToForm();
       renderForm();
@@ -577,6 +588,15 @@ async function start() {
     convertEditor($("comment-convert").dataset.target);
   });
   $("comment-keep").addEventListener("click", () => { $("comment-warning").hidden = true; });
+  $("rewrite-undo").addEventListener("click", () => {
+    // the earlier text back, comments included; the changes made in the form since are dropped
+    $("editor-text").value = page.earlierText;
+    page.editorSynced = "";
+    page.formChanged = false;
+    $("rewrite-notice").hidden = true;
+    paintGutter();
+  });
+  $("rewrite-keep").addEventListener("click", () => { $("rewrite-notice").hidden = true; });
   $("load-kind").addEventListener("click", async () => {
     try {
       const kind = $("kind").value;
