@@ -91,3 +91,45 @@ def test_query_csv_for_a_spreadsheet_writes_those_cells_as_text(tmp_path, capsys
     assert main(["query", str(query), "--store", str(built_store_path), "--format", "json",
                  "--spreadsheet-safe"]) == 2
     assert "--spreadsheet-safe changes CSV cells, and this answer is json; add --format csv" in capsys.readouterr().err
+
+
+def test_an_endpoints_csv_that_is_not_utf8_is_written_as_sent(tmp_path):
+    """The CSV of an endpoint that sends other bytes than UTF-8 (a Latin-1 é) stopped the command with
+    Python's decoding error while it looked for cells a spreadsheet would run."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answer = b"label\r\ncaf\xe9\r\n=1+2\r\n"
+
+    class Endpoint(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self._answer()
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self._answer()
+
+        def _answer(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        query = tmp_path / "labels.rq"
+        query.write_text("SELECT ?label FROM <urn:x:g> WHERE { ?s <urn:x:label> ?label }\n", encoding="utf-8")
+        done = subprocess.run([sys.executable, "-m", "evkg.cli", "query", str(query), "--endpoint",
+                               f"http://127.0.0.1:{server.server_address[1]}/sparql", "--format", "csv"],
+                              capture_output=True, timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout == answer
+    assert b"1 value in this CSV begins with =" in done.stderr and b"Traceback" not in done.stderr

@@ -120,7 +120,7 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout, spre
     if fmt == "csv":
         from evkg.core.spreadsheet import formula_cells, made_inert
 
-        answer = result.decode("utf-8")
+        answer = result.decode("utf-8", errors="replace")      # an endpoint may send other bytes
         if spreadsheet_safe:
             result = made_inert(answer).encode("utf-8")
         else:
