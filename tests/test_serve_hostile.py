@@ -401,6 +401,9 @@ def test_a_compressed_upload_is_told_to_unpack_it_not_to_rename_it(server):
     # decoded, the line break went into the Location header: the server dropped the connection with a traceback
     (b"/products%0d%0aSet-Cookie:%20a=b/", b"/products%0d%0aSet-Cookie:%20a=b"),
     (b"/products/caf%C3%A9/?x=%0d%0a", b"/products/caf%C3%A9?x=%0d%0a"),
+    # an absolute-form target: its host went into the Location after the server's own address
+    (b"http://evil.example/products/", b"/products"),
+    (b"//evil.example/", b"/evil.example"),
 ])
 def test_a_trailing_slash_redirect_keeps_the_path_as_sent(server, sent, location):
     with _raw_connection(server) as connection:
@@ -413,6 +416,29 @@ def test_a_trailing_slash_redirect_keeps_the_path_as_sent(server, sent, location
     assert [h for h in head if h.lower().startswith(b"location: ")] == [
         b"location: " + str(server.base_url).rstrip("/").encode() + location]
     assert not [h for h in head if h.lower().startswith(b"set-cookie")]
+
+
+@pytest.mark.parametrize("raw, location", [
+    (b"//evil.example/", b"/evil.example"), (b"http://evil.example/x/", b"/x"), (b"///", b"/"),
+])
+def test_a_trailing_slash_redirect_without_a_configured_address_stays_on_this_server(raw, location):
+    """Without a configured address (create_app under another ASGI server), '//evil.example/' was answered
+    with Location: //evil.example, an address on another server, and an absolute-form target with its host."""
+    import asyncio
+
+    from evkg.web.http import TrailingSlashRedirect
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def never(scope, receive, send):
+        raise AssertionError("redirected requests do not reach the app")
+
+    scope = {"type": "http", "path": raw.decode(), "raw_path": raw, "query_string": b""}
+    asyncio.run(TrailingSlashRedirect(never, base="")(scope, None, send))
+    assert sent[0]["status"] == 308 and dict(sent[0]["headers"])[b"location"] == location
 
 
 def test_slow_headers_are_cut_with_408(server):

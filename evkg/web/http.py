@@ -402,11 +402,15 @@ class TrailingSlashRedirect:
         # the path as sent, still percent-encoded: the decoded one may hold a line break (%0d%0a), which no
         # header may carry (the server dropped the connection with a traceback)
         raw = scope.get("raw_path") or path.encode("utf-8")
+        if not raw.startswith(b"/") and b"://" in raw:
+            raw = b"/" + raw.split(b"://", 1)[1].partition(b"/")[2]      # absolute form: its path alone
+        # one leading slash: '//host/…' after an empty base would be an address on another server
+        raw = b"/" + raw.lstrip(b"/")
         if path != "/" and raw.endswith(b"/") and not path.startswith("/static/"):
             from urllib.parse import quote_from_bytes
 
             safe = "/%:@!$&'()*+,;=-._~"
-            sent = quote_from_bytes(raw.rstrip(b"/"), safe=safe)
+            sent = quote_from_bytes(raw.rstrip(b"/"), safe=safe) or "/"
             query = quote_from_bytes(scope.get("query_string", b""), safe=safe + "?")
             location = self.base + sent + (f"?{query}" if query else "")
             await send({"type": "http.response.start", "status": 308,
