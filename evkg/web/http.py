@@ -144,9 +144,13 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
     except InputError as exc:
         # the command line's hint names --input-format; a form names the format in its field `format` (the
         # other hints, to unpack a compressed file or to start from `evkg new`, hold for a form too)
-        hint = exc.hint if "--input-format" not in (exc.hint or "") else (
-            "Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose its format in the "
-            "field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS) + ").")
+        field = "field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS) + ")"
+        if "--input-format" in (exc.hint or ""):
+            hint = f"Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose its format in the {field}."
+        elif "compressed" in exc.reason:
+            hint = exc.hint
+        else:
+            hint = f"{exc.hint} If it is a description under another name, choose its format in the {field}."
         raise ServiceError(415, "unsupported-format", exc.reason, hint=hint) from None
 
 
