@@ -464,3 +464,14 @@ def test_a_file_that_cannot_be_opened_says_what_to_do(tmp_path, capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "a.ttl: cannot be read (Too many levels of symbolic links). It is a symbolic link that leads round in " \
            "a circle (or through too many links): give the path of the file itself." in out, out
+
+
+def test_a_non_breaking_space_after_a_colon_is_named_in_yaml(tmp_path, capsys):
+    """'intendedUse:' followed by a non-breaking space (pasted from a web page) was told to write 'a colon and a
+    space', which is what the line seemed to hold."""
+    path = tmp_path / "pasted.yaml"
+    path.write_text("id: knee-ev\ntype: EVProduct\nlabel: Knee EVs\nintendedUse:\u00a0Treatment\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "pasted.yaml, line 4, column 13: is not valid YAML: this line holds a non-breaking space (U+00A0), " \
+           "which looks like a space but is not one to YAML. Replace it with an ordinary space" in out, out

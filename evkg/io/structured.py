@@ -207,7 +207,7 @@ def read_yaml(text: str, source_name: str) -> tuple[object, _Tree]:
     except _Refusal as exc:
         raise InputError(exc.message, path=source_name, line=exc.line, column=exc.column, hint=exc.hint) from None
     except yaml.MarkedYAMLError as exc:
-        mark, reason, hint = yaml_error_place(exc)
+        mark, reason, hint = yaml_error_place(exc, text)
         raise InputError(f"is not valid YAML: {reason}.", path=source_name,
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint=hint) from None

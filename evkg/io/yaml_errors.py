@@ -4,10 +4,40 @@ from __future__ import annotations
 MAX_DEPTH = 64          # levels of lists and objects a description (YAML or JSON) may nest
 
 
-def yaml_error_place(exc) -> tuple:
+# spaces that look like a space but are not one to YAML: pasted from a word processor or a web page
+ODD_SPACES = {"\u00a0": "a non-breaking space (U+00A0)", "\u202f": "a narrow non-breaking space (U+202F)",
+              "\u2007": "a figure space (U+2007)", "\u2009": "a thin space (U+2009)", "\u3000": "an ideographic space "
+              "(U+3000)", "\u200b": "a zero-width space (U+200B)", "\ufeff": "a zero-width no-break space (U+FEFF)"}
+
+
+class _Place:
+    def __init__(self, line: int, column: int):
+        self.line, self.column = line, column
+
+
+def _odd_space(exc, text: str):
+    """(mark, reason, hint) when a line the error names holds a space YAML does not take for one."""
+    lines = text.splitlines()
+    for mark in (exc.problem_mark, exc.context_mark):
+        if mark is None:
+            continue
+        for number in (mark.line,):
+            if 0 <= number < len(lines):
+                found = next(((i, c) for i, c in enumerate(lines[number]) if c in ODD_SPACES), None)
+                if found:
+                    return _Place(number, found[0]), f"this line holds {ODD_SPACES[found[1]]}, which looks like a " \
+                        "space but is not one to YAML", ("Replace it with an ordinary space (text copied from a "
+                                                         "word processor or a web page often brings them).")
+    return None
+
+
+def yaml_error_place(exc, text: str = "") -> tuple:
     """(mark, reason, hint) of a YAML error: a quote or bracket left open runs on to the end of the file, so
     its place is where it opens, not the end; the parser's words for a misplaced line are told as the
-    indentation or spacing that causes them."""
+    indentation or spacing that causes them; a pasted space that is not one is named as such."""
+    odd = _odd_space(exc, text) if text else None
+    if odd:
+        return odd
     reason = (exc.problem or exc.context or "syntax error").strip().rstrip(".")
     context = (exc.context or "").strip()
     opened = _OPENED.get(context)
