@@ -413,6 +413,9 @@ def test_output_read_only_in_part_stops_the_check_with_141_not_with_a_finding_co
      "bracket ]; JSON allows none there: remove that comma."),
     ("unquoted.json", '{"id": "knee-ev", label: "Knee EVs"}',
      "unquoted.json, line 1, column 19: is not valid JSON: a field name is not in double quotes"),
+    ("pasted.json", '{"id": "knee-ev",\u00a0"label": "Knee EVs"}',
+     "pasted.json, line 1, column 18: is not valid JSON: there is a non-breaking space (U+00A0) here, which looks "
+     "like a space but is not one to JSON: replace it with an ordinary space."),
     ("missing.json", '{"id": "knee-ev" "label": "Knee EVs"}',
      "missing.json, line 1, column 18: is not valid JSON: a comma is missing between two values"),
 ])

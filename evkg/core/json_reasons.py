@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from evkg.core.safe_text import LOOK_ALIKE_SPACES
+
 REASONS = {
     "Invalid control character at": "a text holds a control character (a line break, tab or NUL written as it is); "
                                     "write a line break as \\n and a tab as \\t, or remove it",
@@ -30,5 +32,8 @@ def json_problem(exc: json.JSONDecodeError, extra: dict | None = None) -> tuple[
             closing = "brace }" if text[position] == "}" else "bracket ]"
             return (f"a comma is left after the last entry, before the closing {closing}; JSON allows none there: "
                     "remove that comma", line, column)
+    if isinstance(text, str) and position < len(text) and text[position] in LOOK_ALIKE_SPACES:
+        return (f"there is {LOOK_ALIKE_SPACES[text[position]]} here, which looks like a space but is not one to "
+                "JSON: replace it with an ordinary space", exc.lineno, exc.colno)
     reasons = {**REASONS, **(extra or {})}
     return reasons.get(exc.msg, exc.msg), exc.lineno, exc.colno

@@ -1,13 +1,9 @@
 """Where a YAML syntax error is fixed, and what to do, in the words of someone who writes YAML by hand."""
 from __future__ import annotations
 
+from evkg.core.safe_text import LOOK_ALIKE_SPACES
+
 MAX_DEPTH = 64          # levels of lists and objects a description (YAML or JSON) may nest
-
-
-# spaces that look like a space but are not one to YAML: pasted from a word processor or a web page
-ODD_SPACES = {"\u00a0": "a non-breaking space (U+00A0)", "\u202f": "a narrow non-breaking space (U+202F)",
-              "\u2007": "a figure space (U+2007)", "\u2009": "a thin space (U+2009)", "\u3000": "an ideographic space "
-              "(U+3000)", "\u200b": "a zero-width space (U+200B)", "\ufeff": "a zero-width no-break space (U+FEFF)"}
 
 
 class _Place:
@@ -23,9 +19,9 @@ def _odd_space(exc, text: str):
             continue
         for number in (mark.line,):
             if 0 <= number < len(lines):
-                found = next(((i, c) for i, c in enumerate(lines[number]) if c in ODD_SPACES), None)
+                found = next(((i, c) for i, c in enumerate(lines[number]) if c in LOOK_ALIKE_SPACES), None)
                 if found:
-                    return _Place(number, found[0]), f"this line holds {ODD_SPACES[found[1]]}, which looks like a " \
+                    return _Place(number, found[0]), f"this line holds {LOOK_ALIKE_SPACES[found[1]]}, which looks like a " \
                         "space but is not one to YAML", ("Replace it with an ordinary space (text copied from a "
                                                          "word processor or a web page often brings them).")
     return None
