@@ -133,7 +133,10 @@ def look_alike_note(name: str) -> str:
     if not foreign:
         return ""
     named = ", ".join(f"{_escape(c)} ({unicodedata.name(c, 'an unnamed character')})" for c in foreign)
-    return (f" The name written, {ascii_name(name)}, holds {named}, which may look like a Latin letter but is "
+    kinds = {unicodedata.category(c) for c in foreign}
+    looks = {frozenset({"Zs"}): "an ordinary space", frozenset({"Cf"}): "nothing",
+             frozenset({"Zs", "Cf"}): "a space or nothing"}.get(frozenset(kinds), "a Latin letter")
+    return (f" The name written, {ascii_name(name)}, holds {named}, which may look like {looks} but is "
             "not one; evkg names are written in Latin letters and digits only.")
 
 
