@@ -350,3 +350,15 @@ def test_a_rule_whose_query_takes_minutes_to_plan_is_stopped_at_its_time_limit(t
                            E1], capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
     err = _stopped_at_limit(done, path, "took more than 2 s to read and plan its query")
     assert "split the rule" in err
+
+
+def test_a_description_whatif_cannot_read_is_named_once_with_its_place(tmp_path, capsys):
+    """The error line named the file twice: 'error: broken.yaml: broken.yaml, line 3, column 14: …'."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: knee-ev\ntype: EVProduct\nintendedUse: [Treatment\n", encoding="utf-8")
+    assert main(["whatif", "--rules", "eu-reform-proposal-2023", "--no-curated", "--no-examples", str(broken)]) == 2
+    out = capsys.readouterr().out
+    line = next(text for text in out.splitlines() if text.startswith("error: "))
+    assert line.startswith(f"error: {broken}, line 3, column 14: is not valid YAML: the list in [ ] that starts here "
+                           "is never closed."), line
+    assert line.count("broken.yaml") == 1

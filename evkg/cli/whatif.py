@@ -67,8 +67,9 @@ def command(files, rules, baseline, fmt, no_curated, no_examples, input_format, 
     else:
         write_output(render_whatif(run, fmt), output)
     from evkg.core.safe_text import visible_lines
+    from evkg.report.whatif import error_line
 
     for path, message in run.errors.items():
         if fmt != "text":
-            click.echo(visible_lines(f"error: {path}: {message}"), err=True)
+            click.echo(visible_lines(error_line(path, message)), err=True)
     return 2 if run.errors else 0

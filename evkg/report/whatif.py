@@ -72,7 +72,7 @@ def render_text(run) -> str:
     if not run.changes:
         lines.append("  none: every answer stays the same")
     for path, message in run.errors.items():
-        lines.append(f"error: {path}: {message}")
+        lines.append(error_line(path, message))
     return "\n".join(visible(line) for line in lines) + "\n"
 
 
@@ -131,6 +131,11 @@ def render_csv(run, spreadsheet_safe: bool = False) -> str:
                          " ".join(s["iri"] for s in c.before.sources), c.after.summary, c.after.status,
                          _rules(c.after, False), " ".join(s["iri"] for s in c.after.sources)]])
     return out.getvalue()
+
+
+def error_line(path: str, message: str) -> str:
+    """'error: FILE, line L, column C: reason' for a file that could not be read (its place leads the message)."""
+    return f"error: {path}{', ' if message.startswith('line ') else ': '}{message}"
 
 
 def render_whatif(run, fmt: str = "text") -> str:
