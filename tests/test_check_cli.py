@@ -478,3 +478,17 @@ def test_a_non_breaking_space_after_a_colon_is_named_in_yaml(tmp_path, capsys):
     out = " ".join(capsys.readouterr().out.split())
     assert "pasted.yaml, line 4, column 13: is not valid YAML: this line holds a non-breaking space (U+00A0), " \
            "which looks like a space but is not one to YAML. Replace it with an ordinary space" in out, out
+
+
+def test_explain_of_a_file_without_a_product_says_so_as_check_does_and_exits_2(tmp_path, capsys):
+    """`evkg explain` said 'No product found: add `a evkg:EVProduct`' (Turtle only, also for YAML) and ended
+    with exit code 0, where `evkg check` of the same file ends with 2."""
+    path = tmp_path / "notes.yaml"
+    path.write_text("id: knee-ev\nlabel: Knee EVs\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    capsys.readouterr()
+    assert main(["explain", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert "No product found: no node is typed evkg:EVProduct. Type the product node `type: EVProduct` in YAML, " \
+           "`a evkg:EVProduct` in Turtle" in out, out
+    assert f"error: {path}: describes no product" in err
