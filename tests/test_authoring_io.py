@@ -655,3 +655,19 @@ def test_convert_says_that_the_comments_of_the_file_are_not_carried_over(tmp_pat
     assert "rdfs:comment in Turtle" in err
     code, out, err = run_cli("convert", str(plain), "--to", "ttl", capsys=capsys)
     assert code == 0 and err == "", err
+
+
+def test_converting_a_file_onto_itself_offers_a_name_the_command_takes(tmp_path, capsys):
+    """`evkg convert my.yaml --to ttl -o my.yaml` offered `-o my-converted.yaml`, which the same command then
+    refused as a .yaml name for Turtle."""
+    from evkg.cli import main
+
+    source = tmp_path / "my.yaml"
+    source.write_text("# notes\nid: knee-ev\ntype: EVProduct\nlabel: Knee EVs\n", encoding="utf-8")
+    assert main(["convert", str(source), "--to", "ttl", "-o", str(source)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "is the file being converted" in err and "e.g. -o my.ttl." in err, err
+    assert main(["convert", str(source), "--to", "ttl", "-o", str(tmp_path / "my.ttl")]) == 0
+    assert main(["convert", str(source), "--to", "ttl", "-o", str(source)]) == 2     # my.ttl is taken now
+    assert "e.g. -o my-converted.ttl." in " ".join(capsys.readouterr().err.split())
+    assert main(["convert", str(source), "--to", "ttl", "-o", str(tmp_path / "my-converted.ttl")]) == 0

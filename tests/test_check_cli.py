@@ -402,3 +402,93 @@ def test_output_read_only_in_part_stops_the_check_with_141_not_with_a_finding_co
     assert json.loads(first)["file"] == valid[0]
     assert code == 141, (code, err)
     assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("trailing.json", '{\n  "id": "knee-ev",\n  "type": "EVProduct",\n  "label": "Knee EVs",\n}\n',
+     "trailing.json, line 4, column 22: is not valid JSON: a comma is left after the last entry, before the closing "
+     "brace }; JSON allows none there: remove that comma."),
+    ("list.jsonld", '{"@context": "https://w3id.org/evkg/context.jsonld", "@id": "x",\n "intendedUse": ["Treatment", ]}',
+     "list.jsonld, line 2, column 29: is not valid JSON: a comma is left after the last entry, before the closing "
+     "bracket ]; JSON allows none there: remove that comma."),
+    ("unquoted.json", '{"id": "knee-ev", label: "Knee EVs"}',
+     "unquoted.json, line 1, column 19: is not valid JSON: a field name is not in double quotes"),
+    ("pasted.json", '{"id": "knee-ev",\u00a0"label": "Knee EVs"}',
+     "pasted.json, line 1, column 18: is not valid JSON: there is a non-breaking space (U+00A0) here, which looks "
+     "like a space but is not one to JSON: replace it with an ordinary space."),
+    ("missing.json", '{"id": "knee-ev" "label": "Knee EVs"}',
+     "missing.json, line 1, column 18: is not valid JSON: a comma is missing between two values"),
+])
+def test_a_json_slip_is_said_in_words_at_its_place(tmp_path, capsys, name, text, said):
+    """A description with a comma before its closing brace was 'not valid JSON (Expecting property name enclosed
+    in double quotes)', at the brace: the parser's words, not the writer's."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    err = " ".join(capsys.readouterr().out.split())
+    assert said in err, err
+    assert "Expecting" not in err
+
+
+@pytest.mark.parametrize("label, quote", [("\u201cKnee EVs\u201d", "\u201c"), ('"Knee EVs\u2019', "\u2019")])
+def test_a_turtle_text_in_typographic_quotes_is_named_as_such(tmp_path, capsys, label, quote):
+    """A label pasted from a word processor, in “…”, was 'objectList expected' (or 'newline found in string
+    literal') with the generic hint about missing dots and prefixes."""
+    path = tmp_path / "pasted.ttl"
+    path.write_text("@prefix evkg: <https://w3id.org/evkg#> .\n@prefix product: <https://w3id.org/evkg/data/product/> .\n"
+                    f"product:knee-ev a evkg:EVProduct ;\n    evkg:label {label} ;\n    evkg:intendedUse evkg:Treatment .\n",
+                    encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"pasted.ttl, line 4, column" in out, out
+    assert f"Line 4 holds the typographic quote {quote}, as a word processor writes it; texts are enclosed in " \
+           'straight quotes ("Knee EVs"): replace it with "' in out, out
+
+
+def test_yaml_nested_past_the_readers_own_limit_is_said_as_nesting(tmp_path, capsys):
+    """Brackets nested a thousand deep on one line reached the YAML reader's own limit before evkg's: 'exceeded
+    maximum nesting depth', with the hint about tabs and colons."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("id: knee-ev\ntype: EVProduct\nlabel: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "deep.yaml, line 3, column" in out
+    assert "its lists and blocks are nested more than 64 levels deep. A description needs only a few levels; " \
+           "check the [ and { brackets of this line." in out, out
+    assert "tabs" not in out and "exceeded" not in out
+
+
+def test_a_file_that_cannot_be_opened_says_what_to_do(tmp_path, capsys):
+    """'cannot be read (Too many levels of symbolic links).' said what the system met, not what to do."""
+    first, second = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    first.symlink_to(second)
+    second.symlink_to(first)
+    assert main(["check", str(first)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "a.ttl: cannot be read (Too many levels of symbolic links). It is a symbolic link that leads round in " \
+           "a circle (or through too many links): give the path of the file itself." in out, out
+
+
+def test_a_non_breaking_space_after_a_colon_is_named_in_yaml(tmp_path, capsys):
+    """'intendedUse:' followed by a non-breaking space (pasted from a web page) was told to write 'a colon and a
+    space', which is what the line seemed to hold."""
+    path = tmp_path / "pasted.yaml"
+    path.write_text("id: knee-ev\ntype: EVProduct\nlabel: Knee EVs\nintendedUse:\u00a0Treatment\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    out = " ".join(capsys.readouterr().out.split())
+    assert "pasted.yaml, line 4, column 13: is not valid YAML: this line holds a non-breaking space (U+00A0), " \
+           "which looks like a space but is not one to YAML. Replace it with an ordinary space" in out, out
+
+
+def test_explain_of_a_file_without_a_product_says_so_as_check_does_and_exits_2(tmp_path, capsys):
+    """`evkg explain` said 'No product found: add `a evkg:EVProduct`' (Turtle only, also for YAML) and ended
+    with exit code 0, where `evkg check` of the same file ends with 2."""
+    path = tmp_path / "notes.yaml"
+    path.write_text("id: knee-ev\nlabel: Knee EVs\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    capsys.readouterr()
+    assert main(["explain", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert "No product found: no node is typed evkg:EVProduct. Type the product node `type: EVProduct` in YAML, " \
+           "`a evkg:EVProduct` in Turtle" in out, out
+    assert f"error: {path}: describes no product" in err

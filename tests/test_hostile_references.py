@@ -399,8 +399,9 @@ def test_a_csl_json_field_written_as_an_object_or_list_keeps_its_entry_out_namin
     ('[{"id": "x"}] [{"id": "y"}]', "line 1, column 15: is not valid JSON: there is more after the end of the list "
                                     "(two exports joined in one file?)"),
     ('[{"id": "x", "title" "A"}]', "line 1, column 22: is not valid JSON: a ':' is missing after a field name."),
-    ('[{"id": "x", }]', "line 1, column 14: is not valid JSON: a field name is not in double quotes (or a comma is "
-                        "left before a closing brace)."),
+    ('[{"id": "x", }]', "line 1, column 12: is not valid JSON: a comma is left after the last entry, before the "
+                        "closing brace }; JSON allows none there: remove that comma."),
+    ('[{"id": "x", title: "A"}]', "line 1, column 14: is not valid JSON: a field name is not in double quotes"),
 ])
 def test_a_csl_json_file_of_the_wrong_shape_says_what_it_holds(tmp_path, text, said):
     """Said as 'could not be read as csl-json (TypeError)' or as json's own 'Invalid control character at',

@@ -261,18 +261,29 @@ def test_a_rule_file_saved_with_a_byte_order_mark_or_in_another_encoding(tmp_pat
     assert f"error: {latin}, line 7, column 66: is not UTF-8 text (byte 0xe8" in err and "Save the file as UTF-8" in err, err
 
 
-def test_a_rule_id_or_label_that_looks_like_a_formula_stays_text_in_the_csv(tmp_path, capsys):
-    """The what-if CSV (for spreadsheets) wrote a rule id '=HYPERLINK("http://…","x")' as a cell that a
-    spreadsheet runs as a formula when the file is opened."""
+def test_a_rule_id_or_label_that_looks_like_a_formula_is_exact_in_the_csv_or_text_when_asked(tmp_path, capsys):
+    """The what-if CSV wrote a rule id '=HYPERLINK("http://…","x")' as a cell that a spreadsheet runs as a
+    formula when the file is opened. It is written exactly, as `evkg query --format csv` writes its values,
+    with a note saying so; --spreadsheet-safe writes it as text for a spreadsheet."""
     import csv
     import io
 
     formula = '=HYPERLINK("http://example.org/x","x")'
     path = overlay(tmp_path, rule(formula.replace('"', '\\"'), outcome("ex:X-01"), PLAIN, node="ex:X-01"))
     assert main(["whatif", "--rules", path, "--no-curated", "--no-examples", E1, "--format", "csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    out, err = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert formula in {row["after_rules"] for row in rows}
+    assert "a spreadsheet would run as a formula" in err and "--spreadsheet-safe" in err, err
+    assert main(["whatif", "--rules", path, "--no-curated", "--no-examples", E1, "--format", "csv",
+                 "--spreadsheet-safe"]) == 0
+    out, err = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(out)))
     assert "'" + formula in {row["after_rules"] for row in rows}
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
+    assert "formula" not in err
+    assert main(["whatif", "--rules", path, "--no-curated", "--no-examples", E1, "--spreadsheet-safe"]) == 2
+    assert "--spreadsheet-safe changes CSV cells, and this report is text; add --format csv" in capsys.readouterr().err
 
 
 def _stopped_at_limit(done, path: str, words: str) -> str:
@@ -339,3 +350,15 @@ def test_a_rule_whose_query_takes_minutes_to_plan_is_stopped_at_its_time_limit(t
                            E1], capture_output=True, timeout=120, preexec_fn=_memory_ceiling)
     err = _stopped_at_limit(done, path, "took more than 2 s to read and plan its query")
     assert "split the rule" in err
+
+
+def test_a_description_whatif_cannot_read_is_named_once_with_its_place(tmp_path, capsys):
+    """The error line named the file twice: 'error: broken.yaml: broken.yaml, line 3, column 14: …'."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: knee-ev\ntype: EVProduct\nintendedUse: [Treatment\n", encoding="utf-8")
+    assert main(["whatif", "--rules", "eu-reform-proposal-2023", "--no-curated", "--no-examples", str(broken)]) == 2
+    out = capsys.readouterr().out
+    line = next(text for text in out.splitlines() if text.startswith("error: "))
+    assert line.startswith(f"error: {broken}, line 3, column 14: is not valid YAML: the list in [ ] that starts here "
+                           "is never closed."), line
+    assert line.count("broken.yaml") == 1

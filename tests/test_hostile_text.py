@@ -187,6 +187,17 @@ def test_a_name_with_a_look_alike_letter_is_shown_with_that_letter_named(tmp_pat
     assert "\\u043e (CYRILLIC SMALL LETTER O)" in out and "Did you mean evkg:ActiveSubstanceRole?" in out
 
 
+def test_a_property_with_a_pasted_space_says_it_looks_like_a_space_not_a_letter(tmp_path):
+    """`evkg:label` followed by a non-breaking space (pasted from a web page) was said to hold a character that
+    'may look like a Latin letter'."""
+    text = E1.read_text(encoding="utf-8").replace("rdfs:label", "evkg:label\u00a0", 1)
+    path = tmp_path / "pasted-space.ttl"
+    path.write_text(text, encoding="utf-8")
+    out = evkg("check", path).stdout.decode("utf-8")
+    assert "holds \\xa0 (NO-BREAK SPACE), which may look like an ordinary space but is not one" in out, out
+    assert "look like a Latin letter" not in out
+
+
 def test_a_product_typed_with_a_look_alike_letter_is_told_which_letter(tmp_path):
     path = tmp_path / "look-alike-type.ttl"
     path.write_text(E1.read_text(encoding="utf-8").replace("    a evkg:EVProduct ;", "    a evkg:EV\u03a1roduct ;", 1),

@@ -223,6 +223,16 @@ def test_malformed_turtle_is_400_with_line_and_column(server):
     assert "line" in error["message"]
 
 
+def test_a_relative_iri_in_a_sent_description_is_named_at_its_line(server):
+    """Was 'Base <urn:evkg:input:> has no slash after colon - with relative 'p'', with no line and with the
+    server's own placeholder address in the message."""
+    body = b"@prefix evkg: <https://w3id.org/evkg#> .\n\n<knee-ev> a evkg:EVProduct .\n"
+    error = server.post("/check", content=body, headers=TURTLE).json()
+    assert error["error"] == "bad-rdf" and (error["line"], error["column"]) == (3, 1), error
+    assert "uses the relative IRI <knee-ev>, which names nothing by itself" in error["message"]
+    assert "@base <https://example.org/products/>" in error["hint"] and "urn:" not in error["message"]
+
+
 def test_too_large_body_is_413(strict_server):
     body = b"# " + b"x" * 5000 + b"\n"
     response = strict_server.post("/check", content=body, headers=TURTLE)
@@ -280,6 +290,11 @@ def test_slow_check_is_504_and_limit_is_configurable(strict_server):
     response = strict_server.post("/check", content=small, headers=TURTLE)
     assert response.status_code == 504
     assert response.json()["error"] == "timeout"
+    # what to do, for a check (it said 'a smaller description or a narrower query' for both)
+    assert "Check fewer products at a time (split the description)" in response.json()["message"]
+    query = strict_server.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert query.status_code == 504 and "Narrow the query (fewer patterns matched at once, a LIMIT)" in \
+        query.json()["message"], query.text
 
     def chunks():  # no Content-Length: the limit must hold on the bytes actually sent
         for _ in range(10):
@@ -436,6 +451,16 @@ def test_sparql_select_by_get_and_post(server):
     by_form = server.post("/sparql", data={"query": SELECT_PRODUCTS}, headers={"Accept": "text/csv"})
     assert by_form.headers["content-type"].startswith("text/csv")
     assert len(by_form.text.strip().splitlines()) == len(rows) + 1
+
+
+def test_sparql_head_answers_as_get_without_the_body(server):
+    """HEAD /sparql?query=… was read as a POST without a Content-Type: 415 'send the query as
+    application/sparql-query', for a request that is a GET without its body."""
+    by_get = server.get("/sparql", params={"query": SELECT_PRODUCTS})
+    head = server.head("/sparql", params={"query": SELECT_PRODUCTS})
+    assert head.status_code == 200 and head.content == b"", head.headers
+    assert head.headers["content-type"] == by_get.headers["content-type"]
+    assert server.head("/sparql", headers={"Accept": "text/html"}).status_code == 200      # the empty query page
 
 
 def test_sparql_construct_gives_a_graph(server):

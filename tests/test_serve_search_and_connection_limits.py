@@ -2,7 +2,12 @@
 
 A term search runs in a thread of the server process, which no one can kill: past the time limit the client
 got 504 while the search ran on to its end. One client address could open every connection the server takes
-and leave the headers unfinished, so that every other client got 503.
+and leave the headers unfinished, so that every other client got 503. A local user could lift the cap on
+connections per client by connecting from 127.0.0.2, 127.0.0.3 … (every 127.x.x.x address is this machine),
+or from ::1 beside 127.0.0.1.
+
+The server listens on every address of this machine, so that a client on another of its addresses (not a
+loopback one) is another client.
 """
 from __future__ import annotations
 
@@ -17,12 +22,36 @@ import pytest
 
 from evkg.web.app import running_server
 
-PER_CLIENT = 5
+PER_CLIENT = 15          # above the 12 searches at once of the crowd below, all from this machine
 TERMS = 200_000          # an added ontology of that many terms: one search over them takes seconds
 TIMEOUT = 5
 # matches no term: the search takes seconds, and the closest names it then looks for take far longer
 NOTHING = "zzqqx vesicular disordre"
-ATTACKER, OTHER = "127.0.0.2", "127.0.0.3"
+ATTACKER = "127.0.0.2"
+
+
+def has_ipv6() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as sock:
+            sock.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def machine_address() -> str | None:
+    """An IPv4 address of this machine that is not a loopback one, if it has one (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))
+        except OSError:
+            return None
+        found = sock.getsockname()[0]
+    return None if found.startswith("127.") else found
+
+
+IPV6 = has_ipv6()
+OTHER = machine_address()
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +67,8 @@ def server(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EVKG_TERMS_DIR", str(folder))
         with running_server("--timeout", str(TIMEOUT), "--workers", "1",
-                            "--max-connections-per-client", str(PER_CLIENT)) as url:
+                            "--max-connections-per-client", str(PER_CLIENT),
+                            host="::" if IPV6 else "0.0.0.0") as url:
             yield url
 
 
@@ -95,11 +125,21 @@ def test_searches_cut_at_the_limit_leave_the_threads_free_for_the_next_request(s
     assert quick.status_code == 200 and quick.json()["terms"][0]["curie"] == "evkg:SmallEV", quick.text[:300]
 
 
-def connect(url: str, address: str) -> socket.socket:
-    sock = socket.socket()
+def connect(url: str, address: str, to: str = "127.0.0.1") -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET)
     sock.bind((address, 0))
-    sock.connect(("127.0.0.1", int(url.rsplit(":", 1)[1])))
+    sock.connect((to, int(url.rsplit(":", 1)[1])))
     return sock
+
+
+def refusal(sock: socket.socket) -> dict:
+    """The answer to a finished request on a connection the server refused: its 503 body."""
+    sock.sendall(b"GET /health HTTP/1.1\r\nHost: evkg\r\nConnection: close\r\n\r\n")
+    head, _, body = answer_of(sock).partition(b"\r\n\r\n")
+    sock.close()
+    assert head.startswith(b"HTTP/1.1 503"), head
+    assert b"retry-after: 5" in head.lower() and b"connection: close" in head.lower()
+    return json.loads(body)
 
 
 def answer_of(sock: socket.socket) -> bytes:
@@ -122,19 +162,17 @@ def test_one_client_cannot_take_every_connection_with_unfinished_headers(server)
             sock = connect(server, ATTACKER)
             sock.sendall(b"GET /health HTTP/1.1\r\nHost: evkg\r\n")          # never finished
             held.append(sock)
-        extra = connect(server, ATTACKER)
-        extra.sendall(b"GET /health HTTP/1.1\r\nHost: evkg\r\nConnection: close\r\n\r\n")
-        head, _, body = answer_of(extra).partition(b"\r\n\r\n")
-        extra.close()
-        assert head.startswith(b"HTTP/1.1 503"), head
-        assert b"retry-after: 5" in head.lower() and b"connection: close" in head.lower()
-        refusal = json.loads(body)
-        assert refusal["error"] == "too-many-connections" and refusal["status"] == 503
-        assert f"your address ({ATTACKER}) already has {PER_CLIENT} connections open" in refusal["message"]
-        assert "close some of them, then try again" in refusal["message"]
+        refused = refusal(connect(server, ATTACKER))
+        assert refused["error"] == "too-many-connections" and refused["status"] == 503
+        assert f"this machine (its loopback addresses, 127.0.0.0/8 and ::1, count as one client) already has " \
+               f"{PER_CLIENT} connections open" in refused["message"]
+        assert "close some of them, then try again" in refused["message"]
+        if OTHER is None:
+            pytest.skip("this machine has no address but its loopback ones: no other client to try")
         # another client is served while the attacker holds its share
+        port = int(server.rsplit(":", 1)[1])
         with httpx.Client(transport=httpx.HTTPTransport(local_address=OTHER), timeout=30) as other:
-            answer = other.get(f"{server}/health")
+            answer = other.get(f"http://{OTHER}:{port}/health")
         assert answer.status_code == 200 and answer.json()["status"] == "ok"
     finally:
         for sock in held:
@@ -172,18 +210,72 @@ def test_the_documentation_lists_the_option():
     assert "| `--max-connections-per-client` | 20 |" in text and "`too-many-connections`" in text
 
 
+def test_every_loopback_address_of_this_machine_is_one_client(server):
+    """127.0.0.2, 127.0.0.3 … and ::1 each had a cap of their own: a local user could hold the cap many times
+    over, up to every connection the server takes."""
+    local = [f"127.0.{n}.{n + 1}" for n in range(PER_CLIENT)]
+    if IPV6:
+        local[::3] = ["::1"] * len(local[::3])         # the same machine by IPv6 (and its IPv4 as ::ffff:127…)
+    held = []
+    try:
+        for address in local:
+            sock = connect(server, address, to="::1" if ":" in address else "127.0.0.1")
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: evkg\r\n")          # never finished
+            held.append(sock)
+        for address in ["127.0.0.99", "127.200.0.1"] + (["::1"] if IPV6 else []):
+            refused = refusal(connect(server, address, to="::1" if ":" in address else "127.0.0.1"))
+            assert refused["error"] == "too-many-connections", (address, refused)
+            assert refused["message"].startswith("this machine (its loopback addresses")
+    finally:
+        for sock in held:
+            sock.close()
+
+
 @pytest.mark.parametrize("address, counted_as", [
-    ("127.0.0.2", "127.0.0.2"),
-    ("::ffff:127.0.0.2", "127.0.0.2"),                      # the same IPv4 client on a dual-stack socket
+    ("127.0.0.2", "this machine"),
+    ("127.255.255.254", "this machine"),
+    ("::ffff:127.0.0.2", "this machine"),                   # the same machine on a dual-stack socket
+    ("::1", "this machine"),
+    ("192.0.2.7", "192.0.2.7"),
+    ("::ffff:192.0.2.7", "192.0.2.7"),                      # the same IPv4 client on a dual-stack socket
     ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
     ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),   # another address of the same subscriber
     ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
     ("fe80::1%eth0", "fe80::/64"),
     ("/run/evkg.sock", "/run/evkg.sock"),
 ])
-def test_an_ipv6_client_is_counted_by_its_64_network(address, counted_as):
+def test_a_client_is_this_machine_an_ipv4_address_or_an_ipv6_64_network(address, counted_as):
     """One IPv6 subscriber holds a /64 of addresses: counted per address, it could open the connections of
-    a server many times over by changing the address for each."""
+    a server many times over by changing the address for each. This machine holds every loopback address."""
     from evkg.web.server import client_key
 
     assert client_key(address) == counted_as
+
+
+def test_connections_accepted_by_the_server_send_small_answers_at_once():
+    """The listening socket was made without naming TCP, so asyncio left Nagle's algorithm on for every
+    connection: on a kept-alive connection each answer's second part waited for the client's delayed
+    acknowledgement (about 40 ms a request, for /health as for a query)."""
+    import asyncio
+
+    from evkg.web.server import listening_socket
+
+    async def accepted_nodelay() -> int:
+        found = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport):
+                sock = transport.get_extra_info("socket")
+                found.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listening_socket("127.0.0.1", 0))
+        port = server.sockets[0].getsockname()[1]
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(found, 10)
+        finally:
+            writer.close()
+            server.close()
+
+    assert asyncio.run(accepted_nodelay()) != 0

@@ -100,6 +100,24 @@ def test_hostile_or_broken_input_gets_a_4xx_with_the_reason(server, text, fmt, w
     assert server.get("/health").json()["status"] == "ok"
 
 
+@pytest.mark.parametrize("body, words", [
+    (b'{"text": "id: x\xff", "format": "yaml"}', "the request body is not UTF-8 text (byte 0xff at position 15"),
+    (b'{"text": "id: x", "format": "yaml",}', "the request body is not valid JSON: a comma is left after the last "
+                                             "entry, before the closing brace }; JSON allows none there: remove "
+                                             "that comma (line 1, column 35)"),
+    (b'[1, 2]', "the request body is a list in JSON, not an object."),
+    (b'{"format": "yaml"}', 'the JSON object has no field "text".'),
+    (b'{"text": 5, "format": "yaml"}', 'the JSON object has a number in "text", where the description goes as one '
+                                       'text.'),
+])
+def test_a_request_body_that_is_not_the_object_asked_for_says_what_it_is(server, body, words):
+    """Each was 'send a JSON object {"text": …, "format": …}.', whatever was wrong with what was sent."""
+    answer = server.post("/api/describe", content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 400, answer.text
+    message = answer.json()["message"]
+    assert words in message and 'Send a JSON object {"text": the description, "format"' in message, message
+
+
 def test_empty_and_oversized_requests_are_refused(server):
     assert server.post("/api/describe", json={"text": "  ", "format": "yaml"}).status_code == 400
     assert server.post("/api/describe", content=b"not json").status_code == 400
@@ -121,6 +139,9 @@ def test_the_check_page_form_takes_yaml_too(server):
 @pytest.mark.parametrize("query, words", [
     ("q=cell&limit=-1", "from 1 to 50"), ("q=cell&limit=51", "from 1 to 50"), ("q=cell&limit=x", "from 1 to 50"),
     ("q=cell&for=label", "label takes no ontology terms"), ("q=cell&space=XYZ", "prefix XYZ"),
+    # said as 'search with at most 200 characters.': neither what was wrong nor how to search instead
+    ("q=" + "cell+" * 60, "the search words (q) are 299 characters long; a term search takes at most 200. Search "
+                          "with a few words of the term's name"),
 ])
 def test_term_look_up_refuses_what_it_cannot_honour(server, query, words):
     response = server.get(f"/api/terms?{query}")

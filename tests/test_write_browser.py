@@ -264,3 +264,79 @@ def test_a_description_with_trials_keeps_them_when_edited_in_the_form(page):
     text = page.input_value("#editor-text")
     assert "ExoFlo, renamed in the form" in text
     assert text.count("type: ClinicalTrial") == 3                 # the trials are still there
+
+
+def test_switching_the_editor_format_warns_before_comments_are_lost_and_can_be_cancelled(page):
+    """The conversion keeps the facts, not the # comments: switching from YAML dropped a curator's notes
+    without a word, while the page said 'nothing is lost'."""
+    show(page, "editor")
+    commented = ("# donor batches from the 2024 audit: ask QA before changing\n"
+                 "id: knee-ev\ntype: EVProduct\nlabel: 'Knee EVs #2'   # the second lot\n"
+                 "intendedUse: [Treatment]\ncellContent: NoCells\nindication: MONDO:0005178\n")
+    page.fill("#editor-text", commented)
+    page.select_option("#editor-format", "ttl")
+    warning = page.locator("#comment-warning")
+    expect(warning).to_be_visible()
+    # the # inside the quoted label is not a comment; lines 1 and 4 hold one each
+    expect(warning).to_contain_text("Your YAML text has 2 lines with # comments (lines 1, 4)")
+    expect(warning).to_contain_text("Converting to Turtle keeps every fact but not the comments: they would be lost")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "write-comment-warning.png"))
+    # cancelled: the text and its form stay as they were
+    page.click("#comment-keep")
+    expect(warning).to_be_hidden()
+    assert page.input_value("#editor-text") == commented
+    assert page.input_value("#editor-format") == "yaml"
+    # asked again, and this time converted on the person's word
+    page.select_option("#editor-format", "jsonld")
+    expect(warning).to_contain_text("Converting to JSON-LD")
+    with page.expect_response("**/api/convert"):
+        page.click("#comment-convert")
+    expect(page.locator("#editor-text")).to_have_value(__import__("re").compile('"Knee EVs #2"'))
+    assert page.input_value("#editor-format") == "jsonld"
+    expect(warning).to_be_hidden()
+    # without comments the switch is made at once, with no question
+    page.select_option("#editor-format", "yaml")
+    expect(page.locator("#editor-text")).to_have_value(__import__("re").compile("label: 'Knee EVs #2'"))
+    expect(warning).to_be_hidden()
+
+
+def test_the_description_downloaded_in_the_editors_format_is_the_text_as_typed(page):
+    """Downloading the YAML typed in the editor gave the YAML written anew from its facts: the curator's
+    # comments and layout were gone from the file saved."""
+    show(page, "editor")
+    typed = ("# knee product, draft 3 — ask QA about the donor batches\nid: knee-ev\ntype: EVProduct\n"
+             "label: Knee EVs   # working name\nintendedUse: [Treatment]\ncellContent: NoCells\n")
+    page.fill("#editor-text", typed)
+    check(page)
+    with page.expect_download() as yaml_download:
+        page.click("button.download[data-kind=description][data-format=yaml]")
+    assert Path(yaml_download.value.path()).read_text(encoding="utf-8") == typed
+    with page.expect_download() as turtle_download:                     # another format: the conversion
+        page.click("button.download[data-kind=description][data-format=ttl]")
+    turtle = Path(turtle_download.value.path()).read_text(encoding="utf-8")
+    assert "evkg:NoCells" in turtle and "draft 3" not in turtle
+
+
+def test_a_commented_text_rewritten_from_the_form_says_so_and_can_be_brought_back(page):
+    """Editing in the form rewrote the editor's text from the facts, and the # comments were gone without a
+    word."""
+    show(page, "editor")
+    typed = ("# knee product, draft 3\nid: knee-ev\ntype: EVProduct\nlabel: Knee EVs   # working name\n"
+             "intendedUse: [Treatment]\ncellContent: NoCells\n")
+    page.fill("#editor-text", typed)
+    show(page, "form")
+    label = by_id(page, "f:/label")
+    expect(label).to_have_value("Knee EVs")
+    label.fill("Knee EVs, lot 2")
+    label.dispatch_event("change")
+    show(page, "editor")
+    notice = page.locator("#rewrite-notice")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("the # comments of your earlier text (lines 1, 4) are not in it")
+    assert "Knee EVs, lot 2" in page.input_value("#editor-text") and "draft 3" not in page.input_value("#editor-text")
+    page.click("#rewrite-undo")
+    expect(notice).to_be_hidden()
+    assert page.input_value("#editor-text") == typed
+    show(page, "form")                                  # the form follows the text brought back
+    expect(by_id(page, "f:/label")).to_have_value("Knee EVs")

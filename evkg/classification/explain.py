@@ -132,6 +132,11 @@ def explain_run(run) -> str:
     return "\n".join(parts)
 
 
+# said for a file with no product, as `evkg check` says it, in the words of both forms
+NO_PRODUCT = ("No product found: no node is typed evkg:EVProduct. Type the product node `type: EVProduct` in YAML, "
+              "`a evkg:EVProduct` in Turtle (see examples/valid/).\n")
+
+
 def explain_document(documents, fmt: str = "text", in_form_paths=(), notes=None) -> str:
     """`evkg explain` output for (path, graph, ClassificationResult) triples: text, Markdown or JSON. The
     explanations of `in_form_paths` (descriptions written in YAML or JSON) name evkg terms as that form does;
@@ -150,9 +155,8 @@ def explain_document(documents, fmt: str = "text", in_form_paths=(), notes=None)
     parts = []
     for path, graph, result in documents:
         labels = {str(s): str(o) for s, o in graph.subject_objects(RDFS.label)}
-        body = (explain_text(result, labels) if result.products
-                else "No product found: add `a evkg:EVProduct` to the product node.\n")
-        if path in in_form_paths:
+        body = explain_text(result, labels) if result.products else NO_PRODUCT
+        if path in in_form_paths and result.products:
             from evkg.io.write import without_evkg_prefix
 
             body = without_evkg_prefix(body)

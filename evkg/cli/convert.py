@@ -86,12 +86,16 @@ def _refuse_unfit_output(file: str, output: str, to_format: str) -> None:
         same = target.exists() and source.exists() and target.samefile(source)
     except OSError:
         same = False
+    wanted = {"ttl": ".ttl", "jsonld": ".jsonld", "yaml": ".yaml"}[to_format]
     if same:
+        # the name offered must be one this check accepts: the extension of the format written
+        other = target.with_suffix(wanted)
+        offered = other.name if other.suffix.lower() != target.suffix.lower() and not other.exists() \
+            else f"{target.stem}-converted{wanted}"
         raise UsageError(f"{output} is the file being converted; writing over it would lose its comments and "
-                         f"layout. Write to another file, e.g. -o {target.stem}-converted{target.suffix}.")
+                         f"layout. Write to another file, e.g. -o {offered}.")
     named = EXTENSIONS.get(target.suffix.lower())
     if named is not None and named != _WRITTEN_AS[to_format]:
-        wanted = {"ttl": ".ttl", "jsonld": ".jsonld", "yaml": ".yaml"}[to_format]
         raise UsageError(f"{output} names a {target.suffix} file, but --to {to_format} writes another format, which "
                          f"`evkg check` would then misread. Name the output {target.stem}{wanted}, or choose the "
                          f"--to that matches its extension.")

@@ -49,6 +49,12 @@ def command(files, input_format, jurisdictions, fmt, output, rules):
     notes = {path: _checks_note(path, graph) for path, graph, _ in documents}
     write_output(explain_document(documents, format_for_output(fmt, output), in_form_paths=in_form,
                                   notes={p: n for p, n in notes.items() if n}), output)
+    empty = [path for path, _, result in documents if not result.products]
+    for path in empty:                         # as `evkg check` ends for such a file: exit code 2
+        from evkg.core.safe_text import visible
+
+        click.echo(f"error: {visible(path)}: describes no product (no node is typed evkg:EVProduct).", err=True)
+    return 2 if empty else 0
 
 
 def _checks_note(path: str, graph) -> str:

@@ -11,6 +11,7 @@ from evkg.cli.options import (DEFAULT_STORE_WORDS, NamedPath, Seconds, format_fo
                                output_option, write_output)
 from evkg.core.errors import UsageError
 from evkg.core.safe_text import shortened
+from evkg.core.spreadsheet import SAFE_OPTION_HELP
 
 
 def _extra_words(name: str, extra: tuple[str, ...]) -> str:
@@ -73,7 +74,8 @@ QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt")
 @click.option("--timeout", default=30.0, show_default=True, type=Seconds(min=0, min_open=True), metavar="S",
               help="Seconds allowed to run the query, on the embedded store or an endpoint, to the last byte of "
                    "its answer (building the store on first use is not counted).")
-def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
+@click.option("--spreadsheet-safe", is_flag=True, help=SAFE_OPTION_HELP)
+def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout, spreadsheet_safe):
     """Run the named query NAME (see `evkg queries`) or the SPARQL query in FILE.rq.
 
     \b
@@ -89,6 +91,9 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
     if not timeout > 0:
         raise UsageError(f"the timeout must be a positive number of seconds, not {timeout}")
     fmt = format_for_output(fmt, output)
+    if spreadsheet_safe and fmt != "csv":
+        raise UsageError(f"--spreadsheet-safe changes CSV cells, and this answer is {fmt}; add --format csv, or "
+                         "leave the option out.")
     params = parse_params(pairs, name)
     # a bad name, parameter or syntax is reported before any build; checking the syntax computes what needs no
     # data (an aggregate over VALUES), so it runs within the time limit too
@@ -111,6 +116,15 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
             raise
         raise UsageError(f"the query's SERVICE call to {' or '.join(called)} failed: {exc}. The embedded store "
                          "makes such calls as written; check the address, or remove the SERVICE block.") from None
+    formulas = 0
+    if fmt == "csv":
+        from evkg.core.spreadsheet import formula_cells, made_inert
+
+        answer = result.decode("utf-8", errors="replace")      # an endpoint may send other bytes
+        if spreadsheet_safe:
+            result = made_inert(answer).encode("utf-8")
+        else:
+            formulas = formula_cells(answer)
     if isinstance(result, bytes):
         if output:
             from evkg.core.files import write_text_file
@@ -124,6 +138,11 @@ def command(name, extra, pairs, fmt, output, endpoint, store_path, timeout):
         write_output(result, output, quiet=True)
         if fmt == "table" and result.endswith("(0 rows)\n") and name.endswith(".rq"):
             _say_unknown_names(name, target)
+    if formulas:
+        from evkg.core.spreadsheet import formula_note
+
+        click.echo(formula_note(formulas, f"evkg query {name} … --format csv",
+                                "as the SPARQL 1.1 CSV results format has them"), err=True)
     return 0
 
 

@@ -28,16 +28,21 @@ from evkg.web import MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT
 @click.option("--max-answer-bytes", type=click.IntRange(min=1), default=50 * 1024 * 1024, show_default=True,
               metavar="BYTES", help="Largest answer sent at once (a check's report, a query's results); past it "
                                     "the work is stopped with 413.")
+@click.option("--max-held-answer-bytes", type=click.IntRange(min=1), default=None, metavar="BYTES",
+              help="Bytes of answers not yet read by their clients that the server holds at once, over all "
+                   "connections (default: 4 x --max-answer-bytes); an answer past it is refused with 503 and "
+                   "Retry-After.")
 @click.option("--read-timeout", type=Seconds(min=0.1), default=10.0, show_default=True, metavar="S",
               help="Seconds allowed for a request's headers, and again for its body; a client reading less than 64 KB "
                    "of its answer in that time is disconnected.")
 @click.option("--max-connections-per-client", "per_client", type=click.IntRange(1, MAX_CONNECTIONS),
               default=MAX_CONNECTIONS_PER_CLIENT, show_default=True, metavar="N",
-              help=f"Connections one client address (an IPv6 client: its /64 network) may hold open at once (of "
+              help=f"Connections one client address (an IPv6 client: its /64 network; this machine, by any loopback "
+                   f"address: one client) may hold open at once (of "
                    f"{MAX_CONNECTIONS} in all); one more is answered 503 and closed. Behind a reverse proxy every "
                    "client has the proxy's address: raise it there.")
-def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes, read_timeout,
-            per_client):
+def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes,
+            max_held_answer_bytes, read_timeout, per_client):
     """Run the submission service and web page.
 
     Reviewers paste or upload a product description and get the same report as `evkg check`; analysts
@@ -58,10 +63,11 @@ def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, 
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
     app = create_app(store_path, max_bytes=max_bytes, timeout=timeout, url=url, workers=workers,
-                     worker_memory_mb=worker_memory, read_timeout=read_timeout, max_answer_bytes=max_answer_bytes)
+                     worker_memory_mb=worker_memory, read_timeout=read_timeout, max_answer_bytes=max_answer_bytes,
+                     max_held_answer_bytes=max_held_answer_bytes)
     click.echo(f"evkg serve: starting on {url} (press Ctrl+C to stop)", err=True)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"evkg serve: listening on {host}: other machines can reach this service.", err=True)
-    serve(app, sock, header_timeout=read_timeout, per_client=per_client)
+    serve(app, sock, header_timeout=read_timeout, per_client=per_client, answers=app.state.answers)
     click.echo("evkg serve: stopped.", err=True)
     return 0

@@ -48,6 +48,23 @@ def _missing_what(path: Path) -> str:
     return f"no such file: the folder {missing} does not exist." if missing else "no such file."
 
 
+_UNREADABLE_HINTS = {
+    errno.EACCES: "You have no permission to read it: ask its owner, or copy it to a folder of your own.",
+    errno.EPERM: "You have no permission to read it: ask its owner, or copy it to a folder of your own.",
+    errno.ELOOP: "It is a symbolic link that leads round in a circle (or through too many links): give the path "
+                 "of the file itself.",
+    errno.ENAMETOOLONG: "The path is longer than the system allows: move the file to a shorter path.",
+    errno.ENOTDIR: "A part of the path that should be a folder is a file: check the path.",
+    errno.EIO: "The disk or network drive reported an error: copy the file to a local disk and try again.",
+}
+
+
+def unreadable(exc: OSError, shown: str) -> InputError:
+    """'cannot be read', with the system's reason and what to do about it."""
+    return InputError(f"cannot be read ({exc.strerror or exc}).", path=shown,
+                      hint=_UNREADABLE_HINTS.get(exc.errno, "Check the path, and that the file can be opened."))
+
+
 def regular_file_status(path: str | Path, *, what: str = "file", stdin_ok: bool = False) -> os.stat_result:
     """The status of a regular file, else an InputError saying what the name is instead (nothing, a folder, a
     device, a pipe)."""
@@ -57,7 +74,7 @@ def regular_file_status(path: str | Path, *, what: str = "file", stdin_ok: bool 
     except FileNotFoundError:
         raise InputError(_missing_what(Path(path)), path=shown, hint=_missing_file_hint(shown)) from None
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from None
+        raise unreadable(exc, shown) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError("is a folder, not a file.", path=shown, hint="Name the files inside it, e.g. folder/*.ttl.")
     if not stat.S_ISREG(info.st_mode):
@@ -85,7 +102,7 @@ def read_limited(path: str | Path, limit: int, *, what: str = "file", stdin_ok: 
         # O_NONBLOCK: a file swapped for a FIFO after the check above still cannot block the open
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror}).", path=shown) from None
+        raise unreadable(exc, shown) from None
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise InputError(f"is not a regular {what}; evkg reads only regular files.", path=shown)
@@ -109,7 +126,7 @@ def _read_stream(handle, limit: int, shown: str, limit_hint: str, expected: int 
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc}).", path=shown) from None
+        raise unreadable(exc, shown) from None
     if size > limit:
         raise InputError(f"is over the size limit of {limit:,} bytes (more than that was read).", path=shown,
                          hint=limit_hint)

@@ -133,5 +133,16 @@ def look_alike_note(name: str) -> str:
     if not foreign:
         return ""
     named = ", ".join(f"{_escape(c)} ({unicodedata.name(c, 'an unnamed character')})" for c in foreign)
-    return (f" The name written, {ascii_name(name)}, holds {named}, which may look like a Latin letter but is "
+    kinds = {unicodedata.category(c) for c in foreign}
+    looks = {frozenset({"Zs"}): "an ordinary space", frozenset({"Cf"}): "nothing",
+             frozenset({"Zs", "Cf"}): "a space or nothing"}.get(frozenset(kinds), "a Latin letter")
+    return (f" The name written, {ascii_name(name)}, holds {named}, which may look like {looks} but is "
             "not one; evkg names are written in Latin letters and digits only.")
+
+
+# characters that look like a space (or like nothing) but are not one to YAML or JSON: pasted from a word
+# processor or a web page
+LOOK_ALIKE_SPACES = {"\u00a0": "a non-breaking space (U+00A0)", "\u202f": "a narrow non-breaking space (U+202F)",
+                     "\u2007": "a figure space (U+2007)", "\u2009": "a thin space (U+2009)",
+                     "\u3000": "an ideographic space (U+3000)", "\u200b": "a zero-width space (U+200B)",
+                     "\ufeff": "a zero-width no-break space (U+FEFF)"}

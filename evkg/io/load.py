@@ -16,7 +16,8 @@ from rdflib import Dataset, Graph
 
 from evkg.core.errors import InputError, UsageError, line_and_column
 from evkg.io.rdf import parse_as_written
-from evkg.io.read_hints import NOT_DESCRIPTIONS, prefix_hint, too_deep_to_read
+from evkg.io.read_hints import (NOT_DESCRIPTIONS, prefix_hint, quote_hint, relative_iri, syntax_hint,
+                              too_deep_to_read)
 from evkg.io.written_form import written_form
 
 from evkg.core.files import DEFAULT_MAX_BYTES, default_limit  # noqa: F401  (DEFAULT_MAX_BYTES is public)
@@ -169,16 +170,22 @@ def _parse_text(text: str, fmt: str, source_name: str, base: str | None, allow_r
         raise InputError(f"is not well-formed RDF/XML ({exc.getMessage()}).", path=source_name,
                          line=exc.getLineNumber(), column=exc.getColumnNumber()) from exc
     except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
-                         column=exc.colno) from exc
+        from evkg.core.json_reasons import json_problem
+
+        reason, line, column = json_problem(exc)
+        raise InputError(f"is not valid JSON: {reason}.", path=source_name, line=line, column=column) from None
     except RecursionError:
         reason, hint = too_deep_to_read(_FORMAT_NAMES[fmt_name])
         raise InputError(reason, path=source_name, hint=hint) from None
     except Exception as exc:  # rdflib raises many types; turn each into a located message
         _refuse_long_integer_at(exc, text, source_name)
         line, column, reason = _locate(exc, text)
+        relative = relative_iri(reason, text)
+        if relative:
+            raise InputError(relative[0], path=source_name, line=relative[1], column=relative[2],
+                             hint=relative[3]) from None
         raise InputError(f"is not valid {_FORMAT_NAMES[fmt_name]}: {reason}", path=source_name, line=line,
-                         column=column, hint=prefix_hint(reason) or _hint(fmt)) from exc
+                         column=column, hint=prefix_hint(reason) or quote_hint(text, line) or syntax_hint(fmt)) from exc
     if isinstance(graph, Dataset):
         flat = Graph()
         for s, p, o, _ in graph.quads((None, None, None, None)):
@@ -487,12 +494,3 @@ def _refuse_long_integer_at(exc: Exception, text: str, source_name: str) -> None
     except NumberTooLong as too_long:
         line, column = line_and_column(text, found.start())
         raise InputError(too_long.reason, path=source_name, line=line, column=column, hint=too_long.hint) from None
-
-
-def _hint(fmt: str) -> str:
-    if fmt in ("turtle", "trig", "n3"):
-        return ("Common causes: a missing '.' or ';' at the end of a statement, an undeclared prefix, "
-                "or an unclosed quote or bracket.")
-    if fmt in ("nt", "nquads"):
-        return "Each line must be one statement: <subject> <predicate> object ."
-    return ""

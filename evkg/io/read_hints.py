@@ -1,5 +1,5 @@
-"""What to tell a person whose file could not be read: the prefix line a Turtle file lacks, and that a
-spreadsheet or document is not a description."""
+"""What to tell a person whose file could not be read: the prefix line a Turtle file lacks, the typographic
+quotes a word processor put in it, and that a spreadsheet or document is not a description."""
 from __future__ import annotations
 
 import re
@@ -25,6 +25,55 @@ def prefix_hint(reason: str) -> str:
     if not iri or iri.startswith("@"):             # `id:`, `type:`: keywords of the YAML form, not prefixes
         return ""
     return f"Declare the prefix at the top of the file: @prefix {found.group(1)}: <{iri}> ."
+
+
+TYPOGRAPHIC_QUOTES = "“”‘’„«»"
+
+
+def quote_hint(text: str, line: int | None) -> str:
+    """For a file that could not be read where a typographic quote stands (on the line of the problem or the
+    one before), that RDF texts are enclosed in straight quotes: text copied from a word processor has
+    “…”, which no RDF reader takes as quotes."""
+    if not line:
+        return ""
+    lines = text.splitlines()
+    for number in (line, line - 1):
+        if 0 < number <= len(lines):
+            found = next((c for c in lines[number - 1] if c in TYPOGRAPHIC_QUOTES), None)
+            if found:
+                return (f"Line {number} holds the typographic quote {found}, as a word processor writes it; texts "
+                        "are enclosed in straight quotes (\"Knee EVs\"): replace it with \", or write the file in a "
+                        "plain-text editor.")
+    return ""
+
+
+def syntax_hint(fmt: str) -> str:
+    """What usually breaks a file of this format, for a syntax error with no better hint."""
+    if fmt in ("turtle", "trig", "n3"):
+        return ("Common causes: a missing '.' or ';' at the end of a statement, an undeclared prefix, "
+                "or an unclosed quote or bracket.")
+    if fmt in ("nt", "nquads"):
+        return "Each line must be one statement: <subject> <predicate> object ."
+    return ""
+
+
+def relative_iri(reason: str, text: str) -> tuple[str, int | None, int | None, str] | None:
+    """(reason, line, column, hint) for a relative IRI the reader could not complete (text pasted or sent
+    without a file's address), said as such rather than as the reader's 'Base <urn:…> has no slash after
+    colon'; None for any other problem."""
+    found = re.search(r"has no slash after colon - with relative '([^']*)'", reason)
+    if not found:
+        return None
+    written = found.group(1)
+    place = text.find(f"<{written}>")
+    line = text.count("\n", 0, place) + 1 if place >= 0 else None
+    column = place - (text.rfind("\n", 0, place) + 1) + 1 if place >= 0 else None
+    from evkg.core.safe_text import shortened, visible
+
+    return (f"uses the relative IRI <{shortened(visible(written), 80)}>, which names nothing by itself: it has no "
+            "scheme such as https:, and a description sent without a file has no address to complete it from.",
+            line, column, "Write the full IRI, e.g. <https://example.org/products/knee-ev>, or declare a base at "
+                          "the top: @base <https://example.org/products/> .")
 
 
 def too_deep_to_read(format_name: str) -> tuple[str, str]:

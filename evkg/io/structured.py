@@ -32,9 +32,8 @@ from evkg.io.ids import BlockIds
 from evkg.io.jsonld_terms import refuse_term_loops, refuse_unreadable_ids
 from evkg.io.numbers import (TOO_SMALL_HINT, NumberTooLong, WrittenNumber, finite_number_reader, refuse_long_integer,
                               shown_number, vanishes, whole_number_reader)
-from evkg.io.yaml_errors import yaml_error_place
+from evkg.io.yaml_errors import MAX_DEPTH, yaml_error_place
 
-MAX_DEPTH = 64
 MAX_NODES = 200_000
 DEFAULT_BASE = "https://w3id.org/evkg/data/product/"
 EMPTY_DESCRIPTION = ("is empty: it holds no description.",)
@@ -208,7 +207,7 @@ def read_yaml(text: str, source_name: str) -> tuple[object, _Tree]:
     except _Refusal as exc:
         raise InputError(exc.message, path=source_name, line=exc.line, column=exc.column, hint=exc.hint) from None
     except yaml.MarkedYAMLError as exc:
-        mark, reason, hint = yaml_error_place(exc)
+        mark, reason, hint = yaml_error_place(exc, text)
         raise InputError(f"is not valid YAML: {reason}.", path=source_name,
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint=hint) from None
@@ -299,8 +298,10 @@ def read_json(text: str, source_name: str) -> tuple[object, _Tree]:
         value = json.loads(text, object_pairs_hook=no_duplicates, parse_float=finite, parse_constant=finite,
                            parse_int=whole_number_reader(text, source_name))
     except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON ({exc.msg}).", path=source_name, line=exc.lineno,
-                         column=exc.colno) from None
+        from evkg.core.json_reasons import json_problem
+
+        reason, line, column = json_problem(exc)
+        raise InputError(f"is not valid JSON: {reason}.", path=source_name, line=line, column=column) from None
     except RecursionError:
         raise InputError("is nested too deeply to read.", path=source_name) from None
     try:

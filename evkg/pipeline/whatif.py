@@ -102,7 +102,10 @@ def whatif(rules: str, paths=(), *, baseline: str | None = None, curated: bool =
             load_into_store(Path(path), store, DATA_GRAPH, input_format=input_format, allow_remote=allow_remote,
                             max_bytes=max_bytes)
         except InputError as exc:
-            errors[origin] = str(exc)
+            # the place within the file and the reason: the file is named once, by the key
+            place = f"line {exc.line}" + (f", column {exc.column}" if exc.column is not None else "") \
+                if exc.line is not None else ""
+            errors[origin] = (f"{place}: " if place else "") + exc.reason + (f" {exc.hint}" if exc.hint else "")
             continue
         before = _classify_store(store, rule_files=before_files)
         after = _classify_store(store, rule_files=after_files)

@@ -72,7 +72,7 @@ def render_text(run) -> str:
     if not run.changes:
         lines.append("  none: every answer stays the same")
     for path, message in run.errors.items():
-        lines.append(f"error: {path}: {message}")
+        lines.append(error_line(path, message))
     return "\n".join(visible(line) for line in lines) + "\n"
 
 
@@ -116,22 +116,26 @@ CSV_COLUMNS = ["origin", "product", "product_label", "jurisdiction", "question",
                "after", "after_status", "after_rules", "after_sources"]
 
 
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet shows as text: a label or rule id of someone else's file starting with '=', '+', '-',
-    '@' (=HYPERLINK(…), =cmd|…) was run as a formula when the CSV was opened."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+def render_csv(run, spreadsheet_safe: bool = False) -> str:
+    """The changes, one per row, values as they are; ``spreadsheet_safe``: a label or rule id of someone else's
+    file that a spreadsheet would run as a formula (=HYPERLINK(…), =cmd|…) begins with ' (evkg.core.spreadsheet)."""
+    from evkg.core.spreadsheet import inert
 
-
-def render_csv(run) -> str:
+    cell_of = inert if spreadsheet_safe else (lambda cell: cell)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for c in run.changes:
-        writer.writerow([_inert(str(cell)) for cell in [c.origin, c.product, c.product_label, c.jurisdiction, c.question or "",
+        writer.writerow([cell_of(str(cell)) for cell in [c.origin, c.product, c.product_label, c.jurisdiction, c.question or "",
                          c.question_label or "", c.before.summary, c.before.status, _rules(c.before, False),
                          " ".join(s["iri"] for s in c.before.sources), c.after.summary, c.after.status,
                          _rules(c.after, False), " ".join(s["iri"] for s in c.after.sources)]])
     return out.getvalue()
+
+
+def error_line(path: str, message: str) -> str:
+    """'error: FILE, line L, column C: reason' for a file that could not be read (its place leads the message)."""
+    return f"error: {path}{', ' if message.startswith('line ') else ': '}{message}"
 
 
 def render_whatif(run, fmt: str = "text") -> str:

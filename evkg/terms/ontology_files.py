@@ -83,7 +83,9 @@ def _refuse_compressed(path: Path) -> None:
         with path.open("rb") as handle:
             head = handle.read(6)
     except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror}).", path=str(path)) from None
+        from evkg.core.files import unreadable
+
+        raise unreadable(exc, str(path)) from None
     for magic, kind in _COMPRESSED.items():
         if head.startswith(magic):
             raise InputError(f"is a compressed ({kind}) file, not an ontology file as such.", path=str(path),

@@ -24,6 +24,7 @@ from evkg.core.errors import EvkgError, UsageError
 from evkg.core.files import default_limit
 from evkg.core.safe_text import shortened
 from evkg.report.views import term_dict, term_index
+from evkg.web.answers import AnswerBudget, AnswerLimit
 from evkg.web.errors import UNFIT, update_refused
 from evkg.web.results import sparql_media
 from evkg.web.http import (
@@ -59,17 +60,23 @@ from evkg.web.service import (
 
 
 MAX_QUERY_CHARACTERS = 1_000_000
+# what to do with a body that is not what its Content-Type says
+RESEND = ("Send the form again as a browser makes it (the file in the field 'file', under a short name), or send "
+          "the description itself as the body with its Content-Type (text/turtle, application/yaml, "
+          "application/ld+json).")
 
 
 def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = None,
                timeout: float = DEFAULT_TIMEOUT, progress: Callable[[str], None] | None = None,
                url: str | None = None, workers: int = DEFAULT_WORKERS,
                worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB, read_timeout: float = 10.0,
-               max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES):
+               max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES, max_held_answer_bytes: int | None = None):
     """The ASGI application. ``store_path``: a built store to serve a copy of (None: build the graph in
     memory from the bundled data). Start-up (store, checking the curated products) completes before the
     server accepts requests.
-    ``workers``: the worker processes that check submissions side by side (as many again answer queries)."""
+    ``workers``: the worker processes that check submissions side by side (as many again answer queries).
+    ``max_held_answer_bytes``: the bytes of answers their clients have not read yet that the server holds at
+    once, over all connections (default: four answers of ``max_answer_bytes``); past it, 503."""
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
@@ -82,6 +89,12 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
         raise UsageError("--max-bytes must be at least 1")
     if timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if max_held_answer_bytes is None:
+        max_held_answer_bytes = 4 * max_answer_bytes
+    if max_held_answer_bytes < max_answer_bytes:
+        raise UsageError(f"--max-held-answer-bytes ({max_held_answer_bytes:,}) is smaller than --max-answer-bytes "
+                         f"({max_answer_bytes:,}), so the largest answer allowed could never be sent. Give it at "
+                         f"least {max_answer_bytes}, or lower --max-answer-bytes.")
     service = Service(store_path, max_bytes, timeout,
                       progress or (lambda message: print(message, file=sys.stderr, flush=True)), url,
                       workers=workers, worker_memory_mb=worker_memory_mb, max_answer_bytes=max_answer_bytes)
@@ -106,9 +119,11 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     async def http_error(request, exc: HTTPException):
         # 400: Starlette's own refusal of a form it cannot read (a part header longer than it takes)
         codes = {400: "bad-request", 404: "not-found", 405: "method-not-allowed"}
-        message = {400: f"the request could not be read: {exc.detail}",
+        message = {400: f"the request could not be read as the {_media_type(request) or 'form'} it says it is: "
+                        f"{exc.detail}. {RESEND}",
                    404: f"there is nothing at {shortened(request.url.path, 120)}. GET /openapi.json lists the endpoints.",
-                   405: f"{request.method} is not accepted at {shortened(request.url.path, 120)}."}.get(exc.status_code,
+                   405: f"{request.method} is not accepted at {shortened(request.url.path, 120)}; it takes "
+                        f"{', '.join(sorted((exc.headers or {}).get('Allow', 'other methods').split(', ')))}."}.get(exc.status_code,
                                                                                        str(exc.detail))
         return _error_response(request, ServiceError(exc.status_code, codes.get(exc.status_code, "error"),
                                                      message))
@@ -118,14 +133,18 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
 
     async def malformed(request, exc: Exception):
         # a body that is not what its Content-Type says (broken multipart, bad form encoding, bad UTF-8)
-        return _error_response(request, ServiceError(400, "bad-request", f"the request could not be read: {exc}"))
+        sent = _media_type(request) or "no Content-Type"
+        return _error_response(request, ServiceError(400, "bad-request", f"the request could not be read as the "
+                                                     f"{sent} it says it is: {exc}. {RESEND}"))
 
     from starlette.formparsers import MultiPartException
 
     uploads = UploadBudget(max_bytes * (workers + 2))     # a body for each check worker and two waiting
+    answers = AnswerBudget(max_held_answer_bytes)          # the server's protocol registers its connections
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(BodyLimit, max_bytes=max_bytes, read_timeout=read_timeout,
-                                       budget=uploads)],
+                                       budget=uploads),
+                                Middleware(AnswerLimit, budget=answers)],
                     exception_handlers={ServiceError: service_error, HTTPException: http_error,
                                         EvkgError: evkg_error, MultiPartException: malformed,
                                         UnicodeDecodeError: malformed})
@@ -135,6 +154,7 @@ def create_app(store_path: str | Path | None = None, *, max_bytes: int | None = 
     app.add_middleware(ClientWatch)                    # outermost: sees the connection's own messages
     app.state.service = service
     app.state.uploads = uploads
+    app.state.answers = answers
     return app
 
 
@@ -318,7 +338,7 @@ def _routes(service: Service) -> list:
     async def sparql(request):
         sparql_text = None
         dataset_sources = [request.query_params]
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):          # HEAD: a GET whose body is not sent
             if "update" in request.query_params:
                 raise update_refused()
             sparql_text = one_query(request.query_params.getlist("query"))
@@ -339,7 +359,7 @@ def _routes(service: Service) -> list:
                                    f"or as a form field 'query', not as {media or 'no Content-Type'!r}.")
         graph_media, results_media, html = sparql_media(request, list(SPARQL_GRAPH_MEDIA), list(SPARQL_RESULT_MEDIA))
         if not sparql_text or not str(sparql_text).strip():
-            if html and request.method == "GET":
+            if html and request.method in ("GET", "HEAD"):
                 return _page(request, "sparql.html", {"sparql": "", "table": None, "error": None})
             raise ServiceError(400, "missing-query", "no query given: pass it as the 'query' parameter, as a form "
                                "field 'query', or as an application/sparql-query body.")
@@ -391,7 +411,9 @@ def _routes(service: Service) -> list:
                               "max_bytes": service.max_bytes, "timeout_seconds": service.timeout,
                               "workers": pools, "light_work": dict(service.light_work),
                               "uploads": {"bytes_held": request.app.state.uploads.held,
-                                          "max_bytes_held": request.app.state.uploads.limit}})
+                                          "max_bytes_held": request.app.state.uploads.limit},
+                              "answers": {"bytes_held": request.app.state.answers.held,
+                                          "max_bytes_held": request.app.state.answers.limit}})
 
     async def openapi(request):
         spec = json.loads((WEB_FOLDER / "openapi.json").read_text(encoding="utf-8"))
@@ -427,9 +449,10 @@ def _routes(service: Service) -> list:
 # ------------------------------------------------------------------------------------------- a child server
 
 @contextlib.contextmanager
-def running_server(*options: str, startup_timeout: float = 300.0):
-    """Run `evkg serve` in a child process on 127.0.0.1 and a free port; yield its base URL once /health
-    answers; stop the process afterwards. For tests, benchmarks and scripts."""
+def running_server(*options: str, startup_timeout: float = 300.0, host: str = "127.0.0.1"):
+    """Run `evkg serve` in a child process on `host` (127.0.0.1; `0.0.0.0` or `::` for every address of this
+    machine) and a free port; yield its base URL, on 127.0.0.1, once /health answers; stop the process
+    afterwards. For tests, benchmarks and scripts."""
     import os
     import subprocess
     import tempfile
@@ -441,7 +464,7 @@ def running_server(*options: str, startup_timeout: float = 300.0):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--host", "127.0.0.1",
+    process = subprocess.Popen([sys.executable, "-m", "evkg.cli", "serve", "--host", host,
                                 "--port", str(port), *options], stdout=log, stderr=subprocess.STDOUT,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

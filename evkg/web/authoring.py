@@ -105,12 +105,30 @@ def converted(raw: bytes, fmt: str, to: str, max_bytes: int | None = None) -> by
 def _envelope(body: bytes) -> tuple[dict, bytes, str]:
     """The JSON object {"text": …, "format": …} a page sends. Read in the check worker: JSON of a few megabytes
     can stand for a gigabyte of objects ([{}, {}, …]), which the server process would have held."""
+    wanted = "Send a JSON object {\"text\": the description, \"format\": \"yaml\", \"ttl\" or \"jsonld\"}."
     try:
         envelope = json.loads(body)
-    except (ValueError, RecursionError):   # not JSON, not UTF-8, or a number too long to read
-        raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.") from None
-    if not isinstance(envelope, dict) or not isinstance(envelope.get("text"), str):
-        raise ServiceError(400, "bad-request", "send a JSON object {\"text\": …, \"format\": …}.")
+    except UnicodeDecodeError as exc:
+        raise ServiceError(400, "bad-request", f"the request body is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                           f"at position {exc.start:,} cannot be read). {wanted[:-1]}, in UTF-8.") from None
+    except json.JSONDecodeError as exc:
+        from evkg.core.json_reasons import json_problem
+
+        reason, line, column = json_problem(exc)
+        raise ServiceError(400, "bad-request", f"the request body is not valid JSON: {reason} (line {line}, column "
+                           f"{column}). {wanted}", line=line, column=column) from None
+    except (ValueError, RecursionError):   # nested too deeply, or a number too long to read
+        raise ServiceError(400, "bad-request", f"the request body could not be read as JSON (nested too deeply, or a "
+                           f"number too long). {wanted}") from None
+    kinds = {str: "a text", int: "a number", float: "a number", bool: "true or false", list: "a list",
+             dict: "an object", type(None): "null"}
+    if not isinstance(envelope, dict):
+        raise ServiceError(400, "bad-request", f"the request body is {kinds[type(envelope)]} in JSON, not an object. "
+                           + wanted)
+    if not isinstance(envelope.get("text"), str):
+        held = "has no field \"text\"" if "text" not in envelope else \
+            f"has {kinds[type(envelope['text'])]} in \"text\", where the description goes as one text"
+        raise ServiceError(400, "bad-request", f"the JSON object {held}. {wanted}")
     if not envelope["text"].strip():
         raise ServiceError(400, "empty-description", "the description is empty: fill in the form or paste "
                            "a description into the editor.")
@@ -165,7 +183,9 @@ def authoring_routes(service) -> list:
         values = single_values(request, known=("q", "space", "for", "limit"), repeatable=("space",))
         query = values.get("q", "")
         if len(query) > 200:
-            raise ServiceError(400, "query-too-long", "search with at most 200 characters.")
+            raise ServiceError(400, "query-too-long", f"the search words (q) are {len(query):,} characters long; a "
+                               "term search takes at most 200. Search with a few words of the term's name, e.g. "
+                               "q=mesenchymal stem cell.")
         spaces = [s for s in request.query_params.getlist("space") if s]
         try:
             limit = int(values.get("limit", "20"))

@@ -142,11 +142,16 @@ def _format_for_upload(filename: str, chosen: str | None) -> str:
     try:
         return guess_format(filename or "upload")
     except InputError as exc:
-        # the command line's hint names --input-format; a form names the format in its field `format`
-        raise ServiceError(415, "unsupported-format", exc.reason,
-                           hint="Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose "
-                                "its format in the field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS)
-                                + ").") from None
+        # the command line's hint names --input-format; a form names the format in its field `format` (the
+        # other hints, to unpack a compressed file or to start from `evkg new`, hold for a form too)
+        field = "field `format` (" + ", ".join(v for v, *_ in FORM_FORMATS) + ")"
+        if "--input-format" in (exc.hint or ""):
+            hint = f"Name the file with an RDF or YAML extension (.ttl, .yaml, .jsonld, …), or choose its format in the {field}."
+        elif "compressed" in exc.reason:
+            hint = exc.hint
+        else:
+            hint = f"{exc.hint} If it is a description under another name, choose its format in the {field}."
+        raise ServiceError(415, "unsupported-format", exc.reason, hint=hint) from None
 
 
 def pasted_format(text: str) -> str:
@@ -401,11 +406,15 @@ class TrailingSlashRedirect:
         # the path as sent, still percent-encoded: the decoded one may hold a line break (%0d%0a), which no
         # header may carry (the server dropped the connection with a traceback)
         raw = scope.get("raw_path") or path.encode("utf-8")
+        if not raw.startswith(b"/") and b"://" in raw:
+            raw = b"/" + raw.split(b"://", 1)[1].partition(b"/")[2]      # absolute form: its path alone
+        # one leading slash: '//host/…' after an empty base would be an address on another server
+        raw = b"/" + raw.lstrip(b"/")
         if path != "/" and raw.endswith(b"/") and not path.startswith("/static/"):
             from urllib.parse import quote_from_bytes
 
             safe = "/%:@!$&'()*+,;=-._~"
-            sent = quote_from_bytes(raw.rstrip(b"/"), safe=safe)
+            sent = quote_from_bytes(raw.rstrip(b"/"), safe=safe) or "/"
             query = quote_from_bytes(scope.get("query_string", b""), safe=safe + "?")
             location = self.base + sent + (f"?{query}" if query else "")
             await send({"type": "http.response.start", "status": 308,

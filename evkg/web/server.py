@@ -9,7 +9,9 @@ in the server's memory until it is read, so one who read nothing held up to --ma
 server takes and leave their headers unfinished, so that everyone else got 503: each address may hold
 MAX_CONNECTIONS_PER_CLIENT connections, and one past that is answered 503 and closed without counting. An IPv6
 client is counted by its /64 network, the block one subscriber is usually given, so that changing the
-address within it does not lift the cap.
+address within it does not lift the cap; every loopback address (127.0.0.0/8, ::1, and these written as
+IPv4-mapped IPv6) is this machine, one client, so that a local user cannot lift it by connecting from
+127.0.0.2, 127.0.0.3 …
 """
 from __future__ import annotations
 
@@ -37,16 +39,22 @@ MAX_HEADER_BYTES = 64 * 1024
 REFUSED_LINGERING = 32
 
 
+# the client every loopback address stands for
+THIS_MACHINE = "this machine"
+
+
 def client_key(address: str) -> str:
-    """What the per-client cap counts by: an IPv4 address (also when written as IPv4-mapped IPv6), the /64
-    network of an IPv6 address, anything else (a Unix socket) as it is."""
+    """What the per-client cap counts by: THIS_MACHINE for every loopback address, an IPv4 address (also when
+    written as IPv4-mapped IPv6), the /64 network of an IPv6 address, anything else (a Unix socket) as it is."""
     try:
         parsed = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return address
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    if parsed.is_loopback:
+        return THIS_MACHINE
     if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return str(parsed)
 
@@ -59,6 +67,7 @@ class HeaderDeadline(H11Protocol):
     per_client = MAX_CONNECTIONS_PER_CLIENT
     open_by_client: collections.Counter = collections.Counter()   # each server gets its own (serve)
     lingering = [0]
+    answers = None              # the AnswerBudget (evkg.web.answers) that counts what connections hold unsent
 
     def connection_made(self, transport) -> None:
         peer = transport.get_extra_info("peername")
@@ -67,6 +76,8 @@ class HeaderDeadline(H11Protocol):
             self._refuse(transport)
             return
         self.open_by_client[self._address] += 1
+        if self.answers is not None:
+            self.answers.transports.add(transport)
         super().connection_made(transport)
         self._header_timer = None
         self._arm()
@@ -74,7 +85,9 @@ class HeaderDeadline(H11Protocol):
     def _refuse(self, transport) -> None:
         """503 and close, outside uvicorn's count of connections: a refused one holds none of its slots."""
         self._refused = True
-        whose = f"your {'network' if '/' in self._address else 'address'} ({self._address})"
+        whose = ("this machine (its loopback addresses, 127.0.0.0/8 and ::1, count as one client)"
+                 if self._address == THIS_MACHINE else
+                 f"your {'network' if '/' in self._address else 'address'} ({self._address})")
         body = json.dumps({"status": 503, "error": "too-many-connections",
                            "message": f"{whose} already has {self.per_client} connections "
                                       "open to this server, as many as one client may hold at once. Finish or close "
@@ -126,6 +139,8 @@ class HeaderDeadline(H11Protocol):
         self.open_by_client[self._address] -= 1
         if self.open_by_client[self._address] <= 0:
             del self.open_by_client[self._address]
+        if self.answers is not None:
+            self.answers.transports.discard(self.transport)
         self._disarm()
         self._stop_watching_reads()
         super().connection_lost(exc)
@@ -199,7 +214,10 @@ def listening_socket(host: str, port: int) -> socket.socket:
     from evkg.core.errors import UsageError
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # named as TCP, so that asyncio turns Nagle's algorithm off on every connection accepted from it (it does so
+    # only for sockets whose protocol says TCP): with it on, the second part of each answer on a kept-alive
+    # connection waited for the client's delayed acknowledgement, about 40 ms per request
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
@@ -235,8 +253,10 @@ async def _too_many_connections(scope, receive, send) -> None:
 
 
 def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT,
-          per_client: int = MAX_CONNECTIONS_PER_CLIENT) -> None:
-    """Serve `app` on a socket from `listening_socket` until interrupted."""
+          per_client: int = MAX_CONNECTIONS_PER_CLIENT, answers=None) -> None:
+    """Serve `app` on a socket from `listening_socket` until interrupted. ``answers``: the app's AnswerBudget
+    (evkg.web.answers; `create_app` puts it in ``app.state.answers``), to which every connection reports the
+    bytes of answers it still holds."""
     import uvicorn
     from uvicorn.protocols.http import h11_impl
 
@@ -245,7 +265,7 @@ def serve(app, sock: socket.socket, *, header_timeout: float = HEADER_TIMEOUT,
     protocol = type("EvkgHeaderDeadline", (HeaderDeadline,), {"header_timeout": header_timeout,
                                                               "per_client": per_client,
                                                               "open_by_client": collections.Counter(),
-                                                              "lingering": [0]})
+                                                              "lingering": [0], "answers": answers})
     config = uvicorn.Config(app, log_level="warning", access_log=False, http=protocol,
                             limit_concurrency=MAX_CONNECTIONS, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
                             timeout_keep_alive=5, timeout_graceful_shutdown=SHUTDOWN_GRACE)

@@ -189,8 +189,11 @@ class Service:
 
     # --- work under the time limit ------------------------------------------------------------------------
     def _timeout_error(self, what: str) -> ServiceError:
-        narrower = ("Search with more precise words or for one kind of term (for=…)" if what == "term search" else
-                    "Try a smaller description or a narrower query")
+        narrower = {"term search": "Search with more precise words or for one kind of term (for=…)",
+                    "query": "Narrow the query (fewer patterns matched at once, a LIMIT)",
+                    "check": "Check fewer products at a time (split the description)",
+                    "conversion": "Convert fewer products at a time (split the description)"}.get(
+            what, "Try a smaller description or a narrower query")
         return ServiceError(504, "timeout", f"the {what} did not finish within {self.timeout:g} s and was stopped. "
                             f"{narrower}, or ask the operator to raise the limit (evkg serve --timeout).",
                             timeout_seconds=self.timeout)

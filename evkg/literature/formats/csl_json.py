@@ -5,6 +5,7 @@ import json
 import re
 
 from evkg.core.errors import InputError
+from evkg.core.json_reasons import json_problem
 from evkg.literature.formats import _clean, _pmcid, _year
 from evkg.literature.records import Problem, Reference, author_name, retraction_sign
 
@@ -29,18 +30,6 @@ def _refuse_deep_or_long(text: str, path: str) -> None:
                          path=path, hint="Check the file: no year, volume or page runs to that many digits.")
 
 
-# json's reasons, said as what is wrong and what to do
-_JSON_ERRORS = {
-    "Invalid control character at": "a text holds a control character (a line break, tab or NUL written as it is); "
-                                    "write a line break as \\n and a tab as \\t, or remove it",
-    "Expecting value": "a value is missing here (a comma before a closing bracket, or the file cut short?)",
-    "Unterminated string starting at": "a text is not closed with a quote (was the file cut short?)",
-    "Expecting ',' delimiter": "a comma is missing between two values (or the file was cut short)",
-    "Extra data": "there is more after the end of the list (two exports joined in one file?)",
-    "Expecting ':' delimiter": "a ':' is missing after a field name",
-    "Expecting property name enclosed in double quotes": "a field name is not in double quotes (or a comma is left "
-                                                         "before a closing brace)",
-}
 _KINDS = {str: "text", int: "number", float: "number", bool: "true or false", type(None): "null"}
 
 
@@ -49,8 +38,10 @@ def read_csl_json(path: str, text: str):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"is not valid JSON: {_JSON_ERRORS.get(exc.msg, exc.msg)}.", path=path, line=exc.lineno,
-                         column=exc.colno, hint="Fix the file there, or export the library again; a CSL-JSON export "
+        reason, line, column = json_problem(exc, {"Extra data": "there is more after the end of the list (two "
+                                                                 "exports joined in one file?)"})
+        raise InputError(f"is not valid JSON: {reason}.", path=path, line=line,
+                         column=column, hint="Fix the file there, or export the library again; a CSL-JSON export "
                                                 "is a list of objects, one per reference.") from None
     items = data if isinstance(data, list) else data.get("items", [data]) if isinstance(data, dict) else None
     if not isinstance(items, list):

@@ -336,11 +336,58 @@ async function formToEditor(format) {
   page.editorSynced = data.text;
 }
 
+const FORMAT_NAMES = {yaml: "YAML", ttl: "Turtle", jsonld: "JSON-LD"};
+
+function commentLines(text, format) {
+  // The numbers of the lines that hold a # comment, outside quoted text and (Turtle) <IRIs>; in YAML a #
+  // begins a comment only at the start of a line or after a space. JSON-LD has no comments.
+  if (format === "jsonld") return [];
+  const found = [];
+  text.split("\n").forEach((line, index) => {
+    let quote = null, iri = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i], before = i ? line[i - 1] : " ";
+      if (quote) { if (c === "\\") i++; else if (c === quote) quote = null; continue; }
+      if (iri) { if (c === ">") iri = false; continue; }
+      if ((c === '"' || c === "'") && (format === "ttl" || /[\s\[{,:-]/.test(before))) { quote = c; continue; }
+      if (c === "<" && format === "ttl") { iri = true; continue; }
+      if (c === "#" && (format === "ttl" || /\s/.test(before))) { found.push(index + 1); break; }
+    }
+  });
+  return found;
+}
+
+async function convertEditor(target) {
+  hideError();
+  $("comment-warning").hidden = true;
+  try {
+    if ($("editor-text").value.trim()) {
+      const data = await api("/api/convert", {text: $("editor-text").value, format: page.editorFormat, to: target});
+      $("editor-text").value = data.text;
+      if (!page.formChanged) page.editorSynced = data.text;
+    }
+    page.editorFormat = target;
+    $("editor-format").value = target;
+    paintGutter();
+  } catch (error) { $("editor-format").value = page.editorFormat; showError(error); }
+}
+
 async function showTab(mode) {
   hideError();
+  $("rewrite-notice").hidden = true;
   try {
     if (mode === "editor" && page.mode === "form" && (page.formChanged || !$("editor-text").value.trim())) {
+      const earlier = $("editor-text").value, earlierFormat = page.editorFormat;
+      const lines = commentLines(earlier, earlierFormat);
       await formToEditor(page.editorFormat);
+      if (lines.length) {
+        // the text is written anew from the form, which holds facts only: say so, and keep the earlier text
+        page.earlierText = earlier;
+        $("rewrite-notice-text").textContent = `The text was written anew from the form, which keeps the facts ` +
+          `only: the # comments of your earlier text (line${lines.length === 1 ? "" : "s"} ` +
+          `${lines.slice(0, 8).join(", ")}${lines.length > 8 ? ", …" : ""}) are not in it.`;
+        $("rewrite-notice").hidden = false;
+      }
     } else if (mode === "form" && page.mode === "editor" && $("editor-text").value !== page.editorSynced) {
       await editorToForm();
       renderForm();
@@ -494,7 +541,11 @@ async function runCheck() {
 }
 
 function download(kind, format) {
-  const text = kind === "description" ? page.last.description[format] : page.last.report[format];
+  // the description in the editor's own format is the text as typed, comments and layout included; in another
+  // format it is the conversion (facts only)
+  const asTyped = kind === "description" && page.mode === "editor" && format === page.editorFormat;
+  const text = asTyped ? $("editor-text").value
+    : kind === "description" ? page.last.description[format] : page.last.report[format];
   const name = (page.tree.id || "description") + (kind === "report" ? "-report" : "") + SUFFIX[format];
   const url = URL.createObjectURL(new Blob([text], {type: MEDIA[format]}));
   const link = el("a", {href: url, download: name});
@@ -515,18 +566,37 @@ async function start() {
   $("check").addEventListener("click", runCheck);
   $("editor-text").addEventListener("input", () => paintGutter());
   $("editor-text").addEventListener("scroll", () => { $("gutter").scrollTop = $("editor-text").scrollTop; });
-  $("editor-format").addEventListener("change", async (event) => {
+  $("editor-format").addEventListener("change", (event) => {
     const target = event.target.value;
-    try {
-      if ($("editor-text").value.trim()) {
-        const data = await api("/api/convert", {text: $("editor-text").value, format: page.editorFormat, to: target});
-        $("editor-text").value = data.text;
-        if (!page.formChanged) page.editorSynced = data.text;
-      }
-      page.editorFormat = target;
-      paintGutter();
-    } catch (error) { event.target.value = page.editorFormat; showError(error); }
+    const lines = commentLines($("editor-text").value, page.editorFormat);
+    if (!lines.length) { convertEditor(target); return; }
+    // the conversion keeps every fact but not the comments: say so first, and let the person keep the text
+    event.target.value = page.editorFormat;
+    const shown = lines.slice(0, 8).join(", ") + (lines.length > 8 ? ", …" : "");
+    $("comment-warning-text").textContent = `Your ${FORMAT_NAMES[page.editorFormat]} text has ` +
+      `${lines.length === 1 ? "a # comment" : `${lines.length} lines with # comments`} ` +
+      `(line${lines.length === 1 ? "" : "s"} ${shown}). Converting to ${FORMAT_NAMES[target]} keeps every fact ` +
+      `but not the comments: they would be lost. Copy them somewhere first, or keep ${FORMAT_NAMES[page.editorFormat]}.`;
+    $("comment-convert").textContent = `Convert to ${FORMAT_NAMES[target]} without the comments`;
+    $("comment-convert").dataset.target = target;
+    $("comment-keep").textContent = `Keep the ${FORMAT_NAMES[page.editorFormat]} text`;
+    $("comment-warning").hidden = false;
+    $("comment-keep").focus();
   });
+  $("comment-convert").addEventListener("click", () => {
+    $("comment-warning").hidden = true;
+    convertEditor($("comment-convert").dataset.target);
+  });
+  $("comment-keep").addEventListener("click", () => { $("comment-warning").hidden = true; });
+  $("rewrite-undo").addEventListener("click", () => {
+    // the earlier text back, comments included; the changes made in the form since are dropped
+    $("editor-text").value = page.earlierText;
+    page.editorSynced = "";
+    page.formChanged = false;
+    $("rewrite-notice").hidden = true;
+    paintGutter();
+  });
+  $("rewrite-keep").addEventListener("click", () => { $("rewrite-notice").hidden = true; });
   $("load-kind").addEventListener("click", async () => {
     try {
       const kind = $("kind").value;
