@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
 from rdflib.namespace import SH
 
 from evkg.core.sparql_rewrite import rewrite_for_oxigraph
@@ -48,7 +49,7 @@ def _as_written(rule_iri: str) -> str:
     from evkg.classification.knowledge import _IN_SCOPE, knowledge
     from evkg.core import resources
 
-    construct = str(resources.rules_graph().value(__import__("rdflib").URIRef(rule_iri), SH.construct))
+    construct = str(resources.rules_graph().value(URIRef(rule_iri), SH.construct))
     query = construct.replace("$this", "?this")
     at = query.index("WHERE {") + len("WHERE {")
     return knowledge().prefixes + query[:at] + f" ?this <{_IN_SCOPE.value}> true . " + query[at:]

@@ -6,6 +6,7 @@ command line."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -240,7 +241,7 @@ def test_editor_shows_the_error_line_and_keeps_the_text_through_check_and_fix(pa
     # and back to Turtle in the editor, converted without loss
     show(page, "editor")
     page.select_option("#editor-format", "ttl")
-    expect(page.locator("#editor-text")).to_have_value(__import__("re").compile("evkg:NoCells"))
+    expect(page.locator("#editor-text")).to_have_value(re.compile("evkg:NoCells"))
 
 
 def test_a_description_with_trials_keeps_them_when_edited_in_the_form(page):
@@ -292,12 +293,12 @@ def test_switching_the_editor_format_warns_before_comments_are_lost_and_can_be_c
     expect(warning).to_contain_text("Converting to JSON-LD")
     with page.expect_response("**/api/convert"):
         page.click("#comment-convert")
-    expect(page.locator("#editor-text")).to_have_value(__import__("re").compile('"Knee EVs #2"'))
+    expect(page.locator("#editor-text")).to_have_value(re.compile('"Knee EVs #2"'))
     assert page.input_value("#editor-format") == "jsonld"
     expect(warning).to_be_hidden()
     # without comments the switch is made at once, with no question
     page.select_option("#editor-format", "yaml")
-    expect(page.locator("#editor-text")).to_have_value(__import__("re").compile("label: 'Knee EVs #2'"))
+    expect(page.locator("#editor-text")).to_have_value(re.compile("label: 'Knee EVs #2'"))
     expect(warning).to_be_hidden()
 
 
