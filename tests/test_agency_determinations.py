@@ -128,3 +128,22 @@ def test_plain_pyshacl_reports_the_same_determinations():
     reference = {(r.focus, r.value) for r in run_pyshacl(graph, use_shapes=[shape])}
     assert ours == reference
     assert {value for _, value in ours} == {EVKG.EU_Vaccine, EVKG.US_NotHCTP}
+
+
+def test_a_fact_repeated_past_what_a_product_can_hold_is_named_as_the_description_s(tmp_path, capsys):
+    """1,500 copies of one MFDS determination: the bundled rule adopting it drew a premise from each and was
+    stopped at its limit, which the report blamed on 'the bundled rules'. The file is named, with the fix."""
+    from evkg.cli import main
+
+    copies = [dict(determination("MFDS", "KR_NotEVTherapyProduct"), **{"rdfs:label": f'"decision {i}"'})
+              for i in range(1500)]
+    path = tmp_path / "repeated.ttl"
+    path.write_text(product_turtle((PRODUCT, PREP, SOURCE), determinations=copies), encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    said = " ".join(capsys.readouterr().out.split())
+    assert f"ERROR: {path}: the description states so many of one fact that the classification was stopped" in said
+    assert "the bundled rules" not in said and "state each one once" in said
+    copies = copies[:3]                  # a few determinations are a normal description
+    path.write_text(product_turtle((PRODUCT, PREP, SOURCE), determinations=copies), encoding="utf-8")
+    main(["check", str(path)])
+    assert "states so many" not in capsys.readouterr().out

@@ -164,6 +164,8 @@ def checked_conclusions(rule, conclusions, in_scope: set, seen=frozenset()):
     classes = conclusion_class_iris()
     for count, triple in enumerate(conclusions):
         if count >= limit:
+            if rule.origin is None:          # a bundled rule is bounded per fact: the description repeats one
+                raise _too_much_to_classify(rule, limit)
             raise _stopped(rule, f"concluded more than {limit:,} statements about {len(in_scope)} product(s) in one "
                                  "run and was stopped", "A rule concludes a few outcomes per product: join every "
                            "pattern of its WHERE to $this, and mint one ?outcome per product and answer.")
@@ -193,6 +195,16 @@ def endless_rules(pending: list, passes: int):
                               f"{', '.join(r.id for r in still)}) and the classification was stopped",
                     "A rule must not mint a new outcome from an outcome of its own category (or of a rule it "
                     "feeds): mint the outcome IRI from the product and the answer only.")
+
+
+def _too_much_to_classify(rule, limit: int):
+    from evkg.core.errors import InputError
+
+    return InputError(
+        f"the description states so many of one fact that the classification was stopped: rule {rule.id} "
+        f"({rule.label}) drew more than {limit:,} statements from it in one run, where a product gives a few dozen.",
+        hint="Look for a fact given hundreds of times on one product (agency determinations, cargo items, "
+             "preparations or sources) and state each one once.")
 
 
 def _stopped(rule, what: str, hint: str):

@@ -12,7 +12,11 @@ from evkg.io.written_form import TURTLE_DECLARATION, looks_like_yaml
 
 
 def with_format_hint(error: InputError, path: str, input_format: str | None) -> InputError:
-    """The error, with a hint when the text is likely in another format than it was read as."""
+    """The error, named after the file it came from (an error of the checks knows no path), with a hint when
+    the text is likely in another format than it was read as."""
+    if error.path is None:
+        error = InputError(error.reason or "", line=error.line, column=error.column, hint=error.hint,
+                           path=STDIN if path == STDIN else str(path))
     reason = error.reason or ""
     if reason.startswith("is not valid Turtle") and path == STDIN and input_format is None:
         guess = ("Standard input that does not start like YAML or JSON is read as Turtle: if this is YAML or JSON, "
