@@ -255,6 +255,21 @@ def test_description_without_product_is_422(server):
     assert "EVProduct" in response.json()["message"]
 
 
+def test_a_fact_repeated_past_what_the_classification_takes_is_422_naming_the_upload(server):
+    from descriptions import product_turtle
+
+    copies = [{"jurisdiction": "<https://w3id.org/evkg/data/jurisdiction/KR>", "determiningBody": "evkg:MFDS",
+               "determinedCategory": "evkg:KR_NotEVTherapyProduct", "rdfs:label": f'"decision {i}"'}
+              for i in range(1500)]
+    body = product_turtle(({"intendedUse": "evkg:Treatment"}, {"evOriginKind": "evkg:HumanOrigin"}, {}),
+                          determinations=copies).encode()
+    response = server.post("/check", content=body, headers=TURTLE)
+    assert response.status_code == 422, response.text[:300]
+    answer = response.json()
+    assert answer["error"] == "cannot-classify"
+    assert "states so many of one fact" in answer["message"] and not answer["message"].startswith("input:")
+
+
 def test_unknown_content_type_is_415(server):
     response = server.post("/check", content=b"hello", headers={"Content-Type": "application/pdf"})
     assert response.status_code == 415

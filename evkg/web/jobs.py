@@ -46,7 +46,9 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
     try:
         products, others = check(graph, profile=profile)
     except InputError as exc:
-        raise input_error(exc, 422, "no-product") from None
+        named = InputError(exc.reason or "", path=exc.path or source_name, hint=exc.hint)
+        code = "no-product" if (exc.reason or "").startswith("describes no product") else "cannot-classify"
+        raise input_error(named, 422, code) from None
     except (RecursionError, MemoryError) as exc:
         if value_over_parser_limit(exc):
             raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
