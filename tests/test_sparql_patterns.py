@@ -128,3 +128,38 @@ def test_leaving_out_rules_that_cannot_match_changes_no_conclusion(monkeypatch):
     monkeypatch.setattr(engine._Run, "runnable", lambda self, rules: rules)
     assert classify(data).ntriples == ours
     assert [classify(single).ntriples for single in singles] == alone
+
+
+def test_a_value_the_group_limits_to_a_few_iris_is_a_choice_of_pairs():
+    role, a, b = EVKG + "evRole", EVKG + "A", EVKG + "B"
+    assert needs("?this evkg:evRole ?r . FILTER(?r IN (evkg:A, evkg:B))").choices == {
+        frozenset({(role, a), (role, b)})}
+    assert needs("FILTER(?r = evkg:A) ?this evkg:evRole ?r .").choices == {frozenset({(role, a)})}
+    assert needs("?this evkg:evRole ?r . FILTER(sameTerm(?r, evkg:A))").choices == {frozenset({(role, a)})}
+    assert needs("?this evkg:evRole ?r . VALUES ?r { evkg:A evkg:B }").choices == {frozenset({(role, a), (role, b)})}
+    # of a UNION, the choices every branch makes
+    assert needs("{ ?this evkg:evRole ?r FILTER(?r = evkg:A) } UNION { ?this evkg:evRole ?r FILTER(?r = evkg:A) }"
+                 ).choices == {frozenset({(role, a)})}
+
+
+def test_a_value_that_may_be_anything_else_is_no_choice():
+    for where in ("?this evkg:evRole ?r . FILTER(?r IN (evkg:A, \"a\"))",          # a literal
+                  "?this evkg:evRole ?r . FILTER(?r NOT IN (evkg:A))",
+                  "?this evkg:evRole ?r . FILTER(?r IN (evkg:A) || ?r = evkg:B || true)",
+                  "?this evkg:evRole ?r . FILTER(?r != evkg:A)",
+                  "?this evkg:evRole ?r . VALUES (?r ?x) { (evkg:A 1) }",
+                  "?this evkg:evRole ?r . VALUES ?r { evkg:A UNDEF }",
+                  "OPTIONAL { ?this evkg:evRole ?r } FILTER(?r = evkg:A)",                # may be unbound
+                  "?this evkg:evRole/evkg:x ?r . FILTER(?r = evkg:A)",                     # a path
+                  "{ ?this evkg:evRole ?r FILTER(?r = evkg:A) } UNION { ?this evkg:evRole ?r FILTER(?r = evkg:B) }",
+                  "{ ?this evkg:evRole ?r } FILTER(?r = evkg:A)"):                          # bound in another group
+        assert needs(where).choices == frozenset(), where
+
+
+def test_a_choice_is_met_by_any_of_its_pairs_stated_or_written():
+    found = needs("?this evkg:evRole ?r . FILTER(?r IN (evkg:A, evkg:B))")
+    role = EVKG + "evRole"
+    assert found.met_by({role}, {(role, EVKG + "B")})
+    assert not found.met_by({role}, {(role, EVKG + "C")})
+    assert found.met_by(set(), set(), Needs(frozenset({role})))
+    assert found.met_by({role}, set(), Needs(pairs=frozenset({(role, EVKG + "A")})))

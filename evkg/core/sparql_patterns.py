@@ -1,5 +1,7 @@
 """What a SPARQL query's WHERE clause cannot match without: the predicates (and predicate–IRI pairs) of the
-triple patterns that every solution must satisfy.
+triple patterns that every solution must satisfy, and the choices of pairs of which one must be stated (a
+pattern `?x p ?v` whose value the group limits to a few IRIs: `FILTER(?v IN (…))`, `FILTER(?v = …)`,
+`VALUES ?v { … }`).
 
 Oxigraph parses and plans a query on every call, which costs more than evaluating a rule on one product; a
 rule or check whose required predicate no statement has cannot have a solution and need not be sent at all.
@@ -48,21 +50,26 @@ def ends_block(token) -> bool:
 class Needs:
     predicates: frozenset = frozenset()    # predicate IRIs
     pairs: frozenset = frozenset()         # (predicate IRI, object IRI)
+    choices: frozenset = frozenset()       # frozensets of (predicate IRI, object IRI): one of each is needed
 
     def met_by(self, predicates, pairs, written: "Needs | None" = None) -> bool:
         """Whether statements with these predicates and (predicate, IRI object) pairs, plus what may be
         `written` meanwhile (its predicates take any value, its pairs just those), could satisfy them."""
         written = written or Needs()
+
+        def stated(pair) -> bool:
+            return pair in pairs or pair[0] in written.predicates or pair in written.pairs
+
         return all(p in predicates or p in written.predicates or p in written.pair_predicates
-                   for p in self.predicates) and all(
-            pair in pairs or pair[0] in written.predicates or pair in written.pairs for pair in self.pairs)
+                   for p in self.predicates) and all(map(stated, self.pairs)) and all(
+            any(map(stated, choice)) for choice in self.choices)
 
     @functools.cached_property
     def pair_predicates(self) -> frozenset:
         return frozenset(p for p, _ in self.pairs)
 
     def __or__(self, other: "Needs") -> "Needs":
-        return Needs(self.predicates | other.predicates, self.pairs | other.pairs)
+        return Needs(self.predicates | other.predicates, self.pairs | other.pairs, self.choices | other.choices)
 
 
 class Unreadable(Exception):
@@ -152,11 +159,12 @@ def _path_end(tokens, i: int) -> int:
         i += 1
 
 
-def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, open_ended: set | None = None
-                   ) -> int:
+def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, open_ended: set | None = None,
+                   objects: dict | None = None) -> int:
     """Read `subject predicate object (, object)* (; predicate object …)*` and note what it needs (a variable
-    predicate is noted as None; `open_ended` gets the predicates with an object that is not an IRI); return
-    the index of the token after it (its '.' or the closing '}')."""
+    predicate is noted as None; `open_ended` gets the predicates with an object that is not an IRI, `objects`
+    the predicates of each variable object); return the index of the token after it (its '.' or the closing
+    '}')."""
     i = _term_end(tokens, i)
     while True:
         if ends_block(tokens[i]):
@@ -183,6 +191,8 @@ def _triples_block(tokens, i: int, prefixes: dict, predicates: set, pairs: set, 
                     pairs.add((predicate, obj))
                 elif open_ended is not None:
                     open_ended.add(predicate)
+                if objects is not None and tokens[i][0] == "var" and object_end == i + 1:
+                    objects.setdefault(tokens[i][1][1:], set()).add(predicate)
             i = object_end
             if tokens[i][1] != ",":
                 break
@@ -202,11 +212,14 @@ def _where_start(tokens) -> int:
     raise Unreadable("no WHERE")
 
 
-def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, int]:
-    """What the group whose content starts at tokens[i] needs, and the index after its closing brace. A nested
-    group is needed whole; of a UNION, what every branch needs."""
+def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, set, int]:
+    """What the group whose content starts at tokens[i] needs (predicates, pairs, choices), and the index
+    after its closing brace. A nested group is needed whole; of a UNION, what every branch needs."""
     predicates: set = set()
     pairs: set = set()
+    choices: set = set()
+    objects: dict = {}                 # variable -> predicates of the group's patterns that have it as object
+    allowed: list = []                 # (variable, the IRIs the group allows it) from its FILTERs and VALUES
     while tokens[i] != ("punct", "}"):
         kind, value = tokens[i]
         word = value.upper() if kind == "word" else None
@@ -216,16 +229,17 @@ def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, int]:
             branches = []
             while True:
                 if tokens[i + 1][0] == "word" and tokens[i + 1][1].upper() == "SELECT":
-                    branches.append((set(), set()))               # a subquery may answer with no match
+                    branches.append((set(), set(), set()))        # a subquery may answer with no match
                     i = skip_balanced(tokens, i)
                 else:
-                    found_predicates, found_pairs, i = _group_needs(tokens, i + 1, prefixes)
-                    branches.append((found_predicates, found_pairs))
+                    found_predicates, found_pairs, found_choices, i = _group_needs(tokens, i + 1, prefixes)
+                    branches.append((found_predicates, found_pairs, found_choices))
                 if not (tokens[i][0] == "word" and tokens[i][1].upper() == "UNION"):
                     break
                 i += 1
             predicates |= set.intersection(*(b[0] for b in branches))
             pairs |= set.intersection(*(b[1] for b in branches))
+            choices |= set.intersection(*(b[2] for b in branches))
         elif word in _SKIPPED_GROUPS or word == "NOT":
             while tokens[i][1] != "{":
                 i += 1
@@ -235,24 +249,60 @@ def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, int]:
             if tokens[i][0] == "word":                       # FILTER regex(…), FILTER NOT EXISTS {…}
                 while tokens[i][1] not in ("(", "{"):
                     i += 1
-            i = skip_balanced(tokens, i)
+            end = skip_balanced(tokens, i)
+            if word == "FILTER" and tokens[i][1] == "(":
+                allowed.extend(_filter_allows(tokens[i + 1:end - 1], prefixes))
+            i = end
         elif word == "VALUES":
+            start = i
             while tokens[i][1] != "{":
                 i += 1
             i = skip_balanced(tokens, i)
+            allowed.extend(_values_allow(tokens[start + 1:i], prefixes))
         elif _is_term_start(tokens[i]):
-            i = _advanced(i, _triples_block(tokens, i, prefixes, predicates, pairs))
+            i = _advanced(i, _triples_block(tokens, i, prefixes, predicates, pairs, objects=objects))
         else:
             raise Unreadable(value)
-    return predicates, pairs, i + 1
+    for variable, iris in allowed:
+        for predicate in objects.get(variable, ()):
+            choices.add(frozenset((predicate, iri) for iri in iris))
+    return predicates, pairs, choices, i + 1
+
+
+def _filter_allows(tokens, prefixes: dict) -> list:
+    """(variable, IRIs) when a FILTER's whole condition is `?v IN (IRIs)`, `?v = IRI` or `sameTerm(?v, IRI)`."""
+    if (len(tokens) >= 5 and tokens[0][0] == "var" and tokens[1][0] == "word" and tokens[1][1].upper() == "IN"
+            and tokens[2] == ("punct", "(") and tokens[-1] == ("punct", ")")):
+        listed = tokens[3:-1]
+        iris = [_iri(t, prefixes) if t[0] in ("iri", "pname") else None for t in listed[::2]]
+        if None in iris or any(t != ("punct", ",") for t in listed[1::2]) or len(listed) % 2 == 0:
+            return []
+        return [(tokens[0][1][1:], frozenset(iris))]
+    if len(tokens) == 3 and tokens[0][0] == "var" and tokens[1] == ("punct", "=") and tokens[2][0] in ("iri", "pname"):
+        return [(tokens[0][1][1:], frozenset({_iri(tokens[2], prefixes)}))]
+    if (len(tokens) == 6 and tokens[0][0] == "word" and tokens[0][1].upper() == "SAMETERM"
+            and tokens[1] == ("punct", "(") and tokens[2][0] == "var" and tokens[3] == ("punct", ",")
+            and tokens[4][0] in ("iri", "pname") and tokens[5] == ("punct", ")")):
+        return [(tokens[2][1][1:], frozenset({_iri(tokens[4], prefixes)}))]
+    return []
+
+
+def _values_allow(tokens, prefixes: dict) -> list:
+    """(variable, IRIs) for `VALUES ?v { IRIs }` (one variable, every value an IRI)."""
+    if len(tokens) < 3 or tokens[0][0] != "var" or tokens[1] != ("punct", "{") or tokens[-1] != ("punct", "}"):
+        return []
+    listed = tokens[2:-1]
+    if not listed or any(t[0] not in ("iri", "pname") for t in listed):
+        return []
+    return [(tokens[0][1][1:], frozenset(_iri(t, prefixes) for t in listed))]
 
 
 def needs_of(query: str) -> Needs:
     """What every solution of `query`'s WHERE clause matches: predicates and (predicate, IRI object) pairs."""
     try:
         tokens = tokens_of(query)
-        predicates, pairs, _ = _group_needs(tokens, _where_start(tokens), _prefixes(tokens))
-        return Needs(frozenset(predicates - {None}), frozenset(pairs))
+        predicates, pairs, choices, _ = _group_needs(tokens, _where_start(tokens), _prefixes(tokens))
+        return Needs(frozenset(predicates - {None}), frozenset(pairs), frozenset(choices))
     except (Unreadable, IndexError, RecursionError):         # (groups nested beyond reason: needs nothing)
         return Needs()
 
