@@ -43,10 +43,14 @@ def working_store():
     try:
         yield store
     finally:
-        used += len(store) - len(_ontology_quads())
+        # counted by graph: the length of a store is counted statement by statement, the ontology's too
+        added = {graph: int(count.value) for graph, count in store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <" + ONTOLOGY_GRAPH.value
+            + ">) } GROUP BY ?g")}
+        used += sum(added.values())
         store.clear_graph(DATA_GRAPH)
         # keep it for the next check if nothing else was left behind and it has not seen too much
-        if len(store) == len(_ontology_quads()) and used < _REUSE_LIMIT:
+        if set(added) <= {DATA_GRAPH} and not store.query("ASK { ?s ?p ?o }") and used < _REUSE_LIMIT:
             _SPARE.store, _SPARE.used = store, used
 
 
