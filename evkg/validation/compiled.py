@@ -448,15 +448,25 @@ def _placeholder(var: str) -> re.Pattern:
 _NEED_A_VALUE = _VALUE_COMPONENTS | {SH.PatternConstraintComponent, SH.maxCount}
 
 
-def _predicates(store: ox.Store) -> set:
+class _Either:
+    """Membership in either of two sets, without copying the large one (the ontology's) on every check."""
+
+    def __init__(self, small: set, large: frozenset):
+        self.small, self.large = small, large
+
+    def __contains__(self, item) -> bool:
+        return item in self.small or item in self.large
+
+
+def _predicates(store: ox.Store) -> _Either:
     rows = store.query(f"SELECT DISTINCT ?p WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o }} }}")
-    return {p.value for (p,) in rows} | _ontology_predicates()
+    return _Either({p.value for (p,) in rows}, _ontology_predicates())
 
 
-def _pairs(store: ox.Store) -> set:
+def _pairs(store: ox.Store) -> _Either:
     """(predicate, IRI object) of every statement in the data and the ontology."""
     rows = store.query(f"SELECT DISTINCT ?p ?o WHERE {{ GRAPH <{DATA_GRAPH.value}> {{ ?s ?p ?o FILTER(isIRI(?o)) }} }}")
-    return {(p.value, o.value) for p, o in rows} | _ontology_pairs()
+    return _Either({(p.value, o.value) for p, o in rows}, _ontology_pairs())
 
 
 @functools.cache
