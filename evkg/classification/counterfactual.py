@@ -228,6 +228,8 @@ class WhatCouldDecide:
                 frozenset(c for c in concluded if c[0] in rule.reads_categories))
 
     def _item_facts(self, products: list[str], read: frozenset) -> dict[str, tuple]:
+        if not products:
+            return {}
         values = " ".join(f"<{p}>" for p in products)
         rows = self.run.store.query(f"""
             SELECT ?this ?link ?item ?p ?o WHERE {{
@@ -334,6 +336,8 @@ class WhatCouldDecide:
 
         Only what rules read is copied: evkg terms and types of the description, and the outcome nodes'
         product, category, rule, premises and status."""
+        if not products:
+            return {}
         values = " ".join(f"<{p}>" for p in products)
         rows = self.run.store.query(f"""
             SELECT ?this ?s ?p ?o ?kind WHERE {{

@@ -120,16 +120,20 @@ class _Run:
         self.store = ox.Store()
         load_serialized(self.store, ntriples, ox.RdfFormat.N_TRIPLES)
         self.predicates, self.pairs = self._stated()
+        taken = False
         if self.predicates & conclusion_property_iris() or any(
                 p == _RDF_TYPE.value and o in conclusion_class_iris() for p, o in self.pairs):
             # facts only, no conclusions (a submission's are never trusted)
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {conclusion_pattern()} }}")
+            taken = True
         if any(p == _RDF_TYPE.value and o in category_class_iris() for p, o in self.pairs):
             # a node typed with a category is stated to be one: only the type goes, the node's facts stay
             self.store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {category_type_pattern()} }}")
-        take_redefining_statements(self.store)       # nor what the vocabulary means (evkg.core.redefinitions)
-        set_aside_undefined_values(self.store, kb.labels, kb.term_properties)
-        self.predicates, self.pairs = self._stated()
+            taken = True
+        taken |= bool(take_redefining_statements(self.store))   # nor what the vocabulary means (core.redefinitions)
+        taken |= bool(set_aside_undefined_values(self.store, kb.labels, kb.term_properties))
+        if taken:
+            self.predicates, self.pairs = self._stated()
         self.index = _Index()
         self.derived: set = set()
         self.managed: dict[str, list] = {}       # outcome -> engine-written triples (status, supersession)

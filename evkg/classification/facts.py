@@ -24,9 +24,9 @@ _KEY_SEGMENT = re.compile(r"[a-z][A-Za-z0-9]*(?:-([0-9]+))?")     # an unnamed p
 UNREADABLE_GRAPH = ox.NamedNode("urn:evkg:engine#unreadable")
 
 
-def set_aside_undefined_values(store, defined_terms, term_properties=frozenset()) -> None:
+def set_aside_undefined_values(store, defined_terms, term_properties=frozenset()) -> int:
     """Move every statement whose value is an undefined evkg name, or text where a term is needed
-    ("microRNA mimic" as the nucleic-acid mechanism), into UNREADABLE_GRAPH."""
+    ("microRNA mimic" as the nucleic-acid mechanism), into UNREADABLE_GRAPH; how many were moved."""
     rows = store.query(f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) || '
                        f'(isIRI(?o) && STRSTARTS(STR(?o), "{EVKG_NS}"))) }}')
     unreadable = [ox.Quad(s, p, o) for s, p, o in rows
@@ -34,6 +34,7 @@ def set_aside_undefined_values(store, defined_terms, term_properties=frozenset()
     for quad in unreadable:
         store.remove(quad)
         store.add(ox.Quad(quad.subject, quad.predicate, quad.object, UNREADABLE_GRAPH))
+    return len(unreadable)
 
 
 @functools.cache
