@@ -23,16 +23,16 @@ from evkg.core.lexical import XSD as _XSD
 from evkg.core.namespaces import EVD
 
 
-def _asked_questions(run, unanswered: set | None = None) -> dict[str, set | None]:
-    """question -> products it is asked for (None: every product). A question outside `unanswered` (when
-    given) is answered for every product: who it is asked for is not looked up."""
+def _asked_questions(run, in_scope: list[str], answered: dict) -> dict[str, set | None]:
+    """question -> products it is asked for (None: every product). For a question every product has
+    answered, who it is asked for is not looked up."""
     asked: dict[str, set | None] = {}
     for q in run.kb.questions.values():
         if q.jurisdiction not in run.jurisdictions:
             continue
         if q.asked_when is None:
             asked[q.iri] = None
-        elif unanswered is not None and q.iri not in unanswered:
+        elif all(q.iri in answered.get(product, ()) for product in in_scope):
             asked[q.iri] = set()
         else:
             rows = run.store.query(_asked_when_query(run.kb.prefixes, q.asked_when))
@@ -95,8 +95,7 @@ def _undecided(run, in_scope: list[str], answered: dict, triples: set) -> list[O
                     yield q
 
     # 1. every rule that waits, directly or through an open gate, for each undecided question
-    every_question = {q.iri for q in kb.questions.values()}
-    asked = _asked_questions(run, {q for product in in_scope for q in every_question - answered.get(product, set())})
+    asked = _asked_questions(run, in_scope, answered)
     wanted = [(product, q) for product in in_scope for q in sorted(asked)
               if (asked[q] is None or product in asked[q]) and q not in answered.get(product, set())]
     pairs: dict[tuple, tuple] = {}

@@ -269,32 +269,36 @@ def _group_needs(tokens, i: int, prefixes: dict) -> tuple[set, set, set, int]:
     return predicates, pairs, choices, i + 1
 
 
+def _is_word(token, word: str) -> bool:
+    return token[0] == "word" and token[1].upper() == word
+
+
+def _allowed(variable, listed, prefixes: dict, separator=None) -> list:
+    """[(variable name, IRIs)] when `listed` is IRIs only (each followed by `separator` but the last), else []."""
+    terms = listed[::2] if separator else listed
+    if (variable[0] != "var" or not terms or any(t[0] not in ("iri", "pname") for t in terms)
+            or (separator and (len(listed) % 2 == 0 or any(t != separator for t in listed[1::2])))):
+        return []
+    return [(variable[1][1:], frozenset(_iri(t, prefixes) for t in terms))]
+
+
 def _filter_allows(tokens, prefixes: dict) -> list:
     """(variable, IRIs) when a FILTER's whole condition is `?v IN (IRIs)`, `?v = IRI` or `sameTerm(?v, IRI)`."""
-    if (len(tokens) >= 5 and tokens[0][0] == "var" and tokens[1][0] == "word" and tokens[1][1].upper() == "IN"
-            and tokens[2] == ("punct", "(") and tokens[-1] == ("punct", ")")):
-        listed = tokens[3:-1]
-        iris = [_iri(t, prefixes) if t[0] in ("iri", "pname") else None for t in listed[::2]]
-        if None in iris or any(t != ("punct", ",") for t in listed[1::2]) or len(listed) % 2 == 0:
-            return []
-        return [(tokens[0][1][1:], frozenset(iris))]
-    if len(tokens) == 3 and tokens[0][0] == "var" and tokens[1] == ("punct", "=") and tokens[2][0] in ("iri", "pname"):
-        return [(tokens[0][1][1:], frozenset({_iri(tokens[2], prefixes)}))]
-    if (len(tokens) == 6 and tokens[0][0] == "word" and tokens[0][1].upper() == "SAMETERM"
-            and tokens[1] == ("punct", "(") and tokens[2][0] == "var" and tokens[3] == ("punct", ",")
-            and tokens[4][0] in ("iri", "pname") and tokens[5] == ("punct", ")")):
-        return [(tokens[2][1][1:], frozenset({_iri(tokens[4], prefixes)}))]
+    if len(tokens) >= 5 and _is_word(tokens[1], "IN") and tokens[2] == ("punct", "(") and tokens[-1] == ("punct", ")"):
+        return _allowed(tokens[0], tokens[3:-1], prefixes, separator=("punct", ","))
+    if len(tokens) == 3 and tokens[1] == ("punct", "="):
+        return _allowed(tokens[0], tokens[2:], prefixes)
+    if (len(tokens) == 6 and _is_word(tokens[0], "SAMETERM") and tokens[1] == ("punct", "(")
+            and tokens[3] == ("punct", ",") and tokens[5] == ("punct", ")")):
+        return _allowed(tokens[2], tokens[4:5], prefixes)
     return []
 
 
 def _values_allow(tokens, prefixes: dict) -> list:
     """(variable, IRIs) for `VALUES ?v { IRIs }` (one variable, every value an IRI)."""
-    if len(tokens) < 3 or tokens[0][0] != "var" or tokens[1] != ("punct", "{") or tokens[-1] != ("punct", "}"):
+    if len(tokens) < 3 or tokens[1] != ("punct", "{") or tokens[-1] != ("punct", "}"):
         return []
-    listed = tokens[2:-1]
-    if not listed or any(t[0] not in ("iri", "pname") for t in listed):
-        return []
-    return [(tokens[0][1][1:], frozenset(_iri(t, prefixes) for t in listed))]
+    return _allowed(tokens[0], tokens[2:-1], prefixes)
 
 
 def needs_of(query: str) -> Needs:
