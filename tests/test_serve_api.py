@@ -408,6 +408,42 @@ def test_named_query_in_sparql_json_and_csv(server):
     assert len(lines) == len(results["results"]["bindings"]) + 1
 
 
+def test_named_query_csv_for_a_spreadsheet_writes_formula_cells_as_text(built_store_path, tmp_path):
+    """The page's "Download CSV" gave no spreadsheet-safe choice: a label beginning with = in the graph opens as a
+    live formula. spreadsheet-safe=true writes such cells with a leading '; without it the CSV stays exact."""
+    import csv
+    import io
+    import shutil
+
+    import pyoxigraph as ox
+
+    from evkg.graph.store import GRAPHS
+
+    store_path = tmp_path / "store"
+    shutil.copytree(built_store_path, store_path)
+    store = ox.Store(str(store_path))
+    subtype, formula = ox.NamedNode("https://example.org/HostileVesicle"), '=HYPERLINK("http://example.org/x","x")'
+    ontology = ox.NamedNode(GRAPHS["ontology"])
+    store.add(ox.Quad(subtype, ox.NamedNode(str(RDFS.subClassOf)), ox.NamedNode(str(EVKG.Exosome)), ontology))
+    store.add(ox.Quad(subtype, ox.NamedNode(str(RDFS.label)), ox.Literal(formula), ontology))
+    store.flush()
+    del store
+    with running_server("--store", str(store_path)) as url, httpx.Client(base_url=url, timeout=120) as client:
+        def rows(**extra):
+            answer = client.get("/queries/ev-subtypes", params={"type": "Exosome", "format": "csv", **extra})
+            assert answer.status_code == 200, answer.text
+            return [row for row in csv.reader(io.StringIO(answer.text, newline="")) if row[0] == subtype.value]
+
+        assert rows() == [[subtype.value, formula, str(EVKG.Exosome)]]
+        assert rows(**{"spreadsheet-safe": "true"}) == [[subtype.value, "'" + formula, str(EVKG.Exosome)]]
+        page = client.get("/queries/ev-subtypes", params={"type": "Exosome"}, headers={"Accept": "text/html"})
+        assert "format=csv&amp;spreadsheet-safe=true" in page.text and "CSV for a spreadsheet" in page.text
+        for params, said in (({"spreadsheet-safe": "true"}, "this answer is not CSV; add format=csv"),
+                             ({"format": "csv", "spreadsheet-safe": "maybe"}, "is not a yes or no")):
+            refused = client.get("/queries/ev-subtypes", params={"type": "Exosome", **params})
+            assert refused.status_code == 400 and said in refused.json()["message"], refused.text
+
+
 def test_named_query_errors(server):
     assert server.get("/queries/no-such-query").status_code == 404
     bad = server.get("/queries/products-by-category", params={"jurisdiction": "Atlantis"})

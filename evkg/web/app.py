@@ -60,6 +60,17 @@ from evkg.web.service import (
 
 
 MAX_QUERY_CHARACTERS = 1_000_000
+# a catalogue query's CSV with the cells a spreadsheet would run as formulas written as text (evkg.core.spreadsheet)
+SPREADSHEET_SAFE = "spreadsheet-safe"
+
+
+def _yes(value: str | None, name: str) -> bool:
+    if value is None or value.lower() in ("0", "false", "no"):
+        return False
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    raise ServiceError(400, "bad-parameter", f"{name}={shortened(value, 40)!r} is not a yes or no; give "
+                       f"{name}=true or leave it out.")
 # what to do with a body that is not what its Content-Type says
 RESEND = ("Send the form again as a browser makes it (the file in the field 'file', under a short name), or send "
           "the description itself as the body with its Content-Type (text/turtle, application/yaml, "
@@ -307,10 +318,14 @@ def _routes(service: Service) -> list:
                    "xml": "application/sparql-results+xml", "html": "text/html"}
         params = single_values(request, formats=offered)
         forced = offered.get(params.pop("format", ""))
+        spreadsheet_safe = _yes(params.pop(SPREADSHEET_SAFE, None), SPREADSHEET_SAFE)
         graph_result = query_kind(query.text) in ("construct", "describe")
         media = forced or _accept(request, ["application/sparql-results+json", "text/csv", "text/html",
                                             "application/json", "text/tab-separated-values",
                                             "application/sparql-results+xml"])
+        if spreadsheet_safe and (media != "text/csv" or graph_result):
+            raise ServiceError(400, "bad-parameter", f"{SPREADSHEET_SAFE} changes the cells of a CSV answer, and this "
+                               "answer is not CSV; add format=csv, or leave spreadsheet-safe out.")
         if media == "text/html":
             context = {"query": _query_dict(query), "values": params, "table": None, "error": None}
             try:
@@ -325,6 +340,10 @@ def _routes(service: Service) -> list:
             return Response(body, media_type="application/n-triples")
         fmt = SPARQL_RESULT_MEDIA[media]
         body = await service.named(name, params, fmt)
+        if spreadsheet_safe:
+            from evkg.core.spreadsheet import made_inert
+
+            body = made_inert(body.decode("utf-8")).encode("utf-8")
         return Response(body, media_type="application/sparql-results+json" if media == "application/json" else media)
 
     # --- SPARQL protocol --------------------------------------------------------------------------------
