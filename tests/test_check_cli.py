@@ -177,6 +177,24 @@ def test_a_description_on_standard_input_is_read_in_the_form_it_starts_like():
                 for f in report["files"] for p in f["products"]] == expected, text[:40]
 
 
+def test_relative_iris_on_standard_input_are_named_at_their_line_or_kept_with_their_lines():
+    """Standard input completed <knee-ev> to <urn:knee-ev> and went on, where the web service names such an IRI;
+    and a product written <#knee-ev> lost the lines of its findings (the line scan completed it otherwise)."""
+    prefix = b"@prefix evkg: <https://w3id.org/evkg#> .\n\n"
+    refused = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-"], capture_output=True,
+                             input=prefix + b"<knee-ev> a evkg:EVProduct .\n", timeout=300)
+    out = refused.stdout.decode()
+    assert refused.returncode == 2 and "line 3, column 1: uses the relative IRI <knee-ev>, which names nothing" in out
+    assert "urn:" not in out
+    fragment = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "--format", "json", "-"],
+                              input=prefix + b"<#knee-ev> a evkg:EVProduct ;\n  evkg:productLabel \"Knee EVs\" .\n",
+                              capture_output=True, timeout=300)
+    products = [p for f in json.loads(fragment.stdout)["files"] for p in f["products"]]
+    assert [p["iri"] for p in products] == ["urn:evkg:stdin:#knee-ev"]
+    lines = {r["line"] for r in products[0]["results"] if r["focus"] == "urn:evkg:stdin:#knee-ev"}
+    assert lines == {3, 4}, lines                # the node's line, and the line of the label a finding is about
+
+
 def test_text_in_another_format_than_it_is_read_as_gets_a_hint(tmp_path):
     listed_yaml = b"- " + VALID[0].with_suffix(".yaml").read_bytes().replace(b"\n", b"\n  ")   # starts like no form
     on_stdin = subprocess.run([sys.executable, "-m", "evkg.cli", "check", "-q", "-"], input=listed_yaml,

@@ -103,6 +103,14 @@ def _base_of(path: str | Path) -> str:
     return "urn:evkg:stdin:" if str(path) == STDIN else Path(path).resolve().as_uri()
 
 
+def _oxigraph_base(path: str | Path) -> str | None:
+    """The base Oxigraph reads a file with: none for standard input, whose URN base Oxigraph would complete <p>
+    with to <urn:p>; without one it refuses a relative IRI, and rdflib names it at its line (as for a
+    description sent to the web service)."""
+    base = _base_of(path)
+    return None if base.startswith("urn:") else base
+
+
 def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
              max_bytes: int | None = None) -> Graph:
     """Parse one file into a new graph; raise InputError with file, line and column on any problem."""
@@ -274,7 +282,7 @@ def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_r
         batch.clear()
 
     try:
-        for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_base_of(path)):
+        for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path)):
             batch.append(triple)
             if len(batch) == 20_000:
                 written()
@@ -307,7 +315,8 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     ox_format, source_map = _OXIGRAPH_FORMATS.get(fmt), None
     if ox_format is not None:
         try:
-            load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=base, to_graph=graph_name)
+            load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path),
+                            to_graph=graph_name)
         except (SyntaxError, ValueError, OSError):
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
     if ox_format == "TURTLE":                   # where each node and property was written, for the findings
@@ -315,6 +324,9 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
         source_map = source_map_of(text, base, store, graph_name)
     if ox_format is None:
         graph, source_map = _parse_text(text, fmt, shown, base, allow_remote)
+        if fmt == "turtle":
+            from evkg.io.turtle_positions import source_map_of_graph
+            source_map = source_map_of_graph(text, base, graph)
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph_name) for q in quads_of(graph))
     if next(iter(store.quads_for_pattern(None, None, None, graph_name)), None) is None:
         raise InputError("holds no RDF statements.", path=shown,

@@ -54,6 +54,14 @@ def _tokens(text: str):
         position = match.end()
 
 
+def resolve(base: str, reference: str) -> str:
+    """A reference completed against the base as the readers do: urljoin leaves `#part` as it is on a base of a
+    scheme it does not know (urn:), where the readers append it."""
+    if reference.startswith("#") and base:
+        return base.split("#", 1)[0] + reference
+    return urljoin(base, reference)
+
+
 class _Scan:
     def __init__(self, base: str):
         self.base = base
@@ -65,7 +73,7 @@ class _Scan:
     def term(self, kind: str, value: str) -> str | None:
         """The IRI a token stands for, or None for a literal or a word that is none."""
         if kind == "iri":
-            return urljoin(self.base, value[1:-1])
+            return resolve(self.base, value[1:-1])
         if kind == "word":
             if value == "a":
                 return _RDF_TYPE
@@ -95,10 +103,10 @@ def _statements(tokens: list, state: _Scan) -> None:
         if kind == "directive":
             if value.lower().endswith("prefix"):
                 name, iri = tokens[i + 1][1], tokens[i + 2]
-                state.prefixes[name.rstrip(":")] = urljoin(state.base, iri[1][1:-1])
+                state.prefixes[name.rstrip(":")] = resolve(state.base, iri[1][1:-1])
                 i += 3
             else:
-                state.base = urljoin(state.base, tokens[i + 1][1][1:-1])
+                state.base = resolve(state.base, tokens[i + 1][1][1:-1])
                 i += 2
             if value.startswith("@"):
                 i += 1                                          # the closing '.'
