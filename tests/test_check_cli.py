@@ -386,7 +386,7 @@ def test_contested_answers_promise_alternatives_only_when_they_have_some(capsys)
         if "[contested — alternatives below" in line:
             assert lines[at + 1].strip().startswith("or: "), line
     # US-16 is contested only through the contested combination-product answer of US-15 it rests on
-    lead = next(at for at, line in enumerate(lines) if "lead centre CDER (candidate) [contested; rule US-16]" in line)
+    lead = next(at for at, line in enumerate(lines) if "lead centre CDER [contested; rule US-16]" in line)
     assert lines[lead + 1].strip() == ("contested because: it rests on a contested answer: "
                                        "combination product (US) (US-15)")
     # EU-28 is contested by its own reading: its rationale says why
