@@ -30,6 +30,20 @@ def test_generated_docs_are_current(fresh, relative):
         f"docs/{relative} {STALE}"
 
 
+def test_the_rule_table_lists_every_bundled_rule():
+    """A rule left out of its rule set's sh:rule list ran but was missing from docs/rules.md."""
+    from rdflib.namespace import RDF
+
+    from evkg.core import resources
+    from evkg.core.namespaces import EVKG
+
+    rules = resources.rules_graph()
+    text = generated()["rules.md"]
+    missing = [str(rules.value(rule, EVKG.ruleId)) for rule in rules.subjects(RDF.type, EVKG.ClassificationRule)
+               if f"| `{rules.value(rule, EVKG.ruleId)}` |" not in text]
+    assert not missing, f"not in the rule table (add them to their rule set's sh:rule): {sorted(missing)}"
+
+
 def test_query_catalogue_lists_every_query():
     from evkg.graph.queries import catalogue
 
