@@ -216,7 +216,7 @@ EXPECTED = {
         "EU_NotGTMP": "settled", "EU_NotATMP": "settled", "EU_NoHumanStartingMaterialRules": "settled",
         "EU_CentralisedProcedureMandatory": "provisional", "US_Vaccine": "settled",
         "US_BiologicalProduct": "settled", "US_NotCombinationProduct": "settled", "US_BLARequired": "settled",
-        "KR_NotEVTherapyProduct": "settled",
+        "US_NotGeneTherapy": "contested", "KR_NotEVTherapyProduct": "settled",
         "absent": ["EU_NonBiologicalMedicinalProduct", "US_NonBiologicDrug", "US_RFDRecommended", "EU_GTMP"],
     },
     # Unmodified neural stem cell vesicles for stroke: biological in the EU (EU-02) and the US (PHS Act 351(i),
@@ -427,14 +427,15 @@ EXPECTED = {
     # sentence); a recombinant part and a viral disease: centralised procedure (Reg. 726/2004 Annex I points 1, 3;
     # provisional); recombinant nucleic acid: GMO question (contested); animal material only. US: a vaccine, which
     # section 351(i) names as a biological product, so a BLA; the reviewing office is unconfirmed (provisional);
-    # no statutory vaccine exclusion from gene therapy and no FDA text on it: gene therapy open; not an HCT/P.
+    # no statutory vaccine exclusion from gene therapy, but FDA's gene therapy guidance leaves preventive vaccines out:
+    # gene therapy contested (US-13v); not an HCT/P.
     "milk-exo-rbd-mrna-vaccine": {
         "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
         "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "Q_EU_ATMP": UNDECIDED,
         "EU_CentralisedProcedureMandatory": "provisional", "EU_GMOAssessmentQuestion": "contested",
         "EU_NoHumanStartingMaterialRules": "settled", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
         "US_BLARequired": "settled", "US_LeadCenterCBER": "provisional", "US_NotHCTP": "settled",
-        "US_NotCombinationProduct": "settled", "Q_US_GeneTherapy": UNDECIDED, "Q_KR_EVTherapy": UNDECIDED,
+        "US_NotCombinationProduct": "settled", "US_NotGeneTherapy": "contested", "Q_KR_EVTherapy": UNDECIDED,
     },
     # Human cell-line exosomes delivering Cas9 ribonucleoprotein. EU: Cas9 is a recombinant protein, a biotechnology
     # active substance (Annex I Part I 3.2.1.1(b)), so biological, and centrally authorised (Reg. 726/2004 Annex I
@@ -1270,15 +1271,27 @@ def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which(tmp_path
 
 
 def test_an_open_question_no_rule_decides_does_not_say_the_law_is_silent():
-    """Comirnaty, an mRNA vaccine against an infectious disease: no rule says whether FDA would also count it a
-    human gene therapy product, and no fact could change that, but nothing recorded says the law leaves the
-    question open. The answer says evkg's rules stop there and that FDA decides, not that the law is silent."""
+    """VA-MENGOC-BC, a Cuban outer-membrane-vesicle vaccine: no rule says whether it is a combination product, and no
+    fact could change that, but nothing recorded says the law leaves the question open. The answer says evkg's
+    rules stop there and that FDA decides, not that the law is silent."""
+    _, outcomes = _answers("va-mengoc-bc")
+    combination = next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination) and o.status == UNDECIDED)
+    assert not combination.missing and not combination.sources
+    assert "the law leaves it open" not in combination.rationale
+    assert "a limit of evkg's rules, not a finding that the law is silent" in combination.rationale
+    assert combination.rationale.endswith("Ask FDA (a request for designation under 21 CFR 3.7).")
+
+
+def test_an_mrna_vaccine_against_an_infectious_disease_gets_both_us_readings_of_gene_therapy():
+    """Comirnaty: FDA's mechanistic definition of gene therapy reaches a transferred mRNA, and no US statute exempts
+    vaccines, but FDA's gene therapy guidance has left preventive vaccines out since 1998 and nucleic-acid vaccines
+    against infectious diseases have guidance of their own. It was 'no rule applies'; both readings are reported."""
     _, outcomes = _answers("comirnaty")
-    gene = next(o for o in outcomes if o.question == str(EVKG.Q_US_GeneTherapy) and o.status == UNDECIDED)
-    assert not gene.missing and not gene.sources
-    assert "the law leaves it open" not in gene.rationale
-    assert "a limit of evkg's rules, not a finding that the law is silent" in gene.rationale
-    assert gene.rationale.endswith("Ask FDA (a request for designation under 21 CFR 3.7).")
+    gene = [o for o in outcomes if o.question == str(EVKG.Q_US_GeneTherapy)]
+    assert [(o.category.split("#")[1], o.status, o.rule) for o in gene] == [("US_NotGeneTherapy", "contested", "US-13v")]
+    assert [a.split("#")[1] for a, _ in gene[0].alternatives] == ["US_HumanGeneTherapyProduct"]
+    cited = {s["iri"].rsplit("/", 1)[-1] for s in gene[0].sources}
+    assert {"us-fda-gene-therapy-guidance-1998", "us-fda-dna-vaccine-guidance-2007", "us-fda-ltfu-guidance-2020"} <= cited
 
 
 def test_plant_vesicles_with_nothing_genetic_introduced_are_no_gene_therapy_product_in_korea():
