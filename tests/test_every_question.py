@@ -40,8 +40,6 @@ RULES_DO_NOT_DECIDE = {
     ("e3-dc-ev-peptide-hospital", "Q_US_LeadCenter"): "follows the open combination question",
     ("e4-omv-vaccine-gm-strain", "Q_US_GeneTherapy"):
         "a vaccine from a modified strain that may carry transgene DNA (worked example E4)",
-    ("exosting", "Q_EU_Immunological"):
-        "an anti-tumour product whose active substance is a small-molecule STING agonist, not the vesicle",
 }
 AUTHORITY = {"EU": "competent authority", "US": "FDA", "KR": "MFDS"}
 

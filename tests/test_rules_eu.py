@@ -151,6 +151,10 @@ CASES = {
     "EU-08": (dict(uses=("AntiTumourImmunotherapy",)), dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC)),
     # vesicles that kill tumour cells themselves (CAR exosomes) produce no immunity, unless another stated
     # mechanism primes it
+    "EU-08d": (dict(uses=("AntiTumourImmunotherapy",), role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE],
+                    mechanisms=("InnateImmuneActivation",)),
+               dict(uses=("AntiTumourImmunotherapy",), role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE, MRNA],
+                    mechanisms=("InnateImmuneActivation",))),
     "EU-08c": (dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC),
                dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC + ("AntigenPresentation",))),
     "EU-09": ({}, dict(cells="ViableCells", engineered=True)),
@@ -217,6 +221,7 @@ NOT_STATED = {
     "EU-07b": dict(uses=()),
     "EU-08b": dict(uses=()),
     "EU-08c": dict(uses=("AntiTumourImmunotherapy",)),
+    "EU-08d": dict(uses=("AntiTumourImmunotherapy",), role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE]),
     "EU-23b": dict(setting=None),
     "EU-26c": dict(annex3=None),
     "EU-26c-NO-ORPHAN": dict(orphan=None),
