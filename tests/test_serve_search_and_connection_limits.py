@@ -255,7 +255,8 @@ def test_every_loopback_address_of_this_machine_is_one_client(server):
     ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
     ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),   # another address of the same subscriber
     ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
-    ("fe80::1%eth0", "fe80::/64"),
+    ("fe80::1%eth0", "fe80::1%eth0"),                     # hosts of one link all share fe80::/64: each alone
+    ("fe80::2%eth0", "fe80::2%eth0"),
     ("/run/evkg.sock", "/run/evkg.sock"),
 ])
 def test_a_client_is_this_machine_an_ipv4_address_or_an_ipv6_64_network(address, counted_as):

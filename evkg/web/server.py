@@ -9,7 +9,8 @@ in the server's memory until it is read, so one who read nothing held up to --ma
 server takes and leave their headers unfinished, so that everyone else got 503: each address may hold
 MAX_CONNECTIONS_PER_CLIENT connections, and one past that is answered 503 and closed without counting. An IPv6
 client is counted by its /64 network, the block one subscriber is usually given, so that changing the
-address within it does not lift the cap; every loopback address (127.0.0.0/8, ::1, and these written as
+address within it does not lift the cap (a link-local address, fe80::/10, is counted alone: every host of the
+server's own link shares fe80::/64); every loopback address (127.0.0.0/8, ::1, and these written as
 IPv4-mapped IPv6) is this machine, one client, so that a local user cannot lift it by connecting from
 127.0.0.2, 127.0.0.3 …
 """
@@ -45,7 +46,8 @@ THIS_MACHINE = "this machine"
 
 def client_key(address: str) -> str:
     """What the per-client cap counts by: THIS_MACHINE for every loopback address, an IPv4 address (also when
-    written as IPv4-mapped IPv6), the /64 network of an IPv6 address, anything else (a Unix socket) as it is."""
+    written as IPv4-mapped IPv6), the /64 network of an IPv6 address except a link-local one (with its zone), anything
+    else (a Unix socket) as it is."""
     try:
         parsed = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
@@ -54,6 +56,9 @@ def client_key(address: str) -> str:
         parsed = parsed.ipv4_mapped
     if parsed.is_loopback:
         return THIS_MACHINE
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.is_link_local:
+        # every host of a link shares fe80::/64: each is counted alone, as a private IPv4 address is
+        return address
     if isinstance(parsed, ipaddress.IPv6Address):
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return str(parsed)
