@@ -28,6 +28,7 @@ from evkg.web.answers import AnswerBudget, AnswerLimit
 from evkg.web.errors import UNFIT, update_refused
 from evkg.web.results import sparql_media
 from evkg.web.http import (
+    SPREADSHEET_SAFE,
     BodyLimit,
     ClientWatch,
     TrailingSlashRedirect,
@@ -42,6 +43,7 @@ from evkg.web.http import (
     protocol_dataset,
     read_form,
     single_values,
+    yes_or_no,
 )
 from evkg.web.service import (
     CONTENT_TYPES,
@@ -60,17 +62,6 @@ from evkg.web.service import (
 
 
 MAX_QUERY_CHARACTERS = 1_000_000
-# a catalogue query's CSV with the cells a spreadsheet would run as formulas written as text (evkg.core.spreadsheet)
-SPREADSHEET_SAFE = "spreadsheet-safe"
-
-
-def _yes(value: str | None, name: str) -> bool:
-    if value is None or value.lower() in ("0", "false", "no"):
-        return False
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    raise ServiceError(400, "bad-parameter", f"{name}={shortened(value, 40)!r} is not a yes or no; give "
-                       f"{name}=true or leave it out.")
 # what to do with a body that is not what its Content-Type says
 RESEND = ("Send the form again as a browser makes it (the file in the field 'file', under a short name), or send "
           "the description itself as the body with its Content-Type (text/turtle, application/yaml, "
@@ -318,7 +309,7 @@ def _routes(service: Service) -> list:
                    "xml": "application/sparql-results+xml", "html": "text/html"}
         params = single_values(request, formats=offered)
         forced = offered.get(params.pop("format", ""))
-        spreadsheet_safe = _yes(params.pop(SPREADSHEET_SAFE, None), SPREADSHEET_SAFE)
+        spreadsheet_safe = yes_or_no(params.pop(SPREADSHEET_SAFE, None), SPREADSHEET_SAFE)
         graph_result = query_kind(query.text) in ("construct", "describe")
         media = forced or _accept(request, ["application/sparql-results+json", "text/csv", "text/html",
                                             "application/json", "text/tab-separated-values",

@@ -39,6 +39,22 @@ def _accept(request, offers: list[str]) -> str:
     return offer if q > 0 else offers[0]
 
 
+# a catalogue query's CSV with the cells a spreadsheet would run as formulas written as text (evkg.core.spreadsheet)
+SPREADSHEET_SAFE = "spreadsheet-safe"
+
+
+def yes_or_no(value: str | None, name: str) -> bool:
+    """A yes-or-no query parameter: absent, 0, false or no is no; 1, true or yes is yes; anything else is refused."""
+    if value is None or value.lower() in ("0", "false", "no"):
+        return False
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    from evkg.core.safe_text import shortened, visible
+
+    raise ServiceError(400, "bad-parameter", f"{name}={shortened(visible(value), 40)!r} is not a yes or no; give "
+                       f"{name}=true or leave it out.")
+
+
 def single_values(request, formats=None, *, known=None, repeatable=()) -> dict:
     """The query parameters, each given once and not empty, and `format` one of `formats` when given: a
     repeated, empty or unknown value is refused rather than quietly replaced by another. ``known``: the only
