@@ -169,7 +169,7 @@ def _category_premises():
 
 
 # (rule, premise category) -> the rule that still concludes the premise once the removable facts are gone: the
-# firing cases of EU-07b, EU-08b and EU-08c state no disease claim, so EU-01 concludes a medicinal product from
+# firing cases of EU-07b, EU-08b, EU-08c and EU-08d state no disease claim, so EU-01 concludes a medicinal product from
 # the medical use alone (a fact these rules read themselves); the only producer fact left to remove is the
 # EV origin, which only EU-01c and EU-01e read (a human-origin product cannot be a cosmetic).
 # US-16g reads the integral device itself, and with it US-15d concludes the combination product of any drug (the
@@ -177,7 +177,8 @@ def _category_premises():
 PREMISE_KEPT_BY = {("US-16g", EVKG_NS + "US_CombinationProduct"): "US-15d",
                    ("EU-07b", EVKG_NS + "EU_MedicinalProduct"): "EU-01",
                    ("EU-08b", EVKG_NS + "EU_MedicinalProduct"): "EU-01",
-                   ("EU-08c", EVKG_NS + "EU_MedicinalProduct"): "EU-01"}
+                   ("EU-08c", EVKG_NS + "EU_MedicinalProduct"): "EU-01",
+                   ("EU-08d", EVKG_NS + "EU_MedicinalProduct"): "EU-01"}
 
 
 @pytest.mark.parametrize("rule_id, premise, cases", [(r, p, c) for (r, p), c in _category_premises()],
