@@ -104,12 +104,21 @@ def _base_of(path: str | Path) -> str:
     return "urn:evkg:stdin:" if str(path) == STDIN else Path(path).resolve().as_uri()
 
 
-def _oxigraph_base(path: str | Path) -> str | None:
-    """The base Oxigraph reads a file with: none for standard input, whose URN base Oxigraph would complete <p>
-    with to <urn:p>; without one it refuses a relative IRI, and rdflib names it at its line (as for a
-    description sent to the web service)."""
+# an IRI written without a scheme that is more than a #fragment: <p>, <../q>, <?q> (a false find in a literal only
+# sends the text to the slower reader)
+_RELATIVE_REF = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:|#|>)[^<>\"{}|^`\\\s]*>")
+_RELATIVE_REF_BYTES = re.compile(_RELATIVE_REF.pattern.encode())
+
+
+def _oxigraph_base(path: str | Path, text: str | bytes) -> str | None:
+    """The base Oxigraph reads a file with. On standard input's URN base Oxigraph would complete <p> to <urn:p>:
+    when the text writes such an IRI it gets no base, refuses it, and rdflib names it at its line (as for a
+    description sent to the web service); a <#fragment> is completed on the base as the readers do."""
     base = _base_of(path)
-    return None if base.startswith("urn:") else base
+    if not base.startswith("urn:"):
+        return base
+    found = (_RELATIVE_REF_BYTES if isinstance(text, (bytes, bytearray)) else _RELATIVE_REF).search(text)
+    return None if found else base
 
 
 def load_rdf(path: str | Path, *, input_format: str | None = None, allow_remote: bool = False,
@@ -283,7 +292,7 @@ def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_r
         batch.clear()
 
     try:
-        for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path)):
+        for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path, text)):
             batch.append(triple)
             if len(batch) == 20_000:
                 written()
@@ -316,7 +325,7 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     ox_format, source_map = _OXIGRAPH_FORMATS.get(fmt), None
     if ox_format is not None:
         try:
-            load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path),
+            load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path, text),
                             to_graph=graph_name)
         except (SyntaxError, ValueError, OSError):
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
