@@ -31,23 +31,25 @@ def inert(cell: str) -> str:
     return "'" + cell if runs_as_formula(cell) else cell
 
 
-def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
+def _rows(text: str):
+    """The rows of a CSV text, one at a time (a large answer is not held twice as Python lists)."""
+    return csv.reader(io.StringIO(text, newline=""))
 
 
 def formula_cells(text: str) -> int:
     """How many cells of this CSV text (past its header row) a spreadsheet would run as formulas."""
-    return sum(runs_as_formula(cell) for row in _rows(text)[1:] for cell in row)
+    rows = _rows(text)
+    next(rows, None)
+    return sum(runs_as_formula(cell) for row in rows for cell in row)
 
 
 def made_inert(text: str) -> str:
     """The CSV text with every cell past the header row that would run as a formula made inert; rows and
     line endings otherwise as they were."""
     ending = "\r\n" if "\r\n" in text[:text.find("\n") + 1] else "\n"
-    rows = _rows(text)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator=ending)
-    for number, row in enumerate(rows):
+    for number, row in enumerate(_rows(text)):
         writer.writerow(row if number == 0 else [inert(cell) for cell in row])
     return out.getvalue()
 

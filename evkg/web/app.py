@@ -330,11 +330,7 @@ def _routes(service: Service) -> list:
             body = await service.named(name, params, "ntriples")
             return Response(body, media_type="application/n-triples")
         fmt = SPARQL_RESULT_MEDIA[media]
-        body = await service.named(name, params, fmt)
-        if spreadsheet_safe:
-            from evkg.core.spreadsheet import made_inert
-
-            body = made_inert(body.decode("utf-8")).encode("utf-8")
+        body = await service.named(name, params, fmt, spreadsheet_safe)
         return Response(body, media_type="application/sparql-results+json" if media == "application/json" else media)
 
     # --- SPARQL protocol --------------------------------------------------------------------------------

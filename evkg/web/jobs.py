@@ -163,8 +163,9 @@ def client_sparql_answer(sparql: str, graph_fmt: str, results_fmt: str, max_byte
     return kind, sparql_answer(sparql, fmt, max_bytes, dataset)
 
 
-def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:
-    """A catalogue query's answer with its parameters bound."""
+def named_answer(name: str, params: dict, fmt: str, max_bytes: int, spreadsheet_safe: bool = False) -> bytes:
+    """A catalogue query's answer with its parameters bound; `spreadsheet_safe`: CSV cells a spreadsheet would run
+    as formulas begin with ' (evkg.core.spreadsheet)."""
     from evkg.graph.queries import PARAMETERS_LISTED, _retitle, check_named_things, get_query, prepared_text
     from evkg.graph.store import query_kind
 
@@ -179,7 +180,11 @@ def named_answer(name: str, params: dict, fmt: str, max_bytes: int) -> bytes:
         fmt = "ntriples"
     answer = sparql_answer(text, fmt, max_bytes)
     if fmt == "csv":                  # column titles for people, as `evkg query --format csv` gives
-        return _retitle(answer, fmt, get_query(name).column_title)
+        answer = _retitle(answer, fmt, get_query(name).column_title)
+        if spreadsheet_safe:
+            from evkg.core.spreadsheet import made_inert
+
+            answer = made_inert(answer.decode("utf-8")).encode("utf-8")
     return answer
 
 

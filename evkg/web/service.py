@@ -318,12 +318,14 @@ class Service:
         return await self._in_worker(self.query_pool, "query", sparql_table, sparql, self._answer_limit(None),
                                      dataset, wait=0)
 
-    async def named(self, name: str, params: dict, fmt: str) -> bytes:
+    async def named(self, name: str, params: dict, fmt: str, spreadsheet_safe: bool = False) -> bytes:
+        """A catalogue query's answer, made in a worker (with `spreadsheet_safe`, CSV cells a spreadsheet would run
+        as formulas written as text: rewriting a large answer here would hold up every other client)."""
         from evkg.web.jobs import named_answer
 
         self.named_query(name)
         return await self._in_worker(self.query_pool, "query", named_answer, name, params, fmt,
-                                     self._answer_limit(fmt), wait=0)
+                                     self._answer_limit(fmt), spreadsheet_safe, wait=0)
 
     async def named_table(self, name: str, params: dict):
         """A catalogue query answered as the HTML table of its page, built in the worker."""
