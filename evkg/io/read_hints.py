@@ -12,7 +12,8 @@ NOT_DESCRIPTIONS = {".csv": "a table (CSV)", ".tsv": "a table (TSV)", ".xlsx": "
 
 def prefix_hint(reason: str) -> str:
     """For a prefix evkg knows but the file does not declare, the line that declares it."""
-    found = re.search(r'Prefix "([A-Za-z][\w.-]*):" not bound', reason)
+    found = (re.search(r'Prefix "([A-Za-z][\w.-]*):" not bound', reason)             # rdflib's words
+             or re.search(r"The prefix ([A-Za-z][\w.-]*): has not been declared", reason))   # Oxigraph's
     if not found:
         return ""
     from evkg.core.namespaces import PREFIXES
@@ -30,16 +31,17 @@ def prefix_hint(reason: str) -> str:
 TYPOGRAPHIC_QUOTES = "“”‘’„«»"
 
 
-def quote_hint(text: str, line: int | None) -> str:
+def quote_hint(text: str, line: int | None, first_line: int = 1) -> str:
     """For a file that could not be read where a typographic quote stands (on the line of the problem or the
     one before), that RDF texts are enclosed in straight quotes: text copied from a word processor has
-    “…”, which no RDF reader takes as quotes."""
+    “…”, which no RDF reader takes as quotes. ``first_line``: the number of the text's first line (a part of a
+    file)."""
     if not line:
         return ""
     lines = text.splitlines()
     for number in (line, line - 1):
-        if 0 < number <= len(lines):
-            found = next((c for c in lines[number - 1] if c in TYPOGRAPHIC_QUOTES), None)
+        if 0 <= number - first_line < len(lines):
+            found = next((c for c in lines[number - first_line] if c in TYPOGRAPHIC_QUOTES), None)
             if found:
                 return (f"Line {number} holds the typographic quote {found}, as a word processor writes it; texts "
                         "are enclosed in straight quotes (\"Knee EVs\"): replace it with \", or write the file in a "
@@ -68,12 +70,46 @@ def relative_iri(reason: str, text: str) -> tuple[str, int | None, int | None, s
     place = text.find(f"<{written}>")
     line = text.count("\n", 0, place) + 1 if place >= 0 else None
     column = place - (text.rfind("\n", 0, place) + 1) + 1 if place >= 0 else None
+    return _relative_iri_words(written, line, column)
+
+
+def _relative_iri_words(written: str, line: int | None, column: int | None) -> tuple:
     from evkg.core.safe_text import shortened, visible
 
     return (f"uses the relative IRI <{shortened(visible(written), 80)}>, which names nothing by itself: it has no "
             "scheme such as https:, and a description sent without a file has no address to complete it from.",
             line, column, "Write the full IRI, e.g. <https://example.org/products/knee-ev>, or declare a base at "
                           "the top: @base <https://example.org/products/> .")
+
+
+def _lines_at(text: str, line: int, before: int = 1) -> str:
+    """Lines `line - before` to `line` of a text (a large one is not split whole)."""
+    start, number = 0, 1
+    while number < line - before:
+        found = text.find("\n", start)
+        if found < 0:
+            return ""
+        start, number = found + 1, number + 1
+    end = start
+    for _ in range(min(before, line - 1) + 1):
+        found = text.find("\n", end)
+        end = len(text) if found < 0 else found + 1
+    return text[start:end]
+
+
+def oxigraph_problem(exc: SyntaxError, text: str, fmt: str, format_name: str) -> tuple:
+    """(reason, line, column, hint) from Oxigraph's own message, for a text too large to read again with rdflib:
+    the same words for a relative IRI and the same hints for a prefix, a typographic quote or the format."""
+    line, column = getattr(exc, "lineno", None), getattr(exc, "offset", None)
+    reason = re.sub(r"^Parser error [^:]*: ", "", str(exc))
+    reason = re.sub(r" \(line \d+\)$", "", reason).rstrip(".")
+    nearby = _lines_at(text, line) if line else ""
+    if reason.startswith("No scheme found in an absolute IRI") and line and column:
+        written = re.match(r"<([^>]*)>", nearby.split("\n")[-2 if nearby.endswith("\n") else -1][column - 1:])
+        if written:
+            return _relative_iri_words(written.group(1), line, column)
+    hint = prefix_hint(reason) or quote_hint(nearby, line, first_line=max(line - 1, 1) if line else 1) or syntax_hint(fmt)
+    return f"is not valid {format_name}: {reason}.", line, column, hint
 
 
 def too_deep_to_read(format_name: str) -> tuple[str, str]:
