@@ -110,11 +110,10 @@ _RELATIVE_REF = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:|#|>)[^<>\"{}|^`\\\s]*>
 _RELATIVE_REF_BYTES = re.compile(_RELATIVE_REF.pattern.encode())
 
 
-def _oxigraph_base(path: str | Path, text: str | bytes) -> str | None:
-    """The base Oxigraph reads a file with. On standard input's URN base Oxigraph would complete <p> to <urn:p>:
-    when the text writes such an IRI it gets no base, refuses it, and rdflib names it at its line (as for a
-    description sent to the web service); a <#fragment> is completed on the base as the readers do."""
-    base = _base_of(path)
+def _oxigraph_base(base: str, text: str | bytes) -> str | None:
+    """The base Oxigraph reads a text with. On the URN base of standard input or a request body Oxigraph would
+    complete <p> to <urn:p>: when the text writes such an IRI it gets no base, refuses it, and the IRI is named
+    at its line; a <#fragment> is completed on the base as the readers do."""
     if not base.startswith("urn:"):
         return base
     found = (_RELATIVE_REF_BYTES if isinstance(text, (bytes, bytearray)) else _RELATIVE_REF).search(text)
@@ -296,7 +295,8 @@ def ntriples_lines(path: str | Path, *, input_format: str | None = None, allow_r
         batch.clear()
 
     try:
-        for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path, text)):
+        base = _oxigraph_base(_base_of(path), text)
+        for triple in ox.parse(text, format=getattr(ox.RdfFormat, ox_format), base_iri=base):
             batch.append(triple)
             if len(batch) == 20_000:
                 written()
@@ -319,17 +319,30 @@ def load_into_store(path: str | Path, store, graph_name, *, input_format: str | 
     file, rdflib parses it again, so the user gets the same located message as from load_rdf. Other formats
     go through rdflib.
     """
+    text, fmt = _checked_file_text(path, input_format, allow_remote, max_bytes)
+    return _load_text(text, fmt, store, graph_name, str(path), _base_of(path), allow_remote)
+
+
+def load_bytes_into_store(raw: bytes, fmt: str, store, graph_name, *, source_name: str = "input",
+                          allow_remote: bool = False):
+    """load_into_store for a description held in memory (a request body): the same checks, readers and
+    messages, so a description sent to the web service is read as `evkg check` reads it."""
+    if fmt not in _FORMAT_NAMES:
+        fmt = guess_format(source_name, fmt)
+    return _load_text(checked_text(raw, fmt, source_name, allow_remote), fmt, store, graph_name, source_name,
+                      _DEFAULT_BASE, allow_remote)
+
+
+def _load_text(text: str, fmt: str, store, graph_name, shown: str, base: str, allow_remote: bool):
     import pyoxigraph as ox
 
     from evkg.core.store_loading import load_serialized
     from evkg.io.rdf import quads_of
 
-    text, fmt = _checked_file_text(path, input_format, allow_remote, max_bytes)
-    shown, base = str(path), _base_of(path)
     ox_format, source_map = _OXIGRAPH_FORMATS.get(fmt), None
     if ox_format is not None:
         try:
-            load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(path, text),
+            load_serialized(store, text, getattr(ox.RdfFormat, ox_format), base_iri=_oxigraph_base(base, text),
                             to_graph=graph_name)
         except (SyntaxError, ValueError, OSError) as exc:
             if isinstance(exc, SyntaxError) and ox_format != "RDF_XML" and len(text) > REREAD_CHARACTERS:

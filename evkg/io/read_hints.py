@@ -108,7 +108,8 @@ def oxigraph_problem(exc: SyntaxError, text: str, fmt: str, format_name: str) ->
         written = re.match(r"<([^>]*)>", nearby.split("\n")[-2 if nearby.endswith("\n") else -1][column - 1:])
         if written:
             return _relative_iri_words(written.group(1), line, column)
-    hint = prefix_hint(reason) or quote_hint(nearby, line, first_line=max(line - 1, 1) if line else 1) or syntax_hint(fmt)
+    quote = quote_hint(nearby, line, first_line=max(line - 1, 1)) if line else ""
+    hint = prefix_hint(reason) or quote or syntax_hint(fmt)
     return f"is not valid {format_name}: {reason}.", line, column, hint
 
 
