@@ -351,6 +351,7 @@ def _load_text(text: str, fmt: str, store, graph_name, shown: str, base: str, al
                 reason, line, column, hint = oxigraph_problem(exc, text, fmt, _FORMAT_NAMES[fmt])
                 raise InputError(reason, path=shown, line=line, column=column, hint=hint) from None
             ox_format = None                    # rdflib gives the located message, or reads what Oxigraph would not
+            store.clear_graph(graph_name)       # without what Oxigraph read before it stopped (its blank nodes)
     if ox_format == "TURTLE":                   # where each node and property was written, for the findings
         from evkg.io.turtle_positions import source_map_of
         source_map = source_map_of(text, base, store, graph_name)
