@@ -37,8 +37,8 @@ from evkg.web import MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT
                    "of its answer in that time is disconnected.")
 @click.option("--max-connections-per-client", "per_client", type=click.IntRange(1, MAX_CONNECTIONS),
               default=MAX_CONNECTIONS_PER_CLIENT, show_default=True, metavar="N",
-              help=f"Connections one client address (an IPv6 client: its /64 network, a link-local one: its address; this machine, by any loopback "
-                   f"address: one client) may hold open at once (of "
+              help=f"Connections one client address (an IPv6 client: its /64 network, a link-local one: its "
+                   f"address; this machine, by any loopback address: one client) may hold open at once (of "
                    f"{MAX_CONNECTIONS} in all); one more is answered 503 and closed. Behind a reverse proxy every "
                    "client has the proxy's address: raise it there.")
 def command(host, port, store_path, max_bytes, timeout, workers, worker_memory, max_answer_bytes,
