@@ -146,19 +146,22 @@ def checked_text(raw: bytes, fmt: str, source_name: str, allow_remote: bool = Fa
     return text
 
 
+def _format_named(fmt: str, source_name: str) -> str:
+    """The rdflib format name of a format given as a name or an extension-like word (as --input-format takes)."""
+    return fmt if fmt in _FORMAT_NAMES else guess_format(source_name, fmt)
+
+
 def parse_rdf_bytes(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
                     allow_remote: bool = False) -> Graph:
     """Parse RDF held in memory (an upload, a request body) with the same checks as load_rdf."""
-    if fmt not in _FORMAT_NAMES:
-        fmt = guess_format(source_name, fmt)
+    fmt = _format_named(fmt, source_name)
     return _parse_text(checked_text(raw, fmt, source_name, allow_remote), fmt, source_name, base, allow_remote)[0]
 
 
 def parse_located(raw: bytes, fmt: str, *, source_name: str = "input", base: str | None = None,
                   allow_remote: bool = False):
     """(graph, SourceMap or None): parse_rdf_bytes that also says where a YAML/JSON description put each fact."""
-    if fmt not in _FORMAT_NAMES:
-        fmt = guess_format(source_name, fmt)
+    fmt = _format_named(fmt, source_name)
     text = checked_text(raw, fmt, source_name, allow_remote)
     graph, source_map = _parse_text(text, fmt, source_name, base, allow_remote)
     if fmt == "turtle":                         # where each node and property was written, for the findings
@@ -327,8 +330,7 @@ def load_bytes_into_store(raw: bytes, fmt: str, store, graph_name, *, source_nam
                           allow_remote: bool = False):
     """load_into_store for a description held in memory (a request body): the same checks, readers and
     messages, so a description sent to the web service is read as `evkg check` reads it."""
-    if fmt not in _FORMAT_NAMES:
-        fmt = guess_format(source_name, fmt)
+    fmt = _format_named(fmt, source_name)
     return _load_text(checked_text(raw, fmt, source_name, allow_remote), fmt, store, graph_name, source_name,
                       _DEFAULT_BASE, allow_remote)
 

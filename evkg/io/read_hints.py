@@ -105,7 +105,7 @@ def oxigraph_problem(exc: SyntaxError, text: str, fmt: str, format_name: str) ->
     reason = re.sub(r" \(line \d+\)$", "", reason).rstrip(".")
     nearby = _lines_at(text, line) if line else ""
     if reason.startswith("No scheme found in an absolute IRI") and line and column:
-        written = re.match(r"<([^>]*)>", nearby.split("\n")[-2 if nearby.endswith("\n") else -1][column - 1:])
+        written = re.match(r"<([^>]*)>", _lines_at(text, line, before=0)[column - 1:])
         if written:
             return _relative_iri_words(written.group(1), line, column)
     quote = quote_hint(nearby, line, first_line=max(line - 1, 1)) if line else ""

@@ -42,10 +42,7 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
         except InputError as exc:
             raise input_error(exc, 400, "bad-rdf") from None
         except (RecursionError, MemoryError) as exc:
-            if value_over_parser_limit(exc):
-                raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
-            raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too deeply "
-                               f"structured to read ({type(exc).__name__}). Split it into smaller ones.") from None
+            raise _too_complex(exc, source_name, "deeply structured to read") from None
         try:
             products, others = check_store(store, profile=profile)
         except InputError as exc:
@@ -53,14 +50,19 @@ def check_description(raw: bytes, fmt: str, source_name: str, profile: str = "su
             code = "no-product" if (exc.reason or "").startswith("describes no product") else "cannot-classify"
             raise input_error(named, 422, code) from None
         except (RecursionError, MemoryError) as exc:
-            if value_over_parser_limit(exc):
-                raise ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}") from None
-            raise ServiceError(413, "too-complex", f"{source_name}: the description is too large or too complex "
-                               f"to check ({type(exc).__name__}). Split it into smaller ones.") from None
+            raise _too_complex(exc, source_name, "complex to check") from None
     if source_map is not None and source_map.form:   # written in YAML or JSON: findings in the words of that form
         products, others = in_the_words_of_the_form(products, others)
     return CheckRun(files=[FileCheck(path=source_name, products=products, other_results=others,
                                      source_map=source_map)], profile=profile)
+
+
+def _too_complex(exc: BaseException, source_name: str, doing: str) -> ServiceError:
+    """400 for a value longer than the parser holds; 413 for a description too large or too deep or complex."""
+    if value_over_parser_limit(exc):
+        return ServiceError(400, "bad-rdf", f"{source_name}: {VALUE_OVER_PARSER_LIMIT}")
+    return ServiceError(413, "too-complex", f"{source_name}: the description is too large or too {doing} "
+                        f"({type(exc).__name__}). Split it into smaller ones.")
 
 
 def rendered_check(raw: bytes, fmt: str, source_name: str, profile: str, report_format: str,
