@@ -198,13 +198,16 @@ EXPECTED = {
     # infectious disease (Art. 1(4)), hence immunological and biological (Annex I Part I 3.2.1.1(b)) and never a
     # GTMP (Annex I Part IV 2.1, last sentence); no cells, not an ATMP; wild-type strain, no recombinant part, no
     # Annex I point 3 disease: no centralised-procedure trigger. US: a vaccine, a biological product (PHS Act
-    # 351(i)); bacterial, not an HCT/P. Korea: detergent-extracted vesicles, formation not stated: open.
+    # 351(i)); bacterial, not an HCT/P; the serogroup C polysaccharide beside the vesicles is a vaccine antigen,
+    # a second biological constituent and no drug, so no combination product (21 CFR 3.2(e)), and CBER leads a
+    # vaccine. Korea: detergent-extracted vesicles, formation not stated: open.
     "va-mengoc-bc": {
         "EU_VaccineAgainstInfectiousDisease": "settled", "EU_ImmunologicalMedicinalProduct": "settled",
         "EU_BiologicalMedicinalProduct": "settled", "EU_NotGTMP": "settled", "EU_NotATMP": "settled",
         "EU_NoHumanStartingMaterialRules": "settled", "EU_NoGMOAssessmentQuestion": "settled",
         "EU_CentralisedProcedureOptional": "provisional", "US_Vaccine": "settled", "US_BiologicalProduct": "settled",
-        "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled", "Q_KR_EVTherapy": UNDECIDED,
+        "US_NotHCTP": "settled", "US_NotGeneTherapy": "settled", "US_NotCombinationProduct": "settled",
+        "US_LeadCenterCBER": "provisional", "Q_KR_EVTherapy": UNDECIDED,
     },
     # mRNA in synthetic lipid nanoparticles (not an EV), authorised as a COVID-19 vaccine: the EU authorisation
     # and the US licence are the agencies' own classification (EU-30, US-20); a vaccine against an infectious
@@ -1271,10 +1274,10 @@ def test_a_question_waiting_for_an_answer_a_rule_leaves_open_says_which(tmp_path
 
 
 def test_an_open_question_no_rule_decides_does_not_say_the_law_is_silent():
-    """VA-MENGOC-BC, a Cuban outer-membrane-vesicle vaccine: no rule says whether it is a combination product, and no
-    fact could change that, but nothing recorded says the law leaves the question open. The answer says evkg's
-    rules stop there and that FDA decides, not that the law is silent."""
-    _, outcomes = _answers("va-mengoc-bc")
+    """Cardiac progenitor vesicles with the cells' secreted factors beside them: no rule says whether it is a
+    combination product, but nothing recorded says the law leaves the question open. The answer says evkg's rules
+    stop there and that FDA decides, not that the law is silent."""
+    _, outcomes = _answers("secret-hf-ipsc-cpc-ev")
     combination = next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination) and o.status == UNDECIDED)
     assert not combination.missing and not combination.sources
     assert "the law leaves it open" not in combination.rationale
@@ -1356,10 +1359,10 @@ def test_eye_drops_without_a_disease_claim_are_not_offered_as_a_cosmetic(tmp_pat
 
 
 def test_an_open_question_says_when_a_catch_all_value_may_be_what_leaves_it_open():
-    """VA-MENGOC-BC's serogroup C polysaccharide can only be written as 'other substance', which no combination
+    """The secreted factors beside cardiac progenitor vesicles are written 'other substance', which no combination
     rule can place: the answer names that value and asks for a more specific one, instead of saying only that
     the law leaves the question open (21 CFR 3.2(e) is not silent about two biologics)."""
-    _, outcomes = _answers("va-mengoc-bc")
+    _, outcomes = _answers("secret-hf-ipsc-cpc-ev")
     combination = next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
     assert combination.status == UNDECIDED
     assert "cargo kind: other substance" in combination.rationale
@@ -1516,13 +1519,14 @@ def test_a_product_presented_for_no_disease_is_not_asked_which_disease_it_is_for
 
 
 
-def test_an_open_question_on_an_other_substance_without_a_length_asks_for_it_if_it_is_a_protein():
+def test_an_open_question_on_an_other_substance_without_a_length_asks_for_it_if_it_is_a_protein(tmp_path):
     """Conditioned medium: the secreted factors beside the vesicles are written 'other substance', extracted, length
     not reported. Above 40 amino acids they are a protein, a second biological constituent and not a drug (21 CFR
     600.3(h)(6); 3.2(e)), which US-15c reads. The open combination question said that no missing fact could
     change it and only asked for 'a more specific value'; it now asks for the length if it is a protein, and
-    says the sources do not report it. A polysaccharide (VA-MENGOC-BC) is told the same conditionally, and a
-    substance with its length stated is not."""
+    says the sources do not report it, and names the kind a polysaccharide vaccine antigen has. A polysaccharide
+    written 'other substance' (VA-MENGOC-BC as it was) is told the same conditionally, and a substance with its
+    length stated is not."""
     def combination(name):
         _, outcomes = _answers(name)
         return next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
@@ -1532,8 +1536,12 @@ def test_an_open_question_on_an_other_substance_without_a_length_asks_for_it_if_
     assert "no missing fact could change that" not in medium.rationale
     assert "if it is a protein or peptide, give its length in amino acids" in medium.rationale
     assert "which the sources consulted do not report" in medium.rationale
-    polysaccharide = combination("va-mengoc-bc").rationale
-    assert "if it is a protein or peptide" in polysaccharide and "do not report" not in polysaccharide
+    assert "is the kind PolysaccharideAntigen" in medium.rationale
+    _, outcomes = _variant(tmp_path, "va-mengoc-bc", "cargoKind: PolysaccharideAntigen", "cargoKind: OtherSubstanceKind")
+    polysaccharide = next(o for o in outcomes if o.question == str(EVKG.Q_US_Combination))
+    assert polysaccharide.status == UNDECIDED
+    assert "if it is a protein or peptide" in polysaccharide.rationale
+    assert "do not report" not in polysaccharide.rationale
     assert combination("rion-pep-tisseel").status != UNDECIDED
 
 

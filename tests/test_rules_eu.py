@@ -253,6 +253,30 @@ def test_rule_does_not_fire(rule_id):
     assert not fired(run(**quiet), rule_id), f"{rule_id} must not fire on {quiet}"
 
 
+# a capsular polysaccharide purified from bacteria, given as a vaccine antigen
+POLYSACCHARIDE = {"cargoKind": "PolysaccharideAntigen", "manufacture": "ExtractedNatural"}
+ANTI_TUMOUR_VEHICLE = dict(uses=("AntiTumourImmunotherapy",), role="DeliveryVehicleRole", mechanisms=CYTOTOXIC)
+# (rule, facts where it fires, facts where it must not): a polysaccharide antigen is an antigen (Art. 1(4)), a
+# substance extracted from a biological source (Annex I Part I 3.2.1.1(b)), and recombinant only when made so
+POLYSACCHARIDE_CASES = [
+    ("EU-08", dict(ANTI_TUMOUR_VEHICLE, cargo=[POLYSACCHARIDE]), dict(ANTI_TUMOUR_VEHICLE, cargo=[SMALL_MOLECULE])),
+    ("EU-08c", dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC),
+     dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC, cargo=[POLYSACCHARIDE])),
+    ("EU-08d", CASES["EU-08d"][0], dict(CASES["EU-08d"][0], cargo=[SMALL_MOLECULE, POLYSACCHARIDE])),
+    ("EU-06", CASES["EU-06"][0], dict(CASES["EU-06"][0], coformulated=[POLYSACCHARIDE])),
+    ("EU-26c", dict(role="CombinedRole", cargo=[POLYSACCHARIDE]),
+     dict(role="CombinedRole", cargo=[dict(POLYSACCHARIDE, manufacture="Recombinant")])),
+    ("EU-26", dict(role="CombinedRole", cargo=[dict(POLYSACCHARIDE, manufacture="Recombinant")]),
+     dict(role="CombinedRole", cargo=[POLYSACCHARIDE])),
+]
+
+
+@pytest.mark.parametrize("rule_id,fires,quiet", POLYSACCHARIDE_CASES, ids=[c[0] for c in POLYSACCHARIDE_CASES])
+def test_a_polysaccharide_antigen_is_read_as_an_antigen_of_biological_origin(rule_id, fires, quiet):
+    assert fired(run(**fires), rule_id), f"{rule_id} should fire on {fires}"
+    assert not fired(run(**quiet), rule_id), f"{rule_id} must not fire on {quiet}"
+
+
 @pytest.mark.parametrize("rule_id", sorted(NOT_STATED))
 def test_closing_rule_waits_for_its_fact(rule_id):
     facts = NOT_STATED[rule_id]

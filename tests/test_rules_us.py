@@ -36,6 +36,8 @@ PROTEIN_120 = {"cargoKind": "evkg:RecombinantProtein", "manufacture": "evkg:Reco
 PEPTIDE_9 = {"cargoKind": "evkg:Antigen", "manufacture": "evkg:ChemicallySynthesised", "lengthAminoAcids": "9"}
 # fibrinogen, extracted from plasma: a protein under 21 CFR 600.3(h)(6) although not recombinant
 PLASMA_PROTEIN = {"cargoKind": "evkg:OtherSubstanceKind", "manufacture": "evkg:ExtractedNatural", "lengthAminoAcids": "610"}
+# a capsular polysaccharide purified from bacteria: a vaccine antigen, biological whatever its chemistry (351(i))
+POLYSACCHARIDE = {"cargoKind": "evkg:PolysaccharideAntigen", "manufacture": "evkg:ExtractedNatural"}
 
 
 def describe(name: str = "p", **changes) -> str:
@@ -134,6 +136,8 @@ CASES = [
      dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine")),
     ("US-08", "US_Vaccine", dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine", cargo=[MRNA]),
      dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine", cargo=[SMALL_MOLECULE])),
+    ("US-08", "US_Vaccine", dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine", coform=[POLYSACCHARIDE]),
+     dict(SYNTHETIC, intendedUse="evkg:InfectiousDiseaseVaccine", coform=[SMALL_MOLECULE])),
     ("US-08b", "US_NotVaccine", dict(intendedUse="evkg:AntiTumourImmunotherapy"),
      dict(intendedUse=["evkg:Treatment", "evkg:InfectiousDiseaseVaccine"])),
     # 21 CFR 600.3(h)(5)(i): a vector prepared with a virus is analogous to a virus; free mRNA is not
@@ -154,6 +158,8 @@ CASES = [
      dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[{"rdfs:label": '"unnamed cargo"'}])),
     ("US-12", "US_NonBiologicDrug", dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[SYNTHETIC_SIRNA]),
      dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[MRNA])),
+    ("US-12", "US_NonBiologicDrug", dict(SYNTHETIC, **VEHICLE_DRUG),
+     dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[SMALL_MOLECULE, POLYSACCHARIDE])),
     ("US-13", "US_HumanGeneTherapyProduct", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]),
      dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA], intendedUse="evkg:InfectiousDiseaseVaccine")),
     ("US-13v", "US_NotGeneTherapy", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA],
@@ -186,6 +192,9 @@ CASES = [
     ("US-15c", "US_NotCombinationProduct", dict(coform=[PROTEIN_120]), dict(coform=[SMALL_MOLECULE])),
     ("US-15c", "US_NotCombinationProduct", dict(coform=[PLASMA_PROTEIN]),
      dict(coform=[dict(PLASMA_PROTEIN, lengthAminoAcids=None)])),
+    # a polysaccharide antigen beside vesicles in a vaccine is a second biological constituent (VA-MENGOC-BC)
+    ("US-15c", "US_NotCombinationProduct", dict(intendedUse="evkg:InfectiousDiseaseVaccine", coform=[POLYSACCHARIDE]),
+     dict(coform=[POLYSACCHARIDE])),
     ("US-09", "US_BiologicalProduct", dict(coform=[PLASMA_PROTEIN]), dict(coform=[dict(PLASMA_PROTEIN, lengthAminoAcids="30")])),
     ("US-15f", "US_CombinationProduct", dict(coform=[SMALL_MOLECULE]), dict(coform=[PLASMA_PROTEIN])),
     ("US-15f", "US_CombinationProduct", dict(coform=[PEPTIDE_9]),

@@ -250,7 +250,7 @@ def _contested_gate(run, product: str, rules: list, contested: list) -> tuple[st
 def _protein_length_hint(run, product: str, needed: list, not_reported: set) -> str:
     """An extracted protein is written 'other substance' with its length: the rules read the length of such a
     substance (above 40 amino acids a protein, 21 CFR 600.3(h)(6)), so without one the catch-all alone is not
-    what leaves the question open."""
+    what leaves the question open. A polysaccharide given to raise immunity has a kind of its own."""
     length, at_least = EVKG_NS + "lengthAminoAcids", EVKG_NS + "minimumLengthAminoAcids"
     stated = run.stated.facts.get(product, {})
     kinds = {getattr(v, "value", None) for v in stated.get(EVKG_NS + "cargoKind", ())}
@@ -259,7 +259,9 @@ def _protein_length_hint(run, product: str, needed: list, not_reported: set) -> 
         return ""
     unknown = ", which the sources consulted do not report" if length in not_reported else ""
     return (f"; if it is a protein or peptide, give its length in amino acids (lengthAminoAcids, or "
-            f"minimumLengthAminoAcids for a lower bound){unknown}: above 40 the rules place it as a protein")
+            f"minimumLengthAminoAcids for a lower bound){unknown}: above 40 the rules place it as a protein; a "
+            f"polysaccharide given to raise an immune response, such as a capsular polysaccharide in a vaccine, is "
+            f"the kind PolysaccharideAntigen")
 
 
 def _open_gate(run, product: str, rules: list, undecided: list) -> tuple[str, list] | None:

@@ -72,6 +72,7 @@ _REPRESENTATIVE_CARGO = (
      ("nucleicAcidMechanism", _e("RNAInterference")), ("effectIsGenetic", _bool(True))),
     (("cargoKind", _e("Antigen")), ("manufacture", _e("ChemicallySynthesised")), ("lengthAminoAcids", _int(9))),
     (("cargoKind", _e("Antigen")), ("manufacture", _e("Recombinant")), ("lengthAminoAcids", _int(120))),
+    (("cargoKind", _e("PolysaccharideAntigen")), ("manufacture", _e("ExtractedNatural"))),
     (("cargoKind", _e("RecombinantProtein")), ("manufacture", _e("Recombinant")), ("lengthAminoAcids", _int(120))),
 )
 # Lengths either side of the 40-amino-acid line.
