@@ -228,6 +228,11 @@ CASES = [
      dict(integralMedicalDevice="true", evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE])),
     ("US-15e", "US_NotCombinationProduct", dict(SYNTHETIC, **VEHICLE_DRUG),
      dict(SYNTHETIC, evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])),
+    # synthetic vesicles acting beside a drug cargo are a second drug: two drugs make no combination product
+    ("US-15e", "US_NotCombinationProduct", dict(SYNTHETIC, evRole="evkg:CombinedRole", cargo=[SYNTHETIC_SIRNA]),
+     dict(SYNTHETIC, evRole="evkg:CombinedRole", cargo=[PROTEIN_120])),
+    ("US-16d", "US_LeadCenterCDER", dict(SYNTHETIC, evRole="evkg:CombinedRole", cargo=[SMALL_MOLECULE]),
+     dict(SYNTHETIC, evRole="evkg:CombinedRole", cargo=[PROTEIN_120])),
     ("US-16f", "US_LeadCenterCBER", dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA]),
      dict(evRole="evkg:DeliveryVehicleRole", cargo=[MRNA], integralMedicalDevice="true")),
     ("US-18", "US_RFDRecommended", dict(prep_evOriginKind="evkg:AnimalOrigin"),
