@@ -268,7 +268,27 @@ POLYSACCHARIDE_CASES = [
      dict(role="CombinedRole", cargo=[dict(POLYSACCHARIDE, manufacture="Recombinant")])),
     ("EU-26", dict(role="CombinedRole", cargo=[dict(POLYSACCHARIDE, manufacture="Recombinant")]),
      dict(role="CombinedRole", cargo=[POLYSACCHARIDE])),
+    ("EU-05b", dict(BOVINE, role="DeliveryVehicleRole", cargo=[POLYSACCHARIDE]),
+     dict(BOVINE, role="DeliveryVehicleRole", cargo=[dict(POLYSACCHARIDE, manufacture="ChemicallySynthesised")])),
+    ("EU-06b", CASES["EU-06b"][0], dict(CASES["EU-06b"][0], cargo=[SMALL_MOLECULE, POLYSACCHARIDE])),
 ]
+
+# A fully synthetic carrier of a chemical is a chemical medicine only while nothing biological is beside it or in it:
+# each of these made EU-06b answer "non-biological" next to EU-05's or EU-05b's "biological"
+BIOLOGICAL_BESIDE_A_SYNTHETIC_CARRIER = {
+    "recombinant protein beside": dict(coformulated=[PROTEIN]),
+    "extracted enzyme inside": dict(cargo=[SMALL_MOLECULE, EXTRACTED_ENZYME]),
+    "extracted enzyme beside": dict(coformulated=[EXTRACTED_ENZYME]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BIOLOGICAL_BESIDE_A_SYNTHETIC_CARRIER))
+def test_a_synthetic_carrier_with_a_biological_substance_is_not_read_as_a_chemical_medicine(case):
+    facts = dict(CASES["EU-06b"][0], **BIOLOGICAL_BESIDE_A_SYNTHETIC_CARRIER[case])
+    result = run(**facts)
+    assert not fired(result, "EU-06b"), f"EU-06b must not fire on {facts}"
+    answers = {(o.category.split("#")[1], o.status) for o in result.outcomes if o.question.endswith("Q_EU_Biological")}
+    assert answers in ({("EU_BiologicalMedicinalProduct", "settled")}, {("EU_BiologicalMedicinalProduct", "provisional")})
 
 
 @pytest.mark.parametrize("rule_id,fires,quiet", POLYSACCHARIDE_CASES, ids=[c[0] for c in POLYSACCHARIDE_CASES])
