@@ -306,8 +306,8 @@ def test_a_decimal_comma_is_not_read_as_a_number_followed_by_its_unit(capsys, tm
 @pytest.mark.parametrize("place, key, written, told", [
     ("prep", "sizeCutoffNm", "200 nm", " Write the number alone (200): sizeCutoffNm is in nanometres and takes no unit "
                                        "beside it."),
-    ("prep", "sizeCutoffNm", "0.2 µm", " sizeCutoffNm is in nanometres: 0.2 µm is 200, so write the number alone (200),"
-                                       " with no unit beside it."),
+    ("prep", "sizeCutoffNm", "0.2 µm", " sizeCutoffNm is in nanometres: 0.2 µm is 200, so write the number alone"
+                                       " (200), with no unit beside it."),
     ("cargo", "lengthAminoAcids", "317 aa", " Write the number alone (317): lengthAminoAcids counts amino acids and "
                                             "takes no unit beside it."),
     ("cargo", "loadingEfficiency", "12.5 %", " Write the number alone (12.5): loadingEfficiency is in percent and "

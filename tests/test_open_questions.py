@@ -69,7 +69,8 @@ def test_a_gene_therapy_decided_by_its_cargo_is_not_told_the_question_waits_for_
     text = example.read_text()
     assert "  incidentalRecombinantNucleicAcid: true\n" in text
     report, result = checked_yaml(text.replace("  incidentalRecombinantNucleicAcid: true\n", ""))
-    for question, category in ((EVKG.Q_EU_GTMP, EVKG.EU_GTMP), (EVKG.Q_US_GeneTherapy, EVKG.US_HumanGeneTherapyProduct)):
+    for question, category in ((EVKG.Q_EU_GTMP, EVKG.EU_GTMP),
+                               (EVKG.Q_US_GeneTherapy, EVKG.US_HumanGeneTherapyProduct)):
         answers = {(o.category, o.status) for o in result.outcomes if o.question == str(question)}
         assert str(category) in {c for c, _ in answers} and "undecided" not in {s for _, s in answers}, answers
     asked = [r.message for r in report.results if r.constraint_id == "V-04"]
