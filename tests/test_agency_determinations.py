@@ -147,3 +147,15 @@ def test_a_fact_repeated_past_what_a_product_can_hold_is_named_as_the_descriptio
     path.write_text(product_turtle((PRODUCT, PREP, SOURCE), determinations=copies), encoding="utf-8")
     main(["check", str(path)])
     assert "states so many" not in capsys.readouterr().out
+
+
+def test_a_category_written_without_its_jurisdiction_is_answered_with_the_categories_it_may_mean():
+    """`determinedCategory: BiologicalProduct` for an FDA answer was asked "Did you mean EVProduct or
+    ProductWithBiologicalOrigin or ProductInScope?": the suggestions left out every category, the only values a
+    determination states."""
+    products, _ = check(described(determination("FDA_RFD", "BiologicalProduct")), classify=False,
+                        profile="published")
+    said = [r.message for p in products for r in p.results if "evkg:BiologicalProduct" in str(r.value)
+            or str(EVKG.BiologicalProduct) in str(r.value)]
+    assert said and all("Did you mean evkg:US_BiologicalProduct or evkg:KR_BiologicalProduct" in m for m in said), said
+    assert not any("EVProduct" in m for m in said), said

@@ -348,3 +348,17 @@ def test_the_omv_vaccine_template_leaves_how_the_vesicles_formed_to_the_describe
     assert re.search(r"^\s*vesicleKind:\s*$", text, re.MULTILINE)
     assert "NaturallyReleasedEV    #" not in text and "detergent" in text
     assert re.search(r"^\s*particleKind: OuterMembraneVesicle\s+# .*set for this kind", text, re.MULTILINE)
+
+
+def test_a_term_key_names_every_ontology_its_check_accepts(capsys):
+    """A loaded protein (srIkB, Cas9) is identified by a UniProt entry, which the cargo-identity check accepts; the
+    template said "A CHEBI or SO term" (the id spaces the curated products happen to use) and `evkg terms search
+    Cas9 --for cargoIdentity` said to write "CHEBI:<identifier>"."""
+    from evkg.authoring.terms import no_match_message
+
+    fields = {f.key: f for slot in description_model().slots.values() for f in slot.fields}
+    assert {"CHEBI", "SO", "PR", "uniprot"} <= set(fields["cargoIdentity"].term_spaces)
+    assert {"MONDO", "NCIT"} <= set(fields["indication"].term_spaces)
+    assert "uniprot:<identifier>" in no_match_message("Cas9", "cargoIdentity")
+    text = template("loaded-ev", "yaml")
+    assert re.search(r"cargo identity — recommended\. A CHEBI, SO, PR or uniprot term as a CURIE", text), text

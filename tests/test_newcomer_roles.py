@@ -176,3 +176,16 @@ def test_a_yes_or_no_word_on_a_true_false_fact_is_answered_with_the_value_to_wri
     messages = {r["constraint"]: r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"]}
     assert messages["S-annexI3Indication"].endswith('For "no", write false.')
     assert messages["S-diseaseClaim"].endswith('For "yes", write true.')
+
+
+def test_the_method_of_a_release_test_or_an_image_is_not_offered_as_a_measurement_s_missing_method(capsys):
+    """A modal diameter given without its method was told "You gave method (transmission electron microscopy) on
+    msc-ev-tem, where no check or rule reads it: move it here" (or, in another run, the endotoxin test's method):
+    each of those is the method of its own assay, on another branch of the description, not a fact written one
+    level off where the measurement would have it."""
+    example = ROOT / "examples" / "invalid" / "size-without-unit-or-method.ttl"
+    code, out, _ = run(capsys, "check", example, "--format", "json", "--no-classify")
+    assert code == 1
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    lacking = [r["message"] for r in results if r["constraint"] == "Q-17"]
+    assert lacking and not any("You gave" in m or "move it here" in m for m in lacking), lacking

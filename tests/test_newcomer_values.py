@@ -292,8 +292,8 @@ def test_a_type_written_in_words_is_named_at_its_line_not_dropped(capsys, tmp_pa
 
 
 @pytest.mark.parametrize("written, told", [("1,5", " Write it as 1.5, with a decimal point."),
-                                           ("1,5 nm", " Write the number alone (1.5) and the unit on its own "
-                                                      "(unit Nanometre).")])
+                                           ("1,5 nm", " Write the number alone (1.5): sizeCutoffNm is in "
+                                                      "nanometres and takes no unit beside it.")])
 def test_a_decimal_comma_is_not_read_as_a_number_followed_by_its_unit(capsys, tmp_path, written, told):
     """"1,5" was told both to write 1.5 and to write "the number alone (1)" with ",5" as its unit."""
     file = check_json(capsys, tmp_path, HEAD + f"hasEVComponent:\n  - type: EVPreparation\n"
@@ -301,3 +301,23 @@ def test_a_decimal_comma_is_not_read_as_a_number_followed_by_its_unit(capsys, tm
     messages = [r["message"] for r in file["products"][0]["results"] if r["field"].endswith("/sizeCutoffNm")]
     assert messages and all(m.endswith(told) for m in messages), messages
     assert not any("(1)" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("place, key, written, told", [
+    ("prep", "sizeCutoffNm", "200 nm", " Write the number alone (200): sizeCutoffNm is in nanometres and takes no unit "
+                                       "beside it."),
+    ("prep", "sizeCutoffNm", "0.2 µm", " sizeCutoffNm is in nanometres: 0.2 µm is 200, so write the number alone"
+                                       " (200), with no unit beside it."),
+    ("cargo", "lengthAminoAcids", "317 aa", " Write the number alone (317): lengthAminoAcids counts amino acids and "
+                                            "takes no unit beside it."),
+    ("cargo", "loadingEfficiency", "12.5 %", " Write the number alone (12.5): loadingEfficiency is in percent and "
+                                             "takes no unit beside it.")])
+def test_a_number_whose_key_fixes_its_unit_is_not_sent_to_a_unit_key(capsys, tmp_path, place, key, written, told):
+    """`sizeCutoffNm: 200 nm` or a protein's `lengthAminoAcids: 317 aa` were told to give "the unit on its own (unit
+    Nanometre)" or "in unit", a key these facts do not have beside them: their unit is part of the key."""
+    where = ("loadedCargo:\n  - type: CargoItem\n    cargoKind: RecombinantProtein\n    " if place == "cargo"
+             else "hasEVComponent:\n  - type: EVPreparation\n    ")
+    file = check_json(capsys, tmp_path, HEAD + f"{where}{key}: {written}\n")
+    messages = [r["message"] for r in file["products"][0]["results"] if r["field"].endswith("/" + key)]
+    assert messages and all(m.endswith(told) for m in messages), messages
+    assert not any("unit on its own" in m or "in unit." in m for m in messages), messages

@@ -94,6 +94,9 @@ def test_a_cosmetic_injected_inhaled_or_put_on_a_wound_is_told_so_and_classified
     assert "routeOfAdministration: [Topical]" in COSMETIC
     v14 = [r for r in report.results if r.constraint_id == "V-14"]
     assert [(r.severity, r.value_term) for r in v14] == [("Violation", EVKG[route])], report.results
+    # the finding says what the report shows: asked everything, classified once the medical use is stated
+    assert "classified as one" not in v14[0].message
+    assert "classification waits for the medical use" in v14[0].message
     assert {"F-cellContent", "Q-37", "Q-34"} <= {r.constraint_id for r in report.results}
     medicinal = [o for o in result.outcomes if o.question == str(EVKG.Q_EU_Medicinal)]
     assert [o.status for o in medicinal] == ["undecided"], medicinal

@@ -53,3 +53,27 @@ def test_a_single_open_question_is_told_as_it_is(capsys, tmp_path):
     at = lines.index("      ? EU: is the centralised procedure mandatory? — undecided")
     assert "(annexI3Indication). (needed by EU-26b, EU-26c)" in lines[at + 1], lines[at + 1]
     assert "(orphanDesignation). (needed by EU-26d)" in lines[at + 2], lines[at + 2]
+
+
+def test_a_gene_therapy_decided_by_its_cargo_is_not_told_the_question_waits_for_incidental_nucleic_acid():
+    """Vesicles from modified producer cells carrying an mRNA meant to be expressed (as in a trial of LDL-receptor
+    mRNA exosomes) are a gene therapy by their cargo, in the EU and the US alike; the finding asking whether
+    transgene-derived nucleic acid is also present said the gene-therapy question "stays undecided until you do"
+    beside a report that had answered it."""
+    from pathlib import Path
+
+    from descriptions import checked_yaml
+    from evkg.core.namespaces import EVKG
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "valid" / "e2-hek293-mrna-liver.yaml"
+    text = example.read_text()
+    assert "  incidentalRecombinantNucleicAcid: true\n" in text
+    report, result = checked_yaml(text.replace("  incidentalRecombinantNucleicAcid: true\n", ""))
+    for question, category in ((EVKG.Q_EU_GTMP, EVKG.EU_GTMP),
+                               (EVKG.Q_US_GeneTherapy, EVKG.US_HumanGeneTherapyProduct)):
+        answers = {(o.category, o.status) for o in result.outcomes if o.question == str(question)}
+        assert str(category) in {c for c, _ in answers} and "undecided" not in {s for _, s in answers}, answers
+    asked = [r.message for r in report.results if r.constraint_id == "V-04"]
+    assert len(asked) == 1, report.results
+    assert "stays undecided until you do" not in asked[0], asked[0]
+    assert "unless a loaded recombinant nucleic acid already makes the product a gene therapy" in asked[0], asked[0]

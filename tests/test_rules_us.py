@@ -126,6 +126,10 @@ CASES = [
      dict(CELLS_PRESENT, prep_evSourceMaterial="evkg:OtherHumanBodyFluidOrTissue")),
     ("US-04", "US_NotHCTP", dict(prep_evOriginKind="evkg:AnimalOrigin"), {}),
     ("US-04", "US_Not361HCTP", dict(prep_evOriginKind="evkg:BacterialOrigin"), dict(prep_evOriginKind=None)),
+    # 21 CFR 1271.3(d), (d)(3), (d)(6): no cells and secreted vesicles if human, outside the definition if not; a trial
+    # record that names neither producer cells nor species still gets the answer, a product with cells does not
+    ("US-03d", "US_NotHCTP", dict(prep_evOriginKind=None), dict(prep_evOriginKind=None, cellContent="evkg:ViableCells")),
+    ("US-03d", "US_Not361HCTP", dict(prep_evOriginKind=None), {}),
     ("US-05", "US_Not361HCTP", CELLS_PRESENT, dict(CELLS_PRESENT, prep_evOriginKind="evkg:AnimalOrigin")),
     ("US-06", "US_Not361HCTP", dict(CELLS_PRESENT, hctpHomologousUse="false"), CELLS_PRESENT),
     ("US-06", "US_Not361HCTP", dict(CELLS_PRESENT, hctpSystemicOrMetabolic="true"),
@@ -308,12 +312,13 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     graph = _rules_file()
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
     assert set(US_RULE_IDS) <= ids
+    # US-03d answers the HCT/P question for a cell-free product of unstated origin, which US-03 and US-04 leave;
     # US-13v answers the gene therapy question for nucleic-acid vaccines, which US-13 leaves; US-14-BIO splits
     # US-14's two readings; US-15e, US-15f, US-15g, US-15h and US-16f close questions the table
     # leaves open (combination status of synthetic carriers, of active vesicles formulated with a drug and of active
     # plant vesicles with another active substance, lead centre of gene-therapy carriers, of device-led products
     # and of therapeutic proteins in carrier vesicles, applications of device-led products)
-    assert ids - set(US_RULE_IDS) == {"US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g",
+    assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g",
                                       "US-16h", "US-16i", "US-17b"}
     assert {c[0] for c in CASES} == ids
 

@@ -436,9 +436,31 @@ def _value_kind(reader: _Reader, field_: Field, shapes: list) -> None:
         return
     spaces = sorted({_id_space(str(v)) for v in used if isinstance(v, URIRef) and not str(v).startswith(E)}
                     - {None, "product", "trial", "paper", "act", "jur", "ex"})
+    spaces += [space for space in _spaces_accepted(reader, shapes) if space not in spaces]
     if spaces or any(reader.shapes.value(s, SH.nodeKind) == SH.IRI for s in shapes) or isinstance(range_, URIRef):
         field_.kind, field_.term_spaces = "term", spaces
         return
+
+
+# identifiers of the usual shapes (0000001, C12345, P12345), to ask whether a key's pattern takes an id space
+_SAMPLE_IDS = ("0000001", "C12345", "P12345")
+
+
+def _spaces_accepted(reader: _Reader, shapes: list) -> list[str]:
+    """The CURIE prefixes of the evkg context whose terms the key's patterns accept (a cargo identity takes
+    CHEBI, SO, PR and uniprot terms), beyond those the curated data happens to use; [] for a key without one."""
+    patterns = [re.compile(str(p)) for s in shapes for p in reader.shapes.objects(s, SH.pattern)]
+    if not patterns:
+        return []
+    found = {}
+    for name, value in reader.context.items():
+        target = value if isinstance(value, str) else (value.get("@id") if isinstance(value, dict) else None)
+        if (not target or name.startswith("@") or not target.startswith("http") or target.startswith(E)
+                or target in found.values()):
+            continue
+        if any(all(p.search(target + sample) for p in patterns) for sample in _SAMPLE_IDS):
+            found[name] = target
+    return sorted(found)
 
 
 def _id_space(iri: str) -> str | None:

@@ -290,7 +290,9 @@ def _hint(field_: Field) -> str:
     elif field_.kind == "duration":
         parts.append("A duration such as P12M (12 months) or P2Y.")
     elif field_.kind == "term":
-        spaces = "A " + " or ".join(field_.term_spaces) if field_.term_spaces else "An ontology"
+        named = field_.term_spaces
+        spaces = ("A " + (", ".join(named[:-1]) + " or " + named[-1] if len(named) > 1 else named[0]) if named
+                  else "An ontology")
         parts.append(f"{spaces} term as a CURIE; find one with: evkg terms search \"words\" --for {field_.key}.")
     if field_.message:
         parts.append(in_form_words(field_.message))

@@ -247,7 +247,10 @@ def _example_curie(for_property: str | None) -> str:
 
     spaces = next((f.term_spaces for slot in description_model().slots.values() for f in slot.fields
                    if f.key == for_property and f.term_spaces), None)
-    return f"{spaces[0]}:<identifier> for {for_property}" if spaces else "e.g. MONDO:0005178"
+    if not spaces:
+        return "e.g. MONDO:0005178"
+    written = [f"{space}:<identifier>" for space in spaces]
+    return (", ".join(written[:-1]) + " or " + written[-1] if len(written) > 1 else written[0]) + f" for {for_property}"
 
 
 def _closest_words(text: str, for_property: str | None) -> str:

@@ -58,9 +58,21 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
                                       use_default_graph_as_union=True):
         types.setdefault(as_rdflib[s], set()).add(as_rdflib[t])
     reached_by: dict = {}
-    for p, o in submitted.store.query(f"SELECT ?p ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}",
-                                      use_default_graph_as_union=True):
+    parents: dict = {}
+    for s, p, o in submitted.store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {data} {{ ?s ?p ?o }} }}",
+                                         use_default_graph_as_union=True):
         reached_by.setdefault(as_rdflib[o], set()).add(as_rdflib[p])
+        parents.setdefault(as_rdflib[o], set()).add(as_rdflib[s])
+
+    def above(node) -> set:
+        """The nodes `node` hangs from, up to its product."""
+        seen, todo = set(), [node]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
 
     def checked_there(node, path) -> bool:
         classes, properties = _checked_on(path)
@@ -69,10 +81,14 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
         if not missing(raw):
             continue
         kinds = types.get(raw.focus, set())
-        # another node of the same kind (a second measurement) holding the fact is not a misplaced one
-        elsewhere = [(node, value) for node, value in stated.get((submitted.owners.get(raw.focus), raw.path), ())
-                     if node != raw.focus and not types.get(node, set()) & kinds
-                     and not checked_there(node, raw.path)]
+        # another node of the same kind (a second measurement) holding the fact is not a misplaced one, nor is a
+        # node on another branch (the method of a release test or of an image, beside a measurement lacking its
+        # own): a fact is misplaced one or more levels above or below where it belongs
+        over = above(raw.focus)
+        elsewhere = sorted(((node, value) for node, value in stated.get((submitted.owners.get(raw.focus), raw.path), ())
+                            if node != raw.focus and not types.get(node, set()) & kinds
+                            and not checked_there(node, raw.path) and (node in over or raw.focus in above(node))),
+                           key=lambda found: (submitted.label(found[0]), str(found[1])))
         if elsewhere:
             node, value = elsewhere[0]
             hints[(raw.focus, raw.path)] = (f" You gave {curie(str(raw.path))} ({submitted.label(value)}) on "

@@ -67,6 +67,8 @@ def number_with_unit_hint(prop, value) -> str:
     unit = (found["unit"] or "").strip()
     if not unit:
         return f" Write it as {written}." if exponent else ""
+    if (local := str(prop).rpartition("#")[2]) in _COUNTED_IN:
+        return _counted_in_hint(local, mantissa, exponent, written, unit)
     evkg_unit, factor = _evkg_unit(unit)
     if evkg_unit is None:
         return f" Write the number alone ({written}) and give its unit on its own, in evkg:unit."
@@ -77,6 +79,30 @@ def number_with_unit_hint(prop, value) -> str:
     scaled = _as_written(Decimal(mantissa) * Decimal(10) ** int(exponent or 0) * Decimal(str(factor)))
     return (f" Write the number alone and the unit on its own, in an evkg unit: {str(value).strip()} is {scaled} in "
             f"evkg:{evkg_unit} (evkg:value {scaled}, evkg:unit evkg:{evkg_unit}).")
+
+
+# numbers whose unit is fixed by their property, which has no unit beside it: a cut-off in nanometres, a length in
+# amino acids, a loading efficiency in percent, the place of a step
+_COUNTED_IN = {"sizeCutoffNm": ("Nanometre", "is in nanometres"), "lengthAminoAcids": (None, "counts amino acids"),
+               "minimumLengthAminoAcids": (None, "counts amino acids"), "loadingEfficiency": (None, "is in percent"),
+               "stepOrder": (None, "is a place in the order of steps")}
+
+
+def _counted_in_hint(local: str, mantissa: str, exponent: str, written: str, unit: str) -> str:
+    """What to write for a number given with a unit where the property itself fixes the unit: the number alone, in
+    the property's unit (0.2 µm for a cut-off in nanometres is 200), never a unit beside it."""
+    evkg_unit, counts = _COUNTED_IN[local]
+    if evkg_unit is not None:
+        unit_found, factor = _evkg_unit(unit)
+        if unit_found == evkg_unit and factor != 1:
+            from decimal import Decimal
+
+            scaled = _as_written(Decimal(mantissa) * Decimal(10) ** int(exponent or 0) * Decimal(str(factor)))
+            return (f" evkg:{local} {counts}: {mantissa}{'e' + exponent if exponent else ''} {unit} is {scaled}, so"
+                    f" write the number alone ({scaled}), with no unit beside it.")
+        if unit_found != evkg_unit:
+            return f" evkg:{local} {counts}: write the number alone, converted to them, with no unit beside it."
+    return f" Write the number alone ({written}): evkg:{local} {counts} and takes no unit beside it."
 
 
 def _evkg_unit(written: str) -> tuple[str | None, float]:

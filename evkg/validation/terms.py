@@ -355,7 +355,8 @@ def closest_evkg_names(local: str, predicate=None, *, as_property: bool = False,
     properties for a predicate (evkg's own and those a description borrows, such as rdfs:label, which a YAML
     `lable:` means); classes a description may type a node with for rdf:type; for a value, the
     values its property allows (its sh:in lists, else the individuals of its range). Never a classification
-    outcome, category, question or rule: a description may not state those. For a property said of a node of
+    outcome, category, question or rule: a description may not state those, but for the category an agency's
+    determination states (evkg:determinedCategory), the categories of the three jurisdictions. For a property said of a node of
     `on_types`, the properties said of such nodes come first (`cargo:` on a product: loadedCargo, not the
     cargo item's cargoKind)."""
     fitting = properties_of_types(frozenset(map(str, on_types))) if as_property and on_types else frozenset()
@@ -452,9 +453,9 @@ def _allowed_names(predicate: str | None, as_property: bool) -> list[str]:
     refused |= set(ontology.subjects(RDF.type, EVKG.ClassificationQuestion))
     refused |= {s for c in conclusion_classes() for s in ontology.subjects(RDF.type, c)}
 
-    def names(terms) -> list[str]:
+    def names(terms, refusing: bool = True) -> list[str]:
         return sorted({str(t)[len(str(EVKG)):] for t in terms
-                       if isinstance(t, URIRef) and str(t).startswith(str(EVKG)) and t not in refused})
+                       if isinstance(t, URIRef) and str(t).startswith(str(EVKG)) and not (refusing and t in refused)})
 
     if as_property:
         kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
@@ -467,6 +468,9 @@ def _allowed_names(predicate: str | None, as_property: bool) -> list[str]:
     if predicate == str(RDF.type):
         return names(c for c in ontology.subjects(RDF.type, OWL.Class)
                      if not str(c)[len(str(EVKG)):].startswith(("Q_", "EU_", "US_", "KR_")))
+    if predicate == str(EVKG.determinedCategory):   # a determination states a category of its jurisdiction
+        return sorted(n for n in names(resources.subclass_closure(EVKG.RegulatoryCategory), refusing=False)
+                      if n.startswith(("EU_", "US_", "KR_")))
     if predicate is not None:
         allowed = set()
         for shape in shapes.subjects(SH.path, URIRef(predicate)):
