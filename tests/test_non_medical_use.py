@@ -76,6 +76,8 @@ def test_a_cosmetic_presented_for_a_disease_is_told_so_and_classified_as_a_medic
         waiting = [o for o in result.outcomes if o.question == str(question)]
         assert [o.status for o in waiting] == ["undecided"], waiting
         assert str(EVKG.intendedUse) in {m["property"] for m in waiting[0].missing}, waiting[0].missing
+        prompt = next(m["prompt"] for m in waiting[0].missing if m["property"] == str(EVKG.intendedUse))
+        assert prompt.startswith("The uses stated are all non-medical, yet a disease claim (finding V-13)"), prompt
 
 
 def test_a_cosmetic_presented_for_a_disease_with_its_medical_use_is_a_medicinal_product():
@@ -102,6 +104,10 @@ def test_a_cosmetic_injected_inhaled_or_put_on_a_wound_is_told_so_and_classified
     assert [o.status for o in medicinal] == ["undecided"], medicinal
     waiting = {rule for m in medicinal[0].missing if m["property"] == str(EVKG.intendedUse) for rule in m["rules"]}
     assert "EU-01d" in waiting, medicinal[0].missing
+    # the use it waits for is asked for as a medical use beside the non-medical one stated, not as if none were
+    prompt = next(m["prompt"] for m in medicinal[0].missing if m["property"] == str(EVKG.intendedUse))
+    assert prompt.startswith("The uses stated are all non-medical, yet the route (finding V-14) makes the product "
+                             "a medicine all the same: add the medical use it is given for."), prompt
 
 
 def test_a_cosmetic_or_food_taken_by_mouth_or_put_on_the_skin_stays_out_of_scope():

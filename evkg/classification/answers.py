@@ -18,7 +18,9 @@ from evkg.classification.outcomes import (
     Outcome,
     _nt,
     _outcome_iri,
+    _value,
 )
+from evkg.core.intended_use import DISEASE_CLAIM, INTENDED_USE
 from evkg.core.lexical import XSD as _XSD
 from evkg.core.namespaces import EVD
 
@@ -334,6 +336,13 @@ def _missing_prompt(run, kb, product: str, prop: str, not_reported: set, parts=(
                               for text, datatype in unreadable)
         return (f"The value stated, {stated}, so no rule can read it (see the validation finding on "
                 f"{_local(prop)}). {prompt}")
+    stated = run.stated.facts.get(product, {})
+    if prop == INTENDED_USE and stated.get(prop):
+        # a use is stated, but only non-medical ones, and a disease claim (V-13) or the route (V-14) makes it a medicine
+        claimed = any(_value(v) in ("true", "1") for v in stated.get(DISEASE_CLAIM, ()))
+        why = "a disease claim (finding V-13)" if claimed else "the route (finding V-14)"
+        return (f"The uses stated are all non-medical, yet {why} makes the product a medicine all the same: add the "
+                f"medical use it is given for. {prompt}")
     return prompt
 
 
