@@ -121,6 +121,20 @@ def test_a_misspelt_name_key_suggests_label_in_yaml_and_rdfs_label_in_turtle(tmp
     assert "Did you mean rdfs:label or skos:altLabel or evkg:value?" in typo["message"]
 
 
+def test_a_jurisdiction_evkg_does_not_know_is_told_the_ones_it_does(tmp_path, capsys):
+    # a jurisdiction is a node of evkg's data, not a vocabulary term: no close name was offered for AU
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace("label: Bone", "jurisdiction: [AU]\nlabel: Bone"), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    results = json.loads(out)["files"][0]["products"][0]["results"]
+    unknown = next(r for r in results if r["constraint"] == "TERM-01")
+    assert unknown["message"].endswith("jurisdiction takes EU, KR or US."), unknown["message"]
+    path.write_text(KNEE_YAML.replace("label: Bone", "lable: Bone"), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    typo = next(r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "TERM-01")
+    assert "takes" not in typo["message"]
+
+
 @pytest.mark.parametrize("old, new, field", [("label: Bone", "lable: Bone", "/label"),
                                               ("      value: 2.4e11\n", "      valeu: 2.4e11\n",
                                                "/hasEVComponent/measurement/1/value")])

@@ -244,6 +244,12 @@ def loosely_named_value(prop: str, written: str, scoped: dict) -> str | None:
 
 
 @functools.cache
+def listed_data_names(prop: str) -> tuple[str, ...]:
+    """The names of the values of evkg's data a property's sh:in lists allow (EU, KR, US for a jurisdiction)."""
+    return tuple(sorted(_local(v) for v in _listed_data_values(resources.shapes_graph(), prop)))
+
+
+@functools.cache
 def closed_list_names(prop: str) -> dict[str, tuple[str, ...]]:
     """value_names of a property's closed list in the bundled ontology and shapes."""
     return value_names(resources.ontology_graph(), resources.shapes_graph(), prop)

@@ -435,17 +435,17 @@ def unknown_term_results(submitted: SubmittedData) -> list:
     stand where it was written."""
     from evkg.core.safe_text import ascii_name, look_alike_note
     from evkg.validation.compiled import RawResult
+    from evkg.validation.several_values import listed_values_hint
     from evkg.validation.terms import UNKNOWN_TERM_SHAPE, closest_evkg_names
 
-    declared = declared_evkg_terms()
     general = [str(m) for m in resources.shapes_graph().objects(UNKNOWN_TERM_SHAPE, SH.message)]
-    results = []
+    results, declared = [], declared_evkg_terms()
     unknown = [t for t in submitted.evkg_terms() if str(t) not in declared]
     for subject, predicate, term in (submitted.evkg_terms(unknown) if unknown else []):
         local = str(term)[len(str(EVKG)):]
         close = closest_evkg_names(local, predicate, as_property=term == predicate,
                                    on_types=submitted._types_of(subject) if term == predicate else ())
-        hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
+        hint = (" Did you mean " + " or ".join(close) + "?") if close else listed_values_hint(predicate, term)
         if term == predicate and not any(       # no misspelling: a fact the vocabulary has no property for
                 difflib.SequenceMatcher(None, local.lower(), c.partition(":")[2].lower()).ratio() >= 0.75
                 for c in close):
@@ -453,9 +453,9 @@ def unknown_term_results(submitted: SubmittedData) -> list:
                      "checks leave as it is.")
         hint += look_alike_note(f"evkg:{local}")
         messages = frozenset(m.replace("{?value}", ascii_name(f"evkg:{local}")) + hint for m in general)
-        path = predicate if term != predicate else None
-        results.append(RawResult(focus=subject, path=path, value=term, shape=UNKNOWN_TERM_SHAPE,
-                                 severity=SH.Warning, messages=messages, component=SH.SPARQLConstraintComponent))
+        results.append(RawResult(focus=subject, path=predicate if term != predicate else None, value=term,
+                                 shape=UNKNOWN_TERM_SHAPE, severity=SH.Warning, messages=messages,
+                                 component=SH.SPARQLConstraintComponent))
     return results
 
 

@@ -83,3 +83,14 @@ def yes_no_hint(prop, value) -> str:
     if resources.ontology_graph().value(prop, RDFS.range) != XSD.boolean:
         return ""
     return f' For "{str(value).strip()}", write {"true" if word in _YES else "false"}.'
+
+
+def listed_values_hint(predicate, term) -> str:
+    """The values a property takes when they are evkg's data rather than terms of its vocabulary (a jurisdiction:
+    EU, KR or US), named all, for a value written in their place; empty for any other property."""
+    from evkg.io.context import listed_data_names
+
+    listed = listed_data_names(str(predicate)) if term != predicate else ()
+    if not listed:
+        return ""
+    return f" {str(predicate).rsplit('#', 1)[-1]} takes {', '.join(listed[:-1])} or {listed[-1]}."

@@ -490,3 +490,4 @@ def _allowed_names(predicate: str | None, as_property: bool) -> list[str]:
         if allowed:
             return names(allowed)
     return names(i for i in ontology.subjects(RDF.type, OWL.NamedIndividual))
+
