@@ -104,15 +104,21 @@ def test_findings_point_to_the_yaml_line_and_key(tmp_path, capsys):
     assert "(line 20: hasEVComponent › measurement #2 › valeu)" in markdown
 
 
+def _knee_results(tmp_path, capsys, old: str, new: str) -> tuple:
+    """(path, findings) of the knee description with one passage changed, checked as JSON."""
+    path = tmp_path / "knee.yaml"
+    path.write_text(KNEE_YAML.replace(old, new), encoding="utf-8")
+    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
+    return path, json.loads(out)["files"][0]["products"][0]["results"]
+
+
 def test_a_misspelt_name_key_suggests_label_in_yaml_and_rdfs_label_in_turtle(tmp_path, capsys):
     # `label` is rdfs:label, not an evkg property: it was missing from the suggestions ("Did you mean value?")
-    path = tmp_path / "knee.yaml"
-    path.write_text(KNEE_YAML.replace("label: Bone", "lable: Bone"), encoding="utf-8")
-    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
-    results = json.loads(out)["files"][0]["products"][0]["results"]
+    path, results = _knee_results(tmp_path, capsys, "label: Bone", "lable: Bone")
     typo = next(r for r in results if r["field"] == "/lable")
     assert typo["constraint"] == "TERM-01" and typo["line"] == 3
     assert typo["message"].endswith("Did you mean label or altLabel or value?")
+    assert "takes" not in typo["message"]
     turtle = tmp_path / "knee.ttl"
     assert run_cli("convert", str(path), "--to", "ttl", "-o", str(turtle), capsys=capsys)[0] == 0
     code, out, _ = run_cli("check", str(turtle), "--format", "json", capsys=capsys)
@@ -123,16 +129,9 @@ def test_a_misspelt_name_key_suggests_label_in_yaml_and_rdfs_label_in_turtle(tmp
 
 def test_a_jurisdiction_evkg_does_not_know_is_told_the_ones_it_does(tmp_path, capsys):
     # a jurisdiction is a node of evkg's data, not a vocabulary term: no close name was offered for AU
-    path = tmp_path / "knee.yaml"
-    path.write_text(KNEE_YAML.replace("label: Bone", "jurisdiction: [AU]\nlabel: Bone"), encoding="utf-8")
-    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
-    results = json.loads(out)["files"][0]["products"][0]["results"]
+    _, results = _knee_results(tmp_path, capsys, "label: Bone", "jurisdiction: [AU]\nlabel: Bone")
     unknown = next(r for r in results if r["constraint"] == "TERM-01")
     assert unknown["message"].endswith("jurisdiction takes EU, KR or US."), unknown["message"]
-    path.write_text(KNEE_YAML.replace("label: Bone", "lable: Bone"), encoding="utf-8")
-    code, out, _ = run_cli("check", str(path), "--format", "json", capsys=capsys)
-    typo = next(r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "TERM-01")
-    assert "takes" not in typo["message"]
 
 
 @pytest.mark.parametrize("old, new, field", [("label: Bone", "lable: Bone", "/label"),
