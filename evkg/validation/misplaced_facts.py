@@ -64,15 +64,19 @@ def misplaced_fact_hints(submitted, raw_results) -> dict:
         reached_by.setdefault(as_rdflib[o], set()).add(as_rdflib[p])
         parents.setdefault(as_rdflib[o], set()).add(as_rdflib[s])
 
+    ancestors: dict = {}
+
     def above(node) -> set:
-        """The nodes `node` hangs from, up to its product."""
-        seen, todo = set(), [node]
-        while todo:
-            for parent in parents.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen
+        """The nodes `node` hangs from, up to its product (worked out once per node)."""
+        if node not in ancestors:
+            seen, todo = set(), [node]
+            while todo:
+                for parent in parents.get(todo.pop(), ()):
+                    if parent not in seen:
+                        seen.add(parent)
+                        todo.append(parent)
+            ancestors[node] = seen
+        return ancestors[node]
 
     def checked_there(node, path) -> bool:
         classes, properties = _checked_on(path)
