@@ -13,7 +13,7 @@ def product_turtle(defaults: tuple[dict, dict, dict], name: str = "p", **changes
     """Turtle for one product: `defaults` (product, preparation and source facts), changed by keyword.
 
     Keys are product properties, `prep_<property>` or `source_<property>`; None removes a fact. `cargo`,
-    `coform` and `determinations` take lists of property dicts.
+    `coform` and `determinations` take lists of property dicts, `second_prep` the facts of a second preparation.
     """
     product, prep, source = (dict(facts) for facts in defaults)
     items = []
@@ -25,6 +25,9 @@ def product_turtle(defaults: tuple[dict, dict, dict], name: str = "p", **changes
         elif key == "coform":
             product["coFormulatedActiveSubstance"] = [f"ex:{name}-coform{i}" for i in range(len(value))]
             items += [(f"ex:{name}-coform{i}", "evkg:CoFormulatedActiveSubstance", f) for i, f in enumerate(value)]
+        elif key == "second_prep":
+            items.append((f"ex:{name}-prep2", "evkg:EVPreparation", value))
+            product.setdefault("hasEVComponent", []).append(f"ex:{name}-prep2")
         elif key == "determinations":
             product["agencyDetermination"] = [f"ex:{name}-det{i}" for i in range(len(value))]
             items += [(f"ex:{name}-det{i}", "evkg:AgencyDetermination", f) for i, f in enumerate(value)]

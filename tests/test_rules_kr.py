@@ -53,6 +53,13 @@ CASES = [
      dict(cellContent="evkg:ViableCells")),
     ("KR-01", "KR_EVTherapyProduct", dict(prep_evOriginKind="evkg:AnimalOrigin"), dict(cellContent=None)),
     ("KR-01", "KR_EVTherapyProduct", {}, dict(prep_evOriginKind="evkg:PlantOrigin")),
+    # plant vesicles beside the human ones are outside the guideline's core scope: the product's scope is open (KR-03),
+    # while having no cells still answers the cell-therapy question
+    ("KR-01", "KR_EVTherapyProduct", {}, dict(second_prep={"evOriginKind": "evkg:PlantOrigin",
+                                                           "vesicleKind": "evkg:NaturallyReleasedEV"})),
+    ("KR-01", "KR_NotCellTherapyProduct", dict(second_prep={"evOriginKind": "evkg:PlantOrigin",
+                                                            "vesicleKind": "evkg:NaturallyReleasedEV"}),
+     dict(cellContent="evkg:ViableCells")),
     ("KR-02", "KR_GeneTherapyProduct", dict(source_geneticallyModified="true"), {}),
     ("KR-02", "KR_GeneTherapyProduct", dict(cargo=RECOMBINANT_RNA), dict(cargo=SYNTHETIC_RNA)),
     ("KR-02", "KR_GeneTherapyProduct", dict(source_geneticallyModified="true"),

@@ -38,6 +38,8 @@ PEPTIDE_9 = {"cargoKind": "evkg:Antigen", "manufacture": "evkg:ChemicallySynthes
 PLASMA_PROTEIN = {"cargoKind": "evkg:OtherSubstanceKind", "manufacture": "evkg:ExtractedNatural", "lengthAminoAcids": "610"}
 # a capsular polysaccharide purified from bacteria: a vaccine antigen, biological whatever its chemistry (351(i))
 POLYSACCHARIDE = {"cargoKind": "evkg:PolysaccharideAntigen", "manufacture": "evkg:ExtractedNatural"}
+MIXED_PLANT_PREP = {"evOriginKind": "evkg:PlantOrigin", "vesicleKind": "evkg:NaturallyReleasedEV",
+                    "evSourceMaterial": "evkg:PlantMaterial"}
 
 
 def describe(name: str = "p", **changes) -> str:
@@ -196,6 +198,14 @@ CASES = [
     ("US-15c", "US_NotCombinationProduct", dict(coform=[PROTEIN_120]), dict(coform=[SMALL_MOLECULE])),
     ("US-15c", "US_NotCombinationProduct", dict(coform=[PLASMA_PROTEIN]),
      dict(coform=[dict(PLASMA_PROTEIN, lengthAminoAcids=None)])),
+    # active plant vesicles (a drug) with vesicles of human cells (a biological product) in one product: both, so a
+    # combination whose primary mode of action FDA decides; neither the drug-only nor the single-article reading
+    ("US-15i", "US_CombinationProduct", dict(second_prep=MIXED_PLANT_PREP), PLANT),
+    ("US-16", "US_PMOAUndecided", dict(second_prep=MIXED_PLANT_PREP), PLANT),
+    ("US-11", "US_NonBiologicDrug", PLANT, dict(second_prep=MIXED_PLANT_PREP)),
+    ("US-15c", "US_NotCombinationProduct", PLANT, dict(second_prep=MIXED_PLANT_PREP)),
+    ("US-04", "US_NotHCTP", dict(prep_evOriginKind="evkg:AnimalOrigin"),
+     dict(prep_evOriginKind="evkg:AnimalOrigin", second_prep=dict(PREP))),
     # a polysaccharide antigen beside vesicles in a vaccine is a second biological constituent (VA-MENGOC-BC)
     ("US-15c", "US_NotCombinationProduct", dict(intendedUse="evkg:InfectiousDiseaseVaccine", coform=[POLYSACCHARIDE]),
      dict(coform=[POLYSACCHARIDE])),
@@ -316,10 +326,11 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     # US-13v answers the gene therapy question for nucleic-acid vaccines, which US-13 leaves; US-14-BIO splits
     # US-14's two readings; US-15e, US-15f, US-15g, US-15h and US-16f close questions the table
     # leaves open (combination status of synthetic carriers, of active vesicles formulated with a drug and of active
-    # plant vesicles with another active substance, lead centre of gene-therapy carriers, of device-led products
+    # plant vesicles with another active substance or beside vesicles of human, animal or bacterial cells, lead
+    # centre of gene-therapy carriers, of device-led products
     # and of therapeutic proteins in carrier vesicles, applications of device-led products)
-    assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-16f", "US-16g",
-                                      "US-16h", "US-16i", "US-17b"}
+    assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-15i", "US-16f",
+                                      "US-16g", "US-16h", "US-16i", "US-17b"}
     assert {c[0] for c in CASES} == ids
 
 
