@@ -206,6 +206,19 @@ CASES = [
     ("US-15c", "US_NotCombinationProduct", PLANT, dict(second_prep=MIXED_PLANT_PREP)),
     ("US-04", "US_NotHCTP", dict(prep_evOriginKind="evkg:AnimalOrigin"),
      dict(prep_evOriginKind="evkg:AnimalOrigin", second_prep=dict(PREP))),
+    # a device packaged with the product or labelled for use only with it (a nebuliser in the kit) makes a
+    # combination product although it is not integral (21 CFR 3.2(e)(2), (3)); no single-article reading stands
+    ("US-15j", "US_CombinationProduct", dict(deviceSuppliedWithProduct="true"),
+     dict(deviceSuppliedWithProduct="false")),
+    ("US-15c", "US_NotCombinationProduct", dict(deviceSuppliedWithProduct="false"),
+     dict(deviceSuppliedWithProduct="true")),
+    ("US-15b", "US_NotCombinationProduct", dict(PLANT, **VEHICLE_DRUG),
+     dict(PLANT, deviceSuppliedWithProduct="true", **VEHICLE_DRUG)),
+    ("US-15e", "US_NotCombinationProduct", dict(SYNTHETIC, **VEHICLE_DRUG),
+     dict(SYNTHETIC, deviceSuppliedWithProduct="true", **VEHICLE_DRUG)),
+    ("US-15g", "US_NotCombinationProduct", dict(PLANT, coform=[SMALL_MOLECULE]),
+     dict(PLANT, coform=[SMALL_MOLECULE], deviceSuppliedWithProduct="true")),
+    ("US-16e", "US_LeadCenterCBER", dict(deviceSuppliedWithProduct="true"), {}),
     # a polysaccharide antigen beside vesicles in a vaccine is a second biological constituent (VA-MENGOC-BC)
     ("US-15c", "US_NotCombinationProduct", dict(intendedUse="evkg:InfectiousDiseaseVaccine", coform=[POLYSACCHARIDE]),
      dict(coform=[POLYSACCHARIDE])),
@@ -324,12 +337,12 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     assert set(US_RULE_IDS) <= ids
     # US-03d answers the HCT/P question for a cell-free product of unstated origin, which US-03 and US-04 leave;
     # US-13v answers the gene therapy question for nucleic-acid vaccines, which US-13 leaves; US-14-BIO splits
-    # US-14's two readings; US-15e, US-15f, US-15g, US-15h and US-16f close questions the table
-    # leaves open (combination status of synthetic carriers, of active vesicles formulated with a drug and of active
-    # plant vesicles with another active substance or beside vesicles of human, animal or bacterial cells, lead
-    # centre of gene-therapy carriers, of device-led products
-    # and of therapeutic proteins in carrier vesicles, applications of device-led products)
-    assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-15i", "US-16f",
+    # US-14's two readings; US-15e to US-15j and the later US-16 rules close questions the table leaves open
+    # (combination status of synthetic carriers, of active vesicles formulated with a drug, of active plant vesicles
+    # with another active substance or beside vesicles of human, animal or bacterial cells, and of products supplied
+    # with a device that is not integral; lead centre of gene-therapy carriers, of device-led products and of
+    # therapeutic proteins in carrier vesicles; applications of device-led products)
+    assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-15i", "US-15j", "US-16f",
                                       "US-16g", "US-16h", "US-16i", "US-17b"}
     assert {c[0] for c in CASES} == ids
 
