@@ -58,6 +58,16 @@ def test_an_indication_in_no_index_is_a_warning_that_says_how_to_add_the_ontolog
     assert "evkg terms add" in found[0].message and "MONDO:9999999" in found[0].message
 
 
+@pytest.mark.parametrize("curie, words", [("MONDO_0005439", "familial hypercholesterolemia"),
+                                           ("MONDO_0010679", "Duchenne"), ("MONDO_0005249", "pneumonia")])
+def test_indications_of_ev_trials_are_in_the_bundled_index(curie, words):
+    """Diseases EV products are tried in (LDLR-mRNA exosomes, dystrophin delivery, inhaled exosomes) are known
+    without an added ontology: no TERM-02 warning, and the term search finds them by name."""
+    graph = e1_with(f"INSERT DATA {{ product:example-e1 evkg:indication obo:{curie} }}")
+    assert not findings(graph, "TERM-02") and not findings(graph, "TERM-05")
+    assert curie.replace("_", ":") in {hit["curie"] for hit in term_index.search_terms(words)}
+
+
 def test_a_term_of_the_wrong_code_system_stays_a_violation_when_no_index_holds_it(tmp_path, capsys):
     # DOID is no disease vocabulary the shapes accept; that no index holds the term must not hide it
     graph = e1_with("INSERT DATA { product:example-e1 evkg:indication obo:DOID_8398 }")
