@@ -668,3 +668,16 @@ def test_a_recombinant_protein_carried_by_plant_or_synthetic_vesicles_goes_to_cd
                 if o.question == str(EVKG.Q_US_LeadCenter) and o.status == "undecided")
     assert any(m["property"].endswith("#manufacture") for m in lead.missing)
 
+
+
+def test_a_lead_centre_that_turns_on_a_contested_biological_answer_says_so():
+    """Human vesicles carrying an RNA made in cells: whether the RNA is a drug or a biological constituent is
+    contested (US-14-BIO), and CDER leads (US-16d) only if it is a drug. The alternative reading names a
+    narrower category (a drug that is not a biological product) than the one US-16d needs (not a biological
+    product), which the question must still recognise instead of saying no rule answers."""
+    result = run(describe(evRole="evkg:DeliveryVehicleRole", cargo=[CELL_MADE_MIRNA]))
+    lead = [o for o in result.for_product(EX + "p") if o.question.endswith("Q_US_LeadCenter")]
+    assert [o.status for o in lead] == ["undecided"]
+    assert "turns on a contested answer" in lead[0].rationale and "US-14-BIO" in lead[0].rationale
+    assert "Only under the reading 'drug that is not a biological product" in lead[0].rationale
+    assert "US-16d" in lead[0].rationale and "No rule answers" not in lead[0].rationale

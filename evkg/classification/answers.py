@@ -234,13 +234,18 @@ def _contested_gate(run, product: str, rules: list, contested: list) -> tuple[st
     for rule in rules:
         for c in rule.needs_categories:
             needed.setdefault(c, set()).add(rule.id)
+    ancestors = run.kb.category_ancestors or {}
+
+    def brings(reading: str) -> set:       # a non-biologic drug is also not a biological product
+        return set(needed) & ({reading} | ancestors.get(reading, frozenset()))
+
     for o in contested:
-        for category in sorted(set(needed) & index.alternatives[o]):
+        for category in sorted(a for a in index.alternatives[o] if brings(a)):
             contested_rule = run.kb.rules_by_iri.get(index.rule.get(o, ""))
             asked = sorted(label_of(q) for q in index.questions.get(o, ()))
             readings = " or ".join([label_of(index.category[o])] +
                                    sorted(label_of(a) for a in index.alternatives[o]))
-            waiting = sorted(needed[category])
+            waiting = sorted(set().union(*(needed[c] for c in brings(category))))
             cited, sources = _gate_sources(contested_rule)
             return (f"It turns on a contested answer{' to ' + repr(asked[0]) if asked else ''}: {readings} "
                     f"({contested_rule.id if contested_rule else '?'}, contested{': ' + cited if cited else ''}), the "

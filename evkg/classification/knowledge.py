@@ -20,14 +20,8 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH
 
-from evkg.classification.schedule import (
-    HIERARCHY_RULE_ID,
-    evaluation_order,
-    rule_needs,
-    rule_outputs,
-    rules_write,
-    with_categories_read,
-)
+from evkg.classification.schedule import (HIERARCHY_RULE_ID, evaluation_order, rule_needs, rule_outputs, rules_write,
+                                          with_categories_read)
 from evkg.classification.schedule import where_part as _where_part
 from evkg.classification.rule_checks import (refuse_ambiguous_rules, refuse_deep_rule, refuse_remote_pattern,
                                              refuse_unreadable_rule, refuse_vocabulary_changes)
@@ -124,6 +118,7 @@ class Knowledge:
     fact_requirements: FactRequirements
     changes: list = ()                # RuleChange items, in the order the overlays made them
     term_properties: frozenset = frozenset()    # evkg properties whose value is a term, never text
+    category_ancestors: dict = None   # category -> every broader one in the ontology, of its own question too
 
     def work_out(self) -> None:
         """Work out now what is otherwise worked out when first asked for (so that it is kept in a cache)."""
@@ -430,8 +425,9 @@ def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
     positive_question = {c: q.iri for q in questions.values() for c in q.positive}
     subsumption = []
     known = set(category_questions)
+    category_ancestors = {sub: frozenset(_ancestors(ontology, URIRef(sub))) for sub in known}
     for sub in sorted(known):
-        for sup in sorted(_ancestors(ontology, URIRef(sub))):
+        for sup in sorted(category_ancestors[sub]):
             question = positive_question.get(sup)
             if question is None or question in category_questions.get(sub, set()):
                 continue
@@ -455,7 +451,7 @@ def _knowledge(extra_rule_files: tuple[str, ...]) -> Knowledge:
         rules.append(hierarchy)
     return Knowledge(rules=rules, rules_by_iri={r.iri: r for r in rules + [hierarchy]}, questions=questions,
                      category_questions=category_questions, subsumption=subsumption, labels=labels,
-                     prompts=prompts, prefixes=prefixes,
+                     prompts=prompts, prefixes=prefixes, category_ancestors=category_ancestors,
                      fact_requirements=fact_requirements(ontology), changes=changes,
                      term_properties=frozenset(str(p) for p in ontology.subjects(RDF.type, OWL.ObjectProperty)
                                                if str(p).startswith(EVKG_NS)))
