@@ -79,6 +79,9 @@ SYNTHETIC = dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="
                  prep_evSourceMaterial="evkg:ChemicalSynthesis", source_donorRelation="evkg:DonorNotApplicable")
 DEVICE = dict(intendedUse="evkg:Regenerative", integralMedicalDevice="true")
 PROTEIN_CARRIER = dict(evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])
+ANTIGEN_120 = dict(PROTEIN_120, cargoKind="evkg:Antigen")
+TUMOUR_ANTIGEN_CARRIER = dict(evRole="evkg:DeliveryVehicleRole", intendedUse="evkg:AntiTumourImmunotherapy",
+                              cargo=[ANTIGEN_120])
 DEVICE_LED = dict(DEVICE, principalAction="evkg:DevicePrincipal")
 CELLS_PRESENT = dict(cellContent="evkg:ViableCells", hctpMinimallyManipulated="true", hctpHomologousUse="true",
                      hctpSystemicOrMetabolic="false")
@@ -311,6 +314,14 @@ CASES = [
      dict(PLANT, evRole="evkg:DeliveryVehicleRole", cargo=[dict(PROTEIN_120, cargoKind="evkg:Antigen")])),
     ("US-16i", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, **SYNTHETIC), dict(PROTEIN_CARRIER, **SYNTHETIC, **CELLS_PRESENT)),
     ("US-16i", "US_LeadCenterCDER", dict(PROTEIN_CARRIER, **PLANT), dict(PROTEIN_CARRIER, **PLANT, integralMedicalDevice="true")),
+    # vesicles that only carry a tumour antigen make a therapeutic vaccine, which FDA kept at CBER in 2003, whatever
+    # the vesicles are made from; a therapeutic protein beside the antigen, or another use, is not that
+    ("US-16j", "US_LeadCenterCBER", TUMOUR_ANTIGEN_CARRIER, dict(TUMOUR_ANTIGEN_CARRIER, intendedUse="evkg:Treatment")),
+    ("US-16j", "US_LeadCenterCBER", dict(TUMOUR_ANTIGEN_CARRIER, **PLANT),
+     dict(TUMOUR_ANTIGEN_CARRIER, cargo=[ANTIGEN_120, PROTEIN_120])),
+    ("US-16j", "US_LeadCenterCBER", dict(TUMOUR_ANTIGEN_CARRIER, prep_evOriginKind="evkg:AnimalOrigin"),
+     dict(TUMOUR_ANTIGEN_CARRIER, coform=[PROTEIN_120])),
+    ("US-16j", "US_LeadCenterCBER", TUMOUR_ANTIGEN_CARRIER, dict(TUMOUR_ANTIGEN_CARRIER, evRole="evkg:ActiveSubstanceRole")),
 ]
 
 
@@ -341,9 +352,9 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     # (combination status of synthetic carriers, of active vesicles formulated with a drug, of active plant vesicles
     # with another active substance or beside vesicles of human, animal or bacterial cells, and of products supplied
     # with a device that is not integral; lead centre of gene-therapy carriers, of device-led products and of
-    # therapeutic proteins in carrier vesicles; applications of device-led products)
+    # therapeutic proteins and of tumour antigens in carrier vesicles; applications of device-led products)
     assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-15i", "US-15j", "US-16f",
-                                      "US-16g", "US-16h", "US-16i", "US-17b"}
+                                      "US-16g", "US-16h", "US-16i", "US-16j", "US-17b"}
     assert {c[0] for c in CASES} == ids
 
 
