@@ -147,6 +147,9 @@ CASES = {
               dict(role="CombinedRole", origin="AnimalOrigin", material="AnimalMaterial", cargo=[SMALL_MOLECULE])),
     "EU-06b": (dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[SMALL_MOLECULE]),
                dict(SYNTHETIC, role="DeliveryVehicleRole", cargo=[MRNA])),
+    # Annex I 3.2.1.1(b): vesicles made by chemical synthesis that act themselves come from no biological source;
+    # vesicles partly of biological origin (a hybrid) do
+    "EU-06c": (dict(SYNTHETIC), dict(SYNTHETIC, vesicle="HybridVesicle")),
     "EU-07": (dict(uses=("InfectiousDiseaseVaccine",)), {}),
     "EU-08": (dict(uses=("AntiTumourImmunotherapy",)), dict(uses=("AntiTumourImmunotherapy",), mechanisms=CYTOTOXIC)),
     # vesicles that kill tumour cells themselves (CAR exosomes) produce no immunity, unless another stated
@@ -271,6 +274,7 @@ POLYSACCHARIDE_CASES = [
     ("EU-05b", dict(BOVINE, role="DeliveryVehicleRole", cargo=[POLYSACCHARIDE]),
      dict(BOVINE, role="DeliveryVehicleRole", cargo=[dict(POLYSACCHARIDE, manufacture="ChemicallySynthesised")])),
     ("EU-06b", CASES["EU-06b"][0], dict(CASES["EU-06b"][0], cargo=[SMALL_MOLECULE, POLYSACCHARIDE])),
+    ("EU-06c", CASES["EU-06c"][0], dict(CASES["EU-06c"][0], coformulated=[POLYSACCHARIDE])),
 ]
 
 # A fully synthetic carrier of a chemical is a chemical medicine only while nothing biological is beside it or in it:
