@@ -322,6 +322,12 @@ CASES = [
     ("US-16j", "US_LeadCenterCBER", dict(TUMOUR_ANTIGEN_CARRIER, prep_evOriginKind="evkg:AnimalOrigin"),
      dict(TUMOUR_ANTIGEN_CARRIER, coform=[PROTEIN_120])),
     ("US-16j", "US_LeadCenterCBER", TUMOUR_ANTIGEN_CARRIER, dict(TUMOUR_ANTIGEN_CARRIER, evRole="evkg:ActiveSubstanceRole")),
+    # vesicles that act alone, with a peptide they hold: CBER whether or not the peptide makes a combination product;
+    # not so with a drug formulated beside them, plant vesicles, or native vesicles (US-16c's)
+    ("US-16k", "US_LeadCenterCBER", dict(cargo=[PEPTIDE_9]), dict(cargo=[PEPTIDE_9], coform=[SMALL_MOLECULE])),
+    ("US-16k", "US_LeadCenterCBER", dict(cargo=[PEPTIDE_9]), dict(cargo=[PEPTIDE_9], **PLANT)),
+    ("US-16k", "US_LeadCenterCBER", dict(cargo=[PEPTIDE_9], prep_evOriginKind="evkg:AnimalOrigin"), {}),
+    ("US-16k", "US_LeadCenterCBER", dict(cargo=[PEPTIDE_9]), dict(cargo=[PEPTIDE_9], **DEVICE_LED)),
 ]
 
 
@@ -352,9 +358,10 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     # (combination status of synthetic carriers, of active vesicles formulated with a drug, of active plant vesicles
     # with another active substance or beside vesicles of human, animal or bacterial cells, and of products supplied
     # with a device that is not integral; lead centre of gene-therapy carriers, of device-led products and of
-    # therapeutic proteins and of tumour antigens in carrier vesicles; applications of device-led products)
+    # therapeutic proteins and of tumour antigens in carrier vesicles, and of active vesicles whose cargo leaves the
+    # combination question open; applications of device-led products)
     assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-15i", "US-15j", "US-16f",
-                                      "US-16g", "US-16h", "US-16i", "US-16j", "US-17b"}
+                                      "US-16g", "US-16h", "US-16i", "US-16j", "US-16k", "US-17b"}
     assert {c[0] for c in CASES} == ids
 
 
