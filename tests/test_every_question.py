@@ -37,8 +37,6 @@ QUESTIONS = {
 RULES_DO_NOT_DECIDE = {
     ("e3-dc-ev-peptide-hospital", "Q_US_Combination"):
         "an active vesicle carrying a synthetic 9-mer: neither reading of a carrier applies (worked example E3)",
-    ("e4-omv-vaccine-gm-strain", "Q_US_GeneTherapy"):
-        "a vaccine from a modified strain that may carry transgene DNA (worked example E4)",
 }
 AUTHORITY = {"EU": "competent authority", "US": "FDA", "KR": "MFDS"}
 

@@ -80,6 +80,8 @@ SYNTHETIC = dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="
 DEVICE = dict(intendedUse="evkg:Regenerative", integralMedicalDevice="true")
 PROTEIN_CARRIER = dict(evRole="evkg:DeliveryVehicleRole", cargo=[PROTEIN_120])
 ANTIGEN_120 = dict(PROTEIN_120, cargoKind="evkg:Antigen")
+INCIDENTAL_VACCINE = dict(intendedUse="evkg:InfectiousDiseaseVaccine", source_geneticallyModified="true",
+                          prep_incidentalRecombinantNucleicAcid="true")
 TUMOUR_ANTIGEN_CARRIER = dict(evRole="evkg:DeliveryVehicleRole", intendedUse="evkg:AntiTumourImmunotherapy",
                               cargo=[ANTIGEN_120])
 DEVICE_LED = dict(DEVICE, principalAction="evkg:DevicePrincipal")
@@ -328,6 +330,11 @@ CASES = [
     ("US-16k", "US_LeadCenterCBER", dict(cargo=[PEPTIDE_9]), dict(cargo=[PEPTIDE_9], **PLANT)),
     ("US-16k", "US_LeadCenterCBER", dict(cargo=[PEPTIDE_9], prep_evOriginKind="evkg:AnimalOrigin"), {}),
     ("US-16k", "US_LeadCenterCBER", dict(cargo=[PEPTIDE_9]), dict(cargo=[PEPTIDE_9], **DEVICE_LED)),
+    # transgene-derived nucleic acid that a vaccine from a modified strain may carry is incidental: its effect comes
+    # from its antigens; not so for another use, a product said to act through genes, or a nucleic acid beside it
+    ("US-14d", "US_NotGeneTherapy", INCIDENTAL_VACCINE, dict(INCIDENTAL_VACCINE, intendedUse="evkg:Treatment")),
+    ("US-14d", "US_NotGeneTherapy", INCIDENTAL_VACCINE, dict(INCIDENTAL_VACCINE, mechanismOfAction="evkg:GeneExpression")),
+    ("US-14d", "US_NotGeneTherapy", INCIDENTAL_VACCINE, dict(INCIDENTAL_VACCINE, coform=[SYNTHETIC_SIRNA])),
 ]
 
 
@@ -353,14 +360,15 @@ def test_every_rule_of_the_table_is_implemented_and_tested():
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
     assert set(US_RULE_IDS) <= ids
     # US-03d answers the HCT/P question for a cell-free product of unstated origin, which US-03 and US-04 leave;
-    # US-13v answers the gene therapy question for nucleic-acid vaccines, which US-13 leaves; US-14-BIO splits
+    # US-13v answers the gene therapy question for nucleic-acid vaccines, which US-13 leaves, and US-14d for vaccines
+    # whose transgene-derived nucleic acid is incidental, which US-14b leaves; US-14-BIO splits
     # US-14's two readings; US-15e to US-15j and the later US-16 rules close questions the table leaves open
     # (combination status of synthetic carriers, of active vesicles formulated with a drug, of active plant vesicles
     # with another active substance or beside vesicles of human, animal or bacterial cells, and of products supplied
     # with a device that is not integral; lead centre of gene-therapy carriers, of device-led products and of
     # therapeutic proteins and of tumour antigens in carrier vesicles, and of active vesicles whose cargo leaves the
     # combination question open; applications of device-led products)
-    assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-15e", "US-15f", "US-15g", "US-15h", "US-15i", "US-15j", "US-16f",
+    assert ids - set(US_RULE_IDS) == {"US-03d", "US-13v", "US-14-BIO", "US-14d", "US-15e", "US-15f", "US-15g", "US-15h", "US-15i", "US-15j", "US-16f",
                                       "US-16g", "US-16h", "US-16i", "US-16j", "US-16k", "US-17b"}
     assert {c[0] for c in CASES} == ids
 
@@ -470,7 +478,9 @@ def test_e4_outer_membrane_vesicle_vaccine():
                              "US_NotCombinationProduct": "settled", "US_INDRequired": "settled",
                              "US_BLARequired": "settled"})
     assert derived(result, "US-08", "US_Vaccine")
-    assert "Q_US_GeneTherapy" in undecided_questions(result)
+    # the modified strain's transgene-derived DNA is incidental to a vaccine that acts by its antigens (US-14d)
+    assert best(result, "US_NotGeneTherapy").status == "provisional" and derived(result, "US-14d", "US_NotGeneTherapy")
+    assert "Q_US_GeneTherapy" not in undecided_questions(result)
 
 
 def test_e5_bovine_milk_evs_with_paclitaxel():
