@@ -295,6 +295,32 @@ def test_a_synthetic_carrier_with_a_biological_substance_is_not_read_as_a_chemic
     assert answers in ({("EU_BiologicalMedicinalProduct", "settled")}, {("EU_BiologicalMedicinalProduct", "provisional")})
 
 
+# An immunological medicinal product is a biological medicinal product (Annex I Part I 3.2.1.1(b)): a synthetic
+# vaccine, or synthetic vesicles EU-08 reads as an immunological anti-tumour product, is not a chemical medicine.
+# Each of these made EU-06b or EU-06c answer "non-biological" next to the immunological reading's "biological"
+IMMUNOLOGICAL_SYNTHETIC = {
+    "synthetic carrier of a peptide antigen in a vaccine": (
+        "EU-06b", dict(CASES["EU-06b"][0], uses=("InfectiousDiseaseVaccine",),
+                       cargo=[{"cargoKind": "Antigen", "manufacture": "ChemicallySynthesised", "lengthAminoAcids": 9}])),
+    "synthetic carrier of a peptide antigen against a tumour": (
+        "EU-06b", dict(CASES["EU-06b"][0], uses=("AntiTumourImmunotherapy",),
+                       cargo=[{"cargoKind": "Antigen", "manufacture": "ChemicallySynthesised", "lengthAminoAcids": 9}])),
+    "synthetic vesicles as a vaccine": ("EU-06c", dict(CASES["EU-06c"][0], uses=("InfectiousDiseaseVaccine",))),
+    "synthetic vesicles presenting antigen to a tumour": (
+        "EU-06c", dict(CASES["EU-06c"][0], uses=("AntiTumourImmunotherapy",), mechanisms=("AntigenPresentation",))),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IMMUNOLOGICAL_SYNTHETIC))
+def test_an_immunological_product_of_synthetic_vesicles_is_not_read_as_a_chemical_medicine(case):
+    rule_id, facts = IMMUNOLOGICAL_SYNTHETIC[case]
+    result = run(**facts)
+    assert not fired(result, rule_id), f"{rule_id} must not fire on {facts}"
+    assert not result.consistency_errors
+    answers = {o.category.split("#")[1] for o in result.outcomes if o.question.endswith("Q_EU_Biological")}
+    assert answers == {"EU_BiologicalMedicinalProduct"}
+
+
 @pytest.mark.parametrize("rule_id,fires,quiet", POLYSACCHARIDE_CASES, ids=[c[0] for c in POLYSACCHARIDE_CASES])
 def test_a_polysaccharide_antigen_is_read_as_an_antigen_of_biological_origin(rule_id, fires, quiet):
     assert fired(run(**fires), rule_id), f"{rule_id} should fire on {fires}"
