@@ -197,6 +197,8 @@ CASES = [
     ("US-15b", "US_NonBiologicDrug", dict(PLANT, **VEHICLE_DRUG), VEHICLE_DRUG),
     # a recombinant protein antigen formulated beside the drug cargo is a biological product: a combination (US-15h)
     ("US-15b", "US_NotCombinationProduct", dict(PLANT, **VEHICLE_DRUG), dict(PLANT, coform=[ANTIGEN_120], **VEHICLE_DRUG)),
+    ("US-15b", "US_NotCombinationProduct", dict(PLANT, **VEHICLE_DRUG),
+     dict(PLANT, integralMedicalDevice="true", **VEHICLE_DRUG)),
     ("US-15b", "US_NonBiologicDrug", dict(PLANT, **VEHICLE_DRUG),
      dict(PLANT, cargo=[SMALL_MOLECULE, PROTEIN_120], evRole="evkg:DeliveryVehicleRole")),
     ("US-15b", "US_NonBiologicDrug", dict(PLANT, **VEHICLE_DRUG),
