@@ -311,6 +311,20 @@ IMMUNOLOGICAL_SYNTHETIC = {
 }
 
 
+# EU-09c: cells in a product whose vesicles are all of plant or bacterial origin are cells of that plant or
+# bacterium, not cells in the ATMP sense; the engineered-cell rules stood beside its "neither" as a contradiction
+PLANT_OR_BACTERIAL_CELLS = [(rule_id, dict(CASES[rule_id][0], origin=origin, material=material))
+                            for rule_id in ("EU-16", "EU-16b", "EU-17", "EU-17b")
+                            for origin, material in (("PlantOrigin", "PlantMaterial"), ("BacterialOrigin", "MicrobialCulture"))]
+
+
+@pytest.mark.parametrize("rule_id,facts", PLANT_OR_BACTERIAL_CELLS, ids=[f"{r}-{f['origin']}" for r, f in PLANT_OR_BACTERIAL_CELLS])
+def test_cells_beside_plant_or_bacterial_vesicles_make_no_cell_or_tissue_atmp(rule_id, facts):
+    result = run(**facts)
+    assert fired(run(**CASES[rule_id][0]), rule_id) and not fired(result, rule_id)
+    assert fired(result, "EU-09c") and not result.consistency_errors
+
+
 @pytest.mark.parametrize("case", sorted(IMMUNOLOGICAL_SYNTHETIC))
 def test_an_immunological_product_of_synthetic_vesicles_is_not_read_as_a_chemical_medicine(case):
     rule_id, facts = IMMUNOLOGICAL_SYNTHETIC[case]
