@@ -70,10 +70,14 @@ CASES = [
      dict(cargo=RECOMBINANT_RNA, cellContent=None, intendedUse="evkg:InfectiousDiseaseVaccine")),
     ("KR-03", "Undecided", dict(prep_evOriginKind="evkg:PlantOrigin"), {}),
     ("KR-03", "Undecided", dict(prep_vesicleKind="evkg:CellDerivedMimetic"), dict(prep_vesicleKind="evkg:HybridVesicle")),
+    ("KR-03", "Undecided", dict(prep_evOriginKind="evkg:PlantOrigin"),
+     dict(prep_evOriginKind="evkg:PlantOrigin", cellContent="evkg:ViableCells")),
     # closing rules (rule table, second revision)
     ("KR-01b", "KR_NotEVTherapyProduct",
      dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:FullySyntheticVesicle"),
      dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:HybridVesicle")),
+    # the guideline's vesicle therapy products contain no living cells (section 2)
+    ("KR-01i", "KR_NotEVTherapyProduct", dict(cellContent="evkg:ViableCells"), dict(cellContent="evkg:NonViableCells")),
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(source_geneticallyModified=None)),
     ("KR-02b", "KR_NotGeneTherapyProduct", dict(cargo=SYNTHETIC_RNA), dict(cargo=RECOMBINANT_RNA)),
     # nothing genetic introduced answers the question whether or not the vesicles are in the guideline's core scope
@@ -155,7 +159,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-01h", "KR-02", "KR-02b", "KR-02c",
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-01h", "KR-01i", "KR-02", "KR-02b", "KR-02c",
                    "KR-02d", "KR-03",
                    "KR-04",
                    "KR-04b", "KR-05"} == \
