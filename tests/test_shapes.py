@@ -602,6 +602,13 @@ CASES = [
      {_result("Q-33-DoseEVAmount", W, "dose")}),
     ("Q-33", "dose-without-method", _delete("ex:msc-ev-dose evkg:method evkg:NanoparticleTrackingAnalysis"),
      {_result("Q-33-DoseMethod", W, "method")}),
+    # a dose given as vesicle lipid (a trial of bone-marrow MSC vesicles in preterm infants dosed 20 pmol
+    # phospholipid per kg, NCT03857841) says how much product is given: MISEV counts lipid among the amounts
+    ("Q-33", "dose-as-lipid-amount",
+     _delete("ex:msc-ev-dose evkg:quantityKind evkg:ParticleNumber", "ex:msc-ev-dose evkg:unit evkg:Particles",
+             "ex:msc-ev-dose evkg:method evkg:NanoparticleTrackingAnalysis")
+     + _insert("ex:msc-ev-dose evkg:quantityKind evkg:LipidAmount ; evkg:unit evkg:Microgram"),
+     {_result("Q-33-DoseMethod", W, "method")}),
     ("Q-34", "potency-assay-measures-another-mechanism",
      _delete("ex:msc-ev-potency evkg:measures evkg:Immunosuppression") + _insert("ex:msc-ev-potency evkg:measures evkg:AntigenPresentation"),
      {_result("Q-34-PotencyAssay", W, "potencyAssay")}),
