@@ -189,3 +189,29 @@ def test_the_method_of_a_release_test_or_an_image_is_not_offered_as_a_measuremen
     results = json.loads(out)["files"][0]["products"][0]["results"]
     lacking = [r["message"] for r in results if r["constraint"] == "Q-17"]
     assert lacking and not any("You gave" in m or "move it here" in m for m in lacking), lacking
+
+
+def test_a_protein_that_acts_written_as_an_engineered_component_is_told_to_become_cargo(capsys, tmp_path):
+    """Exosomes of producer cells engineered to overexpress CD24, which the trial record calls the agent the
+    exosomes deliver (EXO-CD24, NCT04747574). Written from the engineered-vesicle template, CD24 went into the
+    engineered-component block it offers, with the vesicles a delivery vehicle and nothing loaded: the violation
+    said only "list the cargo it carries", not that an engineered component is a protein not claimed to act."""
+    code, out, _ = run(capsys, "new", "--kind", "engineered-ev")
+    header = out.split("\n\n", 1)[0]
+    assert code == 0 and "loadedBy ProducerCellEngineering" in header and "not claimed to act" in header, header
+    head = ("id: cd24\ntype: EVProduct\nlabel: CD24 exosomes\nevRole: DeliveryVehicleRole\nintendedUse: [Treatment]\n"
+            "hasEVComponent:\n  - type: EVPreparation\n    evOriginKind: HumanOrigin\n")
+    description = tmp_path / "cd24.yaml"
+    description.write_text(head + "hasNoLoadedCargo: true\nengineeredVesicleComponent:\n"
+                           "  - type: EngineeredVesicleComponent\n    label: human CD24\n    manufacture: Recombinant\n",
+                           encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    told = [r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "V-01"]
+    assert len(told) == 1 and "“human CD24” as an engineered vesicle component" in told[0], told
+    assert "loadedBy ProducerCellEngineering" in told[0], told
+    # done as told, the carrier carries something
+    description.write_text(head + "loadedCargo:\n  - type: CargoItem\n    label: human CD24\n"
+                           "    cargoKind: RecombinantProtein\n    manufacture: Recombinant\n"
+                           "    loadedBy: ProducerCellEngineering\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    assert not [r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "V-01"]
