@@ -357,9 +357,10 @@ INSERT DATA { ex:msc-ev-cargo evkg:cargoKind evkg:NucleicAcid ; evkg:cargoIdenti
 """
 
 PROTEIN_CARGO = WITH_CARGO + """
-DELETE DATA { ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule ; evkg:cargoIdentity obo:CHEBI_3962 } ;
+DELETE DATA { ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule ; evkg:cargoIdentity obo:CHEBI_3962 ;
+              evkg:manufacture evkg:ChemicallySynthesised } ;
 INSERT DATA { ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein ; evkg:cargoIdentity up:P29459 ;
-              evkg:minimumLengthAminoAcids 200 } ;
+              evkg:manufacture evkg:Recombinant ; evkg:minimumLengthAminoAcids 200 } ;
 """
 
 
@@ -674,6 +675,17 @@ CASES = [
         "evkg:determinedCategory evkg:EU_Vaccine ; evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ; "
         "<http://purl.org/dc/terms/source> <https://w3id.org/evkg/data/act/eu-reg-1394-2007/art-17>"),
      {_result("V-17-DeterminationNotAdopted", W, "determinedCategory")}),
+    # a 9-amino-acid peptide made by chemical synthesis, written as a recombinant protein: the EU read it as a
+    # biological substance (EU-05, settled) and a reason for the centralised procedure (EU-26)
+    ("V-18", "synthetic-peptide-written-as-recombinant-protein",
+     WITH_CARGO + _delete("ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule", "ex:msc-ev-cargo evkg:cargoIdentity obo:CHEBI_3962")
+     + _insert("ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein ; evkg:lengthAminoAcids 9 ; evkg:cargoIdentity up:P25063"),
+     {_result("V-18-RecombinantProteinNotRecombinant", V, "manufacture")}),
+    ("V-18", "recombinant-protein-made-recombinant",
+     WITH_CARGO + _delete("ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule", "ex:msc-ev-cargo evkg:cargoIdentity obo:CHEBI_3962",
+                          "ex:msc-ev-cargo evkg:manufacture evkg:ChemicallySynthesised")
+     + _insert("ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein ; evkg:lengthAminoAcids 9 ; evkg:cargoIdentity up:P25063 ; evkg:manufacture evkg:Recombinant"),
+     set()),
     ("V-17", "cat-recommendation-on-the-atmp-question", _insert(
         "ex:msc-ev evkg:agencyDetermination ex:msc-ev-det", "ex:msc-ev-det a evkg:AgencyDetermination ; evkg:determiningBody evkg:CAT ; "
         "evkg:determinedCategory evkg:EU_NotATMP ; evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ; "
