@@ -700,6 +700,13 @@ CASES = [
              "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
      + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:diseaseClaim false ; "
                "evkg:routeOfAdministration evkg:Topical"),
+     {_result("V-19-HumanVesiclesInCosmetic", W, "intendedUse")}),
+    # the same human vesicles swallowed, not put on the skin: the cosmetics annex does not reach a food
+    ("V-19", "non-medical-human-vesicles-taken-by-mouth",
+     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:diseaseClaim true",
+             "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
+     + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:diseaseClaim false ; "
+               "evkg:routeOfAdministration evkg:Oral"),
      set()),
     ("V-14", "sold-as-non-medical-but-injected",
      _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:diseaseClaim true")
