@@ -794,6 +794,16 @@ CASES = [
     ("F-nucleicAcidMechanism", "nucleic-acid-mechanism-missing",
      NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:nucleicAcidMechanism evkg:RNAInterference"),
      {_result("Fact-nucleicAcidMechanism", W, "nucleicAcidMechanism")}),
+    # an siRNA said to have no genetic effect (as if the word meant a lasting change to the genome): with a
+    # recombinant siRNA that reads as incidental nucleic acid and no gene therapy (EU-13), and under the 2023
+    # reform proposal as a synthetic nucleic acid without a genetic effect (EU-R03)
+    ("V-20", "silencing-nucleic-acid-said-to-have-no-genetic-effect",
+     NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:effectIsGenetic true") + _insert("ex:msc-ev-cargo evkg:effectIsGenetic false"),
+     {_result("V-20-GeneticMechanismWithoutGeneticEffect", V, "effectIsGenetic")}),
+    ("V-20", "other-mechanism-without-genetic-effect",
+     NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:effectIsGenetic true", "ex:msc-ev-cargo evkg:nucleicAcidMechanism evkg:RNAInterference")
+     + _insert("ex:msc-ev-cargo evkg:effectIsGenetic false ; evkg:nucleicAcidMechanism evkg:OtherNucleicAcidMechanism"),
+     set()),
     ("F-effectIsGenetic", "genetic-effect-missing", NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:effectIsGenetic true"),
      {_result("Fact-effectIsGenetic", W, "effectIsGenetic")}),
     ("F-cargoLength", "protein-with-lower-bound-length", PROTEIN_CARGO, set()),
