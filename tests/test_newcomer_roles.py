@@ -215,3 +215,12 @@ def test_a_protein_that_acts_written_as_an_engineered_component_is_told_to_becom
                            "    loadedBy: ProducerCellEngineering\n", encoding="utf-8")
     code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
     assert not [r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "V-01"]
+
+
+def test_a_cosmetic_without_its_disease_claim_is_told_the_cosmetic_borderline_waits(capsys):
+    """The cosmetic template (a skin-care product of ASC exosomes, as ExoCoBio's) asks for the disease claim with
+    the words of the check: only 'the food or dietary-supplement borderline stays undecided', though for a product
+    put on the skin the open line is the one between a medicine and a cosmetic (EU-01c)."""
+    code, out, _ = run(capsys, "new", "--kind", "cosmetic-ev")
+    said = " ".join(out.split("diseaseClaim:", 1)[0].rsplit("# disease claim", 1)[1].replace("#", " ").split())
+    assert code == 0 and "cosmetic, food or dietary supplement stays undecided" in said, said
