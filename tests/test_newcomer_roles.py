@@ -224,3 +224,12 @@ def test_a_cosmetic_without_its_disease_claim_is_told_the_cosmetic_borderline_wa
     code, out, _ = run(capsys, "new", "--kind", "cosmetic-ev")
     said = " ".join(out.split("diseaseClaim:", 1)[0].rsplit("# disease claim", 1)[1].replace("#", " ").split())
     assert code == 0 and "cosmetic, food or dietary supplement stays undecided" in said, said
+
+
+def test_the_non_clinical_study_is_asked_for_in_words_a_developer_uses(capsys, tmp_path):
+    """Q-40 asked for 'a report IRI'; the people who write a description know a web address, not an IRI."""
+    description = tmp_path / "knee.yaml"
+    description.write_text("id: knee\ntype: EVProduct\nlabel: Knee EVs\nintendedUse: [Treatment]\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    asked = [r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "Q-40"]
+    assert len(asked) == 1 and "IRI" not in asked[0] and "web address of the report" in asked[0], asked
