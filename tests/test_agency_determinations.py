@@ -159,3 +159,16 @@ def test_a_category_written_without_its_jurisdiction_is_answered_with_the_catego
             or str(EVKG.BiologicalProduct) in str(r.value)]
     assert said and all("Did you mean evkg:US_BiologicalProduct or evkg:KR_BiologicalProduct" in m for m in said), said
     assert not any("EVProduct" in m for m in said), said
+
+
+def test_a_cleared_ind_written_as_a_determination_is_told_it_decides_no_category():
+    """Neural stem-cell exosomes for stroke (AB126): the developer's news is that FDA cleared the IND, so a
+    newcomer records it as an agency determination by "FDA". The body list named evkg:FDA_OCP and evkg:FDA_RFD
+    without saying what they are, and the suggestion offered them for an IND clearance, which decides no category."""
+    cleared = {"jurisdiction": "<https://w3id.org/evkg/data/jurisdiction/US>", "determiningBody": '"FDA"',
+               "rdfs:label": '"FDA cleared the IND for a phase 1b/2a trial"'}
+    products, _ = check(described(cleared), classify=False, profile="published")
+    said = [r.message for p in products for r in p.results if r.constraint_id == "S-determiningBody"]
+    assert said, [r.constraint_id for p in products for r in p.results]
+    assert all("A cleared IND" in m and "trialRegistryId" in m for m in said), said
+    assert all("request for designation" in m and "Office of Combination Products" in m for m in said), said

@@ -189,3 +189,47 @@ def test_the_method_of_a_release_test_or_an_image_is_not_offered_as_a_measuremen
     results = json.loads(out)["files"][0]["products"][0]["results"]
     lacking = [r["message"] for r in results if r["constraint"] == "Q-17"]
     assert lacking and not any("You gave" in m or "move it here" in m for m in lacking), lacking
+
+
+def test_a_protein_that_acts_written_as_an_engineered_component_is_told_to_become_cargo(capsys, tmp_path):
+    """Exosomes of producer cells engineered to overexpress CD24, which the trial record calls the agent the
+    exosomes deliver (EXO-CD24, NCT04747574). Written from the engineered-vesicle template, CD24 went into the
+    engineered-component block it offers, with the vesicles a delivery vehicle and nothing loaded: the violation
+    said only "list the cargo it carries", not that an engineered component is a protein not claimed to act."""
+    code, out, _ = run(capsys, "new", "--kind", "engineered-ev")
+    header = out.split("\n\n", 1)[0]
+    assert code == 0 and "loadedBy ProducerCellEngineering" in header and "not claimed to act" in header, header
+    head = ("id: cd24\ntype: EVProduct\nlabel: CD24 exosomes\nevRole: DeliveryVehicleRole\nintendedUse: [Treatment]\n"
+            "hasEVComponent:\n  - type: EVPreparation\n    evOriginKind: HumanOrigin\n")
+    description = tmp_path / "cd24.yaml"
+    description.write_text(head + "hasNoLoadedCargo: true\nengineeredVesicleComponent:\n"
+                           "  - type: EngineeredVesicleComponent\n    label: human CD24\n    manufacture: Recombinant\n",
+                           encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    told = [r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "V-01"]
+    assert len(told) == 1 and "“human CD24” as an engineered vesicle component" in told[0], told
+    assert "loadedBy ProducerCellEngineering" in told[0], told
+    # done as told, the carrier carries something
+    description.write_text(head + "loadedCargo:\n  - type: CargoItem\n    label: human CD24\n"
+                           "    cargoKind: RecombinantProtein\n    manufacture: Recombinant\n"
+                           "    loadedBy: ProducerCellEngineering\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    assert not [r for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "V-01"]
+
+
+def test_a_cosmetic_without_its_disease_claim_is_told_the_cosmetic_borderline_waits(capsys):
+    """The cosmetic template (a skin-care product of ASC exosomes, as ExoCoBio's) asks for the disease claim with
+    the words of the check: only 'the food or dietary-supplement borderline stays undecided', though for a product
+    put on the skin the open line is the one between a medicine and a cosmetic (EU-01c)."""
+    code, out, _ = run(capsys, "new", "--kind", "cosmetic-ev")
+    said = " ".join(out.split("diseaseClaim:", 1)[0].rsplit("# disease claim", 1)[1].replace("#", " ").split())
+    assert code == 0 and "cosmetic, food or dietary supplement stays undecided" in said, said
+
+
+def test_the_non_clinical_study_is_asked_for_in_words_a_developer_uses(capsys, tmp_path):
+    """Q-40 asked for 'a report IRI'; the people who write a description know a web address, not an IRI."""
+    description = tmp_path / "knee.yaml"
+    description.write_text("id: knee\ntype: EVProduct\nlabel: Knee EVs\nintendedUse: [Treatment]\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", description, "--format", "json", "--no-classify")
+    asked = [r["message"] for r in json.loads(out)["files"][0]["products"][0]["results"] if r["constraint"] == "Q-40"]
+    assert len(asked) == 1 and "IRI" not in asked[0] and "web address of the report" in asked[0], asked

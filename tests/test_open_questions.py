@@ -76,4 +76,28 @@ def test_a_gene_therapy_decided_by_its_cargo_is_not_told_the_question_waits_for_
     asked = [r.message for r in report.results if r.constraint_id == "V-04"]
     assert len(asked) == 1, report.results
     assert "stays undecided until you do" not in asked[0], asked[0]
-    assert "unless a loaded recombinant nucleic acid already makes the product a gene therapy" in asked[0], asked[0]
+    assert "a loaded recombinant nucleic acid that acts makes the product a gene therapy" in asked[0], asked[0]
+
+
+def test_a_gene_therapy_question_answered_by_a_synthetic_silencing_cargo_is_not_told_it_waits():
+    """Engineered exosomes from modified producer cells carrying a synthetic antisense oligonucleotide (as
+    exoASO-STAT6, Kamerkar et al. 2022, doi:10.1126/sciadv.abj7002): the EU gene-therapy question is answered from
+    the synthetic cargo (EU-11) and the US one from its silencing mechanism (US-14), whether or not transgene-derived
+    nucleic acid is present. The finding asking for that fact said the question "stays undecided" beside a report
+    that had answered it."""
+    from pathlib import Path
+
+    from descriptions import checked_yaml
+    from evkg.core.namespaces import EVKG
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "valid" / "e6-msc-ev-sirna-ibd.yaml"
+    text = example.read_text()
+    assert "    geneticallyModified: false\n" in text and "incidentalRecombinantNucleicAcid" not in text
+    report, result = checked_yaml(text.replace("    geneticallyModified: false\n", "    geneticallyModified: true\n"))
+    for question in (EVKG.Q_EU_GTMP, EVKG.Q_US_GeneTherapy):
+        statuses = {o.status for o in result.outcomes if o.question == str(question)}
+        assert statuses and "undecided" not in statuses, (question, statuses)
+    asked = [r.message for r in report.results if r.constraint_id == "V-04"]
+    assert len(asked) == 1, report.results
+    assert "the gene-therapy question stays undecided, unless a loaded recombinant" not in asked[0], asked[0]
+    assert "only silencing or antisense nucleic acids in the US" in asked[0], asked[0]

@@ -357,9 +357,10 @@ INSERT DATA { ex:msc-ev-cargo evkg:cargoKind evkg:NucleicAcid ; evkg:cargoIdenti
 """
 
 PROTEIN_CARGO = WITH_CARGO + """
-DELETE DATA { ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule ; evkg:cargoIdentity obo:CHEBI_3962 } ;
+DELETE DATA { ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule ; evkg:cargoIdentity obo:CHEBI_3962 ;
+              evkg:manufacture evkg:ChemicallySynthesised } ;
 INSERT DATA { ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein ; evkg:cargoIdentity up:P29459 ;
-              evkg:minimumLengthAminoAcids 200 } ;
+              evkg:manufacture evkg:Recombinant ; evkg:minimumLengthAminoAcids 200 } ;
 """
 
 
@@ -602,6 +603,13 @@ CASES = [
      {_result("Q-33-DoseEVAmount", W, "dose")}),
     ("Q-33", "dose-without-method", _delete("ex:msc-ev-dose evkg:method evkg:NanoparticleTrackingAnalysis"),
      {_result("Q-33-DoseMethod", W, "method")}),
+    # a dose given as vesicle lipid (a trial of bone-marrow MSC vesicles in preterm infants dosed 20 pmol
+    # phospholipid per kg, NCT03857841) says how much product is given: MISEV counts lipid among the amounts
+    ("Q-33", "dose-as-lipid-amount",
+     _delete("ex:msc-ev-dose evkg:quantityKind evkg:ParticleNumber", "ex:msc-ev-dose evkg:unit evkg:Particles",
+             "ex:msc-ev-dose evkg:method evkg:NanoparticleTrackingAnalysis")
+     + _insert("ex:msc-ev-dose evkg:quantityKind evkg:LipidAmount ; evkg:unit evkg:Microgram"),
+     {_result("Q-33-DoseMethod", W, "method")}),
     ("Q-34", "potency-assay-measures-another-mechanism",
      _delete("ex:msc-ev-potency evkg:measures evkg:Immunosuppression") + _insert("ex:msc-ev-potency evkg:measures evkg:AntigenPresentation"),
      {_result("Q-34-PotencyAssay", W, "potencyAssay")}),
@@ -667,6 +675,17 @@ CASES = [
         "evkg:determinedCategory evkg:EU_Vaccine ; evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ; "
         "<http://purl.org/dc/terms/source> <https://w3id.org/evkg/data/act/eu-reg-1394-2007/art-17>"),
      {_result("V-17-DeterminationNotAdopted", W, "determinedCategory")}),
+    # a 9-amino-acid peptide made by chemical synthesis, written as a recombinant protein: the EU read it as a
+    # biological substance (EU-05, settled) and a reason for the centralised procedure (EU-26)
+    ("V-18", "synthetic-peptide-written-as-recombinant-protein",
+     WITH_CARGO + _delete("ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule", "ex:msc-ev-cargo evkg:cargoIdentity obo:CHEBI_3962")
+     + _insert("ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein ; evkg:lengthAminoAcids 9 ; evkg:cargoIdentity up:P25063"),
+     {_result("V-18-RecombinantProteinNotRecombinant", V, "manufacture")}),
+    ("V-18", "recombinant-protein-made-recombinant",
+     WITH_CARGO + _delete("ex:msc-ev-cargo evkg:cargoKind evkg:SmallMolecule", "ex:msc-ev-cargo evkg:cargoIdentity obo:CHEBI_3962",
+                          "ex:msc-ev-cargo evkg:manufacture evkg:ChemicallySynthesised")
+     + _insert("ex:msc-ev-cargo evkg:cargoKind evkg:RecombinantProtein ; evkg:lengthAminoAcids 9 ; evkg:cargoIdentity up:P25063 ; evkg:manufacture evkg:Recombinant"),
+     set()),
     ("V-17", "cat-recommendation-on-the-atmp-question", _insert(
         "ex:msc-ev evkg:agencyDetermination ex:msc-ev-det", "ex:msc-ev-det a evkg:AgencyDetermination ; evkg:determiningBody evkg:CAT ; "
         "evkg:determinedCategory evkg:EU_NotATMP ; evkg:jurisdiction <https://w3id.org/evkg/data/jurisdiction/EU> ; "
@@ -681,6 +700,13 @@ CASES = [
              "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
      + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:diseaseClaim false ; "
                "evkg:routeOfAdministration evkg:Topical"),
+     {_result("V-19-HumanVesiclesInCosmetic", W, "intendedUse")}),
+    # the same human vesicles swallowed, not put on the skin: the cosmetics annex does not reach a food
+    ("V-19", "non-medical-human-vesicles-taken-by-mouth",
+     _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:diseaseClaim true",
+             "ex:msc-ev evkg:routeOfAdministration evkg:Inhalation")
+     + _insert("ex:msc-ev evkg:intendedUse evkg:NonMedical ; evkg:diseaseClaim false ; "
+               "evkg:routeOfAdministration evkg:Oral"),
      set()),
     ("V-14", "sold-as-non-medical-but-injected",
      _delete("ex:msc-ev evkg:intendedUse evkg:Treatment", "ex:msc-ev evkg:diseaseClaim true")
@@ -768,6 +794,16 @@ CASES = [
     ("F-nucleicAcidMechanism", "nucleic-acid-mechanism-missing",
      NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:nucleicAcidMechanism evkg:RNAInterference"),
      {_result("Fact-nucleicAcidMechanism", W, "nucleicAcidMechanism")}),
+    # an siRNA said to have no genetic effect (as if the word meant a lasting change to the genome): with a
+    # recombinant siRNA that reads as incidental nucleic acid and no gene therapy (EU-13), and under the 2023
+    # reform proposal as a synthetic nucleic acid without a genetic effect (EU-R03)
+    ("V-20", "silencing-nucleic-acid-said-to-have-no-genetic-effect",
+     NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:effectIsGenetic true") + _insert("ex:msc-ev-cargo evkg:effectIsGenetic false"),
+     {_result("V-20-GeneticMechanismWithoutGeneticEffect", V, "effectIsGenetic")}),
+    ("V-20", "other-mechanism-without-genetic-effect",
+     NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:effectIsGenetic true", "ex:msc-ev-cargo evkg:nucleicAcidMechanism evkg:RNAInterference")
+     + _insert("ex:msc-ev-cargo evkg:effectIsGenetic false ; evkg:nucleicAcidMechanism evkg:OtherNucleicAcidMechanism"),
+     set()),
     ("F-effectIsGenetic", "genetic-effect-missing", NUCLEIC_ACID_CARGO + _delete("ex:msc-ev-cargo evkg:effectIsGenetic true"),
      {_result("Fact-effectIsGenetic", W, "effectIsGenetic")}),
     ("F-cargoLength", "protein-with-lower-bound-length", PROTEIN_CARGO, set()),

@@ -20,10 +20,10 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from evkg.core import resources
 from evkg.core.redefinitions import declared_evkg_terms
 from evkg.core.resources import subclass_closure
-from evkg.core.namespaces import DCT, EVKG, EVSH, curie
+from evkg.core.namespaces import DCT, EVKG, EVSH
 from evkg.io.rdf import RdflibTerms, to_ox
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
-from evkg.validation.part_names import part_name
+from evkg.validation.part_names import part_name, written_curie
 from evkg.validation.use_scope import use_scopes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -221,8 +221,8 @@ class SubmittedData:
         """A message with the IRIs that shape templates fill in ({?path}, {?value}) turned into names."""
         def name(match):
             iri = match.group(0).rstrip(".,;)")
-            label = self.known_label(URIRef(iri))
-            return (f"{label} ({curie(iri)})" if label else curie(iri)) + match.group(0)[len(iri):]
+            label, short = self.known_label(URIRef(iri)), written_curie(iri)
+            return (f"{label} ({short})" if label else short) + match.group(0)[len(iri):]
         return _IRI_IN_TEXT.sub(name, message)
 
     def unnamed_label(self, node, number: str | None = None, key: str | None = None) -> str:
