@@ -78,6 +78,11 @@ CASES = [
      dict(prep_evOriginKind="evkg:NoBiologicalOrigin", prep_vesicleKind="evkg:HybridVesicle")),
     # the guideline's vesicle therapy products contain no living cells (section 2)
     ("KR-01i", "KR_NotEVTherapyProduct", dict(cellContent="evkg:ViableCells"), dict(cellContent="evkg:NonViableCells")),
+    # Enforcement Decree Art. 2(1)1: treatment using cells of humans or animals; cells beside bacterial vesicles are not
+    ("KR-01j", "KR_CellTherapyProduct", dict(cellContent="evkg:ViableCells"),
+     dict(cellContent="evkg:ViableCells", prep_evOriginKind="evkg:BacterialOrigin")),
+    ("KR-01j", "KR_CellTherapyProduct", dict(cellContent="evkg:ViableCells", prep_evOriginKind="evkg:AnimalOrigin"),
+     dict(cellContent="evkg:NonViableCells")),
     ("KR-02b", "KR_NotGeneTherapyProduct", {}, dict(source_geneticallyModified=None)),
     ("KR-02b", "KR_NotGeneTherapyProduct", dict(cargo=SYNTHETIC_RNA), dict(cargo=RECOMBINANT_RNA)),
     # nothing genetic introduced answers the question whether or not the vesicles are in the guideline's core scope
@@ -159,7 +164,7 @@ def test_rule_fires_and_is_blocked(rule_id, category, fires, blocks):
 def test_every_korean_rule_is_implemented_attached_and_tested():
     graph = Graph().parse(resources.folder("shapes") / "rules-kr.ttl", format="turtle")
     ids = {str(i) for i in graph.objects(None, EVKG.ruleId)}
-    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-01h", "KR-01i", "KR-02", "KR-02b", "KR-02c",
+    assert ids == {"KR-01", "KR-01b", "KR-01c", "KR-01d", "KR-01e", "KR-01f", "KR-01g", "KR-01h", "KR-01i", "KR-01j", "KR-02", "KR-02b", "KR-02c",
                    "KR-02d", "KR-03",
                    "KR-04",
                    "KR-04b", "KR-05"} == \
