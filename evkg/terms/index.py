@@ -21,7 +21,7 @@ from evkg.core import resources
 from evkg.core.closure import reachable
 from evkg.core.errors import InputError
 from evkg.core.identifiers import PREFIX_STEMS, identifier_stems, iri_for_identifier  # noqa: F401 (re-exported)
-from evkg.core.namespaces import EVKG, OBO
+from evkg.core.namespaces import EVKG, OBO, curie
 from evkg.core.stop_points import stopping
 
 OBO_PURL = str(OBO)
@@ -85,6 +85,12 @@ def curie_of(iri: str) -> str:
         return iri
     local = iri.rsplit("/", 1)[-1]
     return f"{prefix}:{local.split('_', 1)[1]}" if "_" in local and prefix != "uniprot" else f"{prefix}:{local}"
+
+
+def written_curie(iri: str) -> str:
+    """The CURIE a description writes for an ontology term (CVCL:0045, CL:0002518, uniprot:P25063), else the
+    shortest CURIE under a bundled prefix, else the IRI."""
+    return curie_of(iri) if id_prefix(iri) else curie(iri)
 
 
 # ------------------------------------------------------------------------------------------ bundled terms

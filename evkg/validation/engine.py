@@ -19,11 +19,11 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from evkg.core import resources
 from evkg.core.redefinitions import declared_evkg_terms
-from evkg.core.resources import subclass_closure
 from evkg.core.namespaces import DCT, EVKG, EVSH
 from evkg.io.rdf import RdflibTerms, to_ox
+from evkg.terms.index import written_curie
 from evkg.validation.completeness import completeness_score, merge_tallies, tally_checks
-from evkg.validation.part_names import part_name, written_curie
+from evkg.validation.part_names import part_name
 from evkg.validation.use_scope import use_scopes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -426,7 +426,7 @@ def product_iris(graph: Graph) -> list[URIRef]:
     """Every node typed evkg:EVProduct (or a subclass declared in the ontology), sorted."""
     from rdflib.namespace import RDF
 
-    found = {s for cls in subclass_closure(EVKG.EVProduct) for s in graph.subjects(RDF.type, cls)}
+    found = {s for cls in resources.subclass_closure(EVKG.EVProduct) for s in graph.subjects(RDF.type, cls)}
     return sorted(found, key=str)
 
 
