@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from evkg.core.namespaces import PREFIXES
@@ -47,6 +46,22 @@ def _deprecated(graph: Graph, term: URIRef) -> bool:
     return any(o == Literal(True) for o in graph.objects(term, OWL.deprecated))
 
 
+def same_statements(a: Graph, b: Graph) -> bool:
+    """Whether two graphs say the same, blank nodes compared up to renaming. Both are brought to the canonical
+    form of RDF Dataset Canonicalization (Oxigraph's): a tenth of a second for the whole ontology, where rdflib's
+    isomorphism test took half a minute."""
+    return len(a) == len(b) and _canonical(a) == _canonical(b)
+
+
+def _canonical(graph: Graph):
+    import pyoxigraph
+
+    dataset = pyoxigraph.Dataset(pyoxigraph.parse(graph.serialize(format="nt", encoding="utf-8"),
+                                                  format=pyoxigraph.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.UNSTABLE)
+    return dataset
+
+
 def _description(graph: Graph, term: URIRef) -> Graph:
     """The term's statements with the blank-node axioms they lead to (its concise bounded description)."""
     from evkg.io.rdf import add_bounded_description
@@ -69,7 +84,7 @@ def _statements(description: Graph, term: URIRef, predicate) -> Graph:
 def _changed_predicates(term: URIRef, old: Graph, new: Graph) -> list[str]:
     predicates = set(old.predicates(term)) | set(new.predicates(term))
     return [_curie(str(p)) for p in sorted(predicates)
-            if not isomorphic(_statements(old, term, p), _statements(new, term, p))]
+            if not same_statements(_statements(old, term, p), _statements(new, term, p))]
 
 
 def diff(previous: Graph | None, current: Graph) -> ReleaseDiff:
@@ -87,7 +102,7 @@ def diff(previous: Graph | None, current: Graph) -> ReleaseDiff:
         if str(term) in result.deprecated:
             continue
         old, new = _description(previous, term), _description(current, term)
-        if not isomorphic(old, new):
+        if not same_statements(old, new):
             result.changed[str(term)] = _changed_predicates(term, old, new)
     return result
 

@@ -183,14 +183,14 @@ RewriteRule ^(.+)$ {site}/evkg/$1 [R=303,L]
 def build_release(out: Path, *, history: Path | None = None, site: str = DEFAULT_SITE,
                   obo: bool = True) -> Release:
     """Write the release files into `out`; see the module docstring."""
+    check_site(site)
+    check_release_folder(out)
     merged = merged_ontology()
     version = changelog.version_of(merged)
     if history is None and (default_folder() / "history").is_dir():
         history = default_folder() / "history"       # the checkout's record of earlier releases
     for folder in dict.fromkeys(f for f in (history, out / "history") if f is not None):
         check_version_is_new_or_unchanged(merged, version, folder)
-    check_site(site)
-    check_release_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     # written into a folder of its own inside `out`, then moved in file by file: a move replaces a link of the
     # same name instead of writing where it points, and a failed release leaves the previous one whole
@@ -297,14 +297,12 @@ def check_version_is_new_or_unchanged(merged: Graph, version: str, history: Path
     """A version, once released, names one ontology: releasing changed terms under it would give two
     different files the same version IRI. Raises UsageError when `history` holds this version with other
     content."""
-    from rdflib.compare import isomorphic
-
     from evkg.core.errors import UsageError
 
     released = history / f"evkg-{version}.ttl"
     if not released.is_file():
         return
-    if not isomorphic(merged, Graph().parse(released, format="turtle")):
+    if not changelog.same_statements(merged, Graph().parse(released, format="turtle")):
         raise UsageError(
             f"version {version} was already released ({released}) and the ontology has changed since. Give "
             f"the changes a new version: in ontology/evkg.ttl set owl:versionInfo and owl:versionIRI to the "
