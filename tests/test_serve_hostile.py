@@ -42,7 +42,9 @@ def server():
 
 
 def health(server) -> dict:
-    return server.get("/health").json()["workers"]
+    response = server.get("/health")
+    assert response.status_code == 200, (response.status_code, response.headers, response.text[:800])
+    return response.json()["workers"]
 
 
 def assert_json_error(response, *statuses):
