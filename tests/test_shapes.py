@@ -610,6 +610,13 @@ CASES = [
              "ex:msc-ev-dose evkg:method evkg:NanoparticleTrackingAnalysis")
      + _insert("ex:msc-ev-dose evkg:quantityKind evkg:LipidAmount ; evkg:unit evkg:Microgram"),
      {_result("Q-33-DoseMethod", W, "method")}),
+    # ... and names its measuring method with the vocabulary's lipid assay, as a particle or protein dose does
+    ("Q-33", "dose-as-lipid-amount-measured-by-spv-assay",
+     _delete("ex:msc-ev-dose evkg:quantityKind evkg:ParticleNumber", "ex:msc-ev-dose evkg:unit evkg:Particles",
+             "ex:msc-ev-dose evkg:method evkg:NanoparticleTrackingAnalysis")
+     + _insert("ex:msc-ev-dose evkg:quantityKind evkg:LipidAmount ; evkg:unit evkg:Microgram ; "
+               "evkg:method evkg:SulfoPhosphoVanillinAssay"),
+     set()),
     ("Q-34", "potency-assay-measures-another-mechanism",
      _delete("ex:msc-ev-potency evkg:measures evkg:Immunosuppression") + _insert("ex:msc-ev-potency evkg:measures evkg:AntigenPresentation"),
      {_result("Q-34-PotencyAssay", W, "potencyAssay")}),

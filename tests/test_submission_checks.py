@@ -128,6 +128,20 @@ def test_an_identifier_written_as_text_names_the_iri_to_use(text, iri):
     assert f"<{iri}>" in on_value[0].message
 
 
+def test_a_lipid_dose_names_its_assay_with_a_vocabulary_term_and_gets_no_finding():
+    """A dose given as vesicle lipid was asked for its measuring method (Q-33) while the vocabulary had no lipid
+    assay to name: a made-up term was flagged as unknown, and no term could meet the request."""
+    lipid_dose = ("DELETE { ?dose evkg:quantityKind ?kind ; evkg:unit ?unit ; evkg:method ?method } "
+                  "INSERT { ?dose evkg:quantityKind evkg:LipidAmount ; evkg:unit evkg:Microgram%s } "
+                  "WHERE { product:example-e1 evkg:dose ?dose . ?dose evkg:quantityKind ?kind ; evkg:unit ?unit . "
+                  "OPTIONAL { ?dose evkg:method ?method } }")
+    dose = "https://w3id.org/evkg/data/product/example-e1/dose-1"
+    measured = findings(e1_with(lipid_dose % " ; evkg:method evkg:SulfoPhosphoVanillinAssay"))
+    assert not [r for r in measured if r.focus == dose], measured
+    unmeasured = [r for r in findings(e1_with(lipid_dose % "")) if r.constraint_id == "Q-33"]
+    assert len(unmeasured) == 1 and "evkg:SulfoPhosphoVanillinAssay for a lipid dose" in unmeasured[0].message
+
+
 def test_a_misspelt_value_gets_one_finding_with_the_closest_name():
     graph = e1_with("DELETE { ?prep evkg:particleKind evkg:SmallEV } INSERT { ?prep evkg:particleKind evkg:SmallEv } "
                     "WHERE { ?prep evkg:particleKind evkg:SmallEV }")
