@@ -47,6 +47,22 @@ def health(server) -> dict:
     return response.json()["workers"]
 
 
+@pytest.fixture(autouse=True)
+def workers_idle_at_start(request):
+    """Each test starts with every worker warm and idle: a test that fails while its runaway query still runs
+    would otherwise fail the next ones too (503 busy), hiding which failure came first."""
+    if "server" in request.fixturenames:
+        server = request.getfixturevalue("server")
+        deadline = time.monotonic() + TIMEOUT + 15
+        while True:
+            pools = health(server)
+            if all(pool["idle"] == pool["workers"] for pool in pools.values()):
+                break
+            assert time.monotonic() < deadline, f"workers still busy or starting from an earlier test: {pools}"
+            time.sleep(0.05)
+    yield
+
+
 def assert_json_error(response, *statuses):
     assert response.status_code in statuses, (response.status_code, response.text[:500])
     body = response.json()
